@@ -1,0 +1,1 @@
+"""Intent handlers of the dialogue core, one module per feature."""

@@ -1,0 +1,36 @@
+"""The base every intent handler extends: no commands, no actions, no steps, no opinion."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from bot.dialogue import Context
+from bot.messages import Reply
+from bot.ports import Step
+
+
+class BaseHandler:
+    intent: ClassVar[str] = "fallback"
+    commands: ClassVar[tuple[str, ...]] = ()
+    actions: ClassVar[tuple[str, ...]] = ()
+    steps: ClassVar[tuple[Step, ...]] = ()
+
+    def score(self, ctx: Context) -> float:
+        return 0.0
+
+    async def handle(self, ctx: Context) -> list[Reply]:
+        raise NotImplementedError
+
+    async def resume(self, ctx: Context) -> list[Reply] | None:
+        return None
+
+
+def words_re(*phrases: str) -> re.Pattern[str]:
+    """A pattern matching any of the phrases on word boundaries."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + r")(?!\w)")
+
+
+def bare(text: str) -> str:
+    """Text without punctuation and emoji, for whole-message comparisons."""
+    return re.sub(r"[^\w\s']+", " ", text).strip()

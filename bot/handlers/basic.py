@@ -1,0 +1,193 @@
+"""Greeting, help, the topic list and the fallback."""
+
+from __future__ import annotations
+
+from bot.dialogue import Context
+from bot.handlers.base import BaseHandler, bare, words_re
+from bot.markup import Bold, para
+from bot.markup import bullets as bullet_list
+from bot.messages import Button, ChatType, Reply
+
+STARTER_TOPICS = ("getting-started", "skills", "sql-vs-nosql", "interview-prep")
+
+_GREETING = words_re(
+    r"hi+", r"hey+", r"hello+", r"hiya", r"howdy", r"yo", r"sup", r"greetings", r"hallo",
+    r"good (?:morning|afternoon|evening|day)", r"morning", r"evening", r"hola", r"salut",
+    r"what'?s up", r"how are you", r"hey there", r"hi there",
+)
+_HELP = words_re(
+    r"help", r"how (?:do|can|should) i use (?:this|the|you)\w*", r"what can (?:you|u) do",
+    r"how does this (?:bot )?work", r"what (?:can|should) i ask", r"commands?",
+    r"how to use (?:this|the) bot", r"what are you", r"who are you", r"usage",
+    r"what do you do", r"instructions",
+)
+_TOPICS = words_re(
+    r"(?:list|show|all|which|what|available)(?: of| me| the| your)* topics?",
+    r"topics?(?: list)?", r"what (?:can|do) you (?:know|talk) about",
+    r"what do you know", r"menu", r"subjects?", r"what can you (?:answer|cover)",
+)
+
+
+def start_buttons() -> tuple[Button, ...]:
+    return (
+        Button(label="Browse topics", action="cmd:topics"),
+        Button(label="Find jobs for me", action="cmd:jobs"),
+        Button(label="How to start", action="t:getting-started"),
+        Button(label="Interview prep", action="t:interview-prep"),
+    )
+
+
+def help_reply(ctx: Context) -> Reply:
+    group = ctx.message.chat_type is not ChatType.PRIVATE
+    how = ("In this group, mention me or use a command, for example /ask what is Docker?"
+           if group else "Just type a question, for example “SQL or NoSQL for my app?”.")
+    commands = [
+        (Bold("/ask <question>"), *para(" ask about backend engineering").spans),
+        (Bold("/topics"), *para(" what I can explain").spans),
+        (Bold("/jobs [filters]"), *para(" openings that fit you, e.g. /jobs remote python").spans),
+        (Bold("/profile"), *para(" your skills, level and wishes, used to match openings").spans),
+        (Bold("/subscribe"), *para(" get new fitting openings as they appear; /unsubscribe stops").spans),
+        (Bold("/mydata"), *para(" what I store about you; /forget deletes it").spans),
+    ]
+    return Reply(
+        blocks=(
+            para("I answer questions about backend engineering careers and recommend job "
+                 "openings that fit your skills."),
+            para(how),
+            bullet_list(commands),
+            para("After an answer you can say “tell me more”, “example?” or ask a follow-up."),
+        ),
+        buttons=start_buttons(),
+        intent="help",
+    )
+
+
+class GreetingHandler(BaseHandler):
+    intent = "greeting"
+    commands = ("start",)
+
+    def score(self, ctx: Context) -> float:
+        text = bare(ctx.norm)
+        if not text or len(text.split()) > 6:
+            return 0.0
+        m = _GREETING.search(text)
+        if m is None:
+            return 0.0
+        rest = _GREETING.sub(" ", text)
+        rest = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
+                        "and", "to you", "you", "again", "team").sub(" ", rest).strip()
+        return 0.95 if not rest else 0.3
+
+    async def handle(self, ctx: Context) -> list[Reply]:
+        if ctx.command == "start" and ctx.text:
+            # Deep links: /start topic-graphql opens that topic.
+            payload = ctx.text.split()[0]
+            topic_id = payload.removeprefix("topic-").removeprefix("topic_")
+            if topic_id in ctx.kb.topics:
+                from bot.handlers.topics import answer_topic
+
+                return [answer_topic(ctx, topic_id, confidence=1.0)]
+            if payload in ("jobs", "openings"):
+                return await ctx.bot.command_handler("jobs").handle(ctx)
+        name = (ctx.message.display_name or "").split(" ")[0]
+        hello = f"Hi {name}!" if name else "Hi!"
+        return [Reply(
+            blocks=(
+                para(hello, " I'm careerbot. I help with backend engineering careers: what to "
+                     "learn, how things work, how to prepare for interviews, and which job "
+                     "openings fit you."),
+                para("Ask me anything, e.g. “How do I prepare for a system design interview?” "
+                     "or “any remote Python jobs?”"),
+            ),
+            buttons=start_buttons(),
+            intent="greeting",
+            confidence=1.0,
+        )]
+
+
+class HelpHandler(BaseHandler):
+    intent = "help"
+    commands = ("help",)
+    actions = ("cmd",)
+
+    def score(self, ctx: Context) -> float:
+        text = bare(ctx.norm)
+        if text in ("help", "help me", "help please", "?", "", "commands", "options"):
+            return 0.95
+        if len(text.split()) <= 9 and _HELP.search(text):
+            # "help me with kubernetes" is a topic question, not a request for the manual.
+            return 0.55 if len(text.split()) > 3 and text.startswith("help") else 0.9
+        return 0.0
+
+    async def handle(self, ctx: Context) -> list[Reply]:
+        if ctx.message.action and ctx.message.action != "cmd:help":
+            target = ctx.message.action.split(":", 1)[1]
+            if target in ctx.bot.commands:
+                return await ctx.bot.command_handler(target).handle(ctx)
+        return [help_reply(ctx)]
+
+
+class TopicsHandler(BaseHandler):
+    intent = "topics"
+    commands = ("topics",)
+
+    def score(self, ctx: Context) -> float:
+        text = bare(ctx.norm)
+        if len(text.split()) <= 7 and _TOPICS.fullmatch(text.strip()):
+            return 0.95
+        if len(text.split()) <= 7 and _TOPICS.search(text):
+            return 0.75
+        return 0.0
+
+    async def handle(self, ctx: Context) -> list[Reply]:
+        items = []
+        for group, topics in ctx.kb.groups().items():
+            names = ", ".join(t.title for t in topics)
+            items.append((Bold(group), *para(": " + names).spans))
+        return [Reply(
+            blocks=(para("Here is what I can explain. Ask in your own words, or tap one:"),
+                    bullet_list(items)),
+            buttons=tuple(Button(label=ctx.kb.topics[t].title, action=f"t:{t}")
+                          for t in STARTER_TOPICS if t in ctx.kb.topics),
+            intent="topics",
+            confidence=1.0,
+        )]
+
+
+class FallbackHandler(BaseHandler):
+    """Declines politely; offers 'did you mean' when a topic was close."""
+
+    intent = "fallback"
+    SUGGEST_AT = 0.22
+
+    def __init__(self, max_suggestions: int = 3) -> None:
+        self.max_suggestions = max_suggestions
+
+    async def handle(self, ctx: Context) -> list[Reply]:
+        matches = ctx.bot.matcher.rank(ctx.text, limit=self.max_suggestions) if ctx.text else []
+        close = [m for m in matches if m.confidence >= self.SUGGEST_AT]
+        if ctx.uow is not None and ctx.text and not ctx.message.action:
+            from bot.handlers.feedback import record_unanswered
+
+            await record_unanswered(ctx)
+        if close:
+            return [Reply(
+                blocks=(para("I'm not sure I understood. Did you mean one of these?"),),
+                buttons=tuple(Button(label=ctx.kb.topics[m.topic_id].title,
+                                     action=f"t:{m.topic_id}") for m in close),
+                intent="fallback",
+                confidence=close[0].confidence,
+                suggestions=tuple(m.topic_id for m in close),
+            )]
+        return [Reply(
+            blocks=(
+                para("Sorry, that's outside what I know. I can help with backend engineering "
+                     "careers: languages, databases, APIs, security, DevOps, interviews and "
+                     "job openings."),
+                para("Try /topics to see everything, or ask e.g. “what is Kubernetes?”"),
+            ),
+            buttons=(Button(label="Browse topics", action="cmd:topics"),
+                     Button(label="Help", action="cmd:help")),
+            intent="fallback",
+            confidence=matches[0].confidence if matches else 0.0,
+        )]

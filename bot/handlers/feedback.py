@@ -1,0 +1,77 @@
+"""Feedback on answers and the record of questions the bot could not answer."""
+
+from __future__ import annotations
+
+import re
+
+from bot.dialogue import Context
+from bot.handlers.base import BaseHandler, bare, words_re
+from bot.markup import para
+from bot.messages import Button, Reply
+from bot.ports import StorageUnavailable
+from bot.text import words
+
+_POSITIVE = words_re(r"thanks?(?: you)?", r"thx", r"helpful", r"that helped", r"great answer",
+                     r"perfect", r"awesome", r"useful", r"nice", r"cool", r"makes sense")
+_NEGATIVE = words_re(r"not helpful", r"unhelpful", r"useless", r"wrong", r"didn'?t help",
+                     r"not useful", r"bad answer", r"doesn'?t answer", r"not what i asked")
+_MAX_RECORDED = 200
+_DIGITS = re.compile(r"\d{5,}")
+
+
+async def record_unanswered(ctx: Context) -> None:
+    """Keep the normalised question (never who asked) so maintainers see what is missing."""
+    text = " ".join(words(ctx.text))[:_MAX_RECORDED]
+    text = _DIGITS.sub("#", text)  # long numbers are more likely ids or phone numbers than topics
+    if not text:
+        return
+    try:
+        await ctx.storage().unanswered.record(text)
+    except StorageUnavailable:
+        ctx.bot.storage_failed()
+
+
+class FeedbackHandler(BaseHandler):
+    intent = "feedback"
+    actions = ("fb",)
+
+    def score(self, ctx: Context) -> float:
+        if not ctx.state.last_topic:
+            return 0.0
+        text = bare(ctx.norm)
+        if len(text.split()) > 6:
+            return 0.0
+        if _NEGATIVE.search(text) or _POSITIVE.search(text):
+            return 0.85
+        return 0.0
+
+    async def handle(self, ctx: Context) -> list[Reply]:
+        if ctx.message.action:
+            _, topic_id, verdict = (ctx.message.action.split(":") + ["", ""])[:3]
+            helpful = verdict == "y"
+        else:
+            topic_id = ctx.state.last_topic or ""
+            helpful = not _NEGATIVE.search(bare(ctx.norm))
+        if topic_id not in ctx.kb.topics:
+            return [Reply(blocks=(para("Thanks!"),), intent="feedback")]
+        saved = True
+        try:
+            await ctx.storage().feedback.add(
+                ctx.message.platform, ctx.message.user_id, topic_id, helpful
+            )
+        except StorageUnavailable:
+            ctx.bot.storage_failed()
+            saved = False
+        if helpful:
+            text = "Thanks, glad it helped!"
+            buttons: tuple[Button, ...] = ()
+        else:
+            text = ("Thanks for telling me; the maintainers review answers people found unhelpful. "
+                    "Try rephrasing, or pick a related topic:")
+            topic = ctx.kb.topics[topic_id]
+            buttons = tuple(Button(label=ctx.kb.topics[r].title, action=f"t:{r}")
+                            for r in topic.related[:3] if r in ctx.kb.topics)
+        if not saved:
+            text += " (I couldn't store your feedback just now.)"
+        return [Reply(blocks=(para(text),), buttons=buttons, intent="feedback",
+                      topic=topic_id, confidence=1.0)]

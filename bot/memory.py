@@ -1,0 +1,208 @@
+"""In-memory repositories: the default without a database, and the fakes for core tests."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Self
+
+from bot.openings import Opening
+from bot.ports import (
+    ChatKey,
+    ConversationState,
+    Profile,
+    StaleState,
+    StorageUnavailable,
+    Subscription,
+)
+
+
+class MemoryStore:
+    """All tables of the in-memory backend; `available = False` simulates a database outage."""
+
+    def __init__(self, openings: list[Opening] | None = None) -> None:
+        self.available = True
+        self.conversations: dict[ChatKey, ConversationState] = {}
+        self.users: dict[tuple[str, str], dict[str, Any]] = {}
+        self.profiles: dict[tuple[str, str], Profile] = {}
+        self.feedback: list[tuple[str, str, str, bool, datetime]] = []
+        self.unanswered: Counter[str] = Counter()
+        self.events: set[tuple[str, str]] = set()
+        self.openings: list[Opening] = list(openings or [])
+        self.subscriptions: dict[tuple[str, str, str], Subscription] = {}
+
+    def check(self) -> None:
+        if not self.available:
+            raise StorageUnavailable("in-memory store switched off")
+
+    def uow(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
+
+class _Repo:
+    def __init__(self, store: MemoryStore) -> None:
+        self.s = store
+
+
+class MemoryConversations(_Repo):
+    async def get(self, key: ChatKey) -> ConversationState:
+        self.s.check()
+        return self.s.conversations.get(key, ConversationState())
+
+    async def save(self, key: ChatKey, state: ConversationState) -> ConversationState:
+        self.s.check()
+        current = self.s.conversations.get(key, ConversationState())
+        if current.version != state.version:
+            raise StaleState(f"{key} is at version {current.version}, not {state.version}")
+        new = dataclasses.replace(state, version=state.version + 1)
+        self.s.conversations[key] = new
+        return new
+
+
+class MemoryUsers(_Repo):
+    async def touch(self, platform: str, user_id: str, display_name: str | None) -> None:
+        self.s.check()
+        now = datetime.now(UTC)
+        row = self.s.users.setdefault((platform, user_id), {"created_at": now})
+        row.update(display_name=display_name, last_seen_at=now)
+
+    async def forget(self, platform: str, user_id: str) -> int:
+        self.s.check()
+        removed = 0
+        if self.s.users.pop((platform, user_id), None) is not None:
+            removed += 1
+        if self.s.profiles.pop((platform, user_id), None) is not None:
+            removed += 1
+        for key in [k for k in self.s.conversations if (k.platform, k.user_id) == (platform, user_id)]:
+            del self.s.conversations[key]
+            removed += 1
+        before = len(self.s.feedback)
+        self.s.feedback = [f for f in self.s.feedback if (f[0], f[1]) != (platform, user_id)]
+        removed += before - len(self.s.feedback)
+        for key in [k for k in self.s.subscriptions if (k[0], k[2]) == (platform, user_id)]:
+            del self.s.subscriptions[key]
+            removed += 1
+        return removed
+
+    async def describe(self, platform: str, user_id: str) -> dict[str, Any]:
+        self.s.check()
+        out: dict[str, Any] = {}
+        if (user := self.s.users.get((platform, user_id))) is not None:
+            out["user"] = dict(user)
+        if (profile := self.s.profiles.get((platform, user_id))) is not None:
+            out["profile"] = dataclasses.asdict(profile)
+        convs = [dataclasses.asdict(v) for k, v in self.s.conversations.items()
+                 if (k.platform, k.user_id) == (platform, user_id)]
+        if convs:
+            out["conversations"] = convs
+        fb = [{"topic": f[2], "helpful": f[3]} for f in self.s.feedback
+              if (f[0], f[1]) == (platform, user_id)]
+        if fb:
+            out["feedback"] = fb
+        subs = [dataclasses.asdict(s) for k, s in self.s.subscriptions.items()
+                if (k[0], k[2]) == (platform, user_id)]
+        if subs:
+            out["subscriptions"] = subs
+        return out
+
+
+class MemoryProfiles(_Repo):
+    async def get(self, platform: str, user_id: str) -> Profile | None:
+        self.s.check()
+        return self.s.profiles.get((platform, user_id))
+
+    async def save(self, platform: str, user_id: str, profile: Profile) -> None:
+        self.s.check()
+        self.s.profiles[(platform, user_id)] = profile
+
+
+class MemoryFeedback(_Repo):
+    async def add(self, platform: str, user_id: str, topic: str, helpful: bool) -> None:
+        self.s.check()
+        self.s.feedback.append((platform, user_id, topic, helpful, datetime.now(UTC)))
+
+    async def least_helpful(self, limit: int) -> list[tuple[str, int, int]]:
+        self.s.check()
+        tally: dict[str, list[int]] = {}
+        for _, _, topic, helpful, _ in self.s.feedback:
+            t = tally.setdefault(topic, [0, 0])
+            t[0 if helpful else 1] += 1
+        rows = [(k, v[0], v[1]) for k, v in tally.items() if v[1]]
+        rows.sort(key=lambda r: (r[1] / (r[1] + r[2]), -r[2]))
+        return rows[:limit]
+
+
+class MemoryUnanswered(_Repo):
+    async def record(self, text: str) -> None:
+        self.s.check()
+        self.s.unanswered[text] += 1
+
+    async def top(self, limit: int) -> list[tuple[str, int]]:
+        self.s.check()
+        return self.s.unanswered.most_common(limit)
+
+
+class MemoryEvents(_Repo):
+    async def claim(self, platform: str, event_id: str) -> bool:
+        self.s.check()
+        key = (platform, event_id)
+        if key in self.s.events:
+            return False
+        self.s.events.add(key)
+        return True
+
+
+class MemoryOpenings(_Repo):
+    async def list_open(self) -> list[Opening]:
+        self.s.check()
+        return [o for o in self.s.openings if o.is_open]
+
+
+class MemorySubscriptions(_Repo):
+    async def get(self, platform: str, chat_id: str, user_id: str) -> Subscription | None:
+        self.s.check()
+        return self.s.subscriptions.get((platform, chat_id, user_id))
+
+    async def save(self, subscription: Subscription) -> None:
+        self.s.check()
+        key = (subscription.platform, subscription.chat_id, subscription.user_id)
+        self.s.subscriptions[key] = subscription
+
+    async def delete(self, platform: str, chat_id: str, user_id: str) -> bool:
+        self.s.check()
+        return self.s.subscriptions.pop((platform, chat_id, user_id), None) is not None
+
+
+class MemoryUnitOfWork:
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+        self.conversations = MemoryConversations(store)
+        self.users = MemoryUsers(store)
+        self.profiles = MemoryProfiles(store)
+        self.feedback = MemoryFeedback(store)
+        self.unanswered = MemoryUnanswered(store)
+        self.events = MemoryEvents(store)
+        self.openings = MemoryOpenings(store)
+        self.subscriptions = MemorySubscriptions(store)
+        self.committed = False
+
+    async def __aenter__(self) -> Self:
+        self.store.check()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self.store.check()
+        self.committed = True
+
+    async def rollback(self) -> None:
+        return None

@@ -1,0 +1,54 @@
+"""Job opening values shared by the knowledge base, the recommender and storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Remote(StrEnum):
+    YES = "yes"
+    NO = "no"
+    HYBRID = "hybrid"
+    UNKNOWN = "unknown"
+
+
+class Level(StrEnum):
+    INTERN = "intern"
+    JUNIOR = "junior"
+    MID = "mid"
+    SENIOR = "senior"
+    STAFF = "staff"
+    MANAGER = "manager"
+
+    @property
+    def rank(self) -> int:
+        return _LEVEL_RANK[self]
+
+
+_LEVEL_RANK = {
+    Level.INTERN: 0,
+    Level.JUNIOR: 1,
+    Level.MID: 2,
+    Level.SENIOR: 3,
+    Level.STAFF: 4,
+    Level.MANAGER: 4,
+}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Opening:
+    source: str
+    external_id: str
+    title: str
+    company: str
+    url: str
+    location: str = ""
+    remote: Remote = Remote.UNKNOWN
+    level: Level | None = None
+    skills: tuple[str, ...] = ()
+    description: str = ""
+    posted_at: datetime | None = None
+    updated_at: datetime | None = None
+    is_open: bool = True

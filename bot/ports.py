@@ -1,0 +1,164 @@
+"""Repository interfaces the core needs; storage/ implements them, tests use bot.memory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from bot.openings import Level, Opening
+
+
+class StorageUnavailable(Exception):
+    """The database cannot be reached; the core degrades to answering without memory."""
+
+
+class StaleState(Exception):
+    """Another process saved this conversation first (optimistic locking)."""
+
+
+class Step(StrEnum):
+    """Where a multi-step exchange stands; see bot/flows.py for the diagrams."""
+
+    PROFILE_SKILLS = "profile_skills"
+    PROFILE_LEVEL = "profile_level"
+    PROFILE_REMOTE = "profile_remote"
+    CONFIRM_FORGET = "confirm_forget"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ChatKey:
+    platform: str
+    chat_id: str
+    user_id: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConversationState:
+    last_topic: str | None = None
+    pending: Step | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    version: int = 0
+
+
+class RemotePreference(StrEnum):
+    REMOTE = "remote"
+    ONSITE = "onsite"
+    HYBRID = "hybrid"
+    ANY = "any"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Profile:
+    skills: tuple[str, ...] = ()
+    unknown_skills: tuple[str, ...] = ()
+    level: Level | None = None
+    remote: RemotePreference = RemotePreference.ANY
+    location: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.skills or self.unknown_skills or self.level or self.location) and (
+            self.remote is RemotePreference.ANY
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Subscription:
+    platform: str
+    user_id: str
+    chat_id: str
+    # Free-form filters as typed ("remote python senior"); parsed by the recommender.
+    query: str = ""
+    frequency: str = "instant"  # instant | daily | weekly (channel digests)
+    is_channel: bool = False
+    created_at: datetime | None = None
+    last_sent_at: datetime | None = None
+
+
+class ConversationRepository(Protocol):
+    async def get(self, key: ChatKey) -> ConversationState: ...
+
+    async def save(self, key: ChatKey, state: ConversationState) -> ConversationState:
+        """Store state if its version is still current (else StaleState); returns the new version."""
+        ...
+
+
+class UserRepository(Protocol):
+    async def touch(self, platform: str, user_id: str, display_name: str | None) -> None: ...
+
+    async def forget(self, platform: str, user_id: str) -> int:
+        """Delete every row about this person in every table; returns rows removed."""
+        ...
+
+    async def describe(self, platform: str, user_id: str) -> dict[str, Any]:
+        """Everything stored about this person, for /mydata."""
+        ...
+
+
+class ProfileRepository(Protocol):
+    async def get(self, platform: str, user_id: str) -> Profile | None: ...
+
+    async def save(self, platform: str, user_id: str, profile: Profile) -> None: ...
+
+
+class FeedbackRepository(Protocol):
+    async def add(self, platform: str, user_id: str, topic: str, helpful: bool) -> None: ...
+
+    async def least_helpful(self, limit: int) -> list[tuple[str, int, int]]:
+        """(topic, helpful, not helpful) for the topics with the worst ratio."""
+        ...
+
+
+class UnansweredRepository(Protocol):
+    async def record(self, text: str) -> None: ...
+
+    async def top(self, limit: int) -> list[tuple[str, int]]: ...
+
+
+class EventRepository(Protocol):
+    async def claim(self, platform: str, event_id: str) -> bool:
+        """True the first time an event id is seen, across all processes."""
+        ...
+
+
+class OpeningRepository(Protocol):
+    async def list_open(self) -> list[Opening]: ...
+
+
+class SubscriptionRepository(Protocol):
+    async def get(self, platform: str, chat_id: str, user_id: str) -> Subscription | None: ...
+
+    async def save(self, subscription: Subscription) -> None: ...
+
+    async def delete(self, platform: str, chat_id: str, user_id: str) -> bool: ...
+
+
+class UnitOfWork(Protocol):
+    conversations: ConversationRepository
+    users: UserRepository
+    profiles: ProfileRepository
+    feedback: FeedbackRepository
+    unanswered: UnansweredRepository
+    events: EventRepository
+    openings: OpeningRepository
+    subscriptions: SubscriptionRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
