@@ -218,7 +218,9 @@ def _parse_markup(c: _Collector, path: Path, obj: LineDict, key: str, prefix: st
     return markup.parse(text) if text else ()
 
 
-def _load_topics(c: _Collector, path: Path, data: Any) -> list[Topic]:
+def _load_topics(
+    c: _Collector, path: Path, data: Any, field_lines: dict[tuple[str, str], int]
+) -> list[Topic]:
     if not isinstance(data, LineDict):
         c.add(path, 1, "", "expected a mapping with 'group' and 'topics'")
         return []
@@ -244,6 +246,7 @@ def _load_topics(c: _Collector, path: Path, data: Any) -> list[Topic]:
             c.add(path, _line_of(item, "id"), prefix + "id",
                   f"{tid!r} is not a lower-case kebab-case id")
             continue
+        field_lines[(tid, "related")] = _line_of(item, "related")
         answer = _parse_markup(c, path, item, "answer", prefix, True)
         words = len(markup.to_plain(answer, with_urls=False).split())
         if answer and not ANSWER_WORDS[0] <= words <= ANSWER_WORDS[1]:
@@ -413,10 +416,11 @@ def check(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
             c.add(path, exc.line, "", exc.reason)
     special = {"skills.yaml", "skills.yml", "openings.yaml", "openings.yml"}
     topics: dict[str, Topic] = {}
+    field_lines: dict[tuple[str, str], int] = {}
     for path, data in parsed.items():
         if path.name in special and path.parent == root:
             continue
-        for topic in _load_topics(c, path, data):
+        for topic in _load_topics(c, path, data, field_lines):
             if topic.id in topics:
                 c.add(path, int(topic.source.rsplit(":", 1)[1]), f"topics[{topic.id}].id",
                       f"duplicate topic id (first defined at {topics[topic.id].source})")
@@ -428,7 +432,7 @@ def check(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         path = Path(topic.source.rsplit(":", 1)[0])
         for rid in topic.related:
             if rid not in topics:
-                c.add(path, int(topic.source.rsplit(":", 1)[1]), f"topics[{topic.id}].related",
+                c.add(path, field_lines.get((topic.id, "related"), 1), f"topics[{topic.id}].related",
                       f"unknown topic id {rid!r}")
     skills_path = next((root / n for n in ("skills.yaml", "skills.yml") if (root / n) in parsed),
                        None)

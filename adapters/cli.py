@@ -1,0 +1,242 @@
+"""The `careerbot` command line: chat, ask, eval, kb, and the servers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from adapters.settings import Settings
+from bot.knowledge import KnowledgeError, Severity, check, default_dir, load_knowledge
+from bot.messages import Message, Reply
+
+app = typer.Typer(help="careerbot: career advice on backend engineering.", no_args_is_help=True,
+                  add_completion=False)
+kb_app = typer.Typer(help="Check and export the knowledge base.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+
+err = Console(stderr=True, soft_wrap=True)
+DEV_QUESTIONS = Path("../shared/eval/dev-questions.yaml")
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for e in exc.errors():
+            name = str(e["loc"][0]).upper() if e["loc"] else "setting"
+            err.print(f"[red]configuration error:[/red] {name}: {e['msg']}")
+        raise typer.Exit(2) from None
+
+
+def _fail_kb(exc: KnowledgeError) -> None:
+    err.print(f"[red]The knowledge base has errors[/red] ({len(exc.problems)}):")
+    for p in exc.problems:
+        err.print(f"  {p}", markup=False, highlight=False)
+    raise typer.Exit(1)
+
+
+def reply_json(replies: list[Reply]) -> dict[str, Any]:
+    first = replies[0] if replies else Reply(blocks=(), intent="fallback")
+    return {
+        "intent": first.intent,
+        "topic": first.topic,
+        "confidence": round(first.confidence, 3),
+        "text": "\n\n".join(r.text for r in replies),
+        "suggestions": list(dict.fromkeys(s for r in replies for s in r.suggestions)),
+    }
+
+
+async def _ask_many(questions: Iterable[str], knowledge: Path | None) -> list[dict[str, Any]]:
+    """Each question in a fresh conversation, in memory (asking never writes to a database)."""
+    from adapters.bootstrap import build_bot
+    from bot.memory import MemoryStore
+
+    kb = load_knowledge(knowledge)
+    store = MemoryStore(list(kb.openings))
+    bot = build_bot(kb, store.uow)
+    out = []
+    for q in questions:
+        cid = uuid.uuid4().hex
+        replies = await bot.handle(Message(platform="console", user_id=cid, chat_id=cid, text=q))
+        out.append(reply_json(replies))
+    return out
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, or - to read one per line from stdin")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (one object per question)")] = False,
+) -> None:
+    """Answer one question (or one per line from stdin with -)."""
+    settings = load_settings()
+    if question == "-":
+        questions = [ln.rstrip("\n") for ln in sys.stdin]
+        questions = [q for q in questions if q.strip()]
+    else:
+        questions = [question]
+    try:
+        results = asyncio.run(_ask_many(questions, settings.careerbot_knowledge_dir))
+    except KnowledgeError as exc:
+        _fail_kb(exc)
+        return
+    console = Console()
+    for r in results:
+        if as_json:
+            print(json.dumps(r, ensure_ascii=False))
+        else:
+            console.print(r["text"], markup=False, highlight=False)
+
+
+@app.command()
+def chat(
+    memory: Annotated[bool, typer.Option("--memory", help="Keep nothing between runs")] = False,
+) -> None:
+    """Chat in the terminal. Type a button's number to press it; /quit leaves."""
+    from adapters.bootstrap import build
+    from adapters.console.chat import run_chat
+
+    settings = load_settings()
+
+    async def main() -> None:
+        runtime = await build(settings, memory=memory)
+        try:
+            await run_chat(runtime.bot, Console(), interactive=sys.stdin.isatty())
+        finally:
+            await runtime.close()
+
+    try:
+        asyncio.run(main())
+    except KnowledgeError as exc:
+        _fail_kb(exc)
+
+
+def _eval(path: Path, knowledge: Path | None) -> dict[str, Any]:
+    from bot.yamlsource import load
+
+    data = load(path)
+    in_scope = list(data.get("in_scope") or [])
+    intents = list(data.get("in_scope_intents") or [])
+    oos = list(data.get("out_of_scope") or [])
+    questions = [c["q"] for c in in_scope] + [c["q"] for c in intents] + [str(q) for q in oos]
+    answers = asyncio.run(_ask_many(questions, knowledge))
+    a_in = answers[: len(in_scope)]
+    a_int = answers[len(in_scope): len(in_scope) + len(intents)]
+    a_oos = answers[len(in_scope) + len(intents):]
+    misses: list[dict[str, Any]] = []
+    ok_topic = 0
+    for case, a in zip(in_scope, a_in, strict=True):
+        if a["intent"] == "topic" and a["topic"] in case["expect"]:
+            ok_topic += 1
+        else:
+            misses.append({"kind": "topic", "q": case["q"], "expected": list(case["expect"]),
+                           "got": a["topic"] or a["intent"], "confidence": a["confidence"]})
+    ok_int = 0
+    for case, a in zip(intents, a_int, strict=True):
+        if a["intent"] == case["intent"]:
+            ok_int += 1
+        else:
+            misses.append({"kind": "intent", "q": case["q"], "expected": [case["intent"]],
+                           "got": a["intent"], "confidence": a["confidence"]})
+    ok_oos = 0
+    for q, a in zip(oos, a_oos, strict=True):
+        if a["intent"] == "fallback":
+            ok_oos += 1
+        else:
+            misses.append({"kind": "out-of-scope", "q": q, "expected": ["fallback"],
+                           "got": a["topic"] or a["intent"], "confidence": a["confidence"]})
+    return {
+        "topic_accuracy": ok_topic / len(in_scope) if in_scope else None,
+        "intent_accuracy": ok_int / len(intents) if intents else None,
+        "out_of_scope_rejection": ok_oos / len(oos) if oos else None,
+        "counts": {"topic": len(in_scope), "intent": len(intents), "out_of_scope": len(oos)},
+        "misses": misses,
+    }
+
+
+@app.command(name="eval")
+def eval_(
+    file: Annotated[Path | None, typer.Argument(help="Question set (YAML)")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Measure answering quality on a question set: topic, intent and out-of-scope accuracy."""
+    settings = load_settings()
+    path = file or DEV_QUESTIONS
+    if not path.is_file():
+        err.print(f"[red]no question set at {path}[/red]; pass a YAML file")
+        raise typer.Exit(2)
+    try:
+        result = _eval(path, settings.careerbot_knowledge_dir)
+    except KnowledgeError as exc:
+        _fail_kb(exc)
+        return
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    c = result["counts"]
+
+    def fmt(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.3f}"
+
+    console.print(f"topic accuracy:          {fmt(result['topic_accuracy'])}  ({c['topic']} questions)")
+    console.print(f"intent accuracy:         {fmt(result['intent_accuracy'])}  ({c['intent']} messages)")
+    console.print(f"out-of-scope rejection:  {fmt(result['out_of_scope_rejection'])}  "
+                  f"({c['out_of_scope']} messages)")
+    if result["misses"]:
+        table = Table(title="misses")
+        for col in ("kind", "question", "expected", "got", "conf"):
+            table.add_column(col)
+        for m in result["misses"]:
+            table.add_row(m["kind"], m["q"], ", ".join(m["expected"]), str(m["got"]),
+                          f"{m['confidence']:.2f}")
+        console.print(table)
+
+
+@kb_app.command("check")
+def kb_check(
+    directory: Annotated[Path | None, typer.Argument(help="Knowledge folder")] = None,
+) -> None:
+    """Validate a knowledge base; print every problem with file, line and field."""
+    root = directory or load_settings().careerbot_knowledge_dir or default_dir()
+    kb, problems = check(root)
+    for p in problems:
+        target = err if p.severity is Severity.ERROR else Console(soft_wrap=True)
+        target.print(str(p), markup=False, highlight=False)
+    if kb is None:
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        err.print(f"[red]{errors} error(s)[/red] in {root}")
+        raise typer.Exit(1)
+    Console().print(f"[green]ok[/green]: {len(kb.topics)} topics, {len(kb.skills)} skills, "
+                    f"{len(kb.openings)} seed openings, {len(problems)} warning(s) in {root}")
+
+
+@kb_app.command("export")
+def kb_export(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON (the only format for now)")] = True,
+    directory: Annotated[Path | None, typer.Option("--dir", help="Knowledge folder")] = None,
+) -> None:
+    """Print the whole loaded knowledge base as JSON."""
+    try:
+        kb = load_knowledge(directory or load_settings().careerbot_knowledge_dir)
+    except KnowledgeError as exc:
+        _fail_kb(exc)
+        return
+    print(json.dumps(kb.export(), ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

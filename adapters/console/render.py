@@ -1,0 +1,82 @@
+"""Terminal rendering of replies with rich: markup, numbered buttons and opening cards."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+from bot.markup import Block, Bold, BulletList, Link, Paragraph, Span
+from bot.messages import Button, OpeningCard, Reply
+
+
+def _spans(spans: tuple[Span, ...]) -> Text:
+    out = Text()
+    for s in spans:
+        if isinstance(s, Bold):
+            out.append(s.text, style="bold")
+        elif isinstance(s, Link):
+            out.append(s.text, style=f"underline link {s.url}")
+            if s.url != s.text:
+                out.append(f" ({s.url})", style="dim")
+        else:
+            out.append(s.text)
+    return out
+
+
+def render_blocks(blocks: tuple[Block, ...]) -> list[Text]:
+    out: list[Text] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            out.append(_spans(b.spans))
+        elif isinstance(b, BulletList):
+            lines = Text()
+            for i, item in enumerate(b.items):
+                if i:
+                    lines.append("\n")
+                lines.append("  • ")
+                lines.append_text(_spans(item))
+            out.append(lines)
+    return out
+
+
+def render_card(card: OpeningCard) -> Panel:
+    body = Text()
+    body.append(f"{card.company}", style="bold")
+    facts = [x for x in (card.location, f"remote: {card.remote}", card.level) if x]
+    body.append("  ·  " + "  ·  ".join(facts), style="dim")
+    if card.matched_skills:
+        body.append("\nWhy it fits: ", style="green")
+        body.append(", ".join(card.matched_skills))
+    if card.missing_skills:
+        body.append("\nTo learn: ", style="yellow")
+        body.append(", ".join(g.skill for g in card.missing_skills))
+    body.append(f"\n{card.url}", style="underline")
+    return Panel(body, title=Text(card.title, style="bold"), title_align="left", expand=False)
+
+
+def render(reply: Reply, first_number: int = 1) -> tuple[Group, list[Button]]:
+    """A reply as rich renderables, and the buttons in the order they are numbered."""
+    parts: list[Text | Panel] = [*render_blocks(reply.blocks)]
+    parts.extend(render_card(c) for c in reply.cards)
+    if reply.buttons:
+        line = Text()
+        for i, b in enumerate(reply.buttons, start=first_number):
+            line.append(f"[{i}] ", style="cyan bold")
+            line.append(b.label + "   ")
+        parts.append(line)
+    spaced: list[Text | Panel] = []
+    for p in parts:
+        if spaced:
+            spaced.append(Text(""))
+        spaced.append(p)
+    return Group(*spaced), list(reply.buttons)
+
+
+def print_replies(console: Console, replies: list[Reply]) -> list[Button]:
+    buttons: list[Button] = []
+    for reply in replies:
+        group, bs = render(reply, first_number=len(buttons) + 1)
+        console.print(group)
+        buttons.extend(bs)
+    return buttons

@@ -1,0 +1,103 @@
+"""What the bot stores about a person (/mydata) and deleting it (/forget)."""
+
+from __future__ import annotations
+
+import json
+
+from bot.dialogue import Context
+from bot.handlers.base import BaseHandler, bare, words_re
+from bot.markup import para
+from bot.messages import Button, Reply
+from bot.ports import StorageUnavailable, Step
+
+_FORGET = words_re(r"forget (?:me|about me|my data|everything)", r"delete (?:my|all my) (?:data|info\w*|profile|account)",
+                   r"remove (?:my|all my) (?:data|info\w*|profile)", r"erase (?:my|me)\w*",
+                   r"wipe my data", r"gdpr")
+_MYDATA = words_re(r"what do you (?:know|store|keep|have) (?:about|on) me", r"my data",
+                   r"what data do you (?:store|keep|have)")
+_YES = words_re(r"yes", r"y", r"yep", r"yeah", r"sure", r"confirm", r"do it", r"delete", r"ok(?:ay)?")
+_NO = words_re(r"no", r"n", r"nope", r"cancel", r"stop", r"don'?t", r"keep")
+
+
+class PrivacyHandler(BaseHandler):
+    """
+    /forget asks first, then deletes:
+
+        /forget ──▶ CONFIRM_FORGET ──yes──▶ every row removed
+                          └──────no──▶ nothing changes
+    """
+
+    intent = "forget"
+    commands = ("forget", "mydata")
+    actions = ("forget",)
+    steps = (Step.CONFIRM_FORGET,)
+
+    def score(self, ctx: Context) -> float:
+        text = bare(ctx.norm)
+        if len(text.split()) > 10:
+            return 0.0
+        if _FORGET.search(text):
+            return 0.95
+        if _MYDATA.search(text):
+            ctx.cache["mydata"] = True
+            return 0.9
+        return 0.0
+
+    async def handle(self, ctx: Context) -> list[Reply]:
+        if ctx.command == "mydata" or ctx.cache.get("mydata"):
+            return [await self._mydata(ctx)]
+        if ctx.message.action in ("forget:yes", "forget:no"):
+            return [await self._decide(ctx, ctx.message.action == "forget:yes")]
+        ctx.update(pending=Step.CONFIRM_FORGET)
+        return [Reply(
+            blocks=(para("This deletes everything I store about you: your profile, conversation, "
+                         "feedback and subscriptions. Are you sure?"),),
+            buttons=(Button(label="Yes, delete my data", action="forget:yes"),
+                     Button(label="No, keep it", action="forget:no")),
+            intent="forget", confidence=1.0, private=True,
+        )]
+
+    async def resume(self, ctx: Context) -> list[Reply] | None:
+        text = bare(ctx.norm)
+        if len(text.split()) <= 4 and _YES.search(text):
+            return [await self._decide(ctx, True)]
+        if len(text.split()) <= 4 and _NO.search(text):
+            return [await self._decide(ctx, False)]
+        return None
+
+    async def _decide(self, ctx: Context, yes: bool) -> Reply:
+        ctx.update(pending=None)
+        if not yes:
+            return Reply(blocks=(para("OK, nothing was deleted."),), intent="forget",
+                         confidence=1.0, private=True)
+        try:
+            removed = await ctx.storage().users.forget(ctx.message.platform, ctx.message.user_id)
+        except StorageUnavailable:
+            ctx.bot.storage_failed()
+            return Reply(blocks=(para("I can't reach my database right now, so nothing was "
+                                      "deleted. Please try /forget again in a few minutes."),),
+                         intent="forget", private=True)
+        ctx.forgotten = True
+        return Reply(
+            blocks=(para(f"Done: I deleted everything I stored about you ({removed} records). "
+                         "If you talk to me again I'll start from scratch."),),
+            intent="forget", confidence=1.0, private=True,
+        )
+
+    async def _mydata(self, ctx: Context) -> Reply:
+        try:
+            data = await ctx.storage().users.describe(ctx.message.platform, ctx.message.user_id)
+        except StorageUnavailable:
+            ctx.bot.storage_failed()
+            return Reply(blocks=(para("I can't reach my database right now; try again later."),),
+                         intent="mydata", private=True)
+        if not data:
+            return Reply(blocks=(para("I store nothing about you."),), intent="mydata",
+                         private=True)
+        text = json.dumps(data, indent=2, default=str, ensure_ascii=False)
+        return Reply(
+            blocks=(para("This is everything I store about you:"), para(text),
+                    para("Say /forget to delete it.")),
+            buttons=(Button(label="Delete my data", action="forget:ask"),),
+            intent="mydata", confidence=1.0, private=True,
+        )
