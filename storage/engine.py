@@ -1,0 +1,176 @@
+"""Engine and session set-up from DATABASE_URL: URL forms, SQLite pragmas, the Storage handle."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+# Connection attempts to a dead server must fail fast so the bot can degrade, not hang.
+CONNECT_TIMEOUT = 5.0
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseUrlError(ValueError):
+    """DATABASE_URL cannot be used; the message is one line meant for people."""
+
+
+def default_sqlite_path() -> Path:
+    return Path(platformdirs.user_data_dir("careerbot")) / "careerbot.sqlite3"
+
+
+def normalize_url(raw: str | None) -> URL:
+    """Accept the URL forms hosting platforms hand out and pick the async driver."""
+    if raw is None or not raw.strip():
+        return URL.create("sqlite+aiosqlite", database=str(default_sqlite_path()))
+    text = raw.strip()
+    if text.startswith("postgres://"):  # Heroku-style scheme SQLAlchemy does not know
+        text = "postgresql://" + text[len("postgres://"):]
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise DatabaseUrlError(
+            f"DATABASE_URL is not a database URL (expected e.g. postgresql://user:pass@host/db "
+            f"or sqlite:///path/to/file.db): {_redact(text)}"
+        ) from None
+    backend, _, driver = url.drivername.partition("+")
+    if backend in ("postgresql", "postgres"):
+        if driver not in ("", "asyncpg", "psycopg", "psycopg_async", "psycopg2"):
+            raise DatabaseUrlError(f"DATABASE_URL: unsupported PostgreSQL driver {driver!r}; "
+                                   "use postgresql:// or postgresql+asyncpg://")
+        # psycopg 3 is async-capable; anything else becomes asyncpg.
+        new_driver = "psycopg" if driver in ("psycopg", "psycopg_async") else "asyncpg"
+        url = url.set(drivername=f"postgresql+{new_driver}")
+        if not url.database:
+            raise DatabaseUrlError("DATABASE_URL names no database (…/dbname at the end)")
+        if new_driver == "asyncpg" and "sslmode" in url.query:
+            # Hosting platforms add libpq's sslmode; asyncpg spells it ssl.
+            query = dict(url.query)
+            query["ssl"] = query.pop("sslmode")
+            url = url.set(query=query)
+        return url
+    if backend == "sqlite":
+        if driver not in ("", "aiosqlite", "pysqlite"):
+            raise DatabaseUrlError(f"DATABASE_URL: unsupported SQLite driver {driver!r}; "
+                                   "use sqlite:///path/to/file.db")
+        url = url.set(drivername="sqlite+aiosqlite")
+        return url
+    raise DatabaseUrlError(
+        f"DATABASE_URL uses {backend!r}; supported are PostgreSQL (postgresql://…) and SQLite "
+        "(sqlite:///path/to/file.db)"
+    )
+
+
+def _redact(text: str) -> str:
+    """Never echo a password back, even from a URL that did not parse."""
+    head, sep, tail = text.rpartition("@")
+    if not sep:
+        return text[:80]
+    scheme, _, cred = head.partition("://")
+    user = cred.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{tail}"[:120]
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def sqlite_file(url: URL) -> Path | None:
+    db = url.database
+    if not db or db == ":memory:" or db.startswith("file:"):
+        return None
+    return Path(db)
+
+
+def create_engine(url: URL, **kwargs: Any) -> AsyncEngine:
+    """An async engine; SQLite connections get WAL, foreign keys and a busy timeout."""
+    if is_sqlite(url):
+        path = sqlite_file(url)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUrlError(
+                    f"DATABASE_URL: cannot create the folder for {path}: {exc.strerror}"
+                ) from None
+        engine = create_async_engine(
+            url, pool_pre_ping=True,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
+        )
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    connect_args: dict[str, Any] = {}
+    if url.get_driver_name() == "asyncpg":
+        connect_args["timeout"] = CONNECT_TIMEOUT
+    else:
+        connect_args["connect_timeout"] = int(CONNECT_TIMEOUT)
+    return create_async_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # WAL with synchronous=NORMAL survives process crashes; only power loss can cost
+        # the last transactions, a fair trade for a chat bot's conversation state.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+class Storage:
+    """An engine plus the unit-of-work factory the core takes; aclose() disposes the pool."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self.dialect = engine.dialect.name
+
+    @classmethod
+    def from_url(cls, raw: str | None) -> Storage:
+        return cls(create_engine(normalize_url(raw)))
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions, self.dialect)
+
+    def session(self) -> AsyncSession:
+        return self.sessions()
+
+    async def upgrade(self, revision: str = "head") -> None:
+        from storage.migrate import upgrade
+
+        await upgrade(self.engine, revision)
+
+    async def aclose(self) -> None:
+        await self.engine.dispose()
+
+
+async def open_storage(raw_url: str | None, *, migrate: bool | None = None) -> Storage:
+    """Storage for DATABASE_URL; SQLite databases are migrated to head unless told otherwise."""
+    storage = Storage.from_url(raw_url)
+    if migrate is None:
+        migrate = storage.dialect == "sqlite"
+    if migrate:
+        try:
+            await storage.upgrade()
+        except BaseException:
+            await storage.aclose()
+            raise
+    return storage

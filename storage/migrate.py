@@ -1,0 +1,62 @@
+"""Alembic driven from code: the config points inside the installed package, no alembic.ini."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.ports import StorageUnavailable
+from storage.errors import is_unavailable
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    # env.py runs on this connection instead of building an engine of its own.
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head() -> str:
+    script = ScriptDirectory.from_config(alembic_config())
+    heads = script.get_heads()
+    return heads[0]
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    await _run(engine, lambda conn: command.upgrade(alembic_config(conn), revision))
+
+
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    await _run(engine, lambda conn: command.downgrade(alembic_config(conn), revision))
+
+
+async def current(engine: AsyncEngine) -> str | None:
+    def read(conn: Connection) -> str | None:
+        return MigrationContext.configure(conn).get_current_revision()
+
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(read)
+    except Exception as error:
+        if is_unavailable(error):
+            raise StorageUnavailable(str(error).splitlines()[0]) from error
+        raise
+
+
+async def _run(engine: AsyncEngine, step: object) -> None:
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(step)  # type: ignore[arg-type]
+    except Exception as error:
+        if is_unavailable(error):
+            raise StorageUnavailable(str(error).splitlines()[0]) from error
+        raise

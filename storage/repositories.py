@@ -1,0 +1,377 @@
+"""Repositories over the SQLAlchemy models, one per bot.ports Protocol."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import Float, case, cast, delete, func, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
+
+from bot.openings import Level, Opening, Remote
+from bot.ports import (
+    ChatKey,
+    ConversationState,
+    Profile,
+    RemotePreference,
+    StaleState,
+    Step,
+    Subscription,
+)
+from storage.models import (
+    PERSONAL_TABLES,
+    Base,
+    Conversation,
+    Feedback,
+    OpeningRow,
+    ProcessedEvent,
+    ProfileRow,
+    SubscriptionRow,
+    Unanswered,
+    User,
+    now,
+)
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
+
+# Keeps IN (...) lists well under the bound-parameter limits of SQLite and asyncpg.
+CHUNK = 500
+
+
+def _rowcount(result: Any) -> int:
+    return int(result.rowcount) if isinstance(result, CursorResult) else 0
+
+
+class _Repo:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self.uow = uow
+
+    def insert(self, model: type[Base]) -> Any:
+        """The dialect's INSERT, which knows ON CONFLICT (both PostgreSQL and SQLite do)."""
+        if self.uow.dialect == "postgresql":
+            return postgresql.insert(model)
+        return sqlite.insert(model)
+
+
+class SqlConversations(_Repo):
+    async def get(self, key: ChatKey) -> ConversationState:
+        c = Conversation
+        row = (await self.uow.execute(
+            select(c.last_topic, c.pending, c.data, c.version).where(
+                c.platform == key.platform, c.chat_id == key.chat_id, c.user_id == key.user_id
+            )
+        )).first()
+        if row is None:
+            return ConversationState()
+        return ConversationState(last_topic=row.last_topic, pending=_step(row.pending),
+                                 data=dict(row.data or {}), version=row.version)
+
+    async def save(self, key: ChatKey, state: ConversationState) -> ConversationState:
+        c = Conversation
+        values = {"last_topic": state.last_topic,
+                  "pending": state.pending.value if state.pending else None,
+                  "data": dict(state.data), "version": state.version + 1, "updated_at": now()}
+        if state.version == 0:
+            # First save: whoever inserts first wins; the loser sees no row inserted.
+            stmt: Any = self.insert(c).values(
+                platform=key.platform, chat_id=key.chat_id, user_id=key.user_id, **values
+            ).on_conflict_do_nothing(index_elements=["platform", "chat_id", "user_id"])
+        else:
+            stmt = update(c).where(
+                c.platform == key.platform, c.chat_id == key.chat_id, c.user_id == key.user_id,
+                c.version == state.version,
+            ).values(**values)
+        if _rowcount(await self.uow.execute(stmt)) != 1:
+            raise StaleState(f"conversation {key.platform}/{key.chat_id} moved past "
+                             f"version {state.version}")
+        return dataclasses.replace(state, version=state.version + 1)
+
+
+def _step(value: str | None) -> Step | None:
+    try:
+        return Step(value) if value else None
+    except ValueError:  # a step an older or newer release wrote; start over
+        return None
+
+
+class SqlUsers(_Repo):
+    async def touch(self, platform: str, user_id: str, display_name: str | None) -> None:
+        stamp = now()
+        stmt: Any = self.insert(User).values(
+            platform=platform, user_id=user_id, display_name=display_name,
+            created_at=stamp, last_seen_at=stamp,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["platform", "user_id"],
+            set_={"last_seen_at": stmt.excluded.last_seen_at,
+                  "display_name": func.coalesce(stmt.excluded.display_name, User.display_name)},
+        )
+        await self.uow.execute(stmt)
+
+    async def forget(self, platform: str, user_id: str) -> int:
+        removed = 0
+        # Children before parents (deliveries reference subscriptions).
+        for model in reversed(PERSONAL_TABLES):
+            table: Any = model.__table__
+            result = await self.uow.execute(
+                delete(table).where(table.c.platform == platform, table.c.user_id == user_id)
+            )
+            removed += _rowcount(result)
+        return removed
+
+    async def describe(self, platform: str, user_id: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for model in PERSONAL_TABLES:
+            table: Any = model.__table__
+            rows = (await self.uow.execute(
+                select(table).where(table.c.platform == platform, table.c.user_id == user_id)
+            )).mappings().all()
+            if not rows:
+                continue
+            shown = [_public(dict(r)) for r in rows]
+            name = _DESCRIBE_NAMES[model]
+            out[name] = shown[0] if name in ("user", "profile") else shown
+        return out
+
+
+_DESCRIBE_NAMES: dict[type[Base], str] = {
+    model: name for model, name in zip(
+        PERSONAL_TABLES,
+        ("user", "profile", "conversations", "feedback", "subscriptions", "deliveries"),
+        strict=True,
+    )
+}
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as the person sees it: surrogate ids and who-they-are columns left out."""
+    for key in ("id", "platform", "user_id", "subscription_id"):
+        row.pop(key, None)
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+
+
+class SqlProfiles(_Repo):
+    async def get(self, platform: str, user_id: str) -> Profile | None:
+        p = ProfileRow
+        row = (await self.uow.execute(
+            select(p.skills, p.unknown_skills, p.level, p.remote, p.location).where(
+                p.platform == platform, p.user_id == user_id
+            )
+        )).first()
+        if row is None:
+            return None
+        return Profile(
+            skills=tuple(row.skills or ()), unknown_skills=tuple(row.unknown_skills or ()),
+            level=_enum(Level, row.level), location=row.location,
+            remote=_enum(RemotePreference, row.remote) or RemotePreference.ANY,
+        )
+
+    async def save(self, platform: str, user_id: str, profile: Profile) -> None:
+        values = {"skills": list(profile.skills), "unknown_skills": list(profile.unknown_skills),
+                  "level": profile.level.value if profile.level else None,
+                  "remote": profile.remote.value, "location": profile.location,
+                  "updated_at": now()}
+        stmt: Any = self.insert(ProfileRow).values(platform=platform, user_id=user_id, **values)
+        stmt = stmt.on_conflict_do_update(index_elements=["platform", "user_id"], set_=values)
+        await self.uow.execute(stmt)
+
+
+E = TypeVar("E", Level, RemotePreference, Remote)
+
+
+def _enum(kind: type[E], value: str | None) -> E | None:
+    if value is None:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        return None
+
+
+class SqlFeedback(_Repo):
+    async def add(self, platform: str, user_id: str, topic: str, helpful: bool) -> None:
+        await self.uow.execute(self.insert(Feedback).values(
+            platform=platform, user_id=user_id, topic=topic, helpful=helpful, created_at=now()
+        ))
+
+    async def least_helpful(self, limit: int) -> list[tuple[str, int, int]]:
+        f = Feedback
+        yes = func.sum(case((f.helpful.is_(True), 1), else_=0))
+        no = func.sum(case((f.helpful.is_(True), 0), else_=1))
+        ratio = cast(yes, Float) / func.count()
+        rows = (await self.uow.execute(
+            select(f.topic, yes.label("yes"), no.label("no"))
+            .group_by(f.topic).having(no > 0)
+            .order_by(ratio, no.desc(), f.topic).limit(limit)
+        )).all()
+        return [(r.topic, int(r.yes), int(r.no)) for r in rows]
+
+
+class SqlUnanswered(_Repo):
+    async def record(self, text: str) -> None:
+        stamp = now()
+        stmt: Any = self.insert(Unanswered).values(
+            text=text[:255], count=1, first_seen_at=stamp, last_seen_at=stamp
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["text"],
+            set_={"count": Unanswered.count + 1, "last_seen_at": stmt.excluded.last_seen_at},
+        )
+        await self.uow.execute(stmt)
+
+    async def top(self, limit: int) -> list[tuple[str, int]]:
+        u = Unanswered
+        rows = (await self.uow.execute(
+            select(u.text, u.count.label("n"))
+            .order_by(u.count.desc(), u.last_seen_at.desc()).limit(limit)
+        )).all()
+        return [(r.text, int(r.n)) for r in rows]
+
+
+class SqlEvents(_Repo):
+    async def claim(self, platform: str, event_id: str) -> bool:
+        # ON CONFLICT DO NOTHING is atomic on both dialects: of two processes inserting the
+        # same id, exactly one sees a row inserted (PostgreSQL makes the second wait).
+        stmt: Any = self.insert(ProcessedEvent).values(
+            platform=platform, event_id=event_id[:255], seen_at=now()
+        ).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        return _rowcount(await self.uow.execute(stmt)) == 1
+
+    async def prune(self, before: datetime) -> int:
+        """Forget event ids older than any platform re-delivers (Slack retries within minutes)."""
+        return _rowcount(await self.uow.execute(
+            delete(ProcessedEvent).where(ProcessedEvent.seen_at < before)
+        ))
+
+
+_OPENING_FIELDS = ("title", "company", "location", "remote", "level", "skills", "url",
+                   "description", "posted_at", "updated_at", "is_open")
+
+
+def _opening_values(o: Opening) -> dict[str, Any]:
+    return {"title": o.title, "company": o.company, "location": o.location,
+            "remote": o.remote.value, "level": o.level.value if o.level else None,
+            "skills": list(o.skills), "url": o.url, "description": o.description,
+            "posted_at": o.posted_at, "updated_at": o.updated_at, "is_open": o.is_open}
+
+
+def _opening(row: Any) -> Opening:
+    return Opening(
+        source=row.source, external_id=row.external_id, title=row.title, company=row.company,
+        url=row.url, location=row.location or "",
+        remote=_enum(Remote, row.remote) or Remote.UNKNOWN, level=_enum(Level, row.level),
+        skills=tuple(row.skills or ()), description=row.description or "",
+        posted_at=row.posted_at, updated_at=row.updated_at, is_open=row.is_open,
+    )
+
+
+class SqlOpenings(_Repo):
+    async def list_open(self) -> list[Opening]:
+        o = OpeningRow
+        rows = (await self.uow.execute(
+            select(o).where(o.is_open.is_(True)).order_by(o.id)
+        )).scalars().all()
+        return [_opening(r) for r in rows]
+
+    async def count(self, *, open_only: bool = True) -> int:
+        stmt = select(func.count()).select_from(OpeningRow)
+        if open_only:
+            stmt = stmt.where(OpeningRow.is_open.is_(True))
+        return int((await self.uow.execute(stmt)).scalar_one())
+
+    async def upsert_many(self, openings: Iterable[Opening]) -> tuple[int, int]:
+        """Insert new openings, update changed ones; returns (inserted, updated)."""
+        batch = {(o.source, o.external_id): o for o in openings}  # last one wins
+        if not batch:
+            return 0, 0
+        o = OpeningRow
+        existing: dict[tuple[str, str], Any] = {}
+        keys = list(batch)
+        for i in range(0, len(keys), CHUNK):
+            rows = (await self.uow.execute(
+                select(o).where(tuple_(o.source, o.external_id).in_(keys[i:i + CHUNK]))
+            )).scalars().all()
+            existing.update({(r.source, r.external_id): r for r in rows})
+        stamp = now()
+        new = [{"source": k[0], "external_id": k[1], **_opening_values(v),
+                "first_seen_at": stamp, "last_seen_at": stamp}
+               for k, v in batch.items() if k not in existing]
+        for i in range(0, len(new), CHUNK // 20):
+            await self.uow.execute(self.insert(o).values(new[i:i + CHUNK // 20]))
+        updated = 0
+        for key, row in existing.items():
+            values = _opening_values(batch[key])
+            changed = any(getattr(row, f) != values[f] for f in _OPENING_FIELDS)
+            updated += changed
+            await self.uow.execute(
+                update(o).where(o.id == row.id).values(
+                    **(values if changed else {}), last_seen_at=stamp
+                )
+            )
+        return len(new), updated
+
+    async def close_missing(self, source: str, keep_external_ids: Iterable[str]) -> int:
+        """Mark open openings of `source` that are not in `keep_external_ids` closed."""
+        keep = set(keep_external_ids)
+        o = OpeningRow
+        open_ids = (await self.uow.execute(
+            select(o.id, o.external_id).where(o.source == source, o.is_open.is_(True))
+        )).all()
+        gone = [r.id for r in open_ids if r.external_id not in keep]
+        for i in range(0, len(gone), CHUNK):
+            await self.uow.execute(
+                update(o).where(o.id.in_(gone[i:i + CHUNK])).values(is_open=False)
+            )
+        return len(gone)
+
+
+def _subscription(row: Any) -> Subscription:
+    return Subscription(platform=row.platform, user_id=row.user_id, chat_id=row.chat_id,
+                        query=row.query, frequency=row.frequency, is_channel=row.is_channel,
+                        created_at=row.created_at, last_sent_at=row.last_sent_at)
+
+
+class SqlSubscriptions(_Repo):
+    async def get(self, platform: str, chat_id: str, user_id: str) -> Subscription | None:
+        s = SubscriptionRow
+        row = (await self.uow.execute(select(s).where(
+            s.platform == platform, s.chat_id == chat_id, s.user_id == user_id
+        ))).scalars().first()
+        return _subscription(row) if row is not None else None
+
+    async def save(self, subscription: Subscription) -> None:
+        sub = subscription
+        values: dict[str, Any] = {"query": sub.query, "frequency": sub.frequency,
+                                  "is_channel": sub.is_channel,
+                                  "last_sent_at": sub.last_sent_at}
+        stmt: Any = self.insert(SubscriptionRow).values(
+            platform=sub.platform, chat_id=sub.chat_id, user_id=sub.user_id,
+            created_at=sub.created_at or now(), **values,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["platform", "chat_id", "user_id"], set_=values
+        )
+        await self.uow.execute(stmt)
+
+    async def delete(self, platform: str, chat_id: str, user_id: str) -> bool:
+        s = SubscriptionRow
+        result = await self.uow.execute(delete(s).where(
+            s.platform == platform, s.chat_id == chat_id, s.user_id == user_id
+        ))
+        return _rowcount(result) > 0
+
+    async def list_all(self) -> list[Subscription]:
+        rows = (await self.uow.execute(
+            select(SubscriptionRow).order_by(SubscriptionRow.id)
+        )).scalars().all()
+        return [_subscription(r) for r in rows]
+
+
+__all__ = [
+    "SqlConversations", "SqlEvents", "SqlFeedback", "SqlOpenings", "SqlProfiles",
+    "SqlSubscriptions", "SqlUnanswered", "SqlUsers",
+]
