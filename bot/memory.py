@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
@@ -158,6 +159,35 @@ class MemoryOpenings(_Repo):
     async def list_open(self) -> list[Opening]:
         self.s.check()
         return [o for o in self.s.openings if o.is_open]
+
+    async def upsert_many(self, openings: Iterable[Opening]) -> tuple[int, int]:
+        self.s.check()
+        index = {(o.source, o.external_id): i for i, o in enumerate(self.s.openings)}
+        inserted = updated = 0
+        for o in openings:
+            i = index.get((o.source, o.external_id))
+            if i is None:
+                index[(o.source, o.external_id)] = len(self.s.openings)
+                self.s.openings.append(o)
+                inserted += 1
+            elif self.s.openings[i] != o:
+                self.s.openings[i] = o
+                updated += 1
+        return inserted, updated
+
+    async def close_missing(self, source: str, keep_external_ids: Iterable[str]) -> int:
+        self.s.check()
+        keep = set(keep_external_ids)
+        closed = 0
+        for i, o in enumerate(self.s.openings):
+            if o.source == source and o.is_open and o.external_id not in keep:
+                self.s.openings[i] = dataclasses.replace(o, is_open=False)
+                closed += 1
+        return closed
+
+    async def count(self, *, open_only: bool = True) -> int:
+        self.s.check()
+        return sum(1 for o in self.s.openings if o.is_open or not open_only)
 
 
 class MemorySubscriptions(_Repo):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -127,6 +127,16 @@ class EventRepository(Protocol):
 
 class OpeningRepository(Protocol):
     async def list_open(self) -> list[Opening]: ...
+
+    async def upsert_many(self, openings: Iterable[Opening]) -> tuple[int, int]:
+        """Add new openings (by source, external_id), update changed ones: (inserted, updated)."""
+        ...
+
+    async def close_missing(self, source: str, keep_external_ids: Iterable[str]) -> int:
+        """Close the open openings of `source` not in `keep_external_ids`; returns how many."""
+        ...
+
+    async def count(self, *, open_only: bool = True) -> int: ...
 
 
 class SubscriptionRepository(Protocol):
