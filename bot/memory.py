@@ -76,14 +76,14 @@ class MemoryUsers(_Repo):
             removed += 1
         if self.s.profiles.pop((platform, user_id), None) is not None:
             removed += 1
-        for key in [k for k in self.s.conversations if (k.platform, k.user_id) == (platform, user_id)]:
-            del self.s.conversations[key]
+        for chat in [k for k in self.s.conversations if (k.platform, k.user_id) == (platform, user_id)]:
+            del self.s.conversations[chat]
             removed += 1
         before = len(self.s.feedback)
         self.s.feedback = [f for f in self.s.feedback if (f[0], f[1]) != (platform, user_id)]
         removed += before - len(self.s.feedback)
-        for key in [k for k in self.s.subscriptions if (k[0], k[2]) == (platform, user_id)]:
-            del self.s.subscriptions[key]
+        for sub in [k for k in self.s.subscriptions if (k[0], k[2]) == (platform, user_id)]:
+            del self.s.subscriptions[sub]
             removed += 1
         return removed
 
