@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.operations import instrument
 from adapters.settings import Settings
 from bot.dialogue import Bot
+from bot.handlers.admin import AdminHandler
 from bot.handlers.basic import FallbackHandler, GreetingHandler, HelpHandler, TopicsHandler
 from bot.handlers.feedback import FeedbackHandler
 from bot.handlers.openings import OpeningsHandler
@@ -15,6 +17,7 @@ from bot.handlers.topics import MoreHandler, TopicHandler
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
 from bot.ports import UnitOfWorkFactory
+from bot.ratelimit import RateLimiter
 
 
 def build_bot(
@@ -24,6 +27,7 @@ def build_bot(
     admins: frozenset[str] = frozenset(),
     bot_names: tuple[str, ...] = (),
     services: dict[str, Any] | None = None,
+    limiter: RateLimiter | None = None,
 ) -> Bot:
     """The dialogue core with every handler registered; order breaks score ties."""
     handlers = [
@@ -35,6 +39,7 @@ def build_bot(
         MoreHandler(),
         OpeningsHandler(),
         TopicHandler(),
+        AdminHandler(),
     ]
     return Bot(
         kb=kb,
@@ -44,6 +49,7 @@ def build_bot(
         admins=admins,
         bot_names=bot_names,
         services=services,
+        limiter=limiter,
     )
 
 
@@ -55,6 +61,7 @@ class Runtime:
     kb: KnowledgeBase
     bot: Bot
     resources: list[Any] = field(default_factory=list)
+    metrics: Any = None
 
     async def close(self) -> None:
         for res in reversed(self.resources):
@@ -71,4 +78,6 @@ async def build(settings: Settings, *, memory: bool = False) -> Runtime:
     kb = load_knowledge(settings.careerbot_knowledge_dir)
     store = MemoryStore(list(kb.openings))
     bot = build_bot(kb, store.uow, admins=settings.admins)
-    return Runtime(settings=settings, kb=kb, bot=bot)
+    runtime = Runtime(settings=settings, kb=kb, bot=bot)
+    instrument(runtime)
+    return runtime

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -40,6 +50,88 @@ class Settings(BaseSettings):
                 )
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is not None and not _DB_URL.match(value):
+            raise _expected("database_url")
+        return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _telegram_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TG_TOKEN.match(value.get_secret_value()):
+            raise _expected("telegram_bot_token")
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TG_SECRET.match(value.get_secret_value()):
+            raise _expected("telegram_webhook_secret")
+        return value
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not (value.startswith("https://") or _LOOPBACK.match(value)):
+            raise _expected("telegram_webhook_url")
+        return value
+
+    @field_validator("telegram_api_base_url", "slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str, info: ValidationInfo) -> str:
+        if not _HTTP_URL.match(value):
+            raise _expected(info.field_name or "telegram_api_base_url")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise _expected("slack_app_token")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in _LEVELS:
+            raise _expected("log_level")
+        return value.upper()
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        if value.lower() not in ("json", "text"):
+            raise _expected("log_format")
+        return value.lower()
+
+    @field_validator("careerbot_knowledge_dir")
+    @classmethod
+    def _knowledge_dir(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise _expected("careerbot_knowledge_dir")
+        return value
+
+    @model_validator(mode="after")
+    def _together(self) -> Self:
+        """Variables that only make sense with another one."""
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            raise PydanticCustomError("missing", "TELEGRAM_WEBHOOK_SECRET: required when "
+                                      "TELEGRAM_WEBHOOK_URL is set; expected 1-256 characters "
+                                      "of A-Z a-z 0-9 _ -")
+        if self.telegram_webhook_url and self.telegram_bot_token is None:
+            raise PydanticCustomError("missing", "TELEGRAM_BOT_TOKEN: required when "
+                                      "TELEGRAM_WEBHOOK_URL is set")
+        if self.slack_bot_token is None and (self.slack_signing_secret or self.slack_app_token):
+            raise PydanticCustomError("missing", "SLACK_BOT_TOKEN: required when "
+                                      "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set")
+        if self.slack_bot_token and not (self.slack_signing_secret or self.slack_app_token):
+            raise PydanticCustomError("missing", "SLACK_SIGNING_SECRET: required with "
+                                      "SLACK_BOT_TOKEN to verify Slack's requests (or set "
+                                      "SLACK_APP_TOKEN for Socket Mode)")
+        return self
+
     @property
     def admins(self) -> frozenset[str]:
         return frozenset(x.strip() for x in self.careerbot_admins.split(",") if x.strip())
@@ -47,3 +139,84 @@ class Settings(BaseSettings):
     @staticmethod
     def secret(value: SecretStr | None) -> str | None:
         return value.get_secret_value() if value is not None else None
+
+    def secrets(self) -> list[str]:
+        """Every secret value, for redacting logs."""
+        values = [getattr(self, name) for name in SECRETS]
+        out = [v.get_secret_value() for v in values if isinstance(v, SecretStr)]
+        password = _DB_PASSWORD.search(self.database_url or "")
+        if password:
+            out.append(password.group(1))
+        return out
+
+    def masked(self) -> dict[str, str]:
+        """The effective configuration with secrets hidden, for `careerbot config check`."""
+        out: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if name in SECRETS:
+                shown = "not set" if value is None else "set (hidden)"
+            elif value is None:
+                shown = "not set" if name != "database_url" else "not set (SQLite file)"
+            elif name == "database_url":
+                shown = _DB_PASSWORD.sub(":***@", str(value))
+            else:
+                shown = str(value)
+            out[name.upper()] = shown
+        return out
+
+
+SECRETS = ("telegram_bot_token", "telegram_webhook_secret", "slack_bot_token",
+           "slack_signing_secret", "slack_app_token")
+
+# What each variable must look like: printed when it doesn't (never with the value itself).
+EXPECTED = {
+    "database_url": "an SQLAlchemy URL such as postgresql+asyncpg://user:password@host/db "
+                    "or sqlite+aiosqlite:///path/careerbot.db",
+    "telegram_bot_token": "the token from @BotFather, digits:letters (e.g. 123456:ABC-def)",
+    "telegram_api_base_url": "an http(s) URL such as https://api.telegram.org/bot",
+    "telegram_webhook_url": "an https:// URL Telegram can reach, ending in /telegram/webhook",
+    "telegram_webhook_secret": "1-256 characters of A-Z a-z 0-9 _ - (Telegram's rule)",
+    "slack_bot_token": "the bot token from the Slack app (xoxb-…)",
+    "slack_signing_secret": "the signing secret from the Slack app's Basic Information page",
+    "slack_app_token": "an app-level token starting with xapp- (Socket Mode)",
+    "slack_api_url": "an http(s) URL such as https://slack.com/api/",
+    "port": "an integer from 1 to 65535",
+    "careerbot_admins": "platform:id pairs separated by commas, e.g. telegram:12345,slack:U0123",
+    "careerbot_knowledge_dir": "an existing folder with topics/*.yaml",
+    "log_level": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+    "log_format": "json or text",
+    "rate_limit_per_minute": "a whole number of messages a minute, at least 1",
+}
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_DB_URL = re.compile(r"^(?:sqlite|postgres|postgresql)(?:\+\w+)?://\S*$")
+_DB_PASSWORD = re.compile(r":([^:@/]+)@")
+_TG_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_TG_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_HTTP_URL = re.compile(r"^https?://\S+$")
+# Plain http is only accepted for a local Bot API server or a test on this machine.
+_LOOPBACK = re.compile(r"^http://(?:127\.0\.0\.1|localhost|\[::1\])[:/]")
+
+
+def _expected(name: str) -> PydanticCustomError:
+    return PydanticCustomError("expected", "expected {expected}", {"expected": EXPECTED[name]})
+
+
+def describe_errors(exc: ValidationError) -> list[str]:
+    """One line per problem: the variable's name and what is expected, never the value."""
+    lines = []
+    for e in exc.errors(include_input=False, include_url=False):
+        loc = [str(x) for x in e["loc"]]
+        if not loc:
+            lines.append(e["msg"])  # cross-field messages name their variable themselves
+            continue
+        name = loc[0]
+        expected = EXPECTED.get(name)
+        if e["type"] == "expected" or expected is None:
+            lines.append(f"{name.upper()}: {e['msg'].removeprefix('Value error, ')}")
+        elif e["type"] == "value_error":
+            lines.append(f"{name.upper()}: {e['msg'].removeprefix('Value error, ')}; "
+                         f"expected {expected}")
+        else:
+            lines.append(f"{name.upper()}: expected {expected}")
+    return lines

@@ -24,6 +24,7 @@ from bot.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from bot.ratelimit import RateLimiter, Verdict
 from bot.text import normalize
 
 log = logging.getLogger(__name__)
@@ -128,8 +129,10 @@ class Bot:
         services: dict[str, Any] | None = None,
         admins: Iterable[str] = (),
         bot_names: Iterable[str] = (),
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.kb = kb
+        self.limiter = limiter
         self.matcher = matcher or TopicMatcher(kb.topics.values())
         self.uow_factory = uow_factory
         self.handlers = list(handlers)
@@ -169,6 +172,14 @@ class Bot:
         return frozenset(self._by_command)
 
     async def handle(self, message: Message) -> list[Reply]:
+        if self.limiter is not None:
+            # Before any database work, so one flooder cannot starve everyone else.
+            verdict = self.limiter.check(f"{message.platform}:{message.user_id}")
+            if verdict is Verdict.DROP:
+                return []
+            if verdict is Verdict.WARN:
+                log.info("rate limit reached on %s", message.platform)
+                return [slow_down(self.limiter.per_minute)]
         started = time.perf_counter()
         try:
             replies = await self._handle(message)
@@ -282,6 +293,15 @@ class Bot:
         if best is None or best_score < 0.5:
             return await self.fallback.handle(ctx)
         return await best.handle(ctx)
+
+
+def slow_down(per_minute: int) -> Reply:
+    return Reply(
+        blocks=(para(f"You're sending messages faster than I can answer (over {per_minute} a "
+                     "minute). Please slow down; I'll ignore messages for a little while."),),
+        intent="rate_limited",
+        private=True,
+    )
 
 
 def unknown_command(name: str, known: Iterable[str]) -> Reply:

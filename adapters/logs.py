@@ -1,0 +1,136 @@
+"""Logging set-up: text or JSON lines, secrets redacted, one structured line per handled message."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from bot.messages import Message, Reply
+
+MESSAGE_LOG = "careerbot.messages"
+# Fields the per-message line carries; the formatters print them after the text.
+FIELDS = ("platform", "intent", "topic", "latency_ms", "outcome", "replies")
+
+# Telegram puts the bot token in every request URL (…/bot123:AA…/sendMessage) and PTB/httpx
+# log those URLs; Slack tokens look like xoxb-…/xapp-…. Patterns catch tokens we were not told of.
+_TOKEN_PATTERNS = (
+    re.compile(r"(?<=bot)\d{3,}:[A-Za-z0-9_-]{20,}"),
+    re.compile(r"\b\d{6,}:[A-Za-z0-9_-]{30,}\b"),
+    re.compile(r"\bx(?:ox[abpors]|app)-[A-Za-z0-9-]{8,}"),
+)
+# Libraries that log request URLs at INFO/DEBUG; they only speak up at WARNING.
+_CHATTY = ("httpx", "httpcore", "telegram.ext.Updater", "telegram.Bot", "telegram._bot",
+           "slack_bolt", "slack_sdk", "aiohttp.access", "uvicorn.access", "asyncio", "hpack")
+
+
+class Redactor:
+    """Replaces known secret values and anything shaped like a platform token."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        # Short values would redact ordinary words; real tokens are long.
+        self.secrets = sorted({s for s in secrets if s and len(s) >= 8}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self.secrets:
+            if secret in text:
+                text = text.replace(secret, "[redacted]")
+        for pattern in _TOKEN_PATTERNS:
+            text = pattern.sub("[redacted]", text)
+        return text
+
+
+class TextFormatter(logging.Formatter):
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.redact = redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        extra = " ".join(f"{k}={_v(getattr(record, k))}" for k in FIELDS if hasattr(record, k))
+        if extra:
+            head, nl, rest = line.partition("\n")
+            line = f"{head} {extra}{nl}{rest}"
+        return self.redact(line)
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__()
+        self.redact = redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for k in FIELDS:
+            if hasattr(record, k):
+                out[k] = getattr(record, k)
+        if record.exc_info:
+            out["exc"] = self.formatException(record.exc_info)
+        return self.redact(json.dumps(out, ensure_ascii=False, default=str))
+
+
+JsonFormatter.converter = time.gmtime
+
+
+def _v(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
+def configure_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = ()) -> None:
+    """Route everything through one redacting handler on stderr; safe to call more than once."""
+    redact = Redactor(secrets)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(redact) if fmt == "json" else TextFormatter(redact))
+    handler.set_name("careerbot")
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == "careerbot"]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    quiet = max(logging.WARNING, root.level)
+    for name in _CHATTY:
+        logging.getLogger(name).setLevel(quiet)
+    # uvicorn installs its own handlers unless told otherwise; ours already print its records.
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers.clear()
+        logging.getLogger(name).propagate = True
+
+
+def outcome_of(replies: list[Reply]) -> str:
+    if not replies:
+        return "no_reply"  # a duplicate event, or a command meant for another bot
+    intents = {r.intent for r in replies}
+    if "error" in intents:
+        return "error"
+    if replies[0].intent == "fallback":
+        return "fallback"
+    return "answered"
+
+
+class MessageLog:
+    """A Bot hook: one line per handled message, never its text or the person's name."""
+
+    def __init__(self) -> None:
+        self.log = logging.getLogger(MESSAGE_LOG)
+
+    def __call__(self, message: Message, replies: list[Reply], elapsed: float) -> None:
+        if not self.log.isEnabledFor(logging.INFO):
+            return
+        first = replies[0] if replies else None
+        self.log.info("message handled", extra={
+            "platform": message.platform,
+            "intent": first.intent if first else None,
+            "topic": first.topic if first else None,
+            "latency_ms": round(elapsed * 1000, 2),
+            "outcome": outcome_of(replies),
+            "replies": len(replies),
+        })

@@ -1,0 +1,119 @@
+"""Maintainer commands (/reload, /stats) for the ids in CAREERBOT_ADMINS."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from bot.dialogue import Context
+from bot.handlers.base import BaseHandler
+from bot.knowledge import KnowledgeBase, KnowledgeError, Severity
+from bot.markup import bullets, para
+from bot.messages import Reply
+from bot.ports import StorageUnavailable
+
+log = logging.getLogger("careerbot.admin")
+
+# services["reload_knowledge"]: re-reads the knowledge folder (raises KnowledgeError).
+KnowledgeLoader = Callable[[], KnowledgeBase]
+# services["stats"]: extra counters from the composition root (metrics, storage).
+StatsSource = Callable[[], Awaitable[Mapping[str, Any]] | Mapping[str, Any]]
+
+# A long error list would not fit in one chat message; the rest is in `careerbot kb check`.
+MAX_PROBLEMS_SHOWN = 15
+
+
+class AdminHandler(BaseHandler):
+    intent = "admin"
+    commands = ("reload", "stats")
+
+    async def handle(self, ctx: Context) -> list[Reply]:
+        who = f"{ctx.message.platform}:{ctx.message.user_id}"
+        if not ctx.bot.is_admin(ctx.message):
+            log.warning("admin command /%s refused for %s", ctx.command, who)
+            return [Reply(
+                blocks=(para("Sorry, that command is only for the maintainers of this bot."),),
+                intent="admin", confidence=1.0, private=True,
+            )]
+        if ctx.command == "reload":
+            return [await self._reload(ctx, who)]
+        return [await self._stats(ctx, who)]
+
+    async def _reload(self, ctx: Context, who: str) -> Reply:
+        loader: KnowledgeLoader | None = ctx.bot.services.get("reload_knowledge")
+        if loader is None:
+            log.warning("admin %s: /reload unavailable (no loader configured)", who)
+            return _private("Reloading isn't available in this deployment.")
+        try:
+            # Reading and validating YAML takes a moment; keep the event loop answering others.
+            kb = await asyncio.to_thread(loader)
+        except KnowledgeError as exc:
+            errors = [p for p in exc.problems if p.severity is Severity.ERROR]
+            log.warning("admin %s: /reload refused, knowledge base has %d error(s)",
+                        who, len(errors))
+            shown = [str(p) for p in errors[:MAX_PROBLEMS_SHOWN]]
+            if len(errors) > MAX_PROBLEMS_SHOWN:
+                shown.append(f"… and {len(errors) - MAX_PROBLEMS_SHOWN} more "
+                             "(run `careerbot kb check`)")
+            return Reply(
+                blocks=(para(f"The knowledge base has {len(errors)} error(s), so I kept the "
+                             f"one already loaded ({len(ctx.bot.kb.topics)} topics):"),
+                        bullets(shown)),
+                intent="admin", confidence=1.0, private=True,
+            )
+        except Exception:
+            log.exception("admin %s: /reload failed", who)
+            return _private("Reloading failed unexpectedly; I kept the knowledge base already "
+                            "loaded. The server log has the details.")
+        before = len(ctx.bot.kb.topics)
+        ctx.bot.replace_knowledge(kb)
+        log.info("admin %s: /reload done, %d topics (was %d), %d warning(s)",
+                 who, len(kb.topics), before, len(kb.warnings))
+        text = f"Reloaded: {len(kb.topics)} topics (was {before}), {len(kb.skills.skills)} skills"
+        if kb.warnings:
+            text += f", {len(kb.warnings)} warning(s)"
+        return _private(text + ".")
+
+    async def _stats(self, ctx: Context, who: str) -> Reply:
+        log.info("admin %s: /stats", who)
+        lines: list[str] = [f"knowledge base: {len(ctx.bot.kb.topics)} topics"]
+        source: StatsSource | None = ctx.bot.services.get("stats")
+        if source is not None:
+            try:
+                result = source()
+                stats = await result if inspect.isawaitable(result) else result
+                lines.extend(f"{k}: {_fmt(v)}" for k, v in stats.items())
+            except Exception:
+                log.exception("admin %s: /stats source failed", who)
+                lines.append("(some counters are unavailable right now)")
+        if ctx.uow is not None:
+            try:
+                unanswered = await ctx.uow.unanswered.top(5)
+                worst = await ctx.uow.feedback.least_helpful(3)
+            except StorageUnavailable:
+                ctx.bot.storage_failed()
+                lines.append("(the database is unreachable right now)")
+            else:
+                if unanswered:
+                    lines.append("most asked without an answer: " + "; ".join(
+                        f"“{text[:60]}” ×{n}" for text, n in unanswered))
+                if worst:
+                    lines.append("least helpful topics: " + "; ".join(
+                        f"{topic} (+{yes}/−{no})" for topic, yes, no in worst))
+        return Reply(blocks=(para("Statistics"), bullets(lines)), intent="admin",
+                     confidence=1.0, private=True)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
+def _private(text: str) -> Reply:
+    return Reply(blocks=(para(text),), intent="admin", confidence=1.0, private=True)
