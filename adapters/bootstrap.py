@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters.operations import instrument
 from adapters.settings import Settings
@@ -16,8 +17,13 @@ from bot.handlers.privacy import PrivacyHandler
 from bot.handlers.topics import MoreHandler, TopicHandler
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
-from bot.ports import UnitOfWorkFactory
+from bot.ports import StorageUnavailable, UnitOfWorkFactory
 from bot.ratelimit import RateLimiter
+
+if TYPE_CHECKING:
+    from storage import Storage
+
+log = logging.getLogger(__name__)
 
 
 def build_bot(
@@ -76,8 +82,34 @@ class Runtime:
 async def build(settings: Settings, *, memory: bool = False) -> Runtime:
     """Build the runtime. `memory=True` keeps everything in process (tests, benchmarks)."""
     kb = load_knowledge(settings.careerbot_knowledge_dir)
-    store = MemoryStore(list(kb.openings))
-    bot = build_bot(kb, store.uow, admins=settings.admins)
-    runtime = Runtime(settings=settings, kb=kb, bot=bot)
+    resources: list[Any] = []
+    if memory:
+        uow_factory: UnitOfWorkFactory = MemoryStore(list(kb.openings)).uow
+    else:
+        storage = await open_database(settings, kb)
+        resources.append(storage)
+        uow_factory = storage.uow
+    bot = build_bot(kb, uow_factory, admins=settings.admins)
+    runtime = Runtime(settings=settings, kb=kb, bot=bot, resources=resources)
     instrument(runtime)
     return runtime
+
+
+async def open_database(settings: Settings, kb: KnowledgeBase) -> Storage:
+    """DATABASE_URL's storage; SQLite is migrated on the spot, PostgreSQL by `careerbot db upgrade`.
+
+    Raises storage.DatabaseUrlError for an unusable URL. A PostgreSQL server that is down
+    is not an error here: the bot starts, answers without memory and reconnects later.
+    """
+    from storage import open_storage
+
+    storage = await open_storage(settings.database_url)
+    try:
+        async with storage.uow() as uow:
+            # A fresh database starts with the knowledge base's seed openings.
+            if kb.openings and await uow.openings.count(open_only=False) == 0:
+                await uow.openings.upsert_many(kb.openings)
+                await uow.commit()
+    except StorageUnavailable as exc:
+        log.warning("database not reachable at start-up (%s); answering without memory", exc)
+    return storage

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from adapters.db_commands import db_app, kb_gaps
 from adapters.settings import Settings
 from bot.knowledge import KnowledgeError, Severity, check, default_dir, load_knowledge
 from bot.messages import Message, Reply
@@ -23,6 +24,8 @@ app = typer.Typer(help="careerbot: career advice on backend engineering.", no_ar
                   add_completion=False)
 kb_app = typer.Typer(help="Check and export the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
+app.add_typer(db_app, name="db")
+kb_app.command("gaps")(kb_gaps)
 
 err = Console(stderr=True, soft_wrap=True)
 DEV_QUESTIONS = Path("../shared/eval/dev-questions.yaml")
@@ -32,9 +35,11 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        for e in exc.errors():
-            name = str(e["loc"][0]).upper() if e["loc"] else "setting"
-            err.print(f"[red]configuration error:[/red] {name}: {e['msg']}")
+        from adapters.settings import describe_errors
+
+        # One line per variable, naming it and what is expected; never the value.
+        for line in describe_errors(exc):
+            err.print(f"configuration error: {line}", markup=False, highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -104,6 +109,8 @@ def chat(
     """Chat in the terminal. Type a button's number to press it; /quit leaves."""
     from adapters.bootstrap import build
     from adapters.console.chat import run_chat
+    from bot.ports import StorageUnavailable
+    from storage import DatabaseUrlError
 
     settings = load_settings()
 
@@ -118,6 +125,12 @@ def chat(
         asyncio.run(main())
     except KnowledgeError as exc:
         _fail_kb(exc)
+    except DatabaseUrlError as exc:
+        err.print(f"[red]configuration error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    except StorageUnavailable as exc:
+        err.print(f"[red]cannot open the database[/red] (DATABASE_URL): {exc}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 def _eval(path: Path, knowledge: Path | None) -> dict[str, Any]:
@@ -232,6 +245,50 @@ def kb_export(
         _fail_kb(exc)
         return
     print(json.dumps(kb.export(), ensure_ascii=False, indent=2))
+
+
+config_app = typer.Typer(help="Check the configuration.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("check")
+def config_check() -> None:
+    """Validate the settings and print the effective configuration, secrets masked."""
+    settings = load_settings()
+    console = Console()
+    for name, value in settings.masked().items():
+        console.print(f"{name}={value}", markup=False, highlight=False)
+    console.print("ok: configuration is valid", markup=False, highlight=False)
+
+
+@app.command()
+def serve(
+    port: Annotated[int | None, typer.Option("--port", help="Port (default: PORT or 8000)",
+                                             min=1, max=65535)] = None,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on")] = "0.0.0.0",
+    workers: Annotated[int, typer.Option("--workers", help="Server processes", min=1)] = 1,
+) -> None:
+    """Serve Slack events, the Telegram webhook, /healthz and /metrics over HTTP."""
+    from adapters.web.serve import run_server
+
+    settings = load_settings()
+    run_server(settings, host=host, port=port or settings.port, workers=workers)
+
+
+@app.command()
+def worker(
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between alert runs",
+                                            min=1)] = 300,
+    once: Annotated[bool, typer.Option("--once", help="One alert run, then exit")] = False,
+) -> None:
+    """Send opening alerts and digests on a schedule; Slack Socket Mode with SLACK_APP_TOKEN."""
+    from adapters.worker import run_worker
+
+    settings = load_settings()
+    try:
+        asyncio.run(run_worker(settings, interval=interval, once=once))
+    except KnowledgeError as exc:
+        _fail_kb(exc)
 
 
 def main() -> None:

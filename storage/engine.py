@@ -10,6 +10,7 @@ import platformdirs
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -108,6 +109,9 @@ def create_engine(url: URL, **kwargs: Any) -> AsyncEngine:
                 raise DatabaseUrlError(
                     f"DATABASE_URL: cannot create the folder for {path}: {exc.strerror}"
                 ) from None
+        if path is None:
+            # One in-memory database lives and dies with its connection: share a single one.
+            kwargs.setdefault("poolclass", StaticPool)
         engine = create_async_engine(
             url, pool_pre_ping=True,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
@@ -157,6 +161,11 @@ class Storage:
         from storage.migrate import upgrade
 
         await upgrade(self.engine, revision)
+
+    async def ping(self) -> None:
+        """One round trip to the database (for /healthz); raises when it cannot be reached."""
+        async with self.engine.connect() as conn:
+            await conn.exec_driver_sql("SELECT 1")
 
     async def aclose(self) -> None:
         await self.engine.dispose()

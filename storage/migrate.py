@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.ports import StorageUnavailable
@@ -52,10 +53,16 @@ async def current(engine: AsyncEngine) -> str | None:
         raise
 
 
-async def _run(engine: AsyncEngine, step: object) -> None:
+# Any fixed number: several processes starting at once migrate one after the other.
+_ADVISORY_LOCK = 7_203_114_551
+
+
+async def _run(engine: AsyncEngine, step: Callable[[Connection], None]) -> None:
     try:
         async with engine.begin() as conn:
-            await conn.run_sync(step)  # type: ignore[arg-type]
+            if conn.dialect.name == "postgresql":
+                await conn.execute(text(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK})"))
+            await conn.run_sync(step)
     except Exception as error:
         if is_unavailable(error):
             raise StorageUnavailable(str(error).splitlines()[0]) from error
