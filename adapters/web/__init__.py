@@ -1,0 +1,1 @@
+"""The web server of `careerbot serve`: one ASGI app for webhooks, health and metrics."""

@@ -1,0 +1,214 @@
+"""The ASGI application of `careerbot serve`: webhooks, /healthz and /metrics in one process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from adapters.metrics import CONTENT_TYPE
+from bot.ports import ChatKey
+
+if TYPE_CHECKING:
+    from adapters.bootstrap import Runtime
+    from adapters.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# A health check that hangs is worse than one that fails: load balancers time out anyway.
+PING_TIMEOUT = 3.0
+
+
+@dataclass(kw_only=True)
+class FrontEnd:
+    """A mounted front end: its routes and what the lifespan must start and stop."""
+
+    name: str
+    routes: list[BaseRoute]
+    start: Callable[[], Awaitable[None]] | None = None
+    stop: Callable[[], Awaitable[None]] | None = None
+
+
+@dataclass(kw_only=True)
+class Service:
+    """What the routes read; filled at construction or, under the app factory, at start-up."""
+
+    runtime: Runtime | None = None
+    frontends: list[FrontEnd] = field(default_factory=list)
+
+
+def telegram_frontend(runtime: Runtime) -> FrontEnd | None:
+    s = runtime.settings
+    if s.telegram_bot_token is None:
+        log.info("Telegram not mounted: TELEGRAM_BOT_TOKEN is not set")
+        return None
+    if not s.telegram_webhook_url:
+        log.info("Telegram not mounted: TELEGRAM_WEBHOOK_URL is not set "
+                 "(use `careerbot run telegram` to poll instead)")
+        return None
+    from adapters.telegram.app import application_from_settings
+    from adapters.telegram.web import start_webhook_app, stop_webhook_app, telegram_routes
+
+    application = application_from_settings(runtime, webhook=True)
+    if application is None:
+        return None
+    return FrontEnd(
+        name="telegram",
+        routes=list(telegram_routes(runtime, application)),
+        start=lambda: start_webhook_app(application),
+        stop=lambda: stop_webhook_app(application),
+    )
+
+
+def slack_frontend(runtime: Runtime) -> FrontEnd | None:
+    s = runtime.settings
+    if s.slack_bot_token is None:
+        log.info("Slack not mounted: SLACK_BOT_TOKEN is not set")
+        return None
+    if s.slack_signing_secret is None:
+        log.info("Slack not mounted: SLACK_SIGNING_SECRET is not set "
+                 "(Socket Mode runs in `careerbot worker` with SLACK_APP_TOKEN)")
+        return None
+    from adapters.slack.app import slack_app_for
+    from adapters.slack.web import slack_routes
+
+    app = slack_app_for(runtime)
+    if app is None:
+        return None
+    return FrontEnd(name="slack", routes=list(slack_routes(runtime, app)))
+
+
+def frontends_for(runtime: Runtime) -> list[FrontEnd]:
+    found = [f for f in (slack_frontend(runtime), telegram_frontend(runtime)) if f is not None]
+    if not found:
+        log.warning("no front end is mounted: only /healthz and /metrics are served")
+    return found
+
+
+async def ping_database(runtime: Runtime) -> None:
+    """Raise if the database cannot be reached. Uses the storage's ping() when it has one."""
+    for res in runtime.resources:
+        ping = getattr(res, "ping", None)
+        if ping is not None:
+            await ping()
+            return
+    factory = runtime.bot.uow_factory
+    if factory is None:
+        return
+    # Any storage can answer a read of a conversation nobody has.
+    async with factory() as uow:
+        await uow.conversations.get(ChatKey(platform="health", chat_id="-", user_id="-"))
+
+
+def _storage_kind(runtime: Runtime) -> str:
+    for res in runtime.resources:
+        dialect = getattr(res, "dialect", None)
+        if isinstance(dialect, str):
+            return dialect
+    return "memory" if runtime.bot.uow_factory is not None else "none"
+
+
+def create_app(
+    runtime: Runtime | None = None,
+    *,
+    settings: Settings | None = None,
+    builder: Callable[[Settings], Awaitable[Runtime]] | None = None,
+) -> Starlette:
+    """
+    The web application. Given a runtime, everything is mounted now; given settings instead
+    (the app factory under uvicorn), the runtime is built at start-up, in the server's own
+    event loop, so each worker process owns its database pool and Telegram Application.
+    """
+    if runtime is None and settings is None:
+        raise ValueError("create_app needs a runtime or settings")
+    service = Service(runtime=runtime)
+
+    async def healthz(request: Request) -> Response:
+        rt = service.runtime
+        if rt is None:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        database: dict[str, Any] = {"kind": _storage_kind(rt)}
+        try:
+            await asyncio.wait_for(ping_database(rt), PING_TIMEOUT)
+            database["ok"] = True
+        except Exception as exc:
+            # The type only: driver messages can carry host names and user names.
+            database.update(ok=False, error=type(exc).__name__)
+        kb = rt.bot.kb
+        body = {
+            "status": "ok" if database["ok"] else "unavailable",
+            "database": database,
+            "knowledge": {"topics": len(kb.topics), "skills": len(kb.skills.skills),
+                          "openings_seed": len(kb.openings), "warnings": len(kb.warnings)},
+            "frontends": [f.name for f in service.frontends],
+        }
+        return JSONResponse(body, status_code=200 if database["ok"] else 503)
+
+    async def metrics(request: Request) -> Response:
+        rt = service.runtime
+        if rt is None or rt.metrics is None:
+            return Response("", media_type=CONTENT_TYPE)
+        return Response(rt.metrics.render(), media_type=CONTENT_TYPE)
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ]
+    if runtime is not None:
+        service.frontends = frontends_for(runtime)
+        for f in service.frontends:
+            routes.extend(f.routes)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if service.runtime is None:
+            assert settings is not None
+            if builder is None:
+                from adapters.bootstrap import build as default_builder
+                service.runtime = await default_builder(settings)
+            else:
+                service.runtime = await builder(settings)
+            service.frontends = frontends_for(service.runtime)
+            for f in service.frontends:
+                app.router.routes.extend(f.routes)
+        rt = service.runtime
+        started: list[FrontEnd] = []
+        try:
+            for f in service.frontends:
+                if f.start is not None:
+                    await f.start()
+                started.append(f)
+            log.info("serving %s", ", ".join(f.name for f in service.frontends) or "no front end")
+            yield
+        finally:
+            # uvicorn has stopped taking requests and finished those in flight by now.
+            for f in reversed(started):
+                if f.stop is not None:
+                    try:
+                        await f.stop()
+                    except Exception:
+                        log.exception("stopping %s failed", f.name)
+            await rt.close()
+            log.info("stopped")
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.service = service
+    return app
+
+
+def factory() -> Starlette:
+    """For `uvicorn --factory adapters.web.app:factory`: settings from the environment."""
+    from adapters.logs import configure_logging
+    from adapters.settings import Settings
+
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format, settings.secrets())
+    return create_app(settings=settings)
