@@ -261,6 +261,28 @@ def config_check() -> None:
     console.print("ok: configuration is valid", markup=False, highlight=False)
 
 
+run_app = typer.Typer(help="Run one front end in its own long-lived process.", no_args_is_help=True)
+app.add_typer(run_app, name="run")
+
+
+@run_app.command("telegram")
+def run_telegram() -> None:
+    """Answer Telegram by long polling (for webhooks, use `careerbot serve`)."""
+    from adapters.logs import configure_logging
+    from adapters.telegram.app import run_polling
+
+    settings = load_settings()
+    if not Settings.secret(settings.telegram_bot_token):
+        err.print("[red]TELEGRAM_BOT_TOKEN is not set[/red]: create a bot with @BotFather "
+                  "and set its token")
+        raise typer.Exit(2)
+    configure_logging(settings.log_level, settings.log_format, settings.secrets())
+    try:
+        asyncio.run(run_polling(settings))
+    except KnowledgeError as exc:
+        _fail_kb(exc)
+
+
 @app.command()
 def serve(
     port: Annotated[int | None, typer.Option("--port", help="Port (default: PORT or 8000)",
