@@ -283,6 +283,27 @@ def run_telegram() -> None:
         _fail_kb(exc)
 
 
+@run_app.command("slack")
+def run_slack() -> None:
+    """Answer Slack over Socket Mode (no public URL; for HTTP mode, use `careerbot serve`)."""
+    from adapters.logs import configure_logging
+    from adapters.slack.app import serve_socket_mode
+
+    settings = load_settings()
+    missing = [name for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token),
+                                        ("SLACK_APP_TOKEN", settings.slack_app_token))
+               if not Settings.secret(value)]
+    if missing:
+        err.print(f"[red]{' and '.join(missing)} not set[/red]: Socket Mode needs the bot token "
+                  "(xoxb-…) and an app-level token (xapp-…) with connections:write")
+        raise typer.Exit(2)
+    configure_logging(settings.log_level, settings.log_format, settings.secrets())
+    try:
+        asyncio.run(serve_socket_mode(settings))
+    except KnowledgeError as exc:
+        _fail_kb(exc)
+
+
 @app.command()
 def serve(
     port: Annotated[int | None, typer.Option("--port", help="Port (default: PORT or 8000)",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
+import signal
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +39,7 @@ from bot.messages import ChatType, Message
 
 if TYPE_CHECKING:
     from adapters.bootstrap import Runtime
+    from adapters.settings import Settings
     from bot.dialogue import Bot
 
 log = logging.getLogger(__name__)
@@ -218,3 +222,33 @@ async def run_socket_mode(runtime: Runtime, *, token: str, app_token: str, api_u
         await handler.start_async()
     finally:
         await handler.close_async()
+
+
+async def serve_socket_mode(settings: Settings) -> None:
+    """`careerbot run slack`: Socket Mode until SIGINT/SIGTERM, then close the runtime."""
+    from adapters.bootstrap import build
+
+    token = settings.secret(settings.slack_bot_token)
+    app_token = settings.secret(settings.slack_app_token)
+    if not token or not app_token:
+        raise RuntimeError("SLACK_BOT_TOKEN and SLACK_APP_TOKEN must be set for Socket Mode")
+    runtime = await build(settings)
+    try:
+        task = asyncio.create_task(run_socket_mode(
+            runtime, token=token, app_token=app_token, api_url=settings.slack_api_url))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        stopped = asyncio.create_task(stop.wait())
+        log.info("Slack Socket Mode: connecting; Ctrl-C stops")
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if task.done():
+            task.result()  # ended on its own: surface why
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    finally:
+        await runtime.close()

@@ -88,7 +88,9 @@ def pack(atoms: list[str], limit: int = SECTION_LIMIT) -> list[str]:
     last_newline = -1
     for atom in atoms:
         if size + len(atom) > limit and current:
-            if last_newline > 0:
+            if atom == "\n":
+                head, tail = current, []
+            elif last_newline > 0:
                 head, tail = current[:last_newline], current[last_newline + 1:]
             else:
                 head, tail = current, []
