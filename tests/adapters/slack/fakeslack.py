@@ -37,6 +37,8 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     rate_limit_once: set[str] = field(default_factory=set)
     base: str = ""
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -44,6 +46,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/response/{token}", self._response_url)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -88,6 +91,8 @@ class FakeSlack:
                 "user": "careerbot", "team_id": TEAM_ID, "user_id": BOT_USER_ID,
                 "bot_id": BOT_ID, "is_enterprise_install": False,
             })
+        if method == "apps.connections.open":
+            return web.json_response({"ok": True, "url": f"ws://{request.host}/socket"})
         if method == "chat.postMessage":
             return web.json_response({"ok": True, "channel": data.get("channel"), "ts": ts,
                                       "message": {"text": data.get("text"), "ts": ts}})
@@ -99,6 +104,26 @@ class FakeSlack:
         data = await self._body(request)
         self.calls.append(Call("response_url", request.match_info["token"], data))
         return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, then record the app's acknowledgements."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1,
+                            "connection_info": {"app_id": "A0001"}})
+        async for msg in ws:
+            if msg.type == web.WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(msg.data))
+        return ws
+
+    async def send_envelope(self, kind: str, payload: dict[str, Any], envelope_id: str) -> None:
+        """Deliver an event/command/interaction to the connected Socket Mode app."""
+        await self.sockets[-1].send_json({
+            "envelope_id": envelope_id, "type": kind, "payload": payload,
+            "accepts_response_payload": kind != "events_api", "retry_attempt": 0,
+            "retry_reason": "",
+        })
 
     # --- what tests look at ---------------------------------------------------------------
 
