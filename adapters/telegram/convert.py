@@ -64,7 +64,8 @@ def _from_callback(update: Update, query: CallbackQuery) -> Message | None:
 
 
 def _mention_re(bot_username: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w@])@{re.escape(bot_username)}(?!\w)", re.IGNORECASE)
+    # "@bot, what is X?" → "what is X?": the vocative comma goes with the mention.
+    return re.compile(rf"(?<![\w@])@{re.escape(bot_username)}(?!\w)[,:;]?", re.IGNORECASE)
 
 
 def _strip_command_address(text: str, bot_username: str | None) -> str | None:
