@@ -14,6 +14,8 @@ from bot.handlers.basic import FallbackHandler, GreetingHandler, HelpHandler, To
 from bot.handlers.feedback import FeedbackHandler
 from bot.handlers.openings import OpeningsHandler
 from bot.handlers.privacy import PrivacyHandler
+from bot.handlers.profile import ProfileHandler
+from bot.handlers.subscribe import SubscribeHandler
 from bot.handlers.topics import MoreHandler, TopicHandler
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
@@ -44,6 +46,8 @@ def build_bot(
         FeedbackHandler(),
         MoreHandler(),
         OpeningsHandler(),
+        ProfileHandler(),
+        SubscribeHandler(),
         TopicHandler(),
         AdminHandler(),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
@@ -13,9 +13,11 @@ from bot.openings import Opening
 from bot.ports import (
     ChatKey,
     ConversationState,
+    DeliveryState,
     Profile,
     StaleState,
     StorageUnavailable,
+    StoredOpening,
     Subscription,
 )
 
@@ -33,6 +35,16 @@ class MemoryStore:
         self.events: set[tuple[str, str]] = set()
         self.openings: list[Opening] = list(openings or [])
         self.subscriptions: dict[tuple[str, str, str], Subscription] = {}
+        # (platform, chat_id, user_id, opening position) → (state, runner owning it)
+        self.deliveries: dict[tuple[str, str, str, int], tuple[DeliveryState, str | None]] = {}
+        self.created_at = datetime.now(UTC)
+        self.first_seen: dict[tuple[str, str], datetime] = {}
+
+    def add_openings(self, openings: Sequence[Opening], at: datetime | None = None) -> None:
+        """Append openings (as an import would), first seen at `at`."""
+        for o in openings:
+            self.openings.append(o)
+            self.first_seen[(o.source, o.external_id)] = at or datetime.now(UTC)
 
     def check(self) -> None:
         if not self.available:
@@ -84,6 +96,9 @@ class MemoryUsers(_Repo):
         removed += before - len(self.s.feedback)
         for sub in [k for k in self.s.subscriptions if (k[0], k[2]) == (platform, user_id)]:
             del self.s.subscriptions[sub]
+            removed += 1
+        for dkey in [k for k in self.s.deliveries if (k[0], k[2]) == (platform, user_id)]:
+            del self.s.deliveries[dkey]
             removed += 1
         return removed
 
@@ -189,6 +204,11 @@ class MemoryOpenings(_Repo):
         self.s.check()
         return sum(1 for o in self.s.openings if o.is_open or not open_only)
 
+    async def version(self) -> str:
+        """Changes whenever the openings do; the recommender rebuilds its index then."""
+        self.s.check()
+        return str(hash(tuple(self.s.openings)))
+
 
 class MemorySubscriptions(_Repo):
     async def get(self, platform: str, chat_id: str, user_id: str) -> Subscription | None:
@@ -236,3 +256,49 @@ class MemoryUnitOfWork:
 
     async def rollback(self) -> None:
         return None
+
+
+class MemoryAlertStore:
+    """The alert store over a MemoryStore; mirrors the SQL one's claim/finish semantics."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.s = store
+
+    async def subscriptions(self) -> list[Subscription]:
+        self.s.check()
+        return list(self.s.subscriptions.values())
+
+    async def open_openings(self) -> list[StoredOpening]:
+        self.s.check()
+        return [StoredOpening(id=i, opening=o, first_seen_at=self.s.first_seen.get(
+                    (o.source, o.external_id), self.s.created_at))
+                for i, o in enumerate(self.s.openings) if o.is_open]
+
+    async def profile(self, platform: str, user_id: str) -> Profile | None:
+        self.s.check()
+        return self.s.profiles.get((platform, user_id))
+
+    async def claim(self, subscription: Subscription, opening_ids: Sequence[int],
+                    runner: str, *, limit: int) -> list[int]:
+        self.s.check()
+        sub = (subscription.platform, subscription.chat_id, subscription.user_id)
+        taken: list[int] = []
+        for oid in opening_ids:
+            key = (*sub, oid)
+            state, _ = self.s.deliveries.setdefault(key, (DeliveryState.PENDING, None))
+            if state is DeliveryState.PENDING and len(taken) < limit:
+                self.s.deliveries[key] = (DeliveryState.SENDING, runner)
+                taken.append(oid)
+        return taken
+
+    async def finish(self, subscription: Subscription, opening_ids: Sequence[int], runner: str,
+                     *, outcome: DeliveryState, at: datetime) -> None:
+        self.s.check()
+        sub = (subscription.platform, subscription.chat_id, subscription.user_id)
+        for oid in opening_ids:
+            key = (*sub, oid)
+            if self.s.deliveries.get(key) == (DeliveryState.SENDING, runner):
+                self.s.deliveries[key] = (outcome, None)
+        if outcome is DeliveryState.SENT and sub in self.s.subscriptions:
+            self.s.subscriptions[sub] = dataclasses.replace(
+                self.s.subscriptions[sub], last_sent_at=at)

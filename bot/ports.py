@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from bot.openings import Level, Opening
+
+if TYPE_CHECKING:
+    from bot.messages import Reply
 
 
 class StorageUnavailable(Exception):
@@ -26,6 +29,7 @@ class Step(StrEnum):
     PROFILE_SKILLS = "profile_skills"
     PROFILE_LEVEL = "profile_level"
     PROFILE_REMOTE = "profile_remote"
+    PROFILE_LOCATION = "profile_location"
     CONFIRM_FORGET = "confirm_forget"
 
 
@@ -172,3 +176,56 @@ class UnitOfWork(Protocol):
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class NotifierError(Exception):
+    """A send failed for good (chat gone, bot blocked); alerts for that chat are not retried."""
+
+
+class Notifier(Protocol):
+    """Sends replies to a chat outside a conversation (alerts, digests), pacing itself."""
+
+    async def send(self, platform: str, chat_id: str, replies: Sequence[Reply]) -> None:
+        """Deliver, or raise NotifierError (permanent failure) or anything else (retry later)."""
+        ...
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StoredOpening:
+    """An open opening with its storage id and when it first appeared (alerts need both)."""
+
+    id: int
+    opening: Opening
+    first_seen_at: datetime
+
+
+class AlertStore(Protocol):
+    """What alert runs need; each call is its own committed transaction."""
+
+    async def subscriptions(self) -> list[Subscription]: ...
+
+    async def open_openings(self) -> list[StoredOpening]: ...
+
+    async def profile(self, platform: str, user_id: str) -> Profile | None: ...
+
+    async def claim(self, subscription: Subscription, opening_ids: Sequence[int],
+                    runner: str, *, limit: int) -> list[int]:
+        """Record (subscriber, opening) deliveries not seen before and take those still pending.
+
+        Returns up to `limit` ids, in the given order, that this runner now owns (state
+        'sending'); a concurrent runner gets none of them. Committed before it returns, so a
+        crash after sending never re-sends.
+        """
+        ...
+
+    async def finish(self, subscription: Subscription, opening_ids: Sequence[int], runner: str,
+                     *, outcome: DeliveryState, at: datetime) -> None:
+        """Move owned deliveries to `outcome`: SENT (and set last_sent_at), PENDING, FAILED."""
+        ...

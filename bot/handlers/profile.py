@@ -1,0 +1,376 @@
+"""A person's profile (skills, level, remote wish, place): guided flow, one line, plain words."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from enum import Enum
+
+from bot.dialogue import Context
+from bot.handlers.base import BaseHandler, bare, words_re
+from bot.markup import Block, Bold, Text, para
+from bot.markup import bullets as bullet_list
+from bot.messages import Button, Reply
+from bot.openings import Level
+from bot.ports import Profile, RemotePreference, Step, StorageUnavailable
+from bot.recommend import parse_request
+from bot.skills import SkillVocabulary
+from bot.text import normalize
+
+MAX_SKILLS = 40
+MAX_SKILL_CHARS = 40
+MAX_LOCATION_CHARS = 80
+
+_STATEMENT = re.compile(
+    r"^(?:so |well |ok |okay |hi |hello )?(?:i know|i(?:'m| am) (?:good|skilled|experienced|"
+    r"proficient|fluent) (?:at|in|with)|my (?:skills?|stack|tech stack) (?:are|is|includes?)|"
+    r"my skills?:|i (?:work|code|program|develop) (?:with|in)|"
+    r"i (?:have|got) (?:\d+ years? (?:of )?)?experience (?:with|in)|"
+    r"i(?:'m| am) an? (?:intern|junior|mid|mid-level|senior|staff|principal)"
+    r"|i use|i(?:'ve| have) (?:worked|been working) with|i can (?:code|program|write) (?:in )?)"
+)
+_PROFILE_WORDS = words_re(r"(?:my|set|update|edit|change|show|see|view) (?:my )?profile",
+                          r"profile")
+_QUESTION = words_re(r"what", r"how", r"which", r"should", r"why", r"can you", r"could you")
+_SKIP = words_re(r"skip", r"none", r"no preference", r"don'?t care", r"any", r"either",
+                 r"anywhere", r"whatever", r"pass", r"next")
+_SPLIT = re.compile(r"\s*(?:,|/|\+|\band\b|&|;|\n)\s*")
+_KEY = re.compile(r"^(skills?|stack|level|seniority|remote|work|location|city|place|where)\b"
+                  r"\s*[:=]?\s*(.*)$", re.DOTALL)
+
+_REMOTE_ANSWERS: dict[RemotePreference, re.Pattern[str]] = {
+    RemotePreference.HYBRID: words_re(r"hybrid", r"mixed", r"partly", r"some days"),
+    RemotePreference.ONSITE: words_re(r"no", r"nope", r"on[- ]?site", r"office", r"in[- ]office",
+                                      r"in person", r"false", r"not remote"),
+    RemotePreference.REMOTE: words_re(r"yes", r"yep", r"yeah", r"remote", r"fully remote", r"true",
+                                      r"from home", r"wfh", r"y"),
+    RemotePreference.ANY: words_re(r"any", r"either", r"both", r"don'?t care", r"no preference",
+                                   r"whatever", r"flexible", r"skip"),
+}
+_LEVEL_ANSWERS: tuple[tuple[Level, re.Pattern[str]], ...] = (
+    (Level.INTERN, words_re(r"intern", r"internship", r"student")),
+    (Level.JUNIOR, words_re(r"junior", r"jr", r"entry[- ]level", r"graduate", r"grad",
+                            r"beginner")),
+    (Level.MID, words_re(r"mid", r"mid[- ]level", r"middle", r"intermediate", r"medior")),
+    (Level.SENIOR, words_re(r"senior", r"sr", r"lead")),
+    (Level.STAFF, words_re(r"staff", r"principal")),
+    (Level.MANAGER, words_re(r"manager", r"engineering manager", r"management", r"em")),
+)
+
+
+class FlowStep(Enum):
+    """
+    The guided flow; each step saves what it learnt, so an abandoned flow loses nothing.
+
+        /profile edit ──▶ SKILLS ──▶ LEVEL ──▶ REMOTE ──remote──▶ done (profile shown)
+                                                  └──other──▶ LOCATION ──▶ done
+    """
+
+    SKILLS = Step.PROFILE_SKILLS
+    LEVEL = Step.PROFILE_LEVEL
+    REMOTE = Step.PROFILE_REMOTE
+    LOCATION = Step.PROFILE_LOCATION
+
+    @property
+    def next(self) -> FlowStep | None:
+        order = list(FlowStep)
+        i = order.index(self)
+        return order[i + 1] if i + 1 < len(order) else None
+
+
+def parse_skills(text: str, vocab: SkillVocabulary) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(canonical skills, unknown skills as typed) from a list like "python, postgres and k8s"."""
+    known: dict[str, None] = {}
+    unknown: dict[str, None] = {}
+    for item in _SPLIT.split(text.strip()):
+        item = item.strip(" .!?\"'").strip()
+        if not item:
+            continue
+        skill = vocab.canonical(item)
+        if skill is not None:
+            known.setdefault(skill.name)
+            continue
+        found = vocab.find(item)
+        if found:
+            for s in found:
+                known.setdefault(s.name)
+        elif len(item) <= MAX_SKILL_CHARS and normalize(item) not in ("i", "know", "skills"):
+            unknown.setdefault(item)
+    return tuple(known)[:MAX_SKILLS], tuple(unknown)[:MAX_SKILLS]
+
+
+def parse_level(text: str) -> Level | None:
+    norm = bare(normalize(text))
+    return next((lv for lv, p in _LEVEL_ANSWERS if p.search(norm)), None)
+
+
+def parse_remote(text: str) -> RemotePreference | None:
+    norm = bare(normalize(text))
+    return next((pref for pref, p in _REMOTE_ANSWERS.items() if p.search(norm)), None)
+
+
+def parse_line(text: str, vocab: SkillVocabulary, base: Profile) -> tuple[Profile, list[str]]:
+    """The one-line form "skills a, b; level senior; remote yes; location Berlin".
+
+    Returns the new profile and the segments it could not read.
+    """
+    profile = base
+    problems: list[str] = []
+    for segment in re.split(r"\s*[;\n]\s*", text.strip()):
+        if not segment:
+            continue
+        m = _KEY.match(normalize(segment))
+        if m is None:
+            problems.append(segment)
+            continue
+        key = m.group(1)
+        value = segment[len(segment) - len(m.group(2)):].strip() if m.group(2) else ""
+        if key in ("skill", "skills", "stack"):
+            skills, unknown = parse_skills(value, vocab)
+            profile = dataclasses.replace(profile, skills=skills, unknown_skills=unknown)
+        elif key in ("level", "seniority"):
+            level = parse_level(value)
+            if level is None and not _SKIP.search(normalize(value)):
+                problems.append(segment)
+            else:
+                profile = dataclasses.replace(profile, level=level)
+        elif key in ("remote", "work"):
+            pref = parse_remote(value)
+            if pref is None:
+                problems.append(segment)
+            else:
+                profile = dataclasses.replace(profile, remote=pref)
+        else:
+            place = value[:MAX_LOCATION_CHARS].strip()
+            profile = dataclasses.replace(
+                profile, location=None if not place or _SKIP.fullmatch(normalize(place)) else place)
+    return profile, problems
+
+
+def parse_statement(text: str, vocab: SkillVocabulary, base: Profile) -> Profile:
+    """Plain words ("I know Python and Docker and want remote work") add to the profile."""
+    req = parse_request(text, vocab)
+    skills = tuple(dict.fromkeys((*base.skills, *req.skills)))[:MAX_SKILLS]
+    level = parse_level(text) if _LEVEL_IN_STATEMENT.search(normalize(text)) else None
+    return dataclasses.replace(
+        base,
+        skills=skills,
+        level=level or base.level,
+        remote=req.remote if req.remote is not RemotePreference.ANY else base.remote,
+        location=req.location or base.location,
+    )
+
+
+_LEVEL_IN_STATEMENT = re.compile(
+    r"\b(?:i(?:'m| am) an? |as an? )(?:intern|junior|mid|mid-level|senior|staff|principal|"
+    r"engineering manager)\b|\b(?:intern|junior|mid-level|senior|staff|principal) "
+    r"(?:level|developer|engineer|dev|roles?|positions?|jobs?)\b")
+
+
+def describe(profile: Profile) -> Reply:
+    if profile.is_empty:
+        return Reply(
+            blocks=(para("You have no profile yet. Tell me your skills, level and whether you "
+                         "want remote work, and I'll match openings to you."),),
+            buttons=(Button(label="Set up my profile", action="profile:edit"),),
+            intent="profile", confidence=1.0, private=True,
+        )
+    remote = {
+        RemotePreference.REMOTE: "remote only", RemotePreference.HYBRID: "hybrid",
+        RemotePreference.ONSITE: "on-site", RemotePreference.ANY: "no preference",
+    }[profile.remote]
+    items = [
+        (Bold("Skills: "), Text(", ".join(profile.skills) or "none yet")),
+        (Bold("Level: "), Text(profile.level.value if profile.level else "not set")),
+        (Bold("Remote: "), Text(remote)),
+        (Bold("Location: "), Text(profile.location or "not set")),
+    ]
+    blocks: list[Block] = [para("Your profile:"), bullet_list(items)]
+    if profile.unknown_skills:
+        blocks.append(para(
+            "I don't know these skills, so they don't count when matching yet (kept as you "
+            "typed them): " + ", ".join(profile.unknown_skills) + "."))
+    blocks.append(para("Change it in one line, e.g. /profile skills python, postgres; "
+                       "level senior; remote yes; location Berlin"))
+    return Reply(
+        blocks=tuple(blocks),
+        buttons=(Button(label="Find jobs for me", action="cmd:jobs"),
+                 Button(label="Edit step by step", action="profile:edit")),
+        intent="profile", confidence=1.0, private=True,
+    )
+
+
+class ProfileHandler(BaseHandler):
+    intent = "profile"
+    commands = ("profile",)
+    actions = ("profile",)
+    steps = tuple(s.value for s in FlowStep)
+
+    def score(self, ctx: Context) -> float:
+        norm = normalize(ctx.text)
+        text = bare(norm)
+        if (_STATEMENT.match(norm) and "?" not in norm and not _QUESTION.search(text)
+                and (ctx.kb.skills.find(ctx.text) or _LEVEL_IN_STATEMENT.search(norm))):
+            ctx.cache["profile_statement"] = True
+            return 0.85
+        if len(text.split()) <= 5 and _PROFILE_WORDS.search(text) and not _QUESTION.search(text):
+            return 0.8
+        return 0.0
+
+    async def handle(self, ctx: Context) -> list[Reply]:
+        action = ctx.message.action or ""
+        if action.startswith("profile:"):
+            return [await self._action(ctx, action.split(":")[1:])]
+        profile = await ctx.profile()
+        if ctx.cache.get("profile_statement"):
+            new = parse_statement(ctx.text, ctx.kb.skills, profile)
+            return [await self._save(ctx, new, "Got it, I've updated your profile.")]
+        args = ctx.text.strip() if ctx.command == "profile" else ""
+        if not args:
+            if profile.is_empty:
+                return [await self._ask(ctx, FlowStep.SKILLS)]
+            return [describe(profile)]
+        if normalize(args) in ("edit", "start", "setup", "set up", "change"):
+            return [await self._ask(ctx, FlowStep.SKILLS)]
+        if normalize(args) in ("clear", "reset", "delete"):
+            return [await self._save(ctx, Profile(), "Your profile is cleared.")]
+        if _KEY.match(normalize(args)):
+            new, problems = parse_line(args, ctx.kb.skills, profile)
+            reply = await self._save(ctx, new, "Saved.")
+            if problems:
+                note = para("I couldn't read: " + "; ".join(problems) + ". Write e.g. "
+                            "“level senior”, “remote yes|no|hybrid|any”, “location Berlin”.")
+                reply = dataclasses.replace(reply, blocks=(note, *reply.blocks))
+            return [reply]
+        if _STATEMENT.match(normalize(args)):
+            new = parse_statement(args, ctx.kb.skills, profile)
+        else:
+            skills, unknown = parse_skills(args, ctx.kb.skills)
+            new = dataclasses.replace(profile, skills=skills, unknown_skills=unknown)
+        return [await self._save(ctx, new, "Saved.")]
+
+    async def resume(self, ctx: Context) -> list[Reply] | None:
+        try:
+            step = FlowStep(ctx.state.pending)
+        except ValueError:
+            return None
+        text = ctx.text.strip()
+        norm = bare(normalize(text))
+        if not norm:
+            return None
+        skip = bool(_SKIP.fullmatch(norm))
+        profile = await ctx.profile()
+        if step is FlowStep.SKILLS:
+            if "?" in text and "," not in text:
+                return None  # a question, not an answer: answer it normally
+            if not skip:
+                skills, unknown = parse_skills(text, ctx.kb.skills)
+                if not skills and not unknown:
+                    return [await self._ask(ctx, step, again=True)]
+                profile = dataclasses.replace(profile, skills=skills, unknown_skills=unknown)
+        elif step is FlowStep.LEVEL:
+            level = parse_level(text)
+            if level is None and not skip:
+                return [await self._ask(ctx, step, again=True)] if len(norm.split()) <= 3 else None
+            profile = dataclasses.replace(profile, level=level)
+        elif step is FlowStep.REMOTE:
+            pref = parse_remote(text)
+            if pref is None:
+                return [await self._ask(ctx, step, again=True)] if len(norm.split()) <= 3 else None
+            profile = dataclasses.replace(profile, remote=pref)
+        else:
+            if "?" in text or len(text) > MAX_LOCATION_CHARS:
+                return None
+            profile = dataclasses.replace(profile, location=None if skip else text.strip(" ."))
+        return [await self._advance(ctx, step, profile)]
+
+    async def _action(self, ctx: Context, parts: list[str]) -> Reply:
+        profile = await ctx.profile()
+        kind = parts[0] if parts else "show"
+        value = parts[1] if len(parts) > 1 else ""
+        if kind == "edit":
+            return await self._ask(ctx, FlowStep.SKILLS)
+        if kind == "level":
+            level = None if value == "skip" else _level_or_none(value)
+            return await self._advance(ctx, FlowStep.LEVEL,
+                                       dataclasses.replace(profile, level=level))
+        if kind == "remote":
+            try:
+                pref = RemotePreference(value)
+            except ValueError:
+                return await self._ask(ctx, FlowStep.REMOTE, again=True)
+            return await self._advance(ctx, FlowStep.REMOTE,
+                                       dataclasses.replace(profile, remote=pref))
+        if kind == "skip":
+            try:
+                step = FlowStep(Step(value))
+            except ValueError:
+                return describe(profile)
+            return await self._advance(ctx, step, profile)
+        return describe(profile)
+
+    async def _advance(self, ctx: Context, step: FlowStep, profile: Profile) -> Reply:
+        nxt = step.next
+        if nxt is FlowStep.LOCATION and profile.remote is RemotePreference.REMOTE:
+            nxt = None
+        if nxt is None:
+            ctx.update(pending=None)
+            return await self._save(ctx, profile, "Your profile is set.")
+        try:
+            await self._store(ctx, profile)
+        except StorageUnavailable:
+            ctx.update(pending=None)
+            return _unsaved()
+        return await self._ask(ctx, nxt)
+
+    async def _ask(self, ctx: Context, step: FlowStep, *, again: bool = False) -> Reply:
+        ctx.update(pending=step.value, last_topic=None)
+        prefix = "Sorry, I didn't get that. " if again else ""
+        skip = Button(label="Skip", action=f"profile:skip:{step.value.value}")
+        if step is FlowStep.SKILLS:
+            text = ("Which skills do you have? List them separated by commas, e.g. “Python, "
+                    "PostgreSQL, Docker”.")
+            buttons: tuple[Button, ...] = (skip,)
+        elif step is FlowStep.LEVEL:
+            text = "What level are you at?"
+            buttons = (*(Button(label=lv.value.capitalize(), action=f"profile:level:{lv.value}")
+                         for lv in Level), skip)
+        elif step is FlowStep.REMOTE:
+            text = "Do you want to work remotely?"
+            buttons = (
+                Button(label="Remote", action="profile:remote:remote"),
+                Button(label="Hybrid", action="profile:remote:hybrid"),
+                Button(label="On-site", action="profile:remote:onsite"),
+                Button(label="No preference", action="profile:remote:any"),
+            )
+        else:
+            text = "Where do you want to work (a city or country)? Say “skip” for anywhere."
+            buttons = (skip,)
+        return Reply(blocks=(para(prefix + text),), buttons=buttons, intent="profile",
+                     confidence=1.0, private=True)
+
+    async def _store(self, ctx: Context, profile: Profile) -> None:
+        await ctx.storage().profiles.save(ctx.message.platform, ctx.message.user_id, profile)
+        ctx._profile, ctx._profile_loaded = profile, True
+
+    async def _save(self, ctx: Context, profile: Profile, headline: str) -> Reply:
+        try:
+            await self._store(ctx, profile)
+        except StorageUnavailable:
+            ctx.bot.storage_failed()
+            return _unsaved()
+        shown = describe(profile)
+        return dataclasses.replace(shown, blocks=(para(headline), *shown.blocks))
+
+
+def _level_or_none(value: str) -> Level | None:
+    try:
+        return Level(value)
+    except ValueError:
+        return None
+
+
+def _unsaved() -> Reply:
+    return Reply(blocks=(para("I can't reach my database right now, so I couldn't save your "
+                              "profile. Please try again in a few minutes."),),
+                 intent="profile", confidence=1.0, private=True)

@@ -1,0 +1,341 @@
+"""Ranks open openings for a person: an in-memory skill index, hard filters, explanations, gaps."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.messages import OpeningCard, SkillGap
+from bot.openings import Level, Opening, Remote
+from bot.ports import Profile, RemotePreference
+from bot.skills import SkillVocabulary
+from bot.text import STOPWORDS, normalize
+
+# Score = relevance (skills) + level fit + freshness; skills dominate so that a fresh opening
+# in the wrong stack never outranks an older one in the right stack.
+W_SKILLS, W_LEVEL, W_FRESH = 0.7, 0.2, 0.1
+# Of the skill part: how much of the person's weighted skills the opening uses, and how much
+# of the opening's weighted skills the person has.
+W_PERSON, W_OPENING = 0.6, 0.4
+# Skills named in the request count fully; skills only in the profile count half.
+PROFILE_WEIGHT = 0.5
+FRESH_DAYS = 30.0
+UNKNOWN_FRESHNESS = 0.3
+UNKNOWN_LEVEL_FIT = 0.5
+
+_LEVELS = tuple(Level)
+_REMOTES = tuple(Remote)
+_REMOTE_CODE = {r: i for i, r in enumerate(_REMOTES)}
+_ALLOWED_REMOTE: dict[RemotePreference, frozenset[Remote]] = {
+    RemotePreference.REMOTE: frozenset({Remote.YES}),
+    RemotePreference.HYBRID: frozenset({Remote.HYBRID}),
+    RemotePreference.ONSITE: frozenset({Remote.NO, Remote.HYBRID}),
+}
+_LOC_TOKEN = re.compile(r"[^\W_]+")
+# Location strings that name no place: "Remote", "Anywhere", "Remote (EMEA)" names a region.
+_PLACELESS = frozenset((
+    "remote", "anywhere", "worldwide", "global", "globally", "distributed", "home", "from",
+    "work", "fully", "first", "friendly", "wfh", "or", "and",
+))
+
+
+def _key(skill: str) -> str:
+    return normalize(skill)
+
+
+def location_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_LOC_TOKEN.findall(normalize(text)))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Query:
+    """What to look for: requested skills (must match one), the person's skills, hard filters."""
+
+    skills: tuple[str, ...] = ()
+    known: tuple[str, ...] = ()
+    level: Level | None = None
+    preferred_level: Level | None = None
+    remote: RemotePreference = RemotePreference.ANY
+    location: str | None = None
+
+    @classmethod
+    def for_person(cls, profile: Profile, request: Query | None = None) -> Query:
+        """The request's own filters win; the profile fills in what the request leaves open."""
+        r = request or Query()
+        return Query(
+            skills=r.skills,
+            known=tuple(dict.fromkeys((*profile.skills, *r.known))),
+            level=r.level,
+            preferred_level=r.level or profile.level,
+            remote=r.remote if r.remote is not RemotePreference.ANY else profile.remote,
+            location=r.location or profile.location,
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.skills or self.known)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Match:
+    opening: Opening
+    score: float
+    matched: tuple[str, ...]
+    missing: tuple[SkillGap, ...]
+    index: int = -1
+
+    def card(self) -> OpeningCard:
+        o = self.opening
+        return OpeningCard(
+            title=o.title, company=o.company, url=o.url, location=o.location,
+            remote=o.remote.value, level=o.level.value if o.level else None,
+            matched_skills=self.matched, missing_skills=self.missing,
+            score=round(self.score, 4),
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Results:
+    total: int
+    matches: tuple[Match, ...] = field(default=())
+
+
+class OpeningIndex:
+    """
+    Built once per set of open openings; ranking touches only the postings of the asked skills.
+
+    skill → sorted array of opening positions (an inverted index), idf per skill, and column
+    arrays (remote, level, posted time, total skill weight) so filters and scores are vector
+    operations: 100,000 openings rank in a few milliseconds.
+    """
+
+    def __init__(self, openings: Iterable[Opening], vocab: SkillVocabulary | None = None,
+                 *, version: object = None) -> None:
+        self.version = version
+        self.vocab = vocab
+        self.openings: list[Opening] = [o for o in openings if o.is_open]
+        n = len(self.openings)
+        postings: dict[str, list[int]] = {}
+        self._names: dict[str, str] = {}
+        loc_postings: dict[str, list[int]] = {}
+        remote = np.empty(n, dtype=np.int8)
+        level = np.full(n, -1, dtype=np.int8)
+        posted = np.full(n, np.nan, dtype=np.float64)
+        placeless = np.zeros(n, dtype=bool)
+        for i, o in enumerate(self.openings):
+            for s in o.skills:
+                k = _key(s)
+                self._names.setdefault(k, s)
+                plist = postings.setdefault(k, [])
+                if not plist or plist[-1] != i:
+                    plist.append(i)
+            remote[i] = _REMOTE_CODE[o.remote]
+            if o.level is not None:
+                level[i] = o.level.rank if o.level is not Level.MANAGER else 5
+            when = o.posted_at or o.updated_at
+            if when is not None:
+                posted[i] = when.timestamp()
+            toks = location_tokens(o.location)
+            for t in set(toks):
+                loc_postings.setdefault(t, []).append(i)
+            placeless[i] = all(t in _PLACELESS for t in toks)
+        self._postings = {k: np.asarray(v, dtype=np.int32) for k, v in postings.items()}
+        self._loc = {k: np.asarray(v, dtype=np.int32) for k, v in loc_postings.items()}
+        self.idf = {k: math.log(1.0 + n / len(v)) for k, v in postings.items()}
+        total = np.zeros(n, dtype=np.float64)
+        for k, plist_arr in self._postings.items():
+            total[plist_arr] += self.idf[k]
+        self._total_idf = total
+        self._remote = remote
+        self._level = level
+        self._posted = posted
+        self._placeless = placeless
+
+    def __len__(self) -> int:
+        return len(self.openings)
+
+    def _topic(self, skill: str) -> str | None:
+        if self.vocab is None:
+            return None
+        found = self.vocab.canonical(skill)
+        return found.topic if found else None
+
+    def _level_code(self, level: Level) -> int:
+        return level.rank if level is not Level.MANAGER else 5
+
+    def _location_mask(self, q: Query, n: int) -> npt.NDArray[np.bool_] | None:
+        if not q.location:
+            return None
+        toks = [t for t in location_tokens(q.location) if t not in _PLACELESS]
+        if not toks:
+            return None
+        mask = np.zeros(n, dtype=bool)
+        first = True
+        for t in toks:
+            m = np.zeros(n, dtype=bool)
+            post = self._loc.get(t)
+            if post is not None:
+                m[post] = True
+            mask = m if first else (mask & m)
+            first = False
+        if q.remote is RemotePreference.REMOTE:
+            # Someone who wants remote work takes a remote opening that names no place.
+            mask |= self._placeless & (self._remote == _REMOTE_CODE[Remote.YES])
+        return mask
+
+    def rank(self, q: Query, *, offset: int = 0, limit: int = 5,
+             now: datetime | None = None, browse: bool = False) -> Results:
+        """The page [offset, offset+limit) of openings that pass every hard filter, best first.
+
+        An opening must share a skill with the query; only `browse` with a query that names no
+        skill at all lists every opening the filters allow, newest first, without gaps.
+        """
+        n = len(self.openings)
+        browsing = browse and q.is_empty
+        if n == 0 or (q.is_empty and not browsing):
+            return Results(total=0)
+        requested = {_key(s) for s in q.skills}
+        weights: dict[str, float] = {}
+        for s in q.known:
+            weights[_key(s)] = PROFILE_WEIGHT
+        for k in requested:
+            weights[k] = 1.0
+        acc = np.zeros(n, dtype=np.float64)   # weighted idf of matched skills
+        raw = np.zeros(n, dtype=np.float64)   # plain idf of matched skills
+        hit = np.zeros(n, dtype=bool) if requested else None
+        person_total = 0.0
+        for k, w in weights.items():
+            idf = self.idf.get(k)
+            if idf is None:
+                person_total += w * math.log(1.0 + n)  # a skill nobody asks for still counts
+                continue
+            person_total += w * idf
+            post = self._postings[k]
+            acc[post] += w * idf
+            raw[post] += idf
+            if hit is not None and k in requested:
+                hit[post] = True
+        cand = np.ones(n, dtype=bool) if browsing else acc > 0
+        if hit is not None:
+            cand &= hit
+        allowed = _ALLOWED_REMOTE.get(q.remote)
+        if allowed is not None:
+            rmask = np.zeros(n, dtype=bool)
+            for r in allowed:
+                rmask |= self._remote == _REMOTE_CODE[r]
+            cand &= rmask
+        if q.level is not None:
+            cand &= self._level == self._level_code(q.level)
+        lmask = self._location_mask(q, n)
+        if lmask is not None:
+            cand &= lmask
+        idx = np.flatnonzero(cand)
+        total = int(idx.size)
+        if total == 0 or offset >= total:
+            return Results(total=total)
+        if browsing:
+            rel = np.zeros(idx.size)
+        else:
+            rel = (W_PERSON * (acc[idx] / person_total)
+                   + W_OPENING * (raw[idx] / self._total_idf[idx]))
+        if q.preferred_level is not None:
+            want = self._level_code(q.preferred_level)
+            lv = self._level[idx].astype(np.int16)
+            diff = np.abs(lv - want)
+            fit = np.where(diff == 0, 1.0, np.where(diff == 1, 0.5, 0.0))
+            # Manager and staff share a rank but are different tracks.
+            fit = np.where((lv == 5) != (want == 5), np.minimum(fit, 0.25), fit)
+            fit = np.where(lv < 0, UNKNOWN_LEVEL_FIT, fit)
+        else:
+            fit = np.full(idx.size, UNKNOWN_LEVEL_FIT)
+        stamp = (now or datetime.now(UTC)).timestamp()
+        age_days = np.maximum(stamp - self._posted[idx], 0.0) / 86400.0
+        fresh = np.where(np.isnan(age_days), UNKNOWN_FRESHNESS, np.exp(-age_days / FRESH_DAYS))
+        score = W_SKILLS * rel + W_LEVEL * fit + W_FRESH * fresh
+        end = min(offset + limit, total)
+        top = np.argpartition(-score, end - 1)[:end] if end < total else np.arange(total)
+        # Ties go to the earlier opening, so pages are stable between calls.
+        order = top[np.lexsort((idx[top], -score[top]))][offset:end]
+        known = {_key(s) for s in (*q.known, *q.skills)}
+        matches = []
+        for j in order.tolist():
+            o = self.openings[int(idx[j])]
+            matched = tuple(s for s in o.skills if _key(s) in weights)
+            missing = () if browsing else tuple(
+                SkillGap(skill=s, topic=self._topic(s)) for s in o.skills if _key(s) not in known)
+            matches.append(Match(opening=o, score=float(score[j]), matched=matched,
+                                 missing=missing, index=int(idx[j])))
+        return Results(total=total, matches=tuple(matches))
+
+
+_REMOTE_REQ = re.compile(
+    r"(?<![\w-])(?:remote(?:ly)?|wfh|work from home|anywhere|distributed)(?![\w-])")
+_HYBRID_REQ = re.compile(r"(?<![\w-])hybrid(?![\w-])")
+_ONSITE_REQ = re.compile(
+    r"(?<![\w-])(?:on[- ]?site|in[- ]office|office|not remote|no remote)(?![\w-])")
+_LEVEL_REQ: tuple[tuple[Level, re.Pattern[str]], ...] = tuple(
+    (lv, re.compile(r"(?<![\w-])(?:" + p + r")(?![\w-])")) for lv, p in (
+        (Level.INTERN, r"intern|interns|internships?"),
+        (Level.JUNIOR, r"junior|juniors|jr|entry[- ]level|graduate|grad|new grad|beginner"),
+        (Level.MID, r"mid|mid[- ]level|intermediate|medior"),
+        (Level.SENIOR, r"senior|seniors|sr"),
+        (Level.STAFF, r"staff|principal"),
+        (Level.MANAGER, r"manager|management|engineering manager|head of"),
+    )
+)
+_PLACE = re.compile(r"\b(?:in|near|around|based in)\s+(?P<rest>[^\W\d_][^,;:!?()]*)")
+_PLACE_WORD = re.compile(r"[^\W\d_][\w.'-]*")
+_PLACE_STOP = frozenset((
+    "jobs", "job", "roles", "role", "positions", "openings", "please", "with", "for", "or",
+    "and", "as", "using", "remote", "hybrid", "onsite", "only", "area", "region",
+))
+_NOT_PLACE = frozenset((
+    "the", "a", "an", "my", "our", "your", "this", "that", "it", "them", "remote", "hybrid",
+    "office", "person", "general", "particular", "backend", "frontend", "tech", "it's", "any",
+    "some", "one", "home", "startups", "startup", "fintech", "big",
+))
+
+
+def parse_request(text: str, vocab: SkillVocabulary) -> Query:
+    """Skills, level, remote wish and place named in a request ("senior python roles in Berlin")."""
+    norm = normalize(text)
+    skills = tuple(s.name for s in vocab.find(text))
+    skill_forms = {normalize(f) for s in vocab.find(text) for f in (s.name, *s.aliases)}
+    level = next((lv for lv, p in _LEVEL_REQ if p.search(norm)), None)
+    remote = RemotePreference.ANY
+    if _ONSITE_REQ.search(norm):
+        remote = RemotePreference.ONSITE
+    elif _HYBRID_REQ.search(norm):
+        remote = RemotePreference.HYBRID
+    elif _REMOTE_REQ.search(norm):
+        remote = RemotePreference.REMOTE
+    location = None
+    for m in _PLACE.finditer(text):
+        taken: list[str] = []
+        for w in _PLACE_WORD.findall(m.group("rest"))[:3]:
+            low = normalize(w).strip(".")
+            capital = w[0].isupper()
+            if taken and (low in _PLACE_STOP or low in STOPWORDS or low in skill_forms
+                          or (taken[0][0].isupper() and not capital)):
+                break
+            taken.append(w.strip("."))
+        if not taken:
+            continue
+        first = normalize(taken[0])
+        if first in _NOT_PLACE or first in skill_forms or first in _PLACE_STOP:
+            continue
+        if not taken[0][0].isupper() and (vocab.canonical(first) or len(first) < 3):
+            continue
+        location = " ".join(taken)
+        break
+    return Query(skills=skills, level=level, remote=remote, location=location)
+
+
+def cards(matches: Sequence[Match]) -> tuple[OpeningCard, ...]:
+    return tuple(m.card() for m in matches)

@@ -1,0 +1,157 @@
+"""Ranking with hand-made openings and profiles: hard filters, the right opening first, gaps."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.messages import SkillGap
+from bot.openings import Level, Opening, Remote
+from bot.ports import Profile, RemotePreference
+from bot.recommend import OpeningIndex, Query, parse_request
+from bot.skills import Skill, SkillVocabulary
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+
+VOCAB = SkillVocabulary([
+    Skill(name="Python", aliases=("py",), topic="python"),
+    Skill(name="Go", aliases=("golang",), topic="go"),
+    Skill(name="PostgreSQL", aliases=("postgres",), topic="sql-databases"),
+    Skill(name="Docker", topic="docker"),
+    Skill(name="Kubernetes", aliases=("k8s",), topic="kubernetes"),
+    Skill(name="Kafka"),
+    Skill(name="Rust", topic=None),
+])
+
+
+def job(eid: str, *skills: str, remote: Remote = Remote.UNKNOWN, level: Level | None = None,
+        location: str = "", days_old: int = 10, is_open: bool = True) -> Opening:
+    return Opening(source="t", external_id=eid, title=f"Job {eid}", company="Acme",
+                   url=f"https://example.org/{eid}", location=location, remote=remote,
+                   level=level, skills=skills, posted_at=NOW - timedelta(days=days_old),
+                   is_open=is_open)
+
+
+OPENINGS = [
+    job("py-pg-remote", "Python", "PostgreSQL", remote=Remote.YES, level=Level.SENIOR,
+        location="Remote"),
+    job("py-berlin", "Python", "Docker", remote=Remote.NO, level=Level.SENIOR,
+        location="Berlin, Germany"),
+    job("py-berlin-mid", "Python", remote=Remote.HYBRID, level=Level.MID,
+        location="Berlin, Germany"),
+    job("go-k8s", "Go", "Kubernetes", "Docker", remote=Remote.YES, level=Level.MID,
+        location="Remote - EU"),
+    job("go-onsite", "Go", remote=Remote.NO, level=Level.JUNIOR, location="Munich"),
+    job("rust-only", "Rust", remote=Remote.YES, location="Remote"),
+    job("closed-python", "Python", "PostgreSQL", remote=Remote.YES, is_open=False),
+    job("py-kafka-old", "Python", "Kafka", "PostgreSQL", remote=Remote.YES, days_old=400),
+]
+
+
+@pytest.fixture
+def index() -> OpeningIndex:
+    return OpeningIndex(OPENINGS, VOCAB)
+
+
+def ids(index: OpeningIndex, q: Query, limit: int = 20) -> list[str]:
+    return [m.opening.external_id for m in index.rank(q, limit=limit, now=NOW).matches]
+
+
+def test_the_obviously_right_opening_comes_first(index: OpeningIndex) -> None:
+    q = Query.for_person(Profile(skills=("Python", "PostgreSQL"), level=Level.SENIOR))
+    assert ids(index, q)[0] == "py-pg-remote"
+
+
+def test_closed_openings_and_openings_sharing_no_skill_never_show(index: OpeningIndex) -> None:
+    q = Query.for_person(Profile(skills=("Python",)))
+    found = ids(index, q)
+    assert "closed-python" not in found
+    assert not {"go-k8s", "go-onsite", "rust-only"} & set(found)
+    assert set(found) == {"py-pg-remote", "py-berlin", "py-berlin-mid", "py-kafka-old"}
+
+
+@pytest.mark.parametrize("pref,allowed", [
+    (RemotePreference.REMOTE, {Remote.YES}),
+    (RemotePreference.HYBRID, {Remote.HYBRID}),
+    (RemotePreference.ONSITE, {Remote.NO, Remote.HYBRID}),
+])
+def test_remote_filter_is_never_broken(index: OpeningIndex, pref: RemotePreference,
+                                       allowed: set[Remote]) -> None:
+    q = Query.for_person(Profile(skills=("Python", "Go", "Rust"), remote=pref))
+    results = index.rank(q, limit=50, now=NOW)
+    assert results.matches
+    assert all(m.opening.remote in allowed for m in results.matches)
+
+
+def test_level_and_location_filters_from_a_request(index: OpeningIndex) -> None:
+    q = parse_request("senior python roles in Berlin", VOCAB)
+    assert (q.skills, q.level, q.location) == (("Python",), Level.SENIOR, "Berlin")
+    assert ids(index, Query.for_person(Profile(), q)) == ["py-berlin"]
+
+
+def test_requested_skills_must_match_even_with_a_profile(index: OpeningIndex) -> None:
+    profile = Profile(skills=("Python", "PostgreSQL", "Docker"))
+    q = Query.for_person(profile, parse_request("any remote go jobs?", VOCAB))
+    assert ids(index, q) == ["go-k8s"]
+
+
+def test_rare_skills_weigh_more_than_common_ones(index: OpeningIndex) -> None:
+    # Kafka appears once, Python six times: the Kafka opening wins despite being old.
+    q = Query.for_person(Profile(skills=("Python", "Kafka")))
+    assert ids(index, q)[0] == "py-kafka-old"
+    assert index.idf["kafka"] > index.idf["python"]
+
+
+def test_fresher_opening_wins_a_tie(index: OpeningIndex) -> None:
+    fresh = job("fresh", "Go", remote=Remote.NO, level=Level.JUNIOR, location="Munich",
+                days_old=1)
+    idx = OpeningIndex([*OPENINGS, fresh], VOCAB)
+    assert ids(idx, Query(skills=("Go",), remote=RemotePreference.ONSITE))[:2] == [
+        "fresh", "go-onsite"]
+
+
+def test_explanation_and_gap(index: OpeningIndex) -> None:
+    q = Query.for_person(Profile(skills=("Go", "Docker")))
+    first = index.rank(q, limit=1, now=NOW).matches[0]
+    assert first.opening.external_id == "go-k8s"
+    assert first.matched == ("Go", "Docker")
+    assert first.missing == (SkillGap(skill="Kubernetes", topic="kubernetes"),)
+    card = first.card()
+    assert card.matched_skills == ("Go", "Docker")
+    assert card.missing_skills[0].topic == "kubernetes"
+
+
+def test_paging_is_stable_and_complete(index: OpeningIndex) -> None:
+    q = Query.for_person(Profile(skills=("Python", "Go", "Rust", "Docker")))
+    everything = ids(index, q)
+    pages = [m.opening.external_id for off in range(0, len(everything), 2)
+             for m in index.rank(q, offset=off, limit=2, now=NOW).matches]
+    assert pages == everything
+    assert len(set(everything)) == len(everything) == index.rank(q, now=NOW).total
+
+
+def test_empty_query_or_index_finds_nothing(index: OpeningIndex) -> None:
+    assert index.rank(Query(), now=NOW).total == 0
+    assert OpeningIndex([], VOCAB).rank(Query(skills=("Python",))).total == 0
+
+
+def test_remote_seeker_with_a_city_still_gets_placeless_remote_jobs(index: OpeningIndex) -> None:
+    q = Query.for_person(Profile(skills=("Python",), remote=RemotePreference.REMOTE,
+                                 location="Berlin"))
+    found = ids(index, q)
+    assert "py-pg-remote" in found  # "Remote" names no place
+    assert "py-berlin" not in found  # on-site breaks the remote filter
+
+
+@pytest.mark.parametrize("text,skills,remote,location", [
+    ("any remote go jobs?", ("Go",), RemotePreference.REMOTE, None),
+    ("golang jobs in new york please", ("Go",), RemotePreference.ANY, "new york"),
+    ("hybrid k8s roles near Munich, thanks", ("Kubernetes",), RemotePreference.HYBRID, "Munich"),
+    ("jobs in python", ("Python",), RemotePreference.ANY, None),
+    ("on-site postgres jobs", ("PostgreSQL",), RemotePreference.ONSITE, None),
+])
+def test_parse_request(text: str, skills: tuple[str, ...], remote: RemotePreference,
+                       location: str | None) -> None:
+    q = parse_request(text, VOCAB)
+    assert (q.skills, q.remote, q.location) == (skills, remote, location)
