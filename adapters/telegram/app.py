@@ -281,8 +281,9 @@ def _polling_error(exc: TelegramError) -> None:
     log.warning("telegram polling failed, retrying: %s", type(exc).__name__)
 
 
-async def run_polling(settings: Settings) -> None:
-    """`careerbot run telegram`: long polling until SIGINT/SIGTERM."""
+async def run_polling(settings: Settings, *, stop: asyncio.Event | None = None,
+                      poll_timeout: int = 10) -> None:
+    """`careerbot run telegram`: long polling until SIGINT/SIGTERM (or `stop` is set)."""
     from adapters.bootstrap import build
 
     runtime = await build(settings)
@@ -290,12 +291,16 @@ async def run_polling(settings: Settings) -> None:
         application = application_from_settings(runtime, webhook=False)
         if application is None:
             raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
-        await start_polling(application)
+        if stop is None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.add_signal_handler(sig, stop.set)
+        if settings.telegram_webhook_url:
+            log.warning("polling removes the webhook at TELEGRAM_WEBHOOK_URL; "
+                        "`careerbot serve` sets it again on its next start")
+        await start_polling(application, poll_timeout=poll_timeout)
         log.info("telegram bot @%s is polling; Ctrl-C stops", application.bot.username)
         try:
             await stop.wait()

@@ -28,7 +28,9 @@ PUBLIC_URL = "https://bot.example.org/telegram/webhook"
 
 
 @pytest.fixture
-async def webhook(runtime: Runtime, fake: FakeBotApi) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
+async def webhook(
+    runtime: Runtime, fake: FakeBotApi
+) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
     runtime.settings = runtime.settings.model_copy(update={"telegram_webhook_url": PUBLIC_URL})
     application = build_application(runtime, token=fake.token, base_url=fake.base_url,
                                     webhook=True)
