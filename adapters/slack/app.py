@@ -219,9 +219,9 @@ async def run_socket_mode(runtime: Runtime, *, token: str, app_token: str, api_u
     app = build_slack_app(runtime, token=token, signing_secret=None, api_url=api_url)
     handler = AsyncSocketModeHandler(app, app_token)
     try:
-        await handler.start_async()
+        await handler.start_async()  # type: ignore[no-untyped-call]
     finally:
-        await handler.close_async()
+        await handler.close_async()  # type: ignore[no-untyped-call]
 
 
 async def serve_socket_mode(settings: Settings) -> None:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from textwrap import dedent
+from typing import Literal
 
 import httpx
 import pytest
 import uvicorn
 import yaml
 from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from adapters.bootstrap import Runtime, build_bot
 from adapters.settings import Settings
@@ -121,6 +124,26 @@ class SlackHarness:
         await self.fake.wait_for(lambda _: len(self.handled) >= n, what=f"{n} handled messages")
 
 
+@contextlib.asynccontextmanager
+async def serve_asgi(app: ASGIApp, *, lifespan: Literal["on", "off"] = "off") -> AsyncIterator[str]:
+    """Serve an ASGI app with uvicorn on a free port of 127.0.0.1; yields its base URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan=lifespan))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.01)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
+
+
 @pytest.fixture
 async def fake_slack() -> AsyncIterator[FakeSlack]:
     fake = FakeSlack()
@@ -143,18 +166,7 @@ async def slack(knowledge_dir: Path, fake_slack: FakeSlack) -> AsyncIterator[Sla
     app = build_slack_app(runtime, token="xoxb-test-token", signing_secret=SECRET,
                           api_url=fake_slack.api_url)
     web = Starlette(routes=slack_routes(runtime, app))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(web, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+    async with serve_asgi(web) as base_url, httpx.AsyncClient(base_url=base_url,
+                                                                timeout=10) as http:
         yield SlackHarness(fake=fake_slack, signed=SignedRequests(SECRET, fake_slack), http=http,
                            store=store, handled=handled)
-    server.should_exit = True
-    await task
-    sock.close()
