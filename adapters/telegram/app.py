@@ -211,6 +211,8 @@ def build_application(
     max_retries: int = MAX_RETRIES,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The Application for this runtime; nothing talks to Telegram until it is initialized."""
+    # Before the Bot exists: it logs its URL, token included, at DEBUG when it is created.
+    install_redaction(token)
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -238,7 +240,6 @@ def build_application(
 
     application.add_handler(TypeHandler(Update, on_update))
     application.add_error_handler(on_error)
-    install_redaction(token)
     return application
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from adapters.telegram.app import COMMANDS
@@ -171,3 +172,22 @@ async def test_private_reply_in_a_group_goes_to_the_private_chat(
     hint = fake.sent[-1]
     assert hint["chat_id"] == f.GROUP_ID
     assert buttons(hint)[0]["url"] == f"https://t.me/{fake.username}"
+
+
+async def test_the_token_never_reaches_the_logs(
+    runtime: Any, fake: FakeBotApi, caplog: Any
+) -> None:
+    from adapters.telegram.app import build_application, start_polling, stop_polling
+
+    caplog.set_level(logging.DEBUG)
+    application = build_application(runtime, token=fake.token, base_url=fake.base_url,
+                                     webhook=False)
+    await start_polling(application, poll_timeout=1)
+    try:
+        fake.fail_next("sendMessage", 400, "Bad Request: chat not found")
+        await deliver(application, fake, f.message_update("what is graphql?"))
+    finally:
+        await stop_polling(application)
+    assert "/sendMessage" in caplog.text  # httpx did log the request URLs …
+    assert fake.token not in caplog.text  # … without the token
+    assert "<token>" in caplog.text
