@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from adapters.db_commands import db_app, kb_gaps
+from adapters.openings_cli import alerts_app, jobs, openings_app
 from adapters.settings import Settings
 from bot.knowledge import KnowledgeError, Severity, check, default_dir, load_knowledge
 from bot.messages import Message, Reply
@@ -25,6 +26,9 @@ app = typer.Typer(help="careerbot: career advice on backend engineering.", no_ar
 kb_app = typer.Typer(help="Check and export the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
+app.add_typer(openings_app, name="openings")
+app.add_typer(alerts_app, name="alerts")
+app.command("jobs")(jobs)
 kb_app.command("gaps")(kb_gaps)
 
 err = Console(stderr=True, soft_wrap=True)

@@ -124,16 +124,35 @@ def remote_of(location: str = "", workplace_type: str | None = None, text: str =
     return Remote.UNKNOWN
 
 
+# Skill names that are also ordinary English words: in job text they count only when written
+# as a name ("Go", "Rust"), or through an unambiguous alias ("golang").
+AMBIGUOUS = frozenset({"go", "rust", "swift", "spring", "express", "less", "r", "c", "dart",
+                       "elm", "chef", "puppet", "salt", "ruby", "crystal", "julia", "ada",
+                       "make", "scheme", "render", "heroku", "nest", "next", "vue", "ember"})
+
+
+def _found(vocab: SkillVocabulary, text: str) -> list[str]:
+    if not text:
+        return []
+    norm = normalize(text)
+    out: list[str] = []
+    for m in vocab.mentions(text):
+        form = norm[m.start:m.end]
+        if form in AMBIGUOUS and not re.search(
+                r"(?<![\w.])" + re.escape(m.skill.name) + r"(?![\w+#])", text):
+            continue
+        out.append(m.skill.name)
+    return out
+
+
 def skills_of(vocab: SkillVocabulary, title: str, description: str = "",
               extra: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """Canonical skill names mentioned in the title, explicit tags or the description."""
+    """Canonical skill names mentioned in explicit tags, the title or the description."""
     found: dict[str, None] = {}
     for name in extra:
         skill = vocab.canonical(name)
         if skill is not None:
             found.setdefault(skill.name)
-    for skill in vocab.find(title):
-        found.setdefault(skill.name)
-    for skill in vocab.find(description):
-        found.setdefault(skill.name)
+    for name in (*_found(vocab, title), *_found(vocab, description)):
+        found.setdefault(name)
     return tuple(found)

@@ -58,3 +58,10 @@ def test_skills_through_the_vocabulary_with_aliases() -> None:
                              Skill(name="Java")])
     found = skills_of(vocab, "Golang Engineer", "We use Postgres and JavaScript, and some Go.")
     assert found == ("Go", "PostgreSQL")
+
+
+def test_english_words_count_as_skills_only_when_written_as_names() -> None:
+    vocab = SkillVocabulary([Skill(name="Go", aliases=("golang",)), Skill(name="Rust")])
+    assert skills_of(vocab, "Backend Engineer", "Ready to go? Fight rust and decay.") == ()
+    assert skills_of(vocab, "Backend Engineer (Go)", "Rust is a plus") == ("Go", "Rust")
+    assert skills_of(vocab, "Engineer", "we write golang") == ("Go",)

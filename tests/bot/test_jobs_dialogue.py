@@ -13,7 +13,7 @@ from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import ChatType, Message, Reply
 from bot.openings import Level
-from bot.ports import Profile, RemotePreference, Step
+from bot.ports import Profile, RemotePreference
 from tests.factories import message, topic, write_kb
 
 DAY = (datetime.now(UTC) - timedelta(days=3)).date().isoformat()
