@@ -93,7 +93,14 @@ async def build(settings: Settings, *, memory: bool = False) -> Runtime:
         storage = await open_database(settings, kb)
         resources.append(storage)
         uow_factory = storage.uow
-    bot = build_bot(kb, uow_factory, admins=settings.admins)
+    services: dict[str, Any] = {}
+    if not memory:
+        from bot.handlers.openings import Recommender
+        from storage.openings import openings_version
+
+        # The openings index is rebuilt when this aggregate changes (an import, a close).
+        services["recommender"] = Recommender(version_of=openings_version)
+    bot = build_bot(kb, uow_factory, admins=settings.admins, services=services)
     runtime = Runtime(settings=settings, kb=kb, bot=bot, resources=resources)
     instrument(runtime)
     return runtime

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.dialogue import Context
@@ -21,7 +21,7 @@ MAX_GAP_BUTTONS = 3
 # A version check costs one small query; between checks the index is trusted as is.
 REFRESH_SECONDS = 10.0
 
-_JOB_WORDS = words_re(
+JOB_WORDS = words_re(
     r"jobs?", r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
     r"opportunit(?:y|ies)", r"hiring", r"job offers?", r"postings?", r"listings?", r"careers? page",
     r"work for me", r"employment",
@@ -52,9 +52,13 @@ class Recommender:
     """Keeps one OpeningIndex per version of the open openings; rebuilt only when they change."""
 
     def __init__(self, *, refresh_seconds: float = REFRESH_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 version_of: Callable[[UnitOfWork], Awaitable[object]] | None = None) -> None:
         self.refresh_seconds = refresh_seconds
         self.clock = clock
+        # How to tell the openings changed: storage passes a cheap aggregate query; without
+        # one, the repository's version() or, failing that, its count().
+        self.version_of = version_of
         self._index: OpeningIndex | None = None
         self._checked = float("-inf")
         self._lock = asyncio.Lock()
@@ -68,8 +72,13 @@ class Recommender:
             return self._index
         async with self._lock:
             repo: Any = uow.openings
-            version_of = getattr(repo, "version", None)
-            version: object = await version_of() if version_of else await repo.count()
+            version: object
+            if self.version_of is not None:
+                version = await self.version_of(uow)
+            elif (own := getattr(repo, "version", None)) is not None:
+                version = await own()
+            else:
+                version = await repo.count()
             self._checked = now
             if self._index is not None and self._index.version == version:
                 return self._index
@@ -151,7 +160,7 @@ class OpeningsHandler(BaseHandler):
 
     def score(self, ctx: Context) -> float:
         text = bare(ctx.norm)
-        if not _JOB_WORDS.search(text):
+        if not JOB_WORDS.search(text):
             return 0.0
         if _ADVICE.search(text):
             return 0.2

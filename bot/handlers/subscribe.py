@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from bot.dialogue import Context
 from bot.handlers.base import BaseHandler, bare, words_re
-from bot.handlers.openings import describe_query
+from bot.handlers.openings import JOB_WORDS, describe_query
 from bot.markup import para
 from bot.messages import Button, ChatType, Reply
 from bot.ports import StorageUnavailable, Subscription
@@ -18,9 +18,13 @@ CHANNEL_USER = "#channel"
 MAX_QUERY = 300
 
 _SUBSCRIBE = words_re(
-    r"(?:notify|alert|tell|ping|message) me (?:about|when|of|if)", r"subscribe",
-    r"(?:send|give) me (?:new )?(?:job )?(?:alerts|updates|notifications)",
-    r"(?:job|opening) alerts?", r"keep me (?:posted|updated)", r"let me know (?:when|about|if)",
+    r"subscribe(?: me)?", r"(?:send|give) me (?:new )?(?:job )?(?:alerts|notifications)",
+    r"(?:job|opening|openings) alerts?",
+)
+# "Notify me about …" is a subscription only when it is about openings.
+_NOTIFY = words_re(
+    r"(?:notify|alert|ping|message|tell) me (?:about|when|of|if|whenever)",
+    r"keep me (?:posted|updated)", r"let me know (?:when|whenever|if)",
 )
 _UNSUBSCRIBE = words_re(
     r"unsubscribe", r"stop (?:the |my |job |sending )*(?:alerts|notifications|updates|messages)",
@@ -45,8 +49,7 @@ class SubscribeHandler(BaseHandler):
         if _UNSUBSCRIBE.search(text):
             ctx.cache["unsubscribe"] = True
             return 0.9
-        if _SUBSCRIBE.search(text) and ("?" not in ctx.text or text.startswith(("can you",
-                                                                                 "could you"))):
+        if _SUBSCRIBE.search(text) or (_NOTIFY.search(text) and JOB_WORDS.search(text)):
             return 0.95
         return 0.0
 

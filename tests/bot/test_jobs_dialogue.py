@@ -217,3 +217,23 @@ async def test_channel_digest_needs_a_chat_admin(bot: Bot, store: MemoryStore) -
     assert not store.subscriptions and "off" in r.text
     r = (await bot.handle(group("/subscribe", "pleb")))[0]
     assert r.private and not store.subscriptions
+
+
+async def test_index_is_reused_until_the_openings_change(kb: KnowledgeBase,
+                                                         store: MemoryStore) -> None:
+    from bot.handlers.openings import Recommender
+    from bot.openings import Opening
+
+    now = [0.0]
+    rec = Recommender(refresh_seconds=5.0, clock=lambda: now[0])
+    first = await rec.index(kb, store.uow())
+    assert await rec.index(kb, store.uow()) is first
+    await store.uow().openings.upsert_many([Opening(
+        source="t", external_id="new", title="Go Dev", company="X", url="https://x.org",
+        skills=("Go",))])
+    assert await rec.index(kb, store.uow()) is first  # not checked again within 5 s
+    now[0] = 6.0
+    second = await rec.index(kb, store.uow())
+    assert second is not first and len(second) == len(first) + 1
+    now[0] = 12.0
+    assert await rec.index(kb, store.uow()) is second  # checked, unchanged: kept

@@ -229,3 +229,21 @@ async def test_two_concurrent_runners_never_double_send(db_url: str, storage: St
     for u in users:
         urls = sent_urls(notifier, u)
         assert len(urls) == len(set(urls)) == 20, u
+
+
+async def test_recommender_rebuilds_its_index_only_after_an_import(storage: Storage,
+                                                                   tmp_path: Path) -> None:
+    from bot.handlers.openings import Recommender
+    from bot.knowledge import KnowledgeBase
+
+    kb = KnowledgeBase(topics={}, skills=VOCAB)
+    await add(storage, job("go1", "Go"))
+    rec = Recommender(refresh_seconds=0, version_of=openings_version)
+    async with storage.uow() as uow:
+        first = await rec.index(kb, uow)
+        assert await rec.index(kb, uow) is first
+    await import_batch(storage, [dataclasses.replace(job("go1", "Go"), title="Go Lead")],
+                       source="t", full_feed=False)
+    async with storage.uow() as uow:
+        second = await rec.index(kb, uow)
+    assert second is not first and second.openings[0].title == "Go Lead"
