@@ -61,7 +61,9 @@ class TelegramNotifier:
                 )
                 return
             except RetryAfter as exc:
-                wait = _seconds(exc.retry_after)
+                # The timedelta PTB keeps, read without its int-deprecation warning.
+                raw = getattr(exc, "_retry_after", None)
+                wait = _seconds(raw if isinstance(raw, timedelta) else exc.retry_after)
                 if wait > MAX_RETRY_AFTER or attempt == MAX_ATTEMPTS:
                     raise
                 log.info("telegram asks to wait %.0fs before writing to a chat again", wait)
