@@ -65,16 +65,34 @@ def upgrade(
     from storage.migrate import current
     from storage.migrate import upgrade as do_upgrade
 
-    async def work(storage: Storage) -> tuple[str, str | None, str | None]:
+    async def work(storage: Storage) -> tuple[str, str | None, str | None, int]:
+        from storage.openings import seed_if_empty
+
         before = await current(storage.engine)
         await do_upgrade(storage.engine, revision)
-        return describe_target(storage), before, await current(storage.engine)
+        # A fresh install recommends something at once: the knowledge base's seed openings
+        # go into a database that has never held an opening (never over imported ones).
+        seeded = await seed_if_empty(storage, _seed_openings()) if revision == "head" else 0
+        return describe_target(storage), before, await current(storage.engine), seeded
 
-    target, before, after = run_with_storage(work, migrate=False)
+    target, before, after, seeded = run_with_storage(work, migrate=False)
     if before == after:
         Console().print(f"{target}: already at {after}", highlight=False)
     else:
         Console().print(f"{target}: upgraded {before or 'empty'} → {after}", highlight=False)
+    if seeded:
+        Console().print(f"{target}: added {seeded} seed openings", highlight=False)
+
+
+def _seed_openings() -> list[Any]:
+    from adapters.cli import load_settings
+    from bot.knowledge import KnowledgeError, load_knowledge
+
+    try:
+        return list(load_knowledge(load_settings().careerbot_knowledge_dir).openings)
+    except KnowledgeError as exc:
+        err.print(f"[yellow]not seeding openings:[/yellow] {exc}", highlight=False)
+        return []
 
 
 @db_app.command("downgrade")

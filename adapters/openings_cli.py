@@ -86,7 +86,7 @@ def import_openings(
     for error in result.errors:
         err.print(f"[red]not imported (batch rolled back):[/red] {error}", highlight=False)
     ok = len(feed.openings) - result.failed
-    Console().print(
+    Console(soft_wrap=True).print(
         f"{feed.source}: {ok} of {feed.total} records imported ({result.inserted} new, "
         f"{result.updated} changed), {result.closed} closed, {len(feed.problems)} malformed"
         + (f", {result.failed} in failed batches" if result.failed else ""), highlight=False)
