@@ -244,7 +244,9 @@ class Bot:
         ctx = Context(message=message, text=text, state=state, bot=self, uow=uow,
                       degraded=degraded or uow is None)
         replies = await self._dispatch(ctx)
-        if ctx.degraded and uow is None and self.uow_factory is not None and ctx.state != state:
+        # Losing "last topic" is harmless; a flow that cannot continue must be said.
+        unsaved = ctx.state.pending != state.pending or ctx.state.data != state.data
+        if ctx.degraded and uow is None and self.uow_factory is not None and unsaved:
             replies.append(Reply(
                 blocks=(para("(I couldn't save your settings just now; "
                              "I'll remember again once my database is back.)"),),

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -24,11 +27,14 @@ FIELD_WEIGHTS: dict[str, float] = {
     "questions": 1.0,
     "answer": 0.25,
 }
+# Fields whose adjacent words also count as phrases ("reverse proxy", "system design").
+PHRASE_FIELDS = frozenset({"title", "aliases", "keywords", "questions"})
 K1 = 1.2
 B = 0.5
 # A word the knowledge base has never seen counts like a rare word against
 # coverage: "pancakes" in a question is why the question is out of scope.
 OOV_WEIGHT = 0.8
+TYPO_WEIGHT = 0.8
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -42,76 +48,91 @@ class Match:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class _QueryTerm:
     term: str
-    weight: float  # 1.0 exact, <1 when it came from a typo correction
+    weight: float  # 1.0 exact, less when it came from a typo correction
     oov: bool = False
 
 
 def _field_texts(topic: Topic) -> dict[str, str]:
     return {
         "title": topic.title,
-        "aliases": " \n ".join(topic.aliases),
-        "keywords": " \n ".join(topic.keywords),
-        "questions": " \n ".join(topic.questions),
+        "aliases": "\n".join(topic.aliases),
+        "keywords": "\n".join(topic.keywords),
+        "questions": "\n".join(topic.questions),
         "answer": to_plain(topic.answer, with_urls=False),
     }
 
 
-def _field_terms(text: str) -> list[str]:
-    """Unigram and bigram terms for one field; lines are phrase boundaries."""
+def _field_terms(text: str, phrases: bool) -> list[str]:
+    """Unigram (and bigram) terms for one field; lines are phrase boundaries."""
     out: list[str] = []
     for line in text.split("\n"):
         toks = [stem(w) for w in words(line) if w not in STOPWORDS]
         out.extend(toks)
-        out.extend(f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False))
+        if phrases:
+            out.extend(f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False))
     return out
 
 
 class TopicMatcher:
-    """Ranks topics for free text. Built once per knowledge base; queries are read-only."""
+    """Ranks topics for free text. Built once per knowledge base; queries only read it."""
 
     def __init__(self, topics: Iterable[Topic], *, weights: dict[str, float] | None = None) -> None:
         weights = weights or FIELD_WEIGHTS
         self._ids: list[str] = []
-        docs: list[Counter[str]] = []
+        term_index: dict[str, int] = {}
+        # Postings are collected flat in compact arrays, then grouped by term with numpy.
+        p_term, p_doc, p_tf = array("i"), array("i"), array("f")
+        lengths: list[float] = []
         surface: set[str] = set()
-        for topic in topics:
+        for doc, topic in enumerate(topics):
             self._ids.append(topic.id)
             tf: Counter[str] = Counter()
             for fld, text in _field_texts(topic).items():
                 w = weights.get(fld, 0.0)
                 if not w:
                     continue
-                for term in _field_terms(text):
+                for term in _field_terms(text, fld in PHRASE_FIELDS):
                     tf[term] += w
                 if fld != "answer":
-                    surface.update(x for x in words(text) if x not in STOPWORDS)
-            docs.append(tf)
-        n = len(docs)
-        df: Counter[str] = Counter()
-        for tf in docs:
-            df.update(tf.keys())
-        lengths = [sum(tf.values()) for tf in docs]
-        avg = (sum(lengths) / n) if n else 1.0
-        self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-        self._max_idf = max(self._idf.values(), default=1.0)
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, tf in enumerate(docs):
-            norm = K1 * (1 - B + B * lengths[i] / avg)
+                    surface.update(x for x in words(text) if x not in STOPWORDS and len(x) >= 3)
+            lengths.append(sum(tf.values()))
             for term, f in tf.items():
-                postings[term].append((i, self._idf[term] * f * (K1 + 1) / (f + norm)))
-        self._postings = dict(postings)
-        self._doc_terms = [frozenset(t for t in tf if "_" not in t) for tf in docs]
-        # Surface words map back to index terms for typo correction.
-        self._surface = sorted(w for w in surface if len(w) >= 3)
-        self._surface_set = frozenset(self._surface)
+                p_term.append(term_index.setdefault(term, len(term_index)))
+                p_doc.append(doc)
+                p_tf.append(f)
+        n = len(self._ids)
+        terms_arr = np.frombuffer(p_term, dtype=np.int32)
+        docs_arr = np.frombuffer(p_doc, dtype=np.int32)
+        tf_arr = np.frombuffer(p_tf, dtype=np.float32)
+        df = np.bincount(terms_arr, minlength=len(term_index)).astype(np.float64)
+        idf = np.log1p((n - df + 0.5) / (df + 0.5))
+        length = np.asarray(lengths, dtype=np.float64)
+        avg = float(length.mean()) if n else 1.0
+        norm = K1 * (1 - B + B * length / avg) if n else length
+        weight = (idf[terms_arr] * tf_arr * (K1 + 1) / (tf_arr + norm[docs_arr])).astype(np.float32)
+        order = np.argsort(terms_arr, kind="stable")  # keeps doc ids ascending within a term
+        self._bounds = np.searchsorted(terms_arr[order], np.arange(len(term_index) + 1))
+        self._docs = docs_arr[order]
+        self._weights = weight[order]
+        self._term_ids = term_index
+        self._idf = idf
+        self._max_idf = float(idf.max()) if len(idf) else 1.0
+        self._surface = sorted(surface)
 
     def __len__(self) -> int:
         return len(self._ids)
 
     # --- query side -------------------------------------------------------------
 
+    def _postings(self, term_id: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+        lo, hi = int(self._bounds[term_id]), int(self._bounds[term_id + 1])
+        return self._docs[lo:hi], self._weights[lo:hi]
+
+    def _known(self, term: str) -> bool:
+        return term in self._term_ids
+
     def _correct(self, word: str) -> str | None:
-        if len(word) < 4:
+        if len(word) < 4 or not word.isalpha():
             return None
         limit = 1 if len(word) <= 6 else 2
         hit = process.extractOne(
@@ -128,77 +149,70 @@ class TopicMatcher:
                 skip = False
                 continue
             term = stem(w)
-            if term in self._idf:
+            if self._known(term):
                 out.append(_QueryTerm(term=term, weight=1.0))
                 continue
-            # "graph ql" → "graphql"
-            if i + 1 < len(raw):
-                joined = w + raw[i + 1]
-                if stem(joined) in self._idf:
-                    out.append(_QueryTerm(term=stem(joined), weight=1.0))
-                    skip = True
-                    continue
-            if w.isdigit():
-                out.append(_QueryTerm(term=term, weight=1.0, oov=True))
+            if i + 1 < len(raw) and self._known(stem(w + raw[i + 1])):  # "graph ql"
+                out.append(_QueryTerm(term=stem(w + raw[i + 1]), weight=1.0))
+                skip = True
                 continue
             fixed = self._correct(w)
-            if fixed is not None and stem(fixed) in self._idf:
-                out.append(_QueryTerm(term=stem(fixed), weight=0.8))
+            if fixed is not None and self._known(stem(fixed)):
+                out.append(_QueryTerm(term=stem(fixed), weight=TYPO_WEIGHT))
             else:
                 out.append(_QueryTerm(term=term, weight=1.0, oov=True))
         return out
 
-    def rank(
-        self, text: str, *, limit: int = 5, boost: Sequence[str] = ()
-    ) -> list[Match]:
+    def rank(self, text: str, *, limit: int = 5, boost: Sequence[str] = ()) -> list[Match]:
         qterms = self._query_terms(text)
-        if not qterms:
-            return []
-        scores: dict[int, float] = defaultdict(float)
-        seen: set[str] = set()
-        for qt in qterms:
-            if qt.oov or qt.term in seen:
-                continue
-            seen.add(qt.term)
-            for i, w in self._postings.get(qt.term, ()):
-                scores[i] += w * qt.weight
-        terms = [q.term for q in qterms]
-        for a, b in zip(terms, terms[1:], strict=False):
-            for i, w in self._postings.get(f"{a}_{b}", ()):
-                scores[i] += w
-        if not scores:
-            return []
-        boosted = set(boost)
-        if boosted:
-            for i in list(scores):
-                if self._ids[i] in boosted:
-                    scores[i] *= 1.15
-        best = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:limit]
-        total_weight = 0.0
         unique: dict[str, _QueryTerm] = {}
         for qt in qterms:
             unique.setdefault(qt.term, qt)
-        for qt in unique.values():
-            total_weight += OOV_WEIGHT * self._max_idf if qt.oov else self._idf[qt.term]
-        top = best[0][1]
-        second = best[1][1] if len(best) > 1 else 0.0
+        known = [qt for qt in unique.values() if not qt.oov]
+        if not known or not self._ids:
+            return []
+        scores = np.zeros(len(self._ids), dtype=np.float32)
+        for qt in known:
+            docs, w = self._postings(self._term_ids[qt.term])
+            scores[docs] += w * qt.weight
+        seq = [q.term for q in qterms]
+        for a, b in zip(seq, seq[1:], strict=False):
+            bigram = self._term_ids.get(f"{a}_{b}")
+            if bigram is not None:
+                docs, w = self._postings(bigram)
+                scores[docs] += w
+        if boost:
+            index = {tid: i for i, tid in enumerate(self._ids) if tid in set(boost)}
+            for i in index.values():
+                scores[i] *= 1.15
+        k = min(limit, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k] if len(scores) > k else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = [int(i) for i in top if scores[i] > 0]
+        if not top:
+            return []
+        idf = {q.term: float(self._idf[self._term_ids[q.term]]) for q in known}
+        total = sum(OOV_WEIGHT * self._max_idf if q.oov else idf[q.term] for q in unique.values())
+        best = float(scores[top[0]])
+        runner_up = float(scores[top[1]]) if len(top) > 1 else 0.0
         out: list[Match] = []
-        for i, s in best:
-            covered = sum(
-                self._idf[qt.term] * qt.weight
-                for qt in unique.values()
-                if not qt.oov and qt.term in self._doc_terms[i]
-            )
-            coverage = covered / total_weight if total_weight else 0.0
-            out.append(Match(
-                topic_id=self._ids[i], score=s, coverage=coverage,
-                confidence=_confidence(s, coverage, top, second if i == best[0][0] else top),
-            ))
+        for rank, i in enumerate(top):
+            covered = 0.0
+            for qt in known:
+                docs = self._postings(self._term_ids[qt.term])[0]
+                pos = int(np.searchsorted(docs, i))
+                if pos < len(docs) and docs[pos] == i:
+                    covered += idf[qt.term] * qt.weight
+            coverage = covered / total if total else 0.0
+            s = float(scores[i])
+            rival = runner_up if rank == 0 else best
+            out.append(Match(topic_id=self._ids[i], score=s, coverage=coverage,
+                             confidence=_confidence(s, coverage, rival)))
         return out
 
 
-def _confidence(score: float, coverage: float, top: float, rival: float) -> float:
+def _confidence(score: float, coverage: float, rival: float) -> float:
     """Map raw evidence to 0..1: enough signal, most of the question explained, a clear winner."""
     strength = 1 - math.exp(-score / 6.0)
-    margin = 1.0 if top <= 0 else min(1.0, 0.6 + 0.4 * (score - rival) / top + (score / top - 1))
+    margin = 1.0 if score <= 0 else max(0.0, min(1.0, (score - rival) / score + 0.5))
     return max(0.0, min(1.0, (0.55 * coverage + 0.45 * strength) * (0.75 + 0.25 * margin)))

@@ -6,34 +6,38 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer
 
-_SPACE = re.compile(r"\s+")
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "’": "'", "‘": "'"})
 
 
 def normalize(text: str) -> str:
     """Lower-case, Unicode-normalised, single-spaced text; punctuation kept."""
-    text = unicodedata.normalize("NFKC", text).translate(_DASHES).casefold()
-    return _SPACE.sub(" ", text).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    return " ".join(text.casefold().split())
 
 
 # Tech names whose punctuation carries meaning; folded to one token before splitting.
-_COMPOUNDS = (
-    (re.compile(r"\bnode\.?js\b"), " nodejs "),
-    (re.compile(r"\bexpress\.?js\b"), " express "),
-    (re.compile(r"\bnext\.?js\b"), " nextjs "),
-    (re.compile(r"\bvue\.?js\b"), " vue "),
-    (re.compile(r"(?<![\w])c\+\+"), " cpp "),
-    (re.compile(r"(?<![\w])c#"), " csharp "),
-    (re.compile(r"(?<![\w])\.net\b"), " dotnet "),
-    (re.compile(r"\bci\s*/\s*cd\b"), " ci cd "),
-    (re.compile(r"\bback[\s-]+end"), " backend"),
-    (re.compile(r"\bfront[\s-]+end"), " frontend"),
-    (re.compile(r"\bfull[\s-]+stack"), " fullstack"),
-    (re.compile(r"\bdev[\s-]+ops\b"), " devops "),
-    (re.compile(r"\be[\s-]?mail"), " email"),
+_COMPOUNDS: dict[str, str] = {
+    "node.js": " nodejs ", "nodejs": " nodejs ", "express.js": " express ", "expressjs": " express ",
+    "next.js": " nextjs ", "vue.js": " vue ", "c++": " cpp ", "c#": " csharp ", ".net": " dotnet ",
+}
+_COMPOUND = re.compile(
+    r"\b(?:node|express|next|vue)\.?js\b|(?<!\w)c\+\+|(?<!\w)c#|(?<!\w)\.net\b"
+    r"|\bci\s*/\s*cd\b|\b(?:back|front|full)[\s-]+(?:end|stack)|\bdev[\s-]+ops\b|\be[\s-]mail"
 )
+
+
+def _fold(m: re.Match[str]) -> str:
+    found = m.group(0)
+    if found in _COMPOUNDS:
+        return _COMPOUNDS[found]
+    if found.startswith("ci"):
+        return " ci cd "
+    return " " + re.sub(r"[\s-]+", "", found) + " "
+
+
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 STOPWORDS = frozenset(
@@ -55,19 +59,17 @@ STOPWORDS = frozenset(
     """.split()
 )
 
-_stemmer = snowballstemmer.stemmer("english")
+_stemmer = Stemmer.Stemmer("english")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=131072)
 def stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
 def words(text: str) -> list[str]:
     """Raw lower-case word tokens, compounds folded, stopwords kept."""
-    norm = normalize(text)
-    for pattern, repl in _COMPOUNDS:
-        norm = pattern.sub(repl, norm)
+    norm = _COMPOUND.sub(_fold, normalize(text))
     return _TOKEN.findall(norm.replace("'", ""))
 
 
