@@ -60,39 +60,36 @@ def parse_inline(line: str) -> tuple[Span, ...]:
     return tuple(spans)
 
 
+def _flush_paragraph(blocks: list[Block], lines: list[str]) -> None:
+    if lines:
+        blocks.append(Paragraph(parse_inline(" ".join(s.strip() for s in lines))))
+        lines.clear()
+
+
+def _flush_items(blocks: list[Block], items: list[tuple[Span, ...]]) -> None:
+    if items:
+        blocks.append(BulletList(tuple(items)))
+        items.clear()
+
+
 def parse(source: str) -> tuple[Block, ...]:
     """Parse the knowledge base's light markdown into blocks."""
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", source.strip()):
         lines = [ln.rstrip() for ln in chunk.splitlines() if ln.strip()]
-        if not lines:
-            continue
-        para: list[str] = []
+        para_lines: list[str] = []
         items: list[tuple[Span, ...]] = []
-
-        def flush_para() -> None:
-            if para:
-                blocks.append(Paragraph(parse_inline(" ".join(s.strip() for s in para))))
-                para.clear()
-
-        def flush_items() -> None:
-            if items:
-                blocks.append(BulletList(tuple(items)))
-                items.clear()
-
         for ln in lines:
             if _BULLET.match(ln):
-                flush_para()
+                _flush_paragraph(blocks, para_lines)
                 items.append(parse_inline(_BULLET.sub("", ln, count=1)))
             elif items and ln.startswith((" ", "\t")):
-                # continuation line of a bullet
-                last = items.pop()
-                items.append(last + parse_inline(" " + ln.strip()))
+                items[-1] = items[-1] + parse_inline(" " + ln.strip())  # a wrapped bullet
             else:
-                flush_items()
-                para.append(ln)
-        flush_para()
-        flush_items()
+                _flush_items(blocks, items)
+                para_lines.append(ln)
+        _flush_paragraph(blocks, para_lines)
+        _flush_items(blocks, items)
     return tuple(blocks)
 
 

@@ -1,17 +1,17 @@
-"""Topic matcher: field-weighted BM25 over titles, aliases, keywords and sample questions, typo tolerant."""
+"""Topic matcher: field-weighted BM25 over titles, aliases, keywords and questions, typo tolerant."""
 
 from __future__ import annotations
 
 import math
 from array import array
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.knowledge import Topic
 from bot.markup import to_plain
@@ -35,6 +35,9 @@ B = 0.5
 # coverage: "pancakes" in a question is why the question is out of scope.
 OOV_WEIGHT = 0.8
 TYPO_WEIGHT = 0.8
+# A word found only in a topic's answer text is weaker evidence that the
+# question is about that topic than one in its title, aliases or questions.
+ANSWER_ONLY_COVERAGE = 0.4
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -69,7 +72,7 @@ def _field_terms(text: str, phrases: bool) -> list[str]:
         toks = [stem(w) for w in words(line) if w not in STOPWORDS]
         out.extend(toks)
         if phrases:
-            out.extend(f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False))
+            out.extend(f"{a}_{b}" for a, b in pairwise(toks))
     return out
 
 
@@ -81,18 +84,22 @@ class TopicMatcher:
         self._ids: list[str] = []
         term_index: dict[str, int] = {}
         # Postings are collected flat in compact arrays, then grouped by term with numpy.
-        p_term, p_doc, p_tf = array("i"), array("i"), array("f")
+        p_term, p_doc, p_tf, p_strong = array("i"), array("i"), array("f"), array("b")
         lengths: list[float] = []
         surface: set[str] = set()
         for doc, topic in enumerate(topics):
             self._ids.append(topic.id)
-            tf: Counter[str] = Counter()
+            tf: dict[str, float] = {}
+            strong: set[str] = set()
             for fld, text in _field_texts(topic).items():
                 w = weights.get(fld, 0.0)
                 if not w:
                     continue
-                for term in _field_terms(text, fld in PHRASE_FIELDS):
-                    tf[term] += w
+                field_terms = _field_terms(text, fld in PHRASE_FIELDS)
+                for term in field_terms:
+                    tf[term] = tf.get(term, 0.0) + w
+                if fld != "answer":
+                    strong.update(field_terms)
                 if fld != "answer":
                     surface.update(x for x in words(text) if x not in STOPWORDS and len(x) >= 3)
             lengths.append(sum(tf.values()))
@@ -100,10 +107,12 @@ class TopicMatcher:
                 p_term.append(term_index.setdefault(term, len(term_index)))
                 p_doc.append(doc)
                 p_tf.append(f)
+                p_strong.append(term in strong)
         n = len(self._ids)
         terms_arr = np.frombuffer(p_term, dtype=np.int32)
         docs_arr = np.frombuffer(p_doc, dtype=np.int32)
         tf_arr = np.frombuffer(p_tf, dtype=np.float32)
+        strong_arr = np.frombuffer(p_strong, dtype=np.int8)
         df = np.bincount(terms_arr, minlength=len(term_index)).astype(np.float64)
         idf = np.log1p((n - df + 0.5) / (df + 0.5))
         length = np.asarray(lengths, dtype=np.float64)
@@ -114,10 +123,12 @@ class TopicMatcher:
         self._bounds = np.searchsorted(terms_arr[order], np.arange(len(term_index) + 1))
         self._docs = docs_arr[order]
         self._weights = weight[order]
+        self._strong = strong_arr[order].astype(bool)
         self._term_ids = term_index
         self._idf = idf
         self._max_idf = float(idf.max()) if len(idf) else 1.0
         self._surface = sorted(surface)
+        self._index = {tid: i for i, tid in enumerate(self._ids)}
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -132,16 +143,21 @@ class TopicMatcher:
         return term in self._term_ids
 
     def _correct(self, word: str) -> str | None:
-        if len(word) < 4 or not word.isalpha():
+        # Short words are too often other real words ("love" is not "live").
+        if len(word) < 5 or not word.isalpha():
             return None
-        limit = 1 if len(word) <= 6 else 2
-        hit = process.extractOne(
-            word, self._surface, scorer=Levenshtein.distance, score_cutoff=limit
-        )
-        return hit[0] if hit else None
+        limit = 1 if len(word) <= 7 else 2
+        hits = process.extract(word, self._surface, scorer=OSA.distance, score_cutoff=limit,
+                               limit=5)
+        # People rarely get the first letter wrong; requiring it avoids most false fixes.
+        for candidate, _, _ in sorted(hits, key=lambda h: h[1]):
+            if candidate[0] == word[0]:
+                return str(candidate)
+        return None
 
     def _query_terms(self, text: str) -> list[_QueryTerm]:
-        raw = [w for w in words(text) if w not in STOPWORDS]
+        # Bare numbers ("2 + 2") say nothing about a topic on their own.
+        raw = [w for w in words(text) if w not in STOPWORDS and not w.isdigit()]
         out: list[_QueryTerm] = []
         skip = False
         for i, w in enumerate(raw):
@@ -149,12 +165,14 @@ class TopicMatcher:
                 skip = False
                 continue
             term = stem(w)
-            if self._known(term):
-                out.append(_QueryTerm(term=term, weight=1.0))
-                continue
-            if i + 1 < len(raw) and self._known(stem(w + raw[i + 1])):  # "graph ql"
+            if i + 1 < len(raw) and self._known(stem(w + raw[i + 1])) and not (
+                self._known(term) and self._known(stem(raw[i + 1]))
+            ):  # "graph ql" → graphql, unless both halves are words in their own right
                 out.append(_QueryTerm(term=stem(w + raw[i + 1]), weight=1.0))
                 skip = True
+                continue
+            if self._known(term):
+                out.append(_QueryTerm(term=term, weight=1.0))
                 continue
             fixed = self._correct(w)
             if fixed is not None and self._known(stem(fixed)):
@@ -176,33 +194,39 @@ class TopicMatcher:
             docs, w = self._postings(self._term_ids[qt.term])
             scores[docs] += w * qt.weight
         seq = [q.term for q in qterms]
-        for a, b in zip(seq, seq[1:], strict=False):
+        for a, b in pairwise(seq):
             bigram = self._term_ids.get(f"{a}_{b}")
             if bigram is not None:
                 docs, w = self._postings(bigram)
                 scores[docs] += w
         if boost:
-            index = {tid: i for i, tid in enumerate(self._ids) if tid in set(boost)}
-            for i in index.values():
-                scores[i] *= 1.15
+            for tid in set(boost):
+                if (i := self._index.get(tid)) is not None:
+                    scores[i] *= 1.15
         k = min(limit, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k] if len(scores) > k else np.arange(len(scores))
-        top = top[np.argsort(-scores[top], kind="stable")]
-        top = [int(i) for i in top if scores[i] > 0]
+        cand = np.argpartition(-scores, k - 1)[:k] if len(scores) > k else np.arange(len(scores))
+        cand = cand[np.argsort(-scores[cand], kind="stable")]
+        top = [int(i) for i in cand if scores[i] > 0]
         if not top:
             return []
         idf = {q.term: float(self._idf[self._term_ids[q.term]]) for q in known}
-        total = sum(OOV_WEIGHT * self._max_idf if q.oov else idf[q.term] for q in unique.values())
+        # In a long, chatty message unknown words are mostly filler; in a short one
+        # the unknown word is usually the subject ("pancakes").
+        oov = OOV_WEIGHT * self._max_idf * min(1.0, 4 / len(unique))
+        total = sum(oov if q.oov else idf[q.term] for q in unique.values())
         best = float(scores[top[0]])
         runner_up = float(scores[top[1]]) if len(top) > 1 else 0.0
         out: list[Match] = []
         for rank, i in enumerate(top):
             covered = 0.0
             for qt in known:
-                docs = self._postings(self._term_ids[qt.term])[0]
+                t = self._term_ids[qt.term]
+                lo = int(self._bounds[t])
+                docs = self._docs[lo:int(self._bounds[t + 1])]
                 pos = int(np.searchsorted(docs, i))
                 if pos < len(docs) and docs[pos] == i:
-                    covered += idf[qt.term] * qt.weight
+                    share = 1.0 if self._strong[lo + pos] else ANSWER_ONLY_COVERAGE
+                    covered += idf[qt.term] * qt.weight * share
             coverage = covered / total if total else 0.0
             s = float(scores[i])
             rival = runner_up if rank == 0 else best

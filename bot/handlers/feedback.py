@@ -47,7 +47,7 @@ class FeedbackHandler(BaseHandler):
 
     async def handle(self, ctx: Context) -> list[Reply]:
         if ctx.message.action:
-            _, topic_id, verdict = (ctx.message.action.split(":") + ["", ""])[:3]
+            _, topic_id, verdict = [*ctx.message.action.split(":"), "", ""][:3]
             helpful = verdict == "y"
         else:
             topic_id = ctx.state.last_topic or ""

@@ -8,11 +8,16 @@ from bot.dialogue import Context
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import para
 from bot.messages import Button, Reply
-from bot.ports import StorageUnavailable, Step
+from bot.ports import Step, StorageUnavailable
 
-_FORGET = words_re(r"forget (?:me|about me|my data|everything)", r"delete (?:my|all my) (?:data|info\w*|profile|account)",
-                   r"remove (?:my|all my) (?:data|info\w*|profile)", r"erase (?:my|me)\w*",
-                   r"wipe my data", r"gdpr")
+_FORGET = words_re(
+    r"forget (?:me|about me|my data|everything)",
+    r"delete (?:my|all my) (?:data|info\w*|profile|account)",
+    r"remove (?:my|all my) (?:data|info\w*|profile)",
+    r"erase (?:my|me)\w*",
+    r"wipe my data",
+    r"gdpr",
+)
 _MYDATA = words_re(r"what do you (?:know|store|keep|have) (?:about|on) me", r"my data",
                    r"what data do you (?:store|keep|have)")
 _YES = words_re(r"yes", r"y", r"yep", r"yeah", r"sure", r"confirm", r"do it", r"delete", r"ok(?:ay)?")

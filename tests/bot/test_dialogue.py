@@ -1,4 +1,4 @@
-"""The dialogue core end to end over in-memory repositories: routing, follow-ups, privacy, resilience."""
+"""The dialogue core over in-memory repositories: routing, follow-ups, privacy, resilience."""
 
 from __future__ import annotations
 
