@@ -122,7 +122,8 @@ class MoreHandler(BaseHandler):
         if n == 0 or n > 7:
             return 0.0
         if ctx.state.last_topic is None and ctx.state.data.get("page") is None:
-            return 0.0
+            # "tell me more" with nothing before it still deserves "more about what?"
+            return 0.6 if n <= 3 and _MORE.fullmatch(text) else 0.0
         if _EXAMPLE.search(text) and ctx.state.last_topic:
             return 0.9
         if _MORE.search(text):

@@ -1,0 +1,116 @@
+"""The CLI contracts of DESIGN.md: ask --json, ask --json -, kb check/export, eval, chat."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.factories import topic, write_kb
+
+ROOT = Path(__file__).resolve().parents[3]
+CAREERBOT = [sys.executable, "-m", "adapters.cli"]
+KEYS = {"intent", "topic", "confidence", "text", "suggestions"}
+
+
+def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
+        cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "DATABASE_URL": "sqlite:///:memory:", **(env or {})}
+    full_env.pop("CAREERBOT_KNOWLEDGE_DIR", None) if env is None else None
+    return subprocess.run([*CAREERBOT, *args], input=stdin, capture_output=True, text=True,
+                          env=full_env, cwd=cwd, timeout=120)
+
+
+def test_ask_json_one_question() -> None:
+    res = run("ask", "--json", "what is a reverse proxy")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert set(out) == KEYS
+    assert out["intent"] == "topic" and out["topic"] == "server-management"
+    assert 0 <= out["confidence"] <= 1 and out["text"]
+    assert all(isinstance(s, str) for s in out["suggestions"])
+
+
+def test_ask_json_stdin_answers_each_line_in_a_fresh_conversation() -> None:
+    lines = ["hey", "what is docker", "tell me more", "how do I make pancakes", "/jobs"]
+    res = run("ask", "--json", "-", stdin="\n".join(lines) + "\n")
+    assert res.returncode == 0, res.stderr
+    outs = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [o["intent"] for o in outs] == ["greeting", "topic", "more", "fallback", "openings"]
+    # "tell me more" has no earlier topic in its own fresh conversation
+    assert outs[2]["topic"] is None
+    assert all(set(o) == KEYS for o in outs)
+
+
+def test_ask_plain_prints_text() -> None:
+    res = run("ask", "what is graphql")
+    assert res.returncode == 0 and "GraphQL" in res.stdout
+
+
+def test_kb_check_ok_and_broken(tmp_path: Path) -> None:
+    ok = run("kb", "check")
+    assert ok.returncode == 0 and "ok:" in ok.stdout
+    write_kb(tmp_path, [topic("docker", related=["nope"], colour="red")])
+    bad = run("kb", "check", str(tmp_path))
+    assert bad.returncode == 1
+    assert "basics.yaml:" in bad.stderr and "topics[docker].colour: unknown key" in bad.stderr
+    assert "unknown topic id 'nope'" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_broken_knowledge_never_starts_with_a_traceback(tmp_path: Path) -> None:
+    write_kb(tmp_path, [topic("docker", related=["nope"])])
+    res = run("ask", "--json", "hi", env={"CAREERBOT_KNOWLEDGE_DIR": str(tmp_path)})
+    assert res.returncode == 1
+    assert "unknown topic id 'nope'" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_kb_export_json() -> None:
+    res = run("kb", "export", "--json")
+    assert res.returncode == 0
+    data = json.loads(res.stdout)
+    ids = {t["id"] for t in data["topics"]}
+    assert {"kubernetes", "sql-vs-nosql", "interview-prep"} <= ids
+    assert any(s["name"] == "PostgreSQL" for s in data["skills"])
+    assert {o["company"] for o in data["openings"]} >= {"Stripe", "Poggio"}
+
+
+def test_eval_reports_accuracies_and_misses(tmp_path: Path) -> None:
+    qs = tmp_path / "q.yaml"
+    qs.write_text(
+        "in_scope:\n  - {q: 'what is docker', expect: [docker]}\n"
+        "  - {q: 'what is docker', expect: [kubernetes]}\n"
+        "in_scope_intents:\n  - {q: 'hello', intent: greeting}\n"
+        "out_of_scope:\n  - 'how do I make pancakes'\n"
+    )
+    res = run("eval", str(qs), "--json")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["topic_accuracy"] == 0.5
+    assert data["intent_accuracy"] == 1.0 and data["out_of_scope_rejection"] == 1.0
+    assert data["misses"] == [{"kind": "topic", "q": "what is docker", "expected": ["kubernetes"],
+                               "got": "docker", "confidence": data["misses"][0]["confidence"]}]
+
+
+def test_eval_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    res = run("eval", str(tmp_path / "none.yaml"))
+    assert res.returncode == 2 and "no question set" in res.stderr
+
+
+@pytest.mark.parametrize("args", [["ask"], ["kb", "frobnicate"], ["nosuchcommand"]])
+def test_bad_arguments_say_what_was_expected(args: list[str]) -> None:
+    res = run(*args)
+    assert res.returncode == 2
+    assert "Usage:" in res.stderr or "Usage:" in res.stdout
+
+
+def test_chat_piped(tmp_path: Path) -> None:
+    res = run("chat", "--memory", stdin="what is docker\n1\n/quit\n", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "Docker" in res.stdout
+    assert "[1]" in res.stdout  # buttons are numbered
+    assert "in more depth" in res.stdout or "an example" in res.stdout  # "1" pressed a button
