@@ -10,13 +10,13 @@ import platformdirs
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.pool import StaticPool
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import StaticPool
 
 from storage.uow import SqlUnitOfWork
 
@@ -44,7 +44,7 @@ def normalize_url(raw: str | None) -> URL:
         text = "postgresql://" + text[len("postgres://"):]
     try:
         url = make_url(text)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         raise DatabaseUrlError(
             f"DATABASE_URL is not a database URL (expected e.g. postgresql://user:pass@host/db "
             f"or sqlite:///path/to/file.db): {_redact(text)}"
@@ -146,13 +146,14 @@ class Storage:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         self.dialect = engine.dialect.name
+        self.touched: dict[tuple[str, str], float] = {}
 
     @classmethod
     def from_url(cls, raw: str | None) -> Storage:
         return cls(create_engine(normalize_url(raw)))
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions, self.dialect)
+        return SqlUnitOfWork(self.sessions, self.dialect, self.touched)
 
     def session(self) -> AsyncSession:
         return self.sessions()

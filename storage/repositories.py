@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Float, case, cast, delete, func, select, tuple_, update
+from sqlalchemy import (
+    Float,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 
@@ -38,6 +50,8 @@ from storage.models import (
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
 
+# Seconds between two writes of a person's users row (last_seen_at is this precise).
+TOUCH_INTERVAL = 60.0
 # Keeps IN (...) lists well under the bound-parameter limits of SQLite and asyncpg.
 CHUNK = 500
 
@@ -100,6 +114,15 @@ def _step(value: str | None) -> Step | None:
 
 class SqlUsers(_Repo):
     async def touch(self, platform: str, user_id: str, display_name: str | None) -> None:
+        # Writing the users row on every message would cost a write per message and, on
+        # PostgreSQL, lock the row for the whole message, serialising a person's messages
+        # across processes. Once per TOUCH_INTERVAL is enough for "last seen".
+        key = (platform, user_id)
+        clock = time.monotonic()
+        last = self.uow.touched.get(key)
+        if last is not None and clock - last < TOUCH_INTERVAL:
+            return
+        self.uow.pending_touches[key] = clock
         stamp = now()
         stmt: Any = self.insert(User).values(
             platform=platform, user_id=user_id, display_name=display_name,
@@ -113,6 +136,8 @@ class SqlUsers(_Repo):
         await self.uow.execute(stmt)
 
     async def forget(self, platform: str, user_id: str) -> int:
+        self.uow.touched.pop((platform, user_id), None)
+        self.uow.pending_touches.pop((platform, user_id), None)
         removed = 0
         # Children before parents (deliveries reference subscriptions).
         for model in reversed(PERSONAL_TABLES):
@@ -288,31 +313,41 @@ class SqlOpenings(_Repo):
         batch = {(o.source, o.external_id): o for o in openings}  # last one wins
         if not batch:
             return 0, 0
-        o = OpeningRow
+        t: Any = OpeningRow.__table__
         existing: dict[tuple[str, str], Any] = {}
         keys = list(batch)
         for i in range(0, len(keys), CHUNK):
             rows = (await self.uow.execute(
-                select(o).where(tuple_(o.source, o.external_id).in_(keys[i:i + CHUNK]))
-            )).scalars().all()
+                select(t).where(tuple_(t.c.source, t.c.external_id).in_(keys[i:i + CHUNK]))
+            )).all()
             existing.update({(r.source, r.external_id): r for r in rows})
         stamp = now()
         new = [{"source": k[0], "external_id": k[1], **_opening_values(v),
                 "first_seen_at": stamp, "last_seen_at": stamp}
                for k, v in batch.items() if k not in existing]
-        for i in range(0, len(new), CHUNK // 20):
-            await self.uow.execute(self.insert(o).values(new[i:i + CHUNK // 20]))
-        updated = 0
+        if new:
+            # One executemany; SQLAlchemy batches it into multi-row INSERTs on both dialects.
+            await self.uow.execute(insert(t), new)
+        changed: list[dict[str, Any]] = []
+        seen: list[int] = []
         for key, row in existing.items():
             values = _opening_values(batch[key])
-            changed = any(getattr(row, f) != values[f] for f in _OPENING_FIELDS)
-            updated += changed
+            if any(getattr(row, f) != values[f] for f in _OPENING_FIELDS):
+                changed.append({"row_id": row.id, **values, "last_seen_at": stamp})
+            else:
+                seen.append(row.id)
+        if changed:
             await self.uow.execute(
-                update(o).where(o.id == row.id).values(
-                    **(values if changed else {}), last_seen_at=stamp
-                )
+                update(t).where(t.c.id == bindparam("row_id")).values(
+                    {f: bindparam(f) for f in (*_OPENING_FIELDS, "last_seen_at")}
+                ),
+                changed,
             )
-        return len(new), updated
+        for i in range(0, len(seen), CHUNK):
+            await self.uow.execute(
+                update(t).where(t.c.id.in_(seen[i:i + CHUNK])).values(last_seen_at=stamp)
+            )
+        return len(new), len(changed)
 
     async def close_missing(self, source: str, keep_external_ids: Iterable[str]) -> int:
         """Mark open openings of `source` that are not in `keep_external_ids` closed."""

@@ -24,14 +24,26 @@ from storage.repositories import (
 
 log = logging.getLogger(__name__)
 
+# People remembered as recently seen; past this the memory starts over (costs one write each).
+TOUCH_CACHE_SIZE = 100_000
+
 
 class SqlUnitOfWork:
     """Implements bot.ports.UnitOfWork; nothing is written unless commit() is called."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], dialect: str) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        dialect: str,
+        touched: dict[tuple[str, str], float] | None = None,
+    ) -> None:
         self._sessions = sessions
         self.dialect = dialect
         self._session: AsyncSession | None = None
+        # When each person's users row was last written by this process (see SqlUsers.touch);
+        # entries made in this unit of work count only once it commits.
+        self.touched: dict[tuple[str, str], float] = {} if touched is None else touched
+        self.pending_touches: dict[tuple[str, str], float] = {}
         self.conversations = SqlConversations(self)
         self.users = SqlUsers(self)
         self.profiles = SqlProfiles(self)
@@ -87,6 +99,11 @@ class SqlUnitOfWork:
             if is_unavailable(error):
                 raise StorageUnavailable(_describe(error)) from error
             raise
+        if self.pending_touches:
+            if len(self.touched) > TOUCH_CACHE_SIZE:
+                self.touched.clear()
+            self.touched.update(self.pending_touches)
+            self.pending_touches.clear()
 
     async def rollback(self) -> None:
         try:
