@@ -1,15 +1,17 @@
 """Alert runs: each subscriber gets every new matching opening once, several at a time as a digest.
 
-Delivery guarantee (see AlertStore.claim/finish): a (subscriber, opening) row is claimed
-('sending') and committed before the message goes out, and marked 'sent' after. So:
+Delivery guarantee (see AlertStore.claim/finish; storage/alerts.py for the SQL side): a
+(subscriber, opening) delivery is claimed, and the claim committed, before the message goes
+out; it is marked sent after. So:
 
-- two runners at once never both claim a row, so never both send it;
-- a crash after the platform accepted the message but before 'sent' is committed leaves the
-  row 'sending': it is never sent again (no duplicate);
-- a send that fails with an error puts the row back to 'pending' for the next run (no skip);
+- two runners at once never both claim a delivery, so never both send it;
+- a crash after the platform accepted the message but before 'sent' is recorded leaves the
+  claim in place: it is never sent again (no duplicate);
+- a send that fails with an error releases the claim for the next run (no skip); a permanent
+  failure (bot blocked, chat gone) keeps it, so that chat is not retried;
 - the one window left is a process killed *during* the HTTP call (or between claim and
-  call): the platform may or may not have the message and we cannot ask it. Those rows stay
-  'sending' and are counted in `stale_sending`; we choose at-most-once there, never a duplicate.
+  call): the platform may or may not have the message and cannot be asked. The claim stays;
+  we choose at most once there, never a duplicate.
 """
 
 from __future__ import annotations

@@ -28,6 +28,8 @@ PROFILE_WEIGHT = 0.5
 FRESH_DAYS = 30.0
 UNKNOWN_FRESHNESS = 0.3
 UNKNOWN_LEVEL_FIT = 0.5
+# Far below any real score difference (at most 1e-7 over 100,000 openings).
+TIE_EPSILON = 1e-12
 
 _LEVELS = tuple(Level)
 _REMOTES = tuple(Remote)
@@ -151,11 +153,23 @@ class OpeningIndex:
         total = np.zeros(n, dtype=np.float64)
         for k, plist_arr in self._postings.items():
             total[plist_arr] += self.idf[k]
-        self._total_idf = total
+        # Everything that does not depend on the query is computed here, once, so a ranking is
+        # a handful of whole-array operations.
+        self._inv_total_idf = np.divide(1.0, total, out=np.zeros(n), where=total > 0)
         self._remote = remote
         self._level = level
-        self._posted = posted
         self._placeless = placeless
+        self._built_at = datetime.now(UTC).timestamp()
+        known = ~np.isnan(posted)
+        # exp(-(now - posted)/T) = exp(-(built - posted)/T) · exp(-(now - built)/T)
+        self._fresh0 = np.zeros(n)
+        self._fresh0[known] = np.exp(np.minimum(posted[known] - self._built_at, 0.0)
+                                     / (FRESH_DAYS * 86400.0))
+        self._fresh_unknown = np.where(known, 0.0, W_FRESH * UNKNOWN_FRESHNESS)
+        self._level_terms: dict[int | None, npt.NDArray[np.float64]] = {}
+        # Equal scores go to the earlier opening: a tiny per-position nudge makes every score
+        # distinct, so each page is the same slice of one stable order.
+        self._tiebreak = np.arange(n, dtype=np.float64) * TIE_EPSILON
 
     def __len__(self) -> int:
         return len(self.openings)
@@ -168,6 +182,24 @@ class OpeningIndex:
 
     def _level_code(self, level: Level) -> int:
         return level.rank if level is not Level.MANAGER else 5
+
+    def _level_term(self, want: Level | None) -> npt.NDArray[np.float64]:
+        """W_LEVEL · fit of every opening's level to the wanted one, cached per level."""
+        code = None if want is None else self._level_code(want)
+        term = self._level_terms.get(code)
+        if term is None:
+            lv = self._level.astype(np.int16)
+            if code is None:
+                fit = np.full(lv.size, UNKNOWN_LEVEL_FIT)
+            else:
+                diff = np.abs(lv - code)
+                fit = np.where(diff == 0, 1.0, np.where(diff == 1, 0.5, 0.0))
+                # Manager and staff share a rank but are different tracks.
+                fit = np.where((lv == 5) != (code == 5), np.minimum(fit, 0.25), fit)
+                fit = np.where(lv < 0, UNKNOWN_LEVEL_FIT, fit)
+            term = W_LEVEL * fit
+            self._level_terms[code] = term
+        return term
 
     def _location_mask(self, q: Query, n: int) -> npt.NDArray[np.bool_] | None:
         if not q.location:
@@ -217,8 +249,8 @@ class OpeningIndex:
                 continue
             person_total += w * idf
             post = self._postings[k]
-            acc[post] += w * idf
-            raw[post] += idf
+            np.add.at(acc, post, w * idf)  # postings are unique: same as acc[post] += …
+            np.add.at(raw, post, idf)
             if hit is not None and k in requested:
                 hit[post] = True
         cand = np.ones(n, dtype=bool) if browsing else acc > 0
@@ -235,42 +267,31 @@ class OpeningIndex:
         lmask = self._location_mask(q, n)
         if lmask is not None:
             cand &= lmask
-        idx = np.flatnonzero(cand)
-        total = int(idx.size)
+        total = int(np.count_nonzero(cand))
         if total == 0 or offset >= total:
             return Results(total=total)
-        if browsing:
-            rel = np.zeros(idx.size)
-        else:
-            rel = (W_PERSON * (acc[idx] / person_total)
-                   + W_OPENING * (raw[idx] / self._total_idf[idx]))
-        if q.preferred_level is not None:
-            want = self._level_code(q.preferred_level)
-            lv = self._level[idx].astype(np.int16)
-            diff = np.abs(lv - want)
-            fit = np.where(diff == 0, 1.0, np.where(diff == 1, 0.5, 0.0))
-            # Manager and staff share a rank but are different tracks.
-            fit = np.where((lv == 5) != (want == 5), np.minimum(fit, 0.25), fit)
-            fit = np.where(lv < 0, UNKNOWN_LEVEL_FIT, fit)
-        else:
-            fit = np.full(idx.size, UNKNOWN_LEVEL_FIT)
+        score = acc * (W_SKILLS * W_PERSON / person_total) if not browsing else np.zeros(n)
+        if not browsing:
+            score += raw * self._inv_total_idf * (W_SKILLS * W_OPENING)
+        score += self._level_term(q.preferred_level)
         stamp = (now or datetime.now(UTC)).timestamp()
-        age_days = np.maximum(stamp - self._posted[idx], 0.0) / 86400.0
-        fresh = np.where(np.isnan(age_days), UNKNOWN_FRESHNESS, np.exp(-age_days / FRESH_DAYS))
-        score = W_SKILLS * rel + W_LEVEL * fit + W_FRESH * fresh
+        factor = math.exp(-(stamp - self._built_at) / (FRESH_DAYS * 86400.0))
+        score += np.minimum(self._fresh0 * factor, 1.0) * W_FRESH + self._fresh_unknown
+        score -= self._tiebreak
+        score[~cand] = -np.inf
         end = min(offset + limit, total)
-        top = np.argpartition(-score, end - 1)[:end] if end < total else np.arange(total)
-        # Ties go to the earlier opening, so pages are stable between calls.
-        order = top[np.lexsort((idx[top], -score[top]))][offset:end]
+        top = np.argpartition(-score, end - 1)[:end] if end < n else np.arange(n)
+        top = top[np.isfinite(score[top])]
+        order = top[np.argsort(-score[top], kind="stable")][offset:end]
         known = {_key(s) for s in (*q.known, *q.skills)}
         matches = []
         for j in order.tolist():
-            o = self.openings[int(idx[j])]
+            o = self.openings[j]
             matched = tuple(s for s in o.skills if _key(s) in weights)
             missing = () if browsing else tuple(
                 SkillGap(skill=s, topic=self._topic(s)) for s in o.skills if _key(s) not in known)
             matches.append(Match(opening=o, score=float(score[j]), matched=matched,
-                                 missing=missing, index=int(idx[j])))
+                                 missing=missing, index=j))
         return Results(total=total, matches=tuple(matches))
 
 
