@@ -164,7 +164,9 @@ class FallbackHandler(BaseHandler):
         self.max_suggestions = max_suggestions
 
     async def handle(self, ctx: Context) -> list[Reply]:
-        matches = ctx.bot.matcher.rank(ctx.text, limit=self.max_suggestions) if ctx.text else []
+        matches = ctx.cache.get("topic_matches")
+        if matches is None:
+            matches = ctx.bot.matcher.rank(ctx.text, limit=self.max_suggestions) if ctx.text else []
         close = [m for m in matches if m.confidence >= self.SUGGEST_AT]
         if ctx.uow is not None and ctx.text and not ctx.message.action:
             from bot.handlers.feedback import record_unanswered

@@ -73,7 +73,7 @@ class TopicHandler(BaseHandler):
 
     def score(self, ctx: Context) -> float:
         boost = self._context_boost(ctx)
-        matches = ctx.bot.matcher.rank(ctx.text, limit=2, boost=boost)
+        matches = ctx.bot.matcher.rank(ctx.text, limit=3, boost=boost)
         if not matches:
             return 0.0
         ctx.cache["topic_matches"] = matches
