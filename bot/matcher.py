@@ -128,8 +128,8 @@ class TopicMatcher:
         self._idf = idf
         self._max_idf = float(idf.max()) if len(idf) else 1.0
         self._surface: dict[str, list[str]] = {}
-        for w in sorted(surface):
-            self._surface.setdefault(w[0], []).append(w)
+        for word in sorted(surface):
+            self._surface.setdefault(word[0], []).append(word)
         self._index = {tid: i for i, tid in enumerate(self._ids)}
 
     def __len__(self) -> int:
