@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.columns import Columns
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
@@ -57,15 +58,14 @@ def render_card(card: OpeningCard) -> Panel:
 
 def render(reply: Reply, first_number: int = 1) -> tuple[Group, list[Button]]:
     """A reply as rich renderables, and the buttons in the order they are numbered."""
-    parts: list[Text | Panel] = [*render_blocks(reply.blocks)]
+    parts: list[Text | Panel | Columns] = [*render_blocks(reply.blocks)]
     parts.extend(render_card(c) for c in reply.cards)
     if reply.buttons:
-        line = Text()
-        for i, b in enumerate(reply.buttons, start=first_number):
-            line.append(f"[{i}] ", style="cyan bold")
-            line.append(b.label + "   ")
-        parts.append(line)
-    spaced: list[Text | Panel] = []
+        # Columns wrap between buttons, never inside a label.
+        labels = [Text.assemble((f"[{i}] ", "cyan bold"), b.label)
+                  for i, b in enumerate(reply.buttons, start=first_number)]
+        parts.append(Columns(labels, padding=(0, 3)))
+    spaced: list[Text | Panel | Columns] = []
     for p in parts:
         if spaced:
             spaced.append(Text(""))
