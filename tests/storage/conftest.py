@@ -10,6 +10,7 @@ import shlex
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,21 @@ class PgServer:
 
     def start(self) -> None:
         self.executor.start()  # type: ignore[attr-defined]
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """The port opens before the server accepts sessions ("the database system is starting up")."""
+        import psycopg
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with psycopg.connect(self.admin_dsn, connect_timeout=5):
+                    return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")
@@ -100,6 +116,7 @@ def pg_server() -> Iterator[PgServer]:
     executor.start()
     server = PgServer(executor=executor, host="127.0.0.1", port=port,
                       admin_dsn=f"host=127.0.0.1 port={port} user={PG_USER} dbname=postgres")
+    server.wait_ready()
     try:
         yield server
     finally:
