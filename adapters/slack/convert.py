@@ -11,10 +11,11 @@ from bot.messages import ChatType, Message
 PLATFORM = "slack"
 SLASH_COMMAND = "/careerbot"
 # `/careerbot jobs remote go` means the core's `/jobs remote go`; any other text is a question.
-SUBCOMMANDS = frozenset({
-    "help", "topics", "jobs", "profile", "subscribe", "unsubscribe", "forget", "mydata",
-    "more", "ask", "start",
-})
+# Words that take arguments are commands whatever follows; the others only when alone, so
+# "/careerbot help me choose a database" stays a question.
+WITH_ARGS = frozenset({"jobs", "profile", "subscribe", "ask"})
+ALONE = frozenset({"help", "topics", "unsubscribe", "forget", "mydata", "more"})
+SUBCOMMANDS = WITH_ARGS | ALONE
 
 _LINK = re.compile(r"<(?P<url>(?:https?|mailto):[^|>]+)(?:\|(?P<label>[^>]*))?>")
 _MENTION = re.compile(r"<@(?P<id>[A-Z0-9]+)(?:\|[^>]*)?>")
@@ -27,12 +28,17 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def command_text(text: str) -> str:
-    """The text after `/careerbot`, as the core expects it (a slash command or a question)."""
+def command_text(text: str, *, with_args: bool = True) -> str:
+    """The text after `/careerbot`, as the core expects it (a slash command or a question).
+
+    Slack keeps every other `/word` for itself, so in DMs and mentions a lone subcommand
+    word ("forget", "mydata") is the command too (`with_args=False`: sentences stay text).
+    """
     text = unescape(text).strip()
     first, _, rest = text.partition(" ")
-    if first.lower() in SUBCOMMANDS:
-        return f"/{first.lower()} {rest.strip()}".rstrip()
+    word, rest = first.lower(), rest.strip()
+    if (word in ALONE and not rest) or (word in WITH_ARGS and (with_args or not rest)):
+        return f"/{word} {rest}".rstrip()
     return text
 
 
@@ -101,7 +107,7 @@ def event_to_message(
         platform=PLATFORM,
         user_id=str(event["user"]),
         chat_id=channel,
-        text=unescape(text).strip(),
+        text=command_text(text, with_args=False),
         chat_type=chat_type,
         event_id=str(event_id) if event_id else None,
     )

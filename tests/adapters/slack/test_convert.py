@@ -28,11 +28,27 @@ from bot.messages import ChatType
     ("mydata", "/mydata"),
     ("what is docker?", "what is docker?"),
     ("helpful tips for interviews", "helpful tips for interviews"),
+    ("help me choose a database", "help me choose a database"),
+    ("forget about it, what is docker?", "forget about it, what is docker?"),
     ("", ""),
     ("  q&amp;a &lt;tips&gt; ", "q&a <tips>"),
 ])
 def test_slash_subcommands_become_core_commands(typed: str, core: str) -> None:
     assert command_text(typed) == core
+
+
+@pytest.mark.parametrize(("typed", "core"), [
+    ("forget", "/forget"),
+    ("mydata", "/mydata"),
+    ("jobs", "/jobs"),
+    ("jobs in my city are rare, should I move?", "jobs in my city are rare, should I move?"),
+    ("what is docker?", "what is docker?"),
+])
+def test_in_dms_only_a_lone_subcommand_word_is_a_command(typed: str, core: str) -> None:
+    body = _envelope({"type": "message", "channel_type": "im", "user": "U1", "channel": "D1",
+                      "text": typed, "ts": "1.1"})
+    m = event_to_message(body, bot_user_id="UBOT")
+    assert m is not None and m.text == core
 
 
 def test_unescape_keeps_what_was_typed() -> None:
