@@ -95,7 +95,8 @@ class SlackFrontEnd:
     async def on_command(self, command: Mapping[str, Any]) -> None:
         message = command_to_message(command)
         replies = await self.bot.handle(message)
-        # Only a question's answer can be shared: re-asking it shows the same answer to all.
+        # Sharing re-asks the same text for everyone (Slack does not send an ephemeral
+        # message's blocks back); private replies such as /mydata are never offered.
         share = message.text[:BUTTON_VALUE_LIMIT] if message.chat_type is ChatType.GROUP else None
         for reply in replies:
             for part in render(reply, share=None if reply.private else share):
