@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 from bot.knowledge import KnowledgeBase
-from bot.markup import para
+from bot.markup import Block, Bold, BulletList, Paragraph, Span, Text, para
 from bot.matcher import TopicMatcher
 from bot.messages import Message, Reply
 from bot.ports import (
@@ -19,8 +19,8 @@ from bot.ports import (
     ConversationState,
     Profile,
     StaleState,
-    StorageUnavailable,
     Step,
+    StorageUnavailable,
     UnitOfWork,
     UnitOfWorkFactory,
 )
@@ -143,6 +143,7 @@ class Bot:
         self.hooks: list[Hook] = []
         self._storage_down = False
         self._by_command = {c: h for h in self.handlers for c in h.commands}
+        self._command_re: re.Pattern[str] | None = None
         self._by_action = {a: h for h in self.handlers for a in h.actions}
         self._by_step = {s: h for h in self.handlers for s in h.steps}
 
@@ -189,12 +190,36 @@ class Bot:
                 blocks=(para("Sorry, something went wrong on my side. Please try again."),),
                 intent="error",
             )]
+        if message.command_prefix != "/":
+            replies = [self._restyle_commands(r, message.command_prefix) for r in replies]
         elapsed = time.perf_counter() - started
         for hook in self.hooks:
             result = hook(message, replies, elapsed)
             if result is not None:
                 await result
         return replies
+
+    def _restyle_commands(self, reply: Reply, prefix: str) -> Reply:
+        """Write "/jobs" the way this front end types commands ("/careerbot jobs" in Slack)."""
+        if self._command_re is None:
+            names = "|".join(sorted(map(re.escape, self._by_command), key=len, reverse=True))
+            self._command_re = re.compile(rf"(?<![\w/:.])/({names})(?![\w/])")
+        pattern = self._command_re
+
+        def spans(items: tuple[Span, ...]) -> tuple[Span, ...]:
+            return tuple(
+                type(s)(pattern.sub(lambda m: prefix + m.group(1), s.text))
+                if isinstance(s, Text | Bold) else s
+                for s in items
+            )
+
+        blocks: list[Block] = []
+        for b in reply.blocks:
+            if isinstance(b, Paragraph):
+                blocks.append(Paragraph(spans(b.spans)))
+            else:
+                blocks.append(BulletList(tuple(spans(i) for i in b.items)))
+        return dataclasses.replace(reply, blocks=tuple(blocks))
 
     async def _handle(self, message: Message) -> list[Reply]:
         if self.uow_factory is None:

@@ -29,6 +29,9 @@ class Message:
     chat_type: ChatType = ChatType.PRIVATE
     event_id: str | None = None
     chat_admin: bool = False
+    # How commands are typed on this front end: "/" in Telegram and the terminal,
+    # "/careerbot " in Slack, where apps get one slash command.
+    command_prefix: str = "/"
 
     @property
     def user_key(self) -> tuple[str, str]:

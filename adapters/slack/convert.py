@@ -9,6 +9,8 @@ from typing import Any
 from bot.messages import ChatType, Message
 
 PLATFORM = "slack"
+# Slack apps get one slash command; the core writes its commands this way for Slack.
+COMMAND_PREFIX = "/careerbot "
 SLASH_COMMAND = "/careerbot"
 # `/careerbot jobs remote go` means the core's `/jobs remote go`; any other text is a question.
 # Words that take arguments are commands whatever follows; the others only when alone, so
@@ -53,6 +55,7 @@ def command_to_message(command: Mapping[str, Any]) -> Message:
     channel = str(command.get("channel_id") or command.get("user_id") or "")
     return Message(
         platform=PLATFORM,
+        command_prefix=COMMAND_PREFIX,
         user_id=str(command["user_id"]),
         chat_id=channel,
         text=command_text(str(command.get("text") or "")),
@@ -105,6 +108,7 @@ def event_to_message(
     event_id = body.get("event_id")
     return Message(
         platform=PLATFORM,
+        command_prefix=COMMAND_PREFIX,
         user_id=str(event["user"]),
         chat_id=channel,
         text=command_text(text, with_args=False),
@@ -129,6 +133,7 @@ def action_to_message(body: Mapping[str, Any], action: Mapping[str, Any]) -> Mes
     channel_id = str(channel.get("id") or container.get("channel_id") or user.get("id") or "")
     return Message(
         platform=PLATFORM,
+        command_prefix=COMMAND_PREFIX,
         user_id=str(user.get("id") or ""),
         chat_id=channel_id,
         action=str(action.get("value") or ""),

@@ -182,3 +182,15 @@ async def test_lost_update_is_retried_not_lost(bot: Bot, store: MemoryStore) -> 
 async def test_group_replies_mention_commands_in_help(bot: Bot) -> None:
     (reply,) = await say(bot, "/help", chat_type=ChatType.GROUP, chat="g1")
     assert "mention me" in reply.text
+
+
+async def test_commands_are_written_the_way_the_front_end_types_them(bot: Bot) -> None:
+    from bot.messages import Message
+
+    msg = Message(platform="slack", user_id="U1", chat_id="C1", text="/help",
+                  command_prefix="/careerbot ")
+    (reply,) = await bot.handle(msg)
+    assert "/careerbot jobs" in reply.text and "/careerbot topics" in reply.text
+    assert "/jobs" not in reply.text.replace("/careerbot jobs", "")
+    (plain,) = await say(bot, "/help")
+    assert "/jobs" in plain.text and "/careerbot" not in plain.text

@@ -49,7 +49,7 @@ async def test_slash_help_and_jobs(slack: SlackHarness) -> None:
     body, headers, help_token = slack.signed.command("help")
     assert (await slack.post(body, headers)).status_code == 200
     [help_] = await slack.fake.wait_for(_response_posts(help_token), what="help")
-    assert "/jobs" in help_.data["text"]
+    assert "/careerbot jobs" in help_.data["text"]
     assert help_.data["response_type"] == "ephemeral"
 
     body, headers, jobs_token = slack.signed.command("jobs go")
