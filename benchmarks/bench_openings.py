@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import os
 import platform
 import random
 import re
@@ -179,8 +180,9 @@ def write_readme(rank: dict[str, Any], imp: dict[str, Any]) -> None:
     def fmt(row: dict[str, Any]) -> dict[str, object]:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()}
 
+    load = os.getloadavg()[0]
     machine = f"{platform.machine()}, {multiprocessing.cpu_count()} cores, Python " \
-              f"{sys.version.split()[0]}"
+              f"{sys.version.split()[0]}, load average {load:.1f} while measuring"
     section = f"""## Openings
 
 `.venv/bin/python -m benchmarks.bench_openings --write` ({machine};
@@ -201,7 +203,9 @@ feed again (every row unchanged: `reimport_db_s`).
 
 {table([fmt(imp)])}
 
-Peak memory is the resident set of the process that ran that half.
+Peak memory is the resident set of the process that ran that half (the import holds the
+whole parsed feed in memory before writing). Other work shared the machine while measuring
+(see the load average above), so treat the times as upper bounds.
 """
     text = README.read_text() if README.exists() else "# Benchmarks\n"
     pattern = re.compile(r"^## Openings\n.*?(?=^## |\Z)", re.S | re.M)
