@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import event
+from sqlalchemy import Engine, event
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
@@ -113,7 +114,11 @@ def create_engine(url: URL, **kwargs: Any) -> AsyncEngine:
             # One in-memory database lives and dies with its connection: share a single one.
             kwargs.setdefault("poolclass", StaticPool)
         engine = create_async_engine(
-            url, pool_pre_ping=True,
+            url,
+            # A file has no server that could go away: no ping per checkout (each would cost
+            # a trip to aiosqlite's thread), and the session already rolls back what it
+            # leaves uncommitted, so the pool need not do it again.
+            pool_pre_ping=False, pool_reset_on_return=None,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -126,7 +131,7 @@ def create_engine(url: URL, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_timeout_ms: int = -1) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -134,9 +139,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         # the last transactions, a fair trade for a chat bot's conversation state.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        timeout = SQLITE_BUSY_TIMEOUT_MS if busy_timeout_ms < 0 else busy_timeout_ms
+        cursor.execute(f"PRAGMA busy_timeout={timeout}")
     finally:
         cursor.close()
+
+
+def _sqlite_pragmas_no_wait(dbapi_connection: Any, record: Any) -> None:
+    _sqlite_pragmas(dbapi_connection, record, busy_timeout_ms=0)
+
+
+def create_inline_sqlite_engine(url: URL) -> Engine | None:
+    """A plain sqlite3 engine for the per-message hot path (see SqlUnitOfWork); files only."""
+    if sqlite_file(url) is None:
+        return None  # an in-memory database exists once, behind the async engine
+    engine = create_sync_engine(
+        url.set(drivername="sqlite+pysqlite"),
+        pool_reset_on_return=None,
+        # Only ever used from the event loop's thread, one unit of work per connection.
+        connect_args={"timeout": 0, "check_same_thread": False},
+    )
+    event.listen(engine, "connect", _sqlite_pragmas_no_wait)
+    return engine
 
 
 class Storage:
@@ -144,6 +168,9 @@ class Storage:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self.inline_engine = (
+            create_inline_sqlite_engine(engine.url) if engine.dialect.name == "sqlite" else None
+        )
         self.sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         self.dialect = engine.dialect.name
         self.touched: dict[tuple[str, str], float] = {}
@@ -153,7 +180,7 @@ class Storage:
         return cls(create_engine(normalize_url(raw)))
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions, self.dialect, self.touched)
+        return SqlUnitOfWork(self.engine, self.dialect, self.touched, self.inline_engine)
 
     def session(self) -> AsyncSession:
         return self.sessions()
@@ -169,6 +196,8 @@ class Storage:
             await conn.exec_driver_sql("SELECT 1")
 
     async def aclose(self) -> None:
+        if self.inline_engine is not None:
+            self.inline_engine.dispose()
         await self.engine.dispose()
 
 

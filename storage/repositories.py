@@ -71,13 +71,45 @@ class _Repo:
         return sqlite.insert(model)
 
 
+class _HotStatements:
+    """The statements of every message, built once per dialect with bound parameters.
+
+    Building a statement and computing its cache key costs more than running it on SQLite;
+    reusing one object lets SQLAlchemy skip both.
+    """
+
+    def __init__(self, dialect: str) -> None:
+        ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        c: Any = Conversation.__table__
+        e: Any = ProcessedEvent.__table__
+        key = (c.c.platform == bindparam("k_platform"), c.c.chat_id == bindparam("k_chat"),
+               c.c.user_id == bindparam("k_user"))
+        self.get_conversation = select(c.c.last_topic, c.c.pending, c.c.data,
+                                       c.c.version).where(*key)
+        self.insert_conversation = ins(c).on_conflict_do_nothing(
+            index_elements=["platform", "chat_id", "user_id"]
+        )
+        self.update_conversation = update(c).where(
+            *key, c.c.version == bindparam("k_version")
+        )
+        self.claim_event = ins(e).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+
+
+_HOT: dict[str, _HotStatements] = {}
+
+
+def hot(dialect: str) -> _HotStatements:
+    found = _HOT.get(dialect)
+    if found is None:
+        found = _HOT[dialect] = _HotStatements(dialect)
+    return found
+
+
 class SqlConversations(_Repo):
     async def get(self, key: ChatKey) -> ConversationState:
-        c = Conversation
-        row = (await self.uow.execute(
-            select(c.last_topic, c.pending, c.data, c.version).where(
-                c.platform == key.platform, c.chat_id == key.chat_id, c.user_id == key.user_id
-            )
+        row = (await self.uow.core(
+            hot(self.uow.dialect).get_conversation,
+            {"k_platform": key.platform, "k_chat": key.chat_id, "k_user": key.user_id},
         )).first()
         if row is None:
             return ConversationState()
@@ -85,21 +117,22 @@ class SqlConversations(_Repo):
                                  data=dict(row.data or {}), version=row.version)
 
     async def save(self, key: ChatKey, state: ConversationState) -> ConversationState:
-        c = Conversation
         values = {"last_topic": state.last_topic,
                   "pending": state.pending.value if state.pending else None,
                   "data": dict(state.data), "version": state.version + 1, "updated_at": now()}
+        statements = hot(self.uow.dialect)
         if state.version == 0:
             # First save: whoever inserts first wins; the loser sees no row inserted.
-            stmt: Any = self.insert(c).values(
-                platform=key.platform, chat_id=key.chat_id, user_id=key.user_id, **values
-            ).on_conflict_do_nothing(index_elements=["platform", "chat_id", "user_id"])
+            result = await self.uow.core(statements.insert_conversation, {
+                "platform": key.platform, "chat_id": key.chat_id, "user_id": key.user_id,
+                **values,
+            })
         else:
-            stmt = update(c).where(
-                c.platform == key.platform, c.chat_id == key.chat_id, c.user_id == key.user_id,
-                c.version == state.version,
-            ).values(**values)
-        if _rowcount(await self.uow.execute(stmt)) != 1:
+            result = await self.uow.core(statements.update_conversation, {
+                "k_platform": key.platform, "k_chat": key.chat_id, "k_user": key.user_id,
+                "k_version": state.version, **values,
+            })
+        if _rowcount(result) != 1:
             raise StaleState(f"conversation {key.platform}/{key.chat_id} moved past "
                              f"version {state.version}")
         return dataclasses.replace(state, version=state.version + 1)
@@ -133,7 +166,7 @@ class SqlUsers(_Repo):
             set_={"last_seen_at": stmt.excluded.last_seen_at,
                   "display_name": func.coalesce(stmt.excluded.display_name, User.display_name)},
         )
-        await self.uow.execute(stmt)
+        await self.uow.core(stmt)
 
     async def forget(self, platform: str, user_id: str) -> int:
         self.uow.touched.pop((platform, user_id), None)
@@ -142,7 +175,7 @@ class SqlUsers(_Repo):
         # Children before parents (deliveries reference subscriptions).
         for model in reversed(PERSONAL_TABLES):
             table: Any = model.__table__
-            result = await self.uow.execute(
+            result = await self.uow.core(
                 delete(table).where(table.c.platform == platform, table.c.user_id == user_id)
             )
             removed += _rowcount(result)
@@ -152,7 +185,7 @@ class SqlUsers(_Repo):
         out: dict[str, Any] = {}
         for model in PERSONAL_TABLES:
             table: Any = model.__table__
-            rows = (await self.uow.execute(
+            rows = (await self.uow.core(
                 select(table).where(table.c.platform == platform, table.c.user_id == user_id)
             )).mappings().all()
             if not rows:
@@ -182,7 +215,7 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
 class SqlProfiles(_Repo):
     async def get(self, platform: str, user_id: str) -> Profile | None:
         p = ProfileRow
-        row = (await self.uow.execute(
+        row = (await self.uow.core(
             select(p.skills, p.unknown_skills, p.level, p.remote, p.location).where(
                 p.platform == platform, p.user_id == user_id
             )
@@ -202,7 +235,7 @@ class SqlProfiles(_Repo):
                   "updated_at": now()}
         stmt: Any = self.insert(ProfileRow).values(platform=platform, user_id=user_id, **values)
         stmt = stmt.on_conflict_do_update(index_elements=["platform", "user_id"], set_=values)
-        await self.uow.execute(stmt)
+        await self.uow.core(stmt)
 
 
 E = TypeVar("E", Level, RemotePreference, Remote)
@@ -219,7 +252,7 @@ def _enum(kind: type[E], value: str | None) -> E | None:
 
 class SqlFeedback(_Repo):
     async def add(self, platform: str, user_id: str, topic: str, helpful: bool) -> None:
-        await self.uow.execute(self.insert(Feedback).values(
+        await self.uow.core(self.insert(Feedback).values(
             platform=platform, user_id=user_id, topic=topic, helpful=helpful, created_at=now()
         ))
 
@@ -228,7 +261,7 @@ class SqlFeedback(_Repo):
         yes = func.sum(case((f.helpful.is_(True), 1), else_=0))
         no = func.sum(case((f.helpful.is_(True), 0), else_=1))
         ratio = cast(yes, Float) / func.count()
-        rows = (await self.uow.execute(
+        rows = (await self.uow.core(
             select(f.topic, yes.label("yes"), no.label("no"))
             .group_by(f.topic).having(no > 0)
             .order_by(ratio, no.desc(), f.topic).limit(limit)
@@ -246,11 +279,11 @@ class SqlUnanswered(_Repo):
             index_elements=["text"],
             set_={"count": Unanswered.count + 1, "last_seen_at": stmt.excluded.last_seen_at},
         )
-        await self.uow.execute(stmt)
+        await self.uow.core(stmt)
 
     async def top(self, limit: int) -> list[tuple[str, int]]:
         u = Unanswered
-        rows = (await self.uow.execute(
+        rows = (await self.uow.core(
             select(u.text, u.count.label("n"))
             .order_by(u.count.desc(), u.last_seen_at.desc()).limit(limit)
         )).all()
@@ -261,14 +294,14 @@ class SqlEvents(_Repo):
     async def claim(self, platform: str, event_id: str) -> bool:
         # ON CONFLICT DO NOTHING is atomic on both dialects: of two processes inserting the
         # same id, exactly one sees a row inserted (PostgreSQL makes the second wait).
-        stmt: Any = self.insert(ProcessedEvent).values(
-            platform=platform, event_id=event_id[:255], seen_at=now()
-        ).on_conflict_do_nothing(index_elements=["platform", "event_id"])
-        return _rowcount(await self.uow.execute(stmt)) == 1
+        result = await self.uow.core(hot(self.uow.dialect).claim_event, {
+            "platform": platform, "event_id": event_id[:255], "seen_at": now()
+        })
+        return _rowcount(result) == 1
 
     async def prune(self, before: datetime) -> int:
         """Forget event ids older than any platform re-delivers (Slack retries within minutes)."""
-        return _rowcount(await self.uow.execute(
+        return _rowcount(await self.uow.core(
             delete(ProcessedEvent).where(ProcessedEvent.seen_at < before)
         ))
 
@@ -296,17 +329,17 @@ def _opening(row: Any) -> Opening:
 
 class SqlOpenings(_Repo):
     async def list_open(self) -> list[Opening]:
-        o = OpeningRow
-        rows = (await self.uow.execute(
-            select(o).where(o.is_open.is_(True)).order_by(o.id)
-        )).scalars().all()
+        t: Any = OpeningRow.__table__
+        rows = (await self.uow.core(
+            select(t).where(t.c.is_open.is_(True)).order_by(t.c.id)
+        )).all()
         return [_opening(r) for r in rows]
 
     async def count(self, *, open_only: bool = True) -> int:
         stmt = select(func.count()).select_from(OpeningRow)
         if open_only:
             stmt = stmt.where(OpeningRow.is_open.is_(True))
-        return int((await self.uow.execute(stmt)).scalar_one())
+        return int((await self.uow.core(stmt)).scalar_one())
 
     async def upsert_many(self, openings: Iterable[Opening]) -> tuple[int, int]:
         """Insert new openings, update changed ones; returns (inserted, updated)."""
@@ -317,7 +350,7 @@ class SqlOpenings(_Repo):
         existing: dict[tuple[str, str], Any] = {}
         keys = list(batch)
         for i in range(0, len(keys), CHUNK):
-            rows = (await self.uow.execute(
+            rows = (await self.uow.core(
                 select(t).where(tuple_(t.c.source, t.c.external_id).in_(keys[i:i + CHUNK]))
             )).all()
             existing.update({(r.source, r.external_id): r for r in rows})
@@ -327,7 +360,7 @@ class SqlOpenings(_Repo):
                for k, v in batch.items() if k not in existing]
         if new:
             # One executemany; SQLAlchemy batches it into multi-row INSERTs on both dialects.
-            await self.uow.execute(insert(t), new)
+            await self.uow.core(insert(t), new)
         changed: list[dict[str, Any]] = []
         seen: list[int] = []
         for key, row in existing.items():
@@ -337,14 +370,14 @@ class SqlOpenings(_Repo):
             else:
                 seen.append(row.id)
         if changed:
-            await self.uow.execute(
+            await self.uow.core(
                 update(t).where(t.c.id == bindparam("row_id")).values(
                     {f: bindparam(f) for f in (*_OPENING_FIELDS, "last_seen_at")}
                 ),
                 changed,
             )
         for i in range(0, len(seen), CHUNK):
-            await self.uow.execute(
+            await self.uow.core(
                 update(t).where(t.c.id.in_(seen[i:i + CHUNK])).values(last_seen_at=stamp)
             )
         return len(new), len(changed)
@@ -353,12 +386,12 @@ class SqlOpenings(_Repo):
         """Mark open openings of `source` that are not in `keep_external_ids` closed."""
         keep = set(keep_external_ids)
         o = OpeningRow
-        open_ids = (await self.uow.execute(
+        open_ids = (await self.uow.core(
             select(o.id, o.external_id).where(o.source == source, o.is_open.is_(True))
         )).all()
         gone = [r.id for r in open_ids if r.external_id not in keep]
         for i in range(0, len(gone), CHUNK):
-            await self.uow.execute(
+            await self.uow.core(
                 update(o).where(o.id.in_(gone[i:i + CHUNK])).values(is_open=False)
             )
         return len(gone)
@@ -372,10 +405,10 @@ def _subscription(row: Any) -> Subscription:
 
 class SqlSubscriptions(_Repo):
     async def get(self, platform: str, chat_id: str, user_id: str) -> Subscription | None:
-        s = SubscriptionRow
-        row = (await self.uow.execute(select(s).where(
-            s.platform == platform, s.chat_id == chat_id, s.user_id == user_id
-        ))).scalars().first()
+        s: Any = SubscriptionRow.__table__
+        row = (await self.uow.core(select(s).where(
+            s.c.platform == platform, s.c.chat_id == chat_id, s.c.user_id == user_id
+        ))).first()
         return _subscription(row) if row is not None else None
 
     async def save(self, subscription: Subscription) -> None:
@@ -390,19 +423,18 @@ class SqlSubscriptions(_Repo):
         stmt = stmt.on_conflict_do_update(
             index_elements=["platform", "chat_id", "user_id"], set_=values
         )
-        await self.uow.execute(stmt)
+        await self.uow.core(stmt)
 
     async def delete(self, platform: str, chat_id: str, user_id: str) -> bool:
         s = SubscriptionRow
-        result = await self.uow.execute(delete(s).where(
+        result = await self.uow.core(delete(s).where(
             s.platform == platform, s.chat_id == chat_id, s.user_id == user_id
         ))
         return _rowcount(result) > 0
 
     async def list_all(self) -> list[Subscription]:
-        rows = (await self.uow.execute(
-            select(SubscriptionRow).order_by(SubscriptionRow.id)
-        )).scalars().all()
+        s: Any = SubscriptionRow.__table__
+        rows = (await self.uow.core(select(s).order_by(s.c.id))).all()
         return [_subscription(r) for r in rows]
 
 

@@ -27,12 +27,11 @@ async def fill_every_table(storage: Storage, platform: str, user_id: str) -> Non
                                                   chat_id=f"dm-{user_id}", query="python"))
         await uow.openings.upsert_many([Opening(source="t", external_id=f"x-{user_id}",
                                                 title="t", company="c", url="u")])
-        session = uow.session
-        sub_id = (await session.execute(select(SubscriptionRow.id).where(
+        sub_id = (await uow.execute(select(SubscriptionRow.id).where(
             SubscriptionRow.platform == platform, SubscriptionRow.user_id == user_id))).scalar()
-        opening_id = (await session.execute(select(OpeningRow.id).where(
+        opening_id = (await uow.execute(select(OpeningRow.id).where(
             OpeningRow.external_id == f"x-{user_id}"))).scalar()
-        await session.execute(insert(Delivery).values(
+        await uow.execute(insert(Delivery).values(
             subscription_id=sub_id, platform=platform, chat_id=f"dm-{user_id}",
             user_id=user_id, opening_id=opening_id))
         await uow.unanswered.record("something nobody answered")

@@ -297,3 +297,40 @@ async def test_describe_and_forget_cover_every_personal_table(storage: Storage) 
     assert all(n > 0 for n in others.values()), others
     async with storage.uow() as uow:
         assert await uow.users.describe("telegram", "u1") == {}
+
+
+async def test_sqlite_waits_for_another_writer_without_blocking_the_loop(
+    storage: Storage, backend: str
+) -> None:
+    """Another process holds SQLite's write lock: our write waits (asynchronously), then lands."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's database-wide write lock only")
+    import sqlite3
+
+    path = storage.engine.url.database
+    assert path
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # holds the write lock, like a long import would
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.005)
+            ticks += 1
+
+    async def release() -> None:
+        await asyncio.sleep(0.2)
+        other.execute("COMMIT")
+
+    tick = asyncio.create_task(ticker())
+    try:
+        async with storage.uow() as uow:
+            await asyncio.gather(release(), uow.events.claim("telegram", "late"))
+            await uow.commit()
+    finally:
+        tick.cancel()
+        other.close()
+    assert ticks >= 10  # the event loop kept running while we waited
+    async with storage.uow() as uow:
+        assert not await uow.events.claim("telegram", "late")
