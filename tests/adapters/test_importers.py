@@ -124,3 +124,31 @@ openings:
     assert feed.openings[1].skills == ("PostgreSQL", "Cobol")
     assert [(p.index, p.external_id) for p in feed.problems] == [(1, "a2")]
     assert "remote" in feed.problems[0].reason
+
+
+async def test_feeds_are_fetched_over_http() -> None:
+    from aiohttp import web
+
+    from adapters.importers import read_feed
+
+    async def jobs(request: web.Request) -> web.Response:
+        return web.Response(text=greenhouse(), content_type="application/json")
+
+    app = web.Application()
+    app.router.add_get("/v1/boards/acmepay/jobs", jobs)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    base = f"http://{host}:{port}"
+    try:
+        url = f"{base}/v1/boards/acmepay/jobs?content=true"
+        feed = parse_feed(await read_feed(url), FeedFormat.GREENHOUSE, VOCAB, origin=url)
+        assert len(feed.openings) == 4 and feed.source == "greenhouse:acmepay"
+        with pytest.raises(FeedError, match="HTTP 404"):
+            await read_feed(f"{base}/v1/boards/nobody/jobs")
+    finally:
+        await runner.cleanup()
+    with pytest.raises(FeedError, match="cannot fetch"):
+        await read_feed(base + "/gone")
