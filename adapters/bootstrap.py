@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from adapters.operations import instrument
@@ -120,7 +121,9 @@ async def open_database(settings: Settings, kb: KnowledgeBase) -> Storage:
             # A fresh database starts with the knowledge base's seed openings.
             if kb.openings and await uow.openings.count(open_only=False) == 0:
                 await uow.openings.upsert_many(kb.openings)
-                await uow.commit()
+            # Platforms re-deliver within minutes; a week of event ids is plenty.
+            await uow.events.prune(datetime.now(UTC) - timedelta(days=7))
+            await uow.commit()
     except StorageUnavailable as exc:
         log.warning("database not reachable at start-up (%s); answering without memory", exc)
     return storage
