@@ -127,9 +127,11 @@ async def send_replies(bot: TgBot, update: Update, message: Message, replies: li
     """Send each reply; in groups the first message of a reply quotes the asker's message."""
     asked = update.message
     group = message.chat_type is ChatType.GROUP
+    thread = _thread_id(update)
     for reply in replies:
         if reply.private and group:
-            await _send_private(bot, message, reply, asked_id=asked.message_id if asked else None)
+            await _send_private(bot, message, reply, asked_id=asked.message_id if asked else None,
+                                thread=thread)
             continue
         for i, (text, markup) in enumerate(render(reply)):
             quote = (
@@ -140,11 +142,20 @@ async def send_replies(bot: TgBot, update: Update, message: Message, replies: li
             await bot.send_message(
                 chat_id=message.chat_id, text=text, parse_mode=ParseMode.HTML, reply_markup=markup,
                 reply_parameters=quote, link_preview_options=_NO_PREVIEW,
+                message_thread_id=thread,
             )
 
 
+def _thread_id(update: Update) -> int | None:
+    """In forum groups, answers stay in the topic (thread) where the person asked."""
+    origin = update.effective_message
+    if origin is None or not getattr(origin, "is_topic_message", False):
+        return None
+    return origin.message_thread_id
+
+
 async def _send_private(
-    bot: TgBot, message: Message, reply: Reply, *, asked_id: int | None
+    bot: TgBot, message: Message, reply: Reply, *, asked_id: int | None, thread: int | None
 ) -> None:
     """Private replies asked for in a group go to the person's private chat, if they opened one."""
     try:
@@ -165,6 +176,7 @@ async def _send_private(
         reply_markup=link,
         reply_parameters=(ReplyParameters(message_id=asked_id, allow_sending_without_reply=True)
                           if asked_id is not None else None),
+        message_thread_id=thread,
     )
 
 

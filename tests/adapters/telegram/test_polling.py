@@ -191,3 +191,13 @@ async def test_the_token_never_reaches_the_logs(
     assert "/sendMessage" in caplog.text  # httpx did log the request URLs …
     assert fake.token not in caplog.text  # … without the token
     assert "<token>" in caplog.text
+
+
+async def test_forum_topic_answers_stay_in_the_topic(polling: Any, fake: FakeBotApi) -> None:
+    chat = {**f.group_chat(), "is_forum": True}
+    update = f.message_update("/ask what is docker?", chat=chat, message_thread_id=77,
+                              is_topic_message=True)
+    await deliver(polling, fake, update, f.callback_update("t:graphql", chat=chat))
+    answer, pressed = fake.sent
+    assert answer["message_thread_id"] == "77"
+    assert "message_thread_id" not in pressed  # the button's message was in the General topic
