@@ -93,6 +93,21 @@ class _HotStatements:
             *key, c.c.version == bindparam("k_version")
         )
         self.claim_event = ins(e).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        u: Any = User.__table__
+        touch = ins(u)
+        self.touch_user = touch.on_conflict_do_update(
+            index_elements=["platform", "user_id"],
+            set_={"last_seen_at": touch.excluded.last_seen_at,
+                  "display_name": func.coalesce(touch.excluded.display_name, u.c.display_name)},
+        )
+        f: Any = Feedback.__table__
+        self.add_feedback = insert(f)
+        q: Any = Unanswered.__table__
+        record = ins(q)
+        self.record_unanswered = record.on_conflict_do_update(
+            index_elements=["text"],
+            set_={"count": q.c.count + 1, "last_seen_at": record.excluded.last_seen_at},
+        )
 
 
 _HOT: dict[str, _HotStatements] = {}
@@ -157,16 +172,10 @@ class SqlUsers(_Repo):
             return
         self.uow.pending_touches[key] = clock
         stamp = now()
-        stmt: Any = self.insert(User).values(
-            platform=platform, user_id=user_id, display_name=display_name,
-            created_at=stamp, last_seen_at=stamp,
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["platform", "user_id"],
-            set_={"last_seen_at": stmt.excluded.last_seen_at,
-                  "display_name": func.coalesce(stmt.excluded.display_name, User.display_name)},
-        )
-        await self.uow.core(stmt)
+        await self.uow.core(hot(self.uow.dialect).touch_user, {
+            "platform": platform, "user_id": user_id, "display_name": display_name,
+            "created_at": stamp, "last_seen_at": stamp,
+        })
 
     async def forget(self, platform: str, user_id: str) -> int:
         self.uow.touched.pop((platform, user_id), None)
@@ -252,9 +261,10 @@ def _enum(kind: type[E], value: str | None) -> E | None:
 
 class SqlFeedback(_Repo):
     async def add(self, platform: str, user_id: str, topic: str, helpful: bool) -> None:
-        await self.uow.core(self.insert(Feedback).values(
-            platform=platform, user_id=user_id, topic=topic, helpful=helpful, created_at=now()
-        ))
+        await self.uow.core(hot(self.uow.dialect).add_feedback, {
+            "platform": platform, "user_id": user_id, "topic": topic, "helpful": helpful,
+            "created_at": now(),
+        })
 
     async def least_helpful(self, limit: int) -> list[tuple[str, int, int]]:
         f = Feedback
@@ -272,14 +282,9 @@ class SqlFeedback(_Repo):
 class SqlUnanswered(_Repo):
     async def record(self, text: str) -> None:
         stamp = now()
-        stmt: Any = self.insert(Unanswered).values(
-            text=text[:255], count=1, first_seen_at=stamp, last_seen_at=stamp
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["text"],
-            set_={"count": Unanswered.count + 1, "last_seen_at": stmt.excluded.last_seen_at},
-        )
-        await self.uow.core(stmt)
+        await self.uow.core(hot(self.uow.dialect).record_unanswered, {
+            "text": text[:255], "count": 1, "first_seen_at": stamp, "last_seen_at": stamp,
+        })
 
     async def top(self, limit: int) -> list[tuple[str, int]]:
         u = Unanswered
