@@ -339,7 +339,22 @@ def worker(
 
 
 def main() -> None:
-    app()
+    from bot.ports import StorageUnavailable
+
+    try:
+        app()
+    except Exception as exc:
+        # Any command that opens DATABASE_URL (run, serve, worker…): one line, never a traceback.
+        from storage.engine import DatabaseUrlError
+
+        if isinstance(exc, DatabaseUrlError):
+            err.print(f"configuration error: {exc}", markup=False, highlight=False)
+        elif isinstance(exc, StorageUnavailable):
+            err.print(f"cannot reach the database (DATABASE_URL): {exc}", markup=False,
+                      highlight=False)
+        else:
+            raise
+        sys.exit(2)
 
 
 if __name__ == "__main__":
