@@ -73,14 +73,14 @@ class Server:
 
 
 def start_server(env: dict[str, str], workdir: Path, *, name: str, workers: int = 1,
-                 port: int | None = None) -> Server:
+                 port: int | None = None, module: str = "adapters.cli") -> Server:
     port = port or free_port()
     log_path = workdir / f"{name}.log"
     log = log_path.open("wb")
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SLACK_"))}
     full_env.update(env)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli", "serve", "--host", "127.0.0.1",
+        [sys.executable, "-m", module, "serve", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(workers)],
         cwd=workdir, env={**full_env, "PYTHONPATH": str(REPO)},
         stdout=log, stderr=subprocess.STDOUT,
