@@ -327,13 +327,16 @@ def worker(
     interval: Annotated[float, typer.Option("--interval", help="Seconds between alert runs",
                                             min=1)] = 300,
     once: Annotated[bool, typer.Option("--once", help="One alert run, then exit")] = False,
+    metrics_port: Annotated[int | None, typer.Option(
+        "--metrics-port", help="Serve this worker's /metrics on this port", min=1, max=65535,
+    )] = None,
 ) -> None:
     """Send opening alerts and digests on a schedule; Slack Socket Mode with SLACK_APP_TOKEN."""
     from adapters.worker import run_worker
 
     settings = load_settings()
     try:
-        asyncio.run(run_worker(settings, interval=interval, once=once))
+        asyncio.run(run_worker(settings, interval=interval, once=once, metrics_port=metrics_port))
     except KnowledgeError as exc:
         _fail_kb(exc)
 

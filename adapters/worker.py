@@ -20,12 +20,9 @@ log = logging.getLogger(__name__)
 AlertRun = Callable[["Runtime"], Awaitable[Any]]
 
 
-def default_alert_run() -> AlertRun | None:
-    """Issue 4's alert runner with the notifiers for the configured platforms."""
-    try:
-        from adapters.alerts import notifier_factory, run_alerts  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+def default_alert_run() -> AlertRun:
+    """Issue 4's alert pass with the notifiers for the configured platforms."""
+    from adapters.alerts import notifier_factory, run_alerts
 
     async def run(runtime: Runtime) -> Any:
         return await run_alerts(runtime, notifier_factory)
@@ -56,6 +53,7 @@ async def run_worker(
     once: bool = False,
     alert_run: AlertRun | None = None,
     stop: asyncio.Event | None = None,
+    metrics_port: int | None = None,
 ) -> None:
     """Run alert passes every `interval` seconds until SIGTERM/SIGINT (or `stop` is set)."""
     from adapters.bootstrap import build
@@ -70,30 +68,29 @@ async def run_worker(
     alert_run = alert_run or default_alert_run()
     socket_mode: asyncio.Task[None] | None = None
     try:
-        socket = settings.slack_app_token is not None and settings.slack_bot_token is not None
-        if socket and not once:
+        if metrics_port is not None and runtime.metrics is not None:
+            from prometheus_client import start_http_server
+
+            # The worker takes no other HTTP traffic: a plain exporter thread is enough.
+            start_http_server(metrics_port, registry=runtime.metrics.registry)
+            log.info("metrics on :%d/metrics", metrics_port)
+        app_token = settings.secret(settings.slack_app_token)
+        bot_token = settings.secret(settings.slack_bot_token)
+        if app_token and bot_token and not once:
             from adapters.slack.app import run_socket_mode
 
             log.info("Slack Socket Mode: connecting")
             socket_mode = asyncio.create_task(run_socket_mode(
-                runtime,
-                token=settings.slack_bot_token.get_secret_value(),
-                app_token=settings.slack_app_token.get_secret_value(),
-                api_url=settings.slack_api_url,
-            ))
-        else:
+                runtime, token=bot_token, app_token=app_token, api_url=settings.slack_api_url))
+        elif not once:
             log.info("Slack Socket Mode not started: SLACK_APP_TOKEN is not set")
-        if alert_run is None:
-            log.warning("alerts are not available in this build; the worker only serves "
-                        "Socket Mode")
         while not stop.is_set():
-            if alert_run is not None:
-                try:
-                    sent = _count_sent(runtime, await alert_run(runtime))
-                    log.info("alert pass done: %d delivered", sent)
-                except Exception:
-                    # One failed pass (a platform or database outage) must not end the worker.
-                    log.exception("alert pass failed; retrying in %.0f s", interval)
+            try:
+                sent = _count_sent(runtime, await alert_run(runtime))
+                log.info("alert pass done: %d delivered", sent)
+            except Exception:
+                # One failed pass (a platform or database outage) must not end the worker.
+                log.exception("alert pass failed; retrying in %.0f s", interval)
             if once:
                 break
             with contextlib.suppress(TimeoutError):
