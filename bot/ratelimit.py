@@ -54,9 +54,11 @@ class RateLimiter:
             bucket.tokens = min(float(self.per_minute),
                                 bucket.tokens + (now - bucket.stamp) * self._rate)
             bucket.stamp = now
+            if bucket.tokens >= self.per_minute:
+                # Calm for long enough: a new flood gets a new warning.
+                bucket.warned = False
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0
-            bucket.warned = False
             return Verdict.ALLOW
         if not bucket.warned:
             bucket.warned = True

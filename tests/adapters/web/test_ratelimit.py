@@ -32,7 +32,10 @@ def test_limit_warns_once_then_drops_until_the_bucket_refills() -> None:
     assert limiter.check("telegram:2") is Verdict.ALLOW
     clock.now += 3.0  # 20 a minute: one message every 3 s
     assert limiter.check("telegram:1") is Verdict.ALLOW
-    assert limiter.check("telegram:1") is Verdict.WARN  # a new burst is warned about again
+    # Still the same flood: told once only.
+    assert limiter.check("telegram:1") is Verdict.DROP
+    clock.now += 60.0
+    assert [limiter.check("telegram:1") for _ in range(21)][-2:] == [Verdict.ALLOW, Verdict.WARN]
 
 
 def test_idle_people_are_forgotten_so_memory_stays_bounded() -> None:
