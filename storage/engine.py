@@ -156,6 +156,10 @@ def create_inline_sqlite_engine(url: URL) -> Engine | None:
     engine = create_sync_engine(
         url.set(drivername="sqlite+pysqlite"),
         pool_reset_on_return=None,
+        # Checkout happens on the event loop's thread: it must never wait for a connection
+        # another coroutine holds (that one could not run to give it back). No overflow
+        # limit; connections beyond pool_size are closed when returned.
+        pool_size=8, max_overflow=-1,
         # Only ever used from the event loop's thread, one unit of work per connection.
         connect_args={"timeout": 0, "check_same_thread": False},
     )

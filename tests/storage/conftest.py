@@ -56,6 +56,12 @@ class PgServer:
         with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
             conn.execute(statement)  # type: ignore[arg-type]
 
+    def version(self) -> int:
+        import psycopg
+
+        with psycopg.connect(self.admin_dsn) as conn:
+            return int(conn.info.server_version)
+
     def stop(self) -> None:
         self.executor.stop()  # type: ignore[attr-defined]
 
@@ -146,7 +152,9 @@ def pg_template(pg_server: PgServer) -> str:
 
 def new_pg_database(server: PgServer, template: str | None) -> str:
     name = f"t_{os.getpid()}_{next(_counter)}"
-    clause = f" TEMPLATE {template} STRATEGY FILE_COPY" if template else ""
+    clause = f" TEMPLATE {template}" if template else ""
+    if template and server.version() >= 150000:
+        clause += " STRATEGY FILE_COPY"  # faster for small databases; PostgreSQL 15+
     server.sql(f"CREATE DATABASE {name}{clause}")
     return name
 

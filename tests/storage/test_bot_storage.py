@@ -213,3 +213,26 @@ async def test_database_down_mid_conversation_then_back(
     finally:
         await storage.aclose()
         server.sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+class Slow(BaseHandler):
+    """Holds its unit of work open across an await, as a handler calling an API would."""
+
+    intent = "slow"
+    commands: ClassVar[tuple[str, ...]] = ("slow",)
+
+    async def handle(self, ctx: Context) -> list[Reply]:
+        await asyncio.sleep(0.01)
+        ctx.set_data(seen=True)
+        return [Reply(blocks=(), intent="slow")]
+
+
+async def test_many_people_at_once_share_the_pool(kb: KnowledgeBase, storage: Storage) -> None:
+    """More simultaneous messages than pooled connections: all answered, none stuck."""
+    bot = Bot(kb=kb, uow_factory=storage.uow, handlers=[Slow()], fallback=FallbackHandler())
+    for i in range(40):  # seen recently: each message now starts with a read, not a write
+        await bot.handle(message("hi", user=f"p{i}"))
+    replies = await asyncio.wait_for(asyncio.gather(
+        *(bot.handle(message("/slow", user=f"p{i}")) for i in range(40))
+    ), timeout=60)
+    assert all(r and r[0].intent == "slow" for r in replies)
