@@ -8,12 +8,15 @@ import os
 import pwd
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,6 +126,9 @@ def pg_server() -> Iterator[PgServer]:
     server = PgServer(executor=executor, host="127.0.0.1", port=port,
                       admin_dsn=f"host=127.0.0.1 port={port} user={PG_USER} dbname=postgres")
     server.wait_ready()
+    # `timeout` and CI runners stop pytest with SIGTERM, which would skip this teardown and
+    # leave the server running; as KeyboardInterrupt, pytest still tears fixtures down.
+    previous = _interrupt_on_sigterm()
     try:
         yield server
     finally:
@@ -130,6 +136,18 @@ def pg_server() -> Iterator[PgServer]:
             executor.stop()
         finally:
             shutil.rmtree(base, ignore_errors=True)
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt_on_sigterm() -> Any:
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 @pytest.fixture(scope="session")
