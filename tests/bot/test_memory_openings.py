@@ -1,0 +1,28 @@
+"""The in-memory OpeningRepository behaves like the SQL one (see tests/storage)."""
+
+from __future__ import annotations
+
+from bot.memory import MemoryStore
+from bot.openings import Level, Opening
+
+
+def opening(eid: str, **kw: object) -> Opening:
+    return Opening(**{"source": "seed", "external_id": eid, "title": f"Job {eid}",  # type: ignore[arg-type]
+                      "company": "Acme", "url": f"https://acme.example/{eid}", **kw})
+
+
+async def test_upsert_close_count() -> None:
+    store = MemoryStore()
+    async with store.uow() as uow:
+        assert await uow.openings.upsert_many([opening("1"), opening("2"), opening("3")]) == (3, 0)
+        assert await uow.openings.upsert_many([opening("1"), opening("2")]) == (0, 0)
+        assert await uow.openings.upsert_many(
+            [opening("2", level=Level.SENIOR), opening("4")]) == (1, 1)
+        assert await uow.openings.count() == 4
+        assert await uow.openings.close_missing("seed", ["1", "2"]) == 2
+        assert await uow.openings.close_missing("other", []) == 0
+        assert await uow.openings.count() == 2
+        assert await uow.openings.count(open_only=False) == 4
+        assert [o.external_id for o in await uow.openings.list_open()] == ["1", "2"]
+        assert await uow.openings.upsert_many([opening("3")]) == (0, 1)  # reopened
+        assert await uow.openings.count() == 3
