@@ -114,7 +114,7 @@ def chat(
     from adapters.bootstrap import build
     from adapters.console.chat import run_chat
     from bot.ports import StorageUnavailable
-    from storage import DatabaseUrlError
+    from storage import DatabaseNotMigrated, DatabaseUrlError
 
     settings = load_settings()
 
@@ -132,7 +132,7 @@ def chat(
     except DatabaseUrlError as exc:
         err.print(f"[red]configuration error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
-    except StorageUnavailable as exc:
+    except (StorageUnavailable, DatabaseNotMigrated) as exc:
         err.print(f"[red]cannot open the database[/red] (DATABASE_URL): {exc}", highlight=False)
         raise typer.Exit(2) from None
 
@@ -348,10 +348,12 @@ def main() -> None:
         app()
     except Exception as exc:
         # Any command that opens DATABASE_URL (run, serve, worker…): one line, never a traceback.
-        from storage.engine import DatabaseUrlError
+        from storage.engine import DatabaseNotMigrated, DatabaseUrlError
 
         if isinstance(exc, DatabaseUrlError):
             err.print(f"configuration error: {exc}", markup=False, highlight=False)
+        elif isinstance(exc, DatabaseNotMigrated):
+            err.print(str(exc), markup=False, highlight=False)
         elif isinstance(exc, StorageUnavailable):
             err.print(f"cannot reach the database (DATABASE_URL): {exc}", markup=False,
                       highlight=False)

@@ -1,6 +1,7 @@
 """SQLAlchemy storage: models, repositories, unit of work, engine set-up and migrations."""
 
 from storage.engine import (
+    DatabaseNotMigrated,
     DatabaseUrlError,
     Storage,
     default_sqlite_path,
@@ -10,6 +11,7 @@ from storage.engine import (
 from storage.uow import SqlUnitOfWork
 
 __all__ = [
+    "DatabaseNotMigrated",
     "DatabaseUrlError",
     "SqlUnitOfWork",
     "Storage",

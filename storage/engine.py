@@ -32,6 +32,10 @@ class DatabaseUrlError(ValueError):
     """DATABASE_URL cannot be used; the message is one line meant for people."""
 
 
+class DatabaseNotMigrated(RuntimeError):
+    """The database is reachable but its tables are older than this release."""
+
+
 def default_sqlite_path() -> Path:
     return Path(platformdirs.user_data_dir("careerbot")) / "careerbot.sqlite3"
 
@@ -189,6 +193,23 @@ class Storage:
     def session(self) -> AsyncSession:
         return self.sessions()
 
+    async def check_migrated(self) -> None:
+        """DatabaseNotMigrated unless at the newest revision; an unreachable server passes
+        (the bot starts without memory and reconnects later)."""
+        from bot.ports import StorageUnavailable
+        from storage.migrate import current, head
+
+        try:
+            revision = await current(self.engine)
+        except StorageUnavailable as exc:
+            log.warning("database not reachable at start-up: %s", exc)
+            return
+        if revision != head():
+            raise DatabaseNotMigrated(
+                f"the database (DATABASE_URL) is at migration {revision or 'none (empty)'}, "
+                f"this release needs {head()}: run `careerbot db upgrade`"
+            )
+
     async def upgrade(self, revision: str = "head") -> None:
         from storage.migrate import upgrade
 
@@ -206,14 +227,20 @@ class Storage:
 
 
 async def open_storage(raw_url: str | None, *, migrate: bool | None = None) -> Storage:
-    """Storage for DATABASE_URL; SQLite databases are migrated to head unless told otherwise."""
+    """Storage for DATABASE_URL.
+
+    By default SQLite is migrated to head and PostgreSQL must already be (else
+    DatabaseNotMigrated); `migrate=True` always upgrades, `migrate=False` touches nothing.
+    """
     storage = Storage.from_url(raw_url)
-    if migrate is None:
-        migrate = storage.dialect == "sqlite"
-    if migrate:
-        try:
+    if migrate is None and storage.dialect == "sqlite":
+        migrate = True
+    try:
+        if migrate:
             await storage.upgrade()
-        except BaseException:
-            await storage.aclose()
-            raise
+        elif migrate is None:
+            await storage.check_migrated()
+    except BaseException:
+        await storage.aclose()
+        raise
     return storage

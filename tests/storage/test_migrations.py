@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect
@@ -72,3 +73,28 @@ async def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path
             assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
     finally:
         await storage.aclose()
+
+
+async def test_postgresql_must_be_migrated_before_the_bot_starts(
+    empty_url: str, backend: str
+) -> None:
+    from storage.engine import DatabaseNotMigrated, open_storage
+
+    if backend == "sqlite":
+        storage = await open_storage(empty_url)  # SQLite migrates itself
+        assert await current(storage.engine) == head()
+        await storage.aclose()
+        return
+    with pytest.raises(DatabaseNotMigrated, match="careerbot db upgrade"):
+        await open_storage(empty_url)
+    storage = await open_storage(empty_url, migrate=True)
+    await storage.aclose()
+    storage = await open_storage(empty_url)  # now at head: fine
+    await storage.aclose()
+
+
+async def test_unreachable_postgresql_does_not_stop_start_up() -> None:
+    from storage.engine import open_storage
+
+    storage = await open_storage("postgresql://nobody@127.0.0.1:1/careers")
+    await storage.aclose()
