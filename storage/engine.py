@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
-from storage.uow import SqlUnitOfWork
+from storage.uow import Health, SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -182,13 +182,15 @@ class Storage:
         self.sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         self.dialect = engine.dialect.name
         self.touched: dict[tuple[str, str], float] = {}
+        self.health = Health()
 
     @classmethod
     def from_url(cls, raw: str | None) -> Storage:
         return cls(create_engine(normalize_url(raw)))
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.dialect, self.touched, self.inline_engine)
+        return SqlUnitOfWork(self.engine, self.dialect, self.touched, self.inline_engine,
+                             self.health)
 
     def session(self) -> AsyncSession:
         return self.sessions()

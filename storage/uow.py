@@ -32,6 +32,23 @@ log = logging.getLogger(__name__)
 TOUCH_CACHE_SIZE = 100_000
 # How long a message waits for another process's SQLite write transaction before giving up.
 SQLITE_LOCK_WAIT = 5.0
+# After the database was unreachable, messages skip it this long instead of each waiting
+# for a connection attempt (up to the connect timeout when packets are dropped).
+RETRY_AFTER = 1.0
+
+
+class Health:
+    """Shared by one Storage's units of work: when the database was last found unreachable."""
+
+    def __init__(self) -> None:
+        self.down_until = 0.0
+
+    def check(self) -> None:
+        if self.down_until and time.monotonic() < self.down_until:
+            raise StorageUnavailable("the database was unreachable a moment ago")
+
+    def failed(self) -> None:
+        self.down_until = time.monotonic() + RETRY_AFTER
 
 
 class SqlUnitOfWork:
@@ -51,7 +68,9 @@ class SqlUnitOfWork:
         dialect: str,
         touched: dict[tuple[str, str], float] | None = None,
         sync_engine: Engine | None = None,
+        health: Health | None = None,
     ) -> None:
+        self.health = health or Health()
         self._engine = engine
         self._sync_engine = sync_engine
         self.dialect = dialect
@@ -72,6 +91,7 @@ class SqlUnitOfWork:
         self.subscriptions = SqlSubscriptions(self)
 
     async def __aenter__(self) -> Self:
+        self.health.check()
         try:
             # Sessions connect lazily, on their first statement.
             if self._sync_engine is not None:
@@ -90,6 +110,8 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if exc_type is not None and issubclass(exc_type, StorageUnavailable):
+            self.health.failed()
         conn, self._conn = self._conn, None
         sync, self._sync = self._sync, None
         try:

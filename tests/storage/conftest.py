@@ -164,7 +164,11 @@ def pg_template(pg_server: PgServer) -> str:
         finally:
             await storage.aclose()
 
-    asyncio.run(migrate())
+    # In a thread of its own: the first test to ask may already be running an event loop.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, migrate()).result()
     return "careerbot_template"
 
 

@@ -205,8 +205,13 @@ async def test_database_down_mid_conversation_then_back(
             server.start()
         caplog.clear()
         with caplog.at_level(logging.WARNING):
-            back = await bot.handle(message("what are sql databases"))
-        assert back[0].topic == "sql-databases"
+            # Right after an outage the bot skips the database for a moment (RETRY_AFTER).
+            for _ in range(50):
+                back = await bot.handle(message("what are sql databases"))
+                assert back[0].topic == "sql-databases"
+                if any("storage is back" in r.getMessage() for r in caplog.records):
+                    break
+                await asyncio.sleep(0.1)
         assert any("storage is back" in r.getMessage() for r in caplog.records)
         more = await bot.handle(message("tell me more"))
         assert more[0].topic == "sql-databases"  # memory works again
@@ -236,3 +241,33 @@ async def test_many_people_at_once_share_the_pool(kb: KnowledgeBase, storage: St
         *(bot.handle(message("/slow", user=f"p{i}")) for i in range(40))
     ), timeout=60)
     assert all(r and r[0].intent == "slow" for r in replies)
+
+
+async def test_after_an_outage_messages_skip_the_database_for_a_moment(
+    kb: KnowledgeBase, storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No connection attempt per message while the database is known to be down."""
+    from bot.ports import StorageUnavailable
+    from storage import uow as uow_module
+
+    bot = build_bot(kb, storage.uow)
+    assert (await bot.handle(message("what is docker")))[0].topic == "docker"
+    storage.health.failed()
+    attempts: list[int] = []
+    original = uow_module.SqlUnitOfWork._run
+
+    async def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        attempts.append(1)
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(uow_module.SqlUnitOfWork, "_run", counting)
+    down = await bot.handle(message("tell me more"))
+    assert down[0].topic is None or down[0].intent != "error"
+    assert attempts == []
+    with pytest.raises(StorageUnavailable):
+        async with storage.uow():
+            pass
+    monkeypatch.setattr(uow_module, "RETRY_AFTER", 0.0)
+    storage.health.failed()
+    await bot.handle(message("what is docker"))
+    assert attempts  # tried again once the moment passed
