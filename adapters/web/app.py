@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 # A health check that hangs is worse than one that fails: load balancers time out anyway.
 PING_TIMEOUT = 3.0
+# At shutdown, how long work started by requests may still run (Slack answers are sent after
+# the request was acknowledged); the platform's kill timeout is typically 30 s.
+DRAIN_SECONDS = 10.0
 
 
 @dataclass(kw_only=True)
@@ -116,6 +119,22 @@ def _storage_kind(runtime: Runtime) -> str:
     return "memory" if runtime.bot.uow_factory is not None else "none"
 
 
+async def drain(before: set[asyncio.Task[Any]], timeout: float = DRAIN_SECONDS) -> None:
+    """Wait for tasks started after start-up (work requests left running) to finish."""
+    me = asyncio.current_task()
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        pending = {t for t in asyncio.all_tasks() if t is not me and t not in before}
+        left = deadline - asyncio.get_running_loop().time()
+        if not pending:
+            return
+        if left <= 0:
+            log.warning("shutting down with %d task(s) still running", len(pending))
+            return
+        # Finished tasks can start others (an answer's HTTP call): look again until quiet.
+        await asyncio.wait(pending, timeout=left)
+
+
 def create_app(
     runtime: Runtime | None = None,
     *,
@@ -187,9 +206,12 @@ def create_app(
                     await f.start()
                 started.append(f)
             log.info("serving %s", ", ".join(f.name for f in service.frontends) or "no front end")
+            running = set(asyncio.all_tasks())
             yield
+            # uvicorn has stopped taking requests and finished those in flight by now;
+            # answers those requests started (Slack's, after its ack) still run.
+            await drain(running)
         finally:
-            # uvicorn has stopped taking requests and finished those in flight by now.
             for f in reversed(started):
                 if f.stop is not None:
                     try:
