@@ -37,6 +37,8 @@ _ADVICE = words_re(
     r"how (?:do|can|should|to)", r"tips?", r"advice", r"prepare", r"cv", r"resume", r"cover letter",
     r"interview\w*", r"negotiat\w*", r"salary", r"portfolio", r"linkedin", r"apply(?:ing)? to",
     r"applying", r"write", r"what (?:is|are|does)", r"why", r"should i", r"career path",
+    # "the role of backend in web development" describes a function, not a vacancy
+    r"(?:role|position)s? of", r"roles? (?:in|for) (?:a|an|the)", r"the role", r"what roles?",
 )
 _MORE = words_re(r"more", r"next", r"next page", r"show more", r"more (?:jobs|openings|please)")
 
