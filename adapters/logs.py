@@ -46,7 +46,8 @@ class Redactor:
 
 class TextFormatter(logging.Formatter):
     def __init__(self, redact: Redactor) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # The pid tells `serve --workers N` processes apart.
+        super().__init__("%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s")
         self.redact = redact
 
     def format(self, record: logging.LogRecord) -> str:
@@ -68,6 +69,7 @@ class JsonFormatter(logging.Formatter):
             "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
+            "pid": record.process,
             "msg": record.getMessage(),
         }
         for k in FIELDS:

@@ -1,48 +1,36 @@
-"""Prometheus metrics on a registry of our own, fed by a Bot hook."""
+"""Prometheus metrics on a registry of our own, fed by a Bot hook and the rate limiter.
+
+Under `careerbot serve --workers N` (PROMETHEUS_MULTIPROC_DIR set) every worker writes its
+values to files there and /metrics adds up all workers, whichever one answers the scrape.
+"""
 
 from __future__ import annotations
 
 import os
 import time
 from collections import Counter as Tally
-from collections.abc import Iterator
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-from prometheus_client.registry import Collector
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from adapters.logs import outcome_of
 from bot.dialogue import Bot
 from bot.messages import Message, Reply
+from bot.ratelimit import Verdict
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # Chat answers are mostly a few milliseconds; the tail is the database.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
-class _BotCollector(Collector):
-    """Values read at scrape time: the rate limiter's counters and the knowledge base size."""
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-
-    def collect(self) -> Iterator[Any]:
-        limited = CounterMetricFamily("careerbot_rate_limited", "Messages refused by the "
-                                      "per-person limit (this process)", labels=["action"])
-        limiter = self.bot.limiter
-        limited.add_metric(["warned"], float(limiter.warned if limiter else 0))
-        limited.add_metric(["dropped"], float(limiter.dropped if limiter else 0))
-        yield limited
-        yield GaugeMetricFamily("careerbot_knowledge_topics", "Topics in the loaded knowledge base",
-                                value=float(len(self.bot.kb.topics)))
-
-
 class Metrics:
-    """Counters for one process. With several processes Prometheus scrapes and sums each one."""
+    """Counters for one process (or, in multiprocess mode, its share of the sum)."""
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry(auto_describe=True)
+        self.bot: Bot | None = None
         self.started = time.time()
         self.pid = os.getpid()
         self.messages = Counter("careerbot_messages", "Messages handled, by platform and intent",
@@ -58,6 +46,10 @@ class Metrics:
                                   registry=self.registry)
         self.alerts = Counter("careerbot_alerts_sent", "Opening alerts and digests delivered",
                               ["platform"], registry=self.registry)
+        self.rate_limited = Counter("careerbot_rate_limited", "Messages refused by the "
+                                    "per-person limit", ["action"], registry=self.registry)
+        self.topics = Gauge("careerbot_knowledge_topics", "Topics in the loaded knowledge base",
+                            registry=self.registry, multiprocess_mode="mostrecent")
         self.delivery_errors = Counter("careerbot_delivery_errors", "Replies the platform API "
                                        "refused or could not be reached for", ["platform"],
                                        registry=self.registry)
@@ -66,8 +58,14 @@ class Metrics:
         self.people: set[tuple[str, str]] = set()
 
     def attach(self, bot: Bot) -> None:
+        self.bot = bot
         bot.hooks.append(self.observe)
-        self.registry.register(_BotCollector(bot))
+        if bot.limiter is not None:
+            bot.limiter.observer = self.limited
+        self.topics.set(len(bot.kb.topics))
+
+    def limited(self, verdict: Verdict) -> None:
+        self.rate_limited.labels("warned" if verdict is Verdict.WARN else "dropped").inc()
 
     def observe(self, message: Message, replies: list[Reply], elapsed: float) -> None:
         platform = message.platform
@@ -101,4 +99,12 @@ class Metrics:
         }
 
     def render(self) -> bytes:
+        if self.bot is not None:
+            self.topics.set(len(self.bot.kb.topics))  # /reload may have changed it
+        if os.environ.get(MULTIPROC_ENV):
+            from prometheus_client import multiprocess
+
+            everyone = CollectorRegistry()
+            multiprocess.MultiProcessCollector(everyone)
+            return generate_latest(everyone)
         return generate_latest(self.registry)

@@ -33,10 +33,13 @@ class RateLimiter:
     # Past this many tracked people, idle (full) buckets are forgotten so memory stays bounded.
     MAX_KEYS = 50_000
 
-    def __init__(self, per_minute: int, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, per_minute: int, *, clock: Callable[[], float] = time.monotonic,
+                 observer: Callable[[Verdict], None] | None = None) -> None:
         if per_minute < 1:
             raise ValueError("per_minute must be at least 1")
         self.per_minute = per_minute
+        # Told about every refused message (metrics); never about allowed ones.
+        self.observer = observer
         self._rate = per_minute / 60.0
         self._clock = clock
         self._buckets: dict[str, _Bucket] = {}
@@ -63,9 +66,13 @@ class RateLimiter:
         if not bucket.warned:
             bucket.warned = True
             self.warned += 1
-            return Verdict.WARN
-        self.dropped += 1
-        return Verdict.DROP
+            verdict = Verdict.WARN
+        else:
+            self.dropped += 1
+            verdict = Verdict.DROP
+        if self.observer is not None:
+            self.observer(verdict)
+        return verdict
 
     def _prune(self, now: float) -> None:
         full = [k for k, b in self._buckets.items()
