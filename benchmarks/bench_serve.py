@@ -312,7 +312,11 @@ def pg_database(server: str, name: str) -> str:
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")  # type: ignore[arg-type]
         conn.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
-    url = f"{server}/{name}"
+    return migrate(f"{server}/{name}")
+
+
+def migrate(url: str) -> str:
+    """`careerbot db upgrade`, as a release step does before the servers start."""
     done = subprocess.run([sys.executable, "-m", "adapters.cli", "db", "upgrade"],
                           env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True)
     if done.returncode != 0:
@@ -344,6 +348,12 @@ async def scenario(name: str, database_url: str, processes: int, fakes: Fakes, k
     env = server_env(fakes, database_url, kb)
     servers = [start_server(env, workdir, name=f"{name}-{i}", module=SERVE_MODULE)
                for i in range(processes)]
+    if args.pin:
+        # One process: it gets CPU 1 to itself (the load, the fakes and PostgreSQL run on
+        # CPU 0). Two processes: they share both CPUs with the rest.
+        cpus = {1} if processes == 1 else set(range(os.cpu_count() or 1))
+        for s in servers:
+            os.sched_setaffinity(s.proc.pid, cpus)
     rows = []
     try:
         await asyncio.gather(*(s.wait_healthy() for s in servers))
@@ -378,7 +388,7 @@ async def scenario(name: str, database_url: str, processes: int, fakes: Fakes, k
     return rows
 
 
-async def startup(fakes: Fakes, workdir: Path, openings: int) -> dict[str, Any]:
+async def startup(fakes: Fakes, workdir: Path, openings: int, pin: bool) -> dict[str, Any]:
     """Start-up time and RSS with the shipped knowledge base and `openings` in the database."""
     from bot.openings import Level, Opening, Remote
     from storage.engine import Storage
@@ -404,6 +414,8 @@ async def startup(fakes: Fakes, workdir: Path, openings: int) -> dict[str, Any]:
     env = server_env(fakes, f"sqlite:///{path}", None)
     started = time.perf_counter()
     server = start_server(env, workdir, name="startup")  # the real entry point
+    if pin:
+        os.sched_setaffinity(server.proc.pid, {1})
     try:
         await server.wait_healthy()
         ready = time.perf_counter() - started
@@ -423,16 +435,22 @@ async def startup(fakes: Fakes, workdir: Path, openings: int) -> dict[str, Any]:
         async with aiohttp.ClientSession() as session:
             await send(session, server.url, req, result)
         await wait_answers(fakes, result)
-        rss_jobs = rss_mb(server.proc.pid, "VmHWM")
+        await asyncio.sleep(0.5)
+        rss_jobs = rss_mb(server.proc.pid, "VmRSS")
+        peak = rss_mb(server.proc.pid, "VmHWM")
         jobs_ms = (fakes.answered.get(req.key, float("nan")) - result.sent[req.key]) * 1000
     finally:
         server.terminate()
     return {"openings": openings, "start-up to healthy s": ready,
             "RSS when ready MB": rss_ready, "first /jobs ms": jobs_ms,
-            "peak RSS after /jobs MB": rss_jobs}
+            "RSS after /jobs MB": rss_jobs, "peak RSS MB": peak}
 
 
 async def main(args: argparse.Namespace) -> None:
+    load_before = os.getloadavg()[0]
+    args.pin = not args.no_pin and (os.cpu_count() or 1) >= 2
+    if args.pin:
+        os.sched_setaffinity(0, {0})  # children (PostgreSQL, servers) start here too
     workdir = Path(tempfile.mkdtemp(prefix="careerbot-bench-serve-"))
     fakes = Fakes()
     await fakes.start()
@@ -440,7 +458,8 @@ async def main(args: argparse.Namespace) -> None:
     rows: list[dict[str, Any]] = []
     try:
         for processes in (1, 2) if not args.skip_sqlite else ():
-            url = f"sqlite:///{workdir / f'sqlite{processes}.sqlite3'}"
+            # Migrated first: two servers starting on a new SQLite file would both try.
+            url = migrate(f"sqlite:///{workdir / f'sqlite{processes}.sqlite3'}")
             rows += await scenario(f"sqlite-{processes}", url, processes, fakes, kb,
                                    workdir, args)
             print(table(rows), flush=True)
@@ -454,14 +473,18 @@ async def main(args: argparse.Namespace) -> None:
                         rows += await scenario(f"postgresql-{processes}", url, processes,
                                                fakes, kb, workdir, args)
                         print(table(rows), flush=True)
-        start = None if args.skip_startup else await startup(fakes, workdir, args.openings)
+        start = None if args.skip_startup else await startup(fakes, workdir, args.openings,
+                                                             args.pin)
     finally:
         await fakes.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     print()
     print(f"machine: {os.cpu_count()} cores, {platform.python_implementation()} "
           f"{platform.python_version()}, {args.seconds:g} s per phase; half Slack events, "
-          "half Telegram updates; latency = request sent until the fake API got the answer")
+          "half Telegram updates; latency = request sent until the fake API got the answer; "
+          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; "
+          + ("one server process pinned to CPU 1, everything else on CPU 0" if args.pin
+             else "no CPU pinning"))
     print()
     print(table(rows))
     if start is not None:
@@ -478,6 +501,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--skip-postgres", action="store_true")
     p.add_argument("--skip-sqlite", action="store_true")
     p.add_argument("--skip-startup", action="store_true")
+    p.add_argument("--no-pin", action="store_true",
+                   help="do not give a single server process its own CPU")
     p.add_argument("--small-kb", action="store_true",
                    help="a two-topic knowledge base instead of the shipped one")
     return p.parse_args()
