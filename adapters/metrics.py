@@ -50,6 +50,8 @@ class Metrics:
                                     "per-person limit", ["action"], registry=self.registry)
         self.topics = Gauge("careerbot_knowledge_topics", "Topics in the loaded knowledge base",
                             registry=self.registry, multiprocess_mode="mostrecent")
+        self.shed = Counter("careerbot_webhooks_shed", "Webhook requests refused with 503 "
+                            "because the backlog was too long", registry=self.registry)
         self.delivery_errors = Counter("careerbot_delivery_errors", "Replies the platform API "
                                        "refused or could not be reached for", ["platform"],
                                        registry=self.registry)

@@ -169,6 +169,7 @@ class Result:
     sent: dict[str, float] = field(default_factory=dict)
     http: list[float] = field(default_factory=list)
     errors: int = 0
+    shed: int = 0  # refused with 503 by the server's load shedding: not waited for
 
 
 async def send(session: aiohttp.ClientSession, url: str, req: Request, result: Result) -> None:
@@ -177,7 +178,10 @@ async def send(session: aiohttp.ClientSession, url: str, req: Request, result: R
     try:
         async with session.post(url + req.path, data=req.body, headers=req.headers) as r:
             await r.read()
-            if r.status != 200:
+            if r.status == 503:
+                result.shed += 1
+                del result.sent[req.key]
+            elif r.status != 200:
                 result.errors += 1
     except aiohttp.ClientError:
         result.errors += 1
@@ -209,6 +213,10 @@ async def saturate(servers: list[Server], fakes: Fakes, work: Workload, seconds:
                 req = work.next()
                 answer = fakes.waiters[req.key] = asyncio.get_running_loop().create_future()
                 await send(session, url, req, result)
+                if req.key not in result.sent:
+                    fakes.waiters.pop(req.key, None)
+                    await asyncio.sleep(0.1)  # shed: back off a little, as a platform would
+                    continue
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(answer, 30)
         await asyncio.gather(*(loop(n) for n in range(concurrency)))
@@ -216,7 +224,8 @@ async def saturate(servers: list[Server], fakes: Fakes, work: Workload, seconds:
     latencies = [fakes.answered[k] - t for k, t in result.sent.items() if k in fakes.answered]
     return {"rps": len(latencies) / (last - started), "requests": len(latencies),
             "p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000,
-            "errors": result.errors, "unanswered": len(result.sent) - len(latencies)}
+            "errors": result.errors, "shed": result.shed,
+            "unanswered": len(result.sent) - len(latencies)}
 
 
 async def paced(servers: list[Server], fakes: Fakes, work: Workload, seconds: float,
@@ -245,6 +254,7 @@ async def paced(servers: list[Server], fakes: Fakes, work: Workload, seconds: fl
         "p99_ms": percentile(latencies, 99) * 1000,
         "http_p99_ms": percentile(result.http, 99) * 1000,
         "errors": result.errors,
+        "shed": result.shed,
         "unanswered": len(result.sent) - len(latencies),
     }
 
@@ -371,14 +381,16 @@ async def scenario(name: str, database_url: str, processes: int, fakes: Fakes, k
                      # On a shared machine req/s depends on the neighbours; CPU per request
                      # (all server processes together) does not.
                      "server CPU ms/req": 1000 * sat_cpu / max(1, sat["requests"]),
-                     "errors": sat["errors"], "unanswered": sat["unanswered"]})
+                     "errors": sat["errors"], "shed (503)": sat["shed"],
+                     "unanswered": sat["unanswered"]})
         for rate in args.rate:
             pace = await paced(servers, fakes, Workload(tag + f"p{rate:g}"), args.seconds, rate)
             rows.append({**base, "load": f"paced {rate:g} req/s per process",
                          "req/s per process": pace["done_rps"] / processes,
                          "p50 ms": pace["p50_ms"], "p99 ms": pace["p99_ms"],
                          "server CPU ms/req": float("nan"),
-                         "errors": pace["errors"], "unanswered": pace["unanswered"]})
+                         "errors": pace["errors"], "shed (503)": pace["shed"],
+                         "unanswered": pace["unanswered"]})
         rss = max(rss_mb(s.proc.pid) for s in servers)
     finally:
         for s in servers:

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from adapters.metrics import CONTENT_TYPE
 from bot.ports import ChatKey
@@ -28,6 +30,44 @@ PING_TIMEOUT = 3.0
 # At shutdown, how long work started by requests may still run (Slack answers are sent after
 # the request was acknowledged); the platform's kill timeout is typically 30 s.
 DRAIN_SECONDS = 10.0
+# Both webhooks acknowledge before the work is done, so an overload would pile up work (and
+# memory) without bound. Past this many unfinished tasks (about four seconds of work for one
+# process) new webhook requests get 503 and the platform delivers them again later.
+MAX_BACKLOG = 1000
+WEBHOOK_PATHS = frozenset({"/slack/events", "/telegram/webhook"})
+
+
+class LoadShedding:
+    """ASGI middleware: 503 with Retry-After for webhooks while the backlog is too long."""
+
+    def __init__(self, app: ASGIApp, *, limit: int = MAX_BACKLOG,
+                 on_shed: Callable[[], None] | None = None) -> None:
+        self.app = app
+        self.limit = limit
+        self.baseline = 0  # tasks that always run (server, Telegram fetcher), set at start-up
+        self.on_shed = on_shed
+        self.shedding = False
+
+    def backlog(self) -> int:
+        return len(asyncio.all_tasks()) - self.baseline
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in WEBHOOK_PATHS:
+            busy = self.backlog() > self.limit
+            if busy != self.shedding:
+                self.shedding = busy
+                if busy:
+                    log.warning("overloaded (%d unfinished tasks): refusing webhooks with 503 "
+                                "until the backlog shrinks", self.backlog())
+                else:
+                    log.warning("backlog back under %d: taking webhooks again", self.limit)
+            if busy:
+                if self.on_shed is not None:
+                    self.on_shed()
+                await PlainTextResponse("overloaded, retry later", status_code=503,
+                                        headers={"Retry-After": "5"})(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 @dataclass(kw_only=True)
@@ -140,6 +180,7 @@ def create_app(
     *,
     settings: Settings | None = None,
     builder: Callable[[Settings], Awaitable[Runtime]] | None = None,
+    max_backlog: int = MAX_BACKLOG,
 ) -> Starlette:
     """
     The web application. Given a runtime, everything is mounted now; given settings instead
@@ -207,6 +248,9 @@ def create_app(
                 started.append(f)
             log.info("serving %s", ", ".join(f.name for f in service.frontends) or "no front end")
             running = set(asyncio.all_tasks())
+            shedder = _find_shedder(app)
+            if shedder is not None:
+                shedder.baseline = len(running)
             yield
             # uvicorn has stopped taking requests and finished those in flight by now;
             # answers those requests started (Slack's, after its ack) still run.
@@ -221,9 +265,25 @@ def create_app(
             await rt.close()
             log.info("stopped")
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    def shed() -> None:
+        rt = service.runtime
+        if rt is not None and rt.metrics is not None:
+            rt.metrics.shed.inc()
+
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    middleware=[Middleware(LoadShedding, limit=max_backlog, on_shed=shed)])
     app.state.service = service
     return app
+
+
+def _find_shedder(app: Starlette) -> LoadShedding | None:
+    """The LoadShedding instance in the built middleware stack, once Starlette has built it."""
+    layer: Any = app.middleware_stack
+    while layer is not None:
+        if isinstance(layer, LoadShedding):
+            return layer
+        layer = getattr(layer, "app", None)
+    return None
 
 
 def factory() -> Starlette:

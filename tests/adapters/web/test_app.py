@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -174,3 +175,31 @@ async def test_front_ends_are_mounted_only_when_configured(
         assert (await c.post("/telegram/webhook", content=b"{}")).status_code == 404
         health = (await c.get("/healthz")).json()
     assert health["frontends"] == ["slack"]
+
+
+async def test_webhooks_get_503_while_the_backlog_is_too_long(
+    make_settings: Callable[..., Settings], caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(slack_bot_token="xoxb-1-2-abc", slack_signing_secret=SIGNING)
+    runtime = runtime_for(settings)
+    app = create_app(runtime, max_backlog=50)
+    stuck = [asyncio.create_task(asyncio.sleep(60)) for _ in range(60)]
+    try:
+        async with client(app) as c:
+            r = await c.post("/slack/events", content=b"{}")
+            assert r.status_code == 503
+            assert r.headers["retry-after"] == "5"
+            assert (await c.get("/healthz")).status_code == 200
+            for t in stuck:
+                t.cancel()
+            await asyncio.gather(*stuck, return_exceptions=True)
+            # Taken again (and refused by Bolt for the missing signature).
+            assert (await c.post("/slack/events", content=b"{}")).status_code == 401
+            text = (await c.get("/metrics")).text
+    finally:
+        for t in stuck:
+            t.cancel()
+    assert samples(text)[("careerbot_webhooks_shed_total", ())] == 1
+    said = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("overloaded") for m in said)
+    assert any(m.startswith("backlog back under 50") for m in said)
