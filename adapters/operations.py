@@ -32,9 +32,9 @@ def instrument(runtime: Runtime) -> Metrics:
 
     async def stats() -> dict[str, Any]:
         out = metrics.stats()
-        counts = getattr(_storage(runtime), "counts", None)
-        if counts is not None:
-            out.update(await counts())
+        storage = _storage(runtime)
+        if storage is not None:
+            out["in the database"] = await database_counts(storage)
         return out
 
     bot.services.setdefault("reload_knowledge", reload_knowledge)
@@ -44,4 +44,26 @@ def instrument(runtime: Runtime) -> Metrics:
 
 
 def _storage(runtime: Runtime) -> Any:
-    return getattr(runtime, "storage", None)
+    from storage import Storage
+
+    return next((r for r in runtime.resources if isinstance(r, Storage)), None)
+
+
+async def database_counts(storage: Any) -> dict[str, int]:
+    """Totals across every process: people, conversations, subscriptions, open openings,
+    alerts delivered (one cheap COUNT each, only when an admin asks)."""
+    from sqlalchemy import func, select
+
+    from storage.models import Conversation, Delivery, OpeningRow, SubscriptionRow, User
+
+    queries = {
+        "people": select(func.count()).select_from(User),
+        "conversations": select(func.count()).select_from(Conversation),
+        "subscriptions": select(func.count()).select_from(SubscriptionRow),
+        "open openings": select(func.count()).select_from(OpeningRow)
+        .where(OpeningRow.is_open.is_(True)),
+        "alerts delivered": select(func.count()).select_from(Delivery)
+        .where(Delivery.sent_at.is_not(None)),
+    }
+    async with storage.session() as session:
+        return {name: int((await session.execute(q)).scalar_one()) for name, q in queries.items()}

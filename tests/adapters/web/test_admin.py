@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from adapters.bootstrap import Runtime
+from adapters.settings import Settings
+from storage.engine import Storage
+from tests.adapters.web.conftest import runtime_for
 from tests.factories import message, topic, write_kb
 
 
@@ -77,3 +81,20 @@ async def test_stats_counts_messages_people_and_unanswered(
     assert "fallbacks: 1" in text
     assert "by intent: topic 3, fallback 1" in text
     assert any("admin telegram:1001: /stats" in r.getMessage() for r in caplog.records)
+
+
+async def test_stats_include_database_totals_across_processes(
+    make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    storage = Storage.from_url(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    await storage.upgrade()
+    runtime = runtime_for(make_settings(), storage.uow, [storage])
+    try:
+        for i in range(3):
+            await runtime.bot.handle(message("what is docker", user=f"p{i}", platform="slack"))
+        replies = await runtime.bot.handle(admin_says("/stats"))
+    finally:
+        await runtime.close()
+    text = replies[0].text
+    assert "in the database: people 3, conversations 3, subscriptions 0, open openings 0, " \
+           "alerts delivered 0" in text
