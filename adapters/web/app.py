@@ -31,7 +31,7 @@ PING_TIMEOUT = 3.0
 # the request was acknowledged); the platform's kill timeout is typically 30 s.
 DRAIN_SECONDS = 10.0
 # Both webhooks acknowledge before the work is done, so an overload would pile up work (and
-# memory) without bound. Past this many unfinished tasks (about four seconds of work for one
+# memory) without bound. Past this many unfinished tasks (a few seconds of work for one
 # process) new webhook requests get 503 and the platform delivers them again later.
 MAX_BACKLOG = 1000
 WEBHOOK_PATHS = frozenset({"/slack/events", "/telegram/webhook"})
