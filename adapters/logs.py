@@ -25,7 +25,8 @@ _TOKEN_PATTERNS = (
 )
 # Libraries that log request URLs at INFO/DEBUG; they only speak up at WARNING.
 _CHATTY = ("httpx", "httpcore", "telegram.ext.Updater", "telegram.Bot", "telegram._bot",
-           "slack_bolt", "slack_sdk", "aiohttp.access", "uvicorn.access", "asyncio", "hpack")
+           "slack_bolt", "slack_sdk", "aiohttp.access", "uvicorn.access", "asyncio", "hpack",
+           "alembic.runtime.plugins")
 
 
 class Redactor:
