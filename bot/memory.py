@@ -171,9 +171,10 @@ class MemoryEvents(_Repo):
 
 
 class MemoryOpenings(_Repo):
-    async def list_open(self) -> list[Opening]:
+    async def list_open(self, *, descriptions: bool = True) -> list[Opening]:
         self.s.check()
-        return [o for o in self.s.openings if o.is_open]
+        found = [o for o in self.s.openings if o.is_open]
+        return found if descriptions else [dataclasses.replace(o, description="") for o in found]
 
     async def upsert_many(self, openings: Iterable[Opening]) -> tuple[int, int]:
         self.s.check()

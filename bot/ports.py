@@ -130,7 +130,9 @@ class EventRepository(Protocol):
 
 
 class OpeningRepository(Protocol):
-    async def list_open(self) -> list[Opening]: ...
+    async def list_open(self, *, descriptions: bool = True) -> list[Opening]:
+        """Open openings; without descriptions (the bulk of each row) for the ranking index."""
+        ...
 
     async def upsert_many(self, openings: Iterable[Opening]) -> tuple[int, int]:
         """Add new openings (by source, external_id), update changed ones: (inserted, updated)."""

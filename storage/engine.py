@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
+from storage.revision import HEAD
+from storage.revision import stored as stored_revision
 from storage.uow import Health, SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -199,23 +202,42 @@ class Storage:
         """DatabaseNotMigrated unless at the newest revision; an unreachable server passes
         (the bot starts without memory and reconnects later)."""
         from bot.ports import StorageUnavailable
-        from storage.migrate import current, head
 
         try:
-            revision = await current(self.engine)
+            revision = await stored_revision(self.engine)
         except StorageUnavailable as exc:
             log.warning("database not reachable at start-up: %s", exc)
             return
-        if revision != head():
+        if revision != HEAD:
             raise DatabaseNotMigrated(
                 f"the database (DATABASE_URL) is at migration {revision or 'none (empty)'}, "
-                f"this release needs {head()}: run `careerbot db upgrade`"
+                f"this release needs {HEAD}: run `careerbot db upgrade`"
             )
 
     async def upgrade(self, revision: str = "head") -> None:
         from storage.migrate import upgrade
 
-        await upgrade(self.engine, revision)
+        path = sqlite_file(self.engine.url)
+        if path is None:
+            await upgrade(self.engine, revision)  # PostgreSQL: an advisory lock inside
+            return
+        # Several processes starting on one new SQLite file: one migrates, the others wait
+        # and then find nothing left to do.
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory file locks; one process at a time there
+            await upgrade(self.engine, revision)
+            return
+        with open(f"{path}.migrate.lock", "a+b") as lock:
+            await asyncio.to_thread(fcntl.flock, lock, fcntl.LOCK_EX)
+            try:
+                await upgrade(self.engine, revision)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    async def needs_upgrade(self) -> bool:
+        """True unless the database is already at this release's revision (no Alembic import)."""
+        return await stored_revision(self.engine) != HEAD
 
     async def ping(self) -> None:
         """One round trip to the database (for /healthz); raises when it cannot be reached."""
@@ -235,11 +257,12 @@ async def open_storage(raw_url: str | None, *, migrate: bool | None = None) -> S
     DatabaseNotMigrated); `migrate=True` always upgrades, `migrate=False` touches nothing.
     """
     storage = Storage.from_url(raw_url)
-    if migrate is None and storage.dialect == "sqlite":
-        migrate = True
     try:
         if migrate:
             await storage.upgrade()
+        elif migrate is None and storage.dialect == "sqlite":
+            if await storage.needs_upgrade():
+                await storage.upgrade()
         elif migrate is None:
             await storage.check_migrated()
     except BaseException:

@@ -327,16 +327,18 @@ def _opening(row: Any) -> Opening:
         source=row.source, external_id=row.external_id, title=row.title, company=row.company,
         url=row.url, location=row.location or "",
         remote=_enum(Remote, row.remote) or Remote.UNKNOWN, level=_enum(Level, row.level),
-        skills=tuple(row.skills or ()), description=row.description or "",
+        skills=tuple(row.skills or ()), description=getattr(row, "description", None) or "",
         posted_at=row.posted_at, updated_at=row.updated_at, is_open=row.is_open,
     )
 
 
 class SqlOpenings(_Repo):
-    async def list_open(self) -> list[Opening]:
+    async def list_open(self, *, descriptions: bool = True) -> list[Opening]:
         t: Any = OpeningRow.__table__
+        # Descriptions are most of a row's size and ranking never reads them.
+        columns = [c for c in t.c if descriptions or c.name != "description"]
         rows = (await self.uow.core(
-            select(t).where(t.c.is_open.is_(True)).order_by(t.c.id)
+            select(*columns).where(t.c.is_open.is_(True)).order_by(t.c.id)
         )).all()
         return [_opening(r) for r in rows]
 

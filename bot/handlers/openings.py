@@ -84,7 +84,7 @@ class Recommender:
             self._checked = now
             if self._index is not None and self._index.version == version:
                 return self._index
-            openings = await repo.list_open()
+            openings = await repo.list_open(descriptions=False)
             if not openings:
                 # A database nobody seeded yet: the knowledge base's own openings.
                 return self._from_kb(kb)

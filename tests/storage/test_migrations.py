@@ -98,3 +98,43 @@ async def test_unreachable_postgresql_does_not_stop_start_up() -> None:
 
     storage = await open_storage("postgresql://nobody@127.0.0.1:1/careers")
     await storage.aclose()
+
+
+def test_the_light_head_constant_is_alembics_head() -> None:
+    from storage.revision import HEAD
+
+    assert HEAD == head()
+
+
+async def test_stored_revision_is_read_without_alembic(empty_url: str) -> None:
+    from storage.revision import HEAD, stored
+
+    storage = Storage.from_url(empty_url)
+    try:
+        assert await stored(storage.engine) is None
+        assert await storage.needs_upgrade()
+        await upgrade(storage.engine)
+        assert await stored(storage.engine) == HEAD
+        assert not await storage.needs_upgrade()
+    finally:
+        await storage.aclose()
+
+
+def test_processes_starting_on_one_new_sqlite_file_do_not_race(tmp_path: Any) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    code = ("import asyncio, sys; from storage.engine import open_storage\n"
+            "async def main():\n"
+            "    s = await open_storage(sys.argv[1]); await s.aclose()\n"
+            "asyncio.run(main())\n"
+            "print('alembic' in sys.modules)\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, url], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err for _, err in results]
+    # Once the file is migrated, a start-up never loads Alembic.
+    again = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True,
+                           timeout=120, check=True)
+    assert again.stdout.strip() == "False"

@@ -334,3 +334,15 @@ async def test_sqlite_waits_for_another_writer_without_blocking_the_loop(
     assert ticks >= 10  # the event loop kept running while we waited
     async with storage.uow() as uow:
         assert not await uow.events.claim("telegram", "late")
+
+
+async def test_openings_listed_for_ranking_leave_descriptions_out(storage: Storage) -> None:
+    a = opening("1", description="Build payment APIs.", skills=("Go",))
+    async with storage.uow() as uow:
+        await uow.openings.upsert_many([a])
+        await uow.commit()
+    async with storage.uow() as uow:
+        (full,) = await uow.openings.list_open()
+        (lean,) = await uow.openings.list_open(descriptions=False)
+    assert full.description == a.description and a.description
+    assert lean.description == "" and lean.skills == a.skills and lean.title == a.title
