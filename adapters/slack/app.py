@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import contextlib
 import logging
 import re
 import signal
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
+# How long whether a person is a workspace admin is trusted before Slack is asked again.
+ADMINS_TTL = 600.0
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
@@ -61,6 +65,23 @@ class SlackFrontEnd:
     def __init__(self, bot: Bot, client: AsyncWebClient) -> None:
         self.bot = bot
         self.client = client
+        self._admins: dict[str, tuple[float, bool]] = {}
+
+    async def with_admin(self, message: Message) -> Message:
+        """Fill `chat_admin` for channel commands: Slack's workspace admins and owners."""
+        if message.chat_type is not ChatType.GROUP or not message.text.startswith("/"):
+            return message
+        now = time.monotonic()
+        hit = self._admins.get(message.user_id)
+        if hit is None or now - hit[0] > ADMINS_TTL:
+            try:
+                info = (await self.client.users_info(user=message.user_id)).get("user") or {}
+                hit = (now, bool(info.get("is_admin") or info.get("is_owner")))
+            except Exception as exc:  # noqa: BLE001 - a failed lookup only means "not admin"
+                log.warning("users.info failed: %s", type(exc).__name__)
+                hit = (now, False)
+            self._admins[message.user_id] = hit
+        return dataclasses.replace(message, chat_admin=hit[1])
 
     # --- delivery -------------------------------------------------------------------------
 
@@ -93,7 +114,7 @@ class SlackFrontEnd:
     # --- listeners --------------------------------------------------------------------------
 
     async def on_command(self, command: Mapping[str, Any]) -> None:
-        message = command_to_message(command)
+        message = await self.with_admin(command_to_message(command))
         replies = await self.bot.handle(message)
         # Sharing re-asks the same text for everyone (Slack does not send an ephemeral
         # message's blocks back); private replies such as /mydata are never offered.
@@ -107,6 +128,7 @@ class SlackFrontEnd:
         message = event_to_message(body, bot_user_id=context.bot_user_id, bot_id=context.bot_id)
         if message is None:
             return
+        message = await self.with_admin(message)
         thread = reply_thread(body["event"])
         for reply in await self.bot.handle(message):
             for part in render(reply):

@@ -15,7 +15,7 @@ SLASH_COMMAND = "/careerbot"
 # `/careerbot jobs remote go` means the core's `/jobs remote go`; any other text is a question.
 # Words that take arguments are commands whatever follows; the others only when alone, so
 # "/careerbot help me choose a database" stays a question.
-WITH_ARGS = frozenset({"jobs", "profile", "subscribe", "ask"})
+WITH_ARGS = frozenset({"jobs", "profile", "subscribe", "ask", "digest"})
 ALONE = frozenset({"help", "topics", "unsubscribe", "forget", "mydata", "more"})
 SUBCOMMANDS = WITH_ARGS | ALONE
 

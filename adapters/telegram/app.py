@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +54,8 @@ COMMANDS = (
     ("forget", "Delete everything I store about you"),
 )
 APOLOGY = "Sorry, something went wrong on my side. Please try again."
+# How long a group's list of administrators is trusted before Telegram is asked again.
+ADMINS_TTL = 600.0
 # RetryAfter is waited out and retried this many times before the send gives up.
 MAX_RETRIES = 3
 CONCURRENT_UPDATES = 16
@@ -121,6 +125,27 @@ def install_redaction(token: str) -> None:
     for handler in logging.root.handlers:
         if not any(isinstance(f, RedactToken) and f.token == token for f in handler.filters):
             handler.addFilter(filt)
+
+
+class ChatAdmins:
+    """Who administers each group, asked of Telegram at most once per chat every ADMINS_TTL."""
+
+    def __init__(self, ttl: float = ADMINS_TTL) -> None:
+        self.ttl = ttl
+        self._cache: dict[int, tuple[float, frozenset[int]]] = {}
+
+    async def is_admin(self, bot: TgBot, chat_id: int, user_id: int) -> bool:
+        now = time.monotonic()
+        hit = self._cache.get(chat_id)
+        if hit is None or now - hit[0] > self.ttl:
+            try:
+                members = await bot.get_chat_administrators(chat_id)
+            except TelegramError as exc:
+                log.warning("could not read the administrators of a group: %s", type(exc).__name__)
+                return False
+            hit = (now, frozenset(m.user.id for m in members))
+            self._cache[chat_id] = hit
+        return user_id in hit[1]
 
 
 async def send_replies(bot: TgBot, update: Update, message: Message, replies: list[Reply]) -> None:
@@ -238,6 +263,7 @@ def build_application(
         # Updates arrive through our own web server (adapters.telegram.web), not an Updater.
         builder = builder.updater(None)
     application = builder.build()
+    admins = ChatAdmins()
 
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = to_message(update, bot_username=context.bot.username)
@@ -247,6 +273,11 @@ def build_application(
                 await update.callback_query.answer()
         if message is None:
             return
+        if message.chat_type is ChatType.GROUP and message.text.startswith("/"):
+            # Group settings (e.g. a digest) are for the group's admins; only commands can
+            # change them, so only commands cost the lookup.
+            message = dataclasses.replace(message, chat_admin=await admins.is_admin(
+                context.bot, int(message.chat_id), int(message.user_id)))
         replies = await runtime.bot.handle(message)
         await send_replies(context.bot, update, message, replies)
 

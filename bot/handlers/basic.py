@@ -49,6 +49,9 @@ def help_reply(ctx: Context) -> Reply:
         (Bold("/subscribe"), *para(" get new fitting openings as they appear; /unsubscribe stops").spans),
         (Bold("/mydata"), *para(" what I store about you; /forget deletes it").spans),
     ]
+    if group:
+        commands.append((Bold("/digest daily|weekly|off"),
+                         *para(" new openings posted here (for this chat's admins)").spans))
     return Reply(
         blocks=(
             para("I answer questions about backend engineering careers and recommend job "

@@ -39,12 +39,14 @@ class FakeSlack:
     base: str = ""
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    workspace_admins: set[str] = field(default_factory=set)
     _runner: web.AppRunner | None = None
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # slack_sdk GETs a few (users.info)
         app.router.add_post("/response/{token}", self._response_url)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
@@ -66,6 +68,8 @@ class FakeSlack:
         return f"{self.base}/response/{token}"
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
+        if request.method == "GET":
+            return dict(request.query)
         raw = await request.read()
         if not raw:
             return {}
@@ -98,6 +102,11 @@ class FakeSlack:
                                       "message": {"text": data.get("text"), "ts": ts}})
         if method == "chat.postEphemeral":
             return web.json_response({"ok": True, "message_ts": ts})
+        if method == "users.info":
+            uid = str(data.get("user"))
+            return web.json_response({"ok": True, "user": {
+                "id": uid, "name": uid.lower(), "is_admin": uid in self.workspace_admins,
+                "is_owner": False, "is_bot": False}})
         return web.json_response({"ok": True})
 
     async def _response_url(self, request: web.Request) -> web.Response:

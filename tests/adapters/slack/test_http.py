@@ -281,3 +281,18 @@ async def test_mentions_and_ampersands_in_a_question_are_escaped(slack: SlackHar
     for call in slack.fake.messages():
         raw = json.dumps(call.data)
         assert "<!channel>" not in raw and "<!here>" not in raw
+
+
+async def test_channel_digest_is_for_workspace_admins(slack: SlackHarness) -> None:
+    slack.fake.workspace_admins.add("U0ADMIN")
+    body, headers, member_token = slack.signed.command("digest weekly", user="U0BOB")
+    assert (await slack.post(body, headers)).status_code == 200
+    [refused] = await slack.fake.wait_for(_response_posts(member_token), what="refusal")
+    assert "only an admin" in refused.data["text"].lower()
+
+    body, headers, admin_token = slack.signed.command("digest weekly", user="U0ADMIN")
+    assert (await slack.post(body, headers)).status_code == 200
+    [accepted] = await slack.fake.wait_for(_response_posts(admin_token), what="digest on")
+    assert "weekly digest" in accepted.data["text"]
+    asked = [c.data["user"] for c in slack.fake.calls if c.name == "users.info"]
+    assert sorted(asked) == ["U0ADMIN", "U0BOB"]

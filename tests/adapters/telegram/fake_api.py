@@ -93,6 +93,7 @@ class FakeBotApi:
     calls: list[Call] = field(default_factory=list)
     # Chats where sendMessage answers 403, like people who never started the bot.
     forbidden_chats: set[int] = field(default_factory=set)
+    chat_admins: dict[int, tuple[int, ...]] = field(default_factory=dict)
     _pending: list[dict[str, Any]] = field(default_factory=list)
     _failures: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     _confirmed: int = 0
@@ -215,6 +216,11 @@ class FakeBotApi:
             return True
         if method == "sendMessage":
             return self._send_message(params)
+        if method == "getChatAdministrators":
+            return [{"status": "creator" if i == 0 else "administrator",
+                     "user": {"id": uid, "is_bot": False, "first_name": f"Admin{uid}"},
+                     **({"is_anonymous": False} if i == 0 else _ADMIN_RIGHTS)}
+                    for i, uid in enumerate(self.chat_admins.get(int(params["chat_id"]), ()))]
         raise _ApiError(404, "Not Found: method not found")
 
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -256,6 +262,14 @@ class _ApiError(Exception):
         super().__init__(description)
         self.status = status
         self.description = description
+
+
+_ADMIN_RIGHTS = {
+    "is_anonymous": False, "can_be_edited": False, "can_manage_chat": True,
+    "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
+    "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
+    "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False,
+}
 
 
 def _decode(key: str, value: str) -> Any:

@@ -201,3 +201,18 @@ async def test_forum_topic_answers_stay_in_the_topic(polling: Any, fake: FakeBot
     answer, pressed = fake.sent
     assert answer["message_thread_id"] == "77"
     assert "message_thread_id" not in pressed  # the button's message was in the General topic
+
+
+async def test_group_digest_is_for_the_groups_admins(polling: Any, fake: FakeBotApi) -> None:
+    chat = f.group_chat()
+    admin, member = f.user(uid=7001, first_name="Grace"), f.user(uid=7002, first_name="Linus")
+    fake.chat_admins[f.GROUP_ID] = (7001,)
+    await deliver(polling, fake, f.message_update(f"/digest@{fake.username} weekly", chat=chat,
+                                                  sender=member))
+    await deliver(polling, fake, f.message_update(f"/digest@{fake.username} weekly", chat=chat,
+                                                  sender=admin))
+    refused, accepted = fake.sent
+    assert "admin" in refused["text"].lower() and "weekly" not in refused["text"].lower()
+    assert "weekly" in accepted["text"].lower()
+    # Asked once for the group, then remembered.
+    assert len(fake.of("getChatAdministrators")) == 1
