@@ -103,7 +103,7 @@ async def test_unreachable_postgresql_does_not_stop_start_up() -> None:
 def test_the_light_head_constant_is_alembics_head() -> None:
     from storage.revision import HEAD
 
-    assert HEAD == head()
+    assert head() == HEAD
 
 
 async def test_stored_revision_is_read_without_alembic(empty_url: str) -> None:
