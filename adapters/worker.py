@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from adapters.logs import configure_logging
@@ -28,6 +29,24 @@ def default_alert_run() -> AlertRun:
         return await run_alerts(runtime, notifier_factory)
 
     return run
+
+
+# Platforms re-deliver an event within minutes; a week of ids is a wide margin.
+EVENT_RETENTION = timedelta(days=7)
+HOUSEKEEPING_EVERY = 3600.0
+
+
+async def housekeeping(runtime: Runtime) -> int:
+    """Forget processed event ids past retention, so the table stays small on a long run."""
+    factory = runtime.bot.uow_factory
+    if factory is None:
+        return 0
+    async with factory() as uow:
+        removed = await uow.events.prune(datetime.now(UTC) - EVENT_RETENTION)
+        await uow.commit()
+    if removed:
+        log.info("housekeeping: forgot %d old event ids", removed)
+    return removed
 
 
 def _count_sent(runtime: Runtime, result: Any) -> int:
@@ -84,10 +103,14 @@ async def run_worker(
                 runtime, token=bot_token, app_token=app_token, api_url=settings.slack_api_url))
         elif not once:
             log.info("Slack Socket Mode not started: SLACK_APP_TOKEN is not set")
+        last_housekeeping = -HOUSEKEEPING_EVERY
         while not stop.is_set():
             try:
                 sent = _count_sent(runtime, await alert_run(runtime))
                 log.info("alert pass done: %d delivered", sent)
+                if loop.time() - last_housekeeping >= HOUSEKEEPING_EVERY:
+                    last_housekeeping = loop.time()
+                    await housekeeping(runtime)
             except Exception:
                 # One failed pass (a platform or database outage) must not end the worker.
                 log.exception("alert pass failed; retrying in %.0f s", interval)

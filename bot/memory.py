@@ -32,7 +32,7 @@ class MemoryStore:
         self.profiles: dict[tuple[str, str], Profile] = {}
         self.feedback: list[tuple[str, str, str, bool, datetime]] = []
         self.unanswered: Counter[str] = Counter()
-        self.events: set[tuple[str, str]] = set()
+        self.events: dict[tuple[str, str], datetime] = {}
         self.openings: list[Opening] = list(openings or [])
         self.subscriptions: dict[tuple[str, str, str], Subscription] = {}
         # (platform, chat_id, user_id, opening position) → (state, runner owning it)
@@ -166,8 +166,15 @@ class MemoryEvents(_Repo):
         key = (platform, event_id)
         if key in self.s.events:
             return False
-        self.s.events.add(key)
+        self.s.events[key] = datetime.now(UTC)
         return True
+
+    async def prune(self, before: datetime) -> int:
+        self.s.check()
+        old = [k for k, seen in self.s.events.items() if seen < before]
+        for k in old:
+            del self.s.events[k]
+        return len(old)
 
 
 class MemoryOpenings(_Repo):

@@ -128,6 +128,10 @@ class EventRepository(Protocol):
         """True the first time an event id is seen, across all processes."""
         ...
 
+    async def prune(self, before: datetime) -> int:
+        """Forget event ids seen before `before` (platforms re-deliver within minutes)."""
+        ...
+
 
 class OpeningRepository(Protocol):
     async def list_open(self, *, descriptions: bool = True) -> list[Opening]:

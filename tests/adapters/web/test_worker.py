@@ -51,3 +51,43 @@ def test_worker_once_runs_one_real_alert_pass_and_exits(tmp_path: Path, kb_dir: 
     assert done.returncode == 0, done.stderr
     assert '"msg": "alert pass done: 0 delivered"' in done.stderr
     assert '"msg": "worker stopped"' in done.stderr
+
+
+async def test_worker_forgets_old_event_ids(
+    make_settings: Callable[..., Settings], tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from storage.models import ProcessedEvent
+
+    settings = make_settings(database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    stop = asyncio.Event()
+    counts: list[int] = []
+
+    async def alert_run(runtime: Runtime) -> Any:
+        factory = runtime.bot.uow_factory
+        assert factory is not None
+        if not counts:
+            async with factory() as uow:
+                assert await uow.events.claim("slack", "Ev-old")
+                assert await uow.events.claim("slack", "Ev-new")
+                await uow.core(  # type: ignore[attr-defined]
+                    update(ProcessedEvent).where(ProcessedEvent.event_id == "Ev-old")
+                    .values(seen_at=datetime.now(UTC) - timedelta(days=30)))
+                await uow.commit()
+        counts.append(1)
+        stop.set()
+        return 0
+
+    await run_worker(settings, interval=0.01, alert_run=alert_run, stop=stop)
+    from storage import open_storage
+
+    storage = await open_storage(settings.database_url)
+    try:
+        async with storage.uow() as uow:
+            assert await uow.events.claim("slack", "Ev-old")  # forgotten: claimable again
+            assert not await uow.events.claim("slack", "Ev-new")  # recent: still known
+    finally:
+        await storage.aclose()
