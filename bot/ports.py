@@ -158,14 +158,23 @@ class SubscriptionRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    conversations: ConversationRepository
-    users: UserRepository
-    profiles: ProfileRepository
-    feedback: FeedbackRepository
-    unanswered: UnansweredRepository
-    events: EventRepository
-    openings: OpeningRepository
-    subscriptions: SubscriptionRepository
+    # Read-only members, so implementations may hold their own repository classes.
+    @property
+    def conversations(self) -> ConversationRepository: ...
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def profiles(self) -> ProfileRepository: ...
+    @property
+    def feedback(self) -> FeedbackRepository: ...
+    @property
+    def unanswered(self) -> UnansweredRepository: ...
+    @property
+    def events(self) -> EventRepository: ...
+    @property
+    def openings(self) -> OpeningRepository: ...
+    @property
+    def subscriptions(self) -> SubscriptionRepository: ...
 
     async def __aenter__(self) -> Self: ...
 
