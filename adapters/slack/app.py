@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
@@ -223,6 +224,20 @@ def build_slack_app(
         await front.on_share(body, action)
 
     return app
+
+
+async def open_client_session(client: AsyncWebClient) -> None:
+    """Give the Web API client one aiohttp session to keep connections alive across calls;
+    without one slack_sdk opens a session and a new TCP connection for every call."""
+    if client.session is None or client.session.closed:
+        client.session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=client.timeout))
+
+
+async def close_client_session(client: AsyncWebClient) -> None:
+    session, client.session = client.session, None
+    if session is not None and not session.closed:
+        await session.close()
 
 
 def slack_app_for(runtime: Runtime) -> AsyncApp | None:

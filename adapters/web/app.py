@@ -120,13 +120,15 @@ def slack_frontend(runtime: Runtime) -> FrontEnd | None:
         log.info("Slack not mounted: SLACK_SIGNING_SECRET is not set "
                  "(Socket Mode runs in `careerbot worker` with SLACK_APP_TOKEN)")
         return None
-    from adapters.slack.app import slack_app_for
+    from adapters.slack.app import close_client_session, open_client_session, slack_app_for
     from adapters.slack.web import slack_routes
 
     app = slack_app_for(runtime)
     if app is None:
         return None
-    return FrontEnd(name="slack", routes=list(slack_routes(runtime, app)))
+    return FrontEnd(name="slack", routes=list(slack_routes(runtime, app)),
+                    start=lambda: open_client_session(app.client),
+                    stop=lambda: close_client_session(app.client))
 
 
 def frontends_for(runtime: Runtime) -> list[FrontEnd]:
