@@ -8,6 +8,7 @@ import dataclasses
 import logging
 import signal
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -94,9 +95,11 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
-            # trust_env: proxies from HTTPS_PROXY etc., as httpx honours them.
+            # Proxies from HTTPS_PROXY etc., as httpx honours them; only when some are set,
+            # since aiohttp's trust_env costs two thread-pool hops per request.
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self.pool_size), trust_env=True,
+                connector=aiohttp.TCPConnector(limit=self.pool_size),
+                trust_env=bool(urllib.request.getproxies_environment()),
                 headers={"User-Agent": self.USER_AGENT})
 
     async def shutdown(self) -> None:
