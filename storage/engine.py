@@ -217,7 +217,7 @@ class Storage:
     async def upgrade(self, revision: str = "head") -> None:
         from storage.migrate import upgrade
 
-        path = sqlite_file(self.engine.url)
+        path = sqlite_file(self.engine.url) if self.dialect == "sqlite" else None
         if path is None:
             await upgrade(self.engine, revision)  # PostgreSQL: an advisory lock inside
             return
@@ -228,7 +228,9 @@ class Storage:
         except ImportError:  # Windows: no advisory file locks; one process at a time there
             await upgrade(self.engine, revision)
             return
-        with open(f"{path}.migrate.lock", "a+b") as lock:
+        # flock on the database file itself: independent of SQLite's own (fcntl) locks, and
+        # no extra file left behind. An empty new file is a valid empty SQLite database.
+        with open(path, "a+b") as lock:
             await asyncio.to_thread(fcntl.flock, lock, fcntl.LOCK_EX)
             try:
                 await upgrade(self.engine, revision)
