@@ -10,7 +10,7 @@ from typing import Any, Self
 
 from sqlalchemy import Engine, Executable, Result
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
 from bot.ports import StorageUnavailable
@@ -75,6 +75,9 @@ class SqlUnitOfWork:
         self._sync_engine = sync_engine
         self.dialect = dialect
         self._conn: AsyncSession | None = None
+        # The session's connection in the current transaction, kept for the Core path: asking
+        # the AsyncSession for it again costs a greenlet hop per statement.
+        self._core_conn: AsyncConnection | None = None
         self._sync: Session | None = None
         self._wrote = False
         # When each person's users row was last written by this process (see SqlUsers.touch);
@@ -114,6 +117,7 @@ class SqlUnitOfWork:
             self.health.failed()
         conn, self._conn = self._conn, None
         sync, self._sync = self._sync, None
+        self._core_conn = None
         try:
             # close() rolls back anything not committed.
             if sync is not None:
@@ -146,7 +150,9 @@ class SqlUnitOfWork:
                 raise RuntimeError("use the unit of work in `async with`")
             if orm:
                 return await self._conn.execute(statement, params)
-            return await (await self._conn.connection()).execute(statement, params)
+            if self._core_conn is None:
+                self._core_conn = await self._conn.connection()
+            return await self._core_conn.execute(statement, params)
         except StorageUnavailable:
             raise
         except Exception as error:
@@ -186,6 +192,8 @@ class SqlUnitOfWork:
         return session
 
     async def commit(self) -> None:
+        # The session may hand the next transaction another connection.
+        self._core_conn = None
         try:
             if self._sync is not None:
                 self._sync.commit()
@@ -203,6 +211,7 @@ class SqlUnitOfWork:
             self.pending_touches.clear()
 
     async def rollback(self) -> None:
+        self._core_conn = None
         try:
             if self._sync is not None:
                 self._sync.rollback()
