@@ -107,6 +107,6 @@ class Metrics:
             from prometheus_client import multiprocess
 
             everyone = CollectorRegistry()
-            multiprocess.MultiProcessCollector(everyone)
+            multiprocess.MultiProcessCollector(everyone)  # type: ignore[no-untyped-call]
             return generate_latest(everyone)
         return generate_latest(self.registry)
