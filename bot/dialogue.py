@@ -249,11 +249,6 @@ class Bot:
             except StorageUnavailable:
                 self.storage_failed()
                 break
-            except Exception as exc:
-                if _is_connection_error(exc):
-                    self.storage_failed()
-                    break
-                raise
         replies, _ = await self._route(message, None, ConversationState(), degraded=True)
         return replies
 
@@ -337,22 +332,3 @@ def unknown_command(name: str, known: Iterable[str]) -> Reply:
         blocks=(para(f"I don't know the command /{name}. Commands I understand: {shown}."),),
         intent="help",
     )
-
-
-def _is_connection_error(exc: BaseException) -> bool:
-    """Database driver errors that mean 'cannot reach the server', without importing drivers."""
-    names = {type(e).__name__ for e in _chain(exc)}
-    return bool(names & {
-        "OperationalError", "InterfaceError", "ConnectionRefusedError", "ConnectionError",
-        "CannotConnectNowError", "ConnectionDoesNotExistError", "TimeoutError", "OSError",
-        "DisconnectionError",
-    })
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    out: list[BaseException] = []
-    cur: BaseException | None = exc
-    while cur is not None and cur not in out:
-        out.append(cur)
-        cur = cur.__cause__ or cur.__context__
-    return out
