@@ -127,7 +127,7 @@ def greenhouse_feed(n: int, names: list[str], rng: random.Random) -> str:
 
 
 def bench_import(n: int) -> dict[str, Any]:
-    from adapters.importers import FeedFormat, parse_feed
+    from adapters.importers.feeds import FeedFormat, parse_feed
     from storage.engine import Storage
     from storage.openings import import_feed
 

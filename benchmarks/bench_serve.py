@@ -38,9 +38,9 @@ import aiohttp
 from aiohttp import web
 
 from benchmarks.common import percentile, table
-from tests.adapters.slack.fakeslack import BOT_USER_ID, TEAM_ID, signed_headers
-from tests.adapters.web.conftest import write_small_kb
-from tests.adapters.web.servers import (
+from tests.adapters.channels.slack.fakeslack import BOT_USER_ID, TEAM_ID, signed_headers
+from tests.adapters.service.conftest import write_small_kb
+from tests.adapters.service.servers import (
     SLACK_BOT_TOKEN,
     SLACK_SIGNING_SECRET,
     TELEGRAM_SECRET,

@@ -11,8 +11,8 @@ import functools
 
 from telegram.ext import AIORateLimiter
 
-import adapters.telegram.app as telegram_app
-from adapters.cli import main
+import adapters.channels.telegram.app as telegram_app
+from adapters.cli.main import main
 
 telegram_app.AIORateLimiter = functools.partial(  # type: ignore[misc]
     AIORateLimiter, overall_max_rate=0, group_max_rate=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from adapters.alerts import RecordingNotifier
+from adapters.service.alerts import RecordingNotifier
 from bot.alerts import DIGEST_LIMIT, is_due, run_alerts_once
 from bot.memory import MemoryAlertStore, MemoryStore
 from bot.messages import Reply

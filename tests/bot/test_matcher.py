@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.cli import _eval
+from adapters.cli.main import _eval
 from bot.knowledge import load_knowledge
 from bot.matcher import TopicMatcher
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from adapters.cli import app
+from adapters.cli.main import app
 from tests.factories import topic, write_kb
 from tests.storage.conftest import PgServer, new_pg_database
 

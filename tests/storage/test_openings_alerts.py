@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.alerts import RecordingNotifier
-from adapters.importers import FeedFormat, parse_feed
+from adapters.importers.feeds import FeedFormat, parse_feed
+from adapters.service.alerts import RecordingNotifier
 from bot.alerts import run_alerts_once
 from bot.messages import Reply
 from bot.openings import Opening, Remote

@@ -1,0 +1,1 @@
+"""Platform front ends: each turns its events into Messages and renders Replies (one package each)."""

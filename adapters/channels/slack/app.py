@@ -1,0 +1,292 @@
+"""The slack-bolt AsyncApp: slash command, mentions, DMs and buttons, all answered by the core."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import re
+import signal
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.channels.slack.convert import (
+    PLATFORM,
+    SLASH_COMMAND,
+    action_to_message,
+    command_to_message,
+    event_to_message,
+    reply_thread,
+)
+from adapters.channels.slack.render import (
+    ACTION_PREFIX,
+    BUTTON_VALUE_LIMIT,
+    SHARE_ACTION,
+    SlackMessage,
+    render,
+)
+from bot.messages import ChatType, Message
+
+if TYPE_CHECKING:
+    from adapters.bootstrap import Runtime
+    from adapters.settings import Settings
+    from bot.dialogue import Bot
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://slack.com/api/"
+# How long whether a person is a workspace admin is trusted before Slack is asked again.
+ADMINS_TTL = 600.0
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """Reconnect on dropped connections; on 429 wait Retry-After and try again."""
+    return [
+        AsyncConnectionErrorRetryHandler(max_retry_count=1),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+    ]
+
+
+class SlackFrontEnd:
+    """Translates between Slack and the core; delivers each reply where it was asked."""
+
+    def __init__(self, bot: Bot, client: AsyncWebClient) -> None:
+        self.bot = bot
+        self.client = client
+        self._admins: dict[str, tuple[float, bool]] = {}
+
+    async def with_admin(self, message: Message) -> Message:
+        """Fill `chat_admin` for channel commands: Slack's workspace admins and owners."""
+        if message.chat_type is not ChatType.GROUP or not message.text.startswith("/"):
+            return message
+        now = time.monotonic()
+        hit = self._admins.get(message.user_id)
+        if hit is None or now - hit[0] > ADMINS_TTL:
+            try:
+                info = (await self.client.users_info(user=message.user_id)).get("user") or {}
+                hit = (now, bool(info.get("is_admin") or info.get("is_owner")))
+            except Exception as exc:
+                log.warning("users.info failed: %s", type(exc).__name__)
+                hit = (now, False)
+            self._admins[message.user_id] = hit
+        return dataclasses.replace(message, chat_admin=hit[1])
+
+    # --- delivery -------------------------------------------------------------------------
+
+    async def respond(self, response_url: str, message: SlackMessage, **options: Any) -> None:
+        """Post to a `response_url` (slash commands, ephemeral buttons); 429 waits and retries."""
+        hook = AsyncWebhookClient(url=response_url, retry_handlers=retry_handlers())
+        response = await hook.send_dict({**message.payload(), **options})
+        if response.status_code != 200:
+            log.warning("response_url post failed: HTTP %s %s", response.status_code,
+                        (response.body or "")[:200])
+
+    async def post(
+        self, channel: str, message: SlackMessage, *, user: str, thread_ts: str | None
+    ) -> None:
+        """Post in a channel or DM; replies the core marks private only the asker sees."""
+        try:
+            if message.private and not channel.startswith("D"):
+                await self.client.chat_postEphemeral(
+                    channel=channel, user=user, text=message.text, blocks=message.blocks,
+                    thread_ts=thread_ts,
+                )
+            else:
+                await self.client.chat_postMessage(
+                    channel=channel, text=message.text, blocks=message.blocks,
+                    thread_ts=thread_ts, unfurl_links=False,
+                )
+        except SlackApiError as exc:
+            log.warning("posting to Slack failed: %s", exc.response.get("error"))
+
+    # --- listeners --------------------------------------------------------------------------
+
+    async def on_command(self, command: Mapping[str, Any]) -> None:
+        message = await self.with_admin(command_to_message(command))
+        replies = await self.bot.handle(message)
+        # Sharing re-asks the same text for everyone (Slack does not send an ephemeral
+        # message's blocks back); private replies such as /mydata are never offered.
+        share = message.text[:BUTTON_VALUE_LIMIT] if message.chat_type is ChatType.GROUP else None
+        for reply in replies:
+            for part in render(reply, share=None if reply.private else share):
+                await self.respond(str(command["response_url"]), part,
+                                   response_type="ephemeral")
+
+    async def on_event(self, body: Mapping[str, Any], context: AsyncBoltContext) -> None:
+        message = event_to_message(body, bot_user_id=context.bot_user_id, bot_id=context.bot_id)
+        if message is None:
+            return
+        message = await self.with_admin(message)
+        thread = reply_thread(body["event"])
+        for reply in await self.bot.handle(message):
+            for part in render(reply):
+                await self.post(message.chat_id, part, user=message.user_id, thread_ts=thread)
+
+    async def on_action(self, body: Mapping[str, Any], action: Mapping[str, Any]) -> None:
+        message = action_to_message(body, action)
+        if not message.action:
+            return
+        replies = await self.bot.handle(message)
+        container = body.get("container") or {}
+        response_url = body.get("response_url")
+        if container.get("is_ephemeral") and response_url:
+            for reply in replies:
+                for part in render(reply):
+                    await self.respond(str(response_url), part, response_type="ephemeral",
+                                       replace_original=False)
+            return
+        posted = body.get("message") or {}
+        thread = posted.get("thread_ts")
+        if thread is None and message.chat_type is ChatType.GROUP:
+            thread = posted.get("ts") or container.get("message_ts")
+        for reply in replies:
+            for part in render(reply):
+                await self.post(message.chat_id, part, user=message.user_id,
+                                thread_ts=str(thread) if thread else None)
+
+    async def on_share(self, body: Mapping[str, Any], action: Mapping[str, Any]) -> None:
+        """"Share in channel": ask the same question again and post the answer for everyone."""
+        response_url = body.get("response_url")
+        asked = action_to_message(body, action)
+        if not response_url or not asked.action:
+            return
+        message = Message(
+            platform=PLATFORM, user_id=asked.user_id, chat_id=asked.chat_id, text=asked.action,
+            display_name=asked.display_name, chat_type=asked.chat_type,
+        )
+        replies = [r for r in await self.bot.handle(message) if not r.private]
+        for reply in replies:
+            for part in render(reply):
+                await self.respond(str(response_url), part, response_type="in_channel",
+                                   replace_original=False)
+        if replies:
+            # The private copy is no longer needed once everyone can see the answer.
+            await self.respond(str(response_url), SlackMessage(text=""), delete_original=True)
+
+
+def build_slack_app(
+    runtime: Runtime,
+    *,
+    token: str,
+    signing_secret: str | None,
+    api_url: str = DEFAULT_API_URL,
+    logger: logging.Logger | None = None,
+) -> AsyncApp:
+    """The Bolt app. Without a signing secret it only serves Socket Mode (no HTTP verification)."""
+    client = AsyncWebClient(token=token, base_url=api_url, retry_handlers=retry_handlers())
+    app = AsyncApp(
+        name="careerbot",
+        client=client,
+        signing_secret=signing_secret or "",
+        request_verification_enabled=bool(signing_secret),
+        logger=logger or logging.getLogger("adapters.channels.slack.bolt"),
+    )
+    front = SlackFrontEnd(runtime.bot, client)
+
+    # Bolt injects listener arguments by parameter name, hence small closures, not methods.
+    # Each listener acknowledges first: Bolt answers Slack's HTTP request at ack() and runs
+    # the rest of the listener afterwards (process_before_response is False), so a slow
+    # database never makes Slack show "operation_timeout".
+    @app.command(SLASH_COMMAND)
+    async def slash_command(ack: AsyncAck, command: dict[str, Any]) -> None:
+        await ack()
+        await front.on_command(command)
+
+    @app.event("app_mention")
+    async def app_mention(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await front.on_event(body, context)
+
+    @app.event("message")
+    async def direct_message(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await front.on_event(body, context)
+
+    @app.action(re.compile("^" + re.escape(ACTION_PREFIX)))
+    async def button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await front.on_action(body, action)
+
+    @app.action(SHARE_ACTION)
+    async def share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await front.on_share(body, action)
+
+    return app
+
+
+async def open_client_session(client: AsyncWebClient) -> None:
+    """Give the Web API client one aiohttp session to keep connections alive across calls;
+    without one slack_sdk opens a session and a new TCP connection for every call."""
+    if client.session is None or client.session.closed:
+        client.session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=client.timeout))
+
+
+async def close_client_session(client: AsyncWebClient) -> None:
+    session, client.session = client.session, None
+    if session is not None and not session.closed:
+        await session.close()
+
+
+def slack_app_for(runtime: Runtime) -> AsyncApp | None:
+    """The HTTP-mode app from settings, or None when SLACK_BOT_TOKEN/SIGNING_SECRET are unset."""
+    s = runtime.settings
+    token = s.secret(s.slack_bot_token)
+    secret = s.secret(s.slack_signing_secret)
+    if not token or not secret:
+        return None
+    return build_slack_app(runtime, token=token, signing_secret=secret, api_url=s.slack_api_url)
+
+
+async def run_socket_mode(runtime: Runtime, *, token: str, app_token: str, api_url: str) -> None:
+    """Connect over Socket Mode (no public URL needed) and serve until cancelled."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    app = build_slack_app(runtime, token=token, signing_secret=None, api_url=api_url)
+    handler = AsyncSocketModeHandler(app, app_token)
+    try:
+        await handler.start_async()  # type: ignore[no-untyped-call]
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def serve_socket_mode(settings: Settings) -> None:
+    """`careerbot run slack`: Socket Mode until SIGINT/SIGTERM, then close the runtime."""
+    from adapters.bootstrap import build
+
+    token = settings.secret(settings.slack_bot_token)
+    app_token = settings.secret(settings.slack_app_token)
+    if not token or not app_token:
+        raise RuntimeError("SLACK_BOT_TOKEN and SLACK_APP_TOKEN must be set for Socket Mode")
+    runtime = await build(settings)
+    try:
+        task = asyncio.create_task(run_socket_mode(
+            runtime, token=token, app_token=app_token, api_url=settings.slack_api_url))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        stopped = asyncio.create_task(stop.wait())
+        log.info("Slack Socket Mode: connecting; Ctrl-C stops")
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if task.done():
+            task.result()  # ended on its own: surface why
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    finally:
+        await runtime.close()

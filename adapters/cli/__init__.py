@@ -1,0 +1,1 @@
+"""The `careerbot` command line (Typer), one module per command group."""

@@ -1,0 +1,1 @@
+"""Job-feed importers: Greenhouse, Lever and YAML feeds read into Openings."""

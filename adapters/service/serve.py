@@ -1,0 +1,70 @@
+"""Running the web application under uvicorn: one process, or N workers through the app factory."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import tempfile
+
+from adapters.observability.logs import configure_logging
+from adapters.observability.metrics import MULTIPROC_ENV
+from adapters.settings import Settings
+
+log = logging.getLogger(__name__)
+
+APP_FACTORY = "adapters.service.app:factory"
+# On SIGTERM uvicorn stops accepting, then waits this long for requests in flight; platforms
+# such as Heroku send SIGKILL 30 s after SIGTERM, so finish well before that.
+GRACEFUL_SECONDS = 20
+
+
+def run_server(settings: Settings, *, host: str, port: int, workers: int) -> None:
+    """Serve until SIGTERM/SIGINT. Each worker process builds its own runtime in the factory."""
+    configure_logging(settings.log_level, settings.log_format, settings.secrets())
+    log.info("starting on %s:%d with %d worker process(es)", host, port, workers)
+    if workers > 1:
+        asyncio.run(prepare_database(settings))
+    own_dir = None
+    if workers > 1 and not os.environ.get(MULTIPROC_ENV):
+        # Workers inherit the environment: each writes its metrics there, /metrics sums them.
+        own_dir = tempfile.mkdtemp(prefix="careerbot-metrics-")
+        os.environ[MULTIPROC_ENV] = own_dir
+    try:
+        _run(host, port, workers)
+    finally:
+        if own_dir is not None:
+            shutil.rmtree(own_dir, ignore_errors=True)
+
+
+async def prepare_database(settings: Settings) -> None:
+    """Open the database once before the workers start, so a new SQLite file is migrated by
+    one process rather than by all workers racing to create the same tables."""
+    from storage import open_storage
+
+    try:
+        storage = await open_storage(settings.database_url)
+    except Exception as exc:
+        # The workers report it (and keep answering without memory); nothing to add here.
+        log.warning("database not prepared before start: %s", type(exc).__name__)
+        return
+    await storage.aclose()
+
+
+def _run(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        lifespan="on",
+        # Our handler (configure_logging) formats and redacts every record, uvicorn's too.
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+    )

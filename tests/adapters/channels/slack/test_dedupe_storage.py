@@ -1,0 +1,54 @@
+"""A retried event reaching another server process is still answered once (SQL storage)."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+import httpx
+from starlette.applications import Starlette
+
+from adapters.bootstrap import Runtime, build_bot
+from adapters.channels.slack.app import build_slack_app
+from adapters.channels.slack.web import slack_routes
+from adapters.settings import Settings
+from bot.knowledge import load_knowledge
+from bot.messages import Message, Reply
+from storage import open_storage
+from tests.adapters.channels.slack.conftest import SECRET, serve_asgi
+from tests.adapters.channels.slack.fakeslack import FakeSlack, SignedRequests
+
+
+async def test_same_event_id_on_two_processes_sharing_a_database_is_answered_once(
+    knowledge_dir: Path, fake_slack: FakeSlack, tmp_path: Path,
+) -> None:
+    kb = load_knowledge(knowledge_dir)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'careerbot.db'}"
+    handled: list[tuple[Message, list[Reply]]] = []
+    signed = SignedRequests(SECRET, fake_slack)
+    async with AsyncExitStack() as stack:
+        clients = []
+        # Two engines on one database file stand for two worker processes.
+        for _ in range(2):
+            storage = await open_storage(url)
+            stack.push_async_callback(storage.aclose)
+            bot = build_bot(kb, storage.uow)
+            bot.hooks.append(lambda m, r, _t: handled.append((m, r)))
+            runtime = Runtime(settings=Settings(_env_file=None), kb=kb, bot=bot)  # type: ignore[call-arg]
+            app = build_slack_app(runtime, token="xoxb-test", signing_secret=SECRET,
+                                  api_url=fake_slack.api_url)
+            base = await stack.enter_async_context(
+                serve_asgi(Starlette(routes=slack_routes(runtime, app))))
+            clients.append(await stack.enter_async_context(
+                httpx.AsyncClient(base_url=base, timeout=10)))
+
+        body, headers, event_id = signed.event(signed.dm("what is docker?"))
+        first = await clients[0].post("/slack/events", content=body, headers=headers)
+        retry = await clients[1].post("/slack/events", content=body,
+                                      headers={**headers, "X-Slack-Retry-Num": "1"})
+        assert first.status_code == retry.status_code == 200
+        await fake_slack.wait_for(lambda _: len(handled) >= 2, what="both deliveries handled")
+        await fake_slack.wait_for(lambda f: f.posted("chat.postMessage"), what="the answer")
+        assert sorted(bool(r) for _, r in handled) == [False, True]
+        assert {m.event_id for m, _ in handled} == {event_id}
+        assert len(fake_slack.posted("chat.postMessage")) == 1

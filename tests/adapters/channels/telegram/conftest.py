@@ -1,0 +1,134 @@
+"""Fixtures: a small knowledge folder, the fake Bot API, and the real Application against it."""
+
+from __future__ import annotations
+
+import asyncio
+import textwrap
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import SecretStr
+
+from adapters.bootstrap import Runtime, build_bot
+from adapters.channels.telegram.app import build_application, start_polling, stop_polling
+from adapters.settings import Settings
+from bot.knowledge import load_knowledge
+from bot.memory import MemoryStore
+from tests.adapters.channels.telegram.fake_api import FakeBotApi
+
+WEBHOOK_SECRET = "s3cret-Token_for-tests"
+
+_LONG_PARAGRAPH = (
+    "A career path in backend engineering is not a ladder with one set of rungs but a set of "
+    "overlapping tracks that reward different strengths, and the paragraph you are reading is "
+    "deliberately long so that the answer as a whole does not fit in one Telegram message. "
+)
+
+
+def _topic(tid: str, title: str, aliases: list[str], questions: list[str], answer: str,
+           related: list[str]) -> dict[str, Any]:
+    return {
+        "id": tid, "title": title, "aliases": aliases, "questions": questions, "answer": answer,
+        "details": f"More about {title.lower()}: practise, read, build something small.",
+        "example": f"An example about {title.lower()}.",
+        "related": related,
+        "resources": [{"title": "Official docs", "url": f"https://example.org/{tid}?a=1&b=2"}],
+    }
+
+
+def write_knowledge(root: Path) -> Path:
+    long_answer = "\n\n".join(_LONG_PARAGRAPH * 5 for _ in range(6))
+    topics = [
+        _topic("graphql", "GraphQL", ["graphql", "graph ql"],
+               ["what is graphql", "graphql vs rest", "should I learn graphql",
+                "how does graphql work", "graphql schema basics"],
+               "**GraphQL** is a query language for APIs: clients ask for exactly the fields "
+               "they need & the server resolves them.\n\n- one endpoint\n- typed schema",
+               ["docker"]),
+        _topic("docker", "Docker and containers", ["docker", "containers", "container"],
+               ["what is docker", "how do containers work", "docker vs virtual machine",
+                "should I learn docker", "what is a container image"],
+               "**Docker** packages an app & its dependencies into an image; a container is a "
+               "running image. Images are small when layers < 100 MB.\n\n"
+               "- build with a Dockerfile\n- run with docker run",
+               ["graphql", "career-paths"]),
+        _topic("getting-started", "Getting started", ["getting started", "how to start"],
+               ["how do I start in backend", "where to begin", "first steps in backend",
+                "how to become a backend developer", "beginner roadmap"],
+               "Start with one language, HTTP and SQL, then build and deploy a small API.",
+               ["docker"]),
+        _topic("career-paths", "Career paths", ["career paths", "career path", "career ladder"],
+               ["what career paths exist", "career path for backend engineers",
+                "how do backend careers grow", "staff engineer or manager",
+                "what comes after senior"],
+               long_answer, ["docker"]),
+    ]
+    (root / "topics").mkdir(parents=True)
+    (root / "topics" / "test.yaml").write_text(
+        yaml.safe_dump({"group": "Test topics", "topics": topics}, sort_keys=False),
+        encoding="utf-8")
+    (root / "skills.yaml").write_text(textwrap.dedent("""\
+        skills:
+          - name: Docker
+            aliases: [containers]
+            topic: docker
+          - name: GraphQL
+            topic: graphql
+          - name: Python
+            aliases: [py]
+    """), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path: Path) -> Path:
+    return write_knowledge(tmp_path / "knowledge")
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    api = FakeBotApi()
+    await api.start()
+    try:
+        yield api
+    finally:
+        await api.stop()
+
+
+@pytest.fixture
+def settings(fake: FakeBotApi, knowledge_dir: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        telegram_bot_token=SecretStr(fake.token),
+        telegram_api_base_url=fake.base_url,
+        telegram_webhook_secret=SecretStr(WEBHOOK_SECRET),
+        careerbot_knowledge_dir=knowledge_dir,
+    )
+
+
+@pytest.fixture
+def runtime(settings: Settings) -> Runtime:
+    kb = load_knowledge(settings.careerbot_knowledge_dir)
+    store = MemoryStore(list(kb.openings))
+    return Runtime(settings=settings, kb=kb, bot=build_bot(kb, store.uow))
+
+
+@pytest.fixture
+async def polling(runtime: Runtime, fake: FakeBotApi) -> AsyncIterator[Any]:
+    """The real Application, long polling the fake over HTTP."""
+    application = build_application(runtime, token=fake.token, base_url=fake.base_url,
+                                    webhook=False)
+    await start_polling(application, poll_timeout=1)
+    try:
+        yield application
+    finally:
+        await stop_polling(application)
+
+
+async def settle(application: Any, fake: FakeBotApi, update_id: int) -> None:
+    """Until the update was fetched and fully handled (every send it caused is done)."""
+    await fake.wait_confirmed(update_id)
+    await asyncio.wait_for(application.update_queue.join(), 15)

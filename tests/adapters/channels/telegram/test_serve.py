@@ -1,0 +1,63 @@
+"""`careerbot serve`'s app under uvicorn on 127.0.0.1 with Telegram mounted, lifespan included."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import uvicorn
+
+from adapters.bootstrap import Runtime
+from adapters.channels.telegram.web import SECRET_HEADER, WEBHOOK_PATH
+from adapters.service.app import create_app
+from tests.adapters.channels.telegram import factories as f
+from tests.adapters.channels.telegram.conftest import WEBHOOK_SECRET
+from tests.adapters.channels.telegram.fake_api import FakeBotApi
+
+PUBLIC_URL = "https://bot.example.org/telegram/webhook"
+
+
+@pytest.fixture
+async def served(runtime: Runtime) -> AsyncIterator[str]:
+    runtime.settings = runtime.settings.model_copy(update={"telegram_webhook_url": PUBLIC_URL})
+    config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=0, lifespan="on",
+                            log_config=None, access_log=False)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    host, port = server.servers[0].sockets[0].getsockname()[:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 15)
+
+
+async def test_serve_sets_the_webhook_and_answers_updates(served: str, fake: FakeBotApi) -> None:
+    [set_webhook] = fake.of("setWebhook")
+    assert set_webhook.params["url"] == PUBLIC_URL
+    assert set_webhook.params["secret_token"] == WEBHOOK_SECRET
+    update = f.message_update("what is graphql?")
+    async with httpx.AsyncClient(base_url=served) as client:
+        health = await client.get("/healthz")
+        assert "telegram" in health.json()["frontends"]
+        forged = await client.post(WEBHOOK_PATH, json=update, headers={SECRET_HEADER: "nope"})
+        assert forged.status_code == 403
+        for _ in range(2):  # Telegram retrying: still one answer
+            ok = await client.post(WEBHOOK_PATH, json=update,
+                                   headers={SECRET_HEADER: WEBHOOK_SECRET})
+            assert ok.status_code == 200
+        await fake.wait_for(lambda: len(fake.sent) >= 1)
+        follow = await client.post(WEBHOOK_PATH, json=f.message_update("/help"),
+                                   headers={SECRET_HEADER: WEBHOOK_SECRET})
+        assert follow.status_code == 200
+        await fake.wait_for(lambda: len(fake.sent) >= 2)
+    first, second = fake.sent
+    assert first["text"].startswith("<b>GraphQL</b>")
+    assert second["text"].startswith("I answer questions about backend engineering")
+

@@ -1,0 +1,112 @@
+"""The webhook route (Starlette, through httpx's ASGI transport) feeding the real Application."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from adapters.bootstrap import Runtime
+from adapters.channels.telegram.app import build_application
+from adapters.channels.telegram.web import (
+    SECRET_HEADER,
+    WEBHOOK_PATH,
+    start_webhook_app,
+    stop_webhook_app,
+    telegram_routes,
+)
+from tests.adapters.channels.telegram import factories as f
+from tests.adapters.channels.telegram.conftest import WEBHOOK_SECRET
+from tests.adapters.channels.telegram.fake_api import FakeBotApi
+
+PUBLIC_URL = "https://bot.example.org/telegram/webhook"
+
+
+@pytest.fixture
+async def webhook(
+    runtime: Runtime, fake: FakeBotApi
+) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
+    runtime.settings = runtime.settings.model_copy(update={"telegram_webhook_url": PUBLIC_URL})
+    application = build_application(runtime, token=fake.token, base_url=fake.base_url,
+                                    webhook=True)
+    await start_webhook_app(application)
+    web = Starlette(routes=telegram_routes(runtime, application))
+    transport = httpx.ASGITransport(app=web)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield application, client
+    finally:
+        await stop_webhook_app(application)
+
+
+async def post(client: httpx.AsyncClient, update: Any, secret: str | None = WEBHOOK_SECRET,
+               **kwargs: Any) -> httpx.Response:
+    headers = {SECRET_HEADER: secret} if secret is not None else {}
+    if isinstance(update, dict | list):
+        return await client.post(WEBHOOK_PATH, json=update, headers=headers, **kwargs)
+    return await client.post(WEBHOOK_PATH, content=update, headers=headers, **kwargs)
+
+
+async def handled(application: Any) -> None:
+    await asyncio.wait_for(application.update_queue.join(), 15)
+
+
+async def test_start_sets_the_webhook_with_the_secret(webhook: Any, fake: FakeBotApi) -> None:
+    [call] = fake.of("setWebhook")
+    assert call.params["url"] == PUBLIC_URL
+    assert call.params["secret_token"] == WEBHOOK_SECRET
+    assert call.params["allowed_updates"] == ["message", "callback_query"]
+    assert fake.of("setMyCommands")
+    assert not fake.of("deleteWebhook") and not fake.of("getUpdates")
+
+
+async def test_wrong_or_missing_secret_is_refused(webhook: Any, fake: FakeBotApi) -> None:
+    application, client = webhook
+    wrong = await post(client, f.message_update("what is docker?"), secret="not-the-secret")
+    missing = await post(client, f.message_update("what is docker?"), secret=None)
+    assert (wrong.status_code, missing.status_code) == (403, 403)
+    await handled(application)
+    assert fake.sent == []
+
+
+async def test_right_secret_is_answered(webhook: Any, fake: FakeBotApi) -> None:
+    application, client = webhook
+    response = await post(client, f.message_update("what is docker?"))
+    assert response.status_code == 200
+    await handled(application)
+    [sent] = fake.sent
+    assert sent["text"].startswith("<b>Docker and containers</b>")
+
+
+async def test_redelivered_update_is_answered_once(webhook: Any, fake: FakeBotApi) -> None:
+    application, client = webhook
+    update = f.message_update("what is graphql?")
+    first = await post(client, update)
+    second = await post(client, update)
+    assert (first.status_code, second.status_code) == (200, 200)
+    await handled(application)
+    assert len(fake.sent) == 1
+
+
+async def test_malformed_body_is_a_bad_request(webhook: Any, fake: FakeBotApi) -> None:
+    application, client = webhook
+    assert (await post(client, b"{not json")).status_code == 400
+    assert (await post(client, ["not", "an", "update"])).status_code == 400
+    await handled(application)
+    assert fake.sent == []
+
+
+async def test_no_secret_configured_refuses_everything(runtime: Runtime, fake: FakeBotApi) -> None:
+    runtime = dataclasses.replace(
+        runtime, settings=runtime.settings.model_copy(update={"telegram_webhook_secret": None}))
+    application = build_application(runtime, token=fake.token, base_url=fake.base_url,
+                                    webhook=True)
+    web = Starlette(routes=telegram_routes(runtime, application))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web),
+                                 base_url="http://testserver") as client:
+        assert (await post(client, f.message_update("hi"), secret="")).status_code == 403

@@ -1,0 +1,93 @@
+"""`careerbot worker`: periodic alert passes, failures survived, counts in metrics, clean stop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from adapters.bootstrap import Runtime
+from adapters.service.worker import run_worker
+from adapters.settings import Settings
+from tests.adapters.service.servers import REPO
+
+
+async def test_passes_repeat_survive_a_failure_and_are_counted(
+    make_settings: Callable[..., Settings], tmp_path: Path,
+) -> None:
+    settings = make_settings(database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    stop = asyncio.Event()
+    seen: list[Runtime] = []
+
+    async def alert_run(runtime: Runtime) -> Any:
+        seen.append(runtime)
+        if len(seen) == 2:
+            raise ConnectionError("the platform is down for a moment")
+        if len(seen) == 4:
+            stop.set()
+        return type("Result", (), {"sent": {"telegram": 2, "slack": 1}})()
+
+    await run_worker(settings, interval=0.01, alert_run=alert_run, stop=stop)
+    assert len(seen) == 4
+    text = seen[0].metrics.render().decode()
+    sent = {s.labels["platform"]: s.value for f in text_string_to_metric_families(text)
+            for s in f.samples if s.name == "careerbot_alerts_sent_total"}
+    assert sent == {"telegram": 6, "slack": 3}
+    assert seen[0].resources == []  # closed
+
+
+def test_worker_once_runs_one_real_alert_pass_and_exits(tmp_path: Path, kb_dir: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SLACK_"))}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'w.sqlite3'}",
+               CAREERBOT_KNOWLEDGE_DIR=str(kb_dir), PYTHONPATH=str(REPO), LOG_FORMAT="json")
+    done = subprocess.run([sys.executable, "-m", "adapters.cli", "worker", "--once"], env=env,
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert '"msg": "alert pass done: 0 delivered"' in done.stderr
+    assert '"msg": "worker stopped"' in done.stderr
+
+
+async def test_worker_forgets_old_event_ids(
+    make_settings: Callable[..., Settings], tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from storage.models import ProcessedEvent
+
+    settings = make_settings(database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    stop = asyncio.Event()
+    counts: list[int] = []
+
+    async def alert_run(runtime: Runtime) -> Any:
+        factory = runtime.bot.uow_factory
+        assert factory is not None
+        if not counts:
+            async with factory() as uow:
+                assert await uow.events.claim("slack", "Ev-old")
+                assert await uow.events.claim("slack", "Ev-new")
+                await uow.core(  # type: ignore[attr-defined]
+                    update(ProcessedEvent).where(ProcessedEvent.event_id == "Ev-old")
+                    .values(seen_at=datetime.now(UTC) - timedelta(days=30)))
+                await uow.commit()
+        counts.append(1)
+        stop.set()
+        return 0
+
+    await run_worker(settings, interval=0.01, alert_run=alert_run, stop=stop)
+    from storage import open_storage
+
+    storage = await open_storage(settings.database_url)
+    try:
+        async with storage.uow() as uow:
+            assert await uow.events.claim("slack", "Ev-old")  # forgotten: claimable again
+            assert not await uow.events.claim("slack", "Ev-new")  # recent: still known
+    finally:
+        await storage.aclose()
