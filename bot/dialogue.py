@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
+from bot.flows import Step
 from bot.knowledge import KnowledgeBase
 from bot.markup import Block, Bold, BulletList, Paragraph, Span, Text, para
 from bot.matcher import TopicMatcher
@@ -19,7 +20,6 @@ from bot.ports import (
     ConversationState,
     Profile,
     StaleState,
-    Step,
     StorageUnavailable,
     UnitOfWork,
     UnitOfWorkFactory,

@@ -6,8 +6,8 @@ import re
 from typing import ClassVar
 
 from bot.dialogue import Context
+from bot.flows import Step
 from bot.messages import Reply
-from bot.ports import Step
 
 
 class BaseHandler:

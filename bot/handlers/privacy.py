@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 from bot.dialogue import Context
+from bot.flows import Step
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import para
 from bot.messages import Button, Reply
-from bot.ports import Step, StorageUnavailable
+from bot.ports import StorageUnavailable
 
 _FORGET = words_re(
     r"forget (?:me|about me|my data|everything)",
@@ -25,12 +26,7 @@ _NO = words_re(r"no", r"n", r"nope", r"cancel", r"stop", r"don'?t", r"keep")
 
 
 class PrivacyHandler(BaseHandler):
-    """
-    /forget asks first, then deletes:
-
-        /forget ──▶ CONFIRM_FORGET ──yes──▶ every row removed
-                          └──────no──▶ nothing changes
-    """
+    """/forget asks first, then deletes (the flow is in bot/flows.py)."""
 
     intent = "forget"
     commands = ("forget", "mydata")
