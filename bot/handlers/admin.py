@@ -8,12 +8,12 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from bot.dialogue import Context
 from bot.handlers.base import BaseHandler
 from bot.knowledge import KnowledgeBase, KnowledgeError, Severity
 from bot.markup import bullets, para
 from bot.messages import Reply
 from bot.ports import StorageUnavailable
+from bot.routing import Context
 
 log = logging.getLogger("careerbot.admin")
 

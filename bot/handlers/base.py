@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from bot.dialogue import Context
 from bot.flows import Step
 from bot.messages import Reply
+from bot.routing import Context
 
 
 class BaseHandler:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.dialogue import Context
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import Bold, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, ChatType, Reply
+from bot.routing import Context
 
 STARTER_TOPICS = ("getting-started", "skills", "sql-vs-nosql", "interview-prep")
 

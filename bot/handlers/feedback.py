@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from bot.dialogue import Context
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import para
 from bot.messages import Button, Reply
 from bot.ports import StorageUnavailable
+from bot.routing import Context
 from bot.text import words
 
 _POSITIVE = words_re(r"thanks?(?: you)?", r"thx", r"helpful", r"that helped", r"great answer",

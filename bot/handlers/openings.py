@@ -7,7 +7,6 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.dialogue import Context
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.knowledge import KnowledgeBase
 from bot.markup import para
@@ -15,6 +14,7 @@ from bot.messages import Button, OpeningCard, Reply
 from bot.openings import Opening
 from bot.ports import RemotePreference, StorageUnavailable, UnitOfWork
 from bot.recommend import Match, OpeningIndex, Query, Results, parse_request
+from bot.routing import Context
 
 PAGE_SIZE = 3
 MAX_GAP_BUTTONS = 3

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from bot.dialogue import Context
 from bot.flows import Step
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import para
 from bot.messages import Button, Reply
 from bot.ports import StorageUnavailable
+from bot.routing import Context
 
 _FORGET = words_re(
     r"forget (?:me|about me|my data|everything)",

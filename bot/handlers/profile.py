@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from bot.dialogue import Context
 from bot.flows import PROFILE_FLOW, Step, next_step
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import Block, Bold, Text, para
@@ -14,6 +13,7 @@ from bot.messages import Button, Reply
 from bot.openings import Level
 from bot.ports import Profile, RemotePreference, StorageUnavailable
 from bot.recommend import parse_request
+from bot.routing import Context
 from bot.skills import SkillVocabulary
 from bot.text import normalize
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.dialogue import Context
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.handlers.openings import JOB_WORDS, describe_query
 from bot.markup import para
 from bot.messages import Button, ChatType, Reply
 from bot.ports import StorageUnavailable, Subscription
 from bot.recommend import Query, parse_request
+from bot.routing import Context
 from bot.text import normalize
 
 # The one subscription a group or channel has, whoever of its admins set it up.

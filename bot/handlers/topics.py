@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from bot.dialogue import Context
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.knowledge import Topic
 from bot.markup import Bold, Link, Paragraph, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
+from bot.routing import Context
 
 # Below this the core would rather say "did you mean" than risk a wrong answer.
 ANSWER_AT = 0.5

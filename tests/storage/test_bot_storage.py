@@ -10,11 +10,12 @@ from typing import Any, ClassVar
 import pytest
 
 from adapters.bootstrap import build_bot
-from bot.dialogue import Bot, Context
+from bot.dialogue import Bot
 from bot.handlers.base import BaseHandler
 from bot.handlers.basic import FallbackHandler
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.messages import Reply
+from bot.routing import Context
 from storage.engine import Storage
 from tests.factories import message, topic, write_kb
 from tests.storage.helpers import fill_every_table, rows_about

@@ -1,0 +1,203 @@
+"""Who answers a message: button action, command, pending step, best score, or the fallback."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+from bot.flows import Step
+from bot.knowledge import KnowledgeBase
+from bot.markup import para
+from bot.matcher import TopicMatcher
+from bot.messages import Message, Reply
+from bot.ports import ConversationState, Profile, StorageUnavailable, UnitOfWork
+from bot.text import normalize
+
+log = logging.getLogger(__name__)
+
+_COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+(?P<args>.*))?$",
+                      re.DOTALL)
+# Below this no handler is sure enough, and the fallback answers.
+MIN_SCORE = 0.5
+
+
+@dataclass(kw_only=True)
+class Context:
+    """What a handler sees for one message. Handlers change `state`; the core saves it."""
+
+    message: Message
+    text: str
+    state: ConversationState
+    bot: Router
+    uow: UnitOfWork | None
+    command: str | None = None
+    degraded: bool = False
+    # Set by /forget: the person's rows are gone, so nothing may be written back.
+    forgotten: bool = False
+    scores: dict[str, float] = field(default_factory=dict)
+    # Work a handler's score() did that its handle() can reuse (e.g. topic matches).
+    cache: dict[str, Any] = field(default_factory=dict)
+    _profile: Profile | None = None
+    _profile_loaded: bool = False
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.bot.kb
+
+    @property
+    def norm(self) -> str:
+        return normalize(self.text)
+
+    def update(self, **changes: Any) -> None:
+        self.state = dataclasses.replace(self.state, **changes)
+
+    def set_data(self, **changes: Any) -> None:
+        data = dict(self.state.data)
+        for k, v in changes.items():
+            if v is None:
+                data.pop(k, None)
+            else:
+                data[k] = v
+        self.update(data=data)
+
+    async def profile(self) -> Profile:
+        if not self._profile_loaded:
+            self._profile_loaded = True
+            if self.uow is not None:
+                try:
+                    self._profile = await self.uow.profiles.get(
+                        self.message.platform, self.message.user_id
+                    )
+                except StorageUnavailable:
+                    self.bot.storage_failed()
+                    self.degraded = True
+        return self._profile or Profile()
+
+    def storage(self) -> UnitOfWork:
+        """The unit of work, or StorageUnavailable when running without memory."""
+        if self.uow is None:
+            raise StorageUnavailable("storage is unavailable")
+        return self.uow
+
+
+class Handler(Protocol):
+    """One intent: how sure it is about free text, and what it answers."""
+
+    intent: ClassVar[str]
+    commands: ClassVar[tuple[str, ...]]
+    actions: ClassVar[tuple[str, ...]]
+    steps: ClassVar[tuple[Step, ...]]
+
+    def score(self, ctx: Context) -> float: ...
+
+    async def handle(self, ctx: Context) -> list[Reply]: ...
+
+    async def resume(self, ctx: Context) -> list[Reply] | None:
+        """Answer a pending step this handler owns, or None to let the message route normally."""
+        ...
+
+
+class Router:
+    """The handlers and the order they are asked in; what handlers see of the core as `ctx.bot`."""
+
+    def __init__(
+        self,
+        *,
+        kb: KnowledgeBase,
+        handlers: Sequence[Handler],
+        fallback: Handler,
+        matcher: TopicMatcher | None = None,
+        services: dict[str, Any] | None = None,
+        admins: Iterable[str] = (),
+        bot_names: Iterable[str] = (),
+    ) -> None:
+        self.kb = kb
+        self.matcher = matcher or TopicMatcher(kb.topics.values())
+        self.handlers = list(handlers)
+        self.fallback = fallback
+        self.services = services or {}
+        self.admins = frozenset(admins)
+        self.bot_names = frozenset(n.lower() for n in bot_names)
+        self._storage_down = False
+        self._by_command = {c: h for h in self.handlers for c in h.commands}
+        self._by_action = {a: h for h in self.handlers for a in h.actions}
+        self._by_step = {s: h for h in self.handlers for s in h.steps}
+
+    # Knowledge can be replaced at run time (/reload) without rebuilding handlers.
+    def replace_knowledge(self, kb: KnowledgeBase) -> None:
+        self.matcher = TopicMatcher(kb.topics.values())
+        self.kb = kb
+
+    def is_admin(self, message: Message) -> bool:
+        return f"{message.platform}:{message.user_id}" in self.admins
+
+    def storage_failed(self) -> None:
+        if not self._storage_down:
+            log.error("storage unavailable; answering without memory until it is back")
+        self._storage_down = True
+
+    def storage_ok(self) -> None:
+        if self._storage_down:
+            log.warning("storage is back")
+        self._storage_down = False
+
+    def command_handler(self, name: str) -> Handler:
+        return self._by_command[name]
+
+    @property
+    def commands(self) -> frozenset[str]:
+        return frozenset(self._by_command)
+
+    async def route(self, ctx: Context) -> list[Reply]:
+        message = ctx.message
+        if message.action:
+            prefix = message.action.split(":", 1)[0]
+            handler = self._by_action.get(prefix)
+            if handler is not None:
+                return await handler.handle(ctx)
+            log.info("unknown button action %r", prefix)
+            return await self.fallback.handle(ctx)
+        m = _COMMAND.match(ctx.text)
+        if m:
+            name = m.group("name").lower()
+            addressed = (m.group("bot") or "").lower()
+            if addressed and self.bot_names and addressed not in self.bot_names:
+                return []  # a command for another bot in the same group
+            ctx.command = name
+            ctx.text = (m.group("args") or "").strip()
+            handler = self._by_command.get(name)
+            if handler is None:
+                return [unknown_command(name, sorted(self._by_command))]
+            return await handler.handle(ctx)
+        if ctx.state.pending is not None:
+            step_handler = self._by_step.get(ctx.state.pending)
+            if step_handler is not None:
+                resumed = await step_handler.resume(ctx)
+                if resumed is not None:
+                    return resumed
+            ctx.update(pending=None)
+        if not ctx.text:
+            return await self._by_command["help"].handle(ctx) if "help" in self._by_command \
+                else await self.fallback.handle(ctx)
+        best: Handler | None = None
+        best_score = 0.0
+        for handler in self.handlers:
+            s = handler.score(ctx)
+            ctx.scores[handler.intent] = s
+            if s > best_score:
+                best, best_score = handler, s
+        if best is None or best_score < MIN_SCORE:
+            return await self.fallback.handle(ctx)
+        return await best.handle(ctx)
+
+
+def unknown_command(name: str, known: Iterable[str]) -> Reply:
+    shown = ", ".join(f"/{c}" for c in known if c not in ("start", "reload", "stats"))
+    return Reply(
+        blocks=(para(f"I don't know the command /{name}. Commands I understand: {shown}."),),
+        intent="help",
+    )
