@@ -9,11 +9,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
+from bot.actions import Action, decode
 from bot.flows import Step
 from bot.knowledge import KnowledgeBase
 from bot.markup import para
 from bot.matcher import TopicMatcher
-from bot.messages import Message, Reply
+from bot.messages import MAX_ACTION_BYTES, Message, Reply
 from bot.ports import ConversationState, Profile, StorageUnavailable, UnitOfWork
 from bot.text import normalize
 
@@ -35,6 +36,8 @@ class Context:
     bot: Router
     uow: UnitOfWork | None
     command: str | None = None
+    # The pressed button's action, decoded; None for typed text.
+    action: Action | None = field(init=False)
     degraded: bool = False
     # Set by /forget: the person's rows are gone, so nothing may be written back.
     forgotten: bool = False
@@ -43,6 +46,9 @@ class Context:
     cache: dict[str, Any] = field(default_factory=dict)
     _profile: Profile | None = None
     _profile_loaded: bool = False
+
+    def __post_init__(self) -> None:
+        self.action = decode(self.message.action) if self.message.action else None
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -89,7 +95,7 @@ class Handler(Protocol):
 
     intent: ClassVar[str]
     commands: ClassVar[tuple[str, ...]]
-    actions: ClassVar[tuple[str, ...]]
+    actions: ClassVar[tuple[type[Action], ...]]
     steps: ClassVar[tuple[Step, ...]]
 
     def score(self, ctx: Context) -> float: ...
@@ -153,13 +159,11 @@ class Router:
         return frozenset(self._by_command)
 
     async def route(self, ctx: Context) -> list[Reply]:
-        message = ctx.message
-        if message.action:
-            prefix = message.action.split(":", 1)[0]
-            handler = self._by_action.get(prefix)
+        if ctx.action is not None:
+            handler = self._by_action.get(type(ctx.action))
             if handler is not None:
                 return await handler.handle(ctx)
-            log.info("unknown button action %r", prefix)
+            log.info("unknown button action %r", ctx.action.encode()[:MAX_ACTION_BYTES])
             return await self.fallback.handle(ctx)
         m = _COMMAND.match(ctx.text)
         if m:

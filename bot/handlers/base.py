@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from bot.actions import Action
 from bot.flows import Step
 from bot.messages import Reply
 from bot.routing import Context
@@ -13,7 +14,7 @@ from bot.routing import Context
 class BaseHandler:
     intent: ClassVar[str] = "fallback"
     commands: ClassVar[tuple[str, ...]] = ()
-    actions: ClassVar[tuple[str, ...]] = ()
+    actions: ClassVar[tuple[type[Action], ...]] = ()
     steps: ClassVar[tuple[Step, ...]] = ()
 
     def score(self, ctx: Context) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.actions import RateTopic, ShowTopic
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import para
 from bot.messages import Button, Reply
@@ -33,7 +34,7 @@ async def record_unanswered(ctx: Context) -> None:
 
 class FeedbackHandler(BaseHandler):
     intent = "feedback"
-    actions = ("fb",)
+    actions = (RateTopic,)
 
     def score(self, ctx: Context) -> float:
         if not ctx.state.last_topic:
@@ -46,9 +47,8 @@ class FeedbackHandler(BaseHandler):
         return 0.0
 
     async def handle(self, ctx: Context) -> list[Reply]:
-        if ctx.message.action:
-            _, topic_id, verdict = [*ctx.message.action.split(":"), "", ""][:3]
-            helpful = verdict == "y"
+        if isinstance(ctx.action, RateTopic):
+            topic_id, helpful = ctx.action.topic_id, ctx.action.helpful
         else:
             topic_id = ctx.state.last_topic or ""
             helpful = not _NEGATIVE.search(bare(ctx.norm))
@@ -69,7 +69,8 @@ class FeedbackHandler(BaseHandler):
             text = ("Thanks for telling me; the maintainers review answers people found unhelpful. "
                     "Try rephrasing, or pick a related topic:")
             topic = ctx.kb.topics[topic_id]
-            buttons = tuple(Button(label=ctx.kb.topics[r].title, action=f"t:{r}")
+            buttons = tuple(Button(label=ctx.kb.topics[r].title,
+                                   action=ShowTopic(topic_id=r).encode())
                             for r in topic.related[:3] if r in ctx.kb.topics)
         if not saved:
             text += " (I couldn't store your feedback just now.)"

@@ -7,10 +7,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.actions import EditProfile, MoreOpenings, SetAlerts, ShowTopic
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.knowledge import KnowledgeBase
 from bot.markup import para
-from bot.messages import Button, OpeningCard, Reply
+from bot.messages import MAX_ACTION_BYTES, Button, OpeningCard, Reply
 from bot.openings import Opening
 from bot.ports import RemotePreference, StorageUnavailable, UnitOfWork
 from bot.recommend import Match, OpeningIndex, Query, Results, parse_request
@@ -141,7 +142,9 @@ def gap_buttons(matches: tuple[Match, ...], limit: int = MAX_GAP_BUTTONS) -> lis
                 skill, n = seen.get(g.topic, (g.skill, 0))
                 seen[g.topic] = (skill, n + 1)
     ranked = sorted(seen.items(), key=lambda kv: -kv[1][1])[:limit]
-    return [Button(label=f"Learn {skill}"[:60], action=f"t:{topic}"[:64])
+    # Cut like the label, so an overlong topic id cannot fail the whole reply.
+    return [Button(label=f"Learn {skill}"[:60],
+                   action=ShowTopic(topic_id=topic).encode()[:MAX_ACTION_BYTES])
             for topic, (skill, _) in ranked]
 
 
@@ -150,7 +153,7 @@ def no_skills_reply() -> Reply:
         blocks=(para("To recommend openings I need to know at least one skill. Tell me yours with "
                      "/profile (e.g. /profile skills python, postgres; level mid; remote yes), "
                      "or ask for a stack, e.g. “any remote Go jobs?”"),),
-        buttons=(Button(label="Set up my profile", action="profile:edit"),),
+        buttons=(Button(label="Set up my profile", action=EditProfile().encode()),),
         intent="openings", confidence=1.0,
     )
 
@@ -158,7 +161,7 @@ def no_skills_reply() -> Reply:
 class OpeningsHandler(BaseHandler):
     intent = "openings"
     commands = ("jobs",)
-    actions = ("jobs",)
+    actions = (MoreOpenings,)
 
     def score(self, ctx: Context) -> float:
         text = bare(ctx.norm)
@@ -169,10 +172,10 @@ class OpeningsHandler(BaseHandler):
         return 0.9 if _REQUEST.search(text) or len(text.split()) <= 3 else 0.55
 
     def _paging(self, ctx: Context) -> bool:
-        if ctx.message.action == "jobs:more" or ctx.command == "more":
+        if isinstance(ctx.action, MoreOpenings) or ctx.command == "more":
             return True
         # "more" typed as text reaches us through the MoreHandler when a list is on screen.
-        return (ctx.command is None and not ctx.message.action and "jobs_query" in ctx.state.data
+        return (ctx.command is None and ctx.action is None and "jobs_query" in ctx.state.data
                 and bool(_MORE.fullmatch(bare(ctx.norm))))
 
     async def handle(self, ctx: Context) -> list[Reply]:
@@ -199,16 +202,17 @@ class OpeningsHandler(BaseHandler):
                 msg = (f"No open positions match {wanted} right now. Try fewer filters, or "
                        "/subscribe to hear when one appears.")
             return Reply(blocks=(para(msg),), intent="openings", confidence=1.0,
-                         buttons=(Button(label="Alert me about new ones", action="sub:on"),))
+                         buttons=(Button(label="Alert me about new ones",
+                                         action=SetAlerts(on=True).encode()),))
         end = start + len(results.matches)
         head = f"Openings for {wanted} ({start + 1}-{end} of {results.total}):"
         buttons = gap_buttons(results.matches)
         if q.is_empty:
             head = (f"The newest openings ({start + 1}-{end} of {results.total}). Tell me your "
                     "skills with /profile and I'll pick the ones that fit you:")
-            buttons.append(Button(label="Set up my profile", action="profile:edit"))
+            buttons.append(Button(label="Set up my profile", action=EditProfile().encode()))
         if end < results.total:
-            buttons.append(Button(label="More openings", action="jobs:more"))
+            buttons.append(Button(label="More openings", action=MoreOpenings().encode()))
         return Reply(
             blocks=(para(head),),
             cards=tuple(m.card() for m in results.matches),

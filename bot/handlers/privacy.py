@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.actions import AskForget, ConfirmForget
 from bot.flows import Step
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import para
@@ -30,7 +31,7 @@ class PrivacyHandler(BaseHandler):
 
     intent = "forget"
     commands = ("forget", "mydata")
-    actions = ("forget",)
+    actions = (AskForget, ConfirmForget)
     steps = (Step.CONFIRM_FORGET,)
 
     def score(self, ctx: Context) -> float:
@@ -47,14 +48,14 @@ class PrivacyHandler(BaseHandler):
     async def handle(self, ctx: Context) -> list[Reply]:
         if ctx.command == "mydata" or ctx.cache.get("mydata"):
             return [await self._mydata(ctx)]
-        if ctx.message.action in ("forget:yes", "forget:no"):
-            return [await self._decide(ctx, ctx.message.action == "forget:yes")]
+        if isinstance(ctx.action, ConfirmForget):
+            return [await self._decide(ctx, ctx.action.yes)]
         ctx.update(pending=Step.CONFIRM_FORGET)
         return [Reply(
             blocks=(para("This deletes everything I store about you: your profile, conversation, "
                          "feedback and subscriptions. Are you sure?"),),
-            buttons=(Button(label="Yes, delete my data", action="forget:yes"),
-                     Button(label="No, keep it", action="forget:no")),
+            buttons=(Button(label="Yes, delete my data", action=ConfirmForget(yes=True).encode()),
+                     Button(label="No, keep it", action=ConfirmForget(yes=False).encode())),
             intent="forget", confidence=1.0, private=True,
         )]
 
@@ -99,6 +100,6 @@ class PrivacyHandler(BaseHandler):
         return Reply(
             blocks=(para("This is everything I store about you:"), para(text),
                     para("Say /forget to delete it.")),
-            buttons=(Button(label="Delete my data", action="forget:ask"),),
+            buttons=(Button(label="Delete my data", action=AskForget().encode()),),
             intent="mydata", confidence=1.0, private=True,
         )

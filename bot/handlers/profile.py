@@ -5,6 +5,14 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from bot.actions import (
+    EditProfile,
+    ProfileAction,
+    RunCommand,
+    SetLevel,
+    SetRemote,
+    SkipStep,
+)
 from bot.flows import PROFILE_FLOW, Step, next_step
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import Block, Bold, Text, para
@@ -152,7 +160,7 @@ def describe(profile: Profile) -> Reply:
         return Reply(
             blocks=(para("You have no profile yet. Tell me your skills, level and whether you "
                          "want remote work, and I'll match openings to you."),),
-            buttons=(Button(label="Set up my profile", action="profile:edit"),),
+            buttons=(Button(label="Set up my profile", action=EditProfile().encode()),),
             intent="profile", confidence=1.0, private=True,
         )
     remote = {
@@ -174,8 +182,8 @@ def describe(profile: Profile) -> Reply:
                        "level senior; remote yes; location Berlin"))
     return Reply(
         blocks=tuple(blocks),
-        buttons=(Button(label="Find jobs for me", action="cmd:jobs"),
-                 Button(label="Edit step by step", action="profile:edit")),
+        buttons=(Button(label="Find jobs for me", action=RunCommand(name="jobs").encode()),
+                 Button(label="Edit step by step", action=EditProfile().encode())),
         intent="profile", confidence=1.0, private=True,
     )
 
@@ -185,7 +193,7 @@ class ProfileHandler(BaseHandler):
 
     intent = "profile"
     commands = ("profile",)
-    actions = ("profile",)
+    actions = (EditProfile, SetLevel, SetRemote, SkipStep)
     steps = PROFILE_FLOW
 
     def score(self, ctx: Context) -> float:
@@ -200,9 +208,8 @@ class ProfileHandler(BaseHandler):
         return 0.0
 
     async def handle(self, ctx: Context) -> list[Reply]:
-        action = ctx.message.action or ""
-        if action.startswith("profile:"):
-            return [await self._action(ctx, action.split(":")[1:])]
+        if isinstance(ctx.action, ProfileAction):
+            return [await self._action(ctx, ctx.action)]
         profile = await ctx.profile()
         if ctx.cache.get("profile_statement"):
             new = parse_statement(ctx.text, ctx.kb.skills, profile)
@@ -265,32 +272,19 @@ class ProfileHandler(BaseHandler):
             profile = dataclasses.replace(profile, location=None if skip else text.strip(" ."))
         return [await self._advance(ctx, step, profile)]
 
-    async def _action(self, ctx: Context, parts: list[str]) -> Reply:
+    async def _action(self, ctx: Context, action: ProfileAction) -> Reply:
         profile = await ctx.profile()
-        kind = parts[0] if parts else "show"
-        value = parts[1] if len(parts) > 1 else ""
-        if kind == "edit":
-            return await self._ask(ctx, Step.PROFILE_SKILLS)
-        if kind == "level":
-            level = None if value == "skip" else _level_or_none(value)
-            return await self._advance(ctx, Step.PROFILE_LEVEL,
-                                       dataclasses.replace(profile, level=level))
-        if kind == "remote":
-            try:
-                pref = RemotePreference(value)
-            except ValueError:
-                return await self._ask(ctx, Step.PROFILE_REMOTE, again=True)
-            return await self._advance(ctx, Step.PROFILE_REMOTE,
-                                       dataclasses.replace(profile, remote=pref))
-        if kind == "skip":
-            try:
-                step = Step(value)
-            except ValueError:
-                return describe(profile)
-            if step not in PROFILE_FLOW:
-                return describe(profile)
-            return await self._advance(ctx, step, profile)
-        return describe(profile)
+        match action:
+            case EditProfile():
+                return await self._ask(ctx, Step.PROFILE_SKILLS)
+            case SetLevel(level=level):
+                return await self._advance(ctx, Step.PROFILE_LEVEL,
+                                           dataclasses.replace(profile, level=level))
+            case SetRemote(remote=remote):
+                return await self._advance(ctx, Step.PROFILE_REMOTE,
+                                           dataclasses.replace(profile, remote=remote))
+            case SkipStep(step=step):
+                return await self._advance(ctx, step, profile)
 
     async def _advance(self, ctx: Context, step: Step, profile: Profile) -> Reply:
         nxt = next_step(step)
@@ -309,22 +303,23 @@ class ProfileHandler(BaseHandler):
     async def _ask(self, ctx: Context, step: Step, *, again: bool = False) -> Reply:
         ctx.update(pending=step, last_topic=None)
         prefix = "Sorry, I didn't get that. " if again else ""
-        skip = Button(label="Skip", action=f"profile:skip:{step.value}")
+        skip = Button(label="Skip", action=SkipStep(step=step).encode())
         if step is Step.PROFILE_SKILLS:
             text = ("Which skills do you have? List them separated by commas, e.g. “Python, "
                     "PostgreSQL, Docker”.")
             buttons: tuple[Button, ...] = (skip,)
         elif step is Step.PROFILE_LEVEL:
             text = "What level are you at?"
-            buttons = (*(Button(label=lv.value.capitalize(), action=f"profile:level:{lv.value}")
+            buttons = (*(Button(label=lv.value.capitalize(), action=SetLevel(level=lv).encode())
                          for lv in Level), skip)
         elif step is Step.PROFILE_REMOTE:
             text = "Do you want to work remotely?"
-            buttons = (
-                Button(label="Remote", action="profile:remote:remote"),
-                Button(label="Hybrid", action="profile:remote:hybrid"),
-                Button(label="On-site", action="profile:remote:onsite"),
-                Button(label="No preference", action="profile:remote:any"),
+            buttons = tuple(
+                Button(label=label, action=SetRemote(remote=pref).encode())
+                for label, pref in (("Remote", RemotePreference.REMOTE),
+                                    ("Hybrid", RemotePreference.HYBRID),
+                                    ("On-site", RemotePreference.ONSITE),
+                                    ("No preference", RemotePreference.ANY))
             )
         else:
             text = "Where do you want to work (a city or country)? Say “skip” for anywhere."
@@ -344,13 +339,6 @@ class ProfileHandler(BaseHandler):
             return _unsaved()
         shown = describe(profile)
         return dataclasses.replace(shown, blocks=(para(headline), *shown.blocks))
-
-
-def _level_or_none(value: str) -> Level | None:
-    try:
-        return Level(value)
-    except ValueError:
-        return None
 
 
 def _unsaved() -> Reply:

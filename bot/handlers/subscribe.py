@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.actions import EditProfile, SetAlerts
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.handlers.openings import JOB_WORDS, describe_query
 from bot.markup import para
@@ -40,7 +41,7 @@ _FILLER = words_re(
 class SubscribeHandler(BaseHandler):
     intent = "subscribe"
     commands = ("subscribe", "unsubscribe", "digest")
-    actions = ("sub",)
+    actions = (SetAlerts,)
 
     def score(self, ctx: Context) -> float:
         text = bare(ctx.norm)
@@ -54,13 +55,13 @@ class SubscribeHandler(BaseHandler):
         return 0.0
 
     async def handle(self, ctx: Context) -> list[Reply]:
-        action = ctx.message.action or ""
         if ctx.command == "digest":
             return [await self._digest(ctx)]
-        if ctx.command == "unsubscribe" or action == "sub:off" or ctx.cache.get("unsubscribe"):
+        if (ctx.command == "unsubscribe" or ctx.action == SetAlerts(on=False)
+                or ctx.cache.get("unsubscribe")):
             return [await self._unsubscribe(ctx)]
         query = ctx.text if ctx.command == "subscribe" else ""
-        if not ctx.command and not action:
+        if not ctx.command and ctx.action is None:
             query = _FILLER.sub(" ", normalize(ctx.text)).strip()
         return [await self._subscribe(ctx, query[:MAX_QUERY].strip())]
 
@@ -94,10 +95,10 @@ class SubscribeHandler(BaseHandler):
                     "(e.g. /profile skills python, go) or subscribe with one, e.g. "
                     "/subscribe remote python.")
             buttons: tuple[Button, ...] = (Button(label="Set up my profile",
-                                                  action="profile:edit"),)
+                                                  action=EditProfile().encode()),)
         else:
             note = f"You'll get new openings for {describe_query(q)} as they appear."
-            buttons = (Button(label="Stop alerts", action="sub:off"),)
+            buttons = (Button(label="Stop alerts", action=SetAlerts(on=False).encode()),)
         return Reply(blocks=(para("Subscribed. " + note),
                              para("Send /unsubscribe to stop.")),
                      buttons=buttons, intent="subscribe", confidence=1.0)
