@@ -134,7 +134,7 @@ class Bot(Router):
             except StorageUnavailable:
                 self.storage_failed()
                 break
-        replies, _ = await self._answer(message, None, ConversationState(), degraded=True)
+        replies, _ = await self._answer(message, None, ConversationState())
         return replies
 
     async def _answer(
@@ -142,16 +142,13 @@ class Bot(Router):
         message: Message,
         uow: UnitOfWork | None,
         state: ConversationState,
-        *,
-        degraded: bool = False,
     ) -> tuple[list[Reply], Context]:
         text = message.text[:MAX_TEXT].strip()
-        ctx = Context(message=message, text=text, state=state, bot=self, uow=uow,
-                      degraded=degraded or uow is None)
+        ctx = Context(message=message, text=text, state=state, bot=self, uow=uow)
         replies = await self.route(ctx)
         # Losing "last topic" is harmless; a flow that cannot continue must be said.
         unsaved = ctx.state.pending != state.pending or ctx.state.data != state.data
-        if ctx.degraded and uow is None and self.uow_factory is not None and unsaved:
+        if uow is None and self.uow_factory is not None and unsaved:
             replies.append(Reply(
                 blocks=(para("(I couldn't save your settings just now; "
                              "I'll remember again once my database is back.)"),),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from bot.actions import Action, decode
 from bot.flows import Step
@@ -19,6 +19,7 @@ from bot.ports import ConversationState, Profile, StorageUnavailable, UnitOfWork
 from bot.text import normalize
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+(?P<args>.*))?$",
                       re.DOTALL)
@@ -38,7 +39,6 @@ class Context:
     command: str | None = None
     # The pressed button's action, decoded; None for typed text.
     action: Action | None = field(init=False)
-    degraded: bool = False
     # Set by /forget: the person's rows are gone, so nothing may be written back.
     forgotten: bool = False
     scores: dict[str, float] = field(default_factory=dict)
@@ -73,21 +73,36 @@ class Context:
     async def profile(self) -> Profile:
         if not self._profile_loaded:
             self._profile_loaded = True
-            if self.uow is not None:
-                try:
-                    self._profile = await self.uow.profiles.get(
-                        self.message.platform, self.message.user_id
-                    )
-                except StorageUnavailable:
-                    self.bot.storage_failed()
-                    self.degraded = True
+            self._profile = await self.attempt(
+                lambda uow: uow.profiles.get(self.message.platform, self.message.user_id),
+                otherwise=None)
         return self._profile or Profile()
 
+    def remember_profile(self, profile: Profile) -> None:
+        """The profile just saved, so later reads in this message need no query."""
+        self._profile, self._profile_loaded = profile, True
+
     def storage(self) -> UnitOfWork:
-        """The unit of work, or StorageUnavailable when running without memory."""
+        """The unit of work, or StorageUnavailable when running without memory.
+
+        Storage failing under a handler gets that handler's `unavailable()` reply.
+        """
         if self.uow is None:
             raise StorageUnavailable("storage is unavailable")
         return self.uow
+
+    async def attempt(self, work: Callable[[UnitOfWork], Awaitable[T]], *, otherwise: T) -> T:
+        """`work` on the unit of work; `otherwise` without one or when storage fails.
+
+        For what a reply can do without (the profile, a counter, a statistic).
+        """
+        if self.uow is None:
+            return otherwise
+        try:
+            return await work(self.uow)
+        except StorageUnavailable:
+            self.bot.storage_failed()
+            return otherwise
 
 
 class Handler(Protocol):
@@ -104,6 +119,11 @@ class Handler(Protocol):
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
         """Answer a pending step this handler owns, or None to let the message route normally."""
+        ...
+
+    def unavailable(self, ctx: Context) -> list[Reply] | None:
+        """The answer when storage fails under handle() or resume(), or None to have the core
+        answer the message again without memory."""
         ...
 
 
@@ -158,13 +178,28 @@ class Router:
     def commands(self) -> frozenset[str]:
         return frozenset(self._by_command)
 
+    async def answer(self, handler: Handler, ctx: Context) -> list[Reply]:
+        """`handler`'s answer (handlers handing a message on to another use this too)."""
+        return await self._guarded(handler, ctx, handler.handle(ctx))
+
+    async def _guarded(self, handler: Handler, ctx: Context,
+                       call: Awaitable[T]) -> T | list[Reply]:
+        try:
+            return await call
+        except StorageUnavailable:
+            self.storage_failed()
+            replies = handler.unavailable(ctx)
+            if replies is None:
+                raise
+            return replies
+
     async def route(self, ctx: Context) -> list[Reply]:
         if ctx.action is not None:
             handler = self._by_action.get(type(ctx.action))
             if handler is not None:
-                return await handler.handle(ctx)
+                return await self.answer(handler, ctx)
             log.info("unknown button action %r", ctx.action.encode()[:MAX_ACTION_BYTES])
-            return await self.fallback.handle(ctx)
+            return await self.answer(self.fallback, ctx)
         m = _COMMAND.match(ctx.text)
         if m:
             name = m.group("name").lower()
@@ -176,17 +211,16 @@ class Router:
             handler = self._by_command.get(name)
             if handler is None:
                 return [unknown_command(name, sorted(self._by_command))]
-            return await handler.handle(ctx)
+            return await self.answer(handler, ctx)
         if ctx.state.pending is not None:
             step_handler = self._by_step.get(ctx.state.pending)
             if step_handler is not None:
-                resumed = await step_handler.resume(ctx)
+                resumed = await self._guarded(step_handler, ctx, step_handler.resume(ctx))
                 if resumed is not None:
                     return resumed
             ctx.update(pending=None)
         if not ctx.text:
-            return await self._by_command["help"].handle(ctx) if "help" in self._by_command \
-                else await self.fallback.handle(ctx)
+            return await self.answer(self._by_command.get("help", self.fallback), ctx)
         best: Handler | None = None
         best_score = 0.0
         for handler in self.handlers:
@@ -195,8 +229,8 @@ class Router:
             if s > best_score:
                 best, best_score = handler, s
         if best is None or best_score < MIN_SCORE:
-            return await self.fallback.handle(ctx)
-        return await best.handle(ctx)
+            return await self.answer(self.fallback, ctx)
+        return await self.answer(best, ctx)
 
 
 def unknown_command(name: str, known: Iterable[str]) -> Reply:

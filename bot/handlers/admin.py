@@ -12,7 +12,7 @@ from bot.handlers.base import BaseHandler
 from bot.knowledge import KnowledgeBase, KnowledgeError, Severity
 from bot.markup import bullets, para
 from bot.messages import Reply
-from bot.ports import StorageUnavailable
+from bot.ports import UnitOfWork
 from bot.routing import Context
 
 log = logging.getLogger("careerbot.admin")
@@ -90,13 +90,11 @@ class AdminHandler(BaseHandler):
                 log.exception("admin %s: /stats source failed", who)
                 lines.append("(some counters are unavailable right now)")
         if ctx.uow is not None:
-            try:
-                unanswered = await ctx.uow.unanswered.top(5)
-                worst = await ctx.uow.feedback.least_helpful(3)
-            except StorageUnavailable:
-                ctx.bot.storage_failed()
+            found = await ctx.attempt(_most_asked_and_least_helpful, otherwise=None)
+            if found is None:
                 lines.append("(the database is unreachable right now)")
             else:
+                unanswered, worst = found
                 if unanswered:
                     lines.append("most asked without an answer: " + "; ".join(
                         f"“{text[:60]}” ×{n}" for text, n in unanswered))
@@ -105,6 +103,12 @@ class AdminHandler(BaseHandler):
                         f"{topic} (+{yes}/−{no})" for topic, yes, no in worst))
         return Reply(blocks=(para("Statistics"), bullets(lines)), intent="admin",
                      confidence=1.0, private=True)
+
+
+async def _most_asked_and_least_helpful(
+    uow: UnitOfWork,
+) -> tuple[list[tuple[str, int]], list[tuple[str, int, int]]]:
+    return await uow.unanswered.top(5), await uow.feedback.least_helpful(3)
 
 
 def _fmt(value: Any) -> str:

@@ -26,6 +26,9 @@ class BaseHandler:
     async def resume(self, ctx: Context) -> list[Reply] | None:
         return None
 
+    def unavailable(self, ctx: Context) -> list[Reply] | None:
+        return None
+
 
 def words_re(*phrases: str) -> re.Pattern[str]:
     """A pattern matching any of the phrases on word boundaries."""

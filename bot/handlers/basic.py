@@ -92,7 +92,7 @@ class GreetingHandler(BaseHandler):
 
                 return [answer_topic(ctx, topic_id, confidence=1.0)]
             if payload in ("jobs", "openings"):
-                return await ctx.bot.command_handler("jobs").handle(ctx)
+                return await ctx.bot.answer(ctx.bot.command_handler("jobs"), ctx)
         name = (ctx.message.display_name or "").split(" ")[0]
         hello = f"Hi {name}!" if name else "Hi!"
         return [Reply(
@@ -127,7 +127,7 @@ class HelpHandler(BaseHandler):
         action = ctx.action
         if isinstance(action, RunCommand) and action.name != "help" \
                 and action.name in ctx.bot.commands:
-            return await ctx.bot.command_handler(action.name).handle(ctx)
+            return await ctx.bot.answer(ctx.bot.command_handler(action.name), ctx)
         return [help_reply(ctx)]
 
 

@@ -8,7 +8,7 @@ from bot.actions import RateTopic, ShowTopic
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import para
 from bot.messages import Button, Reply
-from bot.ports import StorageUnavailable
+from bot.ports import UnitOfWork
 from bot.routing import Context
 from bot.text import words
 
@@ -26,10 +26,7 @@ async def record_unanswered(ctx: Context) -> None:
     text = _DIGITS.sub("#", text)  # long numbers are more likely ids or phone numbers than topics
     if not text:
         return
-    try:
-        await ctx.storage().unanswered.record(text)
-    except StorageUnavailable:
-        ctx.bot.storage_failed()
+    await ctx.attempt(lambda uow: uow.unanswered.record(text), otherwise=None)
 
 
 class FeedbackHandler(BaseHandler):
@@ -54,14 +51,12 @@ class FeedbackHandler(BaseHandler):
             helpful = not _NEGATIVE.search(bare(ctx.norm))
         if topic_id not in ctx.kb.topics:
             return [Reply(blocks=(para("Thanks!"),), intent="feedback")]
-        saved = True
-        try:
-            await ctx.storage().feedback.add(
-                ctx.message.platform, ctx.message.user_id, topic_id, helpful
-            )
-        except StorageUnavailable:
-            ctx.bot.storage_failed()
-            saved = False
+
+        async def add(uow: UnitOfWork) -> bool:
+            await uow.feedback.add(ctx.message.platform, ctx.message.user_id, topic_id, helpful)
+            return True
+
+        saved = await ctx.attempt(add, otherwise=False)
         if helpful:
             text = "Thanks, glad it helped!"
             buttons: tuple[Button, ...] = ()

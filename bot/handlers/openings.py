@@ -13,7 +13,7 @@ from bot.knowledge import KnowledgeBase
 from bot.markup import para
 from bot.messages import MAX_ACTION_BYTES, Button, OpeningCard, Reply
 from bot.openings import Opening
-from bot.ports import RemotePreference, StorageUnavailable, UnitOfWork
+from bot.ports import RemotePreference, UnitOfWork
 from bot.recommend import Match, OpeningIndex, Query, Results, parse_request
 from bot.routing import Context
 
@@ -109,12 +109,10 @@ def recommender(ctx: Context) -> Recommender:
 
 
 async def openings_index(ctx: Context) -> OpeningIndex:
-    try:
-        return await recommender(ctx).index(ctx.kb, ctx.uow)
-    except StorageUnavailable:
-        ctx.bot.storage_failed()
-        ctx.degraded = True
-        return await recommender(ctx).index(ctx.kb, None)
+    rec = recommender(ctx)
+    index = await ctx.attempt(lambda uow: rec.index(ctx.kb, uow), otherwise=None)
+    # Without the database: the knowledge base's own openings.
+    return index if index is not None else await rec.index(ctx.kb, None)
 
 
 def describe_query(q: Query) -> str:

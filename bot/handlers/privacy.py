@@ -9,7 +9,6 @@ from bot.flows import Step
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import para
 from bot.messages import Button, Reply
-from bot.ports import StorageUnavailable
 from bot.routing import Context
 
 _FORGET = words_re(
@@ -34,6 +33,10 @@ class PrivacyHandler(BaseHandler):
     actions = (AskForget, ConfirmForget)
     steps = (Step.CONFIRM_FORGET,)
 
+    @staticmethod
+    def _mydata(ctx: Context) -> bool:
+        return ctx.command == "mydata" or bool(ctx.cache.get("mydata"))
+
     def score(self, ctx: Context) -> float:
         text = bare(ctx.norm)
         if len(text.split()) > 10:
@@ -46,8 +49,8 @@ class PrivacyHandler(BaseHandler):
         return 0.0
 
     async def handle(self, ctx: Context) -> list[Reply]:
-        if ctx.command == "mydata" or ctx.cache.get("mydata"):
-            return [await self._mydata(ctx)]
+        if self._mydata(ctx):
+            return [await self._show(ctx)]
         if isinstance(ctx.action, ConfirmForget):
             return [await self._decide(ctx, ctx.action.yes)]
         ctx.update(pending=Step.CONFIRM_FORGET)
@@ -72,13 +75,7 @@ class PrivacyHandler(BaseHandler):
         if not yes:
             return Reply(blocks=(para("OK, nothing was deleted."),), intent="forget",
                          confidence=1.0, private=True)
-        try:
-            removed = await ctx.storage().users.forget(ctx.message.platform, ctx.message.user_id)
-        except StorageUnavailable:
-            ctx.bot.storage_failed()
-            return Reply(blocks=(para("I can't reach my database right now, so nothing was "
-                                      "deleted. Please try /forget again in a few minutes."),),
-                         intent="forget", private=True)
+        removed = await ctx.storage().users.forget(ctx.message.platform, ctx.message.user_id)
         ctx.forgotten = True
         return Reply(
             blocks=(para(f"Done: I deleted everything I stored about you ({removed} records). "
@@ -86,13 +83,16 @@ class PrivacyHandler(BaseHandler):
             intent="forget", confidence=1.0, private=True,
         )
 
-    async def _mydata(self, ctx: Context) -> Reply:
-        try:
-            data = await ctx.storage().users.describe(ctx.message.platform, ctx.message.user_id)
-        except StorageUnavailable:
-            ctx.bot.storage_failed()
-            return Reply(blocks=(para("I can't reach my database right now; try again later."),),
-                         intent="mydata", private=True)
+    def unavailable(self, ctx: Context) -> list[Reply] | None:
+        if self._mydata(ctx):
+            return [Reply(blocks=(para("I can't reach my database right now; try again later."),),
+                          intent="mydata", private=True)]
+        return [Reply(blocks=(para("I can't reach my database right now, so nothing was "
+                                   "deleted. Please try /forget again in a few minutes."),),
+                      intent="forget", private=True)]
+
+    async def _show(self, ctx: Context) -> Reply:
+        data = await ctx.storage().users.describe(ctx.message.platform, ctx.message.user_id)
         if not data:
             return Reply(blocks=(para("I store nothing about you."),), intent="mydata",
                          private=True)

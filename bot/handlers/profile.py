@@ -19,7 +19,7 @@ from bot.markup import Block, Bold, Text, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
 from bot.openings import Level
-from bot.ports import Profile, RemotePreference, StorageUnavailable
+from bot.ports import Profile, RemotePreference
 from bot.recommend import parse_request
 from bot.routing import Context
 from bot.skills import SkillVocabulary
@@ -272,6 +272,11 @@ class ProfileHandler(BaseHandler):
             profile = dataclasses.replace(profile, location=None if skip else text.strip(" ."))
         return [await self._advance(ctx, step, profile)]
 
+    def unavailable(self, ctx: Context) -> list[Reply] | None:
+        return [Reply(blocks=(para("I can't reach my database right now, so I couldn't save "
+                                   "your profile. Please try again in a few minutes."),),
+                      intent="profile", confidence=1.0, private=True)]
+
     async def _action(self, ctx: Context, action: ProfileAction) -> Reply:
         profile = await ctx.profile()
         match action:
@@ -290,14 +295,11 @@ class ProfileHandler(BaseHandler):
         nxt = next_step(step)
         if nxt is Step.PROFILE_LOCATION and profile.remote is RemotePreference.REMOTE:
             nxt = None
+        # No step is pending until the answer is stored (the flow ends if it cannot be).
+        ctx.update(pending=None)
         if nxt is None:
-            ctx.update(pending=None)
             return await self._save(ctx, profile, "Your profile is set.")
-        try:
-            await self._store(ctx, profile)
-        except StorageUnavailable:
-            ctx.update(pending=None)
-            return _unsaved()
+        await self._store(ctx, profile)
         return await self._ask(ctx, nxt)
 
     async def _ask(self, ctx: Context, step: Step, *, again: bool = False) -> Reply:
@@ -329,19 +331,10 @@ class ProfileHandler(BaseHandler):
 
     async def _store(self, ctx: Context, profile: Profile) -> None:
         await ctx.storage().profiles.save(ctx.message.platform, ctx.message.user_id, profile)
-        ctx._profile, ctx._profile_loaded = profile, True
+        ctx.remember_profile(profile)
 
     async def _save(self, ctx: Context, profile: Profile, headline: str) -> Reply:
-        try:
-            await self._store(ctx, profile)
-        except StorageUnavailable:
-            ctx.bot.storage_failed()
-            return _unsaved()
+        await self._store(ctx, profile)
         shown = describe(profile)
         return dataclasses.replace(shown, blocks=(para(headline), *shown.blocks))
 
-
-def _unsaved() -> Reply:
-    return Reply(blocks=(para("I can't reach my database right now, so I couldn't save your "
-                              "profile. Please try again in a few minutes."),),
-                 intent="profile", confidence=1.0, private=True)

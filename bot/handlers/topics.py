@@ -108,7 +108,7 @@ class TopicHandler(BaseHandler):
         if matches is None:
             matches = ctx.bot.matcher.rank(ctx.text, limit=3, boost=self._context_boost(ctx))
         if not matches or matches[0].confidence < ANSWER_AT:
-            return await ctx.bot.fallback.handle(ctx)
+            return await ctx.bot.answer(ctx.bot.fallback, ctx)
         return [answer_topic(ctx, matches[0].topic_id, confidence=matches[0].confidence)]
 
 
@@ -139,7 +139,7 @@ class MoreHandler(BaseHandler):
             topic_id = ctx.action.topic_id
         else:
             if ctx.state.data.get("page") is not None and not ctx.state.last_topic:
-                return await ctx.bot.command_handler("jobs").handle(ctx)
+                return await ctx.bot.answer(ctx.bot.command_handler("jobs"), ctx)
             example = bool(_EXAMPLE.search(bare(ctx.norm)))
             topic_id = ctx.state.last_topic or ""
         topic = ctx.kb.topics.get(topic_id)
