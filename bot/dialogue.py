@@ -7,7 +7,6 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any
 
 from bot.knowledge import KnowledgeBase
 from bot.markup import Block, Bold, BulletList, Paragraph, Span, Text, para
@@ -23,6 +22,7 @@ from bot.ports import (
 )
 from bot.ratelimit import RateLimiter, Verdict
 from bot.routing import Context, Handler, Router
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class Bot(Router):
         handlers: Sequence[Handler],
         fallback: Handler,
         matcher: TopicMatcher | None = None,
-        services: dict[str, Any] | None = None,
+        services: Services | None = None,
         admins: Iterable[str] = (),
         bot_names: Iterable[str] = (),
         limiter: RateLimiter | None = None,

@@ -16,6 +16,7 @@ from bot.markup import para
 from bot.matcher import TopicMatcher
 from bot.messages import MAX_ACTION_BYTES, Message, Reply
 from bot.ports import ConversationState, Profile, StorageUnavailable, UnitOfWork
+from bot.services import Services
 from bot.text import normalize
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,7 @@ class Router:
         handlers: Sequence[Handler],
         fallback: Handler,
         matcher: TopicMatcher | None = None,
-        services: dict[str, Any] | None = None,
+        services: Services | None = None,
         admins: Iterable[str] = (),
         bot_names: Iterable[str] = (),
     ) -> None:
@@ -145,7 +146,7 @@ class Router:
         self.matcher = matcher or TopicMatcher(kb.topics.values())
         self.handlers = list(handlers)
         self.fallback = fallback
-        self.services = services or {}
+        self.services = services or Services()
         self.admins = frozenset(admins)
         self.bot_names = frozenset(n.lower() for n in bot_names)
         self._storage_down = False

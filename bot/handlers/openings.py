@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 from bot.actions import EditProfile, MoreOpenings, SetAlerts, ShowTopic
 from bot.handlers.base import BaseHandler, bare, words_re
-from bot.knowledge import KnowledgeBase
 from bot.markup import para
 from bot.messages import MAX_ACTION_BYTES, Button, OpeningCard, Reply
 from bot.openings import Opening
-from bot.ports import RemotePreference, UnitOfWork
+from bot.ports import RemotePreference
 from bot.recommend import Match, OpeningIndex, Query, Results, parse_request
 from bot.routing import Context
 
 PAGE_SIZE = 3
 MAX_GAP_BUTTONS = 3
-# A version check costs one small query; between checks the index is trusted as is.
-REFRESH_SECONDS = 10.0
 
 JOB_WORDS = words_re(
     r"jobs?", r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
@@ -51,65 +43,8 @@ def card(o: Opening, matched: tuple[str, ...] = ()) -> OpeningCard:
     )
 
 
-class Recommender:
-    """Keeps one OpeningIndex per version of the open openings; rebuilt only when they change."""
-
-    def __init__(self, *, refresh_seconds: float = REFRESH_SECONDS,
-                 clock: Callable[[], float] = time.monotonic,
-                 version_of: Callable[[UnitOfWork], Awaitable[object]] | None = None) -> None:
-        self.refresh_seconds = refresh_seconds
-        self.clock = clock
-        # How to tell the openings changed: storage passes a cheap aggregate query; without
-        # one, the repository's version() or, failing that, its count().
-        self.version_of = version_of
-        self._index: OpeningIndex | None = None
-        self._checked = float("-inf")
-        self._lock = asyncio.Lock()
-
-    async def index(self, kb: KnowledgeBase, uow: UnitOfWork | None) -> OpeningIndex:
-        if uow is None:
-            return self._from_kb(kb)
-        now = self.clock()
-        if self._index is not None and self._index.version != "kb" \
-                and now - self._checked < self.refresh_seconds:
-            return self._index
-        async with self._lock:
-            repo: Any = uow.openings
-            version: object
-            if self.version_of is not None:
-                version = await self.version_of(uow)
-            elif (own := getattr(repo, "version", None)) is not None:
-                version = await own()
-            else:
-                version = await repo.count()
-            self._checked = now
-            if self._index is not None and self._index.version == version:
-                return self._index
-            openings = await repo.list_open(descriptions=False)
-            if not openings:
-                # A database nobody seeded yet: the knowledge base's own openings.
-                return self._from_kb(kb)
-            # Building over 100,000 openings takes a moment; keep the event loop answering.
-            self._index = await asyncio.to_thread(OpeningIndex, openings, kb.skills,
-                                                  version=version)
-            return self._index
-
-    def _from_kb(self, kb: KnowledgeBase) -> OpeningIndex:
-        if self._index is None or self._index.version != "kb" or self._index.vocab is not kb.skills:
-            self._index = OpeningIndex(kb.openings, kb.skills, version="kb")
-        return self._index
-
-
-def recommender(ctx: Context) -> Recommender:
-    found = ctx.bot.services.get("recommender")
-    if not isinstance(found, Recommender):
-        found = Recommender()
-        ctx.bot.services["recommender"] = found
-    return found
-
-
 async def openings_index(ctx: Context) -> OpeningIndex:
-    rec = recommender(ctx)
+    rec = ctx.bot.services.recommender
     index = await ctx.attempt(lambda uow: rec.index(ctx.kb, uow), otherwise=None)
     # Without the database: the knowledge base's own openings.
     return index if index is not None else await rec.index(ctx.kb, None)
