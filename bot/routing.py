@@ -42,7 +42,6 @@ class Context:
     action: Action | None = field(init=False)
     # Set by /forget: the person's rows are gone, so nothing may be written back.
     forgotten: bool = False
-    scores: dict[str, float] = field(default_factory=dict)
     # Work a handler's score() did that its handle() can reuse (e.g. topic matches).
     cache: dict[str, Any] = field(default_factory=dict)
     _profile: Profile | None = None
@@ -226,7 +225,6 @@ class Router:
         best_score = 0.0
         for handler in self.handlers:
             s = handler.score(ctx)
-            ctx.scores[handler.intent] = s
             if s > best_score:
                 best, best_score = handler, s
         if best is None or best_score < MIN_SCORE:

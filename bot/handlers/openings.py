@@ -5,8 +5,7 @@ from __future__ import annotations
 from bot.actions import EditProfile, MoreOpenings, SetAlerts, ShowTopic
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import para
-from bot.messages import MAX_ACTION_BYTES, Button, OpeningCard, Reply
-from bot.openings import Opening
+from bot.messages import MAX_ACTION_BYTES, Button, Reply
 from bot.ports import RemotePreference
 from bot.recommend import Match, OpeningIndex, Query, Results, parse_request
 from bot.routing import Context
@@ -34,13 +33,6 @@ _ADVICE = words_re(
     r"(?:role|position)s? of", r"roles? (?:in|for) (?:a|an|the)", r"the role", r"what roles?",
 )
 _MORE = words_re(r"more", r"next", r"next page", r"show more", r"more (?:jobs|openings|please)")
-
-
-def card(o: Opening, matched: tuple[str, ...] = ()) -> OpeningCard:
-    return OpeningCard(
-        title=o.title, company=o.company, url=o.url, location=o.location, remote=o.remote.value,
-        level=o.level.value if o.level else None, matched_skills=matched,
-    )
 
 
 async def openings_index(ctx: Context) -> OpeningIndex:
