@@ -26,7 +26,7 @@ class Step(StrEnum):
     answered as usual.
 
     Two follow-ups keep what they need in the conversation instead of a pending step, so
-    any other message simply starts something new:
+    nothing waits for them and any message may come next:
 
         topic answer (last_topic) ──"tell me more" / "example?"──▶ the same topic, deeper
         /jobs (jobs_query, page)  ──"more" / More openings──▶ the next page ──▶ …
