@@ -23,6 +23,7 @@ from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
 from bot.ports import StorageUnavailable, UnitOfWorkFactory
 from bot.ratelimit import RateLimiter
+from bot.services import Recommender, Services
 
 if TYPE_CHECKING:
     from storage import Storage
@@ -36,7 +37,7 @@ def build_bot(
     *,
     admins: frozenset[str] = frozenset(),
     bot_names: tuple[str, ...] = (),
-    services: dict[str, Any] | None = None,
+    services: Services | None = None,
     limiter: RateLimiter | None = None,
 ) -> Bot:
     """The dialogue core with every handler registered; order breaks score ties."""
@@ -95,13 +96,12 @@ async def build(settings: Settings, *, memory: bool = False) -> Runtime:
         storage = await open_database(settings, kb)
         resources.append(storage)
         uow_factory = storage.uow
-    services: dict[str, Any] = {}
+    services: Services | None = None
     if not memory:
-        from bot.handlers.openings import Recommender
         from storage.openings import openings_version
 
         # The openings index is rebuilt when this aggregate changes (an import, a close).
-        services["recommender"] = Recommender(version_of=openings_version)
+        services = Services(recommender=Recommender(version_of=openings_version))
     bot = build_bot(kb, uow_factory, admins=settings.admins, services=services)
     runtime = Runtime(settings=settings, kb=kb, bot=bot, resources=resources)
     instrument(runtime)

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from bot.actions import RunCommand, SetAlerts
 from bot.markup import para
 from bot.messages import Button, Reply
 from bot.ports import (
@@ -92,9 +93,10 @@ def digest(sub: Subscription, matches: Sequence[Match]) -> Reply:
     head = "A new opening that fits you:" if n == 1 else f"{n} new openings that fit you:"
     if sub.is_channel:
         head = "A new opening:" if n == 1 else f"{n} new openings:"
-    buttons: tuple[Button, ...] = (Button(label="See all matches", action="cmd:jobs"),)
+    buttons: tuple[Button, ...] = (Button(label="See all matches",
+                                          action=RunCommand(name="jobs").encode()),)
     if not sub.is_channel:
-        buttons = (*buttons, Button(label="Stop alerts", action="sub:off"))
+        buttons = (*buttons, Button(label="Stop alerts", action=SetAlerts(on=False).encode()))
     return Reply(blocks=(para(head),), cards=tuple(m.card() for m in matches), buttons=buttons,
                  intent="subscribe", confidence=1.0)
 

@@ -1,4 +1,4 @@
-"""The dialogue core: one entry, `handle(message) -> list[Reply]`, routing to ranked handlers."""
+"""The dialogue core's one entry, `Bot.handle(message) -> list[Reply]`: limit, dedupe, route, save."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
 
 from bot.knowledge import KnowledgeBase
 from bot.markup import Block, Bold, BulletList, Paragraph, Span, Text, para
@@ -17,106 +15,27 @@ from bot.messages import Message, Reply
 from bot.ports import (
     ChatKey,
     ConversationState,
-    Profile,
     StaleState,
-    Step,
     StorageUnavailable,
     UnitOfWork,
     UnitOfWorkFactory,
 )
 from bot.ratelimit import RateLimiter, Verdict
-from bot.text import normalize
+from bot.routing import Context, Handler, Router
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 
 # A message longer than this is cut before matching: nobody's question is longer,
 # and it keeps a 100 kB paste from costing more than a normal message.
 MAX_TEXT = 2000
-_COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+(?P<args>.*))?$",
-                      re.DOTALL)
-
-
-@dataclass(kw_only=True)
-class Context:
-    """What a handler sees for one message. Handlers change `state`; the core saves it."""
-
-    message: Message
-    text: str
-    state: ConversationState
-    bot: Bot
-    uow: UnitOfWork | None
-    command: str | None = None
-    degraded: bool = False
-    # Set by /forget: the person's rows are gone, so nothing may be written back.
-    forgotten: bool = False
-    scores: dict[str, float] = field(default_factory=dict)
-    # Work a handler's score() did that its handle() can reuse (e.g. topic matches).
-    cache: dict[str, Any] = field(default_factory=dict)
-    _profile: Profile | None = None
-    _profile_loaded: bool = False
-
-    @property
-    def kb(self) -> KnowledgeBase:
-        return self.bot.kb
-
-    @property
-    def norm(self) -> str:
-        return normalize(self.text)
-
-    def update(self, **changes: Any) -> None:
-        self.state = dataclasses.replace(self.state, **changes)
-
-    def set_data(self, **changes: Any) -> None:
-        data = dict(self.state.data)
-        for k, v in changes.items():
-            if v is None:
-                data.pop(k, None)
-            else:
-                data[k] = v
-        self.update(data=data)
-
-    async def profile(self) -> Profile:
-        if not self._profile_loaded:
-            self._profile_loaded = True
-            if self.uow is not None:
-                try:
-                    self._profile = await self.uow.profiles.get(
-                        self.message.platform, self.message.user_id
-                    )
-                except StorageUnavailable:
-                    self.bot.storage_failed()
-                    self.degraded = True
-        return self._profile or Profile()
-
-    def storage(self) -> UnitOfWork:
-        """The unit of work, or StorageUnavailable when running without memory."""
-        if self.uow is None:
-            raise StorageUnavailable("storage is unavailable")
-        return self.uow
-
-
-class Handler(Protocol):
-    """One intent: how sure it is about free text, and what it answers."""
-
-    intent: ClassVar[str]
-    commands: ClassVar[tuple[str, ...]]
-    actions: ClassVar[tuple[str, ...]]
-    steps: ClassVar[tuple[Step, ...]]
-
-    def score(self, ctx: Context) -> float: ...
-
-    async def handle(self, ctx: Context) -> list[Reply]: ...
-
-    async def resume(self, ctx: Context) -> list[Reply] | None:
-        """Answer a pending step this handler owns, or None to let the message route normally."""
-        ...
 
 
 Hook = Callable[[Message, list[Reply], float], Awaitable[None] | None]
 
 
-class Bot:
-    """Routes each message: button action, then slash command, then pending step, then best score."""
+class Bot(Router):
+    """Limits, dedupes, routes (bot/routing.py) and saves each message in one unit of work."""
 
     def __init__(
         self,
@@ -126,51 +45,17 @@ class Bot:
         handlers: Sequence[Handler],
         fallback: Handler,
         matcher: TopicMatcher | None = None,
-        services: dict[str, Any] | None = None,
+        services: Services | None = None,
         admins: Iterable[str] = (),
         bot_names: Iterable[str] = (),
         limiter: RateLimiter | None = None,
     ) -> None:
-        self.kb = kb
+        super().__init__(kb=kb, handlers=handlers, fallback=fallback, matcher=matcher,
+                         services=services, admins=admins, bot_names=bot_names)
         self.limiter = limiter
-        self.matcher = matcher or TopicMatcher(kb.topics.values())
         self.uow_factory = uow_factory
-        self.handlers = list(handlers)
-        self.fallback = fallback
-        self.services = services or {}
-        self.admins = frozenset(admins)
-        self.bot_names = frozenset(n.lower() for n in bot_names)
         self.hooks: list[Hook] = []
-        self._storage_down = False
-        self._by_command = {c: h for h in self.handlers for c in h.commands}
         self._command_re: re.Pattern[str] | None = None
-        self._by_action = {a: h for h in self.handlers for a in h.actions}
-        self._by_step = {s: h for h in self.handlers for s in h.steps}
-
-    # Knowledge can be replaced at run time (/reload) without rebuilding handlers.
-    def replace_knowledge(self, kb: KnowledgeBase) -> None:
-        self.matcher = TopicMatcher(kb.topics.values())
-        self.kb = kb
-
-    def is_admin(self, message: Message) -> bool:
-        return f"{message.platform}:{message.user_id}" in self.admins
-
-    def storage_failed(self) -> None:
-        if not self._storage_down:
-            log.error("storage unavailable; answering without memory until it is back")
-        self._storage_down = True
-
-    def storage_ok(self) -> None:
-        if self._storage_down:
-            log.warning("storage is back")
-        self._storage_down = False
-
-    def command_handler(self, name: str) -> Handler:
-        return self._by_command[name]
-
-    @property
-    def commands(self) -> frozenset[str]:
-        return frozenset(self._by_command)
 
     async def handle(self, message: Message) -> list[Reply]:
         if self.limiter is not None:
@@ -202,7 +87,7 @@ class Bot:
     def _restyle_commands(self, reply: Reply, prefix: str) -> Reply:
         """Write "/jobs" the way this front end types commands ("/careerbot jobs" in Slack)."""
         if self._command_re is None:
-            names = "|".join(sorted(map(re.escape, self._by_command), key=len, reverse=True))
+            names = "|".join(sorted(map(re.escape, self.commands), key=len, reverse=True))
             self._command_re = re.compile(rf"(?<![\w/:.])/({names})(?![\w/])")
         pattern = self._command_re
 
@@ -223,7 +108,7 @@ class Bot:
 
     async def _handle(self, message: Message) -> list[Reply]:
         if self.uow_factory is None:
-            replies, _ = await self._route(message, None, ConversationState())
+            replies, _ = await self._answer(message, None, ConversationState())
             return replies
         key = ChatKey(platform=message.platform, chat_id=message.chat_id, user_id=message.user_id)
         for attempt in range(3):
@@ -236,7 +121,7 @@ class Bot:
                         return []
                     await uow.users.touch(message.platform, message.user_id, message.display_name)
                     state = await uow.conversations.get(key)
-                    replies, ctx = await self._route(message, uow, state)
+                    replies, ctx = await self._answer(message, uow, state)
                     if ctx.state != state and not ctx.forgotten:
                         await uow.conversations.save(key, ctx.state)
                     await uow.commit()
@@ -249,72 +134,27 @@ class Bot:
             except StorageUnavailable:
                 self.storage_failed()
                 break
-        replies, _ = await self._route(message, None, ConversationState(), degraded=True)
+        replies, _ = await self._answer(message, None, ConversationState())
         return replies
 
-    async def _route(
+    async def _answer(
         self,
         message: Message,
         uow: UnitOfWork | None,
         state: ConversationState,
-        *,
-        degraded: bool = False,
     ) -> tuple[list[Reply], Context]:
         text = message.text[:MAX_TEXT].strip()
-        ctx = Context(message=message, text=text, state=state, bot=self, uow=uow,
-                      degraded=degraded or uow is None)
-        replies = await self._dispatch(ctx)
+        ctx = Context(message=message, text=text, state=state, bot=self, uow=uow)
+        replies = await self.route(ctx)
         # Losing "last topic" is harmless; a flow that cannot continue must be said.
         unsaved = ctx.state.pending != state.pending or ctx.state.data != state.data
-        if ctx.degraded and uow is None and self.uow_factory is not None and unsaved:
+        if uow is None and self.uow_factory is not None and unsaved:
             replies.append(Reply(
                 blocks=(para("(I couldn't save your settings just now; "
                              "I'll remember again once my database is back.)"),),
                 intent=replies[-1].intent if replies else "fallback",
             ))
         return replies, ctx
-
-    async def _dispatch(self, ctx: Context) -> list[Reply]:
-        message = ctx.message
-        if message.action:
-            prefix = message.action.split(":", 1)[0]
-            handler = self._by_action.get(prefix)
-            if handler is not None:
-                return await handler.handle(ctx)
-            log.info("unknown button action %r", prefix)
-            return await self.fallback.handle(ctx)
-        m = _COMMAND.match(ctx.text)
-        if m:
-            name = m.group("name").lower()
-            addressed = (m.group("bot") or "").lower()
-            if addressed and self.bot_names and addressed not in self.bot_names:
-                return []  # a command for another bot in the same group
-            ctx.command = name
-            ctx.text = (m.group("args") or "").strip()
-            handler = self._by_command.get(name)
-            if handler is None:
-                return [unknown_command(name, sorted(self._by_command))]
-            return await handler.handle(ctx)
-        if ctx.state.pending is not None:
-            step_handler = self._by_step.get(ctx.state.pending)
-            if step_handler is not None:
-                resumed = await step_handler.resume(ctx)
-                if resumed is not None:
-                    return resumed
-            ctx.update(pending=None)
-        if not ctx.text:
-            return await self._by_command["help"].handle(ctx) if "help" in self._by_command \
-                else await self.fallback.handle(ctx)
-        best: Handler | None = None
-        best_score = 0.0
-        for handler in self.handlers:
-            s = handler.score(ctx)
-            ctx.scores[handler.intent] = s
-            if s > best_score:
-                best, best_score = handler, s
-        if best is None or best_score < 0.5:
-            return await self.fallback.handle(ctx)
-        return await best.handle(ctx)
 
 
 def slow_down(per_minute: int) -> Reply:
@@ -323,12 +163,4 @@ def slow_down(per_minute: int) -> Reply:
                      "minute). Please slow down; I'll ignore messages for a little while."),),
         intent="rate_limited",
         private=True,
-    )
-
-
-def unknown_command(name: str, known: Iterable[str]) -> Reply:
-    shown = ", ".join(f"/{c}" for c in known if c not in ("start", "reload", "stats"))
-    return Reply(
-        blocks=(para(f"I don't know the command /{name}. Commands I understand: {shown}."),),
-        intent="help",
     )

@@ -137,7 +137,6 @@ def default_dir() -> Path:
 
 _TOPIC_REQUIRED = ("id", "title", "aliases", "questions", "answer", "details", "related", "resources")
 _TOPIC_OPTIONAL = ("keywords", "example")
-_SKILL_KEYS = ("name", "aliases", "topic")
 _OPENING_REQUIRED = ("external_id", "title", "company", "url")
 _OPENING_OPTIONAL = ("location", "remote", "level", "skills", "description", "posted")
 

@@ -110,10 +110,6 @@ def bullets(items: Iterable[str | Span | tuple[Span, ...]]) -> BulletList:
     return BulletList(tuple(out))
 
 
-def span_text(span: Span) -> str:
-    return span.text
-
-
 def spans_plain(spans: Iterable[Span], *, with_urls: bool = True) -> str:
     out = []
     for s in spans:

@@ -244,7 +244,6 @@ class MemoryUnitOfWork:
         self.events = MemoryEvents(store)
         self.openings = MemoryOpenings(store)
         self.subscriptions = MemorySubscriptions(store)
-        self.committed = False
 
     async def __aenter__(self) -> Self:
         self.store.check()
@@ -260,7 +259,6 @@ class MemoryUnitOfWork:
 
     async def commit(self) -> None:
         self.store.check()
-        self.committed = True
 
     async def rollback(self) -> None:
         return None

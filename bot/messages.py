@@ -13,7 +13,6 @@ MAX_ACTION_BYTES = 64
 class ChatType(StrEnum):
     PRIVATE = "private"
     GROUP = "group"
-    CHANNEL = "channel"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

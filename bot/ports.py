@@ -9,6 +9,7 @@ from enum import StrEnum
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
+from bot.flows import Step
 from bot.openings import Level, Opening
 
 if TYPE_CHECKING:
@@ -21,16 +22,6 @@ class StorageUnavailable(Exception):
 
 class StaleState(Exception):
     """Another process saved this conversation first (optimistic locking)."""
-
-
-class Step(StrEnum):
-    """Where a multi-step exchange stands; see bot/flows.py for the diagrams."""
-
-    PROFILE_SKILLS = "profile_skills"
-    PROFILE_LEVEL = "profile_level"
-    PROFILE_REMOTE = "profile_remote"
-    PROFILE_LOCATION = "profile_location"
-    CONFIRM_FORGET = "confirm_forget"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

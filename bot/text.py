@@ -89,8 +89,3 @@ def words(text: str) -> list[str]:
     """Raw lower-case word tokens, compounds folded, stopwords kept."""
     norm = _COMPOUND.sub(_fold, normalize(text))
     return [ABBREVIATIONS.get(t, t) for t in _TOKEN.findall(norm.replace("'", ""))]
-
-
-def terms(text: str) -> list[str]:
-    """Stemmed index terms: stopwords removed."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS]

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 
+from bot.flows import Step
 from bot.openings import Level, Opening, Remote
 from bot.ports import (
     ChatKey,
@@ -30,7 +31,6 @@ from bot.ports import (
     Profile,
     RemotePreference,
     StaleState,
-    Step,
     Subscription,
 )
 from storage.models import (

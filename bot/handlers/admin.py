@@ -5,22 +5,17 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from bot.dialogue import Context
 from bot.handlers.base import BaseHandler
-from bot.knowledge import KnowledgeBase, KnowledgeError, Severity
+from bot.knowledge import KnowledgeError, Severity
 from bot.markup import bullets, para
 from bot.messages import Reply
-from bot.ports import StorageUnavailable
+from bot.ports import UnitOfWork
+from bot.routing import Context
 
 log = logging.getLogger("careerbot.admin")
-
-# services["reload_knowledge"]: re-reads the knowledge folder (raises KnowledgeError).
-KnowledgeLoader = Callable[[], KnowledgeBase]
-# services["stats"]: extra counters from the composition root (metrics, storage).
-StatsSource = Callable[[], Awaitable[Mapping[str, Any]] | Mapping[str, Any]]
 
 # A long error list would not fit in one chat message; the rest is in `careerbot kb check`.
 MAX_PROBLEMS_SHOWN = 15
@@ -43,7 +38,7 @@ class AdminHandler(BaseHandler):
         return [await self._stats(ctx, who)]
 
     async def _reload(self, ctx: Context, who: str) -> Reply:
-        loader: KnowledgeLoader | None = ctx.bot.services.get("reload_knowledge")
+        loader = ctx.bot.services.reload_knowledge
         if loader is None:
             log.warning("admin %s: /reload unavailable (no loader configured)", who)
             return _private("Reloading isn't available in this deployment.")
@@ -80,7 +75,7 @@ class AdminHandler(BaseHandler):
     async def _stats(self, ctx: Context, who: str) -> Reply:
         log.info("admin %s: /stats", who)
         lines: list[str] = [f"knowledge base: {len(ctx.bot.kb.topics)} topics"]
-        source: StatsSource | None = ctx.bot.services.get("stats")
+        source = ctx.bot.services.stats
         if source is not None:
             try:
                 result = source()
@@ -90,13 +85,11 @@ class AdminHandler(BaseHandler):
                 log.exception("admin %s: /stats source failed", who)
                 lines.append("(some counters are unavailable right now)")
         if ctx.uow is not None:
-            try:
-                unanswered = await ctx.uow.unanswered.top(5)
-                worst = await ctx.uow.feedback.least_helpful(3)
-            except StorageUnavailable:
-                ctx.bot.storage_failed()
+            found = await ctx.attempt(_most_asked_and_least_helpful, otherwise=None)
+            if found is None:
                 lines.append("(the database is unreachable right now)")
             else:
+                unanswered, worst = found
                 if unanswered:
                     lines.append("most asked without an answer: " + "; ".join(
                         f"“{text[:60]}” ×{n}" for text, n in unanswered))
@@ -105,6 +98,12 @@ class AdminHandler(BaseHandler):
                         f"{topic} (+{yes}/−{no})" for topic, yes, no in worst))
         return Reply(blocks=(para("Statistics"), bullets(lines)), intent="admin",
                      confidence=1.0, private=True)
+
+
+async def _most_asked_and_least_helpful(
+    uow: UnitOfWork,
+) -> tuple[list[tuple[str, int]], list[tuple[str, int, int]]]:
+    return await uow.unanswered.top(5), await uow.feedback.least_helpful(3)
 
 
 def _fmt(value: Any) -> str:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from bot.dialogue import Context
+from bot.actions import Action
+from bot.flows import Step
 from bot.messages import Reply
-from bot.ports import Step
+from bot.routing import Context
 
 
 class BaseHandler:
     intent: ClassVar[str] = "fallback"
     commands: ClassVar[tuple[str, ...]] = ()
-    actions: ClassVar[tuple[str, ...]] = ()
+    actions: ClassVar[tuple[type[Action], ...]] = ()
     steps: ClassVar[tuple[Step, ...]] = ()
 
     def score(self, ctx: Context) -> float:
@@ -23,6 +24,9 @@ class BaseHandler:
         raise NotImplementedError
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
+        return None
+
+    def unavailable(self, ctx: Context) -> list[Reply] | None:
         return None
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bot.dialogue import Context
+from bot.actions import RunCommand, ShowTopic
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import Bold, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, ChatType, Reply
+from bot.routing import Context
 
 STARTER_TOPICS = ("getting-started", "skills", "sql-vs-nosql", "interview-prep")
 
@@ -30,10 +31,10 @@ _TOPICS = words_re(
 
 def start_buttons() -> tuple[Button, ...]:
     return (
-        Button(label="Browse topics", action="cmd:topics"),
-        Button(label="Find jobs for me", action="cmd:jobs"),
-        Button(label="How to start", action="t:getting-started"),
-        Button(label="Interview prep", action="t:interview-prep"),
+        Button(label="Browse topics", action=RunCommand(name="topics").encode()),
+        Button(label="Find jobs for me", action=RunCommand(name="jobs").encode()),
+        Button(label="How to start", action=ShowTopic(topic_id="getting-started").encode()),
+        Button(label="Interview prep", action=ShowTopic(topic_id="interview-prep").encode()),
     )
 
 
@@ -91,7 +92,7 @@ class GreetingHandler(BaseHandler):
 
                 return [answer_topic(ctx, topic_id, confidence=1.0)]
             if payload in ("jobs", "openings"):
-                return await ctx.bot.command_handler("jobs").handle(ctx)
+                return await ctx.bot.answer(ctx.bot.command_handler("jobs"), ctx)
         name = (ctx.message.display_name or "").split(" ")[0]
         hello = f"Hi {name}!" if name else "Hi!"
         return [Reply(
@@ -111,7 +112,7 @@ class GreetingHandler(BaseHandler):
 class HelpHandler(BaseHandler):
     intent = "help"
     commands = ("help",)
-    actions = ("cmd",)
+    actions = (RunCommand,)
 
     def score(self, ctx: Context) -> float:
         text = bare(ctx.norm)
@@ -123,10 +124,10 @@ class HelpHandler(BaseHandler):
         return 0.0
 
     async def handle(self, ctx: Context) -> list[Reply]:
-        if ctx.message.action and ctx.message.action != "cmd:help":
-            target = ctx.message.action.split(":", 1)[1]
-            if target in ctx.bot.commands:
-                return await ctx.bot.command_handler(target).handle(ctx)
+        action = ctx.action
+        if isinstance(action, RunCommand) and action.name != "help" \
+                and action.name in ctx.bot.commands:
+            return await ctx.bot.answer(ctx.bot.command_handler(action.name), ctx)
         return [help_reply(ctx)]
 
 
@@ -150,7 +151,8 @@ class TopicsHandler(BaseHandler):
         return [Reply(
             blocks=(para("Here is what I can explain. Ask in your own words, or tap one:"),
                     bullet_list(items)),
-            buttons=tuple(Button(label=ctx.kb.topics[t].title, action=f"t:{t}")
+            buttons=tuple(Button(label=ctx.kb.topics[t].title,
+                                 action=ShowTopic(topic_id=t).encode())
                           for t in STARTER_TOPICS if t in ctx.kb.topics),
             intent="topics",
             confidence=1.0,
@@ -171,7 +173,7 @@ class FallbackHandler(BaseHandler):
         if matches is None:
             matches = ctx.bot.matcher.rank(ctx.text, limit=self.max_suggestions) if ctx.text else []
         close = [m for m in matches if m.confidence >= self.SUGGEST_AT]
-        if ctx.uow is not None and ctx.text and not ctx.message.action:
+        if ctx.uow is not None and ctx.text and ctx.action is None:
             from bot.handlers.feedback import record_unanswered
 
             await record_unanswered(ctx)
@@ -179,7 +181,8 @@ class FallbackHandler(BaseHandler):
             return [Reply(
                 blocks=(para("I'm not sure I understood. Did you mean one of these?"),),
                 buttons=tuple(Button(label=ctx.kb.topics[m.topic_id].title,
-                                     action=f"t:{m.topic_id}") for m in close),
+                                     action=ShowTopic(topic_id=m.topic_id).encode())
+                                for m in close),
                 intent="fallback",
                 confidence=close[0].confidence,
                 suggestions=tuple(m.topic_id for m in close),
@@ -191,8 +194,8 @@ class FallbackHandler(BaseHandler):
                      "job openings."),
                 para("Try /topics to see everything, or ask e.g. “what is Kubernetes?”"),
             ),
-            buttons=(Button(label="Browse topics", action="cmd:topics"),
-                     Button(label="Help", action="cmd:help")),
+            buttons=(Button(label="Browse topics", action=RunCommand(name="topics").encode()),
+                     Button(label="Help", action=RunCommand(name="help").encode())),
             intent="fallback",
             confidence=matches[0].confidence if matches else 0.0,
         )]

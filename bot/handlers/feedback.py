@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from bot.dialogue import Context
+from bot.actions import RateTopic, ShowTopic
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import para
 from bot.messages import Button, Reply
-from bot.ports import StorageUnavailable
+from bot.ports import UnitOfWork
+from bot.routing import Context
 from bot.text import words
 
 _POSITIVE = words_re(r"thanks?(?: you)?", r"thx", r"helpful", r"that helped", r"great answer",
@@ -25,15 +26,12 @@ async def record_unanswered(ctx: Context) -> None:
     text = _DIGITS.sub("#", text)  # long numbers are more likely ids or phone numbers than topics
     if not text:
         return
-    try:
-        await ctx.storage().unanswered.record(text)
-    except StorageUnavailable:
-        ctx.bot.storage_failed()
+    await ctx.attempt(lambda uow: uow.unanswered.record(text), otherwise=None)
 
 
 class FeedbackHandler(BaseHandler):
     intent = "feedback"
-    actions = ("fb",)
+    actions = (RateTopic,)
 
     def score(self, ctx: Context) -> float:
         if not ctx.state.last_topic:
@@ -46,22 +44,19 @@ class FeedbackHandler(BaseHandler):
         return 0.0
 
     async def handle(self, ctx: Context) -> list[Reply]:
-        if ctx.message.action:
-            _, topic_id, verdict = [*ctx.message.action.split(":"), "", ""][:3]
-            helpful = verdict == "y"
+        if isinstance(ctx.action, RateTopic):
+            topic_id, helpful = ctx.action.topic_id, ctx.action.helpful
         else:
             topic_id = ctx.state.last_topic or ""
             helpful = not _NEGATIVE.search(bare(ctx.norm))
         if topic_id not in ctx.kb.topics:
             return [Reply(blocks=(para("Thanks!"),), intent="feedback")]
-        saved = True
-        try:
-            await ctx.storage().feedback.add(
-                ctx.message.platform, ctx.message.user_id, topic_id, helpful
-            )
-        except StorageUnavailable:
-            ctx.bot.storage_failed()
-            saved = False
+
+        async def add(uow: UnitOfWork) -> bool:
+            await uow.feedback.add(ctx.message.platform, ctx.message.user_id, topic_id, helpful)
+            return True
+
+        saved = await ctx.attempt(add, otherwise=False)
         if helpful:
             text = "Thanks, glad it helped!"
             buttons: tuple[Button, ...] = ()
@@ -69,7 +64,8 @@ class FeedbackHandler(BaseHandler):
             text = ("Thanks for telling me; the maintainers review answers people found unhelpful. "
                     "Try rephrasing, or pick a related topic:")
             topic = ctx.kb.topics[topic_id]
-            buttons = tuple(Button(label=ctx.kb.topics[r].title, action=f"t:{r}")
+            buttons = tuple(Button(label=ctx.kb.topics[r].title,
+                                   action=ShowTopic(topic_id=r).encode())
                             for r in topic.related[:3] if r in ctx.kb.topics)
         if not saved:
             text += " (I couldn't store your feedback just now.)"

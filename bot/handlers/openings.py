@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable
-from typing import Any
-
-from bot.dialogue import Context
+from bot.actions import EditProfile, MoreOpenings, SetAlerts, ShowTopic
 from bot.handlers.base import BaseHandler, bare, words_re
-from bot.knowledge import KnowledgeBase
 from bot.markup import para
-from bot.messages import Button, OpeningCard, Reply
-from bot.openings import Opening
-from bot.ports import RemotePreference, StorageUnavailable, UnitOfWork
+from bot.messages import MAX_ACTION_BYTES, Button, Reply
+from bot.ports import RemotePreference
 from bot.recommend import Match, OpeningIndex, Query, Results, parse_request
+from bot.routing import Context
 
 PAGE_SIZE = 3
 MAX_GAP_BUTTONS = 3
-# A version check costs one small query; between checks the index is trusted as is.
-REFRESH_SECONDS = 10.0
 
 JOB_WORDS = words_re(
     r"jobs?", r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
@@ -43,77 +35,11 @@ _ADVICE = words_re(
 _MORE = words_re(r"more", r"next", r"next page", r"show more", r"more (?:jobs|openings|please)")
 
 
-def card(o: Opening, matched: tuple[str, ...] = ()) -> OpeningCard:
-    return OpeningCard(
-        title=o.title, company=o.company, url=o.url, location=o.location, remote=o.remote.value,
-        level=o.level.value if o.level else None, matched_skills=matched,
-    )
-
-
-class Recommender:
-    """Keeps one OpeningIndex per version of the open openings; rebuilt only when they change."""
-
-    def __init__(self, *, refresh_seconds: float = REFRESH_SECONDS,
-                 clock: Callable[[], float] = time.monotonic,
-                 version_of: Callable[[UnitOfWork], Awaitable[object]] | None = None) -> None:
-        self.refresh_seconds = refresh_seconds
-        self.clock = clock
-        # How to tell the openings changed: storage passes a cheap aggregate query; without
-        # one, the repository's version() or, failing that, its count().
-        self.version_of = version_of
-        self._index: OpeningIndex | None = None
-        self._checked = float("-inf")
-        self._lock = asyncio.Lock()
-
-    async def index(self, kb: KnowledgeBase, uow: UnitOfWork | None) -> OpeningIndex:
-        if uow is None:
-            return self._from_kb(kb)
-        now = self.clock()
-        if self._index is not None and self._index.version != "kb" \
-                and now - self._checked < self.refresh_seconds:
-            return self._index
-        async with self._lock:
-            repo: Any = uow.openings
-            version: object
-            if self.version_of is not None:
-                version = await self.version_of(uow)
-            elif (own := getattr(repo, "version", None)) is not None:
-                version = await own()
-            else:
-                version = await repo.count()
-            self._checked = now
-            if self._index is not None and self._index.version == version:
-                return self._index
-            openings = await repo.list_open(descriptions=False)
-            if not openings:
-                # A database nobody seeded yet: the knowledge base's own openings.
-                return self._from_kb(kb)
-            # Building over 100,000 openings takes a moment; keep the event loop answering.
-            self._index = await asyncio.to_thread(OpeningIndex, openings, kb.skills,
-                                                  version=version)
-            return self._index
-
-    def _from_kb(self, kb: KnowledgeBase) -> OpeningIndex:
-        if self._index is None or self._index.version != "kb" or self._index.vocab is not kb.skills:
-            self._index = OpeningIndex(kb.openings, kb.skills, version="kb")
-        return self._index
-
-
-def recommender(ctx: Context) -> Recommender:
-    found = ctx.bot.services.get("recommender")
-    if not isinstance(found, Recommender):
-        found = Recommender()
-        ctx.bot.services["recommender"] = found
-    return found
-
-
 async def openings_index(ctx: Context) -> OpeningIndex:
-    try:
-        return await recommender(ctx).index(ctx.kb, ctx.uow)
-    except StorageUnavailable:
-        ctx.bot.storage_failed()
-        ctx.degraded = True
-        return await recommender(ctx).index(ctx.kb, None)
+    rec = ctx.bot.services.recommender
+    index = await ctx.attempt(lambda uow: rec.index(ctx.kb, uow), otherwise=None)
+    # Without the database: the knowledge base's own openings.
+    return index if index is not None else await rec.index(ctx.kb, None)
 
 
 def describe_query(q: Query) -> str:
@@ -141,7 +67,9 @@ def gap_buttons(matches: tuple[Match, ...], limit: int = MAX_GAP_BUTTONS) -> lis
                 skill, n = seen.get(g.topic, (g.skill, 0))
                 seen[g.topic] = (skill, n + 1)
     ranked = sorted(seen.items(), key=lambda kv: -kv[1][1])[:limit]
-    return [Button(label=f"Learn {skill}"[:60], action=f"t:{topic}"[:64])
+    # Cut like the label, so an overlong topic id cannot fail the whole reply.
+    return [Button(label=f"Learn {skill}"[:60],
+                   action=ShowTopic(topic_id=topic).encode()[:MAX_ACTION_BYTES])
             for topic, (skill, _) in ranked]
 
 
@@ -150,7 +78,7 @@ def no_skills_reply() -> Reply:
         blocks=(para("To recommend openings I need to know at least one skill. Tell me yours with "
                      "/profile (e.g. /profile skills python, postgres; level mid; remote yes), "
                      "or ask for a stack, e.g. “any remote Go jobs?”"),),
-        buttons=(Button(label="Set up my profile", action="profile:edit"),),
+        buttons=(Button(label="Set up my profile", action=EditProfile().encode()),),
         intent="openings", confidence=1.0,
     )
 
@@ -158,7 +86,7 @@ def no_skills_reply() -> Reply:
 class OpeningsHandler(BaseHandler):
     intent = "openings"
     commands = ("jobs",)
-    actions = ("jobs",)
+    actions = (MoreOpenings,)
 
     def score(self, ctx: Context) -> float:
         text = bare(ctx.norm)
@@ -169,10 +97,10 @@ class OpeningsHandler(BaseHandler):
         return 0.9 if _REQUEST.search(text) or len(text.split()) <= 3 else 0.55
 
     def _paging(self, ctx: Context) -> bool:
-        if ctx.message.action == "jobs:more" or ctx.command == "more":
+        if isinstance(ctx.action, MoreOpenings) or ctx.command == "more":
             return True
         # "more" typed as text reaches us through the MoreHandler when a list is on screen.
-        return (ctx.command is None and not ctx.message.action and "jobs_query" in ctx.state.data
+        return (ctx.command is None and ctx.action is None and "jobs_query" in ctx.state.data
                 and bool(_MORE.fullmatch(bare(ctx.norm))))
 
     async def handle(self, ctx: Context) -> list[Reply]:
@@ -199,16 +127,17 @@ class OpeningsHandler(BaseHandler):
                 msg = (f"No open positions match {wanted} right now. Try fewer filters, or "
                        "/subscribe to hear when one appears.")
             return Reply(blocks=(para(msg),), intent="openings", confidence=1.0,
-                         buttons=(Button(label="Alert me about new ones", action="sub:on"),))
+                         buttons=(Button(label="Alert me about new ones",
+                                         action=SetAlerts(on=True).encode()),))
         end = start + len(results.matches)
         head = f"Openings for {wanted} ({start + 1}-{end} of {results.total}):"
         buttons = gap_buttons(results.matches)
         if q.is_empty:
             head = (f"The newest openings ({start + 1}-{end} of {results.total}). Tell me your "
                     "skills with /profile and I'll pick the ones that fit you:")
-            buttons.append(Button(label="Set up my profile", action="profile:edit"))
+            buttons.append(Button(label="Set up my profile", action=EditProfile().encode()))
         if end < results.total:
-            buttons.append(Button(label="More openings", action="jobs:more"))
+            buttons.append(Button(label="More openings", action=MoreOpenings().encode()))
         return Reply(
             blocks=(para(head),),
             cards=tuple(m.card() for m in results.matches),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-from bot.dialogue import Context
+from bot.actions import AskForget, ConfirmForget
+from bot.flows import Step
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import para
 from bot.messages import Button, Reply
-from bot.ports import Step, StorageUnavailable
+from bot.routing import Context
 
 _FORGET = words_re(
     r"forget (?:me|about me|my data|everything)",
@@ -25,17 +26,16 @@ _NO = words_re(r"no", r"n", r"nope", r"cancel", r"stop", r"don'?t", r"keep")
 
 
 class PrivacyHandler(BaseHandler):
-    """
-    /forget asks first, then deletes:
-
-        /forget ──▶ CONFIRM_FORGET ──yes──▶ every row removed
-                          └──────no──▶ nothing changes
-    """
+    """/forget asks first, then deletes (the flow is in bot/flows.py)."""
 
     intent = "forget"
     commands = ("forget", "mydata")
-    actions = ("forget",)
+    actions = (AskForget, ConfirmForget)
     steps = (Step.CONFIRM_FORGET,)
+
+    @staticmethod
+    def _mydata(ctx: Context) -> bool:
+        return ctx.command == "mydata" or bool(ctx.cache.get("mydata"))
 
     def score(self, ctx: Context) -> float:
         text = bare(ctx.norm)
@@ -49,16 +49,16 @@ class PrivacyHandler(BaseHandler):
         return 0.0
 
     async def handle(self, ctx: Context) -> list[Reply]:
-        if ctx.command == "mydata" or ctx.cache.get("mydata"):
-            return [await self._mydata(ctx)]
-        if ctx.message.action in ("forget:yes", "forget:no"):
-            return [await self._decide(ctx, ctx.message.action == "forget:yes")]
+        if self._mydata(ctx):
+            return [await self._show(ctx)]
+        if isinstance(ctx.action, ConfirmForget):
+            return [await self._decide(ctx, ctx.action.yes)]
         ctx.update(pending=Step.CONFIRM_FORGET)
         return [Reply(
             blocks=(para("This deletes everything I store about you: your profile, conversation, "
                          "feedback and subscriptions. Are you sure?"),),
-            buttons=(Button(label="Yes, delete my data", action="forget:yes"),
-                     Button(label="No, keep it", action="forget:no")),
+            buttons=(Button(label="Yes, delete my data", action=ConfirmForget(yes=True).encode()),
+                     Button(label="No, keep it", action=ConfirmForget(yes=False).encode())),
             intent="forget", confidence=1.0, private=True,
         )]
 
@@ -75,13 +75,7 @@ class PrivacyHandler(BaseHandler):
         if not yes:
             return Reply(blocks=(para("OK, nothing was deleted."),), intent="forget",
                          confidence=1.0, private=True)
-        try:
-            removed = await ctx.storage().users.forget(ctx.message.platform, ctx.message.user_id)
-        except StorageUnavailable:
-            ctx.bot.storage_failed()
-            return Reply(blocks=(para("I can't reach my database right now, so nothing was "
-                                      "deleted. Please try /forget again in a few minutes."),),
-                         intent="forget", private=True)
+        removed = await ctx.storage().users.forget(ctx.message.platform, ctx.message.user_id)
         ctx.forgotten = True
         return Reply(
             blocks=(para(f"Done: I deleted everything I stored about you ({removed} records). "
@@ -89,13 +83,16 @@ class PrivacyHandler(BaseHandler):
             intent="forget", confidence=1.0, private=True,
         )
 
-    async def _mydata(self, ctx: Context) -> Reply:
-        try:
-            data = await ctx.storage().users.describe(ctx.message.platform, ctx.message.user_id)
-        except StorageUnavailable:
-            ctx.bot.storage_failed()
-            return Reply(blocks=(para("I can't reach my database right now; try again later."),),
-                         intent="mydata", private=True)
+    def unavailable(self, ctx: Context) -> list[Reply] | None:
+        if self._mydata(ctx):
+            return [Reply(blocks=(para("I can't reach my database right now; try again later."),),
+                          intent="mydata", private=True)]
+        return [Reply(blocks=(para("I can't reach my database right now, so nothing was "
+                                   "deleted. Please try /forget again in a few minutes."),),
+                      intent="forget", private=True)]
+
+    async def _show(self, ctx: Context) -> Reply:
+        data = await ctx.storage().users.describe(ctx.message.platform, ctx.message.user_id)
         if not data:
             return Reply(blocks=(para("I store nothing about you."),), intent="mydata",
                          private=True)
@@ -103,6 +100,6 @@ class PrivacyHandler(BaseHandler):
         return Reply(
             blocks=(para("This is everything I store about you:"), para(text),
                     para("Say /forget to delete it.")),
-            buttons=(Button(label="Delete my data", action="forget:ask"),),
+            buttons=(Button(label="Delete my data", action=AskForget().encode()),),
             intent="mydata", confidence=1.0, private=True,
         )

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from enum import Enum
 
-from bot.dialogue import Context
+from bot.actions import (
+    EditProfile,
+    ProfileAction,
+    RunCommand,
+    SetLevel,
+    SetRemote,
+    SkipStep,
+)
+from bot.flows import PROFILE_FLOW, Step, next_step
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import Block, Bold, Text, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
 from bot.openings import Level
-from bot.ports import Profile, RemotePreference, Step, StorageUnavailable
+from bot.ports import Profile, RemotePreference
 from bot.recommend import parse_request
+from bot.routing import Context
 from bot.skills import SkillVocabulary
 from bot.text import normalize
 
@@ -56,26 +64,6 @@ _LEVEL_ANSWERS: tuple[tuple[Level, re.Pattern[str]], ...] = (
     (Level.STAFF, words_re(r"staff", r"principal")),
     (Level.MANAGER, words_re(r"manager", r"engineering manager", r"management", r"em")),
 )
-
-
-class FlowStep(Enum):
-    """
-    The guided flow; each step saves what it learnt, so an abandoned flow loses nothing.
-
-        /profile edit ──▶ SKILLS ──▶ LEVEL ──▶ REMOTE ──remote──▶ done (profile shown)
-                                                  └──other──▶ LOCATION ──▶ done
-    """
-
-    SKILLS = Step.PROFILE_SKILLS
-    LEVEL = Step.PROFILE_LEVEL
-    REMOTE = Step.PROFILE_REMOTE
-    LOCATION = Step.PROFILE_LOCATION
-
-    @property
-    def next(self) -> FlowStep | None:
-        order = list(FlowStep)
-        i = order.index(self)
-        return order[i + 1] if i + 1 < len(order) else None
 
 
 def parse_skills(text: str, vocab: SkillVocabulary) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -172,7 +160,7 @@ def describe(profile: Profile) -> Reply:
         return Reply(
             blocks=(para("You have no profile yet. Tell me your skills, level and whether you "
                          "want remote work, and I'll match openings to you."),),
-            buttons=(Button(label="Set up my profile", action="profile:edit"),),
+            buttons=(Button(label="Set up my profile", action=EditProfile().encode()),),
             intent="profile", confidence=1.0, private=True,
         )
     remote = {
@@ -194,17 +182,19 @@ def describe(profile: Profile) -> Reply:
                        "level senior; remote yes; location Berlin"))
     return Reply(
         blocks=tuple(blocks),
-        buttons=(Button(label="Find jobs for me", action="cmd:jobs"),
-                 Button(label="Edit step by step", action="profile:edit")),
+        buttons=(Button(label="Find jobs for me", action=RunCommand(name="jobs").encode()),
+                 Button(label="Edit step by step", action=EditProfile().encode())),
         intent="profile", confidence=1.0, private=True,
     )
 
 
 class ProfileHandler(BaseHandler):
+    """The profile in one line or plain words, or step by step (the flow is in bot/flows.py)."""
+
     intent = "profile"
     commands = ("profile",)
-    actions = ("profile",)
-    steps = tuple(s.value for s in FlowStep)
+    actions = (EditProfile, SetLevel, SetRemote, SkipStep)
+    steps = PROFILE_FLOW
 
     def score(self, ctx: Context) -> float:
         norm = normalize(ctx.text)
@@ -218,9 +208,8 @@ class ProfileHandler(BaseHandler):
         return 0.0
 
     async def handle(self, ctx: Context) -> list[Reply]:
-        action = ctx.message.action or ""
-        if action.startswith("profile:"):
-            return [await self._action(ctx, action.split(":")[1:])]
+        if isinstance(ctx.action, ProfileAction):
+            return [await self._action(ctx, ctx.action)]
         profile = await ctx.profile()
         if ctx.cache.get("profile_statement"):
             new = parse_statement(ctx.text, ctx.kb.skills, profile)
@@ -228,10 +217,10 @@ class ProfileHandler(BaseHandler):
         args = ctx.text.strip() if ctx.command == "profile" else ""
         if not args:
             if profile.is_empty:
-                return [await self._ask(ctx, FlowStep.SKILLS)]
+                return [await self._ask(ctx, Step.PROFILE_SKILLS)]
             return [describe(profile)]
         if normalize(args) in ("edit", "start", "setup", "set up", "change"):
-            return [await self._ask(ctx, FlowStep.SKILLS)]
+            return [await self._ask(ctx, Step.PROFILE_SKILLS)]
         if normalize(args) in ("clear", "reset", "delete"):
             return [await self._save(ctx, Profile(), "Your profile is cleared.")]
         if _KEY.match(normalize(args)):
@@ -250,9 +239,8 @@ class ProfileHandler(BaseHandler):
         return [await self._save(ctx, new, "Saved.")]
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
-        try:
-            step = FlowStep(ctx.state.pending)
-        except ValueError:
+        step = ctx.state.pending
+        if step is None or step not in PROFILE_FLOW:
             return None
         text = ctx.text.strip()
         norm = bare(normalize(text))
@@ -260,7 +248,7 @@ class ProfileHandler(BaseHandler):
             return None
         skip = bool(_SKIP.fullmatch(norm))
         profile = await ctx.profile()
-        if step is FlowStep.SKILLS:
+        if step is Step.PROFILE_SKILLS:
             if "?" in text and "," not in text:
                 return None  # a question, not an answer: answer it normally
             if not skip:
@@ -268,12 +256,12 @@ class ProfileHandler(BaseHandler):
                 if not skills and not unknown:
                     return [await self._ask(ctx, step, again=True)]
                 profile = dataclasses.replace(profile, skills=skills, unknown_skills=unknown)
-        elif step is FlowStep.LEVEL:
+        elif step is Step.PROFILE_LEVEL:
             level = parse_level(text)
             if level is None and not skip:
                 return [await self._ask(ctx, step, again=True)] if len(norm.split()) <= 3 else None
             profile = dataclasses.replace(profile, level=level)
-        elif step is FlowStep.REMOTE:
+        elif step is Step.PROFILE_REMOTE:
             pref = parse_remote(text)
             if pref is None:
                 return [await self._ask(ctx, step, again=True)] if len(norm.split()) <= 3 else None
@@ -284,64 +272,56 @@ class ProfileHandler(BaseHandler):
             profile = dataclasses.replace(profile, location=None if skip else text.strip(" ."))
         return [await self._advance(ctx, step, profile)]
 
-    async def _action(self, ctx: Context, parts: list[str]) -> Reply:
-        profile = await ctx.profile()
-        kind = parts[0] if parts else "show"
-        value = parts[1] if len(parts) > 1 else ""
-        if kind == "edit":
-            return await self._ask(ctx, FlowStep.SKILLS)
-        if kind == "level":
-            level = None if value == "skip" else _level_or_none(value)
-            return await self._advance(ctx, FlowStep.LEVEL,
-                                       dataclasses.replace(profile, level=level))
-        if kind == "remote":
-            try:
-                pref = RemotePreference(value)
-            except ValueError:
-                return await self._ask(ctx, FlowStep.REMOTE, again=True)
-            return await self._advance(ctx, FlowStep.REMOTE,
-                                       dataclasses.replace(profile, remote=pref))
-        if kind == "skip":
-            try:
-                step = FlowStep(Step(value))
-            except ValueError:
-                return describe(profile)
-            return await self._advance(ctx, step, profile)
-        return describe(profile)
+    def unavailable(self, ctx: Context) -> list[Reply] | None:
+        return [Reply(blocks=(para("I can't reach my database right now, so I couldn't save "
+                                   "your profile. Please try again in a few minutes."),),
+                      intent="profile", confidence=1.0, private=True)]
 
-    async def _advance(self, ctx: Context, step: FlowStep, profile: Profile) -> Reply:
-        nxt = step.next
-        if nxt is FlowStep.LOCATION and profile.remote is RemotePreference.REMOTE:
+    async def _action(self, ctx: Context, action: ProfileAction) -> Reply:
+        profile = await ctx.profile()
+        match action:
+            case EditProfile():
+                return await self._ask(ctx, Step.PROFILE_SKILLS)
+            case SetLevel(level=level):
+                return await self._advance(ctx, Step.PROFILE_LEVEL,
+                                           dataclasses.replace(profile, level=level))
+            case SetRemote(remote=remote):
+                return await self._advance(ctx, Step.PROFILE_REMOTE,
+                                           dataclasses.replace(profile, remote=remote))
+            case SkipStep(step=step):
+                return await self._advance(ctx, step, profile)
+
+    async def _advance(self, ctx: Context, step: Step, profile: Profile) -> Reply:
+        nxt = next_step(step)
+        if nxt is Step.PROFILE_LOCATION and profile.remote is RemotePreference.REMOTE:
             nxt = None
+        # No step is pending until the answer is stored (the flow ends if it cannot be).
+        ctx.update(pending=None)
         if nxt is None:
-            ctx.update(pending=None)
             return await self._save(ctx, profile, "Your profile is set.")
-        try:
-            await self._store(ctx, profile)
-        except StorageUnavailable:
-            ctx.update(pending=None)
-            return _unsaved()
+        await self._store(ctx, profile)
         return await self._ask(ctx, nxt)
 
-    async def _ask(self, ctx: Context, step: FlowStep, *, again: bool = False) -> Reply:
-        ctx.update(pending=step.value, last_topic=None)
+    async def _ask(self, ctx: Context, step: Step, *, again: bool = False) -> Reply:
+        ctx.update(pending=step, last_topic=None)
         prefix = "Sorry, I didn't get that. " if again else ""
-        skip = Button(label="Skip", action=f"profile:skip:{step.value.value}")
-        if step is FlowStep.SKILLS:
+        skip = Button(label="Skip", action=SkipStep(step=step).encode())
+        if step is Step.PROFILE_SKILLS:
             text = ("Which skills do you have? List them separated by commas, e.g. “Python, "
                     "PostgreSQL, Docker”.")
             buttons: tuple[Button, ...] = (skip,)
-        elif step is FlowStep.LEVEL:
+        elif step is Step.PROFILE_LEVEL:
             text = "What level are you at?"
-            buttons = (*(Button(label=lv.value.capitalize(), action=f"profile:level:{lv.value}")
+            buttons = (*(Button(label=lv.value.capitalize(), action=SetLevel(level=lv).encode())
                          for lv in Level), skip)
-        elif step is FlowStep.REMOTE:
+        elif step is Step.PROFILE_REMOTE:
             text = "Do you want to work remotely?"
-            buttons = (
-                Button(label="Remote", action="profile:remote:remote"),
-                Button(label="Hybrid", action="profile:remote:hybrid"),
-                Button(label="On-site", action="profile:remote:onsite"),
-                Button(label="No preference", action="profile:remote:any"),
+            buttons = tuple(
+                Button(label=label, action=SetRemote(remote=pref).encode())
+                for label, pref in (("Remote", RemotePreference.REMOTE),
+                                    ("Hybrid", RemotePreference.HYBRID),
+                                    ("On-site", RemotePreference.ONSITE),
+                                    ("No preference", RemotePreference.ANY))
             )
         else:
             text = "Where do you want to work (a city or country)? Say “skip” for anywhere."
@@ -351,26 +331,10 @@ class ProfileHandler(BaseHandler):
 
     async def _store(self, ctx: Context, profile: Profile) -> None:
         await ctx.storage().profiles.save(ctx.message.platform, ctx.message.user_id, profile)
-        ctx._profile, ctx._profile_loaded = profile, True
+        ctx.remember_profile(profile)
 
     async def _save(self, ctx: Context, profile: Profile, headline: str) -> Reply:
-        try:
-            await self._store(ctx, profile)
-        except StorageUnavailable:
-            ctx.bot.storage_failed()
-            return _unsaved()
+        await self._store(ctx, profile)
         shown = describe(profile)
         return dataclasses.replace(shown, blocks=(para(headline), *shown.blocks))
 
-
-def _level_or_none(value: str) -> Level | None:
-    try:
-        return Level(value)
-    except ValueError:
-        return None
-
-
-def _unsaved() -> Reply:
-    return Reply(blocks=(para("I can't reach my database right now, so I couldn't save your "
-                              "profile. Please try again in a few minutes."),),
-                 intent="profile", confidence=1.0, private=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.dialogue import Context
+from bot.actions import EditProfile, SetAlerts
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.handlers.openings import JOB_WORDS, describe_query
 from bot.markup import para
 from bot.messages import Button, ChatType, Reply
-from bot.ports import StorageUnavailable, Subscription
+from bot.ports import Subscription
 from bot.recommend import Query, parse_request
+from bot.routing import Context
 from bot.text import normalize
 
 # The one subscription a group or channel has, whoever of its admins set it up.
@@ -40,7 +41,7 @@ _FILLER = words_re(
 class SubscribeHandler(BaseHandler):
     intent = "subscribe"
     commands = ("subscribe", "unsubscribe", "digest")
-    actions = ("sub",)
+    actions = (SetAlerts,)
 
     def score(self, ctx: Context) -> float:
         text = bare(ctx.norm)
@@ -54,15 +55,20 @@ class SubscribeHandler(BaseHandler):
         return 0.0
 
     async def handle(self, ctx: Context) -> list[Reply]:
-        action = ctx.message.action or ""
         if ctx.command == "digest":
             return [await self._digest(ctx)]
-        if ctx.command == "unsubscribe" or action == "sub:off" or ctx.cache.get("unsubscribe"):
+        if (ctx.command == "unsubscribe" or ctx.action == SetAlerts(on=False)
+                or ctx.cache.get("unsubscribe")):
             return [await self._unsubscribe(ctx)]
         query = ctx.text if ctx.command == "subscribe" else ""
-        if not ctx.command and not action:
+        if not ctx.command and ctx.action is None:
             query = _FILLER.sub(" ", normalize(ctx.text)).strip()
         return [await self._subscribe(ctx, query[:MAX_QUERY].strip())]
+
+    def unavailable(self, ctx: Context) -> list[Reply] | None:
+        return [Reply(blocks=(para("I can't reach my database right now, so nothing changed. "
+                                   "Please try again in a few minutes."),),
+                      intent="subscribe", confidence=1.0)]
 
     async def _subscribe(self, ctx: Context, query: str) -> Reply:
         m = ctx.message
@@ -75,40 +81,32 @@ class SubscribeHandler(BaseHandler):
             )
         sub = Subscription(platform=m.platform, user_id=m.user_id, chat_id=m.chat_id,
                            query=query, frequency="instant", created_at=datetime.now(UTC))
-        try:
-            repo = ctx.storage().subscriptions
-            old = await repo.get(m.platform, m.chat_id, m.user_id)
-            if old is not None:
-                # Keep the original start so openings since then are not skipped.
-                sub = Subscription(platform=m.platform, user_id=m.user_id, chat_id=m.chat_id,
-                                   query=query, frequency="instant",
-                                   created_at=old.created_at or sub.created_at,
-                                   last_sent_at=old.last_sent_at)
-            await repo.save(sub)
-        except StorageUnavailable:
-            ctx.bot.storage_failed()
-            return _unsaved("subscribe")
+        repo = ctx.storage().subscriptions
+        old = await repo.get(m.platform, m.chat_id, m.user_id)
+        if old is not None:
+            # Keep the original start so openings since then are not skipped.
+            sub = Subscription(platform=m.platform, user_id=m.user_id, chat_id=m.chat_id,
+                               query=query, frequency="instant",
+                               created_at=old.created_at or sub.created_at,
+                               last_sent_at=old.last_sent_at)
+        await repo.save(sub)
         q = Query.for_person(await ctx.profile(), parse_request(query, ctx.kb.skills))
         if q.is_empty:
             note = ("I'll need at least one skill to match openings: set them with /profile "
                     "(e.g. /profile skills python, go) or subscribe with one, e.g. "
                     "/subscribe remote python.")
             buttons: tuple[Button, ...] = (Button(label="Set up my profile",
-                                                  action="profile:edit"),)
+                                                  action=EditProfile().encode()),)
         else:
             note = f"You'll get new openings for {describe_query(q)} as they appear."
-            buttons = (Button(label="Stop alerts", action="sub:off"),)
+            buttons = (Button(label="Stop alerts", action=SetAlerts(on=False).encode()),)
         return Reply(blocks=(para("Subscribed. " + note),
                              para("Send /unsubscribe to stop.")),
                      buttons=buttons, intent="subscribe", confidence=1.0)
 
     async def _unsubscribe(self, ctx: Context) -> Reply:
         m = ctx.message
-        try:
-            removed = await ctx.storage().subscriptions.delete(m.platform, m.chat_id, m.user_id)
-        except StorageUnavailable:
-            ctx.bot.storage_failed()
-            return _unsaved("subscribe")
+        removed = await ctx.storage().subscriptions.delete(m.platform, m.chat_id, m.user_id)
         text = ("Done, no more alerts about new openings." if removed
                 else "You weren't subscribed here, so there is nothing to stop.")
         return Reply(blocks=(para(text),), intent="subscribe", confidence=1.0)
@@ -125,42 +123,31 @@ class SubscribeHandler(BaseHandler):
         words = ctx.text.split(maxsplit=1)
         choice = normalize(words[0]) if words else ""
         query = words[1][:MAX_QUERY] if len(words) > 1 else ""
-        repo_err: Reply | None = None
-        try:
-            repo = ctx.storage().subscriptions
-            if choice == "off":
-                removed = await repo.delete(m.platform, m.chat_id, CHANNEL_USER)
-                return Reply(blocks=(para("The digest is off." if removed
-                                          else "This chat had no digest."),),
-                             intent="subscribe", confidence=1.0)
-            if choice not in ("daily", "weekly"):
-                current = await repo.get(m.platform, m.chat_id, CHANNEL_USER)
-                state = (f"This chat gets a {current.frequency} digest"
-                         + (f" for “{current.query}”" if current and current.query else "")
-                         + "." if current else "This chat has no digest.")
-                return Reply(blocks=(para(state + " Use /digest daily, /digest weekly or "
-                                          "/digest off; add filters after it, e.g. /digest "
-                                          "weekly remote python."),),
-                             intent="subscribe", confidence=1.0)
-            old = await repo.get(m.platform, m.chat_id, CHANNEL_USER)
-            await repo.save(Subscription(
-                platform=m.platform, user_id=CHANNEL_USER, chat_id=m.chat_id, query=query,
-                frequency=choice, is_channel=True,
-                created_at=old.created_at if old and old.created_at else datetime.now(UTC),
-                last_sent_at=old.last_sent_at if old else None,
-            ))
-        except StorageUnavailable:
-            ctx.bot.storage_failed()
-            repo_err = _unsaved("subscribe")
-        if repo_err is not None:
-            return repo_err
+        repo = ctx.storage().subscriptions
+        if choice == "off":
+            removed = await repo.delete(m.platform, m.chat_id, CHANNEL_USER)
+            return Reply(blocks=(para("The digest is off." if removed
+                                      else "This chat had no digest."),),
+                         intent="subscribe", confidence=1.0)
+        if choice not in ("daily", "weekly"):
+            current = await repo.get(m.platform, m.chat_id, CHANNEL_USER)
+            state = (f"This chat gets a {current.frequency} digest"
+                     + (f" for “{current.query}”" if current and current.query else "")
+                     + "." if current else "This chat has no digest.")
+            return Reply(blocks=(para(state + " Use /digest daily, /digest weekly or "
+                                      "/digest off; add filters after it, e.g. /digest "
+                                      "weekly remote python."),),
+                         intent="subscribe", confidence=1.0)
+        old = await repo.get(m.platform, m.chat_id, CHANNEL_USER)
+        await repo.save(Subscription(
+            platform=m.platform, user_id=CHANNEL_USER, chat_id=m.chat_id, query=query,
+            frequency=choice, is_channel=True,
+            created_at=old.created_at if old and old.created_at else datetime.now(UTC),
+            last_sent_at=old.last_sent_at if old else None,
+        ))
         what = f" for “{query}”" if query else ""
         return Reply(blocks=(para(f"This chat will get a {choice} digest of new openings{what}. "
                                   "/digest off stops it."),),
                      intent="subscribe", confidence=1.0)
 
 
-def _unsaved(intent: str) -> Reply:
-    return Reply(blocks=(para("I can't reach my database right now, so nothing changed. "
-                              "Please try again in a few minutes."),),
-                 intent=intent, confidence=1.0)

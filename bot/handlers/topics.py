@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from bot.dialogue import Context
+from bot.actions import RateTopic, RunCommand, ShowTopic, TopicDetails, TopicExample
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.knowledge import Topic
 from bot.markup import Bold, Link, Paragraph, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
+from bot.routing import Context
 
 # Below this the core would rather say "did you mean" than risk a wrong answer.
 ANSWER_AT = 0.5
@@ -32,14 +33,17 @@ _FOLLOWUP = re.compile(r"^(?:and |so |ok(?:ay)? |but )?(?:what|how) about\b|^and
 def topic_buttons(ctx: Context, topic: Topic, *, more: bool = True) -> tuple[Button, ...]:
     buttons: list[Button] = []
     if more and topic.details:
-        buttons.append(Button(label="Tell me more", action=f"more:{topic.id}"))
+        buttons.append(Button(label="Tell me more", action=TopicDetails(topic_id=topic.id).encode()))
     if more and topic.example:
-        buttons.append(Button(label="Example", action=f"ex:{topic.id}"))
+        buttons.append(Button(label="Example", action=TopicExample(topic_id=topic.id).encode()))
     for rid in topic.related[:MAX_RELATED_BUTTONS]:
         if rid in ctx.kb.topics:
-            buttons.append(Button(label=ctx.kb.topics[rid].title, action=f"t:{rid}"))
-    buttons.append(Button(label="👍 Helpful", action=f"fb:{topic.id}:y"))
-    buttons.append(Button(label="👎 Not helpful", action=f"fb:{topic.id}:n"))
+            buttons.append(Button(label=ctx.kb.topics[rid].title,
+                                  action=ShowTopic(topic_id=rid).encode()))
+    buttons.append(Button(label="👍 Helpful",
+                          action=RateTopic(topic_id=topic.id, helpful=True).encode()))
+    buttons.append(Button(label="👎 Not helpful",
+                          action=RateTopic(topic_id=topic.id, helpful=False).encode()))
     return tuple(buttons)
 
 
@@ -69,7 +73,7 @@ class TopicHandler(BaseHandler):
 
     intent = "topic"
     commands = ("ask",)
-    actions = ("t",)
+    actions = (ShowTopic,)
 
     def score(self, ctx: Context) -> float:
         boost = self._context_boost(ctx)
@@ -90,12 +94,11 @@ class TopicHandler(BaseHandler):
         return ()
 
     async def handle(self, ctx: Context) -> list[Reply]:
-        if ctx.message.action:
-            topic_id = ctx.message.action.split(":", 1)[1]
-            if topic_id not in ctx.kb.topics:
+        if isinstance(ctx.action, ShowTopic):
+            if ctx.action.topic_id not in ctx.kb.topics:
                 return [Reply(blocks=(para("That topic is no longer available. Try /topics."),),
                               intent="fallback")]
-            return [answer_topic(ctx, topic_id, confidence=1.0)]
+            return [answer_topic(ctx, ctx.action.topic_id, confidence=1.0)]
         if ctx.command == "ask" and not ctx.text:
             return [Reply(
                 blocks=(para("Usage: /ask <your question>, for example /ask what is GraphQL?"),),
@@ -105,7 +108,7 @@ class TopicHandler(BaseHandler):
         if matches is None:
             matches = ctx.bot.matcher.rank(ctx.text, limit=3, boost=self._context_boost(ctx))
         if not matches or matches[0].confidence < ANSWER_AT:
-            return await ctx.bot.fallback.handle(ctx)
+            return await ctx.bot.answer(ctx.bot.fallback, ctx)
         return [answer_topic(ctx, matches[0].topic_id, confidence=matches[0].confidence)]
 
 
@@ -114,7 +117,7 @@ class MoreHandler(BaseHandler):
 
     intent = "more"
     commands = ("more",)
-    actions = ("more", "ex")
+    actions = (TopicDetails, TopicExample)
 
     def score(self, ctx: Context) -> float:
         text = bare(ctx.norm)
@@ -131,36 +134,37 @@ class MoreHandler(BaseHandler):
         return 0.0
 
     async def handle(self, ctx: Context) -> list[Reply]:
-        action = ctx.message.action or ""
-        if action.startswith(("more:", "ex:")):
-            kind, topic_id = action.split(":", 1)
+        if isinstance(ctx.action, TopicDetails | TopicExample):
+            example = isinstance(ctx.action, TopicExample)
+            topic_id = ctx.action.topic_id
         else:
             if ctx.state.data.get("page") is not None and not ctx.state.last_topic:
-                return await ctx.bot.command_handler("jobs").handle(ctx)
-            kind = "ex" if _EXAMPLE.search(bare(ctx.norm)) else "more"
+                return await ctx.bot.answer(ctx.bot.command_handler("jobs"), ctx)
+            example = bool(_EXAMPLE.search(bare(ctx.norm)))
             topic_id = ctx.state.last_topic or ""
         topic = ctx.kb.topics.get(topic_id)
         if topic is None:
             return [Reply(
                 blocks=(para("More about what? Ask me a question first, or see /topics."),),
-                buttons=(Button(label="Browse topics", action="cmd:topics"),),
+                buttons=(Button(label="Browse topics", action=RunCommand(name="topics").encode()),),
                 intent="more",
             )]
         ctx.update(last_topic=topic.id)
-        if kind == "ex":
+        if example:
             body = topic.example or topic.details
             title = f"{topic.title}: an example"
         else:
             body = topic.details
             title = f"{topic.title}: in more depth"
         blocks = [Paragraph((Bold(title),)), *body]
-        if kind == "more" or not topic.example:
+        if not example or not topic.example:
             blocks.extend(_resources(topic))
         buttons = [b for b in topic_buttons(ctx, topic, more=False)]
-        if kind == "more" and topic.example:
-            buttons.insert(0, Button(label="Example", action=f"ex:{topic.id}"))
-        if kind == "ex" and topic.details:
-            buttons.insert(0, Button(label="Tell me more", action=f"more:{topic.id}"))
+        if not example and topic.example:
+            buttons.insert(0, Button(label="Example", action=TopicExample(topic_id=topic.id).encode()))
+        if example and topic.details:
+            buttons.insert(0, Button(label="Tell me more",
+                                     action=TopicDetails(topic_id=topic.id).encode()))
         return [Reply(blocks=tuple(blocks), buttons=tuple(buttons), intent="more",
                       topic=topic.id, confidence=1.0,
                       suggestions=tuple(r for r in topic.related if r in ctx.kb.topics))]

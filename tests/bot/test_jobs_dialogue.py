@@ -221,8 +221,8 @@ async def test_channel_digest_needs_a_chat_admin(bot: Bot, store: MemoryStore) -
 
 async def test_index_is_reused_until_the_openings_change(kb: KnowledgeBase,
                                                          store: MemoryStore) -> None:
-    from bot.handlers.openings import Recommender
     from bot.openings import Opening
+    from bot.services import Recommender
 
     now = [0.0]
     rec = Recommender(refresh_seconds=5.0, clock=lambda: now[0])

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
 from adapters.bootstrap import build_bot
-from bot.dialogue import Bot, Context
+from bot.dialogue import Bot
 from bot.handlers.base import BaseHandler
 from bot.handlers.basic import FallbackHandler
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.messages import Reply
+from bot.routing import Context
 from storage.engine import Storage
 from tests.factories import message, topic, write_kb
 from tests.storage.helpers import fill_every_table, rows_about
@@ -112,19 +114,22 @@ class Counter(BaseHandler):
     intent = "count"
     commands: ClassVar[tuple[str, ...]] = ("count",)
 
+    def __init__(self, interfere: Callable[[], Awaitable[None]] | None = None) -> None:
+        self.interfere = interfere
+
     async def handle(self, ctx: Context) -> list[Reply]:
         n = int(ctx.state.data.get("n", 0))
         await asyncio.sleep(0.001)  # let the other process interleave
-        interfere = ctx.bot.services.get("interfere")
-        if interfere is not None:
-            await interfere()
+        if self.interfere is not None:
+            await self.interfere()
         ctx.set_data(n=n + 1)
         return [Reply(blocks=(), intent="count")]
 
 
-def counting_bot(kb: KnowledgeBase, storage: Storage, **services: Any) -> Bot:
-    return Bot(kb=kb, uow_factory=storage.uow, handlers=[Counter()], fallback=FallbackHandler(),
-               services=services)
+def counting_bot(kb: KnowledgeBase, storage: Storage,
+                 interfere: Callable[[], Awaitable[None]] | None = None) -> Bot:
+    return Bot(kb=kb, uow_factory=storage.uow, handlers=[Counter(interfere)],
+               fallback=FallbackHandler())
 
 
 async def final_count(storage: Storage, user: str = "u1") -> int:

@@ -233,8 +233,8 @@ async def test_two_concurrent_runners_never_double_send(db_url: str, storage: St
 
 async def test_recommender_rebuilds_its_index_only_after_an_import(storage: Storage,
                                                                    tmp_path: Path) -> None:
-    from bot.handlers.openings import Recommender
     from bot.knowledge import KnowledgeBase
+    from bot.services import Recommender
 
     kb = KnowledgeBase(topics={}, skills=VOCAB)
     await add(storage, job("go1", "Go"))

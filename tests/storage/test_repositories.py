@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.flows import Step
 from bot.openings import Level, Opening, Remote
 from bot.ports import (
     ChatKey,
@@ -14,7 +15,6 @@ from bot.ports import (
     Profile,
     RemotePreference,
     StaleState,
-    Step,
     Subscription,
 )
 from storage.engine import Storage

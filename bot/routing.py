@@ -1,0 +1,240 @@
+"""Who answers a message: button action, command, pending step, best score, or the fallback."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, TypeVar
+
+from bot.actions import Action, decode
+from bot.flows import Step
+from bot.knowledge import KnowledgeBase
+from bot.markup import para
+from bot.matcher import TopicMatcher
+from bot.messages import MAX_ACTION_BYTES, Message, Reply
+from bot.ports import ConversationState, Profile, StorageUnavailable, UnitOfWork
+from bot.services import Services
+from bot.text import normalize
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+(?P<args>.*))?$",
+                      re.DOTALL)
+# Below this no handler is sure enough, and the fallback answers.
+MIN_SCORE = 0.5
+
+
+@dataclass(kw_only=True)
+class Context:
+    """What a handler sees for one message. Handlers change `state`; the core saves it."""
+
+    message: Message
+    text: str
+    state: ConversationState
+    bot: Router
+    uow: UnitOfWork | None
+    command: str | None = None
+    # The pressed button's action, decoded; None for typed text.
+    action: Action | None = field(init=False)
+    # Set by /forget: the person's rows are gone, so nothing may be written back.
+    forgotten: bool = False
+    # Work a handler's score() did that its handle() can reuse (e.g. topic matches).
+    cache: dict[str, Any] = field(default_factory=dict)
+    _profile: Profile | None = None
+    _profile_loaded: bool = False
+
+    def __post_init__(self) -> None:
+        self.action = decode(self.message.action) if self.message.action else None
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.bot.kb
+
+    @property
+    def norm(self) -> str:
+        return normalize(self.text)
+
+    def update(self, **changes: Any) -> None:
+        self.state = dataclasses.replace(self.state, **changes)
+
+    def set_data(self, **changes: Any) -> None:
+        data = dict(self.state.data)
+        for k, v in changes.items():
+            if v is None:
+                data.pop(k, None)
+            else:
+                data[k] = v
+        self.update(data=data)
+
+    async def profile(self) -> Profile:
+        if not self._profile_loaded:
+            self._profile_loaded = True
+            self._profile = await self.attempt(
+                lambda uow: uow.profiles.get(self.message.platform, self.message.user_id),
+                otherwise=None)
+        return self._profile or Profile()
+
+    def remember_profile(self, profile: Profile) -> None:
+        """The profile just saved, so later reads in this message need no query."""
+        self._profile, self._profile_loaded = profile, True
+
+    def storage(self) -> UnitOfWork:
+        """The unit of work, or StorageUnavailable when running without memory.
+
+        Storage failing under a handler gets that handler's `unavailable()` reply.
+        """
+        if self.uow is None:
+            raise StorageUnavailable("storage is unavailable")
+        return self.uow
+
+    async def attempt(self, work: Callable[[UnitOfWork], Awaitable[T]], *, otherwise: T) -> T:
+        """`work` on the unit of work; `otherwise` without one or when storage fails.
+
+        For what a reply can do without (the profile, a counter, a statistic).
+        """
+        if self.uow is None:
+            return otherwise
+        try:
+            return await work(self.uow)
+        except StorageUnavailable:
+            self.bot.storage_failed()
+            return otherwise
+
+
+class Handler(Protocol):
+    """One intent: how sure it is about free text, and what it answers."""
+
+    intent: ClassVar[str]
+    commands: ClassVar[tuple[str, ...]]
+    actions: ClassVar[tuple[type[Action], ...]]
+    steps: ClassVar[tuple[Step, ...]]
+
+    def score(self, ctx: Context) -> float: ...
+
+    async def handle(self, ctx: Context) -> list[Reply]: ...
+
+    async def resume(self, ctx: Context) -> list[Reply] | None:
+        """Answer a pending step this handler owns, or None to let the message route normally."""
+        ...
+
+    def unavailable(self, ctx: Context) -> list[Reply] | None:
+        """The answer when storage fails under handle() or resume(), or None to have the core
+        answer the message again without memory."""
+        ...
+
+
+class Router:
+    """The handlers and the order they are asked in; what handlers see of the core as `ctx.bot`."""
+
+    def __init__(
+        self,
+        *,
+        kb: KnowledgeBase,
+        handlers: Sequence[Handler],
+        fallback: Handler,
+        matcher: TopicMatcher | None = None,
+        services: Services | None = None,
+        admins: Iterable[str] = (),
+        bot_names: Iterable[str] = (),
+    ) -> None:
+        self.kb = kb
+        self.matcher = matcher or TopicMatcher(kb.topics.values())
+        self.handlers = list(handlers)
+        self.fallback = fallback
+        self.services = services or Services()
+        self.admins = frozenset(admins)
+        self.bot_names = frozenset(n.lower() for n in bot_names)
+        self._storage_down = False
+        self._by_command = {c: h for h in self.handlers for c in h.commands}
+        self._by_action = {a: h for h in self.handlers for a in h.actions}
+        self._by_step = {s: h for h in self.handlers for s in h.steps}
+
+    # Knowledge can be replaced at run time (/reload) without rebuilding handlers.
+    def replace_knowledge(self, kb: KnowledgeBase) -> None:
+        self.matcher = TopicMatcher(kb.topics.values())
+        self.kb = kb
+
+    def is_admin(self, message: Message) -> bool:
+        return f"{message.platform}:{message.user_id}" in self.admins
+
+    def storage_failed(self) -> None:
+        if not self._storage_down:
+            log.error("storage unavailable; answering without memory until it is back")
+        self._storage_down = True
+
+    def storage_ok(self) -> None:
+        if self._storage_down:
+            log.warning("storage is back")
+        self._storage_down = False
+
+    def command_handler(self, name: str) -> Handler:
+        return self._by_command[name]
+
+    @property
+    def commands(self) -> frozenset[str]:
+        return frozenset(self._by_command)
+
+    async def answer(self, handler: Handler, ctx: Context) -> list[Reply]:
+        """`handler`'s answer (handlers handing a message on to another use this too)."""
+        return await self._guarded(handler, ctx, handler.handle(ctx))
+
+    async def _guarded(self, handler: Handler, ctx: Context,
+                       call: Awaitable[T]) -> T | list[Reply]:
+        try:
+            return await call
+        except StorageUnavailable:
+            self.storage_failed()
+            replies = handler.unavailable(ctx)
+            if replies is None:
+                raise
+            return replies
+
+    async def route(self, ctx: Context) -> list[Reply]:
+        if ctx.action is not None:
+            handler = self._by_action.get(type(ctx.action))
+            if handler is not None:
+                return await self.answer(handler, ctx)
+            log.info("unknown button action %r", ctx.action.encode()[:MAX_ACTION_BYTES])
+            return await self.answer(self.fallback, ctx)
+        m = _COMMAND.match(ctx.text)
+        if m:
+            name = m.group("name").lower()
+            addressed = (m.group("bot") or "").lower()
+            if addressed and self.bot_names and addressed not in self.bot_names:
+                return []  # a command for another bot in the same group
+            ctx.command = name
+            ctx.text = (m.group("args") or "").strip()
+            handler = self._by_command.get(name)
+            if handler is None:
+                return [unknown_command(name, sorted(self._by_command))]
+            return await self.answer(handler, ctx)
+        if ctx.state.pending is not None:
+            step_handler = self._by_step.get(ctx.state.pending)
+            if step_handler is not None:
+                resumed = await self._guarded(step_handler, ctx, step_handler.resume(ctx))
+                if resumed is not None:
+                    return resumed
+            ctx.update(pending=None)
+        if not ctx.text:
+            return await self.answer(self._by_command.get("help", self.fallback), ctx)
+        best: Handler | None = None
+        best_score = 0.0
+        for handler in self.handlers:
+            s = handler.score(ctx)
+            if s > best_score:
+                best, best_score = handler, s
+        if best is None or best_score < MIN_SCORE:
+            return await self.answer(self.fallback, ctx)
+        return await self.answer(best, ctx)
+
+
+def unknown_command(name: str, known: Iterable[str]) -> Reply:
+    shown = ", ".join(f"/{c}" for c in known if c not in ("start", "reload", "stats"))
+    return Reply(
+        blocks=(para(f"I don't know the command /{name}. Commands I understand: {shown}."),),
+        intent="help",
+    )
