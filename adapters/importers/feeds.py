@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bot.extract import html_to_text, level_of, remote_of, skills_of
+from bot.knowledge import Problem, Severity, default_dir, parse_openings
 from bot.openings import Level, Opening, Remote
 from bot.skills import SkillVocabulary
 
@@ -307,60 +307,31 @@ def _lever(record: Mapping[str, Any], vocab: SkillVocabulary, source: str,
 
 def _parse_yaml(text: str, vocab: SkillVocabulary, *, origin: str,
                 source: str | None) -> ParsedFeed:
-    from bot import knowledge
-    from bot.yamlsource import YamlSyntaxError, load
-
-    name = Path(urlparse(origin).path).name if origin else "openings.yaml"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / (name or "openings.yaml")
-        path.write_text(text, encoding="utf-8")
-        try:
-            data = load(path)
-        except YamlSyntaxError as exc:
-            raise FeedError(f"line {exc.line}: {exc.reason}") from None
-        if not isinstance(data, dict) or not isinstance(data.get("openings"), list):
-            raise FeedError("expected a mapping with an 'openings' list")
-        collector = knowledge._Collector()
-        loaded = knowledge._load_openings(collector, path, data, vocab)
-    raw = data["openings"]
-    feed = ParsedFeed(source=source or _yaml_source(origin), total=len(raw))
-    for item in raw:
-        if isinstance(item, dict) and item.get("external_id") not in (None, ""):
-            feed.listed_ids.add(str(item["external_id"]).strip())
-    line_to_index = {getattr(item, "line", -1): i for i, item in enumerate(raw)}
-    bad: set[int] = set()
-    for p in collector.problems:
-        if p.severity != knowledge.Severity.ERROR:
+    name = Path(urlparse(origin).path).name if origin else ""
+    document = parse_openings(text, name or "openings.yaml", vocab)
+    broken = [_where(p) for p in document.problems if p.severity is Severity.ERROR]
+    if broken:
+        raise FeedError("; ".join(broken))
+    feed = ParsedFeed(source=source or _yaml_source(origin), total=len(document.records))
+    for record in document.records:
+        if record.external_id:
+            feed.listed_ids.add(record.external_id)
+        if record.opening is None:
+            feed.problems.extend(
+                RecordProblem(index=record.index, external_id=record.external_id or None,
+                              reason=_where(p))
+                for p in record.problems if p.severity is Severity.ERROR)
             continue
-        index = _record_at(p.line, line_to_index)
-        bad.add(index)
-        m = re.match(r"openings\[([^\]]+)\]", p.field)
-        ext = m.group(1) if m and not m.group(1).isdigit() else None
-        feed.problems.append(RecordProblem(index=index, external_id=ext,
-                                           reason=f"line {p.line} {p.field}: {p.message}"))
-    index_of: dict[str, int] = {}
-    for i, item in enumerate(raw):
-        if isinstance(item, dict):
-            index_of.setdefault(str(item.get("external_id", "")).strip(), i)
-    for opening in loaded:
-        if index_of.get(opening.external_id, -1) in bad:
-            continue
-        feed.openings.append(_enrich(replace(opening, source=feed.source), vocab))
+        feed.openings.append(_enrich(replace(record.opening, source=feed.source), vocab))
     return feed
 
 
-def _record_at(line: int, line_to_index: dict[int, int]) -> int:
-    """The record a problem line belongs to: the last record starting at or before it."""
-    best = 0
-    for start, index in sorted(line_to_index.items()):
-        if start <= line:
-            best = index
-    return best
+def _where(problem: Problem) -> str:
+    field = f" {problem.field}" if problem.field else ""
+    return f"line {problem.line}{field}: {problem.message}"
 
 
 def _yaml_source(origin: str) -> str:
-    from bot.knowledge import default_dir
-
     try:
         if origin and Path(origin).resolve() == (default_dir() / "openings.yaml").resolve():
             return "seed"
