@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -151,8 +152,9 @@ def instrument(runtime: Runtime) -> Metrics:
             out["in the database"] = await database_counts(storage)
         return out
 
-    bot.services.setdefault("reload_knowledge", reload_knowledge)
-    bot.services.setdefault("stats", stats)
+    bot.services = dataclasses.replace(
+        bot.services, reload_knowledge=bot.services.reload_knowledge or reload_knowledge,
+        stats=bot.services.stats or stats)
     runtime.metrics = metrics
     return metrics
 

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar, TypeVar, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from bot import markup
 from bot.openings import Level, Opening, Remote
 from bot.skills import Skill, SkillVocabulary
 from bot.yamlsource import LineDict, LineList, YamlSyntaxError, load
+from bot.yamlsource import parse as parse_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ANSWER_WORDS = (80, 250)
@@ -133,320 +144,479 @@ def default_dir() -> Path:
     return Path(knowledge.__file__).resolve().parent
 
 
-# --- validation -----------------------------------------------------------------
-
-_TOPIC_REQUIRED = ("id", "title", "aliases", "questions", "answer", "details", "related", "resources")
-_TOPIC_OPTIONAL = ("keywords", "example")
-_OPENING_REQUIRED = ("external_id", "title", "company", "url")
-_OPENING_OPTIONAL = ("location", "remote", "level", "skills", "description", "posted")
+# --- the schema: field checks (types, required and unknown keys, enums) by pydantic ------------
+# Lax mode, as before pydantic: text may be written as a number but not as true/false, a list or
+# a mapping. Every error is reworded by _message() and placed by _line_at().
 
 
-class _Collector:
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(
-        self, path: Path, line: int, fld: str, msg: str, severity: Severity = Severity.ERROR
-    ) -> None:
-        self.problems.append(Problem(path=path, line=line, field=fld, message=msg, severity=severity))
+def _blank_if_none(value: Any) -> Any:
+    return "" if value is None else value
 
 
-def _line_of(obj: Any, key: str | None = None, default: int = 1) -> int:
-    if isinstance(obj, LineDict):
-        if key is not None and key in obj.key_lines:
-            return obj.key_lines[key]
-        return obj.line
-    if isinstance(obj, LineList):
-        return obj.line
-    return default
+def _empty_if_none(value: Any) -> Any:
+    # An empty key (`aliases:`) reads as null in YAML and means an empty list.
+    return () if value is None else value
 
 
-def _check_keys(
-    c: _Collector, path: Path, obj: LineDict, required: Iterable[str], optional: Iterable[str],
-    prefix: str,
-) -> bool:
-    ok = True
-    allowed = set(required) | set(optional)
-    for key in obj:
-        if key not in allowed:
-            c.add(path, _line_of(obj, key), f"{prefix}{key}",
-                  f"unknown key (expected one of: {', '.join(sorted(allowed))})")
-    for key in required:
-        if key not in obj:
-            c.add(path, obj.line, f"{prefix}{key}", "missing required field")
-            ok = False
-    return ok
+def _kebab_id(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise PydanticCustomError("topic_id", "{id} is not a lower-case kebab-case id",
+                                  {"id": repr(value)})
+    return value
 
 
-def _text(c: _Collector, path: Path, obj: LineDict, key: str, prefix: str, *,
-          required: bool = True) -> str:
-    value = obj.get(key)
-    if value is None:
-        if required and key in obj:
-            c.add(path, _line_of(obj, key), prefix + key, "must not be empty")
+def _http_url(value: str) -> str:
+    if not value.startswith(("https://", "http://")):
+        raise PydanticCustomError("http_url", "{url} is not an http(s) URL", {"url": repr(value)})
+    return value
+
+
+def _enough_questions(value: tuple[str, ...]) -> tuple[str, ...]:
+    if len(value) < MIN_QUESTIONS:
+        raise PydanticCustomError("few_questions", "needs at least {least} sample questions, has {count}",
+                                  {"least": MIN_QUESTIONS, "count": len(value)})
+    return value
+
+
+def _remote_word(value: Any) -> Any:
+    # YAML reads a bare `remote: yes` as true.
+    if isinstance(value, bool):
+        return Remote.YES if value else Remote.NO
+    if isinstance(value, str):
+        value = value.lower()
+        return {"true": Remote.YES, "false": Remote.NO}.get(value, value)
+    return value
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _day(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise PydanticCustomError("date", "{value} is not a date (YYYY-MM-DD)",
+                                  {"value": repr(value)}) from None
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+_Text = Annotated[str, StringConstraints(min_length=1)]
+_OptionalText = Annotated[str, BeforeValidator(_blank_if_none)]
+_TextList = Annotated[tuple[_Text, ...], BeforeValidator(_empty_if_none)]
+_HttpUrl = Annotated[_Text, AfterValidator(_http_url)]
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              coerce_numbers_to_str=True)
+
+
+class _Envelope(_Schema):
+    """A file's top-level mapping; `records` names its list, `shape` is said when that is wrong."""
+
+    records: ClassVar[str]
+    shape: ClassVar[str]
+
+
+class _TopicFile(_Envelope):
+    records: ClassVar[str] = "topics"
+    shape: ClassVar[str] = "expected a mapping with a 'topics' list (and an optional 'group')"
+    group: _OptionalText = ""
+    topics: Annotated[list[Any], BeforeValidator(_empty_if_none)]
+
+
+class _SkillsFile(_Envelope):
+    records: ClassVar[str] = "skills"
+    shape: ClassVar[str] = "expected a mapping with a 'skills' list"
+    skills: list[Any]
+
+
+class _OpeningsFile(_Envelope):
+    records: ClassVar[str] = "openings"
+    shape: ClassVar[str] = "expected a mapping with an 'openings' list"
+    openings: list[Any]
+
+
+class _Resource(_Schema):
+    title: _Text
+    url: _HttpUrl
+
+
+class _TopicRefs(_Schema):
+    """What other topics rely on, read even when the rest of the topic is broken."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: Annotated[_Text, AfterValidator(_kebab_id)]
+    related: _TextList
+
+
+class _Topic(_TopicRefs):
+    model_config = ConfigDict(extra="forbid")
+    title: _Text
+    aliases: _TextList
+    keywords: _TextList = ()
+    questions: Annotated[_TextList, AfterValidator(_enough_questions)]
+    answer: _Text
+    details: _Text
+    example: _OptionalText = ""
+    resources: Annotated[tuple[_Resource, ...], BeforeValidator(_empty_if_none)]
+
+
+class _Skill(_Schema):
+    name: _Text
+    aliases: _TextList = ()
+    topic: _Text | None = None
+
+
+class _OpeningRefs(_Schema):
+    """What the duplicate check relies on, read even when the rest of the opening is broken."""
+
+    model_config = ConfigDict(extra="ignore")
+    external_id: _Text
+
+
+class _Opening(_OpeningRefs):
+    model_config = ConfigDict(extra="forbid")
+    title: _Text
+    company: _Text
+    url: _HttpUrl
+    location: _OptionalText = ""
+    remote: Annotated[Remote, BeforeValidator(_remote_word)] = Remote.UNKNOWN
+    level: Annotated[Level | None, BeforeValidator(_lower)] = None
+    skills: _TextList = ()
+    description: _OptionalText = ""
+    posted: Annotated[datetime | None, BeforeValidator(_day)] = None
+
+
+_M = TypeVar("_M", bound=_Schema)
+_E = TypeVar("_E", bound=_Envelope)
+_Loc = tuple[int | str, ...]
+
+
+def _validate(model: type[_M], data: Any, salvage: type[_M] | None = None
+              ) -> tuple[_M | None, list[ErrorDetails]]:
+    """`data` as `model`, or else its errors and what `salvage` (default: the model without the
+    unknown keys) can still read, so that one broken field does not hide the checks across records."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    known = {k: v for k, v in data.items() if k in model.model_fields} if isinstance(data, dict) else data
+    try:
+        return (salvage or model).model_validate(known), errors
+    except ValidationError:
+        return None, errors
+
+
+def _types_in(annotation: Any) -> Iterator[Any]:
+    yield annotation
+    for arg in get_args(annotation):
+        yield from _types_in(arg)
+
+
+def _model_at(model: type[BaseModel], loc: _Loc) -> type[BaseModel]:
+    """The schema model describing the node at `loc` inside a `model` record."""
+    for part in loc:
+        if isinstance(part, str) and part in model.model_fields:
+            for t in _types_in(model.model_fields[part].annotation):
+                if isinstance(t, type) and issubclass(t, BaseModel):
+                    model = t
+                    break
+    return model
+
+
+_KINDS: dict[type, str] = {type(None): "nothing", bool: "true/false", str: "text", int: "a number",
+                           float: "a number", LineDict: "a mapping", LineList: "a list"}
+
+
+def _kind(value: Any) -> str:
+    return _KINDS.get(type(value), type(value).__name__)
+
+
+def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
+    """A pydantic error in a knowledge maintainer's words."""
+    kind, value = error["type"], error.get("input")
+    if kind == "missing":
+        return "missing required field"
+    if kind == "extra_forbidden":
+        keys = _model_at(model, error["loc"][:-1]).model_fields
+        return f"unknown key (expected one of: {', '.join(sorted(keys))})"
+    if kind == "string_too_short" or (kind == "string_type" and value is None):
+        return "must not be empty"
+    if kind == "string_type":
+        return f"expected text, got {_kind(value)}"
+    if kind in ("list_type", "tuple_type"):
+        return f"expected a list, got {_kind(value)}"
+    if kind in ("model_type", "dict_type"):
+        return f"expected a mapping, got {_kind(value)}"
+    if kind == "enum":
+        return f"{value!r} is not one of {error.get('ctx', {}).get('expected', '')}"
+    return error["msg"]  # our own PydanticCustomErrors are worded for maintainers already
+
+
+def _line_at(node: Any, loc: _Loc) -> int:
+    """The line of the YAML node at `loc` under `node`; a missing key points at its mapping."""
+    line = node.line if isinstance(node, LineDict | LineList) else 1
+    for part in loc:
+        if isinstance(node, LineDict) and isinstance(part, str):
+            if part not in node:
+                return node.line
+            line, node = node.key_lines[part], node[part]
+        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+            line, node = node.item_lines[part], node[part]
+        else:
+            break
+    return line
+
+
+def _field(prefix: str, loc: _Loc) -> str:
+    out = prefix
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else part
+    return out
+
+
+def _key_text(item: Any, key: str) -> str:
+    """A record's identifying key as written, to name the record in problems ('' if none)."""
+    value = item.get(key) if isinstance(item, dict) else None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
         return ""
-    if not isinstance(value, str | int | float) or isinstance(value, bool):
-        c.add(path, _line_of(obj, key), prefix + key, f"expected text, got {type(value).__name__}")
-        return ""
-    text = str(value).strip()
-    if required and not text:
-        c.add(path, _line_of(obj, key), prefix + key, "must not be empty")
-    return text
+    return str(value).strip()
 
 
-def _str_list(c: _Collector, path: Path, obj: LineDict, key: str, prefix: str) -> tuple[str, ...]:
-    value = obj.get(key)
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        c.add(path, _line_of(obj, key), prefix + key, f"expected a list, got {type(value).__name__}")
-        return ()
-    out: list[str] = []
-    for i, item in enumerate(value):
-        line = value.item_lines[i] if isinstance(value, LineList) else _line_of(obj, key)
-        if not isinstance(item, str | int | float) or isinstance(item, bool) or not str(item).strip():
-            c.add(path, line, f"{prefix}{key}[{i}]", "expected non-empty text")
-            continue
-        out.append(str(item).strip())
-    return tuple(out)
+def _envelope(model: type[_E], path: Path, data: Any, problems: list[Problem]) -> _E | None:
+    envelope, errors = _validate(model, data)
+    for error in errors:
+        loc = error["loc"]
+        shape = error["type"] != "extra_forbidden" and (not loc or loc[0] == model.records)
+        problems.append(Problem(path=path, line=_line_at(data, loc), field=_field("", loc),
+                                message=model.shape if shape else _message(error, model)))
+    return envelope
 
 
-def _parse_markup(c: _Collector, path: Path, obj: LineDict, key: str, prefix: str,
-                  required: bool) -> tuple[markup.Block, ...]:
-    text = _text(c, path, obj, key, prefix, required=required)
-    return markup.parse(text) if text else ()
+def _record(model: type[_M], path: Path, data: Any, key: str, index: int, ident: str,
+            problems: list[Problem], salvage: type[_M] | None = None) -> _M | None:
+    """Record `index` of the file's `key` list; problems name it by its `ident` key or index."""
+    item = data[key][index]
+    name = f"{key}[{_key_text(item, ident) or index}]"
+    record, errors = _validate(model, item, salvage)
+    for error in errors:
+        loc = error["loc"]
+        problems.append(Problem(path=path, line=_line_at(data, (key, index, *loc)),
+                                field=_field(name, loc), message=_message(error, model)))
+    return record
 
 
-def _load_topics(
-    c: _Collector, path: Path, data: Any, field_lines: dict[tuple[str, str], int]
-) -> list[Topic]:
-    if not isinstance(data, LineDict):
-        c.add(path, 1, "", "expected a mapping with 'group' and 'topics'")
+# --- reading the files into values, and the checks across records ----------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _TopicEntry:
+    """A topic as the checks across files see it; `topic` is None when it has errors."""
+
+    id: str
+    related: tuple[str, ...]
+    path: Path
+    line: int
+    related_line: int
+    topic: Topic | None
+
+
+def _topics(path: Path, data: Any, problems: list[Problem]) -> list[_TopicEntry]:
+    envelope = _envelope(_TopicFile, path, data, problems)
+    if envelope is None:
         return []
-    _check_keys(c, path, data, ("topics",), ("group",), "")
-    group = str(data.get("group") or path.stem.replace("-", " ").replace("_", " ").title())
-    raw = data.get("topics")
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        c.add(path, _line_of(data, "topics"), "topics", "expected a list of topics")
-        return []
-    topics: list[Topic] = []
-    for i, item in enumerate(raw):
-        if not isinstance(item, LineDict):
-            line = raw.item_lines[i] if isinstance(raw, LineList) else data.line
-            c.add(path, line, f"topics[{i}]", "expected a mapping")
+    group = envelope.group or path.stem.replace("-", " ").replace("_", " ").title()
+    entries: list[_TopicEntry] = []
+    for i in range(len(envelope.topics)):
+        refs = _record(_Topic, path, data, "topics", i, "id", problems, salvage=_TopicRefs)
+        if refs is None:
             continue
-        tid = str(item.get("id", "")).strip()
-        prefix = f"topics[{tid or i}]."
-        if not _check_keys(c, path, item, _TOPIC_REQUIRED, _TOPIC_OPTIONAL, prefix):
-            continue
-        if not ID_PATTERN.match(tid):
-            c.add(path, _line_of(item, "id"), prefix + "id",
-                  f"{tid!r} is not a lower-case kebab-case id")
-            continue
-        field_lines[(tid, "related")] = _line_of(item, "related")
-        answer = _parse_markup(c, path, item, "answer", prefix, True)
-        words = len(markup.to_plain(answer, with_urls=False).split())
-        if answer and not ANSWER_WORDS[0] <= words <= ANSWER_WORDS[1]:
-            c.add(path, _line_of(item, "answer"), prefix + "answer",
-                  f"{words} words; aim for {ANSWER_WORDS[0]}-{ANSWER_WORDS[1]}", Severity.WARNING)
-        questions = _str_list(c, path, item, "questions", prefix)
-        if len(questions) < MIN_QUESTIONS:
-            c.add(path, _line_of(item, "questions"), prefix + "questions",
-                  f"needs at least {MIN_QUESTIONS} sample questions, has {len(questions)}")
-        resources: list[Resource] = []
-        raw_res = item.get("resources") or []
-        if not isinstance(raw_res, list):
-            c.add(path, _line_of(item, "resources"), prefix + "resources", "expected a list")
-            raw_res = []
-        for j, res in enumerate(raw_res):
-            rprefix = f"{prefix}resources[{j}]."
-            if not isinstance(res, LineDict):
-                c.add(path, _line_of(item, "resources"), rprefix[:-1], "expected {title, url}")
-                continue
-            if not _check_keys(c, path, res, ("title", "url"), (), rprefix):
-                continue
-            url = _text(c, path, res, "url", rprefix)
-            if url and not url.startswith(("https://", "http://")):
-                c.add(path, _line_of(res, "url"), rprefix + "url", f"{url!r} is not an http(s) URL")
-                continue
-            resources.append(Resource(title=_text(c, path, res, "title", rprefix), url=url))
-        topics.append(Topic(
-            id=tid,
-            title=_text(c, path, item, "title", prefix),
-            group=group,
-            aliases=_str_list(c, path, item, "aliases", prefix),
-            keywords=_str_list(c, path, item, "keywords", prefix),
-            questions=questions,
-            answer=answer,
-            details=_parse_markup(c, path, item, "details", prefix, True),
-            example=_parse_markup(c, path, item, "example", prefix, False),
-            related=_str_list(c, path, item, "related", prefix),
-            resources=tuple(resources),
-            source=f"{path}:{item.line}",
-        ))
-    return topics
+        line = _line_at(data, ("topics", i))
+        topic = None
+        if isinstance(refs, _Topic):
+            topic = _topic(refs, group, f"{path}:{line}")
+            words = len(markup.to_plain(topic.answer, with_urls=False).split())
+            if not ANSWER_WORDS[0] <= words <= ANSWER_WORDS[1]:
+                problems.append(Problem(
+                    path=path, line=_line_at(data, ("topics", i, "answer")),
+                    field=f"topics[{refs.id}].answer", severity=Severity.WARNING,
+                    message=f"{words} words; aim for {ANSWER_WORDS[0]}-{ANSWER_WORDS[1]}"))
+        entries.append(_TopicEntry(id=refs.id, related=refs.related, path=path, line=line,
+                                   related_line=_line_at(data, ("topics", i, "related")),
+                                   topic=topic))
+    return entries
 
 
-def _load_skills(c: _Collector, path: Path, data: Any, topic_ids: set[str]) -> list[Skill]:
-    if not isinstance(data, LineDict) or not isinstance(data.get("skills"), list):
-        c.add(path, _line_of(data), "skills", "expected a mapping with a 'skills' list")
+def _topic(t: _Topic, group: str, source: str) -> Topic:
+    return Topic(
+        id=t.id, title=t.title, group=group, aliases=t.aliases, keywords=t.keywords,
+        questions=t.questions, answer=markup.parse(t.answer), details=markup.parse(t.details),
+        example=markup.parse(t.example), related=t.related,
+        resources=tuple(Resource(title=r.title, url=r.url) for r in t.resources), source=source,
+    )
+
+
+def _skills(path: Path, data: Any, topic_ids: set[str], problems: list[Problem]) -> list[Skill]:
+    envelope = _envelope(_SkillsFile, path, data, problems)
+    if envelope is None:
         return []
-    _check_keys(c, path, data, ("skills",), (), "")
     skills: list[Skill] = []
     owner: dict[str, tuple[str, int]] = {}
-    for i, item in enumerate(data["skills"]):
-        if not isinstance(item, LineDict):
-            c.add(path, data["skills"].item_lines[i], f"skills[{i}]", "expected a mapping")
+    for i in range(len(envelope.skills)):
+        s = _record(_Skill, path, data, "skills", i, "name", problems)
+        if s is None:
             continue
-        name = str(item.get("name", "")).strip()
-        prefix = f"skills[{name or i}]."
-        if not _check_keys(c, path, item, ("name",), ("aliases", "topic"), prefix):
-            continue
-        aliases = tuple(a.lower() for a in _str_list(c, path, item, "aliases", prefix))
-        topic = item.get("topic")
-        if topic is not None and str(topic) not in topic_ids:
-            c.add(path, _line_of(item, "topic"), prefix + "topic", f"unknown topic id {topic!r}")
+        aliases = tuple(a.lower() for a in s.aliases)
+        topic = s.topic
+        if topic is not None and topic not in topic_ids:
+            problems.append(Problem(path=path, line=_line_at(data, ("skills", i, "topic")),
+                                    field=f"skills[{s.name}].topic",
+                                    message=f"unknown topic id {topic!r}"))
             topic = None
-        for form in {name.lower(), *aliases}:
-            if form in owner and owner[form][0] != name:
+        for form in dict.fromkeys((s.name.lower(), *aliases)):
+            if form in owner and owner[form][0] != s.name:
                 other, line = owner[form]
-                c.add(path, _line_of(item, "aliases"), prefix + "aliases",
-                      f"{form!r} already names skill {other!r} (line {line})")
-            owner.setdefault(form, (name, item.line))
-        skills.append(Skill(name=name, aliases=aliases, topic=str(topic) if topic else None))
+                problems.append(Problem(path=path, line=_line_at(data, ("skills", i, "aliases")),
+                                        field=f"skills[{s.name}].aliases",
+                                        message=f"{form!r} already names skill {other!r} (line {line})"))
+            owner.setdefault(form, (s.name, _line_at(data, ("skills", i))))
+        skills.append(Skill(name=s.name, aliases=aliases, topic=topic))
     return skills
 
 
-def _parse_date(value: str) -> datetime | None:
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OpeningRecord:
+    """One record of an openings file: its Opening, or None when `problems` has an error."""
+
+    index: int
+    external_id: str  # as written, '' when missing
+    opening: Opening | None
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OpeningsFile:
+    """An openings file read record by record; `problems` are about the file as a whole."""
+
+    records: tuple[OpeningRecord, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+def parse_openings(text: str, origin: str, vocab: SkillVocabulary) -> OpeningsFile:
+    """Openings YAML (the format of knowledge/openings.yaml) checked as `kb check` checks it;
+    every problem names `origin`, the line and the field."""
+    path = Path(origin)
     try:
-        d = date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-    return datetime(d.year, d.month, d.day, tzinfo=UTC)
+        data = parse_yaml(text, path)
+    except YamlSyntaxError as exc:
+        return OpeningsFile(problems=(Problem(path=path, line=exc.line, field="", message=exc.reason),))
+    return _openings(path, data, vocab)
 
 
-def _load_openings(c: _Collector, path: Path, data: Any, vocab: SkillVocabulary) -> list[Opening]:
-    if not isinstance(data, LineDict) or not isinstance(data.get("openings"), list):
-        c.add(path, _line_of(data), "openings", "expected a mapping with an 'openings' list")
-        return []
-    _check_keys(c, path, data, ("openings",), (), "")
-    out: list[Opening] = []
+def _openings(path: Path, data: Any, vocab: SkillVocabulary) -> OpeningsFile:
+    problems: list[Problem] = []
+    envelope = _envelope(_OpeningsFile, path, data, problems)
+    if envelope is None:
+        return OpeningsFile(problems=tuple(problems))
+    records: list[OpeningRecord] = []
     seen: dict[str, int] = {}
-    for i, item in enumerate(data["openings"]):
-        if not isinstance(item, LineDict):
-            c.add(path, data["openings"].item_lines[i], f"openings[{i}]", "expected a mapping")
-            continue
-        ext = str(item.get("external_id", "")).strip()
-        prefix = f"openings[{ext or i}]."
-        if not _check_keys(c, path, item, _OPENING_REQUIRED, _OPENING_OPTIONAL, prefix):
-            continue
-        if ext in seen:
-            c.add(path, _line_of(item, "external_id"), prefix + "external_id",
-                  f"duplicate external_id (first at line {seen[ext]})")
-            continue
-        seen[ext] = _line_of(item, "external_id")
-        remote_raw = str(item.get("remote", "unknown")).lower()
-        if remote_raw in ("true", "false"):
-            remote_raw = "yes" if remote_raw == "true" else "no"
-        try:
-            remote = Remote(remote_raw)
-        except ValueError:
-            c.add(path, _line_of(item, "remote"), prefix + "remote",
-                  f"{remote_raw!r} is not one of {', '.join(r.value for r in Remote)}")
-            continue
-        level: Level | None = None
-        if item.get("level") is not None:
-            try:
-                level = Level(str(item["level"]).lower())
-            except ValueError:
-                c.add(path, _line_of(item, "level"), prefix + "level",
-                      f"{item['level']!r} is not one of {', '.join(lv.value for lv in Level)}")
-                continue
-        skills: list[str] = []
-        for name in _str_list(c, path, item, "skills", prefix):
-            skill = vocab.canonical(name)
-            if skill is None:
-                c.add(path, _line_of(item, "skills"), prefix + "skills",
-                      f"{name!r} is not in the skills vocabulary", Severity.WARNING)
-                skills.append(name)
+    for i, item in enumerate(envelope.openings):
+        found: list[Problem] = []
+        refs = _record(_Opening, path, data, "openings", i, "external_id", found, salvage=_OpeningRefs)
+        opening = None
+        if refs is not None:
+            ext, line = refs.external_id, _line_at(data, ("openings", i, "external_id"))
+            if ext in seen:
+                found.append(Problem(path=path, line=line, field=f"openings[{ext}].external_id",
+                                     message=f"duplicate external_id (first at line {seen[ext]})"))
             else:
-                skills.append(skill.name)
-        posted = None
-        if item.get("posted"):
-            posted = _parse_date(str(item["posted"]))
-            if posted is None:
-                c.add(path, _line_of(item, "posted"), prefix + "posted",
-                      f"{item['posted']!r} is not a date (YYYY-MM-DD)")
-        url = _text(c, path, item, "url", prefix)
-        if url and not url.startswith(("https://", "http://")):
-            c.add(path, _line_of(item, "url"), prefix + "url", f"{url!r} is not an http(s) URL")
-        out.append(Opening(
-            source="seed",
-            external_id=ext,
-            title=_text(c, path, item, "title", prefix),
-            company=_text(c, path, item, "company", prefix),
-            url=url,
-            location=_text(c, path, item, "location", prefix, required=False),
-            remote=remote,
-            level=level,
-            skills=tuple(skills),
-            description=_text(c, path, item, "description", prefix, required=False),
-            posted_at=posted,
-            updated_at=posted,
-        ))
-    return out
+                seen[ext] = line
+                if isinstance(refs, _Opening):
+                    skills_line = _line_at(data, ("openings", i, "skills"))
+                    opening = _opening(refs, vocab, path, skills_line, found)
+        records.append(OpeningRecord(index=i, external_id=_key_text(item, "external_id"),
+                                     opening=opening, problems=tuple(found)))
+    return OpeningsFile(records=tuple(records), problems=tuple(problems))
+
+
+def _opening(o: _Opening, vocab: SkillVocabulary, path: Path, skills_line: int,
+             problems: list[Problem]) -> Opening:
+    skills: list[str] = []
+    for name in o.skills:
+        skill = vocab.canonical(name)
+        if skill is None:
+            problems.append(Problem(path=path, line=skills_line, field=f"openings[{o.external_id}].skills",
+                                    message=f"{name!r} is not in the skills vocabulary",
+                                    severity=Severity.WARNING))
+        skills.append(skill.name if skill else name)
+    return Opening(
+        source="seed", external_id=o.external_id, title=o.title, company=o.company, url=o.url,
+        location=o.location, remote=o.remote, level=o.level, skills=tuple(skills),
+        description=o.description, posted_at=o.posted, updated_at=o.posted,
+    )
+
+
+def _has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.severity is Severity.ERROR for p in problems)
 
 
 def check(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Load and validate a knowledge-base folder; returns the base (if usable) and every problem."""
-    c = _Collector()
+    problems: list[Problem] = []
     root = Path(root)
     if not root.is_dir():
-        c.add(root, 1, "", "knowledge folder not found")
-        return None, c.problems
+        return None, [Problem(path=root, line=1, field="", message="knowledge folder not found")]
     files = sorted(p for p in root.rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
     parsed: dict[Path, Any] = {}
     for path in files:
         try:
             parsed[path] = load(path)
         except YamlSyntaxError as exc:
-            c.add(path, exc.line, "", exc.reason)
+            problems.append(Problem(path=path, line=exc.line, field="", message=exc.reason))
     special = {"skills.yaml", "skills.yml", "openings.yaml", "openings.yml"}
-    topics: dict[str, Topic] = {}
-    field_lines: dict[tuple[str, str], int] = {}
+    entries: dict[str, _TopicEntry] = {}
     for path, data in parsed.items():
         if path.name in special and path.parent == root:
             continue
-        for topic in _load_topics(c, path, data, field_lines):
-            if topic.id in topics:
-                c.add(path, int(topic.source.rsplit(":", 1)[1]), f"topics[{topic.id}].id",
-                      f"duplicate topic id (first defined at {topics[topic.id].source})")
+        for entry in _topics(path, data, problems):
+            first = entries.get(entry.id)
+            if first is not None:
+                problems.append(Problem(
+                    path=path, line=entry.line, field=f"topics[{entry.id}].id",
+                    message=f"duplicate topic id (first defined at {first.path}:{first.line})"))
                 continue
-            topics[topic.id] = topic
-    if not topics and not any(p.severity is Severity.ERROR for p in c.problems):
-        c.add(root, 1, "topics", "no topics found")
-    for topic in topics.values():
-        path = Path(topic.source.rsplit(":", 1)[0])
-        for rid in topic.related:
-            if rid not in topics:
-                c.add(path, field_lines.get((topic.id, "related"), 1), f"topics[{topic.id}].related",
-                      f"unknown topic id {rid!r}")
+            entries[entry.id] = entry
+    if not entries and not _has_errors(problems):
+        problems.append(Problem(path=root, line=1, field="topics", message="no topics found"))
+    for entry in entries.values():
+        for rid in entry.related:
+            if rid not in entries:
+                problems.append(Problem(path=entry.path, line=entry.related_line,
+                                        field=f"topics[{entry.id}].related",
+                                        message=f"unknown topic id {rid!r}"))
     skills_path = next((root / n for n in ("skills.yaml", "skills.yml") if (root / n) in parsed),
                        None)
     vocab = SkillVocabulary(
-        _load_skills(c, skills_path, parsed[skills_path], set(topics)) if skills_path else []
+        _skills(skills_path, parsed[skills_path], set(entries), problems) if skills_path else []
     )
     openings_path = next(
         (root / n for n in ("openings.yaml", "openings.yml") if (root / n) in parsed), None
     )
-    openings = (
-        _load_openings(c, openings_path, parsed[openings_path], vocab) if openings_path else []
-    )
-    problems = c.problems
-    if any(p.severity is Severity.ERROR for p in problems):
+    openings: list[Opening] = []
+    if openings_path:
+        found = _openings(openings_path, parsed[openings_path], vocab)
+        problems.extend(found.problems)
+        for record in found.records:
+            problems.extend(record.problems)
+            if record.opening is not None:
+                openings.append(record.opening)
+    if _has_errors(problems):
         return None, problems
+    topics = {tid: e.topic for tid, e in entries.items() if e.topic is not None}
     kb = KnowledgeBase(
         topics=topics, skills=vocab, openings=tuple(openings), root=root,
         warnings=tuple(problems),

@@ -72,6 +72,11 @@ def load(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise YamlSyntaxError(path, 1, f"not UTF-8 text ({exc.reason})") from exc
+    return parse(text, path)
+
+
+def parse(text: str, path: Path) -> Any:
+    """Parse YAML text read from `path`; syntax errors become YamlSyntaxError with file and line."""
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

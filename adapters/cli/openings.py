@@ -12,7 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from adapters.cli.common import err, fail_kb, load_settings
-from adapters.importers.feeds import FeedError, FeedFormat, parse_feed, read_feed
+from adapters.importers.feeds import FeedFormat, parse_feed, read_feed
+from adapters.importers.records import FeedError
 from bot.openings import Level, Opening
 from bot.ports import RemotePreference
 from bot.recommend import Match, OpeningIndex, Query

@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.knowledge import KnowledgeError, Severity, check, default_dir, load_knowledge
+from bot.knowledge import (
+    KnowledgeError,
+    Severity,
+    check,
+    default_dir,
+    load_knowledge,
+    parse_openings,
+)
+from bot.openings import Remote
 from tests.factories import topic, write_file, write_kb
 
 CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "knowledge-catalogue.yaml"
@@ -144,3 +152,108 @@ def test_load_knowledge_raises_with_every_problem(tmp_path: Path) -> None:
 def test_missing_folder(tmp_path: Path) -> None:
     (msg,) = errors(tmp_path / "nope")
     assert "knowledge folder not found" in msg
+
+
+TOPIC = """\
+group: Basics
+topics:
+  - id: docker
+    title: Docker
+    aliases: [containers]
+    questions: [what is docker, docker?, explain docker, why docker, how docker works]
+    answer: Docker packs an app with its dependencies.
+    details: More about Docker.
+    related: []
+    resources:
+      - title: Docs
+        url: https://docs.docker.com
+"""
+
+
+@pytest.mark.parametrize("old,new,line,field,message", [
+    ("title: Docker", "title: [Docker, Engine]", 4, "topics[docker].title",
+     "expected text, got a list"),
+    ("aliases: [containers]", "aliases: [containers, true]", 5, "topics[docker].aliases[1]",
+     "expected text, got true/false"),
+    ("    details: More about Docker.\n", "", 3, "topics[docker].details",
+     "missing required field"),
+    ("related: []", "related: []\n    colour: blue", 10, "topics[docker].colour",
+     "unknown key (expected one of: aliases, answer, details, example, id, keywords, "
+     "questions, related, resources, title)"),
+    ("url: https://docs.docker.com", "url: {href: x}", 12, "topics[docker].resources[0].url",
+     "expected text, got a mapping"),
+    ("      - title: Docs\n", "      - title: Docs\n        kind: manual\n", 12,
+     "topics[docker].resources[0].kind", "unknown key (expected one of: title, url)"),
+])
+def test_schema_problems_name_file_line_and_field(
+    tmp_path: Path, old: str, new: str, line: int, field: str, message: str,
+) -> None:
+    assert old in TOPIC
+    path = write_file(tmp_path / "topics" / "basics.yaml", TOPIC.replace(old, new))
+    assert errors(tmp_path) == [f"{path}:{line}: {field}: {message}"]
+
+
+def test_opening_enum_and_date_problems_name_file_line_and_field(tmp_path: Path) -> None:
+    write_kb(tmp_path, [topic("docker")])
+    path = write_file(tmp_path / "openings.yaml", """
+        openings:
+          - external_id: a1
+            title: Go Engineer
+            company: Acme
+            url: https://acme.example/a1
+            remote: sometimes
+            level: Boss
+            posted: last week
+        """)
+    assert sorted(errors(tmp_path)) == [
+        f"{path}:6: openings[a1].remote: 'sometimes' is not one of 'yes', 'no', 'hybrid' or "
+        "'unknown'",
+        f"{path}:7: openings[a1].level: 'boss' is not one of 'intern', 'junior', 'mid', "
+        "'senior', 'staff' or 'manager'",
+        f"{path}:8: openings[a1].posted: 'last week' is not a date (YYYY-MM-DD)",
+    ]
+
+
+def test_a_broken_topic_still_takes_part_in_the_checks_across_topics(tmp_path: Path) -> None:
+    write_kb(tmp_path, [topic("docker", title=["Docker"], related=["nope"]),
+                        topic("kubernetes", related=["docker"])])
+    msgs = errors(tmp_path)
+    assert len(msgs) == 2
+    assert "topics[docker].title: expected text, got a list" in msgs[0]
+    # docker is still known (no "unknown topic id 'docker'"), and its own references are checked
+    assert "topics[docker].related: unknown topic id 'nope'" in msgs[1]
+
+
+def test_parse_openings_reads_text_record_by_record() -> None:
+    vocab = load_knowledge().skills
+    parsed = parse_openings(
+        "openings:\n"
+        "  - external_id: a1\n    title: Go Engineer\n    company: Acme\n"
+        "    url: https://acme.example/a1\n    skills: [golang, Cobol]\n    remote: yes\n"
+        "  - external_id: a2\n    title: Python Engineer\n    company: Acme\n"
+        "    url: ftp://acme.example/a2\n"
+        "  - title: No id\n",
+        "acme.yaml", vocab)
+    assert parsed.problems == ()
+    first, second, third = parsed.records
+    assert first.opening is not None and first.opening.skills == ("Go", "Cobol")
+    assert first.opening.remote is Remote.YES
+    assert [str(p) for p in first.problems] == [
+        "acme.yaml:6: openings[a1].skills: 'Cobol' is not in the skills vocabulary (warning)"]
+    assert (second.index, second.external_id, second.opening) == (1, "a2", None)
+    assert [str(p) for p in second.problems] == [
+        "acme.yaml:11: openings[a2].url: 'ftp://acme.example/a2' is not an http(s) URL"]
+    assert (third.external_id, third.opening) == ("", None)
+    assert "acme.yaml:12: openings[2].external_id: missing required field" in map(str, third.problems)
+
+
+@pytest.mark.parametrize("text,line,message", [
+    ("openings: [unclosed", 2, "bad YAML"),  # the end of the text, where "]" is missing
+    ("jobs: []", 1, "expected a mapping with an 'openings' list"),
+    ("- external_id: a1", 1, "expected a mapping with an 'openings' list"),
+])
+def test_parse_openings_file_problems(text: str, line: int, message: str) -> None:
+    parsed = parse_openings(text, "feed.yaml", load_knowledge().skills)
+    assert parsed.records == ()
+    assert any(p.line == line and message in p.message and str(p.path) == "feed.yaml"
+               for p in parsed.problems), parsed.problems

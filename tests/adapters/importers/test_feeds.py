@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.importers.feeds import FeedError, FeedFormat, parse_feed
+from adapters.importers.feeds import FeedFormat, parse_feed
+from adapters.importers.records import FeedError
 from bot.openings import Level, Remote
 from bot.skills import Skill, SkillVocabulary
 
