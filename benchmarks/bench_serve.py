@@ -38,9 +38,8 @@ import aiohttp
 from aiohttp import web
 
 from benchmarks.common import percentile, table
-from tests.adapters.channels.slack.fakeslack import BOT_USER_ID, TEAM_ID, signed_headers
 from tests.adapters.service.conftest import write_small_kb
-from tests.adapters.service.servers import (
+from tests.fakes.servers import (
     SLACK_BOT_TOKEN,
     SLACK_SIGNING_SECRET,
     TELEGRAM_SECRET,
@@ -48,6 +47,7 @@ from tests.adapters.service.servers import (
     free_port,
     start_server,
 )
+from tests.fakes.slack_api import BOT_USER_ID, TEAM_ID, signed_headers
 
 TG_TOKEN = "123456:BENCH-token_abc"
 # Telegram allows a bot about 30 messages a second and the adapter keeps to that; the load

@@ -20,9 +20,9 @@ from bot.memory import MemoryStore
 from bot.messages import Button, OpeningCard, Reply, SkillGap
 from bot.openings import Opening, Remote
 from bot.ports import NotifierError, Subscription
-from tests.adapters.channels.slack.fakeslack import FakeSlack
-from tests.adapters.channels.telegram.fake_api import FakeBotApi
 from tests.factories import topic, write_kb
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.telegram_api import FakeBotApi
 
 DIGEST = Reply(
     blocks=(para("2 new openings that fit you:"),),

@@ -13,18 +13,18 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.adapters.channels.slack.fakeslack import FakeSlack, SignedRequests
-from tests.adapters.channels.telegram.factories import message as tg_message
-from tests.adapters.channels.telegram.factories import next_update_id, private_chat, user
-from tests.adapters.channels.telegram.fake_api import FakeBotApi
 from tests.adapters.service.conftest import PgServer, new_pg_database, write_small_kb
-from tests.adapters.service.servers import (
+from tests.fakes.servers import (
     SLACK_BOT_TOKEN,
     SLACK_SIGNING_SECRET,
     TELEGRAM_SECRET,
     Server,
     start_server,
 )
+from tests.fakes.slack_api import FakeSlack, SignedRequests
+from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram_updates import message as tg_message
+from tests.fakes.telegram_updates import next_update_id, private_chat, user
 
 EVENTS = 200
 QUESTIONS = ("hello", "what is docker", "what does kubernetes do", "help",

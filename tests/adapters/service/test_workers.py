@@ -13,11 +13,11 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.adapters.channels.telegram.factories import message as tg_message
-from tests.adapters.channels.telegram.factories import next_update_id, private_chat, user
-from tests.adapters.channels.telegram.fake_api import FakeBotApi
 from tests.adapters.service.conftest import write_small_kb
-from tests.adapters.service.servers import TELEGRAM_SECRET, start_server
+from tests.fakes.servers import TELEGRAM_SECRET, start_server
+from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram_updates import message as tg_message
+from tests.fakes.telegram_updates import next_update_id, private_chat, user
 
 N = 40
 

@@ -25,7 +25,7 @@ from adapters.settings import Settings
 from bot.knowledge import load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import Message, Reply
-from tests.adapters.channels.slack.fakeslack import FakeSlack, SignedRequests
+from tests.fakes.slack_api import FakeSlack, SignedRequests
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 LONG_WORDS = 1500

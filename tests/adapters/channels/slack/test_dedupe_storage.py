@@ -16,7 +16,7 @@ from bot.knowledge import load_knowledge
 from bot.messages import Message, Reply
 from storage import open_storage
 from tests.adapters.channels.slack.conftest import SECRET, serve_asgi
-from tests.adapters.channels.slack.fakeslack import FakeSlack, SignedRequests
+from tests.fakes.slack_api import FakeSlack, SignedRequests
 
 
 async def test_same_event_id_on_two_processes_sharing_a_database_is_answered_once(

@@ -17,7 +17,7 @@ from adapters.channels.telegram.app import build_application, start_polling, sto
 from adapters.settings import Settings
 from bot.knowledge import load_knowledge
 from bot.memory import MemoryStore
-from tests.adapters.channels.telegram.fake_api import FakeBotApi
+from tests.fakes.telegram_api import FakeBotApi
 
 WEBHOOK_SECRET = "s3cret-Token_for-tests"
 

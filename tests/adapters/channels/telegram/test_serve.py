@@ -12,9 +12,9 @@ import uvicorn
 from adapters.bootstrap import Runtime
 from adapters.channels.telegram.web import SECRET_HEADER, WEBHOOK_PATH
 from adapters.service.app import create_app
-from tests.adapters.channels.telegram import factories as f
 from tests.adapters.channels.telegram.conftest import WEBHOOK_SECRET
-from tests.adapters.channels.telegram.fake_api import FakeBotApi
+from tests.fakes import telegram_updates as f
+from tests.fakes.telegram_api import FakeBotApi
 
 PUBLIC_URL = "https://bot.example.org/telegram/webhook"
 

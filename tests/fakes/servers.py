@@ -14,7 +14,7 @@ from typing import IO
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 TELEGRAM_SECRET = "e2e-webhook_Secret-123"
 SLACK_SIGNING_SECRET = "7a9f3c2e1b0d4f6a8c7e5d3b1a9f0e2d"
 SLACK_BOT_TOKEN = "xoxb-1000-2000-e2etokenvalue"
