@@ -38,7 +38,7 @@ import aiohttp
 from aiohttp import web
 
 from benchmarks.common import percentile, table
-from tests.adapters.service.conftest import write_small_kb
+from tests.fakes.knowledge import write_small_kb
 from tests.fakes.servers import (
     SLACK_BOT_TOKEN,
     SLACK_SIGNING_SECRET,

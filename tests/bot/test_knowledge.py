@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from bot.knowledge import KnowledgeError, Severity, check, default_dir, load_knowledge
-from tests.factories import topic, write_file, write_kb
+from tests.fakes.knowledge import topic, write_file, write_kb
 
 CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "knowledge-catalogue.yaml"
 

@@ -16,7 +16,8 @@ from bot.handlers.basic import FallbackHandler
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.messages import Reply
 from storage.engine import Storage
-from tests.factories import message, topic, write_kb
+from tests.factories import message
+from tests.fakes.knowledge import topic, write_kb
 from tests.storage.helpers import fill_every_table, rows_about
 
 

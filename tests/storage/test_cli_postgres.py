@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli.main import app
-from tests.factories import topic, write_kb
+from tests.fakes.knowledge import topic, write_kb
 from tests.storage.conftest import PgServer, new_pg_database
 
 

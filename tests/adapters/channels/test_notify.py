@@ -20,7 +20,7 @@ from bot.memory import MemoryStore
 from bot.messages import Button, OpeningCard, Reply, SkillGap
 from bot.openings import Opening, Remote
 from bot.ports import NotifierError, Subscription
-from tests.factories import topic, write_kb
+from tests.fakes.knowledge import topic, write_kb
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeBotApi
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.adapters.service.conftest import write_small_kb
+from tests.fakes.knowledge import write_small_kb
 from tests.fakes.servers import TELEGRAM_SECRET, start_server
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_updates import message as tg_message
