@@ -39,6 +39,7 @@ from aiohttp import web
 
 from benchmarks.common import percentile, table
 from tests.fakes.knowledge import write_small_kb
+from tests.fakes.postgres import PgServer, PostgresUnavailable, throwaway_pg_server
 from tests.fakes.servers import (
     SLACK_BOT_TOKEN,
     SLACK_SIGNING_SECRET,
@@ -279,50 +280,22 @@ def rss_mb(pid: int, key: str = "VmHWM") -> float:
 # --- PostgreSQL -----------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def postgres(workdir: Path) -> Iterator[str | None]:
-    """A throwaway PostgreSQL server (as in the storage tests); None when it isn't installed."""
-    from tests.storage.conftest import PG_USER, find_pg_ctl
-
-    pg_ctl = find_pg_ctl()
-    if pg_ctl is None:
-        yield None
-        return
-    import pwd
-
-    from pytest_postgresql.executors import PostgreSQLExecutor
-
-    base = Path(tempfile.mkdtemp(prefix="careerbot-bench-pg-"))
-    executable = pg_ctl
-    if os.geteuid() == 0:
-        account = pwd.getpwnam(PG_USER)
-        os.chown(base, account.pw_uid, account.pw_gid)
-        wrapper = base / "pg_ctl-as-postgres"
-        wrapper.write_text(f'#!/bin/sh\ncd /\nexec runuser -u {PG_USER} -- {pg_ctl} "$@"\n')
-        wrapper.chmod(0o755)
-        executable = str(wrapper)
-    port = free_port()
-    executor = PostgreSQLExecutor(
-        executable=executable, host="127.0.0.1", port=port, datadir=str(base / "data"),
-        unixsocketdir=str(base), logfile=str(base / "server.log"), startparams="-w",
-        dbname="careerbot", user=PG_USER,
-        # Durability as a production server keeps it: fsync stays on.
-        postgres_options="-c max_connections=200",
-    )
-    executor.start()
-    try:
-        yield f"postgresql://{PG_USER}@127.0.0.1:{port}"
-    finally:
-        executor.stop()
-        shutil.rmtree(base, ignore_errors=True)
+def postgres() -> Iterator[PgServer | None]:
+    """A throwaway PostgreSQL server (as in the tests); None when it cannot run here."""
+    with contextlib.ExitStack() as stack:
+        try:
+            # Durability as a production server keeps it: fsync stays on.
+            server = stack.enter_context(throwaway_pg_server(
+                options="-c max_connections=200", prefix="careerbot-bench-pg-"))
+        except PostgresUnavailable:
+            server = None
+        yield server
 
 
-def pg_database(server: str, name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")  # type: ignore[arg-type]
-        conn.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
-    return migrate(f"{server}/{name}")
+def pg_database(server: PgServer, name: str) -> str:
+    server.sql(f"DROP DATABASE IF EXISTS {name}")
+    server.sql(f"CREATE DATABASE {name}")
+    return migrate(server.url(name))
 
 
 def migrate(url: str) -> str:
@@ -476,7 +449,7 @@ async def main(args: argparse.Namespace) -> None:
                                    workdir, args)
             print(table(rows), flush=True)
         if not args.skip_postgres:
-            with postgres(workdir) as server:
+            with postgres() as server:
                 if server is None:
                     print("PostgreSQL is not installed: skipping its rows", flush=True)
                 else:

@@ -182,7 +182,7 @@ async def test_database_down_mid_conversation_then_back(
     kb: KnowledgeBase, request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
 ) -> None:
     """PostgreSQL stops: answers keep coming (without memory), one error logged, then recovery."""
-    from tests.storage.conftest import PgServer, new_pg_database
+    from tests.fakes.postgres import PgServer, new_pg_database
 
     server: PgServer = request.getfixturevalue("pg_server")
     name = new_pg_database(server, request.getfixturevalue("pg_template"))

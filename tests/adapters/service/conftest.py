@@ -50,11 +50,3 @@ async def memory_runtime(make_settings: Callable[..., Settings]) -> AsyncIterato
     yield runtime
     await runtime.close()
 
-
-# PostgreSQL comes from the storage tests' fixtures: one throwaway server for this package.
-from tests.storage.conftest import (  # noqa: E402, F401
-    PgServer,
-    new_pg_database,
-    pg_server,
-    pg_template,
-)

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.adapters.service.conftest import PgServer, new_pg_database
 from tests.fakes.knowledge import write_small_kb
+from tests.fakes.postgres import PgServer, new_pg_database
 from tests.fakes.servers import (
     SLACK_BOT_TOKEN,
     SLACK_SIGNING_SECRET,
