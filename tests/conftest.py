@@ -1,4 +1,4 @@
-"""Fixtures shared across test packages: one PostgreSQL server for the whole session."""
+"""Fixtures shared across test packages: the platform API fakes and one PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -6,13 +6,27 @@ import asyncio
 import contextlib
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from storage.engine import Storage
 from tests.fakes.postgres import PgServer, PostgresUnavailable, throwaway_pg_server
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.telegram_api import FakeBotApi
+
+
+@pytest.fixture
+async def fake_telegram() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as api:
+        yield api
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as fake:
+        yield fake
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -54,23 +53,13 @@ class FakeTime:
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi()
-    await api.start()
-    try:
-        yield api
-    finally:
-        await api.stop()
+def telegram(fake_telegram: FakeBotApi) -> FakeBotApi:
+    return fake_telegram
 
 
 @pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
+def slack(fake_slack: FakeSlack) -> FakeSlack:
+    return fake_slack
 
 
 def tg_notifier(api: FakeBotApi, t: FakeTime) -> TelegramNotifier:

@@ -33,13 +33,8 @@ QUESTIONS = ("hello", "what is docker", "what does kubernetes do", "help",
 
 
 @pytest.fixture
-async def fakes() -> AsyncIterator[tuple[FakeBotApi, FakeSlack]]:
-    telegram, slack = FakeBotApi(), FakeSlack()
-    await telegram.start()
-    await slack.start()
-    yield telegram, slack
-    await telegram.stop()
-    await slack.stop()
+def fakes(fake_telegram: FakeBotApi, fake_slack: FakeSlack) -> tuple[FakeBotApi, FakeSlack]:
+    return fake_telegram, fake_slack
 
 
 @pytest.fixture

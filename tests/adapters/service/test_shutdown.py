@@ -47,12 +47,8 @@ class SlowSlack(FakeSlack):
 
 @pytest.fixture
 async def fakes() -> AsyncIterator[tuple[SlowTelegram, SlowSlack]]:
-    telegram, slack = SlowTelegram(), SlowSlack()
-    await telegram.start()
-    await slack.start()
-    yield telegram, slack
-    await telegram.stop()
-    await slack.stop()
+    async with SlowTelegram() as telegram, SlowSlack() as slack:
+        yield telegram, slack
 
 
 async def test_sigterm_finishes_accepted_answers_then_exits(

@@ -6,7 +6,6 @@ import asyncio
 import json
 import re
 import signal
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -23,11 +22,8 @@ N = 40
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
+def telegram(fake_telegram: FakeBotApi) -> FakeBotApi:
+    return fake_telegram
 
 
 def messages_total(text: str) -> float:

@@ -122,16 +122,6 @@ async def serve_asgi(app: ASGIApp, *, lifespan: Literal["on", "off"] = "off") ->
 
 
 @pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
-
-
-@pytest.fixture
 async def slack(knowledge_dir: Path, fake_slack: FakeSlack) -> AsyncIterator[SlackHarness]:
     kb = load_knowledge(knowledge_dir)
     store = MemoryStore(list(kb.openings))

@@ -77,13 +77,9 @@ def knowledge_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi()
-    await api.start()
-    try:
-        yield api
-    finally:
-        await api.stop()
+def fake(fake_telegram: FakeBotApi) -> FakeBotApi:
+    """The fake Bot API (tests/conftest.py), under this package's short name."""
+    return fake_telegram
 
 
 @pytest.fixture
