@@ -1,18 +1,22 @@
-"""Starting `careerbot serve` as a real subprocess, and the platform fakes it talks to."""
+"""Serving the app under test: in process under uvicorn, or as a `careerbot serve` subprocess."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 import httpx
+import uvicorn
+from starlette.types import ASGIApp
 
 REPO = Path(__file__).resolve().parents[2]
 TELEGRAM_SECRET = "e2e-webhook_Secret-123"
@@ -24,6 +28,39 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def serve_asgi(app: ASGIApp, *, lifespan: Literal["on", "off"] = "off") -> AsyncIterator[str]:
+    """
+    Serve an ASGI app with uvicorn on a free port of 127.0.0.1; yields its base URL.
+
+    Without the lifespan the app runs in this event loop, so a test can share objects with it
+    (a database engine, a list the bot's hook appends to). With it, the app is the service of
+    `careerbot serve` and gets a thread and an event loop of its own, as it has in its process:
+    at shutdown it drains every task its loop started since start-up, and in this loop those
+    would include the fakes' keep-alive connections and pytest's fixture teardown, each held
+    for the full drain time.
+    """
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, lifespan=lifespan, log_config=None,
+                                           log_level="warning", access_log=False))
+    serving = server.serve(sockets=[sock])
+    task = asyncio.ensure_future(
+        asyncio.to_thread(asyncio.run, serving) if lifespan == "on" else serving)
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+                raise RuntimeError("uvicorn stopped before it started serving")
+            await asyncio.sleep(0.01)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
 
 
 @dataclass

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
-from starlette.types import ASGIApp
 
 from adapters.bootstrap import Runtime, build_bot
 from adapters.channels.slack.app import build_slack_app
@@ -25,6 +19,7 @@ from bot.knowledge import load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import Message, Reply
 from tests.fakes.knowledge import write_kb
+from tests.fakes.servers import serve_asgi
 from tests.fakes.slack_api import FakeSlack, SignedRequests
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -99,26 +94,6 @@ class SlackHarness:
     async def wait_handled(self, n: int) -> None:
         """Wait until the core has finished n messages (a deduplicated one counts too)."""
         await self.fake.wait_for(lambda _: len(self.handled) >= n, what=f"{n} handled messages")
-
-
-@contextlib.asynccontextmanager
-async def serve_asgi(app: ASGIApp, *, lifespan: Literal["on", "off"] = "off") -> AsyncIterator[str]:
-    """Serve an ASGI app with uvicorn on a free port of 127.0.0.1; yields its base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan=lifespan))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
 
 
 @pytest.fixture
