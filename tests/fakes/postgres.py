@@ -57,7 +57,7 @@ class PgServer:
         import psycopg
 
         with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
-            conn.execute(statement)  # type: ignore[arg-type]
+            conn.execute(statement)
 
     def version(self) -> int:
         import psycopg

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import os
@@ -10,12 +11,13 @@ import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal, Self
 
 import httpx
 import uvicorn
+from aiohttp import web
 from starlette.types import ASGIApp
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,6 +30,36 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@dataclass
+class AiohttpFake(abc.ABC):
+    """A fake HTTP API: its aiohttp application on a free port of 127.0.0.1 while in use."""
+
+    _runner: web.AppRunner | None = field(default=None, init=False, repr=False)
+
+    @abc.abstractmethod
+    async def start(self) -> object:
+        """Build the routes and serve them with _listen."""
+
+    async def _listen(self, app: web.Application, **runner_options: Any) -> str:
+        """Serve `app`; returns its base URL."""
+        self._runner = web.AppRunner(app, **runner_options)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        host, port = self._runner.addresses[0][:2]
+        return f"http://{host}:{port}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
 
 
 @contextlib.asynccontextmanager
