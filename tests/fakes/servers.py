@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import abc
 import asyncio
 import contextlib
 import os
@@ -11,14 +10,17 @@ import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal, Self
+from typing import IO, TYPE_CHECKING, Literal
 
 import httpx
 import uvicorn
-from aiohttp import web
 from starlette.types import ASGIApp
+
+if TYPE_CHECKING:
+    from tests.fakes.slack_api import FakeSlack
+    from tests.fakes.telegram_api import FakeBotApi
 
 REPO = Path(__file__).resolve().parents[2]
 TELEGRAM_SECRET = "e2e-webhook_Secret-123"
@@ -26,40 +28,30 @@ SLACK_SIGNING_SECRET = "7a9f3c2e1b0d4f6a8c7e5d3b1a9f0e2d"
 SLACK_BOT_TOKEN = "xoxb-1000-2000-e2etokenvalue"
 
 
+def platform_env(*, telegram: FakeBotApi | None = None,
+                 slack: FakeSlack | None = None) -> dict[str, str]:
+    """The settings that mount Telegram's webhook and Slack's events on the given fakes."""
+    env: dict[str, str] = {}
+    if telegram is not None:
+        env.update({
+            "TELEGRAM_BOT_TOKEN": telegram.token,
+            "TELEGRAM_API_BASE_URL": telegram.base_url,
+            "TELEGRAM_WEBHOOK_URL": "https://bot.example.test/telegram/webhook",
+            "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
+        })
+    if slack is not None:
+        env.update({
+            "SLACK_BOT_TOKEN": SLACK_BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
+            "SLACK_API_URL": slack.api_url,
+        })
+    return env
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@dataclass
-class AiohttpFake(abc.ABC):
-    """A fake HTTP API: its aiohttp application on a free port of 127.0.0.1 while in use."""
-
-    _runner: web.AppRunner | None = field(default=None, init=False, repr=False)
-
-    @abc.abstractmethod
-    async def start(self) -> object:
-        """Build the routes and serve them with _listen."""
-
-    async def _listen(self, app: web.Application, **runner_options: Any) -> str:
-        """Serve `app`; returns its base URL."""
-        self._runner = web.AppRunner(app, **runner_options)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        host, port = self._runner.addresses[0][:2]
-        return f"http://{host}:{port}"
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
 
 
 @contextlib.asynccontextmanager
@@ -123,6 +115,13 @@ class Server:
                 if asyncio.get_running_loop().time() > deadline:
                     raise AssertionError(f"serve never became healthy:\n{self.log()}")
                 await asyncio.sleep(0.1)
+
+    async def sigterm(self) -> None:
+        """SIGTERM, then wait for the exit with this event loop turning: the fakes it still
+        calls while it drains run in this loop."""
+        self.proc.send_signal(signal.SIGTERM)
+        while self.proc.poll() is None:
+            await asyncio.sleep(0.05)
 
     def terminate(self, timeout: float = 30.0) -> int:
         if self.proc.poll() is None:

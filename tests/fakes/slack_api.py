@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.servers import AiohttpFake
+from tests.fakes.http_fake import AiohttpFake
 
 BOT_USER_ID = "UBOT0001"
 BOT_ID = "BBOT0001"

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.servers import AiohttpFake
+from tests.fakes.http_fake import AiohttpFake
 
 # What Telegram's HTML parse mode accepts (https://core.telegram.org/bots/api#html-style).
 ALLOWED_TAGS = frozenset({

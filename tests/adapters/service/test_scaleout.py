@@ -20,6 +20,7 @@ from tests.fakes.servers import (
     SLACK_SIGNING_SECRET,
     TELEGRAM_SECRET,
     Server,
+    platform_env,
     start_server,
 )
 from tests.fakes.slack_api import FakeSlack, SignedRequests
@@ -47,13 +48,7 @@ async def servers(
     env = {
         "DATABASE_URL": pg_server.url(name),
         "CAREERBOT_KNOWLEDGE_DIR": str(write_small_kb(tmp_path / "kb")),
-        "TELEGRAM_BOT_TOKEN": telegram.token,
-        "TELEGRAM_API_BASE_URL": telegram.base_url,
-        "TELEGRAM_WEBHOOK_URL": "https://bot.example.test/telegram/webhook",
-        "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
-        "SLACK_BOT_TOKEN": SLACK_BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
-        "SLACK_API_URL": slack.api_url,
+        **platform_env(telegram=telegram, slack=slack),
         "LOG_LEVEL": "INFO",
     }
     started = [start_server(env, tmp_path, name=f"serve{i}") for i in range(2)]
