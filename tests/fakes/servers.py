@@ -12,15 +12,14 @@ import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Literal
+from typing import IO, Literal
 
 import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
-if TYPE_CHECKING:
-    from tests.fakes.slack_api import FakeSlack
-    from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.telegram_api import FakeBotApi
 
 REPO = Path(__file__).resolve().parents[2]
 TELEGRAM_SECRET = "e2e-webhook_Secret-123"
