@@ -38,6 +38,7 @@ import aiohttp
 from aiohttp import web
 
 from benchmarks.common import percentile, table
+from tests.fakes.http_fake import AiohttpFake
 from tests.fakes.knowledge import write_small_kb
 from tests.fakes.postgres import PgServer, PostgresUnavailable, throwaway_pg_server
 from tests.fakes.servers import (
@@ -45,7 +46,6 @@ from tests.fakes.servers import (
     SLACK_SIGNING_SECRET,
     TELEGRAM_SECRET,
     Server,
-    free_port,
     start_server,
 )
 from tests.fakes.slack_api import BOT_USER_ID, TEAM_ID, signed_headers
@@ -61,10 +61,9 @@ QUESTIONS = ("what is docker", "hello", "what does kubernetes do", "help",
 # --- the platform fakes: answer fast and note when each chat got its answer ------------------
 
 @dataclass
-class Fakes:
+class Fakes(AiohttpFake):
     answered: dict[str, float] = field(default_factory=dict)
     waiters: dict[str, asyncio.Future[float]] = field(default_factory=dict)
-    runner: web.AppRunner | None = None
     base: str = ""
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -72,15 +71,7 @@ class Fakes:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._telegram)
         app.router.add_post("/api/{method}", self._slack)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        port = free_port()
-        await web.TCPSite(self.runner, "127.0.0.1", port).start()
-        self.base = f"http://127.0.0.1:{port}"
-
-    async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
+        self.base = await self._listen(app, access_log=None)
 
     def _seen(self, key: str) -> None:
         now = self.answered.setdefault(key, time.perf_counter())
