@@ -38,16 +38,17 @@ import aiohttp
 from aiohttp import web
 
 from benchmarks.common import percentile, table
-from tests.adapters.channels.slack.fakeslack import BOT_USER_ID, TEAM_ID, signed_headers
-from tests.adapters.service.conftest import write_small_kb
-from tests.adapters.service.servers import (
+from tests.fakes.http_fake import AiohttpFake
+from tests.fakes.knowledge import write_small_kb
+from tests.fakes.postgres import PgServer, PostgresUnavailable, throwaway_pg_server
+from tests.fakes.servers import (
     SLACK_BOT_TOKEN,
     SLACK_SIGNING_SECRET,
     TELEGRAM_SECRET,
     Server,
-    free_port,
     start_server,
 )
+from tests.fakes.slack_api import BOT_USER_ID, TEAM_ID, signed_headers
 
 TG_TOKEN = "123456:BENCH-token_abc"
 # Telegram allows a bot about 30 messages a second and the adapter keeps to that; the load
@@ -60,10 +61,9 @@ QUESTIONS = ("what is docker", "hello", "what does kubernetes do", "help",
 # --- the platform fakes: answer fast and note when each chat got its answer ------------------
 
 @dataclass
-class Fakes:
+class Fakes(AiohttpFake):
     answered: dict[str, float] = field(default_factory=dict)
     waiters: dict[str, asyncio.Future[float]] = field(default_factory=dict)
-    runner: web.AppRunner | None = None
     base: str = ""
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -71,15 +71,7 @@ class Fakes:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._telegram)
         app.router.add_post("/api/{method}", self._slack)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        port = free_port()
-        await web.TCPSite(self.runner, "127.0.0.1", port).start()
-        self.base = f"http://127.0.0.1:{port}"
-
-    async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
+        self.base = await self._listen(app, access_log=None)
 
     def _seen(self, key: str) -> None:
         now = self.answered.setdefault(key, time.perf_counter())
@@ -279,50 +271,22 @@ def rss_mb(pid: int, key: str = "VmHWM") -> float:
 # --- PostgreSQL -----------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def postgres(workdir: Path) -> Iterator[str | None]:
-    """A throwaway PostgreSQL server (as in the storage tests); None when it isn't installed."""
-    from tests.storage.conftest import PG_USER, find_pg_ctl
-
-    pg_ctl = find_pg_ctl()
-    if pg_ctl is None:
-        yield None
-        return
-    import pwd
-
-    from pytest_postgresql.executors import PostgreSQLExecutor
-
-    base = Path(tempfile.mkdtemp(prefix="careerbot-bench-pg-"))
-    executable = pg_ctl
-    if os.geteuid() == 0:
-        account = pwd.getpwnam(PG_USER)
-        os.chown(base, account.pw_uid, account.pw_gid)
-        wrapper = base / "pg_ctl-as-postgres"
-        wrapper.write_text(f'#!/bin/sh\ncd /\nexec runuser -u {PG_USER} -- {pg_ctl} "$@"\n')
-        wrapper.chmod(0o755)
-        executable = str(wrapper)
-    port = free_port()
-    executor = PostgreSQLExecutor(
-        executable=executable, host="127.0.0.1", port=port, datadir=str(base / "data"),
-        unixsocketdir=str(base), logfile=str(base / "server.log"), startparams="-w",
-        dbname="careerbot", user=PG_USER,
-        # Durability as a production server keeps it: fsync stays on.
-        postgres_options="-c max_connections=200",
-    )
-    executor.start()
-    try:
-        yield f"postgresql://{PG_USER}@127.0.0.1:{port}"
-    finally:
-        executor.stop()
-        shutil.rmtree(base, ignore_errors=True)
+def postgres() -> Iterator[PgServer | None]:
+    """A throwaway PostgreSQL server (as in the tests); None when it cannot run here."""
+    with contextlib.ExitStack() as stack:
+        try:
+            # Durability as a production server keeps it: fsync stays on.
+            server = stack.enter_context(throwaway_pg_server(
+                options="-c max_connections=200", prefix="careerbot-bench-pg-"))
+        except PostgresUnavailable:
+            server = None
+        yield server
 
 
-def pg_database(server: str, name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")  # type: ignore[arg-type]
-        conn.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
-    return migrate(f"{server}/{name}")
+def pg_database(server: PgServer, name: str) -> str:
+    server.sql(f"DROP DATABASE IF EXISTS {name}")
+    server.sql(f"CREATE DATABASE {name}")
+    return migrate(server.url(name))
 
 
 def migrate(url: str) -> str:
@@ -476,7 +440,7 @@ async def main(args: argparse.Namespace) -> None:
                                    workdir, args)
             print(table(rows), flush=True)
         if not args.skip_postgres:
-            with postgres(workdir) as server:
+            with postgres() as server:
                 if server is None:
                     print("PostgreSQL is not installed: skipping its rows", flush=True)
                 else:

@@ -32,7 +32,7 @@ def knowledge() -> tuple[KnowledgeBase, str]:
         return kb, f"shipped knowledge base ({len(kb.topics)} topics)"
     except KnowledgeError:
         # The shipped base is being edited; a synthetic one keeps the benchmark runnable.
-        from tests.factories import topic, write_kb
+        from tests.fakes.knowledge import topic, write_kb
 
         root = Path(tempfile.mkdtemp(prefix="careerbot-bench-kb-"))
         topics = [topic(f"topic-{i}", aliases=[f"subject {i}"]) for i in range(40)]

@@ -9,7 +9,8 @@ from adapters.settings import Settings
 from bot.memory import MemoryUnitOfWork
 from storage import Storage
 from storage.uow import SqlUnitOfWork
-from tests.factories import message, topic, write_kb
+from tests.factories import message
+from tests.fakes.knowledge import topic, write_kb
 
 
 def settings(tmp_path: Path, **extra: object) -> Settings:

@@ -10,7 +10,7 @@ from adapters.bootstrap import build_bot
 from bot.dialogue import Bot
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
-from tests.factories import topic, write_kb
+from tests.fakes.knowledge import topic, write_kb
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from bot.memory import MemoryStore
 from bot.messages import ChatType, Message, Reply
 from bot.openings import Level
 from bot.ports import Profile, RemotePreference
-from tests.factories import message, topic, write_kb
+from tests.factories import message
+from tests.fakes.knowledge import topic, write_kb
 
 DAY = (datetime.now(UTC) - timedelta(days=3)).date().isoformat()
 

@@ -16,7 +16,7 @@ from bot.knowledge import (
     parse_openings,
 )
 from bot.openings import Remote
-from tests.factories import topic, write_file, write_kb
+from tests.fakes.knowledge import topic, write_file, write_kb
 
 CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "knowledge-catalogue.yaml"
 

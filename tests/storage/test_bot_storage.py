@@ -18,7 +18,8 @@ from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.messages import Reply
 from bot.routing import Context
 from storage.engine import Storage
-from tests.factories import message, topic, write_kb
+from tests.factories import message
+from tests.fakes.knowledge import topic, write_kb
 from tests.storage.helpers import fill_every_table, rows_about
 
 
@@ -186,7 +187,7 @@ async def test_database_down_mid_conversation_then_back(
     kb: KnowledgeBase, request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
 ) -> None:
     """PostgreSQL stops: answers keep coming (without memory), one error logged, then recovery."""
-    from tests.storage.conftest import PgServer, new_pg_database
+    from tests.fakes.postgres import PgServer, new_pg_database
 
     server: PgServer = request.getfixturevalue("pg_server")
     name = new_pg_database(server, request.getfixturevalue("pg_template"))

@@ -1,4 +1,4 @@
-"""`careerbot db upgrade` against a real PostgreSQL server (the fixtures live in this folder)."""
+"""`careerbot db upgrade` against a real PostgreSQL server (tests/conftest.py starts it)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli.main import app
-from tests.factories import topic, write_kb
-from tests.storage.conftest import PgServer, new_pg_database
+from tests.fakes.knowledge import topic, write_kb
+from tests.fakes.postgres import PgServer, new_pg_database
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,9 +19,9 @@ from bot.memory import MemoryStore
 from bot.messages import Button, OpeningCard, Reply, SkillGap
 from bot.openings import Opening, Remote
 from bot.ports import NotifierError, Subscription
-from tests.adapters.channels.slack.fakeslack import FakeSlack
-from tests.adapters.channels.telegram.fake_api import FakeBotApi
-from tests.factories import topic, write_kb
+from tests.fakes.knowledge import topic, write_kb
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.telegram_api import FakeBotApi
 
 DIGEST = Reply(
     blocks=(para("2 new openings that fit you:"),),
@@ -54,23 +53,13 @@ class FakeTime:
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi()
-    await api.start()
-    try:
-        yield api
-    finally:
-        await api.stop()
+def telegram(fake_telegram: FakeBotApi) -> FakeBotApi:
+    return fake_telegram
 
 
 @pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
+def slack(fake_slack: FakeSlack) -> FakeSlack:
+    return fake_slack
 
 
 def tg_notifier(api: FakeBotApi, t: FakeTime) -> TelegramNotifier:

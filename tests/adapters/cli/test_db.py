@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from adapters.cli.main import app
 from storage.engine import Storage
-from tests.factories import topic, write_kb
+from tests.fakes.knowledge import topic, write_kb
 
 
 @pytest.fixture

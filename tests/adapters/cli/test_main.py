@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import topic, write_kb
+from tests.fakes.knowledge import topic, write_kb
 
 ROOT = Path(__file__).resolve().parents[3]
 CAREERBOT = [sys.executable, "-m", "adapters.cli"]

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli.main import app
-from tests.factories import topic, write_kb
+from tests.fakes.knowledge import topic, write_kb
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 runner = CliRunner()

@@ -12,20 +12,9 @@ from adapters.bootstrap import Runtime, build_bot, instrument
 from adapters.settings import Settings
 from bot.knowledge import load_knowledge
 from bot.memory import MemoryStore
-from tests.factories import topic, write_kb
+from tests.fakes.knowledge import write_small_kb
 
 ADMIN = "telegram:1001"
-
-
-def write_small_kb(root: Path) -> Path:
-    return write_kb(root, [
-        topic("docker", title="Docker", aliases=["docker", "containers"],
-              questions=["what is docker", "why use containers", "docker image vs container",
-                         "how to write a dockerfile", "docker for beginners"]),
-        topic("kubernetes", title="Kubernetes", aliases=["kubernetes", "k8s"],
-              questions=["what does kubernetes do", "what is a pod", "k8s basics",
-                         "kubernetes autoscaling", "do I need kubernetes"]),
-    ], group="Tools")
 
 
 @pytest.fixture
@@ -61,11 +50,3 @@ async def memory_runtime(make_settings: Callable[..., Settings]) -> AsyncIterato
     yield runtime
     await runtime.close()
 
-
-# PostgreSQL comes from the storage tests' fixtures: one throwaway server for this package.
-from tests.storage.conftest import (  # noqa: E402, F401
-    PgServer,
-    new_pg_database,
-    pg_server,
-    pg_template,
-)

@@ -12,7 +12,8 @@ from adapters.bootstrap import Runtime
 from adapters.settings import Settings
 from storage.engine import Storage
 from tests.adapters.service.conftest import runtime_for
-from tests.factories import message, topic, write_kb
+from tests.factories import message
+from tests.fakes.knowledge import topic, write_kb
 
 
 def admin_says(text: str) -> object:

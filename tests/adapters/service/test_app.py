@@ -17,8 +17,9 @@ from adapters.service.app import create_app
 from adapters.settings import Settings
 from bot.memory import MemoryStore
 from storage.engine import Storage
-from tests.adapters.service.conftest import PgServer, new_pg_database, runtime_for
+from tests.adapters.service.conftest import runtime_for
 from tests.factories import message
+from tests.fakes.postgres import PgServer, new_pg_database
 
 SIGNING = "9c1f8b2e3d4a5b6c7d8e9f0a1b2c3d4e"
 

@@ -13,18 +13,20 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.adapters.channels.slack.fakeslack import FakeSlack, SignedRequests
-from tests.adapters.channels.telegram.factories import message as tg_message
-from tests.adapters.channels.telegram.factories import next_update_id, private_chat, user
-from tests.adapters.channels.telegram.fake_api import FakeBotApi
-from tests.adapters.service.conftest import PgServer, new_pg_database, write_small_kb
-from tests.adapters.service.servers import (
+from tests.fakes.knowledge import write_small_kb
+from tests.fakes.postgres import PgServer, new_pg_database
+from tests.fakes.servers import (
     SLACK_BOT_TOKEN,
     SLACK_SIGNING_SECRET,
     TELEGRAM_SECRET,
     Server,
+    platform_env,
     start_server,
 )
+from tests.fakes.slack_api import FakeSlack, SignedRequests
+from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram_updates import message as tg_message
+from tests.fakes.telegram_updates import next_update_id, private_chat, user
 
 EVENTS = 200
 QUESTIONS = ("hello", "what is docker", "what does kubernetes do", "help",
@@ -32,13 +34,8 @@ QUESTIONS = ("hello", "what is docker", "what does kubernetes do", "help",
 
 
 @pytest.fixture
-async def fakes() -> AsyncIterator[tuple[FakeBotApi, FakeSlack]]:
-    telegram, slack = FakeBotApi(), FakeSlack()
-    await telegram.start()
-    await slack.start()
-    yield telegram, slack
-    await telegram.stop()
-    await slack.stop()
+def fakes(fake_telegram: FakeBotApi, fake_slack: FakeSlack) -> tuple[FakeBotApi, FakeSlack]:
+    return fake_telegram, fake_slack
 
 
 @pytest.fixture
@@ -51,13 +48,7 @@ async def servers(
     env = {
         "DATABASE_URL": pg_server.url(name),
         "CAREERBOT_KNOWLEDGE_DIR": str(write_small_kb(tmp_path / "kb")),
-        "TELEGRAM_BOT_TOKEN": telegram.token,
-        "TELEGRAM_API_BASE_URL": telegram.base_url,
-        "TELEGRAM_WEBHOOK_URL": "https://bot.example.test/telegram/webhook",
-        "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
-        "SLACK_BOT_TOKEN": SLACK_BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
-        "SLACK_API_URL": slack.api_url,
+        **platform_env(telegram=telegram, slack=slack),
         "LOG_LEVEL": "INFO",
     }
     started = [start_server(env, tmp_path, name=f"serve{i}") for i in range(2)]

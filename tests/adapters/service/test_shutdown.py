@@ -12,17 +12,17 @@ import httpx
 import pytest
 from aiohttp import web
 
-from tests.adapters.channels.slack.fakeslack import FakeSlack, SignedRequests
-from tests.adapters.channels.telegram.factories import message as tg_message
-from tests.adapters.channels.telegram.factories import next_update_id, private_chat, user
-from tests.adapters.channels.telegram.fake_api import FakeBotApi
-from tests.adapters.service.conftest import write_small_kb
-from tests.adapters.service.servers import (
-    SLACK_BOT_TOKEN,
+from tests.fakes.knowledge import write_small_kb
+from tests.fakes.servers import (
     SLACK_SIGNING_SECRET,
     TELEGRAM_SECRET,
+    platform_env,
     start_server,
 )
+from tests.fakes.slack_api import FakeSlack, SignedRequests
+from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram_updates import message as tg_message
+from tests.fakes.telegram_updates import next_update_id, private_chat, user
 
 N = 30
 # Slow platform APIs keep the answers in flight when SIGTERM arrives. Slack's are slower:
@@ -47,12 +47,8 @@ class SlowSlack(FakeSlack):
 
 @pytest.fixture
 async def fakes() -> AsyncIterator[tuple[SlowTelegram, SlowSlack]]:
-    telegram, slack = SlowTelegram(), SlowSlack()
-    await telegram.start()
-    await slack.start()
-    yield telegram, slack
-    await telegram.stop()
-    await slack.stop()
+    async with SlowTelegram() as telegram, SlowSlack() as slack:
+        yield telegram, slack
 
 
 async def test_sigterm_finishes_accepted_answers_then_exits(
@@ -62,13 +58,7 @@ async def test_sigterm_finishes_accepted_answers_then_exits(
     server = start_server({
         "DATABASE_URL": f"sqlite:///{tmp_path / 'careerbot.sqlite3'}",
         "CAREERBOT_KNOWLEDGE_DIR": str(write_small_kb(tmp_path / "kb")),
-        "TELEGRAM_BOT_TOKEN": telegram.token,
-        "TELEGRAM_API_BASE_URL": telegram.base_url,
-        "TELEGRAM_WEBHOOK_URL": "https://bot.example.test/telegram/webhook",
-        "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
-        "SLACK_BOT_TOKEN": SLACK_BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
-        "SLACK_API_URL": slack.api_url,
+        **platform_env(telegram=telegram, slack=slack),
     }, tmp_path, name="serve")
     try:
         await server.wait_healthy()
@@ -98,10 +88,7 @@ async def test_sigterm_finishes_accepted_answers_then_exits(
             codes = await asyncio.gather(*(slack_event(i) for i in range(N)),
                                          *(telegram_update(i) for i in range(N)))
         assert set(codes) == {200}
-        server.proc.send_signal(signal.SIGTERM)
-        # The fakes run in this event loop: keep it turning while the server drains.
-        while server.proc.poll() is None:
-            await asyncio.sleep(0.05)
+        await server.sigterm()
     finally:
         code = server.terminate()
     log = server.log()

@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from adapters.bootstrap import Runtime
 from adapters.service.worker import run_worker
 from adapters.settings import Settings
-from tests.adapters.service.servers import REPO
+from tests.fakes.servers import REPO
 
 
 async def test_passes_repeat_survive_a_failure_and_are_counted(

@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-import signal
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.adapters.channels.telegram.factories import message as tg_message
-from tests.adapters.channels.telegram.factories import next_update_id, private_chat, user
-from tests.adapters.channels.telegram.fake_api import FakeBotApi
-from tests.adapters.service.conftest import write_small_kb
-from tests.adapters.service.servers import TELEGRAM_SECRET, start_server
+from tests.fakes.knowledge import write_small_kb
+from tests.fakes.servers import TELEGRAM_SECRET, platform_env, start_server
+from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram_updates import message as tg_message
+from tests.fakes.telegram_updates import next_update_id, private_chat, user
 
 N = 40
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
+def telegram(fake_telegram: FakeBotApi) -> FakeBotApi:
+    return fake_telegram
 
 
 def messages_total(text: str) -> float:
@@ -41,10 +35,7 @@ async def test_two_workers_share_one_port_and_one_metrics_view(
     server = start_server({
         "DATABASE_URL": f"sqlite:///{tmp_path / 'careerbot.sqlite3'}",
         "CAREERBOT_KNOWLEDGE_DIR": str(write_small_kb(tmp_path / "kb")),
-        "TELEGRAM_BOT_TOKEN": telegram.token,
-        "TELEGRAM_API_BASE_URL": telegram.base_url,
-        "TELEGRAM_WEBHOOK_URL": "https://bot.example.test/telegram/webhook",
-        "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
+        **platform_env(telegram=telegram),
         "PROMETHEUS_MULTIPROC_DIR": "",
     }, tmp_path, name="serve", workers=2)
     try:
@@ -70,9 +61,7 @@ async def test_two_workers_share_one_port_and_one_metrics_view(
             for _ in range(4):
                 r = await client.get("/metrics", headers={"Connection": "close"})
                 assert messages_total(r.text) == N
-        server.proc.send_signal(signal.SIGTERM)
-        while server.proc.poll() is None:
-            await asyncio.sleep(0.05)
+        await server.sigterm()
     finally:
         code = server.terminate()
     log = server.log()

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from textwrap import dedent
-from typing import Literal
 
 import httpx
 import pytest
-import uvicorn
-import yaml
 from starlette.applications import Starlette
-from starlette.types import ASGIApp
 
 from adapters.bootstrap import Runtime, build_bot
 from adapters.channels.slack.app import build_slack_app
@@ -25,7 +18,9 @@ from adapters.settings import Settings
 from bot.knowledge import load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import Message, Reply
-from tests.adapters.channels.slack.fakeslack import FakeSlack, SignedRequests
+from tests.fakes.knowledge import write_kb
+from tests.fakes.servers import serve_asgi
+from tests.fakes.slack_api import FakeSlack, SignedRequests
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 LONG_WORDS = 1500
@@ -53,54 +48,31 @@ def _topic(tid: str, title: str, answer: str, *, aliases: list[str],
 
 def write_knowledge(root: Path) -> Path:
     """A small knowledge folder (topics, skills, openings) in the shipped schema."""
-    (root / "topics").mkdir(parents=True)
     long_answer = "\n\n".join(
         [("Long read. " + "word " * LONG_WORDS).strip() for _ in range(3)]
         + [f"Short paragraph {i} of the long read." for i in range(60)]
         + ["\n".join(f"- point number {i} about the long read" for i in range(200))]
     )
-    topics = {"group": "Tools", "topics": [
+    topics = [
         _topic("docker", "Docker", _ANSWER, aliases=["containers"], related=["kubernetes"]),
         _topic("kubernetes", "Kubernetes", _ANSWER.replace("Docker", "Kubernetes"),
                aliases=["k8s"], related=["docker"]),
         _topic("longread", "Longread", long_answer, aliases=["encyclopedia"], related=[]),
-    ]}
-    (root / "topics" / "tools.yaml").write_text(yaml.safe_dump(topics, sort_keys=False))
-    (root / "skills.yaml").write_text(dedent("""\
-        skills:
-          - name: Go
-            aliases: [golang]
-          - name: Python
-          - name: Docker
-            topic: docker
-          - name: Kubernetes
-            aliases: [k8s]
-            topic: kubernetes
-    """))
-    (root / "openings.yaml").write_text(dedent("""\
-        openings:
-          - external_id: acme-go
-            title: Backend Engineer (Go)
-            company: Acme & Sons
-            url: https://jobs.example.com/acme-go
-            location: Berlin
-            remote: "yes"
-            level: senior
-            skills: [Go, Kubernetes]
-            description: Build APIs in Go.
-            posted: 2026-11-01
-          - external_id: globex-py
-            title: Python Developer
-            company: Globex
-            url: https://jobs.example.com/globex-py
-            location: Paris
-            remote: "no"
-            level: junior
-            skills: [Python, Docker]
-            description: Django services.
-            posted: 2026-11-02
-    """))
-    return root
+    ]
+    skills = [{"name": "Go", "aliases": ["golang"]}, {"name": "Python"},
+              {"name": "Docker", "topic": "docker"},
+              {"name": "Kubernetes", "aliases": ["k8s"], "topic": "kubernetes"}]
+    openings = [
+        {"external_id": "acme-go", "title": "Backend Engineer (Go)", "company": "Acme & Sons",
+         "url": "https://jobs.example.com/acme-go", "location": "Berlin", "remote": "yes",
+         "level": "senior", "skills": ["Go", "Kubernetes"], "description": "Build APIs in Go.",
+         "posted": date(2026, 11, 1)},
+        {"external_id": "globex-py", "title": "Python Developer", "company": "Globex",
+         "url": "https://jobs.example.com/globex-py", "location": "Paris", "remote": "no",
+         "level": "junior", "skills": ["Python", "Docker"], "description": "Django services.",
+         "posted": date(2026, 11, 2)},
+    ]
+    return write_kb(root, topics, group="Tools", skills=skills, openings=openings)
 
 
 @pytest.fixture
@@ -122,36 +94,6 @@ class SlackHarness:
     async def wait_handled(self, n: int) -> None:
         """Wait until the core has finished n messages (a deduplicated one counts too)."""
         await self.fake.wait_for(lambda _: len(self.handled) >= n, what=f"{n} handled messages")
-
-
-@contextlib.asynccontextmanager
-async def serve_asgi(app: ASGIApp, *, lifespan: Literal["on", "off"] = "off") -> AsyncIterator[str]:
-    """Serve an ASGI app with uvicorn on a free port of 127.0.0.1; yields its base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan=lifespan))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
 
 
 @pytest.fixture

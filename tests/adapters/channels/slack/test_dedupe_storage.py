@@ -15,8 +15,9 @@ from adapters.settings import Settings
 from bot.knowledge import load_knowledge
 from bot.messages import Message, Reply
 from storage import open_storage
-from tests.adapters.channels.slack.conftest import SECRET, serve_asgi
-from tests.adapters.channels.slack.fakeslack import FakeSlack, SignedRequests
+from tests.adapters.channels.slack.conftest import SECRET
+from tests.fakes.servers import serve_asgi
+from tests.fakes.slack_api import FakeSlack, SignedRequests
 
 
 async def test_same_event_id_on_two_processes_sharing_a_database_is_answered_once(

@@ -12,7 +12,7 @@ import pytest
 from adapters.channels.slack.render import BLOCKS_PER_MESSAGE, SECTION_LIMIT, SHARE_ACTION
 from bot.memory import MemoryUsers
 from tests.adapters.channels.slack.conftest import SECRET, SlackHarness
-from tests.adapters.channels.slack.fakeslack import BOT_ID, BOT_USER_ID, Call, FakeSlack, signed_headers
+from tests.fakes.slack_api import BOT_ID, BOT_USER_ID, Call, FakeSlack, signed_headers
 
 
 def _section_texts(call: Call) -> list[str]:

@@ -12,8 +12,9 @@ from adapters.service.app import create_app
 from adapters.settings import Settings
 from bot.knowledge import load_knowledge
 from bot.memory import MemoryStore
-from tests.adapters.channels.slack.conftest import SECRET, serve_asgi
-from tests.adapters.channels.slack.fakeslack import FakeSlack, SignedRequests
+from tests.adapters.channels.slack.conftest import SECRET
+from tests.fakes.servers import serve_asgi
+from tests.fakes.slack_api import FakeSlack, SignedRequests
 
 
 async def test_serve_mounts_slack_events_from_settings(

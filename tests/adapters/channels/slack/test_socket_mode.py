@@ -16,7 +16,7 @@ from adapters.cli.main import app as cli
 from adapters.settings import Settings
 from bot.knowledge import load_knowledge
 from bot.memory import MemoryStore
-from tests.adapters.channels.slack.fakeslack import FakeSlack, SignedRequests
+from tests.fakes.slack_api import FakeSlack, SignedRequests
 
 
 async def test_socket_mode_answers_a_dm_and_a_slash_command(

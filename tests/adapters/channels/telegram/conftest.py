@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import textwrap
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from pydantic import SecretStr
 
 from adapters.bootstrap import Runtime, build_bot
@@ -17,7 +15,8 @@ from adapters.channels.telegram.app import build_application, start_polling, sto
 from adapters.settings import Settings
 from bot.knowledge import load_knowledge
 from bot.memory import MemoryStore
-from tests.adapters.channels.telegram.fake_api import FakeBotApi
+from tests.fakes.knowledge import write_kb
+from tests.fakes.telegram_api import FakeBotApi
 
 WEBHOOK_SECRET = "s3cret-Token_for-tests"
 
@@ -66,21 +65,10 @@ def write_knowledge(root: Path) -> Path:
                 "what comes after senior"],
                long_answer, ["docker"]),
     ]
-    (root / "topics").mkdir(parents=True)
-    (root / "topics" / "test.yaml").write_text(
-        yaml.safe_dump({"group": "Test topics", "topics": topics}, sort_keys=False),
-        encoding="utf-8")
-    (root / "skills.yaml").write_text(textwrap.dedent("""\
-        skills:
-          - name: Docker
-            aliases: [containers]
-            topic: docker
-          - name: GraphQL
-            topic: graphql
-          - name: Python
-            aliases: [py]
-    """), encoding="utf-8")
-    return root
+    skills = [{"name": "Docker", "aliases": ["containers"], "topic": "docker"},
+              {"name": "GraphQL", "topic": "graphql"},
+              {"name": "Python", "aliases": ["py"]}]
+    return write_kb(root, topics, group="Test topics", skills=skills)
 
 
 @pytest.fixture
@@ -89,13 +77,9 @@ def knowledge_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi()
-    await api.start()
-    try:
-        yield api
-    finally:
-        await api.stop()
+def fake(fake_telegram: FakeBotApi) -> FakeBotApi:
+    """The fake Bot API (tests/conftest.py), under this package's short name."""
+    return fake_telegram
 
 
 @pytest.fixture

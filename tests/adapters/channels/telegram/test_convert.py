@@ -8,7 +8,7 @@ from telegram import Update
 
 from adapters.channels.telegram.convert import to_message
 from bot.messages import ChatType
-from tests.adapters.channels.telegram import factories as f
+from tests.fakes import telegram_updates as f
 
 BOT = "careerbot_test_bot"
 BOT_USER = {"id": 777000, "is_bot": True, "first_name": "careerbot", "username": BOT}

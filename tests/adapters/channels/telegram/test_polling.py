@@ -6,9 +6,9 @@ import logging
 from typing import Any
 
 from adapters.channels.telegram.app import COMMANDS
-from tests.adapters.channels.telegram import factories as f
 from tests.adapters.channels.telegram.conftest import settle
-from tests.adapters.channels.telegram.fake_api import FakeBotApi, parse_html
+from tests.fakes import telegram_updates as f
+from tests.fakes.telegram_api import FakeBotApi, parse_html
 
 
 async def deliver(app: Any, fake: FakeBotApi, *updates: dict[str, Any]) -> None:

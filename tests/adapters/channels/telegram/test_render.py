@@ -5,7 +5,7 @@ from __future__ import annotations
 from adapters.channels.telegram.render import MAX_MESSAGE, length, render
 from bot.markup import Bold, Link, Paragraph, Text, bullets, para
 from bot.messages import Button, OpeningCard, Reply, SkillGap
-from tests.adapters.channels.telegram.fake_api import parse_html
+from tests.fakes.telegram_api import parse_html
 
 
 def test_markup_is_mapped_and_text_escaped() -> None:

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from adapters.channels.telegram.app import run_polling
 from adapters.cli.main import app
 from adapters.settings import Settings
-from tests.adapters.channels.telegram import factories as f
-from tests.adapters.channels.telegram.fake_api import FakeBotApi
+from tests.fakes import telegram_updates as f
+from tests.fakes.telegram_api import FakeBotApi
 
 
 def test_missing_token_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

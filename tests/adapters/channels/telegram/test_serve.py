@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 
 from adapters.bootstrap import Runtime
 from adapters.channels.telegram.web import SECRET_HEADER, WEBHOOK_PATH
 from adapters.service.app import create_app
-from tests.adapters.channels.telegram import factories as f
 from tests.adapters.channels.telegram.conftest import WEBHOOK_SECRET
-from tests.adapters.channels.telegram.fake_api import FakeBotApi
+from tests.fakes import telegram_updates as f
+from tests.fakes.servers import serve_asgi
+from tests.fakes.telegram_api import FakeBotApi
 
 PUBLIC_URL = "https://bot.example.org/telegram/webhook"
 
@@ -22,20 +21,8 @@ PUBLIC_URL = "https://bot.example.org/telegram/webhook"
 @pytest.fixture
 async def served(runtime: Runtime) -> AsyncIterator[str]:
     runtime.settings = runtime.settings.model_copy(update={"telegram_webhook_url": PUBLIC_URL})
-    config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=0, lifespan="on",
-                            log_config=None, access_log=False)
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.02)
-    host, port = server.servers[0].sockets[0].getsockname()[:2]
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 15)
+    async with serve_asgi(create_app(runtime), lifespan="on") as base_url:
+        yield base_url
 
 
 async def test_serve_sets_the_webhook_and_answers_updates(served: str, fake: FakeBotApi) -> None:

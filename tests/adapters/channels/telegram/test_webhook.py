@@ -20,9 +20,9 @@ from adapters.channels.telegram.web import (
     stop_webhook_app,
     telegram_routes,
 )
-from tests.adapters.channels.telegram import factories as f
 from tests.adapters.channels.telegram.conftest import WEBHOOK_SECRET
-from tests.adapters.channels.telegram.fake_api import FakeBotApi
+from tests.fakes import telegram_updates as f
+from tests.fakes.telegram_api import FakeBotApi
 
 PUBLIC_URL = "https://bot.example.org/telegram/webhook"
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.http_fake import AiohttpFake
+
 # What Telegram's HTML parse mode accepts (https://core.telegram.org/bots/api#html-style).
 ALLOWED_TAGS = frozenset({
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
@@ -86,7 +88,7 @@ class Call:
 
 
 @dataclass
-class FakeBotApi:
+class FakeBotApi(AiohttpFake):
     token: str = "123456:TEST-token_abc"
     bot_id: int = 777000
     username: str = "careerbot_test_bot"
@@ -99,7 +101,6 @@ class FakeBotApi:
     _confirmed: int = 0
     _message_id: int = 1000
     _changed: asyncio.Condition | None = None
-    _runner: web.AppRunner | None = None
     base_url: str = ""
 
     @property
@@ -112,17 +113,8 @@ class FakeBotApi:
         self._changed = asyncio.Condition()
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.base_url = f"http://{host}:{port}/bot"
+        self.base_url = await self._listen(app, shutdown_timeout=0.5) + "/bot"
         return self.base_url
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     # --- what tests use ---------------------------------------------------------------
 

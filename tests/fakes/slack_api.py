@@ -15,6 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.http_fake import AiohttpFake
+
 BOT_USER_ID = "UBOT0001"
 BOT_ID = "BBOT0001"
 TEAM_ID = "T0001"
@@ -33,14 +35,13 @@ class Call:
 
 
 @dataclass
-class FakeSlack:
+class FakeSlack(AiohttpFake):
     calls: list[Call] = field(default_factory=list)
     rate_limit_once: set[str] = field(default_factory=set)
     base: str = ""
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     workspace_admins: set[str] = field(default_factory=set)
-    _runner: web.AppRunner | None = None
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def start(self) -> None:
@@ -49,16 +50,7 @@ class FakeSlack:
         app.router.add_get("/api/{method}", self._api)  # slack_sdk GETs a few (users.info)
         app.router.add_post("/response/{token}", self._response_url)
         app.router.add_get("/socket", self._socket)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.base = f"http://127.0.0.1:{port}"
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        self.base = await self._listen(app, access_log=None)
 
     @property
     def api_url(self) -> str:

@@ -1,0 +1,79 @@
+"""Fixtures shared across test packages: the platform API fakes and one PostgreSQL server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import threading
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from storage.engine import Storage
+from tests.fakes.postgres import PgServer, PostgresUnavailable, throwaway_pg_server
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.telegram_api import FakeBotApi
+
+
+@pytest.fixture
+async def fake_telegram() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as api:
+        yield api
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One PostgreSQL server per test session, started from the installed binaries."""
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_sigterm_interrupts())
+        try:
+            server = stack.enter_context(throwaway_pg_server())
+        except PostgresUnavailable as exc:
+            pytest.skip(str(exc))
+        yield server
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """
+    `timeout` and CI runners stop pytest with SIGTERM, which would skip the teardown and leave
+    the server running; as KeyboardInterrupt, pytest still tears fixtures down.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: PgServer) -> str:
+    """A database migrated to head; each test gets a copy (CREATE DATABASE … TEMPLATE)."""
+    pg_server.sql("CREATE DATABASE careerbot_template")
+
+    async def migrate() -> None:
+        storage = Storage.from_url(pg_server.url("careerbot_template"))
+        try:
+            await storage.upgrade()
+        finally:
+            await storage.aclose()
+
+    # In a thread of its own: the first test to ask may already be running an event loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, migrate()).result()
+    return "careerbot_template"
