@@ -60,10 +60,9 @@ class Metrics:
         self.people: set[tuple[str, str]] = set()
 
     def attach(self, bot: Bot) -> None:
+        """Count what this bot handles (the rate limiter reports to `limited` itself)."""
         self.bot = bot
         bot.hooks.append(self.observe)
-        if bot.limiter is not None:
-            bot.limiter.observer = self.limited
         self.topics.set(len(bot.kb.topics))
 
     def limited(self, verdict: Verdict) -> None:

@@ -9,9 +9,11 @@ import httpx
 import pytest
 import uvicorn
 
-from adapters.bootstrap import Runtime
+from adapters.bootstrap import build
 from adapters.channels.telegram.web import SECRET_HEADER, WEBHOOK_PATH
 from adapters.service.app import create_app
+from adapters.settings import Settings
+from bot.memory import MemoryStore
 from tests.adapters.channels.telegram import factories as f
 from tests.adapters.channels.telegram.conftest import WEBHOOK_SECRET
 from tests.adapters.channels.telegram.fake_api import FakeBotApi
@@ -20,8 +22,10 @@ PUBLIC_URL = "https://bot.example.org/telegram/webhook"
 
 
 @pytest.fixture
-async def served(runtime: Runtime) -> AsyncIterator[str]:
-    runtime.settings = runtime.settings.model_copy(update={"telegram_webhook_url": PUBLIC_URL})
+async def served(settings: Settings) -> AsyncIterator[str]:
+    settings = settings.model_copy(update={"telegram_webhook_url": PUBLIC_URL})
+    # The app's lifespan closes the runtime.
+    runtime = await build(settings, store=MemoryStore())
     config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=0, lifespan="on",
                             log_config=None, access_log=False)
     server = uvicorn.Server(config)
