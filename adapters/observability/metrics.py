@@ -52,9 +52,6 @@ class Metrics:
                             registry=self.registry, multiprocess_mode="mostrecent")
         self.shed = Counter("careerbot_webhooks_shed", "Webhook requests refused with 503 "
                             "because the backlog was too long", registry=self.registry)
-        self.delivery_errors = Counter("careerbot_delivery_errors", "Replies the platform API "
-                                       "refused or could not be reached for", ["platform"],
-                                       registry=self.registry)
         # Per-process tallies for /stats (cheaper than reading the registry back).
         self.by_intent: Tally[str] = Tally()
         self.people: set[tuple[str, str]] = set()
