@@ -1,4 +1,5 @@
-"""Socket Mode over a WebSocket from the fake Slack, and `careerbot run slack`."""
+"""Socket Mode over a WebSocket from the fake Slack: on its own (`careerbot run slack`) and in
+`careerbot worker`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 from adapters.bootstrap import build
 from adapters.cli.main import app as cli
+from adapters.service.worker import run_worker
 from bot.memory import MemoryStore
 from tests.adapters.channels.slack.conftest import slack_settings
 from tests.adapters.channels.slack.fakeslack import FakeSlack, SignedRequests
@@ -55,6 +57,27 @@ async def test_socket_mode_answers_a_dm_and_a_slash_command(
         with pytest.raises(asyncio.CancelledError):
             await task
         await runtime.close()
+
+
+async def test_the_worker_keeps_socket_mode_open_beside_alert_passes(
+    knowledge_dir: Path, fake_slack: FakeSlack,
+) -> None:
+    settings = slack_settings(knowledge_dir, fake_slack, slack_signing_secret=None,
+                              slack_app_token=SecretStr("xapp-test"))
+    stop = asyncio.Event()
+    async with await build(settings, store=MemoryStore()) as runtime:
+        worker = asyncio.create_task(run_worker(runtime, interval=60, stop=stop))
+        try:
+            await fake_slack.wait_for(lambda f: f.sockets, what="the Socket Mode connection")
+            signed = SignedRequests("unused", fake_slack)
+            envelope = json.loads(signed.event(signed.dm("what is docker?"))[0])
+            await fake_slack.send_envelope("events_api", envelope, "env-1")
+            [post] = await fake_slack.wait_for(lambda f: f.posted("chat.postMessage"),
+                                               what="the DM answer")
+            assert post.data["channel"] == "D0ALICE"
+        finally:
+            stop.set()
+            await asyncio.wait_for(worker, 15)
 
 
 @pytest.mark.parametrize(("env", "missing"), [
