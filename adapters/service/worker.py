@@ -1,5 +1,4 @@
-"""`careerbot worker`: opening alerts and digests on a schedule, plus the channels' own
-connections (Slack Socket Mode)."""
+"""`careerbot worker`: alerts and digests on a schedule, beside the channels' own connections."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""build(): SQL storage from DATABASE_URL, closed by close(); a memory store stays in process;
-a storage passed in is used and left to its owner."""
+"""build(): the database it opens it closes; a memory store or a storage passed in is used as is."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""adapters/ has no import cycles (type-only and function-level imports count too), and a channel
-imports no other channel."""
+"""adapters/ has no import cycle (any import counts) and no channel imports another channel."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""The terminal channel as the composition root sees it (see channels/base.py): alerts print.
-
-Its app (`careerbot chat`) is driven by the CLI, so it mounts nothing and runs no connection.
-"""
+"""The terminal channel (channels/base.py): alerts print; its app, `careerbot chat`, is the CLI's."""
 
 from __future__ import annotations
 

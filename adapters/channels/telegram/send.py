@@ -1,5 +1,4 @@
-"""Sending the core's replies to the chat they answer: quotes and topics in groups, private
-replies in the person's own chat."""
+"""Sending the core's replies: quotes and forum topics in groups, private replies in private."""
 
 from __future__ import annotations
 

@@ -1,10 +1,4 @@
-"""The Bot API transport: PTB's `BaseRequest` on one aiohttp session (a measured fast path).
-
-`benchmarks/bench_serve.py` (numbers in benchmarks/README.md, "Service") measured answering a
-Telegram update at 417 → 481 requests a second, 2.4 → 2.1 ms of CPU each, against PTB's default
-HTTPXRequest; reading proxies only when some are set took it to 596 and 1.7 ms. Everything
-else sees only PTB's interface; `client.request()` is the one line to swap it for HTTPXRequest.
-"""
+"""The Bot API transport on one aiohttp session: a fast path measured by benchmarks/bench_serve.py."""
 
 from __future__ import annotations
 
@@ -29,7 +23,10 @@ class AiohttpRequest(BaseRequest):
 
     Same requests, timeouts and errors as PTB's default HTTPXRequest, at about a quarter of its
     CPU per call: httpx/httpcore/anyio were the largest cost of answering a Telegram update
-    (its pool checks every idle connection's socket on each request).
+    (its pool checks every idle connection's socket on each request). benchmarks/bench_serve.py
+    (benchmarks/README.md, "Service"): 417 → 481 requests a second, 2.4 → 2.1 ms of CPU each;
+    reading proxies only when some are set, 596 and 1.7 ms. The rest of the channel sees only
+    PTB's `BaseRequest`: `client.request()` is the one line to go back to HTTPXRequest.
     """
 
     def __init__(self, *, pool_size: int = POOL_SIZE, read_timeout: float = READ_TIMEOUT,

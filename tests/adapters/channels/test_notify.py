@@ -1,5 +1,4 @@
-"""Alert notifiers over real HTTP against the fake Telegram and Slack APIs: rendering, 429s,
-permanent failures, and a whole alert pass through the composition root."""
+"""Alert notifiers against the fake Telegram and Slack APIs, and an alert pass through build()."""
 
 from __future__ import annotations
 

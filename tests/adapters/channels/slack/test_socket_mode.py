@@ -1,5 +1,4 @@
-"""Socket Mode over a WebSocket from the fake Slack: on its own (`careerbot run slack`) and in
-`careerbot worker`."""
+"""Socket Mode against the fake Slack: on its own (`careerbot run slack`) and in the worker."""
 
 from __future__ import annotations
 

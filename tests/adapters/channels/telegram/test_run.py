@@ -1,5 +1,4 @@
-"""`careerbot run telegram`: the CLI's checks, and the channel's polling runner on the real
-composition root."""
+"""`careerbot run telegram`: the CLI's checks, and the channel's polling runner from build()."""
 
 from __future__ import annotations
 
