@@ -1,13 +1,19 @@
-"""The composition root: builds knowledge, storage and the dialogue core from settings."""
+"""The composition root: builds knowledge, storage, the core and the channels from settings."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
+from collections.abc import Callable, Mapping
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
 
+from adapters.channels.base import Channel, Notifiers
+from adapters.channels.console.channel import ConsoleChannel
+from adapters.channels.slack.channel import SlackChannel
+from adapters.channels.telegram.channel import TelegramChannel
 from adapters.observability.logs import MessageLog
 from adapters.observability.metrics import Metrics
 from adapters.settings import Settings
@@ -21,8 +27,8 @@ from bot.handlers.profile import ProfileHandler
 from bot.handlers.subscribe import SubscribeHandler
 from bot.handlers.topics import MoreHandler, TopicHandler
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.memory import MemoryStore
-from bot.ports import StorageUnavailable, UnitOfWorkFactory
+from bot.memory import MemoryAlertStore, MemoryStore
+from bot.ports import AlertStore, Notifier, StorageUnavailable, UnitOfWorkFactory
 from bot.ratelimit import RateLimiter
 from bot.services import Recommender, Services
 
@@ -30,6 +36,15 @@ if TYPE_CHECKING:
     from storage import Storage
 
 log = logging.getLogger(__name__)
+
+# Every platform, in the order /healthz lists them; a new platform is one more line here.
+CHANNELS: tuple[Callable[[Settings], Channel], ...] = (
+    ConsoleChannel,
+    SlackChannel,
+    TelegramChannel,
+)
+# Platforms re-deliver within minutes; a week of event ids is plenty.
+EVENT_RETENTION = timedelta(days=7)
 
 
 def build_bot(
@@ -67,79 +82,113 @@ def build_bot(
     )
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Runtime:
-    """Everything a front end needs; close() releases what build() opened."""
+    """Everything a front end, the service and the CLI need; close() releases what build() opened.
+
+    Exactly one of `storage` (the SQL database) and `memory` (the in-process store) is set.
+    """
 
     settings: Settings
-    kb: KnowledgeBase
     bot: Bot
-    resources: list[Any] = field(default_factory=list)
-    metrics: Any = None
+    storage: Storage | None
+    memory: MemoryStore | None
+    alerts: AlertStore
+    metrics: Metrics
+    channels: tuple[Channel, ...]
+    # Alerts go out through here: each platform's channel notifier (or the ones given to build).
+    notifier: Notifier
+    _exit: AsyncExitStack = field(repr=False)
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base in use now (an admin's /reload replaces it)."""
+        return self.bot.kb
+
+    @property
+    def database_kind(self) -> str:
+        return self.storage.dialect if self.storage is not None else "memory"
+
+    async def ping_database(self) -> None:
+        """Raise if the database cannot be reached (StorageUnavailable or the driver's error)."""
+        if self.storage is not None:
+            await self.storage.ping()
+        elif self.memory is not None:
+            self.memory.check()
+
+    def channel(self, name: str) -> Channel:
+        for channel in self.channels:
+            if channel.name == name:
+                return channel
+        raise KeyError(f"no channel {name!r}")
 
     async def close(self) -> None:
-        for res in reversed(self.resources):
-            closer = getattr(res, "aclose", None) or getattr(res, "close", None)
-            if closer is not None:
-                result = closer()
-                if hasattr(result, "__await__"):
-                    await result
-        self.resources.clear()
+        await self._exit.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.close()
 
 
-async def build(settings: Settings, *, memory: bool = False) -> Runtime:
-    """Build the runtime. `memory=True` keeps everything in process (tests, benchmarks)."""
-    kb = load_knowledge(settings.careerbot_knowledge_dir)
-    resources: list[Any] = []
-    if memory:
-        uow_factory: UnitOfWorkFactory = MemoryStore(list(kb.openings)).uow
-    else:
-        storage = await open_database(settings, kb)
-        resources.append(storage)
-        uow_factory = storage.uow
-    services: Services | None = None
-    if not memory:
-        from storage.openings import openings_version
+async def build(
+    settings: Settings,
+    *,
+    store: Storage | MemoryStore | None = None,
+    notifiers: Mapping[str, Notifier] | None = None,
+) -> Runtime:
+    """The runtime for these settings.
 
-        # The openings index is rebuilt when this aggregate changes (an import, a close).
-        services = Services(recommender=Recommender(version_of=openings_version))
-    bot = build_bot(kb, uow_factory, admins=settings.admins, services=services)
-    runtime = Runtime(settings=settings, kb=kb, bot=bot, resources=resources)
-    instrument(runtime)
-    return runtime
-
-
-async def open_database(settings: Settings, kb: KnowledgeBase) -> Storage:
-    """DATABASE_URL's storage; SQLite is migrated on the spot, PostgreSQL by `careerbot db upgrade`.
-
-    Raises storage.DatabaseUrlError for an unusable URL. A PostgreSQL server that is down
-    is not an error here: the bot starts, answers without memory and reconnects later.
+    `store`: None opens DATABASE_URL (and close() closes it); a MemoryStore keeps everything in
+    process (tests, `chat --memory`, `ask`); a Storage already open is used and left open.
+    `notifiers`: alert senders by platform instead of the channels' own (tests, dry runs).
     """
-    from storage import open_storage
-
-    storage = await open_storage(settings.database_url)
+    kb = load_knowledge(settings.careerbot_knowledge_dir)
+    exit_stack = AsyncExitStack()
     try:
-        async with storage.uow() as uow:
-            # A fresh database starts with the knowledge base's seed openings.
-            if kb.openings and await uow.openings.count(open_only=False) == 0:
-                await uow.openings.upsert_many(kb.openings)
-            # Platforms re-deliver within minutes; a week of event ids is plenty.
-            await uow.events.prune(datetime.now(UTC) - timedelta(days=7))
-            await uow.commit()
-    except StorageUnavailable as exc:
-        log.warning("database not reachable at start-up (%s); answering without memory", exc)
-    return storage
+        storage: Storage | None = None
+        memory: MemoryStore | None = None
+        alerts: AlertStore
+        if isinstance(store, MemoryStore):
+            memory = store
+            uow_factory: UnitOfWorkFactory = memory.uow
+            alerts = MemoryAlertStore(memory)
+        else:
+            from storage import open_storage
+            from storage.alerts import SqlAlertStore
+
+            if store is None:
+                # Raises DatabaseUrlError for an unusable URL. SQLite is migrated on the spot,
+                # PostgreSQL by `careerbot db upgrade`; a server that is down is no error here:
+                # the bot answers without memory and reconnects later.
+                store = await open_storage(settings.database_url)
+                exit_stack.push_async_callback(store.aclose)
+            storage = store
+            uow_factory = storage.uow
+            alerts = SqlAlertStore(storage)
+        await prepare(uow_factory, kb)
+        metrics = Metrics()
+        bot = build_bot(
+            kb, uow_factory, admins=settings.admins,
+            services=services(settings, metrics, storage),
+            limiter=RateLimiter(settings.rate_limit_per_minute, observer=metrics.limited),
+        )
+        metrics.attach(bot)
+        bot.hooks.append(MessageLog())
+        channels = tuple(make(settings) for make in CHANNELS)
+        notifier = Notifiers(channels, notifiers)
+        exit_stack.push_async_callback(notifier.aclose)
+        return Runtime(settings=settings, bot=bot, storage=storage, memory=memory, alerts=alerts,
+                       metrics=metrics, channels=channels, notifier=notifier, _exit=exit_stack)
+    except BaseException:
+        await exit_stack.aclose()
+        raise
 
 
-def instrument(runtime: Runtime) -> Metrics:
-    """Attach the limiter, /reload and /stats services, metrics and the message log to the bot."""
-    settings = runtime.settings
-    bot = runtime.bot
-    if bot.limiter is None:
-        bot.limiter = RateLimiter(settings.rate_limit_per_minute)
-    metrics = Metrics()
-    metrics.attach(bot)
-    bot.hooks.append(MessageLog())
+def services(settings: Settings, metrics: Metrics, storage: Storage | None) -> Services:
+    """What the core's handlers may call on: the openings recommender, /reload and /stats."""
     knowledge_dir = settings.careerbot_knowledge_dir
 
     def reload_knowledge() -> KnowledgeBase:
@@ -147,25 +196,32 @@ def instrument(runtime: Runtime) -> Metrics:
 
     async def stats() -> dict[str, Any]:
         out = metrics.stats()
-        storage = _storage(runtime)
         if storage is not None:
             out["in the database"] = await database_counts(storage)
         return out
 
-    bot.services = dataclasses.replace(
-        bot.services, reload_knowledge=bot.services.reload_knowledge or reload_knowledge,
-        stats=bot.services.stats or stats)
-    runtime.metrics = metrics
-    return metrics
+    if storage is None:
+        return Services(reload_knowledge=reload_knowledge, stats=stats)
+    from storage.openings import openings_version
+
+    # The openings index is rebuilt when this aggregate changes (an import, a close).
+    return Services(recommender=Recommender(version_of=openings_version),
+                    reload_knowledge=reload_knowledge, stats=stats)
 
 
-def _storage(runtime: Runtime) -> Any:
-    from storage import Storage
+async def prepare(uow_factory: UnitOfWorkFactory, kb: KnowledgeBase) -> None:
+    """A fresh store starts with the knowledge base's seed openings; old event ids go."""
+    try:
+        async with uow_factory() as uow:
+            if kb.openings and await uow.openings.count(open_only=False) == 0:
+                await uow.openings.upsert_many(kb.openings)
+            await uow.events.prune(datetime.now(UTC) - EVENT_RETENTION)
+            await uow.commit()
+    except StorageUnavailable as exc:
+        log.warning("database not reachable at start-up (%s); answering without memory", exc)
 
-    return next((r for r in runtime.resources if isinstance(r, Storage)), None)
 
-
-async def database_counts(storage: Any) -> dict[str, int]:
+async def database_counts(storage: Storage) -> dict[str, int]:
     """Totals across every process: people, conversations, subscriptions, open openings,
     alerts delivered (one cheap COUNT each, only when an admin asks)."""
     from sqlalchemy import func, select

@@ -11,10 +11,10 @@ import functools
 
 from telegram.ext import AIORateLimiter
 
-import adapters.channels.telegram.app as telegram_app
+import adapters.channels.telegram.client as telegram_client
 from adapters.cli.main import main
 
-telegram_app.AIORateLimiter = functools.partial(  # type: ignore[misc]
+telegram_client.AIORateLimiter = functools.partial(  # type: ignore[misc]
     AIORateLimiter, overall_max_rate=0, group_max_rate=0)
 
 if __name__ == "__main__":

@@ -1,1 +1,1 @@
-"""Platform front ends: each turns its events into Messages and renders Replies (one package each)."""
+"""Platform front ends, one package each of the same shape; base.py says what a channel offers."""

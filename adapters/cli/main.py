@@ -44,19 +44,18 @@ def reply_json(replies: list[Reply]) -> dict[str, Any]:
     }
 
 
-async def _ask_many(questions: Iterable[str], knowledge: Path | None) -> list[dict[str, Any]]:
+async def _ask_many(questions: Iterable[str], settings: Settings) -> list[dict[str, Any]]:
     """Each question in a fresh conversation, in memory (asking never writes to a database)."""
-    from adapters.bootstrap import build_bot
+    from adapters.bootstrap import build
     from bot.memory import MemoryStore
 
-    kb = load_knowledge(knowledge)
-    store = MemoryStore(list(kb.openings))
-    bot = build_bot(kb, store.uow)
     out = []
-    for q in questions:
-        cid = uuid.uuid4().hex
-        replies = await bot.handle(Message(platform="console", user_id=cid, chat_id=cid, text=q))
-        out.append(reply_json(replies))
+    async with await build(settings, store=MemoryStore()) as runtime:
+        for q in questions:
+            cid = uuid.uuid4().hex
+            replies = await runtime.bot.handle(
+                Message(platform="console", user_id=cid, chat_id=cid, text=q))
+            out.append(reply_json(replies))
     return out
 
 
@@ -73,7 +72,7 @@ def ask(
     else:
         questions = [question]
     try:
-        results = asyncio.run(_ask_many(questions, settings.careerbot_knowledge_dir))
+        results = asyncio.run(_ask_many(questions, settings))
     except KnowledgeError as exc:
         fail_kb(exc)
         return
@@ -91,18 +90,16 @@ def chat(
 ) -> None:
     """Chat in the terminal. Type a button's number to press it; /quit leaves."""
     from adapters.bootstrap import build
-    from adapters.channels.console.chat import run_chat
+    from adapters.channels.console.app import run_chat
+    from bot.memory import MemoryStore
     from bot.ports import StorageUnavailable
     from storage import DatabaseNotMigrated, DatabaseUrlError
 
     settings = load_settings()
 
     async def main() -> None:
-        runtime = await build(settings, memory=memory)
-        try:
+        async with await build(settings, store=MemoryStore() if memory else None) as runtime:
             await run_chat(runtime.bot, Console(), interactive=sys.stdin.isatty())
-        finally:
-            await runtime.close()
 
     try:
         asyncio.run(main())
@@ -116,7 +113,7 @@ def chat(
         raise typer.Exit(2) from None
 
 
-def _eval(path: Path, knowledge: Path | None) -> dict[str, Any]:
+def _eval(path: Path, settings: Settings) -> dict[str, Any]:
     from bot.yamlsource import load
 
     data = load(path)
@@ -124,7 +121,7 @@ def _eval(path: Path, knowledge: Path | None) -> dict[str, Any]:
     intents = list(data.get("in_scope_intents") or [])
     oos = list(data.get("out_of_scope") or [])
     questions = [c["q"] for c in in_scope] + [c["q"] for c in intents] + [str(q) for q in oos]
-    answers = asyncio.run(_ask_many(questions, knowledge))
+    answers = asyncio.run(_ask_many(questions, settings))
     a_in = answers[: len(in_scope)]
     a_int = answers[len(in_scope): len(in_scope) + len(intents)]
     a_oos = answers[len(in_scope) + len(intents):]
@@ -171,7 +168,7 @@ def eval_(
         err.print(f"[red]no question set at {path}[/red]; pass a YAML file")
         raise typer.Exit(2)
     try:
-        result = _eval(path, settings.careerbot_knowledge_dir)
+        result = _eval(path, settings)
     except KnowledgeError as exc:
         fail_kb(exc)
         return
@@ -251,27 +248,17 @@ app.add_typer(run_app, name="run")
 @run_app.command("telegram")
 def run_telegram() -> None:
     """Answer Telegram by long polling (for webhooks, use `careerbot serve`)."""
-    from adapters.channels.telegram.app import run_polling
-    from adapters.observability.logs import configure_logging
-
     settings = load_settings()
     if not Settings.secret(settings.telegram_bot_token):
         err.print("[red]TELEGRAM_BOT_TOKEN is not set[/red]: create a bot with @BotFather "
                   "and set its token")
         raise typer.Exit(2)
-    configure_logging(settings.log_level, settings.log_format, settings.secrets())
-    try:
-        asyncio.run(run_polling(settings))
-    except KnowledgeError as exc:
-        fail_kb(exc)
+    _run_channel(settings, "telegram")
 
 
 @run_app.command("slack")
 def run_slack() -> None:
     """Answer Slack over Socket Mode (no public URL; for HTTP mode, use `careerbot serve`)."""
-    from adapters.channels.slack.app import serve_socket_mode
-    from adapters.observability.logs import configure_logging
-
     settings = load_settings()
     missing = [name for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token),
                                         ("SLACK_APP_TOKEN", settings.slack_app_token))
@@ -280,9 +267,25 @@ def run_slack() -> None:
         err.print(f"[red]{' and '.join(missing)} not set[/red]: Socket Mode needs the bot token "
                   "(xoxb-…) and an app-level token (xapp-…) with connections:write")
         raise typer.Exit(2)
+    _run_channel(settings, "slack")
+
+
+def _run_channel(settings: Settings, name: str) -> None:
+    """One channel's own connection until SIGINT/SIGTERM."""
+    from adapters.bootstrap import build
+    from adapters.observability.logs import configure_logging
+    from adapters.service.lifecycle import run_until_stopped
+
+    async def main() -> None:
+        async with await build(settings) as runtime:
+            runner = runtime.channel(name).runner(runtime.bot, standalone=True)
+            if runner is None:
+                raise RuntimeError(f"{name} has no connection of its own configured")
+            await run_until_stopped(runner())
+
     configure_logging(settings.log_level, settings.log_format, settings.secrets())
     try:
-        asyncio.run(serve_socket_mode(settings))
+        asyncio.run(main())
     except KnowledgeError as exc:
         fail_kb(exc)
 
@@ -311,11 +314,19 @@ def worker(
     )] = None,
 ) -> None:
     """Send opening alerts and digests on a schedule; Slack Socket Mode with SLACK_APP_TOKEN."""
+    from adapters.bootstrap import build
+    from adapters.observability.logs import configure_logging
     from adapters.service.worker import run_worker
 
     settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format, settings.secrets())
+
+    async def main() -> None:
+        async with await build(settings) as runtime:
+            await run_worker(runtime, interval=interval, once=once, metrics_port=metrics_port)
+
     try:
-        asyncio.run(run_worker(settings, interval=interval, once=once, metrics_port=metrics_port))
+        asyncio.run(main())
     except KnowledgeError as exc:
         fail_kb(exc)
 

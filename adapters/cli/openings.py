@@ -167,17 +167,14 @@ def _row(m: Match) -> dict[str, Any]:
 def alerts_run() -> None:
     """Send every subscriber the new openings that match them, each exactly once."""
     from adapters.bootstrap import build
-    from adapters.service.alerts import notifier_factory, run_alerts
+    from adapters.service.alerts import run_alerts
 
     settings = _settings()
 
     async def main() -> dict[str, Any]:
-        runtime = await build(settings)
-        try:
-            result = await run_alerts(runtime, notifier_factory)
+        async with await build(settings) as runtime:
+            result = await run_alerts(runtime)
             return {**result.stats.as_dict(), "sent_by_platform": result.sent}
-        finally:
-            await runtime.close()
 
     stats = asyncio.run(main())
     print(json.dumps(stats, ensure_ascii=False))

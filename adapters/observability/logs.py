@@ -45,6 +45,47 @@ class Redactor:
         return text
 
 
+class RedactingFilter(logging.Filter):
+    """Redacts records in place, for handlers that are not ours (pytest's, a host process's)."""
+
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__()
+        self.redact = redact
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = self.redact(message)
+        if clean != message:
+            record.msg, record.args = clean, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        return True
+
+
+# Loggers that may see a platform URL with a token in it (Bot API URLs contain the token).
+_URL_LOGGERS = ("httpx", "httpcore", "telegram", "slack_sdk", "slack_bolt", "aiohttp", "adapters")
+
+
+def install_redaction(secrets: Iterable[str]) -> None:
+    """Redact these secrets even where logging was not set up by configure_logging: a filter on
+    every logger that may log a platform URL, and on the root logger's handlers."""
+    filt = RedactingFilter(Redactor(secrets))
+
+    def attach(target: logging.Filterer) -> None:
+        if not any(isinstance(f, RedactingFilter) and f.redact.secrets == filt.redact.secrets
+                   for f in target.filters):
+            target.addFilter(filt)
+
+    # Filters on a logger see only records logged to it by name, not its children's.
+    names = [n for n in list(logging.root.manager.loggerDict) if n.split(".")[0] in _URL_LOGGERS]
+    for name in dict.fromkeys([*_URL_LOGGERS, *names]):
+        attach(logging.getLogger(name))
+    for handler in logging.root.handlers:
+        attach(handler)
+
+
 class TextFormatter(logging.Formatter):
     def __init__(self, redact: Redactor) -> None:
         # The pid tells `serve --workers N` processes apart.

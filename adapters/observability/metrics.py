@@ -52,18 +52,14 @@ class Metrics:
                             registry=self.registry, multiprocess_mode="mostrecent")
         self.shed = Counter("careerbot_webhooks_shed", "Webhook requests refused with 503 "
                             "because the backlog was too long", registry=self.registry)
-        self.delivery_errors = Counter("careerbot_delivery_errors", "Replies the platform API "
-                                       "refused or could not be reached for", ["platform"],
-                                       registry=self.registry)
         # Per-process tallies for /stats (cheaper than reading the registry back).
         self.by_intent: Tally[str] = Tally()
         self.people: set[tuple[str, str]] = set()
 
     def attach(self, bot: Bot) -> None:
+        """Count what this bot handles (the rate limiter reports to `limited` itself)."""
         self.bot = bot
         bot.hooks.append(self.observe)
-        if bot.limiter is not None:
-            bot.limiter.observer = self.limited
         self.topics.set(len(bot.kb.topics))
 
     def limited(self, verdict: Verdict) -> None:

@@ -1,13 +1,15 @@
-"""build(): SQL storage from DATABASE_URL, registered for close(); memory=True stays in process."""
+"""build(): the database it opens it closes; a memory store or a storage passed in is used as is."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from adapters.bootstrap import build
+from adapters.service.alerts import RecordingNotifier
 from adapters.settings import Settings
-from bot.memory import MemoryUnitOfWork
+from bot.memory import MemoryAlertStore, MemoryStore, MemoryUnitOfWork
 from storage import Storage
+from storage.alerts import SqlAlertStore
 from storage.uow import SqlUnitOfWork
 from tests.factories import message
 from tests.fakes.knowledge import topic, write_kb
@@ -23,21 +25,56 @@ def settings(tmp_path: Path, **extra: object) -> Settings:
 
 async def test_build_opens_migrates_seeds_and_closes(tmp_path: Path) -> None:
     runtime = await build(settings(tmp_path, database_url=f"sqlite:///{tmp_path / 'b.db'}"))
-    storage = next(r for r in runtime.resources if isinstance(r, Storage))
+    storage = runtime.storage
+    assert storage is not None and runtime.memory is None
     assert isinstance(runtime.bot.uow_factory(), SqlUnitOfWork)  # type: ignore[misc]
+    assert isinstance(runtime.alerts, SqlAlertStore)
+    assert runtime.database_kind == "sqlite"
     replies = await runtime.bot.handle(message("what is docker"))
     assert replies[0].topic == "docker"
     async with storage.uow() as uow:
         assert [o.external_id for o in await uow.openings.list_open()] == ["s1"]
     await runtime.close()
-    assert runtime.resources == []
     assert storage.engine.pool.checkedout() == 0
 
 
 async def test_build_memory_keeps_everything_in_process(tmp_path: Path) -> None:
-    runtime = await build(settings(tmp_path, database_url=f"sqlite:///{tmp_path / 'no.db'}"),
-                          memory=True)
-    assert isinstance(runtime.bot.uow_factory(), MemoryUnitOfWork)  # type: ignore[misc]
-    assert not any(isinstance(r, Storage) for r in runtime.resources)
+    store = MemoryStore()
+    async with await build(settings(tmp_path, database_url=f"sqlite:///{tmp_path / 'no.db'}"),
+                           store=store) as runtime:
+        assert isinstance(runtime.bot.uow_factory(), MemoryUnitOfWork)  # type: ignore[misc]
+        assert runtime.storage is None and runtime.memory is store
+        assert isinstance(runtime.alerts, MemoryAlertStore)
+        assert runtime.database_kind == "memory"
+        # Seeded from the knowledge base like a new database.
+        assert [o.external_id for o in store.openings] == ["s1"]
     assert not (tmp_path / "no.db").exists()
-    await runtime.close()
+
+
+async def test_a_storage_passed_in_stays_open(tmp_path: Path) -> None:
+    storage = Storage.from_url(f"sqlite:///{tmp_path / 'own.db'}")
+    await storage.upgrade()
+    async with await build(settings(tmp_path), store=storage) as runtime:
+        assert runtime.storage is storage
+    async with storage.uow() as uow:  # still usable: its owner closes it
+        assert await uow.openings.count() == 1
+    await storage.aclose()
+
+
+async def test_the_core_counts_limits_and_logs_as_built(tmp_path: Path) -> None:
+    async with await build(settings(tmp_path, rate_limit_per_minute=1),
+                           store=MemoryStore()) as runtime:
+        for _ in range(2):
+            await runtime.bot.handle(message("what is docker", user="u1"))
+        assert runtime.bot.limiter is not None and runtime.bot.limiter.per_minute == 1
+        text = runtime.metrics.render().decode()
+    assert 'careerbot_rate_limited_total{action="warned"} 1.0' in text
+    assert 'careerbot_messages_total{intent="topic",platform="console"} 1.0' in text
+
+
+async def test_alerts_go_to_the_notifiers_given(tmp_path: Path) -> None:
+    recording = RecordingNotifier()
+    async with await build(settings(tmp_path), store=MemoryStore(),
+                           notifiers={"telegram": recording}) as runtime:
+        await runtime.notifier.send("telegram", "42", [])
+        assert recording.sent == [("telegram", "42", [])]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from adapters.cli.main import _eval
+from adapters.settings import Settings
 from bot.knowledge import load_knowledge
 from bot.matcher import TopicMatcher
 
@@ -63,7 +64,7 @@ def test_confidence_is_calibrated_between_zero_and_one(matcher: TopicMatcher) ->
 
 
 def test_heldout_questions_generalise() -> None:
-    result = _eval(HELDOUT, None)
+    result = _eval(HELDOUT, Settings(_env_file=None))  # type: ignore[call-arg]
     assert result["topic_accuracy"] >= 0.9, result["misses"]
     assert result["intent_accuracy"] == 1.0, result["misses"]
     assert result["out_of_scope_rejection"] >= 0.85, result["misses"]
@@ -71,7 +72,7 @@ def test_heldout_questions_generalise() -> None:
 
 @pytest.mark.skipif(not DEV.is_file(), reason="../shared/eval/dev-questions.yaml not present")
 def test_dev_questions_meet_the_bars() -> None:
-    result = _eval(DEV, None)
+    result = _eval(DEV, Settings(_env_file=None))  # type: ignore[call-arg]
     assert result["topic_accuracy"] >= 0.95, result["misses"]
     assert result["intent_accuracy"] == 1.0, result["misses"]
     assert result["out_of_scope_rejection"] >= 0.90, result["misses"]

@@ -1,0 +1,1 @@
+"""The terminal front end: a chat loop with rich rendering; alerts are printed."""

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
 import logging
 import re
-import signal
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -38,26 +29,14 @@ from adapters.channels.slack.render import (
     SlackMessage,
     render,
 )
+from adapters.channels.slack.transport import retry_handlers
+from bot.dialogue import Bot
 from bot.messages import ChatType, Message
-
-if TYPE_CHECKING:
-    from adapters.bootstrap import Runtime
-    from adapters.settings import Settings
-    from bot.dialogue import Bot
 
 log = logging.getLogger(__name__)
 
-DEFAULT_API_URL = "https://slack.com/api/"
 # How long whether a person is a workspace admin is trusted before Slack is asked again.
 ADMINS_TTL = 600.0
-
-
-def retry_handlers() -> list[AsyncRetryHandler]:
-    """Reconnect on dropped connections; on 429 wait Retry-After and try again."""
-    return [
-        AsyncConnectionErrorRetryHandler(max_retry_count=1),
-        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-    ]
 
 
 class SlackFrontEnd:
@@ -178,15 +157,13 @@ class SlackFrontEnd:
 
 
 def build_slack_app(
-    runtime: Runtime,
+    bot: Bot,
+    client: AsyncWebClient,
     *,
-    token: str,
     signing_secret: str | None,
-    api_url: str = DEFAULT_API_URL,
     logger: logging.Logger | None = None,
 ) -> AsyncApp:
     """The Bolt app. Without a signing secret it only serves Socket Mode (no HTTP verification)."""
-    client = AsyncWebClient(token=token, base_url=api_url, retry_handlers=retry_handlers())
     app = AsyncApp(
         name="careerbot",
         client=client,
@@ -194,7 +171,7 @@ def build_slack_app(
         request_verification_enabled=bool(signing_secret),
         logger=logger or logging.getLogger("adapters.channels.slack.bolt"),
     )
-    front = SlackFrontEnd(runtime.bot, client)
+    front = SlackFrontEnd(bot, client)
 
     # Bolt injects listener arguments by parameter name, hence small closures, not methods.
     # Each listener acknowledges first: Bolt answers Slack's HTTP request at ack() and runs
@@ -224,69 +201,3 @@ def build_slack_app(
         await front.on_share(body, action)
 
     return app
-
-
-async def open_client_session(client: AsyncWebClient) -> None:
-    """Give the Web API client one aiohttp session to keep connections alive across calls;
-    without one slack_sdk opens a session and a new TCP connection for every call."""
-    if client.session is None or client.session.closed:
-        client.session = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=client.timeout))
-
-
-async def close_client_session(client: AsyncWebClient) -> None:
-    session, client.session = client.session, None
-    if session is not None and not session.closed:
-        await session.close()
-
-
-def slack_app_for(runtime: Runtime) -> AsyncApp | None:
-    """The HTTP-mode app from settings, or None when SLACK_BOT_TOKEN/SIGNING_SECRET are unset."""
-    s = runtime.settings
-    token = s.secret(s.slack_bot_token)
-    secret = s.secret(s.slack_signing_secret)
-    if not token or not secret:
-        return None
-    return build_slack_app(runtime, token=token, signing_secret=secret, api_url=s.slack_api_url)
-
-
-async def run_socket_mode(runtime: Runtime, *, token: str, app_token: str, api_url: str) -> None:
-    """Connect over Socket Mode (no public URL needed) and serve until cancelled."""
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-    app = build_slack_app(runtime, token=token, signing_secret=None, api_url=api_url)
-    handler = AsyncSocketModeHandler(app, app_token)
-    try:
-        await handler.start_async()  # type: ignore[no-untyped-call]
-    finally:
-        await handler.close_async()  # type: ignore[no-untyped-call]
-
-
-async def serve_socket_mode(settings: Settings) -> None:
-    """`careerbot run slack`: Socket Mode until SIGINT/SIGTERM, then close the runtime."""
-    from adapters.bootstrap import build
-
-    token = settings.secret(settings.slack_bot_token)
-    app_token = settings.secret(settings.slack_app_token)
-    if not token or not app_token:
-        raise RuntimeError("SLACK_BOT_TOKEN and SLACK_APP_TOKEN must be set for Socket Mode")
-    runtime = await build(settings)
-    try:
-        task = asyncio.create_task(run_socket_mode(
-            runtime, token=token, app_token=app_token, api_url=settings.slack_api_url))
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
-        stopped = asyncio.create_task(stop.wait())
-        log.info("Slack Socket Mode: connecting; Ctrl-C stops")
-        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        stopped.cancel()
-        if task.done():
-            task.result()  # ended on its own: surface why
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-    finally:
-        await runtime.close()

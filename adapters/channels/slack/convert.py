@@ -17,7 +17,6 @@ SLASH_COMMAND = "/careerbot"
 # "/careerbot help me choose a database" stays a question.
 WITH_ARGS = frozenset({"jobs", "profile", "subscribe", "ask", "digest"})
 ALONE = frozenset({"help", "topics", "unsubscribe", "forget", "mydata", "more"})
-SUBCOMMANDS = WITH_ARGS | ALONE
 
 _LINK = re.compile(r"<(?P<url>(?:https?|mailto):[^|>]+)(?:\|(?P<label>[^>]*))?>")
 _MENTION = re.compile(r"<@(?P<id>[A-Z0-9]+)(?:\|[^>]*)?>")

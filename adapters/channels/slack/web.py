@@ -12,12 +12,10 @@ from starlette.routing import Route
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from adapters.bootstrap import Runtime
-
 EVENTS_PATH = "/slack/events"
 
 
-def slack_routes(runtime: Runtime, app: AsyncApp) -> list[Route]:
+def slack_routes(app: AsyncApp) -> list[Route]:
     """Bolt verifies X-Slack-Signature (401 when forged or older than five minutes) and
     answers Slack's url_verification challenge itself."""
     handler = AsyncSlackRequestHandler(app)

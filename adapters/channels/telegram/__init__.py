@@ -1,1 +1,1 @@
-"""The Telegram front end on python-telegram-bot 22: convert, render, application, webhook."""
+"""The Telegram channel on python-telegram-bot 22: webhook or long polling, and alerts."""

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from telegram import Update
 
-from adapters.settings import Settings
-
-if TYPE_CHECKING:
-    from telegram.ext import Application
-
-    from adapters.bootstrap import Runtime
+from adapters.channels.telegram.app import ALLOWED_UPDATES, AnyApplication, set_commands
 
 log = logging.getLogger(__name__)
 
@@ -27,16 +23,14 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1 << 20
 
 
-def telegram_routes(
-    runtime: Runtime, application: Application[Any, Any, Any, Any, Any, Any]
-) -> list[Route]:
+def webhook_routes(application: AnyApplication, *, secret: str | None) -> list[Route]:
     """`POST /telegram/webhook`: check the secret, queue the update, answer 200 at once."""
-    secret = (Settings.secret(runtime.settings.telegram_webhook_secret) or "").encode()
+    expected = (secret or "").encode()
 
     async def webhook(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
         # Without a configured secret nobody can prove they are Telegram: refuse everything.
-        if not secret or not hmac.compare_digest(given, secret):
+        if not expected or not hmac.compare_digest(given, expected):
             return Response(status_code=403)
         body = await request.body()
         if len(body) > MAX_BODY:
@@ -54,20 +48,21 @@ def telegram_routes(
     return [Route(WEBHOOK_PATH, webhook, methods=["POST"])]
 
 
-async def start_webhook_app(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """For the web server's lifespan start: getMe, post_init (commands, setWebhook), start."""
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    await application.start()
-
-
-async def stop_webhook_app(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """For the lifespan end: finish queued updates and close the HTTP pool (webhook stays set)."""
-    if application.running:
-        await application.stop()
-        if application.post_stop is not None:
-            await application.post_stop(application)
-    await application.shutdown()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
+@contextlib.asynccontextmanager
+async def webhook_running(application: AnyApplication, *, url: str, secret: str | None
+                          ) -> AsyncIterator[None]:
+    """For the web server's lifespan: getMe, commands, setWebhook, start; at the end, finish
+    queued updates and close the HTTP pool (the webhook stays set)."""
+    async with application:
+        await set_commands(application.bot)
+        if not secret:
+            log.warning("TELEGRAM_WEBHOOK_URL is set without TELEGRAM_WEBHOOK_SECRET: "
+                        "the webhook route refuses every update until a secret is set")
+        await application.bot.set_webhook(url=url, secret_token=secret,
+                                          allowed_updates=list(ALLOWED_UPDATES))
+        log.info("telegram webhook set")
+        await application.start()
+        try:
+            yield
+        finally:
+            await application.stop()

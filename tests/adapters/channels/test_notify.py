@@ -1,4 +1,4 @@
-"""Alert notifiers over real HTTP against the fake Telegram and Slack APIs: pacing and 429s."""
+"""Alert notifiers against the fake Telegram and Slack APIs, and an alert pass through build()."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from adapters.bootstrap import Runtime, build_bot
+from adapters.bootstrap import build
 from adapters.channels.slack.notify import SlackNotifier
 from adapters.channels.telegram.notify import TelegramNotifier
-from adapters.service.alerts import Pacer, notifier_factory, run_alerts
+from adapters.service.alerts import run_alerts
 from adapters.settings import Settings
-from bot.knowledge import load_knowledge
 from bot.markup import para
 from bot.memory import MemoryStore
 from bot.messages import Button, OpeningCard, Reply, SkillGap
@@ -37,21 +36,6 @@ DIGEST = Reply(
 )
 
 
-class FakeTime:
-    """A clock that moves only when the pacer sleeps: pacing is checked without waiting."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 3))
-        self.now += seconds
-
-
 @pytest.fixture
 def telegram(fake_telegram: FakeBotApi) -> FakeBotApi:
     return fake_telegram
@@ -62,14 +46,12 @@ def slack(fake_slack: FakeSlack) -> FakeSlack:
     return fake_slack
 
 
-def tg_notifier(api: FakeBotApi, t: FakeTime) -> TelegramNotifier:
-    n = TelegramNotifier.from_token(api.token, base_url=api.base_url)
-    n.pacer = Pacer(clock=t.clock, sleep=t.sleep)
-    return n
+def tg_notifier(api: FakeBotApi) -> TelegramNotifier:
+    return TelegramNotifier.from_token(api.token, base_url=api.base_url)
 
 
 async def test_telegram_digest_is_html_with_buttons(telegram: FakeBotApi) -> None:
-    n = tg_notifier(telegram, FakeTime())
+    n = tg_notifier(telegram)
     try:
         await n.send("telegram", "4242", [DIGEST])
     finally:
@@ -81,35 +63,19 @@ async def test_telegram_digest_is_html_with_buttons(telegram: FakeBotApi) -> Non
     assert datas == ["cmd:jobs", "sub:off"]
 
 
-async def test_telegram_waits_as_told_after_429(telegram: FakeBotApi) -> None:
-    t = FakeTime()
-    telegram.answer_429_once(retry_after=7)
-    n = tg_notifier(telegram, t)
+async def test_telegram_waits_out_a_429_and_sends_once(telegram: FakeBotApi) -> None:
+    telegram.answer_429_once(retry_after=1)
+    n = tg_notifier(telegram)
     try:
-        await n.send("telegram", "4242", [DIGEST])
+        await n.send("telegram", "-100500", [Reply(blocks=(para("hi"),))])
     finally:
         await n.aclose()
     assert [c.status for c in telegram.of("sendMessage", ok_only=False)] == [429, 200]
-    assert t.sleeps == [7.0]
-
-
-async def test_telegram_paces_a_group(telegram: FakeBotApi) -> None:
-    t = FakeTime()
-    n = tg_notifier(telegram, t)
-    try:
-        for _ in range(22):
-            await n.send("telegram", "-100500", [Reply(blocks=(para("hi"),))])
-    finally:
-        await n.aclose()
-    assert len(telegram.sent) == 22
-    # One per second, and the 21st waits until a minute after the first.
-    assert t.sleeps[:3] == [1.0, 1.0, 1.0]
-    assert sum(t.sleeps) >= 60.0
 
 
 async def test_telegram_blocked_chat_is_a_permanent_failure(telegram: FakeBotApi) -> None:
     telegram.forbidden_chats.add(99)
-    n = tg_notifier(telegram, FakeTime())
+    n = tg_notifier(telegram)
     try:
         with pytest.raises(NotifierError):
             await n.send("telegram", "99", [DIGEST])
@@ -118,12 +84,13 @@ async def test_telegram_blocked_chat_is_a_permanent_failure(telegram: FakeBotApi
 
 
 async def test_slack_posts_block_kit_and_retries_429(slack: FakeSlack) -> None:
-    t = FakeTime()
     slack.rate_limit_once.add("chat.postMessage")
     n = SlackNotifier.from_token("xoxb-test", api_url=slack.api_url)
-    n.pacer = Pacer(clock=t.clock, sleep=t.sleep)
-    await n.send("slack", "C0JOBS", [DIGEST])
-    await n.send("slack", "C0JOBS", [DIGEST])
+    try:
+        await n.send("slack", "C0JOBS", [DIGEST])
+        await n.send("slack", "C0JOBS", [DIGEST])
+    finally:
+        await n.aclose()
     calls = [c for c in slack.calls if c.name == "chat.postMessage"]
     assert [c.status for c in calls] == [429, 200, 200]
     assert calls[1].data["channel"] == "C0JOBS"
@@ -131,13 +98,13 @@ async def test_slack_posts_block_kit_and_retries_429(slack: FakeSlack) -> None:
     blocks = blocks if isinstance(blocks, list) else __import__("json").loads(blocks)
     assert any(b["type"] == "actions" for b in blocks)
     assert "Go &lt;Engineer&gt; &amp; SRE" in calls[1].texts()
-    assert t.sleeps == [1.0, 1.0]  # the Retry-After, then one second per channel
+
 
 
 async def test_run_alerts_end_to_end_through_telegram(telegram: FakeBotApi,
                                                       tmp_path: Path) -> None:
-    kb = load_knowledge(write_kb(tmp_path / "kb", [topic("go", title="Go")],
-                                 skills=[{"name": "Go", "topic": "go"}]))
+    kb_dir = write_kb(tmp_path / "kb", [topic("go", title="Go")],
+                      skills=[{"name": "Go", "topic": "go"}])
     store = MemoryStore()
     store.subscriptions[("telegram", "4242", "4242")] = Subscription(
         platform="telegram", user_id="4242", chat_id="4242", query="go",
@@ -146,10 +113,10 @@ async def test_run_alerts_end_to_end_through_telegram(telegram: FakeBotApi,
                                 company="Acme", url="https://example.org/1", remote=Remote.YES,
                                 skills=("Go",))])
     settings = Settings(_env_file=None, telegram_bot_token=SecretStr(telegram.token),  # type: ignore[call-arg]
-                        telegram_api_base_url=telegram.base_url)
-    runtime = Runtime(settings=settings, kb=kb, bot=build_bot(kb, store.uow))
-    result = await run_alerts(runtime, notifier_factory)
-    assert result.sent == {"telegram": 1} and result.stats.openings_sent == 1
-    assert "Go Engineer" in telegram.sent[0]["text"]
-    again = await run_alerts(runtime, notifier_factory)
-    assert again.sent == {} and len(telegram.sent) == 1
+                        telegram_api_base_url=telegram.base_url, careerbot_knowledge_dir=kb_dir)
+    async with await build(settings, store=store) as runtime:
+        result = await run_alerts(runtime)
+        assert result.sent == {"telegram": 1} and result.stats.openings_sent == 1
+        assert "Go Engineer" in telegram.sent[0]["text"]
+        again = await run_alerts(runtime)
+        assert again.sent == {} and len(telegram.sent) == 1

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from adapters.bootstrap import Runtime, build_bot, instrument
+from adapters.bootstrap import Runtime, build
 from adapters.settings import Settings
-from bot.knowledge import load_knowledge
 from bot.memory import MemoryStore
+from storage import Storage
 from tests.fakes.knowledge import write_small_kb
 
 ADMIN = "telegram:1001"
@@ -31,22 +31,13 @@ def make_settings(kb_dir: Path) -> Callable[..., Settings]:
     return make
 
 
-def runtime_for(settings: Settings, uow_factory: Any = None, resources: list[Any] | None = None,
-                store: MemoryStore | None = None) -> Runtime:
-    """The runtime `build()` makes, over the given storage (memory when none is given)."""
-    kb = load_knowledge(settings.careerbot_knowledge_dir)
-    if uow_factory is None:
-        store = store or MemoryStore(list(kb.openings))
-        uow_factory = store.uow
-    bot = build_bot(kb, uow_factory, admins=settings.admins)
-    runtime = Runtime(settings=settings, kb=kb, bot=bot, resources=list(resources or []))
-    instrument(runtime)
-    return runtime
+async def runtime_for(settings: Settings, store: Storage | MemoryStore | None = None) -> Runtime:
+    """The composition root's runtime over the given storage (a new memory store when none)."""
+    return await build(settings, store=store or MemoryStore())
 
 
 @pytest.fixture
 async def memory_runtime(make_settings: Callable[..., Settings]) -> AsyncIterator[Runtime]:
-    runtime = runtime_for(make_settings())
-    yield runtime
-    await runtime.close()
+    async with await runtime_for(make_settings()) as runtime:
+        yield runtime
 

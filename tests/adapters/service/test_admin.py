@@ -89,13 +89,13 @@ async def test_stats_include_database_totals_across_processes(
 ) -> None:
     storage = Storage.from_url(f"sqlite:///{tmp_path / 's.sqlite3'}")
     await storage.upgrade()
-    runtime = runtime_for(make_settings(), storage.uow, [storage])
     try:
-        for i in range(3):
-            await runtime.bot.handle(message("what is docker", user=f"p{i}", platform="slack"))
-        replies = await runtime.bot.handle(admin_says("/stats"))
+        async with await runtime_for(make_settings(), store=storage) as runtime:
+            for i in range(3):
+                await runtime.bot.handle(message("what is docker", user=f"p{i}", platform="slack"))
+            replies = await runtime.bot.handle(admin_says("/stats"))
     finally:
-        await runtime.close()
+        await storage.aclose()
     text = replies[0].text
     assert "in the database: people 3, conversations 3, subscriptions 0, open openings 0, " \
            "alerts delivered 0" in text

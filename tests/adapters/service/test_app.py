@@ -37,7 +37,7 @@ async def test_healthz_reports_database_and_knowledge(
     make_settings: Callable[..., Settings],
 ) -> None:
     store = MemoryStore()
-    runtime = runtime_for(make_settings(), store=store)
+    runtime = await runtime_for(make_settings(), store=store)
     app = create_app(runtime)
     r = await health(app)
     assert r.status_code == 200
@@ -60,9 +60,9 @@ async def pg_runtime(
 ) -> AsyncIterator[Runtime]:
     name = new_pg_database(pg_server, pg_template)
     storage = Storage.from_url(pg_server.url(name))
-    runtime = runtime_for(make_settings(), storage.uow, [storage])
-    yield runtime
-    await runtime.close()
+    async with await runtime_for(make_settings(), store=storage) as runtime:
+        yield runtime
+    await storage.aclose()
     pg_server.sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
@@ -96,7 +96,7 @@ async def test_healthz_flips_to_503_when_the_sqlite_file_is_unreachable(
     folder.mkdir()
     storage = Storage.from_url(f"sqlite:///{folder / 'careerbot.sqlite3'}")
     await storage.upgrade()
-    runtime = runtime_for(make_settings(), storage.uow, [storage])
+    runtime = await runtime_for(make_settings(), store=storage)
     app = create_app(runtime)
     try:
         assert (await health(app)).status_code == 200
@@ -110,6 +110,7 @@ async def test_healthz_flips_to_503_when_the_sqlite_file_is_unreachable(
         assert (await health(app)).status_code == 200
     finally:
         await runtime.close()
+        await storage.aclose()
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -123,7 +124,7 @@ def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 async def test_metrics_count_messages_latency_fallbacks_and_rate_limits(
     make_settings: Callable[..., Settings],
 ) -> None:
-    runtime = runtime_for(make_settings(rate_limit_per_minute=3))
+    runtime = await runtime_for(make_settings(rate_limit_per_minute=3))
     bot = runtime.bot
     for i in range(4):
         await bot.handle(message("what is docker", user=f"t{i}", platform="telegram"))
@@ -156,7 +157,7 @@ async def test_front_ends_are_mounted_only_when_configured(
     make_settings: Callable[..., Settings], caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.INFO, logger="adapters.service.app"):
-        bare = create_app(runtime_for(make_settings()))
+        bare = create_app(await runtime_for(make_settings()))
     said = [r.getMessage() for r in caplog.records]
     assert "Slack not mounted: SLACK_BOT_TOKEN is not set" in said
     assert "Telegram not mounted: TELEGRAM_BOT_TOKEN is not set" in said
@@ -167,7 +168,7 @@ async def test_front_ends_are_mounted_only_when_configured(
     settings = make_settings(slack_bot_token="xoxb-1-2-abc", slack_signing_secret=SIGNING,
                              telegram_bot_token="123:abc")
     with caplog.at_level(logging.INFO, logger="adapters.service.app"):
-        slack_only = create_app(runtime_for(settings))
+        slack_only = create_app(await runtime_for(settings))
     assert any(r.getMessage().startswith("Telegram not mounted: TELEGRAM_WEBHOOK_URL is not set")
                for r in caplog.records)
     async with client(slack_only) as c:
@@ -182,7 +183,7 @@ async def test_webhooks_get_503_while_the_backlog_is_too_long(
     make_settings: Callable[..., Settings], caplog: pytest.LogCaptureFixture
 ) -> None:
     settings = make_settings(slack_bot_token="xoxb-1-2-abc", slack_signing_secret=SIGNING)
-    runtime = runtime_for(settings)
+    runtime = await runtime_for(settings)
     app = create_app(runtime, max_backlog=50)
     stuck = [asyncio.create_task(asyncio.sleep(60)) for _ in range(60)]
     try:

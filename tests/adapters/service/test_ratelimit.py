@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adapters.bootstrap import build_bot
+from adapters.bootstrap import build
 from adapters.settings import Settings
-from bot.knowledge import load_knowledge
 from bot.memory import MemoryStore, MemoryUnitOfWork
 from bot.ratelimit import RateLimiter, Verdict
 from tests.factories import message
@@ -52,16 +51,16 @@ def test_idle_people_are_forgotten_so_memory_stays_bounded() -> None:
 async def test_flooder_is_told_once_and_dropped_without_touching_the_database(
     make_settings: Callable[..., Settings],
 ) -> None:
-    settings = make_settings(rate_limit_per_minute=5)
-    kb = load_knowledge(settings.careerbot_knowledge_dir)
-    store = MemoryStore()
     opened: list[MemoryUnitOfWork] = []
 
-    def uow() -> MemoryUnitOfWork:
-        opened.append(store.uow())
-        return opened[-1]
+    class Counting(MemoryStore):
+        def uow(self) -> MemoryUnitOfWork:
+            opened.append(super().uow())
+            return opened[-1]
 
-    bot = build_bot(kb, uow, limiter=RateLimiter(settings.rate_limit_per_minute))
+    runtime = await build(make_settings(rate_limit_per_minute=5), store=Counting())
+    bot = runtime.bot
+    opened.clear()  # the start-up's housekeeping
     answers = [await bot.handle(message("what is docker", user="flood", platform="slack"))
                for _ in range(12)]
     assert all(a and a[0].intent == "topic" for a in answers[:5])

@@ -8,13 +8,14 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from adapters.bootstrap import Runtime
+from adapters.bootstrap import Runtime, build
+from adapters.service.alerts import AlertRunResult
 from adapters.service.worker import run_worker
 from adapters.settings import Settings
+from bot.alerts import AlertStats
 from tests.fakes.servers import REPO
 
 
@@ -25,21 +26,21 @@ async def test_passes_repeat_survive_a_failure_and_are_counted(
     stop = asyncio.Event()
     seen: list[Runtime] = []
 
-    async def alert_run(runtime: Runtime) -> Any:
+    async def alert_run(runtime: Runtime) -> AlertRunResult:
         seen.append(runtime)
         if len(seen) == 2:
             raise ConnectionError("the platform is down for a moment")
         if len(seen) == 4:
             stop.set()
-        return type("Result", (), {"sent": {"telegram": 2, "slack": 1}})()
+        return AlertRunResult(stats=AlertStats(), sent={"telegram": 2, "slack": 1})
 
-    await run_worker(settings, interval=0.01, alert_run=alert_run, stop=stop)
+    async with await build(settings) as runtime:
+        await run_worker(runtime, interval=0.01, alert_run=alert_run, stop=stop)
     assert len(seen) == 4
-    text = seen[0].metrics.render().decode()
+    text = runtime.metrics.render().decode()
     sent = {s.labels["platform"]: s.value for f in text_string_to_metric_families(text)
             for s in f.samples if s.name == "careerbot_alerts_sent_total"}
     assert sent == {"telegram": 6, "slack": 3}
-    assert seen[0].resources == []  # closed
 
 
 def test_worker_once_runs_one_real_alert_pass_and_exits(tmp_path: Path, kb_dir: Path) -> None:
@@ -66,7 +67,7 @@ async def test_worker_forgets_old_event_ids(
     stop = asyncio.Event()
     counts: list[int] = []
 
-    async def alert_run(runtime: Runtime) -> Any:
+    async def alert_run(runtime: Runtime) -> AlertRunResult:
         factory = runtime.bot.uow_factory
         assert factory is not None
         if not counts:
@@ -79,9 +80,10 @@ async def test_worker_forgets_old_event_ids(
                 await uow.commit()
         counts.append(1)
         stop.set()
-        return 0
+        return AlertRunResult(stats=AlertStats())
 
-    await run_worker(settings, interval=0.01, alert_run=alert_run, stop=stop)
+    async with await build(settings) as runtime:
+        await run_worker(runtime, interval=0.01, alert_run=alert_run, stop=stop)
     from storage import open_storage
 
     storage = await open_storage(settings.database_url)

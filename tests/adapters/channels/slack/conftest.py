@@ -9,13 +9,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from starlette.applications import Starlette
 
-from adapters.bootstrap import Runtime, build_bot
-from adapters.channels.slack.app import build_slack_app
-from adapters.channels.slack.web import slack_routes
+from adapters.bootstrap import Runtime, build
+from adapters.channels.base import Mount
 from adapters.settings import Settings
-from bot.knowledge import load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import Message, Reply
 from tests.fakes.knowledge import write_kb
@@ -96,19 +95,28 @@ class SlackHarness:
         await self.fake.wait_for(lambda _: len(self.handled) >= n, what=f"{n} handled messages")
 
 
+def slack_settings(knowledge_dir: Path, fake: FakeSlack, **extra: object) -> Settings:
+    """Slack over HTTP (signing secret) against the fake's Web API."""
+    values: dict[str, object] = {"slack_bot_token": SecretStr("xoxb-test-token"),
+                                 "slack_signing_secret": SecretStr(SECRET)}
+    return Settings(_env_file=None, careerbot_knowledge_dir=knowledge_dir,  # type: ignore[call-arg]
+                    slack_api_url=fake.api_url, **{**values, **extra})
+
+
+def slack_mount(runtime: Runtime) -> Mount:
+    mount = runtime.channel("slack").mount(runtime.bot)
+    assert isinstance(mount, Mount)
+    return mount
+
+
 @pytest.fixture
 async def slack(knowledge_dir: Path, fake_slack: FakeSlack) -> AsyncIterator[SlackHarness]:
-    kb = load_knowledge(knowledge_dir)
-    store = MemoryStore(list(kb.openings))
-    bot = build_bot(kb, store.uow)
-    settings = Settings(_env_file=None, careerbot_knowledge_dir=knowledge_dir)  # type: ignore[call-arg]
-    runtime = Runtime(settings=settings, kb=kb, bot=bot)
+    store = MemoryStore()
     handled: list[tuple[Message, list[Reply]]] = []
-    bot.hooks.append(lambda m, r, _t: handled.append((m, r)))
-    app = build_slack_app(runtime, token="xoxb-test-token", signing_secret=SECRET,
-                          api_url=fake_slack.api_url)
-    web = Starlette(routes=slack_routes(runtime, app))
-    async with serve_asgi(web) as base_url, httpx.AsyncClient(base_url=base_url,
-                                                                timeout=10) as http:
-        yield SlackHarness(fake=fake_slack, signed=SignedRequests(SECRET, fake_slack), http=http,
-                           store=store, handled=handled)
+    async with await build(slack_settings(knowledge_dir, fake_slack), store=store) as runtime:
+        runtime.bot.hooks.append(lambda m, r, _t: handled.append((m, r)))
+        mount = slack_mount(runtime)
+        async with mount.running(), serve_asgi(Starlette(routes=mount.routes)) as base_url, \
+                httpx.AsyncClient(base_url=base_url, timeout=10) as http:
+            yield SlackHarness(fake=fake_slack, signed=SignedRequests(SECRET, fake_slack),
+                               http=http, store=store, handled=handled)

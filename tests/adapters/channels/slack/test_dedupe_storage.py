@@ -8,14 +8,10 @@ from pathlib import Path
 import httpx
 from starlette.applications import Starlette
 
-from adapters.bootstrap import Runtime, build_bot
-from adapters.channels.slack.app import build_slack_app
-from adapters.channels.slack.web import slack_routes
-from adapters.settings import Settings
-from bot.knowledge import load_knowledge
+from adapters.bootstrap import build
 from bot.messages import Message, Reply
 from storage import open_storage
-from tests.adapters.channels.slack.conftest import SECRET
+from tests.adapters.channels.slack.conftest import SECRET, slack_mount, slack_settings
 from tests.fakes.servers import serve_asgi
 from tests.fakes.slack_api import FakeSlack, SignedRequests
 
@@ -23,7 +19,7 @@ from tests.fakes.slack_api import FakeSlack, SignedRequests
 async def test_same_event_id_on_two_processes_sharing_a_database_is_answered_once(
     knowledge_dir: Path, fake_slack: FakeSlack, tmp_path: Path,
 ) -> None:
-    kb = load_knowledge(knowledge_dir)
+    settings = slack_settings(knowledge_dir, fake_slack)
     url = f"sqlite+aiosqlite:///{tmp_path / 'careerbot.db'}"
     handled: list[tuple[Message, list[Reply]]] = []
     signed = SignedRequests(SECRET, fake_slack)
@@ -33,13 +29,12 @@ async def test_same_event_id_on_two_processes_sharing_a_database_is_answered_onc
         for _ in range(2):
             storage = await open_storage(url)
             stack.push_async_callback(storage.aclose)
-            bot = build_bot(kb, storage.uow)
-            bot.hooks.append(lambda m, r, _t: handled.append((m, r)))
-            runtime = Runtime(settings=Settings(_env_file=None), kb=kb, bot=bot)  # type: ignore[call-arg]
-            app = build_slack_app(runtime, token="xoxb-test", signing_secret=SECRET,
-                                  api_url=fake_slack.api_url)
+            runtime = await stack.enter_async_context(await build(settings, store=storage))
+            runtime.bot.hooks.append(lambda m, r, _t: handled.append((m, r)))
+            mount = slack_mount(runtime)
+            await stack.enter_async_context(mount.running())
             base = await stack.enter_async_context(
-                serve_asgi(Starlette(routes=slack_routes(runtime, app))))
+                serve_asgi(Starlette(routes=mount.routes)))
             clients.append(await stack.enter_async_context(
                 httpx.AsyncClient(base_url=base, timeout=10)))
 

@@ -7,12 +7,10 @@ from pathlib import Path
 import httpx
 from pydantic import SecretStr
 
-from adapters.bootstrap import Runtime, build_bot
+from adapters.bootstrap import build
 from adapters.service.app import create_app
-from adapters.settings import Settings
-from bot.knowledge import load_knowledge
 from bot.memory import MemoryStore
-from tests.adapters.channels.slack.conftest import SECRET
+from tests.adapters.channels.slack.conftest import SECRET, slack_settings
 from tests.fakes.servers import serve_asgi
 from tests.fakes.slack_api import FakeSlack, SignedRequests
 
@@ -20,14 +18,9 @@ from tests.fakes.slack_api import FakeSlack, SignedRequests
 async def test_serve_mounts_slack_events_from_settings(
     knowledge_dir: Path, fake_slack: FakeSlack,
 ) -> None:
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, slack_bot_token=SecretStr("xoxb-serve"),
-        slack_signing_secret=SecretStr(SECRET),
-        slack_api_url=fake_slack.api_url, careerbot_knowledge_dir=knowledge_dir,
-    )
-    kb = load_knowledge(knowledge_dir)
-    runtime = Runtime(settings=settings, kb=kb,
-                      bot=build_bot(kb, MemoryStore(list(kb.openings)).uow))
+    settings = slack_settings(knowledge_dir, fake_slack, slack_bot_token=SecretStr("xoxb-serve"))
+    # The app's lifespan closes the runtime.
+    runtime = await build(settings, store=MemoryStore())
     signed = SignedRequests(SECRET, fake_slack)
     async with serve_asgi(create_app(runtime), lifespan="on") as base_url, \
             httpx.AsyncClient(base_url=base_url, timeout=10) as http:

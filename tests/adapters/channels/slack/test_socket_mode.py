@@ -1,4 +1,4 @@
-"""Socket Mode over a WebSocket from the fake Slack, and `careerbot run slack`."""
+"""Socket Mode against the fake Slack: on its own (`careerbot run slack`) and in the worker."""
 
 from __future__ import annotations
 
@@ -8,26 +8,27 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from adapters.bootstrap import Runtime, build_bot
-from adapters.channels.slack.app import run_socket_mode
+from adapters.bootstrap import build
 from adapters.cli.main import app as cli
-from adapters.settings import Settings
-from bot.knowledge import load_knowledge
+from adapters.service.worker import run_worker
 from bot.memory import MemoryStore
+from tests.adapters.channels.slack.conftest import slack_settings
 from tests.fakes.slack_api import FakeSlack, SignedRequests
 
 
 async def test_socket_mode_answers_a_dm_and_a_slash_command(
     knowledge_dir: Path, fake_slack: FakeSlack,
 ) -> None:
-    kb = load_knowledge(knowledge_dir)
-    store = MemoryStore(list(kb.openings))
-    runtime = Runtime(settings=Settings(_env_file=None), kb=kb,  # type: ignore[call-arg]
-                      bot=build_bot(kb, store.uow))
-    task = asyncio.create_task(run_socket_mode(
-        runtime, token="xoxb-test", app_token="xapp-test", api_url=fake_slack.api_url))
+    settings = slack_settings(knowledge_dir, fake_slack, slack_signing_secret=None,
+                              slack_app_token=SecretStr("xapp-test"))
+    runtime = await build(settings, store=MemoryStore())
+    # What `careerbot run slack` and the worker run.
+    runner = runtime.channel("slack").runner(runtime.bot, standalone=True)
+    assert runner is not None
+    task = asyncio.create_task(runner())
     try:
         await fake_slack.wait_for(lambda f: f.sockets, what="the Socket Mode connection")
         opened = fake_slack.posted("apps.connections.open")
@@ -54,6 +55,28 @@ async def test_socket_mode_answers_a_dm_and_a_slash_command(
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+        await runtime.close()
+
+
+async def test_the_worker_keeps_socket_mode_open_beside_alert_passes(
+    knowledge_dir: Path, fake_slack: FakeSlack,
+) -> None:
+    settings = slack_settings(knowledge_dir, fake_slack, slack_signing_secret=None,
+                              slack_app_token=SecretStr("xapp-test"))
+    stop = asyncio.Event()
+    async with await build(settings, store=MemoryStore()) as runtime:
+        worker = asyncio.create_task(run_worker(runtime, interval=60, stop=stop))
+        try:
+            await fake_slack.wait_for(lambda f: f.sockets, what="the Socket Mode connection")
+            signed = SignedRequests("unused", fake_slack)
+            envelope = json.loads(signed.event(signed.dm("what is docker?"))[0])
+            await fake_slack.send_envelope("events_api", envelope, "env-1")
+            [post] = await fake_slack.wait_for(lambda f: f.posted("chat.postMessage"),
+                                               what="the DM answer")
+            assert post.data["channel"] == "D0ALICE"
+        finally:
+            stop.set()
+            await asyncio.wait_for(worker, 15)
 
 
 @pytest.mark.parametrize(("env", "missing"), [

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from adapters.bootstrap import Runtime, build_bot
-from adapters.channels.telegram.app import build_application, start_polling, stop_polling
+from adapters.bootstrap import Runtime, build
+from adapters.channels.telegram.channel import TelegramChannel
+from adapters.channels.telegram.polling import polling as polling_updates
 from adapters.settings import Settings
-from bot.knowledge import load_knowledge
 from bot.memory import MemoryStore
 from tests.fakes.knowledge import write_kb
 from tests.fakes.telegram_api import FakeBotApi
@@ -94,22 +94,23 @@ def settings(fake: FakeBotApi, knowledge_dir: Path) -> Settings:
 
 
 @pytest.fixture
-def runtime(settings: Settings) -> Runtime:
-    kb = load_knowledge(settings.careerbot_knowledge_dir)
-    store = MemoryStore(list(kb.openings))
-    return Runtime(settings=settings, kb=kb, bot=build_bot(kb, store.uow))
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    async with await build(settings, store=MemoryStore()) as runtime:
+        yield runtime
+
+
+def telegram(runtime: Runtime) -> TelegramChannel:
+    channel = runtime.channel("telegram")
+    assert isinstance(channel, TelegramChannel)
+    return channel
 
 
 @pytest.fixture
-async def polling(runtime: Runtime, fake: FakeBotApi) -> AsyncIterator[Any]:
+async def polling(runtime: Runtime) -> AsyncIterator[Any]:
     """The real Application, long polling the fake over HTTP."""
-    application = build_application(runtime, token=fake.token, base_url=fake.base_url,
-                                    webhook=False)
-    await start_polling(application, poll_timeout=1)
-    try:
+    application = telegram(runtime).application(runtime.bot, webhook=False)
+    async with polling_updates(application, poll_timeout=1):
         yield application
-    finally:
-        await stop_polling(application)
 
 
 async def settle(application: Any, fake: FakeBotApi, update_id: int) -> None:

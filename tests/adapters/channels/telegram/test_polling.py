@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from adapters.channels.telegram.app import COMMANDS
-from tests.adapters.channels.telegram.conftest import settle
+from tests.adapters.channels.telegram.conftest import settle, telegram
 from tests.fakes import telegram_updates as f
 from tests.fakes.telegram_api import FakeBotApi, parse_html
 
@@ -177,20 +177,16 @@ async def test_private_reply_in_a_group_goes_to_the_private_chat(
 async def test_the_token_never_reaches_the_logs(
     runtime: Any, fake: FakeBotApi, caplog: Any
 ) -> None:
-    from adapters.channels.telegram.app import build_application, start_polling, stop_polling
+    from adapters.channels.telegram.polling import polling
 
     caplog.set_level(logging.DEBUG)
-    application = build_application(runtime, token=fake.token, base_url=fake.base_url,
-                                     webhook=False)
-    await start_polling(application, poll_timeout=1)
-    try:
+    application = telegram(runtime).application(runtime.bot, webhook=False)
+    async with polling(application, poll_timeout=1):
         fake.fail_next("sendMessage", 400, "Bad Request: chat not found")
         await deliver(application, fake, f.message_update("what is graphql?"))
-    finally:
-        await stop_polling(application)
     assert "/sendMessage" in caplog.text  # httpx did log the request URLs …
     assert fake.token not in caplog.text  # … without the token
-    assert "<token>" in caplog.text
+    assert "bot[redacted]/" in caplog.text
 
 
 async def test_forum_topic_answers_stay_in_the_topic(polling: Any, fake: FakeBotApi) -> None:

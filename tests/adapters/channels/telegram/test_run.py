@@ -1,4 +1,4 @@
-"""`careerbot run telegram`: the CLI's checks, and run_polling on the real composition root."""
+"""`careerbot run telegram`: the CLI's checks, and the channel's polling runner from build()."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from adapters.channels.telegram.app import run_polling
+from adapters.bootstrap import build
 from adapters.cli.main import app
+from adapters.service.lifecycle import run_until_stopped
 from adapters.settings import Settings
 from tests.fakes import telegram_updates as f
 from tests.fakes.telegram_api import FakeBotApi
@@ -30,7 +31,10 @@ async def test_run_polling_answers_once_with_sqlite_storage(
     settings = settings.model_copy(update={
         "database_url": f"sqlite:///{tmp_path / 'careerbot.sqlite3'}"})
     stop = asyncio.Event()
-    task = asyncio.create_task(run_polling(settings, stop=stop, poll_timeout=1))
+    runtime = await build(settings)
+    runner = runtime.channel("telegram").runner(runtime.bot, standalone=True)
+    assert runner is not None
+    task = asyncio.create_task(run_until_stopped(runner(), stop))
     try:
         update = f.message_update("what is docker?")
         # The same update twice: the processed-events table in SQLite lets one through.
@@ -44,6 +48,7 @@ async def test_run_polling_answers_once_with_sqlite_storage(
     finally:
         stop.set()
         await asyncio.wait_for(task, 15)
+        await runtime.close()
     first, second = fake.sent
     assert first["text"].startswith("<b>Docker and containers</b>")
     # One chat's updates run in order, so had the duplicate been answered it would come second.

@@ -7,9 +7,11 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from adapters.bootstrap import Runtime
+from adapters.bootstrap import build
 from adapters.channels.telegram.web import SECRET_HEADER, WEBHOOK_PATH
 from adapters.service.app import create_app
+from adapters.settings import Settings
+from bot.memory import MemoryStore
 from tests.adapters.channels.telegram.conftest import WEBHOOK_SECRET
 from tests.fakes import telegram_updates as f
 from tests.fakes.servers import serve_asgi
@@ -19,8 +21,10 @@ PUBLIC_URL = "https://bot.example.org/telegram/webhook"
 
 
 @pytest.fixture
-async def served(runtime: Runtime) -> AsyncIterator[str]:
-    runtime.settings = runtime.settings.model_copy(update={"telegram_webhook_url": PUBLIC_URL})
+async def served(settings: Settings) -> AsyncIterator[str]:
+    settings = settings.model_copy(update={"telegram_webhook_url": PUBLIC_URL})
+    # The app's lifespan closes the runtime.
+    runtime = await build(settings, store=MemoryStore())
     async with serve_asgi(create_app(runtime), lifespan="on") as base_url:
         yield base_url
 

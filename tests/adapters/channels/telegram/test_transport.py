@@ -9,7 +9,7 @@ import pytest
 from aiohttp import web
 from telegram.error import NetworkError, TimedOut
 
-from adapters.channels.telegram.app import AiohttpRequest
+from adapters.channels.telegram.transport import AiohttpRequest
 
 
 def free_port() -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,15 +11,13 @@ import pytest
 from starlette.applications import Starlette
 
 from adapters.bootstrap import Runtime
-from adapters.channels.telegram.app import build_application
 from adapters.channels.telegram.web import (
     SECRET_HEADER,
     WEBHOOK_PATH,
-    start_webhook_app,
-    stop_webhook_app,
-    telegram_routes,
+    webhook_routes,
+    webhook_running,
 )
-from tests.adapters.channels.telegram.conftest import WEBHOOK_SECRET
+from tests.adapters.channels.telegram.conftest import WEBHOOK_SECRET, telegram
 from tests.fakes import telegram_updates as f
 from tests.fakes.telegram_api import FakeBotApi
 
@@ -31,17 +28,12 @@ PUBLIC_URL = "https://bot.example.org/telegram/webhook"
 async def webhook(
     runtime: Runtime, fake: FakeBotApi
 ) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
-    runtime.settings = runtime.settings.model_copy(update={"telegram_webhook_url": PUBLIC_URL})
-    application = build_application(runtime, token=fake.token, base_url=fake.base_url,
-                                    webhook=True)
-    await start_webhook_app(application)
-    web = Starlette(routes=telegram_routes(runtime, application))
+    application = telegram(runtime).application(runtime.bot, webhook=True)
+    web = Starlette(routes=webhook_routes(application, secret=WEBHOOK_SECRET))
     transport = httpx.ASGITransport(app=web)
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield application, client
-    finally:
-        await stop_webhook_app(application)
+    async with webhook_running(application, url=PUBLIC_URL, secret=WEBHOOK_SECRET), \
+            httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield application, client
 
 
 async def post(client: httpx.AsyncClient, update: Any, secret: str | None = WEBHOOK_SECRET,
@@ -102,11 +94,8 @@ async def test_malformed_body_is_a_bad_request(webhook: Any, fake: FakeBotApi) -
 
 
 async def test_no_secret_configured_refuses_everything(runtime: Runtime, fake: FakeBotApi) -> None:
-    runtime = dataclasses.replace(
-        runtime, settings=runtime.settings.model_copy(update={"telegram_webhook_secret": None}))
-    application = build_application(runtime, token=fake.token, base_url=fake.base_url,
-                                    webhook=True)
-    web = Starlette(routes=telegram_routes(runtime, application))
+    application = telegram(runtime).application(runtime.bot, webhook=True)
+    web = Starlette(routes=webhook_routes(application, secret=None))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web),
                                  base_url="http://testserver") as client:
         assert (await post(client, f.message_update("hi"), secret="")).status_code == 403

@@ -8,21 +8,12 @@ import sys
 
 from rich.console import Console
 
+from adapters.channels.console.convert import PLATFORM, to_message
 from adapters.channels.console.render import print_replies
 from bot.dialogue import Bot
-from bot.messages import Button, Message
+from bot.messages import Message
 
 QUIT = frozenset({"/quit", "/exit", "quit", "exit", ":q"})
-
-
-def to_message(line: str, buttons: list[Button], *, user_id: str) -> Message:
-    """Typed text, or the action of the button whose number was typed."""
-    stripped = line.strip()
-    if stripped.isdigit() and 1 <= int(stripped) <= len(buttons):
-        button = buttons[int(stripped) - 1]
-        return Message(platform="console", user_id=user_id, chat_id=user_id,
-                       text=button.label, action=button.action)
-    return Message(platform="console", user_id=user_id, chat_id=user_id, text=line)
 
 
 async def _read(prompt: str, console: Console, interactive: bool) -> str | None:
@@ -41,7 +32,7 @@ async def run_chat(bot: Bot, console: Console, *, interactive: bool) -> None:
         console.print("[bold]careerbot[/bold] — backend engineering career advice. "
                       "Type a question, a button number, or /quit.\n")
     buttons = print_replies(console, await bot.handle(
-        Message(platform="console", user_id=user_id, chat_id=user_id, text="/start")))
+        Message(platform=PLATFORM, user_id=user_id, chat_id=user_id, text="/start")))
     while True:
         line = await _read("\n[bold cyan]you ›[/bold cyan] ", console, interactive)
         if line is None or line.strip().lower() in QUIT:
