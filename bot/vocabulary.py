@@ -52,7 +52,8 @@ _SKILL_BEFORE = frozenset((
     "know", "knows", "knowing", "in", "with", "using", "use", "uses", "used", "learn",
     "learning", "learned", "learnt", "write", "writes", "writing", "wrote", "written", "code",
     "coding", "program", "programming", "like", "love", "prefer", "of", "about", "than", "vs",
-    "versus", "from", "master", "mastered", "mastering",
+    "versus", "from", "master", "mastered", "mastering", "some", "little", "basic", "strong",
+    "solid", "fluent", "proficient", "into",
 ))
 # The word after it that makes it a skill: "go jobs", "rust developer".
 _SKILL_AFTER = frozenset((
@@ -200,9 +201,11 @@ def _ambiguous(norm: str, cased: str, start: int, end: int, forms: Container[str
     prev = _word_before(norm, start)
     if prev in ("let's", "lets"):
         return False
+    after = _word_after(norm, end)
+    if after in _VERB_AFTER and norm.startswith("-", end):
+        return False  # "go-to", "go-live": never the language, whatever comes before
     if prev in _SKILL_BEFORE or (prev == "to" and _moving_to(norm, start, forms)):
         return True
-    after = _word_after(norm, end)
     # Positions line up unless case folding changed the length (ß → ss): then no case is known.
     named = len(cased) == len(norm) and cased[start].isupper()
     # Capitalised mid-sentence it is a name ("Python and Go to build"); at a sentence's start
@@ -279,7 +282,7 @@ _LEVEL_WORDS: tuple[tuple[Level, frozenset[Reading], tuple[str, ...]], ...] = (
     (Level.INTERN, _BODY, ("internship", "intern position", r"students? (?:currently )?enrolled")),
     (Level.STAFF, _SHARED, ("staff", "principal")),
     (Level.STAFF, _TITLES, ("distinguished", "fellow", "architect")),
-    (Level.SENIOR, _SHARED, ("seniors?", "sr", "lead")),
+    (Level.SENIOR, _SHARED, ("seniors?", "sr", "(?:tech |team )?lead")),
     (Level.SENIOR, _TITLES, ("iii", "iv", "expert")),
     (Level.JUNIOR, _SHARED, ("juniors?", "jr", "entry[- ]level", "graduate", "grad")),
     (Level.JUNIOR, _TITLES, ("associate",)),
@@ -531,8 +534,7 @@ def _read_place(text: str, pos: int, forms: set[str], vocab: SkillVocabulary, *,
         if taken and (low in _PLACE_STOP or low in STOPWORDS or low in forms
                       or (taken[0][0].isupper() and not word[0].isupper())):
             break
-        # A full stop after the last word ends the sentence, not the name ("St. Louis" keeps it).
-        taken.append(word.strip("."))
+        taken.append(word.strip("."))  # "in Berlin." ends a sentence
         end = w.start() + len(word.rstrip("."))
         gap = _PLACE_GAP.match(text, w.end())
         if gap is None:

@@ -40,7 +40,6 @@ _KEY = re.compile(r"^(skills?|stack|level|seniority|remote|work|location|city|pl
                   r"\s*[:=]?\s*(.*)$", re.DOTALL)
 
 
-
 class FlowStep(Enum):
     """
     The guided flow; each step saves what it learnt, so an abandoned flow loses nothing.
