@@ -15,7 +15,8 @@ from bot.messages import OpeningCard, SkillGap
 from bot.openings import Level, Opening, Remote
 from bot.ports import Profile, RemotePreference
 from bot.skills import SkillVocabulary
-from bot.text import STOPWORDS, normalize
+from bot.text import normalize
+from bot.vocabulary import Reading, find_level, find_places, find_skills, remote_wish
 
 # Score = relevance (skills) + level fit + freshness; skills dominate so that a fresh opening
 # in the wrong stack never outranks an older one in the right stack.
@@ -295,67 +296,15 @@ class OpeningIndex:
         return Results(total=total, matches=tuple(matches))
 
 
-_REMOTE_REQ = re.compile(
-    r"(?<![\w-])(?:remote(?:ly)?|wfh|work from home|anywhere|distributed)(?![\w-])")
-_HYBRID_REQ = re.compile(r"(?<![\w-])hybrid(?![\w-])")
-_ONSITE_REQ = re.compile(
-    r"(?<![\w-])(?:on[- ]?site|in[- ]office|office|not remote|no remote)(?![\w-])")
-_LEVEL_REQ: tuple[tuple[Level, re.Pattern[str]], ...] = tuple(
-    (lv, re.compile(r"(?<![\w-])(?:" + p + r")(?![\w-])")) for lv, p in (
-        (Level.INTERN, r"intern|interns|internships?"),
-        (Level.JUNIOR, r"junior|juniors|jr|entry[- ]level|graduate|grad|new grad|beginner"),
-        (Level.MID, r"mid|mid[- ]level|intermediate|medior"),
-        (Level.SENIOR, r"senior|seniors|sr"),
-        (Level.STAFF, r"staff|principal"),
-        (Level.MANAGER, r"manager|management|engineering manager|head of"),
-    )
-)
-_PLACE = re.compile(r"\b(?:in|near|around|based in)\s+(?P<rest>[^\W\d_][^,;:!?()]*)")
-_PLACE_WORD = re.compile(r"[^\W\d_][\w.'-]*")
-_PLACE_STOP = frozenset((
-    "jobs", "job", "roles", "role", "positions", "openings", "please", "with", "for", "or",
-    "and", "as", "using", "remote", "hybrid", "onsite", "only", "area", "region",
-))
-_NOT_PLACE = frozenset((
-    "the", "a", "an", "my", "our", "your", "this", "that", "it", "them", "remote", "hybrid",
-    "office", "person", "general", "particular", "backend", "frontend", "tech", "it's", "any",
-    "some", "one", "home", "startups", "startup", "fintech", "big",
-))
-
-
 def parse_request(text: str, vocab: SkillVocabulary) -> Query:
     """Skills, level, remote wish and place named in a request ("senior python roles in Berlin")."""
-    norm = normalize(text)
-    skills = tuple(s.name for s in vocab.find(text))
-    skill_forms = {normalize(f) for s in vocab.find(text) for f in (s.name, *s.aliases)}
-    level = next((lv for lv, p in _LEVEL_REQ if p.search(norm)), None)
-    remote = RemotePreference.ANY
-    if _ONSITE_REQ.search(norm):
-        remote = RemotePreference.ONSITE
-    elif _HYBRID_REQ.search(norm):
-        remote = RemotePreference.HYBRID
-    elif _REMOTE_REQ.search(norm):
-        remote = RemotePreference.REMOTE
-    location = None
-    for m in _PLACE.finditer(text):
-        taken: list[str] = []
-        for w in _PLACE_WORD.findall(m.group("rest"))[:3]:
-            low = normalize(w).strip(".")
-            capital = w[0].isupper()
-            if taken and (low in _PLACE_STOP or low in STOPWORDS or low in skill_forms
-                          or (taken[0][0].isupper() and not capital)):
-                break
-            taken.append(w.strip("."))
-        if not taken:
-            continue
-        first = normalize(taken[0])
-        if first in _NOT_PLACE or first in skill_forms or first in _PLACE_STOP:
-            continue
-        if not taken[0][0].isupper() and (vocab.canonical(first) or len(first) < 3):
-            continue
-        location = " ".join(taken)
-        break
-    return Query(skills=skills, level=level, remote=remote, location=location)
+    places = find_places(text, vocab)
+    return Query(
+        skills=tuple(s.name for s in find_skills(vocab, text)),
+        level=find_level(text, Reading.CHAT),
+        remote=remote_wish(text, Reading.CHAT) or RemotePreference.ANY,
+        location=places[0] if places else None,
+    )
 
 
 def cards(matches: Sequence[Match]) -> tuple[OpeningCard, ...]:

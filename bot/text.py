@@ -11,11 +11,16 @@ import Stemmer
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "’": "'", "‘": "'"})
 
 
-def normalize(text: str) -> str:
-    """Lower-case, Unicode-normalised, single-spaced text; punctuation kept."""
+def tidy(text: str) -> str:
+    """Unicode-normalised, single-spaced text; case and punctuation kept."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_DASHES)
-    return " ".join(text.casefold().split())
+    return " ".join(text.split())
+
+
+def normalize(text: str) -> str:
+    """Lower-case, Unicode-normalised, single-spaced text; punctuation kept."""
+    return tidy(text).casefold()
 
 
 # Tech names whose punctuation carries meaning; folded to one token before splitting.

@@ -9,6 +9,7 @@ from bot.messages import MAX_ACTION_BYTES, Button, Reply
 from bot.ports import RemotePreference
 from bot.recommend import Match, OpeningIndex, Query, Results, parse_request
 from bot.routing import Context
+from bot.vocabulary import find_level, remote_wish
 
 PAGE_SIZE = 3
 MAX_GAP_BUTTONS = 3
@@ -18,11 +19,11 @@ JOB_WORDS = words_re(
     r"opportunit(?:y|ies)", r"hiring", r"job offers?", r"postings?", r"listings?", r"careers? page",
     r"work for me", r"employment",
 )
+# A level or remote word ("lead python roles", "hybrid go jobs") also makes it a request.
 _REQUEST = words_re(
     r"any", r"find", r"show", r"list", r"recommend\w*", r"suggest\w*", r"available", r"open",
     r"for me", r"match\w*", r"fit\w*", r"looking for", r"search\w*", r"new", r"latest",
-    r"who is hiring", r"are there", r"got", r"give me", r"browse", r"remote", r"senior",
-    r"junior", r"mid", r"staff", r"entry", r"in [a-z]+",
+    r"who is hiring", r"are there", r"got", r"give me", r"browse", r"entry", r"in [a-z]+",
 )
 # Advice about the job hunt is the job-search topic, not a search for openings.
 _ADVICE = words_re(
@@ -94,7 +95,10 @@ class OpeningsHandler(BaseHandler):
             return 0.0
         if _ADVICE.search(text):
             return 0.2
-        return 0.9 if _REQUEST.search(text) or len(text.split()) <= 3 else 0.55
+        if _REQUEST.search(text) or find_level(text) or remote_wish(text) \
+                or len(text.split()) <= 3:
+            return 0.9
+        return 0.55
 
     def _paging(self, ctx: Context) -> bool:
         if isinstance(ctx.action, MoreOpenings) or ctx.command == "more":

@@ -24,6 +24,7 @@ from bot.recommend import parse_request
 from bot.routing import Context
 from bot.skills import SkillVocabulary
 from bot.text import normalize
+from bot.vocabulary import LEVEL_NAMES, Reading, find_level, find_skills, remote_wish, stated_level
 
 MAX_SKILLS = 40
 MAX_SKILL_CHARS = 40
@@ -34,7 +35,7 @@ _STATEMENT = re.compile(
     r"proficient|fluent) (?:at|in|with)|my (?:skills?|stack|tech stack) (?:are|is|includes?)|"
     r"my skills?:|i (?:work|code|program|develop) (?:with|in)|"
     r"i (?:have|got) (?:\d+ years? (?:of )?)?experience (?:with|in)|"
-    r"i(?:'m| am) an? (?:intern|junior|mid|mid-level|senior|staff|principal)"
+    r"i(?:'m| am) (?:an? )?(?:" + LEVEL_NAMES + r")(?![\w])"
     r"|i use|i(?:'ve| have) (?:worked|been working) with|i can (?:code|program|write) (?:in )?)"
 )
 _PROFILE_WORDS = words_re(r"(?:my|set|update|edit|change|show|see|view) (?:my )?profile",
@@ -45,25 +46,6 @@ _SKIP = words_re(r"skip", r"none", r"no preference", r"don'?t care", r"any", r"e
 _SPLIT = re.compile(r"\s*(?:,|/|\+|\band\b|&|;|\n)\s*")
 _KEY = re.compile(r"^(skills?|stack|level|seniority|remote|work|location|city|place|where)\b"
                   r"\s*[:=]?\s*(.*)$", re.DOTALL)
-
-_REMOTE_ANSWERS: dict[RemotePreference, re.Pattern[str]] = {
-    RemotePreference.HYBRID: words_re(r"hybrid", r"mixed", r"partly", r"some days"),
-    RemotePreference.ONSITE: words_re(r"no", r"nope", r"on[- ]?site", r"office", r"in[- ]office",
-                                      r"in person", r"false", r"not remote"),
-    RemotePreference.REMOTE: words_re(r"yes", r"yep", r"yeah", r"remote", r"fully remote", r"true",
-                                      r"from home", r"wfh", r"y"),
-    RemotePreference.ANY: words_re(r"any", r"either", r"both", r"don'?t care", r"no preference",
-                                   r"whatever", r"flexible", r"skip"),
-}
-_LEVEL_ANSWERS: tuple[tuple[Level, re.Pattern[str]], ...] = (
-    (Level.INTERN, words_re(r"intern", r"internship", r"student")),
-    (Level.JUNIOR, words_re(r"junior", r"jr", r"entry[- ]level", r"graduate", r"grad",
-                            r"beginner")),
-    (Level.MID, words_re(r"mid", r"mid[- ]level", r"middle", r"intermediate", r"medior")),
-    (Level.SENIOR, words_re(r"senior", r"sr", r"lead")),
-    (Level.STAFF, words_re(r"staff", r"principal")),
-    (Level.MANAGER, words_re(r"manager", r"engineering manager", r"management", r"em")),
-)
 
 
 def parse_skills(text: str, vocab: SkillVocabulary) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -78,7 +60,7 @@ def parse_skills(text: str, vocab: SkillVocabulary) -> tuple[tuple[str, ...], tu
         if skill is not None:
             known.setdefault(skill.name)
             continue
-        found = vocab.find(item)
+        found = find_skills(vocab, item, listed=True)
         if found:
             for s in found:
                 known.setdefault(s.name)
@@ -88,13 +70,13 @@ def parse_skills(text: str, vocab: SkillVocabulary) -> tuple[tuple[str, ...], tu
 
 
 def parse_level(text: str) -> Level | None:
-    norm = bare(normalize(text))
-    return next((lv for lv, p in _LEVEL_ANSWERS if p.search(norm)), None)
+    """The level in a reply to "What level are you at?"."""
+    return find_level(text, Reading.ANSWER)
 
 
 def parse_remote(text: str) -> RemotePreference | None:
-    norm = bare(normalize(text))
-    return next((pref for pref, p in _REMOTE_ANSWERS.items() if p.search(norm)), None)
+    """The wish in a reply to "Do you want to work remotely?" ("yes", "hybrid", "any")."""
+    return remote_wish(text, Reading.ANSWER)
 
 
 def parse_line(text: str, vocab: SkillVocabulary, base: Profile) -> tuple[Profile, list[str]]:
@@ -139,20 +121,13 @@ def parse_statement(text: str, vocab: SkillVocabulary, base: Profile) -> Profile
     """Plain words ("I know Python and Docker and want remote work") add to the profile."""
     req = parse_request(text, vocab)
     skills = tuple(dict.fromkeys((*base.skills, *req.skills)))[:MAX_SKILLS]
-    level = parse_level(text) if _LEVEL_IN_STATEMENT.search(normalize(text)) else None
     return dataclasses.replace(
         base,
         skills=skills,
-        level=level or base.level,
+        level=stated_level(text) or base.level,
         remote=req.remote if req.remote is not RemotePreference.ANY else base.remote,
         location=req.location or base.location,
     )
-
-
-_LEVEL_IN_STATEMENT = re.compile(
-    r"\b(?:i(?:'m| am) an? |as an? )(?:intern|junior|mid|mid-level|senior|staff|principal|"
-    r"engineering manager)\b|\b(?:intern|junior|mid-level|senior|staff|principal) "
-    r"(?:level|developer|engineer|dev|roles?|positions?|jobs?)\b")
 
 
 def describe(profile: Profile) -> Reply:
@@ -200,7 +175,7 @@ class ProfileHandler(BaseHandler):
         norm = normalize(ctx.text)
         text = bare(norm)
         if (_STATEMENT.match(norm) and "?" not in norm and not _QUESTION.search(text)
-                and (ctx.kb.skills.find(ctx.text) or _LEVEL_IN_STATEMENT.search(norm))):
+                and (find_skills(ctx.kb.skills, ctx.text) or stated_level(ctx.text))):
             ctx.cache["profile_statement"] = True
             return 0.85
         if len(text.split()) <= 5 and _PROFILE_WORDS.search(text) and not _QUESTION.search(text):

@@ -1,0 +1,553 @@
+"""Skills, levels, work modes, places and years read from text, alike for chat and job ads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Container
+from enum import Enum
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+from bot.openings import Level, Remote
+from bot.ports import RemotePreference
+from bot.skills import Skill, SkillVocabulary
+from bot.text import STOPWORDS, normalize, tidy
+
+
+@lru_cache(maxsize=256)
+def _read(text: str) -> tuple[str, str]:
+    """(tidy text, its normalized form): titles and descriptions are read by several finders
+    in turn, and the ambiguous skill words need the case the normalized form drops."""
+    cased = tidy(text)
+    return cased, cased.casefold()
+
+
+class Reading(Enum):
+    """What kind of text is read; a few words mean something only in one kind."""
+
+    LABEL = "label"    # a job's title or location line: terse, every level word is meant
+    BODY = "body"      # a job's description: long prose, only unmistakable phrases count
+    CHAT = "chat"      # a person's message: a job request, a statement about themselves
+    ANSWER = "answer"  # a person's reply to the bot's own question: "yes", "no", "middle"
+
+
+_SHARED = frozenset({Reading.LABEL, Reading.CHAT, Reading.ANSWER})  # titles and people alike
+_TITLES = frozenset({Reading.LABEL})
+_SPOKEN = frozenset({Reading.CHAT, Reading.ANSWER})
+_ANSWERS = frozenset({Reading.ANSWER})
+_BODY = frozenset({Reading.BODY})
+_ALL = frozenset(Reading)
+
+# ---------------------------------------------------------------------------------------------
+# Skills
+
+# Skill names that are also ordinary English words ("go", "rust", "spring"); see _ambiguous.
+AMBIGUOUS = frozenset({"go", "rust", "swift", "spring", "express", "less", "r", "c", "dart",
+                       "elm", "chef", "puppet", "salt", "ruby", "crystal", "julia", "ada",
+                       "make", "scheme", "render", "nest", "next", "ember"})
+
+# The word before an ambiguous word that makes it a skill: "I know go", "written in go".
+_SKILL_BEFORE = frozenset((
+    "know", "knows", "knowing", "in", "with", "using", "use", "uses", "used", "learn",
+    "learning", "learned", "learnt", "write", "writes", "writing", "wrote", "written", "code",
+    "coding", "program", "programming", "like", "love", "prefer", "of", "about", "than", "vs",
+    "versus", "from", "master", "mastered", "mastering", "some", "little", "basic", "strong",
+    "solid", "fluent", "proficient", "into",
+))
+# The word after it that makes it a skill: "go jobs", "rust developer".
+_SKILL_AFTER = frozenset((
+    "job", "jobs", "role", "roles", "position", "positions", "opening", "openings", "vacancy",
+    "vacancies", "developer", "developers", "engineer", "engineers", "dev", "devs",
+    "programmer", "programmers", "backend", "service", "services", "microservices", "code",
+    "codebase", "programming", "experience", "skills", "stack", "projects", "language",
+    "modules", "library", "libraries", "expert", "expertise", "knowledge", "ecosystem",
+    "tooling", "apps", "applications",
+))
+# The word before it that makes it a verb: "want to go", "let's go", "we go".
+_VERB_BEFORE = frozenset((
+    "to", "let's", "lets", "let", "will", "would", "can", "could", "should", "must", "might",
+    "may", "shall", "gonna", "wanna", "don't", "dont", "didn't", "didnt", "won't", "wont",
+    "can't", "cant", "cannot", "i'll", "we'll", "you'll", "they'll", "i'd", "we'd", "you'd",
+    "they'd", "i", "we", "you", "they", "please",
+))
+# After "to", a move between languages keeps the skill: "switch to go", "from java to go".
+_MOVE_TO = frozenset((
+    "switch", "switched", "switching", "move", "moved", "moving", "migrate", "migrated",
+    "migrating", "port", "ported", "porting", "transition", "transitioning", "convert",
+    "converting", "rewrite", "rewriting", "rewritten",
+))
+# The word after it that makes it a verb: "go to", "go for it", "go ahead", "go-live".
+_VERB_AFTER = frozenset((
+    "to", "for", "ahead", "back", "home", "away", "out", "through", "into", "over", "on", "off",
+    "up", "down", "live", "beyond", "get", "see", "check", "grab", "there", "anywhere",
+    "somewhere", "the",
+))
+# Between two skills of a list: "python, go", "python and go", "go vs rust", "python / go".
+_JOIN = re.compile(r"\s*(?:[,/&;+]\s*)?(?:(?:and|or|vs\.?|versus|plus|&)\s+)?")
+_FIRST_WORD = re.compile(r"[\s-]([^\s-]+)")
+
+
+def _trie_pattern(forms: list[str]) -> str:
+    """One regex for many words, shaped as a trie: at each position only the branch that fits
+    the next character is tried, longest continuation first (like longest-first alternation)."""
+    trie: dict[str, Any] = {}
+    for form in forms:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return "(?:" + body + ")?" if len(branches) > 1 or len(body) > 1 else body + "?"
+        return body
+
+    return build(trie)
+
+
+def _word_before(norm: str, start: int) -> str | None:
+    """The word right before start, or None when punctuation or the text's start is there."""
+    if start < 2 or norm[start - 1] != " ":
+        return None
+    word = norm[norm.rfind(" ", 0, start - 1) + 1:start - 1].lstrip("(\"'[")
+    return word if word and (word[-1].isalnum() or word[-1] == "'") else None
+
+
+def _word_after(norm: str, end: int) -> str | None:
+    """The word right after end (a hyphen joins too: "go-live"), without closing punctuation."""
+    m = _FIRST_WORD.match(norm, end)
+    if m is None:
+        return None
+    word = m.group(1)
+    stripped = word.rstrip(".,;:!?)\"']")
+    return stripped or None
+
+
+class SkillFinder:
+    """Skills in text through one trie-shaped regex: fast on long job descriptions."""
+
+    def __init__(self, vocab: SkillVocabulary) -> None:
+        self.vocab = vocab
+        self.by_form: dict[str, Skill] = {}
+        for sk in vocab.skills:
+            for f in (sk.name, *sk.aliases):
+                self.by_form.setdefault(normalize(f), sk)
+        self.by_form.pop("", None)
+        forms = sorted(self.by_form)
+        # Word edges keep "go" out of "good" and "java" out of "javascript"; the trie tries
+        # the longest form first, so "ruby on rails" wins over "ruby".
+        self.pattern = re.compile(r"(?<![\w.+#])(" + _trie_pattern(forms) + r")(?![\w+#])") \
+            if forms else None
+
+    def find(self, text: str, *, listed: bool = False) -> list[Skill]:
+        """Skills mentioned in text, in order of first mention, without repeats.
+
+        An ambiguous word counts only where it reads as the skill (see _ambiguous). listed:
+        the text is a list of skills (a reply to "which skills do you have?"), so a lowercase
+        ambiguous word counts unless it is used as a verb.
+        """
+        if self.pattern is None or not text:
+            return []
+        cased, norm = _read(text)
+        out: dict[str, Skill] = {}
+        for m in self.pattern.finditer(norm):
+            form = m.group(1)
+            if form in AMBIGUOUS:
+                verdict = _ambiguous(norm, cased, m.start(1), m.end(1), self.by_form,
+                                     listed=listed)
+                if verdict is None:
+                    return self._in_lists(self.pattern, norm, cased, listed=listed)
+                if not verdict:
+                    continue
+            skill = self.by_form[form]
+            out.setdefault(skill.name, skill)
+        return list(out.values())
+
+    def _in_lists(self, pattern: re.Pattern[str], norm: str, cased: str, *,
+                  listed: bool) -> list[Skill]:
+        # The rare text with a word only a list can decide ("python and go"): read it again,
+        # keeping every mention's place. The common case above keeps long descriptions fast.
+        skills: list[Skill] = []
+        spans: list[tuple[int, int]] = []
+        verdicts: list[bool | None] = []
+        for m in pattern.finditer(norm):
+            form = m.group(1)
+            skills.append(self.by_form[form])
+            spans.append(m.span(1))
+            verdicts.append(_ambiguous(norm, cased, *spans[-1], self.by_form, listed=listed)
+                            if form in AMBIGUOUS else True)
+        _join_lists(norm, spans, verdicts)
+        out: dict[str, Skill] = {}
+        for skill, ok in zip(skills, verdicts, strict=True):
+            if ok:
+                out.setdefault(skill.name, skill)
+        return list(out.values())
+
+
+def _ambiguous(norm: str, cased: str, start: int, end: int, forms: Container[str], *,
+               listed: bool) -> bool | None:
+    """Whether an ambiguous word ("go") is the skill here; None when only a list can tell.
+
+    Written as a name ("Go", "Rust") it is the skill; lowercase it is when a word next to it
+    says so ("know go", "in go", "go jobs", "remote go"); used as a verb ("want to go", "let's
+    go", "go to", "go for", "go ahead") it never is.
+    """
+    prev = _word_before(norm, start)
+    if prev in ("let's", "lets"):
+        return False
+    after = _word_after(norm, end)
+    if after in _VERB_AFTER and norm.startswith("-", end):
+        return False  # "go-to", "go-live": never the language, whatever comes before
+    if prev in _SKILL_BEFORE or (prev == "to" and _moving_to(norm, start, forms)):
+        return True
+    # Positions line up unless case folding changed the length (ß → ss): then no case is known.
+    named = len(cased) == len(norm) and cased[start].isupper()
+    # Capitalised mid-sentence it is a name ("Python and Go to build"); at a sentence's start
+    # it may be an order ("Go to our careers page").
+    if after in _VERB_AFTER and (not named or prev is None):
+        return False
+    if named:
+        return True
+    if prev in _VERB_BEFORE:
+        return False
+    if after in _SKILL_AFTER or (after and _is_filter_word(after)) \
+            or (prev and _is_filter_word(prev)):
+        return True
+    if prev is None and after is None:
+        return True  # the word stands alone: "go", "(go)", "go, python"
+    return True if listed else None
+
+
+def _moving_to(norm: str, start: int, forms: Container[str]) -> bool:
+    """ "to go" is a move between languages here: "switch to go", "from java to go"."""
+    before = norm[max(0, start - 40):start].split()
+    return len(before) >= 2 and (before[-2] in _MOVE_TO
+                                 or (len(before) >= 3 and before[-3] == "from"
+                                     and before[-2] in forms))
+
+
+def _join_lists(norm: str, spans: list[tuple[int, int]], verdicts: list[bool | None]) -> None:
+    """An undecided word counts when a list joins it to a skill that counts: "python and go"."""
+    joined = [bool(_JOIN.fullmatch(norm, a[1], b[0])) for a, b in pairwise(spans)]
+    for order in (range(1, len(spans)), range(len(spans) - 2, -1, -1)):
+        for i in order:
+            if verdicts[i] is None:
+                j = i - 1 if order.step > 0 else i + 1
+                if verdicts[j] and joined[min(i, j)]:
+                    verdicts[i] = True
+    for i, v in enumerate(verdicts):
+        if v is None:
+            verdicts[i] = False
+
+
+_FINDERS: dict[int, SkillFinder] = {}
+
+
+def skill_finder(vocab: SkillVocabulary) -> SkillFinder:
+    """The vocabulary's finder, built once (a reload brings a new vocabulary and finder)."""
+    found = _FINDERS.get(id(vocab))
+    if found is None or found.vocab is not vocab:
+        found = SkillFinder(vocab)
+        if len(_FINDERS) > 8:
+            _FINDERS.clear()  # old vocabularies of reloads
+        _FINDERS[id(vocab)] = found
+    return found
+
+
+def find_skills(vocab: SkillVocabulary, text: str, *, listed: bool = False) -> list[Skill]:
+    """Skills mentioned in text, in order of first mention, without repeats."""
+    return skill_finder(vocab).find(text, listed=listed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels
+
+# (level, the kinds of text that read them, words). One order everywhere: the first level
+# with a word in the text wins, so "Senior Engineering Manager" is a manager and "senior/staff"
+# is staff. "lead" and "tech lead" are senior in titles, requests, statements and answers.
+_LEVEL_WORDS: tuple[tuple[Level, frozenset[Reading], tuple[str, ...]], ...] = (
+    (Level.MANAGER, _SHARED, ("manager", "head of")),
+    (Level.MANAGER, _TITLES, ("director", "vp", "vice president", "cto")),
+    (Level.MANAGER, _SPOKEN, ("management",)),
+    (Level.MANAGER, _ANSWERS, ("em",)),
+    (Level.INTERN, _SHARED, ("interns?", "internships?")),
+    (Level.INTERN, _TITLES, ("werkstudent", "working student", "trainee", r"apprentice\w*")),
+    (Level.INTERN, _ANSWERS, ("student",)),
+    (Level.INTERN, _BODY, ("internship", "intern position", r"students? (?:currently )?enrolled")),
+    (Level.STAFF, _SHARED, ("staff", "principal")),
+    (Level.STAFF, _TITLES, ("distinguished", "fellow", "architect")),
+    (Level.SENIOR, _SHARED, ("seniors?", "sr", "(?:tech |team )?lead")),
+    (Level.SENIOR, _TITLES, ("iii", "iv", "expert")),
+    (Level.JUNIOR, _SHARED, ("juniors?", "jr", "entry[- ]level", "graduate", "grad")),
+    (Level.JUNIOR, _TITLES, ("associate",)),
+    (Level.JUNIOR, _SPOKEN, ("beginner",)),
+    (Level.JUNIOR, _BODY, ("entry[- ]level", "new grads?", "recent graduates?", "junior")),
+    # "mid-sized" is no level; "mid-level" is.
+    (Level.MID, _SHARED, ("mid(?!-)", "mid[- ]level", "intermediate", "medior")),
+    (Level.MID, _TITLES, ("ii", "regular")),
+    (Level.MID, _ANSWERS, ("middle",)),
+)
+_LEVEL_ORDER = (Level.MANAGER, Level.INTERN, Level.STAFF, Level.SENIOR, Level.JUNIOR, Level.MID)
+
+
+def _words_re(phrases: list[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])(?:" + "|".join(phrases) + r")(?![\w])")
+
+
+def _level_phrases(level: Level, where: Callable[[frozenset[Reading]], bool]) -> list[str]:
+    return [p for lv, readings, ps in _LEVEL_WORDS if lv is level and where(readings)
+            for p in ps]
+
+
+def _levels_for(reading: Reading) -> tuple[tuple[Level, re.Pattern[str]], ...]:
+    return tuple((level, _words_re(phrases)) for level in _LEVEL_ORDER
+                 if (phrases := _level_phrases(level, lambda rs: reading in rs)))
+
+
+_LEVELS = {reading: _levels_for(reading) for reading in Reading}
+_CHAT_LEVEL_WORD = _words_re([p for level in _LEVEL_ORDER
+                              for p in _level_phrases(level, lambda rs: Reading.CHAT in rs)])
+# A lone "I" is a level only at the end of a title ("Software Engineer I").
+_TITLE_I = re.compile(r"(?<![\w])i[\s,/()]*$")
+
+# The level words titles and people share, as a regex alternation for patterns built on them.
+LEVEL_NAMES = "|".join(p for level in _LEVEL_ORDER
+                       for p in _level_phrases(level, lambda rs: rs == _SHARED))
+# A person giving their own level: "I'm a senior", "as a lead", "senior backend engineer".
+_STATED = re.compile(
+    r"(?<![\w])(?:i'm|i am|as) (?:an? )?(?P<a>" + LEVEL_NAMES + r")(?![\w])"
+    r"|(?<![\w])(?P<b>" + LEVEL_NAMES + r")"
+    r"(?: (?!(?:is|are|was|a|an|the|and|or|of|to|at|for|with|my|our|their)\b)[\w.+#-]+){0,2}"
+    r" (?:level|developer|engineer|dev|programmer|roles?|positions?|jobs?|openings?)(?![\w])")
+
+
+def find_level(text: str, reading: Reading = Reading.CHAT) -> Level | None:
+    """The level named in text: of the levels found, the one first in the one order above."""
+    norm = _read(text)[1]
+    if not norm:
+        return None
+    for level, pattern in _LEVELS[reading]:
+        if pattern.search(norm):
+            return level
+    if reading is Reading.LABEL and _TITLE_I.search(norm):
+        return Level.JUNIOR
+    return None
+
+
+def stated_level(text: str) -> Level | None:
+    """The level a person gives themselves ("I'm a tech lead", "looking for senior roles")."""
+    said = [m.group("a") or m.group("b") for m in _STATED.finditer(_read(text)[1])]
+    return find_level(" ".join(said), Reading.CHAT) if said else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Years of experience
+
+# Starts with the digit (a leading look-behind would make the scan twice as slow); a number
+# glued to a word or another number ("v2", "2025 years") is dropped after matching.
+_YEARS = re.compile(r"(\d{1,2})(?:\.\d+)?\s*\+?\s*(?:(?:-|to)\s*\d{1,2}\s*\+?\s*)?(?:years?|yrs?)\b")
+# More than this is a company's age or a pension plan, not a requirement.
+MAX_YEARS = 20
+
+
+def years_of_experience(text: str) -> int | None:
+    """The fewest years named ("5 yrs python", "3+ years of experience", "2-4 years")."""
+    norm = _read(text)[1]
+    years = [int(m.group(1)) for m in _YEARS.finditer(norm)
+             if m.start() == 0 or not (norm[m.start() - 1].isalnum() or norm[m.start() - 1] in "._")]
+    years = [y for y in years if y <= MAX_YEARS]
+    return min(years) if years else None
+
+
+def level_for_years(years: int) -> Level:
+    """The level that years of experience suggest."""
+    if years <= 1:
+        return Level.JUNIOR
+    if years <= 4:
+        return Level.MID
+    if years <= 7:
+        return Level.SENIOR
+    return Level.STAFF
+
+
+# ---------------------------------------------------------------------------------------------
+# Work modes: remote, hybrid, on-site
+
+
+class _Mode(Enum):
+    NOT_REMOTE = "not remote"
+    HYBRID = "hybrid"
+    ONSITE = "onsite"
+    REMOTE = "remote"
+    ANY = "any"
+
+
+_NOT_BODY = _ALL - _BODY
+_MODE_WORDS: tuple[tuple[_Mode, frozenset[Reading], tuple[str, ...]], ...] = (
+    (_Mode.NOT_REMOTE, _ALL, (r"not (?:a )?remote", "no remote", "non[- ]remote",
+                              r"remote (?:is )?not (?:possible|available)")),
+    (_Mode.HYBRID, _ALL, ("hybrid", "partly remote", "partially remote",
+                          r"flexible (?:office|working)",
+                          r"\d days? (?:a|per) week in (?:the )?office")),
+    (_Mode.HYBRID, _ANSWERS, ("mixed", "partly", "some days")),
+    (_Mode.ONSITE, _ALL, (r"on[- ]?site", r"in[- ]office", r"office[- ]based", "in person")),
+    # A job ad's "office" is everywhere ("our offices", "Remote, office in London").
+    (_Mode.ONSITE, _SPOKEN, ("office",)),
+    (_Mode.ONSITE, _ANSWERS, ("no", "nope", "false")),
+    (_Mode.REMOTE, _ALL, (r"fully[- ]remote", "100% remote", r"remote[- ]first",
+                          "work from anywhere", r"remote (?:position|role|job|opportunit(?:y|ies))s?")),
+    # In a description "remote" alone is too loose ("remote colleagues", "remote debugging").
+    (_Mode.REMOTE, _NOT_BODY, (r"remote(?:ly)?", r"remote[- ]friendly", r"(?:work )?from home",
+                               "wfh", "anywhere", r"(?:fully )?distributed (?:teams?|company)")),
+    (_Mode.REMOTE, _ANSWERS, ("yes", "yep", "yeah", "true", "y")),
+    (_Mode.ANY, _ANSWERS, ("any", "either", "both", "don'?t care", "no preference", "whatever",
+                           "flexible", "skip")),
+)
+
+
+def _modes_for(reading: Reading) -> tuple[re.Pattern[str], tuple[tuple[_Mode, re.Pattern[str]], ...]]:
+    # One pass over the text with every phrase, longer first, so "no preference" is read before
+    # "no" and "remote is not possible" before "remote"; each (rare) match then finds its mode.
+    # Capturing a group per phrase instead would make the pass twice as slow.
+    by_mode: dict[_Mode, list[str]] = {}
+    for mode, where, ps in _MODE_WORDS:
+        if reading in where:
+            by_mode.setdefault(mode, []).extend(ps)
+    phrases = sorted((p for ps in by_mode.values() for p in ps), key=len, reverse=True)
+    return _words_re(phrases), tuple((mode, re.compile("|".join(ps)))
+                                     for mode, ps in by_mode.items())
+
+
+_MODES = {reading: _modes_for(reading) for reading in Reading}
+
+
+def _modes(text: str, reading: Reading, *, enough: frozenset[_Mode]) -> set[_Mode]:
+    """The work modes named; reading stops at a mode in enough, which outranks the rest."""
+    pattern, modes = _MODES[reading]
+    found: set[_Mode] = set()
+    for m in pattern.finditer(_read(text)[1]):
+        mode = next(mode for mode, p in modes if p.fullmatch(m.group()))
+        found.add(mode)
+        if mode in enough:
+            break
+    return found
+
+
+def remote_wish(text: str, reading: Reading = Reading.CHAT) -> RemotePreference | None:
+    """What a person says about remote work; None when they say nothing about it.
+
+    Naming several, the widest wish wins: on-site work admits hybrid openings too.
+    """
+    found = _modes(text, reading, enough=frozenset({_Mode.NOT_REMOTE, _Mode.ONSITE}))
+    if _Mode.NOT_REMOTE in found or _Mode.ONSITE in found:
+        return RemotePreference.ONSITE
+    if _Mode.HYBRID in found:
+        return RemotePreference.HYBRID
+    if _Mode.REMOTE in found:
+        return RemotePreference.REMOTE
+    if _Mode.ANY in found:
+        return RemotePreference.ANY
+    return None
+
+
+def remote_in(text: str, reading: Reading = Reading.LABEL) -> Remote:
+    """How an opening's location line or description says it is worked.
+
+    Naming several, hybrid wins (an ad for hybrid work mentions the office and home), then a
+    plain "not remote", then remote, then on-site.
+    """
+    found = _modes(text, reading, enough=frozenset({_Mode.HYBRID}))
+    if _Mode.HYBRID in found:
+        return Remote.HYBRID
+    if _Mode.NOT_REMOTE in found:
+        return Remote.NO
+    if _Mode.REMOTE in found:
+        return Remote.YES
+    if _Mode.ONSITE in found:
+        return Remote.NO
+    return Remote.UNKNOWN
+
+
+def _is_filter_word(word: str) -> bool:
+    """A level or work-mode word of a request ("senior", "remote"): a skill sits next to it."""
+    return bool(_CHAT_LEVEL_WORD.fullmatch(word)) or bool(_MODE_WORD.fullmatch(word))
+
+
+_MODE_WORD = _MODES[Reading.CHAT][0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Places
+
+_PLACE = re.compile(r"\b(?:in|near|around|based in)\s+(?=[^\W\d_])")
+_PLACE_WORD = re.compile(r"[^\W\d_][\w.'-]*")
+_PLACE_GAP = re.compile(r" +")
+# Between two places: "Berlin or Munich", "Berlin, Munich", "Berlin / Munich".
+_PLACE_JOIN = re.compile(r"\s*[,/&]\s*(?:(?:or|and)\s+)?|\s+(?:or|and)\s+")
+_PLACE_STOP = frozenset((
+    "jobs", "job", "roles", "role", "positions", "openings", "please", "with", "for", "or",
+    "and", "as", "using", "remote", "hybrid", "onsite", "only", "area", "region",
+))
+_NOT_PLACE = frozenset((
+    "the", "a", "an", "my", "our", "your", "this", "that", "it", "them", "remote", "hybrid",
+    "office", "person", "general", "particular", "backend", "frontend", "tech", "it's", "any",
+    "some", "one", "home", "startups", "startup", "fintech", "big",
+))
+
+
+def find_places(text: str, vocab: SkillVocabulary) -> tuple[str, ...]:
+    """Places named after "in", "near", "around", "based in"; "in Berlin or Munich" gives both."""
+    forms = {normalize(f) for s in find_skills(vocab, text) for f in (s.name, *s.aliases)}
+    places: dict[str, None] = {}
+    for m in _PLACE.finditer(text):
+        read = _read_place(text, m.end(), forms, vocab)
+        while read is not None:
+            place, end = read
+            places.setdefault(place)
+            join = _PLACE_JOIN.match(text, end)
+            if join is None:
+                break
+            # Lowercase names continue a list only after "or" or "/": "in berlin or munich",
+            # while "in berlin and want remote" is a new clause.
+            read = _read_place(text, join.end(), forms, vocab, listed=True,
+                               loose=bool(re.search(r"\bor\b|/", join.group())))
+    return tuple(places)
+
+
+def _read_place(text: str, pos: int, forms: set[str], vocab: SkillVocabulary, *,
+                listed: bool = False, loose: bool = False) -> tuple[str, int] | None:
+    """The place of up to three words at pos and where it ends; None if those name no place."""
+    taken: list[str] = []
+    end = cursor = pos
+    while len(taken) < 3:
+        w = _PLACE_WORD.match(text, cursor)
+        if w is None:
+            break
+        word = w.group()
+        low = normalize(word).strip(".")
+        if taken and (low in _PLACE_STOP or low in STOPWORDS or low in forms
+                      or (taken[0][0].isupper() and not word[0].isupper())):
+            break
+        taken.append(word.strip("."))  # "in Berlin." ends a sentence
+        end = w.start() + len(word.rstrip("."))
+        gap = _PLACE_GAP.match(text, w.end())
+        if gap is None:
+            break
+        cursor = gap.end()
+    if not taken:
+        return None
+    first = normalize(taken[0])
+    capital = taken[0][0].isupper()
+    if first in _NOT_PLACE or first in forms or first in _PLACE_STOP:
+        return None
+    if not capital and (vocab.canonical(first) or len(first) < 3):
+        return None
+    if listed and (first in STOPWORDS or not (capital or loose)):
+        return None
+    return " ".join(taken), end
