@@ -1,4 +1,4 @@
-"""The slack-bolt AsyncApp: slash command, mentions, DMs and buttons, all answered by the core."""
+"""The Bolt app and its HTTP route POST /slack/events: convert, ask the core, render."""
 
 from __future__ import annotations
 
@@ -9,10 +9,14 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from adapters.channels.slack.convert import (
     PLATFORM,
@@ -201,3 +205,17 @@ def build_slack_app(
         await front.on_share(body, action)
 
     return app
+
+
+EVENTS_PATH = "/slack/events"
+
+
+def slack_routes(app: AsyncApp) -> list[Route]:
+    """Bolt verifies X-Slack-Signature (401 when forged or older than five minutes) and
+    answers Slack's url_verification challenge itself."""
+    handler = AsyncSlackRequestHandler(app)
+
+    async def events(request: Request) -> Response:
+        return await handler.handle(request)
+
+    return [Route(EVENTS_PATH, events, methods=["POST"], name="slack_events")]

@@ -44,8 +44,8 @@ class SlackChannel:
         if not self.signing_secret:
             return Unavailable(reason="Slack not mounted: SLACK_SIGNING_SECRET is not set "
                                       "(Socket Mode runs in `careerbot worker` with SLACK_APP_TOKEN)")
+        from adapters.channels.slack.app import slack_routes
         from adapters.channels.slack.transport import shared_session
-        from adapters.channels.slack.web import slack_routes
 
         app = self.app(bot, signing_secret=self.signing_secret)
         return Mount(routes=slack_routes(app), running=lambda: shared_session(app.client))

@@ -41,7 +41,7 @@ class TelegramChannel:
         if not url:
             return Unavailable(reason="Telegram not mounted: TELEGRAM_WEBHOOK_URL is not set "
                                       "(use `careerbot run telegram` to poll instead)")
-        from adapters.channels.telegram.web import webhook_routes, webhook_running
+        from adapters.channels.telegram.app import webhook_routes, webhook_running
 
         application = self.application(bot, webhook=True)
         secret = Settings.secret(self.settings.telegram_webhook_secret)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from adapters.channels.slack.app import EVENTS_PATH
 from adapters.channels.slack.convert import SLASH_COMMAND
-from adapters.channels.slack.web import EVENTS_PATH
 
 MANIFEST = Path(__file__).parents[4] / "adapters" / "channels" / "slack" / "manifest.yaml"
 

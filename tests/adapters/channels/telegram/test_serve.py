@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from adapters.bootstrap import build
-from adapters.channels.telegram.web import SECRET_HEADER, WEBHOOK_PATH
+from adapters.channels.telegram.app import SECRET_HEADER, WEBHOOK_PATH
 from adapters.service.app import create_app
 from adapters.settings import Settings
 from bot.memory import MemoryStore

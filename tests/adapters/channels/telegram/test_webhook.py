@@ -11,7 +11,7 @@ import pytest
 from starlette.applications import Starlette
 
 from adapters.bootstrap import Runtime
-from adapters.channels.telegram.web import (
+from adapters.channels.telegram.app import (
     SECRET_HEADER,
     WEBHOOK_PATH,
     webhook_routes,
