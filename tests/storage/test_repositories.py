@@ -170,8 +170,8 @@ async def test_unanswered_first_and_last_seen(storage: Storage) -> None:
     async with storage.uow() as uow:
         await uow.unanswered.record("q")
         await uow.commit()
-    async with storage.session() as session:
-        row = (await session.execute(select(Unanswered))).scalar_one()
+    async with storage.uow() as uow:
+        row = (await uow.execute(select(Unanswered))).one()
     assert row.count == 2
     assert row.first_seen_at < row.last_seen_at
     assert row.last_seen_at.tzinfo is not None
