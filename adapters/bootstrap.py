@@ -197,6 +197,8 @@ def services(settings: Settings, metrics: Metrics, storage: Storage | None) -> S
     async def stats() -> dict[str, Any]:
         out = metrics.stats()
         if storage is not None:
+            from storage.stats import database_counts
+
             out["in the database"] = await database_counts(storage)
         return out
 
@@ -219,23 +221,3 @@ async def prepare(uow_factory: UnitOfWorkFactory, kb: KnowledgeBase) -> None:
             await uow.commit()
     except StorageUnavailable as exc:
         log.warning("database not reachable at start-up (%s); answering without memory", exc)
-
-
-async def database_counts(storage: Storage) -> dict[str, int]:
-    """Totals across every process: people, conversations, subscriptions, open openings,
-    alerts delivered (one cheap COUNT each, only when an admin asks)."""
-    from sqlalchemy import func, select
-
-    from storage.models import Conversation, Delivery, OpeningRow, SubscriptionRow, User
-
-    queries = {
-        "people": select(func.count()).select_from(User),
-        "conversations": select(func.count()).select_from(Conversation),
-        "subscriptions": select(func.count()).select_from(SubscriptionRow),
-        "open openings": select(func.count()).select_from(OpeningRow)
-        .where(OpeningRow.is_open.is_(True)),
-        "alerts delivered": select(func.count()).select_from(Delivery)
-        .where(Delivery.sent_at.is_not(None)),
-    }
-    async with storage.session() as session:
-        return {name: int((await session.execute(q)).scalar_one()) for name, q in queries.items()}

@@ -167,12 +167,13 @@ fresh file in WAL mode, as `careerbot chat` uses.
 resident set after each row (cumulative: each row includes the ones before it).
 {pg}
 What made SQLite cheap (first measurement: 250 msg/s, +2.6 ms at p50): the per-message
-statements run on a plain sqlite3 connection called inline instead of through aiosqlite's
-thread (each of its ~4 hand-offs per statement cost ~40 µs; a locked database is retried
-after an async sleep, so the loop never blocks on another writer); no ping per checkout
-for a file; the statements of every message are built once with bound parameters and run
-as Core (building them and their cache keys cost more than running them); the users row is
-rewritten at most once a minute per person; ON CONFLICT upserts instead of read-then-write.
+statements run on a plain sqlite3 connection called inline (`storage/inline_sqlite.py`)
+instead of through aiosqlite's thread (each of its ~4 hand-offs per statement cost ~40 µs;
+a locked database is retried after an async sleep, so the loop never blocks on another
+writer); no ping per checkout for a file; the statements of every message are built once
+with bound parameters and run as Core (building them and their cache keys cost more than
+running them); the users row is rewritten at most once a minute per person; ON CONFLICT
+upserts instead of read-then-write.
 Other work shared the machine while measuring, so treat the times as upper bounds.
 """
 

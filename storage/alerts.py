@@ -13,24 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.openings import Level, Opening, Remote
 from bot.ports import DeliveryState, Profile, StoredOpening, Subscription
 from storage.engine import Storage
-from storage.models import Delivery, OpeningRow, SubscriptionRow
-
-CHUNK = 500
-
-
-def _enum(kind: Any, value: str | None) -> Any:
-    try:
-        return kind(value) if value is not None else None
-    except ValueError:
-        return None
+from storage.models import Delivery, SubscriptionRow
+from storage.repositories import CHUNK, dialect_insert
 
 
 class SqlAlertStore:
@@ -39,30 +28,13 @@ class SqlAlertStore:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
 
-    def _insert(self) -> Any:
-        return (postgresql.insert(Delivery) if self.storage.dialect == "postgresql"
-                else sqlite.insert(Delivery))
-
     async def subscriptions(self) -> list[Subscription]:
         async with self.storage.uow() as uow:
-            rows = (await uow.execute(select(SubscriptionRow).order_by(SubscriptionRow.id))
-                    ).scalars().all()
-        return [Subscription(platform=r.platform, user_id=r.user_id, chat_id=r.chat_id,
-                             query=r.query, frequency=r.frequency, is_channel=r.is_channel,
-                             created_at=r.created_at, last_sent_at=r.last_sent_at)
-                for r in rows]
+            return await uow.subscriptions.list_all()
 
     async def open_openings(self) -> list[StoredOpening]:
-        o = OpeningRow
         async with self.storage.uow() as uow:
-            rows = (await uow.execute(select(o).where(o.is_open.is_(True)).order_by(o.id))
-                    ).scalars().all()
-        return [StoredOpening(id=r.id, first_seen_at=r.first_seen_at, opening=Opening(
-            source=r.source, external_id=r.external_id, title=r.title, company=r.company,
-            url=r.url, location=r.location or "", remote=_enum(Remote, r.remote) or Remote.UNKNOWN,
-            level=_enum(Level, r.level), skills=tuple(r.skills or ()),
-            description=r.description or "", posted_at=r.posted_at, updated_at=r.updated_at,
-            is_open=True)) for r in rows]
+            return await uow.openings.list_open_stored()
 
     async def profile(self, platform: str, user_id: str) -> Profile | None:
         async with self.storage.uow() as uow:
@@ -86,7 +58,7 @@ class SqlAlertStore:
             sub_id = (await uow.execute(select(SubscriptionRow.id).where(
                 SubscriptionRow.platform == s.platform, SubscriptionRow.chat_id == s.chat_id,
                 SubscriptionRow.user_id == s.user_id))).scalar()
-            stmt = self._insert().values([
+            stmt = dialect_insert(self.storage.dialect)(Delivery).values([
                 {"subscription_id": sub_id, "platform": s.platform, "chat_id": s.chat_id,
                  "user_id": s.user_id, "opening_id": oid} for oid in fresh
             ]).on_conflict_do_nothing(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +16,16 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
     create_async_engine,
 )
 from sqlalchemy.pool import StaticPool
 
+from bot.ports import StorageUnavailable
+from storage.inline_sqlite import InlineSqliteTransaction
 from storage.revision import HEAD
 from storage.revision import stored as stored_revision
-from storage.uow import Health, SqlUnitOfWork
+from storage.session import AsyncTransaction, Health, Transaction, engine_connection
+from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -123,9 +126,10 @@ def create_engine(url: URL, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(
             url,
             # A file has no server that could go away: no ping per checkout (each would cost
-            # a trip to aiosqlite's thread), and the session already rolls back what it
+            # a trip to aiosqlite's thread), and a transaction already rolls back what it
             # leaves uncommitted, so the pool need not do it again.
             pool_pre_ping=False, pool_reset_on_return=None,
+            # sqlite3's timeout is SQLite's busy timeout.
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -138,7 +142,7 @@ def create_engine(url: URL, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_timeout_ms: int = -1) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -146,18 +150,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_timeout_ms: int = 
         # the last transactions, a fair trade for a chat bot's conversation state.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        timeout = SQLITE_BUSY_TIMEOUT_MS if busy_timeout_ms < 0 else busy_timeout_ms
-        cursor.execute(f"PRAGMA busy_timeout={timeout}")
     finally:
         cursor.close()
 
 
-def _sqlite_pragmas_no_wait(dbapi_connection: Any, record: Any) -> None:
-    _sqlite_pragmas(dbapi_connection, record, busy_timeout_ms=0)
-
-
 def create_inline_sqlite_engine(url: URL) -> Engine | None:
-    """A plain sqlite3 engine for the per-message hot path (see SqlUnitOfWork); files only."""
+    """A plain sqlite3 engine for storage.inline_sqlite (the per-message path); files only."""
     if sqlite_file(url) is None:
         return None  # an in-memory database exists once, behind the async engine
     engine = create_sync_engine(
@@ -167,10 +165,11 @@ def create_inline_sqlite_engine(url: URL) -> Engine | None:
         # another coroutine holds (that one could not run to give it back). No overflow
         # limit; connections beyond pool_size are closed when returned.
         pool_size=8, max_overflow=-1,
-        # Only ever used from the event loop's thread, one unit of work per connection.
+        # Only ever used from the event loop's thread, one unit of work per connection; a
+        # locked database is never waited for there (busy timeout 0), see InlineSqliteTransaction.
         connect_args={"timeout": 0, "check_same_thread": False},
     )
-    event.listen(engine, "connect", _sqlite_pragmas_no_wait)
+    event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 
@@ -182,8 +181,12 @@ class Storage:
         self.inline_engine = (
             create_inline_sqlite_engine(engine.url) if engine.dialect.name == "sqlite" else None
         )
-        self.sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self.begin: Callable[[], Transaction] = (
+            partial(InlineSqliteTransaction, self.inline_engine) if self.inline_engine is not None
+            else partial(AsyncTransaction, engine)
+        )
         self.dialect = engine.dialect.name
+        # When each person's users row was last written by this process (see SqlUsers.touch).
         self.touched: dict[tuple[str, str], float] = {}
         self.health = Health()
 
@@ -192,17 +195,11 @@ class Storage:
         return cls(create_engine(normalize_url(raw)))
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.dialect, self.touched, self.inline_engine,
-                             self.health)
-
-    def session(self) -> AsyncSession:
-        return self.sessions()
+        return SqlUnitOfWork(self.begin, touched=self.touched, health=self.health)
 
     async def check_migrated(self) -> None:
         """DatabaseNotMigrated unless at the newest revision; an unreachable server passes
         (the bot starts without memory and reconnects later)."""
-        from bot.ports import StorageUnavailable
-
         try:
             revision = await stored_revision(self.engine)
         except StorageUnavailable as exc:
@@ -242,8 +239,9 @@ class Storage:
         return await stored_revision(self.engine) != HEAD
 
     async def ping(self) -> None:
-        """One round trip to the database (for /healthz); raises when it cannot be reached."""
-        async with self.engine.connect() as conn:
+        """One round trip to the database (for /healthz); StorageUnavailable when it cannot be
+        reached."""
+        async with engine_connection(self.engine) as conn:
             await conn.exec_driver_sql("SELECT 1")
 
     async def aclose(self) -> None:

@@ -12,8 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.ports import StorageUnavailable
-from storage.errors import is_unavailable
+from storage.session import engine_connection
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -44,13 +43,8 @@ async def current(engine: AsyncEngine) -> str | None:
     def read(conn: Connection) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
-    try:
-        async with engine.connect() as conn:
-            return await conn.run_sync(read)
-    except Exception as error:
-        if is_unavailable(error):
-            raise StorageUnavailable(str(error).splitlines()[0]) from error
-        raise
+    async with engine_connection(engine) as conn:
+        return await conn.run_sync(read)
 
 
 # Any fixed number: several processes starting at once migrate one after the other.
@@ -58,12 +52,7 @@ _ADVISORY_LOCK = 7_203_114_551
 
 
 async def _run(engine: AsyncEngine, step: Callable[[Connection], None]) -> None:
-    try:
-        async with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                await conn.execute(text(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK})"))
-            await conn.run_sync(step)
-    except Exception as error:
-        if is_unavailable(error):
-            raise StorageUnavailable(str(error).splitlines()[0]) from error
-        raise
+    async with engine_connection(engine, begin=True) as conn:
+        if conn.dialect.name == "postgresql":
+            await conn.execute(text(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK})"))
+        await conn.run_sync(step)

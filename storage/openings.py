@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import case, func, select
 
 from bot.openings import Opening
+from bot.ports import UnitOfWork
 from storage.engine import Storage
-from storage.models import OpeningRow
-from storage.uow import SqlUnitOfWork
+from storage.repositories import SqlOpenings
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -21,17 +18,11 @@ class BatchResult:
     closed: int
 
 
-async def openings_version(uow: Any) -> tuple[Any, ...]:
-    """Changes whenever an import or a close touches openings; one small aggregate query."""
-    if not isinstance(uow, SqlUnitOfWork):
-        version = getattr(uow.openings, "version", None)
-        return (await version(),) if version else (await uow.openings.count(),)
-    o = OpeningRow
-    row = (await uow.execute(select(
-        func.count(o.id), func.sum(case((o.is_open.is_(True), 1), else_=0)), func.max(o.id),
-        func.max(o.last_seen_at),
-    ))).one()
-    return tuple(row)
+async def openings_version(uow: UnitOfWork) -> object:
+    """For Recommender(version_of=…): changes whenever an import or a close touches openings."""
+    if isinstance(uow.openings, SqlOpenings):
+        return await uow.openings.version()  # one small aggregate query
+    return await uow.openings.count()
 
 
 async def import_batch(storage: Storage, openings: Sequence[Opening], *, source: str | None,

@@ -1,12 +1,12 @@
-"""Repositories over the SQLAlchemy models, one per bot.ports Protocol."""
+"""Repositories over the SQLAlchemy models, one per bot.ports Protocol, each on a Transaction."""
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from sqlalchemy import (
     Float,
@@ -21,18 +21,17 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import CursorResult
 
-from bot.flows import Step
-from bot.openings import Level, Opening, Remote
+from bot.openings import Opening
 from bot.ports import (
     ChatKey,
     ConversationState,
     Profile,
-    RemotePreference,
     StaleState,
+    StoredOpening,
     Subscription,
 )
+from storage import mappers
 from storage.models import (
     PERSONAL_TABLES,
     Base,
@@ -46,29 +45,46 @@ from storage.models import (
     User,
     now,
 )
-
-if TYPE_CHECKING:
-    from storage.uow import SqlUnitOfWork
+from storage.session import Transaction
 
 # Seconds between two writes of a person's users row (last_seen_at is this precise).
 TOUCH_INTERVAL = 60.0
+# People remembered as recently seen; past this the memory starts over (costs one write each).
+TOUCH_CACHE_SIZE = 100_000
 # Keeps IN (...) lists well under the bound-parameter limits of SQLite and asyncpg.
 CHUNK = 500
 
 
-def _rowcount(result: Any) -> int:
-    return int(result.rowcount) if isinstance(result, CursorResult) else 0
+def dialect_insert(dialect: str) -> Callable[..., Any]:
+    """The dialect's INSERT, which knows ON CONFLICT (both PostgreSQL and SQLite do)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+class Touches:
+    """When each person's users row was last written by this process (see SqlUsers.touch).
+
+    `written` is shared by a Storage's units of work; what one unit of work writes counts
+    only once it commits.
+    """
+
+    def __init__(self, written: dict[tuple[str, str], float]) -> None:
+        self.written = written
+        self.pending: dict[tuple[str, str], float] = {}
+
+    def committed(self) -> None:
+        if self.pending:
+            if len(self.written) > TOUCH_CACHE_SIZE:
+                self.written.clear()
+            self.written.update(self.pending)
+            self.pending.clear()
+
+    def rolled_back(self) -> None:
+        self.pending.clear()
 
 
 class _Repo:
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self.uow = uow
-
-    def insert(self, model: type[Base]) -> Any:
-        """The dialect's INSERT, which knows ON CONFLICT (both PostgreSQL and SQLite do)."""
-        if self.uow.dialect == "postgresql":
-            return postgresql.insert(model)
-        return sqlite.insert(model)
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
 
 
 class _HotStatements:
@@ -79,7 +95,7 @@ class _HotStatements:
     """
 
     def __init__(self, dialect: str) -> None:
-        ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        ins = dialect_insert(dialect)
         c: Any = Conversation.__table__
         e: Any = ProcessedEvent.__table__
         key = (c.c.platform == bindparam("k_platform"), c.c.chat_id == bindparam("k_chat"),
@@ -122,84 +138,77 @@ def hot(dialect: str) -> _HotStatements:
 
 class SqlConversations(_Repo):
     async def get(self, key: ChatKey) -> ConversationState:
-        row = (await self.uow.core(
-            hot(self.uow.dialect).get_conversation,
+        row = (await self.tx.execute(
+            hot(self.tx.dialect).get_conversation,
             {"k_platform": key.platform, "k_chat": key.chat_id, "k_user": key.user_id},
         )).first()
-        if row is None:
-            return ConversationState()
-        return ConversationState(last_topic=row.last_topic, pending=_step(row.pending),
-                                 data=dict(row.data or {}), version=row.version)
+        return mappers.conversation(row)
 
     async def save(self, key: ChatKey, state: ConversationState) -> ConversationState:
-        values = {"last_topic": state.last_topic,
-                  "pending": state.pending.value if state.pending else None,
-                  "data": dict(state.data), "version": state.version + 1, "updated_at": now()}
-        statements = hot(self.uow.dialect)
+        values = {**mappers.conversation_values(state), "version": state.version + 1,
+                  "updated_at": now()}
+        statements = hot(self.tx.dialect)
         if state.version == 0:
             # First save: whoever inserts first wins; the loser sees no row inserted.
-            result = await self.uow.core(statements.insert_conversation, {
+            result = await self.tx.execute(statements.insert_conversation, {
                 "platform": key.platform, "chat_id": key.chat_id, "user_id": key.user_id,
                 **values,
             })
         else:
-            result = await self.uow.core(statements.update_conversation, {
+            result = await self.tx.execute(statements.update_conversation, {
                 "k_platform": key.platform, "k_chat": key.chat_id, "k_user": key.user_id,
                 "k_version": state.version, **values,
             })
-        if _rowcount(result) != 1:
+        if result.rowcount != 1:
             raise StaleState(f"conversation {key.platform}/{key.chat_id} moved past "
                              f"version {state.version}")
         return dataclasses.replace(state, version=state.version + 1)
 
 
-def _step(value: str | None) -> Step | None:
-    try:
-        return Step(value) if value else None
-    except ValueError:  # a step an older or newer release wrote; start over
-        return None
-
-
 class SqlUsers(_Repo):
+    def __init__(self, tx: Transaction, touches: Touches) -> None:
+        super().__init__(tx)
+        self.touches = touches
+
     async def touch(self, platform: str, user_id: str, display_name: str | None) -> None:
         # Writing the users row on every message would cost a write per message and, on
         # PostgreSQL, lock the row for the whole message, serialising a person's messages
         # across processes. Once per TOUCH_INTERVAL is enough for "last seen".
         key = (platform, user_id)
         clock = time.monotonic()
-        last = self.uow.touched.get(key)
+        last = self.touches.written.get(key)
         if last is not None and clock - last < TOUCH_INTERVAL:
             return
-        self.uow.pending_touches[key] = clock
+        self.touches.pending[key] = clock
         stamp = now()
-        await self.uow.core(hot(self.uow.dialect).touch_user, {
+        await self.tx.execute(hot(self.tx.dialect).touch_user, {
             "platform": platform, "user_id": user_id, "display_name": display_name,
             "created_at": stamp, "last_seen_at": stamp,
         })
 
     async def forget(self, platform: str, user_id: str) -> int:
-        self.uow.touched.pop((platform, user_id), None)
-        self.uow.pending_touches.pop((platform, user_id), None)
+        self.touches.written.pop((platform, user_id), None)
+        self.touches.pending.pop((platform, user_id), None)
         removed = 0
         # Children before parents (deliveries reference subscriptions).
         for model in reversed(PERSONAL_TABLES):
             table: Any = model.__table__
-            result = await self.uow.core(
+            result = await self.tx.execute(
                 delete(table).where(table.c.platform == platform, table.c.user_id == user_id)
             )
-            removed += _rowcount(result)
+            removed += result.rowcount
         return removed
 
     async def describe(self, platform: str, user_id: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for model in PERSONAL_TABLES:
             table: Any = model.__table__
-            rows = (await self.uow.core(
+            rows = (await self.tx.execute(
                 select(table).where(table.c.platform == platform, table.c.user_id == user_id)
             )).mappings().all()
             if not rows:
                 continue
-            shown = [_public(dict(r)) for r in rows]
+            shown = [mappers.shown(dict(r)) for r in rows]
             name = _DESCRIBE_NAMES[model]
             out[name] = shown[0] if name in ("user", "profile") else shown
         return out
@@ -214,54 +223,28 @@ _DESCRIBE_NAMES: dict[type[Base], str] = {
 }
 
 
-def _public(row: dict[str, Any]) -> dict[str, Any]:
-    """A row as the person sees it: surrogate ids and who-they-are columns left out."""
-    for key in ("id", "platform", "user_id", "subscription_id"):
-        row.pop(key, None)
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
-
-
 class SqlProfiles(_Repo):
     async def get(self, platform: str, user_id: str) -> Profile | None:
         p = ProfileRow
-        row = (await self.uow.core(
+        row = (await self.tx.execute(
             select(p.skills, p.unknown_skills, p.level, p.remote, p.location).where(
                 p.platform == platform, p.user_id == user_id
             )
         )).first()
-        if row is None:
-            return None
-        return Profile(
-            skills=tuple(row.skills or ()), unknown_skills=tuple(row.unknown_skills or ()),
-            level=_enum(Level, row.level), location=row.location,
-            remote=_enum(RemotePreference, row.remote) or RemotePreference.ANY,
-        )
+        return mappers.profile(row) if row is not None else None
 
     async def save(self, platform: str, user_id: str, profile: Profile) -> None:
-        values = {"skills": list(profile.skills), "unknown_skills": list(profile.unknown_skills),
-                  "level": profile.level.value if profile.level else None,
-                  "remote": profile.remote.value, "location": profile.location,
-                  "updated_at": now()}
-        stmt: Any = self.insert(ProfileRow).values(platform=platform, user_id=user_id, **values)
+        values = {**mappers.profile_values(profile), "updated_at": now()}
+        stmt: Any = dialect_insert(self.tx.dialect)(ProfileRow).values(
+            platform=platform, user_id=user_id, **values
+        )
         stmt = stmt.on_conflict_do_update(index_elements=["platform", "user_id"], set_=values)
-        await self.uow.core(stmt)
-
-
-E = TypeVar("E", Level, RemotePreference, Remote)
-
-
-def _enum(kind: type[E], value: str | None) -> E | None:
-    if value is None:
-        return None
-    try:
-        return kind(value)
-    except ValueError:
-        return None
+        await self.tx.execute(stmt)
 
 
 class SqlFeedback(_Repo):
     async def add(self, platform: str, user_id: str, topic: str, helpful: bool) -> None:
-        await self.uow.core(hot(self.uow.dialect).add_feedback, {
+        await self.tx.execute(hot(self.tx.dialect).add_feedback, {
             "platform": platform, "user_id": user_id, "topic": topic, "helpful": helpful,
             "created_at": now(),
         })
@@ -271,7 +254,7 @@ class SqlFeedback(_Repo):
         yes = func.sum(case((f.helpful.is_(True), 1), else_=0))
         no = func.sum(case((f.helpful.is_(True), 0), else_=1))
         ratio = cast(yes, Float) / func.count()
-        rows = (await self.uow.core(
+        rows = (await self.tx.execute(
             select(f.topic, yes.label("yes"), no.label("no"))
             .group_by(f.topic).having(no > 0)
             .order_by(ratio, no.desc(), f.topic).limit(limit)
@@ -282,13 +265,13 @@ class SqlFeedback(_Repo):
 class SqlUnanswered(_Repo):
     async def record(self, text: str) -> None:
         stamp = now()
-        await self.uow.core(hot(self.uow.dialect).record_unanswered, {
+        await self.tx.execute(hot(self.tx.dialect).record_unanswered, {
             "text": text[:255], "count": 1, "first_seen_at": stamp, "last_seen_at": stamp,
         })
 
     async def top(self, limit: int) -> list[tuple[str, int]]:
         u = Unanswered
-        rows = (await self.uow.core(
+        rows = (await self.tx.execute(
             select(u.text, u.count.label("n"))
             .order_by(u.count.desc(), u.last_seen_at.desc()).limit(limit)
         )).all()
@@ -299,37 +282,17 @@ class SqlEvents(_Repo):
     async def claim(self, platform: str, event_id: str) -> bool:
         # ON CONFLICT DO NOTHING is atomic on both dialects: of two processes inserting the
         # same id, exactly one sees a row inserted (PostgreSQL makes the second wait).
-        result = await self.uow.core(hot(self.uow.dialect).claim_event, {
+        result = await self.tx.execute(hot(self.tx.dialect).claim_event, {
             "platform": platform, "event_id": event_id[:255], "seen_at": now()
         })
-        return _rowcount(result) == 1
+        return result.rowcount == 1
 
     async def prune(self, before: datetime) -> int:
         """Forget event ids older than any platform re-delivers (Slack retries within minutes)."""
-        return _rowcount(await self.uow.core(
+        result = await self.tx.execute(
             delete(ProcessedEvent).where(ProcessedEvent.seen_at < before)
-        ))
-
-
-_OPENING_FIELDS = ("title", "company", "location", "remote", "level", "skills", "url",
-                   "description", "posted_at", "updated_at", "is_open")
-
-
-def _opening_values(o: Opening) -> dict[str, Any]:
-    return {"title": o.title, "company": o.company, "location": o.location,
-            "remote": o.remote.value, "level": o.level.value if o.level else None,
-            "skills": list(o.skills), "url": o.url, "description": o.description,
-            "posted_at": o.posted_at, "updated_at": o.updated_at, "is_open": o.is_open}
-
-
-def _opening(row: Any) -> Opening:
-    return Opening(
-        source=row.source, external_id=row.external_id, title=row.title, company=row.company,
-        url=row.url, location=row.location or "",
-        remote=_enum(Remote, row.remote) or Remote.UNKNOWN, level=_enum(Level, row.level),
-        skills=tuple(row.skills or ()), description=getattr(row, "description", None) or "",
-        posted_at=row.posted_at, updated_at=row.updated_at, is_open=row.is_open,
-    )
+        )
+        return result.rowcount
 
 
 class SqlOpenings(_Repo):
@@ -337,16 +300,33 @@ class SqlOpenings(_Repo):
         t: Any = OpeningRow.__table__
         # Descriptions are most of a row's size and ranking never reads them.
         columns = [c for c in t.c if descriptions or c.name != "description"]
-        rows = (await self.uow.core(
+        rows = (await self.tx.execute(
             select(*columns).where(t.c.is_open.is_(True)).order_by(t.c.id)
         )).all()
-        return [_opening(r) for r in rows]
+        return [mappers.opening(r) for r in rows]
+
+    async def list_open_stored(self) -> list[StoredOpening]:
+        """Open openings with their ids and first sighting (what alerts need)."""
+        t: Any = OpeningRow.__table__
+        rows = (await self.tx.execute(
+            select(t).where(t.c.is_open.is_(True)).order_by(t.c.id)
+        )).all()
+        return [mappers.stored_opening(r) for r in rows]
 
     async def count(self, *, open_only: bool = True) -> int:
         stmt = select(func.count()).select_from(OpeningRow)
         if open_only:
             stmt = stmt.where(OpeningRow.is_open.is_(True))
-        return int((await self.uow.core(stmt)).scalar_one())
+        return int((await self.tx.execute(stmt)).scalar_one())
+
+    async def version(self) -> tuple[Any, ...]:
+        """Changes whenever an import or a close touches openings; one small aggregate query."""
+        o = OpeningRow
+        row = (await self.tx.execute(select(
+            func.count(o.id), func.sum(case((o.is_open.is_(True), 1), else_=0)),
+            func.max(o.id), func.max(o.last_seen_at),
+        ))).one()
+        return tuple(row)
 
     async def upsert_many(self, openings: Iterable[Opening]) -> tuple[int, int]:
         """Insert new openings, update changed ones; returns (inserted, updated)."""
@@ -357,34 +337,34 @@ class SqlOpenings(_Repo):
         existing: dict[tuple[str, str], Any] = {}
         keys = list(batch)
         for i in range(0, len(keys), CHUNK):
-            rows = (await self.uow.core(
+            rows = (await self.tx.execute(
                 select(t).where(tuple_(t.c.source, t.c.external_id).in_(keys[i:i + CHUNK]))
             )).all()
             existing.update({(r.source, r.external_id): r for r in rows})
         stamp = now()
-        new = [{"source": k[0], "external_id": k[1], **_opening_values(v),
+        new = [{"source": k[0], "external_id": k[1], **mappers.opening_values(v),
                 "first_seen_at": stamp, "last_seen_at": stamp}
                for k, v in batch.items() if k not in existing]
         if new:
             # One executemany; SQLAlchemy batches it into multi-row INSERTs on both dialects.
-            await self.uow.core(insert(t), new)
+            await self.tx.execute(insert(t), new)
         changed: list[dict[str, Any]] = []
         seen: list[int] = []
         for key, row in existing.items():
-            values = _opening_values(batch[key])
-            if any(getattr(row, f) != values[f] for f in _OPENING_FIELDS):
+            values = mappers.opening_values(batch[key])
+            if any(getattr(row, f) != values[f] for f in mappers.OPENING_FIELDS):
                 changed.append({"row_id": row.id, **values, "last_seen_at": stamp})
             else:
                 seen.append(row.id)
         if changed:
-            await self.uow.core(
+            await self.tx.execute(
                 update(t).where(t.c.id == bindparam("row_id")).values(
-                    {f: bindparam(f) for f in (*_OPENING_FIELDS, "last_seen_at")}
+                    {f: bindparam(f) for f in (*mappers.OPENING_FIELDS, "last_seen_at")}
                 ),
                 changed,
             )
         for i in range(0, len(seen), CHUNK):
-            await self.uow.core(
+            await self.tx.execute(
                 update(t).where(t.c.id.in_(seen[i:i + CHUNK])).values(last_seen_at=stamp)
             )
         return len(new), len(changed)
@@ -393,59 +373,51 @@ class SqlOpenings(_Repo):
         """Mark open openings of `source` that are not in `keep_external_ids` closed."""
         keep = set(keep_external_ids)
         o = OpeningRow
-        open_ids = (await self.uow.core(
+        open_ids = (await self.tx.execute(
             select(o.id, o.external_id).where(o.source == source, o.is_open.is_(True))
         )).all()
         gone = [r.id for r in open_ids if r.external_id not in keep]
         for i in range(0, len(gone), CHUNK):
-            await self.uow.core(
+            await self.tx.execute(
                 update(o).where(o.id.in_(gone[i:i + CHUNK])).values(is_open=False)
             )
         return len(gone)
 
 
-def _subscription(row: Any) -> Subscription:
-    return Subscription(platform=row.platform, user_id=row.user_id, chat_id=row.chat_id,
-                        query=row.query, frequency=row.frequency, is_channel=row.is_channel,
-                        created_at=row.created_at, last_sent_at=row.last_sent_at)
-
-
 class SqlSubscriptions(_Repo):
     async def get(self, platform: str, chat_id: str, user_id: str) -> Subscription | None:
         s: Any = SubscriptionRow.__table__
-        row = (await self.uow.core(select(s).where(
+        row = (await self.tx.execute(select(s).where(
             s.c.platform == platform, s.c.chat_id == chat_id, s.c.user_id == user_id
         ))).first()
-        return _subscription(row) if row is not None else None
+        return mappers.subscription(row) if row is not None else None
 
     async def save(self, subscription: Subscription) -> None:
         sub = subscription
-        values: dict[str, Any] = {"query": sub.query, "frequency": sub.frequency,
-                                  "is_channel": sub.is_channel,
-                                  "last_sent_at": sub.last_sent_at}
-        stmt: Any = self.insert(SubscriptionRow).values(
+        values = mappers.subscription_values(sub)
+        stmt: Any = dialect_insert(self.tx.dialect)(SubscriptionRow).values(
             platform=sub.platform, chat_id=sub.chat_id, user_id=sub.user_id,
             created_at=sub.created_at or now(), **values,
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=["platform", "chat_id", "user_id"], set_=values
         )
-        await self.uow.core(stmt)
+        await self.tx.execute(stmt)
 
     async def delete(self, platform: str, chat_id: str, user_id: str) -> bool:
         s = SubscriptionRow
-        result = await self.uow.core(delete(s).where(
+        result = await self.tx.execute(delete(s).where(
             s.platform == platform, s.chat_id == chat_id, s.user_id == user_id
         ))
-        return _rowcount(result) > 0
+        return result.rowcount > 0
 
     async def list_all(self) -> list[Subscription]:
         s: Any = SubscriptionRow.__table__
-        rows = (await self.uow.core(select(s).order_by(s.c.id))).all()
-        return [_subscription(r) for r in rows]
+        rows = (await self.tx.execute(select(s).order_by(s.c.id))).all()
+        return [mappers.subscription(r) for r in rows]
 
 
 __all__ = [
     "SqlConversations", "SqlEvents", "SqlFeedback", "SqlOpenings", "SqlProfiles",
-    "SqlSubscriptions", "SqlUnanswered", "SqlUsers",
+    "SqlSubscriptions", "SqlUnanswered", "SqlUsers", "Touches",
 ]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.ports import StorageUnavailable
-from storage.errors import is_unavailable
+from storage.session import engine_connection
 
 # The newest migration in storage/migrations/versions. Kept here so that a process starting
 # on an up-to-date database never loads Alembic (~12 MB resident); a test keeps it equal to
@@ -16,16 +15,9 @@ HEAD = "0001"
 
 async def stored(engine: AsyncEngine) -> str | None:
     """The database's revision (None when it has no tables yet)."""
-    try:
-        async with engine.connect() as conn:
-            has_table = await conn.run_sync(
-                lambda c: c.dialect.has_table(c, "alembic_version")
-            )
-            if not has_table:
-                return None
-            row = (await conn.execute(text("SELECT version_num FROM alembic_version"))).first()
-            return str(row[0]) if row else None
-    except Exception as error:
-        if is_unavailable(error):
-            raise StorageUnavailable(str(error).splitlines()[0]) from error
-        raise
+    async with engine_connection(engine) as conn:
+        has_table = await conn.run_sync(lambda c: c.dialect.has_table(c, "alembic_version"))
+        if not has_table:
+            return None
+        row = (await conn.execute(text("SELECT version_num FROM alembic_version"))).first()
+        return str(row[0]) if row else None

@@ -42,10 +42,10 @@ async def fill_every_table(storage: Storage, platform: str, user_id: str) -> Non
 async def rows_about(storage: Storage, platform: str, user_id: str) -> dict[str, int]:
     """Row count per personal table for one person."""
     out: dict[str, int] = {}
-    async with storage.session() as session:
+    async with storage.uow() as uow:
         for model in PERSONAL_TABLES:
             table: Any = model.__table__
-            n = (await session.execute(select(func.count()).select_from(table).where(
+            n = (await uow.execute(select(func.count()).select_from(table).where(
                 table.c.platform == platform, table.c.user_id == user_id))).scalar_one()
             out[table.name] = int(n)
     return out

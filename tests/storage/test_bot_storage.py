@@ -254,26 +254,26 @@ async def test_after_an_outage_messages_skip_the_database_for_a_moment(
 ) -> None:
     """No connection attempt per message while the database is known to be down."""
     from bot.ports import StorageUnavailable
-    from storage import uow as uow_module
+    from storage import session
 
     bot = build_bot(kb, storage.uow)
     assert (await bot.handle(message("what is docker")))[0].topic == "docker"
     storage.health.failed()
     attempts: list[int] = []
-    original = uow_module.SqlUnitOfWork._run
+    original = session.Transaction.execute
 
     async def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
         attempts.append(1)
         return await original(self, *args, **kwargs)
 
-    monkeypatch.setattr(uow_module.SqlUnitOfWork, "_run", counting)
+    monkeypatch.setattr(session.Transaction, "execute", counting)
     down = await bot.handle(message("tell me more"))
     assert down[0].topic is None or down[0].intent != "error"
     assert attempts == []
     with pytest.raises(StorageUnavailable):
         async with storage.uow():
             pass
-    monkeypatch.setattr(uow_module, "RETRY_AFTER", 0.0)
+    monkeypatch.setattr(session, "RETRY_AFTER", 0.0)
     storage.health.failed()
     await bot.handle(message("what is docker"))
     assert attempts  # tried again once the moment passed

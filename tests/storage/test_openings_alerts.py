@@ -40,7 +40,7 @@ async def all_openings(storage: Storage) -> list[Opening]:
 
     from storage.models import OpeningRow
     async with storage.uow() as uow:
-        rows = (await uow.execute(select(OpeningRow).order_by(OpeningRow.id))).scalars().all()
+        rows = (await uow.execute(select(OpeningRow).order_by(OpeningRow.id))).all()
         return [Opening(source=r.source, external_id=r.external_id, title=r.title,
                         company=r.company, url=r.url, is_open=r.is_open) for r in rows]
 

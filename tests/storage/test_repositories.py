@@ -170,8 +170,8 @@ async def test_unanswered_first_and_last_seen(storage: Storage) -> None:
     async with storage.uow() as uow:
         await uow.unanswered.record("q")
         await uow.commit()
-    async with storage.session() as session:
-        row = (await session.execute(select(Unanswered))).scalar_one()
+    async with storage.uow() as uow:
+        row = (await uow.execute(select(Unanswered))).one()
     assert row.count == 2
     assert row.first_seen_at < row.last_seen_at
     assert row.last_seen_at.tzinfo is not None
@@ -346,3 +346,18 @@ async def test_openings_listed_for_ranking_leave_descriptions_out(storage: Stora
         (lean,) = await uow.openings.list_open(descriptions=False)
     assert full.description == a.description and a.description
     assert lean.description == "" and lean.skills == a.skills and lean.title == a.title
+
+
+async def test_database_counts_for_stats(storage: Storage) -> None:
+    from storage.stats import database_counts
+    from tests.storage.helpers import fill_every_table
+
+    await fill_every_table(storage, "telegram", "u1")
+    await fill_every_table(storage, "slack", "u2")
+    async with storage.uow() as uow:
+        await uow.openings.close_missing("t", ["x-u1"])
+        await uow.commit()
+    assert await database_counts(storage) == {
+        "people": 2, "conversations": 4, "subscriptions": 2, "open openings": 1,
+        "alerts delivered": 2,
+    }

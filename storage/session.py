@@ -1,0 +1,149 @@
+"""One Transaction per unit of work; a database that cannot be reached becomes StorageUnavailable here."""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import CursorResult, Executable
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.ports import StorageUnavailable
+
+# After the database was unreachable, messages skip it this long instead of each waiting
+# for a connection attempt (up to the connect timeout when packets are dropped).
+RETRY_AFTER = 1.0
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Connection refused, server gone, pool exhausted, SQLite file unopenable or locked."""
+    if isinstance(error, sa_exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        return isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError)
+    # OSError covers refused connections and timeouts (asyncio's TimeoutError is one).
+    return isinstance(error, sa_exc.TimeoutError | sa_exc.DisconnectionError | OSError)
+
+
+class _Translated:
+    """`with translated:` around database work: the one place its errors are translated."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if error is None or isinstance(error, StorageUnavailable) or not is_unavailable(error):
+            return
+        # First line only: driver messages name the host and database, never the password.
+        first = str(error).splitlines()[0] if str(error) else ""
+        raise StorageUnavailable(f"{type(error).__name__}: {first}") from error
+
+
+# A class rather than @contextmanager: it is entered for every statement.
+translated = _Translated()
+
+
+class Health:
+    """Shared by one Storage's units of work: when the database was last found unreachable."""
+
+    def __init__(self) -> None:
+        self.down_until = 0.0
+
+    def check(self) -> None:
+        if self.down_until and time.monotonic() < self.down_until:
+            raise StorageUnavailable("the database was unreachable a moment ago")
+
+    def failed(self) -> None:
+        self.down_until = time.monotonic() + RETRY_AFTER
+
+
+class Transaction(ABC):
+    """One database transaction, through which every statement of a unit of work runs.
+
+    Nothing is written unless commit() is called; close() rolls back the rest. Subclasses
+    make the driver calls; these public methods translate what they raise.
+    Implementations: AsyncTransaction (PostgreSQL, in-memory SQLite) and
+    storage.inline_sqlite.InlineSqliteTransaction (an SQLite file).
+    """
+
+    dialect: str
+
+    async def execute(self, statement: Executable, params: Any = None) -> CursorResult[Any]:
+        """Run a Core statement; a list of parameter dicts runs it once per dict."""
+        with translated:
+            return await self._execute(statement, params)
+
+    async def commit(self) -> None:
+        with translated:
+            await self._commit()
+
+    async def rollback(self) -> None:
+        with translated:
+            await self._rollback()
+
+    async def close(self) -> None:
+        with translated:
+            await self._close()
+
+    @abstractmethod
+    async def _execute(self, statement: Executable, params: Any) -> CursorResult[Any]: ...
+
+    @abstractmethod
+    async def _commit(self) -> None: ...
+
+    @abstractmethod
+    async def _rollback(self) -> None: ...
+
+    @abstractmethod
+    async def _close(self) -> None: ...
+
+
+class AsyncTransaction(Transaction):
+    """On one AsyncConnection, taken from the pool at the first statement and kept until close().
+
+    Core statements on the connection itself: an AsyncSession would cost a greenlet hop per
+    statement to hand it out, plus the ORM's bookkeeping.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.dialect = engine.dialect.name
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+
+    async def _execute(self, statement: Executable, params: Any) -> CursorResult[Any]:
+        connection = self._connection
+        if connection is None:
+            connection = self._connection = await self._engine.connect()
+        return await connection.execute(statement, params)
+
+    async def _commit(self) -> None:
+        if self._connection is not None:
+            await self._connection.commit()
+
+    async def _rollback(self) -> None:
+        if self._connection is not None:
+            await self._connection.rollback()
+
+    async def _close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()  # rolls back what was not committed
+
+
+@asynccontextmanager
+async def engine_connection(engine: AsyncEngine, *, begin: bool = False) -> AsyncIterator[AsyncConnection]:
+    """A connection outside any unit of work (migrations, schema revision, ping), translated
+    the same way; `begin=True` commits at the end unless the block raises."""
+    with translated:
+        async with engine.begin() if begin else engine.connect() as conn:
+            yield conn
