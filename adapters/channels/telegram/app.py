@@ -104,7 +104,6 @@ def build_application(
     return application
 
 
-
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Real updates are a few kB; anything this big is not from Telegram.
