@@ -138,12 +138,15 @@ async def build(
     *,
     store: Storage | MemoryStore | None = None,
     notifiers: Mapping[str, Notifier] | None = None,
+    rate_limit: bool = True,
 ) -> Runtime:
     """The runtime for these settings.
 
     `store`: None opens DATABASE_URL (and close() closes it); a MemoryStore keeps everything in
     process (tests, `chat --memory`, `ask`); a Storage already open is used and left open.
     `notifiers`: alert senders by platform instead of the channels' own (tests, dry runs).
+    `rate_limit`: False for a terminal of the operator's own, where no flood can hurt anyone else
+    and a script may pipe many turns a minute (`chat --json`).
     """
     kb = load_knowledge(settings.careerbot_knowledge_dir)
     exit_stack = AsyncExitStack()
@@ -173,7 +176,8 @@ async def build(
         bot = build_bot(
             kb, uow_factory, admins=settings.admins,
             services=services(settings, metrics, storage),
-            limiter=RateLimiter(settings.rate_limit_per_minute, observer=metrics.limited),
+            limiter=RateLimiter(settings.rate_limit_per_minute, observer=metrics.limited)
+            if rate_limit else None,
         )
         metrics.attach(bot)
         bot.hooks.append(MessageLog())

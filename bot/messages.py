@@ -59,6 +59,9 @@ class OpeningCard:
     title: str
     company: str
     url: str
+    # Which feed record this is, so a front end or an evaluation can name it exactly.
+    source: str = ""
+    external_id: str = ""
     location: str = ""
     remote: str = "unknown"
     level: str | None = None

@@ -96,8 +96,9 @@ class Match:
     def card(self) -> OpeningCard:
         o = self.opening
         return OpeningCard(
-            title=o.title, company=o.company, url=o.url, location=o.location,
-            remote=o.remote.value, level=o.level.value if o.level else None,
+            title=o.title, company=o.company, url=o.url, source=o.source,
+            external_id=o.external_id, location=o.location, remote=o.remote.value,
+            level=o.level.value if o.level else None,
             matched_skills=self.matched, missing_skills=self.missing,
             score=round(self.score, 4),
         )

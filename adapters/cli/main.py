@@ -87,19 +87,31 @@ def ask(
 @app.command()
 def chat(
     memory: Annotated[bool, typer.Option("--memory", help="Keep nothing between runs")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help='One JSON object per input line (text, {"text": ...} or {"press": LABEL})')] = False,
+    user: Annotated[str | None, typer.Option(
+        "--user", help="Whose conversation this is (state persists per user in DATABASE_URL)")] = None,
 ) -> None:
     """Chat in the terminal. Type a button's number to press it; /quit leaves."""
     from adapters.bootstrap import build
     from adapters.channels.console.app import run_chat
+    from adapters.channels.console.jsonl import run_json_chat
     from bot.memory import MemoryStore
     from bot.ports import StorageUnavailable
     from storage import DatabaseNotMigrated, DatabaseUrlError
 
     settings = load_settings()
+    if user is not None and not user.strip():
+        err.print("--user: expected a non-empty name", highlight=False)
+        raise typer.Exit(2)
 
     async def main() -> None:
-        async with await build(settings, store=MemoryStore() if memory else None) as runtime:
-            await run_chat(runtime.bot, Console(), interactive=sys.stdin.isatty())
+        async with await build(settings, store=MemoryStore() if memory else None,
+                               rate_limit=not as_json) as runtime:
+            if as_json:
+                await run_json_chat(runtime.bot, user_id=user or "console")
+            else:
+                await run_chat(runtime.bot, Console(), interactive=sys.stdin.isatty(), user_id=user)
 
     try:
         asyncio.run(main())

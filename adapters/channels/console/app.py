@@ -26,8 +26,9 @@ async def _read(prompt: str, console: Console, interactive: bool) -> str | None:
         return None
 
 
-async def run_chat(bot: Bot, console: Console, *, interactive: bool) -> None:
-    user_id = getpass.getuser() or "me"
+async def run_chat(bot: Bot, console: Console, *, interactive: bool, user_id: str | None = None
+                   ) -> None:
+    user_id = user_id or getpass.getuser() or "me"
     if interactive:
         console.print("[bold]careerbot[/bold] — backend engineering career advice. "
                       "Type a question, a button number, or /quit.\n")

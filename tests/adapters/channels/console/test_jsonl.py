@@ -1,0 +1,65 @@
+"""`careerbot chat --json --user`: one JSON object per input line, buttons pressed by label,
+state kept per user in DATABASE_URL across processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[4]
+KEYS = {"intent", "topic", "confidence", "text", "suggestions", "buttons", "openings", "profile"}
+PROFILE_KEYS = {"skills", "level", "remote", "locations", "years"}
+
+
+def chat(tmp_path: Path, user: str, *lines: str) -> list[dict[str, Any]]:
+    # The shipped knowledge base: its skills and seed openings are what a fresh database gets.
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}", "HOME": str(tmp_path)}
+    env.pop("CAREERBOT_KNOWLEDGE_DIR", None)
+    done = subprocess.run([sys.executable, "-m", "adapters.cli", "chat", "--json", "--user", user],
+                          input="".join(line + "\n" for line in lines), capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(out) == len(lines), done.stdout
+    for turn in out:
+        assert set(turn) == KEYS and set(turn["profile"]) == PROFILE_KEYS
+    return out
+
+
+def test_each_line_is_one_turn_whatever_it_holds(tmp_path: Path) -> None:
+    lines = ["hello", '{"text": "what is docker?"}', '{"garbled', "", "🙂 <b>*hi*</b> \u202e",
+             "x" * 20_000]
+    out = chat(tmp_path, "a", *lines)
+    assert out[0]["intent"] == "greeting"
+    assert out[1]["intent"] == "topic" and out[1]["topic"] == "docker"
+    assert all(isinstance(turn["text"], str) for turn in out)
+
+
+def test_press_a_button_of_the_previous_turn_by_label(tmp_path: Path) -> None:
+    first, pressed = chat(tmp_path, "b", "what is docker?", '{"press": "Tell me more"}')
+    assert "Tell me more" in first["buttons"]
+    assert pressed["intent"] == "more" and pressed["topic"] == "docker"
+
+
+def test_profile_persists_per_user_between_processes(tmp_path: Path) -> None:
+    [told] = chat(tmp_path, "c", "I know Python and Docker and want remote work")
+    assert told["profile"]["skills"] == ["Python", "Docker"]
+    assert told["profile"]["remote"] == "yes"
+    [later] = chat(tmp_path, "c", "hi")
+    assert later["profile"]["skills"] == ["Python", "Docker"]
+    [other] = chat(tmp_path, "d", "hi")
+    assert other["profile"] == {"skills": [], "level": None, "remote": None, "locations": [],
+                                "years": None}
+
+
+def test_openings_name_their_feed_record(tmp_path: Path) -> None:
+    [shown] = chat(tmp_path, "e", "/jobs")
+    assert shown["intent"] == "openings" and shown["openings"]
+    for card in shown["openings"]:
+        assert card["source"] and card["external_id"] and card["title"] and card["company"]
+        assert isinstance(card["matched_skills"], list)
+        assert isinstance(card["missing_skills"], list)
