@@ -168,6 +168,25 @@ def _eval(path: Path, settings: Settings) -> dict[str, Any]:
     }
 
 
+def _eval_conversations(path: Path, data: dict[str, Any], settings: Settings, *, as_json: bool
+                        ) -> None:
+    from adapters.cli.conversations import print_report, report_json, run_conversations
+    from adapters.importers.records import FeedError
+
+    try:
+        report = asyncio.run(run_conversations(path, data, settings))
+    except KnowledgeError as exc:
+        fail_kb(exc)
+        return
+    except (FeedError, ValueError, KeyError) as exc:
+        err.print(f"[red]cannot run {path}[/red]: its feed: {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    if as_json:
+        print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+    else:
+        print_report(report)
+
+
 @app.command(name="eval")
 def eval_(
     file: Annotated[Path | None, typer.Argument(help="Question set (YAML)")] = None,
@@ -179,6 +198,12 @@ def eval_(
     if not path.is_file():
         err.print(f"[red]no question set at {path}[/red]; pass a YAML file")
         raise typer.Exit(2)
+    from bot.yamlsource import load
+
+    data = load(path)
+    if isinstance(data, dict) and "conversations" in data:
+        _eval_conversations(path, data, settings, as_json=as_json)
+        return
     try:
         result = _eval(path, settings)
     except KnowledgeError as exc:

@@ -90,7 +90,7 @@ def render(replies: list[Reply], profile: Profile | None) -> dict[str, Any]:
     }
 
 
-async def _profile(bot: Bot, user_id: str) -> Profile | None:
+async def profile_of(bot: Bot, user_id: str) -> Profile | None:
     if bot.uow_factory is None:
         return None
     try:
@@ -111,4 +111,4 @@ async def run_json_chat(bot: Bot, *, user_id: str, stdin: TextIO = sys.stdin,
         replies = await bot.handle(to_message(line, buttons, user_id=user_id))
         buttons = [b for r in replies for b in r.buttons]
         # ensure_ascii keeps every line valid UTF-8 JSON whatever the text holds.
-        write(json.dumps(render(replies, await _profile(bot, user_id)), ensure_ascii=True))
+        write(json.dumps(render(replies, await profile_of(bot, user_id)), ensure_ascii=True))
