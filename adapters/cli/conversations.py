@@ -169,3 +169,38 @@ def _kind_of(expect: Mapping[str, Any]) -> str:
     if intents:
         return _KINDS.get(str(intents[0]), "other")
     return "profile" if "profile" in expect else "other"
+
+
+def report_json(report: ConversationReport) -> dict[str, Any]:
+    return {
+        "turn_accuracy": report.passed / report.turns if report.turns else None,
+        "conversations_passed": report.conversations_passed,
+        "conversations": report.conversations,
+        "by_kind": {k: {"passed": report.passed_by_kind[k], "turns": n}
+                    for k, n in sorted(report.by_kind.items())},
+        "misses": [{"conversation": m.conversation, "turn": m.turn, "said": m.said,
+                    "problems": list(m.problems), "intent": m.got["intent"],
+                    "topic": m.got["topic"]} for m in report.misses],
+    }
+
+
+def print_report(report: ConversationReport) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(soft_wrap=True)
+    rate = report.passed / report.turns if report.turns else 0.0
+    console.print(f"turns passed:            {rate:.3f}  ({report.passed}/{report.turns})",
+                  highlight=False)
+    console.print(f"conversations passed:    {report.conversations_passed}/{report.conversations}",
+                  highlight=False)
+    for kind, n in sorted(report.by_kind.items()):
+        console.print(f"  {kind:<22} {report.passed_by_kind[kind]}/{n}", markup=False,
+                      highlight=False)
+    if report.misses:
+        table = Table(title="misses")
+        for col in ("conversation", "turn", "said", "problems"):
+            table.add_column(col)
+        for m in report.misses:
+            table.add_row(m.conversation, str(m.turn), m.said, "; ".join(m.problems))
+        console.print(table, markup=False)
