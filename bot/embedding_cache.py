@@ -65,7 +65,8 @@ class EmbeddingCache:
     def _read(self) -> tuple[dict[bytes, int], Vectors]:
         empty: tuple[dict[bytes, int], Vectors] = ({}, np.empty((0, self._encoder.dim), dtype=np.float32))
         try:
-            with np.load(self.path, allow_pickle=False) as data:
+            # Opened here: np.load leaks its own file handle when the zip is damaged.
+            with open(self.path, "rb") as f, np.load(f, allow_pickle=False) as data:
                 keys, vectors = data["keys"], data["vectors"]
         except FileNotFoundError:
             return empty
