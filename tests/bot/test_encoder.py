@@ -93,7 +93,8 @@ def test_paraphrases_are_closer_than_unrelated_sentences(encoder: OnnxEncoder) -
 
 
 def test_importing_and_describing_the_encoder_loads_no_model() -> None:
-    code = ("import sys; from bot.encoder import OnnxEncoder; e = OnnxEncoder(); print(e.model_id, e.dim); "
+    code = ("import sys; import bot.embedding_cache; from bot.encoder import OnnxEncoder; "
+            "e = OnnxEncoder(); print(e.model_id, e.dim); "
             "assert not {'onnxruntime', 'tokenizers'} & set(sys.modules)")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
