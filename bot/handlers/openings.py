@@ -54,8 +54,8 @@ def describe_query(q: Query) -> str:
         parts.append(q.level.value)
     if q.remote is not RemotePreference.ANY:
         parts.append({"remote": "remote", "hybrid": "hybrid", "onsite": "on-site"}[q.remote.value])
-    if q.location:
-        parts.append(q.location)
+    if q.locations:
+        parts.append(" or ".join(q.locations))
     return "; ".join(parts)
 
 
