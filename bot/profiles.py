@@ -57,10 +57,11 @@ _ALSO = re.compile(r"\b(?:also|too|as well|fine|ok|okay|works|either)\b")
 # Said of places, the new ones join the old instead of replacing them ("also open to Munich").
 _MORE_PLACES = re.compile(r"\b(?:also|too|as well|additionally|another)\b")
 
-# What each wish admits, to widen one by another (see Profile).
-_ADMITS = {
+# What each wish names, to widen one by another (a hybrid wish takes remote openings too,
+# see Profile, but does not say the person wants them).
+_NAMES = {
     RemotePreference.REMOTE: frozenset({Remote.YES}),
-    RemotePreference.HYBRID: frozenset({Remote.HYBRID, Remote.YES}),
+    RemotePreference.HYBRID: frozenset({Remote.HYBRID}),
     RemotePreference.ONSITE: frozenset({Remote.NO, Remote.HYBRID}),
     RemotePreference.ANY: frozenset(Remote),
 }
@@ -235,7 +236,7 @@ def _mentions(text: str, name: str) -> bool:
 
 def _widened(old: RemotePreference, new: RemotePreference) -> RemotePreference:
     """The narrowest wish that admits what both do ("remote", then "hybrid is fine too")."""
-    both = _ADMITS[old] | _ADMITS[new]
+    both = _NAMES[old] | _NAMES[new]
     if {Remote.NO, Remote.YES} <= both:
         return RemotePreference.ANY
     if Remote.NO in both:

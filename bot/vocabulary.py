@@ -54,7 +54,7 @@ _SKILL_BEFORE = frozenset((
     "learning", "learned", "learnt", "write", "writes", "writing", "wrote", "written", "code",
     "coding", "program", "programming", "like", "love", "prefer", "of", "about", "than", "vs",
     "versus", "from", "master", "mastered", "mastering", "some", "little", "basic", "strong",
-    "solid", "fluent", "proficient", "into",
+    "solid", "fluent", "proficient", "into", "add",
 ))
 # The word after it that makes it a skill: "go jobs", "rust developer".
 _SKILL_AFTER = frozenset((
@@ -503,6 +503,7 @@ _MODE_JOIN = r"(?:remote(?:ly)?|hybrid|on[- ]?site)"
 _AFTER_MODE = re.compile(r"\b" + _MODE_JOIN + r"(?=" + _PLACE_JOIN.pattern + r")", re.IGNORECASE)
 _BEFORE_MODE = re.compile(r"(?:" + _PLACE_JOIN.pattern + r")(?:fully |also )?" + _MODE_JOIN
                           + r"\b", re.IGNORECASE)
+_JOIN_BEFORE = re.compile(r"(?:" + _PLACE_JOIN.pattern + r")$")
 _NAME = re.compile(r"(?<![\w'.-])[^\W\d_][\w.'-]*")
 # What may follow a name at a sentence's start for it to be a place: "Munich, not Berlin".
 _NAME_THEN = re.compile(r"\s*(?:,\s*)?(?:not|instead|rather|or|and|/|$)", re.IGNORECASE)
@@ -515,7 +516,7 @@ _NOT_PLACE = frozenset((
     "the", "a", "an", "my", "our", "your", "this", "that", "it", "them", "remote", "hybrid",
     "office", "person", "general", "particular", "backend", "frontend", "tech", "it's", "any",
     "some", "one", "home", "startups", "startup", "fintech", "big", "anything", "whatever",
-    "either", "both", "not", "other", "another",
+    "either", "both", "not", "other", "another", "fully", "partly", "partially", "mostly",
 ))
 
 
@@ -549,11 +550,17 @@ def find_places(text: str, vocab: SkillVocabulary, *, names: bool = False) -> tu
             read_list(_read_place(text, join.end(), forms, vocab, listed=True,
                                   loose=bool(re.search(r"\bor\b|/", join.group()))), join.end())
     for m in _BEFORE_MODE.finditer(text):
-        start = _capitalised_run(text, m.start())
-        if start is not None:
+        # Read backwards through a list of names: "Berlin or Munich, or remote".
+        end = m.start()
+        while (start := _capitalised_run(text, end)) is not None:
             read = _read_place(text, start, forms, vocab)
-            if read is not None and read[1] == m.start():
-                read_list(read, start)
+            if read is None or read[1] != end or start in found:
+                break
+            found[start] = read
+            join = _JOIN_BEFORE.search(text, 0, start)
+            if join is None:
+                break
+            end = join.start()
     if names:
         for m in _NAME.finditer(text):
             sentence_start = not text[:m.start()].strip() or bool(

@@ -343,8 +343,8 @@ class ProfileHandler(BaseHandler):
             return [reply]
         # A bare list ("python, go") sets the skills; anything more is said in plain words.
         statement = read_statement(args, ctx.kb.skills, profile)
-        if _STATEMENT.match(normalize(args)) or not dataclasses.replace(
-                statement, add_skills=()).is_empty:
+        if _STATEMENT.match(normalize(args)) or _ASKS.match(normalize(args)) \
+                or not dataclasses.replace(statement, add_skills=()).is_empty:
             return [await self._plain_words(ctx, args, profile)]
         skills, unknown = parse_skills(args, ctx.kb.skills)
         return [await self._change(ctx, profile, dataclasses.replace(

@@ -9,9 +9,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 
+from bot.openings import Level
 from storage.engine import Storage
 from storage.migrate import current, downgrade, head, upgrade
-from bot.openings import Level
 from storage.models import IMPERSONAL_TABLES, PERSONAL_TABLES, Base
 
 TABLES = {"users", "profiles", "conversations", "feedback", "unanswered_questions",
