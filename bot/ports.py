@@ -52,7 +52,8 @@ class Profile:
 
     The remote wish and the places combine as "either": remote openings anywhere (unless the
     wish is on-site), or openings in one of the places (in the wished mode when it is hybrid
-    or on-site). So "remote or Berlin" is REMOTE with the place Berlin.
+    or on-site). So "remote or Berlin" is REMOTE with the place Berlin. Without places the
+    wish alone filters; a hybrid wish takes remote openings too.
     """
 
     skills: tuple[str, ...] = ()
