@@ -49,7 +49,7 @@ _CUE = re.compile(
 # Naming a part of the profile where something is taken away clears it ("remove my location").
 _PLACES_FIELD = re.compile(r"\b(?:locations?|places?|cit(?:y|ies)|countr(?:y|ies))\b")
 _LEVEL_FIELD = re.compile(r"\b(?:level|seniority)\b")
-_YEARS_FIELD = re.compile(r"\b(?:years?|experience)\b")
+_YEARS_FIELD = re.compile(r"\b(?:(?:my|the|of) (?:years|experience)|years of experience)\b")
 _SKILLS_FIELD = re.compile(r"\b(?:all (?:of )?(?:my|the) skills|(?:my|the) (?:skills|stack))\b")
 _REMOTE_FIELD = re.compile(r"\b(?:remote (?:wish|preference|filter)|work mode)\b")
 # Said of a work mode, it widens the wish instead of replacing it ("hybrid is also fine").

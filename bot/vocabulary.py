@@ -605,13 +605,13 @@ def _read_place(text: str, pos: int, forms: set[str], vocab: SkillVocabulary, *,
         if gap is None:
             break
         cursor = gap.end()
-    if not taken:
-        return None
+    if not taken or (len(taken) == 1 and text.startswith(("#", "+"), end)):
+        return None  # "in C# and Go" names a language
     first = normalize(taken[0])
     capital = taken[0][0].isupper()
     if first in _NOT_PLACE or first in forms or first in _PLACE_STOP or _is_filter_word(first):
         return None
-    if not capital and (vocab.canonical(first) or len(first) < 3):
+    if len(first) < 2 or (not capital and (vocab.canonical(first) or len(first) < 3)):
         return None
     if listed and (first in STOPWORDS or not (capital or loose)):
         return None

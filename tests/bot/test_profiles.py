@@ -36,6 +36,9 @@ BASE = Profile(skills=("Python", "Kubernetes", "PHP"), unknown_skills=("COBOL-is
     ("I know go, not remote", ("Go",), None, None, R.ONSITE, ()),
     ("I don't want to work remotely", (), None, None, R.ONSITE, ()),
     ("I don't mind remote", (), None, None, R.REMOTE, ()),
+    ("I'm a staff engineer with 10+ years in C# and .NET", ("C#", ".NET"), Level.STAFF, 10,
+     R.ANY, ()),
+    ("I can work in Berlin or remotely", (), None, None, R.REMOTE, ("Berlin",)),
 ])
 def test_a_statement_on_an_empty_profile(text: str, skills: tuple[str, ...], level: Level | None,
                                          years: int | None, remote: R,
@@ -55,6 +58,7 @@ def test_a_statement_on_an_empty_profile(text: str, skills: tuple[str, ...], lev
     ("I don't do PHP anymore", {"skills": ("Python", "Kubernetes")}),
     ("scratch kubernetes, I only used it once", {"skills": ("Python", "PHP")}),
     ("remove kubernetes, php", {"skills": ("Python",)}),
+    ("forget about kubernetes, I haven't touched it in years", {"skills": ("Python", "PHP")}),
     ("take PHP off my skills", {"skills": ("Python", "Kubernetes")}),
     ("drop php and add go", {"skills": ("Python", "Kubernetes", "Go")}),
     ("I never used kubernetes, but I know go", {"skills": ("Python", "PHP", "Go")}),
