@@ -93,7 +93,7 @@ def bench_ranking(n: int, queries: int) -> dict[str, Any]:
     for q in range(queries):
         profile = Profile(skills=tuple(_zipf_skills(rng, names, 5)),
                           level=levels[q % len(levels)], remote=prefs[q % len(prefs)],
-                          location="Berlin" if q % 10 == 0 else None)
+                          locations=("Berlin",) if q % 10 == 0 else ())
         query = Query.for_person(profile)
         t0 = time.perf_counter()
         results = index.rank(query, offset=0, limit=5)

@@ -15,6 +15,8 @@ from bot.ports import RemotePreference
 _SEGMENT = re.compile(r"[^:]+")
 # The longest topic id that fits every topic action ("fb:<id>:y" is the longest).
 MAX_TOPIC_ID_BYTES = MAX_ACTION_BYTES - len("fb::y")
+# Change numbers of UndoProfile count up to this, then start again.
+MAX_CHANGE = 10**9
 
 
 def _segment(value: str, what: str) -> None:
@@ -168,6 +170,21 @@ class SkipStep:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class UndoProfile:
+    """Undo a change of the profile, numbered per chat so an old button undoes nothing newer:
+    "undo:profile:7"."""
+
+    change: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.change <= MAX_CHANGE:
+            raise ValueError(f"not a change number: {self.change}")
+
+    def encode(self) -> str:
+        return f"undo:profile:{self.change}"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class UnknownAction:
     """Anything else (a button of another bot version, a forged value): the fallback answers."""
 
@@ -179,8 +196,8 @@ class UnknownAction:
 
 Action = (RunCommand | ShowTopic | TopicDetails | TopicExample | RateTopic | MoreOpenings
           | SetAlerts | AskForget | ConfirmForget | EditProfile | SetLevel | SetRemote | SkipStep
-          | UnknownAction)
-ProfileAction = EditProfile | SetLevel | SetRemote | SkipStep
+          | UndoProfile | UnknownAction)
+ProfileAction = EditProfile | SetLevel | SetRemote | SkipStep | UndoProfile
 
 
 def decode(raw: str) -> Action:
@@ -216,6 +233,8 @@ def decode(raw: str) -> Action:
                 return SetRemote(remote=RemotePreference(remote))
             case "profile", ["skip", step]:
                 return SkipStep(step=Step(step))
+            case "undo", ["profile", change] if change.isascii() and change.isdigit():
+                return UndoProfile(change=int(change))
     except ValueError:
         pass  # a known kind with a payload no button carries
     return UnknownAction(raw=raw)

@@ -82,7 +82,7 @@ def new_matches(index: OpeningIndex, stored: Sequence[StoredOpening], sub: Subsc
         if not sub.is_channel:
             return {}  # a person with no skills at all: nothing can be said to fit them
         # A channel digest without skill filters carries every new opening its filters allow.
-        q = Query(known=tuple(index.idf), level=q.level, remote=q.remote, location=q.location)
+        q = Query(known=tuple(index.idf), level=q.level, remote=q.remote, locations=q.locations)
     results = index.rank(q, limit=len(index))
     return {stored[m.index].id: m for m in results.matches
             if stored[m.index].first_seen_at > since}

@@ -14,8 +14,11 @@ class Step(StrEnum):
     /profile with an empty profile). Each step saves what it learnt, so an abandoned flow
     loses nothing; "skip" (or the Skip button) moves on without an answer:
 
-        ──▶ PROFILE_SKILLS ──▶ PROFILE_LEVEL ──▶ PROFILE_REMOTE ──remote──▶ done (profile shown)
+        ──▶ PROFILE_SKILLS ──▶ PROFILE_LEVEL ──▶ PROFILE_REMOTE ──remote──▶ done
                                                        └──other───▶ PROFILE_LOCATION ──▶ done
+
+    Done is one line showing the profile, with an Undo button back to the profile the flow
+    started from. PROFILE_LOCATION takes several places ("Berlin or Munich").
 
     Forget (/forget, "delete my data", the "Delete my data" button under /mydata):
 

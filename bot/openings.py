@@ -37,6 +37,17 @@ _LEVEL_RANK = {
 }
 
 
+def level_for_years(years: int) -> Level:
+    """The level that years of experience suggest (in a job ad, or a person's own)."""
+    if years <= 1:
+        return Level.JUNIOR
+    if years <= 4:
+        return Level.MID
+    if years <= 7:
+        return Level.SENIOR
+    return Level.STAFF
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Opening:
     source: str

@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from bot.flows import Step
-from bot.openings import Level, Opening
+from bot.openings import Level, Opening, level_for_years
 
 if TYPE_CHECKING:
     from bot.messages import Reply
@@ -48,17 +48,32 @@ class RemotePreference(StrEnum):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Profile:
+    """What a person told about themselves; only the openings recommender reads it.
+
+    The remote wish and the places combine as "either": remote openings anywhere (unless the
+    wish is on-site), or openings in one of the places (in the wished mode when it is hybrid
+    or on-site). So "remote or Berlin" is REMOTE with the place Berlin. Without places the
+    wish alone filters; a hybrid wish takes remote openings too.
+    """
+
     skills: tuple[str, ...] = ()
     unknown_skills: tuple[str, ...] = ()
-    level: Level | None = None
+    level: Level | None = None  # as the person gave it
     remote: RemotePreference = RemotePreference.ANY
-    location: str | None = None
+    locations: tuple[str, ...] = ()
+    years: int | None = None  # of experience
+
+    @property
+    def seniority(self) -> Level | None:
+        """The level given, else the one the years of experience suggest."""
+        if self.level is not None or self.years is None:
+            return self.level
+        return level_for_years(self.years)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.skills or self.unknown_skills or self.level or self.location) and (
-            self.remote is RemotePreference.ANY
-        )
+        return not (self.skills or self.unknown_skills or self.level or self.locations
+                    or self.years is not None) and self.remote is RemotePreference.ANY
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

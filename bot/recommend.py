@@ -58,26 +58,39 @@ def location_tokens(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Query:
-    """What to look for: requested skills (must match one), the person's skills, hard filters."""
+    """What to look for: requested skills (must match one), the person's skills, hard filters.
+
+    Where: a request's remote wish and places must both hold (in one of the places; a remote
+    wish there also takes remote openings that name no place). The profile's (`from_profile`)
+    combine as "either", see `Profile`: remote openings anywhere unless the wish is on-site,
+    or openings in one of its places, in the wished mode when that is hybrid or on-site.
+    """
 
     skills: tuple[str, ...] = ()
     known: tuple[str, ...] = ()
     level: Level | None = None
     preferred_level: Level | None = None
     remote: RemotePreference = RemotePreference.ANY
-    location: str | None = None
+    locations: tuple[str, ...] = ()
+    from_profile: bool = False
 
     @classmethod
     def for_person(cls, profile: Profile, request: Query | None = None) -> Query:
         """The request's own filters win; the profile fills in what the request leaves open."""
         r = request or Query()
+        remote, places, from_profile = profile.remote, profile.locations, True
+        if r.locations:
+            remote, places, from_profile = r.remote, r.locations, False
+        elif r.remote is RemotePreference.REMOTE:
+            remote, places, from_profile = r.remote, (), False  # done from anywhere
+        elif r.remote is not RemotePreference.ANY:
+            remote, from_profile = r.remote, False  # hybrid or on-site in the profile's places
         return Query(
             skills=r.skills,
             known=tuple(dict.fromkeys((*profile.skills, *r.known))),
             level=r.level,
-            preferred_level=r.level or profile.level,
-            remote=r.remote if r.remote is not RemotePreference.ANY else profile.remote,
-            location=r.location or profile.location,
+            preferred_level=r.level or profile.seniority,
+            remote=remote, locations=places, from_profile=from_profile,
         )
 
     @property
@@ -203,25 +216,53 @@ class OpeningIndex:
             self._level_terms[code] = term
         return term
 
-    def _location_mask(self, q: Query, n: int) -> npt.NDArray[np.bool_] | None:
-        if not q.location:
-            return None
-        toks = [t for t in location_tokens(q.location) if t not in _PLACELESS]
-        if not toks:
-            return None
-        mask = np.zeros(n, dtype=bool)
-        first = True
-        for t in toks:
-            m = np.zeros(n, dtype=bool)
-            post = self._loc.get(t)
-            if post is not None:
-                m[post] = True
-            mask = m if first else (mask & m)
-            first = False
-        if q.remote is RemotePreference.REMOTE:
-            # Someone who wants remote work takes a remote opening that names no place.
-            mask |= self._placeless & (self._remote == _REMOTE_CODE[Remote.YES])
+    def _modes_mask(self, modes: frozenset[Remote]) -> npt.NDArray[np.bool_]:
+        mask = np.zeros(len(self.openings), dtype=bool)
+        for r in modes:
+            mask |= self._remote == _REMOTE_CODE[r]
         return mask
+
+    def _places_mask(self, places: Sequence[str]) -> npt.NDArray[np.bool_] | None:
+        """Openings in any of the places (each place: all of its words); None: no place named."""
+        n = len(self.openings)
+        mask: npt.NDArray[np.bool_] | None = None
+        for place in places:
+            toks = [t for t in location_tokens(place) if t not in _PLACELESS]
+            if not toks:
+                continue
+            here = np.ones(n, dtype=bool)
+            for t in toks:
+                m = np.zeros(n, dtype=bool)
+                post = self._loc.get(t)
+                if post is not None:
+                    m[post] = True
+                here &= m
+            mask = here if mask is None else (mask | here)
+        return mask
+
+    def _where_mask(self, q: Query) -> npt.NDArray[np.bool_] | None:
+        """The openings the remote wish and places allow (see Query); None: all of them."""
+        allowed = _ALLOWED_REMOTE.get(q.remote)
+        places = self._places_mask(q.locations)
+        remote = self._remote == _REMOTE_CODE[Remote.YES]
+        if not q.from_profile:
+            modes = None if allowed is None else self._modes_mask(allowed)
+            if places is None:
+                return modes
+            if q.remote is RemotePreference.REMOTE:
+                # Someone who wants remote work takes a remote opening that names no place.
+                places = places | (self._placeless & remote)
+            return places if modes is None else (modes & places)
+        if q.remote is RemotePreference.HYBRID:
+            # Some office days, so no office at all suits too.
+            allowed = _ALLOWED_REMOTE[q.remote] | {Remote.YES}
+        if places is None:
+            return None if allowed is None else self._modes_mask(allowed)
+        if q.remote in (RemotePreference.HYBRID, RemotePreference.ONSITE):
+            places = places & self._modes_mask(_ALLOWED_REMOTE[q.remote])
+        if q.remote is not RemotePreference.ONSITE:
+            places = places | remote
+        return places
 
     def rank(self, q: Query, *, offset: int = 0, limit: int = 5,
              now: datetime | None = None, browse: bool = False) -> Results:
@@ -258,17 +299,11 @@ class OpeningIndex:
         cand = np.ones(n, dtype=bool) if browsing else acc > 0
         if hit is not None:
             cand &= hit
-        allowed = _ALLOWED_REMOTE.get(q.remote)
-        if allowed is not None:
-            rmask = np.zeros(n, dtype=bool)
-            for r in allowed:
-                rmask |= self._remote == _REMOTE_CODE[r]
-            cand &= rmask
+        wmask = self._where_mask(q)
+        if wmask is not None:
+            cand &= wmask
         if q.level is not None:
             cand &= self._level == self._level_code(q.level)
-        lmask = self._location_mask(q, n)
-        if lmask is not None:
-            cand &= lmask
         total = int(np.count_nonzero(cand))
         if total == 0 or offset >= total:
             return Results(total=total)
@@ -298,13 +333,12 @@ class OpeningIndex:
 
 
 def parse_request(text: str, vocab: SkillVocabulary) -> Query:
-    """Skills, level, remote wish and place named in a request ("senior python roles in Berlin")."""
-    places = find_places(text, vocab)
+    """Skills, level, remote wish and places named in a request ("senior python roles in Berlin")."""
     return Query(
         skills=tuple(s.name for s in find_skills(vocab, text)),
         level=find_level(text, Reading.CHAT),
         remote=remote_wish(text, Reading.CHAT) or RemotePreference.ANY,
-        location=places[0] if places else None,
+        locations=find_places(text, vocab),
     )
 
 

@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import Any
 
 from bot.openings import Level, Remote
+from bot.openings import level_for_years as level_for_years  # read with years_of_experience
 from bot.ports import RemotePreference
 from bot.skills import Skill, SkillVocabulary
 from bot.text import STOPWORDS, normalize, tidy
@@ -53,7 +54,7 @@ _SKILL_BEFORE = frozenset((
     "learning", "learned", "learnt", "write", "writes", "writing", "wrote", "written", "code",
     "coding", "program", "programming", "like", "love", "prefer", "of", "about", "than", "vs",
     "versus", "from", "master", "mastered", "mastering", "some", "little", "basic", "strong",
-    "solid", "fluent", "proficient", "into",
+    "solid", "fluent", "proficient", "into", "add",
 ))
 # The word after it that makes it a skill: "go jobs", "rust developer".
 _SKILL_AFTER = frozenset((
@@ -356,24 +357,29 @@ _YEARS = re.compile(r"(\d{1,2})(?:\.\d+)?\s*\+?\s*(?:(?:-|to)\s*\d{1,2}\s*\+?\s*
 MAX_YEARS = 20
 
 
-def years_of_experience(text: str) -> int | None:
-    """The fewest years named ("5 yrs python", "3+ years of experience", "2-4 years")."""
+# People spell small numbers out and tell their age in years too: "two years", "25 years old".
+_SPELLED = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+            "fifteen": 15, "twenty": 20}
+_SPELLED_YEARS = re.compile(r"(?<![\w'])(" + "|".join(_SPELLED) + r")\s+(?:\+\s*)?(?:years?|yrs?)\b")
+_OLD = re.compile(r"\s+(?:old|of age|young)\b")
+
+
+def years_of_experience(text: str, reading: Reading = Reading.BODY) -> int | None:
+    """The fewest years named ("5 yrs python", "3+ years of experience", "2-4 years").
+
+    In a person's own words (CHAT, ANSWER) also "two years", and never an age ("25 years old").
+    """
     norm = _read(text)[1]
+    spoken = reading in _SPOKEN
     years = [int(m.group(1)) for m in _YEARS.finditer(norm)
-             if m.start() == 0 or not (norm[m.start() - 1].isalnum() or norm[m.start() - 1] in "._")]
+             if (m.start() == 0 or not (norm[m.start() - 1].isalnum() or norm[m.start() - 1] in "._"))
+             and not (spoken and _OLD.match(norm, m.end()))]
+    if spoken:
+        years += [_SPELLED[m.group(1)] for m in _SPELLED_YEARS.finditer(norm)
+                  if not _OLD.match(norm, m.end())]
     years = [y for y in years if y <= MAX_YEARS]
     return min(years) if years else None
-
-
-def level_for_years(years: int) -> Level:
-    """The level that years of experience suggest."""
-    if years <= 1:
-        return Level.JUNIOR
-    if years <= 4:
-        return Level.MID
-    if years <= 7:
-        return Level.SENIOR
-    return Level.STAFF
 
 
 # ---------------------------------------------------------------------------------------------
@@ -485,11 +491,23 @@ _MODE_WORD = _MODES[Reading.CHAT][0]
 # ---------------------------------------------------------------------------------------------
 # Places
 
-_PLACE = re.compile(r"\b(?:in|near|around|based in)\s+(?=[^\W\d_])")
+# The words before a place: "in Berlin", "based in Munich", "open to Berlin", "I meant Munich".
+_PLACE = re.compile(r"\b(?:in|near|around|based in|(?:open|relocat\w*|mov(?:e|ed|ing)(?: me)?) to|"
+                    r"meant(?: to say)?)\s+(?=[^\W\d_])", re.IGNORECASE)
 _PLACE_WORD = re.compile(r"[^\W\d_][\w.'-]*")
 _PLACE_GAP = re.compile(r" +")
 # Between two places: "Berlin or Munich", "Berlin, Munich", "Berlin / Munich".
 _PLACE_JOIN = re.compile(r"\s*[,/&]\s*(?:(?:or|and)\s+)?|\s+(?:or|and)\s+")
+# A place joined to a work mode, either way round: "remote or Berlin", "Berlin or remote".
+_MODE_JOIN = r"(?:remote(?:ly)?|hybrid|on[- ]?site)"
+_AFTER_MODE = re.compile(r"\b" + _MODE_JOIN + r"(?=" + _PLACE_JOIN.pattern + r")", re.IGNORECASE)
+_BEFORE_MODE = re.compile(r"(?:" + _PLACE_JOIN.pattern + r")(?:fully |also )?" + _MODE_JOIN
+                          + r"\b", re.IGNORECASE)
+_JOIN_BEFORE = re.compile(r"(?:" + _PLACE_JOIN.pattern + r")$")
+_NAME = re.compile(r"(?<![\w'.-])[^\W\d_][\w.'-]*")
+# What may follow a name at a sentence's start for it to be a place: "Munich, not Berlin".
+_NAME_THEN = re.compile(r"\s*(?:,\s*)?(?:not|instead|rather|or|and|/|$)", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?;:]\s*$")
 _PLACE_STOP = frozenset((
     "jobs", "job", "roles", "role", "positions", "openings", "please", "with", "for", "or",
     "and", "as", "using", "remote", "hybrid", "onsite", "only", "area", "region",
@@ -497,27 +515,74 @@ _PLACE_STOP = frozenset((
 _NOT_PLACE = frozenset((
     "the", "a", "an", "my", "our", "your", "this", "that", "it", "them", "remote", "hybrid",
     "office", "person", "general", "particular", "backend", "frontend", "tech", "it's", "any",
-    "some", "one", "home", "startups", "startup", "fintech", "big",
+    "some", "one", "home", "startups", "startup", "fintech", "big", "anything", "whatever",
+    "either", "both", "not", "other", "another", "fully", "partly", "partially", "mostly",
 ))
 
 
-def find_places(text: str, vocab: SkillVocabulary) -> tuple[str, ...]:
-    """Places named after "in", "near", "around", "based in"; "in Berlin or Munich" gives both."""
+def find_places(text: str, vocab: SkillVocabulary, *, names: bool = False) -> tuple[str, ...]:
+    """Places named after "in", "near", "around", "based in", "open to", "meant", or joined to a
+    work mode ("remote or Berlin"); "in Berlin or Munich" gives both, in the order named.
+
+    names: the text is known to be about places (a correction: "not Berlin but Munich"), so a
+    capitalised name anywhere counts, unless it only starts a sentence ("Oops, ...").
+    """
     forms = {normalize(f) for s in find_skills(vocab, text) for f in (s.name, *s.aliases)}
-    places: dict[str, None] = {}
-    for m in _PLACE.finditer(text):
-        read = _read_place(text, m.end(), forms, vocab)
-        while read is not None:
-            place, end = read
-            places.setdefault(place)
-            join = _PLACE_JOIN.match(text, end)
+    found: dict[int, tuple[str, int]] = {}
+
+    def read_list(read: tuple[str, int] | None, start: int) -> None:
+        while read is not None and start not in found:
+            found[start] = read
+            join = _PLACE_JOIN.match(text, read[1])
             if join is None:
                 break
             # Lowercase names continue a list only after "or" or "/": "in berlin or munich",
             # while "in berlin and want remote" is a new clause.
-            read = _read_place(text, join.end(), forms, vocab, listed=True,
+            start = join.end()
+            read = _read_place(text, start, forms, vocab, listed=True,
                                loose=bool(re.search(r"\bor\b|/", join.group())))
-    return tuple(places)
+
+    for m in _PLACE.finditer(text):
+        read_list(_read_place(text, m.end(), forms, vocab), m.end())
+    for m in _AFTER_MODE.finditer(text):
+        join = _PLACE_JOIN.match(text, m.end())
+        if join is not None:
+            read_list(_read_place(text, join.end(), forms, vocab, listed=True,
+                                  loose=bool(re.search(r"\bor\b|/", join.group()))), join.end())
+    for m in _BEFORE_MODE.finditer(text):
+        # Read backwards through a list of names: "Berlin or Munich, or remote".
+        end = m.start()
+        while (start := _capitalised_run(text, end)) is not None:
+            read = _read_place(text, start, forms, vocab)
+            if read is None or read[1] != end or start in found:
+                break
+            found[start] = read
+            join = _JOIN_BEFORE.search(text, 0, start)
+            if join is None:
+                break
+            end = join.start()
+    if names:
+        for m in _NAME.finditer(text):
+            sentence_start = not text[:m.start()].strip() or bool(
+                _SENTENCE_END.search(text, 0, m.start()))
+            if not m.group()[0].isupper() or any(a <= m.start() < r[1] for a, r in found.items()):
+                continue
+            if sentence_start and not _NAME_THEN.match(text, m.end()):
+                continue
+            read = _read_place(text, m.start(), forms, vocab)
+            if read is not None and normalize(read[0]) not in STOPWORDS:
+                read_list(read, m.start())
+    return tuple(dict.fromkeys(place for _, (place, _) in sorted(found.items())))
+
+
+def _capitalised_run(text: str, end: int) -> int | None:
+    """Where the one to three capitalised words right before end start ("New York")."""
+    start = None
+    for w in reversed(list(_PLACE_WORD.finditer(text, max(0, end - 120), end))[-3:]):
+        if not w.group()[0].isupper() or text[w.end():end if start is None else start].strip():
+            break
+        start = w.start()
+    return start
 
 
 def _read_place(text: str, pos: int, forms: set[str], vocab: SkillVocabulary, *,
@@ -540,13 +605,13 @@ def _read_place(text: str, pos: int, forms: set[str], vocab: SkillVocabulary, *,
         if gap is None:
             break
         cursor = gap.end()
-    if not taken:
-        return None
+    if not taken or (len(taken) == 1 and text.startswith(("#", "+"), end)):
+        return None  # "in C# and Go" names a language
     first = normalize(taken[0])
     capital = taken[0][0].isupper()
-    if first in _NOT_PLACE or first in forms or first in _PLACE_STOP:
+    if first in _NOT_PLACE or first in forms or first in _PLACE_STOP or _is_filter_word(first):
         return None
-    if not capital and (vocab.canonical(first) or len(first) < 3):
+    if len(first) < 2 or (not capital and (vocab.canonical(first) or len(first) < 3)):
         return None
     if listed and (first in STOPWORDS or not (capital or loose)):
         return None

@@ -48,7 +48,7 @@ def conversation_values(state: ConversationState) -> dict[str, Any]:
 def profile(row: Any) -> Profile:
     return Profile(
         skills=tuple(row.skills or ()), unknown_skills=tuple(row.unknown_skills or ()),
-        level=_enum(Level, row.level), location=row.location,
+        level=_enum(Level, row.level), locations=tuple(row.locations or ()), years=row.years,
         remote=_enum(RemotePreference, row.remote) or RemotePreference.ANY,
     )
 
@@ -56,7 +56,7 @@ def profile(row: Any) -> Profile:
 def profile_values(p: Profile) -> dict[str, Any]:
     return {"skills": list(p.skills), "unknown_skills": list(p.unknown_skills),
             "level": p.level.value if p.level else None, "remote": p.remote.value,
-            "location": p.location}
+            "locations": list(p.locations), "years": p.years}
 
 
 # The columns an import may change (compared to tell an update from an unchanged row).

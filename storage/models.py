@@ -88,7 +88,8 @@ class ProfileRow(Base):
     unknown_skills: Mapped[list[str]] = mapped_column(default=list)
     level: Mapped[str | None] = mapped_column(String(16))
     remote: Mapped[str] = mapped_column(String(16), default="any")
-    location: Mapped[str | None] = mapped_column(String(255))
+    locations: Mapped[list[str]] = mapped_column(default=list)
+    years: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(default=now)
 
 

@@ -227,7 +227,7 @@ class SqlProfiles(_Repo):
     async def get(self, platform: str, user_id: str) -> Profile | None:
         p = ProfileRow
         row = (await self.tx.execute(
-            select(p.skills, p.unknown_skills, p.level, p.remote, p.location).where(
+            select(p.skills, p.unknown_skills, p.level, p.remote, p.locations, p.years).where(
                 p.platform == platform, p.user_id == user_id
             )
         )).first()

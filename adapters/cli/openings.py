@@ -122,7 +122,7 @@ def jobs(
     pref = (RemotePreference.ANY if remote is None
             else RemotePreference.REMOTE if remote else RemotePreference.ONSITE)
     q = Query(skills=tuple(wanted), known=tuple(wanted), level=lv, preferred_level=lv,
-              remote=pref, location=location)
+              remote=pref, locations=(location,) if location else ())
     openings = _open_openings(kb)
     index = OpeningIndex(openings, kb.skills)
     results = index.rank(q, limit=limit, browse=True)

@@ -52,10 +52,16 @@ def describe_query(q: Query) -> str:
                      + ")")
     if q.level:
         parts.append(q.level.value)
+    places = " or ".join(q.locations)
+    if q.from_profile and places and q.remote is not RemotePreference.ONSITE:
+        # The profile's wish: remote openings, or ones in its places (see Query).
+        parts.append(("remote or hybrid in " if q.remote is RemotePreference.HYBRID
+                      else "remote or ") + places)
+        return "; ".join(parts)
     if q.remote is not RemotePreference.ANY:
         parts.append({"remote": "remote", "hybrid": "hybrid", "onsite": "on-site"}[q.remote.value])
-    if q.location:
-        parts.append(q.location)
+    if places:
+        parts.append(places)
     return "; ".join(parts)
 
 

@@ -1,17 +1,22 @@
-"""A person's profile (skills, level, remote wish, place): guided flow, one line, plain words."""
+"""A person's profile (skills, level, years, remote wish, places): guided flow, one line, plain
+words with corrections, each change confirmed in one line with an Undo button."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from bot.actions import (
+    MAX_CHANGE,
     EditProfile,
     ProfileAction,
     RunCommand,
     SetLevel,
     SetRemote,
     SkipStep,
+    UndoProfile,
 )
 from bot.flows import PROFILE_FLOW, Step, next_step
 from bot.handlers.base import BaseHandler, bare, words_re
@@ -20,15 +25,25 @@ from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
 from bot.openings import Level
 from bot.ports import Profile, RemotePreference
-from bot.recommend import parse_request
+from bot.profiles import MAX_LOCATION_CHARS, MAX_PLACES, MAX_SKILLS, read_statement
 from bot.routing import Context
 from bot.skills import SkillVocabulary
 from bot.text import normalize
-from bot.vocabulary import LEVEL_NAMES, Reading, find_level, find_skills, remote_wish, stated_level
+from bot.vocabulary import (
+    LEVEL_NAMES,
+    Reading,
+    find_level,
+    find_skills,
+    remote_wish,
+    stated_level,
+    years_of_experience,
+)
 
-MAX_SKILLS = 40
 MAX_SKILL_CHARS = 40
-MAX_LOCATION_CHARS = 80
+# Skills the one-line summary names before "and N more".
+SUMMARY_SKILLS = 8
+# Where the last change's undo lives in the conversation: {"change": n, "before": profile}.
+UNDO_KEY = "profile_undo"
 
 _STATEMENT = re.compile(
     r"^(?:so |well |ok |okay |hi |hello )?(?:i know|i(?:'m| am) (?:good|skilled|experienced|"
@@ -41,11 +56,14 @@ _STATEMENT = re.compile(
 _PROFILE_WORDS = words_re(r"(?:my|set|update|edit|change|show|see|view) (?:my )?profile",
                           r"profile")
 _QUESTION = words_re(r"what", r"how", r"which", r"should", r"why", r"can you", r"could you")
+# A question about the profile shows it ("what's my level?"); it changes nothing.
+_ASKS = re.compile(r"^(?:what|which|how|why|where|when|who|whats|what's)\b")
 _SKIP = words_re(r"skip", r"none", r"no preference", r"don'?t care", r"any", r"either",
                  r"anywhere", r"whatever", r"pass", r"next")
 _SPLIT = re.compile(r"\s*(?:,|/|\+|\band\b|&|;|\n)\s*")
-_KEY = re.compile(r"^(skills?|stack|level|seniority|remote|work|location|city|place|where)\b"
-                  r"\s*[:=]?\s*(.*)$", re.DOTALL)
+_PLACES_SPLIT = re.compile(r"\s*(?:,|/|\+|\band\b|\bor\b|&|\n)\s*", re.IGNORECASE)
+_KEY = re.compile(r"^(skills?|stack|level|seniority|remote|work|years?|experience|locations?|"
+                  r"cit(?:y|ies)|places?|where)\b\s*[:=]?\s*(.*)$", re.DOTALL)
 
 
 def parse_skills(text: str, vocab: SkillVocabulary) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -79,8 +97,21 @@ def parse_remote(text: str) -> RemotePreference | None:
     return remote_wish(text, Reading.ANSWER)
 
 
+def parse_places(text: str) -> tuple[str, ...]:
+    """The places in a reply to "Where do you want to work?" ("Berlin or Munich"); none for
+    "skip", "anywhere" or a work mode."""
+    places: dict[str, str] = {}
+    for item in _PLACES_SPLIT.split(text.strip()):
+        item = item.strip(" .!?\"'").strip()
+        if (not item or len(item) > MAX_LOCATION_CHARS or _SKIP.fullmatch(normalize(item))
+                or remote_wish(item, Reading.ANSWER) is not None):
+            continue
+        places.setdefault(normalize(item), item.title() if item.islower() else item)
+    return tuple(places.values())[:MAX_PLACES]
+
+
 def parse_line(text: str, vocab: SkillVocabulary, base: Profile) -> tuple[Profile, list[str]]:
-    """The one-line form "skills a, b; level senior; remote yes; location Berlin".
+    """The one-line form "skills a, b; level senior; remote yes; location Berlin or Munich".
 
     Returns the new profile and the segments it could not read.
     """
@@ -110,23 +141,126 @@ def parse_line(text: str, vocab: SkillVocabulary, base: Profile) -> tuple[Profil
                 problems.append(segment)
             else:
                 profile = dataclasses.replace(profile, remote=pref)
+        elif key in ("year", "years", "experience"):
+            years = years_of_experience(value + " years" if value.isdigit() else value,
+                                        Reading.ANSWER)
+            if years is None and not _SKIP.search(normalize(value)):
+                problems.append(segment)
+            else:
+                profile = dataclasses.replace(profile, years=years)
         else:
-            place = value[:MAX_LOCATION_CHARS].strip()
-            profile = dataclasses.replace(
-                profile, location=None if not place or _SKIP.fullmatch(normalize(place)) else place)
+            profile = dataclasses.replace(profile, locations=parse_places(value))
     return profile, problems
 
 
-def parse_statement(text: str, vocab: SkillVocabulary, base: Profile) -> Profile:
-    """Plain words ("I know Python and Docker and want remote work") add to the profile."""
-    req = parse_request(text, vocab)
-    skills = tuple(dict.fromkeys((*base.skills, *req.skills)))[:MAX_SKILLS]
-    return dataclasses.replace(
-        base,
-        skills=skills,
-        level=stated_level(text) or base.level,
-        remote=req.remote if req.remote is not RemotePreference.ANY else base.remote,
-        location=req.location or base.location,
+def where(profile: Profile) -> str:
+    """The remote wish and places in words, as they combine (see Profile)."""
+    places = " or ".join(profile.locations)
+    match profile.remote, bool(places):
+        case RemotePreference.REMOTE, False:
+            return "remote only"
+        case RemotePreference.REMOTE, True:
+            return f"remote, or in {places}"
+        case RemotePreference.HYBRID, False:
+            return "hybrid or remote"
+        case RemotePreference.HYBRID, True:
+            return f"hybrid in {places}, or remote"
+        case RemotePreference.ONSITE, False:
+            return "on-site or hybrid"
+        case RemotePreference.ONSITE, True:
+            return f"on-site or hybrid in {places}"
+        case _, True:
+            return f"in {places}, or remote"
+    return "anywhere, remote or not"
+
+
+def _level_words(profile: Profile) -> str | None:
+    level = profile.seniority
+    if level is None:
+        return None
+    return level.value if profile.level else f"{level.value} (from your years)"
+
+
+def _years_words(years: int) -> str:
+    return f"{years} year{'s' if years != 1 else ''} of experience"
+
+
+def summary(profile: Profile) -> str:
+    """The profile in one short line: skills; level; years; where."""
+    skills = ", ".join(profile.skills[:SUMMARY_SKILLS]) or "no skills yet"
+    if len(profile.skills) > SUMMARY_SKILLS:
+        skills += f" and {len(profile.skills) - SUMMARY_SKILLS} more"
+    parts = [skills]
+    if (level := _level_words(profile)) is not None:
+        parts.append(level)
+    if profile.years is not None:
+        parts.append(_years_words(profile.years))
+    if profile.remote is not RemotePreference.ANY or profile.locations:
+        parts.append(where(profile))
+    return "; ".join(parts)
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+_MODE_WORDS = {RemotePreference.REMOTE: "remote", RemotePreference.HYBRID: "hybrid",
+               RemotePreference.ONSITE: "on-site", RemotePreference.ANY: "any way of working"}
+
+
+def change(old: Profile, new: Profile) -> str:
+    """What changed from old to new, in a few words ("added Docker; Munich instead of Berlin")."""
+    parts: list[str] = []
+    added = [s for s in (*new.skills, *new.unknown_skills)
+             if s not in old.skills and s not in old.unknown_skills]
+    removed = [s for s in (*old.skills, *old.unknown_skills)
+               if s not in new.skills and s not in new.unknown_skills]
+    if added:
+        parts.append("added " + _listed(added))
+    if removed:
+        parts.append("removed " + _listed(removed))
+    if new.level != old.level:
+        parts.append(f"level {new.level.value}" if new.level else "level removed")
+    if new.years != old.years:
+        parts.append(_years_words(new.years) if new.years is not None else "years removed")
+    if new.remote is not old.remote:
+        parts.append(_MODE_WORDS[new.remote])
+    came = [p for p in new.locations if p not in old.locations]
+    went = [p for p in old.locations if p not in new.locations]
+    if came and went:
+        parts.append(f"{_listed(came)} instead of {_listed(went)}")
+    elif came:
+        parts.append(("place " if len(came) == 1 else "places ") + _listed(came))
+    elif went:
+        parts.append("removed " + _listed(went))
+    text = "; ".join(parts) or "saved"
+    return text[0].upper() + text[1:]
+
+
+def snapshot(profile: Profile) -> dict[str, Any]:
+    """The profile as conversation data (JSON), for Undo."""
+    return {"skills": list(profile.skills), "unknown_skills": list(profile.unknown_skills),
+            "level": profile.level.value if profile.level else None,
+            "remote": profile.remote.value, "locations": list(profile.locations),
+            "years": profile.years}
+
+
+def restore(data: Mapping[str, Any]) -> Profile:
+    """A snapshot back; what another release wrote and this one cannot read is left out."""
+    def strings(key: str) -> tuple[str, ...]:
+        value = data.get(key)
+        return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+    level = data.get("level")
+    remote = data.get("remote")
+    years = data.get("years")
+    return Profile(
+        skills=strings("skills"), unknown_skills=strings("unknown_skills"),
+        level=Level(level) if level in set(Level) else None,
+        remote=RemotePreference(remote) if remote in set(RemotePreference)
+        else RemotePreference.ANY,
+        locations=strings("locations"),
+        years=years if isinstance(years, int) and not isinstance(years, bool) else None,
     )
 
 
@@ -138,23 +272,19 @@ def describe(profile: Profile) -> Reply:
             buttons=(Button(label="Set up my profile", action=EditProfile().encode()),),
             intent="profile", confidence=1.0, private=True,
         )
-    remote = {
-        RemotePreference.REMOTE: "remote only", RemotePreference.HYBRID: "hybrid",
-        RemotePreference.ONSITE: "on-site", RemotePreference.ANY: "no preference",
-    }[profile.remote]
     items = [
         (Bold("Skills: "), Text(", ".join(profile.skills) or "none yet")),
-        (Bold("Level: "), Text(profile.level.value if profile.level else "not set")),
-        (Bold("Remote: "), Text(remote)),
-        (Bold("Location: "), Text(profile.location or "not set")),
+        (Bold("Level: "), Text(_level_words(profile) or "not set")),
+        (Bold("Experience: "), Text(_years_words(profile.years) if profile.years is not None
+                                    else "not set")),
+        (Bold("Where: "), Text(where(profile))),
     ]
     blocks: list[Block] = [para("Your profile:"), bullet_list(items)]
     if profile.unknown_skills:
-        blocks.append(para(
-            "I don't know these skills, so they don't count when matching yet (kept as you "
-            "typed them): " + ", ".join(profile.unknown_skills) + "."))
-    blocks.append(para("Change it in one line, e.g. /profile skills python, postgres; "
-                       "level senior; remote yes; location Berlin"))
+        blocks.append(_unknown_note(profile))
+    blocks.append(para("Change it in plain words (“I also know Docker”, “remove Kubernetes”, "
+                       "“I meant Munich, not Berlin”) or in one line, e.g. /profile skills "
+                       "python, postgres; level senior; remote yes; location Berlin or Munich"))
     return Reply(
         blocks=tuple(blocks),
         buttons=(Button(label="Find jobs for me", action=RunCommand(name="jobs").encode()),
@@ -163,12 +293,17 @@ def describe(profile: Profile) -> Reply:
     )
 
 
+def _unknown_note(profile: Profile) -> Block:
+    return para("I don't know these skills, so they don't count when matching yet (kept as you "
+                "typed them): " + ", ".join(profile.unknown_skills) + ".")
+
+
 class ProfileHandler(BaseHandler):
-    """The profile in one line or plain words, or step by step (the flow is in bot/flows.py)."""
+    """The profile in plain words, one line, or step by step (the flow is in bot/flows.py)."""
 
     intent = "profile"
     commands = ("profile",)
-    actions = (EditProfile, SetLevel, SetRemote, SkipStep)
+    actions = (EditProfile, SetLevel, SetRemote, SkipStep, UndoProfile)
     steps = PROFILE_FLOW
 
     def score(self, ctx: Context) -> float:
@@ -186,32 +321,46 @@ class ProfileHandler(BaseHandler):
         if isinstance(ctx.action, ProfileAction):
             return [await self._action(ctx, ctx.action)]
         profile = await ctx.profile()
-        if ctx.cache.get("profile_statement"):
-            new = parse_statement(ctx.text, ctx.kb.skills, profile)
-            return [await self._save(ctx, new, "Got it, I've updated your profile.")]
-        args = ctx.text.strip() if ctx.command == "profile" else ""
+        if ctx.command is None:
+            return [await self._plain_words(ctx, ctx.text, profile)]
+        args = ctx.text.strip()
         if not args:
             if profile.is_empty:
-                return [await self._ask(ctx, Step.PROFILE_SKILLS)]
+                return [await self._start(ctx, profile)]
             return [describe(profile)]
         if normalize(args) in ("edit", "start", "setup", "set up", "change"):
-            return [await self._ask(ctx, Step.PROFILE_SKILLS)]
+            return [await self._start(ctx, profile)]
         if normalize(args) in ("clear", "reset", "delete"):
-            return [await self._save(ctx, Profile(), "Your profile is cleared.")]
+            return [await self._change(ctx, profile, Profile(), headline="Your profile is cleared")]
         if _KEY.match(normalize(args)):
             new, problems = parse_line(args, ctx.kb.skills, profile)
-            reply = await self._save(ctx, new, "Saved.")
+            reply = await self._change(ctx, profile, new)
             if problems:
                 note = para("I couldn't read: " + "; ".join(problems) + ". Write e.g. "
-                            "“level senior”, “remote yes|no|hybrid|any”, “location Berlin”.")
+                            "“level senior”, “remote yes|no|hybrid|any”, “location Berlin”, "
+                            "“years 5”.")
                 reply = dataclasses.replace(reply, blocks=(note, *reply.blocks))
             return [reply]
-        if _STATEMENT.match(normalize(args)):
-            new = parse_statement(args, ctx.kb.skills, profile)
-        else:
-            skills, unknown = parse_skills(args, ctx.kb.skills)
-            new = dataclasses.replace(profile, skills=skills, unknown_skills=unknown)
-        return [await self._save(ctx, new, "Saved.")]
+        # A bare list ("python, go") sets the skills; anything more is said in plain words.
+        statement = read_statement(args, ctx.kb.skills, profile)
+        if _STATEMENT.match(normalize(args)) or _ASKS.match(normalize(args)) \
+                or not dataclasses.replace(statement, add_skills=()).is_empty:
+            return [await self._plain_words(ctx, args, profile)]
+        skills, unknown = parse_skills(args, ctx.kb.skills)
+        return [await self._change(ctx, profile, dataclasses.replace(
+            profile, skills=skills, unknown_skills=unknown))]
+
+    async def _plain_words(self, ctx: Context, text: str, profile: Profile) -> Reply:
+        """A statement or correction in plain words; a question, or nothing to read, shows it."""
+        statement = read_statement(text, ctx.kb.skills, profile)
+        if statement.is_empty or _ASKS.match(normalize(text)):
+            return await self._start(ctx, profile) if profile.is_empty else describe(profile)
+        new = statement.apply(profile)
+        if new == profile:
+            return Reply(blocks=(para(f"That's in your profile already: {summary(profile)}."),),
+                         buttons=(_jobs_button(),), intent="profile", confidence=1.0,
+                         private=True)
+        return await self._change(ctx, profile, new)
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
         step = ctx.state.pending
@@ -242,9 +391,9 @@ class ProfileHandler(BaseHandler):
                 return [await self._ask(ctx, step, again=True)] if len(norm.split()) <= 3 else None
             profile = dataclasses.replace(profile, remote=pref)
         else:
-            if "?" in text or len(text) > MAX_LOCATION_CHARS:
+            if "?" in text or len(text) > MAX_LOCATION_CHARS * 2:
                 return None
-            profile = dataclasses.replace(profile, location=None if skip else text.strip(" ."))
+            profile = dataclasses.replace(profile, locations=() if skip else parse_places(text))
         return [await self._advance(ctx, step, profile)]
 
     def unavailable(self, ctx: Context) -> list[Reply] | None:
@@ -256,7 +405,7 @@ class ProfileHandler(BaseHandler):
         profile = await ctx.profile()
         match action:
             case EditProfile():
-                return await self._ask(ctx, Step.PROFILE_SKILLS)
+                return await self._start(ctx, profile)
             case SetLevel(level=level):
                 return await self._advance(ctx, Step.PROFILE_LEVEL,
                                            dataclasses.replace(profile, level=level))
@@ -265,6 +414,13 @@ class ProfileHandler(BaseHandler):
                                            dataclasses.replace(profile, remote=remote))
             case SkipStep(step=step):
                 return await self._advance(ctx, step, profile)
+            case UndoProfile(change=number):
+                return await self._undo(ctx, profile, number)
+
+    async def _start(self, ctx: Context, profile: Profile) -> Reply:
+        """The guided flow; its end can be undone back to the profile it started from."""
+        self._remember(ctx, profile, flow=True)
+        return await self._ask(ctx, Step.PROFILE_SKILLS)
 
     async def _advance(self, ctx: Context, step: Step, profile: Profile) -> Reply:
         nxt = next_step(step)
@@ -273,7 +429,11 @@ class ProfileHandler(BaseHandler):
         # No step is pending until the answer is stored (the flow ends if it cannot be).
         ctx.update(pending=None)
         if nxt is None:
-            return await self._save(ctx, profile, "Your profile is set.")
+            await self._store(ctx, profile)
+            entry = ctx.state.data.get(UNDO_KEY)
+            if not (isinstance(entry, Mapping) and entry.get("flow")):
+                self._remember(ctx, None)  # a flow not begun here has nothing to go back to
+            return self._confirm(ctx, "Your profile is set", profile)
         await self._store(ctx, profile)
         return await self._ask(ctx, nxt)
 
@@ -299,7 +459,8 @@ class ProfileHandler(BaseHandler):
                                     ("No preference", RemotePreference.ANY))
             )
         else:
-            text = "Where do you want to work (a city or country)? Say “skip” for anywhere."
+            text = ("Where do you want to work (a city or country, or several: “Berlin or "
+                    "Munich”)? Say “skip” for anywhere.")
             buttons = (skip,)
         return Reply(blocks=(para(prefix + text),), buttons=buttons, intent="profile",
                      confidence=1.0, private=True)
@@ -308,8 +469,57 @@ class ProfileHandler(BaseHandler):
         await ctx.storage().profiles.save(ctx.message.platform, ctx.message.user_id, profile)
         ctx.remember_profile(profile)
 
-    async def _save(self, ctx: Context, profile: Profile, headline: str) -> Reply:
-        await self._store(ctx, profile)
-        shown = describe(profile)
-        return dataclasses.replace(shown, blocks=(para(headline), *shown.blocks))
+    async def _change(self, ctx: Context, old: Profile, new: Profile, *,
+                      headline: str | None = None) -> Reply:
+        """Save new, keep old for Undo, and say what changed in one line."""
+        await self._store(ctx, new)
+        self._remember(ctx, old)
+        reply = self._confirm(ctx, headline or change(old, new), new)
+        added = [s for s in new.unknown_skills if s not in old.unknown_skills]
+        if added:
+            reply = dataclasses.replace(reply, blocks=(*reply.blocks, _unknown_note(new)))
+        return reply
 
+    @staticmethod
+    def _remember(ctx: Context, before: Profile | None, *, flow: bool = False) -> None:
+        """The profile before a change (None: none to go back to) under a new change number,
+        so an older Undo button undoes nothing newer."""
+        entry = ctx.state.data.get(UNDO_KEY)
+        last = entry.get("change") if isinstance(entry, Mapping) else None
+        new: dict[str, Any] = {"change": last % MAX_CHANGE + 1 if isinstance(last, int) else 1}
+        if before is not None:
+            new["before"] = snapshot(before)
+        if flow:
+            new["flow"] = True
+        ctx.set_data(**{UNDO_KEY: new})
+
+    @staticmethod
+    def _confirm(ctx: Context, headline: str, profile: Profile) -> Reply:
+        entry = ctx.state.data.get(UNDO_KEY)
+        buttons = [_jobs_button()]
+        if isinstance(entry, Mapping) and isinstance(entry.get("change"), int) \
+                and "before" in entry:
+            buttons.insert(0, Button(label="Undo",
+                                     action=UndoProfile(change=entry["change"]).encode()))
+        return Reply(blocks=(para(f"{headline}. Your profile: {summary(profile)}."),),
+                     buttons=tuple(buttons), intent="profile", confidence=1.0, private=True)
+
+    async def _undo(self, ctx: Context, profile: Profile, number: int) -> Reply:
+        entry = ctx.state.data.get(UNDO_KEY)
+        if not (isinstance(entry, Mapping) and entry.get("change") == number
+                and isinstance(entry.get("before"), Mapping)):
+            return Reply(blocks=(para("There's nothing to undo there: that change was undone "
+                                      "already or changed again since. Your profile: "
+                                      f"{summary(profile)}."),),
+                         buttons=(_jobs_button(),), intent="profile", confidence=1.0,
+                         private=True)
+        before = restore(entry["before"])
+        await self._store(ctx, before)
+        ctx.update(pending=None)
+        ctx.set_data(**{UNDO_KEY: {"change": number}})
+        return Reply(blocks=(para(f"Undone. Your profile: {summary(before)}."),),
+                     buttons=(_jobs_button(),), intent="profile", confidence=1.0, private=True)
+
+
+def _jobs_button() -> Button:
+    return Button(label="Find jobs for me", action=RunCommand(name="jobs").encode())

@@ -7,6 +7,7 @@ from typing import get_args
 import pytest
 
 from bot.actions import (
+    MAX_CHANGE,
     MAX_TOPIC_ID_BYTES,
     Action,
     AskForget,
@@ -22,6 +23,7 @@ from bot.actions import (
     SkipStep,
     TopicDetails,
     TopicExample,
+    UndoProfile,
     UnknownAction,
     decode,
 )
@@ -50,6 +52,7 @@ WIRE: list[tuple[Action, str]] = [
     (SetLevel(level=None), "profile:level:skip"),
     (SetRemote(remote=RemotePreference.ONSITE), "profile:remote:onsite"),
     (SkipStep(step=Step.PROFILE_LOCATION), "profile:skip:profile_location"),
+    (UndoProfile(change=7), "undo:profile:7"),
     (UnknownAction(raw="page:2"), "page:2"),
 ]
 
@@ -77,7 +80,8 @@ def test_every_value_of_the_enum_payloads_round_trips(action: Action) -> None:
     "", "t", "t:", "t:a:b", "cmd:", "fb:docker", "fb:docker:maybe", "fb::y", "jobs:less",
     "sub:maybe", "forget:perhaps", "profile", "profile:show", "profile:level:wizard",
     "profile:remote:mars", "profile:skip:confirm_forget", "profile:skip:nowhere", "nope:x",
-    "more:docker:extra",
+    "more:docker:extra", "undo:profile:", "undo:profile:-1", "undo:profile:x", "undo:profile:³",
+    "undo:7",
 ])
 def test_malformed_or_unknown_actions_decode_to_unknown(raw: str) -> None:
     assert decode(raw) == UnknownAction(raw=raw)
@@ -91,6 +95,12 @@ def test_payloads_that_would_not_decode_back_are_refused(bad: str) -> None:
         RateTopic(topic_id=bad, helpful=True)
     with pytest.raises(ValueError):
         RunCommand(name=bad)
+
+
+@pytest.mark.parametrize("change", [-1, MAX_CHANGE + 1])
+def test_undo_change_numbers_are_bounded(change: int) -> None:
+    with pytest.raises(ValueError):
+        UndoProfile(change=change)
 
 
 def test_only_profile_steps_can_be_skipped() -> None:
@@ -110,7 +120,7 @@ def test_longest_encodings_fit_in_telegram_callback_data() -> None:
         ConfirmForget(yes=True), ConfirmForget(yes=False), EditProfile(),
         *(SetLevel(level=lv) for lv in (*Level, None)),
         *(SetRemote(remote=r) for r in RemotePreference),
-        *(SkipStep(step=s) for s in PROFILE_FLOW),
+        *(SkipStep(step=s) for s in PROFILE_FLOW), UndoProfile(change=MAX_CHANGE),
     ]
     assert {type(a) for a in actions} == set(get_args(Action)) - {UnknownAction}
     for action in actions:

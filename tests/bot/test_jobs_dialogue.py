@@ -116,7 +116,7 @@ async def test_guided_flow_skills_level_remote_location(bot: Bot, store: MemoryS
     r = await say(bot, "Munich")
     p = store.profiles[("console", "u1")]
     assert p == Profile(skills=("Go", "Kubernetes", "Docker"), level=Level.MID,
-                        remote=RemotePreference.ONSITE, location="Munich")
+                        remote=RemotePreference.ONSITE, locations=("Munich",))
     assert "Your profile is set" in r.text
     state = next(iter(store.conversations.values()))
     assert state.pending is None

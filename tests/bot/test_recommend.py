@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -78,15 +79,67 @@ def test_closed_openings_and_openings_sharing_no_skill_never_show(index: Opening
 ])
 def test_remote_filter_is_never_broken(index: OpeningIndex, pref: RemotePreference,
                                        allowed: set[Remote]) -> None:
-    q = Query.for_person(Profile(skills=("Python", "Go", "Rust"), remote=pref))
+    q = Query.for_person(Profile(), Query(skills=("Python", "Go", "Rust"), remote=pref))
     results = index.rank(q, limit=50, now=NOW)
     assert results.matches
     assert all(m.opening.remote in allowed for m in results.matches)
 
 
+REMOTES = {"py-pg-remote", "go-k8s", "rust-only", "py-kafka-old"}
+
+
+@pytest.mark.parametrize("pref,places,shown", [
+    (RemotePreference.REMOTE, (), REMOTES),
+    # Some office days, so no office at all suits too.
+    (RemotePreference.HYBRID, (), REMOTES | {"py-berlin-mid"}),
+    (RemotePreference.ONSITE, (), {"py-berlin", "py-berlin-mid", "go-onsite"}),
+    (RemotePreference.ANY, (), REMOTES | {"py-berlin", "py-berlin-mid", "go-onsite"}),
+    # "remote or Berlin": remote openings, or Berlin ones however they are worked.
+    (RemotePreference.REMOTE, ("Berlin",), REMOTES | {"py-berlin", "py-berlin-mid"}),
+    (RemotePreference.REMOTE, ("Berlin", "munich"),
+     REMOTES | {"py-berlin", "py-berlin-mid", "go-onsite"}),
+    (RemotePreference.HYBRID, ("Berlin",), REMOTES | {"py-berlin-mid"}),
+    (RemotePreference.HYBRID, ("Munich",), REMOTES),
+    (RemotePreference.ONSITE, ("Berlin",), {"py-berlin", "py-berlin-mid"}),
+    (RemotePreference.ONSITE, ("Berlin", "Munich"), {"py-berlin", "py-berlin-mid", "go-onsite"}),
+    (RemotePreference.ANY, ("Munich",), REMOTES | {"go-onsite"}),
+    (RemotePreference.ANY, ("Germany",), REMOTES | {"py-berlin", "py-berlin-mid"}),
+])
+def test_the_profiles_remote_wish_and_places_combine_as_either(
+        index: OpeningIndex, pref: RemotePreference, places: tuple[str, ...],
+        shown: set[str]) -> None:
+    q = Query.for_person(Profile(skills=("Python", "Go", "Rust"), remote=pref, locations=places))
+    assert set(ids(index, q)) == shown
+
+
+@pytest.mark.parametrize("request_text,profile,shown", [
+    # A filter the request names is hard, and wins over the profile's.
+    ("hybrid jobs", Profile(locations=("Berlin",)), {"py-berlin-mid"}),
+    ("remote jobs", Profile(remote=RemotePreference.ONSITE, locations=("Berlin",)), REMOTES),
+    ("jobs in Munich", Profile(remote=RemotePreference.REMOTE), {"go-onsite"}),
+    ("jobs in Berlin or Munich", Profile(), {"py-berlin", "py-berlin-mid", "go-onsite"}),
+    ("on-site jobs in Berlin", Profile(remote=RemotePreference.REMOTE), {"py-berlin",
+                                                                        "py-berlin-mid"}),
+    # Remote work asked for in a place: remote openings there or naming no place.
+    ("remote jobs in Berlin", Profile(), {"py-pg-remote", "rust-only", "py-kafka-old"}),
+])
+def test_a_requests_place_and_remote_wish_both_hold(
+        index: OpeningIndex, request_text: str, profile: Profile, shown: set[str]) -> None:
+    request = parse_request(request_text, VOCAB)
+    q = Query.for_person(dataclasses.replace(profile, skills=("Python", "Go", "Rust")),
+                         dataclasses.replace(request, known=("Python", "Go", "Rust")))
+    assert set(ids(index, q)) == shown
+
+
+def test_years_suggest_the_preferred_level_when_none_is_given() -> None:
+    assert Query.for_person(Profile(years=6)).preferred_level is Level.SENIOR
+    assert Query.for_person(Profile(years=6, level=Level.MID)).preferred_level is Level.MID
+    assert Query.for_person(Profile()).preferred_level is None
+
+
 def test_level_and_location_filters_from_a_request(index: OpeningIndex) -> None:
     q = parse_request("senior python roles in Berlin", VOCAB)
-    assert (q.skills, q.level, q.location) == (("Python",), Level.SENIOR, "Berlin")
+    assert (q.skills, q.level, q.locations) == (("Python",), Level.SENIOR, ("Berlin",))
     assert ids(index, Query.for_person(Profile(), q)) == ["py-berlin"]
 
 
@@ -136,22 +189,17 @@ def test_empty_query_or_index_finds_nothing(index: OpeningIndex) -> None:
     assert OpeningIndex([], VOCAB).rank(Query(skills=("Python",))).total == 0
 
 
-def test_remote_seeker_with_a_city_still_gets_placeless_remote_jobs(index: OpeningIndex) -> None:
-    q = Query.for_person(Profile(skills=("Python",), remote=RemotePreference.REMOTE,
-                                 location="Berlin"))
-    found = ids(index, q)
-    assert "py-pg-remote" in found  # "Remote" names no place
-    assert "py-berlin" not in found  # on-site breaks the remote filter
-
-
-@pytest.mark.parametrize("text,skills,remote,location", [
-    ("any remote go jobs?", ("Go",), RemotePreference.REMOTE, None),
-    ("golang jobs in new york please", ("Go",), RemotePreference.ANY, "new york"),
-    ("hybrid k8s roles near Munich, thanks", ("Kubernetes",), RemotePreference.HYBRID, "Munich"),
-    ("jobs in python", ("Python",), RemotePreference.ANY, None),
-    ("on-site postgres jobs", ("PostgreSQL",), RemotePreference.ONSITE, None),
+@pytest.mark.parametrize("text,skills,remote,places", [
+    ("any remote go jobs?", ("Go",), RemotePreference.REMOTE, ()),
+    ("golang jobs in new york please", ("Go",), RemotePreference.ANY, ("new york",)),
+    ("hybrid k8s roles near Munich, thanks", ("Kubernetes",), RemotePreference.HYBRID,
+     ("Munich",)),
+    ("jobs in python", ("Python",), RemotePreference.ANY, ()),
+    ("on-site postgres jobs", ("PostgreSQL",), RemotePreference.ONSITE, ()),
+    ("python jobs, remote or Berlin or Munich", ("Python",), RemotePreference.REMOTE,
+     ("Berlin", "Munich")),
 ])
 def test_parse_request(text: str, skills: tuple[str, ...], remote: RemotePreference,
-                       location: str | None) -> None:
+                       places: tuple[str, ...]) -> None:
     q = parse_request(text, VOCAB)
-    assert (q.skills, q.remote, q.location) == (skills, remote, location)
+    assert (q.skills, q.remote, q.locations) == (skills, remote, places)

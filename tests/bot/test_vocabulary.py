@@ -11,12 +11,13 @@ from adapters.bootstrap import build_bot
 from bot.dialogue import Bot
 from bot.extract import level_of, remote_of, skills_of
 from bot.handlers.openings import describe_query
-from bot.handlers.profile import parse_level, parse_remote, parse_skills, parse_statement
+from bot.handlers.profile import parse_level, parse_remote, parse_skills
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import Reply
 from bot.openings import Level, Remote
 from bot.ports import Profile, RemotePreference
+from bot.profiles import parse_statement
 from bot.recommend import Query, parse_request
 from bot.skills import Skill, SkillVocabulary
 from bot.vocabulary import (
@@ -236,13 +237,36 @@ def test_remote_in_openings(text: str, reading: Reading, remote: Remote) -> None
     ("jobs in python", ()),
     ("jobs in go or rust", ()),
     ("hybrid k8s roles near Munich, thanks", ("Munich",)),
+    ("open to remote or Berlin", ("Berlin",)),
+    ("Berlin or remote, both fine", ("Berlin",)),
+    ("remote or berlin", ("berlin",)),
+    ("remote, Berlin or Munich", ("Berlin", "Munich")),
+    ("New York or remote", ("New York",)),
+    ("remote, ideally", ()),
+    ("I'm happy to relocate to Amsterdam", ("Amsterdam",)),
+    ("sorry, I meant Munich", ("Munich",)),
+    ("In Berlin please", ("Berlin",)),
+    ("python jobs in senior roles", ()),
+    ("jobs in hybrid mode", ()),
 ])
 def test_places(text: str, places: tuple[str, ...]) -> None:
     assert find_places(text, VOCAB) == places
 
 
-def test_a_request_keeps_the_first_place() -> None:
-    assert parse_request("python jobs in Berlin or Munich", VOCAB).location == "Berlin"
+@pytest.mark.parametrize("text,places", [
+    ("Munich, not Berlin", ("Munich", "Berlin")),
+    ("not Berlin but Munich", ("Berlin", "Munich")),
+    ("Oops, I wrote Berlin but I'm in London", ("Berlin", "London")),
+    ("Sorry. Python, not Go", ()),
+])
+def test_names_count_as_places_where_the_text_is_about_places(
+        text: str, places: tuple[str, ...]) -> None:
+    assert find_places(text, VOCAB, names=True) == places
+
+
+def test_a_request_keeps_every_place() -> None:
+    assert parse_request("python jobs in Berlin or Munich", VOCAB).locations == ("Berlin",
+                                                                                "Munich")
 
 
 # --- the same sentences through every path -------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli.main import app
+from storage.revision import HEAD
 from tests.fakes.knowledge import topic, write_kb
 from tests.fakes.postgres import PgServer, new_pg_database
 
@@ -25,6 +26,6 @@ def test_db_upgrade_on_postgresql(env: dict[str, str], request: pytest.FixtureRe
         result = CliRunner().invoke(app, ["db", "upgrade"], env={
             **env, "DATABASE_URL": server.url(name).replace("postgresql://", "postgres://")})
         assert result.exit_code == 0, result.output
-        assert f"PostgreSQL 127.0.0.1:{server.port}/{name}: upgraded empty → 0001" in result.output
+        assert f"PostgreSQL 127.0.0.1:{server.port}/{name}: upgraded empty → {HEAD}" in result.output
     finally:
         server.sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

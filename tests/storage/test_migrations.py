@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 
+from bot.openings import Level
 from storage.engine import Storage
 from storage.migrate import current, downgrade, head, upgrade
 from storage.models import IMPERSONAL_TABLES, PERSONAL_TABLES, Base
@@ -48,6 +49,54 @@ async def test_upgrade_from_empty_to_head_and_back(empty_url: str) -> None:
         await upgrade(storage.engine)  # and up again after a full downgrade
         async with storage.engine.connect() as conn:
             assert await conn.run_sync(table_names) == TABLES
+    finally:
+        await storage.aclose()
+
+
+async def test_profile_places_and_years_keep_the_data_both_ways(empty_url: str) -> None:
+    """0002: the one location becomes a one-element list; downgrading keeps the first place."""
+    from sqlalchemy import text
+
+    from bot.ports import Profile, RemotePreference
+
+    storage = Storage.from_url(empty_url)
+    try:
+        await upgrade(storage.engine, "0001")
+        async with storage.engine.begin() as conn:
+            await conn.execute(text(
+                "INSERT INTO profiles (platform, user_id, skills, unknown_skills, level, remote, "
+                "location, updated_at) VALUES "
+                "('tg', 'placed', '[\"Go\"]', '[]', 'mid', 'remote', 'Berlin', '2026-11-30'), "
+                "('tg', 'nowhere', '[]', '[\"cobol\"]', NULL, 'any', NULL, '2026-11-30'), "
+                "('tg', 'blank', '[]', '[]', NULL, 'any', '', '2026-11-30')"))
+        await upgrade(storage.engine)
+        async with storage.uow() as uow:
+            assert await uow.profiles.get("tg", "placed") == Profile(
+                skills=("Go",), level=Level.MID, remote=RemotePreference.REMOTE,
+                locations=("Berlin",))
+            assert await uow.profiles.get("tg", "nowhere") == Profile(unknown_skills=("cobol",))
+            assert await uow.profiles.get("tg", "blank") == Profile()
+            await uow.profiles.save("tg", "several", Profile(
+                skills=("Python",), locations=("Munich", "Remote EU"), years=4))
+            await uow.commit()
+        async with storage.engine.connect() as conn:
+            assert await conn.run_sync(drift) == []
+
+        await downgrade(storage.engine, "0001")
+        async with storage.engine.connect() as conn:
+            rows = (await conn.execute(text(
+                "SELECT user_id, location, skills FROM profiles ORDER BY user_id"))).all()
+            columns = {c["name"] for c in await conn.run_sync(
+                lambda c: inspect(c).get_columns("profiles"))}
+        assert [(r[0], r[1]) for r in rows] == [("blank", None), ("nowhere", None),
+                                                ("placed", "Berlin"), ("several", "Munich")]
+        assert "Python" in str(rows[3][2])
+        assert {"location"} <= columns and not {"locations", "years"} & columns
+
+        await upgrade(storage.engine)
+        async with storage.uow() as uow:
+            again = await uow.profiles.get("tg", "several")
+        assert again == Profile(skills=("Python",), locations=("Munich",))
     finally:
         await storage.aclose()
 

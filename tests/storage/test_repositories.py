@@ -121,7 +121,8 @@ async def describe(storage: Storage, platform: str, user_id: str) -> dict[str, o
 
 async def test_profiles(storage: Storage) -> None:
     profile = Profile(skills=("python", "postgresql"), unknown_skills=("cobolt",),
-                      level=Level.SENIOR, remote=RemotePreference.HYBRID, location="Berlin")
+                      level=Level.SENIOR, remote=RemotePreference.HYBRID,
+                      locations=("Berlin", "München"), years=6)
     async with storage.uow() as uow:
         assert await uow.profiles.get("telegram", "u1") is None
         await uow.profiles.save("telegram", "u1", profile)

@@ -66,12 +66,13 @@ def _opening(card: OpeningCard) -> dict[str, Any]:
 def profile_json(profile: Profile | None) -> dict[str, Any]:
     if profile is None:
         return {"skills": [], "level": None, "remote": None, "locations": [], "years": None}
+    level = profile.seniority  # the level given, else the one the years suggest
     return {
         "skills": list(profile.skills),
-        "level": profile.level.value if profile.level else None,
+        "level": level.value if level else None,
         "remote": _REMOTE[profile.remote],
-        "locations": [profile.location] if profile.location else [],
-        "years": None,
+        "locations": list(profile.locations),
+        "years": profile.years,
     }
 
 

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from adapters.cli.main import app
 from storage.engine import Storage
+from storage.revision import HEAD
 from tests.fakes.knowledge import topic, write_kb
 
 
@@ -32,12 +33,12 @@ def test_db_upgrade_current_downgrade_on_sqlite(env: dict[str, str], tmp_path: P
     runner = CliRunner()
     up = runner.invoke(app, ["db", "upgrade"], env=env)
     assert up.exit_code == 0, up.output
-    assert "empty → 0001" in up.output
+    assert f"empty → {HEAD}" in up.output
     assert {"users", "conversations", "openings", "deliveries"} <= tables(tmp_path / "bot.db")
     again = runner.invoke(app, ["db", "upgrade"], env=env)
-    assert again.exit_code == 0 and "already at 0001" in again.output
+    assert again.exit_code == 0 and f"already at {HEAD}" in again.output
     cur = runner.invoke(app, ["db", "current"], env=env)
-    assert "current: 0001" in cur.output
+    assert f"current: {HEAD}" in cur.output
     down = runner.invoke(app, ["db", "downgrade", "base"], env=env)
     assert down.exit_code == 0, down.output
     assert tables(tmp_path / "bot.db") == set()

@@ -63,3 +63,36 @@ def test_openings_name_their_feed_record(tmp_path: Path) -> None:
         assert card["source"] and card["external_id"] and card["title"] and card["company"]
         assert isinstance(card["matched_skills"], list)
         assert isinstance(card["missing_skills"], list)
+
+
+def test_a_profile_told_in_plain_words_and_corrected_against_an_imported_feed(
+        tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}", "HOME": str(tmp_path)}
+    env.pop("CAREERBOT_KNOWLEDGE_DIR", None)
+    feed = ROOT / "tests" / "fixtures" / "greenhouse_jobs.json"
+    imported = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "openings", "import", str(feed), "--format",
+         "greenhouse"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+        check=False)
+    assert imported.returncode == 0, imported.stderr
+    told, jobs, corrected, jobs_again, more, undone = chat(
+        tmp_path, "g",
+        "I know Java and Docker, based in Munich",
+        "/jobs",
+        "/profile I meant remote or Berlin, not Munich",
+        "/jobs",
+        "/profile 6 yrs, I don't do docker anymore",
+        '{"press": "Undo"}')
+    assert told["intent"] == "profile" and "Undo" in told["buttons"]
+    assert told["profile"] == {"skills": ["Java", "Docker"], "level": None, "remote": "any",
+                               "locations": ["Munich"], "years": None}
+    # The Berlin opening (hybrid, Java and Docker) is neither in Munich nor remote.
+    assert "4012346" not in [o["external_id"] for o in jobs["openings"]]
+    assert corrected["profile"]["remote"] == "yes"
+    assert corrected["profile"]["locations"] == ["Berlin"]
+    assert "4012346" in [o["external_id"] for o in jobs_again["openings"]]
+    # Years without a level suggest one.
+    assert more["profile"] == {"skills": ["Java"], "level": "senior", "remote": "yes",
+                               "locations": ["Berlin"], "years": 6}
+    assert undone["intent"] == "profile" and "Undone" in undone["text"]
+    assert undone["profile"] == corrected["profile"]
