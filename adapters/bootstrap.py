@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -57,6 +58,7 @@ def build_bot(
     services: Services | None = None,
     limiter: RateLimiter | None = None,
     encoder: Encoder | None = None,
+    embedding_dir: Path | None = None,
 ) -> Bot:
     """The dialogue core with every handler registered; order breaks score ties."""
     handlers = [
@@ -82,6 +84,7 @@ def build_bot(
         services=services,
         limiter=limiter,
         encoder=encoder,
+        embedding_dir=embedding_dir,
     )
 
 

@@ -7,6 +7,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from pathlib import Path
 
 from bot.encoder import Encoder
 from bot.knowledge import KnowledgeBase
@@ -51,9 +52,11 @@ class Bot(Router):
         bot_names: Iterable[str] = (),
         limiter: RateLimiter | None = None,
         encoder: Encoder | None = None,
+        embedding_dir: Path | None = None,
     ) -> None:
         super().__init__(kb=kb, handlers=handlers, fallback=fallback, matcher=matcher,
-                         services=services, admins=admins, bot_names=bot_names, encoder=encoder)
+                         services=services, admins=admins, bot_names=bot_names, encoder=encoder,
+                         embedding_dir=embedding_dir)
         self.limiter = limiter
         self.uow_factory = uow_factory
         self.hooks: list[Hook] = []

@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from bot.actions import Action, decode
@@ -16,6 +17,7 @@ from bot.knowledge import KnowledgeBase
 from bot.markup import para
 from bot.matcher import TopicMatcher
 from bot.messages import MAX_ACTION_BYTES, Message, Reply
+from bot.passages import PassageIndex
 from bot.ports import ConversationState, Profile, StorageUnavailable, UnitOfWork
 from bot.services import Services
 from bot.text import normalize
@@ -152,11 +154,15 @@ class Router:
         admins: Iterable[str] = (),
         bot_names: Iterable[str] = (),
         encoder: Encoder | None = None,
+        embedding_dir: Path | None = None,
     ) -> None:
         self.kb = kb
         # None: lexical understanding only.
         self.encoder = encoder
         self._encoder_failed = False
+        # Where knowledge-base embeddings are cached (None: the embedding cache's default).
+        self.embedding_dir = embedding_dir
+        self.passages = PassageIndex.build(kb, encoder=encoder, cache_dir=embedding_dir)
         self.matcher = matcher or TopicMatcher(kb.topics.values())
         self.handlers = list(handlers)
         self.fallback = fallback
@@ -171,6 +177,7 @@ class Router:
     # Knowledge can be replaced at run time (/reload) without rebuilding handlers.
     def replace_knowledge(self, kb: KnowledgeBase) -> None:
         self.matcher = TopicMatcher(kb.topics.values())
+        self.passages = PassageIndex.build(kb, encoder=self.encoder, cache_dir=self.embedding_dir)
         self.kb = kb
 
     def encode_query(self, text: str) -> Vectors | None:

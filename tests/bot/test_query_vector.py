@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -37,24 +38,28 @@ def context(router: Router, text: str) -> Context:
     return Context(message=message(text), text=text, state=ConversationState(), bot=router, uow=None)
 
 
-def test_the_message_is_encoded_once(small_kb: KnowledgeBase) -> None:
+def router(kb: KnowledgeBase, encoder: FakeEncoder | None, cache: Path) -> Router:
+    return Router(kb=kb, handlers=[], fallback=FallbackHandler(), encoder=encoder, embedding_dir=cache)
+
+
+def test_the_message_is_encoded_once(small_kb: KnowledgeBase, tmp_path: Path) -> None:
     encoder = FakeEncoder()
-    router = Router(kb=small_kb, handlers=[], fallback=FallbackHandler(), encoder=encoder)
-    ctx = context(router, "what is docker")
+    ctx = context(router(small_kb, encoder, tmp_path), "what is docker")
+    encoder.calls.clear()  # the knowledge base's passages, embedded when it was loaded
     first, second = ctx.query_vector(), ctx.query_vector()
     assert first is not None and second is first
     assert encoder.calls == [["what is docker"]]
 
 
-def test_no_vector_without_an_encoder_or_text(small_kb: KnowledgeBase) -> None:
-    assert context(Router(kb=small_kb, handlers=[], fallback=FallbackHandler()), "hi").query_vector() is None
-    router = Router(kb=small_kb, handlers=[], fallback=FallbackHandler(), encoder=FakeEncoder())
-    assert context(router, "").query_vector() is None
+def test_no_vector_without_an_encoder_or_text(small_kb: KnowledgeBase, tmp_path: Path) -> None:
+    assert context(router(small_kb, None, tmp_path), "hi").query_vector() is None
+    assert context(router(small_kb, FakeEncoder(), tmp_path), "").query_vector() is None
 
 
-def test_a_failing_encoder_is_logged_once(small_kb: KnowledgeBase, caplog: pytest.LogCaptureFixture) -> None:
-    router = Router(kb=small_kb, handlers=[], fallback=FallbackHandler(), encoder=FakeEncoder(fail=True))
+def test_a_failing_encoder_is_logged_once(small_kb: KnowledgeBase, tmp_path: Path,
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    failing = router(small_kb, FakeEncoder(fail=True), tmp_path)
     with caplog.at_level(logging.ERROR):
-        assert context(router, "one").query_vector() is None
-        assert context(router, "two").query_vector() is None
+        assert context(failing, "one").query_vector() is None
+        assert context(failing, "two").query_vector() is None
     assert len([r for r in caplog.records if "encoding a message failed" in r.message]) == 1
