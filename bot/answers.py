@@ -139,15 +139,15 @@ def _figures(index: PassageIndex, topic: Topic, scores: Scores, total: FloatArra
 
 
 def _prior(index: PassageIndex, topic: Topic) -> FloatArray:
-    bonus = {rid: PRIOR_RELATED for rid in topic.related}
-    bonus[topic.id] = PRIOR_TOPIC
-    return np.asarray([bonus.get(p.topic_id, 0.0) for p in index.passages], dtype=np.float32)
+    bonus = np.where(np.isin(index.topic_ids, topic.related), PRIOR_RELATED, 0.0)
+    return np.where(index.topic_ids == topic.id, PRIOR_TOPIC, bonus).astype(np.float32)
 
 
 def _best(index: PassageIndex, total: FloatArray, *, exclude: Kind, also: Kind | None = None,
           within: str | None = None) -> int | None:
-    allowed = np.asarray([p.kind not in (exclude, also) and (within is None or p.topic_id == within)
-                          for p in index.passages])
+    allowed = (index.kinds != exclude.value) & (index.kinds != (also or exclude).value)
+    if within is not None:
+        allowed &= index.topic_ids == within
     if not allowed.any():
         return None
     return int(np.argmax(np.where(allowed, total, -np.inf)))

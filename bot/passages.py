@@ -251,6 +251,9 @@ class PassageIndex:
                                                  repr=False)
     # Each passage's terms (its topic's title included), to tell which of a question's words it has.
     terms: tuple[frozenset[str], ...] = field(default=(), repr=False)
+    # Per passage, its topic and its kind, as arrays for choosing among passages in one step.
+    topic_ids: npt.NDArray[np.str_] = field(default_factory=lambda: np.zeros(0, np.str_), repr=False)
+    kinds: npt.NDArray[np.str_] = field(default_factory=lambda: np.zeros(0, np.str_), repr=False)
     _bm25: _Bm25 = field(default_factory=lambda: _Bm25([]), repr=False)
 
     @classmethod
@@ -265,7 +268,10 @@ class PassageIndex:
             offsets.setdefault(p.topic_id, i)
         names, aliases = _names(kb)
         index = cls(kb=kb, passages=passages, by_topic=by_topic, offsets=offsets,
-                    names=names, aliases=aliases, terms=tuple(frozenset(d) for d in docs), _bm25=_Bm25(docs))
+                    names=names, aliases=aliases, terms=tuple(frozenset(d) for d in docs),
+                    topic_ids=np.asarray([p.topic_id for p in passages], dtype=np.str_),
+                    kinds=np.asarray([p.kind.value for p in passages], dtype=np.str_),
+                    _bm25=_Bm25(docs))
         if encoder is None or not passages:
             return index
         # Sentences are embedded as written: the topic's title in front made every sentence of a
@@ -304,9 +310,11 @@ class PassageIndex:
         if vector is None or self.vectors is None or self.sentence_vectors is None:
             zero = np.zeros(n, dtype=np.float32)
             return Scores(semantic=zero, sentence=zero, lexical=lexical, total=lexical)
-        semantic = self.vectors @ vector
+        # einsum rather than a BLAS matrix product: right after the encoder has run, waking BLAS's
+        # threads cost milliseconds on a busy two-core machine; einsum does this in a fraction of one.
+        semantic = np.einsum("ij,j->i", self.vectors, vector)
         sentence = np.full(n, -1.0, dtype=np.float32)
-        np.maximum.at(sentence, self.sentence_owner, self.sentence_vectors @ vector)
+        np.maximum.at(sentence, self.sentence_owner, np.einsum("ij,j->i", self.sentence_vectors, vector))
         sentence = np.maximum(sentence, semantic)  # a passage too short to have a sentence
         # The vector of a question of two or three words says little; its words, all found
         # together in a passage, say a lot.
