@@ -46,7 +46,7 @@ _GENERAL = """
     apps application applications software programming development language languages technology
     technologies tech tool tools field area areas world thing give show need new beginner
     beginners newbie newbies novice dummies start started starting simple simply short quick quickly
-    people service services
+    people service services exist exists kind kinds type types sort sorts option options
 """.split()  # noqa: SIM905 - a word list reads better as text
 GENERAL_WORDS = frozenset(_GENERAL)
 
