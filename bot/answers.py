@@ -94,29 +94,29 @@ def compose(index: PassageIndex, topic_id: str, text: str, vector: Vectors | Non
         return overview(index, topic)
     scores = index.scores(text, vector)
     total = scores.total + _prior(index, topic)
-    reading = read(index, topic, text)
+    question = read(index, topic, text)
     sides = comparison_sides(kb, text)
-    if sides or (reading.contrasts and _COMPARATIVE_TITLE.search(topic.title.lower())):
+    if sides or (question.contrasts and _COMPARATIVE_TITLE.search(topic.title.lower())):
         return _compare(index, topic, sides, total)
     best = _best(index, total, exclude=Kind.OVERVIEW)
     if best is None:
         return overview(index, topic)
     page = float(total[index.offsets[topic.id]])
-    if reading.figure:
-        return _figures(index, topic, scores, total, best, reading)
-    if not reading.residual:
+    if question.figure:
+        return _figures(index, topic, scores, total, best, question)
+    if not question.residual:
         # Only names: the topic's page, unless one of them is a thing inside the topic ("what is
         # a dockerfile?") that a passage answers clearly better.
-        if not reading.mentions or total[best] < page + MENTION_MARGIN:
+        if not question.mentions or total[best] < page + MENTION_MARGIN:
             return overview(index, topic)
     else:
-        other = None if reading.names_topic else named_topic(index, reading.residual)
+        other = None if question.names_topic else named_topic(index, question.residual)
         # Only when that topic's page is also the closer one: one shared word is not enough.
         if other is not None and total[index.offsets[other]] > page:
             return overview(index, kb.topics[other])
         if page >= total[best] + GENERAL_MARGIN:
             return overview(index, topic)
-    if _weak(index, scores, best, reading.residual):
+    if _weak(index, scores, best, question.residual):
         note = para("I don't have an answer to that exact question. "
                     f"Here is what I know about {topic.title}:")
         return overview(index, topic, intro=(note,))
@@ -124,15 +124,15 @@ def compose(index: PassageIndex, topic_id: str, text: str, vector: Vectors | Non
 
 
 def _figures(index: PassageIndex, topic: Topic, scores: Scores, total: FloatArray, best: int,
-             reading: Reading) -> Answer:
+             question: Question) -> Answer:
     """A question asking for a number: the passage that has it, or plainly that none does."""
-    if _has_figure(index.passages[best], reading.residual) and not _weak(
-            index, scores, best, reading.residual):
+    if _has_figure(index.passages[best], question.residual) and not _weak(
+            index, scores, best, question.residual):
         return _passages(index, best, total)
     note = para("I don't have figures for that. Here is what I can tell you:")
     # An example's numbers describe a made-up case, not the figure asked for.
     plain = _best(index, total, exclude=Kind.OVERVIEW, also=Kind.EXAMPLE)
-    if plain is None or _weak(index, scores, plain, reading.residual) \
+    if plain is None or _weak(index, scores, plain, question.residual) \
             or float(total[index.offsets[topic.id]]) >= total[plain]:
         return overview(index, topic, intro=(note,))
     return _passages(index, plain, total, intro=(note,))
@@ -202,7 +202,7 @@ def _passages(index: PassageIndex, best: int, total: FloatArray, *,
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class Reading:
+class Question:
     """A question read against the topic it was matched to."""
 
     # Its own words (stemmed): not the topic's names, not words asking for an overview.
@@ -217,7 +217,7 @@ class Reading:
     contrasts: bool
 
 
-def read(index: PassageIndex, topic: Topic, text: str) -> Reading:
+def read(index: PassageIndex, topic: Topic, text: str) -> Question:
     names = index.names.get(topic.id, frozenset())
     aliases = index.aliases.get(topic.id, frozenset())
     residual: list[str] = []
@@ -242,9 +242,9 @@ def read(index: PassageIndex, topic: Topic, text: str) -> Reading:
         else:
             residual.append(term)
     norm = normalize(text)
-    return Reading(residual=tuple(residual), mentions=tuple(mentions),
-                   names_topic=named or bool(mentions), figure=bool(_FIGURE.search(norm)),
-                   contrasts=bool(_CONTRAST.search(norm)))
+    return Question(residual=tuple(residual), mentions=tuple(mentions),
+                    names_topic=named or bool(mentions), figure=bool(_FIGURE.search(norm)),
+                    contrasts=bool(_CONTRAST.search(norm)))
 
 
 def _misspelt(word: str, names: Iterable[str]) -> bool:

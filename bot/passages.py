@@ -93,14 +93,6 @@ def split_topic(topic: Topic) -> tuple[Passage, ...]:
     return tuple(out)
 
 
-def heading(passage: Passage) -> str:
-    """The passage's bold lead ("Joins.", "Common pitfalls:"), or ''."""
-    first = passage.blocks[0]
-    if isinstance(first, Paragraph) and first.spans and isinstance(first.spans[0], Bold):
-        return first.spans[0].text.strip().rstrip(".:")
-    return ""
-
-
 # --- the index -----------------------------------------------------------------------------------
 
 

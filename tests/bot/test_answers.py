@@ -63,10 +63,17 @@ async def test_a_general_question_gets_the_overview(bot: Bot, kb: KnowledgeBase)
 
 
 @pytest.mark.parametrize("question", ["tell me about python", "python in a nutshell?",
-                                      "give me the big picture on python for backend devs"])
+                                      "give me the big picture on python for backend devs",
+                                      "pyhton overview"])
 def test_overview_questions_in_other_words(index: PassageIndex, kb: KnowledgeBase,
                                            question: str) -> None:
     assert page(kb, "python") in answer(index, "python", question)
+
+
+def test_a_general_question_naming_another_topic_gets_that_page(index: PassageIndex,
+                                                                kb: KnowledgeBase) -> None:
+    text = answer(index, "choosing-a-language", "give me the big picture on python")
+    assert page(kb, "python") in text and page(kb, "choosing-a-language") not in text
 
 
 def test_a_specific_question_gets_the_passage_not_the_page(index: PassageIndex, kb: KnowledgeBase

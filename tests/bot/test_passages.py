@@ -12,7 +12,7 @@ import pytest
 from bot.encoder import Vectors, shared_encoder
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.markup import Bold, BulletList, Paragraph, parse
-from bot.passages import Kind, Passage, PassageIndex, heading, sentences, split_topic
+from bot.passages import Kind, Passage, PassageIndex, sentences, split_topic
 from tests.fakes.knowledge import topic, write_kb
 from tests.fakes.passage_kb import passage_topics, write_passage_kb
 
@@ -47,6 +47,14 @@ def kb(tmp_path: Path) -> KnowledgeBase:
 
 def passages_of(kb: KnowledgeBase, topic_id: str) -> tuple[Passage, ...]:
     return split_topic(kb.topics[topic_id])
+
+
+def heading(passage: Passage) -> str:
+    """The passage's bold lead, or ''."""
+    first = passage.blocks[0]
+    if isinstance(first, Paragraph) and isinstance(first.spans[0], Bold):
+        return first.spans[0].text.rstrip(".:")
+    return ""
 
 
 def test_each_paragraph_of_the_details_is_a_passage(kb: KnowledgeBase) -> None:
