@@ -47,6 +47,8 @@ _GENERAL = """
     technologies tech tool tools field area areas world thing give show need new beginner
     beginners newbie newbies novice dummies start started starting simple simply short quick quickly
     people service services exist exists kind kinds type types sort sorts option options
+    learn learning worth care pros cons terms plain english complete eli5 relevant popular
+    today nowadays future
 """.split()  # noqa: SIM905 - a word list reads better as text
 GENERAL_WORDS = frozenset(_GENERAL)
 
