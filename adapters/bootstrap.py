@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -18,6 +19,7 @@ from adapters.observability.logs import MessageLog
 from adapters.observability.metrics import Metrics
 from adapters.settings import Settings
 from bot.dialogue import Bot
+from bot.encoder import Encoder
 from bot.handlers.admin import AdminHandler
 from bot.handlers.basic import FallbackHandler, GreetingHandler, HelpHandler, TopicsHandler
 from bot.handlers.feedback import FeedbackHandler
@@ -55,6 +57,8 @@ def build_bot(
     bot_names: tuple[str, ...] = (),
     services: Services | None = None,
     limiter: RateLimiter | None = None,
+    encoder: Encoder | None = None,
+    embedding_dir: Path | None = None,
 ) -> Bot:
     """The dialogue core with every handler registered; order breaks score ties."""
     handlers = [
@@ -79,6 +83,8 @@ def build_bot(
         bot_names=bot_names,
         services=services,
         limiter=limiter,
+        encoder=encoder,
+        embedding_dir=embedding_dir,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Sequence
@@ -146,3 +147,9 @@ class OnnxEncoder:
             mask[row, :len(enc.ids)] = 1
         (vectors,) = self._session.run(["sentence_embedding"], {"input_ids": ids, "attention_mask": mask})
         return np.asarray(vectors, dtype=np.float32)
+
+
+@functools.cache
+def shared_encoder() -> OnnxEncoder:
+    """The process's one OnnxEncoder, so every Bot (and every test) shares one loaded model."""
+    return OnnxEncoder()

@@ -7,14 +7,17 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from bot.actions import Action, decode
+from bot.encoder import Encoder, Vectors
 from bot.flows import Step
 from bot.knowledge import KnowledgeBase
 from bot.markup import para
 from bot.matcher import TopicMatcher
 from bot.messages import MAX_ACTION_BYTES, Message, Reply
+from bot.passages import PassageIndex
 from bot.ports import ConversationState, Profile, StorageUnavailable, UnitOfWork
 from bot.services import Services
 from bot.text import normalize
@@ -46,6 +49,8 @@ class Context:
     cache: dict[str, Any] = field(default_factory=dict)
     _profile: Profile | None = None
     _profile_loaded: bool = False
+    _vector: Vectors | None = None
+    _vector_done: bool = False
 
     def __post_init__(self) -> None:
         self.action = decode(self.message.action) if self.message.action else None
@@ -57,6 +62,14 @@ class Context:
     @property
     def norm(self) -> str:
         return normalize(self.text)
+
+    def query_vector(self) -> Vectors | None:
+        """The L2-normalised vector of `text`, encoded at most once per message; None without an
+        encoder or when encoding fails. Whatever needs the message's meaning asks here."""
+        if not self._vector_done:
+            self._vector_done = True
+            self._vector = self.bot.encode_query(self.text)
+        return self._vector
 
     def update(self, **changes: Any) -> None:
         self.state = dataclasses.replace(self.state, **changes)
@@ -140,8 +153,16 @@ class Router:
         services: Services | None = None,
         admins: Iterable[str] = (),
         bot_names: Iterable[str] = (),
+        encoder: Encoder | None = None,
+        embedding_dir: Path | None = None,
     ) -> None:
         self.kb = kb
+        # None: lexical understanding only.
+        self.encoder = encoder
+        self._encoder_failed = False
+        # Where knowledge-base embeddings are cached (None: the embedding cache's default).
+        self.embedding_dir = embedding_dir
+        self.passages = PassageIndex.build(kb, encoder=encoder, cache_dir=embedding_dir)
         self.matcher = matcher or TopicMatcher(kb.topics.values())
         self.handlers = list(handlers)
         self.fallback = fallback
@@ -156,7 +177,21 @@ class Router:
     # Knowledge can be replaced at run time (/reload) without rebuilding handlers.
     def replace_knowledge(self, kb: KnowledgeBase) -> None:
         self.matcher = TopicMatcher(kb.topics.values())
+        self.passages = PassageIndex.build(kb, encoder=self.encoder, cache_dir=self.embedding_dir)
         self.kb = kb
+
+    def encode_query(self, text: str) -> Vectors | None:
+        """`text` as one vector, or None (no encoder, no text, or the encoder failed)."""
+        if self.encoder is None or not text:
+            return None
+        try:
+            vector: Vectors = self.encoder.encode([text])[0]
+            return vector
+        except Exception:
+            if not self._encoder_failed:
+                log.exception("encoding a message failed; answering by words only")
+            self._encoder_failed = True
+            return None
 
     def is_admin(self, message: Message) -> bool:
         return f"{message.platform}:{message.user_id}" in self.admins

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 
 from bot.actions import RateTopic, RunCommand, ShowTopic, TopicDetails, TopicExample
+from bot.answers import compose, overview
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.knowledge import Topic
 from bot.markup import Bold, Link, Paragraph, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
+from bot.passages import Kind, Passage
 from bot.routing import Context
 
 # Below this the core would rather say "did you mean" than risk a wrong answer.
@@ -30,34 +33,64 @@ _FOLLOWUP = re.compile(r"^(?:and |so |ok(?:ay)? |but )?(?:what|how) about\b|^and
                        r"^compared (?:to|with)\b|^versus\b")
 
 
-def topic_buttons(ctx: Context, topic: Topic, *, more: bool = True) -> tuple[Button, ...]:
+def topic_buttons(ctx: Context, topic: Topic, *, shown: Collection[int],
+                  also: Sequence[str] = (), rate: str | None = None) -> tuple[Button, ...]:
+    """Tell me more and Example while the topic has passages not `shown` yet, then topics to go
+    on to (`also` first, then the related ones) and the rating of the answer (about `rate`)."""
+    passages = ctx.bot.passages.by_topic.get(topic.id, ())
     buttons: list[Button] = []
-    if more and topic.details:
+    if any(p.kind is not Kind.EXAMPLE and p.position not in shown for p in passages):
         buttons.append(Button(label="Tell me more", action=TopicDetails(topic_id=topic.id).encode()))
-    if more and topic.example:
+    if any(p.kind is Kind.EXAMPLE and p.position not in shown for p in passages):
         buttons.append(Button(label="Example", action=TopicExample(topic_id=topic.id).encode()))
-    for rid in topic.related[:MAX_RELATED_BUTTONS]:
-        if rid in ctx.kb.topics:
-            buttons.append(Button(label=ctx.kb.topics[rid].title,
-                                  action=ShowTopic(topic_id=rid).encode()))
-    buttons.append(Button(label="👍 Helpful",
-                          action=RateTopic(topic_id=topic.id, helpful=True).encode()))
+    links = [rid for rid in dict.fromkeys((*also, *topic.related))
+             if rid != topic.id and rid in ctx.kb.topics]
+    for rid in links[:MAX_RELATED_BUTTONS]:
+        buttons.append(Button(label=ctx.kb.topics[rid].title, action=ShowTopic(topic_id=rid).encode()))
+    rated = rate or topic.id
+    buttons.append(Button(label="👍 Helpful", action=RateTopic(topic_id=rated, helpful=True).encode()))
     buttons.append(Button(label="👎 Not helpful",
-                          action=RateTopic(topic_id=topic.id, helpful=False).encode()))
+                          action=RateTopic(topic_id=rated, helpful=False).encode()))
     return tuple(buttons)
 
 
-def answer_topic(ctx: Context, topic_id: str, *, confidence: float) -> Reply:
+def shown_before(ctx: Context, topic: Topic) -> set[int]:
+    """Positions of the topic's passages the person has seen: as remembered for the last answer,
+    else its page (an older answer, or a button pressed under one)."""
+    shown = ctx.state.data.get("shown")
+    if isinstance(shown, dict) and shown.get("topic") == topic.id and ctx.state.last_topic == topic.id:
+        return {int(i) for i in shown.get("passages", ())}
+    return {p.position for p in ctx.bot.passages.by_topic.get(topic.id, ())
+            if p.kind in (Kind.OVERVIEW, Kind.ANSWER)}
+
+
+def _remember(ctx: Context, topic: Topic, shown: Collection[int]) -> None:
+    page = {p.position for p in ctx.bot.passages.by_topic.get(topic.id, ())
+            if p.kind in (Kind.OVERVIEW, Kind.ANSWER)}
+    # The page is what a button under an older answer assumes anyway; only the rest is stored.
+    ctx.set_data(shown=None if set(shown) == page else {"topic": topic.id, "passages": sorted(shown)})
+
+
+def answer_topic(ctx: Context, topic_id: str, *, confidence: float, to_question: bool = False) -> Reply:
+    """The topic's page, or with `to_question` the answer to the message's exact question."""
     topic = ctx.kb.topics[topic_id]
-    ctx.update(last_topic=topic_id, pending=None)
+    answer = (compose(ctx.bot.passages, topic_id, ctx.text, ctx.query_vector()) if to_question
+              else overview(ctx.bot.passages, topic))
+    focus = ctx.kb.topics[answer.focus]
+    shown = {p.position for p in answer.shown if p.topic_id == focus.id}
+    ctx.update(last_topic=focus.id, pending=None)
     ctx.set_data(page=None)
+    _remember(ctx, focus, shown)
+    also = (topic_id, *answer.about) if focus.id != topic_id else answer.about
+    buttons = topic_buttons(ctx, focus, shown=shown, also=also, rate=topic_id)
     return Reply(
-        blocks=(Paragraph((Bold(topic.title),)), *topic.answer),
-        buttons=topic_buttons(ctx, topic),
-        intent="topic",
+        blocks=answer.blocks,
+        buttons=buttons,
+        intent=answer.intent,
         topic=topic_id,
         confidence=round(confidence, 3),
-        suggestions=tuple(r for r in topic.related if r in ctx.kb.topics),
+        suggestions=tuple(dict.fromkeys(r for r in (*also, *focus.related)
+                                        if r != focus.id and r in ctx.kb.topics)),
     )
 
 
@@ -109,7 +142,8 @@ class TopicHandler(BaseHandler):
             matches = ctx.bot.matcher.rank(ctx.text, limit=3, boost=self._context_boost(ctx))
         if not matches or matches[0].confidence < ANSWER_AT:
             return await ctx.bot.answer(ctx.bot.fallback, ctx)
-        return [answer_topic(ctx, matches[0].topic_id, confidence=matches[0].confidence)]
+        return [answer_topic(ctx, matches[0].topic_id, confidence=matches[0].confidence,
+                             to_question=True)]
 
 
 class MoreHandler(BaseHandler):
@@ -150,21 +184,30 @@ class MoreHandler(BaseHandler):
                 intent="more",
             )]
         ctx.update(last_topic=topic.id)
-        if example:
-            body = topic.example or topic.details
-            title = f"{topic.title}: an example"
-        else:
-            body = topic.details
-            title = f"{topic.title}: in more depth"
-        blocks = [Paragraph((Bold(title),)), *body]
-        if not example or not topic.example:
+        shown = shown_before(ctx, topic)
+        now, title, reading = _next_part(topic, ctx.bot.passages.by_topic.get(topic.id, ()), shown,
+                                         example=example)
+        shown |= {p.position for p in now}
+        _remember(ctx, topic, shown)
+        blocks = [Paragraph((Bold(title),)), *(b for p in now for b in p.blocks)]
+        if reading:
             blocks.extend(_resources(topic))
-        buttons = [b for b in topic_buttons(ctx, topic, more=False)]
-        if not example and topic.example:
-            buttons.insert(0, Button(label="Example", action=TopicExample(topic_id=topic.id).encode()))
-        if example and topic.details:
-            buttons.insert(0, Button(label="Tell me more",
-                                     action=TopicDetails(topic_id=topic.id).encode()))
-        return [Reply(blocks=tuple(blocks), buttons=tuple(buttons), intent="more",
-                      topic=topic.id, confidence=1.0,
+        return [Reply(blocks=tuple(blocks), buttons=topic_buttons(ctx, topic, shown=shown),
+                      intent="more", topic=topic.id, confidence=1.0,
                       suggestions=tuple(r for r in topic.related if r in ctx.kb.topics))]
+
+
+def _next_part(topic: Topic, passages: Sequence[Passage], shown: Collection[int], *,
+               example: bool) -> tuple[list[Passage], str, bool]:
+    """What "Tell me more" or "Example" shows next, its title, and whether further reading follows."""
+    if example and topic.example:
+        return [p for p in passages if p.kind is Kind.EXAMPLE], f"{topic.title}: an example", False
+    details = [p for p in passages if p.kind is Kind.DETAILS]
+    if example:  # a topic without an example offers its details instead
+        return details, f"{topic.title}: an example", True
+    unseen = [p for p in passages if p.kind is not Kind.EXAMPLE and p.position not in shown]
+    # After a passage, the rest of the topic's page comes before its details.
+    page = [p for p in unseen if p.kind in (Kind.OVERVIEW, Kind.ANSWER)]
+    if page:
+        return page, topic.title, False
+    return [p for p in unseen if p.kind is Kind.DETAILS] or details, f"{topic.title}: in more depth", True

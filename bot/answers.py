@@ -1,0 +1,332 @@
+"""What a topic question is answered with: the overview, the passage(s) that answer it, or a comparison."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.encoder import Vectors
+from bot.knowledge import KnowledgeBase, Topic
+from bot.markup import Block, Bold, Paragraph, para
+from bot.passages import FloatArray, Kind, Passage, PassageIndex, Scores, sentences, skill_term, terms
+from bot.text import STOPWORDS, normalize, stem, words
+from bot.vocabulary import find_skills
+
+# A passage in the topic the question was matched to, or in one related to it, is more likely
+# to be the one meant than an equally close passage elsewhere.
+PRIOR_TOPIC = 0.05
+PRIOR_RELATED = 0.025
+# The overview answers when it is at least this much closer to the question than any passage;
+# a question made only of the topic's names gets a passage only when that is this much closer.
+GENERAL_MARGIN = 0.05
+MENTION_MARGIN = 0.05
+# A second passage is shown when it is this close to the first and both are short enough.
+SECOND_WITHIN = 0.06
+TWO_PASSAGES_CHARS = 1100
+# No passage answers the question when the closest sentence of the best is further than this in
+# meaning, or, without an encoder, when it has less than this share of the question's own words.
+WEAK_SENTENCE = 0.3
+WEAK_COVERAGE = 0.15
+
+# Words that ask for an overview or only name the field everything here belongs to: a question
+# made of the topic's names and these ("what's the big picture on Docker for a backend dev?")
+# is a general one.
+_GENERAL = """
+    overview introduction intro introduce basics basic fundamentals summary summarise summarize
+    nutshell big picture gist rundown primer crash course high level general generally broad
+    broadly story deal point purpose cover covers covered special mean meaning definition define
+    describe description explanation explained understand concept concepts idea ideas role
+    relate related relation relationship matter matters important importance why work works
+    backend backends server side developer developers engineer engineers engineering app
+    apps application applications software programming development language languages technology
+    technologies tech tool tools field area areas world thing give show need new beginner
+    beginners newbie newbies novice dummies start started starting simple simply short quick quickly
+    people service services exist exists kind kinds type types sort sorts option options
+    learn learning worth care pros cons terms plain english complete eli5 relevant popular
+    today nowadays future
+""".split()  # noqa: SIM905 - a word list reads better as text
+GENERAL_WORDS = frozenset(_GENERAL)
+
+_FIGURE = re.compile(
+    r"\bhow (?:much|many)\b|\bhow long (?:does|will|would|did) it take\b|\bwhat percent(?:age)?\b"
+    r"|\b(?:average|median|typical|usual) (?:\w+ )?(?:salary|salaries|pay|wage|rate|cost|price|income)\b"
+    r"|\bsalary (?:range|figure|band)s?\b"
+    r"|\bwhat (?:do|does|can|will|would) [\w .-]{0,40}?"
+    r"\b(?:developers?|engineers?|devs?|programmers?|juniors?|seniors?) (?:earn|make|get paid)\b"
+    r"|\b(?:rough|ballpark|concrete|exact|real) (?:numbers|figures|estimates?)\b")
+_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|billion)\b", re.I)
+_CONTRAST = re.compile(r"\b(?:vs\.?|versus|compared? (?:to|with)|comparison|comparing|difference|"
+                       r"differences|differ|better than|rather than|instead of)\b")
+# Two things named in a question with one of these are being compared ("Java or Python?").
+_COMPARE = re.compile(_CONTRAST.pattern + r"|\bor\b")
+_COMPARATIVE_TITLE = re.compile(r"\bvs\.?\b|\bversus\b|\bchoos(?:e|ing)\b|\bcompar")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Answer:
+    """A composed answer: what it says, and which passages of which topic it showed."""
+
+    intent: str
+    # The topic the shown passages come from: where "Tell me more" goes on.
+    focus: str
+    blocks: tuple[Block, ...]
+    shown: tuple[Passage, ...]
+    # Topic ids the answer is about besides the focus (the sides of a comparison).
+    about: tuple[str, ...] = ()
+
+
+def overview(index: PassageIndex, topic: Topic, *, intro: Sequence[Block] = ()) -> Answer:
+    """The topic's page: its title and whole answer, the reply to a general question."""
+    shown = tuple(p for p in index.by_topic.get(topic.id, ()) if p.kind in (Kind.OVERVIEW, Kind.ANSWER))
+    return Answer(intent="topic", focus=topic.id,
+                  blocks=(*intro, Paragraph((Bold(topic.title),)), *topic.answer), shown=shown)
+
+
+def compose(index: PassageIndex, topic_id: str, text: str, vector: Vectors | None) -> Answer:
+    """The answer to `text`, a question matched to topic `topic_id`."""
+    kb = index.kb
+    topic = kb.topics[topic_id]
+    if not text.strip():
+        return overview(index, topic)
+    scores = index.scores(text, vector)
+    total = scores.total + _prior(index, topic)
+    question = read(index, topic, text)
+    sides = comparison_sides(kb, text)
+    if sides or (question.contrasts and _COMPARATIVE_TITLE.search(topic.title.lower())):
+        return _compare(index, topic, sides, total)
+    best = _best(index, total, exclude=Kind.OVERVIEW)
+    if best is None:
+        return overview(index, topic)
+    page = float(total[index.offsets[topic.id]])
+    if question.figure:
+        return _figures(index, topic, scores, total, best, question)
+    if not question.residual:
+        # Only names: the topic's page, unless one of them is a thing inside the topic ("what is
+        # a dockerfile?") that a passage answers clearly better.
+        if not question.mentions or total[best] < page + MENTION_MARGIN:
+            return overview(index, topic)
+    else:
+        other = None if question.names_topic else named_topic(index, question.residual)
+        # Only when that topic's page is also the closer one: one shared word is not enough.
+        if other is not None and total[index.offsets[other]] > page:
+            return overview(index, kb.topics[other])
+        if page >= total[best] + GENERAL_MARGIN:
+            return overview(index, topic)
+    if _weak(index, scores, best, question.residual):
+        note = para("I don't have an answer to that exact question. "
+                    f"Here is what I know about {topic.title}:")
+        return overview(index, topic, intro=(note,))
+    return _passages(index, best, total)
+
+
+def _figures(index: PassageIndex, topic: Topic, scores: Scores, total: FloatArray, best: int,
+             question: Question) -> Answer:
+    """A question asking for a number: the passage that has it, or plainly that none does."""
+    if _has_figure(index.passages[best], question.residual) and not _weak(
+            index, scores, best, question.residual):
+        return _passages(index, best, total)
+    note = para("I don't have figures for that. Here is what I can tell you:")
+    # An example's numbers describe a made-up case, not the figure asked for.
+    plain = _best(index, total, exclude=Kind.OVERVIEW, also=Kind.EXAMPLE)
+    if plain is None or _weak(index, scores, plain, question.residual) \
+            or float(total[index.offsets[topic.id]]) >= total[plain]:
+        return overview(index, topic, intro=(note,))
+    return _passages(index, plain, total, intro=(note,))
+
+
+def _prior(index: PassageIndex, topic: Topic) -> FloatArray:
+    bonus = np.where(np.isin(index.topic_ids, topic.related), PRIOR_RELATED, 0.0)
+    return np.where(index.topic_ids == topic.id, PRIOR_TOPIC, bonus).astype(np.float32)
+
+
+def _best(index: PassageIndex, total: FloatArray, *, exclude: Kind, also: Kind | None = None,
+          within: str | None = None) -> int | None:
+    allowed = (index.kinds != exclude.value) & (index.kinds != (also or exclude).value)
+    if within is not None:
+        allowed &= index.topic_ids == within
+    if not allowed.any():
+        return None
+    return int(np.argmax(np.where(allowed, total, -np.inf)))
+
+
+def coverage(index: PassageIndex, i: int, residual: Iterable[str]) -> float:
+    """The share of the question's own words (by rarity) that passage `i` has."""
+    wanted = set(residual)
+    total = sum(index.idf(t) for t in wanted)
+    return sum(index.idf(t) for t in wanted if t in index.terms[i]) / total if total else 0.0
+
+
+def _weak(index: PassageIndex, scores: Scores, i: int, residual: Sequence[str]) -> bool:
+    """Nothing in passage `i` answers the question: no sentence close to it in meaning (with an
+    encoder), or too few of its words (without)."""
+    if scores.has_vectors:
+        return float(scores.sentence[i]) < WEAK_SENTENCE
+    return coverage(index, i, residual) < WEAK_COVERAGE
+
+
+def _has_figure(passage: Passage, residual: Iterable[str]) -> bool:
+    """A number in a sentence about what the question asks, not just any number."""
+    wanted = set(residual)
+    return any(_NUMBER.search(s) and wanted & set(terms(s)) for s in sentences(passage))
+
+
+def _title(kb: KnowledgeBase, passage: Passage) -> Paragraph:
+    title = kb.topics[passage.topic_id].title
+    return Paragraph((Bold(f"{title}: an example" if passage.kind is Kind.EXAMPLE else title),))
+
+
+def _passages(index: PassageIndex, best: int, total: FloatArray, *,
+              intro: Sequence[Block] = ()) -> Answer:
+    """Passage `best`, and the next closest when it is nearly as close and both are short; each
+    under its topic's title."""
+    chosen = [index.passages[best]]
+    second = _best(index, np.where(np.arange(len(total)) == best, -np.inf, total), exclude=Kind.OVERVIEW)
+    if (second is not None and total[second] >= total[best] - SECOND_WITHIN
+            and len(chosen[0].text) + len(index.passages[second].text) <= TWO_PASSAGES_CHARS):
+        chosen.append(index.passages[second])
+    blocks: list[Block] = [*intro]
+    for topic_id in dict.fromkeys(p.topic_id for p in chosen):
+        group = sorted((p for p in chosen if p.topic_id == topic_id), key=lambda p: p.position)
+        blocks.append(_title(index.kb, group[0]))
+        blocks.extend(b for p in group for b in p.blocks)
+    focus = chosen[0].topic_id
+    return Answer(intent="topic", focus=focus, blocks=tuple(blocks),
+                  shown=tuple(p for p in chosen if p.topic_id == focus))
+
+
+# --- what a question is about --------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Question:
+    """A question read against the topic it was matched to."""
+
+    # Its own words (stemmed): not the topic's names, not words asking for an overview.
+    residual: tuple[str, ...]
+    # Other names of the topic's skills it uses ("dockerfile"): maybe a thing inside the topic.
+    mentions: tuple[str, ...]
+    # Whether it names the topic (misspelt counts), beyond words every topic here shares.
+    names_topic: bool
+    # Whether it asks for a number ("how much", "average salary").
+    figure: bool
+    # Whether it sets two things against each other ("vs", "difference", "better than").
+    contrasts: bool
+
+
+def read(index: PassageIndex, topic: Topic, text: str) -> Question:
+    names = index.names.get(topic.id, frozenset())
+    aliases = index.aliases.get(topic.id, frozenset())
+    residual: list[str] = []
+    mentions: list[str] = []
+    named = False
+    for word in words(text):
+        if word in STOPWORDS or word in GENERAL_WORDS or word.isdigit():
+            continue
+        term = stem(word)
+        if term in aliases:
+            mentions.append(term)
+        elif term in names or (not index.knows(term) and _misspelt(word, names | aliases)):
+            named = True
+        else:
+            residual.append(term)
+    for skill in find_skills(index.kb.skills, text):
+        term = skill_term(skill.name)
+        if set(words(skill.name)) <= GENERAL_WORDS:
+            continue  # "backend development": the field everything here belongs to
+        if term in names:
+            named = True
+        else:
+            residual.append(term)
+    norm = normalize(text)
+    return Question(residual=tuple(residual), mentions=tuple(mentions),
+                    names_topic=named or bool(mentions), figure=bool(_FIGURE.search(norm)),
+                    contrasts=bool(_CONTRAST.search(norm)))
+
+
+def _misspelt(word: str, names: Iterable[str]) -> bool:
+    # As the topic matcher does: long enough, at most one or two edits, the same first letter.
+    if len(word) < 5 or not word.isalpha():
+        return False
+    limit = 1 if len(word) <= 7 else 2
+    candidates = [n for n in names if n[:1] == word[:1] and n.isalpha()]
+    return process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit) is not None
+
+
+def named_topic(index: PassageIndex, residual: Sequence[str]) -> str | None:
+    """The one topic all of `residual` names: a general question about another topic than the
+    one it was matched to."""
+    found = [tid for tid, names in index.names.items() if set(residual) <= names]
+    return found[0] if len(found) == 1 else None
+
+
+# --- comparisons ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Side:
+    name: str
+    topic_id: str
+
+
+def comparison_sides(kb: KnowledgeBase, text: str) -> tuple[Side, ...]:
+    """The things `text` compares when they belong to different topics ("Java or Python?"), else ()."""
+    if not _COMPARE.search(normalize(text)):
+        return ()
+    named: dict[str, Side] = {}
+    broad: dict[str, Side] = {}
+    for skill in find_skills(kb.skills, text):
+        if skill.topic is not None and skill.topic in kb.topics:
+            # "backend" names the whole field: a side only when nothing more specific is compared.
+            kind = broad if set(words(skill.name)) <= GENERAL_WORDS else named
+            kind.setdefault(skill.topic, Side(name=skill.name, topic_id=skill.topic))
+    sides = named if len(named) >= 2 else {**named, **broad}
+    return tuple(sides.values()) if len(sides) >= 2 else ()
+
+
+def comparison_topic(kb: KnowledgeBase, topic: Topic, sides: Sequence[Side]) -> Topic | None:
+    """A topic written for choosing between the sides, if the knowledge base has one."""
+    wanted = {s.topic_id for s in sides}
+    candidates = [topic, *(kb.topics[s.topic_id] for s in sides),
+                  *(t for t in kb.topics.values() if t.id != topic.id)]
+    for t in candidates:
+        if not _COMPARATIVE_TITLE.search(t.title.lower()):
+            continue
+        linked = set(t.related) | {t.id} | {s for s in wanted if t.id in kb.topics[s].related}
+        if wanted <= linked:
+            return t
+    return None
+
+
+def _compare(index: PassageIndex, topic: Topic, sides: Sequence[Side], total: FloatArray) -> Answer:
+    """Two sides from a topic written for choosing between them, else the closest passage of each."""
+    kb = index.kb
+    about = tuple(s.topic_id for s in sides)
+    chosen = comparison_topic(kb, topic, sides) if sides else topic
+    if chosen is not None:
+        best = _best(index, total, exclude=Kind.EXAMPLE, within=chosen.id)
+        if best is None or index.passages[best].kind is Kind.OVERVIEW:
+            answer = overview(index, chosen)
+        else:
+            answer = _passages(index, best, total)
+        return Answer(intent="compare", focus=answer.focus, blocks=answer.blocks, shown=answer.shown,
+                      about=about)
+    a, b = sides[0], sides[1]
+    focus = topic.id if topic.id in (a.topic_id, b.topic_id) else a.topic_id
+    blocks: list[Block] = [Paragraph((Bold(f"{a.name} or {b.name}"),))]
+    shown: list[Passage] = []
+    for side in (a, b):
+        best = _best(index, total, exclude=Kind.EXAMPLE, within=side.topic_id)
+        if best is None:
+            continue
+        passage = index.passages[best]
+        shown.append(passage)
+        blocks.append(Paragraph((Bold(kb.topics[side.topic_id].title),)))
+        blocks.extend(passage.blocks)
+    return Answer(intent="compare", focus=focus, blocks=tuple(blocks),
+                  shown=tuple(p for p in shown if p.topic_id == focus), about=about)
