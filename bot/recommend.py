@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -15,8 +16,15 @@ from bot.messages import OpeningCard, SkillGap
 from bot.openings import Level, Opening, Remote
 from bot.ports import Profile, RemotePreference
 from bot.skills import SkillVocabulary
-from bot.text import normalize
-from bot.vocabulary import Reading, find_level, find_places, find_skills, remote_wish
+from bot.text import STOPWORDS, normalize, words
+from bot.vocabulary import (
+    Reading,
+    find_level,
+    find_places,
+    find_skills,
+    is_generic,
+    remote_wish,
+)
 
 # Score = relevance (skills) + level fit + freshness; skills dominate so that a fresh opening
 # in the wrong stack never outranks an older one in the right stack.
@@ -31,6 +39,12 @@ UNKNOWN_FRESHNESS = 0.3
 UNKNOWN_LEVEL_FIT = 0.5
 # Far below any real score difference (at most 1e-7 over 100,000 openings).
 TIE_EPSILON = 1e-12
+# Added to the sort key (not the score) of openings at exactly the asked level, so they all
+# come before the openings that state no level; a score is at most 1.
+EXACT_LEVEL_FIRST = 2.0
+# A company named by one word of its name ("the Kitebird one"): only a word this long that
+# means nothing else here (a skill, a place, a level, a common word).
+MIN_NAME_WORD = 4
 
 _LEVELS = tuple(Level)
 _REMOTES = tuple(Remote)
@@ -54,6 +68,11 @@ def _key(skill: str) -> str:
 
 def location_tokens(text: str) -> tuple[str, ...]:
     return tuple(_LOC_TOKEN.findall(normalize(text)))
+
+
+def names_place(location: str) -> bool:
+    """Whether a location line names a place ("Berlin, Germany"), not only a mode ("Remote")."""
+    return any(t not in _PLACELESS for t in location_tokens(location))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -82,7 +101,15 @@ class Query:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.skills or self.known)
+        """Whether it names no skill to match on (generic ones like "Backend development" aside)."""
+        return all(is_generic(s) for s in (*self.skills, *self.known))
+
+    def refined_by(self, later: Query) -> Query:
+        """This request changed by a follow-up ("and in Berlin?"): what the later one names wins,
+        the rest is kept."""
+        named = {f.name: value for f in dataclasses.fields(later)
+                 if (value := getattr(later, f.name)) not in (None, (), "", RemotePreference.ANY)}
+        return dataclasses.replace(self, **named)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -134,6 +161,8 @@ class OpeningIndex:
         placeless = np.zeros(n, dtype=bool)
         for i, o in enumerate(self.openings):
             for s in o.skills:
+                if is_generic(s):
+                    continue
                 k = _key(s)
                 self._names.setdefault(k, s)
                 plist = postings.setdefault(k, [])
@@ -172,9 +201,72 @@ class OpeningIndex:
         # Equal scores go to the earlier opening: a tiny per-position nudge makes every score
         # distinct, so each page is the same slice of one stable order.
         self._tiebreak = np.arange(n, dtype=np.float64) * TIE_EPSILON
+        # Built on first use: the openings by feed record, and by words of company names.
+        self._positions: dict[tuple[str, str], int] | None = None
+        self._companies: dict[str, list[int]] | None = None
 
     def __len__(self) -> int:
         return len(self.openings)
+
+    def position(self, source: str, external_id: str) -> int | None:
+        """Where the open opening of this feed record is, or None when it is not open."""
+        if self._positions is None:
+            self._positions = {(o.source, o.external_id): i for i, o in enumerate(self.openings)}
+        return self._positions.get((source, external_id))
+
+    def by_company(self, text: str) -> list[int]:
+        """The open openings of the companies text names ("the Sparrow Social job", "is
+        kitebird remote?"): by the company's whole name or its first words, longest first."""
+        companies = self._company_names()
+        said = words(text)
+        found: dict[int, None] = {}
+        longest = 0
+        for start in range(len(said)):
+            for end in range(min(len(said), start + 6), start, -1):
+                hit = companies.get(" ".join(said[start:end]))
+                if hit is not None:
+                    if end - start > longest:
+                        found.clear()
+                        longest = end - start
+                    if end - start == longest:
+                        found.update(dict.fromkeys(hit))
+                    break
+        return list(found)
+
+    def _company_names(self) -> dict[str, list[int]]:
+        if self._companies is None:
+            names: dict[str, list[int]] = {}
+            for i, o in enumerate(self.openings):
+                tokens = words(o.company)
+                for end in range(len(tokens), 0, -1):
+                    if end == 1 and len(tokens) > 1 and not self._distinctive(tokens[0]):
+                        continue
+                    plist = names.setdefault(" ".join(tokens[:end]), [])
+                    if not plist or plist[-1] != i:
+                        plist.append(i)
+            self._companies = names
+        return self._companies
+
+    def _distinctive(self, word: str) -> bool:
+        """Whether one word of a company's name can stand for the company in a message."""
+        return (len(word) >= MIN_NAME_WORD and word not in STOPWORDS and not is_generic(word)
+                and word not in self._loc
+                and (self.vocab is None or self.vocab.canonical(word) is None)
+                and find_level(word, Reading.LABEL) is None
+                and remote_wish(word, Reading.CHAT) is None)
+
+    def explain(self, opening: Opening, q: Query) -> Match:
+        """Why an opening fits (the skills the person has: profile or request) and what they
+        would still need (its other skills, each with the topic that teaches it)."""
+        return self._explain(opening, q, {_key(s) for s in (*q.known, *q.skills)}, -1, 0.0)
+
+    def _explain(self, o: Opening, q: Query, known: set[str], index: int, score: float, *,
+                 gaps: bool = True) -> Match:
+        skills = [s for s in o.skills if not is_generic(s)]
+        return Match(opening=o, score=score, index=index,
+                     matched=tuple(s for s in skills if _key(s) in known),
+                     missing=tuple(SkillGap(skill=s, topic=self._topic(s))
+                                   for s in skills if _key(s) not in known) if gaps else ())
 
     def _topic(self, skill: str) -> str | None:
         if self.vocab is None:
@@ -228,18 +320,20 @@ class OpeningIndex:
         """The page [offset, offset+limit) of openings that pass every hard filter, best first.
 
         An opening must share a skill with the query; only `browse` with a query that names no
-        skill at all lists every opening the filters allow, newest first, without gaps.
+        skill at all lists every opening the filters allow, newest first, without gaps. A level
+        keeps the openings of that level and, after all of them, those that state no level.
         """
         n = len(self.openings)
-        browsing = browse and q.is_empty
-        if n == 0 or (q.is_empty and not browsing):
-            return Results(total=0)
-        requested = {_key(s) for s in q.skills}
+        requested = {_key(s) for s in q.skills if not is_generic(s)}
         weights: dict[str, float] = {}
         for s in q.known:
-            weights[_key(s)] = PROFILE_WEIGHT
+            if not is_generic(s):
+                weights[_key(s)] = PROFILE_WEIGHT
         for k in requested:
             weights[k] = 1.0
+        browsing = browse and not weights
+        if n == 0 or not (weights or browsing):
+            return Results(total=0)
         acc = np.zeros(n, dtype=np.float64)   # weighted idf of matched skills
         raw = np.zeros(n, dtype=np.float64)   # plain idf of matched skills
         hit = np.zeros(n, dtype=bool) if requested else None
@@ -264,8 +358,10 @@ class OpeningIndex:
             for r in allowed:
                 rmask |= self._remote == _REMOTE_CODE[r]
             cand &= rmask
+        exact: npt.NDArray[np.bool_] | None = None
         if q.level is not None:
-            cand &= self._level == self._level_code(q.level)
+            exact = self._level == self._level_code(q.level)
+            cand &= exact | (self._level < 0)
         lmask = self._location_mask(q, n)
         if lmask is not None:
             cand &= lmask
@@ -281,27 +377,26 @@ class OpeningIndex:
         score += np.minimum(self._fresh0 * factor, 1.0) * W_FRESH + self._fresh_unknown
         score -= self._tiebreak
         score[~cand] = -np.inf
+        key = score if exact is None else score + exact * EXACT_LEVEL_FIRST
         end = min(offset + limit, total)
-        top = np.argpartition(-score, end - 1)[:end] if end < n else np.arange(n)
-        top = top[np.isfinite(score[top])]
-        order = top[np.argsort(-score[top], kind="stable")][offset:end]
-        known = {_key(s) for s in (*q.known, *q.skills)}
-        matches = []
-        for j in order.tolist():
-            o = self.openings[j]
-            matched = tuple(s for s in o.skills if _key(s) in weights)
-            missing = () if browsing else tuple(
-                SkillGap(skill=s, topic=self._topic(s)) for s in o.skills if _key(s) not in known)
-            matches.append(Match(opening=o, score=float(score[j]), matched=matched,
-                                 missing=missing, index=j))
-        return Results(total=total, matches=tuple(matches))
+        top = np.argpartition(-key, end - 1)[:end] if end < n else np.arange(n)
+        top = top[np.isfinite(key[top])]
+        order = top[np.argsort(-key[top], kind="stable")][offset:end]
+        known = set(weights)
+        matches = tuple(self._explain(self.openings[j], q, known, j, float(score[j]),
+                                      gaps=not browsing)
+                        for j in order.tolist())
+        return Results(total=total, matches=matches)
 
 
 def parse_request(text: str, vocab: SkillVocabulary) -> Query:
-    """Skills, level, remote wish and place named in a request ("senior python roles in Berlin")."""
+    """Skills, level, remote wish and place named in a request ("senior python roles in Berlin").
+
+    Generic words ("backend", "developer") name no skill: "any backend jobs?" asks for any.
+    """
     places = find_places(text, vocab)
     return Query(
-        skills=tuple(s.name for s in find_skills(vocab, text)),
+        skills=tuple(s.name for s in find_skills(vocab, text) if not is_generic(s.name)),
         level=find_level(text, Reading.CHAT),
         remote=remote_wish(text, Reading.CHAT) or RemotePreference.ANY,
         location=places[0] if places else None,
