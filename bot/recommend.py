@@ -16,7 +16,7 @@ from bot.messages import OpeningCard, SkillGap
 from bot.openings import Level, Opening, Remote
 from bot.ports import Profile, RemotePreference
 from bot.skills import SkillVocabulary
-from bot.text import STOPWORDS, normalize, words
+from bot.text import STOPWORDS, normalize, stem, words
 from bot.vocabulary import (
     Reading,
     find_level,
@@ -45,6 +45,8 @@ EXACT_LEVEL_FIRST = 2.0
 # A company named by one word of its name ("the Kitebird one"): only a word this long that
 # means nothing else here (a skill, a place, a level, a common word).
 MIN_NAME_WORD = 4
+# Shorter words of a title ("II", "of", "AI") name no role.
+MIN_ROLE_WORD = 3
 
 _LEVELS = tuple(Level)
 _REMOTES = tuple(Remote)
@@ -85,6 +87,9 @@ class Query:
     preferred_level: Level | None = None
     remote: RemotePreference = RemotePreference.ANY
     location: str | None = None
+    # Words of the request that may name a role by its title ("identity", "security"): used
+    # only when the request names no skill, and only those some opening's title has.
+    titled: tuple[str, ...] = ()
 
     @classmethod
     def for_person(cls, profile: Profile, request: Query | None = None) -> Query:
@@ -92,6 +97,7 @@ class Query:
         r = request or Query()
         return Query(
             skills=r.skills,
+            titled=r.titled,
             known=tuple(dict.fromkeys((*profile.skills, *r.known))),
             level=r.level,
             preferred_level=r.level or profile.level,
@@ -135,6 +141,8 @@ class Match:
 class Results:
     total: int
     matches: tuple[Match, ...] = field(default=())
+    # The request's words that titles had, and so chose the openings ("identity").
+    titled: tuple[str, ...] = ()
 
 
 class OpeningIndex:
@@ -155,6 +163,7 @@ class OpeningIndex:
         postings: dict[str, list[int]] = {}
         self._names: dict[str, str] = {}
         loc_postings: dict[str, list[int]] = {}
+        title_postings: dict[str, list[int]] = {}
         remote = np.empty(n, dtype=np.int8)
         level = np.full(n, -1, dtype=np.int8)
         posted = np.full(n, np.nan, dtype=np.float64)
@@ -178,8 +187,11 @@ class OpeningIndex:
             for t in set(toks):
                 loc_postings.setdefault(t, []).append(i)
             placeless[i] = all(t in _PLACELESS for t in toks)
+            for t in _title_stems(o.title):
+                title_postings.setdefault(t, []).append(i)
         self._postings = {k: np.asarray(v, dtype=np.int32) for k, v in postings.items()}
         self._loc = {k: np.asarray(v, dtype=np.int32) for k, v in loc_postings.items()}
+        self._titles = {k: np.asarray(v, dtype=np.int32) for k, v in title_postings.items()}
         self.idf = {k: math.log(1.0 + n / len(v)) for k, v in postings.items()}
         total = np.zeros(n, dtype=np.float64)
         for k, plist_arr in self._postings.items():
@@ -332,7 +344,8 @@ class OpeningIndex:
         for k in requested:
             weights[k] = 1.0
         browsing = browse and not weights
-        if n == 0 or not (weights or browsing):
+        titled = () if requested else tuple(w for w in q.titled if stem(w) in self._titles)
+        if n == 0 or not (weights or browsing or titled):
             return Results(total=0)
         acc = np.zeros(n, dtype=np.float64)   # weighted idf of matched skills
         raw = np.zeros(n, dtype=np.float64)   # plain idf of matched skills
@@ -349,9 +362,16 @@ class OpeningIndex:
             np.add.at(raw, post, idf)
             if hit is not None and k in requested:
                 hit[post] = True
-        cand = np.ones(n, dtype=bool) if browsing else acc > 0
+        # A role named by its title is the request's own subject, like a skill it names: the
+        # person's skills then only rank.
+        cand = np.ones(n, dtype=bool) if browsing or titled else acc > 0
         if hit is not None:
             cand &= hit
+        if titled:
+            tmask = np.zeros(n, dtype=bool)
+            for word in titled:
+                tmask[self._titles[stem(word)]] = True
+            cand &= tmask
         allowed = _ALLOWED_REMOTE.get(q.remote)
         if allowed is not None:
             rmask = np.zeros(n, dtype=bool)
@@ -367,9 +387,9 @@ class OpeningIndex:
             cand &= lmask
         total = int(np.count_nonzero(cand))
         if total == 0 or offset >= total:
-            return Results(total=total)
-        score = acc * (W_SKILLS * W_PERSON / person_total) if not browsing else np.zeros(n)
-        if not browsing:
+            return Results(total=total, titled=titled)
+        score = acc * (W_SKILLS * W_PERSON / person_total) if weights else np.zeros(n)
+        if weights:
             score += raw * self._inv_total_idf * (W_SKILLS * W_OPENING)
         score += self._level_term(q.preferred_level)
         stamp = (now or datetime.now(UTC)).timestamp()
@@ -386,7 +406,7 @@ class OpeningIndex:
         matches = tuple(self._explain(self.openings[j], q, known, j, float(score[j]),
                                       gaps=not browsing)
                         for j in order.tolist())
-        return Results(total=total, matches=matches)
+        return Results(total=total, matches=matches, titled=titled)
 
 
 def parse_request(text: str, vocab: SkillVocabulary) -> Query:
@@ -400,7 +420,24 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
         level=find_level(text, Reading.CHAT),
         remote=remote_wish(text, Reading.CHAT) or RemotePreference.ANY,
         location=places[0] if places else None,
+        titled=_role_words(text, vocab, places),
     )
+
+
+def _role_words(text: str, vocab: SkillVocabulary, places: Sequence[str]) -> tuple[str, ...]:
+    """The words of a request that are none of skill, level, work mode, place or generic
+    ("identity", "security", "show"): those some title has may name a role."""
+    placed = {t for p in places for t in words(p)}
+    return tuple(dict.fromkeys(
+        t for t in words(text)
+        if len(t) >= MIN_ROLE_WORD and not t.isdigit() and t not in STOPWORDS
+        and t not in placed and not is_generic(t) and vocab.canonical(t) is None
+        and find_level(t, Reading.CHAT) is None and remote_wish(t, Reading.CHAT) is None))
+
+
+def _title_stems(title: str) -> set[str]:
+    return {stem(t) for t in words(title)
+            if len(t) >= MIN_ROLE_WORD and t not in STOPWORDS and not is_generic(t)}
 
 
 def cards(matches: Sequence[Match]) -> tuple[OpeningCard, ...]:

@@ -265,10 +265,12 @@ def find_skills(vocab: SkillVocabulary, text: str, *, listed: bool = False) -> l
     return skill_finder(vocab).find(text, listed=listed)
 
 
-# Words every backend opening and every backend engineer share: "backend", "developer".
+# Words every backend opening and every backend engineer share: "backend", "developer", "job".
 _GENERIC_WORDS = frozenset((
     "backend", "server", "side", "software", "development", "developer", "developers",
     "engineer", "engineers", "engineering", "programming", "programmer", "coding",
+    "job", "jobs", "role", "roles", "position", "positions", "opening", "openings",
+    "vacancy", "vacancies",
 ))
 
 

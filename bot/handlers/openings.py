@@ -67,10 +67,13 @@ def request_of(texts: list[str], vocab: SkillVocabulary) -> Query:
     return q
 
 
-def describe_query(q: Query) -> str:
+def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
+    """What was looked for, in a few words; `titled`: the request's words that titles had."""
     parts = []
     if q.skills:
         parts.append(", ".join(q.skills))
+    elif titled:
+        parts.append(" / ".join(titled) + " roles")
     elif q.known:
         parts.append("your skills (" + ", ".join(q.known[:6]) + ("…" if len(q.known) > 6 else "")
                      + ")")
@@ -157,7 +160,7 @@ class OpeningsHandler(BaseHandler):
         return [ctx.text]
 
     def _reply(self, q: Query, results: Results, start: int, paging: bool) -> Reply:
-        wanted = describe_query(q) or "any skills"
+        wanted = describe_query(q, results.titled) or "any skills"
         if not results.matches:
             if paging and results.total:
                 msg = "That's all the openings that match."
@@ -170,7 +173,7 @@ class OpeningsHandler(BaseHandler):
         end = start + len(results.matches)
         head = f"Openings for {wanted} ({start + 1}-{end} of {results.total}):"
         buttons = gap_buttons(results.matches)
-        if q.is_empty:
+        if q.is_empty and not results.titled:
             head = (f"The newest openings ({start + 1}-{end} of {results.total}). Tell me your "
                     "skills with /profile and I'll pick the ones that fit you:")
             buttons.append(Button(label="Set up my profile", action=EditProfile().encode()))

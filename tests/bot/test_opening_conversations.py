@@ -51,6 +51,8 @@ FEED_OPENINGS = [
              Level.INTERN, ("Python", "SQL"), "Hearthome builds tools for landlords."),
     imported("s1", "Senior Python Engineer", "Sablewood", "London, UK", Remote.NO, Level.SENIOR,
              ("Python", "Django"), "Sablewood runs a marketplace for vintage bikes."),
+    imported("w1", "Security Engineer, Identity", "Glasswing", "Remote - EU", Remote.YES, None,
+             ("OAuth", "SAML"), "Glasswing signs people in to their banks' apps."),
 ]
 
 
@@ -131,6 +133,14 @@ async def test_a_level_keeps_openings_that_state_none_after_the_exact_ones(chat:
     assert shown(r) == ["i1", "q1"]  # Sablewood states senior: never an internship
     r = await chat.say("mid level python jobs")
     assert shown(r) == ["q1"]
+
+
+async def test_a_role_asked_for_by_its_title(chat: Chat) -> None:
+    # "identity" names no skill: the title "Security Engineer, Identity" says what is meant.
+    await chat.say("/profile skills python")
+    r = await chat.say("show me identity or security jobs")
+    assert r.intent == "openings" and shown(r) == ["w1"]
+    assert "identity / security roles" in r.text
 
 
 async def test_a_follow_up_request_keeps_the_rest_of_the_request(chat: Chat) -> None:

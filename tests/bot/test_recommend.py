@@ -218,3 +218,25 @@ def test_companies_named_by_their_name_or_a_distinctive_first_word() -> None:
     assert idx.by_company("any go jobs?") == []  # "go" alone is a skill, not Go Labs
     assert idx.by_company("jobs in berlin") == []  # a place, not Berlin Bytes
     assert idx.position("t", "3") == 2 and idx.position("t", "9") is None
+
+
+def test_a_role_named_by_its_title_when_no_skill_is_named() -> None:
+    def titled(eid: str, title: str, *skills: str) -> Opening:
+        return Opening(source="t", external_id=eid, title=title, company="Acme",
+                       url="https://example.org", skills=skills, posted_at=NOW)
+
+    idx = OpeningIndex([titled("sec", "Security Engineer, Identity", "Kafka"),
+                        titled("py", "Python Developer", "Python"),
+                        titled("plat", "Senior Platform Engineer", "Go")], VOCAB)
+    request = parse_request("show me identity or auth jobs", VOCAB)
+    anyone = idx.rank(Query.for_person(Profile(), request), browse=True)
+    assert [m.opening.external_id for m in anyone.matches] == ["sec"]
+    assert anyone.titled == ("identity",)
+    # The person's skills only rank then: the security role shares none of them.
+    pythonista = Query.for_person(Profile(skills=("Python",)), request)
+    assert [m.opening.external_id for m in idx.rank(pythonista).matches] == ["sec"]
+    # Words no title has filter nothing; a skill named wins over title words.
+    assert idx.rank(Query.for_person(Profile(skills=("Go",)),
+                                     parse_request("show me what fits", VOCAB))).total == 1
+    assert [m.opening.external_id for m in idx.rank(Query.for_person(
+        Profile(), parse_request("platform jobs with python", VOCAB))).matches] == ["py"]
