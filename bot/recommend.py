@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -70,6 +71,11 @@ def _key(skill: str) -> str:
 
 def location_tokens(text: str) -> tuple[str, ...]:
     return tuple(_LOC_TOKEN.findall(normalize(text)))
+
+
+def name_tokens(text: str) -> tuple[str, ...]:
+    """The words of a company's name as a message is compared with it, split as places are."""
+    return location_tokens(text)
 
 
 def names_place(location: str) -> bool:
@@ -213,28 +219,31 @@ class OpeningIndex:
         # Equal scores go to the earlier opening: a tiny per-position nudge makes every score
         # distinct, so each page is the same slice of one stable order.
         self._tiebreak = np.arange(n, dtype=np.float64) * TIE_EPSILON
-        # Built on first use: the openings by feed record, and by words of company names.
-        self._positions: dict[tuple[str, str], int] | None = None
-        self._companies: dict[str, list[int]] | None = None
+        # The openings by feed record, and by the words of company names (built here, in the
+        # builder's thread, not on a message's first lookup).
+        self._positions = {(o.source, o.external_id): i for i, o in enumerate(self.openings)}
+        self._companies = self._company_names()
+        self._name_starts = frozenset(key.split(" ", 1)[0] for key in self._companies)
+        self._name_words = max((key.count(" ") + 1 for key in self._companies), default=0)
 
     def __len__(self) -> int:
         return len(self.openings)
 
     def position(self, source: str, external_id: str) -> int | None:
         """Where the open opening of this feed record is, or None when it is not open."""
-        if self._positions is None:
-            self._positions = {(o.source, o.external_id): i for i, o in enumerate(self.openings)}
         return self._positions.get((source, external_id))
 
     def by_company(self, text: str) -> list[int]:
         """The open openings of the companies text names ("the Sparrow Social job", "is
         kitebird remote?"): by the company's whole name or its first words, longest first."""
-        companies = self._company_names()
-        said = words(text)
+        companies = self._companies
+        said = name_tokens(text)
         found: dict[int, None] = {}
         longest = 0
         for start in range(len(said)):
-            for end in range(min(len(said), start + 6), start, -1):
+            if said[start] not in self._name_starts:
+                continue
+            for end in range(min(len(said), start + self._name_words), start, -1):
                 hit = companies.get(" ".join(said[start:end]))
                 if hit is not None:
                     if end - start > longest:
@@ -246,18 +255,25 @@ class OpeningIndex:
         return list(found)
 
     def _company_names(self) -> dict[str, list[int]]:
-        if self._companies is None:
-            names: dict[str, list[int]] = {}
-            for i, o in enumerate(self.openings):
-                tokens = words(o.company)
-                for end in range(len(tokens), 0, -1):
-                    if end == 1 and len(tokens) > 1 and not self._distinctive(tokens[0]):
+        """Each company's whole name and its first words → its openings."""
+        by_company: dict[str, list[int]] = {}
+        for i, o in enumerate(self.openings):
+            by_company.setdefault(o.company, []).append(i)
+        names: dict[str, list[int]] = {}
+        distinctive: dict[str, bool] = {}
+        for company, positions in by_company.items():
+            tokens = name_tokens(company)
+            for end in range(len(tokens), 0, -1):
+                if end == 1 and len(tokens) > 1:
+                    first = tokens[0]
+                    if first not in distinctive:
+                        distinctive[first] = self._distinctive(first)
+                    if not distinctive[first]:
                         continue
-                    plist = names.setdefault(" ".join(tokens[:end]), [])
-                    if not plist or plist[-1] != i:
-                        plist.append(i)
-            self._companies = names
-        return self._companies
+                names.setdefault(" ".join(tokens[:end]), []).extend(positions)
+        for positions in names.values():
+            positions.sort()
+        return names
 
     def _distinctive(self, word: str) -> bool:
         """Whether one word of a company's name can stand for the company in a message."""
@@ -435,9 +451,11 @@ def _role_words(text: str, vocab: SkillVocabulary, places: Sequence[str]) -> tup
         and find_level(t, Reading.CHAT) is None and remote_wish(t, Reading.CHAT) is None))
 
 
-def _title_stems(title: str) -> set[str]:
-    return {stem(t) for t in words(title)
-            if len(t) >= MIN_ROLE_WORD and t not in STOPWORDS and not is_generic(t)}
+@lru_cache(maxsize=65536)
+def _title_stems(title: str) -> frozenset[str]:
+    # Cached: feeds repeat titles ("Backend Engineer") thousands of times.
+    return frozenset(stem(t) for t in words(title)
+                     if len(t) >= MIN_ROLE_WORD and t not in STOPWORDS and not is_generic(t))
 
 
 def cards(matches: Sequence[Match]) -> tuple[OpeningCard, ...]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.openings import Opening, Remote
 from bot.ports import ConversationState, RemotePreference
-from bot.recommend import OpeningIndex, location_tokens
+from bot.recommend import OpeningIndex, location_tokens, name_tokens
 from bot.skills import SkillVocabulary
 from bot.text import STOPWORDS, normalize, stem, words
 from bot.vocabulary import Reading, find_level, find_skills, is_generic, remote_wish
@@ -177,19 +177,19 @@ def _subject(text: str, vocab: SkillVocabulary) -> bool:
 def _named(norm: str, shown: tuple[ShownOpening, ...],
            index: OpeningIndex | None) -> tuple[ShownOpening, ...]:
     """The openings whose company the text names: of the list shown first, else of all."""
-    said = words(norm)
+    said = name_tokens(norm)
     found = tuple(s for s in shown if _names_company(said, s.company))
     if not found and index is not None:
         found = tuple(ShownOpening.of(index.openings[i]) for i in index.by_company(norm))
     if len(found) > 1:
         # "the Stripe Treasury role": the words of a title narrow a company's openings.
-        by_title = [s for s in found if _title_words(s.title) & _stems(said)]
+        by_title = [s for s in found if _title_words(s.title) & _stems(words(norm))]
         found = tuple(by_title) or found
     return found
 
 
-def _names_company(said: list[str], company: str) -> bool:
-    name = words(company)
+def _names_company(said: tuple[str, ...], company: str) -> bool:
+    name = name_tokens(company)
     if not name:
         return False
     n = len(name)

@@ -274,6 +274,7 @@ _GENERIC_WORDS = frozenset((
 ))
 
 
+@lru_cache(maxsize=4096)
 def is_generic(skill_name: str) -> bool:
     """A skill named only by generic words ("Backend development"): it tells neither what a
     person knows nor what an opening needs, so requests and matching leave it out."""
