@@ -260,24 +260,28 @@ class OpeningIndex:
         for i, o in enumerate(self.openings):
             by_company.setdefault(o.company, []).append(i)
         names: dict[str, list[int]] = {}
-        distinctive: dict[str, bool] = {}
+        distinctive: dict[tuple[str, bool], bool] = {}
         for company, positions in by_company.items():
             tokens = name_tokens(company)
             for end in range(len(tokens), 0, -1):
-                if end == 1 and len(tokens) > 1:
-                    first = tokens[0]
-                    if first not in distinctive:
-                        distinctive[first] = self._distinctive(first)
-                    if not distinctive[first]:
+                # One word alone ("Stripe", or "Kitebird" of "Kitebird Labs") must mean nothing
+                # else in a message; a word of a longer name must be long too.
+                if end == 1:
+                    key = (tokens[0], len(tokens) == 1)
+                    if key not in distinctive:
+                        distinctive[key] = self._distinctive(tokens[0], whole=key[1])
+                    if not distinctive[key]:
                         continue
                 names.setdefault(" ".join(tokens[:end]), []).extend(positions)
         for positions in names.values():
             positions.sort()
         return names
 
-    def _distinctive(self, word: str) -> bool:
-        """Whether one word of a company's name can stand for the company in a message."""
-        return (len(word) >= MIN_NAME_WORD and word not in STOPWORDS and not is_generic(word)
+    def _distinctive(self, word: str, *, whole: bool) -> bool:
+        """Whether one word (the whole name, or its first word) can stand for the company in a
+        message: not a common, generic, skill, place, level or work-mode word."""
+        return ((whole or len(word) >= MIN_NAME_WORD) and word not in STOPWORDS
+                and not is_generic(word)
                 and word not in self._loc
                 and (self.vocab is None or self.vocab.canonical(word) is None)
                 and find_level(word, Reading.LABEL) is None

@@ -210,13 +210,16 @@ def test_companies_named_by_their_name_or_a_distinctive_first_word() -> None:
                        url="https://example.org", location=location)
 
     idx = OpeningIndex([at("1", "Sparrow Social"), at("2", "Go Labs"), at("3", "Stripe"),
-                        at("4", "Berlin Bytes", "Berlin"), at("5", "Sparrow Social")], VOCAB)
+                        at("4", "Berlin Bytes", "Berlin"), at("5", "Sparrow Social"),
+                        at("6", "Docker"), at("7", "Remote")], VOCAB)
     assert idx.by_company("tell me about the sparrow social job") == [0, 4]
     assert idx.by_company("is sparrow remote?") == [0, 4]
     assert idx.by_company("what does Stripe pay?") == [2]
     assert idx.by_company("go labs, is it remote?") == [1]
     assert idx.by_company("any go jobs?") == []  # "go" alone is a skill, not Go Labs
     assert idx.by_company("jobs in berlin") == []  # a place, not Berlin Bytes
+    assert idx.by_company("what is docker?") == []  # a skill before a company
+    assert idx.by_company("any remote jobs?") == []  # a work mode before a company
     assert idx.position("t", "3") == 2 and idx.position("t", "9") is None
 
 
