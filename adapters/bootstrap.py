@@ -23,6 +23,7 @@ from bot.encoder import Encoder
 from bot.handlers.admin import AdminHandler
 from bot.handlers.basic import FallbackHandler, GreetingHandler, HelpHandler, TopicsHandler
 from bot.handlers.feedback import FeedbackHandler
+from bot.handlers.opening import OpeningHandler
 from bot.handlers.openings import OpeningsHandler
 from bot.handlers.privacy import PrivacyHandler
 from bot.handlers.profile import ProfileHandler
@@ -69,6 +70,7 @@ def build_bot(
         FeedbackHandler(),
         MoreHandler(),
         OpeningsHandler(),
+        OpeningHandler(),
         ProfileHandler(),
         SubscribeHandler(),
         TopicHandler(),

@@ -78,12 +78,11 @@ def new_matches(index: OpeningIndex, stored: Sequence[StoredOpening], sub: Subsc
                 q: Query) -> dict[int, Match]:
     """Openings (by storage id) first seen after the subscription began that fit it, best first."""
     since = sub.created_at or EPOCH
-    if q.is_empty:
-        if not sub.is_channel:
-            return {}  # a person with no skills at all: nothing can be said to fit them
-        # A channel digest without skill filters carries every new opening its filters allow.
-        q = Query(known=tuple(index.idf), level=q.level, remote=q.remote, locations=q.locations)
-    results = index.rank(q, limit=len(index))
+    if q.is_empty and not sub.is_channel:
+        return {}  # a person with no skills at all: nothing can be said to fit them
+    # A channel digest without skill filters carries every new opening its filters allow, and
+    # claims no skill of the channel's as a reason.
+    results = index.rank(q, limit=len(index), browse=sub.is_channel)
     return {stored[m.index].id: m for m in results.matches
             if stored[m.index].first_seen_at > since}
 

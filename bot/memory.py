@@ -183,6 +183,11 @@ class MemoryOpenings(_Repo):
         found = [o for o in self.s.openings if o.is_open]
         return found if descriptions else [dataclasses.replace(o, description="") for o in found]
 
+    async def get(self, source: str, external_id: str) -> Opening | None:
+        self.s.check()
+        return next((o for o in self.s.openings
+                     if (o.source, o.external_id) == (source, external_id)), None)
+
     async def upsert_many(self, openings: Iterable[Opening]) -> tuple[int, int]:
         self.s.check()
         index = {(o.source, o.external_id): i for i, o in enumerate(self.s.openings)}

@@ -144,6 +144,10 @@ class OpeningRepository(Protocol):
         """Open openings; without descriptions (the bulk of each row) for the ranking index."""
         ...
 
+    async def get(self, source: str, external_id: str) -> Opening | None:
+        """One opening of a feed, open or closed, with its description; None if never seen."""
+        ...
+
     async def upsert_many(self, openings: Iterable[Opening]) -> tuple[int, int]:
         """Add new openings (by source, external_id), update changed ones: (inserted, updated)."""
         ...

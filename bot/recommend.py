@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -15,8 +17,15 @@ from bot.messages import OpeningCard, SkillGap
 from bot.openings import Level, Opening, Remote
 from bot.ports import Profile, RemotePreference
 from bot.skills import SkillVocabulary
-from bot.text import normalize
-from bot.vocabulary import Reading, find_level, find_places, find_skills, remote_wish
+from bot.text import STOPWORDS, normalize, stem, words
+from bot.vocabulary import (
+    Reading,
+    find_level,
+    find_places,
+    find_skills,
+    is_generic,
+    remote_wish,
+)
 
 # Score = relevance (skills) + level fit + freshness; skills dominate so that a fresh opening
 # in the wrong stack never outranks an older one in the right stack.
@@ -31,6 +40,14 @@ UNKNOWN_FRESHNESS = 0.3
 UNKNOWN_LEVEL_FIT = 0.5
 # Far below any real score difference (at most 1e-7 over 100,000 openings).
 TIE_EPSILON = 1e-12
+# Added to the sort key (not the score) of openings at exactly the asked level, so they all
+# come before the openings that state no level; a score is at most 1.
+EXACT_LEVEL_FIRST = 2.0
+# A company named by one word of its name ("the Kitebird one"): only a word this long that
+# means nothing else here (a skill, a place, a level, a common word).
+MIN_NAME_WORD = 4
+# Shorter words of a title ("II", "of", "AI") name no role.
+MIN_ROLE_WORD = 3
 
 _LEVELS = tuple(Level)
 _REMOTES = tuple(Remote)
@@ -56,6 +73,16 @@ def location_tokens(text: str) -> tuple[str, ...]:
     return tuple(_LOC_TOKEN.findall(normalize(text)))
 
 
+def name_tokens(text: str) -> tuple[str, ...]:
+    """The words of a company's name as a message is compared with it, split as places are."""
+    return location_tokens(text)
+
+
+def names_place(location: str) -> bool:
+    """Whether a location line names a place ("Berlin, Germany"), not only a mode ("Remote")."""
+    return any(t not in _PLACELESS for t in location_tokens(location))
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Query:
     """What to look for: requested skills (must match one), the person's skills, hard filters.
@@ -73,6 +100,9 @@ class Query:
     remote: RemotePreference = RemotePreference.ANY
     locations: tuple[str, ...] = ()
     from_profile: bool = False
+    # Words of the request that may name a role by its title ("identity", "security"): used
+    # only when the request names no skill, and only those some opening's title has.
+    titled: tuple[str, ...] = ()
 
     @classmethod
     def for_person(cls, profile: Profile, request: Query | None = None) -> Query:
@@ -87,6 +117,7 @@ class Query:
             remote, from_profile = r.remote, False  # hybrid or on-site in the profile's places
         return Query(
             skills=r.skills,
+            titled=r.titled,
             known=tuple(dict.fromkeys((*profile.skills, *r.known))),
             level=r.level,
             preferred_level=r.level or profile.seniority,
@@ -95,7 +126,15 @@ class Query:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.skills or self.known)
+        """Whether it names no skill to match on (generic ones like "Backend development" aside)."""
+        return all(is_generic(s) for s in (*self.skills, *self.known))
+
+    def refined_by(self, later: Query) -> Query:
+        """This request changed by a follow-up ("and in Berlin?"): what the later one names wins,
+        the rest is kept."""
+        named = {f.name: value for f in dataclasses.fields(later)
+                 if (value := getattr(later, f.name)) not in (None, (), "", RemotePreference.ANY)}
+        return dataclasses.replace(self, **named)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -121,6 +160,8 @@ class Match:
 class Results:
     total: int
     matches: tuple[Match, ...] = field(default=())
+    # The request's words that titles had, and so chose the openings ("identity").
+    titled: tuple[str, ...] = ()
 
 
 class OpeningIndex:
@@ -141,12 +182,15 @@ class OpeningIndex:
         postings: dict[str, list[int]] = {}
         self._names: dict[str, str] = {}
         loc_postings: dict[str, list[int]] = {}
+        title_postings: dict[str, list[int]] = {}
         remote = np.empty(n, dtype=np.int8)
         level = np.full(n, -1, dtype=np.int8)
         posted = np.full(n, np.nan, dtype=np.float64)
         placeless = np.zeros(n, dtype=bool)
         for i, o in enumerate(self.openings):
             for s in o.skills:
+                if is_generic(s):
+                    continue
                 k = _key(s)
                 self._names.setdefault(k, s)
                 plist = postings.setdefault(k, [])
@@ -162,8 +206,11 @@ class OpeningIndex:
             for t in set(toks):
                 loc_postings.setdefault(t, []).append(i)
             placeless[i] = all(t in _PLACELESS for t in toks)
+            for t in _title_stems(o.title):
+                title_postings.setdefault(t, []).append(i)
         self._postings = {k: np.asarray(v, dtype=np.int32) for k, v in postings.items()}
         self._loc = {k: np.asarray(v, dtype=np.int32) for k, v in loc_postings.items()}
+        self._titles = {k: np.asarray(v, dtype=np.int32) for k, v in title_postings.items()}
         self.idf = {k: math.log(1.0 + n / len(v)) for k, v in postings.items()}
         total = np.zeros(n, dtype=np.float64)
         for k, plist_arr in self._postings.items():
@@ -185,9 +232,86 @@ class OpeningIndex:
         # Equal scores go to the earlier opening: a tiny per-position nudge makes every score
         # distinct, so each page is the same slice of one stable order.
         self._tiebreak = np.arange(n, dtype=np.float64) * TIE_EPSILON
+        # The openings by feed record, and by the words of company names (built here, in the
+        # builder's thread, not on a message's first lookup).
+        self._positions = {(o.source, o.external_id): i for i, o in enumerate(self.openings)}
+        self._companies = self._company_names()
+        self._name_starts = frozenset(key.split(" ", 1)[0] for key in self._companies)
+        self._name_words = max((key.count(" ") + 1 for key in self._companies), default=0)
 
     def __len__(self) -> int:
         return len(self.openings)
+
+    def position(self, source: str, external_id: str) -> int | None:
+        """Where the open opening of this feed record is, or None when it is not open."""
+        return self._positions.get((source, external_id))
+
+    def by_company(self, text: str) -> list[int]:
+        """The open openings of the companies text names ("the Sparrow Social job", "is
+        kitebird remote?"): by the company's whole name or its first words, longest first."""
+        companies = self._companies
+        said = name_tokens(text)
+        found: dict[int, None] = {}
+        longest = 0
+        for start in range(len(said)):
+            if said[start] not in self._name_starts:
+                continue
+            for end in range(min(len(said), start + self._name_words), start, -1):
+                hit = companies.get(" ".join(said[start:end]))
+                if hit is not None:
+                    if end - start > longest:
+                        found.clear()
+                        longest = end - start
+                    if end - start == longest:
+                        found.update(dict.fromkeys(hit))
+                    break
+        return list(found)
+
+    def _company_names(self) -> dict[str, list[int]]:
+        """Each company's whole name and its first words → its openings."""
+        by_company: dict[str, list[int]] = {}
+        for i, o in enumerate(self.openings):
+            by_company.setdefault(o.company, []).append(i)
+        names: dict[str, list[int]] = {}
+        distinctive: dict[tuple[str, bool], bool] = {}
+        for company, positions in by_company.items():
+            tokens = name_tokens(company)
+            for end in range(len(tokens), 0, -1):
+                # One word alone ("Stripe", or "Kitebird" of "Kitebird Labs") must mean nothing
+                # else in a message; a word of a longer name must be long too.
+                if end == 1:
+                    key = (tokens[0], len(tokens) == 1)
+                    if key not in distinctive:
+                        distinctive[key] = self._distinctive(tokens[0], whole=key[1])
+                    if not distinctive[key]:
+                        continue
+                names.setdefault(" ".join(tokens[:end]), []).extend(positions)
+        for positions in names.values():
+            positions.sort()
+        return names
+
+    def _distinctive(self, word: str, *, whole: bool) -> bool:
+        """Whether one word (the whole name, or its first word) can stand for the company in a
+        message: not a common, generic, skill, place, level or work-mode word."""
+        return ((whole or len(word) >= MIN_NAME_WORD) and word not in STOPWORDS
+                and not is_generic(word)
+                and word not in self._loc
+                and (self.vocab is None or self.vocab.canonical(word) is None)
+                and find_level(word, Reading.LABEL) is None
+                and remote_wish(word, Reading.CHAT) is None)
+
+    def explain(self, opening: Opening, q: Query) -> Match:
+        """Why an opening fits (the skills the person has: profile or request) and what they
+        would still need (its other skills, each with the topic that teaches it)."""
+        return self._explain(opening, q, {_key(s) for s in (*q.known, *q.skills)}, -1, 0.0)
+
+    def _explain(self, o: Opening, q: Query, known: set[str], index: int, score: float, *,
+                 gaps: bool = True) -> Match:
+        skills = [s for s in o.skills if not is_generic(s)]
+        return Match(opening=o, score=score, index=index,
+                     matched=tuple(s for s in skills if _key(s) in known),
+                     missing=tuple(SkillGap(skill=s, topic=self._topic(s))
+                                   for s in skills if _key(s) not in known) if gaps else ())
 
     def _topic(self, skill: str) -> str | None:
         if self.vocab is None:
@@ -269,18 +393,21 @@ class OpeningIndex:
         """The page [offset, offset+limit) of openings that pass every hard filter, best first.
 
         An opening must share a skill with the query; only `browse` with a query that names no
-        skill at all lists every opening the filters allow, newest first, without gaps.
+        skill at all lists every opening the filters allow, newest first, without gaps. A level
+        keeps the openings of that level and, after all of them, those that state no level.
         """
         n = len(self.openings)
-        browsing = browse and q.is_empty
-        if n == 0 or (q.is_empty and not browsing):
-            return Results(total=0)
-        requested = {_key(s) for s in q.skills}
+        requested = {_key(s) for s in q.skills if not is_generic(s)}
         weights: dict[str, float] = {}
         for s in q.known:
-            weights[_key(s)] = PROFILE_WEIGHT
+            if not is_generic(s):
+                weights[_key(s)] = PROFILE_WEIGHT
         for k in requested:
             weights[k] = 1.0
+        browsing = browse and not weights
+        titled = () if requested else tuple(w for w in q.titled if stem(w) in self._titles)
+        if n == 0 or not (weights or browsing or titled):
+            return Results(total=0)
         acc = np.zeros(n, dtype=np.float64)   # weighted idf of matched skills
         raw = np.zeros(n, dtype=np.float64)   # plain idf of matched skills
         hit = np.zeros(n, dtype=bool) if requested else None
@@ -296,19 +423,28 @@ class OpeningIndex:
             np.add.at(raw, post, idf)
             if hit is not None and k in requested:
                 hit[post] = True
-        cand = np.ones(n, dtype=bool) if browsing else acc > 0
+        # A role named by its title is the request's own subject, like a skill it names: the
+        # person's skills then only rank.
+        cand = np.ones(n, dtype=bool) if browsing or titled else acc > 0
         if hit is not None:
             cand &= hit
+        if titled:
+            tmask = np.zeros(n, dtype=bool)
+            for word in titled:
+                tmask[self._titles[stem(word)]] = True
+            cand &= tmask
         wmask = self._where_mask(q)
         if wmask is not None:
             cand &= wmask
+        exact: npt.NDArray[np.bool_] | None = None
         if q.level is not None:
-            cand &= self._level == self._level_code(q.level)
+            exact = self._level == self._level_code(q.level)
+            cand &= exact | (self._level < 0)
         total = int(np.count_nonzero(cand))
         if total == 0 or offset >= total:
-            return Results(total=total)
-        score = acc * (W_SKILLS * W_PERSON / person_total) if not browsing else np.zeros(n)
-        if not browsing:
+            return Results(total=total, titled=titled)
+        score = acc * (W_SKILLS * W_PERSON / person_total) if weights else np.zeros(n)
+        if weights:
             score += raw * self._inv_total_idf * (W_SKILLS * W_OPENING)
         score += self._level_term(q.preferred_level)
         stamp = (now or datetime.now(UTC)).timestamp()
@@ -316,30 +452,49 @@ class OpeningIndex:
         score += np.minimum(self._fresh0 * factor, 1.0) * W_FRESH + self._fresh_unknown
         score -= self._tiebreak
         score[~cand] = -np.inf
+        key = score if exact is None else score + exact * EXACT_LEVEL_FIRST
         end = min(offset + limit, total)
-        top = np.argpartition(-score, end - 1)[:end] if end < n else np.arange(n)
-        top = top[np.isfinite(score[top])]
-        order = top[np.argsort(-score[top], kind="stable")][offset:end]
-        known = {_key(s) for s in (*q.known, *q.skills)}
-        matches = []
-        for j in order.tolist():
-            o = self.openings[j]
-            matched = tuple(s for s in o.skills if _key(s) in weights)
-            missing = () if browsing else tuple(
-                SkillGap(skill=s, topic=self._topic(s)) for s in o.skills if _key(s) not in known)
-            matches.append(Match(opening=o, score=float(score[j]), matched=matched,
-                                 missing=missing, index=j))
-        return Results(total=total, matches=tuple(matches))
+        top = np.argpartition(-key, end - 1)[:end] if end < n else np.arange(n)
+        top = top[np.isfinite(key[top])]
+        order = top[np.argsort(-key[top], kind="stable")][offset:end]
+        known = set(weights)
+        matches = tuple(self._explain(self.openings[j], q, known, j, float(score[j]),
+                                      gaps=not browsing)
+                        for j in order.tolist())
+        return Results(total=total, matches=matches, titled=titled)
 
 
 def parse_request(text: str, vocab: SkillVocabulary) -> Query:
-    """Skills, level, remote wish and places named in a request ("senior python roles in Berlin")."""
+    """Skills, level, remote wish and places named in a request ("senior python roles in Berlin").
+
+    Generic words ("backend", "developer") name no skill: "any backend jobs?" asks for any.
+    """
+    places = find_places(text, vocab)
     return Query(
-        skills=tuple(s.name for s in find_skills(vocab, text)),
+        skills=tuple(s.name for s in find_skills(vocab, text) if not is_generic(s.name)),
         level=find_level(text, Reading.CHAT),
         remote=remote_wish(text, Reading.CHAT) or RemotePreference.ANY,
-        locations=find_places(text, vocab),
+        locations=places,
+        titled=_role_words(text, vocab, places),
     )
+
+
+def _role_words(text: str, vocab: SkillVocabulary, places: Sequence[str]) -> tuple[str, ...]:
+    """The words of a request that are none of skill, level, work mode, place or generic
+    ("identity", "security", "show"): those some title has may name a role."""
+    placed = {t for p in places for t in words(p)}
+    return tuple(dict.fromkeys(
+        t for t in words(text)
+        if len(t) >= MIN_ROLE_WORD and not t.isdigit() and t not in STOPWORDS
+        and t not in placed and not is_generic(t) and vocab.canonical(t) is None
+        and find_level(t, Reading.CHAT) is None and remote_wish(t, Reading.CHAT) is None))
+
+
+@lru_cache(maxsize=65536)
+def _title_stems(title: str) -> frozenset[str]:
+    # Cached: feeds repeat titles ("Backend Engineer") thousands of times.
+    return frozenset(stem(t) for t in words(title)
+                     if len(t) >= MIN_ROLE_WORD and t not in STOPWORDS and not is_generic(t))
 
 
 def cards(matches: Sequence[Match]) -> tuple[OpeningCard, ...]:

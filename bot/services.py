@@ -64,6 +64,12 @@ class Recommender:
                                                   version=version)
             return self._index
 
+    @property
+    def latest(self) -> OpeningIndex | None:
+        """The index built last, perhaps a little stale: for quick looks that cannot wait for
+        storage (is a company named in a message one with openings?)."""
+        return self._index
+
     def _from_kb(self, kb: KnowledgeBase) -> OpeningIndex:
         if self._index is None or self._index.version != "kb" or self._index.vocab is not kb.skills:
             self._index = OpeningIndex(kb.openings, kb.skills, version="kb")

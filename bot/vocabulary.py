@@ -13,7 +13,7 @@ from bot.openings import Level, Remote
 from bot.openings import level_for_years as level_for_years  # read with years_of_experience
 from bot.ports import RemotePreference
 from bot.skills import Skill, SkillVocabulary
-from bot.text import STOPWORDS, normalize, tidy
+from bot.text import STOPWORDS, normalize, tidy, words
 
 
 @lru_cache(maxsize=256)
@@ -264,6 +264,23 @@ def skill_finder(vocab: SkillVocabulary) -> SkillFinder:
 def find_skills(vocab: SkillVocabulary, text: str, *, listed: bool = False) -> list[Skill]:
     """Skills mentioned in text, in order of first mention, without repeats."""
     return skill_finder(vocab).find(text, listed=listed)
+
+
+# Words every backend opening and every backend engineer share: "backend", "developer", "job".
+_GENERIC_WORDS = frozenset((
+    "backend", "server", "side", "software", "development", "developer", "developers",
+    "engineer", "engineers", "engineering", "programming", "programmer", "coding",
+    "job", "jobs", "role", "roles", "position", "positions", "opening", "openings",
+    "vacancy", "vacancies",
+))
+
+
+@lru_cache(maxsize=4096)
+def is_generic(skill_name: str) -> bool:
+    """A skill named only by generic words ("Backend development"): it tells neither what a
+    person knows nor what an opening needs, so requests and matching leave it out."""
+    tokens = words(skill_name)
+    return bool(tokens) and all(t in _GENERIC_WORDS for t in tokens)
 
 
 # ---------------------------------------------------------------------------------------------

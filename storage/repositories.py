@@ -305,6 +305,13 @@ class SqlOpenings(_Repo):
         )).all()
         return [mappers.opening(r) for r in rows]
 
+    async def get(self, source: str, external_id: str) -> Opening | None:
+        t: Any = OpeningRow.__table__
+        row = (await self.tx.execute(
+            select(t).where(t.c.source == source, t.c.external_id == external_id)
+        )).first()
+        return mappers.opening(row) if row is not None else None
+
     async def list_open_stored(self) -> list[StoredOpening]:
         """Open openings with their ids and first sighting (what alerts need)."""
         t: Any = OpeningRow.__table__

@@ -20,6 +20,7 @@ from adapters.cli.openings import alerts_app, jobs, openings_app
 from adapters.settings import Settings
 from bot.knowledge import KnowledgeError, Severity, check, default_dir, load_knowledge
 from bot.messages import Message, Reply
+from bot.openings import Opening
 
 app = typer.Typer(help="careerbot: career advice on backend engineering.", no_args_is_help=True,
                   add_completion=False)
@@ -45,18 +46,57 @@ def reply_json(replies: list[Reply]) -> dict[str, Any]:
 
 
 async def _ask_many(questions: Iterable[str], settings: Settings) -> list[dict[str, Any]]:
-    """Each question in a fresh conversation, in memory (asking never writes to a database)."""
+    """Each question in a fresh conversation, in memory (asking never writes to a database),
+    about the open openings of DATABASE_URL, as the chat sees them."""
     from adapters.bootstrap import build
     from bot.memory import MemoryStore
 
     out = []
-    async with await build(settings, store=MemoryStore()) as runtime:
+    store = MemoryStore(await _database_openings(settings))
+    async with await build(settings, store=store) as runtime:
+        # Built before the first question, so a company it names is known as one with openings.
+        async with store.uow() as uow:
+            await runtime.bot.services.recommender.index(runtime.kb, uow)
         for q in questions:
             cid = uuid.uuid4().hex
             replies = await runtime.bot.handle(
                 Message(platform="console", user_id=cid, chat_id=cid, text=q))
             out.append(reply_json(replies))
     return out
+
+
+async def _database_openings(settings: Settings) -> list[Opening]:
+    """DATABASE_URL's open openings, read only; [] (the knowledge base's seed openings are used
+    then) with a one-line note on stderr when there is no database to read."""
+    from bot.ports import StorageUnavailable
+    from storage import DatabaseUrlError, Storage, normalize_url
+    from storage.engine import sqlite_file
+    from storage.revision import HEAD, stored
+
+    def note(why: str) -> list[Opening]:
+        err.print(f"careerbot ask: {why}; answering from the knowledge base's seed openings",
+                  markup=False, highlight=False)
+        return []
+
+    try:
+        url = normalize_url(settings.database_url)
+    except DatabaseUrlError as exc:
+        return note(str(exc))
+    path = sqlite_file(url) if url.get_backend_name() == "sqlite" else None
+    if path is not None and not path.is_file():
+        return note(f"no database at {path} (DATABASE_URL)")  # and none is created
+    storage = Storage.from_url(settings.database_url)
+    try:
+        revision = await stored(storage.engine)
+        if revision != HEAD:
+            return note(f"the database (DATABASE_URL) is at migration {revision or 'none'}, "
+                        f"not {HEAD}: run `careerbot db upgrade`")
+        async with storage.uow() as uow:
+            return await uow.openings.list_open()
+    except StorageUnavailable as exc:
+        return note(f"cannot reach the database (DATABASE_URL): {exc}")
+    finally:
+        await storage.aclose()
 
 
 @app.command()

@@ -6,13 +6,19 @@ from bot.actions import EditProfile, MoreOpenings, SetAlerts, ShowTopic
 from bot.handlers.base import BaseHandler, bare, words_re
 from bot.markup import para
 from bot.messages import MAX_ACTION_BYTES, Button, Reply
-from bot.ports import RemotePreference
+from bot.ports import ConversationState, RemotePreference
 from bot.recommend import Match, OpeningIndex, Query, Results, parse_request
 from bot.routing import Context
+from bot.shown import list_shown, on_screen
+from bot.skills import SkillVocabulary
 from bot.vocabulary import find_level, remote_wish
 
 PAGE_SIZE = 3
 MAX_GAP_BUTTONS = 3
+# The request on screen is kept as what was said, the first request and its follow-ups
+# ("and in Berlin?", "only the remote ones"), at most this many.
+JOBS_QUERY = "jobs_query"
+MAX_REQUEST_TEXTS = 5
 
 JOB_WORDS = words_re(
     r"jobs?", r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
@@ -43,10 +49,31 @@ async def openings_index(ctx: Context) -> OpeningIndex:
     return index if index is not None else await rec.index(ctx.kb, None)
 
 
-def describe_query(q: Query) -> str:
+def request_texts(state: ConversationState) -> list[str]:
+    """What the request on screen was made of (a single text in states of older versions)."""
+    raw = state.data.get(JOBS_QUERY)
+    if isinstance(raw, str):
+        return [raw]
+    if isinstance(raw, list | tuple):
+        return [t for t in raw if isinstance(t, str)]
+    return []
+
+
+def request_of(texts: list[str], vocab: SkillVocabulary) -> Query:
+    """The request those texts make together: each follow-up's filters win over earlier ones."""
+    q = Query()
+    for text in texts:
+        q = q.refined_by(parse_request(text, vocab))
+    return q
+
+
+def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
+    """What was looked for, in a few words; `titled`: the request's words that titles had."""
     parts = []
     if q.skills:
         parts.append(", ".join(q.skills))
+    elif titled:
+        parts.append(" / ".join(titled) + " roles")
     elif q.known:
         parts.append("your skills (" + ", ".join(q.known[:6]) + ("…" if len(q.known) > 6 else "")
                      + ")")
@@ -110,26 +137,36 @@ class OpeningsHandler(BaseHandler):
         if isinstance(ctx.action, MoreOpenings) or ctx.command == "more":
             return True
         # "more" typed as text reaches us through the MoreHandler when a list is on screen.
-        return (ctx.command is None and ctx.action is None and "jobs_query" in ctx.state.data
+        return (ctx.command is None and ctx.action is None and JOBS_QUERY in ctx.state.data
                 and bool(_MORE.fullmatch(bare(ctx.norm))))
 
     async def handle(self, ctx: Context) -> list[Reply]:
         paging = self._paging(ctx)
-        text = str(ctx.state.data.get("jobs_query", "")) if paging else ctx.text
+        texts = request_texts(ctx.state) if paging else self._texts(ctx)
         start = int(ctx.state.data.get("page", 0)) + PAGE_SIZE if paging else 0
-        request = parse_request(text, ctx.kb.skills)
-        q = Query.for_person(await ctx.profile(), request)
+        q = Query.for_person(await ctx.profile(), request_of(texts, ctx.kb.skills))
         ctx.update(last_topic=None)
         index = await openings_index(ctx)
         # Knowing no skill at all, nothing can be said to fit: list the newest, and ask.
         results = index.rank(q, offset=start, limit=PAGE_SIZE, browse=True)
-        ctx.set_data(page=start, jobs_query=text)
+        ctx.set_data(page=start, **{JOBS_QUERY: texts},
+                     **list_shown([m.opening for m in results.matches]))
         if q.is_empty and not results.matches and not paging:
             return [no_skills_reply()]
         return [self._reply(q, results, start, paging)]
 
+    @staticmethod
+    def _texts(ctx: Context) -> list[str]:
+        """A new request, or a follow-up on the list on screen: one that names no skill of its
+        own ("and in Berlin?", "only the remote ones") keeps the rest of that request."""
+        typed = ctx.command is None and ctx.action is None
+        if typed and on_screen(ctx.state) and not parse_request(ctx.text, ctx.kb.skills).skills:
+            before = request_texts(ctx.state)
+            return [*before[-(MAX_REQUEST_TEXTS - 1):], ctx.text] if before else [ctx.text]
+        return [ctx.text]
+
     def _reply(self, q: Query, results: Results, start: int, paging: bool) -> Reply:
-        wanted = describe_query(q) or "any skills"
+        wanted = describe_query(q, results.titled) or "any skills"
         if not results.matches:
             if paging and results.total:
                 msg = "That's all the openings that match."
@@ -142,7 +179,7 @@ class OpeningsHandler(BaseHandler):
         end = start + len(results.matches)
         head = f"Openings for {wanted} ({start + 1}-{end} of {results.total}):"
         buttons = gap_buttons(results.matches)
-        if q.is_empty:
+        if q.is_empty and not results.titled:
             head = (f"The newest openings ({start + 1}-{end} of {results.total}). Tell me your "
                     "skills with /profile and I'll pick the ones that fit you:")
             buttons.append(Button(label="Set up my profile", action=EditProfile().encode()))

@@ -6,12 +6,14 @@ from datetime import UTC, datetime
 
 from bot.actions import EditProfile, SetAlerts
 from bot.handlers.base import BaseHandler, bare, words_re
-from bot.handlers.openings import JOB_WORDS, describe_query
+from bot.handlers.opening import OpeningHandler
+from bot.handlers.openings import JOB_WORDS, describe_query, openings_index
 from bot.markup import para
 from bot.messages import Button, ChatType, Reply
 from bot.ports import Subscription
 from bot.recommend import Query, parse_request
 from bot.routing import Context
+from bot.shown import How, find_reference
 from bot.text import normalize
 
 # The one subscription a group or channel has, whoever of its admins set it up.
@@ -62,6 +64,11 @@ class SubscribeHandler(BaseHandler):
             return [await self._unsubscribe(ctx)]
         query = ctx.text if ctx.command == "subscribe" else ""
         if not ctx.command and ctx.action is None:
+            # Only a request for alerts subscribes: "tell me about the Stripe role" names an
+            # opening and asks about it.
+            ref = find_reference(ctx.text, ctx.state, await openings_index(ctx), ctx.kb.skills)
+            if ref is not None and ref.how is How.NAMED:
+                return await ctx.bot.answer(OpeningHandler(), ctx)
             query = _FILLER.sub(" ", normalize(ctx.text)).strip()
         return [await self._subscribe(ctx, query[:MAX_QUERY].strip())]
 

@@ -80,6 +80,8 @@ async def test_channel_digest_waits_for_its_period_and_takes_everything_new() ->
     assert sorted(cards(n, "-100")) == ["go dev", "py dev"]
     (_, _, (digest,)), = n.sent
     assert not any(b.action == "sub:off" for b in digest.buttons)
+    # A channel has no skills: no card says one is why it fits.
+    assert all(c.matched_skills == () and c.missing_skills == () for c in digest.cards)
     assert not is_due(store.subscriptions[("telegram", "-100", "#channel")],
                       START + timedelta(hours=40))
 

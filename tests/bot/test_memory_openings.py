@@ -26,3 +26,13 @@ async def test_upsert_close_count() -> None:
         assert [o.external_id for o in await uow.openings.list_open()] == ["1", "2"]
         assert await uow.openings.upsert_many([opening("3")]) == (0, 1)  # reopened
         assert await uow.openings.count() == 3
+
+
+async def test_one_opening_by_its_feed_record() -> None:
+    store = MemoryStore([opening("1", description="Hybrid, two days in Berlin."), opening("2")])
+    async with store.uow() as uow:
+        await uow.openings.close_missing("seed", ["2"])
+        found = await uow.openings.get("seed", "1")
+        assert found is not None and found.description and not found.is_open
+        assert await uow.openings.get("seed", "3") is None
+        assert await uow.openings.get("other", "2") is None

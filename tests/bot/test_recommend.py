@@ -203,3 +203,91 @@ def test_parse_request(text: str, skills: tuple[str, ...], remote: RemotePrefere
                        places: tuple[str, ...]) -> None:
     q = parse_request(text, VOCAB)
     assert (q.skills, q.remote, q.locations) == (skills, remote, places)
+
+
+def test_a_level_keeps_openings_that_state_none_after_the_exact_ones() -> None:
+    # Python alone, fresh, no level: it outscores both seniors, yet comes after them.
+    unstated = job("py-unstated", "Python", remote=Remote.YES, location="Remote", days_old=1)
+    idx = OpeningIndex([*OPENINGS, unstated], VOCAB)
+    q = Query.for_person(Profile(skills=("Python",)), parse_request("senior python jobs", VOCAB))
+    ranked = idx.rank(q, limit=20, now=NOW).matches
+    found = [m.opening.external_id for m in ranked]
+    assert found == ["py-pg-remote", "py-berlin", "py-unstated", "py-kafka-old"]
+    assert ranked[2].score > ranked[0].score
+    assert "py-berlin-mid" not in found  # a stated level that differs is still filtered out
+    pages = [m.opening.external_id for off in range(4)
+             for m in idx.rank(q, offset=off, limit=1, now=NOW).matches]
+    assert pages == found
+
+
+def test_generic_words_are_no_skills() -> None:
+    vocab = SkillVocabulary([*VOCAB.skills, Skill(name="Backend development",
+                                                  aliases=("backend",))])
+    assert parse_request("any backend jobs for me?", vocab).skills == ()
+    assert parse_request("backend python developer roles", vocab).skills == ("Python",)
+    backend_only = job("generic", "Backend development", "Python")
+    idx = OpeningIndex([backend_only], vocab)
+    # The request names nothing: the person's own skills decide, and "Backend development" is
+    # neither why it fits nor something to learn.
+    q = Query.for_person(Profile(skills=("Backend development", "Go")),
+                         parse_request("any backend jobs?", vocab))
+    assert q.is_empty is False and idx.rank(q).total == 0
+    m = idx.explain(backend_only, Query.for_person(Profile(skills=("Python",))))
+    assert m.matched == ("Python",) and m.missing == ()
+    assert Query(known=("Backend development",)).is_empty
+
+
+def test_why_it_fits_names_only_skills_the_person_has(index: OpeningIndex) -> None:
+    q = Query.for_person(Profile(skills=("Go",)), parse_request("remote docker jobs", VOCAB))
+    for m in index.rank(q, limit=20, now=NOW).matches:
+        assert set(m.matched) <= {"Go", "Docker"}
+        assert {g.skill for g in m.missing} == set(m.opening.skills) - {"Go", "Docker"}
+
+
+def test_a_follow_up_request_keeps_what_it_does_not_name() -> None:
+    first = parse_request("senior go roles in Munich", VOCAB)
+    later = first.refined_by(parse_request("and in Berlin, hybrid?", VOCAB))
+    assert (later.skills, later.level, later.locations, later.remote) == (
+        ("Go",), Level.SENIOR, ("Berlin",), RemotePreference.HYBRID)
+    assert first.refined_by(parse_request("python ones?", VOCAB)).skills == ("Python",)
+
+
+def test_companies_named_by_their_name_or_a_distinctive_first_word() -> None:
+    def at(eid: str, company: str, location: str = "Remote") -> Opening:
+        return Opening(source="t", external_id=eid, title="Engineer", company=company,
+                       url="https://example.org", location=location)
+
+    idx = OpeningIndex([at("1", "Sparrow Social"), at("2", "Go Labs"), at("3", "Stripe"),
+                        at("4", "Berlin Bytes", "Berlin"), at("5", "Sparrow Social"),
+                        at("6", "Docker"), at("7", "Remote")], VOCAB)
+    assert idx.by_company("tell me about the sparrow social job") == [0, 4]
+    assert idx.by_company("is sparrow remote?") == [0, 4]
+    assert idx.by_company("what does Stripe pay?") == [2]
+    assert idx.by_company("go labs, is it remote?") == [1]
+    assert idx.by_company("any go jobs?") == []  # "go" alone is a skill, not Go Labs
+    assert idx.by_company("jobs in berlin") == []  # a place, not Berlin Bytes
+    assert idx.by_company("what is docker?") == []  # a skill before a company
+    assert idx.by_company("any remote jobs?") == []  # a work mode before a company
+    assert idx.position("t", "3") == 2 and idx.position("t", "9") is None
+
+
+def test_a_role_named_by_its_title_when_no_skill_is_named() -> None:
+    def titled(eid: str, title: str, *skills: str) -> Opening:
+        return Opening(source="t", external_id=eid, title=title, company="Acme",
+                       url="https://example.org", skills=skills, posted_at=NOW)
+
+    idx = OpeningIndex([titled("sec", "Security Engineer, Identity", "Kafka"),
+                        titled("py", "Python Developer", "Python"),
+                        titled("plat", "Senior Platform Engineer", "Go")], VOCAB)
+    request = parse_request("show me identity or auth jobs", VOCAB)
+    anyone = idx.rank(Query.for_person(Profile(), request), browse=True)
+    assert [m.opening.external_id for m in anyone.matches] == ["sec"]
+    assert anyone.titled == ("identity",)
+    # The person's skills only rank then: the security role shares none of them.
+    pythonista = Query.for_person(Profile(skills=("Python",)), request)
+    assert [m.opening.external_id for m in idx.rank(pythonista).matches] == ["sec"]
+    # Words no title has filter nothing; a skill named wins over title words.
+    assert idx.rank(Query.for_person(Profile(skills=("Go",)),
+                                     parse_request("show me what fits", VOCAB))).total == 1
+    assert [m.opening.external_id for m in idx.rank(Query.for_person(
+        Profile(), parse_request("platform jobs with python", VOCAB))).matches] == ["py"]

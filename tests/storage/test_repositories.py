@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -347,6 +348,19 @@ async def test_openings_listed_for_ranking_leave_descriptions_out(storage: Stora
         (lean,) = await uow.openings.list_open(descriptions=False)
     assert full.description == a.description and a.description
     assert lean.description == "" and lean.skills == a.skills and lean.title == a.title
+
+
+async def test_one_opening_by_its_feed_record_with_its_description(storage: Storage) -> None:
+    a = opening("1", description="Two days a week in the office.", skills=("Go",))
+    async with storage.uow() as uow:
+        await uow.openings.upsert_many([a, opening("2")])
+        await uow.openings.close_missing("seed", ["2"])
+        await uow.commit()
+    async with storage.uow() as uow:
+        assert await uow.openings.get("seed", "1") == dataclasses.replace(a, is_open=False)
+        assert (await uow.openings.get("seed", "2")) == opening("2")
+        assert await uow.openings.get("seed", "3") is None
+        assert await uow.openings.get("other", "1") is None
 
 
 async def test_database_counts_for_stats(storage: Storage) -> None:

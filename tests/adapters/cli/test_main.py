@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.feeds import SAMPLE_JOBS, write_greenhouse
 from tests.fakes.knowledge import topic, write_kb
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -44,6 +45,39 @@ def test_ask_json_stdin_answers_each_line_in_a_fresh_conversation() -> None:
     # "tell me more" has no earlier topic in its own fresh conversation
     assert outs[2]["topic"] is None
     assert all(set(o) == KEYS for o in outs)
+
+
+def test_ask_answers_job_questions_from_the_database_read_only(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    env = {"DATABASE_URL": f"sqlite:///{db}", "HOME": str(tmp_path)}
+    assert run("db", "upgrade", env=env).returncode == 0
+    feed = write_greenhouse(tmp_path / "feed.json", SAMPLE_JOBS)
+    assert run("openings", "import", str(feed), "--format", "greenhouse", env=env).returncode == 0
+    before = db.read_bytes()
+    questions = ["rust jobs", "tell me about the Ferrowind job", "is it remote?"]
+    res = run("ask", "--json", "-", stdin="\n".join(questions) + "\n", env=env)
+    assert res.returncode == 0 and not res.stderr, res.stderr
+    rust, ferrowind, alone = (json.loads(line) for line in res.stdout.splitlines())
+    # Imported, not one of the knowledge base's two seed openings.
+    assert rust["intent"] == "openings" and rust["text"].startswith("Openings for Rust (1-1")
+    assert ferrowind["intent"] == "opening"
+    assert "Rust Backend Engineer at Ferrowind" in ferrowind["text"]
+    assert "Remote - EU" in ferrowind["text"] and "Salary: the ad doesn't say." in ferrowind["text"]
+    assert alone["intent"] != "opening"  # each question is a conversation of its own
+    assert db.read_bytes() == before
+
+
+def test_ask_without_a_database_says_so_and_uses_the_seed_openings(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "bot.db"
+    res = run("ask", "--json", "rust jobs", env={"DATABASE_URL": f"sqlite:///{missing}"})
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.count("\n") == 1 and "no database at" in res.stderr
+    assert "seed openings" in res.stderr
+    assert json.loads(res.stdout)["text"].startswith("No open positions match Rust")
+    assert not missing.parent.exists()
+    unreachable = run("ask", "--json", "rust jobs",
+                      env={"DATABASE_URL": "postgresql://u:p@127.0.0.1:1/careerbot"})
+    assert unreachable.returncode == 0 and "cannot reach the database" in unreachable.stderr
 
 
 def test_ask_plain_prints_text() -> None:

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli.main import app
+from tests.fakes.feeds import SAMPLE_JOBS, write_greenhouse
 from tests.fakes.knowledge import topic, write_kb
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -73,6 +74,19 @@ def test_jobs_json_ranks_with_filters() -> None:
     berlin = jobs("--skills", "docker", "--location", "Berlin")
     assert [r["external_id"] for r in berlin] == ["4012346"]
     assert run("jobs", "--level", "wizard")[0] == 2
+
+
+def test_jobs_level_keeps_openings_that_state_no_level_after_the_exact_ones(env: Path) -> None:
+    feed = write_greenhouse(env / "feed.json", SAMPLE_JOBS)
+    assert run("openings", "import", str(feed), "--format", "greenhouse")[0] == 0
+    everything = {r["external_id"]: r for r in jobs("--skills", "python")}
+    assert everything["7004"]["level"] == "senior" and everything["7003"]["level"] is None
+    mid = jobs("--skills", "python", "--level", "mid")
+    # Quaystone's title states no level: kept, after the mid one although it scores higher.
+    assert [r["external_id"] for r in mid] == ["7002", "7003"]
+    assert mid[1]["score"] > mid[0]["score"]  # type: ignore[operator]
+    assert [r["external_id"] for r in jobs("--level", "senior", "--skills", "python")] == [
+        "7004", "7003"]
 
 
 def test_a_feed_that_drops_an_opening_closes_it(env: Path) -> None:

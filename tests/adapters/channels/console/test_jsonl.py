@@ -10,18 +10,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.fakes.feeds import SAMPLE_JOBS, write_greenhouse
+
 ROOT = Path(__file__).resolve().parents[4]
 KEYS = {"intent", "topic", "confidence", "text", "suggestions", "buttons", "openings", "profile"}
 PROFILE_KEYS = {"skills", "level", "remote", "locations", "years"}
 
 
-def chat(tmp_path: Path, user: str, *lines: str) -> list[dict[str, Any]]:
+def careerbot(tmp_path: Path, *args: str, stdin: str | None = None
+              ) -> subprocess.CompletedProcess[str]:
     # The shipped knowledge base: its skills and seed openings are what a fresh database gets.
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}", "HOME": str(tmp_path)}
     env.pop("CAREERBOT_KNOWLEDGE_DIR", None)
-    done = subprocess.run([sys.executable, "-m", "adapters.cli", "chat", "--json", "--user", user],
-                          input="".join(line + "\n" for line in lines), capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=120, check=False)
+    return subprocess.run([sys.executable, "-m", "adapters.cli", *args], input=stdin,
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+                          check=False)
+
+
+def chat(tmp_path: Path, user: str, *lines: str) -> list[dict[str, Any]]:
+    done = careerbot(tmp_path, "chat", "--json", "--user", user,
+                     stdin="".join(line + "\n" for line in lines))
     assert done.returncode == 0, done.stderr
     out = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(out) == len(lines), done.stdout
@@ -96,3 +104,25 @@ def test_a_profile_told_in_plain_words_and_corrected_against_an_imported_feed(
                                "locations": ["Berlin"], "years": 6}
     assert undone["intent"] == "profile" and "Undone" in undone["text"]
     assert undone["profile"] == corrected["profile"]
+
+
+def test_questions_about_an_imported_opening_shown(tmp_path: Path) -> None:
+    feed = write_greenhouse(tmp_path / "feed.json", SAMPLE_JOBS)
+    assert careerbot(tmp_path, "db", "upgrade").returncode == 0
+    imported = careerbot(tmp_path, "openings", "import", str(feed), "--format", "greenhouse")
+    assert imported.returncode == 0, imported.stderr
+    _, listed, second, missing, learn = chat(
+        tmp_path, "f", "/profile skills python", "python jobs",
+        '{"text": "is the second one remote?"}', "what am I missing for it?",
+        '{"press": "Learn Django"}')
+    assert listed["intent"] == "openings"
+    assert [o["external_id"] for o in listed["openings"]][:2] == ["7004", "7002"]
+    assert listed["openings"][1]["missing_skills"] == ["Django", "PostgreSQL"]
+    assert second["intent"] == "opening" and second["openings"] == []
+    assert "Mid-level Python Developer at Tidemark" in second["text"]
+    assert "No, it's on-site, Berlin, Germany." in second["text"]
+    assert missing["intent"] == "opening" and "To learn: Django, PostgreSQL." in missing["text"]
+    assert "Fits you: Python." in missing["text"]
+    assert missing["buttons"][:2] == ["Learn Django", "Learn PostgreSQL"]
+    assert learn["intent"] == "topic" and learn["topic"] == "python"
+    assert missing["profile"]["skills"] == ["Python"]

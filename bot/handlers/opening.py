@@ -1,0 +1,288 @@
+"""Questions about one opening (or a few) shown earlier: "is it remote?", "what am I missing for
+the Kitebird one?", "which one is for graduates?"."""
+
+from __future__ import annotations
+
+import re
+
+from bot.actions import RunCommand
+from bot.handlers.base import BaseHandler
+from bot.handlers.openings import gap_buttons, openings_index, request_of, request_texts
+from bot.markup import Block, Bold, Link, Text, para
+from bot.messages import Button, Reply
+from bot.openings import Opening, Remote
+from bot.ports import RemotePreference
+from bot.recommend import Match, OpeningIndex, Query, names_place
+from bot.routing import Context
+from bot.shown import (
+    PAGE,
+    How,
+    Reference,
+    ShownOpening,
+    find_reference,
+    focus_on,
+    in_focus,
+    shown_list,
+)
+from bot.text import STOPWORDS, normalize, stem, words
+from bot.vocabulary import (
+    Reading,
+    find_level,
+    find_places,
+    find_skills,
+    is_generic,
+    remote_in,
+    remote_wish,
+    years_of_experience,
+)
+
+# Placeholder scores until the intent classifier scores "opening": a company named outranks a
+# subscription's wording ("tell me about the X role" is no request for alerts).
+NAMED_SCORE = 0.96
+POINTED_SCORE = 0.9
+MAX_QUOTES = 2
+# A quoted sentence says something: a list item of one or two words ("Redis") does not.
+MIN_QUOTE_WORDS = 4
+MAX_ABOUT_CHARS = 300
+
+_MODE = {Remote.YES: "remote", Remote.HYBRID: "hybrid", Remote.NO: "on-site"}
+# What an asked-about work mode means for an opening's: (answer, its mode) → yes / partly / no.
+_ASKED = {RemotePreference.REMOTE: Remote.YES, RemotePreference.HYBRID: Remote.HYBRID,
+          RemotePreference.ONSITE: Remote.NO}
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# An ad that states pay names a currency or the word.
+_PAY = re.compile(r"(?i)salary|compensation|[$€£]\s?\d|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf)\b")
+# A yes/no question starts with its verb: "is it remote?", "does it need Go?".
+_YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|can|could|will|"
+                     r"would|has|have|should)\b")
+# Words that point rather than ask: they never pick a sentence of an ad.
+_POINTING = frozenset(("job", "role", "position", "opening", "company", "one", "ones"))
+
+
+class OpeningHandler(BaseHandler):
+    """What fits and what is missing, where and how it is worked, the level, the link, and what
+    the ad does not say, for the openings a message points at (bot/shown.py)."""
+
+    intent = "opening"
+
+    def score(self, ctx: Context) -> float:
+        ref = find_reference(ctx.text, ctx.state, ctx.bot.services.recommender.latest,
+                             ctx.kb.skills)
+        if ref is None:
+            return 0.0
+        ctx.cache["opening_reference"] = ref
+        return NAMED_SCORE if ref.how is How.NAMED else POINTED_SCORE
+
+    async def handle(self, ctx: Context) -> list[Reply]:
+        index = await openings_index(ctx)
+        ref = ctx.cache.get("opening_reference")
+        if not isinstance(ref, Reference):
+            ref = find_reference(ctx.text, ctx.state, index, ctx.kb.skills) or _default(ctx)
+        if ref is None:
+            return [_which_one()]
+        if not ref.openings:
+            return [self._none_selected(ctx)]
+        q = Query.for_person(await ctx.profile(),
+                             request_of(request_texts(ctx.state), ctx.kb.skills))
+        found = [(s, await _load(ctx, index, s)) for s in ref.openings]
+        ctx.update(last_topic=None)
+        if ctx.state.data.get(PAGE) is None:
+            ctx.set_data(**{PAGE: 0})  # the opening is what the conversation is about now
+        if len(found) == 1:
+            shown, opening = found[0]
+            ctx.set_data(**focus_on(shown))
+            if opening is None or not opening.is_open:
+                return [_closed(shown)]
+            return [self._one(ctx, index, q, opening, guessed=ref.guessed)]
+        return [self._several(ctx, index, q, found)]
+
+    def _one(self, ctx: Context, index: OpeningIndex, q: Query, o: Opening, *,
+             guessed: bool) -> Reply:
+        match = index.explain(o, q)
+        blocks: list[Block] = [para(Bold(f"{o.title} at {o.company}"))]
+        if guessed:
+            blocks.append(para("(You didn't say which, so this is the first of the list.)"))
+        lead = _direct_answer(ctx, o)
+        if lead:
+            blocks.append(para(lead))
+        about = _sentences(o.description)[:1]
+        if about and len(about[0]) <= MAX_ABOUT_CHARS:
+            blocks.append(para(about[0]))
+        blocks.append(para(Bold("Where: "), Text(_where(o))))
+        blocks.append(para(Bold("Level: "), Text(_level(o))))
+        blocks.extend(_fit(q, match))
+        blocks.append(para(Bold("Salary: "), Text(_pay(o))))
+        quotes = _quotes(ctx.text, o, skip=about)
+        if quotes:
+            blocks.append(para("The ad says: " + " … ".join(f"“{s}”" for s in quotes)))
+        if o.url:
+            blocks.append(para(Bold("Link: "), Link(o.url, o.url)))
+        return Reply(blocks=tuple(blocks), buttons=tuple(gap_buttons((match,))),
+                     intent="opening", confidence=1.0)
+
+    def _several(self, ctx: Context, index: OpeningIndex, q: Query,
+                 found: list[tuple[ShownOpening, Opening | None]]) -> Reply:
+        lines: list[Block] = []
+        matches: list[Match] = []
+        for shown, o in found:
+            if o is None or not o.is_open:
+                lines.append(para(f"{shown.title} at {shown.company}: no longer open."))
+                continue
+            match = index.explain(o, q)
+            matches.append(match)
+            gaps = ", ".join(g.skill for g in match.missing)
+            lines.append(para(Bold(f"{o.title} at {o.company}: "),
+                              Text(f"{_where(o)}; level {_level(o)}"
+                                   + (f"; to learn: {gaps}" if gaps else "") + ".")))
+        lines.append(para("None of them states a salary." if not any(
+            o is not None and _PAY.search(o.description) for _, o in found)
+            else "Ask about one of them for its salary line."))
+        return Reply(blocks=tuple(lines), buttons=tuple(gap_buttons(tuple(matches))),
+                     intent="opening", confidence=1.0)
+
+    def _none_selected(self, ctx: Context) -> Reply:
+        shown = shown_list(ctx.state)
+        blocks: list[Block] = [para("None of the openings I showed fits that. They were:")]
+        blocks.extend(para(f"{i}. {s.title} at {s.company}") for i, s in enumerate(shown, 1))
+        return Reply(blocks=tuple(blocks), intent="opening", confidence=1.0)
+
+
+def _default(ctx: Context) -> Reference | None:
+    """Asked about "the" opening without pointing: the one in focus, else the first shown."""
+    focus = in_focus(ctx.state)
+    if focus is not None:
+        return Reference(how=How.POINTED, openings=(focus,))
+    shown = shown_list(ctx.state)
+    if not shown:
+        return None
+    return Reference(how=How.POINTED, openings=shown[:1], guessed=len(shown) > 1)
+
+
+async def _load(ctx: Context, index: OpeningIndex, s: ShownOpening) -> Opening | None:
+    """The opening with its description (the index keeps none), or None when it is gone."""
+    stored = await ctx.attempt(lambda uow: uow.openings.get(s.source, s.external_id),
+                               otherwise=None)
+    if stored is not None:
+        return stored
+    i = index.position(s.source, s.external_id)
+    return None if i is None else index.openings[i]
+
+
+def _which_one() -> Reply:
+    return Reply(
+        blocks=(para("Which opening do you mean? Ask me for openings first (e.g. “any remote "
+                     "Python jobs?”), then about one of them: “the second one”, “is it "
+                     "remote?”, “what am I missing for the Kitebird one?”."),),
+        buttons=(Button(label="Find jobs for me", action=RunCommand(name="jobs").encode()),),
+        intent="opening", confidence=0.5,
+    )
+
+
+def _closed(s: ShownOpening) -> Reply:
+    return Reply(blocks=(para(f"{s.title} at {s.company} is no longer open."),),
+                 buttons=(Button(label="Find jobs for me",
+                                 action=RunCommand(name="jobs").encode()),),
+                 intent="opening", confidence=1.0)
+
+
+def _where(o: Opening) -> str:
+    """Where and how it is worked, each said once: "Remote - EU", "Toronto, ON (on-site)"."""
+    place = o.location.strip()
+    mode = _MODE.get(o.remote)
+    if mode is None:
+        return f"{place or 'place not stated'} (remote or not: not stated)"
+    if not place:
+        return f"{mode}, place not stated"
+    return place if remote_in(place, Reading.LABEL) is o.remote else f"{place} ({mode})"
+
+
+def _level(o: Opening) -> str:
+    if o.level is not None:
+        return o.level.value
+    years = years_of_experience(o.description)
+    return "not stated" + (f" (it asks for {years}+ years)" if years else "")
+
+
+def _pay(o: Opening) -> str:
+    said = [s for s in _sentences(o.description) if _PAY.search(s)]
+    return f"“{said[0]}”" if said else "the ad doesn't say."
+
+
+def _fit(q: Query, match: Match) -> list[Block]:
+    if q.is_empty:
+        return [para("Tell me your skills (/profile) and I'll say what fits and what you'd "
+                     "still need. It asks for: " + ", ".join(
+                         g.skill for g in match.missing) + ".")] if match.missing else []
+    fits = ", ".join(match.matched) or "none of your skills yet"
+    out: list[Block] = [para(Bold("Fits you: "), Text(fits + "."))]
+    gaps = ", ".join(g.skill for g in match.missing)
+    out.append(para(Bold("To learn: "), Text(gaps + ".")) if gaps
+               else para("You have every skill it lists."))
+    return out
+
+
+def _direct_answer(ctx: Context, o: Opening) -> str | None:
+    """The answer to what was asked, when it is a fact of the opening: its work mode, level,
+    place or a skill."""
+    text = ctx.text
+    norm = normalize(text)
+    yes_no = bool(_YES_NO.match(norm)) and " or " not in norm
+    asked = remote_wish(text, Reading.CHAT)
+    if asked in _ASKED:
+        mode = _MODE.get(o.remote)
+        if mode is None:
+            return "The ad doesn't say whether it's remote."
+        plain = f"it's {mode}" + (f", {o.location}." if names_place(o.location) else ".")
+        if not yes_no:
+            return plain[0].upper() + plain[1:]
+        if o.remote is _ASKED[asked]:
+            return "Yes, " + plain
+        return ("Partly: " if o.remote is Remote.HYBRID else "No, ") + plain
+    level = find_level(text, Reading.CHAT)
+    if level is not None:
+        if o.level is None:
+            return "The ad names no level."
+        verdict = "Yes" if o.level is level else "No"
+        return f"{verdict}, it's {o.level.value}." if yes_no else f"It's {o.level.value}."
+    skills = [s.name for s in find_skills(ctx.kb.skills, text) if not is_generic(s.name)]
+    if skills:
+        have = [s for s in skills if s in o.skills]
+        lacks = [s for s in skills if s not in o.skills]
+        parts = []
+        if have:
+            parts.append("It asks for " + ", ".join(have) + ".")
+        if lacks:
+            parts.append("It doesn't mention " + ", ".join(lacks) + ".")
+        return " ".join(parts)
+    places = find_places(text, ctx.kb.skills)
+    if places:
+        where = normalize(o.location)
+        inside = [p for p in places if normalize(p) in where]
+        if inside:
+            return f"Yes, it's in {o.location}." if yes_no else f"It's in {o.location}."
+        if names_place(o.location):
+            return f"No, it's in {o.location}."
+        return "No, the ad names no place" + (f": it's {mode}." if (mode := _MODE.get(
+            o.remote)) else ".")
+    return None
+
+
+def _sentences(description: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(description) if len(s.strip()) > 2]
+
+
+def _quotes(question: str, o: Opening, *, skip: list[str]) -> list[str]:
+    """The sentences of the ad that share the most words with the question."""
+    named = {stem(w) for w in words(f"{o.company} {o.title}")}
+    wanted = {stem(w) for w in words(question)
+              if w not in STOPWORDS and w not in _POINTING and not is_generic(w)} - named
+    if not wanted:
+        return []
+    scored = []
+    for i, sentence in enumerate(_sentences(o.description)):
+        if sentence in skip or len(sentence.split()) < MIN_QUOTE_WORDS:
+            continue
+        hits = len(wanted & {stem(w) for w in words(sentence)})
+        if hits:
+            scored.append((-hits, i, sentence))
+    return [s for _, _, s in sorted(scored)[:MAX_QUOTES]]

@@ -1,0 +1,243 @@
+"""The openings a conversation has shown, and which of them "the second one" or "it" points at."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from bot.openings import Opening, Remote
+from bot.ports import ConversationState, RemotePreference
+from bot.recommend import OpeningIndex, location_tokens, name_tokens
+from bot.skills import SkillVocabulary
+from bot.text import STOPWORDS, normalize, stem, words
+from bot.vocabulary import Reading, find_level, find_skills, is_generic, remote_wish
+
+# Keys of ConversationState.data. "page" (set while a list of openings is what the
+# conversation is about, cleared by a topic answer) belongs to the openings handler.
+SHOWN = "shown"
+FOCUS = "focus"
+PAGE = "page"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ShownOpening:
+    """An opening as the conversation remembers it: its feed record, company and title."""
+
+    source: str
+    external_id: str
+    company: str
+    title: str
+
+    @classmethod
+    def of(cls, o: Opening) -> ShownOpening:
+        return cls(source=o.source, external_id=o.external_id, company=o.company, title=o.title)
+
+    def to_data(self) -> list[str]:
+        return [self.source, self.external_id, self.company, self.title]
+
+    @classmethod
+    def from_data(cls, raw: object) -> ShownOpening | None:
+        """The stored form back; None for anything else (state written by another version)."""
+        if not isinstance(raw, list | tuple) or len(raw) != 4 \
+                or not all(isinstance(v, str) for v in raw):
+            return None
+        source, external_id, company, title = raw
+        return cls(source=source, external_id=external_id, company=company, title=title)
+
+
+def shown_list(state: ConversationState) -> tuple[ShownOpening, ...]:
+    """The last list of openings shown, in the order shown."""
+    raw = state.data.get(SHOWN)
+    if not isinstance(raw, list | tuple):
+        return ()
+    return tuple(s for s in map(ShownOpening.from_data, raw) if s is not None)
+
+
+def in_focus(state: ConversationState) -> ShownOpening | None:
+    """The opening the conversation last talked about, if any."""
+    return ShownOpening.from_data(state.data.get(FOCUS))
+
+
+def on_screen(state: ConversationState) -> bool:
+    """Whether the last list of openings is still what the conversation is about."""
+    return state.data.get(PAGE) is not None
+
+
+def list_shown(openings: Sequence[Opening]) -> dict[str, Any]:
+    """State changes for a new list on screen (nothing in focus yet)."""
+    return {SHOWN: [ShownOpening.of(o).to_data() for o in openings], FOCUS: None}
+
+
+def focus_on(opening: Opening | ShownOpening) -> dict[str, Any]:
+    shown = opening if isinstance(opening, ShownOpening) else ShownOpening.of(opening)
+    return {FOCUS: shown.to_data()}
+
+
+# --- references: the closed-class words English points with -------------------------------
+
+_NOUN = r"(?:one|job|role|position|opening|company|offer|listing|vacancy|posting|gig)"
+_ORDINALS = {"first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
+             "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1}
+_ORDINAL = re.compile(
+    r"(?<!\w)(?:(?:the|that|this) (?P<a>" + "|".join(_ORDINALS) + r")(?: " + _NOUN + r")?"
+    r"|(?P<b>" + "|".join(_ORDINALS) + r") " + _NOUN + r"|(?:#|number |no\. ?)(?P<n>[1-9]))(?!\w)")
+# "which one is remote?", "which of them is for graduates?"
+_WHICH = re.compile(r"(?<!\w)which (?:one|of (?:them|these|those|the \w+)|" + _NOUN + r")(?!\w)")
+# "the Stripe one", "the remote job", "the sparrow social role" (never "the role of …")
+_THE_X_ONE = re.compile(r"(?<!\w)the (?P<x>[\w.#+-]+(?: [\w.#+-]+){0,2}) " + _NOUN
+                        + r"(?!\w)(?! of\b)")
+# "that one", "this job", "the company", "it", "there" (not "is there", "there are")
+_SINGULAR = re.compile(
+    r"(?<!\w)(?:(?:that|this|the) " + _NOUN + r"(?!\w)(?! of\b)|it|its"
+    r"|(?:is|was|about|for|at|with|of|on|in|from|does|did) that(?!\w)(?! (?:is|are|was|were|"
+    r"use|uses|need|needs|want|wants|have|has|can|will|would|do|does|did|i|you|we|they|it)\b)"
+    r"|(?<!is )(?<!are )(?<!was )(?<!were )there(?!\w)(?!'s)(?! (?:is|are|was|were|any)\b))(?!\w)")
+_PLURAL = re.compile(r"(?<!\w)(?:they|them|their|those|these|(?:both|all) of them)(?!\w)")
+# A list asked for ("stripe jobs", "roles in berlin"): a request, not a reference to one.
+_LIST_NOUN = re.compile(r"(?<!\w)(?:jobs|roles|positions|openings|vacancies|ones)(?!\w)")
+# A question about the opening itself: "does it need kubernetes?", "is it remote?".
+_ABOUT_IT = re.compile(r"^(?:and |so |ok |okay )?(?:is|are|was|does|do|did|can|could|will|would"
+                       r"|has|have) (?:it|they|that(?: one| job| role)?|this(?: one)?)(?!\w)")
+
+
+# The work mode a wish word picks out of a list: "the remote one", "the on-site one".
+_MODE = {RemotePreference.REMOTE: Remote.YES, RemotePreference.HYBRID: Remote.HYBRID,
+         RemotePreference.ONSITE: Remote.NO}
+
+
+class How(Enum):
+    """How a message points at openings."""
+
+    NAMED = "named"        # by company (or title): "the Kitebird job", "is lodestar hybrid?"
+    ORDINAL = "ordinal"    # by place in the list: "the second one"
+    SELECTED = "selected"  # by what it is: "the remote one", "which one is for graduates?"
+    POINTED = "pointed"    # by a pronoun: "it", "that job", "they"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Reference:
+    """What a message points at: the openings (best guess first) and how it pointed."""
+
+    how: How
+    openings: tuple[ShownOpening, ...]
+    # Several were meant ("are they remote?"), not one.
+    plural: bool = False
+    # One was meant but the message did not say which: the first of the list was taken.
+    guessed: bool = False
+
+
+def find_reference(text: str, state: ConversationState, index: OpeningIndex | None,
+                   vocab: SkillVocabulary) -> Reference | None:
+    """The openings text points at, against the last list shown (or by company among all open
+    openings when `index` is given); None when it points at none."""
+    norm = normalize(text)
+    shown = shown_list(state)
+    plural_request = bool(_LIST_NOUN.search(norm))
+    named = _named(norm, shown, index)
+    if named and not plural_request:
+        return Reference(how=How.NAMED, openings=named)
+    if shown:
+        if (m := _ORDINAL.search(norm)) is not None:
+            word = m.group("a") or m.group("b")
+            i = _ORDINALS[word] if word else int(m.group("n")) - 1
+            if -len(shown) <= i < len(shown):
+                return Reference(how=How.ORDINAL, openings=(shown[i],))
+        which = _WHICH.search(norm)
+        the_x = None if plural_request else _THE_X_ONE.search(norm)
+        if which is not None or the_x is not None:
+            said = norm[which.end():] if which is not None else the_x.group("x")  # type: ignore[union-attr]
+            picked = select(said, shown, index, vocab)
+            if picked or which is not None:
+                return Reference(how=How.SELECTED, openings=picked, plural=len(picked) > 1)
+    focus = in_focus(state)
+    if not on_screen(state) or not (shown or focus) or plural_request:
+        return None
+    singular = bool(_SINGULAR.search(norm))
+    plural = bool(_PLURAL.search(norm))
+    if not (singular or plural):
+        return None
+    # A question with a subject of its own ("what's it like to work with kafka?") is not about
+    # the opening, unless it asks the opening itself ("does it need kafka?").
+    if _subject(text, vocab) and not _ABOUT_IT.search(norm):
+        return None
+    if focus is not None:
+        return Reference(how=How.POINTED, openings=(focus,))
+    if singular:
+        return Reference(how=How.POINTED, openings=shown[:1], guessed=len(shown) > 1)
+    return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1)
+
+
+def _subject(text: str, vocab: SkillVocabulary) -> bool:
+    return any(not is_generic(s.name) for s in find_skills(vocab, text))
+
+
+def _named(norm: str, shown: tuple[ShownOpening, ...],
+           index: OpeningIndex | None) -> tuple[ShownOpening, ...]:
+    """The openings whose company the text names: of the list shown first, else of all."""
+    said = name_tokens(norm)
+    found = tuple(s for s in shown if _names_company(said, s.company))
+    if not found and index is not None:
+        found = tuple(ShownOpening.of(index.openings[i]) for i in index.by_company(norm))
+    if len(found) > 1:
+        # "the Stripe Treasury role": the words of a title narrow a company's openings.
+        by_title = [s for s in found if _title_words(s.title) & _stems(words(norm))]
+        found = tuple(by_title) or found
+    return found
+
+
+def _names_company(said: tuple[str, ...], company: str) -> bool:
+    name = name_tokens(company)
+    if not name:
+        return False
+    n = len(name)
+    if any(said[i:i + n] == name for i in range(len(said) - n + 1)):
+        return True
+    # One word of a longer name stands for it when it cannot mean anything else in a message.
+    first = name[0]
+    return n > 1 and len(first) >= 4 and first not in STOPWORDS and not is_generic(first) \
+        and first in said
+
+
+def _stems(tokens: list[str]) -> set[str]:
+    return {stem(t) for t in tokens if t not in STOPWORDS}
+
+
+def _title_words(title: str) -> set[str]:
+    return {stem(t) for t in words(title) if t not in STOPWORDS and not is_generic(t)}
+
+
+def select(said: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | None,
+           vocab: SkillVocabulary) -> tuple[ShownOpening, ...]:
+    """The openings of the list that what was said describes best ("remote", "for graduates",
+    "python", "in berlin", "kitebird"); () when it describes none of them."""
+    tokens = words(said)
+    stems = _stems(tokens)
+    skills = {s.name for s in find_skills(vocab, said) if not is_generic(s.name)}
+    level = find_level(said, Reading.CHAT)
+    mode = remote_wish(said, Reading.CHAT)
+    best: list[ShownOpening] = []
+    best_score = 0
+    for s in shown:
+        o = _opening(index, s)
+        score = len(stems & (_title_words(s.title) | _title_words(s.company)))
+        if o is not None:
+            score += len(skills & set(o.skills))
+            score += level is not None and o.level is level
+            score += mode is not None and _MODE.get(mode) is o.remote
+            score += len(set(tokens) & set(location_tokens(o.location)))
+        if score > best_score:
+            best, best_score = [s], score
+        elif score == best_score and score > 0:
+            best.append(s)
+    return tuple(best)
+
+
+def _opening(index: OpeningIndex | None, s: ShownOpening) -> Opening | None:
+    if index is None:
+        return None
+    i = index.position(s.source, s.external_id)
+    return None if i is None else index.openings[i]
+

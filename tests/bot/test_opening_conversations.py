@@ -1,0 +1,226 @@
+"""Issue 12's failures with job requests and the openings shown, as conversations through
+Bot.handle, on the in-memory store and on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from adapters.bootstrap import build_bot
+from bot.dialogue import Bot
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.memory import MemoryStore
+from bot.messages import Button, Reply
+from bot.openings import Level, Opening, Remote
+from bot.ports import UnitOfWorkFactory
+from storage.engine import Storage
+from tests.factories import message
+
+POSTED = datetime(2026, 11, 20, tzinfo=UTC)
+FEED = "greenhouse:test"
+
+
+def imported(eid: str, title: str, company: str, location: str, remote: Remote,
+             level: Level | None, skills: tuple[str, ...], description: str) -> Opening:
+    return Opening(source=FEED, external_id=eid, title=title, company=company,
+                   url=f"https://boards.example/{eid}", location=location, remote=remote,
+                   level=level, skills=skills, description=description, posted_at=POSTED)
+
+
+# What real feeds hold: most titles state no level; descriptions say where and how.
+FEED_OPENINGS = [
+    imported("q1", "Backend Engineer (Python/Django)", "Quaystone", "Berlin, Germany (Hybrid)",
+             Remote.HYBRID, None, ("Backend development", "Python", "Django", "PostgreSQL"),
+             "Quaystone builds invoicing software for craftspeople.\n"
+             "Hybrid: three days a week in our Berlin office, the rest from home."),
+    imported("l1", "Senior Java Engineer", "Larchwood", "Munich, Germany", Remote.NO,
+             Level.SENIOR, ("Java", "Spring Boot", "Kafka"),
+             "Larchwood runs claims processing for insurers. You work from our Munich office."),
+    imported("e1", "Java Developer", "Emberline", "Remote - EU", Remote.YES, None,
+             ("Java", "PostgreSQL", "Docker"),
+             "Emberline makes booking software for dentists. Salary: €60,000–€75,000."),
+    imported("p1", "Mid-level Go Developer", "Parcelstream", "Berlin, Germany", Remote.NO,
+             Level.MID, ("Go", "Kubernetes"), "Parcelstream routes parcels across Europe."),
+    imported("g1", "Go Engineer", "Gravelpit", "Munich, Germany", Remote.NO, None,
+             ("Go", "gRPC"), "Gravelpit builds sensors for quarries."),
+    imported("i1", "Software Engineering Intern", "Hearthome", "Toronto, Canada", Remote.NO,
+             Level.INTERN, ("Python", "SQL"), "Hearthome builds tools for landlords."),
+    imported("s1", "Senior Python Engineer", "Sablewood", "London, UK", Remote.NO, Level.SENIOR,
+             ("Python", "Django"), "Sablewood runs a marketplace for vintage bikes."),
+    imported("w1", "Security Engineer, Identity", "Glasswing", "Remote - EU", Remote.YES, None,
+             ("OAuth", "SAML"), "Glasswing signs people in to their banks' apps."),
+]
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    # The shipped knowledge base: its topics (remote work, fintech, SQL vs NoSQL) are the
+    # answers these questions used to get instead.
+    return load_knowledge(None)
+
+
+@dataclass(kw_only=True)
+class Chat:
+    """One person's conversation: what they say and press, and what the store holds."""
+
+    bot: Bot
+    uow: UnitOfWorkFactory
+    user: str = "ann"
+    buttons: list[Button] = field(default_factory=list)
+
+    async def say(self, text: str = "", *, action: str | None = None) -> Reply:
+        replies = await self.bot.handle(message(text, user=self.user, action=action))
+        assert replies
+        self.buttons = [b for r in replies for b in r.buttons]
+        return replies[0]
+
+    async def press(self, label: str) -> Reply:
+        button = next(b for b in self.buttons if b.label == label)
+        return await self.say(button.label, action=button.action)
+
+    async def subscribed(self) -> bool:
+        async with self.uow() as uow:
+            return await uow.subscriptions.get("console", self.user, self.user) is not None
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+async def chat(request: pytest.FixtureRequest, kb: KnowledgeBase,
+               tmp_path: Path) -> AsyncIterator[Chat]:
+    openings = [*kb.openings, *FEED_OPENINGS]
+    if request.param == "memory":
+        store = MemoryStore(openings)
+        yield Chat(bot=build_bot(kb, store.uow), uow=store.uow)
+        return
+    storage = Storage.from_url(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    await storage.upgrade()
+    async with storage.uow() as uow:
+        await uow.openings.upsert_many(openings)
+        await uow.commit()
+    try:
+        yield Chat(bot=build_bot(kb, storage.uow), uow=storage.uow)
+    finally:
+        await storage.aclose()
+
+
+def shown(reply: Reply) -> list[str]:
+    return [c.external_id for c in reply.cards]
+
+
+async def test_backend_is_no_skill_and_a_request_combines_with_the_profile(chat: Chat) -> None:
+    await chat.say("/profile skills python, postgres")
+    r = await chat.say("any backend jobs for me?")
+    assert r.intent == "openings"
+    assert "No open positions" not in r.text and "Backend development" not in r.text
+    assert shown(r)[0] == "q1"  # Python, Django, PostgreSQL: the best fit for the profile
+    for card in r.cards:
+        assert "Backend development" not in card.matched_skills
+        assert set(card.matched_skills) <= {"Python", "PostgreSQL"}
+        assert "Backend development" not in {g.skill for g in card.missing_skills}
+    # The request's skill wins over the profile's; the profile still says what fits.
+    r = await chat.say("find me a go job")
+    assert r.intent == "openings" and set(shown(r)) == {"p1", "g1"}
+    assert all(c.matched_skills == ("Go",) for c in r.cards)
+
+
+async def test_a_level_keeps_openings_that_state_none_after_the_exact_ones(chat: Chat) -> None:
+    r = await chat.say("senior java jobs")
+    assert r.intent == "openings" and shown(r) == ["l1", "e1"]
+    r = await chat.say("any internship positions for python?")
+    assert shown(r) == ["i1", "q1"]  # Sablewood states senior: never an internship
+    r = await chat.say("mid level python jobs")
+    assert shown(r) == ["q1"]
+
+
+async def test_a_role_asked_for_by_its_title(chat: Chat) -> None:
+    # "identity" names no skill: the title "Security Engineer, Identity" says what is meant.
+    await chat.say("/profile skills python")
+    r = await chat.say("show me identity or security jobs")
+    assert r.intent == "openings" and shown(r) == ["w1"]
+    assert "identity / security roles" in r.text
+
+
+async def test_a_follow_up_request_keeps_the_rest_of_the_request(chat: Chat) -> None:
+    r = await chat.say("go jobs in munich")
+    assert shown(r) == ["g1"]
+    r = await chat.say("any jobs in berlin?")  # still Go: Quaystone in Berlin is Python
+    assert r.intent == "openings" and shown(r) == ["p1"]
+    r = await chat.say("what are python jobs like in berlin?")  # a skill of its own: new request
+    assert "p1" not in shown(r)
+
+
+async def test_questions_about_the_openings_shown(chat: Chat) -> None:
+    await chat.say("/profile skills java")
+    r = await chat.say("java jobs")
+    assert shown(r) == ["e1", "l1"]
+    # Once: the fintech page.
+    r = await chat.say("what am I missing for the Larchwood job?")
+    assert r.intent == "opening" and "Larchwood" in r.text
+    assert "Spring Boot" in r.text and "Kafka" in r.text
+    assert {b.label for b in r.buttons} >= {"Learn Spring Boot", "Learn Kafka"}
+    # Once: the remote-work page.
+    r = await chat.say("is it remote?")
+    assert r.intent == "opening" and "No, it's on-site, Munich" in r.text
+    # Once: the SQL-vs-NoSQL page; and "why it fits" names only what the person has.
+    r = await chat.say("why does that job fit me?")
+    assert r.intent == "opening" and "Fits you: Java." in r.text
+    r = await chat.say("what does the first one pay?")
+    assert r.intent == "opening" and "Emberline" in r.text and "€60,000" in r.text
+    r = await chat.say("and the second one, what's its salary?")
+    assert "Larchwood" in r.text and "Salary: the ad doesn't say." in r.text
+    r = await chat.say("which one is remote?")
+    assert r.intent == "opening" and "Emberline" in r.text and "Larchwood" not in r.text
+    assert not await chat.subscribed()
+
+
+async def test_they_means_every_opening_shown(chat: Chat) -> None:
+    await chat.say("/profile skills java")
+    await chat.say("java jobs")
+    r = await chat.say("where are they?")
+    assert r.intent == "opening"
+    assert "Remote - EU" in r.text and "Munich, Germany (on-site)" in r.text
+
+
+async def test_a_shown_opening_quoted_from_its_ad(chat: Chat) -> None:
+    await chat.say("python jobs in berlin")
+    r = await chat.say("how many days in the office for that one?")
+    assert r.intent == "opening" and "three days a week" in r.text
+    r = await chat.say("what does the company do?")
+    assert "invoicing software for craftspeople" in r.text
+
+
+async def test_asking_about_a_role_never_subscribes(chat: Chat) -> None:
+    # Once: "Subscribed." to alerts nobody asked for.
+    r = await chat.say("tell me about the Stripe Treasury role")
+    assert r.intent == "opening" and "Subscribed" not in r.text
+    assert "Senior Backend / API Engineer, Treasury at Stripe" in r.text
+    assert not await chat.subscribed()
+    r = await chat.say("is it remote?")
+    assert r.intent == "opening" and "doesn't say whether it's remote" in r.text
+    # Asking for alerts still subscribes.
+    r = await chat.say("subscribe me to java jobs")
+    assert r.intent == "subscribe" and await chat.subscribed()
+
+
+async def test_an_opening_gone_since_it_was_shown(chat: Chat) -> None:
+    await chat.say("go jobs in munich")
+    async with chat.uow() as uow:
+        await uow.openings.close_missing(FEED, [o.external_id for o in FEED_OPENINGS
+                                                if o.external_id != "g1"])
+        await uow.commit()
+    r = await chat.say("is that one remote?")
+    assert r.intent == "opening" and "Go Engineer at Gravelpit is no longer open." in r.text
+
+
+async def test_a_topic_question_after_a_list_is_still_a_topic_question(chat: Chat) -> None:
+    await chat.say("java jobs")
+    r = await chat.say("what's it like to work with kafka?")
+    assert r.intent != "opening"
+    r = await chat.say("what is docker?")
+    assert r.intent == "topic" and r.topic == "docker"
+    # The list is no longer what the conversation is about: "it" is Docker now.
+    r = await chat.say("is it hard to learn?")
+    assert r.intent != "opening"
