@@ -18,6 +18,7 @@ from adapters.observability.logs import MessageLog
 from adapters.observability.metrics import Metrics
 from adapters.settings import Settings
 from bot.dialogue import Bot
+from bot.encoder import Encoder
 from bot.handlers.admin import AdminHandler
 from bot.handlers.basic import FallbackHandler, GreetingHandler, HelpHandler, TopicsHandler
 from bot.handlers.feedback import FeedbackHandler
@@ -55,6 +56,7 @@ def build_bot(
     bot_names: tuple[str, ...] = (),
     services: Services | None = None,
     limiter: RateLimiter | None = None,
+    encoder: Encoder | None = None,
 ) -> Bot:
     """The dialogue core with every handler registered; order breaks score ties."""
     handlers = [
@@ -79,6 +81,7 @@ def build_bot(
         bot_names=bot_names,
         services=services,
         limiter=limiter,
+        encoder=encoder,
     )
 
 

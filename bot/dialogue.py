@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
+from bot.encoder import Encoder
 from bot.knowledge import KnowledgeBase
 from bot.markup import Block, Bold, BulletList, Paragraph, Span, Text, para
 from bot.matcher import TopicMatcher
@@ -49,9 +50,10 @@ class Bot(Router):
         admins: Iterable[str] = (),
         bot_names: Iterable[str] = (),
         limiter: RateLimiter | None = None,
+        encoder: Encoder | None = None,
     ) -> None:
         super().__init__(kb=kb, handlers=handlers, fallback=fallback, matcher=matcher,
-                         services=services, admins=admins, bot_names=bot_names)
+                         services=services, admins=admins, bot_names=bot_names, encoder=encoder)
         self.limiter = limiter
         self.uow_factory = uow_factory
         self.hooks: list[Hook] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Sequence
@@ -146,3 +147,10 @@ class OnnxEncoder:
             mask[row, :len(enc.ids)] = 1
         (vectors,) = self._session.run(["sentence_embedding"], {"input_ids": ids, "attention_mask": mask})
         return np.asarray(vectors, dtype=np.float32)
+
+
+@functools.cache
+def shared_encoder() -> OnnxEncoder:
+    """The process's one encoder: every core built in this process (and every test) shares its
+    loaded model instead of loading its own."""
+    return OnnxEncoder()

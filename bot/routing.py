@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from bot.actions import Action, decode
+from bot.encoder import Encoder, Vectors
 from bot.flows import Step
 from bot.knowledge import KnowledgeBase
 from bot.markup import para
@@ -46,6 +47,8 @@ class Context:
     cache: dict[str, Any] = field(default_factory=dict)
     _profile: Profile | None = None
     _profile_loaded: bool = False
+    _vector: Vectors | None = None
+    _vector_done: bool = False
 
     def __post_init__(self) -> None:
         self.action = decode(self.message.action) if self.message.action else None
@@ -57,6 +60,14 @@ class Context:
     @property
     def norm(self) -> str:
         return normalize(self.text)
+
+    def query_vector(self) -> Vectors | None:
+        """The meaning of `text` as an L2-normalised vector, encoded once per message; None without
+        an encoder or when encoding failed."""
+        if not self._vector_done:
+            self._vector_done = True
+            self._vector = self.bot.encode_query(self.text)
+        return self._vector
 
     def update(self, **changes: Any) -> None:
         self.state = dataclasses.replace(self.state, **changes)
@@ -140,8 +151,12 @@ class Router:
         services: Services | None = None,
         admins: Iterable[str] = (),
         bot_names: Iterable[str] = (),
+        encoder: Encoder | None = None,
     ) -> None:
         self.kb = kb
+        # None: understanding is lexical only.
+        self.encoder = encoder
+        self._encoder_failed = False
         self.matcher = matcher or TopicMatcher(kb.topics.values())
         self.handlers = list(handlers)
         self.fallback = fallback
@@ -157,6 +172,19 @@ class Router:
     def replace_knowledge(self, kb: KnowledgeBase) -> None:
         self.matcher = TopicMatcher(kb.topics.values())
         self.kb = kb
+
+    def encode_query(self, text: str) -> Vectors | None:
+        """`text`'s vector (use `Context.query_vector()`, which encodes each message once)."""
+        if self.encoder is None or not text:
+            return None
+        try:
+            vectors = self.encoder.encode([text])
+            return vectors.reshape(-1)
+        except Exception:
+            if not self._encoder_failed:
+                log.exception("the encoder failed; understanding is lexical only until it works")
+            self._encoder_failed = True
+            return None
 
     def is_admin(self, message: Message) -> bool:
         return f"{message.platform}:{message.user_id}" in self.admins
