@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 from bot.actions import Action, decode
 from bot.encoder import Encoder, Vectors
 from bot.flows import Step
+from bot.intents import IntentClassifier, IntentScores, situation
 from bot.knowledge import KnowledgeBase
 from bot.markup import para
 from bot.matcher import TopicMatcher
@@ -49,6 +50,7 @@ class Context:
     _profile_loaded: bool = False
     _vector: Vectors | None = None
     _vector_done: bool = False
+    _intents: IntentScores | None = None
 
     def __post_init__(self) -> None:
         self.action = decode(self.message.action) if self.message.action else None
@@ -68,6 +70,13 @@ class Context:
             self._vector_done = True
             self._vector = self.bot.encode_query(self.text)
         return self._vector
+
+    def intents(self) -> IntentScores:
+        """How much the message reads as each intent in this conversation (computed once)."""
+        if self._intents is None:
+            self._intents = self.bot.intents.classify(
+                self.text, situation(self.state, self.kb, self.text), self.query_vector)
+        return self._intents
 
     def update(self, **changes: Any) -> None:
         self.state = dataclasses.replace(self.state, **changes)
@@ -157,6 +166,7 @@ class Router:
         # None: understanding is lexical only.
         self.encoder = encoder
         self._encoder_failed = False
+        self.intents = IntentClassifier.for_knowledge(kb, encoder)
         self.matcher = matcher or TopicMatcher(kb.topics.values())
         self.handlers = list(handlers)
         self.fallback = fallback
@@ -171,6 +181,7 @@ class Router:
     # Knowledge can be replaced at run time (/reload) without rebuilding handlers.
     def replace_knowledge(self, kb: KnowledgeBase) -> None:
         self.matcher = TopicMatcher(kb.topics.values())
+        self.intents = IntentClassifier.for_knowledge(kb, self.encoder)
         self.kb = kb
 
     def encode_query(self, text: str) -> Vectors | None:

@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.actions import EditProfile, MoreOpenings, SetAlerts, ShowTopic
-from bot.handlers.base import BaseHandler, bare, words_re
+from bot.handlers.base import BaseHandler
 from bot.markup import para
 from bot.messages import MAX_ACTION_BYTES, Button, Reply
 from bot.ports import RemotePreference
 from bot.recommend import Match, OpeningIndex, Query, Results, parse_request
 from bot.routing import Context
-from bot.vocabulary import find_level, remote_wish
+from bot.text import normalize
 
 PAGE_SIZE = 3
 MAX_GAP_BUTTONS = 3
 
-JOB_WORDS = words_re(
-    r"jobs?", r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
-    r"opportunit(?:y|ies)", r"hiring", r"job offers?", r"postings?", r"listings?", r"careers? page",
-    r"work for me", r"employment",
-)
-# A level or remote word ("lead python roles", "hybrid go jobs") also makes it a request.
-_REQUEST = words_re(
-    r"any", r"find", r"show", r"list", r"recommend\w*", r"suggest\w*", r"available", r"open",
-    r"for me", r"match\w*", r"fit\w*", r"looking for", r"search\w*", r"new", r"latest",
-    r"who is hiring", r"are there", r"got", r"give me", r"browse", r"entry", r"in [a-z]+",
-)
-# Advice about the job hunt is the job-search topic, not a search for openings.
-_ADVICE = words_re(
-    r"how (?:do|can|should|to)", r"tips?", r"advice", r"prepare", r"cv", r"resume", r"cover letter",
-    r"interview\w*", r"negotiat\w*", r"salary", r"portfolio", r"linkedin", r"apply(?:ing)? to",
-    r"applying", r"write", r"what (?:is|are|does)", r"why", r"should i", r"career path",
-    # "the role of backend in web development" describes a function, not a vacancy
-    r"(?:role|position)s? of", r"roles? (?:in|for) (?:a|an|the)", r"the role", r"what roles?",
-)
-_MORE = words_re(r"more", r"next", r"next page", r"show more", r"more (?:jobs|openings|please)")
 
 
 async def openings_index(ctx: Context) -> OpeningIndex:
@@ -90,24 +72,20 @@ class OpeningsHandler(BaseHandler):
     actions = (MoreOpenings,)
 
     def score(self, ctx: Context) -> float:
-        text = bare(ctx.norm)
-        if not JOB_WORDS.search(text):
-            return 0.0
-        if _ADVICE.search(text):
-            return 0.2
-        if _REQUEST.search(text) or find_level(text) or remote_wish(text) \
-                or len(text.split()) <= 3:
-            return 0.9
-        return 0.55
+        return ctx.intents().best(("openings", "opening"))[1]
 
-    def _paging(self, ctx: Context) -> bool:
-        if isinstance(ctx.action, MoreOpenings) or ctx.command == "more":
-            return True
+    @staticmethod
+    def _paging(ctx: Context) -> bool:
         # "more" typed as text reaches us through the MoreHandler when a list is on screen.
-        return (ctx.command is None and ctx.action is None and "jobs_query" in ctx.state.data
-                and bool(_MORE.fullmatch(bare(ctx.norm))))
+        return (isinstance(ctx.action, MoreOpenings) or ctx.command == "more"
+                or bool(ctx.cache.get("paging")))
 
     async def handle(self, ctx: Context) -> list[Reply]:
+        if (ctx.command is None and ctx.action is None and "jobs_query" in ctx.state.data
+                and ctx.intents().best(("openings", "opening"))[0] == "opening"):
+            one = await self._one(ctx)
+            if one is not None:
+                return [one]
         paging = self._paging(ctx)
         text = str(ctx.state.data.get("jobs_query", "")) if paging else ctx.text
         start = int(ctx.state.data.get("page", 0)) + PAGE_SIZE if paging else 0
@@ -117,7 +95,9 @@ class OpeningsHandler(BaseHandler):
         index = await openings_index(ctx)
         # Knowing no skill at all, nothing can be said to fit: list the newest, and ask.
         results = index.rank(q, offset=start, limit=PAGE_SIZE, browse=True)
-        ctx.set_data(page=start, jobs_query=text)
+        # The companies on screen: a question naming one is about that opening.
+        ctx.set_data(page=start, jobs_query=text,
+                     shown=[m.opening.company for m in results.matches] or None)
         if q.is_empty and not results.matches and not paging:
             return [no_skills_reply()]
         return [self._reply(q, results, start, paging)]
@@ -147,3 +127,44 @@ class OpeningsHandler(BaseHandler):
             cards=tuple(m.card() for m in results.matches),
             buttons=tuple(buttons), intent="openings", confidence=1.0,
         )
+
+    async def _one(self, ctx: Context) -> Reply | None:
+        """About one opening of the list on screen: the one named (by its company or its place in
+        the list), else the top one."""
+        text = str(ctx.state.data.get("jobs_query", ""))
+        start = int(ctx.state.data.get("page", 0))
+        q = Query.for_person(await ctx.profile(), parse_request(text, ctx.kb.skills))
+        index = await openings_index(ctx)
+        shown = index.rank(q, offset=start, limit=PAGE_SIZE, browse=True).matches
+        if not shown:
+            return None
+        match = _named(shown, ctx.norm) or shown[0]
+        o = match.opening
+        facts = [o.location or "location not stated",
+                 {"yes": "remote", "no": "on-site", "hybrid": "hybrid"}.get(o.remote.value,
+                                                                             "remote or not not stated"),
+                 f"level {o.level.value}" if o.level else "level not stated"]
+        lines = [f"{o.title} at {o.company}: " + ", ".join(facts) + "."]
+        if match.matched:
+            lines.append("It fits your " + ", ".join(match.matched) + ".")
+        if match.missing:
+            lines.append("You would still need " + ", ".join(g.skill for g in match.missing) + ".")
+        return Reply(blocks=tuple(para(line) for line in lines), cards=(match.card(),),
+                     buttons=tuple(gap_buttons((match,))), intent="opening", confidence=1.0)
+
+
+_ORDINALS = {"first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
+
+
+def _named(shown: tuple[Match, ...], norm: str) -> Match | None:
+    """The opening of `shown` the message names: by its company, or by its place in the list."""
+    said = set(re.findall(r"\w+", norm))
+    for m in shown:
+        if re.search(r"(?<!\w)" + re.escape(normalize(m.opening.company)) + r"(?!\w)", norm):
+            return m
+    for word, i in _ORDINALS.items():
+        if word in said and i < len(shown):
+            return shown[i]
+    if "last" in said:
+        return shown[-1]
+    return None

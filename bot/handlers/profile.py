@@ -14,7 +14,8 @@ from bot.actions import (
     SkipStep,
 )
 from bot.flows import PROFILE_FLOW, Step, next_step
-from bot.handlers.base import BaseHandler, bare, words_re
+from bot.handlers.base import BaseHandler
+from bot.intents import is_statement
 from bot.markup import Block, Bold, Text, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
@@ -23,24 +24,13 @@ from bot.ports import Profile, RemotePreference
 from bot.recommend import parse_request
 from bot.routing import Context
 from bot.skills import SkillVocabulary
-from bot.text import normalize
-from bot.vocabulary import LEVEL_NAMES, Reading, find_level, find_skills, remote_wish, stated_level
+from bot.text import bare, normalize, words_re
+from bot.vocabulary import Reading, find_level, find_skills, remote_wish, stated_level
 
 MAX_SKILLS = 40
 MAX_SKILL_CHARS = 40
 MAX_LOCATION_CHARS = 80
 
-_STATEMENT = re.compile(
-    r"^(?:so |well |ok |okay |hi |hello )?(?:i know|i(?:'m| am) (?:good|skilled|experienced|"
-    r"proficient|fluent) (?:at|in|with)|my (?:skills?|stack|tech stack) (?:are|is|includes?)|"
-    r"my skills?:|i (?:work|code|program|develop) (?:with|in)|"
-    r"i (?:have|got) (?:\d+ years? (?:of )?)?experience (?:with|in)|"
-    r"i(?:'m| am) (?:an? )?(?:" + LEVEL_NAMES + r")(?![\w])"
-    r"|i use|i(?:'ve| have) (?:worked|been working) with|i can (?:code|program|write) (?:in )?)"
-)
-_PROFILE_WORDS = words_re(r"(?:my|set|update|edit|change|show|see|view) (?:my )?profile",
-                          r"profile")
-_QUESTION = words_re(r"what", r"how", r"which", r"should", r"why", r"can you", r"could you")
 _SKIP = words_re(r"skip", r"none", r"no preference", r"don'?t care", r"any", r"either",
                  r"anywhere", r"whatever", r"pass", r"next")
 _SPLIT = re.compile(r"\s*(?:,|/|\+|\band\b|&|;|\n)\s*")
@@ -172,21 +162,14 @@ class ProfileHandler(BaseHandler):
     steps = PROFILE_FLOW
 
     def score(self, ctx: Context) -> float:
-        norm = normalize(ctx.text)
-        text = bare(norm)
-        if (_STATEMENT.match(norm) and "?" not in norm and not _QUESTION.search(text)
-                and (find_skills(ctx.kb.skills, ctx.text) or stated_level(ctx.text))):
-            ctx.cache["profile_statement"] = True
-            return 0.85
-        if len(text.split()) <= 5 and _PROFILE_WORDS.search(text) and not _QUESTION.search(text):
-            return 0.8
-        return 0.0
+        return ctx.intents()["profile"]
 
     async def handle(self, ctx: Context) -> list[Reply]:
         if isinstance(ctx.action, ProfileAction):
             return [await self._action(ctx, ctx.action)]
         profile = await ctx.profile()
-        if ctx.cache.get("profile_statement"):
+        if ctx.command is None and not parse_statement(ctx.text, ctx.kb.skills, Profile()).is_empty:
+            # Said in plain words ("I know Python and want remote work"): it adds to the profile.
             new = parse_statement(ctx.text, ctx.kb.skills, profile)
             return [await self._save(ctx, new, "Got it, I've updated your profile.")]
         args = ctx.text.strip() if ctx.command == "profile" else ""
@@ -206,7 +189,7 @@ class ProfileHandler(BaseHandler):
                             "“level senior”, “remote yes|no|hybrid|any”, “location Berlin”.")
                 reply = dataclasses.replace(reply, blocks=(note, *reply.blocks))
             return [reply]
-        if _STATEMENT.match(normalize(args)):
+        if is_statement(args):
             new = parse_statement(args, ctx.kb.skills, profile)
         else:
             skills, unknown = parse_skills(args, ctx.kb.skills)
