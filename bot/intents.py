@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -445,6 +446,18 @@ def _ridge(x: Vectors, labels: npt.NDArray[np.int_], classes: int) -> npt.NDArra
     return np.asarray(np.linalg.solve(gram, (xb * weight).T @ targets), dtype=np.float64)
 
 
+Embed = Callable[[Sequence[str]], Vectors]
+
+
+def embedders(kb: KnowledgeBase, encoder: Encoder, cache_dir: Path | None = None) -> tuple[Embed, Embed]:
+    """How a knowledge base's intent examples and topic questions are embedded: through the
+    on-disk cache. Every base shares the examples; the questions are cached per set of topics,
+    so that bases used in turn (tests, a copy being edited) do not evict each other's."""
+    topics = hashlib.blake2b("\n".join(sorted(kb.topics)).encode(), digest_size=6).hexdigest()
+    return (EmbeddingCache(encoder, "intent-examples", cache_dir).encode,
+            EmbeddingCache(encoder, f"intent-questions-{topics}", cache_dir).encode)
+
+
 _BUILT: dict[tuple[int, str | None, Path | None], IntentClassifier] = {}
 
 
@@ -456,19 +469,24 @@ class IntentClassifier:
     """Scores every intent for a message: cues (always) and meaning (with an encoder)."""
 
     def __init__(self, examples: Mapping[str, Sequence[str]], *, contrast: Sequence[str] = (),
-                 embed: Callable[[Sequence[str]], Vectors] | None = None,
+                 embed: Embed | None = None, embed_contrast: Embed | None = None,
                  kb: KnowledgeBase | None = None) -> None:
-        """`examples` per intent; `contrast`: topic questions; `embed`: texts to vectors (None:
-        cues only); `kb`: its skills tell statements about oneself."""
+        """`examples` per intent; `contrast`: topic questions; `embed` (and `embed_contrast`, for
+        the questions, `embed` by default): texts to vectors, None for cues only; `kb`: its
+        skills tell statements about oneself."""
         self.kb = kb
         self._exact = {example_key(e): name for name, group in examples.items() for e in group}
         self._semantic: _Semantic | None = None
         if embed is not None and any(examples.values()):
-            classes = [name for name in INTENTS if examples.get(name)] + ([TOPIC] if contrast else [])
-            texts = [e for name in classes if name != TOPIC for e in examples[name]] + list(contrast)
-            labels = np.asarray([i for i, name in enumerate(classes)
-                                 for _ in (contrast if name == TOPIC else examples[name])])
-            self._semantic = _Semantic(classes, embed(texts), labels)
+            classes = [name for name in INTENTS if examples.get(name)]
+            texts = [e for name in classes for e in examples[name]]
+            labels = [i for i, name in enumerate(classes) for _ in examples[name]]
+            vectors = embed(texts)
+            if contrast:
+                labels += [len(classes)] * len(contrast)
+                classes.append(TOPIC)
+                vectors = np.vstack([vectors, (embed_contrast or embed)(contrast)])
+            self._semantic = _Semantic(classes, vectors, np.asarray(labels))
 
     @classmethod
     def for_knowledge(cls, kb: KnowledgeBase, encoder: Encoder | None = None,
@@ -482,8 +500,8 @@ class IntentClassifier:
             return found
         examples = {name: intent.examples for name, intent in kb.intents.items()}
         contrast = [q for topic in kb.topics.values() for q in topic.questions]
-        embed = EmbeddingCache(encoder, "intents", cache_dir).encode if encoder is not None else None
-        built = cls(examples, contrast=contrast, embed=embed, kb=kb)
+        embed, embed_contrast = embedders(kb, encoder, cache_dir) if encoder is not None else (None, None)
+        built = cls(examples, contrast=contrast, embed=embed, embed_contrast=embed_contrast, kb=kb)
         if len(_BUILT) > 8:
             _BUILT.clear()  # the knowledge bases of earlier reloads
         _BUILT[key] = built

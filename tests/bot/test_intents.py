@@ -11,9 +11,8 @@ import pytest
 
 from adapters.bootstrap import build_bot
 from bot.dialogue import Bot
-from bot.embedding_cache import EmbeddingCache
 from bot.encoder import Encoder, OnnxEncoder, Vectors
-from bot.intents import FOLLOW_UPS, INTENTS, IntentClassifier, Situation
+from bot.intents import FOLLOW_UPS, INTENTS, IntentClassifier, Situation, embedders
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import Reply
@@ -30,9 +29,11 @@ def shipped() -> KnowledgeBase:
 @pytest.fixture(scope="module")
 def vectors(shipped: KnowledgeBase, encoder: OnnxEncoder) -> dict[str, Vectors]:
     """Every example and topic question, embedded once (the same cache the bot uses)."""
-    texts = [e for i in shipped.intents.values() for e in i.examples]
-    texts += [q for t in shipped.topics.values() for q in t.questions]
-    return dict(zip(texts, EmbeddingCache(encoder, "intents").encode(texts), strict=True))
+    examples = [e for i in shipped.intents.values() for e in i.examples]
+    questions = [q for t in shipped.topics.values() for q in t.questions]
+    embed, embed_questions = embedders(shipped, encoder)
+    return {**dict(zip(examples, embed(examples), strict=True)),
+            **dict(zip(questions, embed_questions(questions), strict=True))}
 
 
 def said_in(intent: str) -> list[Situation]:
