@@ -35,9 +35,11 @@ if TYPE_CHECKING:
 FOLLOW_UPS = ("more", "example", "why", "downsides", "simpler")
 INTENTS = ("greeting", "thanks", "help", "topics", "openings", "opening", "profile", "subscribe",
            "unsubscribe", "forget", "mydata", "feedback", *FOLLOW_UPS)
-# The knowledge base's sample questions stand for "a question about a topic": what an intent's
-# examples are told apart from.
+# What an intent's examples are told apart from: the knowledge base's sample questions stand
+# for "a question about a topic"; the examples of NONE (small talk, other subjects) for what
+# is neither an intent nor a topic.
 TOPIC = "topic"
+NONE = "none"
 
 # The semantic score. Each class is read two ways: how close the message is to its nearest
 # examples (the mean cosine of the NEIGHBOURS closest), and a linear read-out (ridge regression
@@ -475,10 +477,11 @@ class IntentClassifier:
         the questions, `embed` by default): texts to vectors, None for cues only; `kb`: its
         skills tell statements about oneself."""
         self.kb = kb
-        self._exact = {example_key(e): name for name, group in examples.items() for e in group}
+        self._exact = {example_key(e): name for name, group in examples.items() for e in group
+                       if name != NONE}
         self._semantic: _Semantic | None = None
         if embed is not None and any(examples.values()):
-            classes = [name for name in INTENTS if examples.get(name)]
+            classes = [name for name in (*INTENTS, NONE) if examples.get(name)]
             texts = [e for name in classes for e in examples[name]]
             labels = [i for i, name in enumerate(classes) for _ in examples[name]]
             vectors = embed(texts)
@@ -543,7 +546,7 @@ class IntentClassifier:
         sem = self._semantic
         assert sem is not None
         close, evidence = sem.evidence(vector)
-        live = [sem.index[c] for c in (*allowed, TOPIC) if c in sem.index]
+        live = [sem.index[c] for c in (*allowed, TOPIC, NONE) if c in sem.index]
         out: dict[str, float] = {}
         for name in allowed:
             i = sem.index.get(name)

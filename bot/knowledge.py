@@ -21,7 +21,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from bot import markup
-from bot.intents import INTENTS, example_key
+from bot.intents import INTENTS, NONE, example_key
 from bot.openings import Level, Opening, Remote
 from bot.skills import Skill, SkillVocabulary
 from bot.yamlsource import LineDict, LineList, YamlSyntaxError, load
@@ -265,9 +265,9 @@ class _IntentsFile(_Envelope):
 
 
 def _known_intent(value: str) -> str:
-    if value not in INTENTS:
+    if value not in (*INTENTS, NONE):
         raise PydanticCustomError("intent_name", "{name} is not an intent the bot knows ({known})",
-                                  {"name": repr(value), "known": ", ".join(INTENTS)})
+                                  {"name": repr(value), "known": ", ".join((*INTENTS, NONE))})
     return value
 
 

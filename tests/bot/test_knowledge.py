@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.intents import INTENTS
+from bot.intents import INTENTS, NONE
 from bot.knowledge import (
     KnowledgeError,
     Severity,
@@ -271,7 +271,7 @@ intents:
 
 def test_shipped_intents_give_every_intent_examples() -> None:
     kb = load_knowledge()
-    assert tuple(kb.intents) == INTENTS
+    assert tuple(kb.intents) == (*INTENTS, NONE)
     for intent in kb.intents.values():
         assert 15 <= len(intent.examples) <= 40, intent.name
         assert intent.description and intent.source.startswith(str(default_dir()))
@@ -280,7 +280,7 @@ def test_shipped_intents_give_every_intent_examples() -> None:
 
 def test_a_folder_without_intents_uses_the_shipped_ones(tmp_path: Path) -> None:
     kb = load_knowledge(write_kb(tmp_path, [topic("docker")]))
-    assert tuple(kb.intents) == INTENTS
+    assert tuple(kb.intents) == (*INTENTS, NONE)
 
 
 def test_a_folder_with_intents_uses_its_own_and_warns_of_the_missing(tmp_path: Path) -> None:
