@@ -17,7 +17,6 @@ PAGE_SIZE = 3
 MAX_GAP_BUTTONS = 3
 
 
-
 async def openings_index(ctx: Context) -> OpeningIndex:
     rec = ctx.bot.services.recommender
     index = await ctx.attempt(lambda uow: rec.index(ctx.kb, uow), otherwise=None)
@@ -142,7 +141,7 @@ class OpeningsHandler(BaseHandler):
         o = match.opening
         facts = [o.location or "location not stated",
                  {"yes": "remote", "no": "on-site", "hybrid": "hybrid"}.get(o.remote.value,
-                                                                             "remote or not not stated"),
+                                                                             "remote work not stated"),
                  f"level {o.level.value}" if o.level else "level not stated"]
         lines = [f"{o.title} at {o.company}: " + ", ".join(facts) + "."]
         if match.matched:
