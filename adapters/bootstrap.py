@@ -19,7 +19,7 @@ from adapters.observability.logs import MessageLog
 from adapters.observability.metrics import Metrics
 from adapters.settings import Settings
 from bot.dialogue import Bot
-from bot.encoder import Encoder
+from bot.encoder import Encoder, shared_encoder
 from bot.handlers.admin import AdminHandler
 from bot.handlers.basic import FallbackHandler, GreetingHandler, HelpHandler, TopicsHandler
 from bot.handlers.feedback import FeedbackHandler
@@ -186,6 +186,7 @@ async def build(
             services=services(settings, metrics, storage),
             limiter=RateLimiter(settings.rate_limit_per_minute, observer=metrics.limited)
             if rate_limit else None,
+            encoder=shared_encoder(),
         )
         metrics.attach(bot)
         bot.hooks.append(MessageLog())

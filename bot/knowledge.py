@@ -1,4 +1,4 @@
-"""The knowledge base: topics, skills and seed openings loaded from YAML and validated."""
+"""The knowledge base: topics, intents, skills and seed openings loaded from YAML and validated."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from bot import markup
+from bot.intents import INTENTS, NONE, example_key
 from bot.openings import Level, Opening, Remote
 from bot.skills import Skill, SkillVocabulary
 from bot.yamlsource import LineDict, LineList, YamlSyntaxError, load
@@ -29,6 +30,8 @@ from bot.yamlsource import parse as parse_yaml
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ANSWER_WORDS = (80, 250)
 MIN_QUESTIONS = 5
+MIN_EXAMPLES = 5
+INTENTS_FILES = ("intents.yaml", "intents.yml")
 
 
 class Severity(StrEnum):
@@ -98,11 +101,25 @@ class Topic:
         }
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Intent:
+    """What people want from the bot besides a topic, and example messages that say it."""
+
+    name: str
+    description: str
+    examples: tuple[str, ...]
+    source: str = ""
+
+    def export(self) -> dict[str, Any]:
+        return {"name": self.name, "description": self.description, "examples": list(self.examples)}
+
+
 @dataclass(frozen=True, kw_only=True)
 class KnowledgeBase:
     topics: Mapping[str, Topic]
     skills: SkillVocabulary
     openings: tuple[Opening, ...] = ()
+    intents: Mapping[str, Intent] = field(default_factory=dict)
     root: Path | None = None
     warnings: tuple[Problem, ...] = field(default=())
 
@@ -115,6 +132,7 @@ class KnowledgeBase:
     def export(self) -> dict[str, Any]:
         return {
             "topics": [t.export() for t in self.topics.values()],
+            "intents": [i.export() for i in self.intents.values()],
             "skills": [
                 {"name": s.name, "aliases": list(s.aliases), "topic": s.topic}
                 for s in self.skills.skills
@@ -238,6 +256,32 @@ class _OpeningsFile(_Envelope):
     records: ClassVar[str] = "openings"
     shape: ClassVar[str] = "expected a mapping with an 'openings' list"
     openings: list[Any]
+
+
+class _IntentsFile(_Envelope):
+    records: ClassVar[str] = "intents"
+    shape: ClassVar[str] = "expected a mapping with an 'intents' list"
+    intents: list[Any]
+
+
+def _known_intent(value: str) -> str:
+    if value not in (*INTENTS, NONE):
+        raise PydanticCustomError("intent_name", "{name} is not an intent the bot knows ({known})",
+                                  {"name": repr(value), "known": ", ".join((*INTENTS, NONE))})
+    return value
+
+
+def _enough_examples(value: tuple[str, ...]) -> tuple[str, ...]:
+    if len(value) < MIN_EXAMPLES:
+        raise PydanticCustomError("few_examples", "needs at least {least} examples, has {count}",
+                                  {"least": MIN_EXAMPLES, "count": len(value)})
+    return value
+
+
+class _Intent(_Schema):
+    name: Annotated[_Text, AfterValidator(_known_intent)]
+    description: _OptionalText = ""
+    examples: Annotated[_TextList, AfterValidator(_enough_examples)]
 
 
 class _Resource(_Schema):
@@ -488,6 +532,49 @@ def _skills(path: Path, data: Any, topic_ids: set[str], problems: list[Problem])
     return skills
 
 
+def _intents(path: Path, data: Any, problems: list[Problem]) -> dict[str, Intent]:
+    envelope = _envelope(_IntentsFile, path, data, problems)
+    if envelope is None:
+        return {}
+    intents: dict[str, Intent] = {}
+    first_line: dict[str, int] = {}
+    named = {_key_text(item, "name") for item in envelope.intents}
+    seen: dict[str, tuple[str, int]] = {}  # example key -> (intent, line)
+    for i in range(len(envelope.intents)):
+        record = _record(_Intent, path, data, "intents", i, "name", problems)
+        if record is None:
+            continue
+        name, line = record.name, _line_at(data, ("intents", i))
+        if name in intents:
+            problems.append(Problem(path=path, line=_line_at(data, ("intents", i, "name")),
+                                    field=f"intents[{name}].name",
+                                    message=f"duplicate intent (first at line {first_line[name]})"))
+            continue
+        for j, example in enumerate(record.examples):
+            key, at = example_key(example), _line_at(data, ("intents", i, "examples", j))
+            other = seen.get(key)
+            if other is None:
+                seen[key] = (name, at)
+            elif other[0] != name:
+                problems.append(Problem(
+                    path=path, line=at, field=f"intents[{name}].examples[{j}]",
+                    message=f"{example!r} is also an example of {other[0]!r} (line {other[1]})"))
+            else:
+                problems.append(Problem(
+                    path=path, line=at, field=f"intents[{name}].examples[{j}]",
+                    severity=Severity.WARNING,
+                    message=f"{example!r} repeats the example at line {other[1]}"))
+        first_line[name] = line
+        intents[name] = Intent(name=name, description=record.description,
+                               examples=record.examples, source=f"{path}:{line}")
+    for name in INTENTS:
+        if name not in named:
+            problems.append(Problem(
+                path=path, line=1, field="intents", severity=Severity.WARNING,
+                message=f"no examples for intent {name!r}: only its built-in cues find it"))
+    return intents
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class OpeningRecord:
     """One record of an openings file: its Opening, or None when `problems` has an error."""
@@ -577,7 +664,7 @@ def check(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
             parsed[path] = load(path)
         except YamlSyntaxError as exc:
             problems.append(Problem(path=path, line=exc.line, field="", message=exc.reason))
-    special = {"skills.yaml", "skills.yml", "openings.yaml", "openings.yml"}
+    special = {"skills.yaml", "skills.yml", "openings.yaml", "openings.yml", *INTENTS_FILES}
     entries: dict[str, _TopicEntry] = {}
     for path, data in parsed.items():
         if path.name in special and path.parent == root:
@@ -614,14 +701,33 @@ def check(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
             problems.extend(record.problems)
             if record.opening is not None:
                 openings.append(record.opening)
+    intents = _intents_of(root, parsed, problems)
     if _has_errors(problems):
         return None, problems
     topics = {tid: e.topic for tid, e in entries.items() if e.topic is not None}
     kb = KnowledgeBase(
-        topics=topics, skills=vocab, openings=tuple(openings), root=root,
+        topics=topics, skills=vocab, openings=tuple(openings), intents=intents, root=root,
         warnings=tuple(problems),
     )
     return kb, problems
+
+
+def _intents_of(root: Path, parsed: dict[Path, Any], problems: list[Problem]) -> dict[str, Intent]:
+    """The folder's intents.yaml; without one, the shipped file (intents are about the bot's own
+    features, which every knowledge base has)."""
+    path = next((root / n for n in INTENTS_FILES if (root / n).is_file()), None)
+    if path is not None and path not in parsed:
+        return {}  # there, but not YAML: reported already
+    if path is None:
+        path = default_dir() / INTENTS_FILES[0]
+        try:
+            data = load(path)
+        except YamlSyntaxError as exc:
+            problems.append(Problem(path=path, line=exc.line, field="", message=exc.reason))
+            return {}
+    else:
+        data = parsed[path]
+    return _intents(path, data, problems)
 
 
 def load_knowledge(root: Path | None = None) -> KnowledgeBase:

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 from bot.actions import Action, decode
 from bot.encoder import Encoder, Vectors
 from bot.flows import Step
+from bot.intents import IntentClassifier, IntentScores, situation
 from bot.knowledge import KnowledgeBase
 from bot.markup import para
 from bot.matcher import TopicMatcher
@@ -51,6 +52,7 @@ class Context:
     _profile_loaded: bool = False
     _vector: Vectors | None = None
     _vector_done: bool = False
+    _intents: IntentScores | None = None
 
     def __post_init__(self) -> None:
         self.action = decode(self.message.action) if self.message.action else None
@@ -70,6 +72,13 @@ class Context:
             self._vector_done = True
             self._vector = self.bot.encode_query(self.text)
         return self._vector
+
+    def intents(self) -> IntentScores:
+        """How much the message reads as each intent in this conversation (computed once)."""
+        if self._intents is None:
+            self._intents = self.bot.intents.classify(
+                self.text, situation(self.state, self.kb, self.text), self.query_vector)
+        return self._intents
 
     def update(self, **changes: Any) -> None:
         self.state = dataclasses.replace(self.state, **changes)
@@ -163,6 +172,7 @@ class Router:
         # Where knowledge-base embeddings are cached (None: the embedding cache's default).
         self.embedding_dir = embedding_dir
         self.passages = PassageIndex.build(kb, encoder=encoder, cache_dir=embedding_dir)
+        self.intents = IntentClassifier.for_knowledge(kb, encoder)
         self.matcher = matcher or TopicMatcher(kb.topics.values())
         self.handlers = list(handlers)
         self.fallback = fallback
@@ -178,6 +188,7 @@ class Router:
     def replace_knowledge(self, kb: KnowledgeBase) -> None:
         self.matcher = TopicMatcher(kb.topics.values())
         self.passages = PassageIndex.build(kb, encoder=self.encoder, cache_dir=self.embedding_dir)
+        self.intents = IntentClassifier.for_knowledge(kb, self.encoder)
         self.kb = kb
 
     def encode_query(self, text: str) -> Vectors | None:
@@ -256,6 +267,11 @@ class Router:
             ctx.update(pending=None)
         if not ctx.text:
             return await self.answer(self._by_command.get("help", self.fallback), ctx)
+        if self.services.recommender.latest is None:
+            # Scoring is synchronous: "the Stripe role" can name an opening only once the
+            # openings are indexed, so the first free-text message of a process indexes them.
+            await ctx.attempt(lambda uow: self.services.recommender.index(self.kb, uow),
+                              otherwise=None)
         best: Handler | None = None
         best_score = 0.0
         for handler in self.handlers:

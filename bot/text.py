@@ -94,3 +94,13 @@ def words(text: str) -> list[str]:
     """Raw lower-case word tokens, compounds folded, stopwords kept."""
     norm = _COMPOUND.sub(_fold, normalize(text))
     return [ABBREVIATIONS.get(t, t) for t in _TOKEN.findall(norm.replace("'", ""))]
+
+
+def words_re(*phrases: str) -> re.Pattern[str]:
+    """A pattern matching any of the phrases on word boundaries."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + r")(?!\w)")
+
+
+def bare(text: str) -> str:
+    """Text without punctuation and emoji, for whole-message comparisons."""
+    return re.sub(r"[^\w\s']+", " ", text).strip()

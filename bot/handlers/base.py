@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 from bot.actions import Action
@@ -29,12 +28,3 @@ class BaseHandler:
     def unavailable(self, ctx: Context) -> list[Reply] | None:
         return None
 
-
-def words_re(*phrases: str) -> re.Pattern[str]:
-    """A pattern matching any of the phrases on word boundaries."""
-    return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + r")(?!\w)")
-
-
-def bare(text: str) -> str:
-    """Text without punctuation and emoji, for whole-message comparisons."""
-    return re.sub(r"[^\w\s']+", " ", text).strip()

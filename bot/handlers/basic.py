@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 from bot.actions import RunCommand, ShowTopic
-from bot.handlers.base import BaseHandler, bare, words_re
+from bot.handlers.base import BaseHandler
 from bot.markup import Bold, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, ChatType, Reply
 from bot.routing import Context
 
 STARTER_TOPICS = ("getting-started", "skills", "sql-vs-nosql", "interview-prep")
-
-_GREETING = words_re(
-    r"hi+", r"hey+", r"hello+", r"hiya", r"howdy", r"yo", r"sup", r"greetings", r"hallo",
-    r"good (?:morning|afternoon|evening|day)", r"morning", r"evening", r"hola", r"salut",
-    r"what'?s up", r"how are you", r"hey there", r"hi there",
-)
-_HELP = words_re(
-    r"help", r"how (?:do|can|should) i use (?:this|the|you)\w*", r"what can (?:you|u) do",
-    r"how does this (?:bot )?work", r"what (?:can|should) i ask", r"commands?",
-    r"how to use (?:this|the) bot", r"what are you", r"who are you", r"usage",
-    r"what do you do", r"instructions",
-)
-_TOPICS = words_re(
-    r"(?:list|show|all|which|what|available)(?: of| me| the| your)* topics?",
-    r"topics?(?: list)?", r"what (?:can|do) you (?:know|talk) about",
-    r"what do you know", r"menu", r"subjects?", r"what can you (?:answer|cover)",
-)
 
 
 def start_buttons() -> tuple[Button, ...]:
@@ -71,16 +54,7 @@ class GreetingHandler(BaseHandler):
     commands = ("start",)
 
     def score(self, ctx: Context) -> float:
-        text = bare(ctx.norm)
-        if not text or len(text.split()) > 6:
-            return 0.0
-        m = _GREETING.search(text)
-        if m is None:
-            return 0.0
-        rest = _GREETING.sub(" ", text)
-        rest = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
-                        "and", "to you", "you", "again", "team").sub(" ", rest).strip()
-        return 0.95 if not rest else 0.3
+        return ctx.intents()["greeting"]
 
     async def handle(self, ctx: Context) -> list[Reply]:
         if ctx.command == "start" and ctx.text:
@@ -115,13 +89,7 @@ class HelpHandler(BaseHandler):
     actions = (RunCommand,)
 
     def score(self, ctx: Context) -> float:
-        text = bare(ctx.norm)
-        if text in ("help", "help me", "help please", "?", "", "commands", "options"):
-            return 0.95
-        if len(text.split()) <= 9 and _HELP.search(text):
-            # "help me with kubernetes" is a topic question, not a request for the manual.
-            return 0.55 if len(text.split()) > 3 and text.startswith("help") else 0.9
-        return 0.0
+        return ctx.intents()["help"]
 
     async def handle(self, ctx: Context) -> list[Reply]:
         action = ctx.action
@@ -136,12 +104,7 @@ class TopicsHandler(BaseHandler):
     commands = ("topics",)
 
     def score(self, ctx: Context) -> float:
-        text = bare(ctx.norm)
-        if len(text.split()) <= 7 and _TOPICS.fullmatch(text.strip()):
-            return 0.95
-        if len(text.split()) <= 7 and _TOPICS.search(text):
-            return 0.75
-        return 0.0
+        return ctx.intents()["topics"]
 
     async def handle(self, ctx: Context) -> list[Reply]:
         items = []

@@ -5,17 +5,14 @@ from __future__ import annotations
 import re
 
 from bot.actions import RateTopic, ShowTopic
-from bot.handlers.base import BaseHandler, bare, words_re
+from bot.handlers.base import BaseHandler
+from bot.intents import is_farewell, is_negative
 from bot.markup import para
 from bot.messages import Button, Reply
 from bot.ports import UnitOfWork
 from bot.routing import Context
 from bot.text import words
 
-_POSITIVE = words_re(r"thanks?(?: you)?", r"thx", r"helpful", r"that helped", r"great answer",
-                     r"perfect", r"awesome", r"useful", r"nice", r"cool", r"makes sense")
-_NEGATIVE = words_re(r"not helpful", r"unhelpful", r"useless", r"wrong", r"didn'?t help",
-                     r"not useful", r"bad answer", r"doesn'?t answer", r"not what i asked")
 _MAX_RECORDED = 200
 _DIGITS = re.compile(r"\d{5,}")
 
@@ -30,25 +27,24 @@ async def record_unanswered(ctx: Context) -> None:
 
 
 class FeedbackHandler(BaseHandler):
+    """A rating of the answer just given (buttons or words), and thanks."""
+
     intent = "feedback"
     actions = (RateTopic,)
 
     def score(self, ctx: Context) -> float:
-        if not ctx.state.last_topic:
-            return 0.0
-        text = bare(ctx.norm)
-        if len(text.split()) > 6:
-            return 0.0
-        if _NEGATIVE.search(text) or _POSITIVE.search(text):
-            return 0.85
-        return 0.0
+        return ctx.intents().best(("feedback", "thanks"))[1]
 
     async def handle(self, ctx: Context) -> list[Reply]:
         if isinstance(ctx.action, RateTopic):
             topic_id, helpful = ctx.action.topic_id, ctx.action.helpful
+        elif ctx.intents().best(("feedback", "thanks"))[0] == "thanks":
+            text = ("Bye! Come back any time." if is_farewell(ctx.text)
+                    else "You're welcome! Ask me anything else whenever you like.")
+            return [Reply(blocks=(para(text),), intent="thanks", confidence=1.0)]
         else:
             topic_id = ctx.state.last_topic or ""
-            helpful = not _NEGATIVE.search(bare(ctx.norm))
+            helpful = not is_negative(ctx.text)
         if topic_id not in ctx.kb.topics:
             return [Reply(blocks=(para("Thanks!"),), intent="feedback")]
 

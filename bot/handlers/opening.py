@@ -22,6 +22,7 @@ from bot.shown import (
     find_reference,
     focus_on,
     in_focus,
+    on_screen,
     shown_list,
 )
 from bot.text import STOPWORDS, normalize, stem, words
@@ -66,12 +67,15 @@ class OpeningHandler(BaseHandler):
     intent = "opening"
 
     def score(self, ctx: Context) -> float:
+        """The classifier's reading of `opening`, where there is an opening to be about: one the
+        message points at (an ordinal, "that job", a company), or the list or focus on screen."""
         ref = find_reference(ctx.text, ctx.state, ctx.bot.services.recommender.latest,
                              ctx.kb.skills)
-        if ref is None:
-            return 0.0
-        ctx.cache["opening_reference"] = ref
-        return NAMED_SCORE if ref.how is How.NAMED else POINTED_SCORE
+        meant = ctx.intents()["opening"]
+        if ref is not None:
+            ctx.cache["opening_reference"] = ref
+            return max(meant, NAMED_SCORE if ref.how is How.NAMED else POINTED_SCORE)
+        return meant if on_screen(ctx.state) else 0.0
 
     async def handle(self, ctx: Context) -> list[Reply]:
         index = await openings_index(ctx)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.actions import EditProfile, MoreOpenings, SetAlerts, ShowTopic
-from bot.handlers.base import BaseHandler, bare, words_re
+from bot.handlers.base import BaseHandler
 from bot.markup import para
 from bot.messages import MAX_ACTION_BYTES, Button, Reply
 from bot.ports import ConversationState, RemotePreference
@@ -11,7 +11,6 @@ from bot.recommend import Match, OpeningIndex, Query, Results, parse_request
 from bot.routing import Context
 from bot.shown import list_shown, on_screen
 from bot.skills import SkillVocabulary
-from bot.vocabulary import find_level, remote_wish
 
 PAGE_SIZE = 3
 MAX_GAP_BUTTONS = 3
@@ -19,27 +18,6 @@ MAX_GAP_BUTTONS = 3
 # ("and in Berlin?", "only the remote ones"), at most this many.
 JOBS_QUERY = "jobs_query"
 MAX_REQUEST_TEXTS = 5
-
-JOB_WORDS = words_re(
-    r"jobs?", r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
-    r"opportunit(?:y|ies)", r"hiring", r"job offers?", r"postings?", r"listings?", r"careers? page",
-    r"work for me", r"employment",
-)
-# A level or remote word ("lead python roles", "hybrid go jobs") also makes it a request.
-_REQUEST = words_re(
-    r"any", r"find", r"show", r"list", r"recommend\w*", r"suggest\w*", r"available", r"open",
-    r"for me", r"match\w*", r"fit\w*", r"looking for", r"search\w*", r"new", r"latest",
-    r"who is hiring", r"are there", r"got", r"give me", r"browse", r"entry", r"in [a-z]+",
-)
-# Advice about the job hunt is the job-search topic, not a search for openings.
-_ADVICE = words_re(
-    r"how (?:do|can|should|to)", r"tips?", r"advice", r"prepare", r"cv", r"resume", r"cover letter",
-    r"interview\w*", r"negotiat\w*", r"salary", r"portfolio", r"linkedin", r"apply(?:ing)? to",
-    r"applying", r"write", r"what (?:is|are|does)", r"why", r"should i", r"career path",
-    # "the role of backend in web development" describes a function, not a vacancy
-    r"(?:role|position)s? of", r"roles? (?:in|for) (?:a|an|the)", r"the role", r"what roles?",
-)
-_MORE = words_re(r"more", r"next", r"next page", r"show more", r"more (?:jobs|openings|please)")
 
 
 async def openings_index(ctx: Context) -> OpeningIndex:
@@ -123,22 +101,13 @@ class OpeningsHandler(BaseHandler):
     actions = (MoreOpenings,)
 
     def score(self, ctx: Context) -> float:
-        text = bare(ctx.norm)
-        if not JOB_WORDS.search(text):
-            return 0.0
-        if _ADVICE.search(text):
-            return 0.2
-        if _REQUEST.search(text) or find_level(text) or remote_wish(text) \
-                or len(text.split()) <= 3:
-            return 0.9
-        return 0.55
+        return ctx.intents()["openings"]
 
-    def _paging(self, ctx: Context) -> bool:
-        if isinstance(ctx.action, MoreOpenings) or ctx.command == "more":
-            return True
+    @staticmethod
+    def _paging(ctx: Context) -> bool:
         # "more" typed as text reaches us through the MoreHandler when a list is on screen.
-        return (ctx.command is None and ctx.action is None and JOBS_QUERY in ctx.state.data
-                and bool(_MORE.fullmatch(bare(ctx.norm))))
+        return (isinstance(ctx.action, MoreOpenings) or ctx.command == "more"
+                or bool(ctx.cache.get("paging")))
 
     async def handle(self, ctx: Context) -> list[Reply]:
         paging = self._paging(ctx)
@@ -190,3 +159,4 @@ class OpeningsHandler(BaseHandler):
             cards=tuple(m.card() for m in results.matches),
             buttons=tuple(buttons), intent="openings", confidence=1.0,
         )
+

@@ -6,21 +6,12 @@ import json
 
 from bot.actions import AskForget, ConfirmForget
 from bot.flows import Step
-from bot.handlers.base import BaseHandler, bare, words_re
+from bot.handlers.base import BaseHandler
 from bot.markup import para
 from bot.messages import Button, Reply
 from bot.routing import Context
+from bot.text import bare, words_re
 
-_FORGET = words_re(
-    r"forget (?:me|about me|my data|everything)",
-    r"delete (?:my|all my) (?:data|info\w*|profile|account)",
-    r"remove (?:my|all my) (?:data|info\w*|profile)",
-    r"erase (?:my|me)\w*",
-    r"wipe my data",
-    r"gdpr",
-)
-_MYDATA = words_re(r"what do you (?:know|store|keep|have) (?:about|on) me", r"my data",
-                   r"what data do you (?:store|keep|have)")
 _YES = words_re(r"yes", r"y", r"yep", r"yeah", r"sure", r"confirm", r"do it", r"delete", r"ok(?:ay)?")
 _NO = words_re(r"no", r"n", r"nope", r"cancel", r"stop", r"don'?t", r"keep")
 
@@ -35,18 +26,12 @@ class PrivacyHandler(BaseHandler):
 
     @staticmethod
     def _mydata(ctx: Context) -> bool:
-        return ctx.command == "mydata" or bool(ctx.cache.get("mydata"))
+        if ctx.command is not None or ctx.action is not None:
+            return ctx.command == "mydata"
+        return ctx.intents().best(("forget", "mydata"))[0] == "mydata"
 
     def score(self, ctx: Context) -> float:
-        text = bare(ctx.norm)
-        if len(text.split()) > 10:
-            return 0.0
-        if _FORGET.search(text):
-            return 0.95
-        if _MYDATA.search(text):
-            ctx.cache["mydata"] = True
-            return 0.9
-        return 0.0
+        return ctx.intents().best(("forget", "mydata"))[1]
 
     async def handle(self, ctx: Context) -> list[Reply]:
         if self._mydata(ctx):

@@ -19,7 +19,7 @@ from bot.actions import (
     UndoProfile,
 )
 from bot.flows import PROFILE_FLOW, Step, next_step
-from bot.handlers.base import BaseHandler, bare, words_re
+from bot.handlers.base import BaseHandler
 from bot.markup import Block, Bold, Text, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
@@ -28,14 +28,13 @@ from bot.ports import Profile, RemotePreference
 from bot.profiles import MAX_LOCATION_CHARS, MAX_PLACES, MAX_SKILLS, read_statement
 from bot.routing import Context
 from bot.skills import SkillVocabulary
-from bot.text import normalize
+from bot.text import bare, normalize, words_re
 from bot.vocabulary import (
     LEVEL_NAMES,
     Reading,
     find_level,
     find_skills,
     remote_wish,
-    stated_level,
     years_of_experience,
 )
 
@@ -307,15 +306,7 @@ class ProfileHandler(BaseHandler):
     steps = PROFILE_FLOW
 
     def score(self, ctx: Context) -> float:
-        norm = normalize(ctx.text)
-        text = bare(norm)
-        if (_STATEMENT.match(norm) and "?" not in norm and not _QUESTION.search(text)
-                and (find_skills(ctx.kb.skills, ctx.text) or stated_level(ctx.text))):
-            ctx.cache["profile_statement"] = True
-            return 0.85
-        if len(text.split()) <= 5 and _PROFILE_WORDS.search(text) and not _QUESTION.search(text):
-            return 0.8
-        return 0.0
+        return ctx.intents()["profile"]
 
     async def handle(self, ctx: Context) -> list[Reply]:
         if isinstance(ctx.action, ProfileAction):

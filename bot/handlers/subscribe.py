@@ -5,35 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.actions import EditProfile, SetAlerts
-from bot.handlers.base import BaseHandler, bare, words_re
+from bot.handlers.base import BaseHandler
 from bot.handlers.opening import OpeningHandler
-from bot.handlers.openings import JOB_WORDS, describe_query, openings_index
+from bot.handlers.openings import describe_query, openings_index
 from bot.markup import para
 from bot.messages import Button, ChatType, Reply
 from bot.ports import Subscription
 from bot.recommend import Query, parse_request
 from bot.routing import Context
 from bot.shown import How, find_reference
-from bot.text import normalize
+from bot.text import normalize, words_re
 
 # The one subscription a group or channel has, whoever of its admins set it up.
 CHANNEL_USER = "#channel"
 MAX_QUERY = 300
 
-_SUBSCRIBE = words_re(
-    r"subscribe(?: me)?", r"(?:send|give) me (?:new )?(?:job )?(?:alerts|notifications)",
-    r"(?:job|opening|openings) alerts?",
-)
-# "Notify me about …" is a subscription only when it is about openings.
-_NOTIFY = words_re(
-    r"(?:notify|alert|ping|message|tell) me (?:about|when|of|if|whenever)",
-    r"keep me (?:posted|updated)", r"let me know (?:when|whenever|if)",
-)
-_UNSUBSCRIBE = words_re(
-    r"unsubscribe", r"stop (?:the |my |job |sending )*(?:alerts|notifications|updates|messages)",
-    r"no more (?:alerts|notifications)", r"turn off (?:the |my )?(?:alerts|notifications)",
-    r"cancel (?:my )?(?:subscription|alerts)",
-)
+# What is left of "notify me about new remote python jobs" is the subscription's query.
 _FILLER = words_re(
     r"please", r"notify me", r"alert me", r"tell me", r"ping me", r"let me know", r"keep me posted",
     r"subscribe(?: me)?(?: to)?", r"about", r"when", r"new", r"there(?:'s| is| are)", r"a", r"an",
@@ -46,21 +33,18 @@ class SubscribeHandler(BaseHandler):
     actions = (SetAlerts,)
 
     def score(self, ctx: Context) -> float:
-        text = bare(ctx.norm)
-        if len(text.split()) > 20:
-            return 0.0
-        if _UNSUBSCRIBE.search(text):
-            ctx.cache["unsubscribe"] = True
-            return 0.9
-        if _SUBSCRIBE.search(text) or (_NOTIFY.search(text) and JOB_WORDS.search(text)):
-            return 0.95
-        return 0.0
+        return ctx.intents().best(("subscribe", "unsubscribe"))[1]
+
+    @staticmethod
+    def _stopping(ctx: Context) -> bool:
+        if ctx.command is not None or ctx.action is not None:
+            return ctx.command == "unsubscribe" or ctx.action == SetAlerts(on=False)
+        return ctx.intents().best(("subscribe", "unsubscribe"))[0] == "unsubscribe"
 
     async def handle(self, ctx: Context) -> list[Reply]:
         if ctx.command == "digest":
             return [await self._digest(ctx)]
-        if (ctx.command == "unsubscribe" or ctx.action == SetAlerts(on=False)
-                or ctx.cache.get("unsubscribe")):
+        if self._stopping(ctx):
             return [await self._unsubscribe(ctx)]
         query = ctx.text if ctx.command == "subscribe" else ""
         if not ctx.command and ctx.action is None:
@@ -75,7 +59,7 @@ class SubscribeHandler(BaseHandler):
     def unavailable(self, ctx: Context) -> list[Reply] | None:
         return [Reply(blocks=(para("I can't reach my database right now, so nothing changed. "
                                    "Please try again in a few minutes."),),
-                      intent="subscribe", confidence=1.0)]
+                      intent="unsubscribe" if self._stopping(ctx) else "subscribe", confidence=1.0)]
 
     async def _subscribe(self, ctx: Context, query: str) -> Reply:
         m = ctx.message
@@ -116,7 +100,7 @@ class SubscribeHandler(BaseHandler):
         removed = await ctx.storage().subscriptions.delete(m.platform, m.chat_id, m.user_id)
         text = ("Done, no more alerts about new openings." if removed
                 else "You weren't subscribed here, so there is nothing to stop.")
-        return Reply(blocks=(para(text),), intent="subscribe", confidence=1.0)
+        return Reply(blocks=(para(text),), intent="unsubscribe", confidence=1.0)
 
     async def _digest(self, ctx: Context) -> Reply:
         m = ctx.message

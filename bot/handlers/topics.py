@@ -7,7 +7,8 @@ from collections.abc import Collection, Sequence
 
 from bot.actions import RateTopic, RunCommand, ShowTopic, TopicDetails, TopicExample
 from bot.answers import compose, overview
-from bot.handlers.base import BaseHandler, bare, words_re
+from bot.handlers.base import BaseHandler
+from bot.intents import FOLLOW_UPS
 from bot.knowledge import Topic
 from bot.markup import Bold, Link, Paragraph, para
 from bot.markup import bullets as bullet_list
@@ -19,18 +20,11 @@ from bot.routing import Context
 ANSWER_AT = 0.5
 MAX_RELATED_BUTTONS = 3
 
-_MORE = words_re(
-    r"tell me more", r"more", r"more details?", r"more info(?:rmation)?", r"go on", r"continue",
-    r"details?", r"elaborate", r"expand(?: on that)?", r"keep going", r"and\??", r"deeper",
-    r"more please", r"in depth", r"dig deeper", r"explain more", r"explain further",
-    r"go deeper", r"say more", r"what else", r"anything else",
-)
-_EXAMPLE = words_re(
-    r"examples?", r"e\.?g\.?", r"for example", r"an? example", r"show me", r"for instance",
-    r"concrete(?:ly)?", r"in practice", r"sample", r"demo",
-)
 _FOLLOWUP = re.compile(r"^(?:and |so |ok(?:ay)? |but )?(?:what|how) about\b|^and\b|^vs\.?\b|"
                        r"^compared (?:to|with)\b|^versus\b")
+
+# Conversation data: which passages of the current topic were shown (openings use "shown").
+PASSAGES_SHOWN = "passages_shown"
 
 
 def topic_buttons(ctx: Context, topic: Topic, *, shown: Collection[int],
@@ -57,7 +51,7 @@ def topic_buttons(ctx: Context, topic: Topic, *, shown: Collection[int],
 def shown_before(ctx: Context, topic: Topic) -> set[int]:
     """Positions of the topic's passages the person has seen: as remembered for the last answer,
     else its page (an older answer, or a button pressed under one)."""
-    shown = ctx.state.data.get("shown")
+    shown = ctx.state.data.get(PASSAGES_SHOWN)
     if isinstance(shown, dict) and shown.get("topic") == topic.id and ctx.state.last_topic == topic.id:
         return {int(i) for i in shown.get("passages", ())}
     return {p.position for p in ctx.bot.passages.by_topic.get(topic.id, ())
@@ -68,7 +62,8 @@ def _remember(ctx: Context, topic: Topic, shown: Collection[int]) -> None:
     page = {p.position for p in ctx.bot.passages.by_topic.get(topic.id, ())
             if p.kind in (Kind.OVERVIEW, Kind.ANSWER)}
     # The page is what a button under an older answer assumes anyway; only the rest is stored.
-    ctx.set_data(shown=None if set(shown) == page else {"topic": topic.id, "passages": sorted(shown)})
+    ctx.set_data(**{PASSAGES_SHOWN: None if set(shown) == page
+                    else {"topic": topic.id, "passages": sorted(shown)}})
 
 
 def answer_topic(ctx: Context, topic_id: str, *, confidence: float, to_question: bool = False) -> Reply:
@@ -147,25 +142,15 @@ class TopicHandler(BaseHandler):
 
 
 class MoreHandler(BaseHandler):
-    """'Tell me more' and 'example?' about the topic in context; 'more' pages openings."""
+    """Follow-ups on the topic in context (more, an example; why, downsides and simpler get the
+    details for now); 'more' pages openings."""
 
     intent = "more"
     commands = ("more",)
     actions = (TopicDetails, TopicExample)
 
     def score(self, ctx: Context) -> float:
-        text = bare(ctx.norm)
-        n = len(text.split())
-        if n == 0 or n > 7:
-            return 0.0
-        if ctx.state.last_topic is None and ctx.state.data.get("page") is None:
-            # "tell me more" with nothing before it still deserves "more about what?"
-            return 0.6 if n <= 3 and _MORE.fullmatch(text) else 0.0
-        if _EXAMPLE.search(text) and ctx.state.last_topic:
-            return 0.9
-        if _MORE.search(text):
-            return 0.9 if n <= 4 else 0.6
-        return 0.0
+        return ctx.intents().best(FOLLOW_UPS)[1]
 
     async def handle(self, ctx: Context) -> list[Reply]:
         if isinstance(ctx.action, TopicDetails | TopicExample):
@@ -173,8 +158,9 @@ class MoreHandler(BaseHandler):
             topic_id = ctx.action.topic_id
         else:
             if ctx.state.data.get("page") is not None and not ctx.state.last_topic:
+                ctx.cache["paging"] = True
                 return await ctx.bot.answer(ctx.bot.command_handler("jobs"), ctx)
-            example = bool(_EXAMPLE.search(bare(ctx.norm)))
+            example = ctx.command is None and ctx.intents().best(FOLLOW_UPS)[0] == "example"
             topic_id = ctx.state.last_topic or ""
         topic = ctx.kb.topics.get(topic_id)
         if topic is None:

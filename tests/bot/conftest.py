@@ -8,9 +8,18 @@ import pytest
 
 from adapters.bootstrap import build_bot
 from bot.dialogue import Bot
+from bot.encoder import OnnxEncoder, shared_encoder
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
 from tests.fakes.knowledge import topic, write_kb
+
+
+@pytest.fixture(scope="session")
+def encoder() -> OnnxEncoder:
+    """The process's one model, loaded once for the whole session."""
+    enc = shared_encoder()
+    enc.load()
+    return enc
 
 
 @pytest.fixture

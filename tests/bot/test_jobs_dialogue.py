@@ -199,7 +199,7 @@ async def test_subscribe_and_unsubscribe(bot: Bot, store: MemoryStore) -> None:
     assert r.intent == "subscribe"
     assert "go" in store.subscriptions[("console", "u1", "u1")].query
     r = await say(bot, "/unsubscribe")
-    assert r.intent == "subscribe" and not store.subscriptions
+    assert r.intent == "unsubscribe" and not store.subscriptions
 
 
 async def test_channel_digest_needs_a_chat_admin(bot: Bot, store: MemoryStore) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.intents import INTENTS, NONE
 from bot.knowledge import (
     KnowledgeError,
     Severity,
@@ -257,3 +258,60 @@ def test_parse_openings_file_problems(text: str, line: int, message: str) -> Non
     assert parsed.records == ()
     assert any(p.line == line and message in p.message and str(p.path) == "feed.yaml"
                for p in parsed.problems), parsed.problems
+
+
+INTENTS_YAML = """\
+intents:
+  - name: greeting
+    examples: [hi there, hello bot, hey you, good morning all, howdy]
+  - name: thanks
+    examples: [thanks a lot, cheers mate, thank you kindly, much obliged, ta very much]
+"""
+
+
+def test_shipped_intents_give_every_intent_examples() -> None:
+    kb = load_knowledge()
+    assert tuple(kb.intents) == (*INTENTS, NONE)
+    for intent in kb.intents.values():
+        assert 15 <= len(intent.examples) <= 40, intent.name
+        assert intent.description and intent.source.startswith(str(default_dir()))
+    assert kb.export()["intents"][0]["name"] == "greeting"
+
+
+def test_a_folder_without_intents_uses_the_shipped_ones(tmp_path: Path) -> None:
+    kb = load_knowledge(write_kb(tmp_path, [topic("docker")]))
+    assert tuple(kb.intents) == (*INTENTS, NONE)
+
+
+def test_a_folder_with_intents_uses_its_own_and_warns_of_the_missing(tmp_path: Path) -> None:
+    write_kb(tmp_path, [topic("docker")])
+    path = write_file(tmp_path / "intents.yaml", INTENTS_YAML)
+    kb, problems = check(tmp_path)
+    assert kb is not None and list(kb.intents) == ["greeting", "thanks"]
+    assert kb.intents["thanks"].examples[1] == "cheers mate"
+    missing = [p for p in problems if "no examples for intent" in p.message]
+    assert len(missing) == len(INTENTS) - 2
+    assert all(p.severity is Severity.WARNING and p.path == path for p in missing)
+    assert "intents.yaml" not in {p.path.name for p in problems if p.field.startswith("topics")}
+
+
+@pytest.mark.parametrize("old,new,line,field,message", [
+    ("name: thanks", "name: gratitude", 4, "intents[gratitude].name",
+     "'gratitude' is not an intent the bot knows (greeting, thanks, help"),
+    ("examples: [thanks a lot, cheers mate, thank you kindly, much obliged, ta very much]",
+     "examples: [thanks a lot, cheers mate]", 5, "intents[thanks].examples",
+     "needs at least 5 examples, has 2"),
+    ("    examples: [hi there", "    tone: warm\n    examples: [hi there", 3, "intents[greeting].tone",
+     "unknown key (expected one of: description, examples, name)"),
+    ("cheers mate", "Hello bot!", 5, "intents[thanks].examples[1]",
+     "'Hello bot!' is also an example of 'greeting' (line 3)"),
+    ("intents:", "intent:", 1, "intent", "unknown key (expected one of: intents)"),
+])
+def test_intent_problems_name_file_line_and_field(
+    tmp_path: Path, old: str, new: str, line: int, field: str, message: str,
+) -> None:
+    write_kb(tmp_path, [topic("docker")])
+    assert old in INTENTS_YAML
+    path = write_file(tmp_path / "intents.yaml", INTENTS_YAML.replace(old, new))
+    found = errors(tmp_path)
+    assert any(m.startswith(f"{path}:{line}: {field}: {message}") for m in found), found

@@ -176,7 +176,7 @@ DOWN = "I can't reach my database right now"
 
 @pytest.mark.parametrize(("text", "action", "intent", "says"), [
     ("/subscribe python", None, "subscribe", DOWN + ", so nothing changed"),
-    ("/unsubscribe", None, "subscribe", DOWN + ", so nothing changed"),
+    ("/unsubscribe", None, "unsubscribe", DOWN + ", so nothing changed"),
     ("", "sub:on", "subscribe", DOWN + ", so nothing changed"),
     ("/profile skills python", None, "profile", DOWN + ", so I couldn't save your profile"),
     ("", "profile:level:mid", "profile", DOWN + ", so I couldn't save your profile"),

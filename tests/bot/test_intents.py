@@ -1,0 +1,235 @@
+"""Intents: examples held out per fold, cues without a model, the conversation's say, and routing."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from adapters.bootstrap import build_bot
+from bot.dialogue import Bot
+from bot.encoder import Encoder, OnnxEncoder, Vectors
+from bot.intents import FOLLOW_UPS, INTENTS, NONE, IntentClassifier, Situation, embedders
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.memory import MemoryStore
+from bot.messages import Reply
+from tests.factories import message
+
+FOLDS = 5
+
+
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeBase:
+    return load_knowledge()
+
+
+@pytest.fixture(scope="module")
+def vectors(shipped: KnowledgeBase, encoder: OnnxEncoder) -> dict[str, Vectors]:
+    """Every example and topic question, embedded once (the same cache the bot uses)."""
+    examples = [e for i in shipped.intents.values() for e in i.examples]
+    questions = [q for t in shipped.topics.values() for q in t.questions]
+    embed, embed_questions = embedders(shipped, encoder)
+    return {**dict(zip(examples, embed(examples), strict=True)),
+            **dict(zip(questions, embed_questions(questions), strict=True))}
+
+
+def said_in(intent: str) -> list[Situation]:
+    """The situations an intent is said in: follow-ups and ratings after an answer, questions
+    about an opening under a list of them, everything else after either."""
+    if intent in FOLLOW_UPS or intent == "feedback":
+        return [Situation(topic="docker")]
+    if intent == "opening":
+        return [Situation(openings_shown=True)]
+    return [Situation(topic="docker"), Situation(openings_shown=True)]
+
+
+def read_as(classifier: IntentClassifier, text: str, situation: Situation,
+            vectors: dict[str, Vectors] | None = None) -> str | None:
+    scores = classifier.classify(text, situation, lambda: vectors[text] if vectors else None)
+    name, score = scores.best(INTENTS)
+    return name if score >= 0.5 else None
+
+
+def test_examples_held_out_per_fold_are_recognised(shipped: KnowledgeBase,
+                                                   vectors: dict[str, Vectors]) -> None:
+    # The examples of NONE (small talk, other subjects) must come out as no intent.
+    examples = [(name, e) for name, i in shipped.intents.items() for e in i.examples]
+    questions = [q for t in shipped.topics.values() for q in t.questions]
+    rng = random.Random(11)
+    fold_of = [i % FOLDS for i in range(len(examples))]
+    rng.shuffle(fold_of)
+    question_fold = [i % FOLDS for i in range(len(questions))]
+    rng.shuffle(question_fold)
+    right: Counter[str] = Counter()
+    asked: Counter[str] = Counter()
+    misses: list[tuple[str, str, str | None]] = []
+    taken = 0
+    for fold in range(FOLDS):
+        train: dict[str, list[str]] = defaultdict(list)
+        for (name, text), f in zip(examples, fold_of, strict=True):
+            if f != fold:
+                train[name].append(text)
+        contrast = [q for q, f in zip(questions, question_fold, strict=True) if f != fold]
+        classifier = IntentClassifier(train, contrast=contrast, kb=shipped,
+                                      embed=lambda texts: np.vstack([vectors[t] for t in texts]))
+        assert classifier.semantic
+        for (name, text), f in zip(examples, fold_of, strict=True):
+            if f != fold:
+                continue
+            for situation in said_in(name):
+                got = read_as(classifier, text, situation, vectors) or NONE
+                asked[name] += 1
+                right[name] += got == name
+                if got != name:
+                    misses.append((name, text, got))
+        for q, f in zip(questions, question_fold, strict=True):
+            taken += f == fold and read_as(classifier, q, Situation(), vectors) is not None
+    per_intent = {name: right[name] / asked[name] for name in (*INTENTS, NONE)}
+    overall = sum(right.values()) / sum(asked.values())
+    assert overall >= 0.9, (overall, per_intent, misses)
+    assert min(per_intent.values()) >= 0.75, (per_intent, misses)
+    # A question about a topic is rarely read as an intent (the topic's confidence decides then).
+    assert taken / len(questions) <= 0.05, taken
+
+
+@pytest.mark.parametrize("text,situation,intent", [
+    ("hi there!", Situation(), "greeting"),
+    ("thanks a lot", Situation(topic="docker"), "thanks"),
+    ("how do I use this bot?", Situation(), "help"),
+    ("which topics do you cover", Situation(), "topics"),
+    ("any remote python jobs?", Situation(), "openings"),
+    ("is the second one remote?", Situation(openings_shown=True), "opening"),
+    ("I know go and postgres", Situation(), "profile"),
+    ("notify me about new rust jobs", Situation(), "subscribe"),
+    ("stop sending me job alerts", Situation(), "unsubscribe"),
+    ("please delete my data", Situation(), "forget"),
+    ("what do you know about me", Situation(), "mydata"),
+    ("that was not helpful", Situation(topic="docker"), "feedback"),
+    ("tell me more", Situation(topic="docker"), "more"),
+    ("example?", Situation(topic="docker"), "example"),
+    ("why?", Situation(topic="docker"), "why"),
+    ("any downsides?", Situation(topic="docker"), "downsides"),
+    ("explain it simpler", Situation(topic="docker"), "simpler"),
+    ("what is a message queue", Situation(), None),
+    ("how do I prepare for a job interview", Situation(), None),
+    ("translate hello into french", Situation(), None),
+])
+def test_without_an_encoder_the_cues_still_decide(shipped: KnowledgeBase, text: str,
+                                                  situation: Situation, intent: str | None) -> None:
+    lexical = IntentClassifier.for_knowledge(shipped)
+    assert not lexical.semantic
+    assert read_as(lexical, text, situation) == intent
+
+
+@pytest.mark.parametrize("text,situation,intent", [
+    # A rating needs an answer to rate; a follow-up needs a subject; "it" needs openings on screen.
+    ("that was not helpful", Situation(), None),
+    ("any downsides?", Situation(), None),
+    ("is the second one remote?", Situation(), None),
+    # A message naming its own subject is no follow-up on the current one...
+    ("and kubernetes?", Situation(topic="docker", subjects=frozenset({"kubernetes"})), None),
+    # ... but naming the current subject still is.
+    ("give me a docker example", Situation(topic="docker", subjects=frozenset({"docker"})), "example"),
+])
+def test_the_conversation_decides_what_a_message_can_mean(
+    shipped: KnowledgeBase, text: str, situation: Situation, intent: str | None
+) -> None:
+    assert read_as(IntentClassifier.for_knowledge(shipped), text, situation) == intent
+
+
+class CountingEncoder:
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+        self.encoded: list[str] = []
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.encoded.extend(texts)
+        return self.inner.encode(texts)
+
+
+@pytest.fixture
+def store(shipped: KnowledgeBase) -> MemoryStore:
+    return MemoryStore(list(shipped.openings))
+
+
+@pytest.fixture
+def counting(encoder: OnnxEncoder) -> CountingEncoder:
+    return CountingEncoder(encoder)
+
+
+@pytest.fixture
+def bot(shipped: KnowledgeBase, store: MemoryStore, counting: CountingEncoder) -> Bot:
+    return build_bot(shipped, store.uow, encoder=counting)
+
+
+async def say(bot: Bot, text: str, **kw: object) -> Reply:
+    (reply, *_) = await bot.handle(message(text, **kw))  # type: ignore[arg-type]
+    return reply
+
+
+async def test_the_examples_come_from_the_cache_and_each_message_is_encoded_once(
+    bot: Bot, counting: CountingEncoder
+) -> None:
+    assert counting.encoded == []  # every example and question was in the cache already
+    await say(bot, "which companies are hiring?")
+    assert counting.encoded == ["which companies are hiring?"]
+    await say(bot, "hi")  # a sure cue needs no model
+    assert len(counting.encoded) == 1
+
+
+async def test_a_question_about_an_opening_never_subscribes(bot: Bot, store: MemoryStore) -> None:
+    before = await say(bot, "tell me about the Stripe role")
+    assert before.intent != "subscribe" and not store.subscriptions
+    listed = await say(bot, "/jobs")
+    assert {c.company for c in listed.cards} >= {"Stripe"}
+    reply = await say(bot, "tell me about the Stripe role")
+    assert reply.intent == "opening" and not store.subscriptions
+    assert "Stripe" in reply.text
+    poggio = await say(bot, "is the poggio one remote?")
+    assert poggio.intent == "opening" and "Poggio" in poggio.text
+
+
+@pytest.mark.parametrize("text,intents", [
+    ("which companies are hiring?", {"openings"}),
+    ("what jobs do you have?", {"openings"}),
+    ("what topics do you know about", {"topics"}),
+    ("I want to go remote with python", {"profile", "openings"}),
+    ("what do you store about me?", {"mydata"}),
+    ("stop sending me job alerts", {"unsubscribe"}),
+    ("thank you so much!", {"thanks"}),
+])
+async def test_intents_said_in_plain_words(bot: Bot, text: str, intents: set[str]) -> None:
+    reply = await say(bot, text)
+    assert reply.intent in intents and reply.topic is None, (reply.intent, reply.topic)
+
+
+async def test_follow_ups_stay_on_the_topic_unless_the_message_names_its_own(bot: Bot) -> None:
+    assert (await say(bot, "what is docker?")).topic == "docker"
+    for text in ("what are the downsides?", "why?", "explain it in simpler words"):
+        reply = await say(bot, text)
+        assert (reply.intent, reply.topic) == ("more", "docker"), text
+    example = await say(bot, "give me an example")
+    assert (example.intent, example.topic) == ("more", "docker") and "an example" in example.text
+    assert (await say(bot, "and kubernetes?")).topic == "kubernetes"
+    jobs = await say(bot, "show me remote jobs with docker")
+    assert jobs.intent == "openings"
+
+
+async def test_thanks_and_ratings_after_an_answer(bot: Bot, store: MemoryStore) -> None:
+    await say(bot, "what is docker?")
+    assert (await say(bot, "thanks!")).intent == "thanks"
+    assert store.feedback == []
+    rated = await say(bot, "that was not helpful")
+    assert rated.intent == "feedback"
+    assert [(f[2], f[3]) for f in store.feedback] == [("docker", False)]
