@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -18,6 +19,7 @@ from adapters.observability.logs import MessageLog
 from adapters.observability.metrics import Metrics
 from adapters.settings import Settings
 from bot.dialogue import Bot
+from bot.encoder import Encoder, shared_encoder
 from bot.handlers.admin import AdminHandler
 from bot.handlers.basic import FallbackHandler, GreetingHandler, HelpHandler, TopicsHandler
 from bot.handlers.feedback import FeedbackHandler
@@ -55,8 +57,14 @@ def build_bot(
     bot_names: tuple[str, ...] = (),
     services: Services | None = None,
     limiter: RateLimiter | None = None,
+    encoder: Encoder | None = None,
+    embedding_dir: Path | None = None,
 ) -> Bot:
-    """The dialogue core with every handler registered; order breaks score ties."""
+    """The dialogue core with every handler registered; order breaks score ties.
+
+    `encoder` None: lexical understanding only. `embedding_dir`: the knowledge base's embedding
+    cache (None: the user cache folder).
+    """
     handlers = [
         GreetingHandler(),
         HelpHandler(),
@@ -79,7 +87,18 @@ def build_bot(
         bot_names=bot_names,
         services=services,
         limiter=limiter,
+        encoder=encoder,
+        embedding_dir=embedding_dir,
     )
+
+
+def semantic_encoder() -> Encoder | None:
+    """The process's shared sentence encoder, or None (lexical only) when its model is missing."""
+    try:
+        return shared_encoder()
+    except FileNotFoundError as exc:
+        log.warning("%s; understanding by words only", exc)
+        return None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,12 +157,15 @@ async def build(
     *,
     store: Storage | MemoryStore | None = None,
     notifiers: Mapping[str, Notifier] | None = None,
+    semantic: bool = True,
 ) -> Runtime:
     """The runtime for these settings.
 
     `store`: None opens DATABASE_URL (and close() closes it); a MemoryStore keeps everything in
     process (tests, `chat --memory`, `ask`); a Storage already open is used and left open.
     `notifiers`: alert senders by platform instead of the channels' own (tests, dry runs).
+    `semantic`: False gives a core that matches by words only and never loads the sentence
+    encoder's model, for processes that answer no messages or must stay small (the worker).
     """
     kb = load_knowledge(settings.careerbot_knowledge_dir)
     exit_stack = AsyncExitStack()
@@ -174,6 +196,7 @@ async def build(
             kb, uow_factory, admins=settings.admins,
             services=services(settings, metrics, storage),
             limiter=RateLimiter(settings.rate_limit_per_minute, observer=metrics.limited),
+            encoder=semantic_encoder() if semantic else None,
         )
         metrics.attach(bot)
         bot.hooks.append(MessageLog())

@@ -7,7 +7,9 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from pathlib import Path
 
+from bot.encoder import Encoder
 from bot.knowledge import KnowledgeBase
 from bot.markup import Block, Bold, BulletList, Paragraph, Span, Text, para
 from bot.matcher import TopicMatcher
@@ -49,9 +51,12 @@ class Bot(Router):
         admins: Iterable[str] = (),
         bot_names: Iterable[str] = (),
         limiter: RateLimiter | None = None,
+        encoder: Encoder | None = None,
+        embedding_dir: Path | None = None,
     ) -> None:
         super().__init__(kb=kb, handlers=handlers, fallback=fallback, matcher=matcher,
-                         services=services, admins=admins, bot_names=bot_names)
+                         services=services, admins=admins, bot_names=bot_names,
+                         encoder=encoder, embedding_dir=embedding_dir)
         self.limiter = limiter
         self.uow_factory = uow_factory
         self.hooks: list[Hook] = []

@@ -146,3 +146,19 @@ class OnnxEncoder:
             mask[row, :len(enc.ids)] = 1
         (vectors,) = self._session.run(["sentence_embedding"], {"input_ids": ids, "attention_mask": mask})
         return np.asarray(vectors, dtype=np.float32)
+
+
+_shared: OnnxEncoder | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_encoder() -> OnnxEncoder:
+    """The process-wide all-MiniLM-L6-v2, so every Bot (and every test) shares one loaded session.
+
+    Built on first call, loaded on its first `encode()`; FileNotFoundError when the model is missing.
+    """
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = OnnxEncoder()
+        return _shared

@@ -7,9 +7,11 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from bot.actions import Action, decode
+from bot.encoder import Encoder, Vectors
 from bot.flows import Step
 from bot.knowledge import KnowledgeBase
 from bot.markup import para
@@ -46,6 +48,8 @@ class Context:
     cache: dict[str, Any] = field(default_factory=dict)
     _profile: Profile | None = None
     _profile_loaded: bool = False
+    # The text last encoded and its vector (None: no encoder, or encoding failed).
+    _query: tuple[str, Vectors | None] | None = None
 
     def __post_init__(self) -> None:
         self.action = decode(self.message.action) if self.message.action else None
@@ -57,6 +61,16 @@ class Context:
     @property
     def norm(self) -> str:
         return normalize(self.text)
+
+    def query_vector(self) -> Vectors | None:
+        """The L2-normalised vector of `text` (shape `(dim,)`), encoded at most once per message.
+
+        None without an encoder, for empty text, or when encoding fails. Whatever needs the
+        message's meaning asks here rather than encoding the text itself.
+        """
+        if self._query is None or self._query[0] != self.text:
+            self._query = (self.text, self.bot.encode_query(self.text))
+        return self._query[1]
 
     def update(self, **changes: Any) -> None:
         self.state = dataclasses.replace(self.state, **changes)
@@ -140,8 +154,15 @@ class Router:
         services: Services | None = None,
         admins: Iterable[str] = (),
         bot_names: Iterable[str] = (),
+        encoder: Encoder | None = None,
+        embedding_dir: Path | None = None,
     ) -> None:
+        """`encoder`: sentence embeddings for understanding by meaning; None means lexical only.
+        `embedding_dir`: where the knowledge base's embeddings are cached (None: the default)."""
         self.kb = kb
+        self.encoder = encoder
+        self.embedding_dir = embedding_dir
+        self._encoder_failed = False
         self.matcher = matcher or TopicMatcher(kb.topics.values())
         self.handlers = list(handlers)
         self.fallback = fallback
@@ -160,6 +181,20 @@ class Router:
 
     def is_admin(self, message: Message) -> bool:
         return f"{message.platform}:{message.user_id}" in self.admins
+
+    def encode_query(self, text: str) -> Vectors | None:
+        """One message's vector, or None (use `Context.query_vector()`, which keeps it)."""
+        if self.encoder is None or not text:
+            return None
+        try:
+            vector: Vectors = self.encoder.encode([text])[0]
+        except Exception:
+            # A broken model must not stop the bot: it answers by words alone until it works.
+            if not self._encoder_failed:
+                log.exception("the sentence encoder failed; matching by words only")
+            self._encoder_failed = True
+            return None
+        return vector
 
     def storage_failed(self) -> None:
         if not self._storage_down:

@@ -1,4 +1,5 @@
-"""Fixtures shared across test packages: the platform API fakes and one PostgreSQL server."""
+"""Fixtures shared across test packages: the platform API fakes, one PostgreSQL server, one sentence
+encoder and its embedding cache."""
 
 from __future__ import annotations
 
@@ -8,13 +9,35 @@ import signal
 import threading
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
+from bot.encoder import OnnxEncoder, shared_encoder
 from storage.engine import Storage
 from tests.fakes.postgres import PgServer, PostgresUnavailable, throwaway_pg_server
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeBotApi
+
+
+@pytest.fixture(scope="session", autouse=True)
+def embedding_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Knowledge-base embeddings are cached for this session only, never in the user's cache folder.
+
+    Through XDG_CACHE_HOME, so servers started as subprocesses share the same folder.
+    """
+    cache_home = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(cache_home))
+        yield cache_home / "careerbot" / "embeddings"
+
+
+@pytest.fixture(scope="session")
+def encoder() -> OnnxEncoder:
+    """The process-wide encoder, loaded once for the session (every Bot built in tests shares it)."""
+    enc = shared_encoder()
+    enc.load()
+    return enc
 
 
 @pytest.fixture

@@ -322,7 +322,8 @@ def worker(
     configure_logging(settings.log_level, settings.log_format, settings.secrets())
 
     async def main() -> None:
-        async with await build(settings) as runtime:
+        # The worker stays small: no sentence model (Socket Mode answers by words only here).
+        async with await build(settings, semantic=False) as runtime:
             await run_worker(runtime, interval=interval, once=once, metrics_port=metrics_port)
 
     try:

@@ -18,13 +18,6 @@ from bot.encoder import Encoder, OnnxEncoder, Vectors
 REFERENCE = Path(__file__).parent / "data" / "encoder_reference.json"
 
 
-@pytest.fixture(scope="session")
-def encoder() -> OnnxEncoder:
-    enc = OnnxEncoder()
-    enc.load()
-    return enc
-
-
 class CountingEncoder:
     """Passes through to an encoder and records every text it was asked to encode."""
 
