@@ -18,6 +18,7 @@ from bot.markup import para
 from bot.matcher import TopicMatcher
 from bot.messages import MAX_ACTION_BYTES, Message, Reply
 from bot.ports import ConversationState, Profile, StorageUnavailable, UnitOfWork
+from bot.retrieval import TopicRetriever
 from bot.services import Services
 from bot.text import normalize
 
@@ -46,6 +47,9 @@ class Context:
     forgotten: bool = False
     # Work a handler's score() did that its handle() can reuse (e.g. topic matches).
     cache: dict[str, Any] = field(default_factory=dict)
+    # While handlers score free text: the best score so far, which a handler must beat to answer
+    # (ties go to the earlier handler). One that cannot beat it may skip costly work and say 0.
+    leading_score: float = 0.0
     _profile: Profile | None = None
     _profile_loaded: bool = False
     # The text last encoded and its vector (None: no encoder, or encoding failed).
@@ -163,7 +167,7 @@ class Router:
         self.encoder = encoder
         self.embedding_dir = embedding_dir
         self._encoder_failed = False
-        self.matcher = matcher or TopicMatcher(kb.topics.values())
+        self.retriever = TopicRetriever(kb, encoder, directory=embedding_dir, matcher=matcher)
         self.handlers = list(handlers)
         self.fallback = fallback
         self.services = services or Services()
@@ -174,9 +178,14 @@ class Router:
         self._by_action = {a: h for h in self.handlers for a in h.actions}
         self._by_step = {s: h for h in self.handlers for s in h.steps}
 
-    # Knowledge can be replaced at run time (/reload) without rebuilding handlers.
+    @property
+    def matcher(self) -> TopicMatcher:
+        return self.retriever.matcher
+
+    # Knowledge can be replaced at run time (/reload) without rebuilding handlers; its embeddings
+    # come from the cache except for the texts that changed.
     def replace_knowledge(self, kb: KnowledgeBase) -> None:
-        self.matcher = TopicMatcher(kb.topics.values())
+        self.retriever = TopicRetriever(kb, self.encoder, directory=self.embedding_dir)
         self.kb = kb
 
     def is_admin(self, message: Message) -> bool:
@@ -259,6 +268,7 @@ class Router:
         best: Handler | None = None
         best_score = 0.0
         for handler in self.handlers:
+            ctx.leading_score = best_score
             s = handler.score(ctx)
             if s > best_score:
                 best, best_score = handler, s
