@@ -17,8 +17,9 @@ What is fitted, with numpy only (Newton steps, L2-regularised):
    the best candidate's confidence σ(w·x + b) is 0.5 or more maximises the objective: topic
    accuracy (the mean over the question sets) plus out-of-scope rejection;
 3. the lexical-only model the cascade uses, the same way, on the matcher's features alone;
-4. `skip_at`: the lowest lexical-only confidence above which skipping the model keeps the
-   out-of-scope rejection and costs at most SKIP_TOLERANCE of the objective;
+4. `skip_at`: the lowest lexical-only confidence above which skipping the model loses nothing:
+   the skipped questions are answered right as often as the model answers them, and the
+   objective and the out-of-scope rejection do not drop;
 5. `suggest_at`: the lowest "did you mean" threshold that offers buttons to at most one
    out-of-scope message in twenty.
 """
@@ -66,9 +67,6 @@ HYBRID_FEATURES = ("lex_confidence", "lex_strength", "lex_pages", "sem_all", "se
 LEXICAL_FEATURES = ("lex_confidence", "lex_strength", "lex_margin")
 FOLDS = 5
 L2 = 1.0
-# How much of the objective (topic accuracy + out-of-scope rejection, 0..2) the cascade may cost:
-# half a point, about the noise between two fits on different folds.
-SKIP_TOLERANCE = 0.005
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -317,24 +315,29 @@ def main() -> None:
         print(f"wrote {CALIBRATION.relative_to(ROOT)}", file=sys.stderr)
 
 
-def choose_skip(hybrid: Sequence[Outcome], lexical: Sequence[Outcome],
-                p_hybrid: Sequence[float], p_lexical: Sequence[float],
+def choose_skip(hybrid: Sequence[Outcome], lexical: Sequence[Outcome], p_hybrid: Sequence[float],
+                p_lexical: Sequence[float],
                 hybrid_q: dict[str, float]) -> tuple[float, dict[str, float], float]:
-    """The lowest lexical confidence at which the cascade keeps the hybrid model's quality: its
-    out-of-scope rejection, and its score within SKIP_TOLERANCE."""
+    """The lowest lexical-only confidence at which the cascade keeps the hybrid model's quality: on
+    the questions it answers without the model it is right as often as the model is on them (it
+    does not trade the model's answers for others), and over all questions the objective and the
+    out-of-scope rejection do not drop."""
     for skip_at in np.round(np.arange(0.5, 1.0, 0.01), 2):
         answered, merged = [], []
-        skipped = 0
+        skipped = lexical_right = model_right = 0
         for h, lx, ph, pl in zip(hybrid, lexical, p_hybrid, p_lexical, strict=True):
             if pl >= skip_at:
                 answered.append(True)
                 merged.append(dataclasses.replace(h, right=lx.right))
                 skipped += 1
+                lexical_right += lx.right and lx.in_scope
+                model_right += (h.right and ph >= 0.5) if h.in_scope else ph < 0.5
             else:
                 answered.append(ph >= 0.5)
                 merged.append(h)
         q = quality(merged, answered)
-        if q["score"] >= hybrid_q["score"] - SKIP_TOLERANCE and q["out_of_scope"] >= hybrid_q["out_of_scope"]:
+        if (lexical_right >= model_right and q["score"] >= hybrid_q["score"]
+                and q["out_of_scope"] >= hybrid_q["out_of_scope"]):
             return float(skip_at), q, skipped / len(hybrid)
     return 1.01, hybrid_q, 0.0
 

@@ -37,16 +37,17 @@ def embedding_cache_dir(request: pytest.FixtureRequest,
     cache_home = tmp_path_factory.mktemp("cache")
     directory = cache_home / "careerbot" / "embeddings"
     directory.mkdir(parents=True)
-    kept = request.config.cache.mkdir("careerbot-embeddings")
+    pytest_cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
+    kept = pytest_cache.mkdir("careerbot-embeddings") if pytest_cache is not None else None
     names = [f"{cache_name(default_dir(), c)}.npz" for c in KEPT_COLLECTIONS]
     for name in names:
-        if (kept / name).is_file():
+        if kept is not None and (kept / name).is_file():
             shutil.copyfile(kept / name, directory / name)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XDG_CACHE_HOME", str(cache_home))
         yield directory
     for name in names:
-        if (directory / name).is_file():
+        if kept is not None and (directory / name).is_file():
             shutil.copyfile(directory / name, kept / name)
 
 
