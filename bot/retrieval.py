@@ -9,8 +9,9 @@ of them" option compete) turns them into one confidence per candidate. The core 
 best at 0.5 or more (the fit places the model's bias so that 0.5 is the best threshold), offers
 "did you mean" buttons at `suggest_at` or more, and declines below.
 
-The cascade skips the model when the words decide: a message whose best topic by a lexical-only
-model of the same kind reaches `skip_at` is answered without encoding it.
+The cascade skips the model when the words decide: a message with no word the knowledge base
+knows is declined, and one whose best topic by a lexical-only model of the same kind reaches
+`skip_at` is answered, without encoding either.
 Without an encoder, or when it fails, the matcher's own confidence decides, as before the
 embeddings existed.
 """
@@ -288,9 +289,13 @@ class TopicRetriever:
         if self.index is None or self.pages is None:
             return self._by_matcher(matches)
         cal = self.calibration
+        if not matches:
+            # Not one word the knowledge base knows: no topic was asked about (on the tuning sets,
+            # no in-scope question and a third of the out-of-scope ones), nothing to encode.
+            return Ranking(hits=(), method="lexical", suggest_at=cal.suggest_at)
         lexical = lexical_candidates(matches)
         p = cal.lexical.confidences(lexical)
-        if len(p) and p.max() >= cal.skip_at:
+        if p.max() >= cal.skip_at:
             return self._ranking(lexical.topic_ids, p, "lexical")
         v = vector()
         if v is None:

@@ -19,7 +19,8 @@ What is fitted, with numpy only (Newton steps, L2-regularised):
 3. the lexical-only model the cascade uses, the same way, on the matcher's features alone;
 4. `skip_at`: the lowest lexical-only confidence above which skipping the model loses nothing:
    the skipped questions are answered right as often as the model answers them, and the
-   objective and the out-of-scope rejection do not drop;
+   objective and the out-of-scope rejection do not drop (messages with no word the knowledge
+   base knows are declined without the model at any threshold, and counted so);
 5. `suggest_at`: the lowest "did you mean" threshold that offers buttons to at most one
    out-of-scope message in twenty.
 """
@@ -319,24 +320,27 @@ def choose_skip(hybrid: Sequence[Outcome], lexical: Sequence[Outcome], p_hybrid:
                 p_lexical: Sequence[float],
                 hybrid_q: dict[str, float]) -> tuple[float, dict[str, float], float]:
     """The lowest lexical-only confidence at which the cascade keeps the hybrid model's quality: on
-    the questions it answers without the model it is right as often as the model is on them (it
+    the questions it settles without the model it is right as often as the model is on them (it
     does not trade the model's answers for others), and over all questions the objective and the
-    out-of-scope rejection do not drop."""
+    out-of-scope rejection do not drop. Messages with no word the knowledge base knows are
+    declined without the model at every threshold."""
     for skip_at in np.round(np.arange(0.5, 1.0, 0.01), 2):
         answered, merged = [], []
-        skipped = lexical_right = model_right = 0
+        skipped = cascade_right = model_right = 0
         for h, lx, ph, pl in zip(hybrid, lexical, p_hybrid, p_lexical, strict=True):
-            if pl >= skip_at:
-                answered.append(True)
-                merged.append(dataclasses.replace(h, right=lx.right))
+            model_ok = (h.right and ph >= 0.5) if h.in_scope else ph < 0.5
+            if not len(lx.z) or pl >= skip_at:
+                answers = bool(len(lx.z))
+                answered.append(answers)
+                merged.append(dataclasses.replace(h, right=lx.right) if answers else h)
                 skipped += 1
-                lexical_right += lx.right and lx.in_scope
-                model_right += (h.right and ph >= 0.5) if h.in_scope else ph < 0.5
+                cascade_right += (lx.right if answers else False) if h.in_scope else not answers
+                model_right += model_ok
             else:
                 answered.append(ph >= 0.5)
                 merged.append(h)
         q = quality(merged, answered)
-        if (lexical_right >= model_right and q["score"] >= hybrid_q["score"]
+        if (cascade_right >= model_right and q["score"] >= hybrid_q["score"]
                 and q["out_of_scope"] >= hybrid_q["out_of_scope"]):
             return float(skip_at), q, skipped / len(hybrid)
     return 1.01, hybrid_q, 0.0

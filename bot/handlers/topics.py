@@ -15,7 +15,7 @@ from bot.routing import Context
 
 # Below this the core would rather say "did you mean" than risk a wrong answer.
 ANSWER_AT = 0.5
-# A topic's confidence says which topic is meant if one is; whether the message asks for a topic
+# The hybrid confidence says which topic is meant if one is; whether the message asks for a topic
 # at all is for the intents to say: one sure of its intent (0.9 and up: "find me openings", a
 # greeting) wins over any topic.
 ROUTING_CAP = 0.85
@@ -91,10 +91,14 @@ class TopicHandler(BaseHandler):
     actions = (ShowTopic,)
 
     def score(self, ctx: Context) -> float:
-        if ctx.leading_score >= ROUTING_CAP:
+        if ctx.bot.retriever.semantic and ctx.leading_score >= ROUTING_CAP:
             return 0.0  # another handler is sure: no topic could win, so none is looked for
-        best = topic_ranking(ctx, boost=self._context_boost(ctx)).best
-        return min(best.confidence, ROUTING_CAP) if best else 0.0
+        ranking = topic_ranking(ctx, boost=self._context_boost(ctx))
+        if ranking.best is None:
+            return 0.0
+        # The matcher's own confidence (no embeddings) competes as it always did.
+        return ranking.best.confidence if ranking.method == "matcher" else min(ranking.best.confidence,
+                                                                                ROUTING_CAP)
 
     @staticmethod
     def _context_boost(ctx: Context) -> tuple[str, ...]:
