@@ -26,14 +26,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from bot.embedding_cache import EmbeddingCache
 from bot.encoder import Encoder, Vectors
-from bot.knowledge import KnowledgeBase, Topic
+from bot.knowledge import KnowledgeBase, Topic, default_dir
 from bot.markup import to_plain
 from bot.matcher import Match, TopicMatcher
 
@@ -51,6 +51,9 @@ SOFTMAX_TEMPERATURE = 0.05
 PAGE_WEIGHTS = {"answer": 1.0, "details": 1.0}
 
 FloatArray = npt.NDArray[np.float64]
+# "hybrid": words and meaning; "lexical": the words decided and the model was skipped; "matcher":
+# no embeddings, the matcher's own confidence as before them.
+Method = Literal["hybrid", "lexical", "matcher"]
 
 
 class TextKind(IntEnum):
@@ -75,8 +78,10 @@ def topic_texts(topic: Topic) -> list[tuple[TextKind, str]]:
 
 
 def cache_name(root: Path | None, collection: str) -> str:
-    """One cache file per knowledge folder and collection, so a /reload re-embeds only its edits."""
-    if root is None:
+    """The cache file of a knowledge folder's collection: one per folder (so switching folders
+    re-embeds nothing), and one for the shipped knowledge base wherever it is installed (so a new
+    install or release finds the vectors of every text that did not change)."""
+    if root is None or root.resolve() == default_dir():
         return collection
     folder = hashlib.blake2b(str(root.resolve()).encode(), digest_size=6).hexdigest()
     return f"{collection}-{folder}"
@@ -177,7 +182,6 @@ def hybrid_candidates(matches: Sequence[Match], pages: npt.NDArray[np.floating[A
         "lex_pages": np.asarray([_strength(float(pages[i])) for i in rows]),
         "sem_all": sims["all"][rows],
         "sem_all_margin": _margins(sims["all"])[rows],
-
         "sem_pages": sims["pages"][rows],
         "sem_pages_margin": _margins(sims["pages"])[rows],
         "sem_question": sims["question"][rows],
@@ -243,9 +247,7 @@ class Ranking:
     """Candidate topics for one message, most likely first, and how they were found."""
 
     hits: tuple[TopicHit, ...]
-    # "hybrid" (words and meaning), "lexical" (the words decided; the model was skipped), or
-    # "matcher" (no embeddings: the matcher's own confidence, as before them).
-    method: str
+    method: Method
     suggest_at: float
 
     @property
@@ -303,7 +305,7 @@ class TopicRetriever:
         hybrid = hybrid_candidates(matches, self.pages.scores(text), self.index, v)
         return self._ranking(hybrid.topic_ids, cal.hybrid.confidences(hybrid), "hybrid")
 
-    def _ranking(self, topic_ids: Sequence[str], p: FloatArray, method: str) -> Ranking:
+    def _ranking(self, topic_ids: Sequence[str], p: FloatArray, method: Method) -> Ranking:
         order = np.argsort(-p, kind="stable")
         return Ranking(hits=tuple(TopicHit(topic_id=topic_ids[i], confidence=float(p[i])) for i in order),
                        method=method, suggest_at=self.calibration.suggest_at)

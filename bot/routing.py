@@ -182,10 +182,14 @@ class Router:
     def matcher(self) -> TopicMatcher:
         return self.retriever.matcher
 
-    # Knowledge can be replaced at run time (/reload) without rebuilding handlers; its embeddings
-    # come from the cache except for the texts that changed.
-    def replace_knowledge(self, kb: KnowledgeBase) -> None:
-        self.retriever = TopicRetriever(kb, self.encoder, directory=self.embedding_dir)
+    def index_knowledge(self, kb: KnowledgeBase) -> TopicRetriever:
+        """What answering from `kb` needs built (its embeddings come from the cache except for the
+        texts that changed); safe to run in a thread while the core answers with the old one."""
+        return TopicRetriever(kb, self.encoder, directory=self.embedding_dir)
+
+    # Knowledge can be replaced at run time (/reload) without rebuilding handlers.
+    def replace_knowledge(self, kb: KnowledgeBase, retriever: TopicRetriever | None = None) -> None:
+        self.retriever = retriever or self.index_knowledge(kb)
         self.kb = kb
 
     def is_admin(self, message: Message) -> bool:

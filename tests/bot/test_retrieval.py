@@ -15,7 +15,7 @@ import pytest
 from adapters.bootstrap import build_bot
 from bot.dialogue import Bot
 from bot.encoder import Encoder, OnnxEncoder, Vectors
-from bot.knowledge import KnowledgeBase, Topic, load_knowledge
+from bot.knowledge import KnowledgeBase, Topic, default_dir, load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import Message
 from bot.ports import ConversationState
@@ -297,7 +297,7 @@ def test_reload_embeds_only_what_changed(tmp_path: Path, encoder: OnnxEncoder) -
 def test_each_knowledge_folder_has_its_own_cache_file(tmp_path: Path) -> None:
     assert cache_name(tmp_path / "a", "topics") != cache_name(tmp_path / "b", "topics")
     assert cache_name(tmp_path / "a", "topics") == cache_name(tmp_path / "a" / ".." / "a", "topics")
-    assert cache_name(None, "topics") == "topics"
+    assert cache_name(default_dir(), "topics") == cache_name(None, "topics") == "topics"
 
 
 async def test_without_an_encoder_the_matcher_decides(small_kb: KnowledgeBase, store: MemoryStore) -> None:
