@@ -61,7 +61,11 @@ def build_bot(
     encoder: Encoder | None = None,
     embedding_dir: Path | None = None,
 ) -> Bot:
-    """The dialogue core with every handler registered; order breaks score ties."""
+    """The dialogue core with every handler registered; order breaks score ties.
+
+    `encoder` None: lexical understanding only. `embedding_dir`: the knowledge base's embedding
+    cache (None: the user cache folder).
+    """
     handlers = [
         GreetingHandler(),
         HelpHandler(),
@@ -88,6 +92,15 @@ def build_bot(
         encoder=encoder,
         embedding_dir=embedding_dir,
     )
+
+
+def semantic_encoder() -> Encoder | None:
+    """The process's shared sentence encoder, or None (lexical only) when its model is missing."""
+    try:
+        return shared_encoder()
+    except FileNotFoundError as exc:
+        log.warning("%s; understanding by words only", exc)
+        return None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -147,6 +160,7 @@ async def build(
     store: Storage | MemoryStore | None = None,
     notifiers: Mapping[str, Notifier] | None = None,
     rate_limit: bool = True,
+    semantic: bool = True,
 ) -> Runtime:
     """The runtime for these settings.
 
@@ -155,6 +169,8 @@ async def build(
     `notifiers`: alert senders by platform instead of the channels' own (tests, dry runs).
     `rate_limit`: False for a terminal of the operator's own, where no flood can hurt anyone else
     and a script may pipe many turns a minute (`chat --json`).
+    `semantic`: False gives a core that matches by words only and never loads the sentence
+    encoder's model, for processes that answer no messages or must stay small (the worker).
     """
     kb = load_knowledge(settings.careerbot_knowledge_dir)
     exit_stack = AsyncExitStack()
@@ -186,7 +202,7 @@ async def build(
             services=services(settings, metrics, storage),
             limiter=RateLimiter(settings.rate_limit_per_minute, observer=metrics.limited)
             if rate_limit else None,
-            encoder=shared_encoder(),
+            encoder=semantic_encoder() if semantic else None,
         )
         metrics.attach(bot)
         bot.hooks.append(MessageLog())

@@ -55,8 +55,8 @@ class Bot(Router):
         embedding_dir: Path | None = None,
     ) -> None:
         super().__init__(kb=kb, handlers=handlers, fallback=fallback, matcher=matcher,
-                         services=services, admins=admins, bot_names=bot_names, encoder=encoder,
-                         embedding_dir=embedding_dir)
+                         services=services, admins=admins, bot_names=bot_names,
+                         encoder=encoder, embedding_dir=embedding_dir)
         self.limiter = limiter
         self.uow_factory = uow_factory
         self.hooks: list[Hook] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -23,6 +24,22 @@ _KEY = np.dtype("V16")  # a BLAKE2b digest; raw bytes, since "S" would drop trai
 def default_cache_dir() -> Path:
     """The user cache folder (~/.cache/careerbot/embeddings on Linux): deleting it only costs time."""
     return Path(platformdirs.user_cache_dir("careerbot")) / "embeddings"
+
+
+# Vectors of every text of the shipped knowledge base (topics, passages, intents), made by
+# scripts/embed_shipped.py; keys carry the model id, so another model simply finds none here.
+SHIPPED = Path(__file__).resolve().parent / "models" / "all-MiniLM-L6-v2" / "shipped-embeddings.npz"
+
+
+@functools.cache
+def shipped_vectors() -> tuple[dict[bytes, int], Vectors]:
+    """The shipped vectors by key (empty when the file is missing or unreadable)."""
+    try:
+        with open(SHIPPED, "rb") as f, np.load(f, allow_pickle=False) as data:
+            keys, vectors = data["keys"], data["vectors"]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return {}, np.empty((0, 0), dtype=np.float32)
+    return {k: i for i, k in enumerate(keys.tolist())}, vectors.astype(np.float32)
 
 
 class EmbeddingCache:
@@ -53,6 +70,16 @@ class EmbeddingCache:
         for key, text in zip(keys, texts, strict=True):
             if key not in index and key not in missing:
                 missing[key] = text
+        if missing:
+            # The shipped knowledge base's vectors come with the package: a fresh install (or a
+            # test run) starts without encoding the texts nobody changed.
+            seed_index, seed_table = shipped_vectors()
+            seeded = [k for k in missing if k in seed_index]
+            if seeded:
+                index.update((key, len(table) + i) for i, key in enumerate(seeded))
+                table = np.concatenate([table, seed_table[[seed_index[k] for k in seeded]]])
+                for key in seeded:
+                    del missing[key]
         if missing:
             log.info("embedding %d of %d texts for %s", len(missing), len(texts), self.path.name)
             index.update((key, len(table) + i) for i, key in enumerate(missing))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import threading
 from collections.abc import Sequence
@@ -149,7 +148,17 @@ class OnnxEncoder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-@functools.cache
+_shared: OnnxEncoder | None = None
+_shared_lock = threading.Lock()
+
+
 def shared_encoder() -> OnnxEncoder:
-    """The process's one OnnxEncoder, so every Bot (and every test) shares one loaded model."""
-    return OnnxEncoder()
+    """The process-wide all-MiniLM-L6-v2, so every Bot (and every test) shares one loaded session.
+
+    Built on first call, loaded on its first `encode()`; FileNotFoundError when the model is missing.
+    """
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = OnnxEncoder()
+        return _shared

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -61,6 +62,8 @@ SUBJECTLESS = frozenset({"greeting", "thanks", "help", "topics", "forget", "myda
 # A cue this sure needs no model; one below MIN_CUE says the message is not quite that intent.
 SURE = 0.9
 MIN_CUE = 0.25
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -505,7 +508,15 @@ class IntentClassifier:
         examples = {name: intent.examples for name, intent in kb.intents.items()}
         contrast = [q for topic in kb.topics.values() for q in topic.questions]
         embed, embed_contrast = embedders(kb, encoder, cache_dir) if encoder is not None else (None, None)
-        built = cls(examples, contrast=contrast, embed=embed, embed_contrast=embed_contrast, kb=kb)
+        try:
+            built = cls(examples, contrast=contrast, embed=embed, embed_contrast=embed_contrast,
+                        kb=kb)
+        except Exception:
+            if embed is None:
+                raise
+            # A broken model must not stop the bot: intents are then recognised by their cues.
+            log.exception("embedding the intent examples failed; recognising intents by cues only")
+            built = cls(examples, contrast=contrast, kb=kb)
         if len(_BUILT) > 8:
             _BUILT.clear()  # the knowledge bases of earlier reloads
         _BUILT[key] = built

@@ -29,6 +29,8 @@ FIELD_WEIGHTS: dict[str, float] = {
 }
 # Fields whose adjacent words also count as phrases ("reverse proxy", "system design").
 PHRASE_FIELDS = frozenset({"title", "aliases", "keywords", "questions"})
+# The pages people read rather than the words they ask with (the details count only when asked).
+BODY_FIELDS = frozenset({"answer", "details"})
 K1 = 1.2
 B = 0.5
 # A word the knowledge base has never seen counts like a rare word against
@@ -62,6 +64,7 @@ def _field_texts(topic: Topic) -> dict[str, str]:
         "keywords": "\n".join(topic.keywords),
         "questions": "\n".join(topic.questions),
         "answer": to_plain(topic.answer, with_urls=False),
+        "details": to_plain((*topic.details, *topic.example), with_urls=False),
     }
 
 
@@ -98,9 +101,9 @@ class TopicMatcher:
                 field_terms = _field_terms(text, fld in PHRASE_FIELDS)
                 for term in field_terms:
                     tf[term] = tf.get(term, 0.0) + w
-                if fld != "answer":
+                if fld not in BODY_FIELDS:
                     strong.update(field_terms)
-                if fld != "answer":
+                if fld not in BODY_FIELDS:
                     surface.update(x for x in words(text) if x not in STOPWORDS and len(x) >= 3)
             lengths.append(sum(tf.values()))
             for term, f in tf.items():
@@ -181,14 +184,17 @@ class TopicMatcher:
                 out.append(_QueryTerm(term=term, weight=1.0, oov=True))
         return out
 
-    def rank(self, text: str, *, limit: int = 5, boost: Sequence[str] = ()) -> list[Match]:
+    @property
+    def topic_ids(self) -> list[str]:
+        return list(self._ids)
+
+    def scores(self, text: str) -> npt.NDArray[np.float32]:
+        """The raw score of every topic, in the order the topics were given."""
         qterms = self._query_terms(text)
-        unique: dict[str, _QueryTerm] = {}
-        for qt in qterms:
-            unique.setdefault(qt.term, qt)
-        known = [qt for qt in unique.values() if not qt.oov]
-        if not known or not self._ids:
-            return []
+        known = {qt.term: qt for qt in qterms if not qt.oov}
+        return self._scores(qterms, list(known.values()))
+
+    def _scores(self, qterms: list[_QueryTerm], known: list[_QueryTerm]) -> npt.NDArray[np.float32]:
         scores = np.zeros(len(self._ids), dtype=np.float32)
         for qt in known:
             docs, w = self._postings(self._term_ids[qt.term])
@@ -199,6 +205,17 @@ class TopicMatcher:
             if bigram is not None:
                 docs, w = self._postings(bigram)
                 scores[docs] += w
+        return scores
+
+    def rank(self, text: str, *, limit: int = 5, boost: Sequence[str] = ()) -> list[Match]:
+        qterms = self._query_terms(text)
+        unique: dict[str, _QueryTerm] = {}
+        for qt in qterms:
+            unique.setdefault(qt.term, qt)
+        known = [qt for qt in unique.values() if not qt.oov]
+        if not known or not self._ids:
+            return []
+        scores = self._scores(qterms, known)
         if boost:
             for tid in set(boost):
                 if (i := self._index.get(tid)) is not None:

@@ -20,6 +20,7 @@ from bot.matcher import TopicMatcher
 from bot.messages import MAX_ACTION_BYTES, Message, Reply
 from bot.passages import PassageIndex
 from bot.ports import ConversationState, Profile, StorageUnavailable, UnitOfWork
+from bot.retrieval import TopicRetriever
 from bot.services import Services
 from bot.text import normalize
 
@@ -48,10 +49,13 @@ class Context:
     forgotten: bool = False
     # Work a handler's score() did that its handle() can reuse (e.g. topic matches).
     cache: dict[str, Any] = field(default_factory=dict)
+    # While handlers score free text: the best score so far, which a handler must beat to answer
+    # (ties go to the earlier handler). One that cannot beat it may skip costly work and say 0.
+    leading_score: float = 0.0
     _profile: Profile | None = None
     _profile_loaded: bool = False
-    _vector: Vectors | None = None
-    _vector_done: bool = False
+    # The text last encoded and its vector (None: no encoder, or encoding failed).
+    _query: tuple[str, Vectors | None] | None = None
     _intents: IntentScores | None = None
 
     def __post_init__(self) -> None:
@@ -66,12 +70,14 @@ class Context:
         return normalize(self.text)
 
     def query_vector(self) -> Vectors | None:
-        """The L2-normalised vector of `text`, encoded at most once per message; None without an
-        encoder or when encoding fails. Whatever needs the message's meaning asks here."""
-        if not self._vector_done:
-            self._vector_done = True
-            self._vector = self.bot.encode_query(self.text)
-        return self._vector
+        """The L2-normalised vector of `text` (shape `(dim,)`), encoded at most once per message.
+
+        None without an encoder, for empty text, or when encoding fails. Whatever needs the
+        message's meaning asks here rather than encoding the text itself.
+        """
+        if self._query is None or self._query[0] != self.text:
+            self._query = (self.text, self.bot.encode_query(self.text))
+        return self._query[1]
 
     def intents(self) -> IntentScores:
         """How much the message reads as each intent in this conversation (computed once)."""
@@ -165,15 +171,15 @@ class Router:
         encoder: Encoder | None = None,
         embedding_dir: Path | None = None,
     ) -> None:
+        """`encoder`: sentence embeddings for understanding by meaning; None means lexical only.
+        `embedding_dir`: where the knowledge base's embeddings are cached (None: the default)."""
         self.kb = kb
-        # None: lexical understanding only.
         self.encoder = encoder
-        self._encoder_failed = False
-        # Where knowledge-base embeddings are cached (None: the embedding cache's default).
         self.embedding_dir = embedding_dir
+        self._encoder_failed = False
+        self.retriever = TopicRetriever(kb, encoder, directory=embedding_dir, matcher=matcher)
         self.passages = PassageIndex.build(kb, encoder=encoder, cache_dir=embedding_dir)
-        self.intents = IntentClassifier.for_knowledge(kb, encoder)
-        self.matcher = matcher or TopicMatcher(kb.topics.values())
+        self.intents = IntentClassifier.for_knowledge(kb, encoder, cache_dir=embedding_dir)
         self.handlers = list(handlers)
         self.fallback = fallback
         self.services = services or Services()
@@ -184,28 +190,39 @@ class Router:
         self._by_action = {a: h for h in self.handlers for a in h.actions}
         self._by_step = {s: h for h in self.handlers for s in h.steps}
 
+    @property
+    def matcher(self) -> TopicMatcher:
+        return self.retriever.matcher
+
+    def index_knowledge(self, kb: KnowledgeBase) -> TopicRetriever:
+        """What answering from `kb` needs built (its embeddings come from the cache except for the
+        texts that changed); safe to run in a thread while the core answers with the old one."""
+        return TopicRetriever(kb, self.encoder, directory=self.embedding_dir)
+
     # Knowledge can be replaced at run time (/reload) without rebuilding handlers.
-    def replace_knowledge(self, kb: KnowledgeBase) -> None:
-        self.matcher = TopicMatcher(kb.topics.values())
+    def replace_knowledge(self, kb: KnowledgeBase, retriever: TopicRetriever | None = None) -> None:
+        self.retriever = retriever or self.index_knowledge(kb)
         self.passages = PassageIndex.build(kb, encoder=self.encoder, cache_dir=self.embedding_dir)
-        self.intents = IntentClassifier.for_knowledge(kb, self.encoder)
+        self.intents = IntentClassifier.for_knowledge(kb, self.encoder,
+                                                      cache_dir=self.embedding_dir)
         self.kb = kb
 
+    def is_admin(self, message: Message) -> bool:
+        return f"{message.platform}:{message.user_id}" in self.admins
+
     def encode_query(self, text: str) -> Vectors | None:
-        """`text` as one vector, or None (no encoder, no text, or the encoder failed)."""
+        """One message's vector, or None (use `Context.query_vector()`, which keeps it)."""
         if self.encoder is None or not text:
             return None
         try:
             vector: Vectors = self.encoder.encode([text])[0]
-            return vector
         except Exception:
+            # A broken model must not stop the bot: it answers by words alone until it works.
             if not self._encoder_failed:
-                log.exception("encoding a message failed; answering by words only")
+                log.exception("the sentence encoder failed; matching by words only")
             self._encoder_failed = True
             return None
-
-    def is_admin(self, message: Message) -> bool:
-        return f"{message.platform}:{message.user_id}" in self.admins
+        return vector
 
     def storage_failed(self) -> None:
         if not self._storage_down:
@@ -275,6 +292,7 @@ class Router:
         best: Handler | None = None
         best_score = 0.0
         for handler in self.handlers:
+            ctx.leading_score = best_score
             s = handler.score(ctx)
             if s > best_score:
                 best, best_score = handler, s

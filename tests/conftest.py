@@ -1,20 +1,62 @@
-"""Fixtures shared across test packages: the platform API fakes and one PostgreSQL server."""
+"""Fixtures shared across test packages: the platform API fakes, one PostgreSQL server, one sentence
+encoder and its embedding cache."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import signal
 import threading
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
+from bot.encoder import OnnxEncoder, shared_encoder
+from bot.knowledge import default_dir
+from bot.retrieval import cache_name
 from storage.engine import Storage
 from tests.fakes.postgres import PgServer, PostgresUnavailable, throwaway_pg_server
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeBotApi
+
+# Collections of the shipped knowledge base kept between test runs (embedding them takes a while).
+KEPT_COLLECTIONS = ("topics",)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def embedding_cache_dir(request: pytest.FixtureRequest,
+                        tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Embeddings are cached in a folder of this session, never in the user's cache folder.
+
+    Set through XDG_CACHE_HOME, so servers started as subprocesses share it. The shipped knowledge
+    base's files are kept in pytest's cache between runs, so only the first run embeds it.
+    """
+    cache_home = tmp_path_factory.mktemp("cache")
+    directory = cache_home / "careerbot" / "embeddings"
+    directory.mkdir(parents=True)
+    pytest_cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
+    kept = pytest_cache.mkdir("careerbot-embeddings") if pytest_cache is not None else None
+    names = [f"{cache_name(default_dir(), c)}.npz" for c in KEPT_COLLECTIONS]
+    for name in names:
+        if kept is not None and (kept / name).is_file():
+            shutil.copyfile(kept / name, directory / name)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(cache_home))
+        yield directory
+    for name in names:
+        if kept is not None and (directory / name).is_file():
+            shutil.copyfile(directory / name, kept / name)
+
+
+@pytest.fixture(scope="session")
+def encoder() -> OnnxEncoder:
+    """The process-wide encoder, loaded once for the session (every Bot built in tests shares it)."""
+    enc = shared_encoder()
+    enc.load()
+    return enc
 
 
 @pytest.fixture

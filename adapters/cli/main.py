@@ -12,10 +12,18 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from adapters.cli.common import err, fail_kb, load_settings
 from adapters.cli.db import db_app, kb_gaps
+from adapters.cli.evaluate import (
+    CONVERSATIONS,
+    PASSAGES,
+    Answerer,
+    file_kind,
+    print_comparison,
+    print_questions,
+    score_questions,
+)
 from adapters.cli.openings import alerts_app, jobs, openings_app
 from adapters.settings import Settings
 from bot.knowledge import KnowledgeError, Severity, check, default_dir, load_knowledge
@@ -45,15 +53,18 @@ def reply_json(replies: list[Reply]) -> dict[str, Any]:
     }
 
 
-async def _ask_many(questions: Iterable[str], settings: Settings) -> list[dict[str, Any]]:
+async def _ask_many(questions: Iterable[str], settings: Settings, *,
+                    semantic: bool = True) -> list[dict[str, Any]]:
     """Each question in a fresh conversation, in memory (asking never writes to a database),
-    about the open openings of DATABASE_URL, as the chat sees them."""
+    about the open openings of DATABASE_URL, as the chat sees them.
+
+    `semantic=False`: by the words alone, as before the sentence encoder (`eval --compare`)."""
     from adapters.bootstrap import build
     from bot.memory import MemoryStore
 
     out = []
     store = MemoryStore(await _database_openings(settings))
-    async with await build(settings, store=store) as runtime:
+    async with await build(settings, store=store, semantic=semantic) as runtime:
         # Built before the first question, so a company it names is known as one with openings.
         async with store.uow() as uow:
             await runtime.bot.services.recommender.index(runtime.kb, uow)
@@ -165,47 +176,20 @@ def chat(
         raise typer.Exit(2) from None
 
 
-def _eval(path: Path, settings: Settings) -> dict[str, Any]:
+def _answerer(settings: Settings, *, semantic: bool = True) -> Answerer:
+    return lambda questions: asyncio.run(_ask_many(questions, settings, semantic=semantic))
+
+
+def _eval(path: Path, settings: Settings, *, semantic: bool = True) -> dict[str, Any]:
+    """A question file's scores (adapters/cli/evaluate.py)."""
     from bot.yamlsource import load
 
-    data = load(path)
-    in_scope = list(data.get("in_scope") or [])
-    intents = list(data.get("in_scope_intents") or [])
-    oos = list(data.get("out_of_scope") or [])
-    questions = [c["q"] for c in in_scope] + [c["q"] for c in intents] + [str(q) for q in oos]
-    answers = asyncio.run(_ask_many(questions, settings))
-    a_in = answers[: len(in_scope)]
-    a_int = answers[len(in_scope): len(in_scope) + len(intents)]
-    a_oos = answers[len(in_scope) + len(intents):]
-    misses: list[dict[str, Any]] = []
-    ok_topic = 0
-    for case, a in zip(in_scope, a_in, strict=True):
-        if a["intent"] == "topic" and a["topic"] in case["expect"]:
-            ok_topic += 1
-        else:
-            misses.append({"kind": "topic", "q": case["q"], "expected": list(case["expect"]),
-                           "got": a["topic"] or a["intent"], "confidence": a["confidence"]})
-    ok_int = 0
-    for case, a in zip(intents, a_int, strict=True):
-        if a["intent"] == case["intent"]:
-            ok_int += 1
-        else:
-            misses.append({"kind": "intent", "q": case["q"], "expected": [case["intent"]],
-                           "got": a["intent"], "confidence": a["confidence"]})
-    ok_oos = 0
-    for q, a in zip(oos, a_oos, strict=True):
-        if a["intent"] == "fallback":
-            ok_oos += 1
-        else:
-            misses.append({"kind": "out-of-scope", "q": q, "expected": ["fallback"],
-                           "got": a["topic"] or a["intent"], "confidence": a["confidence"]})
-    return {
-        "topic_accuracy": ok_topic / len(in_scope) if in_scope else None,
-        "intent_accuracy": ok_int / len(intents) if intents else None,
-        "out_of_scope_rejection": ok_oos / len(oos) if oos else None,
-        "counts": {"topic": len(in_scope), "intent": len(intents), "out_of_scope": len(oos)},
-        "misses": misses,
-    }
+    return score_questions(load(path), _answerer(settings, semantic=semantic))
+
+
+# What `eval --compare` puts side by side: the words-only matcher (as before the sentence
+# encoder) and the hybrid retrieval.
+COMPARED = {"words only": False, "hybrid": True}
 
 
 def _eval_conversations(path: Path, data: dict[str, Any], settings: Settings, *, as_json: bool
@@ -229,47 +213,64 @@ def _eval_conversations(path: Path, data: dict[str, Any], settings: Settings, *,
 
 @app.command(name="eval")
 def eval_(
-    file: Annotated[Path | None, typer.Argument(help="Question set (YAML)")] = None,
+    file: Annotated[Path | None, typer.Argument(help="Question, passage or conversation file (YAML)")] = None,
+    compare: Annotated[bool, typer.Option(
+        "--compare", help="The words-only matcher and the hybrid side by side, in one run")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Measure answering quality on a question set: topic, intent and out-of-scope accuracy."""
+    """Measure answering quality: topic, intent (per intent) and out-of-scope accuracy, the worst
+    confusions and the misses of a question file; a passage file's passage scores."""
+    from bot.yamlsource import load
+
     settings = load_settings()
     path = file or DEV_QUESTIONS
     if not path.is_file():
         err.print(f"[red]no question set at {path}[/red]; pass a YAML file")
         raise typer.Exit(2)
-    from bot.yamlsource import load
-
     data = load(path)
-    if isinstance(data, dict) and "conversations" in data:
+    kind = file_kind(data) if isinstance(data, dict) else None
+    if kind == CONVERSATIONS:
         _eval_conversations(path, data, settings, as_json=as_json)
         return
+    if kind is None:
+        err.print(f"{path} holds neither questions (in_scope, in_scope_intents, out_of_scope), "
+                  "passage questions (specific, general) nor conversations", markup=False,
+                  highlight=False)
+        raise typer.Exit(2)
+    runs = COMPARED if compare else {"hybrid": True}
     try:
-        result = _eval(path, settings)
+        if kind == PASSAGES:
+            _eval_passages(data, settings, runs, as_json=as_json)
+            return
+        results = {name: score_questions(data, _answerer(settings, semantic=semantic))
+                   for name, semantic in runs.items()}
     except KnowledgeError as exc:
         fail_kb(exc)
         return
     if as_json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        print(json.dumps(results if compare else results["hybrid"], ensure_ascii=False, indent=2))
+    elif compare:
+        print_comparison(Console(), results)
+    else:
+        print_questions(Console(), results["hybrid"])
+
+
+def _eval_passages(data: dict[str, Any], settings: Settings, runs: dict[str, bool], *,
+                   as_json: bool) -> None:
+    try:
+        from bot.passages_eval import score_passages
+    except ImportError:
+        err.print("passage scoring is not available in this build", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    scores = {name: score_passages(_answerer(settings, semantic=semantic), data)
+              for name, semantic in runs.items()}
+    if as_json:
+        out = {name: s.as_json() for name, s in scores.items()}
+        print(json.dumps(out if len(out) > 1 else out["hybrid"], ensure_ascii=False, indent=2))
         return
-    console = Console()
-    c = result["counts"]
-
-    def fmt(v: float | None) -> str:
-        return "n/a" if v is None else f"{v:.3f}"
-
-    console.print(f"topic accuracy:          {fmt(result['topic_accuracy'])}  ({c['topic']} questions)")
-    console.print(f"intent accuracy:         {fmt(result['intent_accuracy'])}  ({c['intent']} messages)")
-    console.print(f"out-of-scope rejection:  {fmt(result['out_of_scope_rejection'])}  "
-                  f"({c['out_of_scope']} messages)")
-    if result["misses"]:
-        table = Table(title="misses")
-        for col in ("kind", "question", "expected", "got", "conf"):
-            table.add_column(col)
-        for m in result["misses"]:
-            table.add_row(m["kind"], m["q"], ", ".join(m["expected"]), str(m["got"]),
-                          f"{m['confidence']:.2f}")
-        console.print(table)
+    for name, s in scores.items():
+        Console().print(f"{name}: {s.summary()}" if len(scores) > 1 else s.summary(),
+                        markup=False, highlight=False)
 
 
 @kb_app.command("check")
@@ -399,7 +400,8 @@ def worker(
     configure_logging(settings.log_level, settings.log_format, settings.secrets())
 
     async def main() -> None:
-        async with await build(settings) as runtime:
+        # The worker stays small: no sentence model (Socket Mode answers by words only here).
+        async with await build(settings, semantic=False) as runtime:
             await run_worker(runtime, interval=interval, once=once, metrics_port=metrics_port)
 
     try:

@@ -172,7 +172,7 @@ def alerts_run() -> None:
     settings = _settings()
 
     async def main() -> dict[str, Any]:
-        async with await build(settings) as runtime:
+        async with await build(settings, semantic=False) as runtime:
             result = await run_alerts(runtime)
             return {**result.stats.as_dict(), "sent_by_platform": result.sent}
 

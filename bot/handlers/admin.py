@@ -64,7 +64,8 @@ class AdminHandler(BaseHandler):
             return _private("Reloading failed unexpectedly; I kept the knowledge base already "
                             "loaded. The server log has the details.")
         before = len(ctx.bot.kb.topics)
-        ctx.bot.replace_knowledge(kb)
+        # Embedding edited texts takes a moment too; the switch itself happens on the loop.
+        ctx.bot.replace_knowledge(kb, await asyncio.to_thread(ctx.bot.index_knowledge, kb))
         log.info("admin %s: /reload done, %d topics (was %d), %d warning(s)",
                  who, len(kb.topics), before, len(kb.warnings))
         text = f"Reloaded: {len(kb.topics)} topics (was {before}), {len(kb.skills.skills)} skills"

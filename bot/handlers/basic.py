@@ -126,16 +126,15 @@ class FallbackHandler(BaseHandler):
     """Declines politely; offers 'did you mean' when a topic was close."""
 
     intent = "fallback"
-    SUGGEST_AT = 0.22
 
     def __init__(self, max_suggestions: int = 3) -> None:
         self.max_suggestions = max_suggestions
 
     async def handle(self, ctx: Context) -> list[Reply]:
-        matches = ctx.cache.get("topic_matches")
-        if matches is None:
-            matches = ctx.bot.matcher.rank(ctx.text, limit=self.max_suggestions) if ctx.text else []
-        close = [m for m in matches if m.confidence >= self.SUGGEST_AT]
+        from bot.handlers.topics import topic_ranking
+
+        ranking = topic_ranking(ctx)
+        close = ranking.suggestions(self.max_suggestions)
         if ctx.uow is not None and ctx.text and ctx.action is None:
             from bot.handlers.feedback import record_unanswered
 
@@ -160,5 +159,5 @@ class FallbackHandler(BaseHandler):
             buttons=(Button(label="Browse topics", action=RunCommand(name="topics").encode()),
                      Button(label="Help", action=RunCommand(name="help").encode())),
             intent="fallback",
-            confidence=matches[0].confidence if matches else 0.0,
+            confidence=ranking.best.confidence if ranking.best else 0.0,
         )]

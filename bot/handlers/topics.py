@@ -14,10 +14,15 @@ from bot.markup import Bold, Link, Paragraph, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
 from bot.passages import Kind, Passage
+from bot.retrieval import Ranking
 from bot.routing import Context
 
 # Below this the core would rather say "did you mean" than risk a wrong answer.
 ANSWER_AT = 0.5
+# The hybrid confidence says which topic is meant if one is; whether the message asks for a topic
+# at all is for the intents to say: one sure of its intent (0.9 and up: "find me openings", a
+# greeting) wins over any topic.
+ROUTING_CAP = 0.85
 MAX_RELATED_BUTTONS = 3
 
 _FOLLOWUP = re.compile(r"^(?:and |so |ok(?:ay)? |but )?(?:what|how) about\b|^and\b|^vs\.?\b|"
@@ -26,6 +31,14 @@ _FOLLOWUP = re.compile(r"^(?:and |so |ok(?:ay)? |but )?(?:what|how) about\b|^and
 # Conversation data: which passages of the current topic were shown (openings use "shown").
 PASSAGES_SHOWN = "passages_shown"
 
+def topic_ranking(ctx: Context, *, boost: tuple[str, ...] = ()) -> Ranking:
+    """The topics for this message, ranked once per message (the fallback reuses the ranking)."""
+    ranking = ctx.cache.get("topic_ranking")
+    if ranking is None or ctx.cache.get("topic_ranking_text") != ctx.text:
+        ranking = ctx.bot.retriever.rank(ctx.text, ctx.query_vector, boost=boost)
+        ctx.cache["topic_ranking"], ctx.cache["topic_ranking_text"] = ranking, ctx.text
+    assert isinstance(ranking, Ranking)
+    return ranking
 
 def topic_buttons(ctx: Context, topic: Topic, *, shown: Collection[int],
                   also: Sequence[str] = (), rate: str | None = None) -> tuple[Button, ...]:
@@ -104,12 +117,14 @@ class TopicHandler(BaseHandler):
     actions = (ShowTopic,)
 
     def score(self, ctx: Context) -> float:
-        boost = self._context_boost(ctx)
-        matches = ctx.bot.matcher.rank(ctx.text, limit=3, boost=boost)
-        if not matches:
+        if ctx.bot.retriever.semantic and ctx.leading_score >= ROUTING_CAP:
+            return 0.0  # another handler is sure: no topic could win, so none is looked for
+        ranking = topic_ranking(ctx, boost=self._context_boost(ctx))
+        if ranking.best is None:
             return 0.0
-        ctx.cache["topic_matches"] = matches
-        return matches[0].confidence
+        # The matcher's own confidence (no embeddings) competes as it always did.
+        return ranking.best.confidence if ranking.method == "matcher" else min(ranking.best.confidence,
+                                                                                ROUTING_CAP)
 
     @staticmethod
     def _context_boost(ctx: Context) -> tuple[str, ...]:
@@ -132,13 +147,10 @@ class TopicHandler(BaseHandler):
                 blocks=(para("Usage: /ask <your question>, for example /ask what is GraphQL?"),),
                 intent="help",
             )]
-        matches = ctx.cache.get("topic_matches")
-        if matches is None:
-            matches = ctx.bot.matcher.rank(ctx.text, limit=3, boost=self._context_boost(ctx))
-        if not matches or matches[0].confidence < ANSWER_AT:
+        best = topic_ranking(ctx, boost=self._context_boost(ctx)).best
+        if best is None or best.confidence < ANSWER_AT:
             return await ctx.bot.answer(ctx.bot.fallback, ctx)
-        return [answer_topic(ctx, matches[0].topic_id, confidence=matches[0].confidence,
-                             to_question=True)]
+        return [answer_topic(ctx, best.topic_id, confidence=best.confidence, to_question=True)]
 
 
 class MoreHandler(BaseHandler):

@@ -7,6 +7,7 @@ from pathlib import Path
 from adapters.bootstrap import build
 from adapters.service.alerts import RecordingNotifier
 from adapters.settings import Settings
+from bot.encoder import shared_encoder
 from bot.memory import MemoryAlertStore, MemoryStore, MemoryUnitOfWork
 from storage import Storage
 from storage.alerts import SqlAlertStore
@@ -78,3 +79,10 @@ async def test_alerts_go_to_the_notifiers_given(tmp_path: Path) -> None:
                            notifiers={"telegram": recording}) as runtime:
         await runtime.notifier.send("telegram", "42", [])
         assert recording.sent == [("telegram", "42", [])]
+
+
+async def test_the_core_shares_the_process_encoder_unless_told_to_match_by_words(tmp_path: Path) -> None:
+    async with await build(settings(tmp_path), store=MemoryStore()) as runtime:
+        assert runtime.bot.encoder is shared_encoder()
+    async with await build(settings(tmp_path), store=MemoryStore(), semantic=False) as runtime:
+        assert runtime.bot.encoder is None

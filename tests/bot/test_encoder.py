@@ -12,10 +12,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import bot.embedding_cache
 from bot.embedding_cache import EmbeddingCache
 from bot.encoder import Encoder, OnnxEncoder, Vectors
 
 REFERENCE = Path(__file__).parent / "data" / "encoder_reference.json"
+
+
+@pytest.fixture(autouse=True)
+def no_shipped_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the cache file itself: the shipped knowledge base's vectors (which
+    hold some of the same sentences) stay out of it."""
+    monkeypatch.setattr(bot.embedding_cache, "shipped_vectors",
+                        lambda: ({}, np.empty((0, 0), dtype=np.float32)))
 
 
 class CountingEncoder:

@@ -62,4 +62,4 @@ def test_a_failing_encoder_is_logged_once(small_kb: KnowledgeBase, tmp_path: Pat
     with caplog.at_level(logging.ERROR):
         assert context(failing, "one").query_vector() is None
         assert context(failing, "two").query_vector() is None
-    assert len([r for r in caplog.records if "encoding a message failed" in r.message]) == 1
+    assert len([r for r in caplog.records if "the sentence encoder failed" in r.message]) == 1

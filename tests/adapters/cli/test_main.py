@@ -130,6 +130,54 @@ def test_eval_reports_accuracies_and_misses(tmp_path: Path) -> None:
                                "got": "docker", "confidence": data["misses"][0]["confidence"]}]
 
 
+def test_eval_compares_the_words_only_matcher_with_the_hybrid(tmp_path: Path) -> None:
+    qs = tmp_path / "q.yaml"
+    qs.write_text(
+        "in_scope:\n  - {q: 'what is docker', expect: [docker]}\n"
+        "  - {q: 'my boss wants everything containerized but I do not get what that buys us',"
+        " expect: [docker]}\n"
+        "in_scope_intents:\n  - {q: 'hello', intent: greeting}\n  - {q: 'thanks a lot', intent: thanks}\n"
+        "out_of_scope:\n  - 'best pizza topping'\n"
+    )
+    res = run("eval", str(qs), "--compare", "--json")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert set(data) == {"words only", "hybrid"}
+    words, hybrid = data["words only"], data["hybrid"]
+    assert words["topic_accuracy"] == 0.5 and hybrid["topic_accuracy"] == 1.0
+    assert hybrid["out_of_scope_rejection"] == 1.0
+    assert hybrid["intent_accuracy_by_intent"]["greeting"] == {"right": 1, "total": 1, "accuracy": 1.0}
+    assert set(hybrid["intent_accuracy_by_intent"]) == {"greeting", "thanks"}
+    assert any(c["expected"] == "docker" and c["count"] == 1 for c in words["confusions"])
+    assert not any(c["expected"] == "docker" for c in hybrid["confusions"])
+
+    table = run("eval", str(qs), "--compare")
+    assert table.returncode == 0, table.stderr
+    assert "words only" in table.stdout and "hybrid" in table.stdout and "greeting" in table.stdout
+
+
+def test_eval_reads_passage_and_conversation_files_or_says_why_not(tmp_path: Path) -> None:
+    passages = tmp_path / "p.yaml"
+    passages.write_text("specific:\n  - {q: 'how often should I back up', topics: [database-management],"
+                        " text_any: [restore]}\ngeneral: []\n")
+    res = run("eval", str(passages))
+    try:
+        import bot.passages_eval  # noqa: F401
+    except ImportError:
+        assert res.returncode == 2 and "passage scoring is not available" in res.stderr
+    else:
+        assert res.returncode == 0, res.stderr
+        assert "specific" in res.stdout
+    conversations = tmp_path / "c.yaml"
+    conversations.write_text("conversations:\n  - turns: [{say: hi}]\n")
+    res = run("eval", str(conversations))
+    assert res.returncode == 2 and "conversation file" in res.stderr and "Traceback" not in res.stderr
+    neither = tmp_path / "n.yaml"
+    neither.write_text("colours: [red]\n")
+    res = run("eval", str(neither))
+    assert res.returncode == 2 and "holds neither" in res.stderr
+
+
 def test_eval_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     res = run("eval", str(tmp_path / "none.yaml"))
     assert res.returncode == 2 and "no question set" in res.stderr

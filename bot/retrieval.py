@@ -1,0 +1,316 @@
+"""Hybrid topic retrieval: the lexical matcher and sentence embeddings, combined into one confidence.
+
+Each candidate topic (the matcher's five best and the embeddings' five best) gets a few features:
+the matcher's confidence and strength, a BM25 score over the topic's pages, and how close the
+message is in meaning to the topic's texts (its names, sample questions, answer, and each block of
+its answer, details and example) with the margin over the nearest other topic. A logistic model
+fitted by `scripts/fit_retrieval.py` (a conditional logit: each message's candidates and a "none
+of them" option compete) turns them into one confidence per candidate. The core answers with the
+best at 0.5 or more (the fit places the model's bias so that 0.5 is the best threshold), offers
+"did you mean" buttons at `suggest_at` or more, and declines below.
+
+The cascade skips the model when the words decide: a message with no word the knowledge base
+knows is declined, and one whose best topic by a lexical-only model of the same kind reaches
+`skip_at` is answered, without encoding either.
+Without an encoder, or when it fails, the matcher's own confidence decides, as before the
+embeddings existed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.embedding_cache import EmbeddingCache
+from bot.encoder import Encoder, Vectors
+from bot.knowledge import KnowledgeBase, Topic, default_dir
+from bot.markup import to_plain
+from bot.matcher import Match, TopicMatcher
+
+log = logging.getLogger(__name__)
+
+CALIBRATION = Path(__file__).resolve().parent / "models" / "topic-retrieval" / "calibration.json"
+# The matcher's own "did you mean" threshold, used without embeddings (it answers at 0.5).
+MATCHER_SUGGEST_AT = 0.22
+# Candidates from each side: the right topic is nearly always among the first five of one of them.
+CANDIDATES = 5
+# Temperature of the soft maximum over a topic's texts: close to the best text's cosine, but a
+# topic with several close texts beats one with a single lucky match.
+SOFTMAX_TEMPERATURE = 0.05
+# The pages matcher: every word of a topic's answer, details and example counts the same.
+PAGE_WEIGHTS = {"answer": 1.0, "details": 1.0}
+
+FloatArray = npt.NDArray[np.float64]
+# "hybrid": words and meaning; "lexical": the words decided and the model was skipped; "matcher":
+# no embeddings, the matcher's own confidence as before them.
+Method = Literal["hybrid", "lexical", "matcher"]
+
+
+class TextKind(IntEnum):
+    TITLE = 0
+    NAMES = 1
+    KEYWORDS = 2
+    QUESTION = 3
+    ANSWER = 4
+    PASSAGE = 5
+
+
+def topic_texts(topic: Topic) -> list[tuple[TextKind, str]]:
+    """What a topic is embedded as: its names, sample questions, answer, and each block of its pages."""
+    out = [(TextKind.TITLE, topic.title),
+           (TextKind.NAMES, ", ".join((topic.title, *topic.aliases))),
+           (TextKind.KEYWORDS, ", ".join(topic.keywords))]
+    out += [(TextKind.QUESTION, q) for q in topic.questions]
+    out.append((TextKind.ANSWER, to_plain(topic.answer, with_urls=False)))
+    out += [(TextKind.PASSAGE, to_plain((block,), with_urls=False))
+            for block in (*topic.answer, *topic.details, *topic.example)]
+    return [(kind, text) for kind, text in out if text.strip()]
+
+
+def cache_name(root: Path | None, collection: str) -> str:
+    """The cache file of a knowledge folder's collection: one per folder (so switching folders
+    re-embeds nothing), and one for the shipped knowledge base wherever it is installed (so a new
+    install or release finds the vectors of every text that did not change)."""
+    if root is None or root.resolve() == default_dir():
+        return collection
+    folder = hashlib.blake2b(str(root.resolve()).encode(), digest_size=6).hexdigest()
+    return f"{collection}-{folder}"
+
+
+class TopicIndex:
+    """Every topic's texts as unit vectors, the rows of one topic together."""
+
+    def __init__(self, topics: Sequence[Topic], vectors_of: Callable[[list[str]], Vectors]) -> None:
+        self.ids = [t.id for t in topics]
+        self.row = {tid: i for i, tid in enumerate(self.ids)}
+        kinds: list[int] = []
+        owners: list[int] = []
+        texts: list[str] = []
+        for i, topic in enumerate(topics):
+            for kind, text in topic_texts(topic):
+                kinds.append(kind)
+                owners.append(i)
+                texts.append(text)
+        self.vectors = vectors_of(texts)
+        self.kinds = np.asarray(kinds, dtype=np.int8)
+        self.owners = np.asarray(owners, dtype=np.intp)
+        self.starts = np.searchsorted(self.owners, np.arange(len(topics)))
+        self._pages = self.kinds != TextKind.QUESTION
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def similarities(self, vector: Vectors) -> dict[str, FloatArray]:
+        """Per topic: soft maxima of its texts' cosines (all; all but the sample questions) and the
+        nearest text of some kinds."""
+        cos = (self.vectors @ vector).astype(np.float64)
+        weight = np.exp(cos / SOFTMAX_TEMPERATURE)
+        out = {
+            "all": self._soft(weight),
+            "pages": self._soft(np.where(self._pages, weight, 0.0)),
+        }
+        for name, kind in (("question", TextKind.QUESTION), ("answer", TextKind.ANSWER),
+                           ("passage", TextKind.PASSAGE), ("title", TextKind.TITLE)):
+            nearest = np.full(len(self.ids), -1.0)
+            chosen = self.kinds == kind
+            np.maximum.at(nearest, self.owners[chosen], cos[chosen])
+            out[name] = nearest
+        return out
+
+    def _soft(self, weight: FloatArray) -> FloatArray:
+        out: FloatArray = SOFTMAX_TEMPERATURE * np.log(np.add.reduceat(weight, self.starts) + 1e-300)
+        return out
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Candidates:
+    """The topics considered for one message and their features (one row each)."""
+
+    topic_ids: tuple[str, ...]
+    features: dict[str, FloatArray]
+
+    def matrix(self, names: Iterable[str]) -> FloatArray:
+        names = list(names)
+        if not self.topic_ids:
+            return np.zeros((0, len(names)))
+        return np.column_stack([self.features[n] for n in names])
+
+
+def _strength(score: float) -> float:
+    return 1 - math.exp(-score / 6.0)
+
+
+def _margins(values: FloatArray) -> FloatArray:
+    """Each value minus the best other one (only the leader's is positive)."""
+    if len(values) < 2:
+        return values.copy()
+    first, second = np.argsort(-values, kind="stable")[:2]
+    out: FloatArray = np.where(np.arange(len(values)) == first, values - values[second],
+                               values - values[first])
+    return out
+
+
+def lexical_candidates(matches: Sequence[Match]) -> Candidates:
+    strength = np.asarray([_strength(m.score) for m in matches])
+    return Candidates(topic_ids=tuple(m.topic_id for m in matches), features={
+        "lex_confidence": np.asarray([m.confidence for m in matches]),
+        "lex_strength": strength,
+        "lex_margin": _margins(strength),
+    })
+
+
+def hybrid_candidates(matches: Sequence[Match], pages: npt.NDArray[np.floating[Any]], index: TopicIndex,
+                      vector: Vectors) -> Candidates:
+    """`pages`: the pages matcher's score of every topic, in the index's order."""
+    sims = index.similarities(vector)
+    nearest = np.argsort(-sims["all"], kind="stable")[:CANDIDATES].tolist()
+    rows = list(dict.fromkeys([*(index.row[m.topic_id] for m in matches), *nearest]))
+    lexical = {index.row[m.topic_id]: m for m in matches}
+    return Candidates(topic_ids=tuple(index.ids[i] for i in rows), features={
+        "lex_confidence": np.asarray([lexical[i].confidence if i in lexical else 0.0 for i in rows]),
+        "lex_strength": np.asarray([_strength(lexical[i].score) if i in lexical else 0.0 for i in rows]),
+        "lex_pages": np.asarray([_strength(float(pages[i])) for i in rows]),
+        "sem_all": sims["all"][rows],
+        "sem_all_margin": _margins(sims["all"])[rows],
+        "sem_pages": sims["pages"][rows],
+        "sem_pages_margin": _margins(sims["pages"])[rows],
+        "sem_question": sims["question"][rows],
+        "sem_answer": sims["answer"][rows],
+        "sem_passage": sims["passage"][rows],
+        "sem_title": sims["title"][rows],
+    })
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LogitModel:
+    """Weights fitted as a conditional logit (each message's candidates and a "none" option compete,
+    so a topic's score is learned against its rivals). A candidate's confidence is σ(w·x + b): its
+    odds against none of the topics being meant, with `b` placed so that 0.5 is where answering
+    starts to pay."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LogitModel:
+        model = cls(features=tuple(data["features"]), weights=tuple(float(w) for w in data["weights"]),
+                    bias=float(data["bias"]))
+        if len(model.features) != len(model.weights):
+            raise ValueError("a logit model needs one weight per feature")
+        return model
+
+    def confidences(self, candidates: Candidates) -> FloatArray:
+        """One confidence (0..1) per candidate."""
+        if not candidates.topic_ids:
+            return np.zeros(0)
+        z = candidates.matrix(self.features) @ np.asarray(self.weights) + self.bias
+        out: FloatArray = 1 / (1 + np.exp(-z))
+        return out
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Calibration:
+    """What scripts/fit_retrieval.py writes: the two models and the thresholds."""
+
+    hybrid: LogitModel
+    lexical: LogitModel
+    suggest_at: float
+    skip_at: float
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION) -> Calibration:
+        data = json.loads(path.read_text())
+        return cls(hybrid=LogitModel.from_json(data["hybrid"]),
+                   lexical=LogitModel.from_json(data["lexical"]),
+                   suggest_at=float(data["suggest_at"]), skip_at=float(data["skip_at"]))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TopicHit:
+    topic_id: str
+    confidence: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Ranking:
+    """Candidate topics for one message, most likely first, and how they were found."""
+
+    hits: tuple[TopicHit, ...]
+    method: Method
+    suggest_at: float
+
+    @property
+    def best(self) -> TopicHit | None:
+        return self.hits[0] if self.hits else None
+
+    def suggestions(self, limit: int) -> list[TopicHit]:
+        """The "did you mean" topics when the best is not sure enough to answer."""
+        return [h for h in self.hits[:limit] if h.confidence >= self.suggest_at]
+
+
+class TopicRetriever:
+    """Ranks topics for a message. Built when a knowledge base is loaded into the core."""
+
+    def __init__(self, kb: KnowledgeBase, encoder: Encoder | None, *, directory: Path | None = None,
+                 matcher: TopicMatcher | None = None, calibration: Calibration | None = None) -> None:
+        topics = list(kb.topics.values())
+        self.matcher = matcher or TopicMatcher(topics)
+        self.index: TopicIndex | None = None
+        self.pages: TopicMatcher | None = None
+        self.calibration = calibration or Calibration.load()
+        if encoder is None or not topics:
+            return
+        cache = EmbeddingCache(encoder, cache_name(kb.root, "topics"), directory)
+        try:
+            self.index = TopicIndex(topics, cache.encode)
+        except Exception:
+            # The bot still answers, by words alone, as it did before the embeddings.
+            log.exception("embedding the knowledge base failed; matching topics by words only")
+            return
+        self.pages = TopicMatcher(topics, weights=PAGE_WEIGHTS)
+
+    @property
+    def semantic(self) -> bool:
+        return self.index is not None
+
+    def rank(self, text: str, vector: Callable[[], Vectors | None], *,
+             boost: Sequence[str] = ()) -> Ranking:
+        """Topics for `text`; `vector()` gives the message's embedding and is called only if needed."""
+        matches = self.matcher.rank(text, limit=CANDIDATES, boost=boost) if text else []
+        if self.index is None or self.pages is None:
+            return self._by_matcher(matches)
+        cal = self.calibration
+        if not matches:
+            # Not one word the knowledge base knows: no topic was asked about (on the tuning sets,
+            # no in-scope question and a third of the out-of-scope ones), nothing to encode.
+            return Ranking(hits=(), method="lexical", suggest_at=cal.suggest_at)
+        lexical = lexical_candidates(matches)
+        p = cal.lexical.confidences(lexical)
+        if p.max() >= cal.skip_at:
+            return self._ranking(lexical.topic_ids, p, "lexical")
+        v = vector()
+        if v is None:
+            return self._by_matcher(matches)
+        hybrid = hybrid_candidates(matches, self.pages.scores(text), self.index, v)
+        return self._ranking(hybrid.topic_ids, cal.hybrid.confidences(hybrid), "hybrid")
+
+    def _ranking(self, topic_ids: Sequence[str], p: FloatArray, method: Method) -> Ranking:
+        order = np.argsort(-p, kind="stable")
+        return Ranking(hits=tuple(TopicHit(topic_id=topic_ids[i], confidence=float(p[i])) for i in order),
+                       method=method, suggest_at=self.calibration.suggest_at)
+
+    @staticmethod
+    def _by_matcher(matches: Sequence[Match]) -> Ranking:
+        return Ranking(hits=tuple(TopicHit(topic_id=m.topic_id, confidence=m.confidence) for m in matches),
+                       method="matcher", suggest_at=MATCHER_SUGGEST_AT)
