@@ -156,22 +156,18 @@ def test_eval_compares_the_words_only_matcher_with_the_hybrid(tmp_path: Path) ->
     assert "words only" in table.stdout and "hybrid" in table.stdout and "greeting" in table.stdout
 
 
-def test_eval_reads_passage_and_conversation_files_or_says_why_not(tmp_path: Path) -> None:
+def test_eval_reads_passage_and_conversation_files_or_says_what_it_holds(tmp_path: Path) -> None:
     passages = tmp_path / "p.yaml"
     passages.write_text("specific:\n  - {q: 'how often should I back up', topics: [database-management],"
                         " text_any: [restore]}\ngeneral: []\n")
     res = run("eval", str(passages))
-    try:
-        import bot.passages_eval  # noqa: F401
-    except ImportError:
-        assert res.returncode == 2 and "passage scoring is not available" in res.stderr
-    else:
-        assert res.returncode == 0, res.stderr
-        assert "specific" in res.stdout
+    assert res.returncode == 0, res.stderr
+    assert "specific" in res.stdout
     conversations = tmp_path / "c.yaml"
-    conversations.write_text("conversations:\n  - turns: [{say: hi}]\n")
+    conversations.write_text("conversations:\n  - turns: [{say: hi, expect: {intent: greeting}}]\n")
     res = run("eval", str(conversations))
-    assert res.returncode == 2 and "conversation file" in res.stderr and "Traceback" not in res.stderr
+    assert res.returncode == 0 and "Traceback" not in res.stderr
+    assert "turns passed:            1.000  (1/1)" in res.stdout
     neither = tmp_path / "n.yaml"
     neither.write_text("colours: [red]\n")
     res = run("eval", str(neither))

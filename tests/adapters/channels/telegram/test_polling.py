@@ -111,10 +111,10 @@ async def test_group_command_addressed_to_the_bot(polling: Any, fake: FakeBotApi
     assert sent["text"].startswith("<b>Docker and containers</b>")
 
 
-async def test_markup_in_questions_and_names_is_escaped(polling: Any, fake: FakeBotApi) -> None:
+async def test_markup_in_names_and_answers_is_escaped(polling: Any, fake: FakeBotApi) -> None:
     person = f.user(uid=5151, first_name="<b>Tom&Jerry</b>", last_name="")
     await deliver(polling, fake, f.message_update("/start", sender=person),
-                  f.message_update("what is <b>docker</b> & how do containers work?",
+                  f.message_update("what is docker?",
                                    sender=person))
     greeting, answer = fake.sent  # the fake refuses HTML that Telegram would refuse
     assert greeting["text"].startswith("Hi &lt;b&gt;Tom&amp;Jerry&lt;/b&gt;!")
