@@ -6,7 +6,6 @@ import json
 import logging
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,8 @@ import pytest
 
 import bot.embedding_cache
 from bot.embedding_cache import EmbeddingCache
-from bot.encoder import Encoder, OnnxEncoder, Vectors
+from bot.encoder import OnnxEncoder, Vectors
+from tests.fakes.encoders import CountingEncoder
 
 REFERENCE = Path(__file__).parent / "data" / "encoder_reference.json"
 
@@ -25,27 +25,6 @@ def no_shipped_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
     hold some of the same sentences) stay out of it."""
     monkeypatch.setattr(bot.embedding_cache, "shipped_vectors",
                         lambda: ({}, np.empty((0, 0), dtype=np.float32)))
-
-
-class CountingEncoder:
-    """Passes through to an encoder and records every text it was asked to encode."""
-
-    def __init__(self, inner: Encoder, model_id: str | None = None) -> None:
-        self.inner = inner
-        self.encoded: list[str] = []
-        self._model_id = model_id or inner.model_id
-
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        self.encoded.extend(texts)
-        return self.inner.encode(texts)
 
 
 def cosine(a: Vectors, b: Vectors) -> float:

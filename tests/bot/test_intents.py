@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 
 import numpy as np
 import pytest
 
 from adapters.bootstrap import build_bot
 from bot.dialogue import Bot
-from bot.encoder import Encoder, OnnxEncoder, Vectors
+from bot.encoder import OnnxEncoder, Vectors
 from bot.intents import FOLLOW_UPS, INTENTS, NONE, IntentClassifier, Situation, embedders
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import Reply
 from tests.factories import message
+from tests.fakes.encoders import CountingEncoder
 
 FOLDS = 5
 
@@ -138,24 +138,6 @@ def test_the_conversation_decides_what_a_message_can_mean(
     shipped: KnowledgeBase, text: str, situation: Situation, intent: str | None
 ) -> None:
     assert read_as(IntentClassifier.for_knowledge(shipped), text, situation) == intent
-
-
-class CountingEncoder:
-    def __init__(self, inner: Encoder) -> None:
-        self.inner = inner
-        self.encoded: list[str] = []
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        self.encoded.extend(texts)
-        return self.inner.encode(texts)
 
 
 @pytest.fixture

@@ -3,41 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bot.encoder import Vectors, shared_encoder
+from bot.encoder import shared_encoder
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.markup import Bold, BulletList, Paragraph, parse
 from bot.passages import Kind, Passage, PassageIndex, sentences, split_topic
+from tests.fakes.encoders import CountingEncoder
 from tests.fakes.knowledge import topic, write_kb
 from tests.fakes.passage_kb import passage_topics, write_passage_kb
-
-
-class CountingEncoder:
-    """The shared model, counting the texts it is asked to encode."""
-
-    def __init__(self, *, fail: bool = False) -> None:
-        self.inner = shared_encoder()
-        self.encoded: list[str] = []
-        self.fail = fail
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        if self.fail:
-            raise RuntimeError("no model here")
-        self.encoded.extend(texts)
-        return self.inner.encode(texts)
 
 
 @pytest.fixture
@@ -126,7 +103,7 @@ def test_skill_names_meet_their_other_spellings(kb: KnowledgeBase) -> None:
 
 
 def test_passages_are_embedded_once_and_a_reload_embeds_only_what_changed(tmp_path: Path) -> None:
-    encoder = CountingEncoder()
+    encoder = CountingEncoder(shared_encoder())
     first = load_knowledge(write_passage_kb(tmp_path / "one"))
     index = PassageIndex.build(first, encoder=encoder, cache_dir=tmp_path / "cache")
     assert index.vectors is not None and index.vectors.shape == (len(index.passages), encoder.dim)
@@ -159,6 +136,7 @@ def test_the_closest_passage_by_meaning(kb: KnowledgeBase, tmp_path: Path) -> No
 def test_without_a_working_encoder_passages_are_found_by_words(
         kb: KnowledgeBase, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.ERROR):
-        index = PassageIndex.build(kb, encoder=CountingEncoder(fail=True), cache_dir=tmp_path)
+        broken = CountingEncoder(shared_encoder(), fail=True)
+        index = PassageIndex.build(kb, encoder=broken, cache_dir=tmp_path)
     assert index.vectors is None and "finding them by words only" in caplog.text
     assert not index.scores("backups", None).has_vectors

@@ -22,29 +22,10 @@ from bot.ports import ConversationState
 from bot.retrieval import Calibration, Ranking, TopicRetriever, cache_name
 from bot.routing import Context
 from bot.text import words
+from tests.fakes.encoders import CountingEncoder
 from tests.fakes.knowledge import topic, write_kb
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class CountingEncoder:
-    """Passes through to an encoder and records every text it was asked to encode."""
-
-    def __init__(self, inner: Encoder) -> None:
-        self.inner = inner
-        self.encoded: list[str] = []
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        self.encoded.extend(texts)
-        return self.inner.encode(texts)
 
 
 class BrokenEncoder:
