@@ -28,9 +28,14 @@ def file_kind(data: Mapping[str, Any]) -> str | None:
     return None
 
 
+# A comparison ("sql vs nosql") is answered from its topic too, built for comparing.
+TOPIC_ANSWERS = ("topic", "compare")
+
+
 def got(reply: Mapping[str, Any]) -> str:
     """What a reply was, for a report: the topic it answered with, or its intent."""
-    return str(reply["topic"]) if reply["intent"] == "topic" and reply["topic"] else str(reply["intent"])
+    answered = reply["intent"] in TOPIC_ANSWERS and reply["topic"]
+    return str(reply["topic"]) if answered else str(reply["intent"])
 
 
 def score_questions(data: Mapping[str, Any], answer: Answerer) -> dict[str, Any]:
@@ -54,7 +59,7 @@ def score_questions(data: Mapping[str, Any], answer: Answerer) -> dict[str, Any]
 
     ok_topic = 0
     for case, reply in zip(in_scope, a_in, strict=True):
-        if reply["intent"] == "topic" and reply["topic"] in case["expect"]:
+        if reply["intent"] in TOPIC_ANSWERS and reply["topic"] in case["expect"]:
             ok_topic += 1
         else:
             miss("topic", case["q"], list(case["expect"]), reply)
