@@ -99,12 +99,22 @@ class EmbeddingCache:
             return empty
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             log.warning("embedding cache %s is unreadable (%s); rebuilding it", self.path, exc)
+            self._discard()
             return empty
         if (keys.dtype != _KEY or vectors.dtype != np.float32
                 or vectors.shape != (len(keys), self._encoder.dim)):
             log.warning("embedding cache %s does not fit the encoder; rebuilding it", self.path)
+            self._discard()
             return empty
         return {k: i for i, k in enumerate(keys.tolist())}, vectors
+
+    def _discard(self) -> None:
+        # Gone, not merely ignored: when every text comes from the shipped vectors nothing is
+        # written back, and a kept bad file would be warned about on every start.
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not remove embedding cache %s (%s)", self.path, exc)
 
     def _write(self, keys: list[bytes], vectors: Vectors) -> None:
         tmp: Path | None = None

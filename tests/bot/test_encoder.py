@@ -177,3 +177,26 @@ def test_an_unwritable_cache_still_answers(tmp_path: Path, encoder: OnnxEncoder,
         out = cache.encode(TEXTS)
     np.testing.assert_array_equal(out, encoder.encode(TEXTS))
     assert "could not save" in caplog.text
+
+
+def test_a_stale_cache_file_whose_texts_all_ship_warns_once(
+        tmp_path: Path, encoder: OnnxEncoder, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """An old-format file beside fully shipped texts used to be warned about on every start."""
+    probe = EmbeddingCache(CountingEncoder(encoder), "probe", tmp_path / "probe")
+    probe.encode(TEXTS)
+    with np.load(probe.path) as data:
+        shipped = ({k: i for i, k in enumerate(data["keys"].tolist())}, data["vectors"])
+    monkeypatch.setattr(bot.embedding_cache, "shipped_vectors", lambda: shipped)
+    counting = CountingEncoder(encoder)
+    cache = EmbeddingCache(counting, "kb", tmp_path)
+    _wrong_width(cache.path)
+
+    with caplog.at_level(logging.WARNING, logger="bot.embedding_cache"):
+        cache.encode(TEXTS)
+        first = caplog.text
+        caplog.clear()
+        cache.encode(TEXTS)
+    assert "rebuilding" in first
+    assert caplog.text == ""
+    assert counting.encoded == []
