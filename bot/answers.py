@@ -356,7 +356,7 @@ ASPECT_NEAR = 0.17
 # count this much beside the aspect question.
 ASPECT_MESSAGE = 0.5
 _ASPECT_LEADS = {
-    "why": frozenset(stem(w) for w in "why benefits advantages strengths buy pleasant matters".split()),  # noqa: SIM905
+    "why": frozenset(stem(w) for w in "why benefits advantages strengths pros buy".split()),  # noqa: SIM905
     "downsides": frozenset(stem(w) for w in """downsides drawbacks disadvantages costs cost
         pitfalls traps hazards risks dangers limitations weaknesses caveats trade-offs tradeoffs
         avoid mistakes""".split()),  # noqa: SIM905 - word lists read better as text

@@ -20,6 +20,12 @@ _COMPARE = re.compile(
     r"(?: (?:to|with|against|from))?|how (?:is|are) (?:that|it|this|they) different (?:from|to)|"
     r"(?:is|are) (?:that|it|this|they) (?:better|worse) than|(?:(?:what|how) about )?compared (?:to|with)|"
     r"vs\.?|versus|what'?s the difference (?:with|from|to))\s+(?P<rest>.+)$")
+# The two topics answered last, set against each other: "how do they compare?"
+_BOTH = re.compile(
+    _LEAD + r"(?:how do (?:they|the two|both|these|those)(?: two)? compare|"
+    r"compare (?:them|the two|both|these|those)(?: two)?|"
+    r"(?:what'?s|what is|what are) the differences? between (?:them|the two|these|those)(?: two)?|"
+    r"how (?:are|do) (?:they|the two|these|those)(?: two)? (?:different|differ))$")
 # Words that may stand around the subject without making the message a question of its own.
 _FILLER = frozenset("""
     the a an one ones instead then too though also as well for it in with using use of like
@@ -45,11 +51,17 @@ class Shift:
     compare: bool
 
 
-def read_shift(text: str, kb: KnowledgeBase, current: str | None) -> Shift | None:
-    """The subject a follow-up on topic `current` moves to, or None when the message is not one."""
+def read_shift(text: str, kb: KnowledgeBase, current: str | None, *,
+               before: str | None = None) -> Shift | None:
+    """The subject a follow-up on topic `current` moves to, or None when the message is not one;
+    `before`: the topic answered before `current`, which "how do they compare?" means."""
     if current is None or current not in kb.topics:
         return None
     norm = normalize(text).strip().rstrip("?!. ")
+    if _BOTH.match(norm):
+        if before is None or before == current or before not in kb.topics:
+            return None
+        return Shift(subject=Subject(name=topic_name(kb, before), topic_id=before), compare=True)
     compare = _COMPARE.match(norm)
     match = compare or _SWITCH.match(norm)
     if match is None:
@@ -100,3 +112,12 @@ def substitute(question: str, kb: KnowledgeBase, topic_id: str, subject: Subject
             last = max(hits, key=lambda m: (m.start(), m.end() - m.start()))
             return question[:last.start()] + subject.name + question[last.end():]
     return None
+
+
+def topic_name(kb: KnowledgeBase, topic_id: str, said: str = "") -> str:
+    """What a topic is called when set against another: the skill of it `said` names, else its
+    first skill, else its title without the parenthesis."""
+    for skill in (*find_skills(kb.skills, said), *kb.skills.skills):
+        if skill.topic == topic_id and not is_generic(skill.name):
+            return skill.name
+    return re.sub(r"\s*\(.*?\)", "", kb.topics[topic_id].title)

@@ -9,9 +9,9 @@ from collections.abc import Collection, Sequence
 from bot.actions import RateTopic, RunCommand, ShowTopic, TopicDetails, TopicExample
 from bot.answers import aspect, aspect_question, compose, overview, simple_version
 from bot.encoder import Vectors
-from bot.followups import Shift, read_shift, substitute
+from bot.followups import Shift, read_shift, substitute, topic_name
 from bot.handlers.base import BaseHandler
-from bot.intents import FOLLOW_UPS
+from bot.intents import FOLLOW_UPS, SURE, Situation
 from bot.knowledge import Topic
 from bot.markup import Bold, Link, Paragraph, para
 from bot.markup import bullets as bullet_list
@@ -19,7 +19,6 @@ from bot.messages import Button, Reply
 from bot.passages import Kind, Passage
 from bot.retrieval import Ranking
 from bot.routing import Context
-from bot.vocabulary import find_skills
 
 # Below this the core would rather say "did you mean" than risk a wrong answer.
 ANSWER_AT = 0.5
@@ -35,10 +34,11 @@ _FOLLOWUP = re.compile(r"^(?:and |so |ok(?:ay)? |but )?(?:what|how) about\b|^and
 # Conversation data: which passages of the current topic were shown (openings use "shown"); the
 # side of it the last answer was about ({"kind": why|downsides|simpler|example} or {"kind":
 # "question", "text": the question}), which "and Go?" asks again about another subject; and the
-# topic before the current one.
+# last two topics answered, the one before first ("how do they compare?" sets them against each
+# other; an openings list or a profile change in between clears the current topic, not these).
 PASSAGES_SHOWN = "passages_shown"
 ASPECT = "aspect"
-TOPIC_BEFORE = "topic_before"
+TOPICS = "topics"
 # "and Go?" and "how does that compare to Rust?" right after a topic answer: a shape read in
 # context (only a subject, after a topic answer), which the same words read without the context
 # ("and docker" as a skill added to the profile) must not outweigh.
@@ -96,9 +96,9 @@ def _remember(ctx: Context, topic: Topic, shown: Collection[int]) -> None:
 
 def _move_to(ctx: Context, topic_id: str, aspect: dict[str, str] | None) -> None:
     """Make `topic_id` the current topic (the one before it is kept) and remember the side asked."""
-    before = ctx.state.last_topic
-    if before and before != topic_id:
-        ctx.set_data(**{TOPIC_BEFORE: before})
+    recent = [str(t) for t in ctx.state.data.get(TOPICS) or ()][-2:]
+    if not recent or recent[-1] != topic_id:
+        ctx.set_data(**{TOPICS: [*recent[-1:], topic_id]})
     ctx.update(last_topic=topic_id, pending=None)
     ctx.set_data(**{ASPECT: aspect})
 
@@ -178,6 +178,12 @@ class TopicHandler(BaseHandler):
         best = topic_ranking(ctx, boost=self._context_boost(ctx)).best
         if best is None or best.confidence < ANSWER_AT:
             return await ctx.bot.answer(ctx.bot.fallback, ctx)
+        if _asks_downsides(ctx, best.topic_id):
+            # "what are the downsides of GraphQL?": the side of the topic, as the follow-up
+            # gets it (and "and REST?" then asks the same of REST).
+            reply = follow_up(ctx, ctx.kb.topics[best.topic_id], "downsides")
+            return [dataclasses.replace(reply, intent="topic",
+                                        confidence=round(best.confidence, 3))]
         return [answer_topic(ctx, best.topic_id, confidence=best.confidence, to_question=True)]
 
 
@@ -188,10 +194,6 @@ class MoreHandler(BaseHandler):
     intent = "more"
     commands = ("more",)
     actions = (TopicDetails, TopicExample)
-
-    def __init__(self) -> None:
-        # The aspect questions' vectors, per topic and kind: the same few are asked again and again.
-        self._aspect_vectors: dict[tuple[str, str], Vectors | None] = {}
 
     def score(self, ctx: Context) -> float:
         if _shift(ctx) is not None:
@@ -218,47 +220,16 @@ class MoreHandler(BaseHandler):
                 buttons=(Button(label="Browse topics", action=RunCommand(name="topics").encode()),),
                 intent="more",
             )]
-        return [self._follow_up(ctx, topic, kind)]
-
-    def _follow_up(self, ctx: Context, topic: Topic, kind: str) -> Reply:
-        """The follow-up `kind` on `topic`: the side asked for, or the next passages not shown."""
-        _move_to(ctx, topic.id, {"kind": kind} if kind in _ASPECTS else None)
-        shown = shown_before(ctx, topic)
-        if kind in ("why", "downsides", "simpler"):
-            answer = (simple_version(ctx.bot.passages, topic) if kind == "simpler"
-                      else aspect(ctx.bot.passages, topic, kind, self._vectors(ctx, topic, kind),
-                                  text=ctx.text, vector=ctx.query_vector()))
-            blocks = answer.blocks if answer is not None else (para(_NOTHING[kind].format(
-                title=topic.title)),)
-            shown |= {p.position for p in answer.shown} if answer is not None else set()
-            reading = False
-        else:
-            now, title, reading = _next_part(topic, ctx.bot.passages.by_topic.get(topic.id, ()),
-                                             shown, example=kind == "example")
-            shown |= {p.position for p in now}
-            blocks = (Paragraph((Bold(title),)), *(b for p in now for b in p.blocks))
-        _remember(ctx, topic, shown)
-        if reading:
-            blocks = (*blocks, *_resources(topic))
-        return Reply(blocks=tuple(blocks), buttons=topic_buttons(ctx, topic, shown=shown),
-                     intent="more", topic=topic.id, confidence=1.0,
-                     suggestions=tuple(r for r in topic.related if r in ctx.kb.topics))
-
-    def _vectors(self, ctx: Context, topic: Topic, kind: str) -> tuple[Vectors | None, Vectors | None]:
-        out: list[Vectors | None] = []
-        for k in (kind, "downsides" if kind == "why" else "why"):
-            key = (topic.id, k)
-            if key not in self._aspect_vectors:
-                self._aspect_vectors[key] = ctx.bot.encode_query(aspect_question(topic, k))
-            out.append(self._aspect_vectors[key])
-        return out[0], out[1]
+        return [follow_up(ctx, topic, kind)]
 
     def _shifted(self, ctx: Context, shift: Shift) -> Reply:
         """The same side of another subject ("and Go?"), or the current topic compared with it."""
         current = ctx.kb.topics[ctx.state.last_topic or ""]
         target = shift.subject.topic_id
         if shift.compare:
-            ctx.text = f"{_name_of(ctx, current)} vs {shift.subject.name}"
+            asked = ctx.state.data.get(ASPECT)
+            said = str(asked.get("text", "")) if isinstance(asked, dict) else ""
+            ctx.text = f"{topic_name(ctx.kb, current.id, said)} vs {shift.subject.name}"
             return answer_topic(ctx, current.id, confidence=1.0, to_question=True)
         if target == current.id:
             # A thing inside the current topic: the passage about it.
@@ -268,7 +239,7 @@ class MoreHandler(BaseHandler):
         asked = ctx.state.data.get(ASPECT)
         kind = asked.get("kind") if isinstance(asked, dict) else None
         if kind in _ASPECTS:
-            return self._follow_up(ctx, ctx.kb.topics[target], str(kind))
+            return follow_up(ctx, ctx.kb.topics[target], str(kind))
         question = (substitute(str(asked.get("text", "")), ctx.kb, current.id, shift.subject)
                     if isinstance(asked, dict) and kind == "question" else None)
         if question is not None:
@@ -277,6 +248,58 @@ class MoreHandler(BaseHandler):
         else:
             reply = answer_topic(ctx, target, confidence=1.0)
         return reply if reply.intent == "compare" else dataclasses.replace(reply, intent="more")
+
+
+def follow_up(ctx: Context, topic: Topic, kind: str) -> Reply:
+    """The follow-up `kind` on `topic`: the side asked for, or the next passages not shown."""
+    _move_to(ctx, topic.id, {"kind": kind} if kind in _ASPECTS else None)
+    ctx.set_data(page=None)
+    shown = shown_before(ctx, topic)
+    if kind in ("why", "downsides", "simpler"):
+        answer = (simple_version(ctx.bot.passages, topic) if kind == "simpler"
+                  else aspect(ctx.bot.passages, topic, kind, _aspect_vectors(ctx, topic, kind),
+                              text=ctx.text, vector=ctx.query_vector()))
+        blocks = answer.blocks if answer is not None else (para(_NOTHING[kind].format(
+            title=topic.title)),)
+        shown |= {p.position for p in answer.shown} if answer is not None else set()
+        reading = False
+    else:
+        now, title, reading = _next_part(topic, ctx.bot.passages.by_topic.get(topic.id, ()),
+                                         shown, example=kind == "example")
+        shown |= {p.position for p in now}
+        blocks = (Paragraph((Bold(title),)), *(b for p in now for b in p.blocks))
+    _remember(ctx, topic, shown)
+    if reading:
+        blocks = (*blocks, *_resources(topic))
+    return Reply(blocks=tuple(blocks), buttons=topic_buttons(ctx, topic, shown=shown),
+                 intent="more", topic=topic.id, confidence=1.0,
+                 suggestions=tuple(r for r in topic.related if r in ctx.kb.topics))
+
+
+# The aspect questions' vectors, per model, topic and kind: the same few are asked again and again.
+_ASPECT_VECTORS: dict[tuple[str, str, str], Vectors | None] = {}
+
+
+def _aspect_vectors(ctx: Context, topic: Topic, kind: str) -> tuple[Vectors | None, Vectors | None]:
+    encoder = ctx.bot.encoder
+    if encoder is None:
+        return None, None
+    out: list[Vectors | None] = []
+    for k in (kind, "downsides" if kind == "why" else "why"):
+        key = (encoder.model_id, topic.id, k)
+        if key not in _ASPECT_VECTORS:
+            vector = ctx.bot.encode_query(aspect_question(topic, k))
+            if vector is None:
+                return None, None  # the encoder failed: not remembered, it may work next time
+            _ASPECT_VECTORS[key] = vector
+        out.append(_ASPECT_VECTORS[key])
+    return out[0], out[1]
+
+
+def _asks_downsides(ctx: Context, topic_id: str) -> bool:
+    """The question asks for the downsides of the topic it names, as a follow-up would."""
+    scores = ctx.bot.intents.classify(ctx.text, Situation(topic=topic_id), ctx.query_vector)
+    return scores["downsides"] >= SURE and scores.best(FOLLOW_UPS)[0] == "downsides"
 
 
 # What a follow-up gets when the topic has nothing on the side asked.
@@ -291,21 +314,12 @@ _NOTHING = {
 def _shift(ctx: Context) -> Shift | None:
     """The message as "and Go?" or "how does that compare to Rust?" after a topic answer (once)."""
     if "shift" not in ctx.cache:
-        ctx.cache["shift"] = read_shift(ctx.text, ctx.kb, ctx.state.last_topic)
+        recent = [str(t) for t in ctx.state.data.get(TOPICS) or ()]
+        before = recent[0] if len(recent) == 2 and recent[1] == ctx.state.last_topic else None
+        ctx.cache["shift"] = read_shift(ctx.text, ctx.kb, ctx.state.last_topic, before=before)
     shift = ctx.cache["shift"]
     assert shift is None or isinstance(shift, Shift)
     return shift
-
-
-def _name_of(ctx: Context, topic: Topic) -> str:
-    """What the current topic is called in a comparison: the skill its last question named, else
-    its first skill, else its title."""
-    asked = ctx.state.data.get(ASPECT)
-    text = str(asked.get("text", "")) if isinstance(asked, dict) else ""
-    for skill in (*find_skills(ctx.kb.skills, text), *ctx.kb.skills.skills):
-        if skill.topic == topic.id:
-            return skill.name
-    return topic.title
 
 
 def _next_part(topic: Topic, passages: Sequence[Passage], shown: Collection[int], *,

@@ -115,3 +115,22 @@ def test_substitute_asks_the_same_question_about_the_new_subject(kb: KnowledgeBa
     assert substitute("java or python for backend?", kb, "choosing-a-language", go) == \
         "java or Go for backend?"
     assert substitute("how do I get better at it?", kb, "message-queues", go) is None
+
+
+async def test_a_question_for_the_downsides_is_answered_as_the_follow_up_would(chat: Chat) -> None:
+    r = await chat.say("what are the downsides of graphql?")
+    assert (r.intent, r.topic) == ("topic", "graphql")
+    assert "the downsides" in r.text and "caching is harder" in r.text
+    # "and REST?" asks the same of REST: its downsides (or that there are none), not its page.
+    r = await chat.say("and rest?")
+    assert (r.intent, r.topic) == ("more", "rest")
+    assert "REST and RESTful APIs: the downsides" in r.text
+
+
+async def test_how_do_they_compare_sets_the_last_two_topics_against_each_other(chat: Chat) -> None:
+    await chat.say("what is graphql")
+    await chat.say("and REST?")
+    await chat.say("show me remote python jobs")  # an openings list in between
+    await chat.say("tell me about rest apis")
+    r = await chat.say("how do they compare?")
+    assert r.intent == "compare" and "GraphQL" in r.text
