@@ -96,9 +96,11 @@ def _remember(ctx: Context, topic: Topic, shown: Collection[int]) -> None:
 
 def _move_to(ctx: Context, topic_id: str, aspect: dict[str, str] | None) -> None:
     """Make `topic_id` the current topic (the one before it is kept) and remember the side asked."""
-    recent = [str(t) for t in ctx.state.data.get(TOPICS) or ()][-2:]
-    if not recent or recent[-1] != topic_id:
-        ctx.set_data(**{TOPICS: [*recent[-1:], topic_id]})
+    recent = [str(t) for t in ctx.state.data.get(TOPICS) or ()]
+    # Written only when the topic changes: a first answer changes nothing worth saving.
+    previous = ctx.state.last_topic or (recent[-1] if recent else None)
+    if previous and previous != topic_id:
+        ctx.set_data(**{TOPICS: [previous, topic_id]})
     ctx.update(last_topic=topic_id, pending=None)
     ctx.set_data(**{ASPECT: aspect})
 

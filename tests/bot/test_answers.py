@@ -172,6 +172,5 @@ async def test_what_was_shown_is_remembered_briefly(bot: Bot) -> None:
     assert state.last_topic == "kubernetes"
     # The passage shown, and the question it answered (which "and docker?" asks again).
     assert state.data == {"passages_shown": {"topic": "kubernetes", "passages": [2]},
-                          "topics": ["kubernetes"],
                           "aspect": {"kind": "question",
                                      "text": "my pods keep getting restarted right after a deploy"}}
