@@ -330,3 +330,102 @@ def _compare(index: PassageIndex, topic: Topic, sides: Sequence[Side], total: Fl
         blocks.extend(passage.blocks)
     return Answer(intent="compare", focus=focus, blocks=tuple(blocks),
                   shown=tuple(p for p in shown if p.topic_id == focus), about=about)
+
+
+# --- one side of the current topic: why, its downsides, the simple version -----------------------
+
+# A follow-up asking why, or for the downsides, is read as this question about the topic (its
+# title gives the question a subject to be close to) and answered by the topic's passage closest
+# to it in meaning, less its closeness to the opposite question: "What they cost" and "What they
+# buy you" read alike to a sentence model, and only the contrast tells them apart.
+ASPECT_QUESTIONS = {
+    "why": "Why {title}? Why does it matter, what are its benefits and advantages, what problem "
+           "does it solve and why do teams use it?",
+    "downsides": "What are the downsides of {title}? Its drawbacks, costs, trade-offs, pitfalls, "
+                 "risks and common mistakes, and when not to use it.",
+}
+_OPPOSITE = {"why": "downsides", "downsides": "why"}
+ASPECT_CONTRAST = 0.6
+# A passage that opens by naming the side asked for ("Costs:", "Common pitfalls:", "Why teams
+# like .NET.") gets this much more; one that neither does nor is this close is not about it.
+ASPECT_LEAD_BONUS = 0.15
+ASPECT_AT = 0.25
+# Between this and ASPECT_AT the passage is offered as the closest there is, said to be no more.
+ASPECT_NEAR = 0.17
+# The person's own words ("when shouldn't I use it?", "the risks of using LLMs in a product")
+# count this much beside the aspect question.
+ASPECT_MESSAGE = 0.5
+_ASPECT_LEADS = {
+    "why": frozenset(stem(w) for w in "why benefits advantages strengths pros buy".split()),  # noqa: SIM905
+    "downsides": frozenset(stem(w) for w in """downsides drawbacks disadvantages costs cost
+        pitfalls traps hazards risks dangers limitations weaknesses caveats trade-offs tradeoffs
+        avoid mistakes""".split()),  # noqa: SIM905 - word lists read better as text
+}
+ASPECT_TITLES = {"why": "why it matters", "downsides": "the downsides"}
+_LEAD_WORDS = 4
+# The simple version: the overview's first sentences, at most this many.
+SIMPLE_SENTENCES = 2
+
+
+def aspect_question(topic: Topic, kind: str) -> str:
+    """The question a "why" or "downsides" follow-up about `topic` stands for."""
+    title = re.sub(r"\s*\(.*?\)", "", topic.title)
+    return ASPECT_QUESTIONS[kind].format(title=title)
+
+
+def _opens_with(passage: Passage, stems: frozenset[str]) -> bool:
+    lead = words(passage.text)[:_LEAD_WORDS]
+    return any(stem(w) in stems for w in lead)
+
+
+def aspect(index: PassageIndex, topic: Topic, kind: str,
+           vectors: tuple[Vectors | None, Vectors | None], *, text: str = "",
+           vector: Vectors | None = None) -> Answer | None:
+    """The topic's passage about `kind` ("why" or "downsides"), or None when none is.
+
+    `vectors`: the meaning of `aspect_question(topic, kind)` and of the opposite one (None
+    without an encoder: then only a passage that opens by naming the side counts); `text` and
+    `vector`: the message that asked, and its meaning.
+    """
+    asked, opposite = (aspect_question(topic, kind), aspect_question(topic, _OPPOSITE[kind]))
+    start = index.offsets.get(topic.id)
+    if start is None:
+        return None
+    span = slice(start, start + len(index.by_topic[topic.id]))
+    semantic = vectors[0] is not None and vectors[1] is not None
+    score = (index.scores(asked, vectors[0]).total[span]
+             - ASPECT_CONTRAST * index.scores(opposite, vectors[1]).total[span])
+    if text and vector is not None and semantic:
+        said = index.scores(text, vector).total[span]
+        score = score + ASPECT_MESSAGE * (said - float(said.mean()))
+    best: tuple[float, Passage] | None = None
+    for passage, value in zip(index.by_topic[topic.id], score, strict=True):
+        if passage.kind is Kind.EXAMPLE:
+            continue
+        lead = _opens_with(passage, _ASPECT_LEADS[kind])
+        if not lead and not semantic:
+            continue
+        value = float(value) + (ASPECT_LEAD_BONUS if lead else 0.0)
+        if best is None or value > best[0]:
+            best = (value, passage)
+    if best is None or (semantic and best[0] < ASPECT_NEAR):
+        return None
+    passage = best[1]
+    hedge: tuple[Block, ...] = ()
+    if semantic and best[0] < ASPECT_AT:
+        hedge = (para(f"My notes don't spell out {ASPECT_TITLES[kind].removeprefix('the ')} of "
+                      f"{topic.title} as such; this is the closest they come:"),)
+    blocks = (Paragraph((Bold(f"{topic.title}: {ASPECT_TITLES[kind]}"),)), *hedge, *passage.blocks)
+    return Answer(intent="topic", focus=topic.id, blocks=blocks, shown=(passage,))
+
+
+def simple_version(index: PassageIndex, topic: Topic) -> Answer | None:
+    """The topic in its plainest words: the first sentences of its overview (None: it has none)."""
+    first = next((p for p in index.by_topic.get(topic.id, ()) if p.kind is Kind.OVERVIEW), None)
+    if first is None:
+        return None
+    said = sentences(first)[:SIMPLE_SENTENCES]
+    if not said:
+        return None
+    blocks = (Paragraph((Bold(f"{topic.title}, in short"),)), para(" ".join(said)))
+    return Answer(intent="topic", focus=topic.id, blocks=blocks, shown=(first,))

@@ -31,7 +31,11 @@ class Step(StrEnum):
     Two follow-ups keep what they need in the conversation instead of a pending step, so
     nothing waits for them and any message may come next:
 
-        topic answer (last_topic) ──"tell me more" / "example?"──▶ the same topic, deeper
+        topic answer (last_topic, aspect) ──"tell me more" / "example?" / "why?" / "downsides?" /
+                                            "simpler?"──▶ the same topic: the next passages or
+                                            that side of it
+                                      ──"and Go?" / "what about X instead"──▶ the same side of X
+                                      ──"how does that compare to Y?"──▶ the topic against Y
         /jobs (jobs_query, page)  ──"more" / More openings──▶ the next page ──▶ …
     """
 

@@ -1,14 +1,17 @@
-"""Topic answers and their follow-ups: tell me more, an example, related topics."""
+"""Topic answers and their follow-ups: more, an example, why, downsides, simpler, another subject."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Collection, Sequence
 
 from bot.actions import RateTopic, RunCommand, ShowTopic, TopicDetails, TopicExample
-from bot.answers import compose, overview
+from bot.answers import aspect, aspect_question, compose, overview, simple_version
+from bot.encoder import Vectors
+from bot.followups import Shift, read_shift, substitute, topic_name
 from bot.handlers.base import BaseHandler
-from bot.intents import FOLLOW_UPS
+from bot.intents import FOLLOW_UPS, SURE, Situation
 from bot.knowledge import Topic
 from bot.markup import Bold, Link, Paragraph, para
 from bot.markup import bullets as bullet_list
@@ -28,8 +31,20 @@ MAX_RELATED_BUTTONS = 3
 _FOLLOWUP = re.compile(r"^(?:and |so |ok(?:ay)? |but )?(?:what|how) about\b|^and\b|^vs\.?\b|"
                        r"^compared (?:to|with)\b|^versus\b")
 
-# Conversation data: which passages of the current topic were shown (openings use "shown").
+# Conversation data: which passages of the current topic were shown (openings use "shown"); the
+# side of it the last answer was about ({"kind": why|downsides|simpler|example} or {"kind":
+# "question", "text": the question}), which "and Go?" asks again about another subject; and the
+# last two topics answered, the one before first ("how do they compare?" sets them against each
+# other; an openings list or a profile change in between clears the current topic, not these).
 PASSAGES_SHOWN = "passages_shown"
+ASPECT = "aspect"
+TOPICS = "topics"
+# "and Go?" and "how does that compare to Rust?" right after a topic answer: a shape read in
+# context (only a subject, after a topic answer), which the same words read without the context
+# ("and docker" as a skill added to the profile) must not outweigh.
+SHIFT_SCORE = 0.995
+# The follow-ups answered from one side of the topic rather than its next passage.
+_ASPECTS = ("why", "downsides", "simpler", "example")
 
 def topic_ranking(ctx: Context, *, boost: tuple[str, ...] = ()) -> Ranking:
     """The topics for this message, ranked once per message (the fallback reuses the ranking)."""
@@ -79,6 +94,17 @@ def _remember(ctx: Context, topic: Topic, shown: Collection[int]) -> None:
                     else {"topic": topic.id, "passages": sorted(shown)}})
 
 
+def _move_to(ctx: Context, topic_id: str, aspect: dict[str, str] | None) -> None:
+    """Make `topic_id` the current topic (the one before it is kept) and remember the side asked."""
+    recent = [str(t) for t in ctx.state.data.get(TOPICS) or ()]
+    # Written only when the topic changes: a first answer changes nothing worth saving.
+    previous = ctx.state.last_topic or (recent[-1] if recent else None)
+    if previous and previous != topic_id:
+        ctx.set_data(**{TOPICS: [previous, topic_id]})
+    ctx.update(last_topic=topic_id, pending=None)
+    ctx.set_data(**{ASPECT: aspect})
+
+
 def answer_topic(ctx: Context, topic_id: str, *, confidence: float, to_question: bool = False) -> Reply:
     """The topic's page, or with `to_question` the answer to the message's exact question."""
     topic = ctx.kb.topics[topic_id]
@@ -86,7 +112,11 @@ def answer_topic(ctx: Context, topic_id: str, *, confidence: float, to_question:
               else overview(ctx.bot.passages, topic))
     focus = ctx.kb.topics[answer.focus]
     shown = {p.position for p in answer.shown if p.topic_id == focus.id}
-    ctx.update(last_topic=focus.id, pending=None)
+    page = {p.position for p in ctx.bot.passages.by_topic.get(focus.id, ())
+            if p.kind in (Kind.OVERVIEW, Kind.ANSWER)}
+    # A question answered by a passage (or a comparison) is one "and Go?" can ask again.
+    specific = to_question and (shown != page or answer.intent == "compare")
+    _move_to(ctx, focus.id, {"kind": "question", "text": ctx.text} if specific else None)
     ctx.set_data(page=None)
     _remember(ctx, focus, shown)
     also = (topic_id, *answer.about) if focus.id != topic_id else answer.about
@@ -150,29 +180,40 @@ class TopicHandler(BaseHandler):
         best = topic_ranking(ctx, boost=self._context_boost(ctx)).best
         if best is None or best.confidence < ANSWER_AT:
             return await ctx.bot.answer(ctx.bot.fallback, ctx)
+        if _asks_downsides(ctx, best.topic_id):
+            # "what are the downsides of GraphQL?": the side of the topic, as the follow-up
+            # gets it (and "and REST?" then asks the same of REST).
+            reply = follow_up(ctx, ctx.kb.topics[best.topic_id], "downsides")
+            return [dataclasses.replace(reply, intent="topic",
+                                        confidence=round(best.confidence, 3))]
         return [answer_topic(ctx, best.topic_id, confidence=best.confidence, to_question=True)]
 
 
 class MoreHandler(BaseHandler):
-    """Follow-ups on the topic in context (more, an example; why, downsides and simpler get the
-    details for now); 'more' pages openings."""
+    """Follow-ups on the topic in context: more, an example, why, downsides, simpler; the same
+    about another subject ("and Go?") or the topic compared with one; 'more' pages openings."""
 
     intent = "more"
     commands = ("more",)
     actions = (TopicDetails, TopicExample)
 
     def score(self, ctx: Context) -> float:
+        if _shift(ctx) is not None:
+            return SHIFT_SCORE
         return ctx.intents().best(FOLLOW_UPS)[1]
 
     async def handle(self, ctx: Context) -> list[Reply]:
         if isinstance(ctx.action, TopicDetails | TopicExample):
-            example = isinstance(ctx.action, TopicExample)
+            kind = "example" if isinstance(ctx.action, TopicExample) else "more"
             topic_id = ctx.action.topic_id
         else:
             if ctx.state.data.get("page") is not None and not ctx.state.last_topic:
                 ctx.cache["paging"] = True
                 return await ctx.bot.answer(ctx.bot.command_handler("jobs"), ctx)
-            example = ctx.command is None and ctx.intents().best(FOLLOW_UPS)[0] == "example"
+            shift = _shift(ctx) if ctx.command is None else None
+            if shift is not None:
+                return [self._shifted(ctx, shift)]
+            kind = ctx.intents().best(FOLLOW_UPS)[0] if ctx.command is None else "more"
             topic_id = ctx.state.last_topic or ""
         topic = ctx.kb.topics.get(topic_id)
         if topic is None:
@@ -181,18 +222,106 @@ class MoreHandler(BaseHandler):
                 buttons=(Button(label="Browse topics", action=RunCommand(name="topics").encode()),),
                 intent="more",
             )]
-        ctx.update(last_topic=topic.id)
-        shown = shown_before(ctx, topic)
-        now, title, reading = _next_part(topic, ctx.bot.passages.by_topic.get(topic.id, ()), shown,
-                                         example=example)
+        return [follow_up(ctx, topic, kind)]
+
+    def _shifted(self, ctx: Context, shift: Shift) -> Reply:
+        """The same side of another subject ("and Go?"), or the current topic compared with it."""
+        current = ctx.kb.topics[ctx.state.last_topic or ""]
+        target = shift.subject.topic_id
+        if shift.compare:
+            asked = ctx.state.data.get(ASPECT)
+            said = str(asked.get("text", "")) if isinstance(asked, dict) else ""
+            ctx.text = f"{topic_name(ctx.kb, current.id, said)} vs {shift.subject.name}"
+            return answer_topic(ctx, current.id, confidence=1.0, to_question=True)
+        if target == current.id:
+            # A thing inside the current topic: the passage about it.
+            ctx.text = shift.subject.name
+            return dataclasses.replace(answer_topic(ctx, target, confidence=1.0, to_question=True),
+                                       intent="more")
+        asked = ctx.state.data.get(ASPECT)
+        kind = asked.get("kind") if isinstance(asked, dict) else None
+        if kind in _ASPECTS:
+            return follow_up(ctx, ctx.kb.topics[target], str(kind))
+        question = (substitute(str(asked.get("text", "")), ctx.kb, current.id, shift.subject)
+                    if isinstance(asked, dict) and kind == "question" else None)
+        if question is not None:
+            ctx.text = question
+            reply = answer_topic(ctx, target, confidence=1.0, to_question=True)
+        else:
+            reply = answer_topic(ctx, target, confidence=1.0)
+        return reply if reply.intent == "compare" else dataclasses.replace(reply, intent="more")
+
+
+def follow_up(ctx: Context, topic: Topic, kind: str) -> Reply:
+    """The follow-up `kind` on `topic`: the side asked for, or the next passages not shown."""
+    _move_to(ctx, topic.id, {"kind": kind} if kind in _ASPECTS else None)
+    ctx.set_data(page=None)
+    shown = shown_before(ctx, topic)
+    if kind in ("why", "downsides", "simpler"):
+        answer = (simple_version(ctx.bot.passages, topic) if kind == "simpler"
+                  else aspect(ctx.bot.passages, topic, kind, _aspect_vectors(ctx, topic, kind),
+                              text=ctx.text, vector=ctx.query_vector()))
+        blocks = answer.blocks if answer is not None else (para(_NOTHING[kind].format(
+            title=topic.title)),)
+        shown |= {p.position for p in answer.shown} if answer is not None else set()
+        reading = False
+    else:
+        now, title, reading = _next_part(topic, ctx.bot.passages.by_topic.get(topic.id, ()),
+                                         shown, example=kind == "example")
         shown |= {p.position for p in now}
-        _remember(ctx, topic, shown)
-        blocks = [Paragraph((Bold(title),)), *(b for p in now for b in p.blocks)]
-        if reading:
-            blocks.extend(_resources(topic))
-        return [Reply(blocks=tuple(blocks), buttons=topic_buttons(ctx, topic, shown=shown),
-                      intent="more", topic=topic.id, confidence=1.0,
-                      suggestions=tuple(r for r in topic.related if r in ctx.kb.topics))]
+        blocks = (Paragraph((Bold(title),)), *(b for p in now for b in p.blocks))
+    _remember(ctx, topic, shown)
+    if reading:
+        blocks = (*blocks, *_resources(topic))
+    return Reply(blocks=tuple(blocks), buttons=topic_buttons(ctx, topic, shown=shown),
+                 intent="more", topic=topic.id, confidence=1.0,
+                 suggestions=tuple(r for r in topic.related if r in ctx.kb.topics))
+
+
+# The aspect questions' vectors, per model, topic and kind: the same few are asked again and again.
+_ASPECT_VECTORS: dict[tuple[str, str, str], Vectors | None] = {}
+
+
+def _aspect_vectors(ctx: Context, topic: Topic, kind: str) -> tuple[Vectors | None, Vectors | None]:
+    encoder = ctx.bot.encoder
+    if encoder is None:
+        return None, None
+    out: list[Vectors | None] = []
+    for k in (kind, "downsides" if kind == "why" else "why"):
+        key = (encoder.model_id, topic.id, k)
+        if key not in _ASPECT_VECTORS:
+            vector = ctx.bot.encode_query(aspect_question(topic, k))
+            if vector is None:
+                return None, None  # the encoder failed: not remembered, it may work next time
+            _ASPECT_VECTORS[key] = vector
+        out.append(_ASPECT_VECTORS[key])
+    return out[0], out[1]
+
+
+def _asks_downsides(ctx: Context, topic_id: str) -> bool:
+    """The question asks for the downsides of the topic it names, as a follow-up would."""
+    scores = ctx.bot.intents.classify(ctx.text, Situation(topic=topic_id), ctx.query_vector)
+    return scores["downsides"] >= SURE and scores.best(FOLLOW_UPS)[0] == "downsides"
+
+
+# What a follow-up gets when the topic has nothing on the side asked.
+_NOTHING = {
+    "why": "I don't have more on why {title} matters than what I showed you.",
+    "downsides": "I don't have anything on the downsides of {title} in my notes, beyond what I "
+                 "showed you.",
+    "simpler": "I don't have a simpler explanation of {title} than that one.",
+}
+
+
+def _shift(ctx: Context) -> Shift | None:
+    """The message as "and Go?" or "how does that compare to Rust?" after a topic answer (once)."""
+    if "shift" not in ctx.cache:
+        recent = [str(t) for t in ctx.state.data.get(TOPICS) or ()]
+        before = recent[0] if len(recent) == 2 and recent[1] == ctx.state.last_topic else None
+        ctx.cache["shift"] = read_shift(ctx.text, ctx.kb, ctx.state.last_topic, before=before)
+    shift = ctx.cache["shift"]
+    assert shift is None or isinstance(shift, Shift)
+    return shift
 
 
 def _next_part(topic: Topic, passages: Sequence[Passage], shown: Collection[int], *,

@@ -170,4 +170,7 @@ async def test_what_was_shown_is_remembered_briefly(bot: Bot) -> None:
     await bot.handle(message("my pods keep getting restarted right after a deploy"))
     (state,) = store.conversations.values()
     assert state.last_topic == "kubernetes"
-    assert state.data == {"passages_shown": {"topic": "kubernetes", "passages": [2]}}
+    # The passage shown, and the question it answered (which "and docker?" asks again).
+    assert state.data == {"passages_shown": {"topic": "kubernetes", "passages": [2]},
+                          "aspect": {"kind": "question",
+                                     "text": "my pods keep getting restarted right after a deploy"}}
