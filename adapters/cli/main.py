@@ -26,6 +26,7 @@ from adapters.cli.evaluate import (
 )
 from adapters.cli.openings import alerts_app, jobs, openings_app
 from adapters.settings import Settings
+from adapters.terminal import plain
 from bot.knowledge import KnowledgeError, Severity, check, default_dir, load_knowledge
 from bot.messages import Message, Reply
 from bot.openings import Opening
@@ -130,9 +131,11 @@ def ask(
     console = Console()
     for r in results:
         if as_json:
-            print(json.dumps(r, ensure_ascii=False))
+            # ASCII: every line is valid UTF-8 JSON that no splitlines() (U+2028, U+0085 …)
+            # breaks apart, whatever the question or the answer holds.
+            print(json.dumps(r, ensure_ascii=True))
         else:
-            console.print(r["text"], markup=False, highlight=False)
+            console.print(plain(r["text"]), markup=False, highlight=False)
 
 
 @app.command()

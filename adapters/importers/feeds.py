@@ -13,6 +13,8 @@ from adapters.importers.records import FeedError, ParsedFeed
 from bot.skills import SkillVocabulary
 
 FETCH_TIMEOUT = 60.0
+# Job boards nest three or four levels; the JSON decoder itself gives up near 1,000.
+MAX_JSON_DEPTH = 32
 
 
 class FeedFormat(StrEnum):
@@ -55,6 +57,28 @@ def parse_feed(text: str, fmt: FeedFormat, vocab: SkillVocabulary, *, origin: st
 
 def _json(text: str) -> Any:
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FeedError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise FeedError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise FeedError(f"not JSON: {exc}") from None
+    if _depth_exceeds(data, MAX_JSON_DEPTH):
+        raise FeedError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    return data
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    """Whether any value lies deeper than `limit` containers (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = (value.values() if isinstance(value, dict)
+                    else value if isinstance(value, list) else ())
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
