@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: str = "text"
     rate_limit_per_minute: int = Field(default=20, ge=1)
+    # Feed fetching (`careerbot openings import URL`): see docs/operating.md.
+    feed_max_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    feed_timeout_seconds: float = Field(default=120.0, gt=0)
+    feed_allow_networks: str = ""
 
     @field_validator("careerbot_admins")
     @classmethod
@@ -105,6 +109,19 @@ class Settings(BaseSettings):
         if value.lower() not in ("json", "text"):
             raise _expected("log_format")
         return value.lower()
+
+    @field_validator("feed_allow_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        import ipaddress
+
+        for item in filter(None, (x.strip() for x in value.split(","))):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an address or network "
+                                 "(e.g. 127.0.0.1,10.0.0.0/8)") from None
+        return value
 
     @field_validator("careerbot_knowledge_dir")
     @classmethod
@@ -187,6 +204,9 @@ EXPECTED = {
     "log_level": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
     "log_format": "json or text",
     "rate_limit_per_minute": "a whole number of messages a minute, at least 1",
+    "feed_max_bytes": "a whole number of bytes, at least 1024",
+    "feed_timeout_seconds": "a number of seconds above 0",
+    "feed_allow_networks": "addresses or networks separated by commas, e.g. 127.0.0.1,10.0.0.0/8",
 }
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _DB_URL = re.compile(r"^(?:sqlite|postgres|postgresql)(?:\+\w+)?://\S*$")

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from adapters.cli.common import err, fail_kb, load_settings
 from adapters.importers.feeds import FeedFormat, parse_feed, read_feed
+from adapters.importers.fetch import FetchLimits, parse_networks
 from adapters.importers.records import FeedError
 from adapters.terminal import escape, plain
 from bot.openings import Level, Opening
@@ -64,7 +65,9 @@ def import_openings(
     settings = _settings()
     kb = _knowledge(settings)
     try:
-        text = asyncio.run(read_feed(location))
+        text = asyncio.run(read_feed(location, FetchLimits(
+            max_bytes=settings.feed_max_bytes, deadline=settings.feed_timeout_seconds,
+            allow_networks=parse_networks(settings.feed_allow_networks))))
         feed = parse_feed(text, fmt, kb.skills, origin=location, company=company, source=source)
     except FeedError as exc:
         err.print(f"[red]nothing imported from {escape(location)}:[/red] {escape(exc)}",

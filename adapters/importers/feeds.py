@@ -9,10 +9,10 @@ from typing import Any
 
 from adapters.importers import greenhouse, lever
 from adapters.importers import yaml as yaml_feed
+from adapters.importers.fetch import FetchLimits, fetch
 from adapters.importers.records import FeedError, ParsedFeed
 from bot.skills import SkillVocabulary
 
-FETCH_TIMEOUT = 60.0
 # Job boards nest three or four levels; the JSON decoder itself gives up near 1,000.
 MAX_JSON_DEPTH = 32
 
@@ -23,21 +23,15 @@ class FeedFormat(StrEnum):
     LEVER = "lever"
 
 
-async def read_feed(location: str) -> str:
-    """The feed's text from a file path or an http(s) URL."""
+async def read_feed(location: str, limits: FetchLimits | None = None) -> str:
+    """The feed's text from a file path or an http(s) URL, within `limits`."""
+    limits = limits or FetchLimits()
     if location.startswith(("http://", "https://")):
-        import httpx
-
-        try:
-            async with httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=True) as client:
-                response = await client.get(location, headers={"Accept": "application/json"})
-        except httpx.HTTPError as exc:
-            raise FeedError(f"cannot fetch {location}: {type(exc).__name__}: {exc}") from None
-        if response.status_code != 200:
-            raise FeedError(f"{location} answered HTTP {response.status_code}")
-        return response.text
+        return await fetch(location, limits)
     path = Path(location)
     try:
+        if path.stat().st_size > limits.max_bytes:
+            raise FeedError(f"{path} is more than {limits.max_bytes:,} bytes")
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise FeedError(f"no such file: {path}") from None
