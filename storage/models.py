@@ -130,12 +130,15 @@ class Feedback(Base):
 
 
 class Unanswered(Base):
-    """Questions nobody could answer, counted; deliberately without who asked."""
+    """Questions nobody could answer, counted per asker; who asked is only a keyed hash
+    (bot.services.Services.asker), "" for questions kept from before it was recorded."""
 
     __tablename__ = "unanswered_questions"
+    __table_args__ = (UniqueConstraint("asker", "text"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    text: Mapped[str] = mapped_column(String(255), unique=True)
+    asker: Mapped[str] = mapped_column(String(64), default="")
+    text: Mapped[str] = mapped_column(String(255))
     count: Mapped[int] = mapped_column(Integer, default=1)
     first_seen_at: Mapped[datetime] = mapped_column(default=now)
     last_seen_at: Mapped[datetime] = mapped_column(default=now, index=True)
@@ -214,5 +217,6 @@ class Delivery(Base):
 PERSONAL_TABLES: tuple[type[Base], ...] = (
     User, ProfileRow, Conversation, Feedback, SubscriptionRow, Delivery,
 )
-# Tables that never hold a person's id: counted questions, event ids, job openings.
+# Tables that never hold a person's id: counted questions (their asker is a keyed hash that
+# /forget and /mydata reach through the unanswered repository), event ids, job openings.
 IMPERSONAL_TABLES: tuple[type[Base], ...] = (Unanswered, ProcessedEvent, OpeningRow)
