@@ -155,8 +155,9 @@ def chat(
     from storage import DatabaseNotMigrated, DatabaseUrlError
 
     settings = load_settings()
-    if user is not None and not user.strip():
-        err.print("--user: expected a non-empty name", highlight=False)
+    # The name is the person's id in the database, whose column holds 128 characters.
+    if user is not None and not (user.strip() and len(user) <= 128):
+        err.print("--user: expected a name of 1-128 characters", markup=False, highlight=False)
         raise typer.Exit(2)
 
     async def main() -> None:

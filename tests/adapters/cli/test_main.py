@@ -204,3 +204,9 @@ def test_chat_piped(tmp_path: Path) -> None:
     assert "Docker" in res.stdout
     assert "[1]" in res.stdout  # buttons are numbered
     assert "in more depth" in res.stdout or "an example" in res.stdout  # "1" pressed a button
+
+
+def test_chat_user_names_that_do_not_fit_the_database_are_refused_clearly() -> None:
+    res = run("chat", "--json", "--user", "n" * 129, stdin="hi\n")
+    assert res.returncode == 2 and "--user: expected a name of 1-128 characters" in res.stderr
+    assert "Traceback" not in res.stderr and res.stdout == ""
