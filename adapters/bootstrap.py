@@ -195,7 +195,8 @@ async def build(
             storage = store
             uow_factory = storage.uow
             alerts = SqlAlertStore(storage)
-        await prepare(uow_factory, kb)
+        await prepare(uow_factory, kb,
+                      unanswered_retention=timedelta(days=settings.unanswered_retention_days))
         metrics = Metrics()
         bot = build_bot(
             kb, uow_factory, admins=settings.admins,
@@ -232,21 +233,26 @@ def services(settings: Settings, metrics: Metrics, storage: Storage | None) -> S
         return out
 
     if storage is None:
-        return Services(reload_knowledge=reload_knowledge, stats=stats)
+        return Services(reload_knowledge=reload_knowledge, stats=stats,
+                        asker_key=settings.privacy_key)
     from storage.openings import openings_version
 
     # The openings index is rebuilt when this aggregate changes (an import, a close).
     return Services(recommender=Recommender(version_of=openings_version),
+                    asker_key=settings.privacy_key,
                     reload_knowledge=reload_knowledge, stats=stats)
 
 
-async def prepare(uow_factory: UnitOfWorkFactory, kb: KnowledgeBase) -> None:
+async def prepare(uow_factory: UnitOfWorkFactory, kb: KnowledgeBase, *,
+                  unanswered_retention: timedelta | None = None) -> None:
     """A fresh store starts with the knowledge base's seed openings; old event ids go."""
     try:
         async with uow_factory() as uow:
             if kb.openings and await uow.openings.count(open_only=False) == 0:
                 await uow.openings.upsert_many(kb.openings)
             await uow.events.prune(datetime.now(UTC) - EVENT_RETENTION)
+            if unanswered_retention is not None:
+                await uow.unanswered.purge(datetime.now(UTC) - unanswered_retention)
             await uow.commit()
     except StorageUnavailable as exc:
         log.warning("database not reachable at start-up (%s); answering without memory", exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Self
@@ -38,6 +39,14 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: str = "text"
     rate_limit_per_minute: int = Field(default=20, ge=1)
+    # Feed fetching (`careerbot openings import URL`): see docs/operating.md.
+    feed_max_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    feed_timeout_seconds: float = Field(default=120.0, gt=0)
+    feed_allow_networks: str = ""
+    # Unanswered questions (docs/operating.md): how long they are kept, and the key of the
+    # hash that stands for who asked.
+    unanswered_retention_days: int = Field(default=90, ge=1)
+    careerbot_privacy_key: SecretStr | None = None
 
     @field_validator("careerbot_admins")
     @classmethod
@@ -106,6 +115,19 @@ class Settings(BaseSettings):
             raise _expected("log_format")
         return value.lower()
 
+    @field_validator("feed_allow_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        import ipaddress
+
+        for item in filter(None, (x.strip() for x in value.split(","))):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an address or network "
+                                 "(e.g. 127.0.0.1,10.0.0.0/8)") from None
+        return value
+
     @field_validator("careerbot_knowledge_dir")
     @classmethod
     def _knowledge_dir(cls, value: Path | None) -> Path | None:
@@ -140,6 +162,18 @@ class Settings(BaseSettings):
     def secret(value: SecretStr | None) -> str | None:
         return value.get_secret_value() if value is not None else None
 
+    @property
+    def privacy_key(self) -> bytes:
+        """The key of the asker hash: CAREERBOT_PRIVACY_KEY, else one derived from the platform
+        secrets (none of which the database holds), else a fixed one for terminal-only use."""
+        if self.careerbot_privacy_key is not None:
+            return self.careerbot_privacy_key.get_secret_value().encode()
+        platform = [self.secret(getattr(self, name)) or "" for name in
+                    ("telegram_bot_token", "slack_signing_secret", "slack_bot_token")]
+        if not any(platform):
+            return b"careerbot unanswered questions"
+        return hashlib.sha256("\0".join(["careerbot asker key", *platform]).encode()).digest()
+
     def secrets(self) -> list[str]:
         """Every secret value, for redacting logs."""
         values = [getattr(self, name) for name in SECRETS]
@@ -167,7 +201,7 @@ class Settings(BaseSettings):
 
 
 SECRETS = ("telegram_bot_token", "telegram_webhook_secret", "slack_bot_token",
-           "slack_signing_secret", "slack_app_token")
+           "slack_signing_secret", "slack_app_token", "careerbot_privacy_key")
 
 # What each variable must look like: printed when it doesn't (never with the value itself).
 EXPECTED = {
@@ -187,6 +221,11 @@ EXPECTED = {
     "log_level": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
     "log_format": "json or text",
     "rate_limit_per_minute": "a whole number of messages a minute, at least 1",
+    "feed_max_bytes": "a whole number of bytes, at least 1024",
+    "feed_timeout_seconds": "a number of seconds above 0",
+    "feed_allow_networks": "addresses or networks separated by commas, e.g. 127.0.0.1,10.0.0.0/8",
+    "unanswered_retention_days": "a whole number of days, at least 1",
+    "careerbot_privacy_key": "any secret text (keep it: changing it orphans stored askers)",
 }
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _DB_URL = re.compile(r"^(?:sqlite|postgres|postgresql)(?:\+\w+)?://\S*$")

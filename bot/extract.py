@@ -17,8 +17,8 @@ from bot.vocabulary import (
     years_of_experience,
 )
 
-_TAG = re.compile(r"<[^>]+>")
-_BLOCK_TAG = re.compile(r"(?i)<\s*(?:br|/p|/div|/li|/h\d|/tr|/ul|/ol)\s*/?>")
+# The inside of a tag that ends a line (the text between "<" and ">").
+_BLOCK_TAG = re.compile(r"(?i)\s*(?:br|/p|/div|/li|/h\d|/tr|/ul|/ol)\s*/?")
 _SPACES = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")
 _BLANKS = re.compile(r"\n\s*\n+")
 
@@ -33,6 +33,31 @@ def _unescape_markup(text: str) -> str:
             .replace("&#39;", "'").replace("&amp;", "&"))
 
 
+def strip_tags(text: str) -> str:
+    """Each tag ("<" up to the next ">", not empty) as a space, or a line break where it ends
+    a line. One pass: every character is looked at a bounded number of times, so a feed of
+    40,000 unclosed "<" costs what any other text of its size costs."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        start = text.find("<", pos)
+        if start < 0:
+            break
+        end = text.find(">", start + 1)
+        if end < 0:  # no ">" after this "<" means none after any later one either
+            break
+        if end == start + 1:  # "<>" is text, as it was for the pattern <[^>]+>
+            out.append(text[pos:end])
+            pos = end
+            continue
+        out.append(text[pos:start])
+        inside = text[start + 1:end]
+        out.append("\n" if _BLOCK_TAG.fullmatch(inside) else " ")
+        pos = end + 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def html_to_text(raw: str) -> str:
     """Plain text from job-board HTML; entity-escaped HTML (&lt;p&gt;) is unescaped first."""
     text = raw
@@ -42,8 +67,7 @@ def html_to_text(raw: str) -> str:
             break
         text = _unescape_markup(text)
     if "<" in text:
-        text = _BLOCK_TAG.sub("\n", text)
-        text = _TAG.sub(" ", text)
+        text = strip_tags(text)
     if "&" in text:
         text = html.unescape(text)
     text = _SPACES.sub(" ", text.replace("\xa0", " "))

@@ -31,7 +31,8 @@ class MemoryStore:
         self.users: dict[tuple[str, str], dict[str, Any]] = {}
         self.profiles: dict[tuple[str, str], Profile] = {}
         self.feedback: list[tuple[str, str, str, bool, datetime]] = []
-        self.unanswered: Counter[str] = Counter()
+        # (asker, text) → [count, first asked, last asked]
+        self.unanswered: dict[tuple[str, str], list[Any]] = {}
         self.events: dict[tuple[str, str], datetime] = {}
         self.openings: list[Opening] = list(openings or [])
         self.subscriptions: dict[tuple[str, str, str], Subscription] = {}
@@ -151,13 +152,39 @@ class MemoryFeedback(_Repo):
 
 
 class MemoryUnanswered(_Repo):
-    async def record(self, text: str) -> None:
+    async def record(self, text: str, asker: str) -> None:
         self.s.check()
-        self.s.unanswered[text] += 1
+        now = datetime.now(UTC)
+        row = self.s.unanswered.setdefault((asker, text), [0, now, now])
+        row[0] += 1
+        row[2] = now
 
     async def top(self, limit: int) -> list[tuple[str, int]]:
         self.s.check()
-        return self.s.unanswered.most_common(limit)
+        counts: Counter[str] = Counter()
+        for (_, text), row in self.s.unanswered.items():
+            counts[text] += row[0]
+        return counts.most_common(limit)
+
+    async def of(self, asker: str) -> list[dict[str, Any]]:
+        self.s.check()
+        return [{"text": text, "count": row[0], "first_asked_at": row[1],
+                 "last_asked_at": row[2]}
+                for (who, text), row in self.s.unanswered.items() if who == asker]
+
+    async def forget(self, asker: str) -> int:
+        self.s.check()
+        mine = [key for key in self.s.unanswered if key[0] == asker]
+        for key in mine:
+            del self.s.unanswered[key]
+        return len(mine)
+
+    async def purge(self, before: datetime) -> int:
+        self.s.check()
+        old = [key for key, row in self.s.unanswered.items() if row[2] < before]
+        for key in old:
+            del self.s.unanswered[key]
+        return len(old)
 
 
 class MemoryEvents(_Repo):

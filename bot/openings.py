@@ -48,6 +48,16 @@ def level_for_years(years: int) -> Level:
     return Level.STAFF
 
 
+# The widths of storage's openings columns; importers check each record against them, so one
+# overlong record is reported instead of failing the transaction of its whole batch.
+MAX_SOURCE = 64
+MAX_EXTERNAL_ID = 255
+MAX_TITLE = 500
+MAX_COMPANY = 255
+MAX_LOCATION = 255
+MAX_URL = 2000
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Opening:
     source: str

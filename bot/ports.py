@@ -124,9 +124,27 @@ class FeedbackRepository(Protocol):
 
 
 class UnansweredRepository(Protocol):
-    async def record(self, text: str) -> None: ...
+    """Questions nobody could answer, counted. Who asked is kept only as `asker`, a keyed
+    hash (Services.asker), so /forget and /mydata find a person's questions but the table
+    names nobody."""
 
-    async def top(self, limit: int) -> list[tuple[str, int]]: ...
+    async def record(self, text: str, asker: str) -> None: ...
+
+    async def top(self, limit: int) -> list[tuple[str, int]]:
+        """The most asked questions with how often, over all askers."""
+        ...
+
+    async def of(self, asker: str) -> list[dict[str, Any]]:
+        """One asker's questions (text, count, first and last asked), for /mydata."""
+        ...
+
+    async def forget(self, asker: str) -> int:
+        """Delete one asker's questions; returns how many."""
+        ...
+
+    async def purge(self, before: datetime) -> int:
+        """Delete questions last asked before `before` (the retention); returns how many."""
+        ...
 
 
 class EventRepository(Protocol):

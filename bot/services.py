@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -86,3 +88,12 @@ class Services:
     reload_knowledge: KnowledgeLoader | None = None
     # /stats
     stats: StatsSource | None = None
+    # The key of the hash that stands for who asked an unanswered question (see asker()).
+    asker_key: bytes = b"careerbot unanswered questions"
+
+    def asker(self, platform: str, user_id: str) -> str:
+        """A keyed hash of the person (HMAC-SHA256): the same person always gets the same
+        value, so /forget and /mydata find their questions, but without the key it cannot be
+        turned back into an id, nor checked against a guessed one."""
+        return hmac.new(self.asker_key, f"{platform}\0{user_id}".encode(),
+                        hashlib.sha256).hexdigest()

@@ -22,6 +22,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.openings import (
+    MAX_COMPANY,
+    MAX_EXTERNAL_ID,
+    MAX_LOCATION,
+    MAX_SOURCE,
+    MAX_TITLE,
+    MAX_URL,
+)
+
 # Stable constraint names, so later migrations can alter them on both dialects.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -121,12 +130,15 @@ class Feedback(Base):
 
 
 class Unanswered(Base):
-    """Questions nobody could answer, counted; deliberately without who asked."""
+    """Questions nobody could answer, counted per asker; who asked is only a keyed hash
+    (bot.services.Services.asker), "" for questions kept from before it was recorded."""
 
     __tablename__ = "unanswered_questions"
+    __table_args__ = (UniqueConstraint("asker", "text"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    text: Mapped[str] = mapped_column(String(255), unique=True)
+    asker: Mapped[str] = mapped_column(String(64), default="")
+    text: Mapped[str] = mapped_column(String(255))
     count: Mapped[int] = mapped_column(Integer, default=1)
     first_seen_at: Mapped[datetime] = mapped_column(default=now)
     last_seen_at: Mapped[datetime] = mapped_column(default=now, index=True)
@@ -147,15 +159,15 @@ class OpeningRow(Base):
     __table_args__ = (UniqueConstraint("source", "external_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    source: Mapped[str] = mapped_column(String(64))
-    external_id: Mapped[str] = mapped_column(String(255))
-    title: Mapped[str] = mapped_column(String(500))
-    company: Mapped[str] = mapped_column(String(255))
-    location: Mapped[str] = mapped_column(String(255), default="")
+    source: Mapped[str] = mapped_column(String(MAX_SOURCE))
+    external_id: Mapped[str] = mapped_column(String(MAX_EXTERNAL_ID))
+    title: Mapped[str] = mapped_column(String(MAX_TITLE))
+    company: Mapped[str] = mapped_column(String(MAX_COMPANY))
+    location: Mapped[str] = mapped_column(String(MAX_LOCATION), default="")
     remote: Mapped[str] = mapped_column(String(16), default="unknown")
     level: Mapped[str | None] = mapped_column(String(16))
     skills: Mapped[list[str]] = mapped_column(default=list)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(String(MAX_URL))
     description: Mapped[str] = mapped_column(Text, default="")
     posted_at: Mapped[datetime | None]
     updated_at: Mapped[datetime | None]
@@ -205,5 +217,6 @@ class Delivery(Base):
 PERSONAL_TABLES: tuple[type[Base], ...] = (
     User, ProfileRow, Conversation, Feedback, SubscriptionRow, Delivery,
 )
-# Tables that never hold a person's id: counted questions, event ids, job openings.
+# Tables that never hold a person's id: counted questions (their asker is a keyed hash that
+# /forget and /mydata reach through the unanswered repository), event ids, job openings.
 IMPERSONAL_TABLES: tuple[type[Base], ...] = (Unanswered, ProcessedEvent, OpeningRow)

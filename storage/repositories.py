@@ -121,7 +121,7 @@ class _HotStatements:
         q: Any = Unanswered.__table__
         record = ins(q)
         self.record_unanswered = record.on_conflict_do_update(
-            index_elements=["text"],
+            index_elements=["asker", "text"],
             set_={"count": q.c.count + 1, "last_seen_at": record.excluded.last_seen_at},
         )
 
@@ -263,19 +263,39 @@ class SqlFeedback(_Repo):
 
 
 class SqlUnanswered(_Repo):
-    async def record(self, text: str) -> None:
+    async def record(self, text: str, asker: str) -> None:
         stamp = now()
         await self.tx.execute(hot(self.tx.dialect).record_unanswered, {
-            "text": text[:255], "count": 1, "first_seen_at": stamp, "last_seen_at": stamp,
+            "asker": asker, "text": text[:255], "count": 1, "first_seen_at": stamp,
+            "last_seen_at": stamp,
         })
 
     async def top(self, limit: int) -> list[tuple[str, int]]:
         u = Unanswered
+        n = func.sum(u.count)
         rows = (await self.tx.execute(
-            select(u.text, u.count.label("n"))
-            .order_by(u.count.desc(), u.last_seen_at.desc()).limit(limit)
+            select(u.text, n.label("n")).group_by(u.text)
+            .order_by(n.desc(), func.max(u.last_seen_at).desc(), u.text).limit(limit)
         )).all()
         return [(r.text, int(r.n)) for r in rows]
+
+    async def of(self, asker: str) -> list[dict[str, Any]]:
+        u = Unanswered
+        rows = (await self.tx.execute(
+            select(u.text, u.count, u.first_seen_at, u.last_seen_at)
+            .where(u.asker == asker).order_by(u.first_seen_at, u.id)
+        )).all()
+        return [{"text": r.text, "count": r.count, "first_asked_at": r.first_seen_at,
+                 "last_asked_at": r.last_seen_at} for r in rows]
+
+    async def forget(self, asker: str) -> int:
+        result = await self.tx.execute(delete(Unanswered).where(Unanswered.asker == asker))
+        return result.rowcount
+
+    async def purge(self, before: datetime) -> int:
+        result = await self.tx.execute(
+            delete(Unanswered).where(Unanswered.last_seen_at < before))
+        return result.rowcount
 
 
 class SqlEvents(_Repo):

@@ -50,3 +50,27 @@ def test_wheel_ships_knowledge_and_migrations_and_runs_outside_the_repo(tmp_path
                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
     assert chat.returncode == 0, chat.stderr
     assert "Docker" in chat.stdout
+
+
+def test_constraints_pin_every_dependency_within_the_bounds_of_pyproject() -> None:
+    """constraints.txt (what bootstrap installs, offline-checkable) pins each requirement of
+    pyproject.toml, runtime and dev, at a version its lower bound admits."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins: dict[str, str] = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        spec = line.split("#", 1)[0].split(";", 1)[0].strip()
+        if spec:
+            name, _, version = spec.partition("==")
+            pins[canonicalize_name(name)] = version.strip()
+    for text in (*project["dependencies"], *project["optional-dependencies"]["dev"]):
+        req = Requirement(text)
+        if req.marker is not None and not req.marker.evaluate():
+            continue
+        pinned = pins.get(canonicalize_name(req.name))
+        assert pinned is not None, f"{req.name} is not pinned in constraints.txt"
+        assert req.specifier.contains(pinned, prereleases=True), (req, pinned)

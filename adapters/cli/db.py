@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from adapters.cli.common import err, load_settings
+from adapters.terminal import plain
 
 if TYPE_CHECKING:
     from storage import Storage
@@ -153,7 +155,7 @@ def kb_gaps(
         table.add_column("count", justify="right")
         table.add_column("question (normalised)")
         for row in data["unanswered"]:
-            table.add_row(str(row["count"]), row["question"])
+            table.add_row(str(row["count"]), Text(plain(row["question"])))
         console.print(table)
     if data["least_helpful"]:
         table = Table(title="Least helpful topics")

@@ -26,6 +26,7 @@ from adapters.cli.evaluate import (
 )
 from adapters.cli.openings import alerts_app, jobs, openings_app
 from adapters.settings import Settings
+from adapters.terminal import plain
 from bot.knowledge import KnowledgeError, Severity, check, default_dir, load_knowledge
 from bot.messages import Message, Reply
 from bot.openings import Opening
@@ -130,9 +131,11 @@ def ask(
     console = Console()
     for r in results:
         if as_json:
-            print(json.dumps(r, ensure_ascii=False))
+            # ASCII: every line is valid UTF-8 JSON that no splitlines() (U+2028, U+0085 …)
+            # breaks apart, whatever the question or the answer holds.
+            print(json.dumps(r, ensure_ascii=True))
         else:
-            console.print(r["text"], markup=False, highlight=False)
+            console.print(plain(r["text"]), markup=False, highlight=False)
 
 
 @app.command()
@@ -152,8 +155,9 @@ def chat(
     from storage import DatabaseNotMigrated, DatabaseUrlError
 
     settings = load_settings()
-    if user is not None and not user.strip():
-        err.print("--user: expected a non-empty name", highlight=False)
+    # The name is the person's id in the database, whose column holds 128 characters.
+    if user is not None and not (user.strip() and len(user) <= 128):
+        err.print("--user: expected a name of 1-128 characters", markup=False, highlight=False)
         raise typer.Exit(2)
 
     async def main() -> None:

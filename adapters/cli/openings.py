@@ -10,10 +10,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from adapters.cli.common import err, fail_kb, load_settings
 from adapters.importers.feeds import FeedFormat, parse_feed, read_feed
+from adapters.importers.fetch import FetchLimits, parse_networks
 from adapters.importers.records import FeedError
+from adapters.terminal import escape, plain
 from bot.openings import Level, Opening
 from bot.ports import RemotePreference
 from bot.recommend import Match, OpeningIndex, Query
@@ -62,19 +65,23 @@ def import_openings(
     settings = _settings()
     kb = _knowledge(settings)
     try:
-        text = asyncio.run(read_feed(location))
+        text = asyncio.run(read_feed(location, FetchLimits(
+            max_bytes=settings.feed_max_bytes, deadline=settings.feed_timeout_seconds,
+            allow_networks=parse_networks(settings.feed_allow_networks))))
         feed = parse_feed(text, fmt, kb.skills, origin=location, company=company, source=source)
     except FeedError as exc:
-        err.print(f"[red]nothing imported:[/red] {exc}", highlight=False)
+        err.print(f"[red]nothing imported from {escape(location)}:[/red] {escape(exc)}",
+                  highlight=False)
         raise typer.Exit(1) from None
     for problem in feed.problems:
-        err.print(f"[yellow]skipped[/yellow] {problem}", markup=True, highlight=False)
+        err.print(f"[yellow]skipped[/yellow] {escape(problem)}", highlight=False)
 
     async def work(storage: Storage) -> FeedResult:
         columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn())
         with Progress(*columns, console=err, transient=False) as progress:
-            task = progress.add_task(f"importing {feed.source}", total=len(feed.openings))
+            task = progress.add_task(f"importing {escape(feed.source)}",
+                                     total=len(feed.openings))
             return await import_feed(
                 storage, feed.openings, source=feed.source, listed_ids=feed.listed_ids,
                 close_missing=close_missing, batch=batch,
@@ -82,12 +89,14 @@ def import_openings(
 
     result = run_with_storage(work, migrate=None)
     for error in result.errors:
-        err.print(f"[red]not imported (batch rolled back):[/red] {error}", highlight=False)
+        err.print(f"[red]not imported (batch rolled back):[/red] {escape(error)}",
+                  highlight=False)
     ok = len(feed.openings) - result.failed
     Console(soft_wrap=True).print(
-        f"{feed.source}: {ok} of {feed.total} records imported ({result.inserted} new, "
+        f"{plain(feed.source)}: {ok} of {feed.total} records imported ({result.inserted} new, "
         f"{result.updated} changed), {result.closed} closed, {len(feed.problems)} malformed"
-        + (f", {result.failed} in failed batches" if result.failed else ""), highlight=False)
+        + (f", {result.failed} in failed batches" if result.failed else ""), markup=False,
+        highlight=False)
     if result.failed or (strict and feed.problems):
         raise typer.Exit(1)
 
@@ -117,7 +126,7 @@ def jobs(
         try:
             lv = Level(level.lower())
         except ValueError:
-            err.print(f"[red]--level:[/red] {level!r} is not one of {_levels()}")
+            err.print(f"[red]--level:[/red] {escape(repr(level))} is not one of {_levels()}")
             raise typer.Exit(2) from None
     pref = (RemotePreference.ANY if remote is None
             else RemotePreference.REMOTE if remote else RemotePreference.ONSITE)
@@ -134,9 +143,11 @@ def jobs(
     for col in ("score", "title", "company", "level", "remote", "matched", "missing", "url"):
         table.add_column(col)
     for r in rows:
-        table.add_row(f"{r['score']:.3f}", r["title"], r["company"], r["level"] or "",
-                      r["remote"], ", ".join(r["matched_skills"]),
-                      ", ".join(g["skill"] for g in r["missing_skills"]), r["url"])
+        # Text cells: a feed's "[bold]" or "[link=…]" is shown as typed, never applied.
+        cells = (f"{r['score']:.3f}", r["title"], r["company"], r["level"] or "", r["remote"],
+                 ", ".join(r["matched_skills"]),
+                 ", ".join(g["skill"] for g in r["missing_skills"]), r["url"])
+        table.add_row(*(Text(plain(c)) for c in cells))
     Console().print(table)
 
 

@@ -9,10 +9,12 @@ from typing import Any
 
 from adapters.importers import greenhouse, lever
 from adapters.importers import yaml as yaml_feed
+from adapters.importers.fetch import FetchLimits, fetch
 from adapters.importers.records import FeedError, ParsedFeed
 from bot.skills import SkillVocabulary
 
-FETCH_TIMEOUT = 60.0
+# Job boards nest three or four levels; the JSON decoder itself gives up near 1,000.
+MAX_JSON_DEPTH = 32
 
 
 class FeedFormat(StrEnum):
@@ -21,21 +23,15 @@ class FeedFormat(StrEnum):
     LEVER = "lever"
 
 
-async def read_feed(location: str) -> str:
-    """The feed's text from a file path or an http(s) URL."""
+async def read_feed(location: str, limits: FetchLimits | None = None) -> str:
+    """The feed's text from a file path or an http(s) URL, within `limits`."""
+    limits = limits or FetchLimits()
     if location.startswith(("http://", "https://")):
-        import httpx
-
-        try:
-            async with httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=True) as client:
-                response = await client.get(location, headers={"Accept": "application/json"})
-        except httpx.HTTPError as exc:
-            raise FeedError(f"cannot fetch {location}: {type(exc).__name__}: {exc}") from None
-        if response.status_code != 200:
-            raise FeedError(f"{location} answered HTTP {response.status_code}")
-        return response.text
+        return await fetch(location, limits)
     path = Path(location)
     try:
+        if path.stat().st_size > limits.max_bytes:
+            raise FeedError(f"{path} is more than {limits.max_bytes:,} bytes")
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise FeedError(f"no such file: {path}") from None
@@ -55,6 +51,28 @@ def parse_feed(text: str, fmt: FeedFormat, vocab: SkillVocabulary, *, origin: st
 
 def _json(text: str) -> Any:
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FeedError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise FeedError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise FeedError(f"not JSON: {exc}") from None
+    if _depth_exceeds(data, MAX_JSON_DEPTH):
+        raise FeedError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    return data
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    """Whether any value lies deeper than `limit` containers (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = (value.values() if isinstance(value, dict)
+                    else value if isinstance(value, list) else ())
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False

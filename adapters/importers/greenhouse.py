@@ -7,11 +7,11 @@ from typing import Any
 
 from adapters.importers.records import (
     MAX_DESCRIPTION,
-    MAX_TITLE,
     BadRecord,
     FeedError,
     ParsedFeed,
     first_path_part,
+    join_places,
     parse_records,
     path_part,
     read_id,
@@ -54,7 +54,7 @@ def _board(jobs: list[Any], origin: str) -> str | None:
 
 def _opening(record: Mapping[str, Any], vocab: SkillVocabulary, source: str,
              company: str) -> Opening:
-    title = read_text(record, "title", required=True)[:MAX_TITLE]
+    title = read_text(record, "title", required=True)
     url = read_url(record, "absolute_url")
     loc = record.get("location")
     if loc is not None and not isinstance(loc, dict):
@@ -62,7 +62,7 @@ def _opening(record: Mapping[str, Any], vocab: SkillVocabulary, source: str,
     location = read_text(loc, "name") if isinstance(loc, dict) else ""
     offices = read_names(record.get("offices"))
     if not location and offices:
-        location = ", ".join(offices)
+        location = join_places(offices)
     content = record.get("content")
     if content is not None and not isinstance(content, str):
         raise BadRecord("'content' must be text")

@@ -7,11 +7,11 @@ from typing import Any
 
 from adapters.importers.records import (
     MAX_DESCRIPTION,
-    MAX_TITLE,
     BadRecord,
     FeedError,
     ParsedFeed,
     first_path_part,
+    join_places,
     parse_records,
     path_part,
     read_id,
@@ -49,14 +49,14 @@ def _site(postings: list[Any], origin: str) -> str | None:
 
 def _opening(record: Mapping[str, Any], vocab: SkillVocabulary, source: str,
              company: str) -> Opening:
-    title = read_text(record, "text", required=True)[:MAX_TITLE]
+    title = read_text(record, "text", required=True)
     url = read_url(record, "hostedUrl")
     cats = record.get("categories") or {}
     if not isinstance(cats, dict):
         raise BadRecord("'categories' must be an object")
     location = read_text(cats, "location")
     if not location and isinstance(cats.get("allLocations"), list):
-        location = ", ".join(str(x) for x in cats["allLocations"] if isinstance(x, str))
+        location = join_places([x for x in cats["allLocations"] if isinstance(x, str)])
     parts = [read_text(record, "descriptionPlain")
              or html_to_text(read_text(record, "description"))]
     lists = record.get("lists") or []

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from bot.openings import Opening
+from bot.openings import (
+    MAX_COMPANY,
+    MAX_EXTERNAL_ID,
+    MAX_LOCATION,
+    MAX_SOURCE,
+    MAX_TITLE,
+    MAX_URL,
+    Opening,
+)
 from bot.skills import SkillVocabulary
 
-MAX_TITLE = 500
 MAX_DESCRIPTION = 20_000
+# Dates a job posting can carry; anything else is a broken feed (year 1 or 9999 with an offset
+# would not even convert to UTC when stored).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 class FeedError(Exception):
@@ -47,6 +58,71 @@ class ParsedFeed:
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unknown"
+
+
+def source_key(kind: str, name: str) -> str:
+    """`kind:slug` within the width of the source column (a long company name is shortened)."""
+    return f"{kind}:{slug(name)}"[:MAX_SOURCE].rstrip("-")
+
+
+def check_source(source: str) -> str:
+    """A --source the operator chose: too long a key fails the whole feed, before any write."""
+    if not source.strip():
+        raise FeedError("--source is empty")
+    if len(source) > MAX_SOURCE:
+        raise FeedError(f"--source is {len(source)} characters; at most {MAX_SOURCE} fit")
+    return source
+
+
+def join_places(names: list[str]) -> str:
+    """Place names as one location that fits its column: "A, B and 37 more" for long lists."""
+    joined = ", ".join(names)
+    if len(joined) <= MAX_LOCATION or len(names) == 1:
+        return joined[:MAX_LOCATION]
+    kept: list[str] = []
+    for name in names:
+        tail = f" and {len(names) - len(kept) - 1} more"
+        if len(", ".join([*kept, name])) + len(tail) > MAX_LOCATION:
+            break
+        kept.append(name)
+    if not kept:  # the first name alone is too long
+        kept = [names[0][:MAX_LOCATION - 24]]
+    return f"{', '.join(kept)} and {len(names) - len(kept)} more"
+
+
+def _width(o: Opening, name: str, limit: int) -> None:
+    value = getattr(o, name)
+    if len(value) > limit:
+        raise BadRecord(f"{name} is {len(value)} characters; at most {limit} fit")
+
+
+def _in_range(o: Opening, name: str) -> None:
+    value: datetime | None = getattr(o, name)
+    if value is None:
+        return
+    # Compared as aware UTC without astimezone(), which overflows at the ends of the calendar.
+    try:
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        inside = EARLIEST <= aware < LATEST
+    except OverflowError:
+        inside = False
+    if not inside:
+        raise BadRecord(f"{name} {value.isoformat()[:40]} is outside "
+                        f"{EARLIEST.year}-{LATEST.year - 1}")
+
+
+def check_opening(o: Opening) -> Opening:
+    """The record fits the openings table: identities and links whole (else BadRecord), free
+    text shortened to its column."""
+    _width(o, "source", MAX_SOURCE)
+    _width(o, "external_id", MAX_EXTERNAL_ID)
+    _width(o, "company", MAX_COMPANY)
+    _width(o, "url", MAX_URL)
+    _in_range(o, "posted_at")
+    _in_range(o, "updated_at")
+    if len(o.title) > MAX_TITLE or len(o.location) > MAX_LOCATION:
+        o = replace(o, title=o.title[:MAX_TITLE], location=o.location[:MAX_LOCATION])
+    return o
 
 
 def read_text(record: Mapping[str, Any], key: str, *, required: bool = False) -> str:
@@ -125,7 +201,8 @@ def parse_records(items: list[Any], vocab: SkillVocabulary, convert: Convert, *,
                   source: str | None) -> ParsedFeed:
     """Each JSON record through `convert`; `company` (the --company option) wins over the
     record's company_name, which wins over the feed's own `feed_company`."""
-    feed = ParsedFeed(source=source or f"{kind}:{slug(company or feed_company or 'unknown')}",
+    feed = ParsedFeed(source=check_source(source) if source is not None
+                      else source_key(kind, company or feed_company or "unknown"),
                       total=len(items))
     seen: set[str] = set()
     for i, record in enumerate(items):
@@ -140,7 +217,7 @@ def parse_records(items: list[Any], vocab: SkillVocabulary, convert: Convert, *,
             rec_company = company or read_text(record, "company_name") or feed_company
             if not rec_company:
                 raise BadRecord("no company: pass --company")
-            opening = convert(record, vocab, feed.source, rec_company)
+            opening = check_opening(convert(record, vocab, feed.source, rec_company))
         except BadRecord as exc:
             feed.problems.append(RecordProblem(index=i, reason=str(exc), external_id=ext))
             continue

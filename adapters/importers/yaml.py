@@ -6,7 +6,15 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlparse
 
-from adapters.importers.records import FeedError, ParsedFeed, RecordProblem, slug
+from adapters.importers.records import (
+    BadRecord,
+    FeedError,
+    ParsedFeed,
+    RecordProblem,
+    check_opening,
+    check_source,
+    source_key,
+)
 from bot.extract import level_of, remote_of, skills_of
 from bot.knowledge import Problem, Severity, default_dir, parse_openings
 from bot.openings import Opening, Remote
@@ -22,7 +30,8 @@ def parse(text: str, vocab: SkillVocabulary, *, origin: str = "",
     broken = [_where(p) for p in document.problems if p.severity is Severity.ERROR]
     if broken:
         raise FeedError("; ".join(broken))
-    feed = ParsedFeed(source=source or _source(origin), total=len(document.records))
+    feed = ParsedFeed(source=check_source(source) if source is not None else _source(origin),
+                      total=len(document.records))
     for record in document.records:
         if record.external_id:
             feed.listed_ids.add(record.external_id)
@@ -32,7 +41,13 @@ def parse(text: str, vocab: SkillVocabulary, *, origin: str = "",
                               reason=_where(p))
                 for p in record.problems if p.severity is Severity.ERROR)
             continue
-        feed.openings.append(_enrich(replace(record.opening, source=feed.source), vocab))
+        try:
+            opening = check_opening(replace(record.opening, source=feed.source))
+        except BadRecord as exc:
+            feed.problems.append(RecordProblem(index=record.index, reason=str(exc),
+                                               external_id=record.external_id or None))
+            continue
+        feed.openings.append(_enrich(opening, vocab))
     return feed
 
 
@@ -47,7 +62,7 @@ def _source(origin: str) -> str:
             return "seed"
     except OSError:
         pass
-    return f"yaml:{slug(Path(urlparse(origin).path).stem or 'openings')}"
+    return source_key("yaml", Path(urlparse(origin).path).stem or "openings")
 
 
 def _enrich(o: Opening, vocab: SkillVocabulary) -> Opening:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from adapters.bootstrap import EVENT_RETENTION
@@ -23,16 +23,21 @@ HOUSEKEEPING_EVERY = 3600.0
 
 
 async def housekeeping(runtime: Runtime) -> int:
-    """Forget processed event ids past retention, so the table stays small on a long run."""
+    """Forget processed event ids and unanswered questions past their retention, so tables
+    stay small on a long run and questions are not kept longer than promised."""
     factory = runtime.bot.uow_factory
     if factory is None:
         return 0
+    now = datetime.now(UTC)
+    keep = timedelta(days=runtime.settings.unanswered_retention_days)
     async with factory() as uow:
-        removed = await uow.events.prune(datetime.now(UTC) - EVENT_RETENTION)
+        removed = await uow.events.prune(now - EVENT_RETENTION)
+        questions = await uow.unanswered.purge(now - keep)
         await uow.commit()
-    if removed:
-        log.info("housekeeping: forgot %d old event ids", removed)
-    return removed
+    if removed or questions:
+        log.info("housekeeping: forgot %d old event ids and %d unanswered questions",
+                 removed, questions)
+    return removed + questions
 
 
 async def run_worker(

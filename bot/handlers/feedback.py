@@ -15,15 +15,24 @@ from bot.text import words
 
 _MAX_RECORDED = 200
 _DIGITS = re.compile(r"\d{5,}")
+# What names or reaches a person rather than a topic: Slack mentions and links (<@U0123>,
+# <mailto:…|…>), e-mail addresses, URLs, Slack and Telegram ids, phone numbers.
+# Each part is bounded or unambiguous, so a long message costs linear time.
+_PERSONAL = re.compile(
+    r"<[@#!][^<>]{0,200}>|<(?:mailto|tel|https?):[^<>]{0,2000}>"
+    r"|[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+|https?://\S+"
+    r"|\b[UWB](?=[A-Z0-9]*\d)[A-Z0-9]{8,}+\b|\+?\d[\d ().-]{6,}\d")
 
 
 async def record_unanswered(ctx: Context) -> None:
-    """Keep the normalised question (never who asked) so maintainers see what is missing."""
-    text = " ".join(words(ctx.text))[:_MAX_RECORDED]
+    """Keep the normalised question, without what names a person, so maintainers see what is
+    missing; who asked is kept only as a keyed hash, for /forget and /mydata."""
+    text = " ".join(words(_PERSONAL.sub(" ", ctx.text)))[:_MAX_RECORDED]
     text = _DIGITS.sub("#", text)  # long numbers are more likely ids or phone numbers than topics
     if not text:
         return
-    await ctx.attempt(lambda uow: uow.unanswered.record(text), otherwise=None)
+    asker = ctx.bot.services.asker(ctx.message.platform, ctx.message.user_id)
+    await ctx.attempt(lambda uow: uow.unanswered.record(text, asker), otherwise=None)
 
 
 class FeedbackHandler(BaseHandler):

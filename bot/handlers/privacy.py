@@ -33,6 +33,10 @@ class PrivacyHandler(BaseHandler):
     def score(self, ctx: Context) -> float:
         return ctx.intents().best(("forget", "mydata"))[1]
 
+    @staticmethod
+    def _asker(ctx: Context) -> str:
+        return ctx.bot.services.asker(ctx.message.platform, ctx.message.user_id)
+
     async def handle(self, ctx: Context) -> list[Reply]:
         if self._mydata(ctx):
             return [await self._show(ctx)]
@@ -41,7 +45,8 @@ class PrivacyHandler(BaseHandler):
         ctx.update(pending=Step.CONFIRM_FORGET)
         return [Reply(
             blocks=(para("This deletes everything I store about you: your profile, conversation, "
-                         "feedback and subscriptions. Are you sure?"),),
+                         "feedback, subscriptions and the questions I couldn't answer. "
+                         "Are you sure?"),),
             buttons=(Button(label="Yes, delete my data", action=ConfirmForget(yes=True).encode()),
                      Button(label="No, keep it", action=ConfirmForget(yes=False).encode())),
             intent="forget", confidence=1.0, private=True,
@@ -60,7 +65,9 @@ class PrivacyHandler(BaseHandler):
         if not yes:
             return Reply(blocks=(para("OK, nothing was deleted."),), intent="forget",
                          confidence=1.0, private=True)
-        removed = await ctx.storage().users.forget(ctx.message.platform, ctx.message.user_id)
+        uow = ctx.storage()
+        removed = await uow.users.forget(ctx.message.platform, ctx.message.user_id)
+        removed += await uow.unanswered.forget(self._asker(ctx))
         ctx.forgotten = True
         return Reply(
             blocks=(para(f"Done: I deleted everything I stored about you ({removed} records). "
@@ -77,7 +84,11 @@ class PrivacyHandler(BaseHandler):
                       intent="forget", private=True)]
 
     async def _show(self, ctx: Context) -> Reply:
-        data = await ctx.storage().users.describe(ctx.message.platform, ctx.message.user_id)
+        uow = ctx.storage()
+        data = await uow.users.describe(ctx.message.platform, ctx.message.user_id)
+        asked = await uow.unanswered.of(self._asker(ctx))
+        if asked:
+            data["unanswered_questions"] = asked
         if not data:
             return Reply(blocks=(para("I store nothing about you."),), intent="mydata",
                          private=True)

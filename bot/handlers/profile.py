@@ -109,13 +109,33 @@ def parse_places(text: str) -> tuple[str, ...]:
     return tuple(places.values())[:MAX_PLACES]
 
 
-def parse_line(text: str, vocab: SkillVocabulary, base: Profile) -> tuple[Profile, list[str]]:
+def left_out(text: str, kind: str) -> str | None:
+    """What a list of skills or places loses to the profile's bounds, said plainly ("A place
+    can be at most 80 characters, so I left out “Frankfurt am Main Fra…”."), or None."""
+    split, chars, most = ((_SPLIT, MAX_SKILL_CHARS, MAX_SKILLS) if kind == "skill"
+                          else (_PLACES_SPLIT, MAX_LOCATION_CHARS, MAX_PLACES))
+    items = [i for i in (x.strip(" .!?\"'").strip() for x in split.split(text.strip())) if i]
+    long = [i for i in items if len(i) > chars]
+    notes: list[str] = []
+    if long:
+        more = f" and {len(long) - 1} more" if len(long) > 1 else ""
+        notes.append(f"A {kind} can be at most {chars} characters, so I left out "
+                     f"“{long[0][:24].rstrip()}…”{more}.")
+    if len(items) - len(long) > most:
+        notes.append(f"I keep up to {most} {kind}s: the first {most} you gave.")
+    return " ".join(notes) or None
+
+
+def parse_line(text: str, vocab: SkillVocabulary, base: Profile
+               ) -> tuple[Profile, list[str], list[str]]:
     """The one-line form "skills a, b; level senior; remote yes; location Berlin or Munich".
 
-    Returns the new profile and the segments it could not read.
+    Returns the new profile, the segments it could not read, and what it left out (see
+    left_out).
     """
     profile = base
     problems: list[str] = []
+    notes: list[str] = []
     for segment in re.split(r"\s*[;\n]\s*", text.strip()):
         if not segment:
             continue
@@ -126,6 +146,7 @@ def parse_line(text: str, vocab: SkillVocabulary, base: Profile) -> tuple[Profil
         key = m.group(1)
         value = segment[len(segment) - len(m.group(2)):].strip() if m.group(2) else ""
         if key in ("skill", "skills", "stack"):
+            notes += filter(None, [left_out(value, "skill")])
             skills, unknown = parse_skills(value, vocab)
             profile = dataclasses.replace(profile, skills=skills, unknown_skills=unknown)
         elif key in ("level", "seniority"):
@@ -148,8 +169,9 @@ def parse_line(text: str, vocab: SkillVocabulary, base: Profile) -> tuple[Profil
             else:
                 profile = dataclasses.replace(profile, years=years)
         else:
+            notes += filter(None, [left_out(value, "place")])
             profile = dataclasses.replace(profile, locations=parse_places(value))
-    return profile, problems
+    return profile, problems, notes
 
 
 def where(profile: Profile) -> str:
@@ -324,22 +346,21 @@ class ProfileHandler(BaseHandler):
         if normalize(args) in ("clear", "reset", "delete"):
             return [await self._change(ctx, profile, Profile(), headline="Your profile is cleared")]
         if _KEY.match(normalize(args)):
-            new, problems = parse_line(args, ctx.kb.skills, profile)
+            new, problems, notes = parse_line(args, ctx.kb.skills, profile)
             reply = await self._change(ctx, profile, new)
             if problems:
-                note = para("I couldn't read: " + "; ".join(problems) + ". Write e.g. "
-                            "“level senior”, “remote yes|no|hybrid|any”, “location Berlin”, "
-                            "“years 5”.")
-                reply = dataclasses.replace(reply, blocks=(note, *reply.blocks))
-            return [reply]
+                notes.insert(0, "I couldn't read: " + "; ".join(problems) + ". Write e.g. "
+                             "“level senior”, “remote yes|no|hybrid|any”, “location Berlin”, "
+                             "“years 5”.")
+            return [_noted(reply, *notes)]
         # A bare list ("python, go") sets the skills; anything more is said in plain words.
         statement = read_statement(args, ctx.kb.skills, profile)
         if _STATEMENT.match(normalize(args)) or _ASKS.match(normalize(args)) \
                 or not dataclasses.replace(statement, add_skills=()).is_empty:
             return [await self._plain_words(ctx, args, profile)]
         skills, unknown = parse_skills(args, ctx.kb.skills)
-        return [await self._change(ctx, profile, dataclasses.replace(
-            profile, skills=skills, unknown_skills=unknown))]
+        return [_noted(await self._change(ctx, profile, dataclasses.replace(
+            profile, skills=skills, unknown_skills=unknown)), left_out(args, "skill"))]
 
     async def _plain_words(self, ctx: Context, text: str, profile: Profile) -> Reply:
         """A statement or correction in plain words; a question, or nothing to read, shows it."""
@@ -363,13 +384,15 @@ class ProfileHandler(BaseHandler):
             return None
         skip = bool(_SKIP.fullmatch(norm))
         profile = await ctx.profile()
+        note: str | None = None
         if step is Step.PROFILE_SKILLS:
             if "?" in text and "," not in text:
                 return None  # a question, not an answer: answer it normally
             if not skip:
                 skills, unknown = parse_skills(text, ctx.kb.skills)
+                note = left_out(text, "skill")
                 if not skills and not unknown:
-                    return [await self._ask(ctx, step, again=True)]
+                    return [_noted(await self._ask(ctx, step, again=True), note)]
                 profile = dataclasses.replace(profile, skills=skills, unknown_skills=unknown)
         elif step is Step.PROFILE_LEVEL:
             level = parse_level(text)
@@ -385,7 +408,8 @@ class ProfileHandler(BaseHandler):
             if "?" in text or len(text) > MAX_LOCATION_CHARS * 2:
                 return None
             profile = dataclasses.replace(profile, locations=() if skip else parse_places(text))
-        return [await self._advance(ctx, step, profile)]
+            note = None if skip else left_out(text, "place")
+        return [_noted(await self._advance(ctx, step, profile), note)]
 
     def unavailable(self, ctx: Context) -> list[Reply] | None:
         return [Reply(blocks=(para("I can't reach my database right now, so I couldn't save "
@@ -510,6 +534,12 @@ class ProfileHandler(BaseHandler):
         ctx.set_data(**{UNDO_KEY: {"change": number}})
         return Reply(blocks=(para(f"Undone. Your profile: {summary(before)}."),),
                      buttons=(_jobs_button(),), intent="profile", confidence=1.0, private=True)
+
+
+def _noted(reply: Reply, *notes: str | None) -> Reply:
+    """The reply after a paragraph for each note (what was not read or not kept)."""
+    shown = tuple(para(n) for n in notes if n)
+    return dataclasses.replace(reply, blocks=(*shown, *reply.blocks)) if shown else reply
 
 
 def _jobs_button() -> Button:

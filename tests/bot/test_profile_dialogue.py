@@ -241,3 +241,21 @@ async def test_corrections_typed_as_plain_text(ann: Person, text: str,
     r = await ann.say(text)
     assert r.intent == "profile"
     assert await ann.profile() == dataclasses.replace(before, **changed)
+
+
+async def test_overlong_places_and_skills_get_a_clear_reply_and_bounded_storage(
+        ann: Person) -> None:
+    # A location of 360 characters once reached PostgreSQL and failed there with a traceback
+    # carrying the person's id and text; the core bounds it and says what it left out.
+    long_place = "Frankfurt am Main " * 20
+    r = await ann.say(f"/profile location {long_place}; skills python, {'x' * 300}")
+    assert "A place can be at most 80 characters, so I left out “Frankfurt am Main" in r.text
+    assert "A skill can be at most 40 characters" in r.text
+    r = await ann.say("/profile location " + ", ".join(f"Town{i}" for i in range(30)))
+    assert "I keep up to 10 places: the first 10 you gave." in r.text
+    p = await ann.profile()
+    assert p.skills == ("Python",) and p.unknown_skills == ()
+    assert p.locations == tuple(f"Town{i}" for i in range(10))
+    r = await ann.say("/profile " + ", ".join(f"skill{i}" for i in range(60)))
+    assert "I keep up to 40 skills" in r.text
+    assert len((await ann.profile()).unknown_skills) == 40

@@ -138,7 +138,7 @@ class Fragile(BaseHandler):
         self.own_reply = own_reply
 
     async def handle(self, ctx: Context) -> list[Reply]:
-        await ctx.storage().unanswered.record("x")
+        await ctx.storage().unanswered.record("x", "someone")
         return [Reply(blocks=(), intent="fragile")]
 
     def unavailable(self, ctx: Context) -> list[Reply] | None:

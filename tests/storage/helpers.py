@@ -34,7 +34,7 @@ async def fill_every_table(storage: Storage, platform: str, user_id: str) -> Non
         await uow.execute(insert(Delivery).values(
             subscription_id=sub_id, platform=platform, chat_id=f"dm-{user_id}",
             user_id=user_id, opening_id=opening_id))
-        await uow.unanswered.record("something nobody answered")
+        await uow.unanswered.record("something nobody answered", f"asker-{user_id}")
         await uow.events.claim(platform, f"event-{user_id}")
         await uow.commit()
 

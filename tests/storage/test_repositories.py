@@ -152,9 +152,9 @@ async def test_feedback_least_helpful(storage: Storage) -> None:
 
 async def test_unanswered_counts_without_user(storage: Storage) -> None:
     async with storage.uow() as uow:
-        for text in ["how to bake bread", "what is rust", "how to bake bread",
-                     "how to bake bread", "what is rust", "weather"]:
-            await uow.unanswered.record(text)
+        for i, text in enumerate(["how to bake bread", "what is rust", "how to bake bread",
+                                  "how to bake bread", "what is rust", "weather"]):
+            await uow.unanswered.record(text, f"asker-{i % 2}")
         await uow.commit()
     async with storage.uow() as uow:
         assert await uow.unanswered.top(2) == [("how to bake bread", 3), ("what is rust", 2)]
@@ -166,11 +166,11 @@ async def test_unanswered_first_and_last_seen(storage: Storage) -> None:
     from storage.models import Unanswered
 
     async with storage.uow() as uow:
-        await uow.unanswered.record("q")
+        await uow.unanswered.record("q", "a")
         await uow.commit()
     await asyncio.sleep(0.01)
     async with storage.uow() as uow:
-        await uow.unanswered.record("q")
+        await uow.unanswered.record("q", "a")
         await uow.commit()
     async with storage.uow() as uow:
         row = (await uow.execute(select(Unanswered))).one()

@@ -1,12 +1,17 @@
-"""Terminal rendering of replies with rich: markup, numbered buttons and opening cards."""
+"""Terminal rendering of replies with rich: markup, numbered buttons and opening cards.
+
+Every text here may come from a feed or a person, so it goes into Text objects (never parsed
+as Rich markup) through `plain` (no escape sequences)."""
 
 from __future__ import annotations
 
 from rich.columns import Columns
 from rich.console import Console, Group
 from rich.panel import Panel
+from rich.style import Style
 from rich.text import Text
 
+from adapters.terminal import plain
 from bot.markup import Block, Bold, BulletList, Link, Paragraph, Span
 from bot.messages import Button, OpeningCard, Reply
 
@@ -15,13 +20,15 @@ def _spans(spans: tuple[Span, ...]) -> Text:
     out = Text()
     for s in spans:
         if isinstance(s, Bold):
-            out.append(s.text, style="bold")
+            out.append(plain(s.text), style="bold")
         elif isinstance(s, Link):
-            out.append(s.text, style=f"underline link {s.url}")
+            url = plain(s.url)
+            # A Style object, not a style string: a URL's words must not parse as styles.
+            out.append(plain(s.text), style=Style(underline=True, link=_http(url)))
             if s.url != s.text:
-                out.append(f" ({s.url})", style="dim")
+                out.append(f" ({url})", style="dim")
         else:
-            out.append(s.text)
+            out.append(plain(s.text))
     return out
 
 
@@ -43,17 +50,18 @@ def render_blocks(blocks: tuple[Block, ...]) -> list[Text]:
 
 def render_card(card: OpeningCard) -> Panel:
     body = Text()
-    body.append(f"{card.company}", style="bold")
+    body.append(plain(card.company), style="bold")
     facts = [x for x in (card.location, f"remote: {card.remote}", card.level) if x]
-    body.append("  ·  " + "  ·  ".join(facts), style="dim")
+    body.append(plain("  ·  " + "  ·  ".join(facts)), style="dim")
     if card.matched_skills:
         body.append("\nWhy it fits: ", style="green")
-        body.append(", ".join(card.matched_skills))
+        body.append(plain(", ".join(card.matched_skills)))
     if card.missing_skills:
         body.append("\nTo learn: ", style="yellow")
-        body.append(", ".join(g.skill for g in card.missing_skills))
-    body.append(f"\n{card.url}", style="underline")
-    return Panel(body, title=Text(card.title, style="bold"), title_align="left", expand=False)
+        body.append(plain(", ".join(g.skill for g in card.missing_skills)))
+    body.append(f"\n{plain(card.url)}", style="underline")
+    return Panel(body, title=Text(plain(card.title), style="bold"), title_align="left",
+                 expand=False)
 
 
 def render(reply: Reply, first_number: int = 1) -> tuple[Group, list[Button]]:
@@ -62,7 +70,7 @@ def render(reply: Reply, first_number: int = 1) -> tuple[Group, list[Button]]:
     parts.extend(render_card(c) for c in reply.cards)
     if reply.buttons:
         # Columns wrap between buttons, never inside a label.
-        labels = [Text.assemble((f"[{i}] ", "cyan bold"), b.label)
+        labels = [Text.assemble((f"[{i}] ", "cyan bold"), plain(b.label))
                   for i, b in enumerate(reply.buttons, start=first_number)]
         parts.append(Columns(labels, padding=(0, 3)))
     spaced: list[Text | Panel | Columns] = []
@@ -71,6 +79,11 @@ def render(reply: Reply, first_number: int = 1) -> tuple[Group, list[Button]]:
             spaced.append(Text(""))
         spaced.append(p)
     return Group(*spaced), list(reply.buttons)
+
+
+def _http(url: str) -> str | None:
+    """Only web links become terminal hyperlinks."""
+    return url if url.startswith(("https://", "http://")) and " " not in url else None
 
 
 def print_replies(console: Console, replies: list[Reply]) -> list[Button]:

@@ -76,7 +76,7 @@ def test_kb_gaps_lists_unanswered_and_unhelpful(env: dict[str, str]) -> None:
         await storage.upgrade()
         async with storage.uow() as uow:
             for q in ["how to bake bread", "how to bake bread", "what is rust"]:
-                await uow.unanswered.record(q)
+                await uow.unanswered.record(q, "asker")
             await uow.feedback.add("telegram", "1", "docker", False)
             await uow.feedback.add("telegram", "2", "docker", True)
             await uow.feedback.add("telegram", "3", "docker", False)

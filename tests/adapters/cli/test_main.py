@@ -47,6 +47,18 @@ def test_ask_json_stdin_answers_each_line_in_a_fresh_conversation() -> None:
     assert all(set(o) == KEYS for o in outs)
 
 
+def test_ask_json_stdin_lines_are_ascii_json_that_splitlines_keeps_whole() -> None:
+    # U+2028, U+2029, U+0085 and friends end a line for str.splitlines(); printed raw, one
+    # answer became several broken lines. Escaped, each answer is one ASCII (so UTF-8) line.
+    lines = ["what is docker\u2028really", "caf\u00e9 \u2029 kubernetes \x85 \x1c",
+             "how do I become a senior engineer? \U0001F680 \u2014 — tell me"]
+    res = run("ask", "--json", "-", stdin="\n".join(lines) + "\n")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.isascii()
+    outs = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(outs) == 3 and all(set(o) == KEYS for o in outs)
+
+
 def test_ask_answers_job_questions_from_the_database_read_only(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
     env = {"DATABASE_URL": f"sqlite:///{db}", "HOME": str(tmp_path)}
@@ -192,3 +204,9 @@ def test_chat_piped(tmp_path: Path) -> None:
     assert "Docker" in res.stdout
     assert "[1]" in res.stdout  # buttons are numbered
     assert "in more depth" in res.stdout or "an example" in res.stdout  # "1" pressed a button
+
+
+def test_chat_user_names_that_do_not_fit_the_database_are_refused_clearly() -> None:
+    res = run("chat", "--json", "--user", "n" * 129, stdin="hi\n")
+    assert res.returncode == 2 and "--user: expected a name of 1-128 characters" in res.stderr
+    assert "Traceback" not in res.stderr and res.stdout == ""

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli.main import app
-from tests.fakes.feeds import SAMPLE_JOBS, write_greenhouse
+from tests.fakes.feeds import SAMPLE_JOBS, greenhouse_job, write_greenhouse
 from tests.fakes.knowledge import topic, write_kb
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -114,3 +114,42 @@ def test_db_upgrade_seeds_once_and_never_over_imports() -> None:
     assert [r["external_id"] for r in jobs("--skills", "go")] == ["seed-1"]
     code, out = run("db", "upgrade")
     assert code == 0 and "added" not in out
+
+
+EVIL_TITLE = ("[bold red]Hacker[/] \x1b[2J\x1b[H Backend "
+              "\x1b]8;;https://evil.example\x1b\\Python\x1b]8;;\x1b\\ Dev\x07")
+
+
+def test_feed_markup_and_escape_sequences_never_reach_the_terminal(env: Path) -> None:
+    jobs_ = [greenhouse_job(1, EVIL_TITLE, "Acme", "Berlin", "<p>Python</p>"),
+             greenhouse_job(2, "Python Engineer", "Acme", "Berlin", "<p>Python</p>")]
+    jobs_[1]["id"] = "[/]"
+    jobs_.append({"id": "[/red][link=https://evil.example]x", "title": ""})
+    feed = write_greenhouse(env / "feed.json", jobs_)
+    code, out = run("openings", "import", str(feed), "--format", "greenhouse")
+    # The record id "[/]" used to raise a MarkupError that failed the whole import.
+    assert code == 0, out
+    assert "2 of 3 records imported" in out
+    assert "record 2 (id [/red][link=https://evil.example]x): missing 'title'" in out
+    result = runner.invoke(app, ["jobs", "--skills", "python"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    table = result.output
+    assert "\x1b" not in table and "\x07" not in table
+    assert "[bold red]Hacker[/]" in " ".join(table.split())  # shown as typed, not applied
+    assert "[/]" in table
+
+
+def test_deeply_nested_or_huge_json_is_refused_naming_the_feed(env: Path) -> None:
+    nested = env / "nested.json"
+    nested.write_text('{"jobs": [' + "[" * 100_000 + "]" * 100_000 + "]}")
+    code, out = run("openings", "import", str(nested), "--format", "greenhouse")
+    assert code == 1 and f"nothing imported from {nested}" in out and "nested more than" in out
+    assert "Traceback" not in out
+    shallow = env / "shallow.json"
+    shallow.write_text('{"jobs": [' + "[" * 40 + "]" * 40 + "]}")
+    code, out = run("openings", "import", str(shallow), "--format", "greenhouse")
+    assert code == 1 and "nested more than 32 levels" in out
+    huge = env / "huge.json"
+    huge.write_text('{"jobs": [{"id": ' + "9" * 5000 + "}]}")
+    code, out = run("openings", "import", str(huge), "--format", "greenhouse")
+    assert code == 1 and "nothing imported" in out and "Traceback" not in out

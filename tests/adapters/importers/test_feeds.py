@@ -131,6 +131,9 @@ async def test_feeds_are_fetched_over_http() -> None:
     from aiohttp import web
 
     from adapters.importers.feeds import read_feed
+    from adapters.importers.fetch import FetchLimits, parse_networks
+
+    local = FetchLimits(allow_networks=parse_networks("127.0.0.1"))
 
     async def jobs(request: web.Request) -> web.Response:
         return web.Response(text=greenhouse(), content_type="application/json")
@@ -145,11 +148,11 @@ async def test_feeds_are_fetched_over_http() -> None:
     base = f"http://{host}:{port}"
     try:
         url = f"{base}/v1/boards/acmepay/jobs?content=true"
-        feed = parse_feed(await read_feed(url), FeedFormat.GREENHOUSE, VOCAB, origin=url)
+        feed = parse_feed(await read_feed(url, local), FeedFormat.GREENHOUSE, VOCAB, origin=url)
         assert len(feed.openings) == 4 and feed.source == "greenhouse:acmepay"
         with pytest.raises(FeedError, match="HTTP 404"):
-            await read_feed(f"{base}/v1/boards/nobody/jobs")
+            await read_feed(f"{base}/v1/boards/nobody/jobs", local)
     finally:
         await runner.cleanup()
     with pytest.raises(FeedError, match="cannot fetch"):
-        await read_feed(base + "/gone")
+        await read_feed(base + "/gone", local)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -107,3 +108,16 @@ def test_a_dotenv_file_is_read_for_local_work(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "PORT=8123" in result.stdout
     assert "LOG_LEVEL=DEBUG" in result.stdout
+
+
+async def test_the_asker_hash_key_comes_from_the_settings(make_settings: Any) -> None:
+    from adapters.bootstrap import build
+
+    own = make_settings(careerbot_privacy_key="a long random privacy key")
+    derived = make_settings(slack_bot_token="xoxb-1", slack_signing_secret="s" * 32)
+    bare = make_settings()
+    assert own.privacy_key == b"a long random privacy key"
+    assert len({own.privacy_key, derived.privacy_key, bare.privacy_key}) == 3
+    assert "a long random privacy key" in own.secrets()  # redacted from logs like the others
+    async with await build(own) as runtime:
+        assert runtime.bot.services.asker_key == own.privacy_key

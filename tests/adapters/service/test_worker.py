@@ -93,3 +93,37 @@ async def test_worker_forgets_old_event_ids(
             assert not await uow.events.claim("slack", "Ev-new")  # recent: still known
     finally:
         await storage.aclose()
+
+
+async def test_worker_purges_unanswered_questions_past_the_retention(
+    make_settings: Callable[..., Settings], tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from storage.models import Unanswered
+
+    settings = make_settings(database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}",
+                             unanswered_retention_days=30)
+    stop = asyncio.Event()
+
+    async def alert_run(runtime: Runtime) -> AlertRunResult:
+        factory = runtime.bot.uow_factory
+        assert factory is not None
+        async with factory() as uow:
+            await uow.unanswered.record("asked long ago", "a")
+            await uow.unanswered.record("asked lately", "b")
+            await uow.core(  # type: ignore[attr-defined]
+                update(Unanswered).where(Unanswered.text == "asked long ago")
+                .values(last_seen_at=datetime.now(UTC) - timedelta(days=31)))
+            await uow.commit()
+        stop.set()
+        return AlertRunResult(stats=AlertStats())
+
+    async with await build(settings) as runtime:
+        await run_worker(runtime, interval=0.01, alert_run=alert_run, stop=stop)
+        factory = runtime.bot.uow_factory
+        assert factory is not None
+        async with factory() as uow:
+            assert await uow.unanswered.top(5) == [("asked lately", 1)]
