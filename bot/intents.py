@@ -17,6 +17,7 @@ import numpy.typing as npt
 from bot.embedding_cache import EmbeddingCache
 from bot.encoder import Encoder, Vectors
 from bot.ports import ConversationState
+from bot.shown import asks_for_similar, narrows_list
 from bot.text import bare, normalize, words_re
 from bot.vocabulary import (
     LEVEL_NAMES,
@@ -180,7 +181,7 @@ JOB_WORDS = words_re(
 _REQUEST = words_re(
     r"any", r"find", r"show", r"list", r"recommend\w*", r"suggest\w*", r"available", r"open",
     r"for me", r"match\w*", r"fit\w*", r"suit\w*", r"looking for", r"search\w*", r"new", r"latest",
-    r"who is hiring", r"are there", r"got", r"give me", r"browse", r"entry", r"in [a-z]+",
+    r"who(?: is|'?s| are|'re) hiring", r"are there", r"got", r"give me", r"browse", r"entry", r"in [a-z]+",
 )
 # Advice about the job hunt is the job-search topic, not a search for openings.
 _ADVICE = words_re(
@@ -199,15 +200,18 @@ _REFERENCE = words_re(
 )
 # With openings on screen: "is it remote?", "what do they need?", "where is that?"
 _POINTER = words_re(r"it", r"its", r"it'?s", r"they", r"them", r"their", r"theirs", r"there", r"those",
-                    r"these", r"which one", r"which ones", r"^is (?:that|this)", r"(?:that|this)(?= *$)")
+                    r"these", r"which one", r"^is (?:that|this)", r"(?:that|this)(?= *$)")
 _ABOUT_AN_OPENING = words_re(
     r"remote\w*", r"hybrid", r"on-?site", r"office", r"located", r"location", r"where", r"city",
     r"country", r"level", r"junior", r"senior", r"salary", r"pay\w*", r"stack", r"tech",
     r"requir\w*", r"need\w*", r"want", r"missing", r"lack\w*", r"learn", r"fits?", r"match\w*",
     r"apply", r"link", r"company", r"team", r"visa", r"relocat\w*", r"contract", r"posted", r"do",
 )
+# "what's the level?", "and the salary?": a fact of the opening on screen, asked with "the".
+_ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:what|where|how)(?:'?s| is| about) |how about |"
+                       r"and )?the\b")
 # Narrowing the list on screen: "only the remote ones", "and in Berlin?", "what about hybrid?"
-_NARROWING = re.compile(r"^(?:and|what about|how about|only|just|any|show me|but|now)\b")
+_NARROWING = re.compile(r"^(?:and|what about|how about|only|just|any|anything|something|show me|but|now)\b")
 # Plain words about oneself: "I know Go", "my stack is Rails", "I'm a senior", "I live in Oslo".
 _STATEMENT = re.compile(
     r"^(?:so |well |ok |okay |hi |hello |also |actually |sorry |oh |oops )*(?:i know|"
@@ -354,7 +358,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     if reference:
         out["opening"] = 0.92
     elif situation.openings_shown and n <= 8 and not situation.subjects and not JOB_WORDS.search(plain):
-        if _POINTER.search(plain) and _ABOUT_AN_OPENING.search(plain):
+        if (_POINTER.search(plain) or _ASKS_THE.match(plain)) and _ABOUT_AN_OPENING.search(plain):
             out["opening"] = 0.92
         elif _NARROWING.match(plain) and kb is not None and _tells_about_oneself(text, kb):
             out["openings"] = 0.92
@@ -367,6 +371,12 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["openings"] = 0.9
         else:
             out["openings"] = 0.55
+    if asks_for_similar(text):
+        # "something like the Stripe one but in Europe" names an opening to find others like.
+        out.pop("opening", None)
+        out["openings"] = 0.95
+    elif narrows_list(text) and kb is not None and _tells_about_oneself(text, kb):
+        out["openings"] = max(out.get("openings", 0.0), 0.92)
     statement = (kb is not None and _STATEMENT.match(plain) is not None and "?" not in norm
                  and not _QUESTION.search(plain) and _tells_about_oneself(text, kb))
     edit = (n <= 9 and _PROFILE_EDIT.search(plain) is not None

@@ -19,6 +19,7 @@ from bot.shown import (
     How,
     Reference,
     ShownOpening,
+    asks_for_similar,
     find_reference,
     focus_on,
     in_focus,
@@ -41,6 +42,9 @@ from bot.vocabulary import (
 # subscription's wording ("tell me about the X role" is no request for alerts).
 NAMED_SCORE = 0.96
 POINTED_SCORE = 0.9
+# A message that only points with a pronoun ("it", "that") and reads this surely as another
+# intent is that intent.
+MIN_OTHER = 0.5
 MAX_QUOTES = 2
 # A quoted sentence says something: a list item of one or two words ("Redis") does not.
 MIN_QUOTE_WORDS = 4
@@ -53,6 +57,10 @@ _ASKED = {RemotePreference.REMOTE: Remote.YES, RemotePreference.HYBRID: Remote.H
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # An ad that states pay names a currency or the word.
 _PAY = re.compile(r"(?i)salary|compensation|[$€£]\s?\d|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf)\b")
+# Facts a person may ask about that an ad states only sometimes (pay has its own line).
+_FACTS = (("Visa sponsorship", re.compile(r"(?i)\bvisas?\b|sponsor")),
+          ("Relocation", re.compile(r"(?i)relocat")),
+          ("Equity", re.compile(r"(?i)\bequity\b|\bstock options?\b|\bshares\b")))
 # A yes/no question starts with its verb: "is it remote?", "does it need Go?".
 _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|can|could|will|"
                      r"would|has|have|should)\b")
@@ -69,11 +77,18 @@ class OpeningHandler(BaseHandler):
     def score(self, ctx: Context) -> float:
         """The classifier's reading of `opening`, where there is an opening to be about: one the
         message points at (an ordinal, "that job", a company), or the list or focus on screen."""
+        if asks_for_similar(ctx.text):
+            return 0.0  # others like it: a new list (the openings handler)
         ref = find_reference(ctx.text, ctx.state, ctx.bot.services.recommender.latest,
                              ctx.kb.skills)
-        meant = ctx.intents()["opening"]
+        scores = ctx.intents()
+        meant = scores["opening"]
         if ref is not None:
             ctx.cache["opening_reference"] = ref
+            if ref.how is How.POINTED and max(
+                    (p for name, p in scores.scores.items() if name != "opening"),
+                    default=0.0) >= MIN_OTHER:
+                return meant  # "thanks, that clears it up": a pronoun, but no question about it
             return max(meant, NAMED_SCORE if ref.how is How.NAMED else POINTED_SCORE)
         return meant if on_screen(ctx.state) else 0.0
 
@@ -116,7 +131,9 @@ class OpeningHandler(BaseHandler):
         blocks.append(para(Bold("Level: "), Text(_level(o))))
         blocks.extend(_fit(q, match))
         blocks.append(para(Bold("Salary: "), Text(_pay(o))))
-        quotes = _quotes(ctx.text, o, skip=about)
+        said = _asked_facts(ctx.text, o)
+        blocks.extend(para(Bold(f"{name}: "), Text(answer)) for name, answer in said)
+        quotes = _quotes(ctx.text, o, skip=[*about, *(a.strip("“”") for _, a in said)])
         if quotes:
             blocks.append(para("The ad says: " + " … ".join(f"“{s}”" for s in quotes)))
         if o.url:
@@ -205,6 +222,17 @@ def _level(o: Opening) -> str:
         return o.level.value
     years = years_of_experience(o.description)
     return "not stated" + (f" (it asks for {years}+ years)" if years else "")
+
+
+def _asked_facts(question: str, o: Opening) -> list[tuple[str, str]]:
+    """The facts asked about that ads often leave out (visa, relocation, equity): the ad's
+    sentence, or that it doesn't say."""
+    out = []
+    for name, pattern in _FACTS:
+        if pattern.search(question):
+            said = [s for s in _sentences(o.description) if pattern.search(s)]
+            out.append((name, f"“{said[0]}”" if said else "the ad doesn't say."))
+    return out
 
 
 def _pay(o: Opening) -> str:
