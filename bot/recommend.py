@@ -82,7 +82,12 @@ def name_tokens(text: str) -> tuple[str, ...]:
 
 def names_place(location: str) -> bool:
     """Whether a location line names a place ("Berlin, Germany"), not only a mode ("Remote")."""
-    return any(t not in _PLACELESS for t in location_tokens(location))
+    return bool(place_tokens(location))
+
+
+def place_tokens(location: str) -> tuple[str, ...]:
+    """The words of a location line that name a place ("berlin", "germany"; not "remote")."""
+    return tuple(t for t in location_tokens(location) if t not in _PLACELESS)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.openings import Opening, Remote
 from bot.ports import ConversationState, RemotePreference
-from bot.recommend import OpeningIndex, location_tokens, name_tokens
+from bot.recommend import OpeningIndex, location_tokens, name_tokens, place_tokens
 from bot.skills import SkillVocabulary
 from bot.text import STOPWORDS, normalize, stem, words
 from bot.vocabulary import Reading, find_level, find_skills, is_generic, remote_wish
@@ -147,6 +147,14 @@ def asks_for_similar(text: str) -> bool:
     return bool(_LIKE.search(normalize(text)))
 
 
+def without_model(text: str) -> str:
+    """A request for openings like one, without the words that point at that one ("roles like
+    the Orbitly SRE one but in the US" asks for "roles … in the US", not for SRE)."""
+    for pattern in (_THE_X_ONE, _ORDINAL):
+        text = re.sub(pattern.pattern, " ", text, flags=re.IGNORECASE)
+    return " ".join(text.split())
+
+
 def find_reference(text: str, state: ConversationState, index: OpeningIndex | None,
                    vocab: SkillVocabulary) -> Reference | None:
     """The openings text points at, against the last list shown (or by company among all open
@@ -195,21 +203,28 @@ def _subject(text: str, vocab: SkillVocabulary) -> bool:
 def _named(norm: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | None,
            focus: ShownOpening | None = None) -> tuple[ShownOpening, ...]:
     """The openings whose company the text names: of the list shown first, else of all; the
-    words of a title pick among a company's openings ("the Stripe Treasury role", "the PHP one at
-    Lumen" when the Kotlin one was shown), else the one in focus."""
+    words of a title or place pick among a company's openings ("the Stripe Treasury role", "the
+    PHP one at Lumen" when the Kotlin one was shown, "the Stripe Dublin one"), else the one in
+    focus."""
     said = name_tokens(norm)
     on_list = tuple(s for s in shown if _names_company(said, s.company))
     everywhere = () if index is None else tuple(
         ShownOpening.of(index.openings[i]) for i in index.by_company(norm))
     found = tuple(dict.fromkeys((*on_list, *everywhere)))
     stems = _stems(words(norm))
-    by_title = tuple(s for s in found if _title_words(s.title) & stems)
+    by_title = tuple(s for s in found if _described(s, index) & stems)
     if by_title:
         return by_title
     found = on_list or found
     if len(found) > 1 and focus in found:
         return (focus,)  # type: ignore[return-value]
     return found
+
+
+def _described(s: ShownOpening, index: OpeningIndex | None) -> set[str]:
+    """The words that tell an opening from others of its company: its title's and place's."""
+    o = _opening(index, s)
+    return _title_words(s.title) | (set() if o is None else _stems(list(place_tokens(o.location))))
 
 
 def _names_company(said: tuple[str, ...], company: str) -> bool:

@@ -57,6 +57,8 @@ _ASKED = {RemotePreference.REMOTE: Remote.YES, RemotePreference.HYBRID: Remote.H
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # An ad that states pay names a currency or the word.
 _PAY = re.compile(r"(?i)salary|compensation|[$€£]\s?\d|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf)\b")
+# A question about pay: "which one pays best?", "is it well paid?".
+_PAY_ASKED = re.compile(r"(?i)\bpa(?:y|ys|id|ying)\b|salar|compensation|\bearn")
 # Facts a person may ask about that an ad states only sometimes (pay has its own line).
 _FACTS = (("Visa sponsorship", re.compile(r"(?i)\bvisas?\b|sponsor")),
           ("Relocation", re.compile(r"(?i)relocat")),
@@ -99,6 +101,9 @@ class OpeningHandler(BaseHandler):
             ref = find_reference(ctx.text, ctx.state, index, ctx.kb.skills) or _default(ctx)
         if ref is None:
             return [_which_one()]
+        if not ref.openings and ref.how is How.SELECTED and _asks_unlisted_fact(ctx.text):
+            # "which one pays the most?": what no list shows, so each of them answers for itself.
+            ref = Reference(how=How.SELECTED, openings=shown_list(ctx.state), plural=True)
         if not ref.openings:
             return [self._none_selected(ctx)]
         q = Query.for_person(await ctx.profile(),
@@ -158,6 +163,12 @@ class OpeningHandler(BaseHandler):
         lines.append(para("None of them states a salary." if not any(
             o is not None and _PAY.search(o.description) for _, o in found)
             else "Ask about one of them for its salary line."))
+        for name, pattern in _FACTS:
+            if pattern.search(ctx.text):
+                stating = [f"{o.title} at {o.company}" for _, o in found
+                           if o is not None and pattern.search(o.description)]
+                lines.append(para(f"{name}: " + (", ".join(stating) + " mention it." if stating
+                                                  else "none of them says.")))
         return Reply(blocks=tuple(lines), buttons=tuple(gap_buttons(tuple(matches))),
                      intent="opening", confidence=1.0)
 
@@ -222,6 +233,11 @@ def _level(o: Opening) -> str:
         return o.level.value
     years = years_of_experience(o.description)
     return "not stated" + (f" (it asks for {years}+ years)" if years else "")
+
+
+def _asks_unlisted_fact(question: str) -> bool:
+    """Whether a question asks what only an ad's text can say (pay, visa, relocation, equity)."""
+    return bool(_PAY_ASKED.search(question)) or any(p.search(question) for _, p in _FACTS)
 
 
 def _asked_facts(question: str, o: Opening) -> list[tuple[str, str]]:

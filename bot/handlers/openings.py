@@ -19,6 +19,7 @@ from bot.shown import (
     narrows_list,
     on_screen,
     shown_list,
+    without_model,
 )
 from bot.skills import SkillVocabulary
 
@@ -160,7 +161,7 @@ class OpeningsHandler(BaseHandler):
                 in_focus(ctx.state) or next(iter(shown_list(ctx.state)), None))
             i = None if meant is None else index.position(meant.source, meant.external_id)
             if i is not None:
-                return [ctx.text], index.openings[i]
+                return [without_model(ctx.text)], index.openings[i]
         if typed and on_screen(ctx.state) and (
                 narrows_list(ctx.text) or not parse_request(ctx.text, ctx.kb.skills).skills):
             before = request_texts(ctx.state)
