@@ -181,8 +181,16 @@ JOB_WORDS = words_re(
 _REQUEST = words_re(
     r"any", r"find", r"show", r"list", r"recommend\w*", r"suggest\w*", r"available", r"open",
     r"for me", r"match\w*", r"fit\w*", r"suit\w*", r"looking for", r"search\w*", r"new", r"latest",
-    r"who(?: is|'?s| are|'re) hiring", r"are there", r"got", r"give me", r"browse", r"entry", r"in [a-z]+",
+    r"who(?: is|'?s| are|'re) hiring", r"are there", r"you (?:have|got)",
+    r"what (?:jobs|openings|positions|vacancies|internships)", r"got", r"give me", r"browse",
+    r"entry", r"in [a-z]+",
 )
+# Openings asked for by how they fit, without a job word: "which ones fit me?", "show me what
+# suits me" (one of a list on screen, "which one fits best?", is a question about it).
+_WHAT_FITS = words_re(
+    r"which ones (?:\w+ )?(?:fit|suit|match)(?: me| my)", r"what (?:fits|suits|matches) (?:me|my)",
+    r"(?:show|list|give) me what (?:fits|suits|matches|you'?ve got|you have)",
+    r"(?:anything|something) (?:for me|that (?:fits|suits|matches))")
 # Advice about the job hunt is the job-search topic, not a search for openings.
 _ADVICE = words_re(
     r"how (?:do|can|should|to)", r"tips?", r"advice", r"prepare", r"cv", r"resume", r"cover letter",
@@ -207,9 +215,10 @@ _ABOUT_AN_OPENING = words_re(
     r"requir\w*", r"need\w*", r"want", r"missing", r"lack\w*", r"learn", r"fits?", r"match\w*",
     r"apply", r"link", r"company", r"team", r"visa", r"relocat\w*", r"contract", r"posted", r"do",
 )
-# "what's the level?", "and the salary?": a fact of the opening on screen, asked with "the".
-_ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:what|where|how)(?:'?s| is| about) |how about |"
-                       r"and )?the\b")
+# "what's the level?", "and the salary?", "how many days in the office?": a fact of the opening
+# on screen, asked with "the" or by a quantity.
+_ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:(?:what|where|how)(?:'?s| is| about) |how about |"
+                       r"and )?the\b|how (?:many|much|often)\b)")
 # Narrowing the list on screen: "only the remote ones", "and in Berlin?", "what about hybrid?"
 _NARROWING = re.compile(r"^(?:and|what about|how about|only|just|any|anything|something|show me|but|now)\b")
 # Plain words about oneself: "I know Go", "my stack is Rails", "I'm a senior", "I live in Oslo".
@@ -371,6 +380,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["openings"] = 0.9
         else:
             out["openings"] = 0.55
+    if _WHAT_FITS.search(plain) and not _ADVICE.search(plain):
+        out["openings"] = max(out.get("openings", 0.0), 0.9)
     if asks_for_similar(text):
         # "something like the Stripe one but in Europe" names an opening to find others like.
         out.pop("opening", None)

@@ -217,7 +217,7 @@ def _named(norm: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | Non
         return by_title
     found = on_list or found
     if len(found) > 1 and focus in found:
-        return (focus,)  # type: ignore[return-value]
+        return (focus,)
     return found
 
 

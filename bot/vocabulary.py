@@ -58,7 +58,7 @@ _SKILL_BEFORE = frozenset((
 ))
 # The word after it that makes it a skill: "go jobs", "rust developer".
 _SKILL_AFTER = frozenset((
-    "job", "jobs", "role", "roles", "position", "positions", "opening", "openings", "vacancy",
+    "job", "jobs", "ones", "role", "roles", "position", "positions", "opening", "openings", "vacancy",
     "vacancies", "developer", "developers", "engineer", "engineers", "dev", "devs",
     "programmer", "programmers", "backend", "service", "services", "microservices", "code",
     "codebase", "programming", "experience", "skills", "stack", "projects", "language",
@@ -670,7 +670,8 @@ REGIONS: dict[str, tuple[str, ...]] = {
     "europe": _EUROPE, "emea": (*_EUROPE, "middle east", "africa", "israel", "tel aviv", "uae",
                                 "dubai", "south africa", "cape town", "egypt", "cairo"),
     # Openings for anyone in Europe (or EMEA) are open to someone in the EU.
-    "eu": ("europe", "emea", *_EU), "european union": ("europe", "emea", *_EU), "uk": _UK, "united kingdom": _UK, "great britain": _UK,
+    "eu": ("europe", "emea", *_EU), "european union": ("europe", "emea", *_EU),
+    "uk": _UK, "united kingdom": _UK, "great britain": _UK,
     "us": _US, "usa": _US, "united states": _US, "north america": _NORTH_AMERICA,
     "apac": _APAC, "asia": _APAC, "asia pacific": _APAC,
 }
@@ -685,8 +686,7 @@ def find_regions(text: str) -> tuple[str, ...]:
     found: list[str] = []
     for m in _REGION.finditer(text):
         said = m.group("r")
-        key = normalize(said.replace(".", "")) if "." in said or said.lower() == "usa" else \
-            " ".join(normalize(said).split())
+        key = " ".join(normalize(said.replace(".", "")).split())
         if key == "us" and not (said.isupper() or said.startswith("U.") or m.group("the")):
             continue
         label = key.upper() if len(key) <= 4 and key not in ("asia",) else key.title()

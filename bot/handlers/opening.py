@@ -63,6 +63,11 @@ _PAY_ASKED = re.compile(r"(?i)\bpa(?:y|ys|id|ying)\b|salar|compensation|\bearn")
 _FACTS = (("Visa sponsorship", re.compile(r"(?i)\bvisas?\b|sponsor")),
           ("Relocation", re.compile(r"(?i)relocat")),
           ("Equity", re.compile(r"(?i)\bequity\b|\bstock options?\b|\bshares\b")))
+# A question or a request: "?", or a message that starts like one ("where is it", "tell me
+# more about that one").
+_ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how|why|when|is|are|"
+                   r"was|does|do|did|can|could|will|would|has|have|should|tell|show|give|send|"
+                   r"list)\b")
 # A yes/no question starts with its verb: "is it remote?", "does it need Go?".
 _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|can|could|will|"
                      r"would|has|have|should)\b")
@@ -87,9 +92,9 @@ class OpeningHandler(BaseHandler):
         meant = scores["opening"]
         if ref is not None:
             ctx.cache["opening_reference"] = ref
-            if ref.how is How.POINTED and max(
-                    (p for name, p in scores.scores.items() if name != "opening"),
-                    default=0.0) >= MIN_OTHER:
+            other = max((p for name, p in scores.scores.items() if name != "opening"),
+                        default=0.0)
+            if ref.how is How.POINTED and (other >= MIN_OTHER or not _ASKS.search(ctx.norm)):
                 return meant  # "thanks, that clears it up": a pronoun, but no question about it
             return max(meant, NAMED_SCORE if ref.how is How.NAMED else POINTED_SCORE)
         return meant if on_screen(ctx.state) else 0.0

@@ -6,8 +6,8 @@ from bot.actions import EditProfile, MoreOpenings, SetAlerts, ShowTopic
 from bot.handlers.base import BaseHandler
 from bot.markup import para
 from bot.messages import MAX_ACTION_BYTES, Button, Reply
-from bot.ports import ConversationState, RemotePreference
 from bot.openings import Opening
+from bot.ports import ConversationState, RemotePreference
 from bot.recommend import Match, OpeningIndex, Query, Results, like, parse_request
 from bot.routing import Context
 from bot.shown import (
