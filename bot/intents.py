@@ -198,7 +198,8 @@ _ADVICE = words_re(
     r"applying", r"write", r"what (?:is|are|does)", r"what'?s", r"why", r"how (?:is|are|will|does)",
     r"when should", r"should i", r"career path",
     # "the role of backend in web development" describes a function, not a vacancy
-    r"(?:role|position)s? of", r"roles? (?:in|for) (?:a|an|the)", r"the role", r"what roles?",
+    r"(?:role|position)s? of", r"the role", r"what roles?",
+    r"roles? (?:in|for) (?:a|an|the)(?! (?:uk|us|usa|eu|emea|netherlands|united|bay area)\b)",
 )
 # "the second one", "that job", "the Stripe role", "which of them": one opening on screen.
 _REFERENCE = words_re(
@@ -214,7 +215,15 @@ _ABOUT_AN_OPENING = words_re(
     r"country", r"level", r"junior", r"senior", r"salary", r"pay\w*", r"stack", r"tech",
     r"requir\w*", r"need\w*", r"want", r"missing", r"lack\w*", r"learn", r"fits?", r"match\w*",
     r"apply", r"link", r"company", r"team", r"visa", r"relocat\w*", r"contract", r"posted", r"do",
+    r"start\w*", r"deadline", r"equity", r"bonus", r"benefits?", r"perks?", r"hours", r"degree",
+    r"sponsor\w*", r"compensation", r"interview\w*",
 )
+# What only an ad says, asked as "what about equity?" (never a filter: "what about hybrid?"
+# narrows the list).
+_ABOUT_A_FACT = re.compile(r"^(?:and |so |ok |okay )?(?:what|how) about (?:the |its |their )?"
+                           r"(?:salary|pay|compensation|equity|bonus|benefits|perks|visas?|"
+                           r"sponsorship|relocation|link|url|start date|deadline|hours|level|"
+                           r"seniority|stack|tech stack|team|contract|interviews?)\b")
 # "what's the level?", "and the salary?", "how many days in the office?": a fact of the opening
 # on screen, asked with "the" or by a quantity.
 _ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:(?:what|where|how)(?:'?s| is| about) |how about |"
@@ -367,7 +376,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     if reference:
         out["opening"] = 0.92
     elif situation.openings_shown and n <= 8 and not situation.subjects and not JOB_WORDS.search(plain):
-        if (_POINTER.search(plain) or _ASKS_THE.match(plain)) and _ABOUT_AN_OPENING.search(plain):
+        pointed = _POINTER.search(plain) or _ASKS_THE.match(plain)
+        if (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain):
             out["opening"] = 0.92
         elif _NARROWING.match(plain) and kb is not None and _tells_about_oneself(text, kb):
             out["openings"] = 0.92

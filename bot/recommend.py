@@ -112,6 +112,8 @@ class Query:
     titled: tuple[str, ...] = ()
     # Feed records (source, external id) never to list: the opening others are to be like.
     exclude: tuple[tuple[str, str], ...] = ()
+    # Only the openings of these companies ("any openings at Stripe?").
+    companies: tuple[str, ...] = ()
 
     @classmethod
     def for_person(cls, profile: Profile, request: Query | None = None) -> Query:
@@ -128,6 +130,7 @@ class Query:
             skills=r.skills,
             titled=r.titled,
             exclude=r.exclude,
+            companies=r.companies,
             known=tuple(dict.fromkeys((*profile.skills, *r.known))),
             level=r.level,
             preferred_level=r.level or r.preferred_level or profile.seniority,
@@ -245,6 +248,9 @@ class OpeningIndex:
         # The openings by feed record, and by the words of company names (built here, in the
         # builder's thread, not on a message's first lookup).
         self._positions = {(o.source, o.external_id): i for i, o in enumerate(self.openings)}
+        self._company_positions: dict[str, list[int]] = {}
+        for i, o in enumerate(self.openings):
+            self._company_positions.setdefault(o.company, []).append(i)
         self._companies = self._company_names()
         self._name_starts = frozenset(key.split(" ", 1)[0] for key in self._companies)
         self._name_words = max((key.count(" ") + 1 for key in self._companies), default=0)
@@ -450,6 +456,11 @@ class OpeningIndex:
         for record in q.exclude:
             if (i := self._positions.get(record)) is not None:
                 cand[i] = False
+        if q.companies:
+            at = np.zeros(n, dtype=bool)
+            for company in q.companies:
+                at[self._company_positions.get(company, [])] = True
+            cand &= at
         exact: npt.NDArray[np.bool_] | None = None
         if q.level is not None:
             exact = self._level == self._level_code(q.level)

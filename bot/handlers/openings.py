@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.actions import EditProfile, MoreOpenings, SetAlerts, ShowTopic
 from bot.handlers.base import BaseHandler
 from bot.markup import para
 from bot.messages import MAX_ACTION_BYTES, Button, Reply
 from bot.openings import Opening
 from bot.ports import ConversationState, RemotePreference
-from bot.recommend import Match, OpeningIndex, Query, Results, like, parse_request
+from bot.recommend import Match, OpeningIndex, Query, Results, like, name_tokens, parse_request
 from bot.routing import Context
 from bot.shown import (
     ShownOpening,
@@ -50,12 +52,22 @@ def request_texts(state: ConversationState) -> list[str]:
     return []
 
 
-def request_of(texts: list[str], vocab: SkillVocabulary, model: Opening | None = None) -> Query:
+def request_of(texts: list[str], vocab: SkillVocabulary, model: Opening | None = None,
+               index: OpeningIndex | None = None) -> Query:
     """The request those texts make together, starting from the opening it asks for others like
-    (`model`): each follow-up's filters win over earlier ones."""
+    (`model`): each follow-up's filters win over earlier ones. With the `index`, the companies
+    the texts name keep their openings only."""
     q = like(model) if model is not None else Query()
     for text in texts:
-        q = q.refined_by(parse_request(text, vocab))
+        asked = parse_request(text, vocab)
+        at = () if index is None else tuple(dict.fromkeys(
+            index.openings[i].company for i in index.by_company(text)))
+        if at:
+            # A company's name ("Copperleaf Bank") names no role.
+            named = {w for c in at for w in name_tokens(c)}
+            asked = dataclasses.replace(asked, companies=at, titled=tuple(
+                w for w in asked.titled if w not in named))
+        q = q.refined_by(asked)
     return q
 
 
@@ -76,6 +88,8 @@ def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
     elif q.known:
         parts.append("your skills (" + ", ".join(q.known[:6]) + ("…" if len(q.known) > 6 else "")
                      + ")")
+    if q.companies:
+        parts.append("at " + " or ".join(q.companies))
     if q.level:
         parts.append(q.level.value)
     places = " or ".join(q.locations)
@@ -138,7 +152,8 @@ class OpeningsHandler(BaseHandler):
         else:
             texts, model = self._request(ctx, index)
         start = int(ctx.state.data.get("page", 0)) + PAGE_SIZE if paging else 0
-        q = Query.for_person(await ctx.profile(), request_of(texts, ctx.kb.skills, model))
+        q = Query.for_person(await ctx.profile(),
+                             request_of(texts, ctx.kb.skills, model, index))
         ctx.update(last_topic=None)
         # Knowing no skill at all, nothing can be said to fit: list the newest, and ask.
         results = index.rank(q, offset=start, limit=PAGE_SIZE, browse=True)
@@ -184,9 +199,10 @@ class OpeningsHandler(BaseHandler):
                          buttons=(Button(label="Alert me about new ones",
                                          action=SetAlerts(on=True).encode()),))
         end = start + len(results.matches)
-        head = f"Openings for {wanted} ({start + 1}-{end} of {results.total}):"
+        head = (f"Openings {wanted}" if wanted.startswith("at ") else f"Openings for {wanted}") \
+            + f" ({start + 1}-{end} of {results.total}):"
         buttons = gap_buttons(results.matches)
-        if q.is_empty and not results.titled:
+        if q.is_empty and not results.titled and not q.companies:
             head = (f"The newest openings ({start + 1}-{end} of {results.total}). Tell me your "
                     "skills with /profile and I'll pick the ones that fit you:")
             buttons.append(Button(label="Set up my profile", action=EditProfile().encode()))

@@ -148,3 +148,12 @@ def test_a_region_is_a_hard_filter(kb: KnowledgeBase) -> None:
     us = {m.opening.external_id
           for m in index.rank(Query(skills=("Go",), locations=("US",)), limit=20).matches}
     assert us == {"n1", "n3"}
+
+
+async def test_a_company_named_in_a_request_keeps_its_openings(chat: Chat) -> None:
+    r = await chat.say("does Larchwood have any openings?")
+    assert r.intent == "openings"
+    assert set(shown(r)) == {"l1", "n4"}
+    r = await chat.say("only remote ones")
+    assert shown(r) == ["n4"]
+
