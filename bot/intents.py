@@ -218,9 +218,10 @@ _ABOUT_AN_OPENING = words_re(
     r"start\w*", r"deadline", r"equity", r"bonus", r"benefits?", r"perks?", r"hours", r"degree",
     r"sponsor\w*", r"compensation", r"interview\w*",
 )
-# What only an ad says, asked as "what about equity?" (never a filter: "what about hybrid?"
-# narrows the list).
-_ABOUT_A_FACT = re.compile(r"^(?:and |so |ok |okay )?(?:what|how) about (?:the |its |their )?"
+# What only an ad says, asked as "what about equity?" or "give me the url" (never a filter:
+# "what about hybrid?" narrows the list).
+_ABOUT_A_FACT = re.compile(r"^(?:and |so |ok |okay )?(?:(?:what|how) about|give me|send me|share|"
+                           r"show me|can i (?:get|have|see)) (?:the |its |their )?"
                            r"(?:salary|pay|compensation|equity|bonus|benefits|perks|visas?|"
                            r"sponsorship|relocation|link|url|start date|deadline|hours|level|"
                            r"seniority|stack|tech stack|team|contract|interviews?)\b")
@@ -229,7 +230,8 @@ _ABOUT_A_FACT = re.compile(r"^(?:and |so |ok |okay )?(?:what|how) about (?:the |
 _ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:(?:what|where|how)(?:'?s| is| about) |how about |"
                        r"and )?the\b|how (?:many|much|often)\b)")
 # Narrowing the list on screen: "only the remote ones", "and in Berlin?", "what about hybrid?"
-_NARROWING = re.compile(r"^(?:and|what about|how about|only|just|any|anything|something|show me|but|now)\b")
+_NARROWING = re.compile(r"^(?:ok |okay |so |then )?(?:and|what about|how about|only|just|any|anything|"
+                        r"something|show me|but|now)\b")
 # Plain words about oneself: "I know Go", "my stack is Rails", "I'm a senior", "I live in Oslo".
 _STATEMENT = re.compile(
     r"^(?:so |well |ok |okay |hi |hello |also |actually |sorry |oh |oops )*(?:i know|"

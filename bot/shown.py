@@ -99,7 +99,8 @@ _PLURAL = re.compile(r"(?<!\w)(?:they|them|their|those|these|(?:both|all) of the
 # A list asked for ("stripe jobs", "roles in berlin"): a request, not a reference to one.
 _LIST_NOUN = re.compile(r"(?<!\w)(?:jobs|roles|positions|openings|vacancies|ones)(?!\w)")
 # The list on screen narrowed by what its openings are: "the node ones", "only the remote ones".
-_THE_ONES = re.compile(r"(?<!\w)(?:the|only|just) (?:the )?(?:[\w.#+-]+ ){1,3}ones(?!\w)")
+_THE_ONES = re.compile(r"(?<!\w)(?:the|only|just|show me|give me|list) (?:the )?(?:[\w.#+-]+ ){1,3}"
+                       r"ones(?!\w)")
 # An opening as the model of a new list: "something like the Stripe one", "anything similar in
 # Europe?", "more jobs like it" ("I'd like", "like to" are no likeness).
 _LIKE = re.compile(

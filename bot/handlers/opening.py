@@ -57,6 +57,8 @@ _ASKED = {RemotePreference.REMOTE: Remote.YES, RemotePreference.HYBRID: Remote.H
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # An ad that states pay names a currency or the word.
 _PAY = re.compile(r"(?i)salary|compensation|[$€£]\s?\d|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf)\b")
+# A question about the fit: "is it a good fit for me?", "do I qualify?", "why does it suit me?".
+_FIT_ASKED = re.compile(r"(?i)\b(?:fit\w*|match\w*|suit\w*|qualif\w*|right for me|good for me)")
 # A question about pay: "which one pays best?", "is it well paid?".
 _PAY_ASKED = re.compile(r"(?i)\bpa(?:y|ys|id|ying)\b|salar|compensation|\bearn")
 # Facts a person may ask about that an ad states only sometimes (pay has its own line).
@@ -131,7 +133,7 @@ class OpeningHandler(BaseHandler):
         blocks: list[Block] = [para(Bold(f"{o.title} at {o.company}"))]
         if guessed:
             blocks.append(para("(You didn't say which, so this is the first of the list.)"))
-        lead = _direct_answer(ctx, o)
+        lead = _direct_answer(ctx, o) or _fit_verdict(ctx.text, q, match)
         if lead:
             blocks.append(para(lead))
         about = _sentences(o.description)[:1]
@@ -238,6 +240,19 @@ def _level(o: Opening) -> str:
         return o.level.value
     years = years_of_experience(o.description)
     return "not stated" + (f" (it asks for {years}+ years)" if years else "")
+
+
+def _fit_verdict(question: str, q: Query, match: Match) -> str | None:
+    """How well it fits, when that is what was asked ("is it a good fit for me?")."""
+    if q.is_empty or not _FIT_ASKED.search(question):
+        return None
+    listed = len(match.matched) + len(match.missing)
+    if not listed:
+        return "The ad names no skills to compare with yours."
+    if not match.matched:
+        return f"None of the {listed} skills it lists is in your profile yet."
+    return (f"You have {len(match.matched)} of the {listed} skills it lists: "
+            + ", ".join(match.matched) + ".")
 
 
 def _asks_unlisted_fact(question: str) -> bool:

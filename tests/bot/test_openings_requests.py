@@ -157,3 +157,24 @@ async def test_a_company_named_in_a_request_keeps_its_openings(chat: Chat) -> No
     r = await chat.say("only remote ones")
     assert shown(r) == ["n4"]
 
+
+
+async def test_narrowing_and_facts_asked_in_other_words(chat: Chat) -> None:
+    r = await chat.say("python jobs")
+    assert "q1" in shown(r) and "s1" in shown(r)
+    r = await chat.say("ok, show me hybrid ones instead")
+    assert r.intent == "openings" and shown(r) == ["q1"]
+    r = await chat.say("give me the url")
+    assert r.intent == "opening" and "https://boards.example/q1" in r.text
+    r = await chat.say("what about equity?")
+    assert r.intent == "opening" and "Equity: the ad doesn't say" in r.text
+
+
+async def test_is_it_a_good_fit_says_how_many_skills_fit(chat: Chat) -> None:
+    await chat.say("/profile skills java, docker")
+    r = await chat.say("java jobs that are remote")
+    assert shown(r)[0] == "e1"
+    r = await chat.say("is it a good fit for me?")
+    assert r.intent == "opening"
+    assert "You have 2 of the 3 skills it lists: Java, Docker." in r.text
+    assert any(b.label == "Learn PostgreSQL" for b in r.buttons)  # the missing skill's topic
