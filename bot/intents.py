@@ -17,6 +17,7 @@ import numpy.typing as npt
 from bot.embedding_cache import EmbeddingCache
 from bot.encoder import Encoder, Vectors
 from bot.ports import ConversationState
+from bot.shown import asks_for_similar, narrows_list
 from bot.text import bare, normalize, words_re
 from bot.vocabulary import (
     LEVEL_NAMES,
@@ -180,8 +181,16 @@ JOB_WORDS = words_re(
 _REQUEST = words_re(
     r"any", r"find", r"show", r"list", r"recommend\w*", r"suggest\w*", r"available", r"open",
     r"for me", r"match\w*", r"fit\w*", r"suit\w*", r"looking for", r"search\w*", r"new", r"latest",
-    r"who is hiring", r"are there", r"got", r"give me", r"browse", r"entry", r"in [a-z]+",
+    r"who(?: is|'?s| are|'re) hiring", r"are there", r"you (?:have|got)",
+    r"what (?:jobs|openings|positions|vacancies|internships)", r"got", r"give me", r"browse",
+    r"entry", r"in [a-z]+",
 )
+# Openings asked for by how they fit, without a job word: "which ones fit me?", "show me what
+# suits me" (one of a list on screen, "which one fits best?", is a question about it).
+_WHAT_FITS = words_re(
+    r"which ones (?:\w+ )?(?:fit|suit|match)(?: me| my)", r"what (?:fits|suits|matches) (?:me|my)",
+    r"(?:show|list|give) me what (?:fits|suits|matches|you'?ve got|you have)",
+    r"(?:anything|something) (?:for me|that (?:fits|suits|matches))")
 # Advice about the job hunt is the job-search topic, not a search for openings.
 _ADVICE = words_re(
     r"how (?:do|can|should|to)", r"tips?", r"advice", r"prepare", r"cv", r"resume", r"cover letter",
@@ -189,7 +198,8 @@ _ADVICE = words_re(
     r"applying", r"write", r"what (?:is|are|does)", r"what'?s", r"why", r"how (?:is|are|will|does)",
     r"when should", r"should i", r"career path",
     # "the role of backend in web development" describes a function, not a vacancy
-    r"(?:role|position)s? of", r"roles? (?:in|for) (?:a|an|the)", r"the role", r"what roles?",
+    r"(?:role|position)s? of", r"the role", r"what roles?",
+    r"roles? (?:in|for) (?:a|an|the)(?! (?:uk|us|usa|eu|emea|netherlands|united|bay area)\b)",
 )
 # "the second one", "that job", "the Stripe role", "which of them": one opening on screen.
 _REFERENCE = words_re(
@@ -199,15 +209,29 @@ _REFERENCE = words_re(
 )
 # With openings on screen: "is it remote?", "what do they need?", "where is that?"
 _POINTER = words_re(r"it", r"its", r"it'?s", r"they", r"them", r"their", r"theirs", r"there", r"those",
-                    r"these", r"which one", r"which ones", r"^is (?:that|this)", r"(?:that|this)(?= *$)")
+                    r"these", r"which one", r"^is (?:that|this)", r"(?:that|this)(?= *$)")
 _ABOUT_AN_OPENING = words_re(
     r"remote\w*", r"hybrid", r"on-?site", r"office", r"located", r"location", r"where", r"city",
     r"country", r"level", r"junior", r"senior", r"salary", r"pay\w*", r"stack", r"tech",
     r"requir\w*", r"need\w*", r"want", r"missing", r"lack\w*", r"learn", r"fits?", r"match\w*",
     r"apply", r"link", r"company", r"team", r"visa", r"relocat\w*", r"contract", r"posted", r"do",
+    r"start\w*", r"deadline", r"equity", r"bonus", r"benefits?", r"perks?", r"hours", r"degree",
+    r"sponsor\w*", r"compensation", r"interview\w*",
 )
+# What only an ad says, asked as "what about equity?" or "give me the url" (never a filter:
+# "what about hybrid?" narrows the list).
+_ABOUT_A_FACT = re.compile(r"^(?:and |so |ok |okay )?(?:(?:what|how) about|give me|send me|share|"
+                           r"show me|can i (?:get|have|see)) (?:the |its |their )?"
+                           r"(?:salary|pay|compensation|equity|bonus|benefits|perks|visas?|"
+                           r"sponsorship|relocation|link|url|start date|deadline|hours|level|"
+                           r"seniority|stack|tech stack|team|contract|interviews?)\b")
+# "what's the level?", "and the salary?", "how many days in the office?": a fact of the opening
+# on screen, asked with "the" or by a quantity.
+_ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:(?:what|where|how)(?:'?s| is| about) |how about |"
+                       r"and )?the\b|how (?:many|much|often)\b)")
 # Narrowing the list on screen: "only the remote ones", "and in Berlin?", "what about hybrid?"
-_NARROWING = re.compile(r"^(?:and|what about|how about|only|just|any|show me|but|now)\b")
+_NARROWING = re.compile(r"^(?:ok |okay |so |then )?(?:and|what about|how about|only|just|any|anything|"
+                        r"something|show me|but|now)\b")
 # Plain words about oneself: "I know Go", "my stack is Rails", "I'm a senior", "I live in Oslo".
 _STATEMENT = re.compile(
     r"^(?:so |well |ok |okay |hi |hello |also |actually |sorry |oh |oops )*(?:i know|"
@@ -354,7 +378,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     if reference:
         out["opening"] = 0.92
     elif situation.openings_shown and n <= 8 and not situation.subjects and not JOB_WORDS.search(plain):
-        if _POINTER.search(plain) and _ABOUT_AN_OPENING.search(plain):
+        pointed = _POINTER.search(plain) or _ASKS_THE.match(plain)
+        if (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain):
             out["opening"] = 0.92
         elif _NARROWING.match(plain) and kb is not None and _tells_about_oneself(text, kb):
             out["openings"] = 0.92
@@ -367,6 +392,14 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["openings"] = 0.9
         else:
             out["openings"] = 0.55
+    if _WHAT_FITS.search(plain) and not _ADVICE.search(plain):
+        out["openings"] = max(out.get("openings", 0.0), 0.9)
+    if asks_for_similar(text):
+        # "something like the Stripe one but in Europe" names an opening to find others like.
+        out.pop("opening", None)
+        out["openings"] = 0.95
+    elif narrows_list(text) and kb is not None and _tells_about_oneself(text, kb):
+        out["openings"] = max(out.get("openings", 0.0), 0.92)
     statement = (kb is not None and _STATEMENT.match(plain) is not None and "?" not in norm
                  and not _QUESTION.search(plain) and _tells_about_oneself(text, kb))
     edit = (n <= 9 and _PROFILE_EDIT.search(plain) is not None

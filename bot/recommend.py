@@ -22,8 +22,10 @@ from bot.vocabulary import (
     Reading,
     find_level,
     find_places,
+    find_regions,
     find_skills,
     is_generic,
+    places_within,
     remote_wish,
 )
 
@@ -80,7 +82,12 @@ def name_tokens(text: str) -> tuple[str, ...]:
 
 def names_place(location: str) -> bool:
     """Whether a location line names a place ("Berlin, Germany"), not only a mode ("Remote")."""
-    return any(t not in _PLACELESS for t in location_tokens(location))
+    return bool(place_tokens(location))
+
+
+def place_tokens(location: str) -> tuple[str, ...]:
+    """The words of a location line that name a place ("berlin", "germany"; not "remote")."""
+    return tuple(t for t in location_tokens(location) if t not in _PLACELESS)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -103,6 +110,10 @@ class Query:
     # Words of the request that may name a role by its title ("identity", "security"): used
     # only when the request names no skill, and only those some opening's title has.
     titled: tuple[str, ...] = ()
+    # Feed records (source, external id) never to list: the opening others are to be like.
+    exclude: tuple[tuple[str, str], ...] = ()
+    # Only the openings of these companies ("any openings at Stripe?").
+    companies: tuple[str, ...] = ()
 
     @classmethod
     def for_person(cls, profile: Profile, request: Query | None = None) -> Query:
@@ -118,9 +129,11 @@ class Query:
         return Query(
             skills=r.skills,
             titled=r.titled,
+            exclude=r.exclude,
+            companies=r.companies,
             known=tuple(dict.fromkeys((*profile.skills, *r.known))),
             level=r.level,
-            preferred_level=r.level or profile.seniority,
+            preferred_level=r.level or r.preferred_level or profile.seniority,
             remote=remote, locations=places, from_profile=from_profile,
         )
 
@@ -235,6 +248,9 @@ class OpeningIndex:
         # The openings by feed record, and by the words of company names (built here, in the
         # builder's thread, not on a message's first lookup).
         self._positions = {(o.source, o.external_id): i for i, o in enumerate(self.openings)}
+        self._company_positions: dict[str, list[int]] = {}
+        for i, o in enumerate(self.openings):
+            self._company_positions.setdefault(o.company, []).append(i)
         self._companies = self._company_names()
         self._name_starts = frozenset(key.split(" ", 1)[0] for key in self._companies)
         self._name_words = max((key.count(" ") + 1 for key in self._companies), default=0)
@@ -347,10 +363,11 @@ class OpeningIndex:
         return mask
 
     def _places_mask(self, places: Sequence[str]) -> npt.NDArray[np.bool_] | None:
-        """Openings in any of the places (each place: all of its words); None: no place named."""
+        """Openings in any of the places (each place: all of its words; a region: any place in
+        it); None: no place named."""
         n = len(self.openings)
         mask: npt.NDArray[np.bool_] | None = None
-        for place in places:
+        for place in (p for wished in places for p in places_within(wished)):
             toks = [t for t in location_tokens(place) if t not in _PLACELESS]
             if not toks:
                 continue
@@ -436,6 +453,14 @@ class OpeningIndex:
         wmask = self._where_mask(q)
         if wmask is not None:
             cand &= wmask
+        for record in q.exclude:
+            if (i := self._positions.get(record)) is not None:
+                cand[i] = False
+        if q.companies:
+            at = np.zeros(n, dtype=bool)
+            for company in q.companies:
+                at[self._company_positions.get(company, [])] = True
+            cand &= at
         exact: npt.NDArray[np.bool_] | None = None
         if q.level is not None:
             exact = self._level == self._level_code(q.level)
@@ -464,12 +489,22 @@ class OpeningIndex:
         return Results(total=total, matches=matches, titled=titled)
 
 
+def like(o: Opening) -> Query:
+    """A request for openings like this one: its skills, its level preferred (the skills matter
+    more: a Go role of no stated level is more like a senior Go role than a senior Java one is),
+    never the opening itself."""
+    return Query(skills=tuple(s for s in o.skills if not is_generic(s)), preferred_level=o.level,
+                 exclude=((o.source, o.external_id),))
+
+
 def parse_request(text: str, vocab: SkillVocabulary) -> Query:
     """Skills, level, remote wish and places named in a request ("senior python roles in Berlin").
 
     Generic words ("backend", "developer") name no skill: "any backend jobs?" asks for any.
     """
-    places = find_places(text, vocab)
+    named = find_places(text, vocab)
+    said = {normalize(p) for p in named}
+    places = (*named, *(r for r in find_regions(text) if normalize(r) not in said))
     return Query(
         skills=tuple(s.name for s in find_skills(vocab, text) if not is_generic(s.name)),
         level=find_level(text, Reading.CHAT),

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.openings import Opening, Remote
 from bot.ports import ConversationState, RemotePreference
-from bot.recommend import OpeningIndex, location_tokens, name_tokens
+from bot.recommend import OpeningIndex, location_tokens, name_tokens, place_tokens
 from bot.skills import SkillVocabulary
 from bot.text import STOPWORDS, normalize, stem, words
 from bot.vocabulary import Reading, find_level, find_skills, is_generic, remote_wish
@@ -98,6 +98,15 @@ _SINGULAR = re.compile(
 _PLURAL = re.compile(r"(?<!\w)(?:they|them|their|those|these|(?:both|all) of them)(?!\w)")
 # A list asked for ("stripe jobs", "roles in berlin"): a request, not a reference to one.
 _LIST_NOUN = re.compile(r"(?<!\w)(?:jobs|roles|positions|openings|vacancies|ones)(?!\w)")
+# The list on screen narrowed by what its openings are: "the node ones", "only the remote ones".
+_THE_ONES = re.compile(r"(?<!\w)(?:the|only|just|show me|give me|list) (?:the )?(?:[\w.#+-]+ ){1,3}"
+                       r"ones(?!\w)")
+# An opening as the model of a new list: "something like the Stripe one", "anything similar in
+# Europe?", "more jobs like it" ("I'd like", "like to" are no likeness).
+_LIKE = re.compile(
+    r"(?<!\w)(?:(?:something|anything|more|others?|ones?|jobs?|roles?|openings?|positions?)"
+    r"(?: else)? (?:just )?(?:like|similar to)(?!\w)(?! to\b)"
+    r"|similar (?:ones|jobs|roles|openings|positions)|(?:anything|something|any) similar)(?!\w)")
 # A question about the opening itself: "does it need kubernetes?", "is it remote?".
 _ABOUT_IT = re.compile(r"^(?:and |so |ok |okay )?(?:is|are|was|does|do|did|can|could|will|would"
                        r"|has|have) (?:it|they|that(?: one| job| role)?|this(?: one)?)(?!\w)")
@@ -129,6 +138,24 @@ class Reference:
     guessed: bool = False
 
 
+def narrows_list(text: str) -> bool:
+    """Whether text asks for some of the openings on screen by what they are ("the go ones")."""
+    return bool(_THE_ONES.search(normalize(text)))
+
+
+def asks_for_similar(text: str) -> bool:
+    """Whether text asks for openings like one shown or named ("something like the Stripe one")."""
+    return bool(_LIKE.search(normalize(text)))
+
+
+def without_model(text: str) -> str:
+    """A request for openings like one, without the words that point at that one ("roles like
+    the Orbitly SRE one but in the US" asks for "roles … in the US", not for SRE)."""
+    for pattern in (_THE_X_ONE, _ORDINAL):
+        text = re.sub(pattern.pattern, " ", text, flags=re.IGNORECASE)
+    return " ".join(text.split())
+
+
 def find_reference(text: str, state: ConversationState, index: OpeningIndex | None,
                    vocab: SkillVocabulary) -> Reference | None:
     """The openings text points at, against the last list shown (or by company among all open
@@ -136,7 +163,7 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
     norm = normalize(text)
     shown = shown_list(state)
     plural_request = bool(_LIST_NOUN.search(norm))
-    named = _named(norm, shown, index)
+    named = _named(norm, shown, index, in_focus(state))
     if named and not plural_request:
         return Reference(how=How.NAMED, openings=named)
     if shown:
@@ -174,18 +201,31 @@ def _subject(text: str, vocab: SkillVocabulary) -> bool:
     return any(not is_generic(s.name) for s in find_skills(vocab, text))
 
 
-def _named(norm: str, shown: tuple[ShownOpening, ...],
-           index: OpeningIndex | None) -> tuple[ShownOpening, ...]:
-    """The openings whose company the text names: of the list shown first, else of all."""
+def _named(norm: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | None,
+           focus: ShownOpening | None = None) -> tuple[ShownOpening, ...]:
+    """The openings whose company the text names: of the list shown first, else of all; the
+    words of a title or place pick among a company's openings ("the Stripe Treasury role", "the
+    PHP one at Lumen" when the Kotlin one was shown, "the Stripe Dublin one"), else the one in
+    focus."""
     said = name_tokens(norm)
-    found = tuple(s for s in shown if _names_company(said, s.company))
-    if not found and index is not None:
-        found = tuple(ShownOpening.of(index.openings[i]) for i in index.by_company(norm))
-    if len(found) > 1:
-        # "the Stripe Treasury role": the words of a title narrow a company's openings.
-        by_title = [s for s in found if _title_words(s.title) & _stems(words(norm))]
-        found = tuple(by_title) or found
+    on_list = tuple(s for s in shown if _names_company(said, s.company))
+    everywhere = () if index is None else tuple(
+        ShownOpening.of(index.openings[i]) for i in index.by_company(norm))
+    found = tuple(dict.fromkeys((*on_list, *everywhere)))
+    stems = _stems(words(norm))
+    by_title = tuple(s for s in found if _described(s, index) & stems)
+    if by_title:
+        return by_title
+    found = on_list or found
+    if len(found) > 1 and focus in found:
+        return (focus,)
     return found
+
+
+def _described(s: ShownOpening, index: OpeningIndex | None) -> set[str]:
+    """The words that tell an opening from others of its company: its title's and place's."""
+    o = _opening(index, s)
+    return _title_words(s.title) | (set() if o is None else _stems(list(place_tokens(o.location))))
 
 
 def _names_company(said: tuple[str, ...], company: str) -> bool:

@@ -58,7 +58,7 @@ _SKILL_BEFORE = frozenset((
 ))
 # The word after it that makes it a skill: "go jobs", "rust developer".
 _SKILL_AFTER = frozenset((
-    "job", "jobs", "role", "roles", "position", "positions", "opening", "openings", "vacancy",
+    "job", "jobs", "ones", "role", "roles", "position", "positions", "opening", "openings", "vacancy",
     "vacancies", "developer", "developers", "engineer", "engineers", "dev", "devs",
     "programmer", "programmers", "backend", "service", "services", "microservices", "code",
     "codebase", "programming", "experience", "skills", "stack", "projects", "language",
@@ -633,3 +633,69 @@ def _read_place(text: str, pos: int, forms: set[str], vocab: SkillVocabulary, *,
     if listed and (first in STOPWORDS or not (capital or loose)):
         return None
     return " ".join(taken), end
+
+
+# ---------------------------------------------------------------------------------------------
+# Regions: a request's "in Europe", "the EU", "remote US" stands for the places inside it, as a
+# feed's locations name them (a country, a big city, or the region itself: "Remote (EMEA)").
+
+_UK = ("united kingdom", "uk", "england", "scotland", "wales", "northern ireland", "london",
+       "manchester", "edinburgh", "glasgow", "bristol", "cambridge", "oxford", "belfast", "leeds")
+_EU = (
+    "eu", "european union", "germany", "deutschland", "france", "spain", "portugal", "italy",
+    "netherlands", "belgium", "ireland", "austria", "poland", "czechia", "czech republic",
+    "sweden", "denmark", "finland", "estonia", "latvia", "lithuania", "greece", "romania",
+    "hungary", "bulgaria", "croatia", "slovakia", "slovenia", "luxembourg", "malta", "cyprus",
+    "berlin", "munich", "hamburg", "frankfurt", "cologne", "stuttgart", "dusseldorf", "leipzig",
+    "paris", "lyon", "toulouse", "nantes", "madrid", "barcelona", "valencia", "lisbon", "porto",
+    "milan", "rome", "turin", "amsterdam", "rotterdam", "utrecht", "eindhoven", "the hague",
+    "brussels", "antwerp", "ghent", "dublin", "cork", "vienna", "warsaw", "krakow", "wroclaw",
+    "gdansk", "prague", "brno", "stockholm", "gothenburg", "malmo", "copenhagen", "aarhus",
+    "helsinki", "tallinn", "riga", "vilnius", "athens", "bucharest", "cluj", "budapest",
+    "sofia", "zagreb", "bratislava", "ljubljana",
+)
+_EUROPE = ("europe", "european", "emea", *_EU, *_UK, "switzerland", "zurich", "geneva", "basel",
+           "norway", "oslo", "iceland", "reykjavik", "ukraine", "kyiv", "serbia", "belgrade")
+_US = ("us", "usa", "united states", "america", "new york", "nyc", "san francisco", "bay area",
+       "seattle", "austin", "boston", "chicago", "los angeles", "denver", "atlanta", "miami",
+       "washington dc", "portland", "san diego", "dallas", "houston", "philadelphia", "pittsburgh",
+       "minneapolis", "salt lake city", "raleigh", "phoenix", "detroit", "nashville")
+_NORTH_AMERICA = ("north america", "americas", *_US, "canada", "toronto", "vancouver", "montreal",
+                  "ottawa", "calgary", "waterloo", "mexico")
+_APAC = ("apac", "asia", "asia pacific", "singapore", "japan", "tokyo", "india", "bangalore",
+         "bengaluru", "hyderabad", "pune", "australia", "sydney", "melbourne", "new zealand",
+         "auckland", "hong kong", "seoul", "korea", "taiwan", "taipei", "vietnam", "philippines",
+         "indonesia", "jakarta", "malaysia", "kuala lumpur", "thailand", "bangkok")
+REGIONS: dict[str, tuple[str, ...]] = {
+    "europe": _EUROPE, "emea": (*_EUROPE, "middle east", "africa", "israel", "tel aviv", "uae",
+                                "dubai", "south africa", "cape town", "egypt", "cairo"),
+    # Openings for anyone in Europe (or EMEA) are open to someone in the EU.
+    "eu": ("europe", "emea", *_EU), "european union": ("europe", "emea", *_EU),
+    "uk": _UK, "united kingdom": _UK, "great britain": _UK,
+    "us": _US, "usa": _US, "united states": _US, "north america": _NORTH_AMERICA,
+    "apac": _APAC, "asia": _APAC, "asia pacific": _APAC,
+}
+# "us" is also a pronoun: only "US", "U.S." or "the us" name the country.
+_REGION = re.compile(r"(?<!\w)(?P<the>the\s+)?(?P<r>" + "|".join(
+    sorted((re.escape(r).replace(r"\ ", r"\s+") for r in REGIONS if r != "us"), key=len,
+           reverse=True)) + r"|U\.?S\.?A?\.?|us)(?![\w])", re.IGNORECASE)
+
+
+def find_regions(text: str) -> tuple[str, ...]:
+    """The regions a request names ("in Europe", "the EU", "remote-US"): "Europe", "EU", "US"."""
+    found: list[str] = []
+    for m in _REGION.finditer(text):
+        said = m.group("r")
+        key = " ".join(normalize(said.replace(".", "")).split())
+        if key == "us" and not (said.isupper() or said.startswith("U.") or m.group("the")):
+            continue
+        label = key.upper() if len(key) <= 4 and key not in ("asia",) else key.title()
+        if key in REGIONS and label not in found:
+            found.append(label)
+    return tuple(found)
+
+
+def places_within(place: str) -> tuple[str, ...]:
+    """The places a location wish covers: a region's places, or the place itself."""
+    key = " ".join(normalize(place).split())
+    return tuple(dict.fromkeys((key, *REGIONS[key]))) if key in REGIONS else (place,)

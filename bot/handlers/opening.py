@@ -19,6 +19,7 @@ from bot.shown import (
     How,
     Reference,
     ShownOpening,
+    asks_for_similar,
     find_reference,
     focus_on,
     in_focus,
@@ -41,6 +42,9 @@ from bot.vocabulary import (
 # subscription's wording ("tell me about the X role" is no request for alerts).
 NAMED_SCORE = 0.96
 POINTED_SCORE = 0.9
+# A message that only points with a pronoun ("it", "that") and reads this surely as another
+# intent is that intent.
+MIN_OTHER = 0.5
 MAX_QUOTES = 2
 # A quoted sentence says something: a list item of one or two words ("Redis") does not.
 MIN_QUOTE_WORDS = 4
@@ -53,6 +57,19 @@ _ASKED = {RemotePreference.REMOTE: Remote.YES, RemotePreference.HYBRID: Remote.H
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # An ad that states pay names a currency or the word.
 _PAY = re.compile(r"(?i)salary|compensation|[$€£]\s?\d|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf)\b")
+# A question about the fit: "is it a good fit for me?", "do I qualify?", "why does it suit me?".
+_FIT_ASKED = re.compile(r"(?i)\b(?:fit\w*|match\w*|suit\w*|qualif\w*|right for me|good for me)")
+# A question about pay: "which one pays best?", "is it well paid?".
+_PAY_ASKED = re.compile(r"(?i)\bpa(?:y|ys|id|ying)\b|salar|compensation|\bearn")
+# Facts a person may ask about that an ad states only sometimes (pay has its own line).
+_FACTS = (("Visa sponsorship", re.compile(r"(?i)\bvisas?\b|sponsor")),
+          ("Relocation", re.compile(r"(?i)relocat")),
+          ("Equity", re.compile(r"(?i)\bequity\b|\bstock options?\b|\bshares\b")))
+# A question or a request: "?", or a message that starts like one ("where is it", "tell me
+# more about that one").
+_ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how|why|when|is|are|"
+                   r"was|does|do|did|can|could|will|would|has|have|should|tell|show|give|send|"
+                   r"list)\b")
 # A yes/no question starts with its verb: "is it remote?", "does it need Go?".
 _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|can|could|will|"
                      r"would|has|have|should)\b")
@@ -69,11 +86,18 @@ class OpeningHandler(BaseHandler):
     def score(self, ctx: Context) -> float:
         """The classifier's reading of `opening`, where there is an opening to be about: one the
         message points at (an ordinal, "that job", a company), or the list or focus on screen."""
+        if asks_for_similar(ctx.text):
+            return 0.0  # others like it: a new list (the openings handler)
         ref = find_reference(ctx.text, ctx.state, ctx.bot.services.recommender.latest,
                              ctx.kb.skills)
-        meant = ctx.intents()["opening"]
+        scores = ctx.intents()
+        meant = scores["opening"]
         if ref is not None:
             ctx.cache["opening_reference"] = ref
+            other = max((p for name, p in scores.scores.items() if name != "opening"),
+                        default=0.0)
+            if ref.how is How.POINTED and (other >= MIN_OTHER or not _ASKS.search(ctx.norm)):
+                return meant  # "thanks, that clears it up": a pronoun, but no question about it
             return max(meant, NAMED_SCORE if ref.how is How.NAMED else POINTED_SCORE)
         return meant if on_screen(ctx.state) else 0.0
 
@@ -84,6 +108,9 @@ class OpeningHandler(BaseHandler):
             ref = find_reference(ctx.text, ctx.state, index, ctx.kb.skills) or _default(ctx)
         if ref is None:
             return [_which_one()]
+        if not ref.openings and ref.how is How.SELECTED and _asks_unlisted_fact(ctx.text):
+            # "which one pays the most?": what no list shows, so each of them answers for itself.
+            ref = Reference(how=How.SELECTED, openings=shown_list(ctx.state), plural=True)
         if not ref.openings:
             return [self._none_selected(ctx)]
         q = Query.for_person(await ctx.profile(),
@@ -106,7 +133,7 @@ class OpeningHandler(BaseHandler):
         blocks: list[Block] = [para(Bold(f"{o.title} at {o.company}"))]
         if guessed:
             blocks.append(para("(You didn't say which, so this is the first of the list.)"))
-        lead = _direct_answer(ctx, o)
+        lead = _direct_answer(ctx, o) or _fit_verdict(ctx.text, q, match)
         if lead:
             blocks.append(para(lead))
         about = _sentences(o.description)[:1]
@@ -116,7 +143,9 @@ class OpeningHandler(BaseHandler):
         blocks.append(para(Bold("Level: "), Text(_level(o))))
         blocks.extend(_fit(q, match))
         blocks.append(para(Bold("Salary: "), Text(_pay(o))))
-        quotes = _quotes(ctx.text, o, skip=about)
+        said = _asked_facts(ctx.text, o)
+        blocks.extend(para(Bold(f"{name}: "), Text(answer)) for name, answer in said)
+        quotes = _quotes(ctx.text, o, skip=[*about, *(a.strip("“”") for _, a in said)])
         if quotes:
             blocks.append(para("The ad says: " + " … ".join(f"“{s}”" for s in quotes)))
         if o.url:
@@ -141,6 +170,12 @@ class OpeningHandler(BaseHandler):
         lines.append(para("None of them states a salary." if not any(
             o is not None and _PAY.search(o.description) for _, o in found)
             else "Ask about one of them for its salary line."))
+        for name, pattern in _FACTS:
+            if pattern.search(ctx.text):
+                stating = [f"{o.title} at {o.company}" for _, o in found
+                           if o is not None and pattern.search(o.description)]
+                lines.append(para(f"{name}: " + (", ".join(stating) + " mention it." if stating
+                                                  else "none of them says.")))
         return Reply(blocks=tuple(lines), buttons=tuple(gap_buttons(tuple(matches))),
                      intent="opening", confidence=1.0)
 
@@ -205,6 +240,35 @@ def _level(o: Opening) -> str:
         return o.level.value
     years = years_of_experience(o.description)
     return "not stated" + (f" (it asks for {years}+ years)" if years else "")
+
+
+def _fit_verdict(question: str, q: Query, match: Match) -> str | None:
+    """How well it fits, when that is what was asked ("is it a good fit for me?")."""
+    if q.is_empty or not _FIT_ASKED.search(question):
+        return None
+    listed = len(match.matched) + len(match.missing)
+    if not listed:
+        return "The ad names no skills to compare with yours."
+    if not match.matched:
+        return f"None of the {listed} skills it lists is in your profile yet."
+    return (f"You have {len(match.matched)} of the {listed} skills it lists: "
+            + ", ".join(match.matched) + ".")
+
+
+def _asks_unlisted_fact(question: str) -> bool:
+    """Whether a question asks what only an ad's text can say (pay, visa, relocation, equity)."""
+    return bool(_PAY_ASKED.search(question)) or any(p.search(question) for _, p in _FACTS)
+
+
+def _asked_facts(question: str, o: Opening) -> list[tuple[str, str]]:
+    """The facts asked about that ads often leave out (visa, relocation, equity): the ad's
+    sentence, or that it doesn't say."""
+    out = []
+    for name, pattern in _FACTS:
+        if pattern.search(question):
+            said = [s for s in _sentences(o.description) if pattern.search(s)]
+            out.append((name, f"“{said[0]}”" if said else "the ad doesn't say."))
+    return out
 
 
 def _pay(o: Opening) -> str:

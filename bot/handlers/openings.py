@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.actions import EditProfile, MoreOpenings, SetAlerts, ShowTopic
 from bot.handlers.base import BaseHandler
 from bot.markup import para
 from bot.messages import MAX_ACTION_BYTES, Button, Reply
+from bot.openings import Opening
 from bot.ports import ConversationState, RemotePreference
-from bot.recommend import Match, OpeningIndex, Query, Results, parse_request
+from bot.recommend import Match, OpeningIndex, Query, Results, like, name_tokens, parse_request
 from bot.routing import Context
-from bot.shown import list_shown, on_screen
+from bot.shown import (
+    ShownOpening,
+    asks_for_similar,
+    find_reference,
+    in_focus,
+    list_shown,
+    narrows_list,
+    on_screen,
+    shown_list,
+    without_model,
+)
 from bot.skills import SkillVocabulary
 
 PAGE_SIZE = 3
@@ -18,6 +31,8 @@ MAX_GAP_BUTTONS = 3
 # ("and in Berlin?", "only the remote ones"), at most this many.
 JOBS_QUERY = "jobs_query"
 MAX_REQUEST_TEXTS = 5
+# The opening the request on screen asked for others like ("something like the Stripe one").
+JOBS_LIKE = "jobs_like"
 
 
 async def openings_index(ctx: Context) -> OpeningIndex:
@@ -37,12 +52,30 @@ def request_texts(state: ConversationState) -> list[str]:
     return []
 
 
-def request_of(texts: list[str], vocab: SkillVocabulary) -> Query:
-    """The request those texts make together: each follow-up's filters win over earlier ones."""
-    q = Query()
+def request_of(texts: list[str], vocab: SkillVocabulary, model: Opening | None = None,
+               index: OpeningIndex | None = None) -> Query:
+    """The request those texts make together, starting from the opening it asks for others like
+    (`model`): each follow-up's filters win over earlier ones. With the `index`, the companies
+    the texts name keep their openings only."""
+    q = like(model) if model is not None else Query()
     for text in texts:
-        q = q.refined_by(parse_request(text, vocab))
+        asked = parse_request(text, vocab)
+        at = () if index is None else tuple(dict.fromkeys(
+            index.openings[i].company for i in index.by_company(text)))
+        if at:
+            # A company's name ("Copperleaf Bank") names no role.
+            named = {w for c in at for w in name_tokens(c)}
+            asked = dataclasses.replace(asked, companies=at, titled=tuple(
+                w for w in asked.titled if w not in named))
+        q = q.refined_by(asked)
     return q
+
+
+def model_of(state: ConversationState, index: OpeningIndex) -> Opening | None:
+    """The open opening the request on screen asked for others like, if any."""
+    shown = ShownOpening.from_data(state.data.get(JOBS_LIKE))
+    i = None if shown is None else index.position(shown.source, shown.external_id)
+    return None if i is None else index.openings[i]
 
 
 def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
@@ -55,6 +88,8 @@ def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
     elif q.known:
         parts.append("your skills (" + ", ".join(q.known[:6]) + ("…" if len(q.known) > 6 else "")
                      + ")")
+    if q.companies:
+        parts.append("at " + " or ".join(q.companies))
     if q.level:
         parts.append(q.level.value)
     places = " or ".join(q.locations)
@@ -111,31 +146,49 @@ class OpeningsHandler(BaseHandler):
 
     async def handle(self, ctx: Context) -> list[Reply]:
         paging = self._paging(ctx)
-        texts = request_texts(ctx.state) if paging else self._texts(ctx)
-        start = int(ctx.state.data.get("page", 0)) + PAGE_SIZE if paging else 0
-        q = Query.for_person(await ctx.profile(), request_of(texts, ctx.kb.skills))
-        ctx.update(last_topic=None)
         index = await openings_index(ctx)
+        if paging:
+            texts, model = request_texts(ctx.state), model_of(ctx.state, index)
+        else:
+            texts, model = self._request(ctx, index)
+        start = int(ctx.state.data.get("page", 0)) + PAGE_SIZE if paging else 0
+        q = Query.for_person(await ctx.profile(),
+                             request_of(texts, ctx.kb.skills, model, index))
+        ctx.update(last_topic=None)
         # Knowing no skill at all, nothing can be said to fit: list the newest, and ask.
         results = index.rank(q, offset=start, limit=PAGE_SIZE, browse=True)
         ctx.set_data(page=start, **{JOBS_QUERY: texts},
+                     **{JOBS_LIKE: None if model is None else ShownOpening.of(model).to_data()},
                      **list_shown([m.opening for m in results.matches]))
         if q.is_empty and not results.matches and not paging:
             return [no_skills_reply()]
-        return [self._reply(q, results, start, paging)]
+        return [self._reply(q, results, start, paging, model)]
 
     @staticmethod
-    def _texts(ctx: Context) -> list[str]:
-        """A new request, or a follow-up on the list on screen: one that names no skill of its
-        own ("and in Berlin?", "only the remote ones") keeps the rest of that request."""
+    def _request(ctx: Context, index: OpeningIndex) -> tuple[list[str], Opening | None]:
+        """A new request (perhaps for openings like one shown or named), or a follow-up on the
+        list on screen: one that names no skill of its own ("and in Berlin?", "only the remote
+        ones"), or narrows the list by one ("the go ones"), keeps the rest of that request."""
         typed = ctx.command is None and ctx.action is None
-        if typed and on_screen(ctx.state) and not parse_request(ctx.text, ctx.kb.skills).skills:
+        if typed and asks_for_similar(ctx.text):
+            ref = find_reference(ctx.text, ctx.state, index, ctx.kb.skills)
+            meant = ref.openings[0] if ref is not None and ref.openings else (
+                in_focus(ctx.state) or next(iter(shown_list(ctx.state)), None))
+            i = None if meant is None else index.position(meant.source, meant.external_id)
+            if i is not None:
+                return [without_model(ctx.text)], index.openings[i]
+        if typed and on_screen(ctx.state) and (
+                narrows_list(ctx.text) or not parse_request(ctx.text, ctx.kb.skills).skills):
             before = request_texts(ctx.state)
-            return [*before[-(MAX_REQUEST_TEXTS - 1):], ctx.text] if before else [ctx.text]
-        return [ctx.text]
+            texts = [*before[-(MAX_REQUEST_TEXTS - 1):], ctx.text] if before else [ctx.text]
+            return texts, model_of(ctx.state, index)
+        return [ctx.text], None
 
-    def _reply(self, q: Query, results: Results, start: int, paging: bool) -> Reply:
+    def _reply(self, q: Query, results: Results, start: int, paging: bool,
+               model: Opening | None = None) -> Reply:
         wanted = describe_query(q, results.titled) or "any skills"
+        if model is not None:
+            wanted += f", like {model.title} at {model.company}"
         if not results.matches:
             if paging and results.total:
                 msg = "That's all the openings that match."
@@ -146,9 +199,10 @@ class OpeningsHandler(BaseHandler):
                          buttons=(Button(label="Alert me about new ones",
                                          action=SetAlerts(on=True).encode()),))
         end = start + len(results.matches)
-        head = f"Openings for {wanted} ({start + 1}-{end} of {results.total}):"
+        head = (f"Openings {wanted}" if wanted.startswith("at ") else f"Openings for {wanted}") \
+            + f" ({start + 1}-{end} of {results.total}):"
         buttons = gap_buttons(results.matches)
-        if q.is_empty and not results.titled:
+        if q.is_empty and not results.titled and not q.companies:
             head = (f"The newest openings ({start + 1}-{end} of {results.total}). Tell me your "
                     "skills with /profile and I'll pick the ones that fit you:")
             buttons.append(Button(label="Set up my profile", action=EditProfile().encode()))

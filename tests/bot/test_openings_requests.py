@@ -1,0 +1,180 @@
+"""Job requests in more shapes and questions about the openings shown (issue 12): openings like
+a shown or named one in another region, a list narrowed by a skill, facts asked without
+pointing, through Bot.handle on the in-memory store and on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from adapters.bootstrap import build_bot
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.memory import MemoryStore
+from bot.openings import Level, Remote
+from bot.recommend import OpeningIndex, Query
+from bot.vocabulary import find_regions, places_within
+from storage.engine import Storage
+from tests.bot.test_opening_conversations import FEED_OPENINGS, Chat, imported, shown
+
+MORE_OPENINGS = [
+    imported("n1", "Senior Backend Engineer, Settlements", "Northwind",
+             "New York, NY, United States", Remote.NO, Level.SENIOR, ("Go", "PostgreSQL", "Kafka"),
+             "Northwind settles card transactions. On-site in Manhattan. "
+             "The salary range is $180,000 - $210,000."),
+    imported("n2", "Backend Engineer", "Tallybook", "Dublin, Ireland (Hybrid)", Remote.HYBRID,
+             None, ("Go", "PostgreSQL", "Kafka"),
+             "Tallybook keeps the books of small shops.\n"
+             "Hybrid: two days a week in the Dublin office, the rest from home."),
+    imported("n3", "Go Developer", "Cinderbay", "Austin, TX, United States", Remote.NO, None,
+             ("Go", "PostgreSQL"), "Cinderbay builds tools for roofers."),
+    imported("n4", "PHP Developer (Laravel)", "Larchwood", "Remote - EU", Remote.YES, None,
+             ("PHP", "Laravel", "MySQL"), "Larchwood's broker portal is a Laravel app."),
+]
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge(None)
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+async def chat(request: pytest.FixtureRequest, kb: KnowledgeBase,
+               tmp_path: Path) -> AsyncIterator[Chat]:
+    openings = [*kb.openings, *FEED_OPENINGS, *MORE_OPENINGS]
+    if request.param == "memory":
+        store = MemoryStore(openings)
+        yield Chat(bot=build_bot(kb, store.uow), uow=store.uow)
+        return
+    storage = Storage.from_url(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    await storage.upgrade()
+    async with storage.uow() as uow:
+        await uow.openings.upsert_many(openings)
+        await uow.commit()
+    try:
+        yield Chat(bot=build_bot(kb, storage.uow), uow=storage.uow)
+    finally:
+        await storage.aclose()
+
+
+async def test_openings_like_a_named_one_but_in_europe(chat: Chat) -> None:
+    await chat.say("I know go, postgres and kafka")
+    r = await chat.say("any go jobs in new york?")
+    assert shown(r) == ["n1"]
+    r = await chat.say("something like the Northwind one but in Europe")
+    assert r.intent == "openings"
+    ids = shown(r)
+    # Its skills matter more than its level: the Dublin role of no stated level comes first.
+    assert ids[0] == "n2"
+    assert "n1" not in ids and "n3" not in ids  # not itself, nothing outside Europe
+    assert "Northwind" in r.text
+    assert not await chat.subscribed()
+
+
+async def test_anything_like_it_resolves_the_opening_in_focus(chat: Chat) -> None:
+    await chat.say("/profile skills go")
+    await chat.say("go jobs in the US")
+    r = await chat.say("is the austin one on-site?")
+    assert r.intent == "opening" and "Cinderbay" in r.text
+    r = await chat.say("anything like it in the EU?")
+    assert r.intent == "openings"
+    assert "n3" not in shown(r) and "n2" in shown(r)
+
+
+async def test_the_go_ones_narrow_the_request_on_screen(chat: Chat) -> None:
+    await chat.say("/profile skills java, go")
+    r = await chat.say("jobs in Munich")
+    assert set(shown(r)) == {"l1", "g1"}
+    r = await chat.say("show me the go ones")
+    assert r.intent == "openings"
+    assert shown(r) == ["g1"]  # still in Munich: not Parcelstream in Berlin, not Dublin
+
+
+async def test_which_ones_fit_me_asks_for_a_list(chat: Chat) -> None:
+    r = await chat.say("what jobs do you have?")
+    assert r.intent == "openings"
+    await chat.say("/profile skills php")
+    r = await chat.say("which ones fit me?")
+    assert r.intent == "openings" and shown(r)[0] == "n4"
+
+
+async def test_facts_of_the_opening_on_screen_asked_without_pointing(chat: Chat) -> None:
+    r = await chat.say("any jobs in Dublin?")
+    assert shown(r) == ["n2"]
+    r = await chat.say("how many days in the office?")
+    assert r.intent == "opening" and "two days a week" in r.text
+    r = await chat.say("what's the level?")
+    assert r.intent == "opening" and "not stated" in r.text
+    r = await chat.say("do they sponsor visas?")
+    assert r.intent == "opening" and "Visa sponsorship: the ad doesn't say" in r.text
+    # A pronoun is no question about the opening (telling thanks from it is the model's part).
+    r = await chat.say("thanks, that clears it up")
+    assert r.intent != "opening"
+
+
+async def test_which_one_pays_the_most_answers_for_each(chat: Chat) -> None:
+    r = await chat.say("go jobs in the US")
+    assert set(shown(r)) == {"n1", "n3"}
+    r = await chat.say("which one pays the most?")
+    assert r.intent == "opening"
+    assert "Northwind" in r.text and "Cinderbay" in r.text
+    assert "salary line" in r.text  # one of them states it
+
+
+async def test_a_company_opening_picked_by_title_beyond_the_list(chat: Chat) -> None:
+    r = await chat.say("java jobs in munich")
+    assert shown(r) == ["l1"]
+    r = await chat.say("and the laravel role at larchwood?")
+    assert r.intent == "opening" and "PHP Developer (Laravel)" in r.text
+    r = await chat.say("is it remote?")
+    assert r.intent == "opening" and r.text.count("Yes") >= 1
+
+
+def test_regions_name_their_places() -> None:
+    assert find_regions("anything remote in the US?") == ("US",)
+    assert find_regions("tell us more about it") == ()
+    assert find_regions("remote-Europe only") == ("Europe",)
+    assert find_regions("roles in the EU") == ("EU",)
+    assert "dublin" in places_within("Europe") and "berlin" in places_within("EU")
+    assert places_within("Berlin") == ("Berlin",)
+
+
+def test_a_region_is_a_hard_filter(kb: KnowledgeBase) -> None:
+    index = OpeningIndex([*FEED_OPENINGS, *MORE_OPENINGS], kb.skills)
+    ids = {m.opening.external_id
+           for m in index.rank(Query(skills=("Go",), locations=("Europe",)), limit=20).matches}
+    assert ids == {"n2", "p1", "g1"}
+    us = {m.opening.external_id
+          for m in index.rank(Query(skills=("Go",), locations=("US",)), limit=20).matches}
+    assert us == {"n1", "n3"}
+
+
+async def test_a_company_named_in_a_request_keeps_its_openings(chat: Chat) -> None:
+    r = await chat.say("does Larchwood have any openings?")
+    assert r.intent == "openings"
+    assert set(shown(r)) == {"l1", "n4"}
+    r = await chat.say("only remote ones")
+    assert shown(r) == ["n4"]
+
+
+
+async def test_narrowing_and_facts_asked_in_other_words(chat: Chat) -> None:
+    r = await chat.say("python jobs")
+    assert "q1" in shown(r) and "s1" in shown(r)
+    r = await chat.say("ok, show me hybrid ones instead")
+    assert r.intent == "openings" and shown(r) == ["q1"]
+    r = await chat.say("give me the url")
+    assert r.intent == "opening" and "https://boards.example/q1" in r.text
+    r = await chat.say("what about equity?")
+    assert r.intent == "opening" and "Equity: the ad doesn't say" in r.text
+
+
+async def test_is_it_a_good_fit_says_how_many_skills_fit(chat: Chat) -> None:
+    await chat.say("/profile skills java, docker")
+    r = await chat.say("java jobs that are remote")
+    assert shown(r)[0] == "e1"
+    r = await chat.say("is it a good fit for me?")
+    assert r.intent == "opening"
+    assert "You have 2 of the 3 skills it lists: Java, Docker." in r.text
+    assert any(b.label == "Learn PostgreSQL" for b in r.buttons)  # the missing skill's topic
