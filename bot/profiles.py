@@ -18,6 +18,7 @@ from bot.vocabulary import (
     find_skills,
     remote_wish,
     stated_level,
+    unread,
     years_of_experience,
 )
 
@@ -52,6 +53,8 @@ _LEVEL_FIELD = re.compile(r"\b(?:level|seniority)\b")
 _YEARS_FIELD = re.compile(r"\b(?:(?:my|the|of) (?:years|experience)|years of experience)\b")
 _SKILLS_FIELD = re.compile(r"\b(?:all (?:of )?(?:my|the) skills|(?:my|the) (?:skills|stack))\b")
 _REMOTE_FIELD = re.compile(r"\b(?:remote (?:wish|preference|filter)|work mode)\b")
+# The words of a list besides its items: "kubernetes, docker and helm too".
+_LIST_WORDS = frozenset(("and", "or", "plus", "too", "also", "as", "well", "the", "both", "all"))
 # Said of a work mode, it widens the wish instead of replacing it ("hybrid is also fine").
 _ALSO = re.compile(r"\b(?:also|too|as well|fine|ok|okay|works|either)\b")
 # Said of places, the new ones join the old instead of replacing them ("also open to Munich").
@@ -224,9 +227,15 @@ def _pieces(text: str, lists: Callable[[str], bool]) -> list[_Piece]:
 
 
 def _lists(chunk: str, vocab: SkillVocabulary, base: Profile) -> bool:
-    """Whether a chunk after a comma goes on with a list: it names a skill or a known place."""
-    return bool(find_skills(vocab, chunk, listed=True)) or any(
-        _mentions(chunk, name) for name in (*base.locations, *base.unknown_skills))
+    """Whether a chunk after a comma goes on with a list: it names skills or known places and
+    little else ("docker and k8s too", not "it's all mysql now")."""
+    rest = chunk
+    for name in (*base.locations, *base.unknown_skills):
+        if _mentions(rest, name):
+            rest = re.sub(r"(?<!\w)" + re.escape(name) + r"(?!\w)", " ", rest, flags=re.IGNORECASE)
+    if rest == chunk and not find_skills(vocab, chunk, listed=True):
+        return False
+    return not [w for w in unread(rest, vocab) if w not in _LIST_WORDS]
 
 
 def _mentions(text: str, name: str) -> bool:

@@ -54,7 +54,8 @@ _SKILL_BEFORE = frozenset((
     "learning", "learned", "learnt", "write", "writes", "writing", "wrote", "written", "code",
     "coding", "program", "programming", "like", "love", "prefer", "of", "about", "than", "vs",
     "versus", "from", "master", "mastered", "mastering", "some", "little", "basic", "strong",
-    "solid", "fluent", "proficient", "into", "add",
+    "solid", "fluent", "proficient", "into", "add", "plus", "remove", "drop", "delete", "scratch",
+    "minus",
 ))
 # The word after it that makes it a skill: "go jobs", "rust developer".
 _SKILL_AFTER = frozenset((
@@ -517,7 +518,8 @@ _PLACE_GAP = re.compile(r" +")
 _PLACE_JOIN = re.compile(r"\s*[,/&]\s*(?:(?:or|and)\s+)?|\s+(?:or|and)\s+")
 # A place joined to a work mode, either way round: "remote or Berlin", "Berlin or remote".
 _MODE_JOIN = r"(?:remote(?:ly)?|hybrid|on[- ]?site)"
-_AFTER_MODE = re.compile(r"\b" + _MODE_JOIN + r"(?=" + _PLACE_JOIN.pattern + r")", re.IGNORECASE)
+_AFTER_MODE = re.compile(r"\b" + _MODE_JOIN + r"(?: only| preferably| ideally| please)?(?="
+                         + _PLACE_JOIN.pattern + r")", re.IGNORECASE)
 _BEFORE_MODE = re.compile(r"(?:" + _PLACE_JOIN.pattern + r")(?:fully |also )?" + _MODE_JOIN
                           + r"\b", re.IGNORECASE)
 _JOIN_BEFORE = re.compile(r"(?:" + _PLACE_JOIN.pattern + r")$")
@@ -633,3 +635,22 @@ def _read_place(text: str, pos: int, forms: set[str], vocab: SkillVocabulary, *,
     if listed and (first in STOPWORDS or not (capital or loose)):
         return None
     return " ".join(taken), end
+
+
+# ---------------------------------------------------------------------------------------------
+# All of them
+
+
+def unread(text: str, vocab: SkillVocabulary) -> list[str]:
+    """The words of text that none of the finders above reads: what a message says besides
+    skills, levels, years, work modes and places ("hybrid works for me" leaves "works for me")."""
+    norm = _read(text)[1]
+    finder = skill_finder(vocab)
+    gone = [finder.pattern, _CHAT_LEVEL_WORD, _YEARS, _SPELLED_YEARS, _MODES[Reading.CHAT][0]]
+    places = [re.escape(normalize(p)) for p in find_places(text, vocab)]
+    if places:
+        gone.append(_words_re(places))
+    for pattern in gone:
+        if pattern is not None:
+            norm = pattern.sub(" ", norm)
+    return words(norm)

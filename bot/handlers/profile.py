@@ -20,12 +20,13 @@ from bot.actions import (
 )
 from bot.flows import PROFILE_FLOW, Step, next_step
 from bot.handlers.base import BaseHandler
+from bot.intents import INTENTS, SURE, requests_openings
 from bot.markup import Block, Bold, Text, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
 from bot.openings import Level
 from bot.ports import Profile, RemotePreference
-from bot.profiles import MAX_LOCATION_CHARS, MAX_PLACES, MAX_SKILLS, read_statement
+from bot.profiles import MAX_LOCATION_CHARS, MAX_PLACES, MAX_SKILLS, Statement, read_statement
 from bot.routing import Context
 from bot.skills import SkillVocabulary
 from bot.text import bare, normalize, words_re
@@ -57,6 +58,11 @@ _PROFILE_WORDS = words_re(r"(?:my|set|update|edit|change|show|see|view) (?:my )?
 _QUESTION = words_re(r"what", r"how", r"which", r"should", r"why", r"can you", r"could you")
 # A question about the profile shows it ("what's my level?"); it changes nothing.
 _ASKS = re.compile(r"^(?:what|which|how|why|where|when|who|whats|what's)\b")
+# A question about the person names them; one that does not is about something else.
+_ABOUT_ME = words_re(r"i", r"i'm", r"im", r"i've", r"my", r"me", r"mine", r"myself", r"profile")
+_NOT_MINE = 0.4
+# Intents said so surely that a reply to the skills question is not a list of skills.
+_ELSEWHERE = tuple(i for i in INTENTS if i != "profile")
 _SKIP = words_re(r"skip", r"none", r"no preference", r"don'?t care", r"any", r"either",
                  r"anywhere", r"whatever", r"pass", r"next")
 _SPLIT = re.compile(r"\s*(?:,|/|\+|\band\b|&|;|\n)\s*")
@@ -306,14 +312,18 @@ class ProfileHandler(BaseHandler):
     steps = PROFILE_FLOW
 
     def score(self, ctx: Context) -> float:
-        return ctx.intents()["profile"]
+        score = ctx.intents()["profile"]
+        if _ASKS.match(ctx.norm) and not _ABOUT_ME.search(ctx.norm):
+            # "what's the level?" asks about something else (an opening shown, a topic).
+            return min(score, _NOT_MINE)
+        return score
 
     async def handle(self, ctx: Context) -> list[Reply]:
         if isinstance(ctx.action, ProfileAction):
             return [await self._action(ctx, ctx.action)]
         profile = await ctx.profile()
         if ctx.command is None:
-            return [await self._plain_words(ctx, ctx.text, profile)]
+            return await self._plain_words(ctx, ctx.text, profile)
         args = ctx.text.strip()
         if not args:
             if profile.is_empty:
@@ -336,22 +346,35 @@ class ProfileHandler(BaseHandler):
         statement = read_statement(args, ctx.kb.skills, profile)
         if _STATEMENT.match(normalize(args)) or _ASKS.match(normalize(args)) \
                 or not dataclasses.replace(statement, add_skills=()).is_empty:
-            return [await self._plain_words(ctx, args, profile)]
+            return await self._plain_words(ctx, args, profile)
         skills, unknown = parse_skills(args, ctx.kb.skills)
         return [await self._change(ctx, profile, dataclasses.replace(
             profile, skills=skills, unknown_skills=unknown))]
 
-    async def _plain_words(self, ctx: Context, text: str, profile: Profile) -> Reply:
-        """A statement or correction in plain words; a question, or nothing to read, shows it."""
+    async def _plain_words(self, ctx: Context, text: str, profile: Profile) -> list[Reply]:
+        """A statement or correction in plain words; a question, or nothing to read, shows it.
+
+        Told together with a request ("I'm a senior go dev in Berlin, anything for me?"), the
+        profile is changed first and the openings for it follow, the confirmation after them.
+        """
         statement = read_statement(text, ctx.kb.skills, profile)
+        wants = ctx.command is None and requests_openings(text)
         if statement.is_empty or _ASKS.match(normalize(text)):
-            return await self._start(ctx, profile) if profile.is_empty else describe(profile)
+            if wants:
+                return await self._openings(ctx)
+            return [await self._start(ctx, profile) if profile.is_empty else describe(profile)]
         new = statement.apply(profile)
         if new == profile:
-            return Reply(blocks=(para(f"That's in your profile already: {summary(profile)}."),),
-                         buttons=(_jobs_button(),), intent="profile", confidence=1.0,
-                         private=True)
-        return await self._change(ctx, profile, new)
+            if wants:
+                return await self._openings(ctx)
+            return [Reply(blocks=(para(_unchanged(statement, profile)),), buttons=(_jobs_button(),),
+                          intent="profile", confidence=1.0, private=True)]
+        reply = await self._change(ctx, profile, new)
+        return [*await self._openings(ctx), reply] if wants else [reply]
+
+    @staticmethod
+    async def _openings(ctx: Context) -> list[Reply]:
+        return await ctx.bot.answer(ctx.bot.command_handler("jobs"), ctx)
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
         step = ctx.state.pending
@@ -368,6 +391,8 @@ class ProfileHandler(BaseHandler):
                 return None  # a question, not an answer: answer it normally
             if not skip:
                 skills, unknown = parse_skills(text, ctx.kb.skills)
+                if not skills and ctx.intents().best(_ELSEWHERE)[1] >= SURE:
+                    return None  # "thanks for the help" is no list of skills
                 if not skills and not unknown:
                     return [await self._ask(ctx, step, again=True)]
                 profile = dataclasses.replace(profile, skills=skills, unknown_skills=unknown)
@@ -510,6 +535,17 @@ class ProfileHandler(BaseHandler):
         ctx.set_data(**{UNDO_KEY: {"change": number}})
         return Reply(blocks=(para(f"Undone. Your profile: {summary(before)}."),),
                      buttons=(_jobs_button(),), intent="profile", confidence=1.0, private=True)
+
+
+def _unchanged(statement: Statement, profile: Profile) -> str:
+    """Why a statement changed nothing: what it takes away is not there, or what it gives is."""
+    absent = [s for s in (*statement.remove_skills, *statement.remove_places)
+              if normalize(s) not in {normalize(h) for h in (*profile.skills, *profile.unknown_skills,
+                                                              *profile.locations)}]
+    if absent and not (statement.add_skills or statement.add_places):
+        return f"{_listed(absent)} {'is' if len(absent) == 1 else 'are'} not in your profile. " \
+               f"Your profile: {summary(profile)}."
+    return f"That's in your profile already: {summary(profile)}."
 
 
 def _jobs_button() -> Button:

@@ -216,18 +216,15 @@ async def test_mydata_shows_the_places_and_years(ann: Person) -> None:
 
 # The same corrections typed as plain text: each must reach the profile handler (the intent
 # classifier's profile score above every other handler's) and change just what it says.
-_TOPIC_WINS = pytest.mark.xfail(strict=True, reason="the lexical topic matcher's confidence "
-                                "still outranks the profile intent here")
 PLAIN = [
-    pytest.param("I'm mid level", {"level": Level.MID}, marks=_TOPIC_WINS),
+    ("I'm mid level", {"level": Level.MID}),
     ("5 yrs python", {"years": 5}),
     ("I also know docker", {"skills": ("Python", "Kubernetes", "PHP", "Docker")}),
     ("remove kubernetes", {"skills": ("Python", "PHP")}),
     ("I don't do PHP anymore", {"skills": ("Python", "Kubernetes")}),
     ("actually I'm senior", {"level": Level.SENIOR}),
     ("I meant Munich not Berlin", {"locations": ("Munich",)}),
-    pytest.param("open to remote or Berlin", {"remote": RemotePreference.REMOTE},
-                 marks=_TOPIC_WINS),
+    ("open to remote or Berlin", {"remote": RemotePreference.REMOTE}),
 ]
 
 
