@@ -428,8 +428,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     if kb is not None and not asks and not JOB_WORDS.search(plain) and not _LEARNING.search(plain) \
             and _only_about_oneself(text, kb, lenient=statement, narrowing=situation.openings_shown):
         # Nothing but facts about oneself ("I'm mid level", "open to remote or Berlin"): a
-        # profile statement even where a topic has the same words.
-        out["profile"] = 0.95
+        # profile statement for certain, even where a topic has the same words.
+        out["profile"] = 1.0
     if (kb is not None and said is not None and not _WISH.search(said.group())
             and requests_openings(text) and _tells_about_oneself(plain[:_clause_end(plain)], kb)):
         # Who one is, then a request: "I'm a senior go dev in Berlin, anything for me?" is both;

@@ -238,3 +238,72 @@ async def test_corrections_typed_as_plain_text(ann: Person, text: str,
     r = await ann.say(text)
     assert r.intent == "profile"
     assert await ann.profile() == dataclasses.replace(before, **changed)
+
+
+async def test_a_statement_with_a_topic_on_screen_is_the_profile(ann: Person) -> None:
+    assert (await ann.say("what is docker?")).intent == "topic"
+    confirmed(await ann.say("I'm mid level"), "level mid")
+    confirmed(await ann.say("open to remote or Berlin"), "remote, or in Berlin")
+    confirmed(await ann.say("8 yrs golang and postgres"), "Go and PostgreSQL", "8 years")
+    p = await ann.profile()
+    assert (p.skills, p.level, p.remote, p.locations, p.years) == (
+        ("Go", "PostgreSQL"), Level.MID, RemotePreference.REMOTE, ("Berlin",), 8)
+
+
+async def test_a_statement_with_openings_on_screen_is_the_profile(ann: Person) -> None:
+    assert (await ann.say("/jobs python")).intent == "openings"
+    confirmed(await ann.say("I'm junior by the way"), "level junior")
+    confirmed(await ann.say("i also know docker and sql"), "Added Docker and SQL")
+    assert (await ann.profile()).level is Level.JUNIOR
+
+
+async def test_who_one_is_and_a_request_saves_the_profile_and_shows_openings(
+        ann: Person) -> None:
+    replies = await ann.bot.handle(message("I'm a senior python dev in berlin, anything for me?",
+                                           user="ann"))
+    assert [r.intent for r in replies] == ["openings", "profile"]
+    assert [c.external_id for c in replies[0].cards][:1] == ["spree"]
+    confirmed(replies[1], "Added Python", "level senior", "Berlin")
+    p = await ann.profile()
+    assert (p.skills, p.level, p.locations) == (("Python",), Level.SENIOR, ("Berlin",))
+
+
+@pytest.mark.parametrize("text,changed", [
+    ("I don't touch php anymore, it's all python now", {"skills": ("Python", "Kubernetes")}),
+    ("scratch kubernetes", {"skills": ("Python", "PHP")}),
+    ("get rid of php", {"skills": ("Python", "Kubernetes")}),
+    ("tech lead, 12 years", {"level": Level.SENIOR, "years": 12}),
+    ("on-site only, Hamburg", {"remote": RemotePreference.ONSITE, "locations": ("Hamburg",)}),
+    ("hybrid works for me", {"remote": RemotePreference.HYBRID}),
+    ("I also know go and spring", {"skills": ("Python", "Kubernetes", "PHP", "Go", "Spring Boot")}),
+])
+async def test_more_statements_and_corrections(ann: Person, text: str,
+                                               changed: dict[str, object]) -> None:
+    import dataclasses
+
+    await ann.say("I know python, kubernetes and PHP, based in Berlin")
+    before = await ann.profile()
+    r = await ann.say(text)
+    assert r.intent == "profile", r.text
+    assert await ann.profile() == dataclasses.replace(before, **changed)
+
+
+@pytest.mark.parametrize("text", ["what is remote work?", "remote work", "python vs go",
+                                  "I want to learn go", "kubernetes in production"])
+async def test_questions_with_profile_words_stay_questions(ann: Person, text: str) -> None:
+    assert (await ann.say(text)).intent != "profile"
+    assert await ann.profile() == Profile()
+
+
+async def test_taking_away_what_is_not_there_says_so(ann: Person) -> None:
+    await ann.say("I know python")
+    r = await ann.say("remove kubernetes")
+    assert r.intent == "profile" and "Kubernetes is not in your profile" in r.text
+    assert "Undo" not in [b.label for b in r.buttons]
+
+
+async def test_thanks_while_the_flow_asks_for_skills_is_thanks(ann: Person) -> None:
+    await ann.say("/profile")
+    r = await ann.say("thanks for the help")
+    assert r.intent == "thanks"
+    assert await ann.profile() == Profile()
