@@ -265,16 +265,18 @@ _SELF_WORDS = STOPWORDS | frozenset("""
 _COMPARING = frozenset(("versus", "compared", "compare", "comparison", "better", "difference"))
 # Who the person is, said outright: with them, skills or places alone describe the person.
 _SELF_MARKERS = frozenset(("i", "im", "ive", "id", "my", "me", "myself", "also", "add", "plus",
-                           "here"))
+                           "here", "mostly", "mainly", "primarily"))
 # A statement that is a wish for openings ("I want remote go jobs") is a request, not a profile.
 _WISH = re.compile(r"i (?:only )?(?:want|prefer|would like|'d like)|i(?:'m| am) (?:only )?"
                    r"(?:looking for|open to|after)")
 # "anything for me?", "what's out there for me?": a request for openings without a job word.
 _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)",
+                   r"any(?:thing)?(?: \w+)? (?:remote|hybrid|on-?site|near me|nearby)(?= *$)",
+                   r"anything in [a-z]+(?: [a-z]+)?(?= *$)",
                    r"what(?:'s| is| have you got| do you have| can you find)? (?:out )?(?:there )?for me",
                    r"(?:show|find|give) me (?:something|anything|what (?:fits|matches))",
                    r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me")
-_CLAUSE_END = re.compile(r"[,;]| (?:so|any|anything|what|show|find|got|do you)\b")
+_CLAUSE_END = re.compile(r"[,;?]| (?:so|any|anything|what|show|find|got|do you)\b", re.IGNORECASE)
 _SUBSCRIBE = words_re(
     r"(?<!publish )(?<!pub )subscribe(?: me)?",
     r"(?:send|give) me (?:new )?(?:job )?(?:alerts|notifications)",
@@ -431,7 +433,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # profile statement for certain, even where a topic has the same words.
         out["profile"] = 1.0
     if (kb is not None and said is not None and not _WISH.search(said.group())
-            and requests_openings(text) and _tells_about_oneself(plain[:_clause_end(plain)], kb)):
+            and requests_openings(text) and _tells_about_oneself(first_clause(text), kb)):
         # Who one is, then a request: "I'm a senior go dev in Berlin, anything for me?" is both;
         # the profile handler saves the one and shows the other (see ProfileHandler).
         out["profile"] = 0.95
@@ -489,10 +491,11 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
                            or years_of_experience(text, Reading.CHAT) is not None)
 
 
-def _clause_end(plain: str) -> int:
-    """Where the first clause of a message ends (a comma, "and", "so", "any", "what")."""
-    m = _CLAUSE_END.search(plain)
-    return m.start() if m else len(plain)
+def first_clause(text: str) -> str:
+    """The message up to where its first clause ends (a comma, "so", "any", "what"): who one
+    is, before what one asks ("I'm a mid-level rust engineer, anything remote?")."""
+    m = _CLAUSE_END.search(text)
+    return text[:m.start()] if m else text
 
 
 def _tells_about_oneself(text: str, kb: KnowledgeBase) -> bool:

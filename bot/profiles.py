@@ -154,7 +154,11 @@ def read_statement(text: str, vocab: SkillVocabulary, base: Profile) -> Statemen
     places_named = any(_PLACES_FIELD.search(t) for t in taken_norm)
     clear_places = places_named and not gone_places
     names = bool(gone_places) or places_named
-    places = _unique(_tidy_place(p) for t in given for p in find_places(t, vocab, names=names))
+    # A place is read in its piece, or in the whole sentence when only that shows it is one
+    # ("Berlin only, no remote": the work mode after it is taken away).
+    whole = [p for p in find_places(text, vocab) if not any(_mentions(t, p) for t in taken)]
+    places = _unique(_tidy_place(p) for p in (
+        *(p for t in given for p in find_places(t, vocab, names=names)), *whole))
     places = tuple(p for p in places if len(p) <= MAX_LOCATION_CHARS
                    and normalize(p) not in {normalize(g) for g in gone_places})
     levels = [lv for t in given if (lv := stated_level(t) or find_level(t, Reading.CHAT))]

@@ -520,8 +520,8 @@ _PLACE_JOIN = re.compile(r"\s*[,/&]\s*(?:(?:or|and)\s+)?|\s+(?:or|and)\s+")
 _MODE_JOIN = r"(?:remote(?:ly)?|hybrid|on[- ]?site)"
 _AFTER_MODE = re.compile(r"\b" + _MODE_JOIN + r"(?: only| preferably| ideally| please)?(?="
                          + _PLACE_JOIN.pattern + r")", re.IGNORECASE)
-_BEFORE_MODE = re.compile(r"(?:" + _PLACE_JOIN.pattern + r")(?:fully |also )?" + _MODE_JOIN
-                          + r"\b", re.IGNORECASE)
+_BEFORE_MODE = re.compile(r"(?: only| preferably| ideally)?(?:" + _PLACE_JOIN.pattern
+                          + r")(?:fully |also |no |not )?" + _MODE_JOIN + r"\b", re.IGNORECASE)
 _JOIN_BEFORE = re.compile(r"(?:" + _PLACE_JOIN.pattern + r")$")
 _NAME = re.compile(r"(?<![\w'.-])[^\W\d_][\w.'-]*")
 # What may follow a name at a sentence's start for it to be a place: "Munich, not Berlin".

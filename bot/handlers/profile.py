@@ -20,7 +20,7 @@ from bot.actions import (
 )
 from bot.flows import PROFILE_FLOW, Step, next_step
 from bot.handlers.base import BaseHandler
-from bot.intents import INTENTS, SURE, requests_openings
+from bot.intents import INTENTS, SURE, first_clause, requests_openings
 from bot.markup import Block, Bold, Text, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
@@ -357,8 +357,9 @@ class ProfileHandler(BaseHandler):
         Told together with a request ("I'm a senior go dev in Berlin, anything for me?"), the
         profile is changed first and the openings for it follow, the confirmation after them.
         """
-        statement = read_statement(text, ctx.kb.skills, profile)
         wants = ctx.command is None and requests_openings(text)
+        # What is asked for ("anything remote?") filters the openings; who one is is kept.
+        statement = read_statement(first_clause(text) if wants else text, ctx.kb.skills, profile)
         if statement.is_empty or _ASKS.match(normalize(text)):
             if wants:
                 return await self._openings(ctx)
