@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -76,6 +76,7 @@ class Situation:
     openings_shown: bool = False      # the last reply was a list of openings
     subjects: frozenset[str] = frozenset()  # topics the message names itself (by a skill)
     names_shown: bool = False         # the message names the company of an opening on screen
+    profile_told: bool = False        # the profile changed last, nothing was shown since
 
     @property
     def own_subject(self) -> bool:
@@ -102,7 +103,18 @@ def situation(state: ConversationState, kb: KnowledgeBase, text: str) -> Situati
                  for o in (state.data.get("shown") or ())] if shown else []
     plain = bare(normalize(text))
     named = any(_mentions(plain, bare(normalize(str(c)))) for c in companies)
-    return Situation(topic=topic, openings_shown=shown, subjects=subjects, names_shown=named)
+    return Situation(topic=topic, openings_shown=shown, subjects=subjects, names_shown=named,
+                     profile_told=state.data.get(PROFILE_TOLD) == told_at(state))
+
+
+# ConversationState.data: where the conversation stood (its topic and page of openings) when the
+# profile last changed. While it stands there, what is said may go on telling ("or in Berlin").
+PROFILE_TOLD = "profile_told"
+
+
+def told_at(state: ConversationState) -> list[Any]:
+    """Where the conversation stands, as PROFILE_TOLD keeps it (JSON)."""
+    return [state.last_topic, state.data.get("page")]
 
 
 def _mentions(plain: str, name: str) -> bool:
@@ -244,6 +256,9 @@ _DROP = re.compile(r"^(?:please |actually |oh |and |also |hmm |oops |sorry )*(?:
                    r"i (?:don'?t|do not|no longer|never) (?:do|use|know|work with|touch|write|code in)|"
                    r"i (?:stopped|quit)(?: doing| using| working with| writing)?|i gave up(?: on)?)\b")
 _QUESTION = words_re(r"what", r"how", r"which", r"should", r"why", r"can you", r"could you")
+# Taking the last change back in words, like the Undo button.
+UNDO = words_re(r"undo(?: that| it| this| the last change| my last change)?(?: please)?",
+                r"revert(?: that| it)?", r"put it back", r"change it back")
 # A message that asks: a question mark, or a question word or auxiliary first.
 _ASKS = re.compile(r"^(?:what|whats|what's|how|which|why|where|when|who|should|can|could|is|are|"
                    r"do|does|did|will|would|any|tell me|explain)\b")
@@ -427,8 +442,11 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
                         or find_level(text)))
     if statement or dropped:
         out["profile"] = 0.85
+    if UNDO.fullmatch(plain):
+        out["profile"] = 0.95
     if kb is not None and not asks and not JOB_WORDS.search(plain) and not _LEARNING.search(plain) \
-            and _only_about_oneself(text, kb, lenient=statement, narrowing=situation.openings_shown):
+            and _only_about_oneself(text, kb, lenient=statement, narrowing=situation.openings_shown,
+                                    telling=situation.profile_told):
         # Nothing but facts about oneself ("I'm mid level", "open to remote or Berlin"): a
         # profile statement for certain, even where a topic has the same words.
         out["profile"] = 1.0
@@ -467,14 +485,16 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     return out
 
 
-def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowing: bool) -> bool:
+def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowing: bool,
+                        telling: bool) -> bool:
     """Whether text says nothing but facts about the person: every word is read as a skill,
     level, years, work mode or place, or is one of the words around such facts (_SELF_WORDS).
     Skills or places alone ("python, go", "kubernetes in production") need the person in it
     ("I", "my", "also"); a level, years or a work mode do not ("remote only", "mid level").
     lenient: one more unread word is let through (the sentence starts as a statement).
     narrowing: a list of openings is on screen, where facts without the person narrow it
-    ("only the remote ones", "senior ones in Berlin")."""
+    ("only the remote ones", "senior ones in Berlin"). telling: the person was just telling
+    their profile, so facts alone go on with it ("or in Berlin", "and docker")."""
     vocab = kb.skills
     said = words(text)
     if _COMPARING.intersection(said):
@@ -482,7 +502,7 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
     rest = [w for w in unread(text, vocab) if w not in _SELF_WORDS]
     if len(rest) > (1 if len(said) >= 4 else 0) + lenient:
         return False
-    person = any(w in _SELF_MARKERS for w in said)
+    person = (telling and not narrowing) or any(w in _SELF_MARKERS for w in said)
     if not narrowing and (stated_level(text) or find_level(text) or remote_wish(text) is not None
                           or years_of_experience(text, Reading.CHAT) is not None):
         return True

@@ -20,7 +20,15 @@ from bot.actions import (
 )
 from bot.flows import PROFILE_FLOW, Step, next_step
 from bot.handlers.base import BaseHandler
-from bot.intents import INTENTS, SURE, first_clause, requests_openings
+from bot.intents import (
+    INTENTS,
+    PROFILE_TOLD,
+    SURE,
+    UNDO,
+    first_clause,
+    requests_openings,
+    told_at,
+)
 from bot.markup import Block, Bold, Text, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
@@ -323,6 +331,10 @@ class ProfileHandler(BaseHandler):
             return [await self._action(ctx, ctx.action)]
         profile = await ctx.profile()
         if ctx.command is None:
+            if UNDO.fullmatch(bare(normalize(ctx.text))):
+                entry = ctx.state.data.get(UNDO_KEY)
+                number = entry.get("change") if isinstance(entry, Mapping) else None
+                return [await self._undo(ctx, profile, number if isinstance(number, int) else 0)]
             return await self._plain_words(ctx, ctx.text, profile)
         args = ctx.text.strip()
         if not args:
@@ -512,6 +524,7 @@ class ProfileHandler(BaseHandler):
 
     @staticmethod
     def _confirm(ctx: Context, headline: str, profile: Profile) -> Reply:
+        ctx.set_data(**{PROFILE_TOLD: told_at(ctx.state)})
         entry = ctx.state.data.get(UNDO_KEY)
         buttons = [_jobs_button()]
         if isinstance(entry, Mapping) and isinstance(entry.get("change"), int) \

@@ -307,3 +307,26 @@ async def test_thanks_while_the_flow_asks_for_skills_is_thanks(ann: Person) -> N
     r = await ann.say("thanks for the help")
     assert r.intent == "thanks"
     assert await ann.profile() == Profile()
+
+
+async def test_right_after_a_change_facts_alone_go_on_telling(ann: Person) -> None:
+    await ann.say("what is docker?")
+    confirmed(await ann.say("I want to work remotely"), "remote")
+    confirmed(await ann.say("or in Berlin"), "remote, or in Berlin")
+    p = await ann.profile()
+    assert (p.remote, p.locations) == (RemotePreference.REMOTE, ("Berlin",))
+    # Once something else was shown, the same words are no longer about the profile.
+    assert (await ann.say("what is kubernetes?")).intent == "topic"
+    assert (await ann.say("or in Munich")).intent != "profile"
+    assert (await ann.profile()).locations == ("Berlin",)
+
+
+async def test_undo_typed_takes_the_last_change_back(ann: Person) -> None:
+    await ann.say("I know kubernetes, docker and terraform")
+    before = await ann.profile()
+    confirmed(await ann.say("remove docker and terraform"), "Removed Docker and Terraform")
+    r = await ann.say("undo that")
+    assert r.intent == "profile" and "Undone" in r.text
+    assert await ann.profile() == before
+    r = await ann.say("undo")
+    assert "nothing to undo" in r.text and await ann.profile() == before
