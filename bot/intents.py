@@ -251,11 +251,14 @@ _PROFILE_EDIT = words_re(
 )
 # Taking a skill out of the profile: "forget kubernetes", "I don't do PHP anymore".
 _DROP = re.compile(r"^(?:please |actually |oh |and |also |hmm |oops |sorry )*(?:forget(?: about)?|"
-                   r"remove|drop|delete|scratch|strike|erase|take (?:out|off)|get rid of|"
+                   r"remove|drop|delete|scratch|strike|erase|take (?:out|off)|get rid of|swap|replace|"
                    r"cross (?:out|off)|no (?:more|longer)|not|"
                    r"i (?:don'?t|do not|no longer|never) (?:do|use|know|work with|touch|write|code in)|"
                    r"i (?:stopped|quit)(?: doing| using| working with| writing)?|i gave up(?: on)?)\b")
 _QUESTION = words_re(r"what", r"how", r"which", r"should", r"why", r"can you", r"could you")
+# The one-line form without the command: "skills: go, rust", "level: senior; remote: yes".
+PROFILE_FIELD = re.compile(r"^(?:my )?(skills?|stack|level|seniority|remote|years?|experience|"
+                           r"locations?|cit(?:y|ies)|places?)\s*[:=]\s*(.*)$", re.DOTALL)
 # Taking the last change back in words, like the Undo button.
 UNDO = words_re(r"undo(?: that| it| this| the last change| my last change)?(?: please)?",
                 r"revert(?: that| it)?", r"put it back", r"change it back")
@@ -442,7 +445,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
                         or find_level(text)))
     if statement or dropped:
         out["profile"] = 0.85
-    if UNDO.fullmatch(plain):
+    if UNDO.fullmatch(plain) or (kb is not None and PROFILE_FIELD.match(norm)):
         out["profile"] = 0.95
     if kb is not None and not asks and not JOB_WORDS.search(plain) and not _LEARNING.search(plain) \
             and _only_about_oneself(text, kb, lenient=statement, narrowing=situation.openings_shown,

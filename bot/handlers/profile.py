@@ -22,6 +22,7 @@ from bot.flows import PROFILE_FLOW, Step, next_step
 from bot.handlers.base import BaseHandler
 from bot.intents import (
     INTENTS,
+    PROFILE_FIELD,
     PROFILE_TOLD,
     SURE,
     UNDO,
@@ -73,7 +74,8 @@ _NOT_MINE = 0.4
 _ELSEWHERE = tuple(i for i in INTENTS if i != "profile")
 _SKIP = words_re(r"skip", r"none", r"no preference", r"don'?t care", r"any", r"either",
                  r"anywhere", r"whatever", r"pass", r"next")
-_SPLIT = re.compile(r"\s*(?:,|/|\+|\band\b|&|;|\n)\s*")
+# A "+" joins a list ("aws + terraform") unless it ends a name ("c++").
+_SPLIT = re.compile(r"\s*(?:,|/|(?<!\+)\+(?!\+)(?=\s*\w)|\band\b|&|;|\n)\s*")
 _PLACES_SPLIT = re.compile(r"\s*(?:,|/|\+|\band\b|\bor\b|&|\n)\s*", re.IGNORECASE)
 _KEY = re.compile(r"^(skills?|stack|level|seniority|remote|work|years?|experience|locations?|"
                   r"cit(?:y|ies)|places?|where)\b\s*[:=]?\s*(.*)$", re.DOTALL)
@@ -335,6 +337,9 @@ class ProfileHandler(BaseHandler):
                 entry = ctx.state.data.get(UNDO_KEY)
                 number = entry.get("change") if isinstance(entry, Mapping) else None
                 return [await self._undo(ctx, profile, number if isinstance(number, int) else 0)]
+            if PROFILE_FIELD.match(normalize(ctx.text)):
+                return [await self._line(ctx, PROFILE_FIELD.sub(r"\1 \2", ctx.text.strip()),
+                                         profile)]
             return await self._plain_words(ctx, ctx.text, profile)
         args = ctx.text.strip()
         if not args:
@@ -346,14 +351,7 @@ class ProfileHandler(BaseHandler):
         if normalize(args) in ("clear", "reset", "delete"):
             return [await self._change(ctx, profile, Profile(), headline="Your profile is cleared")]
         if _KEY.match(normalize(args)):
-            new, problems = parse_line(args, ctx.kb.skills, profile)
-            reply = await self._change(ctx, profile, new)
-            if problems:
-                note = para("I couldn't read: " + "; ".join(problems) + ". Write e.g. "
-                            "“level senior”, “remote yes|no|hybrid|any”, “location Berlin”, "
-                            "“years 5”.")
-                reply = dataclasses.replace(reply, blocks=(note, *reply.blocks))
-            return [reply]
+            return [await self._line(ctx, args, profile)]
         # A bare list ("python, go") sets the skills; anything more is said in plain words.
         statement = read_statement(args, ctx.kb.skills, profile)
         if _STATEMENT.match(normalize(args)) or _ASKS.match(normalize(args)) \
@@ -362,6 +360,17 @@ class ProfileHandler(BaseHandler):
         skills, unknown = parse_skills(args, ctx.kb.skills)
         return [await self._change(ctx, profile, dataclasses.replace(
             profile, skills=skills, unknown_skills=unknown))]
+
+    async def _line(self, ctx: Context, line: str, profile: Profile) -> Reply:
+        """The one-line form ("skills python, go; level senior")."""
+        new, problems = parse_line(line, ctx.kb.skills, profile)
+        reply = await self._change(ctx, profile, new)
+        if problems:
+            note = para("I couldn't read: " + "; ".join(problems) + ". Write e.g. "
+                        "“level senior”, “remote yes|no|hybrid|any”, “location Berlin”, "
+                        "“years 5”.")
+            reply = dataclasses.replace(reply, blocks=(note, *reply.blocks))
+        return reply
 
     async def _plain_words(self, ctx: Context, text: str, profile: Profile) -> list[Reply]:
         """A statement or correction in plain words; a question, or nothing to read, shows it.

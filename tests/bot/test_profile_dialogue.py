@@ -330,3 +330,9 @@ async def test_undo_typed_takes_the_last_change_back(ann: Person) -> None:
     assert await ann.profile() == before
     r = await ann.say("undo")
     assert "nothing to undo" in r.text and await ann.profile() == before
+
+
+async def test_the_one_line_form_typed_without_the_command(ann: Person) -> None:
+    confirmed(await ann.say("skills: rust, c++, linux"), "Added Rust, C++ and Linux")
+    confirmed(await ann.say("swap c++ for go"), "Removed C++")
+    assert (await ann.profile()).skills == ("Rust", "Linux", "Go")
