@@ -278,7 +278,7 @@ _SELF_WORDS = STOPWORDS | frozenset("""
     decent comfortable familiar anymore instead rather add added plus remove drop scratch
     student graduate freelancer contractor person guy girl also meant typo correction update
     location city place places wish mode onsite site days week okay cool good great
-    wrote said typed put mistake wrong second thought thinking think guess mind changed
+    wrote said typed put mistake wrong second thought thinking think guess mind changed new
 """.split())  # noqa: SIM905 - a word list reads better as text
 _COMPARING = frozenset(("versus", "compared", "compare", "comparison", "better", "difference"))
 # Who the person is, said outright: with them, skills or places alone describe the person.

@@ -16,6 +16,7 @@ from bot.vocabulary import (
     find_level,
     find_places,
     find_skills,
+    is_generic,
     remote_wish,
     stated_level,
     unread,
@@ -145,7 +146,8 @@ def read_statement(text: str, vocab: SkillVocabulary, base: Profile) -> Statemen
     pieces = _pieces(text, lambda chunk: _lists(chunk, vocab, base))
     given = [p.text for p in pieces if not p.taken]
     taken = [p.text for p in pieces if p.taken]
-    add = _unique(s.name for t in given for s in find_skills(vocab, t))
+    # "backend developer" says what everyone here is, not a skill (see is_generic).
+    add = _unique(s.name for t in given for s in find_skills(vocab, t) if not is_generic(s.name))
     remove = [s.name for t in taken for s in find_skills(vocab, t) if s.name not in add]
     remove += [u for u in base.unknown_skills if any(_mentions(t, u) for t in taken)]
     gone_places = tuple(p for p in base.locations if any(_mentions(t, p) for t in taken))

@@ -604,10 +604,16 @@ def _capitalised_run(text: str, end: int) -> int | None:
     return start
 
 
+_THE_NAME = re.compile(r"the (?=[A-Z])")
+
+
 def _read_place(text: str, pos: int, forms: set[str], vocab: SkillVocabulary, *,
                 listed: bool = False, loose: bool = False) -> tuple[str, int] | None:
     """The place of up to three words at pos and where it ends; None if those name no place."""
     taken: list[str] = []
+    the = _THE_NAME.match(text, pos)
+    if the is not None:
+        pos = the.end()  # "in the UK", "in the Netherlands"; not "in the cloud"
     end = cursor = pos
     while len(taken) < 3:
         w = _PLACE_WORD.match(text, cursor)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from bot.actions import (
@@ -408,10 +408,18 @@ class ProfileHandler(BaseHandler):
             return None
         skip = bool(_SKIP.fullmatch(norm))
         profile = await ctx.profile()
+        # Whatever else the answer says about the person is kept too ("I'm senior, python and
+        # go" to the skills question), and the steps it answered are not asked again.
+        stated = Statement() if skip else read_statement(text, ctx.kb.skills, profile)
         if step is Step.PROFILE_SKILLS:
             if "?" in text and "," not in text:
                 return None  # a question, not an answer: answer it normally
-            if not skip:
+            if not skip and not dataclasses.replace(stated, add_skills=()).is_empty:
+                # The skills named answer the question: they replace the old ones, as a list does.
+                base = dataclasses.replace(profile, skills=(), unknown_skills=()) \
+                    if stated.add_skills else profile
+                profile = stated.apply(base)
+            elif not skip:
                 skills, unknown = parse_skills(text, ctx.kb.skills)
                 if not skills and ctx.intents().best(_ELSEWHERE)[1] >= SURE:
                     return None  # "thanks for the help" is no list of skills
@@ -420,19 +428,30 @@ class ProfileHandler(BaseHandler):
                 profile = dataclasses.replace(profile, skills=skills, unknown_skills=unknown)
         elif step is Step.PROFILE_LEVEL:
             level = parse_level(text)
-            if level is None and not skip:
+            if level is None and not skip and stated.is_empty:
                 return [await self._ask(ctx, step, again=True)] if len(norm.split()) <= 3 else None
-            profile = dataclasses.replace(profile, level=level)
+            profile = stated.apply(profile)
+            if level is not None or skip:
+                profile = dataclasses.replace(profile, level=level)
         elif step is Step.PROFILE_REMOTE:
             pref = parse_remote(text)
-            if pref is None:
+            if pref is None and stated.is_empty:
                 return [await self._ask(ctx, step, again=True)] if len(norm.split()) <= 3 else None
-            profile = dataclasses.replace(profile, remote=pref)
+            profile = stated.apply(profile)
+            if pref is not None:
+                profile = dataclasses.replace(profile, remote=pref)
         else:
             if "?" in text or len(text) > MAX_LOCATION_CHARS * 2:
                 return None
-            profile = dataclasses.replace(profile, locations=() if skip else parse_places(text))
-        return [await self._advance(ctx, step, profile)]
+            besides = dataclasses.replace(stated, add_places=(), remove_places=(),
+                                          clear_places=False, more_places=False)
+            profile = dataclasses.replace(besides.apply(profile),
+                                          locations=() if skip else parse_places(text))
+        answered = {Step.PROFILE_LEVEL: stated.level is not None,
+                    Step.PROFILE_REMOTE: stated.remote is not None,
+                    Step.PROFILE_LOCATION: bool(stated.add_places)}
+        return [await self._advance(ctx, step, profile,
+                                    answered={s for s, done in answered.items() if done})]
 
     def unavailable(self, ctx: Context) -> list[Reply] | None:
         return [Reply(blocks=(para("I can't reach my database right now, so I couldn't save "
@@ -460,8 +479,11 @@ class ProfileHandler(BaseHandler):
         self._remember(ctx, profile, flow=True)
         return await self._ask(ctx, Step.PROFILE_SKILLS)
 
-    async def _advance(self, ctx: Context, step: Step, profile: Profile) -> Reply:
+    async def _advance(self, ctx: Context, step: Step, profile: Profile, *,
+                       answered: Collection[Step] = ()) -> Reply:
         nxt = next_step(step)
+        while nxt is not None and nxt in answered:
+            nxt = next_step(nxt)
         if nxt is Step.PROFILE_LOCATION and profile.remote is RemotePreference.REMOTE:
             nxt = None
         # No step is pending until the answer is stored (the flow ends if it cannot be).

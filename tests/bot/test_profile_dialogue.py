@@ -336,3 +336,23 @@ async def test_the_one_line_form_typed_without_the_command(ann: Person) -> None:
     confirmed(await ann.say("skills: rust, c++, linux"), "Added Rust, C++ and Linux")
     confirmed(await ann.say("swap c++ for go"), "Removed C++")
     assert (await ann.profile()).skills == ("Rust", "Linux", "Go")
+
+
+async def test_the_guided_flow_keeps_all_an_answer_says_and_skips_what_it_answered(
+        ann: Person) -> None:
+    await ann.say("/profile")
+    r = await ann.say("I'm senior, python and go")
+    assert "remotely" in r.text  # the level was given: not asked
+    r = await ann.say("remote or Berlin")
+    confirmed(r, "Your profile is set", "remote, or in Berlin")
+    assert await ann.profile() == Profile(skills=("Python", "Go"), level=Level.SENIOR,
+                                          remote=RemotePreference.REMOTE, locations=("Berlin",))
+
+
+async def test_the_level_step_keeps_years_said_with_the_level(ann: Person) -> None:
+    await ann.say("/profile")
+    await ann.say("python, docker")
+    r = await ann.say("I'm mid level with 3 years")
+    assert "remotely" in r.text
+    p = await ann.profile()
+    assert (p.level, p.years) == (Level.MID, 3)
