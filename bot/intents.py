@@ -294,7 +294,10 @@ _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)
                    r"what(?:'s| is| have you got| do you have| can you find)? (?:out )?(?:there )?for me",
                    r"(?:show|find|give) me (?:something|anything|what (?:fits|matches))",
                    r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me")
-_CLAUSE_END = re.compile(r"[,;?]| (?:so|any|anything|what|show|find|got|do you)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)| (?:so|any|anything|what|show|find|got|do you)\b",
+                         re.IGNORECASE)
+# "what jobs do you have?": a request put as a question to the bot.
+_HAVE_YOU = words_re(r"(?:do|can|could) you (?:have|offer|find|show|recommend|got)", r"you got")
 _SUBSCRIBE = words_re(
     r"(?<!publish )(?<!pub )subscribe(?: me)?",
     r"(?:send|give) me (?:new )?(?:job )?(?:alerts|notifications)",
@@ -369,7 +372,8 @@ def requests_openings(text: str) -> bool:
     plain = bare(normalize(text))
     if _ADVICE.search(plain):
         return False
-    return bool(_FOR_ME.search(plain) or (JOB_WORDS.search(plain) and _REQUEST.search(plain)))
+    return bool(_FOR_ME.search(plain) or (JOB_WORDS.search(plain) and (
+        _REQUEST.search(plain) or _HAVE_YOU.search(plain))))
 
 
 def is_farewell(text: str) -> bool:
@@ -453,8 +457,12 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # Nothing but facts about oneself ("I'm mid level", "open to remote or Berlin"): a
         # profile statement for certain, even where a topic has the same words.
         out["profile"] = 1.0
-    if (kb is not None and said is not None and not _WISH.search(said.group())
-            and requests_openings(text) and _tells_about_oneself(first_clause(text), kb)):
+    head = first_clause(text)
+    if (kb is not None and requests_openings(text) and _tells_about_oneself(head, kb)
+            and ((said is not None and not _WISH.search(said.group()))
+                 or (bare(text[len(head):]) and not JOB_WORDS.search(bare(normalize(head)))
+                     and _only_about_oneself(head, kb, lenient=False, narrowing=False,
+                                             telling=False)))):
         # Who one is, then a request: "I'm a senior go dev in Berlin, anything for me?" is both;
         # the profile handler saves the one and shows the other (see ProfileHandler).
         out["profile"] = 0.95

@@ -356,3 +356,22 @@ async def test_the_level_step_keeps_years_said_with_the_level(ann: Person) -> No
     assert "remotely" in r.text
     p = await ann.profile()
     assert (p.level, p.years) == (Level.MID, 3)
+
+
+@pytest.mark.parametrize("text,skills,years", [
+    ("i'm a python developer, what jobs do you have?", ("Python",), None),
+    ("I have 6 years of python experience. Show me openings in Berlin", ("Python",), 6),
+])
+async def test_who_one_is_then_a_request_in_other_words(ann: Person, text: str,
+                                                        skills: tuple[str, ...],
+                                                        years: int | None) -> None:
+    replies = await ann.bot.handle(message(text, user="ann"))
+    assert [r.intent for r in replies] == ["openings", "profile"]
+    assert replies[0].cards
+    p = await ann.profile()
+    assert (p.skills, p.years) == (skills, years)
+
+
+async def test_a_request_alone_leaves_the_profile_alone(ann: Person) -> None:
+    assert (await ann.say("senior python jobs in berlin")).intent == "openings"
+    assert await ann.profile() == Profile()
