@@ -283,7 +283,9 @@ _SELF_WORDS = STOPWORDS | frozenset("""
 _COMPARING = frozenset(("versus", "compared", "compare", "comparison", "better", "difference"))
 # Who the person is, said outright: with them, skills or places alone describe the person.
 _SELF_MARKERS = frozenset(("i", "im", "ive", "id", "my", "me", "myself", "also", "add", "plus",
-                           "here", "mostly", "mainly", "primarily"))
+                           "here", "mostly", "mainly", "primarily", "too"))
+# Words of a correction: the capitalised names in it are places ("it's Leeds, not London").
+_CORRECTING = frozenset(("not", "instead", "meant", "wrong", "rather", "actually"))
 # A statement that is a wish for openings ("I want remote go jobs") is a request, not a profile.
 _WISH = re.compile(r"i (?:only )?(?:want|prefer|would like|'d like)|i(?:'m| am) (?:only )?"
                    r"(?:looking for|open to|after)")
@@ -510,14 +512,15 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
     said = words(text)
     if _COMPARING.intersection(said):
         return False  # "Firebase vs building my own backend" compares
-    rest = [w for w in unread(text, vocab) if w not in _SELF_WORDS]
+    names = bool(_CORRECTING.intersection(said))
+    rest = [w for w in unread(text, vocab, names=names) if w not in _SELF_WORDS]
     if len(rest) > (1 if len(said) >= 4 else 0) + lenient:
         return False
     person = (telling and not narrowing) or any(w in _SELF_MARKERS for w in said)
     if not narrowing and (stated_level(text) or find_level(text) or remote_wish(text) is not None
                           or years_of_experience(text, Reading.CHAT) is not None):
         return True
-    return person and bool(find_skills(vocab, text) or find_places(text, vocab)
+    return person and bool(find_skills(vocab, text) or find_places(text, vocab, names=names)
                            or stated_level(text) or find_level(text) or remote_wish(text)
                            or years_of_experience(text, Reading.CHAT) is not None)
 

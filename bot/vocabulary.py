@@ -511,7 +511,8 @@ _MODE_WORD = _MODES[Reading.CHAT][0]
 
 # The words before a place: "in Berlin", "based in Munich", "open to Berlin", "I meant Munich".
 _PLACE = re.compile(r"\b(?:in|near|around|based in|(?:open|relocat\w*|mov(?:e|ed|ing)(?: me)?) to|"
-                    r"meant(?: to say)?)\s+(?=[^\W\d_])", re.IGNORECASE)
+                    r"meant(?: to say)?|(?:location|city|town|country|base)(?: is| to| =|:)|"
+                    r"from(?=\s+(?-i:[A-Z])))\s+(?=[^\W\d_])", re.IGNORECASE)
 _PLACE_WORD = re.compile(r"[^\W\d_][\w.'-]*")
 _PLACE_GAP = re.compile(r" +")
 # Between two places: "Berlin or Munich", "Berlin, Munich", "Berlin / Munich".
@@ -647,13 +648,14 @@ def _read_place(text: str, pos: int, forms: set[str], vocab: SkillVocabulary, *,
 # All of them
 
 
-def unread(text: str, vocab: SkillVocabulary) -> list[str]:
+def unread(text: str, vocab: SkillVocabulary, *, names: bool = False) -> list[str]:
     """The words of text that none of the finders above reads: what a message says besides
-    skills, levels, years, work modes and places ("hybrid works for me" leaves "works for me")."""
+    skills, levels, years, work modes and places ("hybrid works for me" leaves "works for me").
+    names: as find_places takes it (the text is known to be about places)."""
     norm = _read(text)[1]
     finder = skill_finder(vocab)
     gone = [finder.pattern, _CHAT_LEVEL_WORD, _YEARS, _SPELLED_YEARS, _MODES[Reading.CHAT][0]]
-    places = [re.escape(normalize(p)) for p in find_places(text, vocab)]
+    places = [re.escape(normalize(p)) for p in find_places(text, vocab, names=names)]
     if places:
         gone.append(_words_re(places))
     for pattern in gone:

@@ -375,3 +375,15 @@ async def test_who_one_is_then_a_request_in_other_words(ann: Person, text: str,
 async def test_a_request_alone_leaves_the_profile_alone(ann: Person) -> None:
     assert (await ann.say("senior python jobs in berlin")).intent == "openings"
     assert await ann.profile() == Profile()
+
+
+@pytest.mark.parametrize("text,places", [
+    ("my location is Munich", ("Munich",)),
+    ("I was wrong, it's Munich not Berlin", ("Munich",)),
+    ("I'm a python engineer from Hamburg", ("Hamburg",)),
+])
+async def test_places_said_in_other_ways(ann: Person, text: str, places: tuple[str, ...]) -> None:
+    await ann.say("I know python, based in Berlin")
+    r = await ann.say(text)
+    assert r.intent == "profile", r.text
+    assert (await ann.profile()).locations == places
