@@ -252,7 +252,7 @@ _PROFILE_EDIT = words_re(
 # Taking a skill out of the profile: "forget kubernetes", "I don't do PHP anymore".
 _DROP = re.compile(r"^(?:please |actually |oh |and |also |hmm |oops |sorry )*(?:forget(?: about)?|"
                    r"remove|drop|delete|scratch|strike|erase|take (?:out|off)|get rid of|swap|replace|"
-                   r"cross (?:out|off)|no (?:more|longer)|not|"
+                   r"cross (?:out|off)|no (?:more|longer)|not(?! (?:sure|really|yet|much|quite)\b)|"
                    r"i (?:don'?t|do not|no longer|never) (?:do|use|know|work with|touch|write|code in)|"
                    r"i (?:stopped|quit)(?: doing| using| working with| writing)?|i gave up(?: on)?)\b")
 _QUESTION = words_re(r"what", r"how", r"which", r"should", r"why", r"can you", r"could you")
