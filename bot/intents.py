@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,14 +18,16 @@ from bot.embedding_cache import EmbeddingCache
 from bot.encoder import Encoder, Vectors
 from bot.ports import ConversationState
 from bot.shown import asks_for_similar, narrows_list
-from bot.text import bare, normalize, words_re
+from bot.text import STOPWORDS, bare, normalize, words, words_re
 from bot.vocabulary import (
     LEVEL_NAMES,
+    Reading,
     find_level,
     find_places,
     find_skills,
     remote_wish,
     stated_level,
+    unread,
     years_of_experience,
 )
 
@@ -75,6 +77,7 @@ class Situation:
     openings_shown: bool = False      # the last reply was a list of openings
     subjects: frozenset[str] = frozenset()  # topics the message names itself (by a skill)
     names_shown: bool = False         # the message names the company of an opening on screen
+    profile_told: bool = False        # the profile changed last, nothing was shown since
 
     @property
     def own_subject(self) -> bool:
@@ -101,7 +104,18 @@ def situation(state: ConversationState, kb: KnowledgeBase, text: str) -> Situati
                  for o in (state.data.get("shown") or ())] if shown else []
     plain = bare(normalize(text))
     named = any(_mentions(plain, bare(normalize(str(c)))) for c in companies)
-    return Situation(topic=topic, openings_shown=shown, subjects=subjects, names_shown=named)
+    return Situation(topic=topic, openings_shown=shown, subjects=subjects, names_shown=named,
+                     profile_told=state.data.get(PROFILE_TOLD) == told_at(state))
+
+
+# ConversationState.data: where the conversation stood (its topic and page of openings) when the
+# profile last changed. While it stands there, what is said may go on telling ("or in Berlin").
+PROFILE_TOLD = "profile_told"
+
+
+def told_at(state: ConversationState) -> list[Any]:
+    """Where the conversation stands, as PROFILE_TOLD keeps it (JSON)."""
+    return [state.last_topic, state.data.get("page")]
 
 
 def _mentions(plain: str, name: str) -> bool:
@@ -234,9 +248,11 @@ _NARROWING = re.compile(r"^(?:ok |okay |so |then )?(?:and|what about|how about|o
                         r"something|show me|but|now)\b")
 # Plain words about oneself: "I know Go", "my stack is Rails", "I'm a senior", "I live in Oslo".
 _STATEMENT = re.compile(
-    r"^(?:so |well |ok |okay |hi |hello |also |actually |sorry |oh |oops )*(?:i know|"
+    r"^(?:so |well |ok |okay |hi |hello |also |actually |sorry |oh |oops |and |but |btw |hmm )*"
+    r"(?:i know|"
     r"i(?:'m| am) (?:good|skilled|experienced|proficient|fluent) (?:at|in|with)|"
-    r"my (?:skills?|stack|tech stack|level|experience) (?:are|is|includes?)|my skills?:|"
+    r"my (?:skills?|stack|tech stack|level|experience) (?:are|is|includes?)|"
+    r"my (?:skills?|stack|tech stack):|"
     r"i (?:work|code|program|develop) (?:with|in)|i(?:'ve| have) (?:been )?(?:coding|programming)|"
     r"i (?:have|got) (?:\d+ (?:years?|yrs?) (?:of )?)?experience (?:with|in)|"
     r"i(?:'m| am) (?:a |an |now )?(?:" + LEVEL_NAMES + r")(?![\w])|"
@@ -255,12 +271,59 @@ _PROFILE_EDIT = words_re(
     r"(?:add|remove|delete|drop) .{1,40} (?:to|from) my (?:skills|profile|stack)",
     r"(?:set|change|update) my (?:level|location|city|skills|remote\w*)",
     r"(?:^|(?:show|see|view|edit|update|change|set up|open|check) (?:me )?)my profile",
-    r"(?:set|update|edit|change|show|see|view) profile", r"what'?s in my profile",
+    r"(?:set|update|edit|change|show|see|view) profile", r"what'?s (?:in )?my profile",
 )
 # Taking a skill out of the profile: "forget kubernetes", "I don't do PHP anymore".
-_DROP = re.compile(r"^(?:please |actually |oh |and )*(?:forget|remove|drop|delete|"
-                   r"i (?:don'?t|no longer|never) (?:do|use|know|used|work with))\b")
+_DROP = re.compile(r"^(?:please |actually |oh |and |also |hmm |oops |sorry )*(?:forget(?: about)?|"
+                   r"remove|drop|delete|scratch|strike|erase|take (?:out|off)|get rid of|swap|replace|"
+                   r"cross (?:out|off)|no (?:more|longer)|not(?! (?:sure|really|yet|much|quite)\b)|"
+                   r"i (?:don'?t|do not|no longer|never) (?:do|use|know|work with|touch|write|code in)|"
+                   r"i (?:stopped|quit)(?: doing| using| working with| writing)?|i gave up(?: on)?)\b")
 _QUESTION = words_re(r"what", r"how", r"which", r"should", r"why", r"can you", r"could you")
+# The one-line form without the command: "skills: go, rust", "level: senior; remote: yes".
+PROFILE_FIELD = re.compile(r"^(?:my )?(skills?|stack|level|seniority|remote|years?|experience|"
+                           r"locations?|cit(?:y|ies)|places?)\s*[:=]\s*(.*)$", re.DOTALL)
+# Taking the last change back in words, like the Undo button.
+UNDO = words_re(r"undo(?: that| it| this| the last change| my last change)?(?: please)?",
+                r"revert(?: that| it)?", r"put it back", r"change it back")
+# A message that asks: a question mark, or a question word or auxiliary first.
+_ASKS = re.compile(r"^(?:what|whats|what's|how|which|why|where|when|who|should|can|could|is|are|"
+                   r"do|does|did|will|would|any|tell me|explain)\b")
+# Wanting to learn something is a question for a topic, not a fact about oneself.
+_LEARNING = words_re(r"learn\w*", r"stud(?:y|ying)", r"understand\w*", r"explain\w*", r"teach\w*",
+                     r"improve", r"get (?:better|into|started)", r"practi[cs]e\w*", r"become",
+                     r"switch\w*", r"transition\w*", r"start\w*", r"begin\w*")
+# The words around facts about oneself: "open to", "works for me", "here", "by the way".
+_SELF_WORDS = STOPWORDS | frozenset("""
+    open happy fine works prefer preferred preferably ideally btw based live living
+    located currently now mostly mainly fully daily professionally dev devs developer engineer
+    programmer coder backend sorry oops either call myself level years yrs experience experienced
+    exp stack skills skill tech writing written coding programming proficient fluent solid strong
+    decent comfortable familiar anymore instead rather add added plus remove drop scratch
+    student graduate freelancer contractor person guy girl also meant typo correction update
+    location city place places wish mode onsite site days week okay cool good great
+    wrote said typed put mistake wrong second thought thinking think guess mind changed new
+""".split())  # noqa: SIM905 - a word list reads better as text
+_COMPARING = frozenset(("versus", "compared", "compare", "comparison", "better", "difference"))
+# Who the person is, said outright: with them, skills or places alone describe the person.
+_SELF_MARKERS = frozenset(("i", "im", "ive", "id", "my", "me", "myself", "also", "add", "plus",
+                           "here", "mostly", "mainly", "primarily", "too"))
+# Words of a correction: the capitalised names in it are places ("it's Leeds, not London").
+_CORRECTING = frozenset(("not", "instead", "meant", "wrong", "rather", "actually"))
+# A statement that is a wish for openings ("I want remote go jobs") is a request, not a profile.
+_WISH = re.compile(r"i (?:only )?(?:want|prefer|would like|'d like)|i(?:'m| am) (?:only )?"
+                   r"(?:looking for|open to|after)")
+# "anything for me?", "what's out there for me?": a request for openings without a job word.
+_FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)",
+                   r"any(?:thing)?(?: \w+)? (?:remote|hybrid|on-?site|near me|nearby)(?= *$)",
+                   r"anything in [a-z]+(?: [a-z]+)?(?= *$)",
+                   r"what(?:'s| is| have you got| do you have| can you find)? (?:out )?(?:there )?for me",
+                   r"(?:show|find|give) me (?:something|anything|what (?:fits|matches))",
+                   r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me")
+_CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)| (?:so|any|anything|what|show|find|got|do you)\b",
+                         re.IGNORECASE)
+# "what jobs do you have?": a request put as a question to the bot.
+_HAVE_YOU = words_re(r"(?:do|can|could) you (?:have|offer|find|show|recommend|got)", r"you got")
 _SUBSCRIBE = words_re(
     r"(?<!publish )(?<!pub )subscribe(?: me)?",
     r"(?:send|give) me (?:new )?(?:job )?(?:alerts|notifications)",
@@ -327,6 +390,16 @@ _AND = re.compile(r"^(?:and|so|but|ok(?:ay)?)\b")
 def is_statement(text: str) -> bool:
     """Plain words about oneself ("I know Go", "my stack is Rails"), not a list of skills."""
     return bool(_STATEMENT.match(bare(normalize(text))))
+
+
+def requests_openings(text: str) -> bool:
+    """Whether text asks for openings outright ("any go jobs?", "anything for me?"), also after
+    telling who one is ("I'm a senior go dev in Berlin, anything for me?")."""
+    plain = bare(normalize(text))
+    if _ADVICE.search(plain):
+        return False
+    return bool(_FOR_ME.search(plain) or (JOB_WORDS.search(plain) and (
+        _REQUEST.search(plain) or _HAVE_YOU.search(plain))))
 
 
 def is_farewell(text: str) -> bool:
@@ -400,15 +473,37 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out["openings"] = 0.95
     elif narrows_list(text) and kb is not None and _tells_about_oneself(text, kb):
         out["openings"] = max(out.get("openings", 0.0), 0.92)
-    statement = (kb is not None and _STATEMENT.match(plain) is not None and "?" not in norm
+    said = _STATEMENT.match(plain)
+    statement = (kb is not None and said is not None and "?" not in norm
                  and not _QUESTION.search(plain) and _tells_about_oneself(text, kb))
     edit = (n <= 9 and _PROFILE_EDIT.search(plain) is not None
             and (n <= 5 or not _QUESTION.search(plain)) and "how to profile" not in plain)
-    dropped = kb is not None and _DROP.match(plain) is not None and bool(find_skills(kb.skills, text))
+    asks = "?" in norm or _ASKS.match(plain) is not None
+    dropped = (kb is not None and not asks and _DROP.match(plain) is not None
+               and bool(find_skills(kb.skills, text) or find_places(text, kb.skills, names=True)
+                        or find_level(text)))
     if statement or dropped:
         out["profile"] = 0.85
+    if UNDO.fullmatch(plain) or (kb is not None and PROFILE_FIELD.match(norm)):
+        out["profile"] = 0.95
+    if kb is not None and not asks and not JOB_WORDS.search(plain) and not _LEARNING.search(plain) \
+            and _only_about_oneself(text, kb, lenient=statement, narrowing=situation.openings_shown,
+                                    telling=situation.profile_told):
+        # Nothing but facts about oneself ("I'm mid level", "open to remote or Berlin"): a
+        # profile statement for certain, even where a topic has the same words.
+        out["profile"] = 1.0
+    head = first_clause(text)
+    if (kb is not None and requests_openings(text) and _tells_about_oneself(head, kb)
+            and ((said is not None and not _WISH.search(said.group()))
+                 or (bare(text[len(head):]) and not JOB_WORDS.search(bare(normalize(head)))
+                     and _only_about_oneself(head, kb, lenient=False, narrowing=False,
+                                             telling=False)))):
+        # Who one is, then a request: "I'm a senior go dev in Berlin, anything for me?" is both;
+        # the profile handler saves the one and shows the other (see ProfileHandler).
+        out["profile"] = 0.95
+        out["openings"] = max(out.get("openings", 0.0), 0.9)
     if edit:
-        out["profile"] = 0.9
+        out["profile"] = max(out.get("profile", 0.0), 0.9)
     if n <= 20:
         if _UNSUBSCRIBE.search(plain):
             out["unsubscribe"] = 0.95
@@ -434,6 +529,40 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         if _SIMPLER.search(plain):
             out["simpler"] = 0.9
     return out
+
+
+def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowing: bool,
+                        telling: bool) -> bool:
+    """Whether text says nothing but facts about the person: every word is read as a skill,
+    level, years, work mode or place, or is one of the words around such facts (_SELF_WORDS).
+    Skills or places alone ("python, go", "kubernetes in production") need the person in it
+    ("I", "my", "also"); a level, years or a work mode do not ("remote only", "mid level").
+    lenient: one more unread word is let through (the sentence starts as a statement).
+    narrowing: a list of openings is on screen, where facts without the person narrow it
+    ("only the remote ones", "senior ones in Berlin"). telling: the person was just telling
+    their profile, so facts alone go on with it ("or in Berlin", "and docker")."""
+    vocab = kb.skills
+    said = words(text)
+    if _COMPARING.intersection(said):
+        return False  # "Firebase vs building my own backend" compares
+    names = bool(_CORRECTING.intersection(said))
+    rest = [w for w in unread(text, vocab, names=names) if w not in _SELF_WORDS]
+    if len(rest) > (1 if len(said) >= 4 else 0) + lenient:
+        return False
+    person = (telling and not narrowing) or any(w in _SELF_MARKERS for w in said)
+    if not narrowing and (stated_level(text) or find_level(text) or remote_wish(text) is not None
+                          or years_of_experience(text, Reading.CHAT) is not None):
+        return True
+    return person and bool(find_skills(vocab, text) or find_places(text, vocab, names=names)
+                           or stated_level(text) or find_level(text) or remote_wish(text)
+                           or years_of_experience(text, Reading.CHAT) is not None)
+
+
+def first_clause(text: str) -> str:
+    """The message up to where its first clause ends (a comma, "so", "any", "what"): who one
+    is, before what one asks ("I'm a mid-level rust engineer, anything remote?")."""
+    m = _CLAUSE_END.search(text)
+    return text[:m.start()] if m else text
 
 
 def _tells_about_oneself(text: str, kb: KnowledgeBase) -> bool:

@@ -16,8 +16,10 @@ from bot.vocabulary import (
     find_level,
     find_places,
     find_skills,
+    is_generic,
     remote_wish,
     stated_level,
+    unread,
     years_of_experience,
 )
 
@@ -52,6 +54,8 @@ _LEVEL_FIELD = re.compile(r"\b(?:level|seniority)\b")
 _YEARS_FIELD = re.compile(r"\b(?:(?:my|the|of) (?:years|experience)|years of experience)\b")
 _SKILLS_FIELD = re.compile(r"\b(?:all (?:of )?(?:my|the) skills|(?:my|the) (?:skills|stack))\b")
 _REMOTE_FIELD = re.compile(r"\b(?:remote (?:wish|preference|filter)|work mode)\b")
+# The words of a list besides its items: "kubernetes, docker and helm too".
+_LIST_WORDS = frozenset(("and", "or", "plus", "too", "also", "as", "well", "the", "both", "all"))
 # Said of a work mode, it widens the wish instead of replacing it ("hybrid is also fine").
 _ALSO = re.compile(r"\b(?:also|too|as well|fine|ok|okay|works|either)\b")
 # Said of places, the new ones join the old instead of replacing them ("also open to Munich").
@@ -142,7 +146,8 @@ def read_statement(text: str, vocab: SkillVocabulary, base: Profile) -> Statemen
     pieces = _pieces(text, lambda chunk: _lists(chunk, vocab, base))
     given = [p.text for p in pieces if not p.taken]
     taken = [p.text for p in pieces if p.taken]
-    add = _unique(s.name for t in given for s in find_skills(vocab, t))
+    # "backend developer" says what everyone here is, not a skill (see is_generic).
+    add = _unique(s.name for t in given for s in find_skills(vocab, t) if not is_generic(s.name))
     remove = [s.name for t in taken for s in find_skills(vocab, t) if s.name not in add]
     remove += [u for u in base.unknown_skills if any(_mentions(t, u) for t in taken)]
     gone_places = tuple(p for p in base.locations if any(_mentions(t, p) for t in taken))
@@ -151,7 +156,11 @@ def read_statement(text: str, vocab: SkillVocabulary, base: Profile) -> Statemen
     places_named = any(_PLACES_FIELD.search(t) for t in taken_norm)
     clear_places = places_named and not gone_places
     names = bool(gone_places) or places_named
-    places = _unique(_tidy_place(p) for t in given for p in find_places(t, vocab, names=names))
+    # A place is read in its piece, or in the whole sentence when only that shows it is one
+    # ("Berlin only, no remote": the work mode after it is taken away).
+    whole = [p for p in find_places(text, vocab) if not any(_mentions(t, p) for t in taken)]
+    places = _unique(_tidy_place(p) for p in (
+        *(p for t in given for p in find_places(t, vocab, names=names)), *whole))
     places = tuple(p for p in places if len(p) <= MAX_LOCATION_CHARS
                    and normalize(p) not in {normalize(g) for g in gone_places})
     levels = [lv for t in given if (lv := stated_level(t) or find_level(t, Reading.CHAT))]
@@ -224,9 +233,15 @@ def _pieces(text: str, lists: Callable[[str], bool]) -> list[_Piece]:
 
 
 def _lists(chunk: str, vocab: SkillVocabulary, base: Profile) -> bool:
-    """Whether a chunk after a comma goes on with a list: it names a skill or a known place."""
-    return bool(find_skills(vocab, chunk, listed=True)) or any(
-        _mentions(chunk, name) for name in (*base.locations, *base.unknown_skills))
+    """Whether a chunk after a comma goes on with a list: it names skills or known places and
+    little else ("docker and k8s too", not "it's all mysql now")."""
+    rest = chunk
+    for name in (*base.locations, *base.unknown_skills):
+        if _mentions(rest, name):
+            rest = re.sub(r"(?<!\w)" + re.escape(name) + r"(?!\w)", " ", rest, flags=re.IGNORECASE)
+    if rest == chunk and not find_skills(vocab, chunk, listed=True):
+        return False
+    return not [w for w in unread(rest, vocab) if w not in _LIST_WORDS]
 
 
 def _mentions(text: str, name: str) -> bool:

@@ -54,7 +54,8 @@ _SKILL_BEFORE = frozenset((
     "learning", "learned", "learnt", "write", "writes", "writing", "wrote", "written", "code",
     "coding", "program", "programming", "like", "love", "prefer", "of", "about", "than", "vs",
     "versus", "from", "master", "mastered", "mastering", "some", "little", "basic", "strong",
-    "solid", "fluent", "proficient", "into", "add",
+    "solid", "fluent", "proficient", "into", "add", "plus", "remove", "drop", "delete", "scratch",
+    "minus", "for",
 ))
 # The word after it that makes it a skill: "go jobs", "rust developer".
 _SKILL_AFTER = frozenset((
@@ -510,16 +511,18 @@ _MODE_WORD = _MODES[Reading.CHAT][0]
 
 # The words before a place: "in Berlin", "based in Munich", "open to Berlin", "I meant Munich".
 _PLACE = re.compile(r"\b(?:in|near|around|based in|(?:open|relocat\w*|mov(?:e|ed|ing)(?: me)?) to|"
-                    r"meant(?: to say)?)\s+(?=[^\W\d_])", re.IGNORECASE)
+                    r"meant(?: to say)?|(?:location|city|town|country|base)(?: is| to| =|:)|"
+                    r"from(?=\s+(?-i:[A-Z])))\s+(?=[^\W\d_])", re.IGNORECASE)
 _PLACE_WORD = re.compile(r"[^\W\d_][\w.'-]*")
 _PLACE_GAP = re.compile(r" +")
 # Between two places: "Berlin or Munich", "Berlin, Munich", "Berlin / Munich".
 _PLACE_JOIN = re.compile(r"\s*[,/&]\s*(?:(?:or|and)\s+)?|\s+(?:or|and)\s+")
 # A place joined to a work mode, either way round: "remote or Berlin", "Berlin or remote".
 _MODE_JOIN = r"(?:remote(?:ly)?|hybrid|on[- ]?site)"
-_AFTER_MODE = re.compile(r"\b" + _MODE_JOIN + r"(?=" + _PLACE_JOIN.pattern + r")", re.IGNORECASE)
-_BEFORE_MODE = re.compile(r"(?:" + _PLACE_JOIN.pattern + r")(?:fully |also )?" + _MODE_JOIN
-                          + r"\b", re.IGNORECASE)
+_AFTER_MODE = re.compile(r"\b" + _MODE_JOIN + r"(?: only| preferably| ideally| please)?(?="
+                         + _PLACE_JOIN.pattern + r")", re.IGNORECASE)
+_BEFORE_MODE = re.compile(r"(?: only| preferably| ideally)?(?:" + _PLACE_JOIN.pattern
+                          + r")(?:fully |also |no |not )?" + _MODE_JOIN + r"\b", re.IGNORECASE)
 _JOIN_BEFORE = re.compile(r"(?:" + _PLACE_JOIN.pattern + r")$")
 _NAME = re.compile(r"(?<![\w'.-])[^\W\d_][\w.'-]*")
 # What may follow a name at a sentence's start for it to be a place: "Munich, not Berlin".
@@ -602,10 +605,16 @@ def _capitalised_run(text: str, end: int) -> int | None:
     return start
 
 
+_THE_NAME = re.compile(r"the (?=[A-Z])")
+
+
 def _read_place(text: str, pos: int, forms: set[str], vocab: SkillVocabulary, *,
                 listed: bool = False, loose: bool = False) -> tuple[str, int] | None:
     """The place of up to three words at pos and where it ends; None if those name no place."""
     taken: list[str] = []
+    the = _THE_NAME.match(text, pos)
+    if the is not None:
+        pos = the.end()  # "in the UK", "in the Netherlands"; not "in the cloud"
     end = cursor = pos
     while len(taken) < 3:
         w = _PLACE_WORD.match(text, cursor)
@@ -633,6 +642,26 @@ def _read_place(text: str, pos: int, forms: set[str], vocab: SkillVocabulary, *,
     if listed and (first in STOPWORDS or not (capital or loose)):
         return None
     return " ".join(taken), end
+
+
+# ---------------------------------------------------------------------------------------------
+# All of them
+
+
+def unread(text: str, vocab: SkillVocabulary, *, names: bool = False) -> list[str]:
+    """The words of text that none of the finders above reads: what a message says besides
+    skills, levels, years, work modes and places ("hybrid works for me" leaves "works for me").
+    names: as find_places takes it (the text is known to be about places)."""
+    norm = _read(text)[1]
+    finder = skill_finder(vocab)
+    gone = [finder.pattern, _CHAT_LEVEL_WORD, _YEARS, _SPELLED_YEARS, _MODES[Reading.CHAT][0]]
+    places = [re.escape(normalize(p)) for p in find_places(text, vocab, names=names)]
+    if places:
+        gone.append(_words_re(places))
+    for pattern in gone:
+        if pattern is not None:
+            norm = pattern.sub(" ", norm)
+    return words(norm)
 
 
 # ---------------------------------------------------------------------------------------------

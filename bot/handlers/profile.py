@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from bot.actions import (
@@ -20,12 +20,22 @@ from bot.actions import (
 )
 from bot.flows import PROFILE_FLOW, Step, next_step
 from bot.handlers.base import BaseHandler
+from bot.intents import (
+    INTENTS,
+    PROFILE_FIELD,
+    PROFILE_TOLD,
+    SURE,
+    UNDO,
+    first_clause,
+    requests_openings,
+    told_at,
+)
 from bot.markup import Block, Bold, Text, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
 from bot.openings import Level
 from bot.ports import Profile, RemotePreference
-from bot.profiles import MAX_LOCATION_CHARS, MAX_PLACES, MAX_SKILLS, read_statement
+from bot.profiles import MAX_LOCATION_CHARS, MAX_PLACES, MAX_SKILLS, Statement, read_statement
 from bot.routing import Context
 from bot.skills import SkillVocabulary
 from bot.text import bare, normalize, words_re
@@ -57,9 +67,15 @@ _PROFILE_WORDS = words_re(r"(?:my|set|update|edit|change|show|see|view) (?:my )?
 _QUESTION = words_re(r"what", r"how", r"which", r"should", r"why", r"can you", r"could you")
 # A question about the profile shows it ("what's my level?"); it changes nothing.
 _ASKS = re.compile(r"^(?:what|which|how|why|where|when|who|whats|what's)\b")
+# A question about the person names them; one that does not is about something else.
+_ABOUT_ME = words_re(r"i", r"i'm", r"im", r"i've", r"my", r"me", r"mine", r"myself", r"profile")
+_NOT_MINE = 0.4
+# Intents said so surely that a reply to the skills question is not a list of skills.
+_ELSEWHERE = tuple(i for i in INTENTS if i != "profile")
 _SKIP = words_re(r"skip", r"none", r"no preference", r"don'?t care", r"any", r"either",
                  r"anywhere", r"whatever", r"pass", r"next")
-_SPLIT = re.compile(r"\s*(?:,|/|\+|\band\b|&|;|\n)\s*")
+# A "+" joins a list ("aws + terraform") unless it ends a name ("c++").
+_SPLIT = re.compile(r"\s*(?:,|/|(?<!\+)\+(?!\+)(?=\s*\w)|\band\b|&|;|\n)\s*")
 _PLACES_SPLIT = re.compile(r"\s*(?:,|/|\+|\band\b|\bor\b|&|\n)\s*", re.IGNORECASE)
 _KEY = re.compile(r"^(skills?|stack|level|seniority|remote|work|years?|experience|locations?|"
                   r"cit(?:y|ies)|places?|where)\b\s*[:=]?\s*(.*)$", re.DOTALL)
@@ -328,14 +344,25 @@ class ProfileHandler(BaseHandler):
     steps = PROFILE_FLOW
 
     def score(self, ctx: Context) -> float:
-        return ctx.intents()["profile"]
+        score = ctx.intents()["profile"]
+        if _ASKS.match(ctx.norm) and not _ABOUT_ME.search(ctx.norm):
+            # "what's the level?" asks about something else (an opening shown, a topic).
+            return min(score, _NOT_MINE)
+        return score
 
     async def handle(self, ctx: Context) -> list[Reply]:
         if isinstance(ctx.action, ProfileAction):
             return [await self._action(ctx, ctx.action)]
         profile = await ctx.profile()
         if ctx.command is None:
-            return [await self._plain_words(ctx, ctx.text, profile)]
+            if UNDO.fullmatch(bare(normalize(ctx.text))):
+                entry = ctx.state.data.get(UNDO_KEY)
+                number = entry.get("change") if isinstance(entry, Mapping) else None
+                return [await self._undo(ctx, profile, number if isinstance(number, int) else 0)]
+            if PROFILE_FIELD.match(normalize(ctx.text)):
+                return [await self._line(ctx, PROFILE_FIELD.sub(r"\1 \2", ctx.text.strip()),
+                                         profile)]
+            return await self._plain_words(ctx, ctx.text, profile)
         args = ctx.text.strip()
         if not args:
             if profile.is_empty:
@@ -346,33 +373,51 @@ class ProfileHandler(BaseHandler):
         if normalize(args) in ("clear", "reset", "delete"):
             return [await self._change(ctx, profile, Profile(), headline="Your profile is cleared")]
         if _KEY.match(normalize(args)):
-            new, problems, notes = parse_line(args, ctx.kb.skills, profile)
-            reply = await self._change(ctx, profile, new)
-            if problems:
-                notes.insert(0, "I couldn't read: " + "; ".join(problems) + ". Write e.g. "
-                             "“level senior”, “remote yes|no|hybrid|any”, “location Berlin”, "
-                             "“years 5”.")
-            return [_noted(reply, *notes)]
+            return [await self._line(ctx, args, profile)]
         # A bare list ("python, go") sets the skills; anything more is said in plain words.
         statement = read_statement(args, ctx.kb.skills, profile)
         if _STATEMENT.match(normalize(args)) or _ASKS.match(normalize(args)) \
                 or not dataclasses.replace(statement, add_skills=()).is_empty:
-            return [await self._plain_words(ctx, args, profile)]
+            return await self._plain_words(ctx, args, profile)
         skills, unknown = parse_skills(args, ctx.kb.skills)
         return [_noted(await self._change(ctx, profile, dataclasses.replace(
             profile, skills=skills, unknown_skills=unknown)), left_out(args, "skill"))]
 
-    async def _plain_words(self, ctx: Context, text: str, profile: Profile) -> Reply:
-        """A statement or correction in plain words; a question, or nothing to read, shows it."""
-        statement = read_statement(text, ctx.kb.skills, profile)
+    async def _line(self, ctx: Context, line: str, profile: Profile) -> Reply:
+        """The one-line form ("skills python, go; level senior")."""
+        new, problems, notes = parse_line(line, ctx.kb.skills, profile)
+        reply = await self._change(ctx, profile, new)
+        if problems:
+            notes.insert(0, "I couldn't read: " + "; ".join(problems) + ". Write e.g. "
+                         "“level senior”, “remote yes|no|hybrid|any”, “location Berlin”, "
+                         "“years 5”.")
+        return _noted(reply, *notes)
+
+    async def _plain_words(self, ctx: Context, text: str, profile: Profile) -> list[Reply]:
+        """A statement or correction in plain words; a question, or nothing to read, shows it.
+
+        Told together with a request ("I'm a senior go dev in Berlin, anything for me?"), the
+        profile is changed first and the openings for it follow, the confirmation after them.
+        """
+        wants = ctx.command is None and requests_openings(text)
+        # What is asked for ("anything remote?") filters the openings; who one is is kept.
+        statement = read_statement(first_clause(text) if wants else text, ctx.kb.skills, profile)
         if statement.is_empty or _ASKS.match(normalize(text)):
-            return await self._start(ctx, profile) if profile.is_empty else describe(profile)
+            if wants:
+                return await self._openings(ctx)
+            return [await self._start(ctx, profile) if profile.is_empty else describe(profile)]
         new = statement.apply(profile)
         if new == profile:
-            return Reply(blocks=(para(f"That's in your profile already: {summary(profile)}."),),
-                         buttons=(_jobs_button(),), intent="profile", confidence=1.0,
-                         private=True)
-        return await self._change(ctx, profile, new)
+            if wants:
+                return await self._openings(ctx)
+            return [Reply(blocks=(para(_unchanged(statement, profile)),), buttons=(_jobs_button(),),
+                          intent="profile", confidence=1.0, private=True)]
+        reply = await self._change(ctx, profile, new)
+        return [*await self._openings(ctx), reply] if wants else [reply]
+
+    @staticmethod
+    async def _openings(ctx: Context) -> list[Reply]:
+        return await ctx.bot.answer(ctx.bot.command_handler("jobs"), ctx)
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
         step = ctx.state.pending
@@ -385,31 +430,53 @@ class ProfileHandler(BaseHandler):
         skip = bool(_SKIP.fullmatch(norm))
         profile = await ctx.profile()
         note: str | None = None
+        # Whatever else the answer says about the person is kept too ("I'm senior, python and
+        # go" to the skills question), and the steps it answered are not asked again.
+        stated = Statement() if skip else read_statement(text, ctx.kb.skills, profile)
         if step is Step.PROFILE_SKILLS:
             if "?" in text and "," not in text:
                 return None  # a question, not an answer: answer it normally
-            if not skip:
+            if not skip and not dataclasses.replace(stated, add_skills=()).is_empty:
+                # The skills named answer the question: they replace the old ones, as a list does.
+                base = dataclasses.replace(profile, skills=(), unknown_skills=()) \
+                    if stated.add_skills else profile
+                profile = stated.apply(base)
+            elif not skip:
                 skills, unknown = parse_skills(text, ctx.kb.skills)
+                if not skills and ctx.intents().best(_ELSEWHERE)[1] >= SURE:
+                    return None  # "thanks for the help" is no list of skills
                 note = left_out(text, "skill")
                 if not skills and not unknown:
                     return [_noted(await self._ask(ctx, step, again=True), note)]
                 profile = dataclasses.replace(profile, skills=skills, unknown_skills=unknown)
         elif step is Step.PROFILE_LEVEL:
             level = parse_level(text)
-            if level is None and not skip:
+            if level is None and not skip and stated.is_empty:
                 return [await self._ask(ctx, step, again=True)] if len(norm.split()) <= 3 else None
-            profile = dataclasses.replace(profile, level=level)
+            profile = stated.apply(profile)
+            if level is not None or skip:
+                profile = dataclasses.replace(profile, level=level)
         elif step is Step.PROFILE_REMOTE:
             pref = parse_remote(text)
-            if pref is None:
+            if pref is None and stated.is_empty:
                 return [await self._ask(ctx, step, again=True)] if len(norm.split()) <= 3 else None
-            profile = dataclasses.replace(profile, remote=pref)
+            profile = stated.apply(profile)
+            if pref is not None:
+                profile = dataclasses.replace(profile, remote=pref)
         else:
             if "?" in text or len(text) > MAX_LOCATION_CHARS * 2:
                 return None
-            profile = dataclasses.replace(profile, locations=() if skip else parse_places(text))
+            besides = dataclasses.replace(stated, add_places=(), remove_places=(),
+                                          clear_places=False, more_places=False)
+            profile = dataclasses.replace(besides.apply(profile),
+                                          locations=() if skip else parse_places(text))
             note = None if skip else left_out(text, "place")
-        return [_noted(await self._advance(ctx, step, profile), note)]
+        answered = {Step.PROFILE_LEVEL: stated.level is not None,
+                    Step.PROFILE_REMOTE: stated.remote is not None,
+                    Step.PROFILE_LOCATION: bool(stated.add_places)}
+        return [_noted(await self._advance(ctx, step, profile,
+                                           answered={s for s, done in answered.items() if done}),
+                       note)]
 
     def unavailable(self, ctx: Context) -> list[Reply] | None:
         return [Reply(blocks=(para("I can't reach my database right now, so I couldn't save "
@@ -437,8 +504,11 @@ class ProfileHandler(BaseHandler):
         self._remember(ctx, profile, flow=True)
         return await self._ask(ctx, Step.PROFILE_SKILLS)
 
-    async def _advance(self, ctx: Context, step: Step, profile: Profile) -> Reply:
+    async def _advance(self, ctx: Context, step: Step, profile: Profile, *,
+                       answered: Collection[Step] = ()) -> Reply:
         nxt = next_step(step)
+        while nxt is not None and nxt in answered:
+            nxt = next_step(nxt)
         if nxt is Step.PROFILE_LOCATION and profile.remote is RemotePreference.REMOTE:
             nxt = None
         # No step is pending until the answer is stored (the flow ends if it cannot be).
@@ -510,6 +580,7 @@ class ProfileHandler(BaseHandler):
 
     @staticmethod
     def _confirm(ctx: Context, headline: str, profile: Profile) -> Reply:
+        ctx.set_data(**{PROFILE_TOLD: told_at(ctx.state)})
         entry = ctx.state.data.get(UNDO_KEY)
         buttons = [_jobs_button()]
         if isinstance(entry, Mapping) and isinstance(entry.get("change"), int) \
@@ -540,6 +611,17 @@ def _noted(reply: Reply, *notes: str | None) -> Reply:
     """The reply after a paragraph for each note (what was not read or not kept)."""
     shown = tuple(para(n) for n in notes if n)
     return dataclasses.replace(reply, blocks=(*shown, *reply.blocks)) if shown else reply
+
+
+def _unchanged(statement: Statement, profile: Profile) -> str:
+    """Why a statement changed nothing: what it takes away is not there, or what it gives is."""
+    absent = [s for s in (*statement.remove_skills, *statement.remove_places)
+              if normalize(s) not in {normalize(h) for h in (*profile.skills, *profile.unknown_skills,
+                                                              *profile.locations)}]
+    if absent and not (statement.add_skills or statement.add_places):
+        return f"{_listed(absent)} {'is' if len(absent) == 1 else 'are'} not in your profile. " \
+               f"Your profile: {summary(profile)}."
+    return f"That's in your profile already: {summary(profile)}."
 
 
 def _jobs_button() -> Button:

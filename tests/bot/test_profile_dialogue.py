@@ -216,18 +216,15 @@ async def test_mydata_shows_the_places_and_years(ann: Person) -> None:
 
 # The same corrections typed as plain text: each must reach the profile handler (the intent
 # classifier's profile score above every other handler's) and change just what it says.
-_TOPIC_WINS = pytest.mark.xfail(strict=True, reason="the lexical topic matcher's confidence "
-                                "still outranks the profile intent here")
 PLAIN = [
-    pytest.param("I'm mid level", {"level": Level.MID}, marks=_TOPIC_WINS),
+    ("I'm mid level", {"level": Level.MID}),
     ("5 yrs python", {"years": 5}),
     ("I also know docker", {"skills": ("Python", "Kubernetes", "PHP", "Docker")}),
     ("remove kubernetes", {"skills": ("Python", "PHP")}),
     ("I don't do PHP anymore", {"skills": ("Python", "Kubernetes")}),
     ("actually I'm senior", {"level": Level.SENIOR}),
     ("I meant Munich not Berlin", {"locations": ("Munich",)}),
-    pytest.param("open to remote or Berlin", {"remote": RemotePreference.REMOTE},
-                 marks=_TOPIC_WINS),
+    ("open to remote or Berlin", {"remote": RemotePreference.REMOTE}),
 ]
 
 
@@ -259,3 +256,152 @@ async def test_overlong_places_and_skills_get_a_clear_reply_and_bounded_storage(
     r = await ann.say("/profile " + ", ".join(f"skill{i}" for i in range(60)))
     assert "I keep up to 40 skills" in r.text
     assert len((await ann.profile()).unknown_skills) == 40
+
+
+async def test_a_statement_with_a_topic_on_screen_is_the_profile(ann: Person) -> None:
+    assert (await ann.say("what is docker?")).intent == "topic"
+    confirmed(await ann.say("I'm mid level"), "level mid")
+    confirmed(await ann.say("open to remote or Berlin"), "remote, or in Berlin")
+    confirmed(await ann.say("8 yrs golang and postgres"), "Go and PostgreSQL", "8 years")
+    p = await ann.profile()
+    assert (p.skills, p.level, p.remote, p.locations, p.years) == (
+        ("Go", "PostgreSQL"), Level.MID, RemotePreference.REMOTE, ("Berlin",), 8)
+
+
+async def test_a_statement_with_openings_on_screen_is_the_profile(ann: Person) -> None:
+    assert (await ann.say("/jobs python")).intent == "openings"
+    confirmed(await ann.say("I'm junior by the way"), "level junior")
+    confirmed(await ann.say("i also know docker and sql"), "Added Docker and SQL")
+    assert (await ann.profile()).level is Level.JUNIOR
+
+
+async def test_who_one_is_and_a_request_saves_the_profile_and_shows_openings(
+        ann: Person) -> None:
+    replies = await ann.bot.handle(message("I'm a senior python dev in berlin, anything for me?",
+                                           user="ann"))
+    assert [r.intent for r in replies] == ["openings", "profile"]
+    assert [c.external_id for c in replies[0].cards][:1] == ["spree"]
+    confirmed(replies[1], "Added Python", "level senior", "Berlin")
+    p = await ann.profile()
+    assert (p.skills, p.level, p.locations) == (("Python",), Level.SENIOR, ("Berlin",))
+
+
+@pytest.mark.parametrize("text,changed", [
+    ("I don't touch php anymore, it's all python now", {"skills": ("Python", "Kubernetes")}),
+    ("scratch kubernetes", {"skills": ("Python", "PHP")}),
+    ("get rid of php", {"skills": ("Python", "Kubernetes")}),
+    ("tech lead, 12 years", {"level": Level.SENIOR, "years": 12}),
+    ("on-site only, Hamburg", {"remote": RemotePreference.ONSITE, "locations": ("Hamburg",)}),
+    ("hybrid works for me", {"remote": RemotePreference.HYBRID}),
+    ("I also know go and spring", {"skills": ("Python", "Kubernetes", "PHP", "Go", "Spring Boot")}),
+])
+async def test_more_statements_and_corrections(ann: Person, text: str,
+                                               changed: dict[str, object]) -> None:
+    import dataclasses
+
+    await ann.say("I know python, kubernetes and PHP, based in Berlin")
+    before = await ann.profile()
+    r = await ann.say(text)
+    assert r.intent == "profile", r.text
+    assert await ann.profile() == dataclasses.replace(before, **changed)
+
+
+@pytest.mark.parametrize("text", ["what is remote work?", "remote work", "python vs go",
+                                  "I want to learn go", "kubernetes in production"])
+async def test_questions_with_profile_words_stay_questions(ann: Person, text: str) -> None:
+    assert (await ann.say(text)).intent != "profile"
+    assert await ann.profile() == Profile()
+
+
+async def test_taking_away_what_is_not_there_says_so(ann: Person) -> None:
+    await ann.say("I know python")
+    r = await ann.say("remove kubernetes")
+    assert r.intent == "profile" and "Kubernetes is not in your profile" in r.text
+    assert "Undo" not in [b.label for b in r.buttons]
+
+
+async def test_thanks_while_the_flow_asks_for_skills_is_thanks(ann: Person) -> None:
+    await ann.say("/profile")
+    r = await ann.say("thanks for the help")
+    assert r.intent == "thanks"
+    assert await ann.profile() == Profile()
+
+
+async def test_right_after_a_change_facts_alone_go_on_telling(ann: Person) -> None:
+    await ann.say("what is docker?")
+    confirmed(await ann.say("I want to work remotely"), "remote")
+    confirmed(await ann.say("or in Berlin"), "remote, or in Berlin")
+    p = await ann.profile()
+    assert (p.remote, p.locations) == (RemotePreference.REMOTE, ("Berlin",))
+    # Once something else was shown, the same words are no longer about the profile.
+    assert (await ann.say("what is kubernetes?")).intent == "topic"
+    assert (await ann.say("or in Munich")).intent != "profile"
+    assert (await ann.profile()).locations == ("Berlin",)
+
+
+async def test_undo_typed_takes_the_last_change_back(ann: Person) -> None:
+    await ann.say("I know kubernetes, docker and terraform")
+    before = await ann.profile()
+    confirmed(await ann.say("remove docker and terraform"), "Removed Docker and Terraform")
+    r = await ann.say("undo that")
+    assert r.intent == "profile" and "Undone" in r.text
+    assert await ann.profile() == before
+    r = await ann.say("undo")
+    assert "nothing to undo" in r.text and await ann.profile() == before
+
+
+async def test_the_one_line_form_typed_without_the_command(ann: Person) -> None:
+    confirmed(await ann.say("skills: rust, c++, linux"), "Added Rust, C++ and Linux")
+    confirmed(await ann.say("swap c++ for go"), "Removed C++")
+    assert (await ann.profile()).skills == ("Rust", "Linux", "Go")
+
+
+async def test_the_guided_flow_keeps_all_an_answer_says_and_skips_what_it_answered(
+        ann: Person) -> None:
+    await ann.say("/profile")
+    r = await ann.say("I'm senior, python and go")
+    assert "remotely" in r.text  # the level was given: not asked
+    r = await ann.say("remote or Berlin")
+    confirmed(r, "Your profile is set", "remote, or in Berlin")
+    assert await ann.profile() == Profile(skills=("Python", "Go"), level=Level.SENIOR,
+                                          remote=RemotePreference.REMOTE, locations=("Berlin",))
+
+
+async def test_the_level_step_keeps_years_said_with_the_level(ann: Person) -> None:
+    await ann.say("/profile")
+    await ann.say("python, docker")
+    r = await ann.say("I'm mid level with 3 years")
+    assert "remotely" in r.text
+    p = await ann.profile()
+    assert (p.level, p.years) == (Level.MID, 3)
+
+
+@pytest.mark.parametrize("text,skills,years", [
+    ("i'm a python developer, what jobs do you have?", ("Python",), None),
+    ("I have 6 years of python experience. Show me openings in Berlin", ("Python",), 6),
+])
+async def test_who_one_is_then_a_request_in_other_words(ann: Person, text: str,
+                                                        skills: tuple[str, ...],
+                                                        years: int | None) -> None:
+    replies = await ann.bot.handle(message(text, user="ann"))
+    assert [r.intent for r in replies] == ["openings", "profile"]
+    assert replies[0].cards
+    p = await ann.profile()
+    assert (p.skills, p.years) == (skills, years)
+
+
+async def test_a_request_alone_leaves_the_profile_alone(ann: Person) -> None:
+    assert (await ann.say("senior python jobs in berlin")).intent == "openings"
+    assert await ann.profile() == Profile()
+
+
+@pytest.mark.parametrize("text,places", [
+    ("my location is Munich", ("Munich",)),
+    ("I was wrong, it's Munich not Berlin", ("Munich",)),
+    ("I'm a python engineer from Hamburg", ("Hamburg",)),
+])
+async def test_places_said_in_other_ways(ann: Person, text: str, places: tuple[str, ...]) -> None:
+    await ann.say("I know python, based in Berlin")
+    r = await ann.say(text)
+    assert r.intent == "profile", r.text
+    assert (await ann.profile()).locations == places

@@ -126,3 +126,24 @@ def test_questions_about_an_imported_opening_shown(tmp_path: Path) -> None:
     assert missing["buttons"][:2] == ["Learn Django", "Learn PostgreSQL"]
     assert learn["intent"] == "topic" and learn["topic"] == "python"
     assert missing["profile"]["skills"] == ["Python"]
+
+
+def test_plain_profile_statements_between_a_topic_and_a_request_are_echoed(
+        tmp_path: Path) -> None:
+    assert careerbot(tmp_path, "db", "upgrade").returncode == 0
+    feed = ROOT / "tests" / "fixtures" / "greenhouse_jobs.json"
+    imported = careerbot(tmp_path, "openings", "import", str(feed), "--format", "greenhouse")
+    assert imported.returncode == 0, imported.stderr
+    topic, level, where, asked = chat(
+        tmp_path, "h", "what is docker?", "I'm mid level, 5 yrs java and docker",
+        "open to remote or Berlin", "I'm a java and kotlin dev in berlin, anything for me?")
+    assert topic["intent"] == "topic"
+    assert level["intent"] == "profile"
+    assert level["profile"] == {"skills": ["Java", "Docker"], "level": "mid", "remote": "any",
+                                "locations": [], "years": 5}
+    assert where["intent"] == "profile"
+    assert where["profile"] == {**level["profile"], "remote": "yes", "locations": ["Berlin"]}
+    # Who one is, and a request: the profile is saved and the openings for it are shown.
+    assert asked["intent"] == "openings" and "Undo" in asked["buttons"]
+    assert "4012346" in [o["external_id"] for o in asked["openings"]]
+    assert asked["profile"] == {**where["profile"], "skills": ["Java", "Docker", "Kotlin"]}
