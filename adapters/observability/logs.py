@@ -135,7 +135,13 @@ class TextFormatter(logging.Formatter):
         return format_exception(ei)
 
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
+        # Another handler (pytest's, a host's) may have cached its own rendering, with the
+        # exception's message: render ours.
+        cached, record.exc_text = record.exc_text, None
+        try:
+            line = super().format(record)
+        finally:
+            record.exc_text = cached
         extra = " ".join(f"{k}={_v(getattr(record, k))}" for k in FIELDS if hasattr(record, k))
         if extra:
             head, nl, rest = line.partition("\n")
