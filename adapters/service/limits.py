@@ -153,6 +153,9 @@ class GuardedH11Protocol(H11Protocol):
 def server_options(*, max_connections: int) -> dict[str, Any]:
     """uvicorn's options for a server facing the internet (behind a proxy or not)."""
     return {
+        # h11, not httptools (which uvicorn prefers when installed): httptools has no limit on
+        # the size of request headers, so one fast client could fill memory with them within
+        # the header deadline. Measured cost in benchmarks/README.md ("Service"): within noise.
         "http": GuardedH11Protocol,
         # Past this many connections (or requests in progress) uvicorn answers 503 at once.
         "limit_concurrency": max_connections,
