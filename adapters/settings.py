@@ -21,7 +21,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False,
+        # `VAR=` (what docker compose passes for an unset host variable) means not set.
+        env_ignore_empty=True,
     )
 
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite file")
@@ -47,6 +49,13 @@ class Settings(BaseSettings):
     # hash that stands for who asked.
     unanswered_retention_days: int = Field(default=90, ge=1)
     careerbot_privacy_key: SecretStr | None = None
+    log_message_text: bool = False
+    max_request_bytes: int = Field(default=1 << 20, ge=1024)
+    request_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    max_connections: int = Field(default=1000, ge=1)
+    metrics_token: SecretStr | None = None
+    # The worker's exporter listened on every interface before this setting: still the default.
+    metrics_host: str = "0.0.0.0"
 
     @field_validator("careerbot_admins")
     @classmethod
@@ -140,7 +149,7 @@ class Settings(BaseSettings):
         """Variables that only make sense with another one."""
         if self.telegram_webhook_url and self.telegram_webhook_secret is None:
             raise PydanticCustomError("missing", "TELEGRAM_WEBHOOK_SECRET: required when "
-                                      "TELEGRAM_WEBHOOK_URL is set; expected 1-256 characters "
+                                      "TELEGRAM_WEBHOOK_URL is set; expected 16-256 characters "
                                       "of A-Z a-z 0-9 _ -")
         if self.telegram_webhook_url and self.telegram_bot_token is None:
             raise PydanticCustomError("missing", "TELEGRAM_BOT_TOKEN: required when "
@@ -201,7 +210,8 @@ class Settings(BaseSettings):
 
 
 SECRETS = ("telegram_bot_token", "telegram_webhook_secret", "slack_bot_token",
-           "slack_signing_secret", "slack_app_token", "careerbot_privacy_key")
+           "slack_signing_secret", "slack_app_token", "careerbot_privacy_key",
+           "metrics_token")
 
 # What each variable must look like: printed when it doesn't (never with the value itself).
 EXPECTED = {
@@ -210,7 +220,8 @@ EXPECTED = {
     "telegram_bot_token": "the token from @BotFather, digits:letters (e.g. 123456:ABC-def)",
     "telegram_api_base_url": "an http(s) URL such as https://api.telegram.org/bot",
     "telegram_webhook_url": "an https:// URL Telegram can reach, ending in /telegram/webhook",
-    "telegram_webhook_secret": "1-256 characters of A-Z a-z 0-9 _ - (Telegram's rule)",
+    "telegram_webhook_secret": "16-256 characters of A-Z a-z 0-9 _ - (Telegram allows 1-256; "
+                               "short ones can be guessed)",
     "slack_bot_token": "the bot token from the Slack app (xoxb-…)",
     "slack_signing_secret": "the signing secret from the Slack app's Basic Information page",
     "slack_app_token": "an app-level token starting with xapp- (Socket Mode)",
@@ -226,12 +237,18 @@ EXPECTED = {
     "feed_allow_networks": "addresses or networks separated by commas, e.g. 127.0.0.1,10.0.0.0/8",
     "unanswered_retention_days": "a whole number of days, at least 1",
     "careerbot_privacy_key": "any secret text (keep it: changing it orphans stored askers)",
+    "log_message_text": "1 to let DEBUG logs show message text, names and ids; 0 (default)",
+    "max_request_bytes": "the largest request body in bytes, at least 1024 (default 1048576)",
+    "request_timeout_seconds": "seconds a client has to send a request body, over 0 up to 300",
+    "max_connections": "a whole number of connections served at once, at least 1",
+    "metrics_token": "a bearer token /metrics then requires (Authorization: Bearer …)",
+    "metrics_host": "the interface of the worker's metrics port, e.g. 127.0.0.1",
 }
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _DB_URL = re.compile(r"^(?:sqlite|postgres|postgresql)(?:\+\w+)?://\S*$")
 _DB_PASSWORD = re.compile(r":([^:@/]+)@")
 _TG_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
-_TG_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_TG_SECRET = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 _HTTP_URL = re.compile(r"^https?://\S+$")
 # Plain http is only accepted for a local Bot API server or a test on this machine.
 _LOOPBACK = re.compile(r"^http://(?:127\.0\.0\.1|localhost|\[::1\])[:/]")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -116,6 +117,9 @@ def create_engine(url: URL, **kwargs: Any) -> AsyncEngine:
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                # Created readable by its owner only (SQLite gives its -wal and -shm files the
+                # database file's permissions); an existing file keeps the mode it has.
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
             except OSError as exc:
                 raise DatabaseUrlError(
                     f"DATABASE_URL: cannot create the folder for {path}: {exc.strerror}"

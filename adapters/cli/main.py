@@ -365,7 +365,8 @@ def _run_channel(settings: Settings, name: str) -> None:
                 raise RuntimeError(f"{name} has no connection of its own configured")
             await run_until_stopped(runner())
 
-    configure_logging(settings.log_level, settings.log_format, settings.secrets())
+    configure_logging(settings.log_level, settings.log_format, settings.secrets(),
+                      message_text=settings.log_message_text)
     try:
         asyncio.run(main())
     except KnowledgeError as exc:
@@ -401,7 +402,8 @@ def worker(
     from adapters.service.worker import run_worker
 
     settings = load_settings()
-    configure_logging(settings.log_level, settings.log_format, settings.secrets())
+    configure_logging(settings.log_level, settings.log_format, settings.secrets(),
+                      message_text=settings.log_message_text)
 
     async def main() -> None:
         # The worker stays small: no sentence model (Socket Mode answers by words only here).

@@ -7,7 +7,9 @@ import logging
 import re
 import sys
 import time
+import traceback
 from collections.abc import Iterable
+from types import TracebackType
 from typing import Any
 
 from bot.messages import Message, Reply
@@ -27,6 +29,40 @@ _TOKEN_PATTERNS = (
 _CHATTY = ("httpx", "httpcore", "telegram.ext.Updater", "telegram.Bot", "telegram._bot",
            "slack_bolt", "slack_sdk", "aiohttp.access", "uvicorn.access", "asyncio", "hpack",
            "alembic.runtime.plugins")
+
+
+# Our own packages: LOG_LEVEL=DEBUG turns on their debug lines. The libraries' debug lines
+# print request bodies, SQL parameters and whole updates, so people's words, names and ids:
+# those only with LOG_MESSAGE_TEXT=1.
+OWN = ("adapters", "bot", "storage", "careerbot")
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+
+
+class _Mode:
+    """Whether logs may show message text (LOG_MESSAGE_TEXT=1); set by configure_logging."""
+
+    message_text = False
+
+
+def format_exception(exc_info: ExcInfo) -> str:
+    """A traceback: its frames and exception types, with the exceptions' messages only under
+    LOG_MESSAGE_TEXT=1, since a message can quote data (a database error its parameters, a
+    decode error its bytes), and so what a person wrote."""
+    if _Mode.message_text:
+        return "".join(traceback.format_exception(*exc_info)).rstrip("\n")
+    chain: list[BaseException] = []
+    exc: BaseException | None = exc_info[1]
+    while exc is not None and exc not in chain:
+        chain.append(exc)
+        exc = exc.__cause__ if exc.__cause__ is not None or exc.__suppress_context__ \
+            else exc.__context__
+    parts = []
+    for e in reversed(chain):
+        kind = type(e)
+        frames = "".join(traceback.format_tb(e.__traceback__))
+        parts.append(f"Traceback (most recent call last):\n{frames}"
+                     f"{kind.__module__}.{kind.__qualname__} (message not logged)")
+    return "\n\nwhich led to:\n\n".join(parts)
 
 
 class Redactor:
@@ -52,13 +88,16 @@ class RedactingFilter(logging.Filter):
         super().__init__()
         self.redact = redact
 
+    def formatException(self, ei: Any) -> str:
+        return format_exception(ei)
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         clean = self.redact(message)
         if clean != message:
             record.msg, record.args = clean, ()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+            record.exc_text = format_exception(record.exc_info)
         if record.exc_text:
             record.exc_text = self.redact(record.exc_text)
         return True
@@ -92,8 +131,17 @@ class TextFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s")
         self.redact = redact
 
+    def formatException(self, ei: Any) -> str:
+        return format_exception(ei)
+
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
+        # Another handler (pytest's, a host's) may have cached its own rendering, with the
+        # exception's message: render ours.
+        cached, record.exc_text = record.exc_text, None
+        try:
+            line = super().format(record)
+        finally:
+            record.exc_text = cached
         extra = " ".join(f"{k}={_v(getattr(record, k))}" for k in FIELDS if hasattr(record, k))
         if extra:
             head, nl, rest = line.partition("\n")
@@ -105,6 +153,9 @@ class JsonFormatter(logging.Formatter):
     def __init__(self, redact: Redactor) -> None:
         super().__init__()
         self.redact = redact
+
+    def formatException(self, ei: Any) -> str:
+        return format_exception(ei)
 
     def format(self, record: logging.LogRecord) -> str:
         out: dict[str, Any] = {
@@ -129,8 +180,14 @@ def _v(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
-def configure_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = ()) -> None:
-    """Route everything through one redacting handler on stderr; safe to call more than once."""
+def configure_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = (),
+                      *, message_text: bool = False) -> None:
+    """Route everything through one redacting handler on stderr; safe to call more than once.
+
+    DEBUG is our own packages' debug lines; with `message_text` (LOG_MESSAGE_TEXT=1) also the
+    libraries' and the messages of exceptions in tracebacks, which can carry people's words.
+    """
+    _Mode.message_text = message_text
     redact = Redactor(secrets)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(redact) if fmt == "json" else TextFormatter(redact))
@@ -139,7 +196,10 @@ def configure_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[
     for old in [h for h in root.handlers if h.get_name() == "careerbot"]:
         root.removeHandler(old)
     root.addHandler(handler)
-    root.setLevel(level.upper())
+    wanted = logging.getLevelName(level.upper())
+    root.setLevel(wanted if message_text else max(wanted, logging.INFO))
+    for name in OWN:
+        logging.getLogger(name).setLevel(wanted if wanted < root.level else logging.NOTSET)
     quiet = max(logging.WARNING, root.level)
     for name in _CHATTY:
         logging.getLogger(name).setLevel(quiet)

@@ -6,12 +6,25 @@ values to files there and /metrics adds up all workers, whichever one answers th
 
 from __future__ import annotations
 
+import hmac
 import os
+import socket
+import threading
 import time
 from collections import Counter as Tally
+from collections.abc import Callable, Iterable
 from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    make_wsgi_app,
+)
+from prometheus_client.exposition import ThreadingWSGIServer
 
 from adapters.observability.logs import outcome_of
 from bot.dialogue import Bot
@@ -106,3 +119,34 @@ class Metrics:
             multiprocess.MultiProcessCollector(everyone)  # type: ignore[no-untyped-call]
             return generate_latest(everyone)
         return generate_latest(self.registry)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Scrapes are not worth a line each."""
+
+
+def bearer_ok(header: str, token: str) -> bool:
+    """Whether an Authorization header carries this bearer token (compared in constant time)."""
+    return hmac.compare_digest(header.encode(), f"Bearer {token}".encode())
+
+
+def serve_metrics(registry: CollectorRegistry, *, port: int, host: str,
+                  token: str | None) -> WSGIServer:
+    """prometheus_client's exporter on a daemon thread, at `host:port`, and with `token` set
+    answering 401 to a scrape without `Authorization: Bearer <token>`."""
+    exporter = make_wsgi_app(registry)
+
+    def app(environ: dict[str, Any], start: Callable[..., Any]) -> Iterable[bytes]:
+        if token and not bearer_ok(environ.get("HTTP_AUTHORIZATION", ""), token):
+            start("401 Unauthorized", [("WWW-Authenticate", "Bearer"),
+                                       ("Content-Length", "0")])
+            return [b""]
+        return exporter(environ, start)  # type: ignore[no-any-return]
+
+    class Server(ThreadingWSGIServer):
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    server = make_server(host, port, app, Server, handler_class=_QuietHandler)
+    threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
+    return server

@@ -17,8 +17,9 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from adapters.channels.base import Mount, Unavailable
-from adapters.observability.metrics import CONTENT_TYPE
+from adapters.observability.metrics import CONTENT_TYPE, bearer_ok
 from adapters.service.lifecycle import drain
+from adapters.service.limits import RequestLimits
 
 if TYPE_CHECKING:
     from adapters.bootstrap import Runtime
@@ -29,21 +30,30 @@ log = logging.getLogger(__name__)
 # A health check that hangs is worse than one that fails: load balancers time out anyway.
 PING_TIMEOUT = 3.0
 # Both webhooks acknowledge before the work is done, so an overload would pile up work (and
-# memory) without bound. Past this many unfinished tasks (a few seconds of work for one
-# process) new webhook requests get 503 and the platform delivers them again later.
+# memory) without bound. Past this much work in flight (a few seconds of it for one process)
+# new webhook requests get 503 and the platform delivers them again later.
 MAX_BACKLOG = 1000
+# Shedding stops only once the backlog is back under this share of the limit, so a backlog
+# hovering at the limit does not switch (and log) on every request.
+RESUME_AT = 0.8
 
 
 @dataclass
 class Backlog:
-    """What load shedding looks at: the channels' webhook paths, and unfinished tasks beyond
-    those that always run (server, Telegram fetcher), counted at start-up."""
+    """What load shedding looks at: the work authenticated requests started and left running.
+
+    That is every unfinished task beyond those that always run (server, Telegram fetcher,
+    counted at start-up) and those of requests still being received or answered: a request
+    not yet authenticated is its own task, which RequestLimits bounds in size and time, and
+    it must not count, or slow unsigned requests would make genuine updates get 503.
+    """
 
     paths: set[str] = field(default_factory=set)
     baseline: int = 0
+    requests: int = 0
 
     def __len__(self) -> int:
-        return len(asyncio.all_tasks()) - self.baseline
+        return len(asyncio.all_tasks()) - self.baseline - self.requests
 
 
 class LoadShedding:
@@ -54,26 +64,34 @@ class LoadShedding:
         self.app = app
         self.backlog = backlog
         self.limit = limit
+        self.resume_at = int(limit * RESUME_AT)
         self.on_shed = on_shed
         self.shedding = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] in self.backlog.paths:
-            busy = len(self.backlog) > self.limit
-            if busy != self.shedding:
-                self.shedding = busy
-                if busy:
-                    log.warning("overloaded (%d unfinished tasks): refusing webhooks with 503 "
-                                "until the backlog shrinks", len(self.backlog))
-                else:
-                    log.warning("backlog back under %d: taking webhooks again", self.limit)
-            if busy:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] in self.backlog.paths:
+            waiting = len(self.backlog)
+            if not self.shedding and waiting > self.limit:
+                self.shedding = True
+                log.warning("overloaded (%d tasks of work in flight): refusing webhooks with "
+                            "503 until the backlog is under %d", waiting, self.resume_at)
+            elif self.shedding and waiting < self.resume_at:
+                self.shedding = False
+                log.warning("backlog back under %d: taking webhooks again", self.resume_at)
+            if self.shedding:
                 if self.on_shed is not None:
                     self.on_shed()
                 await PlainTextResponse("overloaded, retry later", status_code=503,
                                         headers={"Retry-After": "5"})(scope, receive, send)
                 return
-        await self.app(scope, receive, send)
+        self.backlog.requests += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.backlog.requests -= 1
 
 
 @dataclass(kw_only=True)
@@ -111,10 +129,15 @@ def create_app(
     (the app factory under uvicorn), the runtime is built at start-up, in the server's own
     event loop, so each worker process owns its database pool and Telegram Application.
     """
-    if runtime is None and settings is None:
+    if runtime is not None:
+        config = runtime.settings
+    elif settings is not None:
+        config = settings
+    else:
         raise ValueError("create_app needs a runtime or settings")
     service = Service(runtime=runtime)
     backlog = Backlog()
+    metrics_token = config.secret(config.metrics_token)
 
     async def healthz(request: Request) -> Response:
         rt = service.runtime
@@ -138,6 +161,9 @@ def create_app(
         return JSONResponse(body, status_code=200 if database["ok"] else 503)
 
     async def metrics(request: Request) -> Response:
+        if metrics_token and not bearer_ok(request.headers.get("authorization", ""),
+                                           metrics_token):
+            return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
         rt = service.runtime
         if rt is None:
             return Response("", media_type=CONTENT_TYPE)
@@ -187,9 +213,12 @@ def create_app(
         if rt is not None:
             rt.metrics.shed.inc()
 
-    app = Starlette(routes=routes, lifespan=lifespan,
-                    middleware=[Middleware(LoadShedding, backlog=backlog, limit=max_backlog,
-                                           on_shed=shed)])
+    # Shedding first: it reads nothing. Then every body is bounded before any route runs.
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[
+        Middleware(LoadShedding, backlog=backlog, limit=max_backlog, on_shed=shed),
+        Middleware(RequestLimits, max_bytes=config.max_request_bytes,
+                   timeout=config.request_timeout_seconds),
+    ])
     app.state.service = service
     return app
 
@@ -214,5 +243,6 @@ def factory() -> Starlette:
     from adapters.settings import Settings
 
     settings = Settings()
-    configure_logging(settings.log_level, settings.log_format, settings.secrets())
+    configure_logging(settings.log_level, settings.log_format, settings.secrets(),
+                      message_text=settings.log_message_text)
     return create_app(settings=settings)

@@ -22,7 +22,8 @@ GRACEFUL_SECONDS = 20
 
 def run_server(settings: Settings, *, host: str, port: int, workers: int) -> None:
     """Serve until SIGTERM/SIGINT. Each worker process builds its own runtime in the factory."""
-    configure_logging(settings.log_level, settings.log_format, settings.secrets())
+    configure_logging(settings.log_level, settings.log_format, settings.secrets(),
+                      message_text=settings.log_message_text)
     log.info("starting on %s:%d with %d worker process(es)", host, port, workers)
     if workers > 1:
         asyncio.run(prepare_database(settings))
@@ -32,7 +33,7 @@ def run_server(settings: Settings, *, host: str, port: int, workers: int) -> Non
         own_dir = tempfile.mkdtemp(prefix="careerbot-metrics-")
         os.environ[MULTIPROC_ENV] = own_dir
     try:
-        _run(host, port, workers)
+        _run(host, port, workers, max_connections=settings.max_connections)
     finally:
         if own_dir is not None:
             shutil.rmtree(own_dir, ignore_errors=True)
@@ -52,8 +53,10 @@ async def prepare_database(settings: Settings) -> None:
     await storage.aclose()
 
 
-def _run(host: str, port: int, workers: int) -> None:
+def _run(host: str, port: int, workers: int, *, max_connections: int) -> None:
     import uvicorn
+
+    from adapters.service.limits import server_options
 
     uvicorn.run(
         APP_FACTORY,
@@ -67,4 +70,5 @@ def _run(host: str, port: int, workers: int) -> None:
         access_log=False,
         server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        **server_options(max_connections=max_connections),
     )

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from wsgiref.simple_server import WSGIServer
 
 from adapters.bootstrap import EVENT_RETENTION
 from adapters.service.alerts import AlertRunResult, run_alerts
@@ -61,13 +62,18 @@ async def _run(runtime: Runtime, *, interval: float, once: bool, alert_run: Aler
                stop: asyncio.Event, metrics_port: int | None) -> None:
     loop = asyncio.get_running_loop()
     connections: list[asyncio.Task[None]] = []
+    exporter: WSGIServer | None = None
     try:
         if metrics_port is not None:
-            from prometheus_client import start_http_server
+            from adapters.observability.metrics import serve_metrics
 
             # The worker takes no other HTTP traffic: a plain exporter thread is enough.
-            start_http_server(metrics_port, registry=runtime.metrics.registry)
-            log.info("metrics on :%d/metrics", metrics_port)
+            settings = runtime.settings
+            exporter = serve_metrics(runtime.metrics.registry, port=metrics_port,
+                                     host=settings.metrics_host,
+                                     token=settings.secret(settings.metrics_token))
+            log.info("metrics on %s:%d/metrics%s", settings.metrics_host, metrics_port,
+                     " (bearer token required)" if settings.metrics_token else "")
         if not once:
             for channel in runtime.channels:
                 runner = channel.runner(runtime.bot, standalone=False)
@@ -95,6 +101,9 @@ async def _run(runtime: Runtime, *, interval: float, once: bool, alert_run: Aler
                 ended[0].result()  # a connection ended on its own: surface why and stop
                 break
     finally:
+        if exporter is not None:
+            exporter.shutdown()
+            exporter.server_close()
         for task in connections:
             task.cancel()
         for task in connections:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 import httpx
 import uvicorn
@@ -54,7 +54,8 @@ def free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def serve_asgi(app: ASGIApp, *, lifespan: Literal["on", "off"] = "off") -> AsyncIterator[str]:
+async def serve_asgi(app: ASGIApp, *, lifespan: Literal["on", "off"] = "off",
+                     **options: Any) -> AsyncIterator[str]:
     """
     Serve an ASGI app with uvicorn on a free port of 127.0.0.1; yields its base URL.
 
@@ -63,13 +64,13 @@ async def serve_asgi(app: ASGIApp, *, lifespan: Literal["on", "off"] = "off") ->
     `careerbot serve` and gets a thread and an event loop of its own, as it has in its process:
     at shutdown it drains every task its loop started since start-up, and in this loop those
     would include the fakes' keep-alive connections and pytest's fixture teardown, each held
-    for the full drain time.
+    for the full drain time. `options` go to uvicorn.Config (those `careerbot serve` sets).
     """
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, lifespan=lifespan, log_config=None,
-                                           log_level="warning", access_log=False))
+                                           log_level="warning", access_log=False, **options))
     serving = server.serve(sockets=[sock])
     task = asyncio.ensure_future(
         asyncio.to_thread(asyncio.run, serving) if lifespan == "on" else serving)

@@ -14,7 +14,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -34,6 +34,7 @@ from adapters.channels.slack.render import (
     render,
 )
 from adapters.channels.slack.transport import retry_handlers
+from adapters.channels.slack.verify import RequestSignature
 from bot.dialogue import Bot
 from bot.messages import ChatType, Message
 
@@ -210,12 +211,26 @@ def build_slack_app(
 EVENTS_PATH = "/slack/events"
 
 
-def slack_routes(app: AsyncApp) -> list[Route]:
-    """Bolt verifies X-Slack-Signature (401 when forged or older than five minutes) and
-    answers Slack's url_verification challenge itself."""
+def slack_routes(app: AsyncApp, *, signing_secret: str) -> list[Route]:
+    """Nothing unsigned reaches Bolt: a request without a valid X-Slack-Signature (forged, or
+    older than five minutes) gets 401 before its body is decoded. Bolt answers Slack's
+    url_verification challenge itself; a signed body it cannot parse gets 400."""
     handler = AsyncSlackRequestHandler(app)
+    signed = RequestSignature(signing_secret)
 
     async def events(request: Request) -> Response:
-        return await handler.handle(request)
+        try:
+            body = await request.body()
+        except ClientDisconnect:
+            log.info("a client went away before sending its whole request")
+            return Response(status_code=400)
+        if not signed(body, request.headers):
+            log.warning("refused a slack request without a valid signature")
+            return Response(status_code=401)
+        try:
+            return await handler.handle(request)
+        except Exception as exc:  # signed but unreadable: one line, no traceback (no text)
+            log.warning("rejected a malformed slack request: %s", type(exc).__name__)
+            return Response(status_code=400)
 
     return [Route(EVENTS_PATH, events, methods=["POST"], name="slack_events")]

@@ -48,7 +48,8 @@ class SlackChannel:
         from adapters.channels.slack.transport import shared_session
 
         app = self.app(bot, signing_secret=self.signing_secret)
-        return Mount(routes=slack_routes(app), running=lambda: shared_session(app.client))
+        return Mount(routes=slack_routes(app, signing_secret=self.signing_secret),
+                     running=lambda: shared_session(app.client))
 
     def runner(self, bot: Bot, *, standalone: bool) -> Runner | None:
         if not self.token or not self.app_token:

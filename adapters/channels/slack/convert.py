@@ -16,10 +16,13 @@ SLASH_COMMAND = "/careerbot"
 # Words that take arguments are commands whatever follows; the others only when alone, so
 # "/careerbot help me choose a database" stays a question.
 WITH_ARGS = frozenset({"jobs", "profile", "subscribe", "ask", "digest"})
-ALONE = frozenset({"help", "topics", "unsubscribe", "forget", "mydata", "more"})
+ALONE = frozenset({"help", "topics", "unsubscribe", "forget", "mydata", "more",
+                   "stats", "reload"})  # the last two: admins only (CAREERBOT_ADMINS)
 
-_LINK = re.compile(r"<(?P<url>(?:https?|mailto):[^|>]+)(?:\|(?P<label>[^>]*))?>")
-_MENTION = re.compile(r"<@(?P<id>[A-Z0-9]+)(?:\|[^>]*)?>")
+# No `<` inside: Slack escapes it in what people type, and a match that could run on past
+# the next `<` made these quadratic on text such as "<http:" repeated (issue 13).
+_LINK = re.compile(r"<(?P<url>(?:https?|mailto):[^|<>]+)(?:\|(?P<label>[^<>]*))?>")
+_MENTION = re.compile(r"<@(?P<id>[A-Z0-9]+)(?:\|[^<>]*)?>")
 
 
 def unescape(text: str) -> str:
@@ -76,7 +79,7 @@ def is_ignored(event: Mapping[str, Any], *, bot_user_id: str | None, bot_id: str
 def strip_mention(text: str, bot_user_id: str | None) -> str:
     """Remove the mention that addressed the bot (`<@U0BOT> what is docker?`)."""
     if bot_user_id:
-        stripped = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
+        stripped = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^<>]*)?>", " ", text)
     else:
         # Without auth.test we still know an app_mention starts by addressing us.
         stripped = _MENTION.sub(" ", text, count=1) if text.lstrip().startswith("<@") else text

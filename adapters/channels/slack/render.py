@@ -33,6 +33,20 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# mrkdwn has no escape character: a marker only opens *bold*, _italics_, ~strike~ or `code`
+# at the start of a word, and a zero-width space after it (or before a quote's `>`) keeps
+# it literal. Inside a word (snake_case) markers open nothing and are left alone.
+_MARKER = re.compile(r"(?<![0-9A-Za-z])([*_~`])")
+_QUOTE = re.compile(r"(?m)^&gt;")
+_ZWSP = "\u200b"
+
+
+def literal(text: str) -> str:
+    """Text shown exactly as written (a person's words, a feed's fields): escaped, and with
+    mrkdwn's formatting markers neutralised."""
+    return _QUOTE.sub(_ZWSP + "&gt;", _MARKER.sub(r"\1" + _ZWSP, escape(text)))
+
+
 def _url(url: str) -> str:
     return url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
 
@@ -43,7 +57,7 @@ def _words(text: str) -> list[str]:
         if w.isspace():
             out.append(" ")
         else:
-            out.extend(escape(w[i:i + _RAW_PIECE]) for i in range(0, len(w), _RAW_PIECE))
+            out.extend(literal(w[i:i + _RAW_PIECE]) for i in range(0, len(w), _RAW_PIECE))
     return out
 
 
@@ -51,7 +65,7 @@ def _span_atoms(span: Span) -> list[str]:
     """A span as atoms: pieces a section may be split between, never inside."""
     if isinstance(span, Link) and span.url.startswith(("https://", "http://")):
         label = " ".join(span.text.split())[:200] or span.url
-        return [f"<{_url(span.url)}|{escape(label)}>"]
+        return [f"<{_url(span.url)}|{literal(label)}>"]
     if isinstance(span, Bold):
         inner = span.text.strip()
         if not inner:
@@ -59,7 +73,7 @@ def _span_atoms(span: Span) -> list[str]:
         lead = " " if span.text[:1].isspace() else ""
         trail = " " if span.text[-1:].isspace() else ""
         # mrkdwn bold must hug its text; a long bold run goes bold word by word so it can split.
-        whole = escape(" ".join(inner.split()))
+        whole = literal(" ".join(inner.split()))
         if len(whole) <= SECTION_LIMIT // 6:
             bold = [f"*{whole}*"]
         else:
@@ -114,19 +128,19 @@ def _section(text: str) -> dict[str, Any]:
 
 
 def card_text(card: OpeningCard) -> str:
-    title = "".join(_span_atoms(Link(card.title, card.url))) if card.url else escape(card.title)
+    title = "".join(_span_atoms(Link(card.title, card.url))) if card.url else literal(card.title)
     facts = [card.company]
     if card.location:
         facts.append(card.location)
     if card.level:
         facts.append(f"level: {card.level}")
     facts.append(f"remote: {card.remote}")
-    lines = [f"*{title}*", escape(" · ".join(facts))]
+    lines = [f"*{title}*", literal(" · ".join(facts))]
     if card.matched_skills:
-        lines.append("*Why it fits:* " + escape(", ".join(card.matched_skills)))
+        lines.append("*Why it fits:* " + literal(", ".join(card.matched_skills)))
     if card.missing_skills:
         gaps = ", ".join(g.skill for g in card.missing_skills)
-        lines.append("*Skills to learn:* " + escape(gaps))
+        lines.append("*Skills to learn:* " + literal(gaps))
     text = "\n".join(lines)
     return text if len(text) <= SECTION_LIMIT else text[: SECTION_LIMIT - 1].rsplit(" ", 1)[0] + "…"
 

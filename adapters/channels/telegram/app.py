@@ -7,10 +7,12 @@ import dataclasses
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from telegram import Bot as TgBot
@@ -108,18 +110,61 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Real updates are a few kB; anything this big is not from Telegram.
 MAX_BODY = 1 << 20
+# Wrong secrets one client may send a minute; past that its requests get 429 unchecked, so
+# the secret cannot be guessed at the speed of the network.
+GUESSES_PER_MINUTE = 10
+
+
+class GuessThrottle:
+    """Failed secret guesses per client address over the last minute (a bounded table)."""
+
+    def __init__(self, per_minute: int = GUESSES_PER_MINUTE, *,
+                 clock: Callable[[], float] = time.monotonic, max_clients: int = 10_000) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self.max_clients = max_clients
+        self.failures: dict[str, deque[float]] = {}
+
+    def blocked(self, client: str) -> bool:
+        seen = self.failures.get(client)
+        if seen is None:
+            return False
+        start = self.clock() - 60.0
+        while seen and seen[0] < start:
+            seen.popleft()
+        if not seen:
+            del self.failures[client]
+            return False
+        return len(seen) >= self.per_minute
+
+    def failed(self, client: str) -> None:
+        seen = self.failures.setdefault(client, deque(maxlen=self.per_minute))
+        seen.append(self.clock())
+        if len(self.failures) > self.max_clients:
+            del self.failures[next(iter(self.failures))]  # the longest-known client
 
 
 def webhook_routes(application: AnyApplication, *, secret: str | None) -> list[Route]:
     """`POST /telegram/webhook`: check the secret, queue the update, answer 200 at once."""
     expected = (secret or "").encode()
+    guesses = GuessThrottle()
 
     async def webhook(request: Request) -> Response:
+        client = request.client.host if request.client is not None else ""
+        if guesses.blocked(client):
+            log.info("refused a telegram webhook request: too many wrong secrets from its address")
+            return Response(status_code=429, headers={"Retry-After": "60"})
         given = request.headers.get(SECRET_HEADER, "").encode()
         # Without a configured secret nobody can prove they are Telegram: refuse everything.
         if not expected or not hmac.compare_digest(given, expected):
+            guesses.failed(client)
+            log.warning("refused a telegram webhook request without the right secret")
             return Response(status_code=403)
-        body = await request.body()
+        try:
+            body = await request.body()
+        except ClientDisconnect:
+            log.info("a client went away before sending its whole request")
+            return Response(status_code=400)
         if len(body) > MAX_BODY:
             return Response(status_code=413)
         try:

@@ -99,3 +99,25 @@ async def test_stats_include_database_totals_across_processes(
     text = replies[0].text
     assert "in the database: people 3, conversations 3, subscriptions 0, open openings 0, " \
            "alerts delivered 0" in text
+
+
+async def test_slack_admins_reach_stats_and_reload_through_the_slash_command(
+    make_settings: Callable[..., Settings], caplog: pytest.LogCaptureFixture
+) -> None:
+    from adapters.channels.slack.convert import command_to_message
+
+    # `/careerbot stats` used to be a question about "stats" (issue 13).
+    runtime = await runtime_for(make_settings(careerbot_admins="slack:U0ADMIN"))
+    try:
+        for word in ("stats", "reload"):
+            command = {"user_id": "U0ADMIN", "channel_id": "D0ADMIN", "text": word,
+                       "channel_name": "directmessage", "response_url": "https://x"}
+            message_ = command_to_message(command)
+            assert message_.text == f"/{word}"
+            with caplog.at_level(logging.INFO, logger="careerbot.admin"):
+                replies = await runtime.bot.handle(message_)
+            assert replies and replies[0].private
+            assert any(f"/{word}" in r.getMessage() for r in caplog.records)
+            caplog.clear()
+    finally:
+        await runtime.close()

@@ -14,6 +14,7 @@ from adapters.settings import Settings
 TOKEN = "123456789:AAHsecretPartOfTheTelegramTokenXYZ12"
 SLACK_TOKEN = "xoxb-1111-2222-secretslacktoken"
 SIGNING = "9c1f8b2e3d4a5b6c7d8e9f0a1b2c3d4e"
+WEBHOOK_SECRET = "webhook-secret_value1"
 ALL_VARS = [name.upper() for name in Settings.model_fields]
 
 CASES = [
@@ -22,14 +23,18 @@ CASES = [
     ({"TELEGRAM_BOT_TOKEN": "not-a-token"},
      "TELEGRAM_BOT_TOKEN: expected the token from @BotFather"),
     ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_URL": "http://bot.example.org/telegram/webhook",
-      "TELEGRAM_WEBHOOK_SECRET": "abc"}, "TELEGRAM_WEBHOOK_URL: expected an https:// URL"),
+      "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET}, "TELEGRAM_WEBHOOK_URL: expected an https:// URL"),
     ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook"},
      "TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set"),
     ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook",
       "TELEGRAM_WEBHOOK_SECRET": "has spaces and $ymbols!"},
-     "TELEGRAM_WEBHOOK_SECRET: expected 1-256 characters of A-Z a-z 0-9 _ -"),
+     "TELEGRAM_WEBHOOK_SECRET: expected 16-256 characters of A-Z a-z 0-9 _ -"),
+    # Telegram accepts one character; one was guessed in 43 requests (issue 13).
+    ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook",
+      "TELEGRAM_WEBHOOK_SECRET": "a"},
+     "TELEGRAM_WEBHOOK_SECRET: expected 16-256 characters of A-Z a-z 0-9 _ -"),
     ({"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook",
-      "TELEGRAM_WEBHOOK_SECRET": "abc"},
+      "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET},
      "TELEGRAM_BOT_TOKEN: required when TELEGRAM_WEBHOOK_URL is set"),
     ({"TELEGRAM_API_BASE_URL": "api.telegram.org"},
      "TELEGRAM_API_BASE_URL: expected an http(s) URL"),
@@ -44,6 +49,9 @@ CASES = [
     ({"DATABASE_URL": "mysql://careerbot:hunter2secret@db/careerbot"},
      "DATABASE_URL: expected an SQLAlchemy URL"),
     ({"RATE_LIMIT_PER_MINUTE": "0"}, "RATE_LIMIT_PER_MINUTE: expected a whole number"),
+    ({"MAX_REQUEST_BYTES": "100"}, "MAX_REQUEST_BYTES: expected the largest request body"),
+    ({"REQUEST_TIMEOUT_SECONDS": "0"}, "REQUEST_TIMEOUT_SECONDS: expected seconds a client"),
+    ({"MAX_CONNECTIONS": "none"}, "MAX_CONNECTIONS: expected a whole number of connections"),
     ({"CAREERBOT_KNOWLEDGE_DIR": "/nonexistent/knowledge"},
      "CAREERBOT_KNOWLEDGE_DIR: expected an existing folder"),
 ]
@@ -80,7 +88,7 @@ def test_config_check_prints_the_configuration_with_secrets_masked(tmp_path: Pat
     env = {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook",
-        "TELEGRAM_WEBHOOK_SECRET": "webhook-secret_value1",
+        "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "SLACK_BOT_TOKEN": SLACK_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING,
         "DATABASE_URL": "postgresql+asyncpg://careerbot:hunter2secret@db.internal/careerbot",
@@ -97,7 +105,7 @@ def test_config_check_prints_the_configuration_with_secrets_masked(tmp_path: Pat
     assert "CAREERBOT_ADMINS=telegram:1001,slack:U0123" in out
     assert "LOG_FORMAT=json" in out
     assert "PORT=8000" in out
-    for secret in (*SECRET_VALUES, "webhook-secret_value1"):
+    for secret in (*SECRET_VALUES, WEBHOOK_SECRET):
         assert secret not in result.output
 
 
@@ -121,3 +129,18 @@ async def test_the_asker_hash_key_comes_from_the_settings(make_settings: Any) ->
     assert "a long random privacy key" in own.secrets()  # redacted from logs like the others
     async with await build(own) as runtime:
         assert runtime.bot.services.asker_key == own.privacy_key
+
+
+@pytest.mark.usefixtures("clean_env")
+def test_empty_variables_mean_not_set() -> None:
+    # What docker compose passes for `TELEGRAM_BOT_TOKEN: ${TELEGRAM_BOT_TOKEN}` when the host
+    # has none: it used to stop start-up as a malformed token.
+    env = {"TELEGRAM_BOT_TOKEN": "", "TELEGRAM_WEBHOOK_URL": "", "TELEGRAM_WEBHOOK_SECRET": "",
+           "SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": "", "DATABASE_URL": "", "PORT": "",
+           "METRICS_TOKEN": ""}
+    result = CliRunner().invoke(app, ["config", "check"], env=env)
+    assert result.exit_code == 0, result.output
+    for line in ("TELEGRAM_BOT_TOKEN=not set", "TELEGRAM_WEBHOOK_URL=not set",
+                 "SLACK_BOT_TOKEN=not set", "DATABASE_URL=not set (SQLite file)", "PORT=8000",
+                 "METRICS_TOKEN=not set"):
+        assert line in result.stdout

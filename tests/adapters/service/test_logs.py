@@ -22,6 +22,7 @@ def restore_logging() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     yield
+    configure_logging("WARNING")  # message text off, our packages' levels back to the root's
     for h in [h for h in root.handlers if h not in handlers]:
         root.removeHandler(h)
     root.setLevel(level)
@@ -88,3 +89,31 @@ async def test_one_line_per_handled_message_without_its_text(
         assert "platform=slack intent=topic topic=docker latency_ms=" in lines[0]
         assert lines[0].endswith("outcome=answered replies=1")
         assert "intent=fallback topic=- " in lines[1]
+
+
+WORDS = "Zoë's résumé, call me on +44 7700 900123"
+
+
+def _fails_on(text: str) -> None:
+    try:
+        text.encode("ascii")
+    except UnicodeEncodeError as exc:
+        raise RuntimeError(f"could not store {text!r}") from exc
+
+
+@pytest.mark.parametrize(("fmt", "message_text"), [("text", False), ("json", False),
+                                                   ("text", True)])
+def test_tracebacks_carry_frames_and_types_but_no_message_text(
+    capsys: pytest.CaptureFixture[str], fmt: str, message_text: bool
+) -> None:
+    # An exception's message can quote what a person wrote (a database error its parameters).
+    configure_logging("INFO", fmt, message_text=message_text)
+    try:
+        _fails_on(WORDS)
+    except RuntimeError:
+        logging.getLogger("adapters.test").exception("storing a profile failed")
+    err = capsys.readouterr().err
+    assert "storing a profile failed" in err
+    assert "_fails_on" in err and "UnicodeEncodeError" in err and "RuntimeError" in err
+    assert ("7700 900123" in err) is message_text
+    assert ("Zo" in err) is message_text

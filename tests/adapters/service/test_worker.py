@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.bootstrap import Runtime, build
@@ -16,7 +17,7 @@ from adapters.service.alerts import AlertRunResult
 from adapters.service.worker import run_worker
 from adapters.settings import Settings
 from bot.alerts import AlertStats
-from tests.fakes.servers import REPO
+from tests.fakes.servers import REPO, free_port
 
 
 async def test_passes_repeat_survive_a_failure_and_are_counted(
@@ -127,3 +128,39 @@ async def test_worker_purges_unanswered_questions_past_the_retention(
         assert factory is not None
         async with factory() as uow:
             assert await uow.unanswered.top(5) == [("asked lately", 1)]
+
+
+async def test_the_worker_metrics_port_binds_where_told_and_wants_the_token(
+    make_settings: Callable[..., Settings], tmp_path: Path,
+) -> None:
+    # It listened on every interface with no protection (issue 13).
+    settings = make_settings(database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}",
+                             metrics_host="127.0.0.1", metrics_token="scrape-token-0123456789")
+    port = free_port()
+    stop = asyncio.Event()
+    answers: list[int] = []
+
+    async def alert_run(runtime: Runtime) -> AlertRunResult:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            for headers in ({}, {"Authorization": "Bearer nope"},
+                            {"Authorization": "Bearer scrape-token-0123456789"}):
+                answers.append((await http.get("/metrics", headers=headers)).status_code)
+        stop.set()
+        return AlertRunResult(stats=AlertStats(), sent={})
+
+    async with await build(settings, semantic=False) as runtime:
+        await run_worker(runtime, interval=0.01, alert_run=alert_run, stop=stop,
+                         metrics_port=port)
+    assert answers == [401, 401, 200]
+
+
+def test_a_new_sqlite_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    # It was created world-readable (issue 13): conversations and profiles are in it.
+    path = tmp_path / "data" / "careerbot.sqlite3"
+    result = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "db", "upgrade"], cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO), "DATABASE_URL": f"sqlite:///{path}"},
+        capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    for file in path.parent.iterdir():
+        assert file.stat().st_mode & 0o077 == 0, file.name

@@ -10,6 +10,7 @@ from adapters.channels.slack.convert import (
     command_to_message,
     event_to_message,
     reply_thread,
+    strip_mention,
     unescape,
 )
 from bot.messages import ChatType
@@ -26,6 +27,9 @@ from bot.messages import ChatType
     ("unsubscribe", "/unsubscribe"),
     ("forget", "/forget"),
     ("mydata", "/mydata"),
+    ("stats", "/stats"),
+    ("reload", "/reload"),
+    ("stats about backend salaries", "stats about backend salaries"),
     ("what is docker?", "what is docker?"),
     ("helpful tips for interviews", "helpful tips for interviews"),
     ("help me choose a database", "help me choose a database"),
@@ -49,6 +53,18 @@ def test_in_dms_only_a_lone_subcommand_word_is_a_command(typed: str, core: str) 
                       "text": typed, "ts": "1.1"})
     m = event_to_message(body, bot_user_id="UBOT")
     assert m is not None and m.text == core
+
+
+@pytest.mark.parametrize("text", [
+    "<http:" * 20_000, "<mailto:a|" * 20_000, "<@U1|" * 20_000, "<https://x|" + "a" * 100_000,
+])
+def test_unescape_and_mentions_stay_linear_on_unclosed_markup(text: str) -> None:
+    # Each match attempt used to run on to the end of the text, so these took time quadratic
+    # in its length (over two minutes for the first; issue 13), now milliseconds. The test
+    # checks the result only: tests here never measure time.
+    assert unescape(text) == text
+    assert strip_mention(text, "UBOT") == text
+    assert strip_mention(text, None) == text
 
 
 def test_unescape_keeps_what_was_typed() -> None:

@@ -51,6 +51,23 @@ def test_all_dynamic_text_is_escaped() -> None:
     assert escape("a&b<c>d") == "a&amp;b&lt;c&gt;d"
 
 
+def test_mrkdwn_in_echoed_text_shows_as_typed() -> None:
+    # A person's words (or a feed's fields) echoed back used to be formatted: *bold*, `code`,
+    # ~strike~, _italics_ and a quote.
+    typed = "*urgent* `rm -rf` ~nope~ _me_ snake_case a*b"
+    reply = Reply(blocks=(para(Text(typed)), para(Text("> quoted"))),
+                  cards=(OpeningCard(title="*Boss*", company="_Acme_", url=""),))
+    [msg] = render(reply)
+    first, quote, card = _sections(msg.blocks)
+    z = "\u200b"
+    assert first == f"*{z}urgent* `{z}rm -rf` ~{z}nope~ _{z}me_ snake_case a*b"
+    assert quote == f"{z}&gt; quoted"
+    assert f"*{z}Boss*" in card and f"_{z}Acme_" in card
+    # The core's own bold is still bold.
+    [bold] = render(Reply(blocks=(para(Bold("indexes")),)))
+    assert _sections(bold.blocks) == ["*indexes*"]
+
+
 def test_a_link_label_cannot_break_out_of_its_link() -> None:
     [msg] = render(Reply(blocks=(para(Link("a>b", "https://x.dev/p|q>r")),)))
     assert _sections(msg.blocks) == ["<https://x.dev/p%7Cq%3Er|a&gt;b>"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -17,6 +18,7 @@ from adapters.channels.telegram.app import (
     webhook_routes,
     webhook_running,
 )
+from adapters.observability.logs import configure_logging
 from tests.adapters.channels.telegram.conftest import WEBHOOK_SECRET, telegram
 from tests.fakes import telegram_updates as f
 from tests.fakes.telegram_api import FakeBotApi
@@ -99,3 +101,31 @@ async def test_no_secret_configured_refuses_everything(runtime: Runtime, fake: F
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web),
                                  base_url="http://testserver") as client:
         assert (await post(client, f.message_update("hi"), secret="")).status_code == 403
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    configure_logging("WARNING")  # message text off, our packages' levels back to the root's
+    for h in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(h)
+    root.setLevel(level)
+
+
+@pytest.mark.usefixtures("restore_logging")
+@pytest.mark.parametrize("message_text", [False, True])
+async def test_debug_logs_carry_no_message_text_names_or_ids_unless_asked(
+    webhook: Any, capsys: pytest.CaptureFixture[str], message_text: bool
+) -> None:
+    # At LOG_LEVEL=DEBUG the libraries printed whole updates and requests (issue 13).
+    configure_logging("DEBUG", "text", message_text=message_text)
+    application, client = webhook
+    person = f.user(uid=987654321, first_name="Zebediah")
+    update = f.message_update("what is docker for sourdough bakers?", sender=person)
+    assert (await post(client, update)).status_code == 200
+    await handled(application)
+    err = capsys.readouterr().err
+    leaks = [w for w in ("sourdough", "Zebediah", "987654321") if w in err]
+    assert leaks == ([] if not message_text else ["sourdough", "Zebediah", "987654321"])
