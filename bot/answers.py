@@ -14,7 +14,7 @@ from bot.encoder import Vectors
 from bot.knowledge import KnowledgeBase, Topic
 from bot.markup import Block, Bold, Paragraph, para
 from bot.passages import FloatArray, Kind, Passage, PassageIndex, Scores, sentences, skill_term, terms
-from bot.text import STOPWORDS, normalize, stem, words
+from bot.text import STOPWORDS, normalize, stem, unmarked, words
 from bot.vocabulary import find_skills
 
 # A passage in the topic the question was matched to, or in one related to it, is more likely
@@ -25,6 +25,9 @@ PRIOR_RELATED = 0.025
 # a question made only of the topic's names gets a passage only when that is this much closer.
 GENERAL_MARGIN = 0.05
 MENTION_MARGIN = 0.05
+# A passage that has none of the question's own words is closer in meaning alone; it answers
+# instead of the overview only when it is this much closer ("java for backend, thoughts?").
+UNSUPPORTED_MARGIN = 0.1
 # A second passage is shown when it is this close to the first and both are short enough.
 SECOND_WITHIN = 0.06
 TWO_PASSAGES_CHARS = 1100
@@ -49,6 +52,8 @@ _GENERAL = """
     people service services exist exists kind kinds type types sort sorts option options
     learn learning worth care pros cons terms plain english complete eli5 relevant popular
     today nowadays future
+    thought thoughts opinion opinions think hear hearing heard keep keeps talk talking buzz hype
+    everyone everybody anyway exactly actually really basically quickly briefly please stuff whole
 """.split()  # noqa: SIM905 - a word list reads better as text
 GENERAL_WORDS = frozenset(_GENERAL)
 
@@ -92,6 +97,7 @@ def compose(index: PassageIndex, topic_id: str, text: str, vector: Vectors | Non
     """The answer to `text`, a question matched to topic `topic_id`."""
     kb = index.kb
     topic = kb.topics[topic_id]
+    text = unmarked(text)
     if not text.strip():
         return overview(index, topic)
     scores = index.scores(text, vector)
@@ -117,6 +123,9 @@ def compose(index: PassageIndex, topic_id: str, text: str, vector: Vectors | Non
         if other is not None and total[index.offsets[other]] > page:
             return overview(index, kb.topics[other])
         if page >= total[best] + GENERAL_MARGIN:
+            return overview(index, topic)
+        if (question.names_topic and total[best] < page + UNSUPPORTED_MARGIN
+                and coverage(index, best, question.residual) == 0):
             return overview(index, topic)
     if _weak(index, scores, best, question.residual):
         note = para("I don't have an answer to that exact question. "

@@ -265,6 +265,12 @@ _STATEMENT = re.compile(
     r"i (?:stopped|don'?t do|no longer)|i meant|\d+ (?:years?|yrs?)|(?:remote|hybrid|on-?site) "
     r"(?:or|and) )"
 )
+# Asking about a subject, not saying anything about oneself: "tell me about remote work",
+# "what is remote work like" are no profile, however close they are to "I want remote work".
+_ASKS_ABOUT = re.compile(r"^(?:(?:so|ok|okay|and|hey|hi|please|can you|could you|pls) )*(?:tell me(?: more)? "
+                         r"about|what(?:'s| is| are| does| do)|explain|describe|how|why|when)\b")
+_FIRST_PERSON = words_re(r"i", r"i'm", r"im", r"i've", r"i'd", r"i'll", r"my", r"mine", r"me", r"we",
+                         r"our", r"us")
 # Editing the profile outright: "add terraform to my skills", "set my location to Oslo".
 _PROFILE_EDIT = words_re(
     r"(?:add|remove|delete|drop) .{1,40} (?:to|from) my (?:skills|profile|stack)",
@@ -307,8 +313,10 @@ _UNSUBSCRIBE = words_re(
 _REFUSED_ALERTS = re.compile(
     r"(?<!\w)(?:don'?t|dont|do not|no more|no longer|never|stop|quit|cease|rather not|"
     r"enough(?: of)?|cancel|done with|had enough|sick of|tired of)(?!\w)(?: [\w']+){0,7}? "
-    r"(?:alert\w*|notif\w*|subscri\w*|(?:e-?)?mail\w*|messag\w*|updates?|send\w*|sent|ping\w*|text\w*|"
-    r"hear(?:ing)? (?:about|of)|digest\w*)(?!\w)"
+    r"(?:alert\w*|notif\w*|subscri\w*|(?:e-?)?mails|messages|updates|digests?|hear(?:ing)? (?:about|of)|"
+    r"(?:by|via|per) (?:e-?mail|mail|message|text|dm)|"
+    # what alerts do, done to the person: "stop clients sending nested queries" is no refusal
+    r"(?:send|sent|(?:e-?)?mail|messag|ping|text)\w* (?:me|us))(?!\w)"
 )
 # Someone's own system or its users: "let users unsubscribe in my app", "delete data under GDPR
 # in my database" ask how to build it, not for the bot's alerts or its record of them.
@@ -450,6 +458,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     dropped = kb is not None and _DROP.match(plain) is not None and bool(find_skills(kb.skills, text))
     if statement or dropped:
         out["profile"] = 0.85
+    elif (m := _ASKS_ABOUT.match(plain)) and not _FIRST_PERSON.search(plain[m.end():]):
+        out["profile"] = 0.1  # read as not quite a profile, so that the model does not either
     if edit:
         out["profile"] = 0.9
     theirs = _THEIR_SYSTEM.search(plain) is not None

@@ -16,6 +16,7 @@ from bot.markup import to_plain
 from bot.memory import MemoryStore
 from bot.messages import Reply
 from bot.passages import PassageIndex
+from bot.text import unmarked
 from tests.factories import message
 from tests.fakes.passage_kb import write_passage_kb
 
@@ -68,6 +69,27 @@ async def test_a_general_question_gets_the_overview(bot: Bot, kb: KnowledgeBase)
 def test_overview_questions_in_other_words(index: PassageIndex, kb: KnowledgeBase,
                                            question: str) -> None:
     assert page(kb, "python") in answer(index, "python", question)
+
+
+@pytest.mark.parametrize("question", ["what is <b>docker</b>?", "**Docker** - what is it?",
+                                      "what's `docker`?", "docker for backend - thoughts?",
+                                      "I keep hearing about docker at work, what is it?"])
+async def test_markup_and_asides_in_a_general_question_still_get_the_overview(
+        bot: Bot, kb: KnowledgeBase, question: str) -> None:
+    reply = await ask(bot, question)
+    assert reply.topic == "docker" and page(kb, "docker") in reply.text
+
+
+@pytest.mark.parametrize("text,plain", [
+    ("what is <b>docker</b>?", "what is docker?"), ("**GraphQL** - what is it?", "GraphQL - what is it?"),
+    ("what's `redis`?", "what's redis?"), ("*kafka*, explain", "kafka, explain"),
+    ("line<br>break", "line break"),
+    # not formatting: code and names keep their characters
+    ("is 2*3 constant folded in C++ and C#?", "is 2*3 constant folded in C++ and C#?"),
+    ("List<String> or snake_case names", "List<String> or snake_case names"),
+])
+def test_formatting_is_taken_off_a_question(text: str, plain: str) -> None:
+    assert unmarked(text) == plain
 
 
 def test_a_general_question_naming_another_topic_gets_that_page(index: PassageIndex,

@@ -270,3 +270,15 @@ async def test_the_development_intent_messages_through_the_bot(bot: Bot) -> None
         if reply.intent != case["intent"]:
             misses.append((case["q"], case["intent"], reply.intent))
     assert len(cases) >= 150 and 1 - len(misses) / len(cases) >= 0.95, misses
+
+
+@pytest.mark.parametrize("text", [
+    "tell me about remote work",  # close in meaning to "I want remote work", but asks
+    "what is remote work like",
+    "how do I let users unsubscribe from emails in my app",  # their app's users, not the bot's alerts
+    "how do I stop clients sending hugely nested graphql queries?",
+    "why does my docker build give the wrong output",  # "wrong" about the thing asked
+])
+async def test_questions_about_a_subject_are_no_intent(bot: Bot, text: str) -> None:
+    reply = await say(bot, text)
+    assert reply.intent in ("topic", "compare", "fallback"), reply.intent
