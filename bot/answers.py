@@ -25,9 +25,11 @@ PRIOR_RELATED = 0.025
 # a question made only of the topic's names gets a passage only when that is this much closer.
 GENERAL_MARGIN = 0.05
 MENTION_MARGIN = 0.05
-# A passage that has none of the question's own words is closer in meaning alone; it answers
-# instead of the overview only when it is this much closer ("java for backend, thoughts?").
+# A passage that has none of the question's own words (but those in most passages, rarer than
+# COMMON_IDF: "write", "work") is closer in meaning alone; it answers instead of the topic's page
+# only when it is this much closer than any part of the page ("java for backend, thoughts?").
 UNSUPPORTED_MARGIN = 0.1
+COMMON_IDF = 2.2
 # A second passage is shown when it is this close to the first and both are short enough.
 SECOND_WITHIN = 0.06
 TWO_PASSAGES_CHARS = 1100
@@ -124,8 +126,8 @@ def compose(index: PassageIndex, topic_id: str, text: str, vector: Vectors | Non
             return overview(index, kb.topics[other])
         if page >= total[best] + GENERAL_MARGIN:
             return overview(index, topic)
-        if (question.names_topic and total[best] < page + UNSUPPORTED_MARGIN
-                and coverage(index, best, question.residual) == 0):
+        if (question.names_topic and not _supported(index, best, question.residual)
+                and total[best] < _page_score(index, topic, total) + UNSUPPORTED_MARGIN):
             return overview(index, topic)
     if _weak(index, scores, best, question.residual):
         note = para("I don't have an answer to that exact question. "
@@ -169,6 +171,19 @@ def coverage(index: PassageIndex, i: int, residual: Iterable[str]) -> float:
     wanted = set(residual)
     total = sum(index.idf(t) for t in wanted)
     return sum(index.idf(t) for t in wanted if t in index.terms[i]) / total if total else 0.0
+
+
+def _supported(index: PassageIndex, i: int, residual: Iterable[str]) -> bool:
+    """Whether passage `i` has one of the question's own words, one that is not in most passages."""
+    return any(t in index.terms[i] and index.idf(t) >= COMMON_IDF for t in residual)
+
+
+def _page_score(index: PassageIndex, topic: Topic, total: FloatArray) -> float:
+    """How close the topic's page is: its closest part (the overview and the rest of the answer)."""
+    start = index.offsets[topic.id]
+    parts = [start + k for k, p in enumerate(index.by_topic[topic.id])
+             if p.kind in (Kind.OVERVIEW, Kind.ANSWER)]
+    return float(total[parts].max())
 
 
 def _weak(index: PassageIndex, scores: Scores, i: int, residual: Sequence[str]) -> bool:
