@@ -152,6 +152,7 @@ _RATING = words_re(
     r"(?:didn'?t|doesn'?t|does not|did not|not) (?:really )?(?:help|answer)\w*", r"misunderstood",
     r"not what i (?:asked|meant|wanted|was (?:looking for|asking))",
     r"(?:wrong|different|off|not the) topic", r"off-?topic", r"missed the point",
+    r"(?:good|great|nice|bad|terrible|useless|stupid|dumb) (?:bot|careerbot)",
     # a correction: "I was asking about Kubernetes, not Docker"
     r"i (?:was asking|asked|meant|wanted(?: to know)?)(?: about)? .{1,40}? not", r"not \w+ i (?:asked|meant)",
 )
@@ -172,19 +173,22 @@ _ANSWER_POINTED = re.compile(
     r"(?<!\w)(?:(?:wrong|different|off|not the) topic|i (?:asked|meant|wanted|was asking)|"
     r"you (?:got|answered|misread|misunderstood|missed|didn'?t|did not)|"
     r"^(?:(?:hmm+|meh|well|ok(?:ay)?|nope|no|yes|yeah|wow|honestly|sorry|but|so|ugh) )*"
-    r"(?:that|this|it)(?:'?s| is| was| wasn'?t| isn'?t| didn'?t| doesn'?t| does not| did not|"
-    r" helped| really| answer\w*| one))(?!\w)"
+    r"(?:(?:that|this)(?:'?s| is| was| wasn'?t| isn'?t| didn'?t| doesn'?t| does not| did not|"
+    r" helped| really| answer\w*| one)|it(?: was| wasn'?t| didn'?t| doesn'?t| does not| did not|"
+    r" helped| really)))(?!\w)"
 )
 # What makes a rating a bad one.
 _NEGATIVE = words_re(
     r"unhelpful", r"useless", r"pointless", r"irrelevant", r"wrong", r"incorrect", r"inaccurate",
     r"outdated", r"out of date", r"bad", r"terrible", r"awful", r"poor", r"confus\w*", r"vague",
     r"misunderstood", r"misread", r"missed", r"meh", r"nope", r"(?:wrong|different|off|not the) topic",
-    r"off-?topic",
+    r"off-?topic", r"off", r"stupid", r"dumb",
+    r"not (?:\w+ ){0,2}(?:answer|reply|expected|wanted|looking|asked|meant)",
     r"(?:didn'?t|doesn'?t|does not|did not|not|isn'?t|wasn'?t|never) (?:really |very |so |that |"
     r"quite |at all )?(?:help\w*|useful|answer\w*|good|great|clear|right|correct|accurate|what i)",
     r"i (?:was asking|asked|meant|wanted(?: to know)?)(?: about)? .{1,40}? not", r"not \w+ i (?:asked|meant)",
 )
+_SOMEONES = re.compile(r"^(?:my|our|his|her|their|the)\b")
 # A question asks; a rating says ("is this useful for a beginner?" is no rating).
 _ASKING = re.compile(r"^(?:is|are|was|were|does|do|did|should|can|could|how|what|why|when|which|"
                      r"where|who|will|would)\b")
@@ -310,9 +314,10 @@ _UNSUBSCRIBE = words_re(
 )
 # Alerts refused: a no before what alerts do ("don't send me job emails", "I never want to hear
 # about new openings again") stops them, however much the rest reads like a subscription.
+_NO_ALERTS = re.compile(r"(?<!\w)no (?:[\w']+ )?(?:alerts|notifications|e-?mails|messages|updates)(?!\w)")
 _REFUSED_ALERTS = re.compile(
     r"(?<!\w)(?:don'?t|dont|do not|no more|no longer|never|stop|quit|cease|rather not|"
-    r"enough(?: of)?|cancel|done with|had enough|sick of|tired of)(?!\w)(?: [\w']+){0,7}? "
+    r"enough(?: of)?|cancel|done with|had enough|sick of|tired of|hate)(?!\w)(?: [\w']+){0,7}? "
     r"(?:alert\w*|notif\w*|subscri\w*|(?:e-?)?mails|messages|updates|digests?|hear(?:ing)? (?:about|of)|"
     r"(?:by|via|per) (?:e-?mail|mail|message|text|dm)|"
     # what alerts do, done to the person: "stop clients sending nested queries" is no refusal
@@ -384,8 +389,8 @@ def is_rating(plain: str, *, named: bool = False, asked: bool = False) -> bool:
     about = pointed or _ANSWER_NAMED.search(plain) is not None
     if (asked or _ASKING.match(plain)) and not pointed:
         return False
-    if named and not about:
-        return False
+    if (named or _SOMEONES.match(plain)) and not about:
+        return False  # "my cat is useless" rates something else
     return bool(_RATING.search(plain)) or (about and bool(_VERDICT.search(plain)))
 
 
@@ -467,7 +472,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # read as not quite these, so that the model does not overrule it either
         out.update(dict.fromkeys(("subscribe", "unsubscribe", "forget", "mydata"), 0.1))
     elif n <= 20:
-        if _UNSUBSCRIBE.search(plain) or _REFUSED_ALERTS.search(plain):
+        if _UNSUBSCRIBE.search(plain) or _REFUSED_ALERTS.search(plain) or _NO_ALERTS.search(plain):
             out["unsubscribe"] = 0.95
             out.pop("openings", None)
         elif _SUBSCRIBE.search(plain) or (_NOTIFY.search(plain) and JOB_WORDS.search(plain)):

@@ -13,7 +13,7 @@ import yaml
 from adapters.bootstrap import build_bot
 from bot.dialogue import Bot
 from bot.encoder import OnnxEncoder, Vectors
-from bot.intents import FOLLOW_UPS, INTENTS, NONE, IntentClassifier, Situation, embedders
+from bot.intents import FOLLOW_UPS, INTENTS, NONE, IntentClassifier, Situation, embedders, is_negative
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import Reply
@@ -122,6 +122,7 @@ def test_examples_held_out_per_fold_are_recognised(shipped: KnowledgeBase,
     ("I never want to hear about new openings again", Situation(), "unsubscribe"),
     ("no more job emails, thanks", Situation(), "unsubscribe"),
     ("i'm done with the job alerts", Situation(), "unsubscribe"),
+    ("no job alerts for me please", Situation(), "unsubscribe"),
     # A rating, said with thanks or naming the subject meant, is a rating; thanks alone are thanks.
     ("this helped a lot, thanks", Situation(), "feedback"),
     ("super clear, cheers", Situation(topic="docker"), "feedback"),
@@ -129,9 +130,12 @@ def test_examples_held_out_per_fold_are_recognised(shipped: KnowledgeBase,
                                                    subjects=frozenset({"message-queues"})), "feedback"),
     ("I was asking about kubernetes, not docker", Situation(topic="docker"), "feedback"),
     ("great, thanks!", Situation(topic="docker"), "thanks"),
+    ("bad bot", Situation(), "feedback"),
     ("thanks, now I get it", Situation(openings_shown=True), "thanks"),
     # Words that rate, about the thing asked rather than the answer; someone's own system.
     ("my query returns the wrong rows", Situation(), None),
+    ("my cat is useless", Situation(), None),
+    ("it's a nice day", Situation(), None),
     ("is redis useful for caching sessions?", Situation(subjects=frozenset({"performance-optimization"})),
      None),
     ("how do I let users unsubscribe from emails in my app", Situation(), None),
@@ -282,3 +286,12 @@ async def test_the_development_intent_messages_through_the_bot(bot: Bot) -> None
 async def test_questions_about_a_subject_are_no_intent(bot: Bot, text: str) -> None:
     reply = await say(bot, text)
     assert reply.intent in ("topic", "compare", "fallback"), reply.intent
+
+
+@pytest.mark.parametrize("text,negative", [
+    ("that was not the answer I expected", True), ("the last answer was off", True),
+    ("useless", True), ("wrong topic, I asked about kafka", True), ("nope, not quite", True),
+    ("that was helpful", False), ("exactly what I needed", False), ("super clear, cheers", False),
+])
+def test_what_makes_a_rating_a_bad_one(text: str, negative: bool) -> None:
+    assert is_negative(text) is negative
