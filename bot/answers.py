@@ -327,11 +327,30 @@ def comparison_topic(kb: KnowledgeBase, topic: Topic, sides: Sequence[Side]) -> 
     return None
 
 
+def _naming_all(index: PassageIndex, sides: Sequence[Side], total: FloatArray) -> int | None:
+    """The closest passage (of an answer's rest or details) that names every side and sets them
+    against each other ("Go vs Rust. ..."), if one does."""
+    wanted = [skill_term(s.name) for s in sides]
+    found = [i for i, have in enumerate(index.terms) if wanted and all(w in have for w in wanted)
+             and index.kinds[i] in (Kind.DETAILS.value, Kind.ANSWER.value)
+             and _CONTRAST.search(normalize(index.passages[i].text))]
+    return max(found, key=lambda i: float(total[i])) if found else None
+
+
 def _compare(index: PassageIndex, topic: Topic, sides: Sequence[Side], total: FloatArray) -> Answer:
     """Two sides from a topic written for choosing between them, else the closest passage of each."""
     kb = index.kb
     about = tuple(s.topic_id for s in sides)
     chosen = comparison_topic(kb, topic, sides) if sides else topic
+    # A passage written about both sides ("Go vs Rust." in Go's details) compares them best, when
+    # it is closer to the question than what the comparison topic has.
+    both = _naming_all(index, sides, total)
+    if both is not None:
+        rival = _best(index, total, exclude=Kind.EXAMPLE, within=chosen.id) if chosen is not None else None
+        if rival is None or total[both] > total[rival]:
+            answer = _passages(index, both, total)
+            return Answer(intent="compare", focus=answer.focus, blocks=answer.blocks,
+                          shown=answer.shown, about=about)
     if chosen is not None:
         best = _best(index, total, exclude=Kind.EXAMPLE, within=chosen.id)
         if best is None or index.passages[best].kind is Kind.OVERVIEW:

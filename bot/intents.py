@@ -126,7 +126,7 @@ _GREETING = words_re(
     r"hi+", r"hey+", r"hello+", r"hiya", r"howdy", r"yo", r"sup", r"greetings", r"hallo",
     r"good (?:morning|afternoon|evening|day)", r"morning", r"evening", r"hola", r"salut",
     r"what'?s up", r"how are you", r"how'?s it going", r"hey there", r"hi there",
-    r"nice to meet you", r"heya", r"g'?day", r"bonjour",
+    r"nice to meet you", r"heya", r"g'?day", r"bonjour", r"salutations",
 )
 _GREETING_FILLER = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
                             "and", "to you", "you", "again", "team", "doing")
@@ -145,7 +145,8 @@ _THANKS_FILLER = words_re(
 )
 # A rating of an answer. Words that rate on their own ("useless", "that helped")...
 _RATING = words_re(
-    r"(?:very |really |super |quite |so )?(?:helpful|unhelpful|useful|useless|pointless|irrelevant)",
+    r"(?:very |really |super |quite |so )?(?:helpful|unhelpful|useful|useless|pointless|irrelevant|"
+    r"(?:un)?informative|insightful)",
     r"(?:that|this|it) (?:really )?helped", r"helped (?:me )?(?:a lot|loads|a bunch|so much)",
     r"makes sense(?: now)?", r"exactly what i (?:needed|wanted|was looking for)", r"spot on",
     r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
@@ -341,6 +342,8 @@ _FORGET = words_re(
     r"my data (?:deleted|removed|erased|wiped)", r"gdpr (?:delet\w*|erasure|removal)",
 )
 _MYDATA = words_re(r"what do you (?:know|store|keep|have|remember) (?:about|on) me",
+                   r"(?:what|which|anything|everything)(?: [\w']+){0,4} (?:know|stored?|keep|kept|have|got|"
+                   r"remember(?:ed)?|log(?:ged)?|track(?:ed)?|record(?:ed)?|saved?|hold) (?:about|on|of) me",
                    r"(?:^|(?:show|see|view|get|export|download|access) (?:me )?(?:all )?)my data",
                    r"what data do you (?:store|keep|have)", r"(?:data )?export", r"gdpr")
 # The follow-ups, said outright in a short message.

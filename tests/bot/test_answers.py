@@ -158,6 +158,21 @@ def test_a_comparison_without_one_shows_both_sides(index: PassageIndex) -> None:
     assert "\n\nKubernetes\n\n" in text
 
 
+@pytest.fixture(scope="module")
+def shipped_index() -> PassageIndex:
+    return PassageIndex.build(load_knowledge(), encoder=shared_encoder())
+
+
+@pytest.mark.parametrize("question,topic_id,starts", [
+    ("go versus rust", "go", "Go (Golang) for backend development\n\nGo vs Rust."),
+    ("rails or django?", "ruby", "Ruby and Ruby on Rails\n\nRails vs Django:"),
+])
+def test_a_passage_setting_both_sides_against_each_other_answers_a_comparison(
+        shipped_index: PassageIndex, question: str, topic_id: str, starts: str) -> None:
+    answer_ = compose(shipped_index, topic_id, question, shared_encoder().encode([question])[0])
+    assert answer_.intent == "compare" and to_plain(answer_.blocks).startswith(starts)
+
+
 async def test_no_figures_is_said_plainly_with_what_there_is(bot: Bot, kb: KnowledgeBase) -> None:
     reply = await ask(bot, "how much does a backend developer earn in Berlin?")
     assert reply.topic == "salary-negotiation"
