@@ -105,6 +105,12 @@ def compose(index: PassageIndex, topic_id: str, text: str, vector: Vectors | Non
     scores = index.scores(text, vector)
     total = scores.total + _prior(index, topic)
     question = read(index, topic, text)
+    asked = _the_question(text)
+    if asked is not None and question.residual:
+        # "what is GraphQL? my colleague mentioned it": the rest only says why it is asked
+        only = read(index, topic, asked)
+        if only.names_topic and not only.residual and not only.mentions:
+            question = only
     sides = comparison_sides(kb, text)
     if sides or (question.contrasts and _COMPARATIVE_TITLE.search(topic.title.lower())):
         return _compare(index, topic, sides, total)
@@ -134,6 +140,16 @@ def compose(index: PassageIndex, topic_id: str, text: str, vector: Vectors | Non
                     f"Here is what I know about {topic.title}:")
         return overview(index, topic, intro=(note,))
     return _passages(index, best, total)
+
+
+_SENTENCES = re.compile(r"(?<=[?!.])\s+")
+
+
+def _the_question(text: str) -> str | None:
+    """The one sentence that asks, in a message of several sentences; None otherwise."""
+    parts = [p for p in _SENTENCES.split(text.strip()) if p]
+    asks = [p for p in parts if p.endswith("?")]
+    return asks[0] if len(parts) > 1 and len(asks) == 1 else None
 
 
 def _figures(index: PassageIndex, topic: Topic, scores: Scores, total: FloatArray, best: int,
@@ -330,6 +346,8 @@ def comparison_topic(kb: KnowledgeBase, topic: Topic, sides: Sequence[Side]) -> 
 def _naming_all(index: PassageIndex, sides: Sequence[Side], total: FloatArray) -> int | None:
     """The closest passage (of an answer's rest or details) that names every side and sets them
     against each other ("Go vs Rust. ..."), if one does."""
+    if any(set(words(s.name)) <= GENERAL_WORDS for s in sides):
+        return None  # "python for backend: yes or no?" sets nothing against the whole field
     wanted = [skill_term(s.name) for s in sides]
     found = [i for i, have in enumerate(index.terms) if wanted and all(w in have for w in wanted)
              and index.kinds[i] in (Kind.DETAILS.value, Kind.ANSWER.value)

@@ -74,7 +74,8 @@ def test_overview_questions_in_other_words(index: PassageIndex, kb: KnowledgeBas
 @pytest.mark.parametrize("question", ["what is <b>docker</b>?", "**Docker** - what is it?",
                                       "what's `docker`?", "docker for backend - thoughts?",
                                       "I keep hearing about docker at work, what is it?",
-                                      "teach me about docker and containers"])
+                                      "teach me about docker and containers",
+                                      "what is docker? my new team mentioned it in standup"])
 async def test_markup_and_asides_in_a_general_question_still_get_the_overview(
         bot: Bot, kb: KnowledgeBase, question: str) -> None:
     reply = await ask(bot, question)
