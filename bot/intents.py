@@ -339,6 +339,8 @@ _FORGET = words_re(
     r"remove (?:my|all my) (?:\w+ )?(?:data|info\w*|profile)",
     r"erase (?:my|me|everything)\w*", r"(?:wipe|clear) (?:all )?my data", r"purge my",
     r"right to be forgotten",
+    r"(?:clear|wipe|erase|delete|remove|purge|get rid of|drop)(?: [\w']+){0,2} (?:everything|all)"
+    r"(?: [\w']+){0,4} (?:about|on|of) me",
     r"my data (?:deleted|removed|erased|wiped)", r"gdpr (?:delet\w*|erasure|removal)",
 )
 _MYDATA = words_re(r"what do you (?:know|store|keep|have|remember) (?:about|on) me",

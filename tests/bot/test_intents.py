@@ -123,6 +123,9 @@ def test_examples_held_out_per_fold_are_recognised(shipped: KnowledgeBase,
     ("no more job emails, thanks", Situation(), "unsubscribe"),
     ("i'm done with the job alerts", Situation(), "unsubscribe"),
     ("no job alerts for me please", Situation(), "unsubscribe"),
+    # Deleting what is stored, not asking what it is.
+    ("get rid of everything you know about me", Situation(), "forget"),
+    ("what have you got on me", Situation(), "mydata"),
     # A rating, said with thanks or naming the subject meant, is a rating; thanks alone are thanks.
     ("this helped a lot, thanks", Situation(), "feedback"),
     ("super clear, cheers", Situation(topic="docker"), "feedback"),
