@@ -154,8 +154,9 @@ _RATING = words_re(
     r"not what i (?:asked|meant|wanted|was (?:looking for|asking))",
     r"(?:wrong|different|off|not the) topic", r"off-?topic", r"missed the point",
     r"(?:good|great|nice|bad|terrible|useless|stupid|dumb) (?:bot|careerbot)",
-    # a correction: "I was asking about Kubernetes, not Docker"
-    r"i (?:was asking|asked|meant|wanted(?: to know)?)(?: about)? .{1,40}? not", r"not \w+ i (?:asked|meant)",
+    # a correction of what was asked about: "I was asking about Kubernetes, not Docker" (not "I
+    # meant Munich not Berlin", which corrects the profile)
+    r"i (?:was asking|asked|meant|wanted(?: to know)?) about .{1,40}? not", r"not \w+ i asked",
 )
 # ... and words that rate only when they are about the answer ("that's wrong", "great answer"),
 # not about the thing asked ("my query returns wrong rows").
@@ -187,7 +188,7 @@ _NEGATIVE = words_re(
     r"not (?:\w+ ){0,2}(?:answer|reply|expected|wanted|looking|asked|meant)",
     r"(?:didn'?t|doesn'?t|does not|did not|not|isn'?t|wasn'?t|never) (?:really |very |so |that |"
     r"quite |at all )?(?:help\w*|useful|answer\w*|good|great|clear|right|correct|accurate|what i)",
-    r"i (?:was asking|asked|meant|wanted(?: to know)?)(?: about)? .{1,40}? not", r"not \w+ i (?:asked|meant)",
+    r"i (?:was asking|asked|meant|wanted(?: to know)?) about .{1,40}? not", r"not \w+ i asked",
 )
 _SOMEONES = re.compile(r"^(?:my|our|his|her|their|the)\b")
 # A question asks; a rating says ("is this useful for a beginner?" is no rating).
