@@ -14,7 +14,7 @@ from bot.encoder import Vectors
 from bot.knowledge import KnowledgeBase, Topic
 from bot.markup import Block, Bold, Paragraph, para
 from bot.passages import FloatArray, Kind, Passage, PassageIndex, Scores, sentences, skill_term, terms
-from bot.text import STOPWORDS, normalize, stem, words
+from bot.text import STOPWORDS, normalize, stem, unmarked, words
 from bot.vocabulary import find_skills
 
 # A passage in the topic the question was matched to, or in one related to it, is more likely
@@ -25,6 +25,11 @@ PRIOR_RELATED = 0.025
 # a question made only of the topic's names gets a passage only when that is this much closer.
 GENERAL_MARGIN = 0.05
 MENTION_MARGIN = 0.05
+# A passage that has none of the question's own words (but those in most passages, rarer than
+# COMMON_IDF: "write", "work") is closer in meaning alone; it answers instead of the topic's page
+# only when it is this much closer than any part of the page ("java for backend, thoughts?").
+UNSUPPORTED_MARGIN = 0.1
+COMMON_IDF = 2.2
 # A second passage is shown when it is this close to the first and both are short enough.
 SECOND_WITHIN = 0.06
 TWO_PASSAGES_CHARS = 1100
@@ -49,6 +54,8 @@ _GENERAL = """
     people service services exist exists kind kinds type types sort sorts option options
     learn learning worth care pros cons terms plain english complete eli5 relevant popular
     today nowadays future
+    thought thoughts opinion opinions think hear hearing heard keep keeps talk talking buzz hype
+    everyone everybody anyway exactly actually really basically quickly briefly please stuff whole
 """.split()  # noqa: SIM905 - a word list reads better as text
 GENERAL_WORDS = frozenset(_GENERAL)
 
@@ -92,11 +99,18 @@ def compose(index: PassageIndex, topic_id: str, text: str, vector: Vectors | Non
     """The answer to `text`, a question matched to topic `topic_id`."""
     kb = index.kb
     topic = kb.topics[topic_id]
+    text = unmarked(text)
     if not text.strip():
         return overview(index, topic)
     scores = index.scores(text, vector)
     total = scores.total + _prior(index, topic)
     question = read(index, topic, text)
+    asked = _the_question(text)
+    if asked is not None and question.residual:
+        # "what is GraphQL? my colleague mentioned it": the rest only says why it is asked
+        only = read(index, topic, asked)
+        if only.names_topic and not only.residual and not only.mentions:
+            question = only
     sides = comparison_sides(kb, text)
     if sides or (question.contrasts and _COMPARATIVE_TITLE.search(topic.title.lower())):
         return _compare(index, topic, sides, total)
@@ -118,11 +132,24 @@ def compose(index: PassageIndex, topic_id: str, text: str, vector: Vectors | Non
             return overview(index, kb.topics[other])
         if page >= total[best] + GENERAL_MARGIN:
             return overview(index, topic)
+        if (question.names_topic and not _supported(index, best, question.residual)
+                and total[best] < _page_score(index, topic, total) + UNSUPPORTED_MARGIN):
+            return overview(index, topic)
     if _weak(index, scores, best, question.residual):
         note = para("I don't have an answer to that exact question. "
                     f"Here is what I know about {topic.title}:")
         return overview(index, topic, intro=(note,))
     return _passages(index, best, total)
+
+
+_SENTENCES = re.compile(r"(?<=[?!.])\s+")
+
+
+def _the_question(text: str) -> str | None:
+    """The one sentence that asks, in a message of several sentences; None otherwise."""
+    parts = [p for p in _SENTENCES.split(text.strip()) if p]
+    asks = [p for p in parts if p.endswith("?")]
+    return asks[0] if len(parts) > 1 and len(asks) == 1 else None
 
 
 def _figures(index: PassageIndex, topic: Topic, scores: Scores, total: FloatArray, best: int,
@@ -160,6 +187,19 @@ def coverage(index: PassageIndex, i: int, residual: Iterable[str]) -> float:
     wanted = set(residual)
     total = sum(index.idf(t) for t in wanted)
     return sum(index.idf(t) for t in wanted if t in index.terms[i]) / total if total else 0.0
+
+
+def _supported(index: PassageIndex, i: int, residual: Iterable[str]) -> bool:
+    """Whether passage `i` has one of the question's own words, one that is not in most passages."""
+    return any(t in index.terms[i] and index.idf(t) >= COMMON_IDF for t in residual)
+
+
+def _page_score(index: PassageIndex, topic: Topic, total: FloatArray) -> float:
+    """How close the topic's page is: its closest part (the overview and the rest of the answer)."""
+    start = index.offsets[topic.id]
+    parts = [start + k for k, p in enumerate(index.by_topic[topic.id])
+             if p.kind in (Kind.OVERVIEW, Kind.ANSWER)]
+    return float(total[parts].max())
 
 
 def _weak(index: PassageIndex, scores: Scores, i: int, residual: Sequence[str]) -> bool:
@@ -303,11 +343,32 @@ def comparison_topic(kb: KnowledgeBase, topic: Topic, sides: Sequence[Side]) -> 
     return None
 
 
+def _naming_all(index: PassageIndex, sides: Sequence[Side], total: FloatArray) -> int | None:
+    """The closest passage (of an answer's rest or details) that names every side and sets them
+    against each other ("Go vs Rust. ..."), if one does."""
+    if any(set(words(s.name)) <= GENERAL_WORDS for s in sides):
+        return None  # "python for backend: yes or no?" sets nothing against the whole field
+    wanted = [skill_term(s.name) for s in sides]
+    found = [i for i, have in enumerate(index.terms) if wanted and all(w in have for w in wanted)
+             and index.kinds[i] in (Kind.DETAILS.value, Kind.ANSWER.value)
+             and _CONTRAST.search(normalize(index.passages[i].text))]
+    return max(found, key=lambda i: float(total[i])) if found else None
+
+
 def _compare(index: PassageIndex, topic: Topic, sides: Sequence[Side], total: FloatArray) -> Answer:
     """Two sides from a topic written for choosing between them, else the closest passage of each."""
     kb = index.kb
     about = tuple(s.topic_id for s in sides)
     chosen = comparison_topic(kb, topic, sides) if sides else topic
+    # A passage written about both sides ("Go vs Rust." in Go's details) compares them best, when
+    # it is closer to the question than what the comparison topic has.
+    both = _naming_all(index, sides, total)
+    if both is not None:
+        rival = _best(index, total, exclude=Kind.EXAMPLE, within=chosen.id) if chosen is not None else None
+        if rival is None or total[both] > total[rival]:
+            answer = _passages(index, both, total)
+            return Answer(intent="compare", focus=answer.focus, blocks=answer.blocks,
+                          shown=answer.shown, about=about)
     if chosen is not None:
         best = _best(index, total, exclude=Kind.EXAMPLE, within=chosen.id)
         if best is None or index.passages[best].kind is Kind.OVERVIEW:

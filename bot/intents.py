@@ -85,8 +85,6 @@ class Situation:
         return bool(self.subjects) and self.topic not in self.subjects
 
     def allows(self, intent: str) -> bool:
-        if intent == "feedback":
-            return self.topic is not None
         if intent in FOLLOW_UPS:
             on_screen = self.topic is not None or (intent == "more" and self.openings_shown)
             return on_screen and not self.own_subject
@@ -143,7 +141,7 @@ _GREETING = words_re(
     r"hi+", r"hey+", r"hello+", r"hiya", r"howdy", r"yo", r"sup", r"greetings", r"hallo",
     r"good (?:morning|afternoon|evening|day)", r"morning", r"evening", r"hola", r"salut",
     r"what'?s up", r"how are you", r"how'?s it going", r"hey there", r"hi there",
-    r"nice to meet you", r"heya", r"g'?day", r"bonjour",
+    r"nice to meet you", r"heya", r"g'?day", r"bonjour", r"salutations",
 )
 _GREETING_FILLER = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
                             "and", "to you", "you", "again", "team", "doing")
@@ -160,14 +158,61 @@ _THANKS_FILLER = words_re(
     r"for (?:the|your|all the) help", r"bye", r"all", r"you", r"u", r"so", r"very", r"much",
     r"for (?:explaining|that|this|the (?:answer|info|explanation))", r"bot", r"careerbot",
 )
-_POSITIVE = words_re(r"helpful", r"that helped", r"useful", r"makes sense",
-                     r"(?:good|great|nice|perfect|clear) (?:answer|explanation)",
-                     r"exactly what i (?:needed|wanted)", r"spot on")
-_NEGATIVE = words_re(r"not helpful", r"unhelpful", r"useless", r"(?<!go )(?<!goes )(?<!went )wrong",
-                     r"didn'?t help",
-                     r"doesn'?t help", r"not useful", r"bad answer", r"doesn'?t answer",
-                     r"not what i (?:asked|meant|wanted|was looking for)", r"incorrect", r"outdated",
-                     r"misunderstood")
+# A rating of an answer. Words that rate on their own ("useless", "that helped")...
+_RATING = words_re(
+    r"(?:very |really |super |quite |so )?(?:helpful|unhelpful|useful|useless|pointless|irrelevant|"
+    r"(?:un)?informative|insightful)",
+    r"(?:that|this|it) (?:really )?helped", r"helped (?:me )?(?:a lot|loads|a bunch|so much)",
+    r"makes sense(?: now)?", r"exactly what i (?:needed|wanted|was looking for)", r"spot on",
+    r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
+    r"(?:didn'?t|doesn'?t|does not|did not|not) (?:really )?(?:help|answer)\w*", r"misunderstood",
+    r"not what i (?:asked|meant|wanted|was (?:looking for|asking))",
+    r"(?:wrong|different|off|not the) topic", r"off-?topic", r"missed the point",
+    r"(?:good|great|nice|bad|terrible|useless|stupid|dumb) (?:bot|careerbot)",
+    # a correction of what was asked about: "I was asking about Kubernetes, not Docker" (not "I
+    # meant Munich not Berlin", which corrects the profile)
+    r"i (?:was asking|asked|meant|wanted(?: to know)?) about .{1,40}? not", r"not \w+ i asked",
+)
+# ... and words that rate only when they are about the answer ("that's wrong", "great answer"),
+# not about the thing asked ("my query returns wrong rows").
+_VERDICT = words_re(
+    r"good", r"great", r"nice", r"perfect", r"clear", r"excellent", r"brilliant", r"solid",
+    r"awesome", r"bad", r"terrible", r"awful", r"poor", r"wrong", r"incorrect", r"inaccurate",
+    r"outdated", r"out of date", r"confus\w*", r"vague", r"right", r"correct", r"accurate",
+)
+# The answer spoken of: by name ("the answer", "great explanation") ...
+_ANSWER_NAMED = re.compile(
+    r"(?<!\w)(?:(?:the|that|this|your|ur|that last|the last) (?:answer|reply|response|explanation|"
+    r"page|info\w*|result)s?|^(?:\w+ ){0,2}(?:answer|reply|explanation)s?)(?!\w)"
+)
+# ... or pointed at ("that's wrong", "you misunderstood", "wrong topic, I asked about Kafka").
+_ANSWER_POINTED = re.compile(
+    r"(?<!\w)(?:(?:wrong|different|off|not the) topic|i (?:asked|meant|wanted|was asking)|"
+    r"you (?:got|answered|misread|misunderstood|missed|didn'?t|did not)|"
+    r"^(?:(?:hmm+|meh|well|ok(?:ay)?|nope|no|yes|yeah|wow|honestly|sorry|but|so|ugh) )*"
+    r"(?:(?:that|this)(?:'?s| is| was| wasn'?t| isn'?t| didn'?t| doesn'?t| does not| did not|"
+    r" helped| really| answer\w*| one)|it(?: was| wasn'?t| didn'?t| doesn'?t| does not| did not|"
+    r" helped| really)))(?!\w)"
+)
+# What makes a rating a bad one.
+_NEGATIVE = words_re(
+    r"unhelpful", r"useless", r"pointless", r"irrelevant", r"wrong", r"incorrect", r"inaccurate",
+    r"outdated", r"out of date", r"bad", r"terrible", r"awful", r"poor", r"confus\w*", r"vague",
+    r"misunderstood", r"misread", r"missed", r"meh", r"nope", r"(?:wrong|different|off|not the) topic",
+    r"off-?topic", r"off", r"stupid", r"dumb",
+    r"not (?:\w+ ){0,2}(?:answer|reply|expected|wanted|looking|asked|meant)",
+    r"(?:didn'?t|doesn'?t|does not|did not|not|isn'?t|wasn'?t|never) (?:really |very |so |that |"
+    r"quite |at all )?(?:help\w*|useful|answer\w*|good|great|clear|right|correct|accurate|what i)",
+    r"i (?:was asking|asked|meant|wanted(?: to know)?) about .{1,40}? not", r"not \w+ i asked",
+)
+_SOMEONES = re.compile(r"^(?:my|our|his|her|their|the)\b")
+# A question asks; a rating says ("is this useful for a beginner?" is no rating).
+_ASKING = re.compile(r"^(?:is|are|was|were|does|do|did|should|can|could|how|what|why|when|which|"
+                     r"where|who|will|would)\b")
+# Asking for something after a thanks ("thanks, now show me remote jobs").
+_ASKS_FOR = words_re(r"tell", r"show", r"give", r"find", r"list", r"explain", r"search", r"send",
+                     r"get", r"can you", r"could you", r"please", r"help", r"what", r"how", r"why",
+                     r"now", r"next", r"also", r"but")
 # The manual: "help" on its own or first, or a question about the bot itself.
 _HELP = words_re(
     r"how (?:do|can|should) i use (?:this|you|the bot|this bot|careerbot)(?= *$)",
@@ -266,6 +311,12 @@ _STATEMENT = re.compile(
     r"i (?:stopped|don'?t do|no longer)|i meant|\d+ (?:years?|yrs?)|(?:remote|hybrid|on-?site) "
     r"(?:or|and) )"
 )
+# Asking about a subject, not saying anything about oneself: "tell me about remote work",
+# "what is remote work like" are no profile, however close they are to "I want remote work".
+_ASKS_ABOUT = re.compile(r"^(?:(?:so|ok|okay|and|hey|hi|please|can you|could you|pls) )*(?:tell me(?: more)? "
+                         r"about|what(?:'s| is| are| does| do)|explain|describe|how|why|when)\b")
+_FIRST_PERSON = words_re(r"i", r"i'm", r"im", r"i've", r"i'd", r"i'll", r"my", r"mine", r"me", r"we",
+                         r"our", r"us")
 # Editing the profile outright: "add terraform to my skills", "set my location to Oslo".
 _PROFILE_EDIT = words_re(
     r"(?:add|remove|delete|drop) .{1,40} (?:to|from) my (?:skills|profile|stack)",
@@ -335,7 +386,7 @@ _SUBSCRIBE = words_re(
 # Stripe role" is a question about an opening.
 _NOTIFY = words_re(
     r"(?:notify|alert|ping|message) me (?:about|when|of|if|whenever)",
-    r"tell me (?:when|if|whenever)", r"keep me (?:posted|updated)",
+    r"tell me (?:when|if|whenever)", r"keep me (?:posted|updated|in the loop)",
     r"let me know (?:when|whenever|if)", r"(?:daily|weekly) (?:list|digest|email)",
     r"notif\w*", r"alert\w*", r"updates? (?:on|about)", r"heads-? ?up",
     r"(?:send\w*|email|ping|message|text) me\b.* (?:new|when|whenever|as|automatically|daily|weekly|"
@@ -350,15 +401,39 @@ _UNSUBSCRIBE = words_re(
     r"(?:subscription|alerts|notifications)",
     r"stop notifying me", r"opt out",
 )
+# Alerts refused: a no before what alerts do ("don't send me job emails", "I never want to hear
+# about new openings again") stops them, however much the rest reads like a subscription.
+_NO_ALERTS = re.compile(r"(?<!\w)no (?:[\w']+ )?(?:alerts|notifications|e-?mails|messages|updates)(?!\w)")
+_REFUSED_ALERTS = re.compile(
+    r"(?<!\w)(?:don'?t|dont|do not|no more|no longer|never|stop|quit|cease|rather not|"
+    r"enough(?: of)?|cancel|done with|had enough|sick of|tired of|hate)(?!\w)(?: [\w']+){0,7}? "
+    r"(?:alert\w*|notif\w*|subscri\w*|(?:e-?)?mails|messages|updates|digests?|hear(?:ing)? (?:about|of)|"
+    r"(?:by|via|per) (?:e-?mail|mail|message|text|dm)|"
+    # what alerts do, done to the person: "stop clients sending nested queries" is no refusal
+    r"(?:send|sent|(?:e-?)?mail|messag|ping|text)\w* (?:me|us))(?!\w)"
+)
+# Someone's own system or its users: "let users unsubscribe in my app", "delete data under GDPR
+# in my database" ask how to build it, not for the bot's alerts or its record of them.
+_THEIR_SYSTEM = words_re(
+    r"(?:my|our|the|a|an) (?:users?|customers?|clients?|subscribers?|visitors?|members?)",
+    r"users", r"customers", r"(?:my|our|an?|the) (?:app|apps|application|service|api|database|db|site|"
+    r"website|system|backend|product|platform|code|codebase|table|schema|newsletter|mailing list)",
+)
+_NEGATION = words_re(r"not", r"no", r"never", r"don'?t", r"dont", r"doesn'?t", r"won'?t", r"stop\w*",
+                     r"quit", r"cancel\w*", r"any ?more", r"no longer", r"rather not", r"enough")
 _FORGET = words_re(
     r"forget (?:me|about me|my data|everything)",
     r"delete (?:my|all my|everything)(?: \w+)?(?: data| info\w*| profile| account)?",
     r"remove (?:my|all my) (?:\w+ )?(?:data|info\w*|profile)",
     r"erase (?:my|me|everything)\w*", r"(?:wipe|clear) (?:all )?my data", r"purge my",
     r"right to be forgotten",
+    r"(?:clear|wipe|erase|delete|remove|purge|get rid of|drop)(?: [\w']+){0,2} (?:everything|all)"
+    r"(?: [\w']+){0,4} (?:about|on|of) me",
     r"my data (?:deleted|removed|erased|wiped)", r"gdpr (?:delet\w*|erasure|removal)",
 )
 _MYDATA = words_re(r"what do you (?:know|store|keep|have|remember) (?:about|on) me",
+                   r"(?:what|which|anything|everything)(?: [\w']+){0,4} (?:know|stored?|keep|kept|have|got|"
+                   r"remember(?:ed)?|log(?:ged)?|track(?:ed)?|record(?:ed)?|saved?|hold) (?:about|on|of) me",
                    r"(?:^|(?:show|see|view|get|export|download|access) (?:me )?(?:all )?)my data",
                    r"what data do you (?:store|keep|have)", r"(?:data )?export", r"gdpr")
 # The follow-ups, said outright in a short message.
@@ -407,6 +482,21 @@ def is_farewell(text: str) -> bool:
     return bool(_FAREWELL.search(bare(normalize(text)))) and not _THANKS.search(bare(normalize(text)))
 
 
+def is_rating(plain: str, *, named: bool = False, asked: bool = False) -> bool:
+    """Whether a message (bare, normalised; `asked`: it has a question mark) rates the answer
+    given: rating words said outright ("useless", "that helped"), or verdicts about the answer
+    ("that's wrong", "great answer"); not a question, and when it names a subject, only when it
+    speaks of the answer ("wrong topic, I asked about Kafka"), not of the subject ("is Redis
+    useful for sessions")."""
+    pointed = _ANSWER_POINTED.search(plain) is not None
+    about = pointed or _ANSWER_NAMED.search(plain) is not None
+    if (asked or _ASKING.match(plain)) and not pointed:
+        return False
+    if (named or _SOMEONES.match(plain)) and not about:
+        return False  # "my cat is useless" rates something else
+    return bool(_RATING.search(plain)) or (about and bool(_VERDICT.search(plain)))
+
+
 def is_negative(text: str) -> bool:
     """Feedback that says the answer did not help."""
     return bool(_NEGATIVE.search(bare(normalize(text))))
@@ -415,8 +505,8 @@ def is_negative(text: str) -> bool:
 def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str, float]:
     """The intents the message's words say outright, each with how sure they are."""
     norm = normalize(text)
-    plain = bare(norm)
-    words = plain.split()
+    words = bare(norm).split()
+    plain = " ".join(words)
     n = len(words)
     if not words:
         return {"help": 0.95}  # "?", or only emoji
@@ -429,13 +519,18 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out["greeting"] = 0.95 if not rest else 0.3 if greeting.start() <= 4 else 0.1
     if n <= 8 and _THANKS.search(plain):
         rest = _THANKS_FILLER.sub(" ", _FAREWELL.sub(" ", _THANKS.sub(" ", plain))).strip()
-        if not rest:
+        # "thanks, that clears it up": thanking first, then only a remark, asking nothing
+        remark = (_THANKS.match(plain) is not None and "?" not in norm and not situation.subjects
+                  and not _ASKING.match(rest) and not _ASKS_FOR.search(rest) and not JOB_WORDS.search(rest))
+        if not rest or remark:
             out["thanks"] = 0.95
+        elif n <= 6 and _VERDICT.search(rest):
+            out["feedback"] = 0.9  # "super clear, cheers": a rating, with thanks
     elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(plain)):
         out["thanks"] = 0.9
-    negative = n <= 8 and _NEGATIVE.search(plain) is not None
-    if negative or (n <= 6 and _POSITIVE.search(plain) and "thanks" not in out):
+    if n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm):
         out["feedback"] = 0.9
+        out.pop("thanks", None)  # "great answer, thanks" rates the answer
     if plain in ("help", "help me", "help please", "commands", "options"):
         out["help"] = 0.95
     elif "thanks" not in out and n <= 9 and (_HELP.search(plain) or (words[0] == "help" and n <= 3)):
@@ -484,6 +579,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
                         or find_level(text)))
     if statement or dropped:
         out["profile"] = 0.85
+    elif (m := _ASKS_ABOUT.match(plain)) and not _FIRST_PERSON.search(plain[m.end():]):
+        out["profile"] = 0.1  # read as not quite a profile, so that the model does not either
     if UNDO.fullmatch(plain) or (kb is not None and PROFILE_FIELD.match(norm)):
         out["profile"] = 0.95
     if kb is not None and not asks and not JOB_WORDS.search(plain) and not _LEARNING.search(plain) \
@@ -504,13 +601,18 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out["openings"] = max(out.get("openings", 0.0), 0.9)
     if edit:
         out["profile"] = max(out.get("profile", 0.0), 0.9)
-    if n <= 20:
-        if _UNSUBSCRIBE.search(plain):
+    theirs = _THEIR_SYSTEM.search(plain) is not None
+    if theirs:
+        # read as not quite these, so that the model does not overrule it either
+        out.update(dict.fromkeys(("subscribe", "unsubscribe", "forget", "mydata"), 0.1))
+    elif n <= 20:
+        if _UNSUBSCRIBE.search(plain) or _REFUSED_ALERTS.search(plain) or _NO_ALERTS.search(plain):
             out["unsubscribe"] = 0.95
+            out.pop("openings", None)
         elif _SUBSCRIBE.search(plain) or (_NOTIFY.search(plain) and JOB_WORDS.search(plain)):
             out["subscribe"] = 0.95
             out.pop("openings", None)
-    if n <= 10:
+    if n <= 10 and not theirs:
         if _FORGET.search(plain):
             out["forget"] = 0.95
         elif _MYDATA.search(plain):
@@ -711,9 +813,16 @@ class IntentClassifier:
                 for name, p in self._meaning(q, allowed).items():
                     # A cue that read the message as not quite this intent ("hello" in a longer
                     # request, a job word in a question for advice) is not overruled.
-                    vetoed = cues.get(name, 1.0) < MIN_CUE or (situation.subjects and name in SUBJECTLESS)
+                    vetoed = (cues.get(name, 1.0) < MIN_CUE
+                              or (situation.subjects and name in SUBJECTLESS)
+                              # naming a subject, a rating speaks of the answer (its cue)
+                              or (situation.subjects and name == "feedback" and name not in cues))
                     if not vetoed:
                         scores[name] = max(scores[name], p)
+        if ("subscribe" in scores and "subscribe" not in cues and _NEGATION.search(normalize(text))
+                and scores["subscribe"] > scores.get("unsubscribe", 0.0)):
+            # Sentence vectors barely register a "not": a refused subscription reads as one.
+            scores["unsubscribe"], scores["subscribe"] = scores["subscribe"], 0.0
         return IntentScores(scores=scores)
 
     def _meaning(self, vector: Vectors, allowed: Sequence[str]) -> dict[str, float]:

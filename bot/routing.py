@@ -22,7 +22,7 @@ from bot.passages import PassageIndex
 from bot.ports import ConversationState, Profile, StorageUnavailable, UnitOfWork
 from bot.retrieval import TopicRetriever
 from bot.services import Services
-from bot.text import normalize
+from bot.text import normalize, unmarked
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -215,7 +215,8 @@ class Router:
         if self.encoder is None or not text:
             return None
         try:
-            vector: Vectors = self.encoder.encode([text])[0]
+            # Formatting around words ("<b>docker</b>") moves a short question's vector far off.
+            vector: Vectors = self.encoder.encode([unmarked(text)])[0]
         except Exception:
             # A broken model must not stop the bot: it answers by words alone until it works.
             if not self._encoder_failed:

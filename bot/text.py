@@ -18,6 +18,21 @@ def tidy(text: str) -> str:
     return " ".join(text.split())
 
 
+# Formatting people paste or type around words ("what is <b>docker</b>?", "what's `redis`?"):
+# HTML tags of text formatting, and Markdown's emphasis and code marks.
+_TAGS = re.compile(r"</?(?:b|i|u|s|em|strong|code|pre|tt|kbd|samp|var|mark|del|ins|sub|sup|small|big|"
+                   r"span|p|div|a|br|hr|q|cite|blockquote|h[1-6]|li|ul|ol)(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_MARKS = re.compile(r"\*\*|__|~~|`+|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+
+
+def unmarked(text: str) -> str:
+    """Text without formatting markup, its words and other punctuation kept."""
+    if "<" not in text and not any(c in text for c in "*_~`"):
+        return text
+    # A closing tag or mark ends a word ("<b>docker</b>?"): nothing takes its place.
+    return tidy(_MARKS.sub("", _TAGS.sub(lambda m: "" if m.group().startswith("</") else " ", text)))
+
+
 def normalize(text: str) -> str:
     """Lower-case, Unicode-normalised, single-spaced text; punctuation kept."""
     return tidy(text).casefold()

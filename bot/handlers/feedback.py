@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.actions import RateTopic, ShowTopic
+from bot.actions import RateTopic, RunCommand, ShowTopic
 from bot.handlers.base import BaseHandler
 from bot.intents import is_farewell, is_negative
 from bot.markup import para
@@ -12,6 +12,7 @@ from bot.messages import Button, Reply
 from bot.ports import UnitOfWork
 from bot.routing import Context
 from bot.text import words
+from bot.vocabulary import find_skills
 
 _MAX_RECORDED = 200
 _DIGITS = re.compile(r"\d{5,}")
@@ -22,6 +23,17 @@ _PERSONAL = re.compile(
     r"<[@#!][^<>]{0,200}>|<(?:mailto|tel|https?):[^<>]{0,2000}>"
     r"|[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+|https?://\S+"
     r"|\b[UWB](?=[A-Z0-9]*\d)[A-Z0-9]{8,}+\b|\+?\d[\d ().-]{6,}\d")
+
+
+def _nothing_to_rate(ctx: Context, helpful: bool) -> Reply:
+    """A rating in a conversation with no answer in it yet (a new chat, or after a restart)."""
+    text = ("Glad to hear it! Ask me anything else about backend careers whenever you like."
+            if helpful else
+            "Sorry about that. I can't tell which answer you mean, so ask your question again, "
+            "perhaps in other words, or pick a subject from the list of topics.")
+    return Reply(blocks=(para(text),), intent="feedback", confidence=1.0,
+                 buttons=() if helpful else (Button(label="Browse topics",
+                                                    action=RunCommand(name="topics").encode()),))
 
 
 async def record_unanswered(ctx: Context) -> None:
@@ -55,7 +67,7 @@ class FeedbackHandler(BaseHandler):
             topic_id = ctx.state.last_topic or ""
             helpful = not is_negative(ctx.text)
         if topic_id not in ctx.kb.topics:
-            return [Reply(blocks=(para("Thanks!"),), intent="feedback")]
+            return [_nothing_to_rate(ctx, helpful)]
 
         async def add(uow: UnitOfWork) -> bool:
             await uow.feedback.add(ctx.message.platform, ctx.message.user_id, topic_id, helpful)
@@ -68,10 +80,12 @@ class FeedbackHandler(BaseHandler):
         else:
             text = ("Thanks for telling me; the maintainers review answers people found unhelpful. "
                     "Try rephrasing, or pick a related topic:")
-            topic = ctx.kb.topics[topic_id]
-            buttons = tuple(Button(label=ctx.kb.topics[r].title,
-                                   action=ShowTopic(topic_id=r).encode())
-                            for r in topic.related[:3] if r in ctx.kb.topics)
+            # "wrong topic, I asked about Kafka": the topic meant comes first.
+            meant = [s.topic for s in find_skills(ctx.kb.skills, ctx.text)
+                     if s.topic is not None and s.topic in ctx.kb.topics and s.topic != topic_id]
+            offered = list(dict.fromkeys([*meant, *ctx.kb.topics[topic_id].related]))
+            buttons = tuple(Button(label=ctx.kb.topics[r].title, action=ShowTopic(topic_id=r).encode())
+                            for r in offered if r in ctx.kb.topics)[:3]
         if not saved:
             text += " (I couldn't store your feedback just now.)"
         return [Reply(blocks=(para(text),), buttons=buttons, intent="feedback",

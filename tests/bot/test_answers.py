@@ -16,6 +16,7 @@ from bot.markup import to_plain
 from bot.memory import MemoryStore
 from bot.messages import Reply
 from bot.passages import PassageIndex
+from bot.text import unmarked
 from tests.factories import message
 from tests.fakes.passage_kb import write_passage_kb
 
@@ -68,6 +69,29 @@ async def test_a_general_question_gets_the_overview(bot: Bot, kb: KnowledgeBase)
 def test_overview_questions_in_other_words(index: PassageIndex, kb: KnowledgeBase,
                                            question: str) -> None:
     assert page(kb, "python") in answer(index, "python", question)
+
+
+@pytest.mark.parametrize("question", ["what is <b>docker</b>?", "**Docker** - what is it?",
+                                      "what's `docker`?", "docker for backend - thoughts?",
+                                      "I keep hearing about docker at work, what is it?",
+                                      "teach me about docker and containers",
+                                      "what is docker? my new team mentioned it in standup"])
+async def test_markup_and_asides_in_a_general_question_still_get_the_overview(
+        bot: Bot, kb: KnowledgeBase, question: str) -> None:
+    reply = await ask(bot, question)
+    assert reply.topic == "docker" and page(kb, "docker") in reply.text
+
+
+@pytest.mark.parametrize("text,plain", [
+    ("what is <b>docker</b>?", "what is docker?"), ("**GraphQL** - what is it?", "GraphQL - what is it?"),
+    ("what's `redis`?", "what's redis?"), ("*kafka*, explain", "kafka, explain"),
+    ("line<br>break", "line break"),
+    # not formatting: code and names keep their characters
+    ("is 2*3 constant folded in C++ and C#?", "is 2*3 constant folded in C++ and C#?"),
+    ("List<String> or snake_case names", "List<String> or snake_case names"),
+])
+def test_formatting_is_taken_off_a_question(text: str, plain: str) -> None:
+    assert unmarked(text) == plain
 
 
 def test_a_general_question_naming_another_topic_gets_that_page(index: PassageIndex,
@@ -133,6 +157,21 @@ def test_a_comparison_without_one_shows_both_sides(index: PassageIndex) -> None:
     assert answer_.intent == "compare" and set(answer_.about) == {"docker", "kubernetes"}
     assert text.startswith("Docker or Kubernetes\n\nDocker and containers\n\n")
     assert "\n\nKubernetes\n\n" in text
+
+
+@pytest.fixture(scope="module")
+def shipped_index() -> PassageIndex:
+    return PassageIndex.build(load_knowledge(), encoder=shared_encoder())
+
+
+@pytest.mark.parametrize("question,topic_id,starts", [
+    ("go versus rust", "go", "Go (Golang) for backend development\n\nGo vs Rust."),
+    ("rails or django?", "ruby", "Ruby and Ruby on Rails\n\nRails vs Django:"),
+])
+def test_a_passage_setting_both_sides_against_each_other_answers_a_comparison(
+        shipped_index: PassageIndex, question: str, topic_id: str, starts: str) -> None:
+    answer_ = compose(shipped_index, topic_id, question, shared_encoder().encode([question])[0])
+    assert answer_.intent == "compare" and to_plain(answer_.blocks).startswith(starts)
 
 
 async def test_no_figures_is_said_plainly_with_what_there_is(bot: Bot, kb: KnowledgeBase) -> None:

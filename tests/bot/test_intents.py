@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from adapters.bootstrap import build_bot
 from bot.dialogue import Bot
 from bot.encoder import OnnxEncoder, Vectors
-from bot.intents import FOLLOW_UPS, INTENTS, NONE, IntentClassifier, Situation, embedders
+from bot.intents import FOLLOW_UPS, INTENTS, NONE, IntentClassifier, Situation, embedders, is_negative
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import Reply
@@ -37,10 +39,12 @@ def vectors(shipped: KnowledgeBase, encoder: OnnxEncoder) -> dict[str, Vectors]:
 
 
 def said_in(intent: str) -> list[Situation]:
-    """The situations an intent is said in: follow-ups and ratings after an answer, questions
-    about an opening under a list of them, everything else after either."""
-    if intent in FOLLOW_UPS or intent == "feedback":
+    """The situations an intent is said in: follow-ups after an answer, ratings after one or
+    not, questions about an opening under a list of them, everything else after either."""
+    if intent in FOLLOW_UPS:
         return [Situation(topic="docker")]
+    if intent == "feedback":
+        return [Situation(topic="docker"), Situation()]
     if intent == "opening":
         return [Situation(openings_shown=True)]
     return [Situation(topic="docker"), Situation(openings_shown=True)]
@@ -113,6 +117,31 @@ def test_examples_held_out_per_fold_are_recognised(shipped: KnowledgeBase,
     ("why?", Situation(topic="docker"), "why"),
     ("any downsides?", Situation(topic="docker"), "downsides"),
     ("explain it simpler", Situation(topic="docker"), "simpler"),
+    # A "no" before what alerts do stops them, however much the rest reads like a subscription.
+    ("don't send me any more job alerts", Situation(), "unsubscribe"),
+    ("I never want to hear about new openings again", Situation(), "unsubscribe"),
+    ("no more job emails, thanks", Situation(), "unsubscribe"),
+    ("i'm done with the job alerts", Situation(), "unsubscribe"),
+    ("no job alerts for me please", Situation(), "unsubscribe"),
+    # Deleting what is stored, not asking what it is.
+    ("get rid of everything you know about me", Situation(), "forget"),
+    ("what have you got on me", Situation(), "mydata"),
+    # A rating, said with thanks or naming the subject meant, is a rating; thanks alone are thanks.
+    ("this helped a lot, thanks", Situation(), "feedback"),
+    ("super clear, cheers", Situation(topic="docker"), "feedback"),
+    ("wrong topic, I asked about kafka", Situation(topic="docker",
+                                                   subjects=frozenset({"message-queues"})), "feedback"),
+    ("I was asking about kubernetes, not docker", Situation(topic="docker"), "feedback"),
+    ("great, thanks!", Situation(topic="docker"), "thanks"),
+    ("bad bot", Situation(), "feedback"),
+    ("thanks, now I get it", Situation(openings_shown=True), "thanks"),
+    # Words that rate, about the thing asked rather than the answer; someone's own system.
+    ("my query returns the wrong rows", Situation(), None),
+    ("my cat is useless", Situation(), None),
+    ("it's a nice day", Situation(), None),
+    ("is redis useful for caching sessions?", Situation(subjects=frozenset({"performance-optimization"})),
+     None),
+    ("how do I let users unsubscribe from emails in my app", Situation(), None),
     ("what is a message queue", Situation(), None),
     ("how do I prepare for a job interview", Situation(), None),
     ("translate hello into french", Situation(), None),
@@ -125,8 +154,9 @@ def test_without_an_encoder_the_cues_still_decide(shipped: KnowledgeBase, text: 
 
 
 @pytest.mark.parametrize("text,situation,intent", [
-    # A rating needs an answer to rate; a follow-up needs a subject; "it" needs openings on screen.
-    ("that was not helpful", Situation(), None),
+    # A follow-up needs a subject; "it" needs openings on screen. A rating is one without an
+    # answer to rate too (a new chat, a restart): its handler says so.
+    ("that was not helpful", Situation(), "feedback"),
     ("any downsides?", Situation(), None),
     ("is the second one remote?", Situation(), None),
     # A message naming its own subject is no follow-up on the current one...
@@ -215,3 +245,56 @@ async def test_thanks_and_ratings_after_an_answer(bot: Bot, store: MemoryStore) 
     rated = await say(bot, "that was not helpful")
     assert rated.intent == "feedback"
     assert [(f[2], f[3]) for f in store.feedback] == [("docker", False)]
+
+
+async def test_a_rating_with_no_answer_to_rate_says_so(bot: Bot, store: MemoryStore) -> None:
+    bad = await say(bot, "that answer was useless")
+    assert bad.intent == "feedback" and store.feedback == []
+    assert "which answer" in bad.text and [b.label for b in bad.buttons] == ["Browse topics"]
+    good = await say(bot, "this helped me a lot", user="u2")
+    assert good.intent == "feedback" and store.feedback == [] and not good.buttons
+
+
+async def test_wrong_topic_is_rated_and_the_topic_meant_offered_first(bot: Bot, store: MemoryStore) -> None:
+    await say(bot, "what is docker?")
+    rated = await say(bot, "wrong topic, I asked about kubernetes")
+    assert rated.intent == "feedback"
+    assert [(f[2], f[3]) for f in store.feedback] == [("docker", False)]
+    assert rated.buttons[0].label == "Kubernetes"
+
+
+DEV = Path(__file__).parent / "data" / "dev"
+
+
+async def test_the_development_intent_messages_through_the_bot(bot: Bot) -> None:
+    """The intents sets written for development (tests/bot/data/dev/intents-*.yaml), each message
+    in a new conversation as `careerbot eval` asks them."""
+    cases = [c for f in sorted(DEV.glob("intents-*.yaml"))
+             for c in yaml.safe_load(f.read_text())["in_scope_intents"]]
+    misses = []
+    for i, case in enumerate(cases):
+        reply = await say(bot, case["q"], user=f"dev-{i}")
+        if reply.intent != case["intent"]:
+            misses.append((case["q"], case["intent"], reply.intent))
+    assert len(cases) >= 150 and 1 - len(misses) / len(cases) >= 0.95, misses
+
+
+@pytest.mark.parametrize("text", [
+    "tell me about remote work",  # close in meaning to "I want remote work", but asks
+    "what is remote work like",
+    "how do I let users unsubscribe from emails in my app",  # their app's users, not the bot's alerts
+    "how do I stop clients sending hugely nested graphql queries?",
+    "why does my docker build give the wrong output",  # "wrong" about the thing asked
+])
+async def test_questions_about_a_subject_are_no_intent(bot: Bot, text: str) -> None:
+    reply = await say(bot, text)
+    assert reply.intent in ("topic", "compare", "fallback"), reply.intent
+
+
+@pytest.mark.parametrize("text,negative", [
+    ("that was not the answer I expected", True), ("the last answer was off", True),
+    ("useless", True), ("wrong topic, I asked about kafka", True), ("nope, not quite", True),
+    ("that was helpful", False), ("exactly what I needed", False), ("super clear, cheers", False),
+])
+def test_what_makes_a_rating_a_bad_one(text: str, negative: bool) -> None:
+    assert is_negative(text) is negative
