@@ -142,8 +142,10 @@ class Inbox:
                 self._answers[item.event_id] = item.replies
             try:
                 await resume(item)
-            except Exception:
-                log.exception("could not resume %s update %s", self.platform, item.event_id)
+            except Exception as exc:
+                # The type only: a traceback here could quote what the person wrote.
+                log.warning("could not resume %s update %s: %s", self.platform, item.event_id,
+                            type(exc).__name__)
                 await self.failed(item.event_id)
         if items:
             log.info("took over %d %s update(s) left unanswered", len(items), self.platform)
