@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,40 +61,25 @@ async def post(client: httpx.AsyncClient, update: dict[str, Any]) -> int | None:
     return response.status_code
 
 
-class Inbox:
-    """Counts the rows of the inbox the servers share."""
+async def kept(database_url: str) -> int:
+    # Opened and closed from this process while a server writes: that must not cost the
+    # server its writes (Storage.upgrade, which `careerbot serve` runs on a new SQLite file,
+    # once left it without SQLite's locks, and closing this connection unlinked its WAL).
+    storage = Storage.from_url(database_url)
+    try:
+        async with storage.uow() as uow:
+            return await uow.inbox.count()
+    finally:
+        await storage.aclose()
 
-    def __init__(self, database_url: str) -> None:
-        self.url = database_url
-        self._sqlite: sqlite3.Connection | None = None
 
-    async def count(self) -> int:
-        if self.url.startswith("sqlite"):
-            # One connection, open until the servers are gone: closing the last connection of
-            # this process would checkpoint and unlink the WAL file if it could take the
-            # database's exclusive lock, and `careerbot serve` has been seen not to hold its
-            # shared one (see the report of issue 13's inbox work).
-            if self._sqlite is None:
-                self._sqlite = sqlite3.connect(self.url.removeprefix("sqlite:///"))
-            return int(self._sqlite.execute("SELECT count(*) FROM inbox").fetchone()[0])
-        storage = Storage.from_url(self.url)
-        try:
-            async with storage.uow() as uow:
-                return await uow.inbox.count()
-        finally:
-            await storage.aclose()
-
-    async def until_empty(self, server: Server) -> None:
-        for _ in range(600):
-            if await self.count() == 0:
-                return
-            assert server.proc.poll() is None, server.log()
-            await asyncio.sleep(0.1)
-        raise AssertionError(f"updates still kept:\n{server.log()}")
-
-    def close(self) -> None:
-        if self._sqlite is not None:
-            self._sqlite.close()
+async def until_inbox_empty(database_url: str, server: Server) -> None:
+    for _ in range(600):
+        if await kept(database_url) == 0:
+            return
+        assert server.proc.poll() is None, server.log()
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"updates still kept:\n{server.log()}")
 
 
 async def test_kill_9_during_a_burst_loses_and_repeats_no_acknowledged_update(
@@ -108,7 +92,6 @@ async def test_kill_9_during_a_burst_loses_and_repeats_no_acknowledged_update(
         def answers() -> Counter[int]:
             return Counter(int(p["chat_id"]) for p in telegram.sent)
 
-        inbox = Inbox(database_url)
         first = start_server(env, tmp_path, name="first")
         second: Server | None = None
         try:
@@ -118,7 +101,7 @@ async def test_kill_9_during_a_burst_loses_and_repeats_no_acknowledged_update(
                 codes = await asyncio.gather(*(post(client, update_for(c)) for c in chats))
                 assert set(codes) == {200}
                 await telegram.wait_for(lambda: set(answers()) >= set(chats), timeout=60)
-                await inbox.until_empty(first)
+                await until_inbox_empty(database_url, first)
                 # However many messages one answer takes, every chat of the burst gets as many.
                 per_answer = answers()[chats[0]]
                 assert set(answers().values()) == {per_answer}
@@ -146,12 +129,11 @@ async def test_kill_9_during_a_burst_loses_and_repeats_no_acknowledged_update(
             second = start_server(env, tmp_path, name="second")
             await second.wait_healthy()
             await telegram.wait_for(lambda: set(answers()) >= acknowledged, timeout=90)
-            await inbox.until_empty(second)
+            await until_inbox_empty(database_url, second)
         finally:
             first.terminate()
             if second is not None:
                 second.terminate()
-            inbox.close()
         got = answers()
         # Every acknowledged update answered once; one that got no 200 may have been kept
         # (the server died before answering the request), then answered once too.
