@@ -192,14 +192,16 @@ class MemoryEvents(_Repo):
 
 
 class MemoryInbox(_Repo):
-    async def add(self, platform: str, event_id: str, payload: str, *, owner: str,
-                  lease_until: datetime) -> bool:
+    async def add(self, platform: str, updates: Sequence[tuple[str, str]], *, owner: str,
+                  lease_until: datetime) -> set[str]:
         self.s.check()
-        key = (platform, event_id)
-        if key in self.s.inbox:
-            return False
-        self.s.inbox[key] = InboxEntry(payload=payload, owner=owner, lease_until=lease_until)
-        return True
+        added: set[str] = set()
+        for event_id, payload in updates:
+            if (platform, event_id) not in self.s.inbox:
+                self.s.inbox[(platform, event_id)] = InboxEntry(
+                    payload=payload, owner=owner, lease_until=lease_until)
+                added.add(event_id)
+        return added
 
     async def answered(self, platform: str, event_id: str, replies: Sequence[Reply]) -> None:
         self.s.check()
@@ -207,9 +209,10 @@ class MemoryInbox(_Repo):
         if entry is not None:
             entry.replies = tuple(replies)
 
-    async def done(self, platform: str, event_id: str) -> None:
+    async def done(self, platform: str, event_ids: Sequence[str]) -> None:
         self.s.check()
-        self.s.inbox.pop((platform, event_id), None)
+        for event_id in event_ids:
+            self.s.inbox.pop((platform, event_id), None)
 
     async def release(self, platform: str, event_id: str, *, retry_at: datetime) -> None:
         self.s.check()

@@ -159,17 +159,18 @@ class InboxRepository(Protocol):
     (its process died, or it failed and waits for a retry) is taken again by any process.
     """
 
-    async def add(self, platform: str, event_id: str, payload: str, *, owner: str,
-                  lease_until: datetime) -> bool:
-        """Keep a new update, leased to `owner`; False when it is kept already (a re-delivery)."""
+    async def add(self, platform: str, updates: Sequence[tuple[str, str]], *, owner: str,
+                  lease_until: datetime) -> set[str]:
+        """Keep new updates, (event id, payload) each, leased to `owner`; returns the event ids
+        kept now (the others are kept already: re-deliveries)."""
         ...
 
     async def answered(self, platform: str, event_id: str, replies: Sequence[Reply]) -> None:
         """Keep the core's replies with their update; nothing when no such update is kept."""
         ...
 
-    async def done(self, platform: str, event_id: str) -> None:
-        """The update is answered: forget it."""
+    async def done(self, platform: str, event_ids: Sequence[str]) -> None:
+        """These updates are answered: forget them."""
         ...
 
     async def release(self, platform: str, event_id: str, *, retry_at: datetime) -> None:

@@ -115,9 +115,9 @@ class _HotStatements:
         i: Any = InboxRow.__table__
         inbox_key = (i.c.platform == bindparam("k_platform"),
                      i.c.event_id == bindparam("k_event"))
-        self.add_inbox = ins(i).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        self.add_inbox = ins(i).on_conflict_do_nothing(
+            index_elements=["platform", "event_id"]).returning(i.c.event_id)
         self.answer_inbox = update(i).where(*inbox_key)
-        self.delete_inbox = delete(i).where(*inbox_key)
         u: Any = User.__table__
         touch = ins(u)
         self.touch_user = touch.on_conflict_do_update(
@@ -305,22 +305,29 @@ class SqlEvents(_Repo):
 
 
 class SqlInbox(_Repo):
-    async def add(self, platform: str, event_id: str, payload: str, *, owner: str,
-                  lease_until: datetime) -> bool:
-        result = await self.tx.execute(hot(self.tx.dialect).add_inbox, {
-            "platform": platform, "event_id": event_id[:255], "payload": payload,
-            "owner": owner, "lease_until": lease_until, "attempts": 1, "received_at": now(),
-        })
-        return result.rowcount == 1
+    async def add(self, platform: str, updates: Sequence[tuple[str, str]], *, owner: str,
+                  lease_until: datetime) -> set[str]:
+        if not updates:
+            return set()
+        at = now()
+        # One INSERT … ON CONFLICT DO NOTHING RETURNING for the lot (SQLAlchemy's
+        # "insertmanyvalues"): only the rows inserted come back.
+        result = await self.tx.execute(hot(self.tx.dialect).add_inbox, [
+            {"platform": platform, "event_id": event_id[:255], "payload": payload,
+             "owner": owner, "lease_until": lease_until, "attempts": 1, "received_at": at}
+            for event_id, payload in updates])
+        return set(result.scalars())
 
     async def answered(self, platform: str, event_id: str, replies: Sequence[Reply]) -> None:
         await self.tx.execute(hot(self.tx.dialect).answer_inbox, {
             "k_platform": platform, "k_event": event_id[:255],
             "replies": replies_to_data(replies)})
 
-    async def done(self, platform: str, event_id: str) -> None:
-        await self.tx.execute(hot(self.tx.dialect).delete_inbox,
-                              {"k_platform": platform, "k_event": event_id[:255]})
+    async def done(self, platform: str, event_ids: Sequence[str]) -> None:
+        ids = [e[:255] for e in event_ids]
+        for k in range(0, len(ids), CHUNK):
+            await self.tx.execute(delete(InboxRow).where(
+                InboxRow.platform == platform, InboxRow.event_id.in_(ids[k:k + CHUNK])))
 
     async def release(self, platform: str, event_id: str, *, retry_at: datetime) -> None:
         await self.tx.execute(update(InboxRow).where(

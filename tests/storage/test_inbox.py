@@ -61,10 +61,10 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
 async def add(b: Backend, event_id: str, owner: str = "a", *, at: datetime = T0,
               payload: str = '{"update_id": 1}') -> bool:
     async with b.uow() as uow:
-        added = await uow.inbox.add("telegram", event_id, payload, owner=owner,
+        added = await uow.inbox.add("telegram", [(event_id, payload)], owner=owner,
                                     lease_until=at + LEASE)
         await uow.commit()
-    return added
+    return added == {event_id}
 
 
 async def take(b: Backend, owner: str, now: datetime, *, platform: str = "telegram",
@@ -82,8 +82,7 @@ async def test_an_update_is_kept_once_and_forgotten_when_done(backend: Backend) 
     assert await add(backend, "tg:2")
     async with backend.uow() as uow:
         assert await uow.inbox.count() == 2
-        await uow.inbox.done("telegram", "tg:1")
-        await uow.inbox.done("telegram", "tg:404")  # nothing to forget: no error
+        await uow.inbox.done("telegram", ["tg:1", "tg:404"])  # tg:404: nothing to forget
         await uow.commit()
     async with backend.uow() as uow:
         assert await uow.inbox.count() == 1
@@ -93,7 +92,7 @@ async def test_only_updates_whose_lease_ran_out_are_taken_oldest_first(backend: 
     for n in (1, 2, 3):
         await add(backend, f"tg:{n}", at=T0 + timedelta(seconds=n))
     async with backend.uow() as uow:
-        await uow.inbox.add("slack", "Ev1", "{}", owner="a", lease_until=T0)
+        await uow.inbox.add("slack", [("Ev1", "{}")], owner="a", lease_until=T0)
         await uow.commit()
     # Owner "a" still holds every lease: nothing is due.
     assert await take(backend, "b", T0 + timedelta(seconds=5)) == []
@@ -119,6 +118,21 @@ async def test_renew_keeps_a_live_owner_s_updates_and_release_lets_them_go(
     assert await take(backend, "c", T0 + 2 * LEASE) == [("tg:2", 2), ("tg:3", 2)]
     async with backend.uow() as uow:
         assert await uow.inbox.renew("a", T0 + 20 * LEASE) == 1
+
+
+async def test_several_updates_are_kept_in_one_statement(backend: Backend) -> None:
+    await add(backend, "tg:2")
+    async with backend.uow() as uow:
+        added = await uow.inbox.add("telegram", [(f"tg:{n}", f'{{"n": {n}}}') for n in (1, 2, 3)],
+                                    owner="a", lease_until=T0 + LEASE)
+        assert await uow.inbox.add("telegram", [], owner="a", lease_until=T0) == set()
+        await uow.commit()
+    assert added == {"tg:1", "tg:3"}  # tg:2 was kept already
+    async with backend.uow() as uow:
+        assert await uow.inbox.count() == 3
+        await uow.inbox.done("telegram", ["tg:1", "tg:2"])
+        await uow.commit()
+    assert [e for e, _ in await take(backend, "b", T0 + 2 * LEASE)] == ["tg:3"]
 
 
 async def test_the_answer_is_kept_with_its_update(backend: Backend) -> None:
