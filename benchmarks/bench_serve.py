@@ -1,6 +1,7 @@
 """Load benchmark of `careerbot serve`: signed Slack events and Telegram updates over loopback.
 
 Run: .venv/bin/python -m benchmarks.bench_serve [--seconds 8] [--rate 300] [--skip-postgres]
+     [--processes 1,2] [--inbox on|off|both]
 
 For SQLite and PostgreSQL, with 1 and 2 server processes, it measures
   * saturation: the most requests a second the servers answer (closed loop: 32 people, each
@@ -9,8 +10,11 @@ For SQLite and PostgreSQL, with 1 and 2 server processes, it measures
   * latency of each request: from sending it to the moment the fake platform API receives the
     bot's answer (both webhooks answer 200 before the work is done);
   * peak RSS of each server process.
-Then the start-up time and RSS of one `careerbot serve` with the shipped knowledge base and
-10,000 openings in its database. The platform APIs are small fakes in this process.
+`--inbox both` runs each scenario with the inbox (every update kept in the database before
+its 200, forgotten once answered) and without it (as before: queued in memory only), so
+its cost per request is measured in the same run. Then the start-up time and RSS of one
+`careerbot serve` with the shipped knowledge base and 10,000 openings in its database. The
+platform APIs are small fakes in this process.
 """
 
 from __future__ import annotations
@@ -318,8 +322,13 @@ def server_env(fakes: Fakes, database_url: str, kb: Path | None) -> dict[str, st
 
 
 async def scenario(name: str, database_url: str, processes: int, fakes: Fakes, kb: Path | None,
-                   workdir: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
+                   workdir: Path, args: argparse.Namespace, *, inbox: bool = True
+                   ) -> list[dict[str, Any]]:
     env = server_env(fakes, database_url, kb)
+    if not inbox:
+        from benchmarks.serve_unthrottled import NO_INBOX
+
+        env[NO_INBOX] = "1"
     servers = [start_server(env, workdir, name=f"{name}-{i}", module=SERVE_MODULE)
                for i in range(processes)]
     if args.pin:
@@ -331,14 +340,15 @@ async def scenario(name: str, database_url: str, processes: int, fakes: Fakes, k
     rows = []
     try:
         await asyncio.gather(*(s.wait_healthy() for s in servers))
-        tag = name.replace("-", "")[:6]
+        tag = name.replace("-", "")[:6] + ("i" if inbox else "n")
         # Warm up: first requests pay for Bolt's auth.test, the openings index, pools.
         await saturate(servers, fakes, Workload(tag + "w"), 1.0, concurrency=8)
         pids = [s.proc.pid for s in servers]
         cpu = cpu_seconds(pids)
         sat = await saturate(servers, fakes, Workload(tag + "s"), args.seconds)
         sat_cpu = cpu_seconds(pids) - cpu
-        base = {"database": name.split("-")[0], "processes": processes}
+        base = {"database": name.split("-")[0], "processes": processes,
+                "inbox": "on" if inbox else "off"}
         rows.append({**base, "load": "saturated (32 in flight)",
                      "req/s per process": sat["rps"] / processes,
                      "p50 ms": sat["p50_ms"], "p99 ms": sat["p99_ms"],
@@ -441,22 +451,25 @@ async def main(args: argparse.Namespace) -> None:
     kb = write_small_kb(workdir / "kb") if args.small_kb else None
     rows: list[dict[str, Any]] = []
     try:
-        for processes in (1, 2) if not args.skip_sqlite else ():
-            # Migrated first: two servers starting on a new SQLite file would both try.
-            url = migrate(f"sqlite:///{workdir / f'sqlite{processes}.sqlite3'}")
-            rows += await scenario(f"sqlite-{processes}", url, processes, fakes, kb,
-                                   workdir, args)
-            print(table(rows), flush=True)
+        modes = {"on": (True,), "off": (False,), "both": (False, True)}[args.inbox]
+        for processes in args.processes if not args.skip_sqlite else ():
+            for inbox in modes:
+                # Migrated first: two servers starting on a new SQLite file would both try.
+                db = workdir / f"sqlite{processes}{'i' if inbox else 'n'}.sqlite3"
+                rows += await scenario(f"sqlite-{processes}", migrate(f"sqlite:///{db}"),
+                                       processes, fakes, kb, workdir, args, inbox=inbox)
+                print(table(rows), flush=True)
         if not args.skip_postgres:
             with postgres() as server:
                 if server is None:
                     print("PostgreSQL is not installed: skipping its rows", flush=True)
                 else:
-                    for processes in (1, 2):
-                        url = pg_database(server, f"bench{processes}")
-                        rows += await scenario(f"postgresql-{processes}", url, processes,
-                                               fakes, kb, workdir, args)
-                        print(table(rows), flush=True)
+                    for processes in args.processes:
+                        for inbox in modes:
+                            url = pg_database(server, f"bench{processes}{'i' if inbox else 'n'}")
+                            rows += await scenario(f"postgresql-{processes}", url, processes,
+                                                   fakes, kb, workdir, args, inbox=inbox)
+                            print(table(rows), flush=True)
         start = None if args.skip_startup else await startup(fakes, workdir, args.openings,
                                                              args.pin)
     finally:
@@ -482,6 +495,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--rate", type=lambda v: [float(x) for x in v.split(",")],
                    default=[100.0, 300.0], help="paced requests/s per process, comma-separated")
     p.add_argument("--openings", type=int, default=10_000, help="openings for the start-up run")
+    p.add_argument("--processes", type=lambda v: [int(x) for x in v.split(",")],
+                   default=[1, 2], help="server processes per scenario, comma-separated")
+    p.add_argument("--inbox", choices=("on", "off", "both"), default="on",
+                   help="keep updates in the database inbox (on: as shipped), or not, or both")
     p.add_argument("--skip-postgres", action="store_true")
     p.add_argument("--skip-sqlite", action="store_true")
     p.add_argument("--skip-startup", action="store_true")

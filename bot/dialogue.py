@@ -80,8 +80,6 @@ class Bot(Router):
                 blocks=(para("Sorry, something went wrong on my side. Please try again."),),
                 intent="error",
             )]
-        if message.command_prefix != "/":
-            replies = [self._restyle_commands(r, message.command_prefix) for r in replies]
         elapsed = time.perf_counter() - started
         for hook in self.hooks:
             result = hook(message, replies, elapsed)
@@ -129,6 +127,10 @@ class Bot(Router):
                     replies, ctx = await self._answer(message, uow, state)
                     if ctx.state != state and not ctx.forgotten:
                         await uow.conversations.save(key, ctx.state)
+                    if message.event_id:
+                        # With the event's claim: a process that dies before delivering
+                        # leaves the answer to the next one, which must not think again.
+                        await uow.inbox.answered(message.platform, message.event_id, replies)
                     await uow.commit()
                 self.storage_ok()
                 return replies
@@ -151,6 +153,8 @@ class Bot(Router):
         text = message.text[:MAX_TEXT].strip()
         ctx = Context(message=message, text=text, state=state, bot=self, uow=uow)
         replies = await self.route(ctx)
+        if message.command_prefix != "/":
+            replies = [self._restyle_commands(r, message.command_prefix) for r in replies]
         # Losing "last topic" is harmless; a flow that cannot continue must be said.
         unsaved = ctx.state.pending != state.pending or ctx.state.data != state.data
         if uow is None and self.uow_factory is not None and unsaved:

@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
+from bot.messages import Reply
 from bot.openings import Opening
 from bot.ports import (
     ChatKey,
     ConversationState,
     DeliveryState,
+    InboxItem,
     Profile,
     StaleState,
     StorageUnavailable,
@@ -34,6 +36,9 @@ class MemoryStore:
         # (asker, text) → [count, first asked, last asked]
         self.unanswered: dict[tuple[str, str], list[Any]] = {}
         self.events: dict[tuple[str, str], datetime] = {}
+        # (platform, event_id) → the update, its lease (owner, until) and attempts; in
+        # insertion order, which is the order updates arrived in.
+        self.inbox: dict[tuple[str, str], InboxEntry] = {}
         self.openings: list[Opening] = list(openings or [])
         self.subscriptions: dict[tuple[str, str, str], Subscription] = {}
         # (platform, chat_id, user_id, opening position) → (state, runner owning it)
@@ -53,6 +58,15 @@ class MemoryStore:
 
     def uow(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
+
+
+@dataclasses.dataclass(kw_only=True)
+class InboxEntry:
+    payload: str
+    owner: str | None
+    lease_until: datetime
+    attempts: int = 1
+    replies: tuple[Reply, ...] | None = None
 
 
 class _Repo:
@@ -204,6 +218,62 @@ class MemoryEvents(_Repo):
         return len(old)
 
 
+class MemoryInbox(_Repo):
+    async def add(self, platform: str, updates: Sequence[tuple[str, str]], *, owner: str,
+                  lease_until: datetime) -> set[str]:
+        self.s.check()
+        added: set[str] = set()
+        for event_id, payload in updates:
+            if (platform, event_id) not in self.s.inbox:
+                self.s.inbox[(platform, event_id)] = InboxEntry(
+                    payload=payload, owner=owner, lease_until=lease_until)
+                added.add(event_id)
+        return added
+
+    async def answered(self, platform: str, event_id: str, replies: Sequence[Reply]) -> None:
+        self.s.check()
+        entry = self.s.inbox.get((platform, event_id))
+        if entry is not None:
+            entry.replies = tuple(replies)
+
+    async def done(self, platform: str, event_ids: Sequence[str]) -> None:
+        self.s.check()
+        for event_id in event_ids:
+            self.s.inbox.pop((platform, event_id), None)
+
+    async def release(self, platform: str, event_id: str, *, retry_at: datetime) -> None:
+        self.s.check()
+        entry = self.s.inbox.get((platform, event_id))
+        if entry is not None:
+            entry.owner, entry.lease_until = None, retry_at
+
+    async def renew(self, owner: str, lease_until: datetime) -> int:
+        self.s.check()
+        held = [e for e in self.s.inbox.values() if e.owner == owner]
+        for entry in held:
+            entry.lease_until = lease_until
+        return len(held)
+
+    async def take(self, platform: str, owner: str, *, now: datetime, lease_until: datetime,
+                   limit: int) -> list[InboxItem]:
+        self.s.check()
+        taken: list[InboxItem] = []
+        for (p, event_id), entry in self.s.inbox.items():
+            if len(taken) >= limit:
+                break
+            if p != platform or entry.lease_until >= now:
+                continue
+            entry.owner, entry.lease_until = owner, lease_until
+            entry.attempts += 1
+            taken.append(InboxItem(platform=p, event_id=event_id, payload=entry.payload,
+                                   attempts=entry.attempts, replies=entry.replies))
+        return taken
+
+    async def count(self) -> int:
+        self.s.check()
+        return len(self.s.inbox)
+
+
 class MemoryOpenings(_Repo):
     async def list_open(self, *, descriptions: bool = True) -> list[Opening]:
         self.s.check()
@@ -274,6 +344,7 @@ class MemoryUnitOfWork:
         self.feedback = MemoryFeedback(store)
         self.unanswered = MemoryUnanswered(store)
         self.events = MemoryEvents(store)
+        self.inbox = MemoryInbox(store)
         self.openings = MemoryOpenings(store)
         self.subscriptions = MemorySubscriptions(store)
 

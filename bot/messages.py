@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Any
 
-from bot.markup import Block, to_plain
+from bot.markup import Block, Bold, BulletList, Link, Paragraph, Span, Text, to_plain
 
 MAX_ACTION_BYTES = 64
 
@@ -87,3 +89,54 @@ class Reply:
     @property
     def text(self) -> str:
         return to_plain(self.blocks)
+
+
+# --- replies as JSON-ready data: the inbox keeps an answer until it is delivered --------------
+
+def _span_data(span: Span) -> list[str]:
+    if isinstance(span, Link):
+        return ["l", span.text, span.url]
+    return ["b" if isinstance(span, Bold) else "t", span.text]
+
+
+def _span(data: Sequence[str]) -> Span:
+    kind = data[0]
+    if kind == "l":
+        return Link(data[1], data[2])
+    return Bold(data[1]) if kind == "b" else Text(data[1])
+
+
+def _block_data(block: Block) -> dict[str, Any]:
+    if isinstance(block, Paragraph):
+        return {"p": [_span_data(s) for s in block.spans]}
+    return {"ul": [[_span_data(s) for s in item] for item in block.items]}
+
+
+def _block(data: dict[str, Any]) -> Block:
+    if "p" in data:
+        return Paragraph(tuple(_span(s) for s in data["p"]))
+    return BulletList(tuple(tuple(_span(s) for s in item) for item in data["ul"]))
+
+
+def replies_to_data(replies: Sequence[Reply]) -> list[dict[str, Any]]:
+    """Replies as lists, dicts and scalars (for a JSON column); replies_from_data reverses it."""
+    return [{
+        "blocks": [_block_data(b) for b in r.blocks],
+        "buttons": [[b.label, b.action] for b in r.buttons],
+        "cards": [asdict(c) for c in r.cards],
+        "intent": r.intent, "topic": r.topic, "confidence": r.confidence,
+        "suggestions": list(r.suggestions), "private": r.private,
+    } for r in replies]
+
+
+def replies_from_data(data: Sequence[dict[str, Any]]) -> list[Reply]:
+    return [Reply(
+        blocks=tuple(_block(b) for b in d["blocks"]),
+        buttons=tuple(Button(label=label, action=action) for label, action in d["buttons"]),
+        cards=tuple(OpeningCard(**{
+            **c, "matched_skills": tuple(c["matched_skills"]),
+            "missing_skills": tuple(SkillGap(**g) for g in c["missing_skills"])})
+            for c in d["cards"]),
+        intent=d["intent"], topic=d["topic"], confidence=d["confidence"],
+        suggestions=tuple(d["suggestions"]), private=d["private"],
+    ) for d in data]

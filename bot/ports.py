@@ -157,6 +157,57 @@ class EventRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InboxItem:
+    """A platform update acknowledged but not yet answered (see InboxRepository)."""
+
+    platform: str
+    event_id: str
+    payload: str  # the update as the platform sent it
+    attempts: int  # processings started, this one included
+    # The core's answer once it was given (kept in the same transaction as the event claim),
+    # so a process that died before delivering it leaves only the sending to do.
+    replies: tuple[Reply, ...] | None = None
+
+
+class InboxRepository(Protocol):
+    """Updates kept before the platform gets its 200, until they are answered.
+
+    A row is leased to one process (`owner`) until `lease_until`; one whose lease ran out
+    (its process died, or it failed and waits for a retry) is taken again by any process.
+    """
+
+    async def add(self, platform: str, updates: Sequence[tuple[str, str]], *, owner: str,
+                  lease_until: datetime) -> set[str]:
+        """Keep new updates, (event id, payload) each, leased to `owner`; returns the event ids
+        kept now (the others are kept already: re-deliveries)."""
+        ...
+
+    async def answered(self, platform: str, event_id: str, replies: Sequence[Reply]) -> None:
+        """Keep the core's replies with their update; nothing when no such update is kept."""
+        ...
+
+    async def done(self, platform: str, event_ids: Sequence[str]) -> None:
+        """These updates are answered: forget them."""
+        ...
+
+    async def release(self, platform: str, event_id: str, *, retry_at: datetime) -> None:
+        """Processing failed: any process may take the update again from `retry_at`."""
+        ...
+
+    async def renew(self, owner: str, lease_until: datetime) -> int:
+        """Extend the lease of every update `owner` holds; returns how many."""
+        ...
+
+    async def take(self, platform: str, owner: str, *, now: datetime, lease_until: datetime,
+                   limit: int) -> list[InboxItem]:
+        """Lease to `owner` up to `limit` updates whose lease ran out before `now`, oldest
+        first, counting an attempt each; no two processes take the same update."""
+        ...
+
+    async def count(self) -> int: ...
+
+
 class OpeningRepository(Protocol):
     async def list_open(self, *, descriptions: bool = True) -> list[Opening]:
         """Open openings; without descriptions (the bulk of each row) for the ranking index."""
@@ -199,6 +250,8 @@ class UnitOfWork(Protocol):
     def unanswered(self) -> UnansweredRepository: ...
     @property
     def events(self) -> EventRepository: ...
+    @property
+    def inbox(self) -> InboxRepository: ...
     @property
     def openings(self) -> OpeningRepository: ...
     @property

@@ -237,6 +237,14 @@ class Storage:
                 await upgrade(self.engine, revision)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+        # Closing that file dropped every fcntl lock this process held on the database,
+        # SQLite's included, and SQLite does not know: its pooled connections would go on
+        # without their shared lock, and another process closing its last connection could
+        # then checkpoint and unlink the WAL under this one, whose later commits would be
+        # lost. Connections opened from now on take their locks afresh.
+        await self.engine.dispose()
+        if self.inline_engine is not None:
+            self.inline_engine.dispose()
 
     async def needs_upgrade(self) -> bool:
         """True unless the database is already at this release's revision (no Alembic import)."""

@@ -154,6 +154,23 @@ class ProcessedEvent(Base):
     seen_at: Mapped[datetime] = mapped_column(default=now, index=True)
 
 
+class InboxRow(Base):
+    """Platform updates acknowledged and not yet answered (see bot.ports.InboxRepository)."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_platform_lease_until", "platform", "lease_until"),)
+
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    payload: Mapped[str] = mapped_column(Text)
+    # The core's answer (bot.messages.replies_to_data), once given.
+    replies: Mapped[list[Any] | None] = mapped_column(JSON)
+    owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    received_at: Mapped[datetime] = mapped_column(default=now)
+
+
 class OpeningRow(Base):
     __tablename__ = "openings"
     __table_args__ = (UniqueConstraint("source", "external_id"),)
@@ -220,3 +237,6 @@ PERSONAL_TABLES: tuple[type[Base], ...] = (
 # Tables that never hold a person's id: counted questions (their asker is a keyed hash that
 # /forget and /mydata reach through the unanswered repository), event ids, job openings.
 IMPERSONAL_TABLES: tuple[type[Base], ...] = (Unanswered, ProcessedEvent, OpeningRow)
+# Tables holding what a person sent only until it is answered (seconds, unless the service is
+# down), and deleted then: nothing for /forget to find afterwards.
+TRANSIENT_TABLES: tuple[type[Base], ...] = (InboxRow,)

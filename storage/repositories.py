@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,10 +22,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bot.messages import Reply, replies_from_data, replies_to_data
 from bot.openings import Opening
 from bot.ports import (
     ChatKey,
     ConversationState,
+    InboxItem,
     Profile,
     StaleState,
     StoredOpening,
@@ -37,6 +39,7 @@ from storage.models import (
     Base,
     Conversation,
     Feedback,
+    InboxRow,
     OpeningRow,
     ProcessedEvent,
     ProfileRow,
@@ -109,6 +112,12 @@ class _HotStatements:
             *key, c.c.version == bindparam("k_version")
         )
         self.claim_event = ins(e).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        i: Any = InboxRow.__table__
+        inbox_key = (i.c.platform == bindparam("k_platform"),
+                     i.c.event_id == bindparam("k_event"))
+        self.add_inbox = ins(i).on_conflict_do_nothing(
+            index_elements=["platform", "event_id"]).returning(i.c.event_id)
+        self.answer_inbox = update(i).where(*inbox_key)
         u: Any = User.__table__
         touch = ins(u)
         self.touch_user = touch.on_conflict_do_update(
@@ -313,6 +322,70 @@ class SqlEvents(_Repo):
             delete(ProcessedEvent).where(ProcessedEvent.seen_at < before)
         )
         return result.rowcount
+
+
+class SqlInbox(_Repo):
+    async def add(self, platform: str, updates: Sequence[tuple[str, str]], *, owner: str,
+                  lease_until: datetime) -> set[str]:
+        if not updates:
+            return set()
+        at = now()
+        # One INSERT … ON CONFLICT DO NOTHING RETURNING for the lot (SQLAlchemy's
+        # "insertmanyvalues"): only the rows inserted come back.
+        result = await self.tx.execute(hot(self.tx.dialect).add_inbox, [
+            {"platform": platform, "event_id": event_id[:255], "payload": payload,
+             "owner": owner, "lease_until": lease_until, "attempts": 1, "received_at": at}
+            for event_id, payload in updates])
+        return set(result.scalars())
+
+    async def answered(self, platform: str, event_id: str, replies: Sequence[Reply]) -> None:
+        await self.tx.execute(hot(self.tx.dialect).answer_inbox, {
+            "k_platform": platform, "k_event": event_id[:255],
+            "replies": replies_to_data(replies)})
+
+    async def done(self, platform: str, event_ids: Sequence[str]) -> None:
+        ids = [e[:255] for e in event_ids]
+        for k in range(0, len(ids), CHUNK):
+            await self.tx.execute(delete(InboxRow).where(
+                InboxRow.platform == platform, InboxRow.event_id.in_(ids[k:k + CHUNK])))
+
+    async def release(self, platform: str, event_id: str, *, retry_at: datetime) -> None:
+        await self.tx.execute(update(InboxRow).where(
+            InboxRow.platform == platform, InboxRow.event_id == event_id[:255],
+        ).values(owner=None, lease_until=retry_at))
+
+    async def renew(self, owner: str, lease_until: datetime) -> int:
+        result = await self.tx.execute(
+            update(InboxRow).where(InboxRow.owner == owner).values(lease_until=lease_until))
+        return result.rowcount
+
+    async def take(self, platform: str, owner: str, *, now: datetime, lease_until: datetime,
+                   limit: int) -> list[InboxItem]:
+        i: Any = InboxRow.__table__
+        # PostgreSQL: rows another process is taking right now are skipped, not waited for,
+        # and re-checked once locked, so each is taken once. SQLite renders no FOR UPDATE:
+        # its one writer at a time makes the UPDATE atomic anyway.
+        due = (select(i.c.platform, i.c.event_id)
+               .where(i.c.platform == platform, i.c.lease_until < now)
+               .order_by(i.c.received_at, i.c.event_id).limit(limit)
+               .with_for_update(skip_locked=True))
+        rows = list((await self.tx.execute(
+            update(i).where(tuple_(i.c.platform, i.c.event_id).in_(due))
+            .values(owner=owner, lease_until=lease_until, attempts=i.c.attempts + 1)
+            .returning(i.c.platform, i.c.event_id, i.c.payload, i.c.attempts, i.c.replies,
+                       i.c.received_at)
+        )).all())
+        # RETURNING gives no order.
+        rows.sort(key=lambda r: (r.received_at, r.event_id))
+        return [InboxItem(platform=r.platform, event_id=r.event_id, payload=r.payload,
+                          attempts=r.attempts,
+                          replies=None if r.replies is None
+                          else tuple(replies_from_data(r.replies)))
+                for r in rows]
+
+    async def count(self) -> int:
+        return int((await self.tx.execute(select(func.count()).select_from(InboxRow))).scalar()
+                   or 0)
 
 
 class SqlOpenings(_Repo):

@@ -14,6 +14,7 @@ from storage.repositories import (
     SqlConversations,
     SqlEvents,
     SqlFeedback,
+    SqlInbox,
     SqlOpenings,
     SqlProfiles,
     SqlSubscriptions,
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
     feedback: SqlFeedback
     unanswered: SqlUnanswered
     events: SqlEvents
+    inbox: SqlInbox
     openings: SqlOpenings
     subscriptions: SqlSubscriptions
 
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
         self.feedback = SqlFeedback(tx)
         self.unanswered = SqlUnanswered(tx)
         self.events = SqlEvents(tx)
+        self.inbox = SqlInbox(tx)
         self.openings = SqlOpenings(tx)
         self.subscriptions = SqlSubscriptions(tx)
         return self

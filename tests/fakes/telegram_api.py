@@ -96,6 +96,10 @@ class FakeBotApi(AiohttpFake):
     # Chats where sendMessage answers 403, like people who never started the bot.
     forbidden_chats: set[int] = field(default_factory=set)
     chat_admins: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # Methods whose calls wait, unrecorded, until drop_held() (see hold()).
+    holding: set[str] = field(default_factory=set)
+    held: int = 0
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
     _pending: list[dict[str, Any]] = field(default_factory=list)
     _failures: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     _confirmed: int = 0
@@ -134,6 +138,17 @@ class FakeBotApi(AiohttpFake):
         self.fail_next(method, 429, f"Too Many Requests: retry after {retry_after}",
                        {"retry_after": retry_after})
 
+    def hold(self, method: str) -> None:
+        """From now on calls of `method` wait, unrecorded, until drop_held()."""
+        self._released = asyncio.Event()
+        self.holding.add(method)
+
+    def drop_held(self) -> None:
+        """Stop holding; the held calls fail unrecorded, as if the process that made them had
+        died before its requests left it (Telegram never saw them)."""
+        self.holding.clear()
+        self._released.set()
+
     def of(self, method: str, *, ok_only: bool = True) -> list[Call]:
         return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
 
@@ -166,6 +181,12 @@ class FakeBotApi(AiohttpFake):
         params = {k: _decode(k, str(v)) for k, v in form.items()}
         if method == "getUpdates":
             return await self._get_updates(params)
+        if method in self.holding:
+            self.held += 1
+            await self._notify()
+            await self._released.wait()
+            return web.json_response({"ok": False, "error_code": 502,
+                                      "description": "Bad Gateway"}, status=502)
         call = Call(method, params)
         self.calls.append(call)
         try:

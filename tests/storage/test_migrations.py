@@ -12,10 +12,10 @@ from sqlalchemy import Connection, inspect
 from bot.openings import Level
 from storage.engine import Storage
 from storage.migrate import current, downgrade, head, upgrade
-from storage.models import IMPERSONAL_TABLES, PERSONAL_TABLES, Base
+from storage.models import IMPERSONAL_TABLES, PERSONAL_TABLES, TRANSIENT_TABLES, Base
 
 TABLES = {"users", "profiles", "conversations", "feedback", "unanswered_questions",
-          "processed_events", "openings", "subscriptions", "deliveries"}
+          "processed_events", "openings", "subscriptions", "deliveries", "inbox"}
 
 
 def table_names(conn: Connection) -> set[str]:
@@ -102,8 +102,10 @@ async def test_profile_places_and_years_keep_the_data_both_ways(empty_url: str) 
 
 
 def test_every_table_is_classified_for_privacy() -> None:
-    """A new table must be added to PERSONAL_TABLES (forget/describe) or IMPERSONAL_TABLES."""
-    classified = {m.__tablename__ for m in (*PERSONAL_TABLES, *IMPERSONAL_TABLES)}
+    """A new table must be added to PERSONAL_TABLES (forget/describe), IMPERSONAL_TABLES or
+    TRANSIENT_TABLES."""
+    classified = {m.__tablename__ for m in (*PERSONAL_TABLES, *IMPERSONAL_TABLES,
+                                            *TRANSIENT_TABLES)}
     assert classified == set(Base.metadata.tables) == TABLES
     for model in PERSONAL_TABLES:
         assert {"platform", "user_id"} <= set(model.__table__.c.keys()), model

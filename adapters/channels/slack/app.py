@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import json
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -18,6 +21,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from adapters.channels.inbox import Inbox
 from adapters.channels.slack.convert import (
     PLATFORM,
     SLASH_COMMAND,
@@ -36,7 +40,8 @@ from adapters.channels.slack.render import (
 from adapters.channels.slack.transport import retry_handlers
 from adapters.channels.slack.verify import RequestSignature
 from bot.dialogue import Bot
-from bot.messages import ChatType, Message
+from bot.messages import ChatType, Message, Reply
+from bot.ports import InboxItem
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +49,79 @@ log = logging.getLogger(__name__)
 ADMINS_TTL = 600.0
 
 
-class SlackFrontEnd:
-    """Translates between Slack and the core; delivers each reply where it was asked."""
+def inbox_key(body: Mapping[str, Any]) -> str | None:
+    """The event id an acknowledged request is kept under in the inbox (None: not kept)."""
+    kind = body.get("type")
+    if kind == "event_callback" and body.get("event_id"):
+        return str(body["event_id"])  # as convert.event_to_message names it
+    trigger = body.get("trigger_id")
+    if not trigger:
+        return None
+    if body.get("command"):
+        return f"cmd:{trigger}"
+    if kind == "block_actions":
+        return f"act:{trigger}"
+    return None
 
-    def __init__(self, bot: Bot, client: AsyncWebClient) -> None:
+
+class SlackFrontEnd:
+    """Translates between Slack and the core; delivers each reply where it was asked.
+
+    With an inbox, every event, slash command and button press is kept before Slack gets
+    its acknowledgement and forgotten once answered (adapters/channels/inbox.py).
+    """
+
+    def __init__(self, bot: Bot, client: AsyncWebClient, *, inbox: Inbox | None = None) -> None:
         self.bot = bot
         self.client = client
+        self.inbox = inbox
         self._admins: dict[str, tuple[float, bool]] = {}
+        self._resumed: set[asyncio.Task[None]] = set()
+
+    async def answer(self, message: Message) -> list[Reply]:
+        """The core's replies, or for a request taken over from a process that died after the
+        core answered it, the replies it gave then."""
+        kept = (self.inbox.answer_of(message.event_id)
+                if self.inbox is not None and message.event_id else None)
+        return list(kept) if kept is not None else await self.bot.handle(message)
+
+    async def finishing(self, key: str | None, work: Awaitable[None]) -> None:
+        """Run a listener's work; then the inbox forgets the request (or keeps it for a retry
+        when the work failed)."""
+        inbox = self.inbox
+        if inbox is None or key is None or not inbox.holds(key):
+            await work
+            return
+        try:
+            await work
+        except Exception:
+            await inbox.failed(key)
+            raise
+        await inbox.done(key)
+
+    async def resume(self, item: InboxItem) -> None:
+        """A request taken over from the inbox, processed like a new one (in a task)."""
+        kept = json.loads(item.payload)
+        body: dict[str, Any] = kept["body"]
+        work: Awaitable[None]
+        if body.get("type") == "event_callback":
+            work = self.on_event(body, bot_user_id=kept.get("bot_user_id"),
+                                 bot_id=kept.get("bot_id"))
+        elif body.get("command"):
+            work = self.on_command(body, key=item.event_id)
+        else:
+            work = self.on_actions(body, key=item.event_id)
+        task = asyncio.create_task(self.finishing(item.event_id, work))
+        self._resumed.add(task)
+        task.add_done_callback(self._resumed.discard)
+
+    async def on_actions(self, body: Mapping[str, Any], *, key: str | None) -> None:
+        for action in body.get("actions") or ():
+            action_id = str(action.get("action_id") or "")
+            if action_id == SHARE_ACTION:
+                await self.on_share(body, action, key=key)
+            elif action_id.startswith(ACTION_PREFIX):
+                await self.on_action(body, action, key=key)
 
     async def with_admin(self, message: Message) -> Message:
         """Fill `chat_admin` for channel commands: Slack's workspace admins and owners."""
@@ -98,9 +169,10 @@ class SlackFrontEnd:
 
     # --- listeners --------------------------------------------------------------------------
 
-    async def on_command(self, command: Mapping[str, Any]) -> None:
-        message = await self.with_admin(command_to_message(command))
-        replies = await self.bot.handle(message)
+    async def on_command(self, command: Mapping[str, Any], *, key: str | None) -> None:
+        message = await self.with_admin(
+            dataclasses.replace(command_to_message(command), event_id=key))
+        replies = await self.answer(message)
         # Sharing re-asks the same text for everyone (Slack does not send an ephemeral
         # message's blocks back); private replies such as /mydata are never offered.
         share = message.text[:BUTTON_VALUE_LIMIT] if message.chat_type is ChatType.GROUP else None
@@ -109,21 +181,23 @@ class SlackFrontEnd:
                 await self.respond(str(command["response_url"]), part,
                                    response_type="ephemeral")
 
-    async def on_event(self, body: Mapping[str, Any], context: AsyncBoltContext) -> None:
-        message = event_to_message(body, bot_user_id=context.bot_user_id, bot_id=context.bot_id)
+    async def on_event(self, body: Mapping[str, Any], *, bot_user_id: str | None,
+                       bot_id: str | None) -> None:
+        message = event_to_message(body, bot_user_id=bot_user_id, bot_id=bot_id)
         if message is None:
             return
         message = await self.with_admin(message)
         thread = reply_thread(body["event"])
-        for reply in await self.bot.handle(message):
+        for reply in await self.answer(message):
             for part in render(reply):
                 await self.post(message.chat_id, part, user=message.user_id, thread_ts=thread)
 
-    async def on_action(self, body: Mapping[str, Any], action: Mapping[str, Any]) -> None:
-        message = action_to_message(body, action)
+    async def on_action(self, body: Mapping[str, Any], action: Mapping[str, Any], *,
+                        key: str | None) -> None:
+        message = dataclasses.replace(action_to_message(body, action), event_id=key)
         if not message.action:
             return
-        replies = await self.bot.handle(message)
+        replies = await self.answer(message)
         container = body.get("container") or {}
         response_url = body.get("response_url")
         if container.get("is_ephemeral") and response_url:
@@ -141,7 +215,8 @@ class SlackFrontEnd:
                 await self.post(message.chat_id, part, user=message.user_id,
                                 thread_ts=str(thread) if thread else None)
 
-    async def on_share(self, body: Mapping[str, Any], action: Mapping[str, Any]) -> None:
+    async def on_share(self, body: Mapping[str, Any], action: Mapping[str, Any], *,
+                       key: str | None) -> None:
         """"Share in channel": ask the same question again and post the answer for everyone."""
         response_url = body.get("response_url")
         asked = action_to_message(body, action)
@@ -149,9 +224,9 @@ class SlackFrontEnd:
             return
         message = Message(
             platform=PLATFORM, user_id=asked.user_id, chat_id=asked.chat_id, text=asked.action,
-            display_name=asked.display_name, chat_type=asked.chat_type,
+            display_name=asked.display_name, chat_type=asked.chat_type, event_id=key,
         )
-        replies = [r for r in await self.bot.handle(message) if not r.private]
+        replies = [r for r in await self.answer(message) if not r.private]
         for reply in replies:
             for part in render(reply):
                 await self.respond(str(response_url), part, response_type="in_channel",
@@ -167,8 +242,10 @@ def build_slack_app(
     *,
     signing_secret: str | None,
     logger: logging.Logger | None = None,
+    front: SlackFrontEnd | None = None,
 ) -> AsyncApp:
-    """The Bolt app. Without a signing secret it only serves Socket Mode (no HTTP verification)."""
+    """The Bolt app. Without a signing secret it only serves Socket Mode (no HTTP verification).
+    `front` (with an inbox, under `careerbot serve`) answers; by default one without."""
     app = AsyncApp(
         name="careerbot",
         client=client,
@@ -176,7 +253,25 @@ def build_slack_app(
         request_verification_enabled=bool(signing_secret),
         logger=logger or logging.getLogger("adapters.channels.slack.bolt"),
     )
-    front = SlackFrontEnd(bot, client)
+    if front is None:
+        front = SlackFrontEnd(bot, client)
+    inbox = front.inbox
+
+    if inbox is not None:
+        # After Bolt's own middleware (signature, url_verification, the bot's own events)
+        # and before any listener, so before Slack's acknowledgement: events are acknowledged
+        # by Bolt before their listener runs.
+        @app.middleware
+        async def keep(body: dict[str, Any], context: AsyncBoltContext,
+                       next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse | None:
+            key = inbox_key(body)
+            if key is not None:
+                payload = json.dumps({"body": body, "bot_user_id": context.bot_user_id,
+                                      "bot_id": context.bot_id})
+                if await inbox.keep(key, payload) is False:
+                    # Slack retrying a request already kept: whoever holds it answers it.
+                    return BoltResponse(status=200, body="")
+            return await next()
 
     # Bolt injects listener arguments by parameter name, hence small closures, not methods.
     # Each listener acknowledges first: Bolt answers Slack's HTTP request at ack() and runs
@@ -185,25 +280,27 @@ def build_slack_app(
     @app.command(SLASH_COMMAND)
     async def slash_command(ack: AsyncAck, command: dict[str, Any]) -> None:
         await ack()
-        await front.on_command(command)
+        key = inbox_key(command)
+        await front.finishing(key, front.on_command(command, key=key))
 
-    @app.event("app_mention")
-    async def app_mention(body: dict[str, Any], context: AsyncBoltContext) -> None:
-        await front.on_event(body, context)
+    async def on_event(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await front.finishing(inbox_key(body), front.on_event(
+            body, bot_user_id=context.bot_user_id, bot_id=context.bot_id))
 
-    @app.event("message")
-    async def direct_message(body: dict[str, Any], context: AsyncBoltContext) -> None:
-        await front.on_event(body, context)
+    app.event("app_mention")(on_event)
+    app.event("message")(on_event)
 
     @app.action(re.compile("^" + re.escape(ACTION_PREFIX)))
     async def button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        await front.on_action(body, action)
+        key = inbox_key(body)
+        await front.finishing(key, front.on_action(body, action, key=key))
 
     @app.action(SHARE_ACTION)
     async def share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        await front.on_share(body, action)
+        key = inbox_key(body)
+        await front.finishing(key, front.on_share(body, action, key=key))
 
     return app
 

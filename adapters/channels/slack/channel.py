@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from adapters.channels.base import Mount, Runner, Unavailable
@@ -15,6 +17,10 @@ if TYPE_CHECKING:
     from bot.dialogue import Bot
 
 log = logging.getLogger(__name__)
+
+
+async def _nothing() -> None:
+    return None
 
 
 class SlackChannel:
@@ -44,12 +50,28 @@ class SlackChannel:
         if not self.signing_secret:
             return Unavailable(reason="Slack not mounted: SLACK_SIGNING_SECRET is not set "
                                       "(Socket Mode runs in `careerbot worker` with SLACK_APP_TOKEN)")
-        from adapters.channels.slack.app import slack_routes
-        from adapters.channels.slack.transport import shared_session
+        from adapters.channels.inbox import Inbox
+        from adapters.channels.slack.app import SlackFrontEnd, build_slack_app, slack_routes
+        from adapters.channels.slack.transport import shared_session, web_client
 
-        app = self.app(bot, signing_secret=self.signing_secret)
+        client = web_client(self.token, self.settings.slack_api_url)
+        # Acknowledged requests are kept until answered (adapters/channels/inbox.py).
+        front = SlackFrontEnd(bot, client, inbox=Inbox(bot.uow_factory, self.name)
+                              if bot.uow_factory is not None else None)
+        app = build_slack_app(bot, client, signing_secret=self.signing_secret, front=front)
+
+        @contextlib.asynccontextmanager
+        async def running() -> AsyncIterator[None]:
+            async with shared_session(client):
+                if front.inbox is None:
+                    yield
+                    return
+                # Slack's answers run in tasks the service drains before this block ends.
+                async with front.inbox.running(front.resume, stopping=_nothing):
+                    yield
+
         return Mount(routes=slack_routes(app, signing_secret=self.signing_secret),
-                     running=lambda: shared_session(app.client))
+                     running=running)
 
     def runner(self, bot: Bot, *, standalone: bool) -> Runner | None:
         if not self.token or not self.app_token:

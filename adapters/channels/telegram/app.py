@@ -9,7 +9,7 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
@@ -20,13 +20,15 @@ from telegram import BotCommand, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
+from adapters.channels.inbox import Inbox
 from adapters.channels.telegram.admins import ChatAdmins
 from adapters.channels.telegram.client import application_builder
-from adapters.channels.telegram.convert import to_message
+from adapters.channels.telegram.convert import event_key, to_message
 from adapters.channels.telegram.ordering import PerChatUpdateProcessor
 from adapters.channels.telegram.render import esc, send_replies
 from bot.dialogue import Bot
-from bot.messages import ChatType
+from bot.messages import ChatType, Reply
+from bot.ports import InboxItem
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +77,13 @@ def build_application(
     base_url: str,
     webhook: bool,
     concurrent_updates: int = CONCURRENT_UPDATES,
+    inbox: Inbox | None = None,
 ) -> AnyApplication:
-    """The Application answering with this core; nothing talks to Telegram until it starts."""
+    """The Application answering with this core; nothing talks to Telegram until it starts.
+
+    With an inbox, the updates it holds are forgotten once answered (or released for another
+    attempt when that fails).
+    """
     builder = application_builder(token, base_url).concurrent_updates(
         PerChatUpdateProcessor(concurrent_updates))
     if webhook:
@@ -85,13 +92,18 @@ def build_application(
     application = builder.build()
     admins = ChatAdmins()
 
-    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                     kept: tuple[Reply, ...] | None) -> None:
         message = to_message(update, bot_username=context.bot.username)
         if update.callback_query is not None:
             # Stops the button's spinner; a duplicate delivery's second answer is refused.
             with contextlib.suppress(BadRequest):
                 await update.callback_query.answer()
         if message is None:
+            return
+        if kept is not None:
+            # The core answered before a process died: only the sending is left to do.
+            await send_replies(context.bot, update, message, list(kept))
             return
         if message.chat_type is ChatType.GROUP and message.text.startswith("/"):
             # Group settings (e.g. a digest) are for the group's admins; only commands can
@@ -100,6 +112,18 @@ def build_application(
                 context.bot, int(message.chat_id), int(message.user_id)))
         replies = await bot.handle(message)
         await send_replies(context.bot, update, message, replies)
+
+    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        key = event_key(update.update_id)
+        if inbox is None or not inbox.holds(key):
+            await answer(update, context, None)
+            return
+        try:
+            await answer(update, context, inbox.answer_of(key))
+        except Exception:
+            await inbox.failed(key)
+            raise
+        await inbox.done(key)
 
     application.add_handler(TypeHandler(Update, on_update))
     application.add_error_handler(on_error)
@@ -144,8 +168,10 @@ class GuessThrottle:
             del self.failures[next(iter(self.failures))]  # the longest-known client
 
 
-def webhook_routes(application: AnyApplication, *, secret: str | None) -> list[Route]:
-    """`POST /telegram/webhook`: check the secret, queue the update, answer 200 at once."""
+def webhook_routes(application: AnyApplication, *, secret: str | None,
+                   inbox: Inbox | None = None) -> list[Route]:
+    """`POST /telegram/webhook`: check the secret, keep the update in the inbox, queue it and
+    answer 200 at once (Telegram never delivers an update again once it got its 200)."""
     expected = (secret or "").encode()
     guesses = GuessThrottle()
 
@@ -173,6 +199,13 @@ def webhook_routes(application: AnyApplication, *, secret: str | None) -> list[R
         except Exception as exc:  # any malformed body is the sender's problem, not ours
             log.warning("rejected a malformed telegram update: %s", type(exc).__name__)
             return Response(status_code=400)
+        if inbox is not None:
+            try:
+                payload = body.decode()
+            except UnicodeDecodeError:  # JSON in UTF-16 or -32: rare enough to re-encode
+                payload = json.dumps(data)
+            if await inbox.keep(event_key(update.update_id), payload) is False:
+                return Response(status_code=200)  # a re-delivery: its first copy is answered
         # Processing happens in the Application's own task, so Telegram gets its 200 fast.
         await application.update_queue.put(update)
         return Response(status_code=200)
@@ -180,11 +213,22 @@ def webhook_routes(application: AnyApplication, *, secret: str | None) -> list[R
     return [Route(WEBHOOK_PATH, webhook, methods=["POST"])]
 
 
+def resume_into(application: AnyApplication) -> Callable[[InboxItem], Awaitable[None]]:
+    """How the inbox hands a taken-over update to the Application: queued like a new one."""
+
+    async def resume(item: InboxItem) -> None:
+        await application.update_queue.put(
+            Update.de_json(json.loads(item.payload), application.bot))
+
+    return resume
+
+
 @contextlib.asynccontextmanager
-async def webhook_running(application: AnyApplication, *, url: str, secret: str | None
-                          ) -> AsyncIterator[None]:
-    """For the web server's lifespan: getMe, commands, setWebhook, start; at the end, finish
-    queued updates and close the HTTP pool (the webhook stays set)."""
+async def webhook_running(application: AnyApplication, *, url: str, secret: str | None,
+                          inbox: Inbox | None = None) -> AsyncIterator[None]:
+    """For the web server's lifespan: getMe, commands, setWebhook, start (and the inbox's
+    sweeper); at the end, finish queued updates and close the HTTP pool (the webhook stays
+    set)."""
     async with application:
         await set_commands(application.bot)
         if not secret:
@@ -194,7 +238,11 @@ async def webhook_running(application: AnyApplication, *, url: str, secret: str 
                                           allowed_updates=list(ALLOWED_UPDATES))
         log.info("telegram webhook set")
         await application.start()
-        try:
+        if inbox is None:
+            try:
+                yield
+            finally:
+                await application.stop()
+            return
+        async with inbox.running(resume_into(application), stopping=application.stop):
             yield
-        finally:
-            await application.stop()

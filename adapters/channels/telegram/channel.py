@@ -9,6 +9,7 @@ from adapters.channels.base import Mount, Runner, Unavailable
 from adapters.settings import Settings
 
 if TYPE_CHECKING:
+    from adapters.channels.inbox import Inbox
     from adapters.channels.telegram.app import AnyApplication
     from adapters.channels.telegram.notify import TelegramNotifier
     from bot.dialogue import Bot
@@ -26,13 +27,14 @@ class TelegramChannel:
         self.settings = settings
         self.token = Settings.secret(settings.telegram_bot_token)
 
-    def application(self, bot: Bot, *, webhook: bool) -> AnyApplication:
+    def application(self, bot: Bot, *, webhook: bool, inbox: Inbox | None = None
+                    ) -> AnyApplication:
         from adapters.channels.telegram.app import build_application
 
         if not self.token:
             raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
         return build_application(bot, token=self.token, base_url=self.settings.telegram_api_base_url,
-                                 webhook=webhook)
+                                 webhook=webhook, inbox=inbox)
 
     def mount(self, bot: Bot) -> Mount | Unavailable:
         url = self.settings.telegram_webhook_url
@@ -41,12 +43,16 @@ class TelegramChannel:
         if not url:
             return Unavailable(reason="Telegram not mounted: TELEGRAM_WEBHOOK_URL is not set "
                                       "(use `careerbot run telegram` to poll instead)")
+        from adapters.channels.inbox import Inbox
         from adapters.channels.telegram.app import webhook_routes, webhook_running
 
-        application = self.application(bot, webhook=True)
+        # Acknowledged updates are kept until answered (adapters/channels/inbox.py).
+        inbox = Inbox(bot.uow_factory, self.name) if bot.uow_factory is not None else None
+        application = self.application(bot, webhook=True, inbox=inbox)
         secret = Settings.secret(self.settings.telegram_webhook_secret)
-        return Mount(routes=webhook_routes(application, secret=secret),
-                     running=lambda: webhook_running(application, url=url, secret=secret))
+        return Mount(routes=webhook_routes(application, secret=secret, inbox=inbox),
+                     running=lambda: webhook_running(application, url=url, secret=secret,
+                                                     inbox=inbox))
 
     def runner(self, bot: Bot, *, standalone: bool) -> Runner | None:
         # Polling beside `serve` would take the webhook away from it: only on its own.

@@ -14,6 +14,11 @@ _GROUPS = frozenset({TgChatType.GROUP, TgChatType.SUPERGROUP})
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]+))?(?=\s|$)")
 
 
+def event_key(update_id: int) -> str:
+    """The event id of an update: de-duplication (bot.ports.EventRepository) and the inbox."""
+    return f"tg:{update_id}"
+
+
 def to_message(update: Update, *, bot_username: str | None) -> Message | None:
     """The core Message for an update, or None when the update is not for the bot to answer."""
     if update.callback_query is not None:
@@ -42,7 +47,7 @@ def to_message(update: Update, *, bot_username: str | None) -> Message | None:
         text=addressed,
         display_name=msg.from_user.first_name or None,
         chat_type=chat_type,
-        event_id=f"tg:{update.update_id}",
+        event_id=event_key(update.update_id),
     )
 
 
@@ -59,7 +64,7 @@ def _from_callback(update: Update, query: CallbackQuery) -> Message | None:
         action=query.data,
         display_name=query.from_user.first_name or None,
         chat_type=chat_type,
-        event_id=f"tg:{update.update_id}",
+        event_id=event_key(update.update_id),
     )
 
 

@@ -200,7 +200,6 @@ async def test_a_retried_event_is_answered_once(slack: SlackHarness) -> None:
     retry = await slack.post(body, headers, **{"X-Slack-Retry-Num": "1",
                                                "X-Slack-Retry-Reason": "http_timeout"})
     assert first.status_code == retry.status_code == 200
-    await slack.wait_handled(2)
     await slack.fake.wait_for(lambda f: f.posted("chat.postMessage"), what="the answer")
     # A later message is answered after the retry was handled: nothing more is on its way.
     body, headers, _ = slack.signed.event(slack.signed.dm("what is kubernetes?"))
@@ -209,7 +208,9 @@ async def test_a_retried_event_is_answered_once(slack: SlackHarness) -> None:
         lambda f: len(f.posted("chat.postMessage")) >= 2 and f.posted("chat.postMessage"),
         what="the later answer")
     assert ["*Docker*" in _section_texts(p)[0] for p in posts] == [True, False]
-    assert [m.event_id for m, r in slack.handled if not r] == [event_id]
+    # The retry stops at the inbox while the first delivery is kept, else at the core's claim.
+    assert [bool(r) for m, r in slack.handled if m.event_id == event_id] in ([True],
+                                                                           [True, False])
 
 
 async def test_the_bots_own_and_other_bots_messages_are_ignored(slack: SlackHarness) -> None:
@@ -275,7 +276,7 @@ async def test_mentions_and_ampersands_in_a_question_are_escaped(slack: SlackHar
     [answer] = await slack.fake.wait_for(lambda f: f.posted("chat.postMessage"), what="answer")
     assert "Hi &lt;!channel&gt;&amp;Co!" in _section_texts(greeting)[0]
     assert greeting.data["text"].startswith("Hi &lt;!channel&gt;&amp;Co!")
-    mention = next(m for m, _ in slack.handled if m.chat_type == "group" and m.event_id)
+    mention = next(m for m, _ in slack.handled if m.chat_type == "group" and "docker" in m.text)
     assert mention.text == "<!channel> & <!here> what is docker?"
     assert _section_texts(answer)
     for call in slack.fake.messages():

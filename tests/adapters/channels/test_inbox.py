@@ -1,0 +1,74 @@
+"""The inbox's sweep: takes over what a dead process left, retries a bounded number of times."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from adapters.channels.inbox import MAX_ATTEMPTS, Inbox
+from bot.memory import InboxEntry, MemoryStore
+from bot.ports import InboxItem, StorageUnavailable
+
+PAST = datetime.now(UTC) - timedelta(seconds=1)
+
+
+def left(store: MemoryStore, event_id: str, attempts: int = 1) -> None:
+    store.inbox[("telegram", event_id)] = InboxEntry(payload="{}", owner="dead:1:0",
+                                                     lease_until=PAST, attempts=attempts)
+
+
+async def test_an_update_that_keeps_failing_is_given_up_with_one_log_line(
+        caplog: pytest.LogCaptureFixture) -> None:
+    store = MemoryStore()
+    inbox = Inbox(store.uow, "telegram")
+    left(store, "tg:1")
+    resumed: list[InboxItem] = []
+
+    async def failing(item: InboxItem) -> None:
+        resumed.append(item)
+        raise RuntimeError("the payload does not parse")
+
+    with caplog.at_level(logging.INFO, logger="adapters.channels.inbox"):
+        for _ in range(MAX_ATTEMPTS):
+            # Released with a delay after each failure; a later sweep finds it due again.
+            store.inbox[("telegram", "tg:1")].lease_until = PAST
+            await inbox.sweep(failing)
+    assert [i.attempts for i in resumed] == list(range(2, MAX_ATTEMPTS + 1))
+    assert store.inbox == {}
+    dead = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert [r.getMessage() for r in dead] == [
+        f"giving up on telegram update tg:1 after {MAX_ATTEMPTS} attempts"]
+
+
+async def test_a_failed_update_waits_before_its_retry_and_a_live_lease_is_renewed() -> None:
+    store = MemoryStore()
+    inbox = Inbox(store.uow, "telegram")
+    assert await inbox.keep("tg:live", "{}") is True
+    assert await inbox.keep("tg:live", "{}") is False  # a re-delivery
+    assert await inbox.keep("tg:fails", "{}") is True
+    await inbox.failed("tg:fails")
+    fails = store.inbox[("telegram", "tg:fails")]
+    assert fails.owner is None and fails.lease_until > datetime.now(UTC)
+    live = store.inbox[("telegram", "tg:live")]
+    before = live.lease_until
+    store.inbox[("telegram", "tg:live")].lease_until = PAST  # as if the sweeper were late
+
+    async def never(item: InboxItem) -> None:
+        raise AssertionError(f"{item.event_id} is not due")
+
+    assert await inbox.sweep(never) == 0  # renewed first, so not taken from its owner
+    assert live.lease_until >= before
+    await inbox.done("tg:live")
+    assert list(store.inbox) == [("telegram", "tg:fails")]
+
+
+async def test_without_a_database_an_update_is_processed_unkept() -> None:
+    store = MemoryStore()
+    inbox = Inbox(store.uow, "telegram")
+    store.available = False
+    assert await inbox.keep("tg:1", "{}") is None
+    assert not inbox.holds("tg:1")
+    with pytest.raises(StorageUnavailable):
+        await inbox.sweep(lambda item: None)  # type: ignore[arg-type,return-value]
