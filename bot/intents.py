@@ -583,7 +583,10 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out["profile"] = 0.1  # read as not quite a profile, so that the model does not either
     if UNDO.fullmatch(plain) or (kb is not None and PROFILE_FIELD.match(norm)):
         out["profile"] = 0.95
-    if kb is not None and not asks and not JOB_WORDS.search(plain) and not _LEARNING.search(plain) \
+    # A rating ("I was asking about kubernetes, not docker") names skills too, but it is about
+    # the answer, not the person.
+    if kb is not None and not asks and "feedback" not in out and not JOB_WORDS.search(plain) \
+            and not _LEARNING.search(plain) \
             and _only_about_oneself(text, kb, lenient=statement, narrowing=situation.openings_shown,
                                     telling=situation.profile_told):
         # Nothing but facts about oneself ("I'm mid level", "open to remote or Berlin"): a

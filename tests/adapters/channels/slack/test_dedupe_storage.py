@@ -43,8 +43,10 @@ async def test_same_event_id_on_two_processes_sharing_a_database_is_answered_onc
         retry = await clients[1].post("/slack/events", content=body,
                                       headers={**headers, "X-Slack-Retry-Num": "1"})
         assert first.status_code == retry.status_code == 200
-        await fake_slack.wait_for(lambda _: len(handled) >= 2, what="both deliveries handled")
         await fake_slack.wait_for(lambda f: f.posted("chat.postMessage"), what="the answer")
-        assert sorted(bool(r) for _, r in handled) == [False, True]
-        assert {m.event_id for m, _ in handled} == {event_id}
-        assert len(fake_slack.posted("chat.postMessage")) == 1
+    # Both runtimes have drained their work here. The retry stops at the inbox while the first
+    # delivery's row is there, or reaches the core and is recognised as answered: either way
+    # one answer, and the core answered (not merely saw) the event once.
+    assert [bool(r) for _, r in handled].count(True) == 1
+    assert {m.event_id for m, _ in handled} == {event_id}
+    assert len(fake_slack.posted("chat.postMessage")) == 1
