@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,8 @@ from bot.services import Services
 from bot.text import normalize, unmarked
 
 log = logging.getLogger(__name__)
+# Vectors of the latest distinct messages kept for repeats: 2,048 × 384 floats is 3 MB.
+RECENT_QUERIES = 2048
 T = TypeVar("T")
 
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+(?P<args>.*))?$",
@@ -177,6 +180,7 @@ class Router:
         self.encoder = encoder
         self.embedding_dir = embedding_dir
         self._encoder_failed = False
+        self._recent: OrderedDict[str, Vectors] = OrderedDict()
         self.retriever = TopicRetriever(kb, encoder, directory=embedding_dir, matcher=matcher)
         self.passages = PassageIndex.build(kb, encoder=encoder, cache_dir=embedding_dir)
         self.intents = IntentClassifier.for_knowledge(kb, encoder, cache_dir=embedding_dir)
@@ -214,15 +218,25 @@ class Router:
         """One message's vector, or None (use `Context.query_vector()`, which keeps it)."""
         if self.encoder is None or not text:
             return None
+        # Formatting around words ("<b>docker</b>") moves a short question's vector far off.
+        plain = unmarked(text)
+        if (known := self._recent.get(plain)) is not None:
+            # People repeat themselves and each other ("hello", "what is docker"): an encoding
+            # is most of a message's CPU, a hit costs a dictionary lookup.
+            self._recent.move_to_end(plain)
+            return known
         try:
-            # Formatting around words ("<b>docker</b>") moves a short question's vector far off.
-            vector: Vectors = self.encoder.encode([unmarked(text)])[0]
+            vector: Vectors = self.encoder.encode([plain])[0]
         except Exception:
             # A broken model must not stop the bot: it answers by words alone until it works.
             if not self._encoder_failed:
                 log.exception("the sentence encoder failed; matching by words only")
             self._encoder_failed = True
             return None
+        vector.setflags(write=False)  # shared by every message that says the same
+        self._recent[plain] = vector
+        if len(self._recent) > RECENT_QUERIES:
+            self._recent.popitem(last=False)
         return vector
 
     def storage_failed(self) -> None:

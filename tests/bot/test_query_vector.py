@@ -63,3 +63,19 @@ def test_a_failing_encoder_is_logged_once(small_kb: KnowledgeBase, tmp_path: Pat
         assert context(failing, "one").query_vector() is None
         assert context(failing, "two").query_vector() is None
     assert len([r for r in caplog.records if "the sentence encoder failed" in r.message]) == 1
+
+
+def test_a_repeated_message_is_not_encoded_again(small_kb: KnowledgeBase, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.routing
+
+    monkeypatch.setattr(bot.routing, "RECENT_QUERIES", 2)
+    encoder = FakeEncoder()
+    shared = router(small_kb, encoder, tmp_path)
+    encoder.calls.clear()
+    for text in ("what is docker", "<b>what is docker</b>", "hi", "what is docker", "kafka?",
+                 "hi", "what is docker"):
+        vector = context(shared, text).query_vector()
+        assert vector is not None and not vector.flags.writeable
+    # Formatting does not count; past two distinct texts the least recently asked is let go.
+    assert encoder.calls == [["what is docker"], ["hi"], ["kafka?"], ["hi"], ["what is docker"]]
