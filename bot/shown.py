@@ -78,6 +78,8 @@ def focus_on(opening: Opening | ShownOpening) -> dict[str, Any]:
 
 # --- references: the closed-class words English points with -------------------------------
 
+# At most this many open openings answer for "the X one" that names none on the list.
+MAX_TITLED = 3
 _NOUN = r"(?:one|job|role|position|opening|company|offer|listing|vacancy|posting|gig)"
 _ORDINALS = {"first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
              "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1}
@@ -156,6 +158,14 @@ def without_model(text: str) -> str:
     return " ".join(text.split())
 
 
+def without_name(text: str) -> str:
+    """Text without the words that name an opening by what it is ("where's the staff one
+    based?" asks "where's … based?"); "the level of that one" keeps its question."""
+    def keep(m: re.Match[str]) -> str:
+        return m.group() if set(words(m.group("x"))) & STOPWORDS else " "
+    return " ".join(_THE_X_ONE.sub(keep, normalize(text)).split())
+
+
 def find_reference(text: str, state: ConversationState, index: OpeningIndex | None,
                    vocab: SkillVocabulary) -> Reference | None:
     """The openings text points at, against the last list shown (or by company among all open
@@ -177,6 +187,14 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         if which is not None or the_x is not None:
             said = norm[which.end():] if which is not None else the_x.group("x")  # type: ignore[union-attr]
             picked = select(said, shown, index, vocab)
+            if (not picked and the_x is not None and index is not None
+                    and not set(words(said)) & STOPWORDS):
+                # "the staff one" when none on the list is: an open opening so titled or placed,
+                # if few are.
+                titled = index.described(said)
+                if 0 < len(titled) <= MAX_TITLED:
+                    return Reference(how=How.NAMED,
+                                     openings=tuple(ShownOpening.of(index.openings[i]) for i in titled))
             if picked or which is not None:
                 return Reference(how=How.SELECTED, openings=picked, plural=len(picked) > 1)
     focus = in_focus(state)

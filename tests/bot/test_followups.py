@@ -134,3 +134,13 @@ async def test_how_do_they_compare_sets_the_last_two_topics_against_each_other(c
     await chat.say("tell me about rest apis")
     r = await chat.say("how do they compare?")
     assert r.intent == "compare" and "GraphQL" in r.text
+
+
+async def test_which_one_chooses_within_the_topic_on_screen(chat: Chat) -> None:
+    r = await chat.say("whats the difference between sql and nosql")
+    assert r.topic == "sql-vs-nosql"
+    r = await chat.say("so which one would you pick for a small startup?")
+    assert r.intent == "more" and r.topic == "sql-vs-nosql"
+    assert "PostgreSQL" in r.text
+    r = await chat.say("which one is better, go or rust?")  # subjects of its own
+    assert r.topic != "sql-vs-nosql"
