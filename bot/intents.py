@@ -17,7 +17,7 @@ import numpy.typing as npt
 from bot.embedding_cache import EmbeddingCache
 from bot.encoder import Encoder, Vectors
 from bot.ports import ConversationState
-from bot.shown import asks_for_similar, narrows_list
+from bot.shown import PREPARING, asks_for_similar, narrows_list
 from bot.text import STOPWORDS, bare, normalize, words, words_re
 from bot.vocabulary import (
     LEVEL_NAMES,
@@ -550,7 +550,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     if reference:
         out["opening"] = 0.92
     elif situation.openings_shown and n <= 8 and not situation.subjects and not JOB_WORDS.search(plain):
-        pointed = _POINTER.search(plain) or _ASKS_THE.match(plain)
+        pointed = (_POINTER.search(plain) or _ASKS_THE.match(plain)) and not PREPARING.search(plain)
         if (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain):
             out["opening"] = 0.92
         elif _NARROWING.match(plain) and kb is not None and _tells_about_oneself(text, kb):

@@ -109,6 +109,13 @@ _LIKE = re.compile(
     r"(?<!\w)(?:(?:something|anything|more|others?|ones?|jobs?|roles?|openings?|positions?)"
     r"(?: else)? (?:just )?(?:like|similar to)(?!\w)(?! to\b)"
     r"|similar (?:ones|jobs|roles|openings|positions)|(?:anything|something|any) similar)(?!\w)")
+# "which one fits me best?", "which is the best match for me?"
+_BEST_FIT = re.compile(r"(?<!\w)(?:(?:fits?|suits?|match(?:es)?)(?: me| my \w+)?(?: the)? (?:best|most)|"
+                       r"best (?:fit|match))(?!\w)")
+# Getting oneself ready asks for advice, even about an opening ("how do I prepare for the
+# interview there?" is the interview topic, not the ad).
+PREPARING = re.compile(r"(?<!\w)how (?:do|can|should|would|to) (?:i |we )?(?:best )?(?:prepare|get ready|"
+                       r"practi[cs]e|study|train)(?!\w)")
 # A question about the opening itself: "does it need kubernetes?", "is it remote?".
 _ABOUT_IT = re.compile(r"^(?:and |so |ok |okay )?(?:is|are|was|does|do|did|can|could|will|would"
                        r"|has|have) (?:it|they|that(?: one| job| role)?|this(?: one)?)(?!\w)")
@@ -183,6 +190,9 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
             if -len(shown) <= i < len(shown):
                 return Reference(how=How.ORDINAL, openings=(shown[i],))
         which = _WHICH.search(norm)
+        if which is not None and _BEST_FIT.search(norm[which.end():]):
+            # The list is ranked by fit: its first fits best.
+            return Reference(how=How.SELECTED, openings=shown[:1])
         the_x = None if plural_request else _THE_X_ONE.search(norm)
         if which is not None or the_x is not None:
             said = norm[which.end():] if which is not None else the_x.group("x")  # type: ignore[union-attr]
@@ -206,7 +216,7 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         return None
     # A question with a subject of its own ("what's it like to work with kafka?") is not about
     # the opening, unless it asks the opening itself ("does it need kafka?").
-    if _subject(text, vocab) and not _ABOUT_IT.search(norm):
+    if (_subject(text, vocab) or PREPARING.search(norm)) and not _ABOUT_IT.search(norm):
         return None
     if focus is not None:
         return Reference(how=How.POINTED, openings=(focus,))

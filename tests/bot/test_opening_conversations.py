@@ -269,3 +269,18 @@ async def test_the_level_of_that_one_is_a_question_about_it(chat: Chat) -> None:
     r = await chat.say("what's the level of that one")
     assert r.intent == "opening" and "Larchwood" in r.text and "Level: senior" in r.text
 
+
+
+async def test_which_one_fits_best_is_the_first_of_the_list(chat: Chat) -> None:
+    await chat.say("/profile skills java")
+    r = await chat.say("java jobs")
+    first = shown(r)[0]
+    r = await chat.say("which one fits me best?")
+    assert r.intent == "opening" and "None of the openings" not in r.text
+    assert {"e1": "Emberline", "l1": "Larchwood"}[first] in r.text
+
+
+async def test_preparing_for_an_opening_is_advice_not_the_ad(chat: Chat) -> None:
+    await chat.say("java jobs")
+    r = await chat.say("how do i prepare for the interview there")
+    assert r.intent == "topic" and r.topic == "interview-prep"
