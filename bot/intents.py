@@ -687,10 +687,13 @@ def _job_facts_only(text: str, kb: KnowledgeBase) -> bool:
     said = words(text)
     if _COMPARING.intersection(said) or [w for w in unread(text, kb.skills) if w not in STOPWORDS]:
         return False
+    skills = find_skills(kb.skills, text)
+    if len(skills) > 1 and "or" in said:
+        return False  # "java or python for a beginner?" weighs one against the other
     level = bool(stated_level(text) or find_level(text))
     mode = remote_wish(text) is not None
     place = bool(find_places(text, kb.skills))
-    return (bool(find_skills(kb.skills, text)) and (level or mode)) or level + mode + place >= 2
+    return (bool(skills) and (level or mode)) or level + mode + place >= 2
 
 
 def first_clause(text: str) -> str:

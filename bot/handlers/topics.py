@@ -35,6 +35,13 @@ _FOLLOWUP = re.compile(r"^(?:and |so |ok(?:ay)? |but )?(?:what|how) about\b|^and
 _CHOOSING = re.compile(r"(?<!\w)(?:which (?:one|of (?:them|the two|these|those))|(?:either|both) "
                        r"(?:one|of them))(?!\w)")
 
+# A question about "it" (the subject on screen) that names nothing else: "how long does it take
+# to learn it?", "who actually uses it?".
+_ABOUT_IT = re.compile(r"(?<!\w)(?:it|them)(?![\w'])|(?<!\w)(?:that|this)(?= *\??$)")
+_QUESTION_FIRST = re.compile(r"^(?:(?:ok|okay|so|and|but|hmm),? )?(?:what|how|why|where|when|who|which|is|"
+                             r"are|does|do|can|should|would|will)\b")
+MAX_ABOUT_IT_WORDS = 12
+
 # Conversation data: which passages of the current topic were shown (openings use "shown"); the
 # side of it the last answer was about ({"kind": why|downsides|simpler|example} or {"kind":
 # "question", "text": the question}), which "and Go?" asks again about another subject; and the
@@ -340,9 +347,15 @@ def _shift(ctx: Context) -> Shift | None:
 
 def _choosing(ctx: Context) -> bool:
     """The message chooses between what the topic on screen set out ("so which one would you
-    pick for a startup?") and names no other subject."""
+    pick for a startup?"), or asks about it ("how long does it take to learn it?"), and names no
+    other subject."""
     current = ctx.state.last_topic
-    if current not in ctx.kb.topics or not _CHOOSING.search(ctx.norm):
+    if current not in ctx.kb.topics:
+        return False
+    if not _CHOOSING.search(ctx.norm) and not (
+            _ABOUT_IT.search(ctx.norm) and len(ctx.norm.split()) <= MAX_ABOUT_IT_WORDS
+            and ("?" in ctx.norm or _QUESTION_FIRST.match(ctx.norm))
+            and ctx.intents().best(FOLLOW_UPS)[1] < SURE):
         return False
     # Read as a list: the options named ("go or rust") are skills, however short the words.
     subjects = {s.topic for s in find_skills(ctx.kb.skills, ctx.text, listed=True) if s.topic}
