@@ -17,7 +17,7 @@ import numpy.typing as npt
 from bot.embedding_cache import EmbeddingCache
 from bot.encoder import Encoder, Vectors
 from bot.ports import ConversationState
-from bot.shown import asks_for_similar, narrows_list
+from bot.shown import PREPARING, asks_for_similar, narrows_list
 from bot.text import STOPWORDS, bare, normalize, words, words_re
 from bot.vocabulary import (
     LEVEL_NAMES,
@@ -298,7 +298,8 @@ _STATEMENT = re.compile(
     r"i(?:'m| am) (?:good|skilled|experienced|proficient|fluent) (?:at|in|with)|"
     r"my (?:skills?|stack|tech stack|level|experience) (?:are|is|includes?)|"
     r"my (?:skills?|stack|tech stack):|"
-    r"i (?:work|code|program|develop) (?:with|in)|i(?:'ve| have) (?:been )?(?:coding|programming)|"
+    r"i (?:work|code|program|develop) (?:with|in)|"
+    r"i(?:'ve| have) (?:been )?(?:coding|programming|doing|using|writing|working (?:with|in))|"
     r"i (?:have|got) (?:\d+ (?:years?|yrs?) (?:of )?)?experience (?:with|in)|"
     r"i(?:'m| am) (?:a |an |now )?(?:" + LEVEL_NAMES + r")(?![\w])|"
     r"i(?:'m| am) (?:an? )?(?:[\w#+.-]+ ){0,3}(?:developer|engineer|dev|programmer|sre|student|"
@@ -370,7 +371,10 @@ _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)
                    r"anything in [a-z]+(?: [a-z]+)?(?= *$)",
                    r"what(?:'s| is| have you got| do you have| can you find)? (?:out )?(?:there )?for me",
                    r"(?:show|find|give) me (?:something|anything|what (?:fits|matches))",
-                   r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me")
+                   r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me",
+                   # closing a message that told who one is: "…, what do you have?"
+                   r"what (?:do you have|have you got|you got|can you (?:find|offer))(?= *$)")
+_SENTENCE_END = re.compile(r"(?<=[.!;])\s+|\n+")
 _CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)| (?:so|any|anything|what|show|find|got|do you)\b",
                          re.IGNORECASE)
 # "what jobs do you have?": a request put as a question to the bot.
@@ -546,7 +550,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     if reference:
         out["opening"] = 0.92
     elif situation.openings_shown and n <= 8 and not situation.subjects and not JOB_WORDS.search(plain):
-        pointed = _POINTER.search(plain) or _ASKS_THE.match(plain)
+        pointed = (_POINTER.search(plain) or _ASKS_THE.match(plain)) and not PREPARING.search(plain)
         if (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain):
             out["opening"] = 0.92
         elif _NARROWING.match(plain) and kb is not None and _tells_about_oneself(text, kb):
@@ -562,13 +566,17 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["openings"] = 0.55
     if _WHAT_FITS.search(plain) and not _ADVICE.search(plain):
         out["openings"] = max(out.get("openings", 0.0), 0.9)
+    if ("?" in norm and n <= 6 and "openings" not in out and kb is not None
+            and _job_facts_only(text, kb)):
+        # "senior rust remote?": what an opening is, asked for without a job word.
+        out["openings"] = 0.9
     if asks_for_similar(text):
         # "something like the Stripe one but in Europe" names an opening to find others like.
         out.pop("opening", None)
         out["openings"] = 0.95
     elif narrows_list(text) and kb is not None and _tells_about_oneself(text, kb):
         out["openings"] = max(out.get("openings", 0.0), 0.92)
-    said = _STATEMENT.match(plain)
+    said = _STATEMENT.match(plain) or _later_statement(norm)
     statement = (kb is not None and said is not None and "?" not in norm
                  and not _QUESTION.search(plain) and _tells_about_oneself(text, kb))
     edit = (n <= 9 and _PROFILE_EDIT.search(plain) is not None
@@ -661,6 +669,31 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
     return person and bool(find_skills(vocab, text) or find_places(text, vocab, names=names)
                            or stated_level(text) or find_level(text) or remote_wish(text)
                            or years_of_experience(text, Reading.CHAT) is not None)
+
+
+def _later_statement(norm: str) -> re.Match[str] | None:
+    """A statement about oneself opening a later sentence ("hi, I'm switching careers. I know
+    python and django")."""
+    for sentence in _SENTENCE_END.split(norm)[1:]:
+        if (m := _STATEMENT.match(" ".join(bare(sentence).split()))) is not None:
+            return m
+    return None
+
+
+def _job_facts_only(text: str, kb: KnowledgeBase) -> bool:
+    """Whether text names nothing but what an opening is: a skill with a level or work mode, or
+    two of level, work mode and place ("senior rust remote", "junior in Berlin"). A place alone
+    is not enough: "kubernetes in production" reads as one."""
+    said = words(text)
+    if _COMPARING.intersection(said) or [w for w in unread(text, kb.skills) if w not in STOPWORDS]:
+        return False
+    skills = find_skills(kb.skills, text)
+    if len(skills) > 1 and "or" in said:
+        return False  # "java or python for a beginner?" weighs one against the other
+    level = bool(stated_level(text) or find_level(text))
+    mode = remote_wish(text) is not None
+    place = bool(find_places(text, kb.skills))
+    return (bool(skills) and (level or mode)) or level + mode + place >= 2
 
 
 def first_clause(text: str) -> str:

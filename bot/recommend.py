@@ -283,6 +283,21 @@ class OpeningIndex:
                     break
         return list(found)
 
+    def described(self, text: str) -> list[int]:
+        """The open openings that every word of text describes by their title or place ("staff"
+        → "Staff Data Platform Engineer", "amsterdam"); [] when text has no such word."""
+        found: set[int] | None = None
+        for w in set(words(text)) - STOPWORDS:
+            hits: set[int] = set()
+            if (t := stem(w)) in self._titles and len(w) >= MIN_ROLE_WORD and not is_generic(w):
+                hits.update(self._titles[t].tolist())
+            if w in self._loc:
+                hits.update(self._loc[w].tolist())
+            if not hits:
+                return []
+            found = hits if found is None else found & hits
+        return sorted(found or ())
+
     def _company_names(self) -> dict[str, list[int]]:
         """Each company's whole name and its first words → its openings."""
         by_company: dict[str, list[int]] = {}

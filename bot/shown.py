@@ -78,6 +78,8 @@ def focus_on(opening: Opening | ShownOpening) -> dict[str, Any]:
 
 # --- references: the closed-class words English points with -------------------------------
 
+# At most this many open openings answer for "the X one" that names none on the list.
+MAX_TITLED = 3
 _NOUN = r"(?:one|job|role|position|opening|company|offer|listing|vacancy|posting|gig)"
 _ORDINALS = {"first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
              "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1}
@@ -107,6 +109,13 @@ _LIKE = re.compile(
     r"(?<!\w)(?:(?:something|anything|more|others?|ones?|jobs?|roles?|openings?|positions?)"
     r"(?: else)? (?:just )?(?:like|similar to)(?!\w)(?! to\b)"
     r"|similar (?:ones|jobs|roles|openings|positions)|(?:anything|something|any) similar)(?!\w)")
+# "which one fits me best?", "which is the best match for me?"
+_BEST_FIT = re.compile(r"(?<!\w)(?:(?:fits?|suits?|match(?:es)?)(?: me| my \w+)?(?: the)? (?:best|most)|"
+                       r"best (?:fit|match))(?!\w)")
+# Getting oneself ready asks for advice, even about an opening ("how do I prepare for the
+# interview there?" is the interview topic, not the ad).
+PREPARING = re.compile(r"(?<!\w)how (?:do|can|should|would|to) (?:i |we )?(?:best )?(?:prepare|get ready|"
+                       r"practi[cs]e|study|train)(?!\w)")
 # A question about the opening itself: "does it need kubernetes?", "is it remote?".
 _ABOUT_IT = re.compile(r"^(?:and |so |ok |okay )?(?:is|are|was|does|do|did|can|could|will|would"
                        r"|has|have) (?:it|they|that(?: one| job| role)?|this(?: one)?)(?!\w)")
@@ -156,6 +165,14 @@ def without_model(text: str) -> str:
     return " ".join(text.split())
 
 
+def without_name(text: str) -> str:
+    """Text without the words that name an opening by what it is ("where's the staff one
+    based?" asks "where's … based?"); "the level of that one" keeps its question."""
+    def keep(m: re.Match[str]) -> str:
+        return m.group() if set(words(m.group("x"))) & STOPWORDS else " "
+    return " ".join(_THE_X_ONE.sub(keep, normalize(text)).split())
+
+
 def find_reference(text: str, state: ConversationState, index: OpeningIndex | None,
                    vocab: SkillVocabulary) -> Reference | None:
     """The openings text points at, against the last list shown (or by company among all open
@@ -173,10 +190,21 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
             if -len(shown) <= i < len(shown):
                 return Reference(how=How.ORDINAL, openings=(shown[i],))
         which = _WHICH.search(norm)
+        if which is not None and _BEST_FIT.search(norm[which.end():]):
+            # The list is ranked by fit: its first fits best.
+            return Reference(how=How.SELECTED, openings=shown[:1])
         the_x = None if plural_request else _THE_X_ONE.search(norm)
         if which is not None or the_x is not None:
             said = norm[which.end():] if which is not None else the_x.group("x")  # type: ignore[union-attr]
             picked = select(said, shown, index, vocab)
+            if (not picked and the_x is not None and index is not None
+                    and not set(words(said)) & STOPWORDS):
+                # "the staff one" when none on the list is: an open opening so titled or placed,
+                # if few are.
+                titled = index.described(said)
+                if 0 < len(titled) <= MAX_TITLED:
+                    return Reference(how=How.NAMED,
+                                     openings=tuple(ShownOpening.of(index.openings[i]) for i in titled))
             if picked or which is not None:
                 return Reference(how=How.SELECTED, openings=picked, plural=len(picked) > 1)
     focus = in_focus(state)
@@ -188,7 +216,7 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         return None
     # A question with a subject of its own ("what's it like to work with kafka?") is not about
     # the opening, unless it asks the opening itself ("does it need kafka?").
-    if _subject(text, vocab) and not _ABOUT_IT.search(norm):
+    if (_subject(text, vocab) or PREPARING.search(norm)) and not _ABOUT_IT.search(norm):
         return None
     if focus is not None:
         return Reference(how=How.POINTED, openings=(focus,))

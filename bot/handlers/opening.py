@@ -25,6 +25,7 @@ from bot.shown import (
     in_focus,
     on_screen,
     shown_list,
+    without_name,
 )
 from bot.text import STOPWORDS, normalize, stem, words
 from bot.vocabulary import (
@@ -71,6 +72,8 @@ _ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how
                    r"was|does|do|did|can|could|will|would|has|have|should|tell|show|give|send|"
                    r"list)\b")
 # A yes/no question starts with its verb: "is it remote?", "does it need Go?".
+# "where is it?", "where's it based?": its place.
+_WHERE = re.compile(r"(?<!\w)(?:where|based|located|location)(?!\w)")
 _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|can|could|will|"
                      r"would|has|have|should)\b")
 # Words that point rather than ask: they never pick a sentence of an ad.
@@ -291,8 +294,8 @@ def _fit(q: Query, match: Match) -> list[Block]:
 
 def _direct_answer(ctx: Context, o: Opening) -> str | None:
     """The answer to what was asked, when it is a fact of the opening: its work mode, level,
-    place or a skill."""
-    text = ctx.text
+    place or a skill (the words naming the opening, "the staff one", are no question)."""
+    text = without_name(ctx.text)
     norm = normalize(text)
     yes_no = bool(_YES_NO.match(norm)) and " or " not in norm
     asked = remote_wish(text, Reading.CHAT)
@@ -323,6 +326,8 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
             parts.append("It doesn't mention " + ", ".join(lacks) + ".")
         return " ".join(parts)
     places = find_places(text, ctx.kb.skills)
+    if not places and _WHERE.search(norm) and names_place(o.location):
+        return f"It's in {o.location}."
     if places:
         where = normalize(o.location)
         inside = [p for p in places if normalize(p) in where]

@@ -19,6 +19,7 @@ from bot.messages import Button, Reply
 from bot.passages import Kind, Passage
 from bot.retrieval import Ranking
 from bot.routing import Context
+from bot.vocabulary import find_skills
 
 # Below this the core would rather say "did you mean" than risk a wrong answer.
 ANSWER_AT = 0.5
@@ -30,6 +31,16 @@ MAX_RELATED_BUTTONS = 3
 
 _FOLLOWUP = re.compile(r"^(?:and |so |ok(?:ay)? |but )?(?:what|how) about\b|^and\b|^vs\.?\b|"
                        r"^compared (?:to|with)\b|^versus\b")
+# Choosing between what the answer before set out: "so which one would you pick for a startup?"
+_CHOOSING = re.compile(r"(?<!\w)(?:which (?:one|of (?:them|the two|these|those))|(?:either|both) "
+                       r"(?:one|of them))(?!\w)")
+
+# A question about "it" (the subject on screen) that names nothing else: "how long does it take
+# to learn it?", "who actually uses it?".
+_ABOUT_IT = re.compile(r"(?<!\w)(?:it|them)(?![\w'])|(?<!\w)(?:that|this)(?= *\??$)")
+_QUESTION_FIRST = re.compile(r"^(?:(?:ok|okay|so|and|but|hmm),? )?(?:what|how|why|where|when|who|which|is|"
+                             r"are|does|do|can|should|would|will)\b")
+MAX_ABOUT_IT_WORDS = 12
 
 # Conversation data: which passages of the current topic were shown (openings use "shown"); the
 # side of it the last answer was about ({"kind": why|downsides|simpler|example} or {"kind":
@@ -43,6 +54,8 @@ TOPICS = "topics"
 # context (only a subject, after a topic answer), which the same words read without the context
 # ("and docker" as a skill added to the profile) must not outweigh.
 SHIFT_SCORE = 0.995
+# A choice between what the topic on screen set out wins over reading it as a new question.
+CHOOSING_SCORE = 0.9
 # The follow-ups answered from one side of the topic rather than its next passage.
 _ASPECTS = ("why", "downsides", "simpler", "example")
 
@@ -200,6 +213,8 @@ class MoreHandler(BaseHandler):
     def score(self, ctx: Context) -> float:
         if _shift(ctx) is not None:
             return SHIFT_SCORE
+        if _choosing(ctx):
+            return CHOOSING_SCORE
         return ctx.intents().best(FOLLOW_UPS)[1]
 
     async def handle(self, ctx: Context) -> list[Reply]:
@@ -213,6 +228,12 @@ class MoreHandler(BaseHandler):
             shift = _shift(ctx) if ctx.command is None else None
             if shift is not None:
                 return [self._shifted(ctx, shift)]
+            if ctx.command is None and _choosing(ctx):
+                # The question asked of the topic on screen, which it leaves unsaid.
+                current = ctx.kb.topics[ctx.state.last_topic or ""]
+                ctx.text = f"{ctx.text} ({current.title})"
+                reply = answer_topic(ctx, current.id, confidence=1.0, to_question=True)
+                return [dataclasses.replace(reply, intent="more")]
             kind = ctx.intents().best(FOLLOW_UPS)[0] if ctx.command is None else "more"
             topic_id = ctx.state.last_topic or ""
         topic = ctx.kb.topics.get(topic_id)
@@ -322,6 +343,23 @@ def _shift(ctx: Context) -> Shift | None:
     shift = ctx.cache["shift"]
     assert shift is None or isinstance(shift, Shift)
     return shift
+
+
+def _choosing(ctx: Context) -> bool:
+    """The message chooses between what the topic on screen set out ("so which one would you
+    pick for a startup?"), or asks about it ("how long does it take to learn it?"), and names no
+    other subject."""
+    current = ctx.state.last_topic
+    if current not in ctx.kb.topics:
+        return False
+    if not _CHOOSING.search(ctx.norm) and not (
+            _ABOUT_IT.search(ctx.norm) and len(ctx.norm.split()) <= MAX_ABOUT_IT_WORDS
+            and ("?" in ctx.norm or _QUESTION_FIRST.match(ctx.norm))
+            and ctx.intents().best(FOLLOW_UPS)[1] < SURE):
+        return False
+    # Read as a list: the options named ("go or rust") are skills, however short the words.
+    subjects = {s.topic for s in find_skills(ctx.kb.skills, ctx.text, listed=True) if s.topic}
+    return not subjects or current in subjects
 
 
 def _next_part(topic: Topic, passages: Sequence[Passage], shown: Collection[int], *,

@@ -134,3 +134,21 @@ async def test_how_do_they_compare_sets_the_last_two_topics_against_each_other(c
     await chat.say("tell me about rest apis")
     r = await chat.say("how do they compare?")
     assert r.intent == "compare" and "GraphQL" in r.text
+
+
+async def test_which_one_chooses_within_the_topic_on_screen(chat: Chat) -> None:
+    r = await chat.say("whats the difference between sql and nosql")
+    assert r.topic == "sql-vs-nosql"
+    r = await chat.say("so which one would you pick for a small startup?")
+    assert r.intent == "more" and r.topic == "sql-vs-nosql"
+    assert "PostgreSQL" in r.text
+    r = await chat.say("which one is better, go or rust?")  # subjects of its own
+    assert r.topic != "sql-vs-nosql"
+
+
+async def test_a_question_about_it_stays_on_the_topic_on_screen(chat: Chat) -> None:
+    await chat.say("what does kubernetes actually do")
+    r = await chat.say("is it worth it for a small team?")
+    assert (r.intent, r.topic) == ("more", "kubernetes") and "small project" in r.text
+    r = await chat.say("how do i get a job if it's my first?")  # "it's" points at nothing
+    assert r.topic != "kubernetes"

@@ -224,3 +224,63 @@ async def test_a_topic_question_after_a_list_is_still_a_topic_question(chat: Cha
     # The list is no longer what the conversation is about: "it" is Docker now.
     r = await chat.say("is it hard to learn?")
     assert r.intent != "opening"
+
+
+async def _turn(chat: Chat, text: str) -> list[Reply]:
+    replies = await chat.bot.handle(message(text, user=chat.user))
+    assert replies
+    return replies
+
+
+async def test_who_one_is_told_after_an_opening_sentence(chat: Chat) -> None:
+    r = await chat.say("hi, i'm a teacher trying to switch into backend. i know some python "
+                       "and django")
+    assert r.intent == "profile" and "Python" in r.text and "Django" in r.text
+
+
+async def test_a_long_story_about_oneself_ending_what_do_you_have(chat: Chat) -> None:
+    replies = await _turn(chat, "So I've been doing Java with Spring Boot for about four years "
+                                "at an insurer, and I'd love something in Munich, what do you have?")
+    by_intent = {r.intent: r for r in replies}
+    assert "Java" in by_intent["profile"].text
+    assert shown(by_intent["openings"]) == ["l1"]
+
+
+async def test_a_terse_request_by_level_skill_and_work_mode(chat: Chat) -> None:
+    r = await chat.say("senior java remote?")
+    # Remote is hard; the level keeps Emberline, which states none.
+    assert r.intent == "openings" and shown(r) == ["e1"]
+    r = await chat.say("kubernetes in production?")  # a place it is not: a question
+    assert r.intent != "openings"
+
+
+async def test_the_x_one_not_on_the_list_is_an_open_opening_so_titled(chat: Chat) -> None:
+    r = await chat.say("go jobs in munich")
+    assert shown(r) == ["g1"]
+    r = await chat.say("where's the intern one based?")
+    assert r.intent == "opening" and "Hearthome" in r.text
+    assert "It's in Toronto, Canada." in r.text
+
+
+async def test_the_level_of_that_one_is_a_question_about_it(chat: Chat) -> None:
+    r = await chat.say("senior java jobs")
+    assert shown(r) == ["l1", "e1"]
+    # Not the "Mid-level Go Developer", whose title has the word "level".
+    r = await chat.say("what's the level of that one")
+    assert r.intent == "opening" and "Larchwood" in r.text and "Level: senior" in r.text
+
+
+
+async def test_which_one_fits_best_is_the_first_of_the_list(chat: Chat) -> None:
+    await chat.say("/profile skills java")
+    r = await chat.say("java jobs")
+    first = shown(r)[0]
+    r = await chat.say("which one fits me best?")
+    assert r.intent == "opening" and "None of the openings" not in r.text
+    assert {"e1": "Emberline", "l1": "Larchwood"}[first] in r.text
+
+
+async def test_preparing_for_an_opening_is_advice_not_the_ad(chat: Chat) -> None:
+    await chat.say("java jobs")
+    r = await chat.say("how do i prepare for the interview there")
+    assert r.intent == "topic" and r.topic == "interview-prep"
