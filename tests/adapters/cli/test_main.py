@@ -13,6 +13,8 @@ import pytest
 from tests.fakes.feeds import SAMPLE_JOBS, write_greenhouse
 from tests.fakes.knowledge import topic, write_kb
 
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parents[3]
 CAREERBOT = [sys.executable, "-m", "adapters.cli"]
 KEYS = {"intent", "topic", "confidence", "text", "suggestions"}

@@ -19,6 +19,8 @@ from adapters.importers.feeds import read_feed
 from adapters.importers.fetch import FetchLimits, parse_networks
 from adapters.importers.records import FeedError
 
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parents[3]
 LOCAL = FetchLimits(allow_networks=parse_networks("127.0.0.1"))
 FEED = json.dumps({"jobs": []}).encode()

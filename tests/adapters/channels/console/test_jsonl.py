@@ -10,7 +10,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.fakes.feeds import SAMPLE_JOBS, write_greenhouse
+
+pytestmark = pytest.mark.heavy
 
 ROOT = Path(__file__).resolve().parents[4]
 KEYS = {"intent", "topic", "confidence", "text", "suggestions", "buttons", "openings", "profile"}
