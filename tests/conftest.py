@@ -26,6 +26,12 @@ from tests.fakes.telegram_api import FakeBotApi
 KEPT_COLLECTIONS = ("topics",)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules marked heavy come first (in their order), so with scripts/test's
+    `--dist loadfile --no-loadscope-reorder` no worker starts a long module while the others end."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def embedding_cache_dir(request: pytest.FixtureRequest,
                         tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:

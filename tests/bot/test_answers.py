@@ -20,6 +20,8 @@ from bot.text import unmarked
 from tests.factories import message
 from tests.fakes.passage_kb import write_passage_kb
 
+pytestmark = pytest.mark.heavy
+
 
 @pytest.fixture(scope="session")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:

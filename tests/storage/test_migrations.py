@@ -14,6 +14,8 @@ from storage.engine import Storage
 from storage.migrate import current, downgrade, head, upgrade
 from storage.models import IMPERSONAL_TABLES, PERSONAL_TABLES, TRANSIENT_TABLES, Base
 
+pytestmark = pytest.mark.heavy
+
 TABLES = {"users", "profiles", "conversations", "feedback", "unanswered_questions",
           "processed_events", "openings", "subscriptions", "deliveries", "inbox"}
 

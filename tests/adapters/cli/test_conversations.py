@@ -6,8 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from adapters.cli.conversations import check_turn
 from tests.adapters.cli.test_main import run
+
+pytestmark = pytest.mark.heavy
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 

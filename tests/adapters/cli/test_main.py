@@ -13,6 +13,8 @@ import pytest
 from tests.fakes.feeds import SAMPLE_JOBS, write_greenhouse
 from tests.fakes.knowledge import topic, write_kb
 
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parents[3]
 CAREERBOT = [sys.executable, "-m", "adapters.cli"]
 KEYS = {"intent", "topic", "confidence", "text", "suggestions"}
@@ -36,26 +38,36 @@ def test_ask_json_one_question() -> None:
     assert all(isinstance(s, str) for s in out["suggestions"])
 
 
-def test_ask_json_stdin_answers_each_line_in_a_fresh_conversation() -> None:
-    lines = ["hey", "what is docker", "tell me more", "how do I make pancakes", "/jobs"]
-    res = run("ask", "--json", "-", stdin="\n".join(lines) + "\n")
+FRESH_LINES = ["hey", "what is docker", "tell me more", "how do I make pancakes", "/jobs"]
+# U+2028, U+2029, U+0085 and friends end a line for str.splitlines(); printed raw, one
+# answer became several broken lines. Escaped, each answer is one ASCII (so UTF-8) line.
+LINE_BREAKING = ["what is docker\u2028really", "caf\u00e9 \u2029 kubernetes \x85 \x1c",
+                 "how do I become a senior engineer? \U0001F680 \u2014 — tell me"]
+
+
+@pytest.fixture(scope="module")
+def stdin_answers() -> str:
+    """`ask --json -` on the lines of the two tests below, in one process: each line is a fresh
+    conversation anyway, and a start-up of the bot is most of a run."""
+    res = run("ask", "--json", "-", stdin="\n".join(FRESH_LINES + LINE_BREAKING) + "\n")
     assert res.returncode == 0, res.stderr
-    outs = [json.loads(line) for line in res.stdout.splitlines()]
+    return res.stdout
+
+
+def test_ask_json_stdin_answers_each_line_in_a_fresh_conversation(stdin_answers: str) -> None:
+    outs = [json.loads(line) for line in stdin_answers.splitlines()[:len(FRESH_LINES)]]
     assert [o["intent"] for o in outs] == ["greeting", "topic", "more", "fallback", "openings"]
     # "tell me more" has no earlier topic in its own fresh conversation
     assert outs[2]["topic"] is None
     assert all(set(o) == KEYS for o in outs)
 
 
-def test_ask_json_stdin_lines_are_ascii_json_that_splitlines_keeps_whole() -> None:
-    # U+2028, U+2029, U+0085 and friends end a line for str.splitlines(); printed raw, one
-    # answer became several broken lines. Escaped, each answer is one ASCII (so UTF-8) line.
-    lines = ["what is docker\u2028really", "caf\u00e9 \u2029 kubernetes \x85 \x1c",
-             "how do I become a senior engineer? \U0001F680 \u2014 — tell me"]
-    res = run("ask", "--json", "-", stdin="\n".join(lines) + "\n")
-    assert res.returncode == 0, res.stderr
-    assert res.stdout.isascii()
-    outs = [json.loads(line) for line in res.stdout.splitlines()]
+def test_ask_json_stdin_lines_are_ascii_json_that_splitlines_keeps_whole(
+        stdin_answers: str) -> None:
+    assert stdin_answers.isascii()
+    lines = stdin_answers.splitlines()
+    assert len(lines) == len(FRESH_LINES) + len(LINE_BREAKING)
+    outs = [json.loads(line) for line in lines[len(FRESH_LINES):]]
     assert len(outs) == 3 and all(set(o) == KEYS for o in outs)
 
 

@@ -27,6 +27,8 @@ from tests.fakes.servers import TELEGRAM_SECRET, Server, platform_env, start_ser
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_updates import message, next_update_id, private_chat, user
 
+pytestmark = pytest.mark.heavy
+
 FIRST = 30  # answered before the crash
 BURST = 200  # posted during it
 KILL_AFTER = 60  # acknowledged burst updates before the SIGKILL

@@ -31,6 +31,8 @@ from tests.fakes.servers import (
 )
 from tests.fakes.slack_api import signed_headers
 
+pytestmark = pytest.mark.heavy
+
 SIGNING = "9c1f8b2e3d4a5b6c7d8e9f0a1b2c3d4e"
 TG_SECRET = "webhook-secret_value1"
 METRICS_TOKEN = "scrape-token-0123456789"

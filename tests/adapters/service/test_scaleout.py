@@ -28,6 +28,8 @@ from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_updates import message as tg_message
 from tests.fakes.telegram_updates import next_update_id, private_chat, user
 
+pytestmark = pytest.mark.heavy
+
 EVENTS = 200
 QUESTIONS = ("hello", "what is docker", "what does kubernetes do", "help",
              "how do I bake sourdough bread")

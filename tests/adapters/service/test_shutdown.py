@@ -24,6 +24,8 @@ from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_updates import message as tg_message
 from tests.fakes.telegram_updates import next_update_id, private_chat, user
 
+pytestmark = pytest.mark.heavy
+
 N = 30
 # Slow platform APIs keep the answers in flight when SIGTERM arrives. Slack's are slower:
 # its answers run after the request was acknowledged, outside anything uvicorn waits for.

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.bootstrap import Runtime, build
@@ -18,6 +19,8 @@ from adapters.service.worker import run_worker
 from adapters.settings import Settings
 from bot.alerts import AlertStats
 from tests.fakes.servers import REPO, free_port
+
+pytestmark = pytest.mark.heavy
 
 
 async def test_passes_repeat_survive_a_failure_and_are_counted(

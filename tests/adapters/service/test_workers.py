@@ -16,6 +16,8 @@ from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_updates import message as tg_message
 from tests.fakes.telegram_updates import next_update_id, private_chat, user
 
+pytestmark = pytest.mark.heavy
+
 N = 40
 
 

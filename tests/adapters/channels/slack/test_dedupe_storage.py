@@ -6,6 +6,7 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 
 from adapters.bootstrap import build
@@ -14,6 +15,8 @@ from storage import open_storage
 from tests.adapters.channels.slack.conftest import SECRET, slack_mount, slack_settings
 from tests.fakes.servers import serve_asgi
 from tests.fakes.slack_api import FakeSlack, SignedRequests
+
+pytestmark = pytest.mark.heavy
 
 
 async def test_same_event_id_on_two_processes_sharing_a_database_is_answered_once(

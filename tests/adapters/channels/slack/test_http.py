@@ -14,6 +14,8 @@ from bot.memory import MemoryUsers
 from tests.adapters.channels.slack.conftest import SECRET, SlackHarness
 from tests.fakes.slack_api import BOT_ID, BOT_USER_ID, Call, FakeSlack, signed_headers
 
+pytestmark = pytest.mark.heavy
+
 
 def _section_texts(call: Call) -> list[str]:
     return [b["text"]["text"] for b in call.data.get("blocks", []) if b["type"] == "section"]

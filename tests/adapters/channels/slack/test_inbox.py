@@ -6,11 +6,15 @@ import json
 import urllib.parse
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.markup import para
 from bot.memory import InboxEntry
 from bot.messages import Reply
 from tests.adapters.channels.slack.conftest import SlackHarness
 from tests.fakes.slack_api import BOT_USER_ID
+
+pytestmark = pytest.mark.heavy
 
 
 def _left_by_a_dead_process(slack: SlackHarness, event_id: str, body: dict[str, object],

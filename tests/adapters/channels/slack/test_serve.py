@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 from pydantic import SecretStr
 
 from adapters.bootstrap import build
@@ -13,6 +14,8 @@ from bot.memory import MemoryStore
 from tests.adapters.channels.slack.conftest import SECRET, slack_settings
 from tests.fakes.servers import serve_asgi
 from tests.fakes.slack_api import FakeSlack, SignedRequests
+
+pytestmark = pytest.mark.heavy
 
 
 async def test_serve_mounts_slack_events_from_settings(

@@ -18,6 +18,8 @@ from bot.memory import MemoryStore
 from tests.adapters.channels.slack.conftest import slack_settings
 from tests.fakes.slack_api import FakeSlack, SignedRequests
 
+pytestmark = pytest.mark.heavy
+
 
 async def test_socket_mode_answers_a_dm_and_a_slash_command(
     knowledge_dir: Path, fake_slack: FakeSlack,
