@@ -1,11 +1,12 @@
 """CPU time of `Bot.handle()` beyond the sentence encoder: the query vectors are cached, so what is
 measured is the dialogue core's own work per message (in-memory repositories).
 
-Run: .venv/bin/python -m benchmarks.bench_handle_cpu [--rounds 20] [--profile]
+Run: .venv/bin/python -m benchmarks.bench_handle_cpu [QUESTION_FILE] [--rounds 20] [--profile]
 
 Two sets: the six questions `bench_serve` cycles through, and the development questions
-(../shared/eval/dev-questions.yaml), each message from a new person. A first pass puts every
-message's vector in the router's cache of recent queries; the measured rounds then encode nothing.
+(../shared/eval/dev-questions.yaml unless a file is given), each message from a new person. A
+first pass puts every message's vector in the router's cache of recent queries; the measured
+rounds then encode nothing.
 CPU time (`time.process_time`, all threads) rather than wall time, which other work on a shared
 machine makes noisy. `--profile` prints cProfile's top functions per set.
 """
@@ -39,10 +40,10 @@ def dev_messages(path: Path) -> list[str]:
             + [str(q) for q in data.get("out_of_scope") or []])
 
 
-async def run(rounds: int, profile: bool) -> None:
+async def run(questions: Path, rounds: int, profile: bool) -> None:
     kb = load_knowledge()
     bot = build_bot(kb, MemoryStore(list(kb.openings)).uow, encoder=shared_encoder())
-    sets = {"bench_serve questions": list(QUESTIONS), "dev questions": dev_messages(DEV_QUESTIONS)}
+    sets = {"bench_serve questions": list(QUESTIONS), "dev questions": dev_messages(questions)}
     for messages in sets.values():
         for text in messages:
             await bot.handle(Message(platform="bench", user_id="warm", chat_id="warm", text=text))
@@ -69,10 +70,11 @@ async def run(rounds: int, profile: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("questions", nargs="?", type=Path, default=DEV_QUESTIONS)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
-    asyncio.run(run(args.rounds, args.profile))
+    asyncio.run(run(args.questions, args.rounds, args.profile))
 
 
 if __name__ == "__main__":
