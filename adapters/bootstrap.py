@@ -11,6 +11,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
+from threadpoolctl import threadpool_limits
+
 from adapters.channels.base import Channel, Notifiers
 from adapters.channels.console.channel import ConsoleChannel
 from adapters.channels.slack.channel import SlackChannel
@@ -66,6 +68,10 @@ def build_bot(
     `encoder` None: lexical understanding only. `embedding_dir`: the knowledge base's embedding
     cache (None: the user cache folder).
     """
+    # The core's numpy work is matrix-vector products over a few thousand rows, which OpenBLAS
+    # splits over every core: no faster, and its threads spin after each product, which doubled
+    # the CPU of a message and takes the core the web server or another process needs.
+    threadpool_limits(limits=1, user_api="blas")
     handlers = [
         GreetingHandler(),
         HelpHandler(),

@@ -302,11 +302,11 @@ class PassageIndex:
         if vector is None or self.vectors is None or self.sentence_vectors is None:
             zero = np.zeros(n, dtype=np.float32)
             return Scores(semantic=zero, sentence=zero, lexical=lexical, total=lexical)
-        # einsum rather than a BLAS matrix product: right after the encoder has run, waking BLAS's
-        # threads cost milliseconds on a busy two-core machine; einsum does this in a fraction of one.
-        semantic = np.einsum("ij,j->i", self.vectors, vector)
+        # BLAS products (one BLAS thread per process, see adapters/bootstrap.py): a third of
+        # einsum's time, which has no fast path for a matrix times a vector.
+        semantic = self.vectors @ vector
         sentence = np.full(n, -1.0, dtype=np.float32)
-        np.maximum.at(sentence, self.sentence_owner, np.einsum("ij,j->i", self.sentence_vectors, vector))
+        np.maximum.at(sentence, self.sentence_owner, self.sentence_vectors @ vector)
         sentence = np.maximum(sentence, semantic)  # a passage too short to have a sentence
         # The vector of a question of two or three words says little; its words, all found
         # together in a passage, say a lot.
