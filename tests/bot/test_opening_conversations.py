@@ -3,6 +3,7 @@ Bot.handle, on the in-memory store and on SQLite."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -87,13 +88,13 @@ class Chat:
             return await uow.subscriptions.get("console", self.user, self.user) is not None
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-async def chat(request: pytest.FixtureRequest, kb: KnowledgeBase,
-               tmp_path: Path) -> AsyncIterator[Chat]:
-    openings = [*kb.openings, *FEED_OPENINGS]
-    if request.param == "memory":
-        store = MemoryStore(openings)
-        yield Chat(bot=build_bot(kb, store.uow), uow=store.uow)
+@contextlib.asynccontextmanager
+async def open_chat(store: str, kb: KnowledgeBase, openings: list[Opening],
+                    tmp_path: Path) -> AsyncIterator[Chat]:
+    """A chat over `openings` on the in-memory store ("memory") or a new SQLite file."""
+    if store == "memory":
+        memory = MemoryStore(openings)
+        yield Chat(bot=build_bot(kb, memory.uow), uow=memory.uow)
         return
     storage = Storage.from_url(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
     await storage.upgrade()
@@ -104,6 +105,13 @@ async def chat(request: pytest.FixtureRequest, kb: KnowledgeBase,
         yield Chat(bot=build_bot(kb, storage.uow), uow=storage.uow)
     finally:
         await storage.aclose()
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+async def chat(request: pytest.FixtureRequest, kb: KnowledgeBase,
+               tmp_path: Path) -> AsyncIterator[Chat]:
+    async with open_chat(request.param, kb, [*kb.openings, *FEED_OPENINGS], tmp_path) as c:
+        yield c
 
 
 def shown(reply: Reply) -> list[str]:

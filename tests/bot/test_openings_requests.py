@@ -9,14 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from adapters.bootstrap import build_bot
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.memory import MemoryStore
 from bot.openings import Level, Remote
 from bot.recommend import OpeningIndex, Query
 from bot.vocabulary import find_regions, places_within
-from storage.engine import Storage
-from tests.bot.test_opening_conversations import FEED_OPENINGS, Chat, imported, shown
+from tests.bot.test_opening_conversations import FEED_OPENINGS, Chat, imported, open_chat, shown
 
 MORE_OPENINGS = [
     imported("n1", "Senior Backend Engineer, Settlements", "Northwind",
@@ -43,19 +40,8 @@ def kb() -> KnowledgeBase:
 async def chat(request: pytest.FixtureRequest, kb: KnowledgeBase,
                tmp_path: Path) -> AsyncIterator[Chat]:
     openings = [*kb.openings, *FEED_OPENINGS, *MORE_OPENINGS]
-    if request.param == "memory":
-        store = MemoryStore(openings)
-        yield Chat(bot=build_bot(kb, store.uow), uow=store.uow)
-        return
-    storage = Storage.from_url(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
-    await storage.upgrade()
-    async with storage.uow() as uow:
-        await uow.openings.upsert_many(openings)
-        await uow.commit()
-    try:
-        yield Chat(bot=build_bot(kb, storage.uow), uow=storage.uow)
-    finally:
-        await storage.aclose()
+    async with open_chat(request.param, kb, openings, tmp_path) as c:
+        yield c
 
 
 async def test_openings_like_a_named_one_but_in_europe(chat: Chat) -> None:
