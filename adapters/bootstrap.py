@@ -36,6 +36,7 @@ from bot.memory import MemoryAlertStore, MemoryStore
 from bot.ports import AlertStore, Notifier, StorageUnavailable, UnitOfWorkFactory
 from bot.ratelimit import RateLimiter
 from bot.services import Recommender, Services
+from bot.usage import today
 
 if TYPE_CHECKING:
     from storage import Storage
@@ -251,7 +252,8 @@ def services(settings: Settings, metrics: Metrics, storage: Storage | None) -> S
 
 async def prepare(uow_factory: UnitOfWorkFactory, kb: KnowledgeBase, *,
                   unanswered_retention: timedelta | None = None) -> None:
-    """A fresh store starts with the knowledge base's seed openings; old event ids go."""
+    """A fresh store starts with the knowledge base's seed openings; old event ids and past
+    days' hashes of active people go."""
     try:
         async with uow_factory() as uow:
             if kb.openings and await uow.openings.count(open_only=False) == 0:
@@ -259,6 +261,8 @@ async def prepare(uow_factory: UnitOfWorkFactory, kb: KnowledgeBase, *,
             await uow.events.prune(datetime.now(UTC) - EVENT_RETENTION)
             if unanswered_retention is not None:
                 await uow.unanswered.purge(datetime.now(UTC) - unanswered_retention)
+            # Past days' hashes of active people become counts (the core does it too, daily).
+            await uow.usage.roll_up(today())
             await uow.commit()
     except StorageUnavailable as exc:
         log.warning("database not reachable at start-up (%s); answering without memory", exc)

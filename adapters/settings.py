@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = None
     # The worker's exporter listened on every interface before this setting: still the default.
     metrics_host: str = "0.0.0.0"
+    # The maintainer's pages (docs/admin.md): the address people reach `careerbot serve` at,
+    # for /admin's sign-in links, and the key that signs their session cookies.
+    careerbot_public_url: str | None = None
+    careerbot_session_secret: SecretStr | None = None
 
     @field_validator("careerbot_admins")
     @classmethod
@@ -101,6 +105,20 @@ class Settings(BaseSettings):
     def _api_url(cls, value: str, info: ValidationInfo) -> str:
         if not _HTTP_URL.match(value):
             raise _expected(info.field_name or "telegram_api_base_url")
+        return value
+
+    @field_validator("careerbot_public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None and not _HTTP_URL.match(value):
+            raise _expected("careerbot_public_url")
+        return value.rstrip("/") if value is not None else None
+
+    @field_validator("careerbot_session_secret")
+    @classmethod
+    def _session_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise _expected("careerbot_session_secret")
         return value
 
     @field_validator("slack_app_token")
@@ -211,7 +229,7 @@ class Settings(BaseSettings):
 
 SECRETS = ("telegram_bot_token", "telegram_webhook_secret", "slack_bot_token",
            "slack_signing_secret", "slack_app_token", "careerbot_privacy_key",
-           "metrics_token")
+           "metrics_token", "careerbot_session_secret")
 
 # What each variable must look like: printed when it doesn't (never with the value itself).
 EXPECTED = {
@@ -243,6 +261,9 @@ EXPECTED = {
     "max_connections": "a whole number of connections served at once, at least 1",
     "metrics_token": "a bearer token /metrics then requires (Authorization: Bearer …)",
     "metrics_host": "the interface of the worker's metrics port, e.g. 127.0.0.1",
+    "careerbot_public_url": "the service's public http(s) address, e.g. https://bot.example.org",
+    "careerbot_session_secret": "at least 32 characters of random text (e.g. from "
+                                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)",
 }
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _DB_URL = re.compile(r"^(?:sqlite|postgres|postgresql)(?:\+\w+)?://\S*$")

@@ -25,6 +25,7 @@ from bot.ports import (
 from bot.ratelimit import RateLimiter, Verdict
 from bot.routing import Context, Handler, Router
 from bot.services import Services
+from bot.usage import UsageRecorder, today
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class Bot(Router):
         self.limiter = limiter
         self.uow_factory = uow_factory
         self.hooks: list[Hook] = []
+        self.usage = UsageRecorder()
         self._command_re: re.Pattern[str] | None = None
 
     async def handle(self, message: Message) -> list[Reply]:
@@ -127,6 +129,10 @@ class Bot(Router):
                     replies, ctx = await self._answer(message, uow, state)
                     if ctx.state != state and not ctx.forgotten:
                         await uow.conversations.save(key, ctx.state)
+                    if not ctx.forgotten:
+                        day = today()
+                        await self.usage.record(uow, message, replies, self.services.person(
+                            day, message.platform, message.user_id), day)
                     if message.event_id:
                         # With the event's claim: a process that dies before delivering
                         # leaves the answer to the next one, which must not think again.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -21,6 +21,7 @@ from bot.ports import (
     StorageUnavailable,
     StoredOpening,
     Subscription,
+    UsageCount,
 )
 
 
@@ -45,6 +46,13 @@ class MemoryStore:
         self.deliveries: dict[tuple[str, str, str, int], tuple[DeliveryState, str | None]] = {}
         self.created_at = datetime.now(UTC)
         self.first_seen: dict[tuple[str, str], datetime] = {}
+        # (day, platform, event, intent, topic) → count
+        self.usage: dict[tuple[date, str, str, str, str], int] = {}
+        # (day, platform) → the hashes of the people active then (bot.ports.UsageRepository)
+        self.people: dict[tuple[date, str], set[str]] = {}
+        # digest → expiry of a sign-in token
+        self.sign_ins: dict[str, datetime] = {}
+        self.gap_marks: dict[str, datetime] = {}
 
     def add_openings(self, openings: Sequence[Opening], at: datetime | None = None) -> None:
         """Append openings (as an import would), first seen at `at`."""
@@ -201,6 +209,83 @@ class MemoryUnanswered(_Repo):
         return len(old)
 
 
+    async def summary(self, limit: int) -> list[tuple[str, int, datetime]]:
+        self.s.check()
+        out: dict[str, list[Any]] = {}
+        for (_, text), (count, _, last) in self.s.unanswered.items():
+            row = out.setdefault(text, [0, last])
+            row[0] += count
+            row[1] = max(row[1], last)
+        rows = sorted(out.items(), key=lambda kv: (-kv[1][0], -kv[1][1].timestamp(), kv[0]))
+        return [(text, n, last) for text, (n, last) in rows[:limit]]
+
+
+class MemoryUsage(_Repo):
+    async def add(self, counts: Sequence[UsageCount]) -> None:
+        self.s.check()
+        for c in counts:
+            key = (c.day, c.platform, c.event, c.intent, c.topic)
+            self.s.usage[key] = self.s.usage.get(key, 0) + c.count
+
+    async def seen(self, day: date, platform: str, person: str) -> None:
+        self.s.check()
+        self.s.people.setdefault((day, platform), set()).add(person)
+
+    async def roll_up(self, before: date) -> int:
+        self.s.check()
+        old = [key for key in self.s.people if key[0] < before]
+        for day, platform in old:
+            n = len(self.s.people.pop((day, platform)))
+            key = (day, platform, "people", "", "")
+            self.s.usage[key] = self.s.usage.get(key, 0) + n
+        return len({day for day, _ in old})
+
+    async def held_days(self) -> list[date]:
+        self.s.check()
+        return sorted({day for day, _ in self.s.people})
+
+    async def forget(self, people: Sequence[str]) -> int:
+        self.s.check()
+        removed = 0
+        for hashes in self.s.people.values():
+            for person in people:
+                if person in hashes:
+                    hashes.discard(person)
+                    removed += 1
+        return removed
+
+    async def since(self, day: date) -> list[UsageCount]:
+        self.s.check()
+        out = [UsageCount(day=d, platform=p, event=e, intent=i, topic=t, count=n)
+               for (d, p, e, i, t), n in self.s.usage.items() if d >= day]
+        out += [UsageCount(day=d, platform=p, event="people", count=len(hashes))
+                for (d, p), hashes in self.s.people.items() if d >= day and hashes]
+        return out
+
+
+class MemorySignIns(_Repo):
+    async def add(self, digest: str, expires_at: datetime) -> None:
+        self.s.check()
+        self.s.sign_ins[digest] = expires_at
+
+    async def consume(self, digest: str, now: datetime) -> bool:
+        self.s.check()
+        for old in [d for d, until in self.s.sign_ins.items() if until <= now]:
+            del self.s.sign_ins[old]
+        return self.s.sign_ins.pop(digest, None) is not None
+
+
+class MemoryGapMarks(_Repo):
+    async def mark(self, texts: Sequence[str], at: datetime) -> None:
+        self.s.check()
+        for text in texts:
+            self.s.gap_marks[text] = at
+
+    async def marks(self) -> dict[str, datetime]:
+        self.s.check()
+        return dict(self.s.gap_marks)
+
+
 class MemoryEvents(_Repo):
     async def claim(self, platform: str, event_id: str) -> bool:
         self.s.check()
@@ -347,6 +432,9 @@ class MemoryUnitOfWork:
         self.inbox = MemoryInbox(store)
         self.openings = MemoryOpenings(store)
         self.subscriptions = MemorySubscriptions(store)
+        self.usage = MemoryUsage(store)
+        self.sign_ins = MemorySignIns(store)
+        self.gap_marks = MemoryGapMarks(store)
 
     async def __aenter__(self) -> Self:
         self.store.check()

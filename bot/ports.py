@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
@@ -146,6 +146,10 @@ class UnansweredRepository(Protocol):
         """Delete questions last asked before `before` (the retention); returns how many."""
         ...
 
+    async def summary(self, limit: int) -> list[tuple[str, int, datetime]]:
+        """(text, how often, last asked) over all askers, the most asked first."""
+        ...
+
 
 class EventRepository(Protocol):
     async def claim(self, platform: str, event_id: str) -> bool:
@@ -236,6 +240,68 @@ class SubscriptionRepository(Protocol):
     async def delete(self, platform: str, chat_id: str, user_id: str) -> bool: ...
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UsageCount:
+    """How often something happened on one day (UTC): a message's outcome, a rating, or the
+    people active ("people"). No text and no id: the maintainer's pages read only these."""
+
+    day: date
+    platform: str
+    event: str
+    intent: str = ""
+    topic: str = ""
+    count: int = 1
+
+
+class UsageRepository(Protocol):
+    """Daily counters (bot.usage says what is counted). The people active on a day are kept as
+    keyed hashes salted with the day (Services.person) only until the day is over, when
+    roll_up() replaces them by their number."""
+
+    async def add(self, counts: Sequence[UsageCount]) -> None:
+        """Add each count to its (day, platform, event, intent, topic) counter."""
+        ...
+
+    async def seen(self, day: date, platform: str, person: str) -> None:
+        """`person` (a hash for that day) was active; the same person again counts once."""
+        ...
+
+    async def roll_up(self, before: date) -> int:
+        """Replace the hashes of days before `before` by "people" counters; returns the days."""
+        ...
+
+    async def held_days(self) -> list[date]:
+        """The days whose hashes are still kept (today, and days not rolled up yet)."""
+        ...
+
+    async def forget(self, people: Sequence[str]) -> int:
+        """Delete these hashes (one person's, one per held day), for /forget; returns how many."""
+        ...
+
+    async def since(self, day: date) -> list[UsageCount]:
+        """Every counter from `day` on, people still held counted as "people" events."""
+        ...
+
+
+class SignInRepository(Protocol):
+    """One-time sign-in tokens for the maintainer's pages, kept only as digests."""
+
+    async def add(self, digest: str, expires_at: datetime) -> None: ...
+
+    async def consume(self, digest: str, now: datetime) -> bool:
+        """True for exactly one caller, across processes, if the token exists and is valid;
+        the token is gone afterwards either way. Expired tokens are deleted too."""
+        ...
+
+
+class GapMarkRepository(Protocol):
+    """Unanswered questions a maintainer marked handled, by text, with when."""
+
+    async def mark(self, texts: Sequence[str], at: datetime) -> None: ...
+
+    async def marks(self) -> dict[str, datetime]: ...
+
+
 class UnitOfWork(Protocol):
     # Read-only members, so implementations may hold their own repository classes.
     @property
@@ -256,6 +322,12 @@ class UnitOfWork(Protocol):
     def openings(self) -> OpeningRepository: ...
     @property
     def subscriptions(self) -> SubscriptionRepository: ...
+    @property
+    def usage(self) -> UsageRepository: ...
+    @property
+    def sign_ins(self) -> SignInRepository: ...
+    @property
+    def gap_marks(self) -> GapMarkRepository: ...
 
     async def __aenter__(self) -> Self: ...
 
@@ -272,6 +344,14 @@ class UnitOfWork(Protocol):
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class AdminLinks(Protocol):
+    """Makes one-time sign-in links to the maintainer's pages (adapters.admin implements it)."""
+
+    async def link(self, who: str) -> str:
+        """A link for the admin `who` (platform:id), valid for a few minutes and once."""
+        ...
 
 
 class NotifierError(Exception):

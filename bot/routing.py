@@ -317,7 +317,7 @@ class Router:
 
 
 def unknown_command(name: str, known: Iterable[str]) -> Reply:
-    shown = ", ".join(f"/{c}" for c in known if c not in ("start", "reload", "stats"))
+    shown = ", ".join(f"/{c}" for c in known if c not in ("start", "reload", "stats", "admin"))
     return Reply(
         blocks=(para(f"I don't know the command /{name}. Commands I understand: {shown}."),),
         intent="help",

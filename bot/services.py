@@ -8,10 +8,11 @@ import hmac
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from bot.knowledge import KnowledgeBase
-from bot.ports import UnitOfWork
+from bot.ports import AdminLinks, UnitOfWork
 from bot.recommend import OpeningIndex
 
 # A version check costs one small query; between checks the index is trusted as is.
@@ -90,6 +91,8 @@ class Services:
     stats: StatsSource | None = None
     # The key of the hash that stands for who asked an unanswered question (see asker()).
     asker_key: bytes = b"careerbot unanswered questions"
+    # /admin: one-time links to the maintainer's pages (None: no public URL configured).
+    admin_links: AdminLinks | None = None
 
     def asker(self, platform: str, user_id: str) -> str:
         """A keyed hash of the person (HMAC-SHA256): the same person always gets the same
@@ -97,3 +100,9 @@ class Services:
         turned back into an id, nor checked against a guessed one."""
         return hmac.new(self.asker_key, f"{platform}\0{user_id}".encode(),
                         hashlib.sha256).hexdigest()
+
+    def person(self, day: date, platform: str, user_id: str) -> str:
+        """Who was active on `day`, as a keyed hash salted with the day: counts people without
+        an id, and one day's hashes cannot be matched with another's."""
+        return hmac.new(self.asker_key, f"active\0{day.isoformat()}\0{platform}\0{user_id}".encode(),
+                        hashlib.sha256).hexdigest()[:32]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -229,6 +230,48 @@ class Delivery(Base):
     sent_at: Mapped[datetime] = mapped_column(default=now)
 
 
+class UsageDaily(Base):
+    """Daily counters for the maintainer's pages (bot.usage): no text, no id."""
+
+    __tablename__ = "usage_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event: Mapped[str] = mapped_column(String(32), primary_key=True)
+    intent: Mapped[str] = mapped_column(String(32), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(128), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class UsagePerson(Base):
+    """Who was active on a day, as a keyed hash salted with the day (bot.services.Services.person),
+    kept only until the day is rolled up into a "people" counter."""
+
+    __tablename__ = "usage_people"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    person: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class SignInToken(Base):
+    """One-time sign-in links to the maintainer's pages: the SHA-256 of each, never the token."""
+
+    __tablename__ = "sign_in_tokens"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class GapMark(Base):
+    """An unanswered question a maintainer marked handled (the Gaps page hides it till asked again)."""
+
+    __tablename__ = "gap_marks"
+
+    text: Mapped[str] = mapped_column(String(255), primary_key=True)
+    handled_at: Mapped[datetime]
+
+
 # Every table that may hold a row about a person, with the columns naming them. /forget and
 # /mydata walk this list, and a test checks that every table is either here or exempt.
 PERSONAL_TABLES: tuple[type[Base], ...] = (
@@ -236,7 +279,10 @@ PERSONAL_TABLES: tuple[type[Base], ...] = (
 )
 # Tables that never hold a person's id: counted questions (their asker is a keyed hash that
 # /forget and /mydata reach through the unanswered repository), event ids, job openings.
-IMPERSONAL_TABLES: tuple[type[Base], ...] = (Unanswered, ProcessedEvent, OpeningRow)
+# Daily counters, the day's keyed hashes of active people (which /forget reaches through the
+# usage repository), sign-in token digests and marks on questions are impersonal too.
+IMPERSONAL_TABLES: tuple[type[Base], ...] = (Unanswered, ProcessedEvent, OpeningRow, UsageDaily,
+                                             UsagePerson, SignInToken, GapMark)
 # Tables holding what a person sent only until it is answered (seconds, unless the service is
 # down), and deleted then: nothing for /forget to find afterwards.
 TRANSIENT_TABLES: tuple[type[Base], ...] = (InboxRow,)

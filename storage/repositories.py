@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -32,6 +32,7 @@ from bot.ports import (
     StaleState,
     StoredOpening,
     Subscription,
+    UsageCount,
 )
 from storage import mappers
 from storage.models import (
@@ -39,12 +40,16 @@ from storage.models import (
     Base,
     Conversation,
     Feedback,
+    GapMark,
     InboxRow,
     OpeningRow,
     ProcessedEvent,
     ProfileRow,
+    SignInToken,
     SubscriptionRow,
     Unanswered,
+    UsageDaily,
+    UsagePerson,
     User,
     now,
 )
@@ -133,6 +138,14 @@ class _HotStatements:
             index_elements=["asker", "text"],
             set_={"count": q.c.count + 1, "last_seen_at": record.excluded.last_seen_at},
         )
+        d: Any = UsageDaily.__table__
+        count = ins(d)
+        self.add_usage = count.on_conflict_do_update(
+            index_elements=["day", "platform", "event", "intent", "topic"],
+            set_={"count": d.c.count + count.excluded.count},
+        )
+        self.person_seen = ins(UsagePerson.__table__).on_conflict_do_nothing(
+            index_elements=["day", "platform", "person"])
 
 
 _HOT: dict[str, _HotStatements] = {}
@@ -305,6 +318,93 @@ class SqlUnanswered(_Repo):
         result = await self.tx.execute(
             delete(Unanswered).where(Unanswered.last_seen_at < before))
         return result.rowcount
+
+
+    async def summary(self, limit: int) -> list[tuple[str, int, datetime]]:
+        u = Unanswered
+        n = func.sum(u.count)
+        last = func.max(u.last_seen_at)
+        rows = (await self.tx.execute(
+            select(u.text, n.label("n"), last.label("last")).group_by(u.text)
+            .order_by(n.desc(), last.desc(), u.text).limit(limit)
+        )).all()
+        return [(r.text, int(r.n), r.last) for r in rows]
+
+
+class SqlUsage(_Repo):
+    async def add(self, counts: Sequence[UsageCount]) -> None:
+        if counts:
+            await self.tx.execute(hot(self.tx.dialect).add_usage, [
+                {"day": c.day, "platform": c.platform, "event": c.event, "intent": c.intent,
+                 "topic": c.topic, "count": c.count} for c in counts])
+
+    async def seen(self, day: date, platform: str, person: str) -> None:
+        await self.tx.execute(hot(self.tx.dialect).person_seen,
+                              {"day": day, "platform": platform, "person": person})
+
+    async def roll_up(self, before: date) -> int:
+        p = UsagePerson
+        rows = (await self.tx.execute(
+            select(p.day, p.platform, func.count().label("n")).where(p.day < before)
+            .group_by(p.day, p.platform))).all()
+        if not rows:
+            return 0
+        await self.add([UsageCount(day=r.day, platform=r.platform, event="people",
+                                   count=int(r.n)) for r in rows])
+        await self.tx.execute(delete(p).where(p.day < before))
+        return len({r.day for r in rows})
+
+    async def held_days(self) -> list[date]:
+        p = UsagePerson
+        return [r.day for r in (await self.tx.execute(
+            select(p.day).distinct().order_by(p.day))).all()]
+
+    async def forget(self, people: Sequence[str]) -> int:
+        if not people:
+            return 0
+        result = await self.tx.execute(delete(UsagePerson).where(UsagePerson.person.in_(people)))
+        return result.rowcount
+
+    async def since(self, day: date) -> list[UsageCount]:
+        d, p = UsageDaily, UsagePerson
+        rows = (await self.tx.execute(
+            select(d.day, d.platform, d.event, d.intent, d.topic, d.count.label("n"))
+            .where(d.day >= day))).all()
+        out = [UsageCount(day=r.day, platform=r.platform, event=r.event, intent=r.intent,
+                          topic=r.topic, count=int(r.n)) for r in rows]
+        held = (await self.tx.execute(
+            select(p.day, p.platform, func.count().label("n")).where(p.day >= day)
+            .group_by(p.day, p.platform))).all()
+        out += [UsageCount(day=r.day, platform=r.platform, event="people", count=int(r.n))
+                for r in held]
+        return out
+
+
+class SqlSignIns(_Repo):
+    async def add(self, digest: str, expires_at: datetime) -> None:
+        await self.tx.execute(insert(SignInToken).values(digest=digest, expires_at=expires_at))
+
+    async def consume(self, digest: str, now: datetime) -> bool:
+        t = SignInToken
+        # One DELETE decides: of two processes presenting the same token, only one deletes
+        # the row (PostgreSQL locks it; the other sees 0 rows once the first commits).
+        result = await self.tx.execute(delete(t).where(t.digest == digest, t.expires_at > now))
+        await self.tx.execute(delete(t).where(t.expires_at <= now))
+        return bool(result.rowcount == 1)
+
+
+class SqlGapMarks(_Repo):
+    async def mark(self, texts: Sequence[str], at: datetime) -> None:
+        if not texts:
+            return
+        ins = dialect_insert(self.tx.dialect)(GapMark)
+        await self.tx.execute(ins.on_conflict_do_update(
+            index_elements=["text"], set_={"handled_at": ins.excluded.handled_at}),
+            [{"text": t[:255], "handled_at": at} for t in dict.fromkeys(texts)])
+
+    async def marks(self) -> dict[str, datetime]:
+        rows = (await self.tx.execute(select(GapMark.text, GapMark.handled_at))).all()
+        return {r.text: r.handled_at for r in rows}
 
 
 class SqlEvents(_Repo):

@@ -14,11 +14,14 @@ from storage.repositories import (
     SqlConversations,
     SqlEvents,
     SqlFeedback,
+    SqlGapMarks,
     SqlInbox,
     SqlOpenings,
     SqlProfiles,
+    SqlSignIns,
     SqlSubscriptions,
     SqlUnanswered,
+    SqlUsage,
     SqlUsers,
     Touches,
 )
@@ -44,6 +47,9 @@ class SqlUnitOfWork:
     inbox: SqlInbox
     openings: SqlOpenings
     subscriptions: SqlSubscriptions
+    usage: SqlUsage
+    sign_ins: SqlSignIns
+    gap_marks: SqlGapMarks
 
     def __init__(
         self,
@@ -69,6 +75,9 @@ class SqlUnitOfWork:
         self.inbox = SqlInbox(tx)
         self.openings = SqlOpenings(tx)
         self.subscriptions = SqlSubscriptions(tx)
+        self.usage = SqlUsage(tx)
+        self.sign_ins = SqlSignIns(tx)
+        self.gap_marks = SqlGapMarks(tx)
         return self
 
     async def __aexit__(

@@ -1,4 +1,4 @@
-"""Maintainer commands (/reload, /stats) for the ids in CAREERBOT_ADMINS."""
+"""Maintainer commands (/reload, /stats, /admin) for the ids in CAREERBOT_ADMINS."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ MAX_PROBLEMS_SHOWN = 15
 
 class AdminHandler(BaseHandler):
     intent = "admin"
-    commands = ("reload", "stats")
+    commands = ("reload", "stats", "admin")
 
     async def handle(self, ctx: Context) -> list[Reply]:
         who = f"{ctx.message.platform}:{ctx.message.user_id}"
@@ -35,7 +35,25 @@ class AdminHandler(BaseHandler):
             )]
         if ctx.command == "reload":
             return [await self._reload(ctx, who)]
+        if ctx.command == "admin":
+            return [await self._link(ctx, who)]
         return [await self._stats(ctx, who)]
+
+    async def _link(self, ctx: Context, who: str) -> Reply:
+        links = ctx.bot.services.admin_links
+        if links is None:
+            log.warning("admin %s: /admin unavailable (CAREERBOT_PUBLIC_URL is not set)", who)
+            return _private("The maintainer's pages aren't reachable in this deployment: "
+                            "set CAREERBOT_PUBLIC_URL to the service's public address.")
+        try:
+            link = await links.link(who)
+        except Exception:
+            log.exception("admin %s: /admin failed", who)
+            return _private("I couldn't make a sign-in link just now; please try again.")
+        # The link itself is a secret: it is not logged.
+        log.info("admin %s: /admin sign-in link sent", who)
+        return _private(f"Your sign-in link to the maintainer's pages (valid for a few minutes, "
+                        f"once): {link}")
 
     async def _reload(self, ctx: Context, who: str) -> Reply:
         loader = ctx.bot.services.reload_knowledge

@@ -12,6 +12,7 @@ from bot.messages import Button, Reply
 from bot.ports import UnitOfWork
 from bot.routing import Context
 from bot.text import words
+from bot.usage import rating_count, today
 from bot.vocabulary import find_skills
 
 _MAX_RECORDED = 200
@@ -71,6 +72,7 @@ class FeedbackHandler(BaseHandler):
 
         async def add(uow: UnitOfWork) -> bool:
             await uow.feedback.add(ctx.message.platform, ctx.message.user_id, topic_id, helpful)
+            await uow.usage.add([rating_count(ctx.message.platform, topic_id, helpful, today())])
             return True
 
         saved = await ctx.attempt(add, otherwise=False)

@@ -68,6 +68,10 @@ class PrivacyHandler(BaseHandler):
         uow = ctx.storage()
         removed = await uow.users.forget(ctx.message.platform, ctx.message.user_id)
         removed += await uow.unanswered.forget(self._asker(ctx))
+        # The hashes counting this person among the day's active people (the counts stay).
+        services, msg = ctx.bot.services, ctx.message
+        removed += await uow.usage.forget([services.person(day, msg.platform, msg.user_id)
+                                           for day in await uow.usage.held_days()])
         ctx.forgotten = True
         return Reply(
             blocks=(para(f"Done: I deleted everything I stored about you ({removed} records). "
