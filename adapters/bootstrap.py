@@ -207,7 +207,7 @@ async def build(
         metrics = Metrics()
         bot = build_bot(
             kb, uow_factory, admins=settings.admins,
-            services=services(settings, metrics, storage),
+            services=services(settings, metrics, storage, uow_factory),
             limiter=RateLimiter(settings.rate_limit_per_minute, observer=metrics.limited)
             if rate_limit else None,
             encoder=semantic_encoder() if semantic else None,
@@ -224,9 +224,16 @@ async def build(
         raise
 
 
-def services(settings: Settings, metrics: Metrics, storage: Storage | None) -> Services:
-    """What the core's handlers may call on: the openings recommender, /reload and /stats."""
+def services(settings: Settings, metrics: Metrics, storage: Storage | None,
+             uow_factory: UnitOfWorkFactory | None = None) -> Services:
+    """What the core's handlers may call on: the openings recommender, /reload, /stats and
+    /admin's sign-in links (with CAREERBOT_PUBLIC_URL set)."""
     knowledge_dir = settings.careerbot_knowledge_dir
+    links = None
+    if settings.careerbot_public_url and uow_factory is not None:
+        from adapters.admin.signin import SignInLinks
+
+        links = SignInLinks(uow_factory, settings.careerbot_public_url)
 
     def reload_knowledge() -> KnowledgeBase:
         return load_knowledge(knowledge_dir)
@@ -241,12 +248,12 @@ def services(settings: Settings, metrics: Metrics, storage: Storage | None) -> S
 
     if storage is None:
         return Services(reload_knowledge=reload_knowledge, stats=stats,
-                        asker_key=settings.privacy_key)
+                        asker_key=settings.privacy_key, admin_links=links)
     from storage.openings import openings_version
 
     # The openings index is rebuilt when this aggregate changes (an import, a close).
     return Services(recommender=Recommender(version_of=openings_version),
-                    asker_key=settings.privacy_key,
+                    asker_key=settings.privacy_key, admin_links=links,
                     reload_knowledge=reload_knowledge, stats=stats)
 
 

@@ -23,6 +23,7 @@ from bot.ports import (
     Subscription,
     UsageCount,
 )
+from bot.usage import Event, event_count
 
 
 class MemoryStore:
@@ -399,6 +400,13 @@ class MemoryOpenings(_Repo):
         self.s.check()
         return sum(1 for o in self.s.openings if o.is_open or not open_only)
 
+    async def by_source(self) -> list[tuple[str, int, int]]:
+        self.s.check()
+        tally: dict[str, list[int]] = {}
+        for o in self.s.openings:
+            tally.setdefault(o.source, [0, 0])[0 if o.is_open else 1] += 1
+        return [(source, n[0], n[1]) for source, n in sorted(tally.items())]
+
     async def version(self) -> str:
         """Changes whenever the openings do; the recommender rebuilds its index then."""
         self.s.check()
@@ -496,6 +504,10 @@ class MemoryAlertStore:
             key = (*sub, oid)
             if self.s.deliveries.get(key) == (DeliveryState.SENDING, runner):
                 self.s.deliveries[key] = (outcome, None)
+        if outcome is DeliveryState.SENT:
+            await MemoryUsage(self.s).add([event_count(subscription.platform, Event.ALERTS,
+                                                       count=len(set(opening_ids)),
+                                                       day=at.astimezone(UTC).date())])
         if outcome is DeliveryState.SENT and sub in self.s.subscriptions:
             self.s.subscriptions[sub] = dataclasses.replace(
                 self.s.subscriptions[sub], last_sent_at=at)

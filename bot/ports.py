@@ -231,6 +231,10 @@ class OpeningRepository(Protocol):
 
     async def count(self, *, open_only: bool = True) -> int: ...
 
+    async def by_source(self) -> list[tuple[str, int, int]]:
+        """(source, open, closed) for every source, by name."""
+        ...
+
 
 class SubscriptionRepository(Protocol):
     async def get(self, platform: str, chat_id: str, user_id: str) -> Subscription | None: ...

@@ -19,6 +19,10 @@ class Event(StrEnum):
     HELPFUL = "helpful"
     NOT_HELPFUL = "not_helpful"
     PEOPLE = "people"
+    SUBSCRIBED = "subscribed"
+    UNSUBSCRIBED = "unsubscribed"
+    # Openings delivered in alerts (one per opening sent).
+    ALERTS = "alerts"
 
 
 OUTCOMES = (Event.ANSWERED, Event.DECLINED, Event.DID_YOU_MEAN)
@@ -56,6 +60,11 @@ def rating_count(platform: str, topic: str, helpful: bool, day: date) -> UsageCo
     return UsageCount(day=day, platform=platform,
                       event=Event.HELPFUL if helpful else Event.NOT_HELPFUL, intent="feedback",
                       topic=topic)
+
+
+def event_count(platform: str, event: Event, *, count: int = 1, day: date | None = None,
+                ) -> UsageCount:
+    return UsageCount(day=day or today(), platform=platform, event=event, count=count)
 
 
 class UsageRecorder:

@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 
 from bot.ports import DeliveryState, Profile, StoredOpening, Subscription
+from bot.usage import Event, event_count
 from storage.engine import Storage
 from storage.models import Delivery, SubscriptionRow
 from storage.repositories import CHUNK, dialect_insert
@@ -80,6 +81,8 @@ class SqlAlertStore:
                 await uow.execute(update(SubscriptionRow).where(
                     SubscriptionRow.platform == s.platform, SubscriptionRow.chat_id == s.chat_id,
                     SubscriptionRow.user_id == s.user_id).values(last_sent_at=at))
+                await uow.usage.add([event_count(s.platform, Event.ALERTS,
+                                                 count=len(set(opening_ids)), day=at.date())])
             elif outcome is DeliveryState.PENDING:
                 # Released: the next run claims and sends them again.
                 await uow.execute(delete(d).where(*key))

@@ -513,6 +513,14 @@ class SqlOpenings(_Repo):
         )).all()
         return [mappers.stored_opening(r) for r in rows]
 
+    async def by_source(self) -> list[tuple[str, int, int]]:
+        o = OpeningRow
+        opened = func.sum(case((o.is_open.is_(True), 1), else_=0))
+        rows = (await self.tx.execute(
+            select(o.source, opened.label("open"), func.count().label("n"))
+            .group_by(o.source).order_by(o.source))).all()
+        return [(r.source, int(r.open), int(r.n) - int(r.open)) for r in rows]
+
     async def count(self, *, open_only: bool = True) -> int:
         stmt = select(func.count()).select_from(OpeningRow)
         if open_only:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from adapters.cli.admin import admin_app
 from adapters.cli.common import err, fail_kb, load_settings
 from adapters.cli.db import db_app, kb_gaps
 from adapters.cli.evaluate import (
@@ -38,6 +39,7 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
 app.add_typer(openings_app, name="openings")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(admin_app, name="admin")
 app.command("jobs")(jobs)
 kb_app.command("gaps")(kb_gaps)
 

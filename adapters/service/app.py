@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from adapters.admin.app import admin_mount
 from adapters.channels.base import Mount, Unavailable
 from adapters.observability.metrics import CONTENT_TYPE, bearer_ok
 from adapters.service.lifecycle import drain
@@ -172,6 +174,8 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
+        admin_mount(lambda: service.runtime, session_secret=session_secret(config),
+                    public_url=config.careerbot_public_url),
     ]
     if runtime is not None:
         service.mounts = mounts_for(runtime)
@@ -221,6 +225,16 @@ def create_app(
     ])
     app.state.service = service
     return app
+
+
+def session_secret(settings: Settings) -> str:
+    """CAREERBOT_SESSION_SECRET, else a random key of this process: sign-ins then last until
+    a restart (`careerbot serve --workers N` shares one with its workers; docs/admin.md)."""
+    configured = settings.secret(settings.careerbot_session_secret)
+    if configured:
+        return configured
+    log.info("CAREERBOT_SESSION_SECRET not set: /admin sessions end when this process stops")
+    return secrets.token_urlsafe(32)
 
 
 @contextlib.asynccontextmanager

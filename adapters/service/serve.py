@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import secrets
 import shutil
 import tempfile
 
@@ -15,6 +16,7 @@ from adapters.settings import Settings
 log = logging.getLogger(__name__)
 
 APP_FACTORY = "adapters.service.app:factory"
+SESSION_SECRET_ENV = "CAREERBOT_SESSION_SECRET"
 # On SIGTERM uvicorn stops accepting, then waits this long for requests in flight; platforms
 # such as Heroku send SIGKILL 30 s after SIGTERM, so finish well before that.
 GRACEFUL_SECONDS = 20
@@ -27,6 +29,9 @@ def run_server(settings: Settings, *, host: str, port: int, workers: int) -> Non
     log.info("starting on %s:%d with %d worker process(es)", host, port, workers)
     if workers > 1:
         asyncio.run(prepare_database(settings))
+    if workers > 1 and settings.careerbot_session_secret is None:
+        # Every worker signs and checks /admin session cookies with the same key.
+        os.environ[SESSION_SECRET_ENV] = secrets.token_urlsafe(32)
     own_dir = None
     if workers > 1 and not os.environ.get(MULTIPROC_ENV):
         # Workers inherit the environment: each writes its metrics there, /metrics sums them.

@@ -15,6 +15,7 @@ from bot.recommend import Query, parse_request
 from bot.routing import Context
 from bot.shown import How, find_reference
 from bot.text import normalize, words_re
+from bot.usage import Event, event_count
 
 # The one subscription a group or channel has, whoever of its admins set it up.
 CHANNEL_USER = "#channel"
@@ -81,6 +82,8 @@ class SubscribeHandler(BaseHandler):
                                created_at=old.created_at or sub.created_at,
                                last_sent_at=old.last_sent_at)
         await repo.save(sub)
+        if old is None:
+            await ctx.storage().usage.add([event_count(m.platform, Event.SUBSCRIBED)])
         q = Query.for_person(await ctx.profile(), parse_request(query, ctx.kb.skills))
         if q.is_empty:
             note = ("I'll need at least one skill to match openings: set them with /profile "
@@ -98,6 +101,8 @@ class SubscribeHandler(BaseHandler):
     async def _unsubscribe(self, ctx: Context) -> Reply:
         m = ctx.message
         removed = await ctx.storage().subscriptions.delete(m.platform, m.chat_id, m.user_id)
+        if removed:
+            await ctx.storage().usage.add([event_count(m.platform, Event.UNSUBSCRIBED)])
         text = ("Done, no more alerts about new openings." if removed
                 else "You weren't subscribed here, so there is nothing to stop.")
         return Reply(blocks=(para(text),), intent="unsubscribe", confidence=1.0)

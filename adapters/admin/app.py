@@ -1,0 +1,235 @@
+"""The /admin routes of `careerbot serve`: sign-in, Overview, Gaps, Topics, Openings."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+
+from adapters.admin import charts, reports
+from adapters.admin.session import COOKIE, CSRF_FIELD, Session, Sessions, cookie_options, csrf_ok
+from adapters.admin.signin import redeem
+from bot.ports import StorageUnavailable, UnitOfWork, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from adapters.bootstrap import Runtime
+
+log = logging.getLogger(__name__)
+
+# No script, no frames, nothing from elsewhere; and the sign-in link (its token) never leaves
+# in a Referer header.
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+}
+FORM_TYPE = "application/x-www-form-urlencoded"
+MAX_FIELDS = 10
+
+Page = Callable[[Request, Session, "Runtime"], Awaitable[Response]]
+
+
+@functools.cache
+def templates() -> jinja2.Environment:
+    """Loaded on the first page view, never at start-up."""
+    env = jinja2.Environment(loader=jinja2.PackageLoader("adapters.admin", "templates"),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["pct"] = lambda v: "–" if v is None else f"{v:.0%}"
+    return env
+
+
+def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    html = templates().get_template(name).render(**context)
+    return HTMLResponse(html, status_code=status, headers=HEADERS)
+
+
+def refuse(request: Request, status: int, why: str, text: str) -> HTMLResponse:
+    """A refusal: one log line (never a token or cookie), a short page."""
+    log.warning("admin: %d for %s %s (%s)", status, request.method, request.url.path, why)
+    return render("message.html", status, title=text, session=None)
+
+
+def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str,
+                public_url: str | None) -> Mount:
+    """Everything under /admin. `runtime_of` gives the runtime once the service has one."""
+    sessions = Sessions(session_secret)
+    finders: dict[int, reports.GapFinder] = {}
+
+    def secure(request: Request) -> bool:
+        # uvicorn has already taken the scheme from X-Forwarded-Proto if the proxy is trusted
+        # (FORWARDED_ALLOW_IPS); an https public URL means browsers come over HTTPS anyway.
+        return request.url.scheme == "https" or (public_url or "").startswith("https://")
+
+    def finder(rt: Runtime) -> reports.GapFinder:
+        # One per bot (an admin's /reload keeps the bot, so the vector cache stays valid).
+        return finders.setdefault(id(rt.bot), reports.GapFinder(bot=rt.bot))
+
+    async def form(request: Request) -> dict[str, str] | None:
+        if request.headers.get("content-type", "").split(";")[0].strip() != FORM_TYPE:
+            return None
+        try:
+            body = (await request.body()).decode("utf-8")
+            fields = parse_qs(body, max_num_fields=MAX_FIELDS, strict_parsing=False)
+        except (UnicodeDecodeError, ValueError):
+            return None
+        return {k: v[0] for k, v in fields.items()}
+
+    def signed_in(page: Page, *, changes: bool = False) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            session = sessions.read(request.cookies.get(COOKIE))
+            if session is None:
+                return refuse(request, 401, "not signed in",
+                              "Please sign in: send /admin to the bot for a link.")
+            if changes:
+                fields = await form(request)
+                if fields is None:
+                    return refuse(request, 400, "not a form", "That request was not understood.")
+                if not csrf_ok(session, fields.get(CSRF_FIELD)):
+                    return refuse(request, 403, "CSRF token missing or wrong",
+                                  "That form has expired; go back, reload and try again.")
+                request.state.form = fields
+            rt = runtime_of()
+            if rt is None:
+                return refuse(request, 503, "starting", "Starting up; try again in a moment.")
+            try:
+                return await page(request, session, rt)
+            except StorageUnavailable:
+                return refuse(request, 503, "database unreachable",
+                              "The database is unreachable right now; try again later.")
+        return endpoint
+
+    async def login_page(request: Request) -> Response:
+        # Chat apps fetch links to preview them: only the POST below uses the token up.
+        token = request.query_params.get("token", "")
+        return render("login.html", token=token, session=None)
+
+    async def login(request: Request) -> Response:
+        fields = await form(request)
+        if fields is None:
+            return refuse(request, 400, "not a form", "That request was not understood.")
+        rt = runtime_of()
+        if rt is None:
+            return refuse(request, 503, "starting", "Starting up; try again in a moment.")
+        uow_factory = _uow_factory(rt)
+        try:
+            ok = await redeem(uow_factory, fields.get("token", ""))
+        except StorageUnavailable:
+            return refuse(request, 503, "database unreachable",
+                          "The database is unreachable right now; try again later.")
+        if not ok:
+            return refuse(request, 403, "sign-in link unknown, expired or used",
+                          "This link is expired or was used already: send /admin to the bot "
+                          "for a new one.")
+        cookie, _ = sessions.issue()
+        log.info("admin: signed in")
+        response = RedirectResponse("/admin/", status_code=303, headers=HEADERS)
+        response.set_cookie(COOKIE, cookie, **cookie_options(secure=secure(request)))  # type: ignore[arg-type]
+        return response
+
+    async def logout(request: Request, session: Session, rt: Runtime) -> Response:
+        response = RedirectResponse("/admin/login", status_code=303, headers=HEADERS)
+        response.delete_cookie(COOKIE, path="/admin", secure=secure(request), httponly=True,
+                               samesite="lax")
+        log.info("admin: signed out")
+        return response
+
+    async def overview(request: Request, session: Session, rt: Runtime) -> Response:
+        days = reports.last_days()
+        counts = await _read(rt, lambda uow: uow.usage.since(days[0]))
+        view = reports.overview(counts, days)
+        messages = charts.series(view.messages)
+        outcomes = charts.series(view.outcomes, OUTCOME_COLOURS)
+        ratings = charts.series(view.ratings, RATING_COLOURS)
+        people = charts.series({"people": view.people}, {"people": charts.PALETTE[0]})
+        return render("overview.html", session=session, page="overview", view=view, charts=[
+            ("Messages per day by platform", messages),
+            ("Answered, declined and “did you mean”", outcomes),
+            ("Ratings: helpful and not helpful", ratings),
+            ("People active per day", people),
+        ], draw=lambda title, s: charts.stacked_bars(days, s, label=title), legend=charts.legend)
+
+    async def gaps(request: Request, session: Session, rt: Runtime) -> Response:
+        days = reports.last_days()
+
+        async def read(uow: UnitOfWork) -> tuple[list[reports.Gap], list[Any]]:
+            return await finder(rt).gaps(uow), await uow.usage.since(days[0])
+
+        found, counts = await _read(rt, read)
+        titles = {t: topic.title for t, topic in rt.kb.topics.items()}
+        worst = reports.least_helpful(reports.topic_rows(counts, titles))
+        nearest = {w.topic_id: [g for g in found if g.topic_id == w.topic_id][:3] for w in worst}
+        return render("gaps.html", session=session, page="gaps", gaps=found, worst=worst,
+                      nearest=nearest, csrf_field=CSRF_FIELD)
+
+    async def mark_handled(request: Request, session: Session, rt: Runtime) -> Response:
+        from datetime import UTC, datetime
+
+        key = request.state.form.get("group", "")
+        uow_factory = _uow_factory(rt)
+        async with uow_factory() as uow:
+            groups = await finder(rt).groups(uow)
+            group = next((g for g in groups if g.key == key), None)
+            if group is None:
+                return refuse(request, 400, "no such group",
+                              "That group is no longer listed; go back and reload.")
+            await uow.gap_marks.mark([q.text for q in group.questions], datetime.now(UTC))
+            await uow.commit()
+        log.info("admin: a gap of %d question(s) marked handled", len(group.questions))
+        return RedirectResponse("/admin/gaps", status_code=303, headers=HEADERS)
+
+    async def topics(request: Request, session: Session, rt: Runtime) -> Response:
+        days = reports.last_days()
+        counts = await _read(rt, lambda uow: uow.usage.since(days[0]))
+        titles = {t: topic.title for t, topic in rt.kb.topics.items()}
+        return render("topics.html", session=session, page="topics",
+                      rows=reports.topic_rows(counts, titles), days=len(days))
+
+    async def openings(request: Request, session: Session, rt: Runtime) -> Response:
+        days = reports.last_days()
+
+        async def read(uow: UnitOfWork) -> tuple[list[tuple[str, int, int]], list[Any]]:
+            return await uow.openings.by_source(), await uow.usage.since(days[0])
+
+        sources, counts = await _read(rt, read)
+        view = reports.openings(sources, counts, days)
+        activity = charts.series(view.activity)
+        return render("openings.html", session=session, page="openings", view=view,
+                      chart=charts.stacked_bars(days, activity, label="Subscriptions and alerts"),
+                      legend=charts.legend(activity), feeds=reports.feed_rows([]))
+
+    return Mount("/admin", routes=[
+        Route("/login", login_page, methods=["GET"]),
+        Route("/login", login, methods=["POST"]),
+        Route("/logout", signed_in(logout, changes=True), methods=["POST"]),
+        Route("/", signed_in(overview), methods=["GET"]),
+        Route("/gaps", signed_in(gaps), methods=["GET"]),
+        Route("/gaps/handled", signed_in(mark_handled, changes=True), methods=["POST"]),
+        Route("/topics", signed_in(topics), methods=["GET"]),
+        Route("/openings", signed_in(openings), methods=["GET"]),
+    ])
+
+
+OUTCOME_COLOURS = {"answered": "#009E73", "declined": "#D55E00", "did you mean": "#E69F00"}
+RATING_COLOURS = {"helpful": "#0072B2", "not helpful": "#CC79A7"}
+
+
+def _uow_factory(rt: Runtime) -> UnitOfWorkFactory:
+    factory = rt.bot.uow_factory
+    if factory is None:
+        raise StorageUnavailable("no storage configured")
+    return factory
+
+
+async def _read(rt: Runtime, work: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:
+    async with _uow_factory(rt)() as uow:
+        return await work(uow)

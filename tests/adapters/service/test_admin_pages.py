@@ -1,0 +1,157 @@
+"""The /admin pages through the real Starlette app: sign-in, refusals, seeded data, CSRF."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import AsyncIterator, Callable
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from adapters.admin.session import COOKIE
+from adapters.bootstrap import Runtime
+from adapters.service.app import create_app
+from adapters.settings import Settings
+from bot.actions import RateTopic
+from bot.memory import MemoryStore
+from tests.adapters.service.conftest import runtime_for
+from tests.factories import message
+
+SECRET = "s" * 40
+PAGES = ("/admin/", "/admin/gaps", "/admin/topics", "/admin/openings")
+
+
+@pytest.fixture
+async def runtime(make_settings: Callable[..., Settings]) -> AsyncIterator[Runtime]:
+    # Plain http, as on a developer's machine (an https address makes every cookie Secure).
+    settings = make_settings(careerbot_public_url="http://admin.test",
+                             careerbot_session_secret=SECRET)
+    async with await runtime_for(settings, store=MemoryStore()) as rt:
+        yield rt
+
+
+@pytest.fixture
+def app(runtime: Runtime) -> Starlette:
+    return create_app(runtime)
+
+
+def client(app: Starlette, base: str = "http://admin.test") -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base)
+
+
+async def token_for(runtime: Runtime) -> str:
+    [reply] = await runtime.bot.handle(message("/admin", user="1001", platform="telegram"))
+    assert reply.private
+    found = re.search(r"http://admin\.test/admin/login\?token=(\S+)", reply.text)
+    assert found, reply.text
+    return found.group(1)
+
+
+@contextlib.asynccontextmanager
+async def signed_in(app: Starlette, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    async with client(app) as c:
+        r = await c.post("/admin/login", data={"token": await token_for(runtime)})
+        assert r.status_code == 303 and r.headers["location"] == "/admin/"
+        yield c
+
+
+async def test_nobody_signed_in_sees_anything(app: Starlette) -> None:
+    async with client(app) as c:
+        for page in PAGES:
+            r = await c.get(page)
+            assert r.status_code == 401 and "send /admin" in r.text
+        r = await c.post("/admin/gaps/handled", data={"group": "x", "csrf": "x"})
+        assert r.status_code == 401
+        c.cookies.set(COOKIE, "forged.value.sig", domain="admin.test", path="/admin")
+        assert (await c.get("/admin/")).status_code == 401
+
+
+async def test_a_link_signs_in_once_with_a_safe_cookie_and_is_never_logged(
+        app: Starlette, runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    token = await token_for(runtime)
+    async with client(app) as c:
+        # Opening the link (as a chat app's preview does) does not use it up.
+        page = await c.get(f"/admin/login?token={token}")
+        assert page.status_code == 200 and f'value="{token}"' in page.text
+        assert page.headers["referrer-policy"] == "no-referrer"
+        assert "script-src" not in page.headers["content-security-policy"]
+        r = await c.post("/admin/login", data={"token": token})
+        assert r.status_code == 303
+        cookie = r.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/admin" in cookie
+        for path in PAGES:
+            assert (await c.get(path)).status_code == 200, path
+    async with client(app) as again:
+        r = await again.post("/admin/login", data={"token": token})
+        assert r.status_code == 403 and COOKIE not in r.headers.get("set-cookie", "")
+        assert (await again.post("/admin/login", content=b"{}",
+                                 headers={"content-type": "application/json"})).status_code == 400
+    # (httpx, the test's client, logs the URLs it requests; the service logs no token.)
+    assert not [r for r in caplog.records if token in r.getMessage() and r.name != "httpx"]
+
+
+async def test_the_cookie_is_secure_over_https(app: Starlette, runtime: Runtime) -> None:
+    c = client(app, "https://admin.test")
+    r = await c.post("/admin/login", data={"token": await token_for(runtime)})
+    assert r.status_code == 303 and "Secure" in r.headers["set-cookie"]
+    await c.aclose()
+
+
+async def test_pages_show_what_was_counted(app: Starlette, runtime: Runtime) -> None:
+    bot = runtime.bot
+    for user, platform in (("a", "telegram"), ("b", "slack"), ("c", "slack")):
+        await bot.handle(message("what is docker", user=user, platform=platform))
+    await bot.handle(message(action=RateTopic(topic_id="docker", helpful=False).encode(),
+                             user="a", platform="telegram"))
+    for i, text in enumerate(("how much does a backend developer earn in poland",
+                              "average pay for a backend programmer in poland",
+                              "which laptop should i buy for programming")):
+        [reply] = await bot.handle(message(text, user=f"d{i}", platform="telegram"))
+        assert reply.intent == "fallback", (text, reply)
+    async with signed_in(app, runtime) as c:
+        overview = (await c.get("/admin/")).text
+        assert 'data-series="slack"' in overview and 'data-value="2"' in overview
+        assert 'data-total="messages">' in overview
+        gaps = (await c.get("/admin/gaps")).text
+        # Both salary phrasings are one group, asked twice; the laptop question its own.
+        assert re.search(r'<td class="n">2</td>\s*<td><b>[^<]*poland', gaps), gaps
+        assert "which laptop should i buy for programming" in gaps
+        topics = (await c.get("/admin/topics")).text
+        assert re.search(r'data-topic="docker">.*?<td class="n">3</td><td class="n">0</td>\s*'
+                         r'<td class="n">1</td>', topics, re.S), topics
+
+
+async def test_marking_a_gap_handled_needs_the_csrf_token(app: Starlette, runtime: Runtime) -> None:
+    await runtime.bot.handle(message("which laptop should i buy for programming", user="d"))
+    async with signed_in(app, runtime) as c:
+        page = (await c.get("/admin/gaps")).text
+        group = re.search(r'name="group" value="(\w+)"', page)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert group and csrf
+        r = await c.post("/admin/gaps/handled", data={"group": group.group(1)})
+        assert r.status_code == 403
+        r = await c.post("/admin/gaps/handled", data={"group": group.group(1), "csrf": "wrong"})
+        assert r.status_code == 403
+        assert "which laptop" in (await c.get("/admin/gaps")).text
+        r = await c.post("/admin/gaps/handled",
+                         data={"group": group.group(1), "csrf": csrf.group(1)})
+        assert r.status_code == 303
+        assert "which laptop" not in (await c.get("/admin/gaps")).text
+        r = await c.post("/admin/gaps/handled", data={"group": "nope", "csrf": csrf.group(1)})
+        assert r.status_code == 400
+        # Asked again after the mark: back in the list.
+        await runtime.bot.handle(message("which laptop should i buy for programming", user="e"))
+        assert "which laptop" in (await c.get("/admin/gaps")).text
+        r = await c.post("/admin/logout", data={"csrf": csrf.group(1)})
+        assert r.status_code == 303
+
+
+async def test_an_oversized_form_is_refused_before_it_is_read(app: Starlette) -> None:
+    async with client(app) as c:
+        r = await c.post("/admin/login", content=b"token=" + b"x" * (2 << 20),
+                         headers={"content-type": "application/x-www-form-urlencoded"})
+        assert r.status_code == 413
