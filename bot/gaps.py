@@ -10,6 +10,7 @@ from datetime import datetime
 import numpy as np
 
 from bot.encoder import Vectors
+from bot.retrieval import TopicIndex
 
 # Cosine similarity (all-MiniLM-L6-v2, normalised question texts) at which a question joins a
 # group. On tests/bot/data/dev/gap-questions.yaml (8 needs, 31 phrasings) phrasings of one need
@@ -89,3 +90,20 @@ def open_groups(groups: Sequence[Group], marks: Mapping[str, datetime]) -> list[
     phrasing not marked yet joining it."""
     return [g for g in groups
             if any(q.text not in marks or q.last_asked > marks[q.text] for q in g.questions)]
+
+
+def centroid(group: Group, vectors: Mapping[str, Vectors]) -> Vectors:
+    """The group's meaning: its questions' vectors weighted by how often each was asked."""
+    rows = np.stack([vectors[q.text] * q.count for q in group.questions])
+    mean = rows.sum(axis=0)
+    norm = float(np.linalg.norm(mean))
+    out: Vectors = (mean / norm if norm else mean).astype(np.float32)
+    return out
+
+
+def nearest_topic(index: TopicIndex, vector: Vectors) -> tuple[str, float]:
+    """The topic whose texts are nearest in meaning, with that similarity (a soft maximum of
+    cosines over the topic's texts, as the retriever computes it; about -1..1)."""
+    similarity = index.similarities(vector)["all"]
+    best = int(np.argmax(similarity))
+    return index.ids[best], float(similarity[best])

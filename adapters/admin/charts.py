@@ -64,7 +64,10 @@ def stacked_bars(days: Sequence[date], lines: Sequence[Series], *, label: str) -
             base += h
         # A date every week is all that fits on a phone.
         if (len(days) - 1 - i) % 7 == 0:
-            out.append(f'<text x="{x + bar / 2:.1f}" y="{HEIGHT - 6}" text-anchor="middle" '
+            # The newest date ends at its bar, so it is not cut off at the right edge.
+            last = i == len(days) - 1
+            anchor, at = ("end", x + bar) if last else ("middle", x + bar / 2)
+            out.append(f'<text x="{at:.1f}" y="{HEIGHT - 6}" text-anchor="{anchor}" '
                        f'class="axis">{day.strftime("%d %b")}</text>')
     out.append("</svg>")
     return Markup("".join(out))

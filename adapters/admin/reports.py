@@ -14,7 +14,7 @@ import numpy as np
 
 from bot.dialogue import Bot
 from bot.encoder import Vectors
-from bot.gaps import Group, Question, group_by_meaning, open_groups
+from bot.gaps import Group, Question, centroid, group_by_meaning, nearest_topic, open_groups
 from bot.ports import UnitOfWork, UsageCount
 from bot.usage import OUTCOMES, Event, today
 
@@ -157,17 +157,23 @@ class GapFinder:
 
     async def gaps(self, uow: UnitOfWork) -> list[Gap]:
         groups = await self.groups(uow)
+        index = self.bot.retriever.index
+        kb = self.bot.kb
         out = []
         for g in groups:
-            leader = g.leader.text
-            vector = self._vectors.get(leader)
-            ranking = self.bot.retriever.rank(leader, functools.partial(_given, vector))
-            best = ranking.best
-            title = self.bot.kb.topics[best.topic_id].title \
-                if best is not None and best.topic_id in self.bot.kb.topics else None
-            out.append(Gap(group=g, examples=g.questions[:EXAMPLES],
-                           topic_id=best.topic_id if best else None, topic_title=title,
-                           score=best.confidence if best else 0.0))
+            topic_id: str | None = None
+            score = 0.0
+            if index is not None and all(q.text in self._vectors for q in g.questions):
+                topic_id, score = nearest_topic(index, centroid(g, self._vectors))
+            else:
+                # No model: the retriever's word matching (its confidence, 0..1).
+                best = self.bot.retriever.rank(g.leader.text, functools.partial(_given, None)).best
+                if best is not None:
+                    topic_id, score = best.topic_id, best.confidence
+            title = kb.topics[topic_id].title if topic_id is not None and topic_id in kb.topics \
+                else None
+            out.append(Gap(group=g, examples=g.questions[:EXAMPLES], topic_id=topic_id,
+                           topic_title=title, score=score))
         return out
 
     async def _encode(self, texts: list[str]) -> Vectors:

@@ -1,0 +1,75 @@
+"""Screenshots of the /admin pages for the docs, taken with the browser the tests use.
+
+    .venv/bin/python scripts/admin_screenshots.py [--out docs] [--chromium /usr/bin/chromium]
+
+Starts `careerbot serve` on 127.0.0.1 over a temporary SQLite database seeded with a month of
+made-up activity (tests/fakes/admin_seed.py), signs in with a one-time link, and saves
+admin-overview.png, admin-gaps.png, admin-topics.png and admin-openings.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGES = {"overview": "/admin/", "gaps": "/admin/gaps", "topics": "/admin/topics",
+         "openings": "/admin/openings"}
+
+
+async def main(out: Path, chromium: str) -> None:
+    from playwright.async_api import async_playwright
+
+    from adapters.admin.signin import SignInLinks
+    from bot.usage import today
+    from storage.engine import Storage
+    from tests.adapters.service.test_admin_browser import CHROMIUM_ARGS
+    from tests.fakes import admin_seed
+    from tests.fakes.knowledge import write_small_kb
+    from tests.fakes.servers import free_port, start_server
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        url = f"sqlite:///{work / 'careerbot.sqlite3'}"
+        storage = Storage.from_url(url)
+        await storage.upgrade()
+        await admin_seed.seed(storage.uow, today())
+        port = free_port()
+        server = start_server({
+            "DATABASE_URL": url,
+            "CAREERBOT_KNOWLEDGE_DIR": str(write_small_kb(work / "kb")),
+            "CAREERBOT_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "CAREERBOT_SESSION_SECRET": "screenshots-session-secret-0123456789",
+        }, work, name="serve", port=port)
+        try:
+            await server.wait_healthy()
+            link = await SignInLinks(storage.uow, server.url).link("screenshots")
+            async with async_playwright() as pw:
+                browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+                page = await browser.new_page(viewport={"width": 1100, "height": 800})
+                await page.goto(link)
+                await page.get_by_role("button", name="Sign in").click()
+                await page.wait_for_url(server.url + "/admin/")
+                out.mkdir(parents=True, exist_ok=True)
+                for name, path in PAGES.items():
+                    await page.goto(server.url + path)
+                    target = out / f"admin-{name}.png"
+                    await page.screenshot(path=str(target), full_page=True)
+                    print(target)
+                await browser.close()
+        finally:
+            server.terminate()
+            await storage.aclose()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args()
+    asyncio.run(main(args.out, args.chromium))
