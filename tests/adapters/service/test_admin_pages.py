@@ -155,3 +155,19 @@ async def test_an_oversized_form_is_refused_before_it_is_read(app: Starlette) ->
         r = await c.post("/admin/login", content=b"token=" + b"x" * (2 << 20),
                          headers={"content-type": "application/x-www-form-urlencoded"})
         assert r.status_code == 413
+
+
+@pytest.mark.parametrize(("peer", "secure"), [("127.0.0.1", True), ("203.0.113.9", False)])
+async def test_behind_a_trusted_proxy_the_cookie_is_secure(
+        app: Starlette, runtime: Runtime, peer: str, secure: bool) -> None:
+    """`careerbot serve` runs uvicorn with its proxy headers on: X-Forwarded-Proto counts from
+    FORWARDED_ALLOW_IPS (default 127.0.0.1) only."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    proxied = ProxyHeadersMiddleware(app, trusted_hosts="127.0.0.1")
+    transport = httpx.ASGITransport(app=proxied, client=(peer, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://admin.test") as c:
+        r = await c.post("/admin/login", data={"token": await token_for(runtime)},
+                         headers={"X-Forwarded-Proto": "https"})
+    assert r.status_code == 303
+    assert ("; Secure" in r.headers["set-cookie"]) is secure
