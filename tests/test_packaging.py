@@ -27,6 +27,7 @@ def test_wheel_ships_knowledge_and_migrations_and_runs_outside_the_repo(tmp_path
     assert "knowledge/skills.yaml" in names and "knowledge/openings.yaml" in names
     assert any(n.startswith("knowledge/topics/") and n.endswith(".yaml") for n in names)
     assert any(n.startswith("storage/migrations/") for n in names)
+    assert "adapters/admin/templates/overview.html" in names
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)

@@ -51,6 +51,25 @@ def run_with_storage(work: Callable[[Storage], Awaitable[T]], *, migrate: bool |
         raise typer.Exit(2) from None
 
 
+# Questions `kb gaps --by-meaning` groups: as many as the Gaps page of /admin.
+GROUPED_QUESTIONS = 500
+
+
+async def _groups(uow: Any, limit: int) -> list[dict[str, Any]]:
+    """The biggest `limit` groups of the most asked unanswered questions (bot/gaps.py)."""
+    from adapters.bootstrap import semantic_encoder
+    from bot.gaps import Question, group_by_meaning
+
+    rows = await uow.unanswered.summary(GROUPED_QUESTIONS)
+    encoder = semantic_encoder()
+    if not rows or encoder is None:
+        return []
+    questions = [Question(text=t, count=n, last_asked=last) for t, n, last in rows]
+    vectors = await asyncio.to_thread(encoder.encode, [q.text for q in questions])
+    return [{"count": g.count, "questions": [q.text for q in g.questions]}
+            for g in group_by_meaning(questions, vectors)[:limit]]
+
+
 def describe_target(storage: Storage) -> str:
     url = storage.engine.url
     if url.get_backend_name() == "sqlite":
@@ -125,6 +144,9 @@ def show_current() -> None:
 def kb_gaps(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Rows per list")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    by_meaning: Annotated[bool, typer.Option(
+        "--by-meaning", help="Group the unanswered questions by meaning (loads the sentence "
+                             "encoder), as the Gaps page of /admin does")] = False,
 ) -> None:
     """The most frequent unanswered questions and the least helpful topics: what to fix next."""
 
@@ -132,7 +154,9 @@ def kb_gaps(
         async with storage.uow() as uow:
             unanswered = await uow.unanswered.top(limit)
             unhelpful = await uow.feedback.least_helpful(limit)
+            grouped = await _groups(uow, limit) if by_meaning else None
         return {
+            **({"groups": grouped} if grouped is not None else {}),
             "unanswered": [{"question": q, "count": n} for q, n in unanswered],
             "least_helpful": [
                 {"topic": t, "helpful": y, "not_helpful": n,
@@ -150,6 +174,13 @@ def kb_gaps(
     if not data["unanswered"] and not data["least_helpful"]:
         console.print("No gaps recorded yet: no unanswered questions, no unhelpful ratings.")
         return
+    if data.get("groups"):
+        table = Table(title="Unanswered questions grouped by meaning")
+        table.add_column("count", justify="right")
+        table.add_column("question (normalised) and other phrasings")
+        for group in data["groups"]:
+            table.add_row(str(group["count"]), Text(plain("\n".join(group["questions"]))))
+        console.print(table)
     if data["unanswered"]:
         table = Table(title="Most frequent unanswered questions")
         table.add_column("count", justify="right")

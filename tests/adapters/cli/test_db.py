@@ -97,6 +97,28 @@ def test_kb_gaps_lists_unanswered_and_unhelpful(env: dict[str, str]) -> None:
     assert "docker" in table.stdout
 
 
+def test_kb_gaps_by_meaning_groups_phrasings_of_one_question(env: dict[str, str]) -> None:
+    async def fill() -> None:
+        storage = Storage.from_url(env["DATABASE_URL"])
+        await storage.upgrade()
+        async with storage.uow() as uow:
+            for q in ["how much does a backend developer earn in poland",
+                      "average pay for a backend programmer in poland",
+                      "which laptop should i buy for programming"]:
+                await uow.unanswered.record(q, "asker")
+            await uow.commit()
+        await storage.aclose()
+
+    asyncio.run(fill())
+    result = CliRunner().invoke(app, ["kb", "gaps", "--json", "--by-meaning"], env=env)
+    assert result.exit_code == 0, result.output
+    groups = json.loads(result.stdout)["groups"]
+    assert sorted(len(g["questions"]) for g in groups) == [1, 2]
+    assert [g["count"] for g in groups] == [2, 1]
+    table = CliRunner().invoke(app, ["kb", "gaps", "--by-meaning"], env=env)
+    assert "grouped by meaning" in table.stdout
+
+
 def test_kb_gaps_on_a_fresh_install(env: dict[str, str]) -> None:
     result = CliRunner().invoke(app, ["kb", "gaps"], env=env)
     assert result.exit_code == 0, result.output
