@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -19,6 +18,8 @@ from adapters.admin.signin import redeem
 from bot.ports import StorageUnavailable, UnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:
+    import jinja2
+
     from adapters.bootstrap import Runtime
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,9 @@ Page = Callable[[Request, Session, "Runtime"], Awaitable[Response]]
 
 @functools.cache
 def templates() -> jinja2.Environment:
-    """Loaded on the first page view, never at start-up."""
+    """Loaded on the first page view, never at start-up (Jinja2 and the templates)."""
+    import jinja2
+
     env = jinja2.Environment(loader=jinja2.PackageLoader("adapters.admin", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:.0%}"
