@@ -28,6 +28,8 @@ class Event(StrEnum):
 OUTCOMES = (Event.ANSWERED, Event.DECLINED, Event.DID_YOU_MEAN)
 # Replies that are no answer of the bot's own choosing (limits, failures).
 _NOT_COUNTED = frozenset({"rate_limited", "error"})
+# People remembered as counted today, per process (a hash each); past this it starts over.
+REMEMBERED_PEOPLE = 100_000
 
 
 def today() -> date:
@@ -71,8 +73,13 @@ class UsageRecorder:
     """Counts each message in its own unit of work; once a day (per process) it also rolls
     the previous days' hashes of active people up into counts, so they are not kept longer."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, remember: int = REMEMBERED_PEOPLE) -> None:
         self._rolled_up: date | None = None
+        # The people this process has stored as active today: most messages come from someone
+        # seen already, and need no second write. (Should that transaction fail, the person
+        # goes uncounted for the day; a /forget also keeps them uncounted, as they asked.)
+        self._seen: set[str] = set()
+        self._remember = remember
 
     async def record(self, uow: UnitOfWork, message: Message, replies: Sequence[Reply],
                      person: str, day: date) -> None:
@@ -83,5 +90,10 @@ class UsageRecorder:
         if self._rolled_up != day:
             await uow.usage.roll_up(day)
             self._rolled_up = day
+            self._seen.clear()
         await uow.usage.add([count])
-        await uow.usage.seen(day, message.platform, person)
+        if person not in self._seen:
+            await uow.usage.seen(day, message.platform, person)
+            if len(self._seen) >= self._remember:
+                self._seen.clear()
+            self._seen.add(person)

@@ -333,10 +333,12 @@ class SqlUnanswered(_Repo):
 
 class SqlUsage(_Repo):
     async def add(self, counts: Sequence[UsageCount]) -> None:
-        if counts:
-            await self.tx.execute(hot(self.tx.dialect).add_usage, [
-                {"day": c.day, "platform": c.platform, "event": c.event, "intent": c.intent,
-                 "topic": c.topic, "count": c.count} for c in counts])
+        rows = [{"day": c.day, "platform": c.platform, "event": c.event, "intent": c.intent,
+                 "topic": c.topic, "count": c.count} for c in counts]
+        if rows:
+            # One row (each message's case) as one statement: executemany costs more.
+            await self.tx.execute(hot(self.tx.dialect).add_usage,
+                                  rows[0] if len(rows) == 1 else rows)
 
     async def seen(self, day: date, platform: str, person: str) -> None:
         await self.tx.execute(hot(self.tx.dialect).person_seen,
