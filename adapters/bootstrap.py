@@ -207,7 +207,7 @@ async def build(
         metrics = Metrics()
         bot = build_bot(
             kb, uow_factory, admins=settings.admins,
-            services=services(settings, metrics, storage, uow_factory),
+            services=services(settings, metrics, storage),
             limiter=RateLimiter(settings.rate_limit_per_minute, observer=metrics.limited)
             if rate_limit else None,
             encoder=semantic_encoder() if semantic else None,
@@ -224,16 +224,15 @@ async def build(
         raise
 
 
-def services(settings: Settings, metrics: Metrics, storage: Storage | None,
-             uow_factory: UnitOfWorkFactory | None = None) -> Services:
+def services(settings: Settings, metrics: Metrics, storage: Storage | None) -> Services:
     """What the core's handlers may call on: the openings recommender, /reload, /stats and
     /admin's sign-in links (with CAREERBOT_PUBLIC_URL set)."""
     knowledge_dir = settings.careerbot_knowledge_dir
     links = None
-    if settings.careerbot_public_url and uow_factory is not None:
+    if settings.careerbot_public_url:
         from adapters.admin.signin import SignInLinks
 
-        links = SignInLinks(uow_factory, settings.careerbot_public_url)
+        links = SignInLinks(settings.careerbot_public_url)
 
     def reload_knowledge() -> KnowledgeBase:
         return load_knowledge(knowledge_dir)

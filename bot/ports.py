@@ -350,11 +350,20 @@ class UnitOfWork(Protocol):
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
-class AdminLinks(Protocol):
-    """Makes one-time sign-in links to the maintainer's pages (adapters.admin implements it)."""
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SignInLink:
+    """A one-time link to the maintainer's pages; it works once SignInRepository has its digest."""
 
-    async def link(self, who: str) -> str:
-        """A link for the admin `who` (platform:id), valid for a few minutes and once."""
+    url: str
+    digest: str
+    expires_at: datetime
+
+
+class AdminLinks(Protocol):
+    """Makes sign-in links to the maintainer's pages (adapters.admin.signin implements it)."""
+
+    def new(self, who: str) -> SignInLink:
+        """A fresh link for the admin `who` (platform:id), valid for a few minutes, once stored."""
         ...
 
 

@@ -25,7 +25,7 @@ PAGES = {"overview": "/admin/", "gaps": "/admin/gaps", "topics": "/admin/topics"
 async def main(out: Path, chromium: str) -> None:
     from playwright.async_api import async_playwright
 
-    from adapters.admin.signin import SignInLinks
+    from adapters.admin.signin import SignInLinks, issue
     from bot.usage import today
     from storage.engine import Storage
     from tests.adapters.service.test_admin_browser import CHROMIUM_ARGS
@@ -48,7 +48,7 @@ async def main(out: Path, chromium: str) -> None:
         }, work, name="serve", port=port)
         try:
             await server.wait_healthy()
-            link = await SignInLinks(storage.uow, server.url).link("screenshots")
+            link = await issue(storage.uow, SignInLinks(server.url), "screenshots")
             async with async_playwright() as pw:
                 browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
                 page = await browser.new_page(viewport={"width": 1100, "height": 800})

@@ -7,7 +7,7 @@ import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from bot.ports import UnitOfWorkFactory
+from bot.ports import SignInLink, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -22,21 +22,26 @@ def digest(token: str) -> str:
 
 
 class SignInLinks:
-    """Implements bot.ports.AdminLinks: each link is stored (as a digest) before it is given."""
+    """Implements bot.ports.AdminLinks: a random token in the link, its digest to store."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, public_url: str, *,
-                 ttl: timedelta = TOKEN_TTL) -> None:
-        self.uow_factory = uow_factory
+    def __init__(self, public_url: str, *, ttl: timedelta = TOKEN_TTL) -> None:
         self.public_url = public_url.rstrip("/")
         self.ttl = ttl
 
-    async def link(self, who: str) -> str:
+    def new(self, who: str) -> SignInLink:
         token = secrets.token_urlsafe(32)
-        async with self.uow_factory() as uow:
-            await uow.sign_ins.add(digest(token), datetime.now(UTC) + self.ttl)
-            await uow.commit()
-        log.info("sign-in link issued for %s, valid %d minutes", who, self.ttl.seconds // 60)
-        return f"{self.public_url}{LOGIN_PATH}?token={token}"
+        log.info("sign-in link made for %s, valid %d minutes", who, self.ttl.seconds // 60)
+        return SignInLink(url=f"{self.public_url}{LOGIN_PATH}?token={token}",
+                          digest=digest(token), expires_at=datetime.now(UTC) + self.ttl)
+
+
+async def issue(uow_factory: UnitOfWorkFactory, links: SignInLinks, who: str) -> str:
+    """A link stored in a transaction of its own (`careerbot admin link`, tests)."""
+    link = links.new(who)
+    async with uow_factory() as uow:
+        await uow.sign_ins.add(link.digest, link.expires_at)
+        await uow.commit()
+    return link.url
 
 
 async def redeem(uow_factory: UnitOfWorkFactory, token: str) -> bool:

@@ -13,14 +13,14 @@ admin_app = typer.Typer(help="The maintainer's pages under /admin.", no_args_is_
 @admin_app.command("link")
 def link() -> None:
     """Print a sign-in link to /admin, valid for a few minutes and once (it is a secret)."""
-    from adapters.admin.signin import TOKEN_TTL, SignInLinks
+    from adapters.admin.signin import TOKEN_TTL, SignInLinks, issue
     from storage import Storage
 
     settings = load_settings()
     base = settings.careerbot_public_url or f"http://127.0.0.1:{settings.port}"
 
     async def work(storage: Storage) -> str:
-        return await SignInLinks(storage.uow, base).link("the operator (careerbot admin link)")
+        return await issue(storage.uow, SignInLinks(base), "the operator (careerbot admin link)")
 
     url = run_with_storage(work, migrate=None)
     print(url)

@@ -45,15 +45,21 @@ class AdminHandler(BaseHandler):
             log.warning("admin %s: /admin unavailable (CAREERBOT_PUBLIC_URL is not set)", who)
             return _private("The maintainer's pages aren't reachable in this deployment: "
                             "set CAREERBOT_PUBLIC_URL to the service's public address.")
-        try:
-            link = await links.link(who)
-        except Exception:
-            log.exception("admin %s: /admin failed", who)
-            return _private("I couldn't make a sign-in link just now; please try again.")
+        link = links.new(who)
+
+        async def store(uow: UnitOfWork) -> bool:
+            # In this message's transaction: the link works once the answer is committed.
+            await uow.sign_ins.add(link.digest, link.expires_at)
+            return True
+
+        if not await ctx.attempt(store, otherwise=False):
+            log.warning("admin %s: /admin unavailable (database unreachable)", who)
+            return _private("I can't reach my database right now, so I can't make a sign-in "
+                            "link; please try again in a few minutes.")
         # The link itself is a secret: it is not logged.
         log.info("admin %s: /admin sign-in link sent", who)
         return _private(f"Your sign-in link to the maintainer's pages (valid for a few minutes, "
-                        f"once): {link}")
+                        f"once): {link.url}")
 
     async def _reload(self, ctx: Context, who: str) -> Reply:
         loader = ctx.bot.services.reload_knowledge

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from bot.dialogue import Bot
 from bot.memory import MemoryStore
+from bot.ports import SignInLink
 from bot.services import Services
 from bot.usage import today
 from tests.factories import message
@@ -57,9 +58,10 @@ class Links:
     def __init__(self) -> None:
         self.asked: list[str] = []
 
-    async def link(self, who: str) -> str:
+    def new(self, who: str) -> SignInLink:
         self.asked.append(who)
-        return "https://bot.example.org/admin/login?token=secret"
+        return SignInLink(url="https://bot.example.org/admin/login?token=secret", digest="d1",
+                          expires_at=datetime.now(UTC) + timedelta(minutes=5))
 
 
 async def test_admin_gets_a_private_sign_in_link_and_others_do_not(
@@ -68,9 +70,16 @@ async def test_admin_gets_a_private_sign_in_link_and_others_do_not(
     bot.services = Services(admin_links=links)
     [reply] = await bot.handle(message("/admin", user="admin"))
     assert reply.private and "https://bot.example.org/admin/login?token=secret" in reply.text
-    assert links.asked == ["console:admin"]
+    assert links.asked == ["console:admin"] and list(store.sign_ins) == ["d1"]
     [refused] = await bot.handle(message("/admin", user="mallory"))
     assert refused.private and "token" not in refused.text and links.asked == ["console:admin"]
+
+
+async def test_without_a_database_there_is_no_link(bot: Bot, store: MemoryStore) -> None:
+    bot.services = Services(admin_links=Links())
+    store.available = False
+    [reply] = await bot.handle(message("/admin", user="admin"))
+    assert "token" not in reply.text and "database" in reply.text
 
 
 async def test_admin_link_without_a_public_url_says_what_to_set(bot: Bot) -> None:

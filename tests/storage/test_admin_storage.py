@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from bot.ports import UsageCount
 from storage.engine import Storage
@@ -90,3 +91,29 @@ async def test_openings_by_source(storage: Storage) -> None:
         await uow.commit()
     async with storage.uow() as uow:
         assert await uow.openings.by_source() == [("acme", 1, 2)]
+
+
+async def test_admin_gets_a_working_link_and_messages_are_counted_through_the_bot(
+        storage: Storage, tmp_path: Path) -> None:
+    """The link's digest is stored in the message's own transaction (a second one would wait
+    on SQLite's write lock held by the first)."""
+    from adapters.admin.signin import SignInLinks, redeem
+    from adapters.bootstrap import build_bot
+    from bot.knowledge import load_knowledge
+    from bot.services import Services
+    from tests.factories import message
+    from tests.fakes.knowledge import write_small_kb
+
+    bot = build_bot(load_knowledge(write_small_kb(tmp_path / "kb")), storage.uow,
+                    admins=frozenset({"telegram:1"}),
+                    services=Services(admin_links=SignInLinks("https://bot.example.org")))
+    [reply] = await bot.handle(message("/admin", user="1", platform="telegram"))
+    token = reply.text.split("token=")[1].split()[0]
+    assert await redeem(storage.uow, token) is True
+    await bot.handle(message("what is docker", user="2", platform="slack"))
+    async with storage.uow() as uow:
+        counted = {(c.platform, c.event, c.intent, c.topic): c.count
+                   for c in await uow.usage.since(date(2026, 1, 1))}
+    assert counted[("slack", "answered", "topic", "docker")] == 1
+    assert counted[("telegram", "answered", "admin", "")] == 1
+    assert counted[("slack", "people", "", "")] == 1

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.admin.signin import SignInLinks
+from adapters.admin.signin import SignInLinks, issue
 from bot.usage import today
 from storage.engine import Storage
 from tests.fakes import admin_seed
@@ -40,7 +40,7 @@ class Site:
     storage: Storage
 
     async def sign_in_link(self) -> str:
-        return await SignInLinks(self.storage.uow, self.server.url).link("browser test")
+        return await issue(self.storage.uow, SignInLinks(self.server.url), "browser test")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from adapters.admin import charts
 from adapters.admin.session import Sessions, csrf_ok
-from adapters.admin.signin import SignInLinks, digest, redeem
+from adapters.admin.signin import SignInLinks, digest, issue, redeem
 from bot.memory import MemoryStore
 
 SECRET = "x" * 32
@@ -36,7 +36,7 @@ def test_csrf_needs_the_session_token() -> None:
 
 async def test_a_link_stores_only_the_digest_and_works_once() -> None:
     store = MemoryStore()
-    url = await SignInLinks(store.uow, "https://bot.example.org/").link("telegram:1")
+    url = await issue(store.uow, SignInLinks("https://bot.example.org/"), "telegram:1")
     assert url.startswith("https://bot.example.org/admin/login?token=")
     token = url.split("token=")[1]
     assert list(store.sign_ins) == [digest(token)] and token not in store.sign_ins
@@ -47,7 +47,7 @@ async def test_a_link_stores_only_the_digest_and_works_once() -> None:
 
 async def test_an_expired_link_is_refused() -> None:
     store = MemoryStore()
-    url = await SignInLinks(store.uow, "http://x", ttl=timedelta(seconds=-1)).link("op")
+    url = await issue(store.uow, SignInLinks("http://x", ttl=timedelta(seconds=-1)), "op")
     assert await redeem(store.uow, url.split("token=")[1]) is False
     assert store.sign_ins == {}
 
