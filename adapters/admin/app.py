@@ -164,10 +164,8 @@ def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str
     async def gaps(request: Request, session: Session, rt: Runtime) -> Response:
         days = reports.last_days()
 
-        async def read(uow: UnitOfWork) -> tuple[list[reports.Gap], list[Any]]:
-            return await finder(rt).gaps(uow), await uow.usage.since(days[0])
-
-        found, counts = await _read(rt, read)
+        found = await finder(rt).gaps(_uow_factory(rt))
+        counts = await _read(rt, lambda uow: uow.usage.since(days[0]))
         titles = {t: topic.title for t, topic in rt.kb.topics.items()}
         worst = reports.least_helpful(reports.topic_rows(counts, titles))
         nearest = {w.topic_id: [g for g in found if g.topic_id == w.topic_id][:3] for w in worst}
@@ -179,12 +177,12 @@ def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str
 
         key = request.state.form.get("group", "")
         uow_factory = _uow_factory(rt)
+        groups = await finder(rt).groups(uow_factory)
+        group = next((g for g in groups if g.key == key), None)
+        if group is None:
+            return refuse(request, 400, "no such group",
+                          "That group is no longer listed; go back and reload.")
         async with uow_factory() as uow:
-            groups = await finder(rt).groups(uow)
-            group = next((g for g in groups if g.key == key), None)
-            if group is None:
-                return refuse(request, 400, "no such group",
-                              "That group is no longer listed; go back and reload.")
             await uow.gap_marks.mark([q.text for q in group.questions], datetime.now(UTC))
             await uow.commit()
         log.info("admin: a gap of %d question(s) marked handled", len(group.questions))

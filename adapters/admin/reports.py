@@ -15,7 +15,7 @@ import numpy as np
 from bot.dialogue import Bot
 from bot.encoder import Vectors
 from bot.gaps import Group, Question, centroid, group_by_meaning, nearest_topic, open_groups
-from bot.ports import UnitOfWork, UsageCount
+from bot.ports import UnitOfWorkFactory, UsageCount
 from bot.usage import OUTCOMES, Event, today
 
 DAYS = 30
@@ -147,16 +147,20 @@ class GapFinder:
     _vectors: OrderedDict[str, Vectors] = field(default_factory=OrderedDict)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def groups(self, uow: UnitOfWork) -> list[Group]:
-        rows = await uow.unanswered.summary(MAX_QUESTIONS)
+    async def groups(self, uow_factory: UnitOfWorkFactory) -> list[Group]:
+        """The open groups. The questions are read first and the database let go before
+        encoding, which may take a moment."""
+        async with uow_factory() as uow:
+            rows = await uow.unanswered.summary(MAX_QUESTIONS)
+            marks = await uow.gap_marks.marks()
         questions = [Question(text=t, count=n, last_asked=last) for t, n, last in rows]
         if not questions:
             return []
         vectors = await self._encode([q.text for q in questions])
-        return open_groups(group_by_meaning(questions, vectors), await uow.gap_marks.marks())
+        return open_groups(group_by_meaning(questions, vectors), marks)
 
-    async def gaps(self, uow: UnitOfWork) -> list[Gap]:
-        groups = await self.groups(uow)
+    async def gaps(self, uow_factory: UnitOfWorkFactory) -> list[Gap]:
+        groups = await self.groups(uow_factory)
         index = self.bot.retriever.index
         kb = self.bot.kb
         out = []
