@@ -50,3 +50,24 @@ def test_admin_settings_are_checked_without_showing_the_value(name: str, value: 
         Settings(_env_file=None, **{name: value})  # type: ignore[call-arg]
     [line] = describe_errors(caught.value)
     assert line.startswith(name.upper()) and value not in line
+
+
+def test_serve_with_workers_gives_them_one_session_key(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without CAREERBOT_SESSION_SECRET each process would pick its own key, and a cookie
+    signed by one worker would be refused by the next."""
+    import os
+
+    from adapters.service import serve
+
+    seen: list[str | None] = []
+    monkeypatch.delenv(serve.SESSION_SECRET_ENV, raising=False)
+    monkeypatch.setattr(serve, "configure_logging", lambda *a, **k: None)  # the test's logging stays
+    monkeypatch.setattr(serve, "_run", lambda *a, **k: seen.append(
+        os.environ.get(serve.SESSION_SECRET_ENV)))
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'bot.db'}")  # type: ignore[call-arg]
+    serve.run_server(settings, host="127.0.0.1", port=1, workers=2)
+    assert seen[0] is not None and len(seen[0]) >= 32
+    monkeypatch.delenv(serve.SESSION_SECRET_ENV)
+    serve.run_server(settings, host="127.0.0.1", port=1, workers=1)
+    assert seen[1] is None  # one process: its own random key, nothing to share
