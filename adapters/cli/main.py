@@ -382,7 +382,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on")] = "0.0.0.0",
     workers: Annotated[int, typer.Option("--workers", help="Server processes", min=1)] = 1,
 ) -> None:
-    """Serve Slack events, the Telegram webhook, /healthz and /metrics over HTTP."""
+    """Serve Slack events, the Telegram webhook, /healthz, /metrics and /admin over HTTP."""
     from adapters.service.serve import run_server
 
     settings = load_settings()

@@ -1,4 +1,4 @@
-"""The ASGI application of `careerbot serve`: webhooks, /healthz and /metrics in one process."""
+"""The ASGI application of `careerbot serve`: webhooks, /healthz, /metrics and /admin in one process."""
 
 from __future__ import annotations
 

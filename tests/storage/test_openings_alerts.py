@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -160,6 +160,11 @@ async def test_each_new_matching_opening_once_as_a_digest(storage: Storage) -> N
     await add(storage, job("go3", "Go"))
     await run_alerts_once(store, again, VOCAB)
     assert sent_urls(again) == ["https://example.org/go3"]
+    # The Openings page of /admin counts the openings sent, per day.
+    async with storage.uow() as uow:
+        sent = [c for c in await uow.usage.since(date.today() - timedelta(days=1))
+                if c.event == "alerts"]
+    assert sum(c.count for c in sent) == 4 and {c.platform for c in sent} == {"telegram"}
 
 
 class CrashAfterSend(SqlAlertStore):
