@@ -28,6 +28,7 @@ from prometheus_client.exposition import ThreadingWSGIServer
 
 from adapters.observability.logs import outcome_of
 from bot.dialogue import Bot
+from bot.feeds import NOT_MODIFIED, RefreshOutcome
 from bot.messages import Message, Reply
 from bot.ratelimit import Verdict
 
@@ -119,6 +120,28 @@ class Metrics:
             multiprocess.MultiProcessCollector(everyone)  # type: ignore[no-untyped-call]
             return generate_latest(everyone)
         return generate_latest(self.registry)
+
+
+class FeedMetrics:
+    """What the worker's feed refreshes add to its registry (the web service has none)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.refreshes = Counter("careerbot_feed_refreshes", "Feed refreshes, by outcome: "
+                                 "imported, not_modified (a 304) or failed", ["outcome"],
+                                 registry=registry)
+        self.failing = Gauge("careerbot_feeds_failing", "Feeds whose last refresh failed",
+                             registry=registry, multiprocess_mode="mostrecent")
+        self.open = Gauge("careerbot_openings_open", "Open openings in the database",
+                          registry=registry, multiprocess_mode="mostrecent")
+
+    def refreshed(self, outcome: RefreshOutcome) -> None:
+        label = ("failed" if not outcome.ok
+                 else "not_modified" if outcome.result == NOT_MODIFIED else "imported")
+        self.refreshes.labels(label).inc()
+
+    def state(self, *, open_openings: int, failing: int) -> None:
+        self.open.set(open_openings)
+        self.failing.set(failing)
 
 
 class _QuietHandler(WSGIRequestHandler):
