@@ -401,7 +401,7 @@ def worker(
         "--metrics-port", help="Serve this worker's /metrics on this port", min=1, max=65535,
     )] = None,
     feed_check: Annotated[float, typer.Option(
-        "--feed-check", help="Seconds between looks for feeds that are due", min=1,
+        "--feed-check", help="Seconds between looks for feeds that are due", min=0.1,
     )] = FEED_CHECK,
 ) -> None:
     """Send opening alerts and digests and refresh feeds on a schedule; Slack Socket Mode with

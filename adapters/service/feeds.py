@@ -112,10 +112,11 @@ def location(feed: Feed) -> tuple[str, FeedFormat]:
 def short_error(text: str) -> str:
     """One line, URLs without credentials or query (where tokens travel), within MAX_ERROR."""
     def bare(match: re.Match[str]) -> str:
-        parts = urlsplit(match.group(0))
+        url = match.group(0).rstrip(".,:;)")  # the sentence's punctuation, not the URL's
+        parts = urlsplit(url)
         host = parts.hostname or ""
         netloc = f"{host}:{parts.port}" if parts.port else host
-        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+        return urlunsplit((parts.scheme, netloc, parts.path, "", "")) + match.group(0)[len(url):]
 
     line = " ".join(_URL.sub(bare, text).split())
     return line if len(line) <= MAX_ERROR else line[:MAX_ERROR - 1] + "…"
