@@ -85,6 +85,13 @@ class SqlFeedStore:
             await uow.commit()
         return _feed(row)
 
+    async def set_enabled(self, feed_id: int, enabled: bool) -> Feed | None:
+        async with self.storage.uow() as uow:
+            row = (await uow.execute(update(_F).where(_F.c.id == feed_id)
+                                     .values(enabled=enabled).returning(*_F.c))).first()
+            await uow.commit()
+        return _feed(row) if row is not None else None
+
     async def list_all(self) -> list[Feed]:
         async with self.storage.uow() as uow:
             rows = (await uow.execute(select(_F).order_by(_F.c.id))).all()

@@ -1,4 +1,4 @@
-"""`careerbot feeds add|list|remove`: job feeds that `careerbot worker` refreshes by itself."""
+"""`careerbot feeds add|list|remove|pause|resume`: job feeds `careerbot worker` refreshes."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def list_feeds(
         f = s.feed
         target = f"{f.target} ({f.format})" if f.format else f.target
         result = f"error: {f.last_error}" if f.last_error else f.last_result or "not yet"
-        cells = (str(f.id), f.kind.value, target,
+        cells = (str(f.id), f.kind.value + ("" if f.enabled else " (paused)"), target,
                  format_every(f.every), _when(f.refresh_finished_at),
                  _when(f.last_success_at), str(s.open), str(s.closed), result)
         table.add_row(*(Text(plain(c)) for c in cells))
@@ -124,6 +124,38 @@ def remove(
     closed = f", {removed.closed} of its openings closed" if close else ""
     Console(soft_wrap=True).print(plain(f"removed feed {f.id}: {f.kind.value} {f.target}{closed}"),
                                   markup=False, highlight=False)
+
+
+@feeds_app.command("pause")
+def pause(
+    feed_id: Annotated[int, typer.Argument(metavar="ID", help="The feed's id (feeds list)")],
+) -> None:
+    """Stop refreshing a feed until `feeds resume`; its openings stay as they are."""
+    _switch(feed_id, enabled=False)
+
+
+@feeds_app.command("resume")
+def resume(
+    feed_id: Annotated[int, typer.Argument(metavar="ID", help="The feed's id (feeds list)")],
+) -> None:
+    """Refresh a paused feed again (at once if it is past due)."""
+    _switch(feed_id, enabled=True)
+
+
+def _switch(feed_id: int, *, enabled: bool) -> None:
+    from adapters.cli.db import run_with_storage
+    from adapters.service.feeds import set_enabled
+    from storage.feeds import SqlFeedStore
+
+    async def work(storage: Storage) -> Feed | None:
+        return await set_enabled(SqlFeedStore(storage), feed_id, enabled)
+
+    feed = run_with_storage(work, migrate=None)
+    if feed is None:
+        raise _fail(f"there is no feed {feed_id} (see `careerbot feeds list`)", 1)
+    Console(soft_wrap=True).print(
+        plain(f"{'resumed' if enabled else 'paused'} feed {feed.id}: {feed.kind.value} "
+              f"{feed.target}"), markup=False, highlight=False)
 
 
 def _when(at: datetime | None) -> str:

@@ -109,8 +109,9 @@ def location(feed: Feed) -> tuple[str, FeedFormat]:
     return feed.target, FeedFormat(feed.format or FeedFormat.YAML)
 
 
-def short_error(text: str) -> str:
-    """One line, URLs without credentials or query (where tokens travel), within MAX_ERROR."""
+def without_secrets(text: str) -> str:
+    """The text with every URL in it cut to scheme, host, port and path: credentials and
+    query strings (where feed tokens travel) never reach a log line or the feeds table."""
     def bare(match: re.Match[str]) -> str:
         url = match.group(0).rstrip(".,:;)")  # the sentence's punctuation, not the URL's
         parts = urlsplit(url)
@@ -118,7 +119,12 @@ def short_error(text: str) -> str:
         netloc = f"{host}:{parts.port}" if parts.port else host
         return urlunsplit((parts.scheme, netloc, parts.path, "", "")) + match.group(0)[len(url):]
 
-    line = " ".join(_URL.sub(bare, text).split())
+    return _URL.sub(bare, text)
+
+
+def short_error(text: str) -> str:
+    """An error as a feed records it: one line, without secrets, within MAX_ERROR."""
+    line = " ".join(without_secrets(text).split())
     return line if len(line) <= MAX_ERROR else line[:MAX_ERROR - 1] + "…"
 
 
@@ -155,6 +161,12 @@ async def remove_feed(store: FeedStore, storage: Storage, feed_id: int, *,
             closed = await uow.openings.close_missing(feed.source, ())
             await uow.commit()
     return Removed(feed=feed, closed=closed)
+
+
+async def set_enabled(store: FeedStore, feed_id: int, enabled: bool) -> Feed | None:
+    """Pause a feed (the worker leaves it and its openings alone) or resume it; None if there
+    is no such feed."""
+    return await store.set_enabled(feed_id, enabled)
 
 
 async def feed_statuses(store: FeedStore) -> list[FeedStatus]:
@@ -236,11 +248,11 @@ class Refresher:
         if not await self.store.finish(feed.id, self.owner, outcome, at=datetime.now(UTC)):
             log.warning("feed %d: the lease ran out before the refresh ended; not recorded",
                         feed.id)
+        target = without_secrets(feed.target)
         if outcome.ok:
-            log.info("feed %d (%s %s): %s", feed.id, feed.kind.value, feed.target,
-                     outcome.result)
+            log.info("feed %d (%s %s): %s", feed.id, feed.kind.value, target, outcome.result)
         else:
-            log.warning("feed %d (%s %s) failed: %s", feed.id, feed.kind.value, feed.target,
+            log.warning("feed %d (%s %s) failed: %s", feed.id, feed.kind.value, target,
                         outcome.error)
         if self.metrics is not None:
             self.metrics.refreshed(outcome)

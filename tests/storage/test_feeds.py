@@ -92,7 +92,7 @@ async def test_finish_records_the_outcome_and_schedules_from_the_start(storage: 
     assert await store.source_owner("yaml:other") is None
 
 
-async def test_released_feeds_are_due_again_and_leased_ones_are_not_removed(
+async def test_released_feeds_are_due_again_paused_ones_not_and_leased_ones_stay(
     storage: Storage,
 ) -> None:
     store = SqlFeedStore(storage)
@@ -102,7 +102,14 @@ async def test_released_feeds_are_due_again_and_leased_ones_are_not_removed(
         await store.remove(acme.id, now=T0)
     await store.release(acme.id, "w1")
     assert (await store.claim_due("w2", now=T0, lease_until=T0 + HOUR)) is not None
-    removed = await store.remove(acme.id, now=T0 + 2 * HOUR)  # the lease ran out
+    paused = await store.set_enabled(acme.id, False)
+    assert paused is not None and not paused.enabled
+    later = T0 + 2 * HOUR  # the lease ran out, but a paused feed is not due
+    assert await store.claim_due("w3", now=later, lease_until=later + HOUR) is None
+    assert await store.set_enabled(acme.id, True) is not None
+    assert await store.set_enabled(acme.id + 100, True) is None
+    assert (await store.claim_due("w3", now=later, lease_until=later + HOUR)) is not None
+    removed = await store.remove(acme.id, now=T0 + 4 * HOUR)
     assert removed is not None and removed.id == acme.id
     assert await store.remove(acme.id, now=T0) is None
     assert await store.list_all() == []

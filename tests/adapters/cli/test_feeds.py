@@ -60,6 +60,10 @@ def test_feeds_are_added_listed_and_removed() -> None:
     code, out = run("list")
     assert code == 0 and "3 feeds" in out and "not yet" in out
 
+    assert run("pause", "1") == (0, "paused feed 1: greenhouse acme")
+    assert [f["enabled"] for f in listed()] == [False, True, True]
+    assert run("resume", "1") == (0, "resumed feed 1: greenhouse acme")
+    assert run("pause", "9") == (1, "there is no feed 9 (see `careerbot feeds list`)")
     assert run("remove", "2") == (0, "removed feed 2: lever Globex, 0 of its openings closed")
     assert [f["id"] for f in listed()] == [1, 3]
     assert run("remove", "2") == (1, "there is no feed 2 (see `careerbot feeds list`)")
