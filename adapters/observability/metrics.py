@@ -6,6 +6,7 @@ values to files there and /metrics adds up all workers, whichever one answers th
 
 from __future__ import annotations
 
+import functools
 import hmac
 import os
 import socket
@@ -95,6 +96,11 @@ class Metrics:
             self.fallbacks.labels(platform).inc()
         elif outcome == "error":
             self.errors.labels(platform).inc()
+
+    @functools.cached_property
+    def feeds(self) -> FeedMetrics:
+        """Registered when first asked for: only the worker refreshes feeds."""
+        return FeedMetrics(self.registry)
 
     def alert_sent(self, platform: str, n: int = 1) -> None:
         self.alerts.labels(platform).inc(n)

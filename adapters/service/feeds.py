@@ -185,12 +185,6 @@ def worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PassResult:
-    refreshed: int = 0
-    failed: int = 0
-
-
 class Refresher:
     """Refreshes due feeds one at a time, each under a lease, by the import's own code path:
     fetch within the limits, parse with per-record checks, import in batches that close what
@@ -207,25 +201,21 @@ class Refresher:
         self.metrics = metrics
         self.lease = limits.deadline + LEASE_MARGIN
 
-    async def run_due(self, stop: asyncio.Event | None = None) -> PassResult:
+    async def run_due(self, stop: asyncio.Event | None = None) -> None:
         """Every feed due now (and not leased by another worker), until none is left."""
-        refreshed = failed = 0
         while stop is None or not stop.is_set():
             now = datetime.now(UTC)
             feed = await self.store.claim_due(self.owner, now=now,
                                               lease_until=now + timedelta(seconds=self.lease))
             if feed is None:
                 break
-            outcome = await self.refresh(feed)
-            refreshed += 1
-            failed += not outcome.ok
+            await self.refresh(feed)
         if self.metrics is not None:
             async with self.storage.uow() as uow:
                 open_now = await uow.openings.count()
             feeds = await self.store.list_all()
             self.metrics.state(open_openings=open_now,
                                failing=sum(1 for f in feeds if f.last_error is not None))
-        return PassResult(refreshed=refreshed, failed=failed)
 
     async def refresh(self, feed: Feed) -> RefreshOutcome:
         """Refresh a feed this worker holds the lease of, and record how it went."""
@@ -234,7 +224,6 @@ class Refresher:
         try:
             outcome = await work
         except asyncio.CancelledError:
-            renewing.cancel()
             if work.cancelled() and not _current_cancelling():
                 # The lease was lost (see _renew): the feed is another worker's now.
                 return RefreshOutcome(ok=False, result="lease lost")

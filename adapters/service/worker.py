@@ -67,10 +67,8 @@ def refresher(runtime: Runtime) -> Refresher | None:
     store = feed_store(runtime)
     if store is None or runtime.storage is None:
         return None
-    from adapters.observability.metrics import FeedMetrics
-
     return Refresher(store, runtime.storage, runtime.kb.skills, limits_of(runtime.settings),
-                     metrics=FeedMetrics(runtime.metrics.registry))
+                     metrics=runtime.metrics.feeds)
 
 
 async def feed_loop(feeds: Refresher, *, every: float, stop: asyncio.Event) -> None:
@@ -139,9 +137,10 @@ async def _run(runtime: Runtime, *, interval: float, once: bool, alert_run: Aler
                 break
     finally:
         if feed_task is not None:
-            # The refresh under way may finish (it stops before the next feed); past that it
-            # is cancelled and its lease released for the next worker.
-            await asyncio.wait({feed_task}, timeout=DRAIN_SECONDS)
+            # Stopped: the refresh under way may finish (the loop stops before the next feed);
+            # past that, or on any other way out, it is cancelled and its lease released.
+            if stop.is_set():
+                await asyncio.wait({feed_task}, timeout=DRAIN_SECONDS)
             feed_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await feed_task
