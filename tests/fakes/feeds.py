@@ -56,6 +56,8 @@ class FeedServer(AiohttpFake):
     broken: dict[str, str] = field(default_factory=dict)
     # Seconds each answer waits, so that workers polling at once overlap.
     delay: float = 0.0
+    # When set, answers wait until it is set (a fetch that hangs until the test lets go).
+    gate: asyncio.Event | None = None
     # (board, the If-None-Match it was asked with) per request, in order.
     asked: list[tuple[str, str | None]] = field(default_factory=list)
     base_url: str = ""
@@ -77,6 +79,8 @@ class FeedServer(AiohttpFake):
         self.asked.append((name, request.headers.get("If-None-Match")))
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.gate is not None:
+            await self.gate.wait()
         broken = self.broken.get(name)
         if broken == "500":
             return web.Response(status=500, text="internal error")

@@ -182,7 +182,7 @@ async def test_a_failing_feed_records_its_error_and_leaves_its_openings_as_they_
 async def test_a_refresh_cut_short_by_shutdown_hands_its_feed_on_at_once(
     feed_settings: Settings, boards: FeedServer,
 ) -> None:
-    boards.delay = 60.0
+    boards.gate = asyncio.Event()
     storage = Storage.from_url(feed_settings.database_url)
     try:
         await storage.upgrade()
@@ -205,6 +205,7 @@ async def test_a_refresh_cut_short_by_shutdown_hands_its_feed_on_at_once(
         taken = await store.claim_due("next", now=now, lease_until=now + timedelta(hours=1))
         assert taken is not None and taken.id == feed_id
     finally:
+        boards.gate.set()
         await storage.aclose()
 
 
