@@ -9,6 +9,11 @@ from typing import Protocol
 
 # The result a refresh records when the board answered 304 Not Modified.
 NOT_MODIFIED = "not modified"
+# Widths of what a feed records: an error, the import's summary, a response's validators.
+MAX_ERROR = 300
+MAX_RESULT = 255
+MAX_ETAG = 255
+MAX_LAST_MODIFIED = 64
 
 
 class FeedKind(StrEnum):

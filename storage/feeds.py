@@ -16,6 +16,8 @@ from sqlalchemy import case, delete, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.feeds import (
+    MAX_ERROR,
+    MAX_RESULT,
     DuplicateFeed,
     Feed,
     FeedBusy,
@@ -146,7 +148,7 @@ class SqlFeedStore:
                 return False
             values: dict[str, Any] = {
                 "lease_owner": None, "lease_until": None, "refresh_finished_at": at,
-                "last_result": outcome.result[:255],
+                "last_result": outcome.result[:MAX_RESULT],
                 # The schedule counts from the start of this refresh, however long it took.
                 "next_refresh_at": (started.refresh_started_at or at)
                 + timedelta(seconds=started.every_seconds),
@@ -158,7 +160,7 @@ class SqlFeedStore:
                     values["source"] = func.coalesce(_F.c.source, outcome.source)
             else:
                 # The validators still describe the last response imported: kept.
-                values["last_error"] = (outcome.error or "failed")[:500]
+                values["last_error"] = (outcome.error or "failed")[:MAX_ERROR]
             result = await uow.execute(update(_F).where(
                 _F.c.id == feed_id, _F.c.lease_owner == owner).values(values))
             await uow.commit()

@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.feeds import MAX_ERROR, MAX_ETAG, MAX_LAST_MODIFIED, MAX_RESULT
 from bot.openings import (
     MAX_COMPANY,
     MAX_EXTERNAL_ID,
@@ -249,10 +250,10 @@ class FeedRow(Base):
     refresh_started_at: Mapped[datetime | None]
     refresh_finished_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
-    last_error: Mapped[str | None] = mapped_column(String(500))
-    last_result: Mapped[str | None] = mapped_column(String(255))
-    etag: Mapped[str | None] = mapped_column(String(255))
-    last_modified: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(MAX_ERROR))
+    last_result: Mapped[str | None] = mapped_column(String(MAX_RESULT))
+    etag: Mapped[str | None] = mapped_column(String(MAX_ETAG))
+    last_modified: Mapped[str | None] = mapped_column(String(MAX_LAST_MODIFIED))
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
 

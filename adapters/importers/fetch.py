@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from adapters.importers.records import FeedError
+from bot.feeds import MAX_ETAG, MAX_LAST_MODIFIED
 
 if TYPE_CHECKING:
     import httpx
@@ -21,9 +22,6 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Per network operation (connect, each read); FetchLimits.deadline bounds the whole fetch.
 OPERATION_TIMEOUT = 30.0
 _CHUNK = 64 * 1024
-# Widths of the feeds table's columns for a response's validators.
-MAX_ETAG = 255
-MAX_LAST_MODIFIED = 64
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 from adapters.importers.feeds import FeedFormat, import_summary, parse_feed
 from adapters.importers.fetch import FetchLimits, Validators, fetch_since, parse_networks
 from adapters.importers.records import FeedError, source_key
-from bot.feeds import NOT_MODIFIED, Feed, FeedKind, FeedStatus, FeedStore, NewFeed, RefreshOutcome
+from bot.feeds import MAX_ERROR, NOT_MODIFIED, Feed, FeedKind, FeedStatus, FeedStore, NewFeed, RefreshOutcome
 from bot.skills import SkillVocabulary
 
 if TYPE_CHECKING:
@@ -34,7 +34,6 @@ FEED_CHECK = 60.0
 # How long a refresh may take beyond the fetch deadline (parsing, writing) before its lease
 # runs out; the lease is renewed every third of this while the refresh runs.
 LEASE_MARGIN = 60.0
-MAX_ERROR = 300
 GREENHOUSE_URL = "https://boards-api.greenhouse.io/v1/boards/{}/jobs?content=true"
 LEVER_URL = "https://api.lever.co/v0/postings/{}?mode=json"
 # Board and site names as the boards spell them; anything else could leave the URL's path.

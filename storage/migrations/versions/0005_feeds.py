@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("refresh_started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("refresh_finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_success_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("last_error", sa.String(length=500), nullable=True),
+        sa.Column("last_error", sa.String(length=300), nullable=True),
         sa.Column("last_result", sa.String(length=255), nullable=True),
         sa.Column("etag", sa.String(length=255), nullable=True),
         sa.Column("last_modified", sa.String(length=64), nullable=True),

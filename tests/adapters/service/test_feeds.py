@@ -109,8 +109,9 @@ async def test_a_local_feed_is_refreshed_on_schedule_and_asked_whether_it_change
         await add_local(runtime.storage, boards, "acme", "1s")
 
         async def refreshed_twice() -> bool:
-            return boards.requests("acme") >= 2 and (await status_of(runtime)).feed.last_result \
-                == "not modified"
+            status = await status_of(runtime)
+            counted = metric(runtime, "careerbot_feed_refreshes_total")
+            return status.feed.last_result == "not modified" and "not_modified" in counted
 
         await eventually(refreshed_twice, "a second, conditional refresh")
         status = await status_of(runtime)
@@ -141,6 +142,12 @@ async def test_a_changed_feed_is_imported_again_closing_what_it_dropped(
         boards.boards["acme"] = [*SAMPLE_JOBS[:2], greenhouse_job(
             7010, "Go Developer", "Ferrowind", "Remote", "<p>Go and PostgreSQL.</p>")]
         await eventually(lambda: imported(3, 2), "the changed feed imported")
+
+        async def recorded() -> bool:
+            # The openings are written before the refresh's outcome is.
+            return "3 of 3" in ((await status_of(runtime)).feed.last_result or "")
+
+        await eventually(recorded, "the import's summary recorded")
         result = (await status_of(runtime)).feed.last_result
     assert result == ("greenhouse:acme: 3 of 3 records imported (1 new, 0 changed), 2 closed, "
                       "0 malformed")
@@ -166,7 +173,9 @@ async def test_a_failing_feed_records_its_error_and_leaves_its_openings_as_they_
         boards.broken["acme"] = broken
 
         async def failed() -> bool:
-            return (await status_of(runtime)).feed.last_error is not None
+            # The gauge is set when the refresh pass ends, after the feed recorded its error.
+            return ((await status_of(runtime)).feed.last_error is not None
+                    and metric(runtime, "careerbot_feeds_failing").get("") == 1)
 
         await eventually(failed, "the failure recorded")
         status = await status_of(runtime)
