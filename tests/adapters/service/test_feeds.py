@@ -37,7 +37,7 @@ from bot.feeds import FeedKind, FeedStatus
 from storage import Storage
 from storage.feeds import SqlFeedStore
 from tests.fakes.feeds import SAMPLE_JOBS, FeedServer, greenhouse_job
-from tests.fakes.servers import REPO
+from tests.fakes.servers import REPO, peak_rss_mb
 
 pytestmark = pytest.mark.heavy
 
@@ -271,6 +271,7 @@ async def test_two_worker_processes_on_postgresql_refresh_each_due_feed_exactly_
                 # Both keep looking a while longer: no feed is due again for an hour.
                 await asyncio.sleep(1.0)
                 statuses = await store.statuses()
+                peaks = [peak_rss_mb(proc.pid) for proc in workers]
             finally:
                 for proc in workers:
                     proc.send_signal(signal.SIGTERM)
@@ -283,3 +284,6 @@ async def test_two_worker_processes_on_postgresql_refresh_each_due_feed_exactly_
     # Each worker refreshed some of them (a 500 ms answer each leaves the other one time).
     assert all(re.search(r"feed \d+ \(url ", text) for text in texts), texts
     assert all("worker stopped" in text for text in texts)
+    # The worker's budget: no sentence model is ever loaded there.
+    assert max(peaks) < 150, peaks
+
