@@ -191,14 +191,15 @@ class Refresher:
 
     def __init__(self, store: FeedStore, storage: Storage, vocab: SkillVocabulary,
                  limits: FetchLimits, *, owner: str | None = None,
-                 metrics: FeedMetrics | None = None) -> None:
+                 metrics: FeedMetrics | None = None, lease: float | None = None) -> None:
         self.store = store
         self.storage = storage
         self.vocab = vocab
         self.limits = limits
         self.owner = owner or worker_id()
         self.metrics = metrics
-        self.lease = limits.deadline + LEASE_MARGIN
+        # Seconds a claim holds the feed for, renewed every third of it while refreshing.
+        self.lease = lease or limits.deadline + LEASE_MARGIN
 
     async def run_due(self, stop: asyncio.Event | None = None) -> None:
         """Every feed due now (and not leased by another worker), until none is left."""

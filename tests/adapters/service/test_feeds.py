@@ -218,6 +218,43 @@ async def test_a_refresh_cut_short_by_shutdown_hands_its_feed_on_at_once(
         await storage.aclose()
 
 
+async def test_a_refresh_whose_lease_was_taken_over_stops_and_records_nothing(
+    feed_settings: Settings, boards: FeedServer,
+) -> None:
+    from sqlalchemy import update
+
+    from bot.knowledge import load_knowledge
+    from storage.models import FeedRow
+
+    boards.gate = asyncio.Event()
+    storage = Storage.from_url(feed_settings.database_url)
+    try:
+        await storage.upgrade()
+        store = SqlFeedStore(storage)
+        feed_id = await add_local(storage, boards, "acme", "1h")
+        kb = load_knowledge(feed_settings.careerbot_knowledge_dir)
+        refresher = Refresher(store, storage, kb.skills, limits_of(feed_settings), lease=0.3)
+        task = asyncio.create_task(refresher.run_due())
+
+        async def asked() -> bool:
+            return boards.requests("acme") == 1
+
+        await eventually(asked, "the fetch under way")
+        # As if this worker had stalled past its lease and another one had claimed the feed.
+        async with storage.uow() as uow:
+            await uow.execute(update(FeedRow).where(FeedRow.id == feed_id).values(
+                lease_owner="another", lease_until=datetime.now(UTC) + timedelta(hours=1)))
+            await uow.commit()
+        await asyncio.wait_for(task, PATIENCE)  # the renewal fails and stops the refresh
+        [feed] = await store.list_all()
+        assert (feed.last_result, feed.refresh_finished_at) == (None, None)
+        assert not await store.renew(feed_id, refresher.owner, lease_until=datetime.now(UTC))
+        assert await store.renew(feed_id, "another", lease_until=datetime.now(UTC))
+    finally:
+        boards.gate.set()
+        await storage.aclose()
+
+
 def test_errors_keep_no_credentials_or_query_and_stay_short() -> None:
     text = ("cannot fetch https://user:s3cret@feeds.example.org:8443/jobs?token=abc123&x=1: "
             "ConnectError\n" + "y" * 500)
