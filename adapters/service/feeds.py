@@ -18,6 +18,7 @@ from adapters.importers.feeds import FeedFormat, import_summary, parse_feed
 from adapters.importers.fetch import FetchLimits, Validators, fetch_since, parse_networks
 from adapters.importers.records import FeedError, source_key
 from bot.feeds import MAX_ERROR, NOT_MODIFIED, Feed, FeedKind, FeedStatus, FeedStore, NewFeed, RefreshOutcome
+from bot.openings import MAX_URL
 from bot.skills import SkillVocabulary
 
 if TYPE_CHECKING:
@@ -78,8 +79,8 @@ def new_feed(kind: FeedKind, target: str, *, fmt: FeedFormat | None = None,
         parts = urlsplit(target)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FeedSpecError(f"{target!r}: expected an http(s) URL")
-        if len(target) > 2000:
-            raise FeedSpecError("the URL is longer than 2,000 characters")
+        if len(target) > MAX_URL:
+            raise FeedSpecError(f"the URL is longer than {MAX_URL:,} characters")
         if fmt is None:
             raise FeedSpecError("a url feed needs --format: "
                                 + ", ".join(f.value for f in FeedFormat))
