@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.feeds import MAX_ERROR, MAX_ETAG, MAX_LAST_MODIFIED, MAX_RESULT
 from bot.openings import (
     MAX_COMPANY,
     MAX_EXTERNAL_ID,
@@ -272,17 +273,45 @@ class GapMark(Base):
     handled_at: Mapped[datetime]
 
 
+class FeedRow(Base):
+    """A job feed the worker refreshes (see bot.feeds), with its schedule, state and lease."""
+
+    __tablename__ = "feeds"
+    __table_args__ = (UniqueConstraint("kind", "target"), UniqueConstraint("source"),
+                      Index("ix_feeds_next_refresh_at", "next_refresh_at"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(MAX_URL))
+    format: Mapped[str | None] = mapped_column(String(16))
+    company: Mapped[str | None] = mapped_column(String(MAX_COMPANY))
+    source: Mapped[str | None] = mapped_column(String(MAX_SOURCE))
+    every_seconds: Mapped[int] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    next_refresh_at: Mapped[datetime]
+    refresh_started_at: Mapped[datetime | None]
+    refresh_finished_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(MAX_ERROR))
+    last_result: Mapped[str | None] = mapped_column(String(MAX_RESULT))
+    etag: Mapped[str | None] = mapped_column(String(MAX_ETAG))
+    last_modified: Mapped[str | None] = mapped_column(String(MAX_LAST_MODIFIED))
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+
+
 # Every table that may hold a row about a person, with the columns naming them. /forget and
 # /mydata walk this list, and a test checks that every table is either here or exempt.
 PERSONAL_TABLES: tuple[type[Base], ...] = (
     User, ProfileRow, Conversation, Feedback, SubscriptionRow, Delivery,
 )
 # Tables that never hold a person's id: counted questions (their asker is a keyed hash that
-# /forget and /mydata reach through the unanswered repository), event ids, job openings.
+# /forget and /mydata reach through the unanswered repository), event ids, job openings, feeds.
 # Daily counters, the day's keyed hashes of active people (which /forget reaches through the
 # usage repository), sign-in token digests and marks on questions are impersonal too.
-IMPERSONAL_TABLES: tuple[type[Base], ...] = (Unanswered, ProcessedEvent, OpeningRow, UsageDaily,
-                                             UsagePerson, SignInToken, GapMark)
+IMPERSONAL_TABLES: tuple[type[Base], ...] = (Unanswered, ProcessedEvent, OpeningRow, FeedRow,
+                                             UsageDaily, UsagePerson, SignInToken, GapMark)
 # Tables holding what a person sent only until it is answered (seconds, unless the service is
 # down), and deleted then: nothing for /forget to find afterwards.
 TRANSIENT_TABLES: tuple[type[Base], ...] = (InboxRow,)

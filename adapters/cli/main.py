@@ -25,7 +25,9 @@ from adapters.cli.evaluate import (
     print_questions,
     score_questions,
 )
+from adapters.cli.feeds import feeds_app
 from adapters.cli.openings import alerts_app, jobs, openings_app
+from adapters.service.feeds import FEED_CHECK
 from adapters.settings import Settings
 from adapters.terminal import plain
 from bot.knowledge import KnowledgeError, Severity, check, default_dir, load_knowledge
@@ -40,6 +42,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(openings_app, name="openings")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(admin_app, name="admin")
+app.add_typer(feeds_app, name="feeds")
 app.command("jobs")(jobs)
 kb_app.command("gaps")(kb_gaps)
 
@@ -393,12 +396,18 @@ def serve(
 def worker(
     interval: Annotated[float, typer.Option("--interval", help="Seconds between alert runs",
                                             min=1)] = 300,
-    once: Annotated[bool, typer.Option("--once", help="One alert run, then exit")] = False,
+    once: Annotated[bool, typer.Option(
+        "--once", help="Refresh the feeds that are due and make one alert run, then exit",
+    )] = False,
     metrics_port: Annotated[int | None, typer.Option(
         "--metrics-port", help="Serve this worker's /metrics on this port", min=1, max=65535,
     )] = None,
+    feed_check: Annotated[float, typer.Option(
+        "--feed-check", help="Seconds between looks for feeds that are due", min=0.1,
+    )] = FEED_CHECK,
 ) -> None:
-    """Send opening alerts and digests on a schedule; Slack Socket Mode with SLACK_APP_TOKEN."""
+    """Send opening alerts and digests and refresh feeds on a schedule; Slack Socket Mode with
+    SLACK_APP_TOKEN."""
     from adapters.bootstrap import build
     from adapters.observability.logs import configure_logging
     from adapters.service.worker import run_worker
@@ -410,7 +419,8 @@ def worker(
     async def main() -> None:
         # The worker stays small: no sentence model (Socket Mode answers by words only here).
         async with await build(settings, semantic=False) as runtime:
-            await run_worker(runtime, interval=interval, once=once, metrics_port=metrics_port)
+            await run_worker(runtime, interval=interval, once=once, metrics_port=metrics_port,
+                             feed_check=feed_check)
 
     try:
         asyncio.run(main())

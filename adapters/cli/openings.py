@@ -13,9 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 from adapters.cli.common import err, fail_kb, load_settings
-from adapters.importers.feeds import FeedFormat, parse_feed, read_feed
-from adapters.importers.fetch import FetchLimits, parse_networks
+from adapters.importers.feeds import FeedFormat, import_summary, parse_feed, read_feed
 from adapters.importers.records import FeedError
+from adapters.service.feeds import limits_of
 from adapters.terminal import escape, plain
 from bot.openings import Level, Opening
 from bot.ports import RemotePreference
@@ -65,9 +65,7 @@ def import_openings(
     settings = _settings()
     kb = _knowledge(settings)
     try:
-        text = asyncio.run(read_feed(location, FetchLimits(
-            max_bytes=settings.feed_max_bytes, deadline=settings.feed_timeout_seconds,
-            allow_networks=parse_networks(settings.feed_allow_networks))))
+        text = asyncio.run(read_feed(location, limits_of(settings)))
         feed = parse_feed(text, fmt, kb.skills, origin=location, company=company, source=source)
     except FeedError as exc:
         err.print(f"[red]nothing imported from {escape(location)}:[/red] {escape(exc)}",
@@ -91,12 +89,8 @@ def import_openings(
     for error in result.errors:
         err.print(f"[red]not imported (batch rolled back):[/red] {escape(error)}",
                   highlight=False)
-    ok = len(feed.openings) - result.failed
-    Console(soft_wrap=True).print(
-        f"{plain(feed.source)}: {ok} of {feed.total} records imported ({result.inserted} new, "
-        f"{result.updated} changed), {result.closed} closed, {len(feed.problems)} malformed"
-        + (f", {result.failed} in failed batches" if result.failed else ""), markup=False,
-        highlight=False)
+    Console(soft_wrap=True).print(plain(import_summary(feed, result)), markup=False,
+                                  highlight=False)
     if result.failed or (strict and feed.problems):
         raise typer.Exit(1)
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters.importers import greenhouse, lever
 from adapters.importers import yaml as yaml_feed
 from adapters.importers.fetch import FetchLimits, fetch
 from adapters.importers.records import FeedError, ParsedFeed
 from bot.skills import SkillVocabulary
+
+if TYPE_CHECKING:
+    from storage.openings import FeedResult
 
 # Job boards nest three or four levels; the JSON decoder itself gives up near 1,000.
 MAX_JSON_DEPTH = 32
@@ -47,6 +50,14 @@ def parse_feed(text: str, fmt: FeedFormat, vocab: SkillVocabulary, *, origin: st
     data = _json(text)
     parse = greenhouse.parse if fmt is FeedFormat.GREENHOUSE else lever.parse
     return parse(data, vocab, origin=origin, company=company, source=source)
+
+
+def import_summary(feed: ParsedFeed, result: FeedResult) -> str:
+    """One line on what an import did, as `openings import` prints it and a feed records it."""
+    ok = len(feed.openings) - result.failed
+    return (f"{feed.source}: {ok} of {feed.total} records imported ({result.inserted} new, "
+            f"{result.updated} changed), {result.closed} closed, {len(feed.problems)} malformed"
+            + (f", {result.failed} in failed batches" if result.failed else ""))
 
 
 def _json(text: str) -> Any:

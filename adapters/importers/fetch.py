@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from adapters.importers.records import FeedError
+from bot.feeds import MAX_ETAG, MAX_LAST_MODIFIED
 
 if TYPE_CHECKING:
     import httpx
@@ -42,24 +43,51 @@ def parse_networks(text: str) -> tuple[Network, ...]:
                  for item in text.split(",") if item.strip())
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Validators:
+    """A response's ETag and Last-Modified, for asking next time whether it changed."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Fetched:
+    text: str
+    validators: Validators
+    # The server answered 304: nothing changed since the validators asked with (text is "").
+    not_modified: bool = False
+
+
 async def fetch(url: str, limits: FetchLimits) -> str:
     """The body of `url` as text, following redirects only to public http(s) addresses."""
+    return (await fetch_since(url, limits, Validators())).text
+
+
+async def fetch_since(url: str, limits: FetchLimits, since: Validators) -> Fetched:
+    """`url` as fetch() reads it, asked conditionally (If-None-Match, If-Modified-Since) when
+    `since` holds the validators of the response read last time."""
     import httpx
 
     try:
         async with asyncio.timeout(limits.deadline):
             async with httpx.AsyncClient(timeout=OPERATION_TIMEOUT, follow_redirects=False) as client:
-                return await _follow(client, url, limits)
+                return await _follow(client, url, limits, since)
     except TimeoutError:
         raise FeedError(f"{url} was not fetched within {limits.deadline:g} s") from None
     except httpx.HTTPError as exc:
         raise FeedError(f"cannot fetch {url}: {type(exc).__name__}: {exc}") from None
 
 
-async def _follow(client: httpx.AsyncClient, url: str, limits: FetchLimits) -> str:
+async def _follow(client: httpx.AsyncClient, url: str, limits: FetchLimits,
+                  since: Validators) -> Fetched:
     import httpx
 
     headers = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate"}
+    if since.etag:
+        headers["If-None-Match"] = since.etag
+    if since.last_modified:
+        headers["If-Modified-Since"] = since.last_modified
     for _ in range(limits.max_redirects + 1):
         target = httpx.URL(url)
         await check_target(target, limits.allow_networks)
@@ -67,11 +95,23 @@ async def _follow(client: httpx.AsyncClient, url: str, limits: FetchLimits) -> s
             if response.is_redirect and "location" in response.headers:
                 url = str(target.join(response.headers["location"]))
                 continue
+            if response.status_code == 304 and (since.etag or since.last_modified):
+                return Fetched(text="", validators=since, not_modified=True)
             if response.status_code != 200:
                 raise FeedError(f"{target} answered HTTP {response.status_code}")
             body = await _read_capped(response, limits.max_bytes)
-            return body.decode(response.encoding or "utf-8", errors="replace")
+            return Fetched(text=body.decode(response.encoding or "utf-8", errors="replace"),
+                           validators=Validators(
+                               etag=_header(response, "etag", MAX_ETAG),
+                               last_modified=_header(response, "last-modified",
+                                                     MAX_LAST_MODIFIED)))
     raise FeedError(f"{url}: more than {limits.max_redirects} redirects")
+
+
+def _header(response: httpx.Response, name: str, limit: int) -> str | None:
+    """A validator worth keeping: present, printable and short (else it is not sent back)."""
+    value = response.headers.get(name, "").strip()
+    return value if value and len(value) <= limit and value.isprintable() else None
 
 
 async def check_target(url: httpx.URL, allow: Sequence[Network]) -> None:

@@ -6,6 +6,7 @@ values to files there and /metrics adds up all workers, whichever one answers th
 
 from __future__ import annotations
 
+import functools
 import hmac
 import os
 import socket
@@ -28,6 +29,7 @@ from prometheus_client.exposition import ThreadingWSGIServer
 
 from adapters.observability.logs import outcome_of
 from bot.dialogue import Bot
+from bot.feeds import NOT_MODIFIED, RefreshOutcome
 from bot.messages import Message, Reply
 from bot.ratelimit import Verdict
 
@@ -95,6 +97,11 @@ class Metrics:
         elif outcome == "error":
             self.errors.labels(platform).inc()
 
+    @functools.cached_property
+    def feeds(self) -> FeedMetrics:
+        """Registered when first asked for: only the worker refreshes feeds."""
+        return FeedMetrics(self.registry)
+
     def alert_sent(self, platform: str, n: int = 1) -> None:
         self.alerts.labels(platform).inc(n)
 
@@ -119,6 +126,28 @@ class Metrics:
             multiprocess.MultiProcessCollector(everyone)  # type: ignore[no-untyped-call]
             return generate_latest(everyone)
         return generate_latest(self.registry)
+
+
+class FeedMetrics:
+    """What the worker's feed refreshes add to its registry (the web service has none)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.refreshes = Counter("careerbot_feed_refreshes", "Feed refreshes, by outcome: "
+                                 "imported, not_modified (a 304) or failed", ["outcome"],
+                                 registry=registry)
+        self.failing = Gauge("careerbot_feeds_failing", "Feeds whose last refresh failed",
+                             registry=registry, multiprocess_mode="mostrecent")
+        self.open = Gauge("careerbot_openings_open", "Open openings in the database",
+                          registry=registry, multiprocess_mode="mostrecent")
+
+    def refreshed(self, outcome: RefreshOutcome) -> None:
+        label = ("failed" if not outcome.ok
+                 else "not_modified" if outcome.result == NOT_MODIFIED else "imported")
+        self.refreshes.labels(label).inc()
+
+    def state(self, *, open_openings: int, failing: int) -> None:
+        self.open.set(open_openings)
+        self.failing.set(failing)
 
 
 class _QuietHandler(WSGIRequestHandler):

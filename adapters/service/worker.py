@@ -1,4 +1,4 @@
-"""`careerbot worker`: alerts and digests on a schedule, beside the channels' own connections."""
+"""`careerbot worker`: alerts, digests and feed refreshes on a schedule, beside the channels."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from wsgiref.simple_server import WSGIServer
 
 from adapters.bootstrap import EVENT_RETENTION
 from adapters.service.alerts import AlertRunResult, run_alerts
-from adapters.service.lifecycle import stop_on_signals
+from adapters.service.feeds import FEED_CHECK, Refresher, feed_store, limits_of
+from adapters.service.lifecycle import DRAIN_SECONDS, stop_on_signals
 
 if TYPE_CHECKING:
     from adapters.bootstrap import Runtime
@@ -49,20 +50,45 @@ async def run_worker(
     alert_run: AlertRun = run_alerts,
     stop: asyncio.Event | None = None,
     metrics_port: int | None = None,
+    feed_check: float = FEED_CHECK,
 ) -> None:
-    """Run alert passes every `interval` seconds until SIGTERM/SIGINT (or `stop` is set)."""
+    """Run alert passes every `interval` seconds, and refresh the feeds that are due (looked
+    for every `feed_check` seconds), until SIGTERM/SIGINT (or `stop` is set). `once`: one
+    feed pass and one alert pass."""
     with contextlib.ExitStack() as signals:
         if stop is None:
             stop = signals.enter_context(stop_on_signals(asyncio.Event()))
         await _run(runtime, interval=interval, once=once, alert_run=alert_run, stop=stop,
-                   metrics_port=metrics_port)
+                   metrics_port=metrics_port, feed_check=feed_check)
+
+
+def refresher(runtime: Runtime) -> Refresher | None:
+    """The worker's feed refresher (None without a database)."""
+    store = feed_store(runtime)
+    if store is None or runtime.storage is None:
+        return None
+    return Refresher(store, runtime.storage, runtime.kb.skills, limits_of(runtime.settings),
+                     metrics=runtime.metrics.feeds)
+
+
+async def feed_loop(feeds: Refresher, *, every: float, stop: asyncio.Event) -> None:
+    """Refresh due feeds every `every` seconds; a failed pass is logged and retried."""
+    while not stop.is_set():
+        try:
+            await feeds.run_due(stop)
+        except Exception:
+            log.exception("feed pass failed; retrying in %.0f s", every)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
 
 
 async def _run(runtime: Runtime, *, interval: float, once: bool, alert_run: AlertRun,
-               stop: asyncio.Event, metrics_port: int | None) -> None:
+               stop: asyncio.Event, metrics_port: int | None, feed_check: float) -> None:
     loop = asyncio.get_running_loop()
     connections: list[asyncio.Task[None]] = []
     exporter: WSGIServer | None = None
+    feeds = refresher(runtime)
+    feed_task: asyncio.Task[None] | None = None
     try:
         if metrics_port is not None:
             from adapters.observability.metrics import serve_metrics
@@ -79,6 +105,15 @@ async def _run(runtime: Runtime, *, interval: float, once: bool, alert_run: Aler
                 runner = channel.runner(runtime.bot, standalone=False)
                 if runner is not None:
                     connections.append(asyncio.create_task(runner(), name=channel.name))
+            if feeds is not None:
+                # A task of its own: a slow feed never delays an alert pass.
+                feed_task = asyncio.create_task(feed_loop(feeds, every=feed_check, stop=stop),
+                                                name="feeds")
+        elif feeds is not None:
+            try:
+                await feeds.run_due(stop)
+            except Exception:
+                log.exception("feed pass failed")
         last_housekeeping = -HOUSEKEEPING_EVERY
         while not stop.is_set():
             try:
@@ -101,6 +136,14 @@ async def _run(runtime: Runtime, *, interval: float, once: bool, alert_run: Aler
                 ended[0].result()  # a connection ended on its own: surface why and stop
                 break
     finally:
+        if feed_task is not None:
+            # Stopped: the refresh under way may finish (the loop stops before the next feed);
+            # past that, or on any other way out, it is cancelled and its lease released.
+            if stop.is_set():
+                await asyncio.wait({feed_task}, timeout=DRAIN_SECONDS)
+            feed_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await feed_task
         if exporter is not None:
             exporter.shutdown()
             exporter.server_close()

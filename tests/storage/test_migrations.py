@@ -17,7 +17,7 @@ from storage.models import IMPERSONAL_TABLES, PERSONAL_TABLES, TRANSIENT_TABLES,
 pytestmark = pytest.mark.heavy
 
 TABLES = {"users", "profiles", "conversations", "feedback", "unanswered_questions",
-          "processed_events", "openings", "subscriptions", "deliveries", "inbox",
+          "processed_events", "openings", "subscriptions", "deliveries", "inbox", "feeds",
           "usage_daily", "usage_people", "sign_in_tokens", "gap_marks"}
 
 

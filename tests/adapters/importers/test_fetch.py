@@ -17,7 +17,7 @@ import pytest
 from aiohttp import web
 
 from adapters.importers.feeds import read_feed
-from adapters.importers.fetch import FetchLimits, parse_networks
+from adapters.importers.fetch import FetchLimits, Validators, fetch_since, parse_networks
 from adapters.importers.records import FeedError
 
 pytestmark = pytest.mark.heavy
@@ -76,7 +76,15 @@ async def server() -> AsyncIterator[tuple[str, list[str]]]:
     async def slow(request: web.Request) -> web.StreamResponse:
         return await _stream(request, 1000, b" ", pause=0.05)
 
+    async def dated(request: web.Request) -> web.Response:
+        stamp = "Mon, 30 Nov 2026 09:00:00 GMT"
+        if request.headers.get("If-Modified-Since") == stamp:
+            return web.Response(status=304)
+        return web.Response(body=FEED, content_type="application/json",
+                            headers={"Last-Modified": stamp})
+
     app.router.add_get("/feed", plain)
+    app.router.add_get("/dated", dated)
     app.router.add_get("/gzipped", gzipped)
     app.router.add_get("/bomb", bombed)
     app.router.add_get("/declared", declared)
@@ -96,6 +104,17 @@ async def server() -> AsyncIterator[tuple[str, list[str]]]:
         yield f"http://{host}:{port}", asked
     finally:
         await runner.cleanup()
+
+
+async def test_a_feed_asked_with_its_last_modified_date_may_answer_not_modified(
+    server: tuple[str, list[str]],
+) -> None:
+    base, _ = server
+    first = await fetch_since(f"{base}/dated", LOCAL, Validators())
+    assert (json.loads(first.text), first.not_modified) == ({"jobs": []}, False)
+    assert first.validators == Validators(last_modified="Mon, 30 Nov 2026 09:00:00 GMT")
+    again = await fetch_since(f"{base}/dated", LOCAL, first.validators)
+    assert (again.text, again.not_modified, again.validators) == ("", True, first.validators)
 
 
 async def test_local_feeds_need_an_explicit_allowance(server: tuple[str, list[str]]) -> None:
@@ -152,7 +171,7 @@ async def test_a_local_file_over_the_cap_is_refused(tmp_path: Path) -> None:
 _RSS_CHECK = textwrap.dedent('''
     import asyncio, sys
     from adapters.importers.feeds import read_feed
-    from adapters.importers.fetch import FetchLimits, parse_networks
+    from adapters.importers.fetch import FetchLimits, Validators, fetch_since, parse_networks
     from adapters.importers.records import FeedError
 
     def status_mb(field):

@@ -26,6 +26,7 @@ from tests.fakes import telegram_updates as updates
 from tests.fakes.servers import (
     SLACK_BOT_TOKEN,
     SLACK_SIGNING_SECRET,
+    peak_rss_mb,
     serve_asgi,
     start_server,
 )
@@ -279,14 +280,6 @@ async def test_metrics_need_the_bearer_token_when_one_is_set(served: Served) -> 
         right = await http.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     assert (bare.status_code, wrong.status_code, right.status_code) == (401, 401, 200)
     assert "careerbot_messages_total" in right.text
-
-
-def peak_rss_mb(pid: int) -> float:
-    """The process's peak resident memory so far (VmHWM), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmHWM")
 
 
 async def send_big(url: str, path: str, *, size: int, chunked: bool) -> bytes:
