@@ -168,8 +168,12 @@ def _figures(index: PassageIndex, topic: Topic, scores: Scores, total: FloatArra
 
 
 def _prior(index: PassageIndex, topic: Topic) -> FloatArray:
-    bonus = np.where(np.isin(index.topic_ids, topic.related), PRIOR_RELATED, 0.0)
-    return np.where(index.topic_ids == topic.id, PRIOR_TOPIC, bonus).astype(np.float32)
+    # A topic's passages are one run of rows: slices, not np.isin over every passage's topic.
+    prior = np.zeros(len(index))
+    for related in topic.related:
+        prior[index.rows_of(related)] = PRIOR_RELATED
+    prior[index.rows_of(topic.id)] = PRIOR_TOPIC
+    return prior.astype(np.float32)
 
 
 def _best(index: PassageIndex, total: FloatArray, *, exclude: Kind, also: Kind | None = None,

@@ -729,6 +729,7 @@ class _Semantic:
         order = np.argsort(labels, kind="stable")
         self._by_class = np.ascontiguousarray(vectors[order])
         self._starts = np.searchsorted(labels[order], np.arange(len(self.classes)))
+        self._sizes = np.diff(self._starts, append=len(labels))
         self._last: tuple[Vectors, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]] | None \
             = None
 
@@ -748,7 +749,7 @@ class _Semantic:
         """Per class, the mean cosine of its NEIGHBOURS (two) nearest examples, or of the one."""
         assert NEIGHBOURS == 2, "the reduction below finds two per class"
         best = np.maximum.reduceat(sims, self._starts)
-        at_best = sims == np.repeat(best, np.diff(self._starts, append=len(sims)))
+        at_best = sims == np.repeat(best, self._sizes)
         second = np.maximum.reduceat(np.where(at_best, np.float32(-np.inf), sims), self._starts)
         # The best found twice is also the second; a class of one example has no second.
         ties = np.add.reduceat(at_best, self._starts) >= 2

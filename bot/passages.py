@@ -287,6 +287,13 @@ class PassageIndex:
     def __len__(self) -> int:
         return len(self.passages)
 
+    def rows_of(self, topic_id: str) -> slice:
+        """Where the topic's passages are in `passages` (empty for a topic without any)."""
+        start = self.offsets.get(topic_id)
+        if start is None:
+            return slice(0, 0)
+        return slice(start, start + len(self.by_topic[topic_id]))
+
     def idf(self, term: str) -> float:
         return self._bm25.idf(term)
 

@@ -87,6 +87,11 @@ def cache_name(root: Path | None, collection: str) -> str:
     return f"{collection}-{folder}"
 
 
+# The kinds of text whose nearest one is a feature of its own, by feature name.
+_NEAREST = {TextKind.QUESTION: "question", TextKind.ANSWER: "answer",
+            TextKind.PASSAGE: "passage", TextKind.TITLE: "title"}
+
+
 class TopicIndex:
     """Every topic's texts as unit vectors, the rows of one topic together."""
 
@@ -106,6 +111,13 @@ class TopicIndex:
         self.owners = np.asarray(owners, dtype=np.intp)
         self.starts = np.searchsorted(self.owners, np.arange(len(topics)))
         self._pages = self.kinds != TextKind.QUESTION
+        # Per kind of text: its rows, the topics that have some, and where each topic's run of
+        # them starts (rows are in topic order), so that its nearest is one reduction.
+        self._kind_rows: dict[TextKind, tuple[npt.NDArray[np.intp], ...]] = {}
+        for kind in _NEAREST:
+            rows = np.flatnonzero(self.kinds == kind)
+            having, run_starts = np.unique(self.owners[rows], return_index=True)
+            self._kind_rows[kind] = (rows, having, run_starts)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -119,11 +131,12 @@ class TopicIndex:
             "all": self._soft(weight),
             "pages": self._soft(np.where(self._pages, weight, 0.0)),
         }
-        for name, kind in (("question", TextKind.QUESTION), ("answer", TextKind.ANSWER),
-                           ("passage", TextKind.PASSAGE), ("title", TextKind.TITLE)):
+        for kind, name in _NEAREST.items():
             nearest = np.full(len(self.ids), -1.0)
-            chosen = self.kinds == kind
-            np.maximum.at(nearest, self.owners[chosen], cos[chosen])
+            rows, having, run_starts = self._kind_rows[kind]
+            if len(rows):
+                # At least -1, as when it started from -1: a quarter of np.maximum.at's time.
+                nearest[having] = np.maximum(np.maximum.reduceat(cos[rows], run_starts), -1.0)
             out[name] = nearest
         return out
 

@@ -123,6 +123,8 @@ class _HotStatements:
         self.add_inbox = ins(i).on_conflict_do_nothing(
             index_elements=["platform", "event_id"]).returning(i.c.event_id)
         self.answer_inbox = update(i).where(*inbox_key)
+        self.done_inbox = delete(i).where(i.c.platform == bindparam("k_platform"),
+                                          i.c.event_id.in_(bindparam("k_events", expanding=True)))
         u: Any = User.__table__
         touch = ins(u)
         self.touch_user = touch.on_conflict_do_update(
@@ -448,8 +450,8 @@ class SqlInbox(_Repo):
     async def done(self, platform: str, event_ids: Sequence[str]) -> None:
         ids = [e[:255] for e in event_ids]
         for k in range(0, len(ids), CHUNK):
-            await self.tx.execute(delete(InboxRow).where(
-                InboxRow.platform == platform, InboxRow.event_id.in_(ids[k:k + CHUNK])))
+            await self.tx.execute(hot(self.tx.dialect).done_inbox,
+                                  {"k_platform": platform, "k_events": ids[k:k + CHUNK]})
 
     async def release(self, platform: str, event_id: str, *, retry_at: datetime) -> None:
         await self.tx.execute(update(InboxRow).where(

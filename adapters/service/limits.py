@@ -6,10 +6,9 @@ import asyncio
 import logging
 from typing import Any
 
-import h11
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +17,8 @@ log = logging.getLogger(__name__)
 MAX_BODY = 1 << 20
 # Slack and Telegram send a whole request within milliseconds.
 BODY_TIMEOUT = 10.0
+# Request line and headers (h11's default cap; real webhook requests send about 1 kB).
+MAX_HEADER_BYTES = 16 * 1024
 
 
 class RequestLimits:
@@ -88,7 +89,7 @@ class RequestLimits:
 def _content_length(scope: Scope) -> int | None:
     for name, value in scope["headers"]:
         if name == b"content-length":
-            # The server (h11) has already refused a malformed one with 400.
+            # The server (httptools) has already refused a malformed one with 400.
             return int(value)
     return None
 
@@ -99,29 +100,82 @@ async def _refuse(status: int, text: str, scope: Scope, receive: Receive, send: 
     await response(scope, receive, send)
 
 
-class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with a deadline for request headers: keep-alive timeout seconds
-    from connecting, or from the previous response, to the end of the next request's headers.
+class GuardedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with two bounds it lacks: request headers of at most
+    MAX_HEADER_BYTES, and a deadline for them: keep-alive timeout seconds from connecting, or
+    from the previous response, to the end of the next request's headers.
 
-    uvicorn times out idle keep-alive connections but not a request whose headers trickle in a
-    byte at a time: each such connection would hold a file descriptor for as long as the
-    client likes, and a few hundred exhaust a process's descriptors (issue 13).
+    httptools gathers a header of any length before handing it over, so the bytes of a
+    request's headers are counted as they arrive, before the parser sees them. Without a
+    deadline, a request whose headers trickle in a byte at a time would hold a file descriptor
+    for as long as the client likes, and a few hundred exhaust a process's descriptors (issue
+    13). uvicorn's h11 protocol bounds the size but costs more CPU per request (its parser is
+    pure Python; see benchmarks/README.md, "Service").
     """
 
     _header_timer: asyncio.TimerHandle | None = None
+    # Bytes received of the next request's headers (counted until they are complete; the
+    # bytes after a request's end in the same read are not, so at most one read more than the
+    # limit is held), the size of those parsed so far, and whether its body follows.
+    _header_bytes = 0
+    _header_size = 0
+    _in_body = False
+    # Past the limit: the parser's callbacks do nothing more, and the connection is closed.
+    _refused = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm_header_timer()
 
     def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        if not self._in_body:
+            self._header_bytes += len(data)
         super().data_received(data)
-        if self.conn.their_state is not h11.IDLE:
-            self._cancel_header_timer()
+        if not self._in_body and self._header_bytes > MAX_HEADER_BYTES:
+            self._refused = True
+        if self._refused and not self.transport.is_closing():
+            log.warning("refused a request whose headers passed %d bytes", MAX_HEADER_BYTES)
+            self.transport.write(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                                 b"content-length: 0\r\nconnection: close\r\n\r\n")
+            self.transport.close()
+
+    def on_message_begin(self) -> None:
+        self._header_size = 0
+        super().on_message_begin()
+
+    def on_url(self, url: bytes) -> None:
+        self._header_size += len(url)
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_size += len(name) + len(value)
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        # Headers that came in one read were never incomplete after one: their size decides.
+        self._refused = self._refused or self._header_size > MAX_HEADER_BYTES
+        if self._refused:
+            return
+        self._in_body = True
+        self._header_bytes = 0
+        self._cancel_header_timer()
+        super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        if not self._refused:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if self._refused:
+            return
+        self._in_body = False
+        super().on_message_complete()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        if self.conn.their_state is h11.IDLE:
+        if not self.transport.is_closing():
             self._arm_header_timer()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -139,9 +193,11 @@ class GuardedH11Protocol(H11Protocol):
 
     def _headers_late(self) -> None:
         self._header_timer = None
-        if self.transport.is_closing() or self.conn.their_state is not h11.IDLE:
+        busy = (self._in_body or self.pipeline
+                or (self.cycle is not None and not self.cycle.response_complete))
+        if self.transport.is_closing() or busy:
             return
-        if self.conn.trailing_data[0]:
+        if self._header_bytes:
             # Part of a request came: say why it ends (a client that sent nothing just closes).
             self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n"
                                  b"connection: close\r\n\r\n")
@@ -153,14 +209,10 @@ class GuardedH11Protocol(H11Protocol):
 def server_options(*, max_connections: int) -> dict[str, Any]:
     """uvicorn's options for a server facing the internet (behind a proxy or not)."""
     return {
-        # h11, not httptools (which uvicorn prefers when installed): httptools has no limit on
-        # the size of request headers, so one fast client could fill memory with them within
-        # the header deadline. Measured cost in benchmarks/README.md ("Service"): within noise.
-        "http": GuardedH11Protocol,
+        # httptools (C) with a header size limit and deadline of our own (see above).
+        "http": GuardedHttpToolsProtocol,
         # Past this many connections (or requests in progress) uvicorn answers 503 at once.
         "limit_concurrency": max_connections,
         # Idle keep-alive connections, and the deadline for a request's headers (above).
         "timeout_keep_alive": 5,
-        # h11's own cap on buffered, not yet complete headers (its default is 16 kB).
-        "h11_max_incomplete_event_size": 16 * 1024,
     }

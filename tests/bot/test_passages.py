@@ -41,6 +41,15 @@ def test_each_paragraph_of_the_details_is_a_passage(kb: KnowledgeBase) -> None:
     assert details[1].text.startswith("Backups. Take a full backup")
 
 
+def test_a_topics_rows_are_its_passages_and_only_them(kb: KnowledgeBase) -> None:
+    index = PassageIndex.build(kb)
+    for topic_id in kb.topics:
+        rows = index.rows_of(topic_id)
+        assert index.passages[rows] == passages_of(kb, topic_id)
+        assert set(np.flatnonzero(index.topic_ids == topic_id)) == set(range(len(index))[rows])
+    assert index.passages[index.rows_of("no-such-topic")] == ()
+
+
 def test_a_bullet_list_stays_with_its_lead_in(kb: KnowledgeBase) -> None:
     group = passages_of(kb, "database-management")[1]
     assert group.kind is Kind.ANSWER

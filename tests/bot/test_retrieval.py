@@ -3,6 +3,7 @@ cache on /reload, and matching by words alone when there is no encoder or it fai
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from bot.knowledge import KnowledgeBase, Topic, default_dir, load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import Message
 from bot.ports import ConversationState
-from bot.retrieval import Calibration, Ranking, TopicRetriever, cache_name
+from bot.retrieval import Calibration, Ranking, TextKind, TopicIndex, TopicRetriever, cache_name, topic_texts
 from bot.routing import Context
 from bot.text import words
 from tests.fakes.encoders import CountingEncoder
@@ -218,6 +219,31 @@ async def test_words_that_decide_skip_the_model_and_the_rest_is_encoded_once(
     await bot.handle(ask(unclear, user="u3"))
     assert counting.encoded == [clear, unclear]  # scored, then the fallback's suggestions: once
     assert bot.retriever.rank(clear, lambda: None).method == "lexical"
+
+
+def test_each_topics_nearest_text_of_a_kind_is_its_best_cosine(shipped: KnowledgeBase) -> None:
+    # Topics without texts of a kind (no sample questions here) keep -1 for it.
+    topics = [dataclasses.replace(t, questions=()) if i % 7 == 3 else t
+              for i, t in enumerate(shipped.topics.values())]
+    rng = np.random.default_rng(13)
+
+    def vectors_of(texts: list[str]) -> Vectors:
+        v = rng.normal(size=(len(texts), 8)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    index = TopicIndex(topics, vectors_of)
+    query = vectors_of(["q"])[0]
+    cos = (index.vectors @ query).astype(np.float64)
+    sims = index.similarities(query)
+    row = 0
+    for i, t in enumerate(topics):
+        kinds = [kind for kind, _ in topic_texts(t)]
+        mine = cos[row:row + len(kinds)]
+        row += len(kinds)
+        for kind, name in ((TextKind.QUESTION, "question"), (TextKind.ANSWER, "answer"),
+                           (TextKind.PASSAGE, "passage"), (TextKind.TITLE, "title")):
+            chosen = [c for c, k in zip(mine, kinds, strict=True) if k == kind]
+            assert sims[name][i] == (max(chosen) if chosen else -1.0), (t.id, name)
 
 
 def test_a_ranking_explains_itself(retriever: TopicRetriever, encoder: OnnxEncoder) -> None:

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from adapters.bootstrap import Runtime
 from adapters.channels.telegram.app import SECRET_HEADER, GuessThrottle
 from adapters.service.app import create_app
-from adapters.service.limits import server_options
+from adapters.service.limits import MAX_HEADER_BYTES, server_options
 from adapters.settings import Settings
 from tests.adapters.service.conftest import runtime_for
 from tests.fakes import telegram_updates as updates
@@ -160,6 +160,31 @@ async def test_headers_that_never_end_get_408_and_the_connection_is_closed(
     answer = await exchange(served, b"POST /slack/events HTTP/1.1\r\nHost: bot.example.test\r\nX-A: ")
     assert answer.startswith(b"HTTP/1.1 408")
     served.one_clean_line()
+
+
+@pytest.mark.parametrize("split", [False, True])
+async def test_headers_over_the_limit_get_431_and_the_connection_is_closed(
+    served: Served, split: bool
+) -> None:
+    # One header far too long, whole or still arriving (httptools would keep gathering it).
+    start = b"POST /telegram/webhook HTTP/1.1\r\nHost: bot.example.test\r\nX-A: "
+    value = b"a" * (MAX_HEADER_BYTES + 1)
+    answer = await exchange(served, start + (value if split else value + b"\r\n\r\n"),
+                            more=value if split else b"")
+    assert answer.startswith(b"HTTP/1.1 431")
+    assert b"connection: close" in answer.lower()
+    assert "headers passed" in served.one_clean_line().getMessage()
+
+
+async def test_keep_alive_requests_with_bodies_are_not_taken_for_long_headers(
+    served: Served,
+) -> None:
+    # Bodies (here each almost the header limit) are not headers: one connection, many requests.
+    async with httpx.AsyncClient(base_url=served.url) as http:
+        for _ in range(4):
+            r = await http.post("/slack/events", content=b"x" * (MAX_HEADER_BYTES - 100))
+            assert r.status_code == 401  # through to Slack's check, unsigned
+            served.one_clean_line()
 
 
 async def test_a_client_that_goes_away_mid_body_costs_one_line_and_no_traceback(

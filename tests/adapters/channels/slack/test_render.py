@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 
 from adapters.channels.slack.render import (
+    _RAW_PIECE,
     BLOCKS_PER_MESSAGE,
     MAX_MESSAGES,
     SECTION_LIMIT,
     SHARE_ACTION,
+    _words,
     escape,
+    literal,
     pack,
     render,
 )
@@ -91,6 +96,20 @@ def test_a_huge_single_word_is_cut_without_breaking_entities() -> None:
     assert joined == escape(word)
 
 
+def test_words_are_each_what_literal_makes_of_them() -> None:
+    # _words escapes a whole text in one pass; each atom must still be literal() of its word.
+    rng = random.Random(13)
+    alphabet = ["a", "Z", "0", "é", "*", "_", "~", "`", ">", "<", "&", "|", "gt;", " ", "  ",
+                "\n", "\t", "\u00a0", "\u200b", "&gt;"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    texts += ["> quote", "a >b >", "x" * (_RAW_PIECE + 1) + " *y", "*" * (2 * _RAW_PIECE + 5)]
+    for text in texts:
+        expected = [" " if w.isspace() else literal(w[i:i + _RAW_PIECE])
+                    for w in re.findall(r"\S+|\s+", text)
+                    for i in range(0, len(w), _RAW_PIECE) if not w.isspace() or i == 0]
+        assert _words(text) == expected, text
+
+
 def test_long_bullet_list_breaks_between_items() -> None:
     items = [f"item {i} " + "x" * 50 for i in range(200)]
     [msg] = render(Reply(blocks=(bullets(items),)))
@@ -151,6 +170,9 @@ def test_opening_card_shows_company_level_remote_fit_and_gap() -> None:
 def test_pack_prefers_line_breaks() -> None:
     atoms = ["aaaa", "\n", "bb", " ", "cc", "\n", "dd"]
     assert pack(atoms, limit=10) == ["aaaa\nbb cc", "dd"]
+    # Atoms that fit in one section: one text without the blanks around it, or none.
+    assert pack([" ", "\n", "a", "", " ", "b", "\n"], limit=10) == ["a b"]
+    assert pack([" ", "\n", ""], limit=10) == []
 
 
 def test_empty_bullet_list_and_private_flag() -> None:
