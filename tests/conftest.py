@@ -57,6 +57,16 @@ def embedding_cache_dir(request: pytest.FixtureRequest,
             shutil.copyfile(directory / name, kept / name)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def data_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The default SQLite file (used when DATABASE_URL is unset) lives in this session's folder,
+    never in the user's data folder, which a developer's own runs migrate to other revisions."""
+    home = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_DATA_HOME", str(home))
+        yield home
+
+
 @pytest.fixture(scope="session")
 def encoder() -> OnnxEncoder:
     """The process-wide encoder, loaded once for the session (every Bot built in tests shares it)."""
