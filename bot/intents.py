@@ -294,7 +294,7 @@ _NARROWING = re.compile(r"^(?:ok |okay |so |then )?(?:and|what about|how about|o
 # Plain words about oneself: "I know Go", "my stack is Rails", "I'm a senior", "I live in Oslo".
 _STATEMENT = re.compile(
     r"^(?:so |well |ok |okay |hi |hello |also |actually |sorry |oh |oops |and |but |btw |hmm )*"
-    r"(?:i know|"
+    r"(?:i know|(?:also )?know(?= )|"
     r"i(?:'m| am) (?:good|skilled|experienced|proficient|fluent) (?:at|in|with)|"
     r"my (?:skills?|stack|tech stack|level|experience) (?:are|is|includes?)|"
     r"my (?:skills?|stack|tech stack):|"
@@ -305,7 +305,7 @@ _STATEMENT = re.compile(
     r"i(?:'m| am) (?:an? )?(?:[\w#+.-]+ ){0,3}(?:developer|engineer|dev|programmer|sre|student|"
     r"graduate|architect|admin)|"
     r"i use|i do|i(?:'ve| have) (?:worked|been working) with|i can (?:code|program|write) (?:in )?|"
-    r"i also (?:know|use|do)|i live in|i(?:'m| am) (?:based|located|living) in|"
+    r"i also (?:know|use|do)|i live in|(?:i(?:'m| am) )?(?:based|located|living) in|"
     r"i(?:'m| am) (?:in|from) |i (?:only )?(?:want|prefer|would like|'d like)|"
     r"i(?:'m| am) (?:only )?(?:looking for|open to|after)|i (?:just )?graduated|"
     r"i (?:moved|relocated) to|i(?:'m| am) (?:moving|relocating) to|"
@@ -343,7 +343,7 @@ _ASKS = re.compile(r"^(?:what|whats|what's|how|which|why|where|when|who|should|c
                    r"do|does|did|will|would|any|tell me|explain)\b")
 # Wanting to learn something is a question for a topic, not a fact about oneself.
 _LEARNING = words_re(r"learn\w*", r"stud(?:y|ying)", r"understand\w*", r"explain\w*", r"teach\w*",
-                     r"improve", r"get (?:better|into|started)", r"practi[cs]e\w*", r"become",
+                     r"improve", r"get (?:better|good|into|started)", r"practi[cs]e\w*", r"become",
                      r"switch\w*", r"transition\w*", r"start\w*", r"begin\w*")
 # The words around facts about oneself: "open to", "works for me", "here", "by the way".
 _SELF_WORDS = STOPWORDS | frozenset("""
@@ -355,11 +355,14 @@ _SELF_WORDS = STOPWORDS | frozenset("""
     student graduate freelancer contractor person guy girl also meant typo correction update
     location city place places wish mode onsite site days week okay cool good great
     wrote said typed put mistake wrong second thought thinking think guess mind changed new
+    right correct
 """.split())  # noqa: SIM905 - a word list reads better as text
 _COMPARING = frozenset(("versus", "compared", "compare", "comparison", "better", "difference"))
 # Who the person is, said outright: with them, skills or places alone describe the person.
 _SELF_MARKERS = frozenset(("i", "im", "ive", "id", "my", "me", "myself", "also", "add", "plus",
-                           "here", "mostly", "mainly", "primarily", "too"))
+                           "here", "mostly", "mainly", "primarily", "too",
+                           # what one is, said tersely: "php + laravel dev, munich"
+                           "dev", "developer", "engineer", "programmer", "coder", "person"))
 # Words of a correction: the capitalised names in it are places ("it's Leeds, not London").
 _CORRECTING = frozenset(("not", "instead", "meant", "wrong", "rather", "actually"))
 # A statement that is a wish for openings ("I want remote go jobs") is a request, not a profile.
@@ -374,7 +377,8 @@ _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)
                    r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me",
                    # closing a message that told who one is: "…, what do you have?"
                    r"what (?:do you have|have you got|you got|can you (?:find|offer))(?= *$)")
-_SENTENCE_END = re.compile(r"(?<=[.!;])\s+|\n+")
+# A statement may open any clause: "hello! just graduated, I live in berlin".
+_CLAUSE_START = re.compile(r"(?<=[.!;,])\s+|\n+|\s+-+\s+")
 _CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)| (?:so|any|anything|what|show|find|got|do you)\b",
                          re.IGNORECASE)
 # "what jobs do you have?": a request put as a question to the bot.
@@ -587,8 +591,11 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
                         or find_level(text)))
     if statement or dropped:
         out["profile"] = 0.85
-    elif (m := _ASKS_ABOUT.match(plain)) and not _FIRST_PERSON.search(plain[m.end():]):
-        out["profile"] = 0.1  # read as not quite a profile, so that the model does not either
+    elif ((m := _ASKS_ABOUT.match(plain)) and not _FIRST_PERSON.search(plain[m.end():])) \
+            or (asks and _LEARNING.search(plain)):
+        # read as not quite a profile, so that the model does not either ("how do I get good
+        # at docker?" asks to learn it)
+        out["profile"] = 0.1
     if UNDO.fullmatch(plain) or (kb is not None and PROFILE_FIELD.match(norm)):
         out["profile"] = 0.95
     # A rating ("I was asking about kubernetes, not docker") names skills too, but it is about
@@ -674,7 +681,7 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
 def _later_statement(norm: str) -> re.Match[str] | None:
     """A statement about oneself opening a later sentence ("hi, I'm switching careers. I know
     python and django")."""
-    for sentence in _SENTENCE_END.split(norm)[1:]:
+    for sentence in _CLAUSE_START.split(norm)[1:]:
         if (m := _STATEMENT.match(" ".join(bare(sentence).split()))) is not None:
             return m
     return None

@@ -170,9 +170,16 @@ class OpeningHandler(BaseHandler):
             lines.append(para(Bold(f"{o.title} at {o.company}: "),
                               Text(f"{_where(o)}; level {_level(o)}"
                                    + (f"; to learn: {gaps}" if gaps else "") + ".")))
-        lines.append(para("None of them states a salary." if not any(
-            o is not None and _PAY.search(o.description) for _, o in found)
-            else "Ask about one of them for its salary line."))
+        paid = [(o, _pay(o)) for _, o in found if o is not None and _PAY.search(o.description)]
+        if not paid:
+            lines.append(para("None of them states a salary."))
+        elif _PAY_ASKED.search(ctx.text):
+            # Asked, each answers for itself: which one is meant matters less than the answer.
+            lines.extend(para(Bold(f"Salary at {o.title}: "), Text(said)) for o, said in paid)
+            if len(paid) < len(found):
+                lines.append(para("The others don't state a salary."))
+        else:
+            lines.append(para("Ask about one of them for its salary line."))
         for name, pattern in _FACTS:
             if pattern.search(ctx.text):
                 stating = [f"{o.title} at {o.company}" for _, o in found
