@@ -235,12 +235,18 @@ JOB_WORDS = words_re(
     r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
     r"opportunit(?:y|ies)", r"hiring", r"job offers?", r"postings?", r"listings?", r"careers? page",
     r"work for me", r"employment", r"internships?",
+    # "looking for backend work in Germany" (not "to work", "work with"; "looking for hybrid
+    # work" is a wish of the profile)
+    r"(?:looking for|seeking|searching for|need|want) "
+    r"(?!(?:(?:fully|partly|full-time|part-time) )?(?:remote|hybrid|on-?site|office) work)"
+    r"(?:(?!to\b)[\w.#+/-]+ ){0,3}work"
+    r"(?! (?:on|with|for|in (?:a|an|the|my)|as)\b)",
 )
 # A level or remote word ("lead python roles", "hybrid go jobs") also makes it a request.
 _REQUEST = words_re(
     r"any", r"find", r"show", r"list", r"recommend\w*", r"suggest\w*", r"available", r"open",
     r"for me", r"match\w*", r"fit\w*", r"suit\w*", r"looking for", r"search\w*", r"new", r"latest",
-    r"who(?: is|'?s| are|'re) hiring", r"are there", r"you (?:have|got)",
+    r"who(?: is|'?s| are|'re) hiring", r"are there", r"is there", r"you (?:have|got)",
     r"what (?:jobs|openings|positions|vacancies|internships)", r"got", r"give me", r"browse",
     r"entry", r"in [a-z]+",
 )
@@ -381,6 +387,7 @@ _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)
 _CLAUSE_START = re.compile(r"(?<=[.!;,])\s+|\n+|\s+-+\s+")
 _CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)| (?:so|any|anything|what|show|find|got|do you)\b",
                          re.IGNORECASE)
+_PUNCTUATION = re.compile(r"[,;?!]|\.(?=\s|$)")
 # "what jobs do you have?": a request put as a question to the bot.
 _HAVE_YOU = words_re(r"(?:do|can|could) you (?:have|offer|find|show|recommend|got)", r"you got")
 _SUBSCRIBE = words_re(
@@ -451,6 +458,7 @@ _MORE = words_re(
     r"more please", r"in depth", r"dig deeper", r"explain more", r"explain further",
     r"go deeper", r"say more", r"what else", r"anything else", r"keep (?:going|explaining)",
     r"how does (?:that|it|this) work(?: exactly)?",
+    r"(?:what(?:'s| is| are) )?(?:the |any )?alternatives?(?: to (?:it|that|this))?",
 )
 _EXAMPLE = words_re(
     r"examples?", r"e\.?g\.?", r"e g", r"for example", r"an? example", r"for instance",
@@ -601,7 +609,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     # A rating ("I was asking about kubernetes, not docker") names skills too, but it is about
     # the answer, not the person.
     if kb is not None and not asks and "feedback" not in out and not JOB_WORDS.search(plain) \
-            and not _LEARNING.search(plain) \
+            and not _LEARNING.search(plain) and not _SIMPLER.search(plain) \
             and _only_about_oneself(text, kb, lenient=statement, narrowing=situation.openings_shown,
                                     telling=situation.profile_told):
         # Nothing but facts about oneself ("I'm mid level", "open to remote or Berlin"): a
@@ -708,6 +716,14 @@ def first_clause(text: str) -> str:
     is, before what one asks ("I'm a mid-level rust engineer, anything remote?")."""
     m = _CLAUSE_END.search(text)
     return text[:m.start()] if m else text
+
+
+def told_part(text: str) -> str:
+    """What a message that also asks for openings tells about the person: its clauses that ask
+    for none ("I'm a senior go dev in Berlin, anything for me?", "looking for backend work in
+    Germany, I do go and node"); its first clause when every clause asks."""
+    told = [c.strip() for c in _PUNCTUATION.split(text) if c.strip() and not requests_openings(c)]
+    return ", ".join(told) if told else first_clause(text)
 
 
 def _tells_about_oneself(text: str, kb: KnowledgeBase) -> bool:

@@ -27,6 +27,10 @@ OPENINGS = [
              "Brambleton runs online bookshops. On-site in Munich. Salary EUR 58,000 - 68,000."),
     imported("b2", "Senior PHP Engineer", "Brambleton", "Remote", Remote.YES, Level.SENIOR,
              ("PHP", "MySQL", "Docker"), "Brambleton runs online bookshops. Fully remote."),
+    imported("n1", "Senior Node.js Engineer", "Kestrelight", "Berlin, Germany", Remote.NO,
+             Level.SENIOR, ("Node.js", "TypeScript"), "Kestrelight makes games. On-site in Berlin."),
+    imported("w1", "Security Engineer", "Glassmoor", "Remote - EU", Remote.YES, None,
+             ("OAuth", "Application security"), "Glassmoor signs people in to their banks."),
     imported("s1", "Data Engineer (Spark)", "Driftwell", "Lisbon, Portugal", Remote.NO, None,
              ("Apache Spark", "Python", "SQL"), "Driftwell streams podcasts. On-site in Lisbon."),
 ]
@@ -149,3 +153,38 @@ async def test_pay_asked_of_a_company_with_two_openings_answers_for_each(chat: C
     assert r.intent == "opening"
     assert "58,000" in r.text  # the one that states it, quoted
     assert "don't state a salary" in r.text  # the other, said plainly
+
+
+async def test_a_request_then_who_one_is_shows_openings_and_keeps_the_profile(either: Chat) -> None:
+    r = await either.say("looking for backend work in germany, I do go and node")
+    assert r.intent == "openings"
+    assert set(shown(r)) == {"m1", "n1"}
+    p = await profile(either)
+    assert set(p.skills) == {"Go", "Node.js"}
+    r = await either.say("only hybrid")
+    assert r.intent == "openings" and shown(r) == ["m1"]
+
+
+async def test_looking_for_a_work_mode_is_a_wish_of_the_profile(chat: Chat) -> None:
+    r = await chat.say("I'm a python dev living in Berlin, looking for hybrid work")
+    assert r.intent == "profile"
+    p = await profile(chat)
+    assert p.remote is RemotePreference.HYBRID and p.locations == ("Berlin",)
+
+
+async def test_is_there_an_opening_asks_for_openings(chat: Chat) -> None:
+    await chat.say("I know python")
+    r = await chat.say("is there a security engineer opening?")
+    assert r.intent == "openings" and shown(r) == ["w1"]
+    r = await chat.say("is it remote")
+    assert r.intent == "opening" and "remote" in r.text.lower()
+
+
+async def test_follow_ups_that_name_an_audience_or_ask_for_alternatives(chat: Chat) -> None:
+    await chat.say("are microservices overrated?")
+    r = await chat.say("what's the alternative")
+    assert r.intent == "more" and r.topic == "microservices"
+    await chat.say("how do I write good tests")
+    r = await chat.say("simplify that for a junior")
+    assert r.intent == "more" and r.topic == "testing"
+    assert (await profile(chat)).level is None  # the junior is who it is for, not the person
