@@ -149,7 +149,10 @@ _THANKS = words_re(r"thanks?", r"thank (?:you|u)", r"thx", r"ty", r"tysm", r"che
                    r"(?:much )?appreciated", r"(?:i )?(?:really )?appreciate (?:it|that|the help|your help)")
 # Short closings that thank without the word: "nice one", "cool", "bye".
 _CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|awesome|perfect|sweet|brilliant|"
-                    r"excellent|wonderful|lovely|neat)(?: stuff)?")
+                    r"excellent|wonderful|lovely|neat)(?: stuff)?",
+                    # praise for the bot itself: "you're a lifesaver", "you rock"
+                    r"you(?:'re| are) (?:a |the )?(?:real )?(?:lifesaver|life saver|star|legend|best|"
+                    r"hero|genius|champ)", r"you rock", r"legend")
 _FAREWELL = words_re(r"bye(?: bye)?", r"goodbye", r"see (?:you|ya)(?: later)?", r"later", r"cya",
                      r"good ?night", r"that'?s all(?: for now)?")
 _THANKS_FILLER = words_re(
@@ -290,6 +293,11 @@ _ABOUT_A_FACT = re.compile(r"^(?:and |so |ok |okay )?(?:(?:what|how) about|give 
                            r"(?:salary|pay|compensation|equity|bonus|benefits|perks|visas?|"
                            r"sponsorship|relocation|link|url|start date|deadline|hours|level|"
                            r"seniority|stack|tech stack|team|contract|interviews?)\b")
+# The fit asked about oneself, with openings on screen: "what's missing for me?", "do I qualify?"
+_MY_FIT = words_re(r"what(?:'s| is| am i| would i be| do i) (?:still )?missing",
+                   r"(?:do|would|could|will) i (?:qualify|fit|match|get it|stand a chance)",
+                   r"am i (?:a )?(?:good |strong )?(?:fit|match|qualified)",
+                   r"what (?:else )?(?:do|would|should) i (?:need|lack)(?: for (?:it|that|this))?")
 # "what's the level?", "and the salary?", "how many days in the office?": a fact of the opening
 # on screen, asked with "the" or by a quantity.
 _ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:(?:what|where|how)(?:'?s| is| about) |how about |"
@@ -353,8 +361,9 @@ _LEARNING = words_re(r"learn\w*", r"stud(?:y|ying)", r"understand\w*", r"explain
                      r"switch\w*", r"transition\w*", r"start\w*", r"begin\w*")
 # The words around facts about oneself: "open to", "works for me", "here", "by the way".
 _SELF_WORDS = STOPWORDS | frozenset("""
-    open happy fine works prefer preferred preferably ideally btw based live living
+    open happy fine works prefer preferred preferably ideally btw based live living background
     located currently now mostly mainly fully daily professionally dev devs developer engineer
+    engineering
     programmer coder backend sorry oops either call myself level years yrs experience experienced
     exp stack skills skill tech writing written coding programming proficient fluent solid strong
     decent comfortable familiar anymore instead rather add added plus remove drop scratch
@@ -563,7 +572,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out["opening"] = 0.92
     elif situation.openings_shown and n <= 8 and not situation.subjects and not JOB_WORDS.search(plain):
         pointed = (_POINTER.search(plain) or _ASKS_THE.match(plain)) and not PREPARING.search(plain)
-        if (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain):
+        if (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain) \
+                or (_MY_FIT.search(plain) and not _LEARNING.search(plain)):
             out["opening"] = 0.92
         elif _NARROWING.match(plain) and kb is not None and _tells_about_oneself(text, kb):
             out["openings"] = 0.92

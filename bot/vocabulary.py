@@ -291,7 +291,7 @@ def is_generic(skill_name: str) -> bool:
 # with a word in the text wins, so "Senior Engineering Manager" is a manager and "senior/staff"
 # is staff. "lead" and "tech lead" are senior in titles, requests, statements and answers.
 _LEVEL_WORDS: tuple[tuple[Level, frozenset[Reading], tuple[str, ...]], ...] = (
-    (Level.MANAGER, _SHARED, ("manager", "head of")),
+    (Level.MANAGER, _SHARED, ("managers?", "head of")),
     (Level.MANAGER, _TITLES, ("director", "vp", "vice president", "cto")),
     (Level.MANAGER, _SPOKEN, ("management",)),
     (Level.MANAGER, _ANSWERS, ("em",)),

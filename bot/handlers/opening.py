@@ -76,6 +76,8 @@ _ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how
 _WHERE = re.compile(r"(?<!\w)(?:where|based|located|location)(?!\w)")
 _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|can|could|will|"
                      r"would|has|have|should)\b")
+# Experience asked for: "how many years do they want?", "how much experience does it need?"
+_YEARS_ASKED = re.compile(r"(?<!\w)(?:how many years|how much experience|years of experience)(?!\w)")
 # Words that point rather than ask: they never pick a sentence of an ad.
 _POINTING = frozenset(("job", "role", "position", "opening", "company", "one", "ones"))
 
@@ -191,8 +193,14 @@ class OpeningHandler(BaseHandler):
 
     def _none_selected(self, ctx: Context) -> Reply:
         shown = shown_list(ctx.state)
+        index = ctx.bot.services.recommender.latest
         blocks: list[Block] = [para("None of the openings I showed fits that. They were:")]
-        blocks.extend(para(f"{i}. {s.title} at {s.company}") for i, s in enumerate(shown, 1))
+        for i, s in enumerate(shown, 1):
+            at = None if index is None else index.position(s.source, s.external_id)
+            o = None if at is None or index is None else index.openings[at]
+            # Where and what level each is, so it shows why none fits ("the remote one").
+            said = "" if o is None else f": {_where(o)}; level {_level(o)}"
+            blocks.append(para(f"{i}. {s.title} at {s.company}{said}"))
         return Reply(blocks=tuple(blocks), intent="opening", confidence=1.0)
 
 
@@ -316,6 +324,10 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         if o.remote is _ASKED[asked]:
             return "Yes, " + plain
         return ("Partly: " if o.remote is Remote.HYBRID else "No, ") + plain
+    if _YEARS_ASKED.search(norm):
+        years = years_of_experience(o.description)
+        return (f"It asks for {years}+ years of experience." if years
+                else "The ad names no number of years.")
     level = find_level(text, Reading.CHAT)
     if level is not None:
         if o.level is None:
