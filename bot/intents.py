@@ -153,6 +153,8 @@ _CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|awesome|per
                     # praise for the bot itself: "you're a lifesaver", "you rock"
                     r"you(?:'re| are) (?:a |the )?(?:real )?(?:lifesaver|life saver|star|legend|best|"
                     r"hero|genius|champ)", r"you rock", r"legend")
+# Acknowledging what was said, which asks for nothing: "ok", "got it".
+_ACK = words_re(r"ok(?:ay)?", r"k", r"alright", r"got it", r"i see", r"understood", r"noted")
 _FAREWELL = words_re(r"bye(?: bye)?", r"goodbye", r"see (?:you|ya)(?: later)?", r"later", r"cya",
                      r"good ?night", r"that'?s all(?: for now)?")
 _THANKS_FILLER = words_re(
@@ -298,6 +300,14 @@ _MY_FIT = words_re(r"what(?:'s| is| am i| would i be| do i) (?:still )?missing",
                    r"(?:do|would|could|will) i (?:qualify|fit|match|get it|stand a chance)",
                    r"am i (?:a )?(?:good |strong )?(?:fit|match|qualified)",
                    r"what (?:else )?(?:do|would|should) i (?:need|lack)(?: for (?:it|that|this))?")
+# The job itself asked about in the first person: "who would I report to?", "would I travel?"
+_MY_JOB = words_re(r"(?:who|whom) (?:would|will|do|does|should) i (?:be )?report(?:ing)? to",
+                   r"(?:would|will|do) i (?:have to |need to )?(?:report to|relocate|travel|be on call|"
+                   r"work (?:from|in|at|with|on|alone|nights|weekends))",
+                   r"(?:how much )?(?:would|will|could) i (?:earn|make|get paid)")
+# Asked right after telling the profile, a bare "anything?" wants openings for it.
+_ANYTHING = words_re(r"(?:so |and |ok |okay )?(?:any(?:thing)?|something)(?: (?:at all|yet|now|then|good|"
+                     r"out there|around))?", r"(?:so )?what(?:'s| is)? (?:out )?there", r"now what")
 # "what's the level?", "and the salary?", "how many days in the office?": a fact of the opening
 # on screen, asked with "the" or by a quantity.
 _ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:(?:what|where|how)(?:'?s| is| about) |how about |"
@@ -551,7 +561,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["thanks"] = 0.95
         elif n <= 6 and _VERDICT.search(rest):
             out["feedback"] = 0.9  # "super clear, cheers": a rating, with thanks
-    elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(plain)):
+    elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(plain) or _ACK.fullmatch(plain)):
         out["thanks"] = 0.9
     if n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm):
         out["feedback"] = 0.9
@@ -573,7 +583,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     elif situation.openings_shown and n <= 8 and not situation.subjects and not JOB_WORDS.search(plain):
         pointed = (_POINTER.search(plain) or _ASKS_THE.match(plain)) and not PREPARING.search(plain)
         if (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain) \
-                or (_MY_FIT.search(plain) and not _LEARNING.search(plain)):
+                or (_MY_FIT.search(plain) and not _LEARNING.search(plain)) or _MY_JOB.search(plain):
             out["opening"] = 0.92
         elif _NARROWING.match(plain) and kb is not None and _tells_about_oneself(text, kb):
             out["openings"] = 0.92
@@ -586,6 +596,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["openings"] = 0.9
         else:
             out["openings"] = 0.55
+    if situation.profile_told and _ANYTHING.fullmatch(plain):
+        out["openings"] = max(out.get("openings", 0.0), 0.9)
     if _WHAT_FITS.search(plain) and not _ADVICE.search(plain):
         out["openings"] = max(out.get("openings", 0.0), 0.9)
     if ("?" in norm and n <= 6 and "openings" not in out and kb is not None
@@ -654,7 +666,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         elif _MYDATA.search(plain):
             out["mydata"] = 0.9
     if n <= 7:
-        if _MORE.fullmatch(plain) or (_AND.match(plain) and n <= 2):
+        if _MORE.fullmatch(plain) or (_AND.match(plain) and n <= 2 and not _ACK.fullmatch(plain)):
             out["more"] = 0.9
         elif _MORE.search(plain) and not _AND.match(plain) and "simpl" not in plain:
             out["more"] = 0.9 if n <= 4 else 0.6

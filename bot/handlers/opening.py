@@ -65,7 +65,8 @@ _PAY_ASKED = re.compile(r"(?i)\bpa(?:y|ys|id|ying)\b|salar|compensation|\bearn")
 # Facts a person may ask about that an ad states only sometimes (pay has its own line).
 _FACTS = (("Visa sponsorship", re.compile(r"(?i)\bvisas?\b|sponsor")),
           ("Relocation", re.compile(r"(?i)relocat")),
-          ("Equity", re.compile(r"(?i)\bequity\b|\bstock options?\b|\bshares\b")))
+          ("Equity", re.compile(r"(?i)\bequity\b|\bstock options?\b|\bshares\b")),
+          ("Reporting to", re.compile(r"(?i)\breport(?:s|ing)? (?:in)?to\b")))
 # A question or a request: "?", or a message that starts like one ("where is it", "tell me
 # more about that one").
 _ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how|why|when|is|are|"

@@ -238,3 +238,13 @@ async def test_the_x_one_that_none_on_the_list_is_says_so(chat: Chat) -> None:
     assert r.intent == "opening"
     assert r.text.startswith("None of the openings I showed fits that")
     assert "Lisbon, Portugal (on-site)" in r.text
+
+
+async def test_a_bare_anything_after_telling_the_profile_asks_for_openings(chat: Chat) -> None:
+    await chat.say("I know php and mysql, remote only")
+    r = await chat.say("anything?")
+    assert r.intent == "openings" and shown(r) == ["b2"]
+    r = await chat.say("who would I report to?")
+    assert r.intent == "opening" and "Reporting to: the ad doesn't say." in r.text
+    r = await chat.say("ok")  # an acknowledgment, not a request for the next page
+    assert r.intent == "thanks" and not r.cards
