@@ -98,6 +98,11 @@ _SINGULAR = re.compile(
     r"use|uses|need|needs|want|wants|have|has|can|will|would|do|does|did|i|you|we|they|it)\b)"
     r"|(?<!is )(?<!are )(?<!was )(?<!were )there(?!\w)(?!'s)(?! (?:is|are|was|were|any)\b))(?!\w)")
 _PLURAL = re.compile(r"(?<!\w)(?:they|them|their|those|these|(?:both|all) of them)(?!\w)")
+# Every one of the list, whichever is in focus: "are both of them hybrid?", "do all of them ..."
+_EVERY = re.compile(r"(?<!\w)(?:(?:both|all|each|either|any|none) of (?:them|these|those|the \w+)"
+                    r"|both (?:ones|jobs|roles|openings|positions|companies))(?!\w)")
+# The one of the list not in focus: "and the other one?", "what about the other job"
+_OTHER = re.compile(r"(?<!\w)the other(?: " + _NOUN + r")?(?!\w)(?! \w+s\b)")
 # A list asked for ("stripe jobs", "roles in berlin"): a request, not a reference to one.
 _LIST_NOUN = re.compile(r"(?<!\w)(?:jobs|roles|positions|openings|vacancies|ones)(?!\w)")
 # The list on screen narrowed by what its openings are: "the node ones", "only the remote ones".
@@ -193,6 +198,12 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
             i = _ORDINALS[word] if word else int(m.group("n")) - 1
             if -len(shown) <= i < len(shown):
                 return Reference(how=How.ORDINAL, openings=(shown[i],))
+        if _EVERY.search(norm) and not _WHICH.search(norm):
+            return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1)
+        focus = in_focus(state)
+        if _OTHER.search(norm) and focus in shown and len(shown) > 1:
+            others = tuple(s for s in shown if s != focus)
+            return Reference(how=How.SELECTED, openings=others, plural=len(others) > 1)
         which = _WHICH.search(norm)
         if which is not None and _BEST_FIT.search(norm[which.end():]):
             # The list is ranked by fit: its first fits best.

@@ -248,3 +248,16 @@ async def test_a_bare_anything_after_telling_the_profile_asks_for_openings(chat:
     assert r.intent == "opening" and "Reporting to: the ad doesn't say." in r.text
     r = await chat.say("ok")  # an acknowledgment, not a request for the next page
     assert r.intent == "thanks" and not r.cards
+
+
+async def test_the_other_one_and_both_of_them(either: Chat) -> None:
+    r = await either.say("php jobs")
+    assert set(shown(r)) == {"b1", "b2"}
+    r = await either.say("the senior one, where is it?")
+    assert r.intent == "opening" and r.text.startswith("Senior PHP Engineer at Brambleton")
+    r = await either.say("and the other one?")
+    assert r.intent == "opening" and r.text.startswith("PHP Developer (Laravel) at Brambleton")
+    r = await either.say("are both of them remote?")
+    assert r.intent == "opening"
+    assert "Senior PHP Engineer at Brambleton: Remote" in r.text
+    assert "PHP Developer (Laravel) at Brambleton: Munich, Germany (on-site)" in r.text
