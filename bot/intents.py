@@ -397,6 +397,9 @@ _WISH = re.compile(r"i (?:only )?(?:want|prefer|would like|'d like)|i(?:'m| am) 
 _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)",
                    r"any(?:thing)?(?: \w+)? (?:remote|hybrid|on-?site|near me|nearby)(?= *$)",
                    r"anything in [a-z]+(?: [a-z]+)?(?= *$)",
+                   # "got anything remote in europe for a python person?"
+                   r"(?:got|you got|have you got|do you have|is there) (?:anything|something)"
+                   r"(?= .*\b(?:remote|hybrid|on-?site|for me|near me|in (?!a\b|an\b|the\b)[a-z]+)\b)",
                    r"what(?:'s| is| have you got| do you have| can you find)? (?:out )?(?:there )?for me",
                    r"(?:show|find|give) me (?:something|anything|what (?:fits|matches))",
                    r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me",
@@ -598,7 +601,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["openings"] = 0.55
     if situation.profile_told and _ANYTHING.fullmatch(plain):
         out["openings"] = max(out.get("openings", 0.0), 0.9)
-    if _WHAT_FITS.search(plain) and not _ADVICE.search(plain):
+    if (_WHAT_FITS.search(plain) or _FOR_ME.search(plain)) and not _ADVICE.search(plain):
         out["openings"] = max(out.get("openings", 0.0), 0.9)
     if ("?" in norm and n <= 6 and "openings" not in out and kb is not None
             and _job_facts_only(text, kb)):

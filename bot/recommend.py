@@ -118,6 +118,8 @@ class Query:
     exclude: tuple[tuple[str, str], ...] = ()
     # Only the openings of these companies ("any openings at Stripe?").
     companies: tuple[str, ...] = ()
+    # The request's places and remote wish are either-or ("munich or remote"), as a profile's are.
+    either: bool = False
 
     @classmethod
     def for_person(cls, profile: Profile, request: Query | None = None) -> Query:
@@ -125,7 +127,7 @@ class Query:
         r = request or Query()
         remote, places, from_profile = profile.remote, profile.locations, True
         if r.locations:
-            remote, places, from_profile = r.remote, r.locations, False
+            remote, places, from_profile = r.remote, r.locations, r.either
         elif r.remote is RemotePreference.REMOTE:
             remote, places, from_profile = r.remote, (), False  # done from anywhere
         elif r.remote is not RemotePreference.ANY:
@@ -533,7 +535,12 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
         remote=remote_wish(text, Reading.CHAT) or RemotePreference.ANY,
         locations=places,
         titled=_role_words(text, vocab, places),
+        either=bool(named) and bool(_OR_REMOTE.search(text)),
     )
+
+
+# A place and remote work as alternatives: "munich or remote", "remote or in Berlin".
+_OR_REMOTE = re.compile(r"(?i)\bremote(?:ly)?,? or\b|\bor (?:fully )?remote\b")
 
 
 def _role_words(text: str, vocab: SkillVocabulary, places: Sequence[str]) -> tuple[str, ...]:

@@ -55,6 +55,7 @@ _SKILL_BEFORE = frozenset((
     "coding", "program", "programming", "like", "love", "prefer", "of", "about", "than", "vs",
     "versus", "from", "master", "mastered", "mastering", "some", "little", "basic", "strong",
     "solid", "fluent", "proficient", "into", "add", "plus", "remove", "drop", "delete", "scratch",
+    "mostly", "mainly", "primarily", "especially",
     "minus", "for",
 ))
 # The word after it that makes it a skill: "go jobs", "rust developer".
@@ -384,7 +385,8 @@ _OLD = re.compile(r"\s+(?:old|of age|young)\b")
 
 
 def years_of_experience(text: str, reading: Reading = Reading.BODY) -> int | None:
-    """The fewest years named ("5 yrs python", "3+ years of experience", "2-4 years").
+    """The fewest years an ad names ("3+ years of experience", "2-4 years"); the most a person
+    names ("3 years django, 1 year fastapi": three years of experience).
 
     In a person's own words (CHAT, ANSWER) also "two years", and never an age ("25 years old").
     """
@@ -397,7 +399,9 @@ def years_of_experience(text: str, reading: Reading = Reading.BODY) -> int | Non
         years += [_SPELLED[m.group(1)] for m in _SPELLED_YEARS.finditer(norm)
                   if not _OLD.match(norm, m.end())]
     years = [y for y in years if y <= MAX_YEARS]
-    return min(years) if years else None
+    if not years:
+        return None
+    return max(years) if spoken else min(years)
 
 
 # ---------------------------------------------------------------------------------------------

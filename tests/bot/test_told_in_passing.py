@@ -261,3 +261,29 @@ async def test_the_other_one_and_both_of_them(either: Chat) -> None:
     assert r.intent == "opening"
     assert "Senior PHP Engineer at Brambleton: Remote" in r.text
     assert "PHP Developer (Laravel) at Brambleton: Munich, Germany (on-site)" in r.text
+
+
+async def test_requests_in_odd_shapes(chat: Chat) -> None:
+    await chat.say("3 years django, 1 year fastapi, currently in lisbon")
+    p = await profile(chat)
+    assert p.years == 3  # the most a person names is their experience
+    r = await chat.say("got anything remote for a php person?")
+    assert r.intent == "openings" and shown(r) == ["b2"]
+
+
+async def test_a_request_of_its_own_that_the_list_would_leave_empty(chat: Chat) -> None:
+    r = await chat.say("need a job. go. munich or remote.")
+    assert r.intent == "openings"
+    assert set(shown(r)) == {"m1", "r1"}  # Munich or remote, either
+    # Go in Hamburg: none; the request alone starts afresh.
+    r = await chat.say("any junior openings in hamburg?")
+    assert r.intent == "openings" and shown(r) == ["h1"]
+    # A fragment stays a follow-up, and finding none is its answer.
+    await chat.say("go jobs")
+    r = await chat.say("any that are in hamburg?")
+    assert r.intent == "openings" and not r.cards
+
+
+async def test_express_after_mostly_is_the_framework(chat: Chat) -> None:
+    await chat.say("I've been doing node for a while, mostly express. not interested in on-site")
+    assert {"Node.js", "Express.js"} <= set((await profile(chat)).skills)
