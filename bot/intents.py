@@ -149,7 +149,12 @@ _THANKS = words_re(r"thanks?", r"thank (?:you|u)", r"thx", r"ty", r"tysm", r"che
                    r"(?:much )?appreciated", r"(?:i )?(?:really )?appreciate (?:it|that|the help|your help)")
 # Short closings that thank without the word: "nice one", "cool", "bye".
 _CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|awesome|perfect|sweet|brilliant|"
-                    r"excellent|wonderful|lovely|neat)(?: stuff)?")
+                    r"excellent|wonderful|lovely|neat)(?: stuff)?",
+                    # praise for the bot itself: "you're a lifesaver", "you rock"
+                    r"you(?:'re| are) (?:a |the )?(?:real )?(?:lifesaver|life saver|star|legend|best|"
+                    r"hero|genius|champ)", r"you rock", r"legend")
+# Acknowledging what was said, which asks for nothing: "ok", "got it".
+_ACK = words_re(r"ok(?:ay)?", r"k", r"alright", r"got it", r"i see", r"understood", r"noted")
 _FAREWELL = words_re(r"bye(?: bye)?", r"goodbye", r"see (?:you|ya)(?: later)?", r"later", r"cya",
                      r"good ?night", r"that'?s all(?: for now)?")
 _THANKS_FILLER = words_re(
@@ -235,12 +240,18 @@ JOB_WORDS = words_re(
     r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
     r"opportunit(?:y|ies)", r"hiring", r"job offers?", r"postings?", r"listings?", r"careers? page",
     r"work for me", r"employment", r"internships?",
+    # "looking for backend work in Germany" (not "to work", "work with"; "looking for hybrid
+    # work" is a wish of the profile)
+    r"(?:looking for|seeking|searching for|need|want) "
+    r"(?!(?:(?:fully|partly|full-time|part-time) )?(?:remote|hybrid|on-?site|office) work)"
+    r"(?:(?!to\b)[\w.#+/-]+ ){0,3}work"
+    r"(?! (?:on|with|for|in (?:a|an|the|my)|as)\b)",
 )
 # A level or remote word ("lead python roles", "hybrid go jobs") also makes it a request.
 _REQUEST = words_re(
     r"any", r"find", r"show", r"list", r"recommend\w*", r"suggest\w*", r"available", r"open",
     r"for me", r"match\w*", r"fit\w*", r"suit\w*", r"looking for", r"search\w*", r"new", r"latest",
-    r"who(?: is|'?s| are|'re) hiring", r"are there", r"you (?:have|got)",
+    r"who(?: is|'?s| are|'re) hiring", r"are there", r"is there", r"you (?:have|got)",
     r"what (?:jobs|openings|positions|vacancies|internships)", r"got", r"give me", r"browse",
     r"entry", r"in [a-z]+",
 )
@@ -284,6 +295,19 @@ _ABOUT_A_FACT = re.compile(r"^(?:and |so |ok |okay )?(?:(?:what|how) about|give 
                            r"(?:salary|pay|compensation|equity|bonus|benefits|perks|visas?|"
                            r"sponsorship|relocation|link|url|start date|deadline|hours|level|"
                            r"seniority|stack|tech stack|team|contract|interviews?)\b")
+# The fit asked about oneself, with openings on screen: "what's missing for me?", "do I qualify?"
+_MY_FIT = words_re(r"what(?:'s| is| am i| would i be| do i) (?:still )?missing",
+                   r"(?:do|would|could|will) i (?:qualify|fit|match|get it|stand a chance)",
+                   r"am i (?:a )?(?:good |strong )?(?:fit|match|qualified)",
+                   r"what (?:else )?(?:do|would|should) i (?:need|lack)(?: for (?:it|that|this))?")
+# The job itself asked about in the first person: "who would I report to?", "would I travel?"
+_MY_JOB = words_re(r"(?:who|whom) (?:would|will|do|does|should) i (?:be )?report(?:ing)? to",
+                   r"(?:would|will|do) i (?:have to |need to )?(?:report to|relocate|travel|be on call|"
+                   r"work (?:from|in|at|with|on|alone|nights|weekends))",
+                   r"(?:how much )?(?:would|will|could) i (?:earn|make|get paid)")
+# Asked right after telling the profile, a bare "anything?" wants openings for it.
+_ANYTHING = words_re(r"(?:so |and |ok |okay )?(?:any(?:thing)?|something)(?: (?:at all|yet|now|then|good|"
+                     r"out there|around))?", r"(?:so )?what(?:'s| is)? (?:out )?there", r"now what")
 # "what's the level?", "and the salary?", "how many days in the office?": a fact of the opening
 # on screen, asked with "the" or by a quantity.
 _ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:(?:what|where|how)(?:'?s| is| about) |how about |"
@@ -294,7 +318,7 @@ _NARROWING = re.compile(r"^(?:ok |okay |so |then )?(?:and|what about|how about|o
 # Plain words about oneself: "I know Go", "my stack is Rails", "I'm a senior", "I live in Oslo".
 _STATEMENT = re.compile(
     r"^(?:so |well |ok |okay |hi |hello |also |actually |sorry |oh |oops |and |but |btw |hmm )*"
-    r"(?:i know|"
+    r"(?:i know|(?:also )?know(?= )|"
     r"i(?:'m| am) (?:good|skilled|experienced|proficient|fluent) (?:at|in|with)|"
     r"my (?:skills?|stack|tech stack|level|experience) (?:are|is|includes?)|"
     r"my (?:skills?|stack|tech stack):|"
@@ -305,7 +329,7 @@ _STATEMENT = re.compile(
     r"i(?:'m| am) (?:an? )?(?:[\w#+.-]+ ){0,3}(?:developer|engineer|dev|programmer|sre|student|"
     r"graduate|architect|admin)|"
     r"i use|i do|i(?:'ve| have) (?:worked|been working) with|i can (?:code|program|write) (?:in )?|"
-    r"i also (?:know|use|do)|i live in|i(?:'m| am) (?:based|located|living) in|"
+    r"i also (?:know|use|do)|i live in|(?:i(?:'m| am) )?(?:based|located|living) in|"
     r"i(?:'m| am) (?:in|from) |i (?:only )?(?:want|prefer|would like|'d like)|"
     r"i(?:'m| am) (?:only )?(?:looking for|open to|after)|i (?:just )?graduated|"
     r"i (?:moved|relocated) to|i(?:'m| am) (?:moving|relocating) to|"
@@ -343,23 +367,27 @@ _ASKS = re.compile(r"^(?:what|whats|what's|how|which|why|where|when|who|should|c
                    r"do|does|did|will|would|any|tell me|explain)\b")
 # Wanting to learn something is a question for a topic, not a fact about oneself.
 _LEARNING = words_re(r"learn\w*", r"stud(?:y|ying)", r"understand\w*", r"explain\w*", r"teach\w*",
-                     r"improve", r"get (?:better|into|started)", r"practi[cs]e\w*", r"become",
+                     r"improve", r"get (?:better|good|into|started)", r"practi[cs]e\w*", r"become",
                      r"switch\w*", r"transition\w*", r"start\w*", r"begin\w*")
 # The words around facts about oneself: "open to", "works for me", "here", "by the way".
 _SELF_WORDS = STOPWORDS | frozenset("""
-    open happy fine works prefer preferred preferably ideally btw based live living
+    open happy fine works prefer preferred preferably ideally btw based live living background
     located currently now mostly mainly fully daily professionally dev devs developer engineer
+    engineering
     programmer coder backend sorry oops either call myself level years yrs experience experienced
     exp stack skills skill tech writing written coding programming proficient fluent solid strong
     decent comfortable familiar anymore instead rather add added plus remove drop scratch
     student graduate freelancer contractor person guy girl also meant typo correction update
     location city place places wish mode onsite site days week okay cool good great
     wrote said typed put mistake wrong second thought thinking think guess mind changed new
+    right correct
 """.split())  # noqa: SIM905 - a word list reads better as text
 _COMPARING = frozenset(("versus", "compared", "compare", "comparison", "better", "difference"))
 # Who the person is, said outright: with them, skills or places alone describe the person.
 _SELF_MARKERS = frozenset(("i", "im", "ive", "id", "my", "me", "myself", "also", "add", "plus",
-                           "here", "mostly", "mainly", "primarily", "too"))
+                           "here", "mostly", "mainly", "primarily", "too",
+                           # what one is, said tersely: "php + laravel dev, munich"
+                           "dev", "developer", "engineer", "programmer", "coder", "person"))
 # Words of a correction: the capitalised names in it are places ("it's Leeds, not London").
 _CORRECTING = frozenset(("not", "instead", "meant", "wrong", "rather", "actually"))
 # A statement that is a wish for openings ("I want remote go jobs") is a request, not a profile.
@@ -369,14 +397,19 @@ _WISH = re.compile(r"i (?:only )?(?:want|prefer|would like|'d like)|i(?:'m| am) 
 _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)",
                    r"any(?:thing)?(?: \w+)? (?:remote|hybrid|on-?site|near me|nearby)(?= *$)",
                    r"anything in [a-z]+(?: [a-z]+)?(?= *$)",
+                   # "got anything remote in europe for a python person?"
+                   r"(?:got|you got|have you got|do you have|is there) (?:anything|something)"
+                   r"(?= .*\b(?:remote|hybrid|on-?site|for me|near me|in (?!a\b|an\b|the\b)[a-z]+)\b)",
                    r"what(?:'s| is| have you got| do you have| can you find)? (?:out )?(?:there )?for me",
                    r"(?:show|find|give) me (?:something|anything|what (?:fits|matches))",
                    r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me",
                    # closing a message that told who one is: "…, what do you have?"
                    r"what (?:do you have|have you got|you got|can you (?:find|offer))(?= *$)")
-_SENTENCE_END = re.compile(r"(?<=[.!;])\s+|\n+")
+# A statement may open any clause: "hello! just graduated, I live in berlin".
+_CLAUSE_START = re.compile(r"(?<=[.!;,])\s+|\n+|\s+-+\s+")
 _CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)| (?:so|any|anything|what|show|find|got|do you)\b",
                          re.IGNORECASE)
+_PUNCTUATION = re.compile(r"[,;?!]|\.(?=\s|$)")
 # "what jobs do you have?": a request put as a question to the bot.
 _HAVE_YOU = words_re(r"(?:do|can|could) you (?:have|offer|find|show|recommend|got)", r"you got")
 _SUBSCRIBE = words_re(
@@ -447,6 +480,7 @@ _MORE = words_re(
     r"more please", r"in depth", r"dig deeper", r"explain more", r"explain further",
     r"go deeper", r"say more", r"what else", r"anything else", r"keep (?:going|explaining)",
     r"how does (?:that|it|this) work(?: exactly)?",
+    r"(?:what(?:'s| is| are) )?(?:the |any )?alternatives?(?: to (?:it|that|this))?",
 )
 _EXAMPLE = words_re(
     r"examples?", r"e\.?g\.?", r"e g", r"for example", r"an? example", r"for instance",
@@ -530,7 +564,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["thanks"] = 0.95
         elif n <= 6 and _VERDICT.search(rest):
             out["feedback"] = 0.9  # "super clear, cheers": a rating, with thanks
-    elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(plain)):
+    elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(plain) or _ACK.fullmatch(plain)):
         out["thanks"] = 0.9
     if n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm):
         out["feedback"] = 0.9
@@ -551,7 +585,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out["opening"] = 0.92
     elif situation.openings_shown and n <= 8 and not situation.subjects and not JOB_WORDS.search(plain):
         pointed = (_POINTER.search(plain) or _ASKS_THE.match(plain)) and not PREPARING.search(plain)
-        if (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain):
+        if (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain) \
+                or (_MY_FIT.search(plain) and not _LEARNING.search(plain)) or _MY_JOB.search(plain):
             out["opening"] = 0.92
         elif _NARROWING.match(plain) and kb is not None and _tells_about_oneself(text, kb):
             out["openings"] = 0.92
@@ -564,7 +599,9 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["openings"] = 0.9
         else:
             out["openings"] = 0.55
-    if _WHAT_FITS.search(plain) and not _ADVICE.search(plain):
+    if situation.profile_told and _ANYTHING.fullmatch(plain):
+        out["openings"] = max(out.get("openings", 0.0), 0.9)
+    if (_WHAT_FITS.search(plain) or _FOR_ME.search(plain)) and not _ADVICE.search(plain):
         out["openings"] = max(out.get("openings", 0.0), 0.9)
     if ("?" in norm and n <= 6 and "openings" not in out and kb is not None
             and _job_facts_only(text, kb)):
@@ -587,14 +624,17 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
                         or find_level(text)))
     if statement or dropped:
         out["profile"] = 0.85
-    elif (m := _ASKS_ABOUT.match(plain)) and not _FIRST_PERSON.search(plain[m.end():]):
-        out["profile"] = 0.1  # read as not quite a profile, so that the model does not either
+    elif ((m := _ASKS_ABOUT.match(plain)) and not _FIRST_PERSON.search(plain[m.end():])) \
+            or (asks and _LEARNING.search(plain)):
+        # read as not quite a profile, so that the model does not either ("how do I get good
+        # at docker?" asks to learn it)
+        out["profile"] = 0.1
     if UNDO.fullmatch(plain) or (kb is not None and PROFILE_FIELD.match(norm)):
         out["profile"] = 0.95
     # A rating ("I was asking about kubernetes, not docker") names skills too, but it is about
     # the answer, not the person.
     if kb is not None and not asks and "feedback" not in out and not JOB_WORDS.search(plain) \
-            and not _LEARNING.search(plain) \
+            and not _LEARNING.search(plain) and not _SIMPLER.search(plain) \
             and _only_about_oneself(text, kb, lenient=statement, narrowing=situation.openings_shown,
                                     telling=situation.profile_told):
         # Nothing but facts about oneself ("I'm mid level", "open to remote or Berlin"): a
@@ -629,7 +669,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         elif _MYDATA.search(plain):
             out["mydata"] = 0.9
     if n <= 7:
-        if _MORE.fullmatch(plain) or (_AND.match(plain) and n <= 2):
+        if _MORE.fullmatch(plain) or (_AND.match(plain) and n <= 2 and not _ACK.fullmatch(plain)):
             out["more"] = 0.9
         elif _MORE.search(plain) and not _AND.match(plain) and "simpl" not in plain:
             out["more"] = 0.9 if n <= 4 else 0.6
@@ -674,7 +714,7 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
 def _later_statement(norm: str) -> re.Match[str] | None:
     """A statement about oneself opening a later sentence ("hi, I'm switching careers. I know
     python and django")."""
-    for sentence in _SENTENCE_END.split(norm)[1:]:
+    for sentence in _CLAUSE_START.split(norm)[1:]:
         if (m := _STATEMENT.match(" ".join(bare(sentence).split()))) is not None:
             return m
     return None
@@ -701,6 +741,14 @@ def first_clause(text: str) -> str:
     is, before what one asks ("I'm a mid-level rust engineer, anything remote?")."""
     m = _CLAUSE_END.search(text)
     return text[:m.start()] if m else text
+
+
+def told_part(text: str) -> str:
+    """What a message that also asks for openings tells about the person: its clauses that ask
+    for none ("I'm a senior go dev in Berlin, anything for me?", "looking for backend work in
+    Germany, I do go and node"); its first clause when every clause asks."""
+    told = [c.strip() for c in _PUNCTUATION.split(text) if c.strip() and not requests_openings(c)]
+    return ", ".join(told) if told else first_clause(text)
 
 
 def _tells_about_oneself(text: str, kb: KnowledgeBase) -> bool:

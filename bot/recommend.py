@@ -27,11 +27,15 @@ from bot.vocabulary import (
     is_generic,
     places_within,
     remote_wish,
+    unread,
 )
 
 # Score = relevance (skills) + level fit + freshness; skills dominate so that a fresh opening
 # in the wrong stack never outranks an older one in the right stack.
 W_SKILLS, W_LEVEL, W_FRESH = 0.7, 0.2, 0.1
+# Added for an opening in one of the profile's places: "Munich, or remote" names Munich first
+# for a reason, and a remote opening may be for another continent.
+W_PLACE = 0.1
 # Of the skill part: how much of the person's weighted skills the opening uses, and how much
 # of the opening's weighted skills the person has.
 W_PERSON, W_OPENING = 0.6, 0.4
@@ -114,6 +118,8 @@ class Query:
     exclude: tuple[tuple[str, str], ...] = ()
     # Only the openings of these companies ("any openings at Stripe?").
     companies: tuple[str, ...] = ()
+    # The request's places and remote wish are either-or ("munich or remote"), as a profile's are.
+    either: bool = False
 
     @classmethod
     def for_person(cls, profile: Profile, request: Query | None = None) -> Query:
@@ -121,7 +127,7 @@ class Query:
         r = request or Query()
         remote, places, from_profile = profile.remote, profile.locations, True
         if r.locations:
-            remote, places, from_profile = r.remote, r.locations, False
+            remote, places, from_profile = r.remote, r.locations, r.either
         elif r.remote is RemotePreference.REMOTE:
             remote, places, from_profile = r.remote, (), False  # done from anywhere
         elif r.remote is not RemotePreference.ANY:
@@ -466,6 +472,7 @@ class OpeningIndex:
                 tmask[self._titles[stem(word)]] = True
             cand &= tmask
         wmask = self._where_mask(q)
+        placed = self._places_mask(q.locations) if q.from_profile else None
         if wmask is not None:
             cand &= wmask
         for record in q.exclude:
@@ -487,6 +494,8 @@ class OpeningIndex:
         if weights:
             score += raw * self._inv_total_idf * (W_SKILLS * W_OPENING)
         score += self._level_term(q.preferred_level)
+        if placed is not None:
+            score += placed * W_PLACE
         stamp = (now or datetime.now(UTC)).timestamp()
         factor = math.exp(-(stamp - self._built_at) / (FRESH_DAYS * 86400.0))
         score += np.minimum(self._fresh0 * factor, 1.0) * W_FRESH + self._fresh_unknown
@@ -526,15 +535,21 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
         remote=remote_wish(text, Reading.CHAT) or RemotePreference.ANY,
         locations=places,
         titled=_role_words(text, vocab, places),
+        either=bool(named) and bool(_OR_REMOTE.search(text)),
     )
+
+
+# A place and remote work as alternatives: "munich or remote", "remote or in Berlin".
+_OR_REMOTE = re.compile(r"(?i)\bremote(?:ly)?,? or\b|\bor (?:fully )?remote\b")
 
 
 def _role_words(text: str, vocab: SkillVocabulary, places: Sequence[str]) -> tuple[str, ...]:
     """The words of a request that are none of skill, level, work mode, place or generic
     ("identity", "security", "show"): those some title has may name a role."""
     placed = {t for p in places for t in words(p)}
+    # Read as a whole: "entry level" is a level, though neither word is one alone.
     return tuple(dict.fromkeys(
-        t for t in words(text)
+        t for t in unread(text, vocab)
         if len(t) >= MIN_ROLE_WORD and not t.isdigit() and t not in STOPWORDS
         and t not in placed and not is_generic(t) and vocab.canonical(t) is None
         and find_level(t, Reading.CHAT) is None and remote_wish(t, Reading.CHAT) is None))

@@ -98,6 +98,11 @@ _SINGULAR = re.compile(
     r"use|uses|need|needs|want|wants|have|has|can|will|would|do|does|did|i|you|we|they|it)\b)"
     r"|(?<!is )(?<!are )(?<!was )(?<!were )there(?!\w)(?!'s)(?! (?:is|are|was|were|any)\b))(?!\w)")
 _PLURAL = re.compile(r"(?<!\w)(?:they|them|their|those|these|(?:both|all) of them)(?!\w)")
+# Every one of the list, whichever is in focus: "are both of them hybrid?", "do all of them ..."
+_EVERY = re.compile(r"(?<!\w)(?:(?:both|all|each|either|any|none) of (?:them|these|those|the \w+)"
+                    r"|both (?:ones|jobs|roles|openings|positions|companies))(?!\w)")
+# The one of the list not in focus: "and the other one?", "what about the other job"
+_OTHER = re.compile(r"(?<!\w)the other(?: " + _NOUN + r")?(?!\w)(?! \w+s\b)")
 # A list asked for ("stripe jobs", "roles in berlin"): a request, not a reference to one.
 _LIST_NOUN = re.compile(r"(?<!\w)(?:jobs|roles|positions|openings|vacancies|ones)(?!\w)")
 # The list on screen narrowed by what its openings are: "the node ones", "only the remote ones".
@@ -116,9 +121,13 @@ _BEST_FIT = re.compile(r"(?<!\w)(?:(?:fits?|suits?|match(?:es)?)(?: me| my \w+)?
 # interview there?" is the interview topic, not the ad).
 PREPARING = re.compile(r"(?<!\w)how (?:do|can|should|would|to) (?:i |we )?(?:best )?(?:prepare|get ready|"
                        r"practi[cs]e|study|train)(?!\w)")
-# A question about the opening itself: "does it need kubernetes?", "is it remote?".
+# A question about the opening itself: "does it need kubernetes?", "is it remote?", "is redis
+# needed there?", "do they use kafka for it?".
 _ABOUT_IT = re.compile(r"^(?:and |so |ok |okay )?(?:is|are|was|does|do|did|can|could|will|would"
-                       r"|has|have) (?:it|they|that(?: one| job| role)?|this(?: one)?)(?!\w)")
+                       r"|has|have) (?:it|they|that(?: one| job| role)?|this(?: one)?)(?!\w)"
+                       r"|(?:needed|required|used|wanted|asked for|mentioned|necessary|a must)"
+                       r"(?: (?:there|for (?:it|that|this)(?: one| job| role)?|in (?:it|that|this)"
+                       r"(?: one| job| role| ad)?))\W*$")
 
 
 # The work mode a wish word picks out of a list: "the remote one", "the on-site one".
@@ -189,6 +198,12 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
             i = _ORDINALS[word] if word else int(m.group("n")) - 1
             if -len(shown) <= i < len(shown):
                 return Reference(how=How.ORDINAL, openings=(shown[i],))
+        if _EVERY.search(norm) and not _WHICH.search(norm):
+            return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1)
+        focus = in_focus(state)
+        if _OTHER.search(norm) and focus in shown and len(shown) > 1:
+            others = tuple(s for s in shown if s != focus)
+            return Reference(how=How.SELECTED, openings=others, plural=len(others) > 1)
         which = _WHICH.search(norm)
         if which is not None and _BEST_FIT.search(norm[which.end():]):
             # The list is ranked by fit: its first fits best.
@@ -205,7 +220,9 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
                 if 0 < len(titled) <= MAX_TITLED:
                     return Reference(how=How.NAMED,
                                      openings=tuple(ShownOpening.of(index.openings[i]) for i in titled))
-            if picked or which is not None:
+            if picked or which is not None or (the_x is not None and _filters(said, vocab)
+                                               and not set(words(said)) & STOPWORDS):
+                # "the remote one" when none on the list is: none, said so, rather than a guess
                 return Reference(how=How.SELECTED, openings=picked, plural=len(picked) > 1)
     focus = in_focus(state)
     if not on_screen(state) or not (shown or focus) or plural_request:
@@ -223,6 +240,12 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
     if singular:
         return Reference(how=How.POINTED, openings=shown[:1], guessed=len(shown) > 1)
     return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1)
+
+
+def _filters(said: str, vocab: SkillVocabulary) -> bool:
+    """Whether words pick openings by what they are: a work mode, level or skill ("remote")."""
+    return (remote_wish(said, Reading.CHAT) is not None or find_level(said, Reading.CHAT) is not None
+            or _subject(said, vocab))
 
 
 def _subject(text: str, vocab: SkillVocabulary) -> bool:

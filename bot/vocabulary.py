@@ -46,7 +46,7 @@ _ALL = frozenset(Reading)
 # Skill names that are also ordinary English words ("go", "rust", "spring"); see _ambiguous.
 AMBIGUOUS = frozenset({"go", "rust", "swift", "spring", "express", "less", "r", "c", "dart",
                        "elm", "chef", "puppet", "salt", "ruby", "crystal", "julia", "ada",
-                       "make", "scheme", "render", "nest", "next", "ember"})
+                       "make", "scheme", "render", "nest", "next", "ember", "spark"})
 
 # The word before an ambiguous word that makes it a skill: "I know go", "written in go".
 _SKILL_BEFORE = frozenset((
@@ -55,6 +55,7 @@ _SKILL_BEFORE = frozenset((
     "coding", "program", "programming", "like", "love", "prefer", "of", "about", "than", "vs",
     "versus", "from", "master", "mastered", "mastering", "some", "little", "basic", "strong",
     "solid", "fluent", "proficient", "into", "add", "plus", "remove", "drop", "delete", "scratch",
+    "mostly", "mainly", "primarily", "especially",
     "minus", "for",
 ))
 # The word after it that makes it a skill: "go jobs", "rust developer".
@@ -291,7 +292,7 @@ def is_generic(skill_name: str) -> bool:
 # with a word in the text wins, so "Senior Engineering Manager" is a manager and "senior/staff"
 # is staff. "lead" and "tech lead" are senior in titles, requests, statements and answers.
 _LEVEL_WORDS: tuple[tuple[Level, frozenset[Reading], tuple[str, ...]], ...] = (
-    (Level.MANAGER, _SHARED, ("manager", "head of")),
+    (Level.MANAGER, _SHARED, ("managers?", "head of")),
     (Level.MANAGER, _TITLES, ("director", "vp", "vice president", "cto")),
     (Level.MANAGER, _SPOKEN, ("management",)),
     (Level.MANAGER, _ANSWERS, ("em",)),
@@ -384,7 +385,8 @@ _OLD = re.compile(r"\s+(?:old|of age|young)\b")
 
 
 def years_of_experience(text: str, reading: Reading = Reading.BODY) -> int | None:
-    """The fewest years named ("5 yrs python", "3+ years of experience", "2-4 years").
+    """The fewest years an ad names ("3+ years of experience", "2-4 years"); the most a person
+    names ("3 years django, 1 year fastapi": three years of experience).
 
     In a person's own words (CHAT, ANSWER) also "two years", and never an age ("25 years old").
     """
@@ -397,7 +399,9 @@ def years_of_experience(text: str, reading: Reading = Reading.BODY) -> int | Non
         years += [_SPELLED[m.group(1)] for m in _SPELLED_YEARS.finditer(norm)
                   if not _OLD.match(norm, m.end())]
     years = [y for y in years if y <= MAX_YEARS]
-    return min(years) if years else None
+    if not years:
+        return None
+    return max(years) if spoken else min(years)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -530,7 +534,8 @@ _NAME_THEN = re.compile(r"\s*(?:,\s*)?(?:not|instead|rather|or|and|/|$)", re.IGN
 _SENTENCE_END = re.compile(r"[.!?;:]\s*$")
 _PLACE_STOP = frozenset((
     "jobs", "job", "roles", "role", "positions", "openings", "please", "with", "for", "or",
-    "and", "as", "using", "remote", "hybrid", "onsite", "only", "area", "region",
+    "and", "as", "using", "remote", "hybrid", "onsite", "only", "area", "region", "now",
+    "currently", "atm", "anymore", "today", "based",
 ))
 _NOT_PLACE = frozenset((
     "the", "a", "an", "my", "our", "your", "this", "that", "it", "them", "remote", "hybrid",
@@ -581,6 +586,12 @@ def find_places(text: str, vocab: SkillVocabulary, *, names: bool = False) -> tu
             if join is None:
                 break
             end = join.start()
+    lower = text.lower()
+    for m in _KNOWN_PLACE.finditer(lower) if len(lower) == len(text) else ():
+        # A place everyone knows, named without "in": "go developer, munich", "London based".
+        if not any(a <= m.start() < r[1] or m.start() <= a < m.end() for a, r in found.items()) \
+                and m.group() not in forms:
+            found[m.start()] = (text[m.start():m.end()], m.end())
     if names:
         for m in _NAME.finditer(text):
             sentence_start = not text[:m.start()].strip() or bool(
@@ -616,6 +627,7 @@ def _read_place(text: str, pos: int, forms: set[str], vocab: SkillVocabulary, *,
     if the is not None:
         pos = the.end()  # "in the UK", "in the Netherlands"; not "in the cloud"
     end = cursor = pos
+    ends: list[int] = []
     while len(taken) < 3:
         w = _PLACE_WORD.match(text, cursor)
         if w is None:
@@ -627,12 +639,19 @@ def _read_place(text: str, pos: int, forms: set[str], vocab: SkillVocabulary, *,
             break
         taken.append(word.strip("."))  # "in Berlin." ends a sentence
         end = w.start() + len(word.rstrip("."))
+        ends.append(end)
         gap = _PLACE_GAP.match(text, w.end())
         if gap is None:
             break
         cursor = gap.end()
     if not taken or (len(taken) == 1 and text.startswith(("#", "+"), end)):
         return None  # "in C# and Go" names a language
+    if len(taken) > 1 and not taken[0][0].isupper():
+        # Lowercase words after a known place are no part of it: "in hamburg now".
+        known = next((n for n in range(len(taken), 0, -1)
+                      if " ".join(normalize(t) for t in taken[:n]) in _KNOWN_NAMES), None)
+        if known is not None and known < len(taken):
+            taken, end = taken[:known], ends[known - 1]
     first = normalize(taken[0])
     capital = taken[0][0].isupper()
     if first in _NOT_PLACE or first in forms or first in _PLACE_STOP or _is_filter_word(first):
@@ -681,9 +700,13 @@ _EU = (
     "brussels", "antwerp", "ghent", "dublin", "cork", "vienna", "warsaw", "krakow", "wroclaw",
     "gdansk", "prague", "brno", "stockholm", "gothenburg", "malmo", "copenhagen", "aarhus",
     "helsinki", "tallinn", "riga", "vilnius", "athens", "bucharest", "cluj", "budapest",
-    "sofia", "zagreb", "bratislava", "ljubljana",
+    "sofia", "zagreb", "bratislava", "ljubljana", "bremen", "hanover", "hannover", "nuremberg",
+    "dresden", "karlsruhe", "bonn", "dortmund", "heidelberg", "mannheim", "freiburg", "graz",
+    "salzburg", "linz", "innsbruck", "marseille", "bordeaux", "lille", "seville", "bilbao",
+    "malaga", "florence", "bologna", "naples", "braga", "poznan", "lodz",
 )
 _EUROPE = ("europe", "european", "emea", *_EU, *_UK, "switzerland", "zurich", "geneva", "basel",
+           "bern", "lausanne", "bergen",
            "norway", "oslo", "iceland", "reykjavik", "ukraine", "kyiv", "serbia", "belgrade")
 _US = ("us", "usa", "united states", "america", "new york", "nyc", "san francisco", "bay area",
        "seattle", "austin", "boston", "chicago", "los angeles", "denver", "atlanta", "miami",
@@ -704,6 +727,15 @@ REGIONS: dict[str, tuple[str, ...]] = {
     "us": _US, "usa": _US, "united states": _US, "north america": _NORTH_AMERICA,
     "apac": _APAC, "asia": _APAC, "asia pacific": _APAC,
 }
+# The cities and countries above, which a message may name without "in" ("java dev, zurich",
+# "Munich based"); not those that are also a word of the trade ("Phoenix", "Jakarta" EE) or a
+# pronoun ("us").
+_KNOWN_NAMES = frozenset(p for places in REGIONS.values() for p in places) \
+    - {"us", "eu", "phoenix", "jakarta", "europe", "european", "emea", "apac", "asia",
+       "americas", "america"}
+# Matched in the lowercased text: a trie of a few hundred names is many times faster than their
+# alternation with IGNORECASE, and every message is read for places several times.
+_KNOWN_PLACE = re.compile(r"(?<![\w.#+-])(?:" + _trie_pattern(sorted(_KNOWN_NAMES)) + r")(?![\w#+-])")
 # "us" is also a pronoun: only "US", "U.S." or "the us" name the country.
 _REGION = re.compile(r"(?<!\w)(?P<the>the\s+)?(?P<r>" + "|".join(
     sorted((re.escape(r).replace(r"\ ", r"\s+") for r in REGIONS if r != "us"), key=len,

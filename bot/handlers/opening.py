@@ -65,7 +65,8 @@ _PAY_ASKED = re.compile(r"(?i)\bpa(?:y|ys|id|ying)\b|salar|compensation|\bearn")
 # Facts a person may ask about that an ad states only sometimes (pay has its own line).
 _FACTS = (("Visa sponsorship", re.compile(r"(?i)\bvisas?\b|sponsor")),
           ("Relocation", re.compile(r"(?i)relocat")),
-          ("Equity", re.compile(r"(?i)\bequity\b|\bstock options?\b|\bshares\b")))
+          ("Equity", re.compile(r"(?i)\bequity\b|\bstock options?\b|\bshares\b")),
+          ("Reporting to", re.compile(r"(?i)\breport(?:s|ing)? (?:in)?to\b")))
 # A question or a request: "?", or a message that starts like one ("where is it", "tell me
 # more about that one").
 _ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how|why|when|is|are|"
@@ -76,6 +77,8 @@ _ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how
 _WHERE = re.compile(r"(?<!\w)(?:where|based|located|location)(?!\w)")
 _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|can|could|will|"
                      r"would|has|have|should)\b")
+# Experience asked for: "how many years do they want?", "how much experience does it need?"
+_YEARS_ASKED = re.compile(r"(?<!\w)(?:how many years|how much experience|years of experience)(?!\w)")
 # Words that point rather than ask: they never pick a sentence of an ad.
 _POINTING = frozenset(("job", "role", "position", "opening", "company", "one", "ones"))
 
@@ -170,9 +173,16 @@ class OpeningHandler(BaseHandler):
             lines.append(para(Bold(f"{o.title} at {o.company}: "),
                               Text(f"{_where(o)}; level {_level(o)}"
                                    + (f"; to learn: {gaps}" if gaps else "") + ".")))
-        lines.append(para("None of them states a salary." if not any(
-            o is not None and _PAY.search(o.description) for _, o in found)
-            else "Ask about one of them for its salary line."))
+        paid = [(o, _pay(o)) for _, o in found if o is not None and _PAY.search(o.description)]
+        if not paid:
+            lines.append(para("None of them states a salary."))
+        elif _PAY_ASKED.search(ctx.text):
+            # Asked, each answers for itself: which one is meant matters less than the answer.
+            lines.extend(para(Bold(f"Salary at {o.title}: "), Text(said)) for o, said in paid)
+            if len(paid) < len(found):
+                lines.append(para("The others don't state a salary."))
+        else:
+            lines.append(para("Ask about one of them for its salary line."))
         for name, pattern in _FACTS:
             if pattern.search(ctx.text):
                 stating = [f"{o.title} at {o.company}" for _, o in found
@@ -184,8 +194,14 @@ class OpeningHandler(BaseHandler):
 
     def _none_selected(self, ctx: Context) -> Reply:
         shown = shown_list(ctx.state)
+        index = ctx.bot.services.recommender.latest
         blocks: list[Block] = [para("None of the openings I showed fits that. They were:")]
-        blocks.extend(para(f"{i}. {s.title} at {s.company}") for i, s in enumerate(shown, 1))
+        for i, s in enumerate(shown, 1):
+            at = None if index is None else index.position(s.source, s.external_id)
+            o = None if at is None or index is None else index.openings[at]
+            # Where and what level each is, so it shows why none fits ("the remote one").
+            said = "" if o is None else f": {_where(o)}; level {_level(o)}"
+            blocks.append(para(f"{i}. {s.title} at {s.company}{said}"))
         return Reply(blocks=tuple(blocks), intent="opening", confidence=1.0)
 
 
@@ -309,6 +325,10 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         if o.remote is _ASKED[asked]:
             return "Yes, " + plain
         return ("Partly: " if o.remote is Remote.HYBRID else "No, ") + plain
+    if _YEARS_ASKED.search(norm):
+        years = years_of_experience(o.description)
+        return (f"It asks for {years}+ years of experience." if years
+                else "The ad names no number of years.")
     level = find_level(text, Reading.CHAT)
     if level is not None:
         if o.level is None:

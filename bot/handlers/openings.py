@@ -6,6 +6,7 @@ import dataclasses
 
 from bot.actions import EditProfile, MoreOpenings, SetAlerts, ShowTopic
 from bot.handlers.base import BaseHandler
+from bot.intents import requests_openings
 from bot.markup import para
 from bot.messages import MAX_ACTION_BYTES, Button, Reply
 from bot.openings import Opening
@@ -152,11 +153,19 @@ class OpeningsHandler(BaseHandler):
         else:
             texts, model = self._request(ctx, index)
         start = int(ctx.state.data.get("page", 0)) + PAGE_SIZE if paging else 0
-        q = Query.for_person(await ctx.profile(),
-                             request_of(texts, ctx.kb.skills, model, index))
+        profile = await ctx.profile()
+        q = Query.for_person(profile, request_of(texts, ctx.kb.skills, model, index))
         ctx.update(last_topic=None)
         # Knowing no skill at all, nothing can be said to fit: list the newest, and ask.
         results = index.rank(q, offset=start, limit=PAGE_SIZE, browse=True)
+        if not paging and not results.total and len(texts) > 1 and requests_openings(ctx.text):
+            # A request of its own words, read as a follow-up, asks for nothing there is ("are
+            # there internships in Berlin?" after Go jobs in Munich): it is a new request. ("any
+            # that are remote?" stays a follow-up, and finding none is its answer.)
+            alone = Query.for_person(profile, request_of([ctx.text], ctx.kb.skills, None, index))
+            fresh = index.rank(alone, offset=0, limit=PAGE_SIZE, browse=True)
+            if fresh.total:
+                texts, model, q, results = [ctx.text], None, alone, fresh
         ctx.set_data(page=start, **{JOBS_QUERY: texts},
                      **{JOBS_LIKE: None if model is None else ShownOpening.of(model).to_data()},
                      **list_shown([m.opening for m in results.matches]))

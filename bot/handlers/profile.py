@@ -26,9 +26,9 @@ from bot.intents import (
     PROFILE_TOLD,
     SURE,
     UNDO,
-    first_clause,
     requests_openings,
     told_at,
+    told_part,
 )
 from bot.markup import Block, Bold, Text, para
 from bot.markup import bullets as bullet_list
@@ -401,7 +401,7 @@ class ProfileHandler(BaseHandler):
         """
         wants = ctx.command is None and requests_openings(text)
         # What is asked for ("anything remote?") filters the openings; who one is is kept.
-        statement = read_statement(first_clause(text) if wants else text, ctx.kb.skills, profile)
+        statement = read_statement(told_part(text) if wants else text, ctx.kb.skills, profile)
         if statement.is_empty or _ASKS.match(normalize(text)):
             if wants:
                 return await self._openings(ctx)

@@ -13,6 +13,7 @@ import pytest
 
 from adapters.bootstrap import build_bot
 from bot.dialogue import Bot
+from bot.encoder import Encoder
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import Button, Reply
@@ -90,11 +91,12 @@ class Chat:
 
 @contextlib.asynccontextmanager
 async def open_chat(store: str, kb: KnowledgeBase, openings: list[Opening],
-                    tmp_path: Path) -> AsyncIterator[Chat]:
-    """A chat over `openings` on the in-memory store ("memory") or a new SQLite file."""
+                    tmp_path: Path, *, encoder: Encoder | None = None) -> AsyncIterator[Chat]:
+    """A chat over `openings` on the in-memory store ("memory") or a new SQLite file; with
+    `encoder`, understanding by meaning as deployed (None: by words only)."""
     if store == "memory":
         memory = MemoryStore(openings)
-        yield Chat(bot=build_bot(kb, memory.uow), uow=memory.uow)
+        yield Chat(bot=build_bot(kb, memory.uow, encoder=encoder), uow=memory.uow)
         return
     storage = Storage.from_url(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
     await storage.upgrade()
@@ -102,7 +104,7 @@ async def open_chat(store: str, kb: KnowledgeBase, openings: list[Opening],
         await uow.openings.upsert_many(openings)
         await uow.commit()
     try:
-        yield Chat(bot=build_bot(kb, storage.uow), uow=storage.uow)
+        yield Chat(bot=build_bot(kb, storage.uow, encoder=encoder), uow=storage.uow)
     finally:
         await storage.aclose()
 
