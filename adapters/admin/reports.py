@@ -135,7 +135,8 @@ class Gap:
     examples: tuple[Question, ...]
     topic_id: str | None
     topic_title: str | None
-    score: float
+    # The nearest topic's similarity; None when no topic is near enough to name.
+    score: float | None
 
 
 @dataclass
@@ -165,15 +166,20 @@ class GapFinder:
         kb = self.bot.kb
         out = []
         for g in groups:
-            topic_id: str | None = None
-            score = 0.0
+            near: tuple[str, float] | None = None
             if index is not None and all(q.text in self._vectors for q in g.questions):
-                topic_id, score = nearest_topic(index, centroid(g, self._vectors))
+                near = nearest_topic(index, centroid(g, self._vectors))
             else:
-                # No model: the retriever's word matching (its confidence, 0..1).
-                best = self.bot.retriever.rank(g.leader.text, functools.partial(_given, None)).best
-                if best is not None:
-                    topic_id, score = best.topic_id, best.confidence
+                # No model: the retriever's word matching (its confidence, 0..1), named only
+                # where the bot itself would offer it as a "did you mean".
+                ranking = self.bot.retriever.rank(g.leader.text, functools.partial(_given, None))
+                best = ranking.best
+                if best is not None and best.confidence >= ranking.suggest_at:
+                    near = best.topic_id, best.confidence
+            topic_id: str | None = None
+            score: float | None = None
+            if near is not None:
+                topic_id, score = near
             title = kb.topics[topic_id].title if topic_id is not None and topic_id in kb.topics \
                 else None
             out.append(Gap(group=g, examples=g.questions[:EXAMPLES], topic_id=topic_id,
