@@ -12,7 +12,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from adapters.admin.reports import GapFinder
+from adapters.admin.reports import GapFinder, TopicRow, least_helpful
 from adapters.admin.session import COOKIE
 from adapters.bootstrap import Runtime, build_bot
 from adapters.service.app import create_app
@@ -193,3 +193,14 @@ async def test_without_a_model_a_gap_names_only_a_topic_the_bot_would_offer(
     assert near.score is not None and near.score >= MATCHER_SUGGEST_AT
     far = gaps["which laptop should i buy"]
     assert (far.topic_id, far.topic_title, far.score) == (None, None, None)
+
+
+def test_a_topic_surely_unhelpful_comes_before_one_unlucky_rating() -> None:
+    def row(topic_id: str, helpful: int, not_helpful: int) -> TopicRow:
+        return TopicRow(topic_id=topic_id, title=topic_id, answered=50, helpful=helpful,
+                        not_helpful=not_helpful)
+
+    rows = [row("once", 0, 1), row("mostly-good", 40, 2), row("often-bad", 2, 10),
+            row("never-bad", 9, 0), row("half", 5, 5)]
+    assert [r.topic_id for r in least_helpful(rows)] == ["often-bad", "half", "once",
+                                                         "mostly-good"]
