@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import math
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -124,9 +125,19 @@ def topic_rows(counts: Sequence[UsageCount], titles: dict[str, str]) -> list[Top
 
 
 def least_helpful(rows: Sequence[TopicRow], limit: int = 10) -> list[TopicRow]:
+    """The topics rated not helpful, those surely least helpful first: by the upper bound of
+    their helpful share, so one unlucky rating does not outrank ten of twelve."""
     rated = [r for r in rows if r.not_helpful]
-    rated.sort(key=lambda r: (r.helpful_share or 0.0, -r.not_helpful, r.topic_id))
+    rated.sort(key=lambda r: (_helpful_at_most(r), -r.not_helpful, r.topic_id))
     return rated[:limit]
+
+
+def _helpful_at_most(row: TopicRow, z: float = 1.96) -> float:
+    """The upper end of the Wilson score interval (95%) of the topic's helpful share."""
+    n = row.rated
+    p = row.helpful / n
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (p + z * z / (2 * n) + spread) / (1 + z * z / n)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,7 +146,8 @@ class Gap:
     examples: tuple[Question, ...]
     topic_id: str | None
     topic_title: str | None
-    score: float
+    # The nearest topic's similarity; None when no topic is near enough to name.
+    score: float | None
 
 
 @dataclass
@@ -165,15 +177,20 @@ class GapFinder:
         kb = self.bot.kb
         out = []
         for g in groups:
-            topic_id: str | None = None
-            score = 0.0
+            near: tuple[str, float] | None = None
             if index is not None and all(q.text in self._vectors for q in g.questions):
-                topic_id, score = nearest_topic(index, centroid(g, self._vectors))
+                near = nearest_topic(index, centroid(g, self._vectors))
             else:
-                # No model: the retriever's word matching (its confidence, 0..1).
-                best = self.bot.retriever.rank(g.leader.text, functools.partial(_given, None)).best
-                if best is not None:
-                    topic_id, score = best.topic_id, best.confidence
+                # No model: the retriever's word matching (its confidence, 0..1), named only
+                # where the bot itself would offer it as a "did you mean".
+                ranking = self.bot.retriever.rank(g.leader.text, functools.partial(_given, None))
+                best = ranking.best
+                if best is not None and best.confidence >= ranking.suggest_at:
+                    near = best.topic_id, best.confidence
+            topic_id: str | None = None
+            score: float | None = None
+            if near is not None:
+                topic_id, score = near
             title = kb.topics[topic_id].title if topic_id is not None and topic_id in kb.topics \
                 else None
             out.append(Gap(group=g, examples=g.questions[:EXAMPLES], topic_id=topic_id,

@@ -37,11 +37,16 @@ def _nothing_to_rate(ctx: Context, helpful: bool) -> Reply:
                                                     action=RunCommand(name="topics").encode()),))
 
 
+def recorded_text(text: str) -> str:
+    """An unanswered question as it is kept: normalised, without what names a person."""
+    text = " ".join(words(_PERSONAL.sub(" ", text)))[:_MAX_RECORDED]
+    return _DIGITS.sub("#", text)  # long numbers are more likely ids or phone numbers than topics
+
+
 async def record_unanswered(ctx: Context) -> None:
     """Keep the normalised question, without what names a person, so maintainers see what is
     missing; who asked is kept only as a keyed hash, for /forget and /mydata."""
-    text = " ".join(words(_PERSONAL.sub(" ", ctx.text)))[:_MAX_RECORDED]
-    text = _DIGITS.sub("#", text)  # long numbers are more likely ids or phone numbers than topics
+    text = recorded_text(ctx.text)
     if not text:
         return
     asker = ctx.bot.services.asker(ctx.message.platform, ctx.message.user_id)

@@ -8,8 +8,10 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from adapters.bootstrap import build_bot
 from bot.encoder import OnnxEncoder
-from bot.gaps import THRESHOLD, Group, Question, group_by_meaning, open_groups
+from bot.gaps import THRESHOLD, Group, Question, centroid, group_by_meaning, nearest_topic, open_groups
+from bot.knowledge import load_knowledge
 
 SAMPLE = Path(__file__).parent / "data" / "dev" / "gap-questions.yaml"
 # Written after the threshold was chosen; not tuned on.
@@ -34,6 +36,33 @@ def test_on_the_validation_sample_no_group_mixes_two_needs(encoder: OnnxEncoder)
     found = group_by_meaning(questions, encoder.encode([q.text for q in questions]))
     assert all(len({need[q.text] for q in g.questions}) == 1 for g in found)
     assert len(found) < len(questions)  # some phrasings do merge
+
+
+def test_a_need_the_knowledge_base_touches_names_its_topic_and_one_it_does_not_none(
+        encoder: OnnxEncoder) -> None:
+    index = build_bot(load_knowledge(), None, encoder=encoder).retriever.index
+    assert index is not None
+    groups = {g["field"]: g["questions"] for g in yaml.safe_load(SAMPLE.read_text())["groups"]}
+
+    def nearest(field: str) -> tuple[str, float] | None:
+        texts = groups[field]
+        group = Group(questions=tuple(Question(text=t, count=1, last_asked=T0) for t in texts))
+        vectors = dict(zip(texts, encoder.encode(texts), strict=True))
+        return nearest_topic(index, centroid(group, vectors))
+
+    pay = nearest("pay")
+    assert pay is not None and pay[0] == "salary-negotiation" and pay[1] >= THRESHOLD
+    assert nearest("burnout") is None
+
+
+def test_under_the_threshold_no_topic_is_named(encoder: OnnxEncoder) -> None:
+    index = build_bot(load_knowledge(), None, encoder=encoder).retriever.index
+    assert index is not None
+    vector = encoder.encode(["how much does a backend developer earn in poland"])[0]
+    found = nearest_topic(index, vector, threshold=-1.0)
+    assert found is not None
+    assert nearest_topic(index, vector, threshold=found[1]) == found
+    assert nearest_topic(index, vector, threshold=found[1] + 1e-6) is None
 
 
 def _vectors(*rows: list[float]) -> np.ndarray:

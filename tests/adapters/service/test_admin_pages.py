@@ -6,19 +6,24 @@ import contextlib
 import logging
 import re
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
+from adapters.admin.reports import GapFinder, TopicRow, least_helpful
 from adapters.admin.session import COOKIE
-from adapters.bootstrap import Runtime
+from adapters.bootstrap import Runtime, build_bot
 from adapters.service.app import create_app
 from adapters.settings import Settings
 from bot.actions import RateTopic
+from bot.knowledge import load_knowledge
 from bot.memory import MemoryStore
+from bot.retrieval import MATCHER_SUGGEST_AT
 from tests.adapters.service.conftest import runtime_for
 from tests.factories import message
+from tests.fakes.knowledge import write_small_kb
 
 SECRET = "s" * 40
 PAGES = ("/admin/", "/admin/gaps", "/admin/topics", "/admin/openings")
@@ -171,3 +176,31 @@ async def test_behind_a_trusted_proxy_the_cookie_is_secure(
                          headers={"X-Forwarded-Proto": "https"})
     assert r.status_code == 303
     assert ("; Secure" in r.headers["set-cookie"]) is secure
+
+
+async def test_without_a_model_a_gap_names_only_a_topic_the_bot_would_offer(
+        tmp_path: Path) -> None:
+    kb = load_knowledge(write_small_kb(tmp_path / "kb"))
+    store = MemoryStore()
+    bot = build_bot(kb, store.uow)  # no encoder: words only
+    async with store.uow() as uow:
+        await uow.unanswered.record("docker networking between two containers", "a")
+        await uow.unanswered.record("which laptop should i buy", "b")
+        await uow.commit()
+    gaps = {g.group.leader.text: g for g in await GapFinder(bot).gaps(store.uow)}
+    near = gaps["docker networking between two containers"]
+    assert near.topic_id == "docker" and near.topic_title == "Docker"
+    assert near.score is not None and near.score >= MATCHER_SUGGEST_AT
+    far = gaps["which laptop should i buy"]
+    assert (far.topic_id, far.topic_title, far.score) == (None, None, None)
+
+
+def test_a_topic_surely_unhelpful_comes_before_one_unlucky_rating() -> None:
+    def row(topic_id: str, helpful: int, not_helpful: int) -> TopicRow:
+        return TopicRow(topic_id=topic_id, title=topic_id, answered=50, helpful=helpful,
+                        not_helpful=not_helpful)
+
+    rows = [row("once", 0, 1), row("mostly-good", 40, 2), row("often-bad", 2, 10),
+            row("never-bad", 9, 0), row("half", 5, 5)]
+    assert [r.topic_id for r in least_helpful(rows)] == ["often-bad", "half", "once",
+                                                         "mostly-good"]
