@@ -44,8 +44,24 @@ _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _URL = re.compile(r"https?://[^\s'\"<>]+")
 
 
+# How the command line names the settings a message mentions (`careerbot feeds add`).
+CLI_NAMES = {"every": "--every", "format": "--format"}
+
+
 class FeedSpecError(ValueError):
-    """A feed's settings are not usable; the message says what was expected."""
+    """A feed's settings are not usable; the message says what was expected.
+
+    The message is a template naming settings as `{every}` or `{format}`: str() names them as
+    the command line does, `said(names)` as another front end (a web form) does.
+    """
+
+    def __init__(self, template: str, **values: object) -> None:
+        self.template = template
+        self.values = values
+        super().__init__(self.said(CLI_NAMES))
+
+    def said(self, names: dict[str, str]) -> str:
+        return self.template.format(**names, **self.values)
 
 
 def parse_every(text: str) -> timedelta:
@@ -56,9 +72,10 @@ def parse_every(text: str) -> timedelta:
     elif spec and _DURATION.sub("", spec) == "":
         seconds = sum(int(n) * _UNIT[u] for n, u in _DURATION.findall(spec))
     else:
-        raise FeedSpecError(f"--every {text!r}: expected a duration such as 30m, 1h, 6h or 1d")
+        raise FeedSpecError("{every} {given!r}: expected a duration such as 30m, 1h, 6h or 1d",
+                            given=text)
     if not 1 <= seconds <= 366 * 86400:
-        raise FeedSpecError(f"--every {text!r}: expected between 1 second and a year")
+        raise FeedSpecError("{every} {given!r}: expected between 1 second and a year", given=text)
     return timedelta(seconds=seconds)
 
 
@@ -78,22 +95,22 @@ def new_feed(kind: FeedKind, target: str, *, fmt: FeedFormat | None = None,
     if kind is FeedKind.URL:
         parts = urlsplit(target)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FeedSpecError(f"{target!r}: expected an http(s) URL")
+            raise FeedSpecError("{given!r}: expected an http(s) URL", given=target)
         if len(target) > MAX_URL:
             raise FeedSpecError(f"the URL is longer than {MAX_URL:,} characters")
         if fmt is None:
-            raise FeedSpecError("a url feed needs --format: "
-                                + ", ".join(f.value for f in FeedFormat))
+            raise FeedSpecError("a url feed needs {format}: {formats}",
+                                formats=", ".join(f.value for f in FeedFormat))
         # The source comes from the feed itself on its first refresh, as an import names it.
         return NewFeed(kind=kind, target=target, format=fmt.value, company=company,
                        source=None, every=every)
     if fmt is not None and fmt.value != kind.value:
-        raise FeedSpecError(f"--format is for url feeds; a {kind.value} feed is read as "
-                            f"{kind.value}")
+        raise FeedSpecError("{format} is for url feeds; a {kind} feed is read as {kind}",
+                            kind=kind.value)
     if not _NAME.fullmatch(target):
-        raise FeedSpecError(f"{target!r}: expected a {kind.value} "
-                            f"{'board' if kind is FeedKind.GREENHOUSE else 'site'} name "
-                            "(letters, digits, '.', '_' or '-'), as in its job board URL")
+        raise FeedSpecError("{given!r}: expected a {kind} {name} name (letters, digits, '.', '_' "
+                            "or '-'), as in its job board URL", given=target, kind=kind.value,
+                            name="board" if kind is FeedKind.GREENHOUSE else "site")
     # The source `careerbot openings import` gives this board's URL, so the openings an import
     # kept are the ones the feed goes on refreshing.
     return NewFeed(kind=kind, target=target, format=None, company=company,
