@@ -3,8 +3,9 @@
     .venv/bin/python scripts/admin_screenshots.py [--out docs] [--chromium /usr/bin/chromium]
 
 Starts `careerbot serve` on 127.0.0.1 over a temporary SQLite database seeded with a month of
-made-up activity (tests/fakes/admin_seed.py), signs in with a one-time link, and saves
-admin-overview.png, admin-gaps.png, admin-topics.png and admin-openings.png.
+made-up activity (tests/fakes/admin_seed.py) and three feeds from a board server on 127.0.0.1
+(one of them failing) refreshed by `careerbot worker --once`, signs in with a one-time link,
+and saves admin-overview.png, admin-gaps.png, admin-topics.png and admin-openings.png.
 """
 
 from __future__ import annotations
@@ -26,10 +27,15 @@ async def main(out: Path, chromium: str) -> None:
     from playwright.async_api import async_playwright
 
     from adapters.admin.signin import SignInLinks, issue
+    from adapters.importers.feeds import FeedFormat
+    from adapters.service.feeds import add_feed, new_feed, parse_every
+    from bot.feeds import FeedKind
     from bot.usage import today
     from storage.engine import Storage
-    from tests.adapters.service.test_admin_browser import CHROMIUM_ARGS
+    from storage.feeds import SqlFeedStore
+    from tests.adapters.service.test_admin_browser import BOARDS, CHROMIUM_ARGS, Site
     from tests.fakes import admin_seed
+    from tests.fakes.feeds import FeedServer
     from tests.fakes.knowledge import write_small_kb
     from tests.fakes.servers import free_port, start_server
 
@@ -40,14 +46,23 @@ async def main(out: Path, chromium: str) -> None:
         await storage.upgrade()
         await admin_seed.seed(storage.uow, today())
         port = free_port()
-        server = start_server({
+        env = {
             "DATABASE_URL": url,
             "CAREERBOT_KNOWLEDGE_DIR": str(write_small_kb(work / "kb")),
             "CAREERBOT_PUBLIC_URL": f"http://127.0.0.1:{port}",
             "CAREERBOT_SESSION_SECRET": "screenshots-session-secret-0123456789",
-        }, work, name="serve", port=port)
+        }
+        server = start_server(env, work, name="serve", port=port)
+        boards = FeedServer(boards={k: list(v) for k, v in BOARDS.items()},
+                            broken={"hooli": "500"})
+        await boards.start()
         try:
             await server.wait_healthy()
+            for board, every in (("initech", "1h"), ("umbrella", "6h"), ("hooli", "30m")):
+                await add_feed(SqlFeedStore(storage), new_feed(
+                    FeedKind.URL, boards.url(board), fmt=FeedFormat.GREENHOUSE,
+                    every=parse_every(every)))
+            await Site(server=server, storage=storage, env=env, workdir=work).worker_pass()
             link = await issue(storage.uow, SignInLinks(server.url), "screenshots")
             async with async_playwright() as pw:
                 browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -63,6 +78,7 @@ async def main(out: Path, chromium: str) -> None:
                     print(target)
                 await browser.close()
         finally:
+            await boards.stop()
             server.terminate()
             await storage.aclose()
 
