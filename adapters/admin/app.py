@@ -227,7 +227,7 @@ def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str
                       entered=entered or {}, csrf_field=CSRF_FIELD,
                       kinds=[k.value for k in FeedKind], formats=formats)
 
-    async def add_feed(request: Request, session: Session, rt: Runtime) -> Response:
+    async def feed_added(request: Request, session: Session, rt: Runtime) -> Response:
         from adapters.service.feeds import FeedSpecError, add_feed
 
         store = _needs_feeds(rt)
@@ -243,14 +243,15 @@ def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str
         log.info("admin: feed %d added (%s)", feed.id, feed.kind.value)
         return RedirectResponse("/admin/openings#feeds", status_code=303, headers=HEADERS)
 
-    async def remove_feed(request: Request, session: Session, rt: Runtime) -> Response:
+    async def feed_removed(request: Request, session: Session, rt: Runtime) -> Response:
         from adapters.service.feeds import remove_feed
 
-        store = _needs_feeds(rt)
-        assert rt.storage is not None  # a feed store has one
+        store, storage = _needs_feeds(rt), rt.storage
+        if storage is None:
+            raise StorageUnavailable("feeds live in a database")
         feed_id = _feed_id(request.state.form)
         try:
-            removed = None if feed_id is None else await remove_feed(store, rt.storage, feed_id)
+            removed = None if feed_id is None else await remove_feed(store, storage, feed_id)
         except FeedBusy:
             return await openings_page(session, rt, status=409, problem=(
                 f"Feed {feed_id} was not removed: a worker is refreshing it right now. "
@@ -261,7 +262,7 @@ def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str
                  removed.closed)
         return RedirectResponse("/admin/openings#feeds", status_code=303, headers=HEADERS)
 
-    def switch(enabled: bool) -> Page:
+    def feed_switched(enabled: bool) -> Page:
         async def change(request: Request, session: Session, rt: Runtime) -> Response:
             from adapters.service.feeds import set_enabled
 
@@ -283,10 +284,10 @@ def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str
         Route("/gaps/handled", signed_in(mark_handled, changes=True), methods=["POST"]),
         Route("/topics", signed_in(topics), methods=["GET"]),
         Route("/openings", signed_in(openings), methods=["GET"]),
-        Route("/feeds", signed_in(add_feed, changes=True), methods=["POST"]),
-        Route("/feeds/remove", signed_in(remove_feed, changes=True), methods=["POST"]),
-        Route("/feeds/pause", signed_in(switch(False), changes=True), methods=["POST"]),
-        Route("/feeds/resume", signed_in(switch(True), changes=True), methods=["POST"]),
+        Route("/feeds", signed_in(feed_added, changes=True), methods=["POST"]),
+        Route("/feeds/remove", signed_in(feed_removed, changes=True), methods=["POST"]),
+        Route("/feeds/pause", signed_in(feed_switched(False), changes=True), methods=["POST"]),
+        Route("/feeds/resume", signed_in(feed_switched(True), changes=True), methods=["POST"]),
     ])
 
 

@@ -171,3 +171,18 @@ async def test_without_a_database_the_page_says_where_feeds_live(
             r = await c.post("/admin/feeds", data={"csrf": csrf, "kind": "lever",
                                                    "target": "globex"})
             assert r.status_code == 503
+
+
+async def test_a_feed_url_is_listed_without_its_credentials_or_token(
+    app: Starlette, runtime: Runtime,
+) -> None:
+    async with signed_in(app, runtime) as c:
+        csrf = await csrf_of(c)
+        r = await c.post("/admin/feeds", data={
+            "csrf": csrf, "kind": "url", "format": "yaml",
+            "target": "https://bot:pa55@jobs.example.org/feed.yaml?token=s3cret"})
+        assert r.status_code == 303
+        page = (await c.get("/admin/openings")).text
+        row = feed_row(page, 1)
+        assert row is not None and "url</b> https://jobs.example.org/feed.yaml" in row
+        assert "s3cret" not in page and "pa55" not in page
