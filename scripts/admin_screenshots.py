@@ -27,8 +27,8 @@ async def main(out: Path, chromium: str) -> None:
     from playwright.async_api import async_playwright
 
     from adapters.admin.signin import SignInLinks, issue
+    from adapters.feeds import add_feed, new_feed, parse_every
     from adapters.importers.feeds import FeedFormat
-    from adapters.service.feeds import add_feed, new_feed, parse_every
     from bot.feeds import FeedKind
     from bot.usage import today
     from storage.engine import Storage

@@ -216,8 +216,8 @@ def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str
         feeds = None
         formats: list[str] = []
         if store is not None:
+            from adapters.feeds import feed_statuses
             from adapters.importers.feeds import FeedFormat
-            from adapters.service.feeds import feed_statuses
 
             feeds = reports.feed_rows(await feed_statuses(store))
             formats = [f.value for f in FeedFormat]
@@ -228,7 +228,7 @@ def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str
                       kinds=[k.value for k in FeedKind], formats=formats)
 
     async def feed_added(request: Request, session: Session, rt: Runtime) -> Response:
-        from adapters.service.feeds import FeedSpecError, add_feed
+        from adapters.feeds import FeedSpecError, add_feed
 
         store = _needs_feeds(rt)
         fields: dict[str, str] = request.state.form
@@ -244,7 +244,7 @@ def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str
         return RedirectResponse("/admin/openings#feeds", status_code=303, headers=HEADERS)
 
     async def feed_removed(request: Request, session: Session, rt: Runtime) -> Response:
-        from adapters.service.feeds import remove_feed
+        from adapters.feeds import remove_feed
 
         store, storage = _needs_feeds(rt), rt.storage
         if storage is None:
@@ -264,7 +264,7 @@ def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str
 
     def feed_switched(enabled: bool) -> Page:
         async def change(request: Request, session: Session, rt: Runtime) -> Response:
-            from adapters.service.feeds import set_enabled
+            from adapters.feeds import set_enabled
 
             store = _needs_feeds(rt)
             feed_id = _feed_id(request.state.form)
@@ -306,7 +306,7 @@ def _uow_factory(rt: Runtime) -> UnitOfWorkFactory:
 
 
 def _feed_store(rt: Runtime) -> FeedStore | None:
-    from adapters.service.feeds import feed_store
+    from adapters.feeds import feed_store
 
     return feed_store(rt)
 
@@ -320,8 +320,8 @@ def _needs_feeds(rt: Runtime) -> FeedStore:
 
 def _new_feed(fields: dict[str, str]) -> NewFeed:
     """The add-feed form's fields as a checked feed (FeedSpecError says what is wrong)."""
+    from adapters.feeds import DEFAULT_EVERY, FeedSpecError, new_feed, parse_every
     from adapters.importers.feeds import FeedFormat
-    from adapters.service.feeds import DEFAULT_EVERY, FeedSpecError, new_feed, parse_every
 
     try:
         kind = FeedKind(fields.get("kind", ""))

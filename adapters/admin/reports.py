@@ -249,7 +249,7 @@ class FeedRow:
 
 def feed_rows(statuses: Sequence[FeedStatus]) -> list[FeedRow]:
     """The Openings page's feeds table, in the order they were added."""
-    from adapters.service.feeds import format_every, without_secrets
+    from adapters.feeds import format_every, without_secrets
 
     return [FeedRow(id=s.feed.id, kind=s.feed.kind.value, target=without_secrets(s.feed.target),
                     format=s.feed.format, company=s.feed.company, source=s.feed.source,
