@@ -4,8 +4,9 @@
         [--pages overview gaps topics openings]
 
 Starts `careerbot serve` on 127.0.0.1 with the shipped knowledge base over a temporary SQLite
-database seeded with a made-up but plausible month (see seed()), signs in with a one-time link,
-and saves admin-<page>.png for each page.
+database seeded with a made-up but plausible month (see seed()) and three feeds from a board server
+on 127.0.0.1 (one of them failing) refreshed by `careerbot worker --once`, signs in with a one-time
+link, and saves admin-<page>.png for each page.
 """
 
 from __future__ import annotations
@@ -161,10 +162,15 @@ async def main(out: Path, chromium: str, pages: list[str]) -> None:
     from playwright.async_api import async_playwright
 
     from adapters.admin.signin import SignInLinks, issue
+    from adapters.feeds import add_feed, new_feed, parse_every
+    from adapters.importers.feeds import FeedFormat
+    from bot.feeds import FeedKind
     from bot.knowledge import default_dir, load_knowledge
     from bot.usage import today
     from storage.engine import Storage
-    from tests.adapters.service.test_admin_browser import CHROMIUM_ARGS
+    from storage.feeds import SqlFeedStore
+    from tests.adapters.service.test_admin_browser import BOARDS, CHROMIUM_ARGS, Site
+    from tests.fakes.feeds import FeedServer
     from tests.fakes.servers import free_port, start_server
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -175,14 +181,23 @@ async def main(out: Path, chromium: str, pages: list[str]) -> None:
         knowledge = default_dir()
         await seed(storage.uow, load_knowledge(knowledge), today())
         port = free_port()
-        server = start_server({
+        env = {
             "DATABASE_URL": url,
             "CAREERBOT_KNOWLEDGE_DIR": str(knowledge),
             "CAREERBOT_PUBLIC_URL": f"http://127.0.0.1:{port}",
             "CAREERBOT_SESSION_SECRET": "screenshots-session-secret-0123456789",
-        }, work, name="serve", port=port)
+        }
+        server = start_server(env, work, name="serve", port=port)
+        boards = FeedServer(boards={k: list(v) for k, v in BOARDS.items()},
+                            broken={"hooli": "500"})
+        await boards.start()
         try:
             await server.wait_healthy()
+            for board, every in (("initech", "1h"), ("umbrella", "6h"), ("hooli", "30m")):
+                await add_feed(SqlFeedStore(storage), new_feed(
+                    FeedKind.URL, boards.url(board), fmt=FeedFormat.GREENHOUSE,
+                    every=parse_every(every)))
+            await Site(server=server, storage=storage, env=env, workdir=work).worker_pass()
             link = await issue(storage.uow, SignInLinks(server.url), "screenshots")
             async with async_playwright() as pw:
                 browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -198,6 +213,7 @@ async def main(out: Path, chromium: str, pages: list[str]) -> None:
                     print(target)
                 await browser.close()
         finally:
+            await boards.stop()
             server.terminate()
             await storage.aclose()
 

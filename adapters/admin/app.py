@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from adapters.admin import charts, reports
 from adapters.admin.session import COOKIE, CSRF_FIELD, Session, Sessions, cookie_options, csrf_ok
 from adapters.admin.signin import redeem
+from bot.feeds import DuplicateFeed, FeedBusy, FeedKind, FeedStore, NewFeed
 from bot.ports import StorageUnavailable, UnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:
@@ -196,6 +197,13 @@ def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str
                       rows=reports.topic_rows(counts, titles), days=len(days))
 
     async def openings(request: Request, session: Session, rt: Runtime) -> Response:
+        return await openings_page(session, rt)
+
+    async def openings_page(session: Session, rt: Runtime, *, status: int = 200,
+                            problem: str | None = None,
+                            entered: dict[str, str] | None = None) -> Response:
+        """The Openings page; after a refused change, with what went wrong (and the add form
+        as it was filled in)."""
         days = reports.last_days()
 
         async def read(uow: UnitOfWork) -> tuple[list[tuple[str, int, int]], list[Any]]:
@@ -204,9 +212,68 @@ def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str
         sources, counts = await _read(rt, read)
         view = reports.openings(sources, counts, days)
         activity = charts.series(view.activity)
-        return render("openings.html", session=session, page="openings", view=view,
+        store = _feed_store(rt)
+        feeds = None
+        formats: list[str] = []
+        if store is not None:
+            from adapters.feeds import feed_statuses
+            from adapters.importers.feeds import FeedFormat
+
+            feeds = reports.feed_rows(await feed_statuses(store))
+            formats = [f.value for f in FeedFormat]
+        return render("openings.html", status, session=session, page="openings", view=view,
                       chart=charts.stacked_bars(days, activity, label="Subscriptions and alerts"),
-                      legend=charts.legend(activity), feeds=reports.feed_rows([]))
+                      legend=charts.legend(activity), feeds=feeds, problem=problem,
+                      entered=entered or {}, csrf_field=CSRF_FIELD,
+                      kinds=[k.value for k in FeedKind], formats=formats)
+
+    async def feed_added(request: Request, session: Session, rt: Runtime) -> Response:
+        from adapters.feeds import FeedSpecError, add_feed
+
+        store = _needs_feeds(rt)
+        fields: dict[str, str] = request.state.form
+        try:
+            feed = await add_feed(store, _new_feed(fields))
+        except FeedSpecError as exc:
+            return await openings_page(session, rt, status=400, problem=_sentence(
+                exc.said(FORM_NAMES)), entered=fields)
+        except DuplicateFeed as exc:
+            return await openings_page(session, rt, status=409,
+                                       problem=_sentence(f"not added: {exc}"), entered=fields)
+        log.info("admin: feed %d added (%s)", feed.id, feed.kind.value)
+        return RedirectResponse("/admin/openings#feeds", status_code=303, headers=HEADERS)
+
+    async def feed_removed(request: Request, session: Session, rt: Runtime) -> Response:
+        from adapters.feeds import remove_feed
+
+        store, storage = _needs_feeds(rt), rt.storage
+        if storage is None:
+            raise StorageUnavailable("feeds live in a database")
+        feed_id = _feed_id(request.state.form)
+        try:
+            removed = None if feed_id is None else await remove_feed(store, storage, feed_id)
+        except FeedBusy:
+            return await openings_page(session, rt, status=409, problem=(
+                f"Feed {feed_id} was not removed: a worker is refreshing it right now. "
+                "Try again in a minute."))
+        if removed is None:
+            return await openings_page(session, rt, status=404, problem=_GONE)
+        log.info("admin: feed %d removed, %d of its openings closed", removed.feed.id,
+                 removed.closed)
+        return RedirectResponse("/admin/openings#feeds", status_code=303, headers=HEADERS)
+
+    def feed_switched(enabled: bool) -> Page:
+        async def change(request: Request, session: Session, rt: Runtime) -> Response:
+            from adapters.feeds import set_enabled
+
+            store = _needs_feeds(rt)
+            feed_id = _feed_id(request.state.form)
+            feed = None if feed_id is None else await set_enabled(store, feed_id, enabled)
+            if feed is None:
+                return await openings_page(session, rt, status=404, problem=_GONE)
+            log.info("admin: feed %d %s", feed.id, "resumed" if enabled else "paused")
+            return RedirectResponse("/admin/openings#feeds", status_code=303, headers=HEADERS)
+        return change
 
     return Mount("/admin", routes=[
         Route("/login", login_page, methods=["GET"]),
@@ -217,11 +284,18 @@ def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str
         Route("/gaps/handled", signed_in(mark_handled, changes=True), methods=["POST"]),
         Route("/topics", signed_in(topics), methods=["GET"]),
         Route("/openings", signed_in(openings), methods=["GET"]),
+        Route("/feeds", signed_in(feed_added, changes=True), methods=["POST"]),
+        Route("/feeds/remove", signed_in(feed_removed, changes=True), methods=["POST"]),
+        Route("/feeds/pause", signed_in(feed_switched(False), changes=True), methods=["POST"]),
+        Route("/feeds/resume", signed_in(feed_switched(True), changes=True), methods=["POST"]),
     ])
 
 
 OUTCOME_COLOURS = {"answered": "#009E73", "declined": "#D55E00", "did you mean": "#E69F00"}
 RATING_COLOURS = {"helpful": "#0072B2", "not helpful": "#CC79A7"}
+# How the add-feed form names the settings a FeedSpecError mentions (the CLI names options).
+FORM_NAMES = {"every": "the refresh interval", "format": "a format"}
+_GONE = "That feed is no longer there; it may have been removed meanwhile."
 
 
 def _uow_factory(rt: Runtime) -> UnitOfWorkFactory:
@@ -229,6 +303,50 @@ def _uow_factory(rt: Runtime) -> UnitOfWorkFactory:
     if factory is None:
         raise StorageUnavailable("no storage configured")
     return factory
+
+
+def _feed_store(rt: Runtime) -> FeedStore | None:
+    from adapters.feeds import feed_store
+
+    return feed_store(rt)
+
+
+def _needs_feeds(rt: Runtime) -> FeedStore:
+    store = _feed_store(rt)
+    if store is None:
+        raise StorageUnavailable("feeds live in a database")
+    return store
+
+
+def _new_feed(fields: dict[str, str]) -> NewFeed:
+    """The add-feed form's fields as a checked feed (FeedSpecError says what is wrong)."""
+    from adapters.feeds import DEFAULT_EVERY, FeedSpecError, new_feed, parse_every
+    from adapters.importers.feeds import FeedFormat
+
+    try:
+        kind = FeedKind(fields.get("kind", ""))
+    except ValueError:
+        raise FeedSpecError("choose the kind of feed: "
+                            + ", ".join(k.value for k in FeedKind)) from None
+    chosen = fields.get("format", "").strip()
+    try:
+        fmt = FeedFormat(chosen) if chosen else None
+    except ValueError:
+        raise FeedSpecError("choose a format: "
+                            + ", ".join(f.value for f in FeedFormat)) from None
+    every = fields.get("every", "").strip()
+    return new_feed(kind, fields.get("target", ""), fmt=fmt,
+                    every=parse_every(every) if every else DEFAULT_EVERY,
+                    company=fields.get("company"))
+
+
+def _feed_id(fields: dict[str, str]) -> int | None:
+    text = fields.get("feed", "")
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 async def _read(rt: Runtime, work: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:

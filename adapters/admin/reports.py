@@ -15,6 +15,7 @@ import numpy as np
 
 from bot.dialogue import Bot
 from bot.encoder import Vectors
+from bot.feeds import FeedStatus
 from bot.gaps import Group, Question, centroid, group_by_meaning, nearest_topic, open_groups
 from bot.ports import UnitOfWorkFactory, UsageCount
 from bot.usage import OUTCOMES, Event, today
@@ -243,23 +244,34 @@ def openings(sources: list[tuple[str, int, int]], counts: Sequence[UsageCount],
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class FeedStatus:
-    """One configured feed as the Openings page shows it (filled in by the feeds work)."""
+class FeedRow:
+    """One feed as the Openings page lists it."""
 
-    name: str
+    id: int
     kind: str
-    last_refresh: datetime | None = None
-    last_error: str | None = None
+    # Without credentials or query string (where feed tokens travel), as in the logs.
+    target: str
+    format: str | None
+    company: str | None
+    source: str | None
+    every: str
+    enabled: bool
+    last_refresh: datetime | None
+    last_success: datetime | None
+    last_error: str | None
+    last_result: str | None
+    open: int
+    closed: int
 
 
-def feed_rows(statuses: Sequence[FeedStatus]) -> list[dict[str, Any]]:
-    """The per-feed table of the Openings page (template block `feeds`): newest refresh first.
+def feed_rows(statuses: Sequence[FeedStatus]) -> list[FeedRow]:
+    """The Openings page's feeds table, in the order they were added."""
+    from adapters.feeds import format_every, without_secrets
 
-    Where the feeds' status (issue 14, feeds half) plugs in: the integrator passes the feeds'
-    statuses here and an "add feed" form goes into the same block.
-    """
-    return [{"name": s.name, "kind": s.kind, "last_refresh": s.last_refresh,
-             "last_error": s.last_error}
-            for s in sorted(statuses, key=lambda s: (s.last_refresh is None,
-                                                     -(s.last_refresh.timestamp()
-                                                       if s.last_refresh else 0), s.name))]
+    return [FeedRow(id=s.feed.id, kind=s.feed.kind.value, target=without_secrets(s.feed.target),
+                    format=s.feed.format, company=s.feed.company, source=s.feed.source,
+                    every=format_every(s.feed.every), enabled=s.feed.enabled,
+                    last_refresh=s.feed.refresh_finished_at, last_success=s.feed.last_success_at,
+                    last_error=s.feed.last_error, last_result=s.feed.last_result,
+                    open=s.open, closed=s.closed)
+            for s in sorted(statuses, key=lambda s: s.feed.id)]

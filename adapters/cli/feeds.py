@@ -17,7 +17,7 @@ from adapters.terminal import escape, plain
 from bot.feeds import DuplicateFeed, FeedBusy, FeedKind, FeedStatus
 
 if TYPE_CHECKING:
-    from adapters.service.feeds import Removed
+    from adapters.feeds import Removed
     from bot.feeds import Feed
     from storage import Storage
 
@@ -46,7 +46,7 @@ def add(
 ) -> None:
     """Add a feed; the worker refreshes it at once and then every --every."""
     from adapters.cli.db import run_with_storage
-    from adapters.service.feeds import FeedSpecError, add_feed, format_every, new_feed, parse_every
+    from adapters.feeds import FeedSpecError, add_feed, format_every, new_feed, parse_every
     from storage.feeds import SqlFeedStore
 
     try:
@@ -74,7 +74,7 @@ def list_feeds(
 ) -> None:
     """Every feed with its schedule, last refresh, last error and its openings."""
     from adapters.cli.db import run_with_storage
-    from adapters.service.feeds import feed_statuses, format_every
+    from adapters.feeds import feed_statuses, format_every
     from storage.feeds import SqlFeedStore
 
     async def work(storage: Storage) -> list[FeedStatus]:
@@ -108,7 +108,7 @@ def remove(
 ) -> None:
     """Remove a feed; its openings are closed unless --keep-openings."""
     from adapters.cli.db import run_with_storage
-    from adapters.service.feeds import remove_feed
+    from adapters.feeds import remove_feed
     from storage.feeds import SqlFeedStore
 
     async def work(storage: Storage) -> Removed | None:
@@ -144,7 +144,7 @@ def resume(
 
 def _switch(feed_id: int, *, enabled: bool) -> None:
     from adapters.cli.db import run_with_storage
-    from adapters.service.feeds import set_enabled
+    from adapters.feeds import set_enabled
     from storage.feeds import SqlFeedStore
 
     async def work(storage: Storage) -> Feed | None:

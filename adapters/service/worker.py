@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 from wsgiref.simple_server import WSGIServer
 
 from adapters.bootstrap import EVENT_RETENTION
+from adapters.feeds import feed_store
 from adapters.service.alerts import AlertRunResult, run_alerts
-from adapters.service.feeds import FEED_CHECK, Refresher, feed_store, limits_of
+from adapters.service.feeds import FEED_CHECK, Refresher, limits_of
 from adapters.service.lifecycle import DRAIN_SECONDS, stop_on_signals
 
 if TYPE_CHECKING:

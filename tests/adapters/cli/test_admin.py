@@ -62,6 +62,9 @@ def test_serve_with_workers_gives_them_one_session_key(
 
     seen: list[str | None] = []
     monkeypatch.delenv(serve.SESSION_SECRET_ENV, raising=False)
+    # Recorded so that the metrics directory run_server names for its workers leaves with the
+    # test: later tests in this process would read metrics from a directory since deleted.
+    monkeypatch.setenv(serve.MULTIPROC_ENV, "")
     monkeypatch.setattr(serve, "configure_logging", lambda *a, **k: None)  # the test's logging stays
     monkeypatch.setattr(serve, "_run", lambda *a, **k: seen.append(
         os.environ.get(serve.SESSION_SECRET_ENV)))

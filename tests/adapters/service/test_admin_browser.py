@@ -3,20 +3,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from adapters.admin.signin import SignInLinks, issue
 from bot.usage import today
 from storage.engine import Storage
+from storage.models import FeedRow
 from tests.fakes import admin_seed
+from tests.fakes.feeds import FeedServer, greenhouse_job
 from tests.fakes.knowledge import write_small_kb
-from tests.fakes.servers import Server, free_port, start_server
+from tests.fakes.servers import REPO, Server, free_port, start_server
 
 pytestmark = pytest.mark.heavy
 
@@ -38,9 +45,32 @@ def chromium_or_skip() -> str:
 class Site:
     server: Server
     storage: Storage
+    # What `careerbot serve` was started with, for a `careerbot worker` over the same database.
+    env: dict[str, str]
+    workdir: Path
 
     async def sign_in_link(self) -> str:
         return await issue(self.storage.uow, SignInLinks(self.server.url), "browser test")
+
+    async def worker_pass(self) -> None:
+        """`careerbot worker --once`: refresh the due feeds (and make one alert run), as the
+        worker does on schedule. Awaited, so the test's feed server answers meanwhile."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SLACK_"))}
+        env.update(self.env, PYTHONPATH=str(REPO), FEED_ALLOW_NETWORKS="127.0.0.1")
+        log = self.workdir / "worker.log"
+        with log.open("ab") as out:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "adapters.cli", "worker", "--once", cwd=self.workdir,
+                env=env, stdout=out, stderr=out)
+            code = await proc.wait()
+        assert code == 0, log.read_text(encoding="utf-8", errors="replace")
+
+    async def due_now(self, feed_id: int) -> None:
+        """As if the feed's interval had passed."""
+        async with self.storage.uow() as uow:
+            await uow.execute(update(FeedRow).where(FeedRow.id == feed_id)
+                              .values(next_refresh_at=datetime.now(UTC)))
+            await uow.commit()
 
 
 @pytest.fixture
@@ -50,15 +80,16 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
     await storage.upgrade()
     await admin_seed.seed(storage.uow, today())
     port = free_port()
-    server = start_server({
+    env = {
         "DATABASE_URL": url,
         "CAREERBOT_KNOWLEDGE_DIR": str(write_small_kb(tmp_path / "kb")),
         "CAREERBOT_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "CAREERBOT_SESSION_SECRET": "browser-test-session-secret-0123456789",
-    }, tmp_path, name="serve", port=port)
+    }
+    server = start_server(env, tmp_path, name="serve", port=port)
     try:
         await server.wait_healthy()
-        yield Site(server=server, storage=storage)
+        yield Site(server=server, storage=storage, env=env, workdir=tmp_path)
     finally:
         server.terminate()
         await storage.aclose()
@@ -127,6 +158,93 @@ async def test_sign_in_read_every_page_and_mark_a_gap_handled(site: Site) -> Non
             assert r is not None and r.status == 401
         finally:
             await browser.close()
+
+
+BOARDS = {
+    "initech": [greenhouse_job(8101, "Backend Engineer (Go)", "Initech", "Remote - EU",
+                               "<p>Initech builds payroll APIs in Go and PostgreSQL.</p>"),
+                greenhouse_job(8102, "Senior Python Developer", "Initech", "Austin, TX",
+                               "<p>Python, Django and Redis for our reporting.</p>")],
+    "umbrella": [greenhouse_job(8201, "Platform Engineer", "Umbrella", "Berlin, Germany",
+                                "<p>Kubernetes, Terraform and Go.</p>"),
+                 greenhouse_job(8202, "Java Backend Engineer", "Umbrella", "Remote - EU",
+                                "<p>Java, Spring and Kafka.</p>")],
+}
+
+
+async def test_feeds_added_on_the_openings_page_are_refreshed_by_the_worker(site: Site) -> None:
+    from playwright.async_api import async_playwright
+
+    executable = chromium_or_skip()
+    async with FeedServer(boards={k: list(v) for k, v in BOARDS.items()}) as boards, \
+            async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 390, "height": 844})
+            await page.goto(await site.sign_in_link())
+            await page.get_by_role("button", name="Sign in").click()
+            await page.wait_for_url(site.server.url + "/admin/")
+            await page.get_by_role("link", name="Openings").click()
+            assert "No feeds yet" in await page.locator("#feed-list").inner_text()
+
+            for board in BOARDS:
+                await add_feed(page, kind="url", target=boards.url(board), fmt="greenhouse")
+                await page.wait_for_url("**/admin/openings#feeds")
+            # A url feed without its format: refused, said in the form's own words.
+            await add_feed(page, kind="url", target=boards.url("initech") + "&again", fmt="")
+            alert = await page.get_by_role("alert").inner_text()
+            assert alert == "A url feed needs a format: yaml, greenhouse, lever."
+            assert await page.locator("#feed-list tr[data-feed]").count() == 2
+            assert await feed_cells(page, 1) == {"last-refresh": "never",
+                                                 "last-success": "never", "open": "0",
+                                                 "closed": "0", "result": "not refreshed yet"}
+
+            await site.worker_pass()
+            await page.goto(site.server.url + "/admin/openings")
+            for feed_id in (1, 2):
+                cells = await feed_cells(page, feed_id)
+                assert cells["open"] == "2" and cells["closed"] == "0", cells
+                assert cells["last-success"] != "never" and "error" not in cells["result"]
+            umbrella = page.locator('#feed-list tr[data-feed="2"]')
+            source = (await umbrella.inner_text()).split("source ")[1].split()[0]
+            assert await page.locator(f"#sources tr[data-source='{source}'] td") \
+                .all_inner_texts() == [source, "2", "0"]
+            succeeded = (await feed_cells(page, 2))["last-success"]
+
+            # The board breaks: the next refresh records its error and closes nothing.
+            boards.broken["umbrella"] = "500"
+            await site.due_now(2)
+            await site.worker_pass()
+            await page.reload()
+            cells = await feed_cells(page, 2)
+            assert cells["result"].startswith("error: ") and "500" in cells["result"], cells
+            assert (cells["open"], cells["closed"], cells["last-success"]) == ("2", "0", succeeded)
+            assert await page.locator("#feed-list tr.failing").count() == 1
+            assert await page.locator(f"#sources tr[data-source='{source}'] td") \
+                .all_inner_texts() == [source, "2", "0"]
+            await fits(page)
+
+            await umbrella.get_by_role("button", name="Pause").click()
+            await page.wait_for_url("**/admin/openings#feeds")
+            assert "paused" in await page.locator('#feed-list tr[data-feed="2"]').inner_text()
+        finally:
+            await browser.close()
+
+
+async def add_feed(page: Any, *, kind: str, target: str, fmt: str, every: str = "1h") -> None:
+    form = page.locator("#add-feed")
+    await form.locator("select[name=kind]").select_option(kind)
+    await form.locator("input[name=target]").fill(target)
+    await form.locator("select[name=format]").select_option(fmt)
+    await form.locator("input[name=every]").fill(every)
+    await form.get_by_role("button", name="Add feed").click()
+
+
+async def feed_cells(page: Any, feed_id: int) -> dict[str, str]:
+    row = page.locator(f'#feed-list tr[data-feed="{feed_id}"]')
+    cells = row.locator("td[data-col]")
+    return {await c.get_attribute("data-col"): (await c.inner_text()).strip()
+            for c in await cells.all()}
 
 
 async def fits(page: object) -> None:

@@ -18,18 +18,10 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.bootstrap import Runtime, build
+from adapters.feeds import FeedSpecError, add_feed, feed_statuses, new_feed, parse_every
 from adapters.importers.feeds import FeedFormat
 from adapters.service.alerts import AlertRunResult
-from adapters.service.feeds import (
-    FeedSpecError,
-    Refresher,
-    add_feed,
-    feed_statuses,
-    limits_of,
-    new_feed,
-    parse_every,
-    short_error,
-)
+from adapters.service.feeds import Refresher, limits_of, short_error
 from adapters.service.worker import run_worker
 from adapters.settings import Settings
 from bot.alerts import AlertStats
