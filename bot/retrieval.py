@@ -13,7 +13,8 @@ best at 0.5 or more (the fit places the model's bias so that 0.5 is the best thr
 
 The cascade skips the model when the words decide: a message with no word the knowledge base
 knows is declined, and one whose best topic by a lexical-only model of the same kind reaches
-`skip_at`, while no other topic would be answered by it, is answered, without encoding either.
+`skip_at`, while no other topic would be answered by it and every word of it is known, is answered,
+without encoding either.
 Without an encoder, or when it fails, the matcher's own confidence decides, as before the
 embeddings existed.
 """
@@ -174,6 +175,7 @@ def _margins(values: FloatArray) -> FloatArray:
 def lexical_candidates(matches: Sequence[Match]) -> Candidates:
     strength = np.asarray([_strength(m.score) for m in matches])
     return Candidates(topic_ids=tuple(m.topic_id for m in matches), features={
+        "lex_unknown": np.asarray([float(m.unknown) for m in matches]),
         "lex_confidence": np.asarray([m.confidence for m in matches]),
         "lex_strength": strength,
         "lex_margin": _margins(strength),
@@ -250,11 +252,14 @@ class Calibration:
                    suggest_at=float(data["suggest_at"]), skip_at=float(data["skip_at"]))
 
 
-def words_decide(confidences: FloatArray, skip_at: float) -> bool:
-    """The cascade's rule: one topic is sure enough by the lexical-only model and no rival would be
-    answered ("tips for a backend job interview" names a job and an interview: the model decides)."""
+def words_decide(confidences: FloatArray, skip_at: float, *, unknown: bool = False) -> bool:
+    """The cascade's rule: one topic is sure enough by the lexical-only model, no rival would be
+    answered ("tips for a backend job interview" names a job and an interview: the model decides),
+    and the message has no word the knowledge base does not know (in "how long to become a
+    midwife" the unknown word is what it is about, which only the model can weigh)."""
     top = np.sort(confidences)[::-1]
-    return len(top) > 0 and top[0] >= skip_at and (len(top) < 2 or top[1] < 0.5)
+    return (not unknown and len(top) > 0 and top[0] >= skip_at
+            and (len(top) < 2 or top[1] < 0.5))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -322,7 +327,7 @@ class TopicRetriever:
             return Ranking(hits=(), method="lexical", suggest_at=cal.suggest_at)
         lexical = lexical_candidates(matches)
         p = cal.lexical.confidences(lexical)
-        if words_decide(p, cal.skip_at):
+        if words_decide(p, cal.skip_at, unknown=matches[0].unknown > 0):
             return self._ranking(lexical.topic_ids, p, "lexical")
         v = vector()
         if v is None:

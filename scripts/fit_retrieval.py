@@ -226,6 +226,7 @@ class Outcome:
     in_scope: bool
     source: str
     ranked_right: tuple[bool, ...]  # rightness of candidates, best first
+    unknown: bool  # the message has a word the knowledge base does not know
 
 
 def out_of_fold(exs: Sequence[Example], side: str, features: Sequence[str]) -> list[Outcome]:
@@ -247,8 +248,9 @@ def outcome(ex: Example, side: str, features: Sequence[str], theta: FloatArray) 
     z = scores(theta, cand.matrix(features)) if cand.topic_ids else np.zeros(0)
     order = np.argsort(-z, kind="stable")
     ranked = tuple(cand.topic_ids[i] in ex.question.expect for i in order)
+    unknown = ex.lexical.features.get("lex_unknown", np.zeros(0))
     return Outcome(z=z, right=bool(ranked and ranked[0]), in_scope=bool(ex.question.expect),
-                   source=ex.question.source, ranked_right=ranked)
+                   source=ex.question.source, ranked_right=ranked, unknown=bool(unknown.any()))
 
 
 def quality(outcomes: Sequence[Outcome], answered: Sequence[bool]) -> dict[str, float]:
@@ -350,7 +352,7 @@ def choose_skip(hybrid: Sequence[Outcome], lexical: Sequence[Outcome], p_hybrid:
         skipped = cascade_right = model_right = 0
         for h, lx, ph in zip(hybrid, lexical, p_hybrid, strict=True):
             model_ok = (h.right and ph >= 0.5) if h.in_scope else ph < 0.5
-            if not len(lx.z) or words_decide(probabilities(lx.z, lexical_shift), skip_at):
+            if not len(lx.z) or words_decide(probabilities(lx.z, lexical_shift), skip_at, unknown=lx.unknown):
                 answers = bool(len(lx.z))
                 answered.append(answers)
                 merged.append(dataclasses.replace(h, right=lx.right) if answers else h)

@@ -217,6 +217,13 @@ def test_the_words_decide_only_without_a_rival() -> None:
     assert not words_decide(np.asarray([0.97, 0.8]), 0.9)  # "backend job interview": job search or interviews
     assert not words_decide(np.asarray([0.85]), 0.9)
     assert not words_decide(np.zeros(0), 0.9)
+    assert not words_decide(np.asarray([0.97, 0.2]), 0.9, unknown=True)  # "...become a midwife"
+
+
+def test_a_match_counts_the_words_the_knowledge_base_does_not_know(retriever: TopicRetriever) -> None:
+    known, unknown = (retriever.matcher.rank(t) for t in ("docker image size", "docker zorblax size"))
+    assert known and unknown
+    assert known[0].unknown == 0 and {m.unknown for m in unknown} == {1}
 
 
 async def test_a_message_with_two_likely_topics_is_ranked_by_meaning(
