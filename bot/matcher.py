@@ -48,6 +48,7 @@ class Match:
     score: float
     coverage: float
     confidence: float
+    unknown: int = 0  # words of the message the knowledge base does not know (the same for every match)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -231,6 +232,7 @@ class TopicMatcher:
         # the unknown word is usually the subject ("pancakes").
         oov = OOV_WEIGHT * self._max_idf * min(1.0, 4 / len(unique))
         total = sum(oov if q.oov else idf[q.term] for q in unique.values())
+        unknown = sum(q.oov for q in unique.values())
         best = float(scores[top[0]])
         runner_up = float(scores[top[1]]) if len(top) > 1 else 0.0
         out: list[Match] = []
@@ -248,7 +250,7 @@ class TopicMatcher:
             s = float(scores[i])
             rival = runner_up if rank == 0 else best
             out.append(Match(topic_id=self._ids[i], score=s, coverage=coverage,
-                             confidence=_confidence(s, coverage, rival)))
+                             confidence=_confidence(s, coverage, rival), unknown=unknown))
         return out
 
 

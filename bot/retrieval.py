@@ -3,7 +3,9 @@
 Each candidate topic (the matcher's five best and the embeddings' five best) gets a few features:
 the matcher's confidence and strength, a BM25 score over the topic's pages, and how close the
 message is in meaning to the topic's texts (its names, sample questions, answer, and each block of
-its answer, details and example) with the margin over the nearest other topic. A logistic model
+its answer, details and example) with the margin over the nearest other topic, and how much closer
+it is to the topic than to any broad subject outside the domain (`background.json`: medicine, law,
+cooking, home tech support...), so that "salary tips for nurses" is not the salary topic. A logistic model
 fitted by `scripts/fit_retrieval.py` (a conditional logit: each message's candidates and a "none
 of them" option compete) turns them into one confidence per candidate. The core answers with the
 best at 0.5 or more (the fit places the model's bias so that 0.5 is the best threshold), offers
@@ -11,7 +13,8 @@ best at 0.5 or more (the fit places the model's bias so that 0.5 is the best thr
 
 The cascade skips the model when the words decide: a message with no word the knowledge base
 knows is declined, and one whose best topic by a lexical-only model of the same kind reaches
-`skip_at` is answered, without encoding either.
+`skip_at`, while no other topic would be answered by it and every word of it is known, is answered,
+without encoding either.
 Without an encoder, or when it fails, the matcher's own confidence decides, as before the
 embeddings existed.
 """
@@ -40,6 +43,7 @@ from bot.matcher import Match, TopicMatcher
 log = logging.getLogger(__name__)
 
 CALIBRATION = Path(__file__).resolve().parent / "models" / "topic-retrieval" / "calibration.json"
+BACKGROUND = CALIBRATION.with_name("background.json")
 # The matcher's own "did you mean" threshold, used without embeddings (it answers at 0.5).
 MATCHER_SUGGEST_AT = 0.22
 # Candidates from each side: the right topic is nearly always among the first five of one of them.
@@ -75,6 +79,14 @@ def topic_texts(topic: Topic) -> list[tuple[TextKind, str]]:
     out += [(TextKind.PASSAGE, to_plain((block,), with_urls=False))
             for block in (*topic.answer, *topic.details, *topic.example)]
     return [(kind, text) for kind, text in out if text.strip()]
+
+
+def background_texts(path: Path = BACKGROUND) -> list[str]:
+    """The broad subjects outside the domain that a message is compared with."""
+    texts = json.loads(path.read_text())["texts"]
+    if not texts or not all(isinstance(t, str) and t.strip() for t in texts):
+        raise ValueError(f"{path}: texts must be a non-empty list of subjects")
+    return [str(t) for t in texts]
 
 
 def cache_name(root: Path | None, collection: str) -> str:
@@ -176,6 +188,7 @@ def _margins(values: FloatArray) -> FloatArray:
 def lexical_candidates(matches: Sequence[Match]) -> Candidates:
     strength = np.asarray([_strength(m.score) for m in matches])
     return Candidates(topic_ids=tuple(m.topic_id for m in matches), features={
+        "lex_unknown": np.asarray([float(m.unknown) for m in matches]),
         "lex_confidence": np.asarray([m.confidence for m in matches]),
         "lex_strength": strength,
         "lex_margin": _margins(strength),
@@ -183,9 +196,11 @@ def lexical_candidates(matches: Sequence[Match]) -> Candidates:
 
 
 def hybrid_candidates(matches: Sequence[Match], pages: npt.NDArray[np.floating[Any]], index: TopicIndex,
-                      vector: Vectors) -> Candidates:
-    """`pages`: the pages matcher's score of every topic, in the index's order."""
+                      vector: Vectors, background: Vectors) -> Candidates:
+    """`pages`: the pages matcher's score of every topic, in the index's order; `background`: the
+    vectors of the subjects outside the domain."""
     sims = index.similarities(vector)
+    outside = float((background @ vector).max())
     nearest = np.argsort(-sims["all"], kind="stable")[:CANDIDATES].tolist()
     rows = list(dict.fromkeys([*(index.row[m.topic_id] for m in matches), *nearest]))
     lexical = {index.row[m.topic_id]: m for m in matches}
@@ -195,6 +210,7 @@ def hybrid_candidates(matches: Sequence[Match], pages: npt.NDArray[np.floating[A
         "lex_pages": np.asarray([_strength(float(pages[i])) for i in rows]),
         "sem_all": sims["all"][rows],
         "sem_all_margin": _margins(sims["all"])[rows],
+        "sem_background_margin": sims["all"][rows] - outside,
         "sem_pages": sims["pages"][rows],
         "sem_pages_margin": _margins(sims["pages"])[rows],
         "sem_question": sims["question"][rows],
@@ -249,6 +265,16 @@ class Calibration:
                    suggest_at=float(data["suggest_at"]), skip_at=float(data["skip_at"]))
 
 
+def words_decide(confidences: FloatArray, skip_at: float, *, unknown: bool = False) -> bool:
+    """The cascade's rule: one topic is sure enough by the lexical-only model, no rival would be
+    answered ("tips for a backend job interview" names a job and an interview: the model decides),
+    and the message has no word the knowledge base does not know (in "how long to become a
+    midwife" the unknown word is what it is about, which only the model can weigh)."""
+    top = np.sort(confidences)[::-1]
+    return (not unknown and len(top) > 0 and top[0] >= skip_at
+            and (len(top) < 2 or top[1] < 0.5))
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class TopicHit:
     topic_id: str
@@ -281,16 +307,20 @@ class TopicRetriever:
         self.matcher = matcher or TopicMatcher(topics)
         self.index: TopicIndex | None = None
         self.pages: TopicMatcher | None = None
+        self.background: Vectors | None = None
         self.calibration = calibration or Calibration.load()
         if encoder is None or not topics:
             return
         cache = EmbeddingCache(encoder, cache_name(kb.root, "topics"), directory)
         try:
-            self.index = TopicIndex(topics, cache.encode)
+            index = TopicIndex(topics, cache.encode)
+            # One collection for every knowledge folder: the background is not part of a folder.
+            background = EmbeddingCache(encoder, "topic-background", directory).encode(background_texts())
         except Exception:
             # The bot still answers, by words alone, as it did before the embeddings.
             log.exception("embedding the knowledge base failed; matching topics by words only")
             return
+        self.index, self.background = index, background
         self.pages = TopicMatcher(topics, weights=PAGE_WEIGHTS)
 
     @property
@@ -301,7 +331,7 @@ class TopicRetriever:
              boost: Sequence[str] = ()) -> Ranking:
         """Topics for `text`; `vector()` gives the message's embedding and is called only if needed."""
         matches = self.matcher.rank(text, limit=CANDIDATES, boost=boost) if text else []
-        if self.index is None or self.pages is None:
+        if self.index is None or self.pages is None or self.background is None:
             return self._by_matcher(matches)
         cal = self.calibration
         if not matches:
@@ -310,12 +340,12 @@ class TopicRetriever:
             return Ranking(hits=(), method="lexical", suggest_at=cal.suggest_at)
         lexical = lexical_candidates(matches)
         p = cal.lexical.confidences(lexical)
-        if p.max() >= cal.skip_at:
+        if words_decide(p, cal.skip_at, unknown=matches[0].unknown > 0):
             return self._ranking(lexical.topic_ids, p, "lexical")
         v = vector()
         if v is None:
             return self._by_matcher(matches)
-        hybrid = hybrid_candidates(matches, self.pages.scores(text), self.index, v)
+        hybrid = hybrid_candidates(matches, self.pages.scores(text), self.index, v, self.background)
         return self._ranking(hybrid.topic_ids, cal.hybrid.confidences(hybrid), "hybrid")
 
     def _ranking(self, topic_ids: Sequence[str], p: FloatArray, method: Method) -> Ranking:

@@ -20,7 +20,16 @@ from bot.knowledge import KnowledgeBase, Topic, default_dir, load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import Message
 from bot.ports import ConversationState
-from bot.retrieval import Calibration, Ranking, TextKind, TopicIndex, TopicRetriever, cache_name, topic_texts
+from bot.retrieval import (
+    Calibration,
+    Ranking,
+    TextKind,
+    TopicIndex,
+    TopicRetriever,
+    cache_name,
+    topic_texts,
+    words_decide,
+)
 from bot.routing import Context
 from bot.text import words
 from tests.fakes.encoders import CountingEncoder
@@ -140,6 +149,10 @@ OUT_OF_SCOPE = (
     "who won the match last night",
     "write me a limerick about cats",
     "how do I get rid of hiccups",
+    # Near the domain: other professions' careers and pay read like the career topics.
+    "how much does a hospital nurse get paid",
+    "is plumbing a good trade to get into",
+    "how do I get a job as a chef",
 )
 
 
@@ -202,6 +215,32 @@ async def test_a_comparison_gets_the_comparison_topic_or_one_side(hybrid_bot: Bo
 async def test_out_of_scope_lines_are_declined(hybrid_bot: Bot, line: str) -> None:
     reply = (await hybrid_bot.handle(ask(line)))[0]
     assert reply.intent == "fallback", (reply.topic, reply.confidence)
+
+
+async def test_the_same_question_about_a_backend_career_is_answered(hybrid_bot: Bot) -> None:
+    reply = (await hybrid_bot.handle(ask("how much does a backend developer get paid")))[0]
+    assert reply.topic == "salary-negotiation", (reply.intent, reply.topic, reply.confidence)
+
+
+def test_the_words_decide_only_without_a_rival() -> None:
+    assert words_decide(np.asarray([0.97, 0.2]), 0.9)
+    assert not words_decide(np.asarray([0.97, 0.8]), 0.9)  # "backend job interview": job search or interviews
+    assert not words_decide(np.asarray([0.85]), 0.9)
+    assert not words_decide(np.zeros(0), 0.9)
+    assert not words_decide(np.asarray([0.97, 0.2]), 0.9, unknown=True)  # "...become a midwife"
+
+
+def test_a_match_counts_the_words_the_knowledge_base_does_not_know(retriever: TopicRetriever) -> None:
+    known, unknown = (retriever.matcher.rank(t) for t in ("docker image size", "docker zorblax size"))
+    assert known and unknown
+    assert known[0].unknown == 0 and {m.unknown for m in unknown} == {1}
+
+
+async def test_a_message_with_two_likely_topics_is_ranked_by_meaning(
+        retriever: TopicRetriever, encoder: OnnxEncoder, hybrid_bot: Bot) -> None:
+    text = "tips for a backend job interview"
+    assert rank(retriever, encoder, text).method == "hybrid"
+    assert (await hybrid_bot.handle(ask(text)))[0].topic == "interview-prep"
 
 
 async def test_words_that_decide_skip_the_model_and_the_rest_is_encoded_once(
@@ -273,6 +312,13 @@ def test_the_fit_script_refuses_held_out_questions() -> None:
     res = subprocess.run([sys.executable, str(ROOT / "scripts/fit_retrieval.py"), str(held_out), "--check"],
                          capture_output=True, text=True, timeout=120)
     assert res.returncode != 0 and "held-out" in res.stderr
+
+
+def test_the_fit_script_refuses_validation_questions() -> None:
+    valid = ROOT / "tests/bot/data/dev/questions-valid-3.yaml"
+    res = subprocess.run([sys.executable, str(ROOT / "scripts/fit_retrieval.py"), str(valid), "--check"],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode != 0 and "validation set" in res.stderr
 
 
 # --- the embedding cache and matching by words alone ----------------------------------------------
