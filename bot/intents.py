@@ -867,9 +867,18 @@ class IntentClassifier:
     def semantic(self) -> bool:
         return self._semantic is not None
 
+    def cued(self, text: str, situation: Situation) -> bool:
+        """Whether the message's words say some intent, even unsurely: a cue of MIN_CUE or more,
+        or an example said word for word."""
+        return (max(_cues(text, self.kb, situation).values(), default=0.0) >= MIN_CUE
+                or example_key(text) in self._exact)
+
     def classify(self, text: str, situation: Situation,
-                 vector: Callable[[], Vectors | None] = lambda: None) -> IntentScores:
-        """Every intent's score for `text`; `vector` gives its meaning, asked only when needed."""
+                 vector: Callable[[], Vectors | None] = lambda: None, *,
+                 settled: Callable[[], bool] = lambda: False) -> IntentScores:
+        """Every intent's score for `text`; `vector` gives its meaning, asked only when needed;
+        `settled`: whether the words settle the message otherwise (a topic, or nothing known),
+        so that without a cue its meaning is not read (the router's cascade)."""
         allowed = [name for name in INTENTS if situation.allows(name)]
         cues = _cues(text, self.kb, situation)
         scores = {name: cues.get(name, 0.0) for name in allowed}
@@ -891,7 +900,8 @@ class IntentClassifier:
             scores["more"] = 0.6
         # One word carries too little meaning to tell an intent from a topic ("RoR", a typo).
         if (self._semantic is not None and max(scores.values(), default=0.0) < SURE
-                and len(text.split()) > 1):
+                and len(text.split()) > 1
+                and not (max(cues.values(), default=0.0) < MIN_CUE and settled())):
             q = vector()
             if q is not None:
                 for name, p in self._meaning(q, allowed).items():
