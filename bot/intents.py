@@ -180,7 +180,10 @@ _RATING = words_re(
     r"(?:very |really |super |quite |so )?(?:helpful|unhelpful|useful|useless|pointless|irrelevant|"
     r"(?:un)?informative|insightful)",
     r"(?:that|this|it) (?:really )?helped", r"helped (?:me )?(?:a lot|loads|a bunch|so much)",
-    r"makes sense(?: now)?", r"exactly what i (?:needed|wanted|was looking for)", r"spot on",
+    r"makes sense(?: now)?", r"spot on", r"thumbs (?:up|down)",
+    r"(?:exactly|just|(?:that|this)(?:'?s| is| was)(?: exactly| just)?) what i "
+    r"(?:needed|wanted|was looking for)",
+    r"i already knew (?:that|this|it|all that)", r"too (?:basic|generic|shallow|vague)",
     r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
     r"(?:didn'?t|doesn'?t|does not|did not|not) (?:really )?(?:help|answer)\w*", r"misunderstood",
     r"not what i (?:asked|meant|wanted|was (?:looking for|asking))",
@@ -216,12 +219,15 @@ _NEGATIVE = words_re(
     r"unhelpful", r"useless", r"pointless", r"irrelevant", r"wrong", r"incorrect", r"inaccurate",
     r"outdated", r"out of date", r"bad", r"terrible", r"awful", r"poor", r"confus\w*", r"vague",
     r"misunderstood", r"misread", r"missed", r"meh", r"nope", r"(?:wrong|different|off|not the) topic",
+    r"thumbs down", r"already knew", r"too (?:basic|generic|shallow|vague)", r"not quite",
     r"off-?topic", r"off", r"stupid", r"dumb",
     r"not (?:\w+ ){0,2}(?:answer|reply|expected|wanted|looking|asked|meant)",
     r"(?:didn'?t|doesn'?t|does not|did not|not|isn'?t|wasn'?t|never) (?:really |very |so |that |"
     r"quite |at all )?(?:help\w*|useful|answer\w*|good|great|clear|right|correct|accurate|what i)",
     r"i (?:was asking|asked|meant|wanted(?: to know)?) about .{1,40}? not", r"not \w+ i asked",
 )
+# A verdict said alone: "meh", "wrong!", "not quite".
+_SHORT_VERDICT = words_re(r"(?:hmm+ |well |lol )?(?:meh|not quite(?: right)?|wrong|incorrect|inaccurate)")
 _SOMEONES = re.compile(r"^(?:my|our|his|her|their|the)\b")
 # A question asks; a rating says ("is this useful for a beginner?" is no rating).
 _ASKING = re.compile(r"^(?:is|are|was|were|does|do|did|should|can|could|how|what|why|when|which|"
@@ -263,6 +269,9 @@ _REQUEST = words_re(
     r"who(?: is|'?s| are|'re) hiring", r"are there", r"you (?:have|got)",
     r"what (?:jobs|openings|positions|vacancies|internships)", r"got", r"give me", r"browse",
     r"entry", r"in [a-z]+",
+    # for whom: "jobs for python developers", "roles for a junior"
+    r"for (?:an? )?(?:[\w#+.-]+ )?(?:developers?|devs?|engineers?|programmers?|juniors?|seniors?|"
+    r"graduates?|grads?|beginners?|students?)",
 )
 # Openings asked for by how they fit, without a job word: "which ones fit me?", "show me what
 # suits me" (one of a list on screen, "which one fits best?", is a question about it).
@@ -524,12 +533,25 @@ def is_rating(plain: str, *, named: bool = False, asked: bool = False) -> bool:
 
 def is_negative(text: str) -> bool:
     """Feedback that says the answer did not help."""
-    return bool(_NEGATIVE.search(bare(normalize(text))))
+    return bool(_NEGATIVE.search(bare(_spelled(normalize(text)))))
+
+
+# The emoji that say something on their own, in words, as the cues read them: "👍" alone rates;
+# beside words ("thx a lot 👍") they only underline them.
+_EMOJI_WORDS = {"👍": "thumbs up", "👌": "thumbs up", "👎": "thumbs down", "🙏": "thanks",
+                "👋": "hello"}
+_EMOJI = re.compile("|".join(map(re.escape, _EMOJI_WORDS)))
+
+
+def _spelled(norm: str) -> str:
+    if bare(norm):
+        return norm
+    return _EMOJI.sub(lambda m: f" {_EMOJI_WORDS[m.group()]} ", norm)
 
 
 def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str, float]:
     """The intents the message's words say outright, each with how sure they are."""
-    norm = normalize(text)
+    norm = _spelled(normalize(text))
     words = bare(norm).split()
     plain = " ".join(words)
     n = len(words)
@@ -553,7 +575,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["feedback"] = 0.9  # "super clear, cheers": a rating, with thanks
     elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(plain)):
         out["thanks"] = 0.9
-    if n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm):
+    if (n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm)) or (
+            n <= 3 and _SHORT_VERDICT.fullmatch(plain)):
         out["feedback"] = 0.9
         out.pop("thanks", None)  # "great answer, thanks" rates the answer
     if plain in ("help", "help me", "help please", "commands", "options"):
