@@ -182,6 +182,9 @@ async def bench_handle(kb: KnowledgeBase, encoder: Encoder | None, messages: lis
     for _ in range(rounds):
         for q in messages:
             uid = uuid.uuid4().hex
+            # Each message as if never seen: the router's vectors of recent messages (which the
+            # warm-up and earlier rounds filled) would otherwise spare every encoding.
+            bot._recent.clear()
             t0 = time.perf_counter()
             await bot.handle(Message(platform="bench", user_id=uid, chat_id=uid, text=q))
             samples.append(time.perf_counter() - t0)
