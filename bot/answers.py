@@ -102,17 +102,12 @@ def compose(index: PassageIndex, topic_id: str, text: str, vector: Vectors | Non
     text = unmarked(text)
     if not text.strip():
         return overview(index, topic)
+    question, sides, comparing = _reading(index, topic, text)
+    if not comparing and not question.figure and not question.residual and not question.mentions:
+        return overview(index, topic)  # only the topic's names: its page, whatever the passages score
     scores = index.scores(text, vector)
     total = scores.total + _prior(index, topic)
-    question = read(index, topic, text)
-    asked = _the_question(text)
-    if asked is not None and question.residual:
-        # "what is GraphQL? my colleague mentioned it": the rest only says why it is asked
-        only = read(index, topic, asked)
-        if only.names_topic and not only.residual and not only.mentions:
-            question = only
-    sides = comparison_sides(kb, text)
-    if sides or (question.contrasts and _COMPARATIVE_TITLE.search(topic.title.lower())):
+    if comparing:
         return _compare(index, topic, sides, total)
     best = _best(index, total, exclude=Kind.OVERVIEW)
     if best is None:
@@ -140,6 +135,33 @@ def compose(index: PassageIndex, topic_id: str, text: str, vector: Vectors | Non
                     f"Here is what I know about {topic.title}:")
         return overview(index, topic, intro=(note,))
     return _passages(index, best, total)
+
+
+def asks_overview(index: PassageIndex, topic_id: str, text: str, *, naming: bool = False) -> bool:
+    """Whether `compose` answers `text` with the topic's page without reading its meaning: the
+    question says nothing besides the topic's names ("what is docker?"), so its vector need not
+    be computed. `naming`: and it does name the topic (not only words every question has)."""
+    text = unmarked(text)
+    if not text.strip():
+        return not naming
+    question, _, comparing = _reading(index, index.kb.topics[topic_id], text)
+    return (not comparing and not question.figure and not question.residual and not question.mentions
+            and (question.names_topic or not naming))
+
+
+def _reading(index: PassageIndex, topic: Topic, text: str) -> tuple[Question, tuple[Side, ...], bool]:
+    """The question read against its topic, the sides it compares, and whether it compares."""
+    question = read(index, topic, text)
+    asked = _the_question(text)
+    if asked is not None and question.residual:
+        # "what is GraphQL? my colleague mentioned it": the rest only says why it is asked
+        only = read(index, topic, asked)
+        if only.names_topic and not only.residual and not only.mentions:
+            question = only
+    sides = comparison_sides(index.kb, text)
+    comparing = bool(sides) or (question.contrasts
+                                and _COMPARATIVE_TITLE.search(topic.title.lower()) is not None)
+    return question, sides, comparing
 
 
 _SENTENCES = re.compile(r"(?<=[?!.])\s+")

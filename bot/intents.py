@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from bot.embedding_cache import EmbeddingCache
 from bot.encoder import Encoder, Vectors
@@ -65,6 +67,11 @@ SUBJECTLESS = frozenset({"greeting", "thanks", "help", "topics", "forget", "myda
 # A cue this sure needs no model; one below MIN_CUE says the message is not quite that intent.
 SURE = 0.9
 MIN_CUE = 0.25
+# One word a typo away from a one-word example ("helo", "thnaks") reads as that example, a little
+# less surely than the word itself: a topic the matcher is sure of still wins. Shorter words are
+# too often a typo away from each other ("hi"/"ho").
+TYPO = 0.8
+TYPO_MIN_LENGTH = 4
 
 log = logging.getLogger(__name__)
 
@@ -141,11 +148,20 @@ _GREETING = words_re(
     r"hi+", r"hey+", r"hello+", r"hiya", r"howdy", r"yo", r"sup", r"greetings", r"hallo",
     r"good (?:morning|afternoon|evening|day)", r"morning", r"evening", r"hola", r"salut",
     r"what'?s up", r"how are you", r"how'?s it going", r"hey there", r"hi there",
-    r"nice to meet you", r"heya", r"g'?day", r"bonjour", r"salutations",
+    r"nice to meet you", r"heya", r"g'?day", r"bonjour", r"salutations", r"gm",
+    # hello as people type it in other languages
+    r"ciao", r"buen(?:os|as) (?:dias|días|tardes|noches)", r"buongiorno", r"buonasera",
+    r"guten (?:tag|morgen|abend)", r"moin", r"ol[aá]", r"oi", r"hej", r"namaste", r"salam",
+    r"konnichiwa", r"privet", r"shalom", r"merhaba", r"bom dia", r"boa tarde",
 )
 _GREETING_FILLER = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
                             "and", "to you", "you", "again", "team", "doing")
-_THANKS = words_re(r"thanks?", r"thank (?:you|u)", r"thx", r"ty", r"tysm", r"cheers", r"ta",
+_THANKS = words_re(r"thanks?", r"thank (?:you+|u)", r"thx", r"thnx", r"thanx", r"tnx", r"thks", r"thnks",
+                   r"tks", r"ty", r"tysm", r"cheers", r"ta", r"much obliged",
+                   # thanks as people type it in other languages
+                   r"merci(?: beaucoup)?", r"danke(?: sch(?:ö|oe?)n| sehr)?", r"gracias",
+                   r"grazie(?: mille)?",
+                   r"obrigad[oa]", r"arigato", r"spasibo", r"dank je(?: wel)?", r"tack", r"dzi[eę]kuj[eę]",
                    r"(?:much )?appreciated", r"(?:i )?(?:really )?appreciate (?:it|that|the help|your help)")
 # Short closings that thank without the word: "nice one", "cool", "bye".
 _CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|awesome|perfect|sweet|brilliant|"
@@ -162,13 +178,17 @@ _THANKS_FILLER = words_re(
     r"very much", r"a lot", r"a bunch", r"again", r"mate", r"really", r"many", r"big",
     r"for (?:the|your|all the) help", r"bye", r"all", r"you", r"u", r"so", r"very", r"much",
     r"for (?:explaining|that|this|the (?:answer|info|explanation))", r"bot", r"careerbot",
+    r"kindly", r"a million", r"muchly", r"truly",
 )
 # A rating of an answer. Words that rate on their own ("useless", "that helped")...
 _RATING = words_re(
     r"(?:very |really |super |quite |so )?(?:helpful|unhelpful|useful|useless|pointless|irrelevant|"
     r"(?:un)?informative|insightful)",
     r"(?:that|this|it) (?:really )?helped", r"helped (?:me )?(?:a lot|loads|a bunch|so much)",
-    r"makes sense(?: now)?", r"exactly what i (?:needed|wanted|was looking for)", r"spot on",
+    r"makes sense(?: now)?", r"spot on", r"thumbs (?:up|down)",
+    r"(?:exactly|just|(?:that|this)(?:'?s| is| was)(?: exactly| just)?) what i "
+    r"(?:needed|wanted|was looking for)",
+    r"i already knew (?:that|this|it|all that)", r"too (?:basic|generic|shallow|vague)",
     r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
     r"(?:didn'?t|doesn'?t|does not|did not|not) (?:really )?(?:help|answer)\w*", r"misunderstood",
     r"not what i (?:asked|meant|wanted|was (?:looking for|asking))",
@@ -204,12 +224,15 @@ _NEGATIVE = words_re(
     r"unhelpful", r"useless", r"pointless", r"irrelevant", r"wrong", r"incorrect", r"inaccurate",
     r"outdated", r"out of date", r"bad", r"terrible", r"awful", r"poor", r"confus\w*", r"vague",
     r"misunderstood", r"misread", r"missed", r"meh", r"nope", r"(?:wrong|different|off|not the) topic",
+    r"thumbs down", r"already knew", r"too (?:basic|generic|shallow|vague)", r"not quite",
     r"off-?topic", r"off", r"stupid", r"dumb",
     r"not (?:\w+ ){0,2}(?:answer|reply|expected|wanted|looking|asked|meant)",
     r"(?:didn'?t|doesn'?t|does not|did not|not|isn'?t|wasn'?t|never) (?:really |very |so |that |"
     r"quite |at all )?(?:help\w*|useful|answer\w*|good|great|clear|right|correct|accurate|what i)",
     r"i (?:was asking|asked|meant|wanted(?: to know)?) about .{1,40}? not", r"not \w+ i asked",
 )
+# A verdict said alone: "meh", "wrong!", "not quite".
+_SHORT_VERDICT = words_re(r"(?:hmm+ |well |lol )?(?:meh|not quite(?: right)?|wrong|incorrect|inaccurate)")
 _SOMEONES = re.compile(r"^(?:my|our|his|her|their|the)\b")
 # A question asks; a rating says ("is this useful for a beginner?" is no rating).
 _ASKING = re.compile(r"^(?:is|are|was|were|does|do|did|should|can|could|how|what|why|when|which|"
@@ -225,14 +248,17 @@ _HELP = words_re(
     r"commands?",
     r"how to use (?:this|the) bot", r"(?:what|who) are you$", r"usage", r"what do you do",
     r"instructions", r"(?:how (?:do i |to )?|explain how to )talk to you", r"(?:this|the) bot",
+    r"what (?:should|do|can) i (?:type|say|write)(?: here)?",
     r"(?:quick )?tour", r"manual", r"features",
 )
 _TOPICS = words_re(
-    r"(?:list|show|all|which|what|available)(?: of| me| the| your)* topics?",
+    r"(?:list|show|all|which|what|available)(?: of| me| the| your)*(?: [\w-]+)? topics?",
     r"topics?(?: list)?", r"what (?:can|do) you (?:know|talk) about",
     r"what do you know", r"menu", r"subjects?", r"what can you (?:answer|cover|explain|teach)",
     r"table of contents", r"catalog(?:ue)?", r"what can i learn",
     r"what (?:areas|fields|kinds? of (?:questions|things)|things)\b.* (?:do|can) you",
+    r"(?:what|which)(?: [\w-]+)? (?:topics?|subjects?) (?:do|can|could) (?:you|u) (?:know|have|cover|"
+    r"explain|teach|answer|talk)(?: about)?",
 )
 JOB_WORDS = words_re(
     # not the technical kind: "a background job", "a cron job", "the job queue"
@@ -254,6 +280,9 @@ _REQUEST = words_re(
     r"who(?: is|'?s| are|'re) hiring", r"are there", r"is there", r"you (?:have|got)",
     r"what (?:jobs|openings|positions|vacancies|internships)", r"got", r"give me", r"browse",
     r"entry", r"in [a-z]+",
+    # for whom: "jobs for python developers", "roles for a junior"
+    r"for (?:an? )?(?:[\w#+.-]+ )?(?:developers?|devs?|engineers?|programmers?|juniors?|seniors?|"
+    r"graduates?|grads?|beginners?|students?)",
 )
 # Openings asked for by how they fit, without a job word: "which ones fit me?", "show me what
 # suits me" (one of a list on screen, "which one fits best?", is a question about it).
@@ -424,14 +453,14 @@ _SUBSCRIBE = words_re(
 _NOTIFY = words_re(
     r"(?:notify|alert|ping|message) me (?:about|when|of|if|whenever)",
     r"tell me (?:when|if|whenever)", r"keep me (?:posted|updated|in the loop)",
-    r"let me know (?:when|whenever|if)", r"(?:daily|weekly) (?:list|digest|email)",
+    r"let me know (?:when|whenever|if)", r"(?:daily|weekly) (?:lists?|digests?|e-?mails?)",
     r"notif\w*", r"alert\w*", r"updates? (?:on|about)", r"heads-? ?up",
     r"(?:send\w*|email|ping|message|text) me\b.* (?:new|when|whenever|as|automatically|daily|weekly|"
     r"matching)",
     r"(?:email|text) me", r"get (?:me )?(?:new )?(?:jobs|openings) automatically", r"automatically",
 )
 _UNSUBSCRIBE = words_re(
-    r"unsubscribe", r"stop (?:the |my |job |sending |notifying |messaging |me )*"
+    r"unsubscribe", r"unsub", r"stop (?:the |my |job |sending |notifying |messaging |me )*"
     r"(?:alerts|notifications|updates|messages|emails|about)",
     r"no more (?:alerts|notifications)",
     r"(?:turn off|disable|pause|mute|cancel|end) (?:the |my )?(?:job |opening )?"
@@ -443,7 +472,8 @@ _UNSUBSCRIBE = words_re(
 _NO_ALERTS = re.compile(r"(?<!\w)no (?:[\w']+ )?(?:alerts|notifications|e-?mails|messages|updates)(?!\w)")
 _REFUSED_ALERTS = re.compile(
     r"(?<!\w)(?:don'?t|dont|do not|no more|no longer|never|stop|quit|cease|rather not|"
-    r"enough(?: of)?|cancel|done with|had enough|sick of|tired of|hate)(?!\w)(?: [\w']+){0,7}? "
+    r"enough(?: of)?|cancel|done with|had enough|sick of|tired of|hate|(?:want|get|opt) (?:me )?out of|"
+    r"leave)(?!\w)(?: [\w']+){0,7}? "
     r"(?:alert\w*|notif\w*|subscri\w*|(?:e-?)?mails|messages|updates|digests?|hear(?:ing)? (?:about|of)|"
     r"(?:by|via|per) (?:e-?mail|mail|message|text|dm)|"
     # what alerts do, done to the person: "stop clients sending nested queries" is no refusal
@@ -537,12 +567,25 @@ def is_rating(plain: str, *, named: bool = False, asked: bool = False) -> bool:
 
 def is_negative(text: str) -> bool:
     """Feedback that says the answer did not help."""
-    return bool(_NEGATIVE.search(bare(normalize(text))))
+    return bool(_NEGATIVE.search(bare(_spelled(normalize(text)))))
+
+
+# The emoji that say something on their own, in words, as the cues read them: "👍" alone rates;
+# beside words ("thx a lot 👍") they only underline them.
+_EMOJI_WORDS = {"👍": "thumbs up", "👌": "thumbs up", "👎": "thumbs down", "🙏": "thanks",
+                "👋": "hello"}
+_EMOJI = re.compile("|".join(map(re.escape, _EMOJI_WORDS)))
+
+
+def _spelled(norm: str) -> str:
+    if bare(norm):
+        return norm
+    return _EMOJI.sub(lambda m: f" {_EMOJI_WORDS[m.group()]} ", norm)
 
 
 def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str, float]:
     """The intents the message's words say outright, each with how sure they are."""
-    norm = normalize(text)
+    norm = _spelled(normalize(text))
     words = bare(norm).split()
     plain = " ".join(words)
     n = len(words)
@@ -566,7 +609,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["feedback"] = 0.9  # "super clear, cheers": a rating, with thanks
     elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(plain) or _ACK.fullmatch(plain)):
         out["thanks"] = 0.9
-    if n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm):
+    if (n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm)) or (
+            n <= 3 and _SHORT_VERDICT.fullmatch(plain)):
         out["feedback"] = 0.9
         out.pop("thanks", None)  # "great answer, thanks" rates the answer
     if plain in ("help", "help me", "help please", "commands", "options"):
@@ -660,7 +704,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         if _UNSUBSCRIBE.search(plain) or _REFUSED_ALERTS.search(plain) or _NO_ALERTS.search(plain):
             out["unsubscribe"] = 0.95
             out.pop("openings", None)
-        elif _SUBSCRIBE.search(plain) or (_NOTIFY.search(plain) and JOB_WORDS.search(plain)):
+        elif _SUBSCRIBE.search(plain) or (_NOTIFY.search(plain)
+                                           and (JOB_WORDS.search(plain) or _WHAT_FITS.search(plain))):
             out["subscribe"] = 0.95
             out.pop("openings", None)
     if n <= 10 and not theirs:
@@ -849,6 +894,8 @@ class IntentClassifier:
         self.kb = kb
         self._exact = {example_key(e): name for name, group in examples.items() for e in group
                        if name != NONE}
+        self._one_word = {key: name for key, name in self._exact.items()
+                          if " " not in key and len(key) >= TYPO_MIN_LENGTH - 1}
         self._semantic: _Semantic | None = None
         if embed is not None and any(examples.values()):
             classes = [name for name in (*INTENTS, NONE) if examples.get(name)]
@@ -892,24 +939,41 @@ class IntentClassifier:
     def semantic(self) -> bool:
         return self._semantic is not None
 
+    def cued(self, text: str, situation: Situation) -> bool:
+        """Whether the message's words say some intent, even unsurely: a cue of MIN_CUE or more,
+        or an example said word for word."""
+        return (max(_cues(text, self.kb, situation).values(), default=0.0) >= MIN_CUE
+                or example_key(text) in self._exact)
+
     def classify(self, text: str, situation: Situation,
-                 vector: Callable[[], Vectors | None] = lambda: None) -> IntentScores:
-        """Every intent's score for `text`; `vector` gives its meaning, asked only when needed."""
+                 vector: Callable[[], Vectors | None] = lambda: None, *,
+                 settled: Callable[[], bool] = lambda: False) -> IntentScores:
+        """Every intent's score for `text`; `vector` gives its meaning, asked only when needed;
+        `settled`: whether the words settle the message otherwise (a topic, or nothing known),
+        so that without a cue its meaning is not read (the router's cascade)."""
         allowed = [name for name in INTENTS if situation.allows(name)]
         cues = _cues(text, self.kb, situation)
         scores = {name: cues.get(name, 0.0) for name in allowed}
-        exact = self._exact.get(example_key(text))
+        key = example_key(text)
+        exact = self._exact.get(key)
         if exact in scores:
             scores[exact] = max(scores[exact], 0.95)
+        elif (exact is None and " " not in key and len(key) >= TYPO_MIN_LENGTH
+              and not situation.subjects and max(scores.values(), default=0.0) < MIN_CUE):
+            near = {self._one_word[k] for k, _, _ in process.extract(
+                key, list(self._one_word), scorer=OSA.distance, score_cutoff=1, limit=None)}
+            if len(near) == 1 and (typo := near.pop()) in scores:  # "helo": hello or help?
+                scores[typo] = TYPO
         if situation.names_shown and "opening" in scores:
             scores["opening"] = max(scores["opening"], 0.95)
-        if (situation.topic is None and not situation.openings_shown
-                and cues.get("more", 0.0) >= SURE and len(text.split()) <= 3):
+        if (situation.topic is None and not situation.openings_shown and not situation.subjects
+                and cues.get("more", 0.0) >= SURE):
             # "tell me more" with nothing before it still deserves "more about what?"
             scores["more"] = 0.6
         # One word carries too little meaning to tell an intent from a topic ("RoR", a typo).
         if (self._semantic is not None and max(scores.values(), default=0.0) < SURE
-                and len(text.split()) > 1):
+                and len(text.split()) > 1
+                and not (max(cues.values(), default=0.0) < MIN_CUE and settled())):
             q = vector()
             if q is not None:
                 for name, p in self._meaning(q, allowed).items():

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from bot.actions import Action, decode
+from bot.answers import asks_overview
 from bot.encoder import Encoder, Vectors
 from bot.flows import Step
 from bot.intents import IntentClassifier, IntentScores, situation
@@ -23,6 +24,7 @@ from bot.passages import PassageIndex
 from bot.ports import ConversationState, Profile, StorageUnavailable, UnitOfWork
 from bot.retrieval import TopicRetriever
 from bot.services import Services
+from bot.shown import FOCUS, PAGE, SHOWN
 from bot.text import normalize, unmarked
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,19 @@ _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]+)
                       re.DOTALL)
 # Below this no handler is sure enough, and the fallback answers.
 MIN_SCORE = 0.5
+# The cascade: where the words settle a message, its meaning is not read (an encoding is most of a
+# message's CPU). Only in a new exchange (nothing on screen to follow up on), by one of the rules:
+# "named": the message only names a topic the matcher is sure of (NAMED_AT) and no cue reads it as
+# an intent: it is answered with that topic's page by words alone, as the hybrid would;
+# "topic": the words-only retrieval model is sure of a topic (its `skip_at`), so intents are not
+# read by meaning unless a cue names one (the passage to show may still need the vector);
+# "unknown": the same, for a message with no word the knowledge base knows.
+# benchmarks/cascade_check.py measures how many answers each rule changes against reading every
+# message's meaning; "unknown" changed a dozen intents said without a cue ("how do i use u",
+# "nah that's not it") and is off.
+CASCADE_RULES = ("named", "topic", "unknown")
+CASCADE = frozenset({"named", "topic"})
+NAMED_AT = 0.6
 
 
 @dataclass(kw_only=True)
@@ -60,6 +75,7 @@ class Context:
     # The text last encoded and its vector (None: no encoder, or encoding failed).
     _query: tuple[str, Vectors | None] | None = None
     _intents: IntentScores | None = None
+    _settled: tuple[str, str | None] | None = None
 
     def __post_init__(self) -> None:
         self.action = decode(self.message.action) if self.message.action else None
@@ -79,15 +95,49 @@ class Context:
         message's meaning asks here rather than encoding the text itself.
         """
         if self._query is None or self._query[0] != self.text:
-            self._query = (self.text, self.bot.encode_query(self.text))
+            named = self.settled_by() == "named"
+            self._query = (self.text, None if named else self.bot.encode_query(self.text))
         return self._query[1]
 
     def intents(self) -> IntentScores:
         """How much the message reads as each intent in this conversation (computed once)."""
         if self._intents is None:
             self._intents = self.bot.intents.classify(
-                self.text, situation(self.state, self.kb, self.text), self.query_vector)
+                self.text, situation(self.state, self.kb, self.text), self.query_vector,
+                settled=self.words_settle)
         return self._intents
+
+    def words_settle(self) -> bool:
+        """Whether the words alone settle what the message is (see CASCADE), so that an intent
+        need not be read from its meaning."""
+        return self.settled_by() is not None
+
+    def settled_by(self) -> str | None:
+        """The cascade rule by which the message's words alone settle it, or None (computed once
+        per text)."""
+        if self._settled is None or self._settled[0] != self.text:
+            self._settled = (self.text, self._settle())
+        return self._settled[1]
+
+    def _settle(self) -> str | None:
+        cascade = self.bot.cascade
+        if (not cascade or self.state.last_topic is not None
+                or any(self.state.data.get(k) is not None for k in (PAGE, SHOWN, FOCUS))):
+            return None
+        # No topic on screen: the ranking the topic handler gets too (no boost), without a vector.
+        ranking = self.bot.retriever.rank(self.text, lambda: None)
+        best = ranking.best
+        if ranking.method == "lexical":
+            rule = "unknown" if best is None else "topic"
+            return rule if rule in cascade else None
+        if "named" not in cascade or best is None or best.confidence < NAMED_AT:
+            return None
+        said = situation(self.state, self.kb, self.text)
+        # Named by one of its skills ("docker", "k8s"), not by a word of its title ("find").
+        if (best.topic_id in said.subjects and not self.bot.intents.cued(self.text, said)
+                and asks_overview(self.bot.passages, best.topic_id, self.text, naming=True)):
+            return "named"
+        return None
 
     def update(self, **changes: Any) -> None:
         self.state = dataclasses.replace(self.state, **changes)
@@ -179,6 +229,7 @@ class Router:
         self.kb = kb
         self.encoder = encoder
         self.embedding_dir = embedding_dir
+        self.cascade = CASCADE
         self._encoder_failed = False
         self._recent: OrderedDict[str, Vectors] = OrderedDict()
         self.retriever = TopicRetriever(kb, encoder, directory=embedding_dir, matcher=matcher)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from bot.actions import RateTopic, RunCommand, ShowTopic, TopicDetails, TopicExample
-from bot.answers import aspect, aspect_question, compose, overview, simple_version
+from bot.answers import asks_overview, aspect, aspect_question, compose, overview, simple_version
 from bot.encoder import Vectors
 from bot.followups import Shift, read_shift, substitute, topic_name
 from bot.handlers.base import BaseHandler
@@ -130,8 +130,12 @@ def _move_to(ctx: Context, topic_id: str, aspect: dict[str, str] | None) -> None
 def answer_topic(ctx: Context, topic_id: str, *, confidence: float, to_question: bool = False) -> Reply:
     """The topic's page, or with `to_question` the answer to the message's exact question."""
     topic = ctx.kb.topics[topic_id]
-    answer = (compose(ctx.bot.passages, topic_id, ctx.text, ctx.query_vector()) if to_question
-              else overview(ctx.bot.passages, topic))
+    if to_question:
+        # A question that only names the topic gets its page: its meaning is not read (the cascade).
+        general = asks_overview(ctx.bot.passages, topic_id, ctx.text)
+        answer = compose(ctx.bot.passages, topic_id, ctx.text, None if general else ctx.query_vector())
+    else:
+        answer = overview(ctx.bot.passages, topic)
     focus = ctx.kb.topics[answer.focus]
     shown = {p.position for p in answer.shown if p.topic_id == focus.id}
     page = {p.position for p in ctx.bot.passages.by_topic.get(focus.id, ())
@@ -332,7 +336,8 @@ def _aspect_vectors(ctx: Context, topic: Topic, kind: str) -> tuple[Vectors | No
 
 def _asks_downsides(ctx: Context, topic_id: str) -> bool:
     """The question asks for the downsides of the topic it names, as a follow-up would."""
-    scores = ctx.bot.intents.classify(ctx.text, Situation(topic=topic_id), ctx.query_vector)
+    scores = ctx.bot.intents.classify(ctx.text, Situation(topic=topic_id), ctx.query_vector,
+                                      settled=ctx.words_settle)
     return scores["downsides"] >= SURE and scores.best(FOLLOW_UPS)[0] == "downsides"
 
 

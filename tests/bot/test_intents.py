@@ -145,6 +145,9 @@ def test_examples_held_out_per_fold_are_recognised(shipped: KnowledgeBase,
     ("what is a message queue", Situation(), None),
     ("how do I prepare for a job interview", Situation(), None),
     ("translate hello into french", Situation(), None),
+    ("how do I send weekly emails to my users", Situation(), None),
+    ("the build output is wrong", Situation(), None),
+    ("is java too basic for backend work?", Situation(), None),
 ])
 def test_without_an_encoder_the_cues_still_decide(shipped: KnowledgeBase, text: str,
                                                   situation: Situation, intent: str | None) -> None:
@@ -220,6 +223,22 @@ async def test_a_question_about_an_opening_never_subscribes(bot: Bot, store: Mem
     ("what do you store about me?", {"mydata"}),
     ("stop sending me job alerts", {"unsubscribe"}),
     ("thank you so much!", {"thanks"}),
+    # hello and thanks as people type them: other languages, shorthand, one typo in one word
+    ("buenos dias", {"greeting"}), ("guten morgen!", {"greeting"}), ("gm", {"greeting"}),
+    ("merci beaucoup", {"thanks"}), ("gracias!", {"thanks"}), ("thnx", {"thanks"}),
+    ("thnaks", {"thanks"}), ("helllo", {"greeting"}), ("unsub", {"unsubscribe"}),
+    ("I'd like weekly emails with new jobs", {"subscribe"}),
+    ("let me know when there's something that fits me", {"subscribe"}),
+    ("I want out of the job alerts", {"unsubscribe"}),
+    ("what backend topics do you know", {"topics"}),
+    ("what should I type here?", {"help"}),
+    # with nothing said before, a follow-up asks "more about what?"
+    ("can you go deeper", {"more"}),
+    # short verdicts and emoji alone rate; beside words an emoji only underlines them
+    ("meh", {"feedback"}), ("wrong!", {"feedback"}), ("I already knew that", {"feedback"}),
+    ("perfect, that's what I needed", {"feedback"}), ("👍", {"feedback"}), ("🙏", {"thanks"}),
+    ("thanks a lot 👍", {"thanks"}),
+    ("jobs for python developers", {"openings"}),
 ])
 async def test_intents_said_in_plain_words(bot: Bot, text: str, intents: set[str]) -> None:
     reply = await say(bot, text)
@@ -285,6 +304,7 @@ async def test_the_development_intent_messages_through_the_bot(bot: Bot) -> None
     "how do I let users unsubscribe from emails in my app",  # their app's users, not the bot's alerts
     "how do I stop clients sending hugely nested graphql queries?",
     "why does my docker build give the wrong output",  # "wrong" about the thing asked
+    "helm",  # a typo away from "help", but a word the knowledge base knows
 ])
 async def test_questions_about_a_subject_are_no_intent(bot: Bot, text: str) -> None:
     reply = await say(bot, text)
@@ -295,6 +315,7 @@ async def test_questions_about_a_subject_are_no_intent(bot: Bot, text: str) -> N
     ("that was not the answer I expected", True), ("the last answer was off", True),
     ("useless", True), ("wrong topic, I asked about kafka", True), ("nope, not quite", True),
     ("that was helpful", False), ("exactly what I needed", False), ("super clear, cheers", False),
+    ("👎", True), ("👍", False), ("not quite", True), ("I already knew that", True),
 ])
 def test_what_makes_a_rating_a_bad_one(text: str, negative: bool) -> None:
     assert is_negative(text) is negative
