@@ -550,6 +550,11 @@ def is_farewell(text: str) -> bool:
     return bool(_FAREWELL.search(bare(normalize(text)))) and not _THANKS.search(bare(normalize(text)))
 
 
+def is_acknowledgment(text: str) -> bool:
+    """A bare "ok" / "got it": taking note, not thanking (so no "you're welcome")."""
+    return bool(_ACK.fullmatch(bare(normalize(text))))
+
+
 def is_rating(plain: str, *, named: bool = False, asked: bool = False) -> bool:
     """Whether a message (bare, normalised; `asked`: it has a question mark) rates the answer
     given: rating words said outright ("useless", "that helped"), or verdicts about the answer

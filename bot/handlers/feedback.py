@@ -6,7 +6,7 @@ import re
 
 from bot.actions import RateTopic, RunCommand, ShowTopic
 from bot.handlers.base import BaseHandler
-from bot.intents import is_farewell, is_negative
+from bot.intents import is_acknowledgment, is_farewell, is_negative
 from bot.markup import para
 from bot.messages import Button, Reply
 from bot.ports import UnitOfWork
@@ -67,6 +67,7 @@ class FeedbackHandler(BaseHandler):
             topic_id, helpful = ctx.action.topic_id, ctx.action.helpful
         elif ctx.intents().best(("feedback", "thanks"))[0] == "thanks":
             text = ("Bye! Come back any time." if is_farewell(ctx.text)
+                    else "Good. Ask me anything else whenever you like." if is_acknowledgment(ctx.text)
                     else "You're welcome! Ask me anything else whenever you like.")
             return [Reply(blocks=(para(text),), intent="thanks", confidence=1.0)]
         else:

@@ -266,6 +266,14 @@ async def test_thanks_and_ratings_after_an_answer(bot: Bot, store: MemoryStore) 
     assert [(f[2], f[3]) for f in store.feedback] == [("docker", False)]
 
 
+async def test_ok_after_an_answer_is_taken_note_of_not_thanked(bot: Bot, store: MemoryStore) -> None:
+    await say(bot, "what is docker?")
+    ok = await say(bot, "ok")
+    assert ok.intent == "thanks" and store.feedback == []
+    assert "welcome" not in ok.text.lower() and "anything else" in ok.text
+    assert "welcome" in (await say(bot, "thank you!")).text.lower()
+
+
 async def test_a_rating_with_no_answer_to_rate_says_so(bot: Bot, store: MemoryStore) -> None:
     bad = await say(bot, "that answer was useless")
     assert bad.intent == "feedback" and store.feedback == []

@@ -17,7 +17,7 @@ SLASH_COMMAND = "/careerbot"
 # "/careerbot help me choose a database" stays a question.
 WITH_ARGS = frozenset({"jobs", "profile", "subscribe", "ask", "digest"})
 ALONE = frozenset({"help", "topics", "unsubscribe", "forget", "mydata", "more",
-                   "stats", "reload"})  # the last two: admins only (CAREERBOT_ADMINS)
+                   "stats", "reload", "admin"})  # the last three: admins only (CAREERBOT_ADMINS)
 
 # No `<` inside: Slack escapes it in what people type, and a match that could run on past
 # the next `<` made these quadratic on text such as "<http:" repeated (issue 13).

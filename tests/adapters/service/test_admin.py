@@ -101,15 +101,17 @@ async def test_stats_include_database_totals_across_processes(
            "alerts delivered 0" in text
 
 
-async def test_slack_admins_reach_stats_and_reload_through_the_slash_command(
+async def test_slack_admins_reach_stats_reload_and_admin_through_the_slash_command(
     make_settings: Callable[..., Settings], caplog: pytest.LogCaptureFixture
 ) -> None:
     from adapters.channels.slack.convert import command_to_message
 
-    # `/careerbot stats` used to be a question about "stats" (issue 13).
-    runtime = await runtime_for(make_settings(careerbot_admins="slack:U0ADMIN"))
+    # `/careerbot stats` used to be a question about "stats" (issue 13), `/careerbot admin` one
+    # about "admin" (issue 14).
+    runtime = await runtime_for(make_settings(careerbot_admins="slack:U0ADMIN",
+                                              careerbot_public_url="https://bot.example.org"))
     try:
-        for word in ("stats", "reload"):
+        for word in ("stats", "reload", "admin"):
             command = {"user_id": "U0ADMIN", "channel_id": "D0ADMIN", "text": word,
                        "channel_name": "directmessage", "response_url": "https://x"}
             message_ = command_to_message(command)
@@ -118,6 +120,8 @@ async def test_slack_admins_reach_stats_and_reload_through_the_slash_command(
                 replies = await runtime.bot.handle(message_)
             assert replies and replies[0].private
             assert any(f"/{word}" in r.getMessage() for r in caplog.records)
+            if word == "admin":
+                assert "https://bot.example.org/admin/" in replies[0].text
             caplog.clear()
     finally:
         await runtime.close()
