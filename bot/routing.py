@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 from bot.actions import Action, decode
 from bot.answers import asks_overview
+from bot.embedding_cache import shipped_vectors
 from bot.encoder import Encoder, Vectors
 from bot.flows import Step
 from bot.intents import IntentClassifier, IntentScores, situation
@@ -237,6 +238,8 @@ class Router:
         self.retriever = TopicRetriever(kb, encoder, directory=embedding_dir, matcher=matcher)
         self.passages = PassageIndex.build(kb, encoder=encoder, cache_dir=embedding_dir)
         self.intents = IntentClassifier.for_knowledge(kb, encoder, cache_dir=embedding_dir)
+        # The shipped vectors seed the caches above; kept, they would be 6 MB held for nothing.
+        shipped_vectors.cache_clear()
         self.handlers = list(handlers)
         self.fallback = fallback
         self.services = services or Services()
@@ -262,6 +265,7 @@ class Router:
         self.passages = PassageIndex.build(kb, encoder=self.encoder, cache_dir=self.embedding_dir)
         self.intents = IntentClassifier.for_knowledge(kb, self.encoder,
                                                       cache_dir=self.embedding_dir)
+        shipped_vectors.cache_clear()
         self.kb = kb
 
     def is_admin(self, message: Message) -> bool:

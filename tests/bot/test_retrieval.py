@@ -406,3 +406,17 @@ def test_the_shipped_knowledge_base_needs_no_encoding_on_a_fresh_install(
     counting = CountingEncoder(encoder)
     build_bot(shipped, MemoryStore().uow, encoder=counting, embedding_dir=tmp_path / "empty")
     assert counting.encoded == [], "knowledge/ changed: run scripts/embed_shipped.py"
+
+
+def test_building_the_core_holds_no_shipped_vectors_afterwards(tmp_path: Path,
+                                                               encoder: OnnxEncoder) -> None:
+    # They seed the caches of a fresh install; held after that they were 6 MB of a small
+    # instance's 250 MB (issue 14's start-up budget).
+    from bot.embedding_cache import shipped_vectors
+
+    kb = load_knowledge(default_dir())
+    bot_ = build_bot(kb, MemoryStore().uow, encoder=encoder, embedding_dir=tmp_path)
+    assert bot_.retriever.index is not None  # embedded, from the shipped vectors
+    assert shipped_vectors.cache_info().currsize == 0
+    bot_.replace_knowledge(kb)
+    assert shipped_vectors.cache_info().currsize == 0
