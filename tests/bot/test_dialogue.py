@@ -122,7 +122,7 @@ async def test_not_helpful_keeps_the_question_it_was_given_on(bot: Bot, store: M
         ("docker", False, "why use containers"), ("docker", True, None),
         ("kubernetes", False, "what does kubernetes do")]
     (mine,) = await say(bot, "/mydata")
-    assert "why use containers" in mine.text
+    assert '"question": "why use containers"' in mine.text  # with the rating
 
 
 async def test_a_rating_after_a_button_press_or_of_another_topic_keeps_no_question(
