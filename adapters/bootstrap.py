@@ -267,6 +267,7 @@ async def prepare(uow_factory: UnitOfWorkFactory, kb: KnowledgeBase, *,
             await uow.events.prune(datetime.now(UTC) - EVENT_RETENTION)
             if unanswered_retention is not None:
                 await uow.unanswered.purge(datetime.now(UTC) - unanswered_retention)
+                await uow.feedback.clear_questions(datetime.now(UTC) - unanswered_retention)
             # Past days' hashes of active people become counts (the core does it too, daily).
             await uow.usage.roll_up(today())
             await uow.commit()

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 
 from bot.encoder import Encoder
+from bot.handlers.feedback import RATED_QUESTION
 from bot.knowledge import KnowledgeBase
 from bot.markup import Block, Bold, BulletList, Paragraph, Span, Text, para
 from bot.matcher import TopicMatcher
@@ -161,8 +162,11 @@ class Bot(Router):
         replies = await self.route(ctx)
         if message.command_prefix != "/":
             replies = [self._restyle_commands(r, message.command_prefix) for r in replies]
-        # Losing "last topic" is harmless; a flow that cannot continue must be said.
-        unsaved = ctx.state.pending != state.pending or ctx.state.data != state.data
+        # Losing "last topic" (or the question a rating would keep) is harmless; a flow that
+        # cannot continue must be said.
+        unsaved = ctx.state.pending != state.pending or (
+            {k: v for k, v in ctx.state.data.items() if k != RATED_QUESTION}
+            != {k: v for k, v in state.data.items() if k != RATED_QUESTION})
         if uow is None and self.uow_factory is not None and unsaved:
             replies.append(Reply(
                 blocks=(para("(I couldn't save your settings just now; "

@@ -34,7 +34,8 @@ class MemoryStore:
         self.conversations: dict[ChatKey, ConversationState] = {}
         self.users: dict[tuple[str, str], dict[str, Any]] = {}
         self.profiles: dict[tuple[str, str], Profile] = {}
-        self.feedback: list[tuple[str, str, str, bool, datetime]] = []
+        # (platform, user id, topic, helpful, when, question rated not helpful)
+        self.feedback: list[tuple[str, str, str, bool, datetime, str | None]] = []
         # (asker, text) → [count, first asked, last asked]
         self.unanswered: dict[tuple[str, str], list[Any]] = {}
         self.events: dict[tuple[str, str], datetime] = {}
@@ -137,8 +138,8 @@ class MemoryUsers(_Repo):
                  if (k.platform, k.user_id) == (platform, user_id)]
         if convs:
             out["conversations"] = convs
-        fb = [{"topic": f[2], "helpful": f[3]} for f in self.s.feedback
-              if (f[0], f[1]) == (platform, user_id)]
+        fb = [{"topic": f[2], "helpful": f[3], **({"question": f[5]} if f[5] else {})}
+              for f in self.s.feedback if (f[0], f[1]) == (platform, user_id)]
         if fb:
             out["feedback"] = fb
         subs = [dataclasses.asdict(s) for k, s in self.s.subscriptions.items()
@@ -159,19 +160,37 @@ class MemoryProfiles(_Repo):
 
 
 class MemoryFeedback(_Repo):
-    async def add(self, platform: str, user_id: str, topic: str, helpful: bool) -> None:
+    async def add(self, platform: str, user_id: str, topic: str, helpful: bool, *,
+                  question: str | None = None) -> None:
         self.s.check()
-        self.s.feedback.append((platform, user_id, topic, helpful, datetime.now(UTC)))
+        self.s.feedback.append((platform, user_id, topic, helpful, datetime.now(UTC),
+                                None if helpful else question))
 
     async def least_helpful(self, limit: int) -> list[tuple[str, int, int]]:
         self.s.check()
         tally: dict[str, list[int]] = {}
-        for _, _, topic, helpful, _ in self.s.feedback:
+        for _, _, topic, helpful, _, _ in self.s.feedback:
             t = tally.setdefault(topic, [0, 0])
             t[0 if helpful else 1] += 1
         rows = [(k, v[0], v[1]) for k, v in tally.items() if v[1]]
         rows.sort(key=lambda r: (r[1] / (r[1] + r[2]), -r[2]))
         return rows[:limit]
+
+    async def negative_questions(self, topics: Sequence[str],
+                                 per_topic: int) -> dict[str, list[tuple[str, datetime]]]:
+        self.s.check()
+        out: dict[str, list[tuple[str, datetime]]] = {}
+        for _, _, topic, _, at, question in reversed(self.s.feedback):
+            if question and topic in topics and len(out.setdefault(topic, [])) < per_topic:
+                out[topic].append((question, at))
+        return {t: qs for t, qs in out.items() if qs}
+
+    async def clear_questions(self, before: datetime) -> int:
+        self.s.check()
+        old = [i for i, f in enumerate(self.s.feedback) if f[5] is not None and f[4] < before]
+        for i in old:
+            self.s.feedback[i] = (*self.s.feedback[i][:5], None)
+        return len(old)
 
 
 class MemoryUnanswered(_Repo):

@@ -116,10 +116,24 @@ class ProfileRepository(Protocol):
 
 
 class FeedbackRepository(Protocol):
-    async def add(self, platform: str, user_id: str, topic: str, helpful: bool) -> None: ...
+    async def add(self, platform: str, user_id: str, topic: str, helpful: bool, *,
+                  question: str | None = None) -> None:
+        """A rating; `question` (normalised, as unanswered questions are) only with a negative one."""
+        ...
 
     async def least_helpful(self, limit: int) -> list[tuple[str, int, int]]:
         """(topic, helpful, not helpful) for the topics with the worst ratio."""
+        ...
+
+    async def negative_questions(self, topics: Sequence[str],
+                                 per_topic: int) -> dict[str, list[tuple[str, datetime]]]:
+        """Per topic, the `per_topic` most recent questions rated not helpful (text, when),
+        newest first; topics without any are left out."""
+        ...
+
+    async def clear_questions(self, before: datetime) -> int:
+        """Forget the questions of ratings given before `before` (the unanswered questions'
+        retention), keeping the ratings; returns how many."""
         ...
 
 

@@ -129,6 +129,9 @@ class Feedback(Base):
     topic: Mapped[str] = mapped_column(String(128), index=True)
     helpful: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # The question a "not helpful" was given on, normalised as unanswered questions are; set
+    # to NULL after UNANSWERED_RETENTION_DAYS.
+    question: Mapped[str | None] = mapped_column(String(255))
 
 
 class Unanswered(Base):

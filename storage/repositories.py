@@ -267,10 +267,11 @@ class SqlProfiles(_Repo):
 
 
 class SqlFeedback(_Repo):
-    async def add(self, platform: str, user_id: str, topic: str, helpful: bool) -> None:
+    async def add(self, platform: str, user_id: str, topic: str, helpful: bool, *,
+                  question: str | None = None) -> None:
         await self.tx.execute(hot(self.tx.dialect).add_feedback, {
             "platform": platform, "user_id": user_id, "topic": topic, "helpful": helpful,
-            "created_at": now(),
+            "created_at": now(), "question": None if helpful or not question else question[:255],
         })
 
     async def least_helpful(self, limit: int) -> list[tuple[str, int, int]]:
@@ -284,6 +285,28 @@ class SqlFeedback(_Repo):
             .order_by(ratio, no.desc(), f.topic).limit(limit)
         )).all()
         return [(r.topic, int(r.yes), int(r.no)) for r in rows]
+
+    async def negative_questions(self, topics: Sequence[str],
+                                 per_topic: int) -> dict[str, list[tuple[str, datetime]]]:
+        f = Feedback
+        newest = func.row_number().over(partition_by=f.topic,
+                                         order_by=(f.created_at.desc(), f.id.desc())).label("n")
+        ranked = (select(f.topic, f.question, f.created_at, newest)
+                  .where(f.topic.in_(list(topics)), f.question.is_not(None)).subquery())
+        rows = (await self.tx.execute(
+            select(ranked.c.topic, ranked.c.question, ranked.c.created_at)
+            .where(ranked.c.n <= per_topic).order_by(ranked.c.topic, ranked.c.n)
+        )).all()
+        out: dict[str, list[tuple[str, datetime]]] = {}
+        for r in rows:
+            out.setdefault(r.topic, []).append((r.question, r.created_at))
+        return out
+
+    async def clear_questions(self, before: datetime) -> int:
+        result = await self.tx.execute(
+            update(Feedback).where(Feedback.question.is_not(None), Feedback.created_at < before)
+            .values(question=None))
+        return result.rowcount
 
 
 class SqlUnanswered(_Repo):

@@ -169,9 +169,10 @@ def admin_mount(runtime_of: Callable[[], Runtime | None], *, session_secret: str
         counts = await _read(rt, lambda uow: uow.usage.since(days[0]))
         titles = {t: topic.title for t, topic in rt.kb.topics.items()}
         worst = reports.least_helpful(reports.topic_rows(counts, titles))
-        nearest = {w.topic_id: [g for g in found if g.topic_id == w.topic_id][:3] for w in worst}
+        rated = await _read(rt, lambda uow: uow.feedback.negative_questions(
+            [w.topic_id for w in worst], reports.NEGATIVE_QUESTIONS))
         return render("gaps.html", session=session, page="gaps", gaps=found, worst=worst,
-                      nearest=nearest, csrf_field=CSRF_FIELD)
+                      rated=rated, csrf_field=CSRF_FIELD)
 
     async def mark_handled(request: Request, session: Session, rt: Runtime) -> Response:
         from datetime import UTC, datetime

@@ -24,6 +24,8 @@ DAYS = 30
 # The most asked unanswered questions the Gaps page groups; the rest are rarer than any shown.
 MAX_QUESTIONS = 500
 EXAMPLES = 5
+# The most recent questions rated not helpful shown under each least helpful topic.
+NEGATIVE_QUESTIONS = 3
 # Vectors of question texts kept between page views (384 floats each: 2,000 are 3 MB).
 VECTOR_CACHE = 2000
 OUTCOME_NAMES: dict[str, str] = {Event.ANSWERED: "answered", Event.DECLINED: "declined",

@@ -26,8 +26,9 @@ HOUSEKEEPING_EVERY = 3600.0
 
 
 async def housekeeping(runtime: Runtime) -> int:
-    """Forget processed event ids and unanswered questions past their retention, so tables
-    stay small on a long run and questions are not kept longer than promised."""
+    """Forget processed event ids, and unanswered questions and the questions of "not
+    helpful" ratings past their retention, so tables stay small on a long run and questions
+    are not kept longer than promised."""
     factory = runtime.bot.uow_factory
     if factory is None:
         return 0
@@ -36,11 +37,12 @@ async def housekeeping(runtime: Runtime) -> int:
     async with factory() as uow:
         removed = await uow.events.prune(now - EVENT_RETENTION)
         questions = await uow.unanswered.purge(now - keep)
+        rated = await uow.feedback.clear_questions(now - keep)
         await uow.commit()
-    if removed or questions:
-        log.info("housekeeping: forgot %d old event ids and %d unanswered questions",
-                 removed, questions)
-    return removed + questions
+    if removed or questions or rated:
+        log.info("housekeeping: forgot %d old event ids, %d unanswered questions and the "
+                 "questions of %d ratings", removed, questions, rated)
+    return removed + questions + rated
 
 
 async def run_worker(

@@ -16,6 +16,8 @@ from bot.usage import rating_count, today
 from bot.vocabulary import find_skills
 
 _MAX_RECORDED = 200
+# Conversation data: the question the last topic answer was given on, for a "not helpful".
+RATED_QUESTION = "rated_question"
 _DIGITS = re.compile(r"\d{5,}")
 # What names or reaches a person rather than a topic: Slack mentions and links (<@U0123>,
 # <mailto:…|…>), e-mail addresses, URLs, Slack and Telegram ids, phone numbers.
@@ -41,6 +43,22 @@ def recorded_text(text: str) -> str:
     """An unanswered question as it is kept: normalised, without what names a person."""
     text = " ".join(words(_PERSONAL.sub(" ", text)))[:_MAX_RECORDED]
     return _DIGITS.sub("#", text)  # long numbers are more likely ids or phone numbers than topics
+
+
+def remember_question(ctx: Context, *topic_ids: str) -> None:
+    """Keep the typed question a topic answer is given on (as unanswered questions are kept),
+    so that a "not helpful" on one of `topic_ids` (the topic its buttons rate, the one shown)
+    can store it; a button press asked nothing and keeps none."""
+    text = recorded_text(ctx.text) if ctx.action is None else ""
+    kept = {"topics": sorted(set(topic_ids)), "text": text} if text else None
+    ctx.set_data(**{RATED_QUESTION: kept})
+
+
+def _rated_question(ctx: Context, topic_id: str) -> str | None:
+    asked = ctx.state.data.get(RATED_QUESTION)
+    if isinstance(asked, dict) and topic_id in asked.get("topics", ()) and asked.get("text"):
+        return str(asked["text"])
+    return None
 
 
 async def record_unanswered(ctx: Context) -> None:
@@ -76,8 +94,11 @@ class FeedbackHandler(BaseHandler):
         if topic_id not in ctx.kb.topics:
             return [_nothing_to_rate(ctx, helpful)]
 
+        question = None if helpful else _rated_question(ctx, topic_id)
+
         async def add(uow: UnitOfWork) -> bool:
-            await uow.feedback.add(ctx.message.platform, ctx.message.user_id, topic_id, helpful)
+            await uow.feedback.add(ctx.message.platform, ctx.message.user_id, topic_id, helpful,
+                                   question=question)
             await uow.usage.add([rating_count(ctx.message.platform, topic_id, helpful, today())])
             return True
 

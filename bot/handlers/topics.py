@@ -11,6 +11,7 @@ from bot.answers import asks_overview, aspect, aspect_question, compose, overvie
 from bot.encoder import Vectors
 from bot.followups import Shift, read_shift, substitute, topic_name
 from bot.handlers.base import BaseHandler
+from bot.handlers.feedback import remember_question
 from bot.intents import FOLLOW_UPS, SURE, Situation
 from bot.knowledge import Topic
 from bot.markup import Bold, Link, Paragraph, para
@@ -145,6 +146,7 @@ def answer_topic(ctx: Context, topic_id: str, *, confidence: float, to_question:
     _move_to(ctx, focus.id, {"kind": "question", "text": ctx.text} if specific else None)
     ctx.set_data(page=None)
     _remember(ctx, focus, shown)
+    remember_question(ctx, topic_id, focus.id)
     also = (topic_id, *answer.about) if focus.id != topic_id else answer.about
     buttons = topic_buttons(ctx, focus, shown=shown, also=also, rate=topic_id)
     return Reply(

@@ -111,9 +111,33 @@ async def test_feedback_is_stored(bot: Bot, store: MemoryStore) -> None:
     assert [(f[2], f[3]) for f in store.feedback] == [("docker", False)]
 
 
+async def test_not_helpful_keeps_the_question_it_was_given_on(bot: Bot, store: MemoryStore) -> None:
+    await say(bot, "Why use CONTAINERS?")
+    await say(bot, "x", action="fb:docker:n")
+    await say(bot, "what is docker")
+    await say(bot, "x", action="fb:docker:y")  # a helpful rating keeps no question
+    await say(bot, "What does Kubernetes do")
+    await say(bot, "that was not helpful")  # in words, on the answer just given
+    assert [(f[2], f[3], f[5]) for f in store.feedback] == [
+        ("docker", False, "why use containers"), ("docker", True, None),
+        ("kubernetes", False, "what does kubernetes do")]
+    (mine,) = await say(bot, "/mydata")
+    assert '"question": "why use containers"' in mine.text  # with the rating
+
+
+async def test_a_rating_after_a_button_press_or_of_another_topic_keeps_no_question(
+        bot: Bot, store: MemoryStore) -> None:
+    await say(bot, "what is docker")
+    await say(bot, "x", action="t:kubernetes")  # a button asks nothing
+    await say(bot, "x", action="fb:kubernetes:n")
+    await say(bot, "x", action="fb:docker:n")  # a button under an older answer
+    assert [(f[2], f[5]) for f in store.feedback] == [("kubernetes", None), ("docker", None)]
+
+
 async def test_forget_asks_then_deletes_everything(bot: Bot, store: MemoryStore) -> None:
     await say(bot, "what is docker")
-    await say(bot, "x", action="fb:docker:y")
+    await say(bot, "x", action="fb:docker:n")
+    assert store.feedback[0][5] == "what is docker"
     (ask,) = await say(bot, "/forget")
     assert ask.intent == "forget" and {b.action for b in ask.buttons} == {"forget:yes", "forget:no"}
     (no,) = await say(bot, "no")

@@ -64,11 +64,12 @@ async def test_forget_through_the_dialogue_removes_every_row(bot: Bot, storage: 
     person = {"platform": "console", "user_id": "ann"}
     await fill_every_table(storage, **person)
     await fill_every_table(storage, platform="console", user_id="bob")
-    await bot.handle(message("what is docker", user="ann"))
+    await bot.handle(message("What is Docker?", user="ann"))
     await bot.handle(message("", user="ann", action="fb:docker:n"))
     shown = text_of(await bot.handle(message("/mydata", user="ann")))
     for key in ("profile", "conversations", "feedback", "subscriptions", "deliveries"):
         assert f'"{key}"' in shown
+    assert '"question": "what is docker"' in shown  # with the rating it was given on
     before = await rows_about(storage, **person)
     assert all(before.values()), before
 
@@ -80,6 +81,8 @@ async def test_forget_through_the_dialogue_removes_every_row(bot: Bot, storage: 
 
     after = await rows_about(storage, **person)
     assert after == dict.fromkeys(before, 0), after  # table by table
+    async with storage.uow() as uow:
+        assert await uow.feedback.negative_questions(["docker"], 5) == {}
     assert all((await rows_about(storage, platform="console", user_id="bob")).values())
     assert "nothing" in text_of(await bot.handle(message("/mydata", user="ann"))).lower() or \
         '"conversations"' not in text_of(await bot.handle(message("/mydata", user="ann")))

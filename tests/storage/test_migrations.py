@@ -104,6 +104,36 @@ async def test_profile_places_and_years_keep_the_data_both_ways(empty_url: str) 
         await storage.aclose()
 
 
+async def test_feedback_question_keeps_the_ratings_both_ways(empty_url: str) -> None:
+    """0007: ratings from before it keep no question; downgrading drops only the questions."""
+    from sqlalchemy import text
+
+    storage = Storage.from_url(empty_url)
+    try:
+        await upgrade(storage.engine, "0006")
+        async with storage.engine.begin() as conn:
+            await conn.execute(text(
+                "INSERT INTO feedback (platform, user_id, topic, helpful, created_at) VALUES "
+                "('tg', 'old', 'docker', false, '2026-11-30')"))
+        await upgrade(storage.engine, "0007")
+        async with storage.uow() as uow:
+            await uow.feedback.add("tg", "new", "docker", False, question="what is docker")
+            await uow.commit()
+        async with storage.uow() as uow:
+            found = await uow.feedback.negative_questions(["docker"], 5)
+        assert [q for q, _ in found["docker"]] == ["what is docker"]
+
+        await downgrade(storage.engine, "0006")
+        async with storage.engine.connect() as conn:
+            rows = (await conn.execute(text(
+                "SELECT user_id FROM feedback ORDER BY user_id"))).scalars().all()
+            columns = {c["name"] for c in await conn.run_sync(
+                lambda c: inspect(c).get_columns("feedback"))}
+        assert rows == ["new", "old"] and "question" not in columns
+    finally:
+        await storage.aclose()
+
+
 def test_every_table_is_classified_for_privacy() -> None:
     """A new table must be added to PERSONAL_TABLES (forget/describe), IMPERSONAL_TABLES or
     TRANSIENT_TABLES."""

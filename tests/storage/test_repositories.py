@@ -150,6 +150,42 @@ async def test_feedback_least_helpful(storage: Storage) -> None:
         assert await uow.feedback.least_helpful(1) == [("nosql", 0, 1)]
 
 
+async def test_feedback_keeps_negative_questions_newest_first_until_the_retention(
+        storage: Storage) -> None:
+    from sqlalchemy import update
+
+    from storage.models import Feedback
+
+    ratings = [("docker", False, "what is docker"), ("docker", True, "docker vs vm"),
+               ("docker", False, None), ("docker", False, "why containers"),
+               ("sql", False, "what is a join"), ("k8s", False, "what is a pod"),
+               ("docker", False, "docker compose")]
+    async with storage.uow() as uow:
+        for i, (topic, helpful, question) in enumerate(ratings):
+            await uow.feedback.add("telegram", f"u{i}", topic, helpful, question=question)
+        await uow.commit()
+    async with storage.uow() as uow:
+        # Stamped a day apart, the first oldest, so "newest" does not rest on the clock's grain.
+        for i in range(len(ratings)):
+            await uow.execute(update(Feedback).where(Feedback.user_id == f"u{i}").values(
+                created_at=datetime(2026, 11, 1, tzinfo=UTC) + timedelta(days=i)))
+        await uow.commit()
+    async with storage.uow() as uow:
+        found = await uow.feedback.negative_questions(["docker", "sql", "nosql"], 2)
+        assert {t: [q for q, _ in qs] for t, qs in found.items()} == {
+            "docker": ["docker compose", "why containers"], "sql": ["what is a join"]}
+        assert found["sql"][0][1] == datetime(2026, 11, 5, tzinfo=UTC)
+        shown = await uow.users.describe("telegram", "u1")
+        assert shown["feedback"][0]["question"] is None  # a helpful rating keeps none
+        assert await uow.feedback.clear_questions(datetime(2026, 11, 5, tzinfo=UTC)) == 2
+        await uow.commit()
+    async with storage.uow() as uow:
+        found = await uow.feedback.negative_questions(["docker", "sql"], 5)
+        assert {t: [q for q, _ in qs] for t, qs in found.items()} == {
+            "docker": ["docker compose"], "sql": ["what is a join"]}
+        assert ("docker", 1, 4) in await uow.feedback.least_helpful(5)  # the ratings stay
+
+
 async def test_unanswered_counts_without_user(storage: Storage) -> None:
     async with storage.uow() as uow:
         for i, text in enumerate(["how to bake bread", "what is rust", "how to bake bread",

@@ -130,6 +130,26 @@ async def test_pages_show_what_was_counted(app: Starlette, runtime: Runtime) -> 
                          r'<td class="n">1</td>', topics, re.S), topics
 
 
+async def test_a_least_helpful_topic_shows_the_questions_it_was_rated_on(
+        app: Starlette, runtime: Runtime) -> None:
+    bot = runtime.bot
+    rate = RateTopic(topic_id="docker", helpful=False).encode()
+    for user, text in (("a", "What is Docker?"), ("b", "what is docker <b>now</b>")):
+        await bot.handle(message(text, user=user, platform="telegram"))
+        await bot.handle(message(action=rate, user=user, platform="telegram"))
+    await bot.handle(message("what is docker", user="c", platform="slack"))
+    await bot.handle(message(action=RateTopic(topic_id="docker", helpful=True).encode(),
+                             user="c", platform="slack"))
+    async with signed_in(app, runtime) as c:
+        gaps = (await c.get("/admin/gaps")).text
+    row = re.search(r'<tr data-topic="docker">.*?</tr>', gaps, re.S)
+    assert row, gaps
+    # Newest first, escaped, and only what was rated not helpful.
+    assert re.search(r"<td>what is docker b now b <span[^>]*>[^<]*UTC</span>; "
+                     r"what is docker <span", row.group(0)), row.group(0)
+    assert "unanswered questions nearest" not in gaps
+
+
 async def test_marking_a_gap_handled_needs_the_csrf_token(app: Starlette, runtime: Runtime) -> None:
     await runtime.bot.handle(message("which laptop should i buy for programming", user="d"))
     async with signed_in(app, runtime) as c:

@@ -99,14 +99,14 @@ async def test_worker_forgets_old_event_ids(
         await storage.aclose()
 
 
-async def test_worker_purges_unanswered_questions_past_the_retention(
+async def test_worker_purges_unanswered_and_rated_questions_past_the_retention(
     make_settings: Callable[..., Settings], tmp_path: Path,
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
     from sqlalchemy import update
 
-    from storage.models import Unanswered
+    from storage.models import Feedback, Unanswered
 
     settings = make_settings(database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}",
                              unanswered_retention_days=30)
@@ -121,6 +121,11 @@ async def test_worker_purges_unanswered_questions_past_the_retention(
             await uow.core(  # type: ignore[attr-defined]
                 update(Unanswered).where(Unanswered.text == "asked long ago")
                 .values(last_seen_at=datetime.now(UTC) - timedelta(days=31)))
+            await uow.feedback.add("slack", "a", "docker", False, question="rated long ago")
+            await uow.feedback.add("slack", "b", "docker", False, question="rated lately")
+            await uow.core(  # type: ignore[attr-defined]
+                update(Feedback).where(Feedback.question == "rated long ago")
+                .values(created_at=datetime.now(UTC) - timedelta(days=31)))
             await uow.commit()
         stop.set()
         return AlertRunResult(stats=AlertStats())
@@ -131,6 +136,9 @@ async def test_worker_purges_unanswered_questions_past_the_retention(
         assert factory is not None
         async with factory() as uow:
             assert await uow.unanswered.top(5) == [("asked lately", 1)]
+            rated = await uow.feedback.negative_questions(["docker"], 5)
+            assert [q for q, _ in rated["docker"]] == ["rated lately"]
+            assert await uow.feedback.least_helpful(5) == [("docker", 0, 2)]  # ratings stay
 
 
 async def test_the_worker_metrics_port_binds_where_told_and_wants_the_token(
