@@ -211,7 +211,10 @@ async def test_what_was_shown_is_remembered_briefly(bot: Bot) -> None:
     await bot.handle(message("my pods keep getting restarted right after a deploy"))
     (state,) = store.conversations.values()
     assert state.last_topic == "kubernetes"
-    # The passage shown, and the question it answered (which "and docker?" asks again).
+    # The passage shown, the question it answered (which "and docker?" asks again), and that
+    # question for a "not helpful" rating to be kept with (the admin's Gaps page).
     assert state.data == {"passages_shown": {"topic": "kubernetes", "passages": [2]},
                           "aspect": {"kind": "question",
-                                     "text": "my pods keep getting restarted right after a deploy"}}
+                                     "text": "my pods keep getting restarted right after a deploy"},
+                          "rated_question": {"text": "my pods keep getting restarted right after a deploy",
+                                             "topics": ["kubernetes"]}}
