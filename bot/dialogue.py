@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 
 from bot.encoder import Encoder
-from bot.handlers.feedback import RATED_QUESTION
 from bot.knowledge import KnowledgeBase
 from bot.markup import Block, Bold, BulletList, Paragraph, Span, Text, para
 from bot.matcher import TopicMatcher
@@ -165,8 +164,8 @@ class Bot(Router):
         # Losing "last topic" (or the question a rating would keep) is harmless; a flow that
         # cannot continue must be said.
         unsaved = ctx.state.pending != state.pending or (
-            {k: v for k, v in ctx.state.data.items() if k != RATED_QUESTION}
-            != {k: v for k, v in state.data.items() if k != RATED_QUESTION})
+            {k: v for k, v in ctx.state.data.items() if k not in ctx.expendable}
+            != {k: v for k, v in state.data.items() if k not in ctx.expendable})
         if uow is None and self.uow_factory is not None and unsaved:
             replies.append(Reply(
                 blocks=(para("(I couldn't save your settings just now; "

@@ -79,6 +79,9 @@ class Context:
     _query: tuple[str, Vectors | None] | None = None
     _intents: IntentScores | None = None
     _settled: tuple[str, str | None] | None = None
+    # Conversation data whose loss is harmless (a note for a later rating, not a setting): not
+    # saving it is not worth telling the person.
+    expendable: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.action = decode(self.message.action) if self.message.action else None
@@ -144,6 +147,11 @@ class Context:
 
     def update(self, **changes: Any) -> None:
         self.state = dataclasses.replace(self.state, **changes)
+
+    def note(self, **changes: Any) -> None:
+        """`set_data` for data whose loss to a storage outage is harmless (see `expendable`)."""
+        self.expendable.update(changes)
+        self.set_data(**changes)
 
     def set_data(self, **changes: Any) -> None:
         data = dict(self.state.data)

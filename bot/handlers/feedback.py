@@ -51,7 +51,7 @@ def remember_question(ctx: Context, *topic_ids: str) -> None:
     can store it; a button press asked nothing and keeps none."""
     text = recorded_text(ctx.text) if ctx.action is None else ""
     kept = {"topics": sorted(set(topic_ids)), "text": text} if text else None
-    ctx.set_data(**{RATED_QUESTION: kept})
+    ctx.note(**{RATED_QUESTION: kept})
 
 
 def _rated_question(ctx: Context, topic_id: str) -> str | None:
