@@ -169,7 +169,7 @@ async def main(out: Path, chromium: str, pages: list[str]) -> None:
     from bot.usage import today
     from storage.engine import Storage
     from storage.feeds import SqlFeedStore
-    from tests.adapters.service.test_admin_browser import BOARDS, CHROMIUM_ARGS, Site
+    from tests.fakes.admin_site import BOARDS, CHROMIUM_ARGS, Site
     from tests.fakes.feeds import FeedServer
     from tests.fakes.servers import free_port, start_server
 

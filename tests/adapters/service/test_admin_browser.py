@@ -3,34 +3,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
-import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
 
-from adapters.admin.signin import SignInLinks, issue
 from bot.usage import today
 from storage.engine import Storage
-from storage.models import FeedRow
 from tests.fakes import admin_seed
-from tests.fakes.feeds import FeedServer, greenhouse_job
+from tests.fakes.admin_site import BOARDS, CHROMIUM, CHROMIUM_ARGS, Site
+from tests.fakes.feeds import FeedServer
 from tests.fakes.knowledge import write_small_kb
-from tests.fakes.servers import REPO, Server, free_port, start_server
+from tests.fakes.servers import free_port, start_server
 
 pytestmark = pytest.mark.heavy
-
-CHROMIUM = os.environ.get("CAREERBOT_CHROMIUM", "/usr/bin/chromium")
-# No downloads, no background traffic: the browser talks to the test's server only.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def chromium_or_skip() -> str:
@@ -39,38 +28,6 @@ def chromium_or_skip() -> str:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium (.ci/run)")
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI runs this test")
-
-
-@dataclass
-class Site:
-    server: Server
-    storage: Storage
-    # What `careerbot serve` was started with, for a `careerbot worker` over the same database.
-    env: dict[str, str]
-    workdir: Path
-
-    async def sign_in_link(self) -> str:
-        return await issue(self.storage.uow, SignInLinks(self.server.url), "browser test")
-
-    async def worker_pass(self) -> None:
-        """`careerbot worker --once`: refresh the due feeds (and make one alert run), as the
-        worker does on schedule. Awaited, so the test's feed server answers meanwhile."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SLACK_"))}
-        env.update(self.env, PYTHONPATH=str(REPO), FEED_ALLOW_NETWORKS="127.0.0.1")
-        log = self.workdir / "worker.log"
-        with log.open("ab") as out:
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "adapters.cli", "worker", "--once", cwd=self.workdir,
-                env=env, stdout=out, stderr=out)
-            code = await proc.wait()
-        assert code == 0, log.read_text(encoding="utf-8", errors="replace")
-
-    async def due_now(self, feed_id: int) -> None:
-        """As if the feed's interval had passed."""
-        async with self.storage.uow() as uow:
-            await uow.execute(update(FeedRow).where(FeedRow.id == feed_id)
-                              .values(next_refresh_at=datetime.now(UTC)))
-            await uow.commit()
 
 
 @pytest.fixture
@@ -158,18 +115,6 @@ async def test_sign_in_read_every_page_and_mark_a_gap_handled(site: Site) -> Non
             assert r is not None and r.status == 401
         finally:
             await browser.close()
-
-
-BOARDS = {
-    "initech": [greenhouse_job(8101, "Backend Engineer (Go)", "Initech", "Remote - EU",
-                               "<p>Initech builds payroll APIs in Go and PostgreSQL.</p>"),
-                greenhouse_job(8102, "Senior Python Developer", "Initech", "Austin, TX",
-                               "<p>Python, Django and Redis for our reporting.</p>")],
-    "umbrella": [greenhouse_job(8201, "Platform Engineer", "Umbrella", "Berlin, Germany",
-                                "<p>Kubernetes, Terraform and Go.</p>"),
-                 greenhouse_job(8202, "Java Backend Engineer", "Umbrella", "Remote - EU",
-                                "<p>Java, Spring and Kafka.</p>")],
-}
 
 
 async def test_feeds_added_on_the_openings_page_are_refreshed_by_the_worker(site: Site) -> None:
