@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Self
 
+from bot import ratings
 from bot.messages import Reply
 from bot.openings import Opening
 from bot.ports import (
@@ -172,9 +173,7 @@ class MemoryFeedback(_Repo):
         for _, _, topic, helpful, _, _ in self.s.feedback:
             t = tally.setdefault(topic, [0, 0])
             t[0 if helpful else 1] += 1
-        rows = [(k, v[0], v[1]) for k, v in tally.items() if v[1]]
-        rows.sort(key=lambda r: (r[1] / (r[1] + r[2]), -r[2]))
-        return rows[:limit]
+        return ratings.least_helpful(((k, v[0], v[1]) for k, v in tally.items()), limit)
 
     async def negative_questions(self, topics: Sequence[str],
                                  per_topic: int) -> dict[str, list[tuple[str, datetime]]]:

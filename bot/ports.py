@@ -122,7 +122,7 @@ class FeedbackRepository(Protocol):
         ...
 
     async def least_helpful(self, limit: int) -> list[tuple[str, int, int]]:
-        """(topic, helpful, not helpful) for the topics with the worst ratio."""
+        """(topic, helpful, not helpful) of the topics rated not helpful, ranked by `bot.ratings`."""
         ...
 
     async def negative_questions(self, topics: Sequence[str],

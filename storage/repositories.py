@@ -9,10 +9,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Float,
     bindparam,
     case,
-    cast,
     delete,
     func,
     insert,
@@ -22,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bot import ratings
 from bot.messages import Reply, replies_from_data, replies_to_data
 from bot.openings import Opening
 from bot.ports import (
@@ -278,13 +277,11 @@ class SqlFeedback(_Repo):
         f = Feedback
         yes = func.sum(case((f.helpful.is_(True), 1), else_=0))
         no = func.sum(case((f.helpful.is_(True), 0), else_=1))
-        ratio = cast(yes, Float) / func.count()
+        # A tally per rated topic (a few hundred rows at most); the ranking is the core's.
         rows = (await self.tx.execute(
-            select(f.topic, yes.label("yes"), no.label("no"))
-            .group_by(f.topic).having(no > 0)
-            .order_by(ratio, no.desc(), f.topic).limit(limit)
+            select(f.topic, yes.label("yes"), no.label("no")).group_by(f.topic).having(no > 0)
         )).all()
-        return [(r.topic, int(r.yes), int(r.no)) for r in rows]
+        return ratings.least_helpful(((r.topic, int(r.yes), int(r.no)) for r in rows), limit)
 
     async def negative_questions(self, topics: Sequence[str],
                                  per_topic: int) -> dict[str, list[tuple[str, datetime]]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import math
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from bot import ratings
 from bot.dialogue import Bot
 from bot.encoder import Vectors
 from bot.feeds import FeedStatus
@@ -128,19 +128,10 @@ def topic_rows(counts: Sequence[UsageCount], titles: dict[str, str]) -> list[Top
 
 
 def least_helpful(rows: Sequence[TopicRow], limit: int = 10) -> list[TopicRow]:
-    """The topics rated not helpful, those surely least helpful first: by the upper bound of
-    their helpful share, so one unlucky rating does not outrank ten of twelve."""
-    rated = [r for r in rows if r.not_helpful]
-    rated.sort(key=lambda r: (_helpful_at_most(r), -r.not_helpful, r.topic_id))
-    return rated[:limit]
-
-
-def _helpful_at_most(row: TopicRow, z: float = 1.96) -> float:
-    """The upper end of the Wilson score interval (95%) of the topic's helpful share."""
-    n = row.rated
-    p = row.helpful / n
-    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (p + z * z / (2 * n) + spread) / (1 + z * z / n)
+    """The topics rated not helpful, ranked as everywhere else (`bot.ratings`)."""
+    by_id = {r.topic_id: r for r in rows}
+    ranked = ratings.least_helpful(((r.topic_id, r.helpful, r.not_helpful) for r in rows), limit)
+    return [by_id[topic_id] for topic_id, _, _ in ranked]
 
 
 @dataclass(frozen=True, kw_only=True)
