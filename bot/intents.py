@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 # answered as "more" (a follow-up on the current topic).
 FOLLOW_UPS = ("more", "example", "why", "downsides", "simpler")
 INTENTS = ("greeting", "thanks", "help", "topics", "openings", "opening", "profile", "subscribe",
-           "unsubscribe", "forget", "mydata", "feedback", *FOLLOW_UPS)
+           "unsubscribe", "forget", "mydata", "feedback", *FOLLOW_UPS, "smalltalk")
 # What an intent's examples are told apart from: the knowledge base's sample questions stand
 # for "a question about a topic"; the examples of NONE (small talk, other subjects) for what
 # is neither an intent nor a topic.
@@ -63,7 +63,7 @@ MARGIN_AT = 0.05
 CLOSE_SLOPE = 25.0
 CLOSE_AT = 0.4
 # Intents said without naming any subject: a message that names a skill is none of them.
-SUBJECTLESS = frozenset({"greeting", "thanks", "help", "topics", "forget", "mydata"})
+SUBJECTLESS = frozenset({"greeting", "thanks", "help", "topics", "forget", "mydata", "smalltalk"})
 # A cue this sure needs no model; one below MIN_CUE says the message is not quite that intent.
 SURE = 0.9
 MIN_CUE = 0.25
@@ -144,10 +144,15 @@ class IntentScores:
 
 # --- lexical cues: the words that say an intent outright, in one place -------------------------
 
+# Asking how the bot is: a greeting, answered as one ("fine, thanks for asking").
+_HOW_ARE_YOU = (r"how (?:are|r) (?:you|u|ya)(?: doing)?(?: today)?",
+                r"how'?s (?:it going|things|life|your day(?: going)?)", r"how do you do",
+                r"how have you been", r"how(?: are|'re) things", r"you (?:doing )?(?:ok|well|good)")
+HOW_ARE_YOU = words_re(*_HOW_ARE_YOU)
 _GREETING = words_re(
     r"hi+", r"hey+", r"hello+", r"hiya", r"howdy", r"yo", r"sup", r"greetings", r"hallo",
     r"good (?:morning|afternoon|evening|day)", r"morning", r"evening", r"hola", r"salut",
-    r"what'?s up", r"how are you", r"how'?s it going", r"hey there", r"hi there",
+    r"what'?s up", r"hey there", r"hi there", *_HOW_ARE_YOU,
     r"nice to meet you", r"heya", r"g'?day", r"bonjour", r"salutations", r"gm",
     # hello as people type it in other languages
     r"ciao", r"buen(?:os|as) (?:dias|días|tardes|noches)", r"buongiorno", r"buonasera",
@@ -155,14 +160,16 @@ _GREETING = words_re(
     r"konnichiwa", r"privet", r"shalom", r"merhaba", r"bom dia", r"boa tarde",
 )
 _GREETING_FILLER = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
-                            "and", "to you", "you", "again", "team", "doing")
+                            "and", "to you", "you", "again", "team", "doing", "btw", "today", "then",
+                            "so", "by the way")
 _THANKS = words_re(r"thanks?", r"thank (?:you+|u)", r"thx", r"thnx", r"thanx", r"tnx", r"thks", r"thnks",
                    r"tks", r"ty", r"tysm", r"cheers", r"ta", r"much obliged",
                    # thanks as people type it in other languages
                    r"merci(?: beaucoup)?", r"danke(?: sch(?:ö|oe?)n| sehr)?", r"gracias",
                    r"grazie(?: mille)?",
                    r"obrigad[oa]", r"arigato", r"spasibo", r"dank je(?: wel)?", r"tack", r"dzi[eę]kuj[eę]",
-                   r"(?:much )?appreciated", r"(?:i )?(?:really )?appreciate (?:it|that|the help|your help)")
+                   r"(?:much )?appreciated", r"(?:i )?(?:really )?appreciate (?:it|that|the help|your help)",
+                   r"(?:that'?s|that is|how|so|very) (?:very |so |really )?kind of (?:you|u)")
 # Short closings that thank without the word: "nice one", "cool", "bye".
 _CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|awesome|perfect|sweet|brilliant|"
                     r"excellent|wonderful|lovely|neat)(?: stuff)?",
@@ -173,12 +180,42 @@ _CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|awesome|per
 _ACK = words_re(r"ok(?:ay)?", r"k", r"alright", r"got it", r"i see", r"understood", r"noted")
 _FAREWELL = words_re(r"bye(?: bye)?", r"goodbye", r"see (?:you|ya)(?: later)?", r"later", r"cya",
                      r"good ?night", r"that'?s all(?: for now)?")
+# Small talk: laughing, asking about the bot itself, a remark on one's mood. It asks for nothing
+# the bot does, but deserves a friendly word rather than a decline.
+_LAUGHTER = words_re(r"(?:ha){2,}h?a?", r"(?:he){2,}h?", r"a?(?:ja){2,}", r"lo+l+z?", r"lmf?a+o+",
+                     r"rofl", r"xd+", r"omg+", r"kek", r"lulz", r"wow+", r"heh")
+_ABOUT_THE_BOT = words_re(
+    r"(?:are|r) (?:you|u) (?:a |an |even |actually |really |just )*(?:real|human|person|bot|robot|"
+    r"ai|machine|alive|sentient|conscious|chat ?gpt|gpt|smart|smarter|better|clever|male|female|a guy)",
+    r"(?:who'?s|who is) (?:behind|running) (?:you|u|this bot|careerbot)",
+    r"can (?:you|u) (?:sing|dance|dream|laugh|love|feel|cook|smile|think)",
+    r"(?:who|which company|what company) (?:made|built|created|programmed|wrote|trained|owns|runs|"
+    r"developed|coded) (?:you|u|this bot|careerbot)",
+    r"what(?:'s| is) (?:your|ur) (?:name|age|gender|favou?rite)", r"(?:your|ur) favou?rite",
+    r"how old (?:are (?:you|u)|r u)", r"where (?:are (?:you|u)|do (?:you|u) live) from",
+    r"do (?:you|u) (?:ever )?(?:like|love|hate|dream|sleep|eat|drink|feel|have (?:feelings|a (?:name|"
+    r"girlfriend|boyfriend|family|body))|get (?:bored|lonely|tired|sad))",
+    r"(?:you(?:'re| are)|ur|u r|youre) (?:so |really |very |pretty |kinda |quite |a bit |such a )?"
+    r"(?:funny|hilarious|weird|cute|smart|clever|silly|boring|annoying|creepy|sweet|kind|strange|"
+    r"dumb|stupid|witty|adorable|polite|fast|quick|nerd)",
+)
+_MOOD = words_re(r"i(?:'m| am| feel) (?:so |really |very |a bit |kinda |super |quite )?(?:bored|tired|"
+                 r"sleepy|hungry|sad|stressed|exhausted|grumpy|lonely)",
+                 r"(?:rough|long|bad|good|great|tough) day", r"ugh+", r"mondays?", r"fair enough",
+                 r"(?:that'?s|that is|so) (?:so |really |very )?(?:funny|cute|hilarious|adorable)",
+                 r"(?:my )?(?:cat|dog|kid|baby) (?:walked|sat|stepped|typed|jumped)\b.*")
+_SMALLTALK_FILLER = words_re(r"ok(?:ay)?", r"so", r"btw", r"but", r"well", r"oh", r"ah", r"and",
+                             r"hey", r"bot", r"careerbot", r"today", r"anyway", r"lol", r"haha\w*",
+                             r"sorry", r"just", r"curious", r"wondering", r"i'?m", r"by the way")
 _THANKS_FILLER = words_re(
     r"nice one", r"ok(?:ay)?", r"great", r"cool", r"nice", r"awesome", r"perfect", r"super", r"so much",
     r"very much", r"a lot", r"a bunch", r"again", r"mate", r"really", r"many", r"big",
     r"for (?:the|your|all the) help", r"bye", r"all", r"you", r"u", r"so", r"very", r"much",
     r"for (?:explaining|that|this|the (?:answer|info|explanation))", r"bot", r"careerbot",
     r"kindly", r"a million", r"muchly", r"truly",
+    # exclamations beside thanks are no rating of the answer ("ok brilliant, thanks")
+    r"brilliant", r"excellent", r"lovely", r"wonderful", r"sweet", r"fantastic", r"amazing", r"good",
+    r"fab(?:ulous)?", r"splendid", r"all good",
 )
 # A rating of an answer. Words that rate on their own ("useless", "that helped")...
 _RATING = words_re(
@@ -250,6 +287,8 @@ _HELP = words_re(
     r"instructions", r"(?:how (?:do i |to )?|explain how to )talk to you", r"(?:this|the) bot",
     r"what (?:should|do|can) i (?:type|say|write)(?: here)?",
     r"(?:quick )?tour", r"manual", r"features",
+    r"what (?:exactly |even )?(?:are|r) (?:you|u) (?:for|good for|meant for|here for)",
+    r"what(?:'s| is) (?:your|ur) (?:purpose|point|job here)",
 )
 _TOPICS = words_re(
     r"(?:list|show|all|which|what|available)(?: of| me| the| your)*(?: [\w-]+)? topics?",
@@ -447,6 +486,7 @@ _SUBSCRIBE = words_re(
     r"(?:job|opening|openings) (?:alerts?|notifications?)", r"(?:turn on|enable) (?:the |my )?(?:job )?"
     r"(?:alerts|notifications)", r"be (?:alerted|notified)", r"as (?:they|soon as they) (?:come|appear)",
     r"keep an eye out", r"sign (?:me )?up", r"watch for",
+    r"(?:put|add) me (?:on|to) (?:the|your|a) (?:[\w-]+ )?(?:list|mailing list)",
 )
 # "Notify me about …" is a subscription only when it is about openings; "tell me about the
 # Stripe role" is a question about an opening.
@@ -458,7 +498,12 @@ _NOTIFY = words_re(
     r"(?:send\w*|email|ping|message|text) me\b.* (?:new|when|whenever|as|automatically|daily|weekly|"
     r"matching)",
     r"(?:email|text) me", r"get (?:me )?(?:new )?(?:jobs|openings) automatically", r"automatically",
+    r"(?:get|receive|want|like|have) (?:\w+ )?updates", r"(?:follow|track|monitor) (?:new|future|upcoming)",
+    r"when(?:ever)? (?:there'?s|there is|there are|a) (?:a )?new", r"hear about new",
 )
+# With openings on screen, "ping me when there are more like these" asks for alerts ("tell me if
+# it is remote" asks about one of them).
+_LATER_ONES = words_re(r"new", r"more", r"future", r"others", r"(?:come|show|turn|pop) up", r"appear\w*")
 _UNSUBSCRIBE = words_re(
     r"unsubscribe", r"unsub", r"stop (?:the |my |job |sending |notifying |messaging |me )*"
     r"(?:alerts|notifications|updates|messages|emails|about)",
@@ -466,12 +511,14 @@ _UNSUBSCRIBE = words_re(
     r"(?:turn off|disable|pause|mute|cancel|end) (?:the |my )?(?:job |opening )?"
     r"(?:subscription|alerts|notifications)",
     r"stop notifying me", r"opt out",
+    r"(?:take|get|remove|drop) me (?:off|out of|from) (?:the|your|this|that|my|job) (?:[\w-]+ )?(?:list|"
+    r"alerts|notifications|emails|updates|subscription)",
 )
 # Alerts refused: a no before what alerts do ("don't send me job emails", "I never want to hear
 # about new openings again") stops them, however much the rest reads like a subscription.
 _NO_ALERTS = re.compile(r"(?<!\w)no (?:[\w']+ )?(?:alerts|notifications|e-?mails|messages|updates)(?!\w)")
 _REFUSED_ALERTS = re.compile(
-    r"(?<!\w)(?:don'?t|dont|do not|no more|no longer|never|stop|quit|cease|rather not|"
+    r"(?<!\w)(?:don'?t|dont|do not|no more|no longer|never|stop|quit|cease|rather not|no need(?: for)?|"
     r"enough(?: of)?|cancel|done with|had enough|sick of|tired of|hate|(?:want|get|opt) (?:me )?out of|"
     r"leave)(?!\w)(?: [\w']+){0,7}? "
     r"(?:alert\w*|notif\w*|subscri\w*|(?:e-?)?mails|messages|updates|digests?|hear(?:ing)? (?:about|of)|"
@@ -550,6 +597,15 @@ def is_farewell(text: str) -> bool:
     return bool(_FAREWELL.search(bare(normalize(text)))) and not _THANKS.search(bare(normalize(text)))
 
 
+def small_talk(text: str) -> str:
+    """What kind of small talk a message is: "bot" (about the bot itself: "are you human?"),
+    "laugh" ("lol", "haha") or "chat" (anything else: a mood, a remark)."""
+    plain = bare(normalize(text))
+    if _ABOUT_THE_BOT.search(plain):
+        return "bot"
+    return "laugh" if _LAUGHTER.search(plain) else "chat"
+
+
 def is_acknowledgment(text: str) -> bool:
     """A bare "ok" / "got it": taking note, not thanking (so no "you're welcome")."""
     return bool(_ACK.fullmatch(bare(normalize(text))))
@@ -588,10 +644,49 @@ def _spelled(norm: str) -> str:
     return _EMOJI.sub(lambda m: f" {_EMOJI_WORDS[m.group()]} ", norm)
 
 
+# The words that name an intent outright, as a typo of them is read as the word ("subscibe me",
+# "forgt me"): in a short message (a longer one names other things, a company "Helio"), only a
+# word one edit from just one of them, and not one of them inflected ("subscriber") nor a real
+# word as close ("forgot").
+_KEYWORDS = ("subscribe", "unsubscribe", "thanks", "hello", "help", "topics", "forget", "alerts",
+             "notifications", "delete", "commands")
+_NOT_TYPOS = frozenset(("forgot", "forged", "forger", "hell", "hells", "hella", "held", "helm", "hero",
+                        "topic", "tropics", "delta", "deleted", "thank", "shanks", "thinks", "alert",
+                        "alters", "altars", "alerted", "hallo", "hullo", "jello", "cello", "helps"))
+_TYPO_MIN = 5
+_TYPO_WORDS = 4
+
+
+def _typos_fixed(words: list[str]) -> list[str]:
+    if len(words) > _TYPO_WORDS:
+        return words
+    out = []
+    for w in words:
+        if len(w) >= _TYPO_MIN and w not in _NOT_TYPOS and not w.startswith(_KEYWORDS):
+            near = [k for k in _KEYWORDS if OSA.distance(w, k, score_cutoff=1) <= 1]
+            w = _typo_of(w, near, str) or w
+        out.append(w)
+    return out
+
+
+_DOUBLED = re.compile(r"(\w)\1+")
+
+
+def _typo_of(word: str, near: Sequence[str], meaning: Callable[[str], str]) -> str | None:
+    """What a word one edit from each of `near` means (`meaning` of each), when that is one thing;
+    between two ("helo": hello or help?), the one it is with a letter doubled or undoubled, the
+    likeliest slip ("helo", "hellp")."""
+    meant = {meaning(k) for k in near}
+    if len(meant) > 1:
+        squeezed = _DOUBLED.sub(r"\1", word)
+        meant = {meaning(k) for k in near if _DOUBLED.sub(r"\1", k) == squeezed}
+    return meant.pop() if len(meant) == 1 else None
+
+
 def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str, float]:
     """The intents the message's words say outright, each with how sure they are."""
     norm = _spelled(normalize(text))
-    words = bare(norm).split()
+    words = _typos_fixed(bare(norm).split())
     plain = " ".join(words)
     n = len(words)
     if not words:
@@ -618,6 +713,12 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             n <= 3 and _SHORT_VERDICT.fullmatch(plain)):
         out["feedback"] = 0.9
         out.pop("thanks", None)  # "great answer, thanks" rates the answer
+    if n <= 10 and not situation.subjects and not JOB_WORDS.search(plain):
+        laughed = _LAUGHTER.sub(" ", plain)
+        if laughed != plain and not _SMALLTALK_FILLER.sub(" ", laughed).strip():
+            out["smalltalk"] = 0.9  # "lol", "haha ok"
+        elif _ABOUT_THE_BOT.search(plain) or _MOOD.search(plain):
+            out["smalltalk"] = 0.9 if n <= 8 else 0.6
     if plain in ("help", "help me", "help please", "commands", "options"):
         out["help"] = 0.95
     elif "thanks" not in out and n <= 9 and (_HELP.search(plain) or (words[0] == "help" and n <= 3)):
@@ -709,8 +810,9 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         if _UNSUBSCRIBE.search(plain) or _REFUSED_ALERTS.search(plain) or _NO_ALERTS.search(plain):
             out["unsubscribe"] = 0.95
             out.pop("openings", None)
-        elif _SUBSCRIBE.search(plain) or (_NOTIFY.search(plain)
-                                           and (JOB_WORDS.search(plain) or _WHAT_FITS.search(plain))):
+        elif _SUBSCRIBE.search(plain) or (_NOTIFY.search(plain) and (
+                JOB_WORDS.search(plain) or _WHAT_FITS.search(plain)
+                or (situation.openings_shown and _LATER_ONES.search(plain)))):
             out["subscribe"] = 0.95
             out.pop("openings", None)
     if n <= 10 and not theirs:
@@ -965,9 +1067,10 @@ class IntentClassifier:
             scores[exact] = max(scores[exact], 0.95)
         elif (exact is None and " " not in key and len(key) >= TYPO_MIN_LENGTH
               and not situation.subjects and max(scores.values(), default=0.0) < MIN_CUE):
-            near = {self._one_word[k] for k, _, _ in process.extract(
-                key, list(self._one_word), scorer=OSA.distance, score_cutoff=1, limit=None)}
-            if len(near) == 1 and (typo := near.pop()) in scores:  # "helo": hello or help?
+            near = [k for k, _, _ in process.extract(
+                key, list(self._one_word), scorer=OSA.distance, score_cutoff=1, limit=None)]
+            typo = _typo_of(key, near, self._one_word.__getitem__)
+            if typo is not None and typo in scores:
                 scores[typo] = TYPO
         if situation.names_shown and "opening" in scores:
             scores["opening"] = max(scores["opening"], 0.95)
