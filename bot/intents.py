@@ -161,7 +161,7 @@ _GREETING = words_re(
 )
 _GREETING_FILLER = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
                             "and", "to you", "you", "again", "team", "doing", "btw", "today", "then",
-                            "so", "by the way")
+                            "so", "by the way", "sir", "madam", "mate", "my friend")
 _THANKS = words_re(r"thanks?", r"thank (?:you+|u)", r"thx", r"thnx", r"thanx", r"tnx", r"thks", r"thnks",
                    r"tks", r"ty", r"tysm", r"cheers", r"ta", r"much obliged",
                    # thanks as people type it in other languages
@@ -169,7 +169,8 @@ _THANKS = words_re(r"thanks?", r"thank (?:you+|u)", r"thx", r"thnx", r"thanx", r
                    r"grazie(?: mille)?",
                    r"obrigad[oa]", r"arigato", r"spasibo", r"dank je(?: wel)?", r"tack", r"dzi[eę]kuj[eę]",
                    r"(?:much )?appreciated", r"(?:i )?(?:really )?appreciate (?:it|that|the help|your help)",
-                   r"(?:that'?s|that is|how|so|very) (?:very |so |really )?kind of (?:you|u)")
+                   r"(?:that'?s|that is|how|so|very) (?:very |so |really )?kind of (?:you|u)",
+                   r"kudos", r"props", r"i owe (?:you|u|ya)(?: one| big time)?")
 # Short closings that thank without the word: "nice one", "cool", "bye".
 _CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|awesome|perfect|sweet|brilliant|"
                     r"excellent|wonderful|lovely|neat)(?: stuff)?",
@@ -189,6 +190,8 @@ _ABOUT_THE_BOT = words_re(
     r"ai|machine|alive|sentient|conscious|chat ?gpt|gpt|smart|smarter|better|clever|male|female|a guy)",
     r"(?:who'?s|who is) (?:behind|running) (?:you|u|this bot|careerbot)",
     r"can (?:you|u) (?:sing|dance|dream|laugh|love|feel|cook|smile|think)",
+    r"(?:can|could|shall) we be friends", r"(?:be|are) (?:you|u) my friend", r"i love (?:you|u)",
+    r"do (?:you|u) love me", r"marry me",
     r"(?:who|which company|what company) (?:made|built|created|programmed|wrote|trained|owns|runs|"
     r"developed|coded) (?:you|u|this bot|careerbot)",
     r"what(?:'s| is) (?:your|ur) (?:name|age|gender|favou?rite)", r"(?:your|ur) favou?rite",
@@ -201,7 +204,8 @@ _ABOUT_THE_BOT = words_re(
 )
 _MOOD = words_re(r"i(?:'m| am| feel) (?:so |really |very |a bit |kinda |super |quite )?(?:bored|tired|"
                  r"sleepy|hungry|sad|stressed|exhausted|grumpy|lonely)",
-                 r"(?:rough|long|bad|good|great|tough) day", r"ugh+", r"mondays?", r"fair enough",
+                 r"(?:a|my|what a|such a) (?:rough|long|bad|good|great|tough|hard) day", r"ugh+",
+                 r"mondays?", r"fair enough",
                  r"(?:that'?s|that is|so) (?:so |really |very )?(?:funny|cute|hilarious|adorable)",
                  r"(?:my )?(?:cat|dog|kid|baby) (?:walked|sat|stepped|typed|jumped)\b.*")
 _SMALLTALK_FILLER = words_re(r"ok(?:ay)?", r"so", r"btw", r"but", r"well", r"oh", r"ah", r"and",
@@ -227,6 +231,8 @@ _RATING = words_re(
     r"(?:needed|wanted|was looking for)",
     r"i already knew (?:that|this|it|all that)", r"too (?:basic|generic|shallow|vague)",
     r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
+    r"not sure (?:that'?s|that is|this is|it'?s|it is) (?:right|correct|accurate|true)",
+    r"\d+ ?/ ?10", r"(?:\d|one|two|three|four|five|zero) stars?",
     r"(?:didn'?t|doesn'?t|does not|did not|not) (?:really )?(?:help|answer)\w*", r"misunderstood",
     r"not what i (?:asked|meant|wanted|was (?:looking for|asking))",
     r"(?:wrong|different|off|not the) topic", r"off-?topic", r"missed the point",
@@ -262,7 +268,8 @@ _NEGATIVE = words_re(
     r"outdated", r"out of date", r"bad", r"terrible", r"awful", r"poor", r"confus\w*", r"vague",
     r"misunderstood", r"misread", r"missed", r"meh", r"nope", r"(?:wrong|different|off|not the) topic",
     r"thumbs down", r"already knew", r"too (?:basic|generic|shallow|vague)", r"not quite",
-    r"off-?topic", r"off", r"stupid", r"dumb",
+    r"off-?topic", r"off", r"stupid", r"dumb", r"not sure (?:that|this|it)", r"(?:[0-2]|one|two|zero) stars?",
+    r"[0-4] ?/ ?10",
     r"not (?:\w+ ){0,2}(?:answer|reply|expected|wanted|looking|asked|meant)",
     r"(?:didn'?t|doesn'?t|does not|did not|not|isn'?t|wasn'?t|never) (?:really |very |so |that |"
     r"quite |at all )?(?:help\w*|useful|answer\w*|good|great|clear|right|correct|accurate|what i)",
@@ -288,6 +295,10 @@ _HELP = words_re(
     r"what (?:should|do|can) i (?:type|say|write)(?: here)?",
     r"(?:quick )?tour", r"manual", r"features",
     r"what (?:exactly |even )?(?:are|r) (?:you|u) (?:for|good for|meant for|here for)",
+    r"what (?:else |exactly |actually |really |even )+can (?:you|u) do",
+    r"what can (?:you|u) (?:actually |really |even )do",
+    r"(?:is there|got|have you got|do you have) (?:a |an |any |some )?(?:kind of |sort of )?(?:tutorial|"
+    r"walkthrough|guide|intro)(?= *$)",
     r"what(?:'s| is) (?:your|ur) (?:purpose|point|job here)",
 )
 _TOPICS = words_re(
@@ -295,13 +306,16 @@ _TOPICS = words_re(
     r"topics?(?: list)?", r"what (?:can|do) you (?:know|talk) about",
     r"what do you know", r"menu", r"subjects?", r"what can you (?:answer|cover|explain|teach)",
     r"table of contents", r"catalog(?:ue)?", r"what can i learn",
+    r"(?:so )?(?:what|which)(?: are| is)?(?: all)?(?: the)?(?: other)? (?:things|stuff|subjects|topics|areas|"
+    r"questions) (?:i|we) (?:can|could|should|may) ask(?: you)?(?: about)?",
     r"what (?:areas|fields|kinds? of (?:questions|things)|things)\b.* (?:do|can) you",
     r"(?:what|which)(?: [\w-]+)? (?:topics?|subjects?) (?:do|can|could) (?:you|u) (?:know|have|cover|"
     r"explain|teach|answer|talk)(?: about)?",
 )
 JOB_WORDS = words_re(
     # not the technical kind: "a background job", "a cron job", "the job queue"
-    r"(?<!background )(?<!cron )(?<!batch )(?<!scheduled )jobs?(?! queues?| schedulers?| runners?)",
+    r"(?<!background )(?<!cron )(?<!batch )(?<!scheduled )jobs?"
+    r"(?! queues?| schedulers?| runners?| seekers?| hunters?)",
     r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
     r"opportunit(?:y|ies)", r"hiring", r"job offers?", r"postings?", r"listings?", r"careers? page",
     r"work for me", r"employment", r"internships?",
@@ -487,6 +501,8 @@ _SUBSCRIBE = words_re(
     r"(?:alerts|notifications)", r"be (?:alerted|notified)", r"as (?:they|soon as they) (?:come|appear)",
     r"keep an eye out", r"sign (?:me )?up", r"watch for",
     r"(?:put|add) me (?:on|to) (?:the|your|a) (?:[\w-]+ )?(?:list|mailing list)",
+    r"(?:send|email|mail) me (?:a |the |your )?(?:daily|weekly) (?:digests?|e-?mails?|lists?|summar(?:y|ies)|"
+    r"round-?ups?)", r"(?:daily|weekly) digests?", r"watch (?:the )?(?:job )?boards?",
 )
 # "Notify me about …" is a subscription only when it is about openings; "tell me about the
 # Stripe role" is a question about an opening.
@@ -499,7 +515,8 @@ _NOTIFY = words_re(
     r"matching)",
     r"(?:email|text) me", r"get (?:me )?(?:new )?(?:jobs|openings) automatically", r"automatically",
     r"(?:get|receive|want|like|have) (?:\w+ )?updates", r"(?:follow|track|monitor) (?:new|future|upcoming)",
-    r"when(?:ever)? (?:there'?s|there is|there are|a) (?:a )?new", r"hear about new",
+    r"when(?:ever)? (?:there'?s|there is|there are|a) (?:a )?new", r"(?:hear|know|learn) (?:about|of) new",
+    r"(?:first|be) to (?:know|hear)",
 )
 # With openings on screen, "ping me when there are more like these" asks for alerts ("tell me if
 # it is remote" asks about one of them).
@@ -540,7 +557,9 @@ _FORGET = words_re(
     r"delete (?:my|all my|everything)(?: \w+)?(?: data| info\w*| profile| account)?",
     r"remove (?:my|all my) (?:\w+ )?(?:data|info\w*|profile)",
     r"erase (?:my|me|everything)\w*", r"(?:wipe|clear) (?:all )?my data", r"purge my",
-    r"right to be forgotten",
+    r"right to be forgotten", r"(?:close|delete|remove|cancel) my account",
+    r"(?:clear|wipe|erase|delete|remove|purge|scrub|get rid of)(?: [\w']+){0,5} (?:about|on|of) me",
+    r"scrub my",
     r"(?:clear|wipe|erase|delete|remove|purge|get rid of|drop)(?: [\w']+){0,2} (?:everything|all)"
     r"(?: [\w']+){0,4} (?:about|on|of) me",
     r"my data (?:deleted|removed|erased|wiped)", r"gdpr (?:delet\w*|erasure|removal)",
@@ -726,7 +745,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     elif n <= 9 and words[0] == "help":
         # "help me with kubernetes" is a topic question, not a request for the manual.
         out["help"] = 0.55
-    if n <= 7 and _TOPICS.fullmatch(plain):
+    if n <= 12 and _TOPICS.fullmatch(plain):
         out["topics"] = 0.95
     elif n <= 7 and _TOPICS.search(plain):
         out["topics"] = 0.75
