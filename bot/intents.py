@@ -190,7 +190,8 @@ _ABOUT_THE_BOT = words_re(
     r"ai|machine|alive|sentient|conscious|chat ?gpt|gpt|smart|smarter|better|clever|male|female|a guy)",
     r"(?:who'?s|who is) (?:behind|running) (?:you|u|this bot|careerbot)",
     r"can (?:you|u) (?:sing|dance|dream|laugh|love|feel|cook|smile|think)",
-    r"(?:can|could|shall) we be friends", r"(?:be|are) (?:you|u) my friend", r"i love (?:you|u)",
+    r"(?:can|could|shall) we be friends", r"(?:are|r) (?:you|u) (?:open[- ]source|free(?: to use)?)",
+    r"(?:what|which) (?:model|llm|ai) (?:are (?:you|u)|do (?:you|u) use|is (?:this|behind (?:you|this)))", r"(?:be|are) (?:you|u) my friend", r"i love (?:you|u)",
     r"do (?:you|u) love me", r"marry me",
     r"(?:who|which company|what company) (?:made|built|created|programmed|wrote|trained|owns|runs|"
     r"developed|coded) (?:you|u|this bot|careerbot)",
@@ -216,7 +217,7 @@ _THANKS_FILLER = words_re(
     r"very much", r"a lot", r"a bunch", r"again", r"mate", r"really", r"many", r"big",
     r"for (?:the|your|all the) help", r"bye", r"all", r"you", r"u", r"so", r"very", r"much",
     r"for (?:explaining|that|this|the (?:answer|info|explanation))", r"bot", r"careerbot",
-    r"kindly", r"a million", r"muchly", r"truly",
+    r"kindly", r"a million", r"muchly", r"truly", r"anyways?", r"nvm", r"never ?mind", r"no worries",
     # exclamations beside thanks are no rating of the answer ("ok brilliant, thanks")
     r"brilliant", r"excellent", r"lovely", r"wonderful", r"sweet", r"fantastic", r"amazing", r"good",
     r"fab(?:ulous)?", r"splendid", r"all good",
@@ -229,7 +230,7 @@ _RATING = words_re(
     r"makes sense(?: now)?", r"spot on", r"thumbs (?:up|down)",
     r"(?:exactly|just|(?:that|this)(?:'?s| is| was)(?: exactly| just)?) what i "
     r"(?:needed|wanted|was looking for)",
-    r"i already knew (?:that|this|it|all that)", r"too (?:basic|generic|shallow|vague)",
+    r"i (?:already )?knew (?:that|this|it|all (?:that|this))(?: already)?", r"too (?:basic|generic|shallow|vague)",
     r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
     r"not sure (?:that'?s|that is|this is|it'?s|it is) (?:right|correct|accurate|true)",
     r"\d+ ?/ ?10", r"(?:\d|one|two|three|four|five|zero) stars?",
@@ -267,7 +268,7 @@ _NEGATIVE = words_re(
     r"unhelpful", r"useless", r"pointless", r"irrelevant", r"wrong", r"incorrect", r"inaccurate",
     r"outdated", r"out of date", r"bad", r"terrible", r"awful", r"poor", r"confus\w*", r"vague",
     r"misunderstood", r"misread", r"missed", r"meh", r"nope", r"(?:wrong|different|off|not the) topic",
-    r"thumbs down", r"already knew", r"too (?:basic|generic|shallow|vague)", r"not quite",
+    r"thumbs down", r"already knew", r"knew (?:that|this|it|all (?:that|this)) already", r"too (?:basic|generic|shallow|vague)", r"not quite",
     r"off-?topic", r"off", r"stupid", r"dumb", r"not sure (?:that|this|it)", r"(?:[0-2]|one|two|zero) stars?",
     r"[0-4] ?/ ?10",
     r"not (?:\w+ ){0,2}(?:answer|reply|expected|wanted|looking|asked|meant)",
@@ -483,7 +484,7 @@ _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)
                    r"(?:got|you got|have you got|do you have|is there) (?:anything|something)"
                    r"(?= .*\b(?:remote|hybrid|on-?site|for me|near me|in (?!a\b|an\b|the\b)[a-z]+)\b)",
                    r"what(?:'s| is| have you got| do you have| can you find)? (?:out )?(?:there )?for me",
-                   r"(?:show|find|give) me (?:something|anything|what (?:fits|matches))",
+                   r"(?:show|find|give) me (?:something|anything|what (?:fits|matches|you(?:'ve)? found))",
                    r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me",
                    # closing a message that told who one is: "…, what do you have?"
                    r"what (?:do you have|have you got|you got|can you (?:find|offer))(?= *$)")
@@ -558,6 +559,9 @@ _FORGET = words_re(
     r"remove (?:my|all my) (?:\w+ )?(?:data|info\w*|profile)",
     r"erase (?:my|me|everything)\w*", r"(?:wipe|clear) (?:all )?my data", r"purge my",
     r"right to be forgotten", r"(?:close|delete|remove|cancel) my account",
+    # not wanting anything kept: "I don't want you storing anything on me"
+    r"(?:don'?t|do not|stop|quit) (?:want )?(?:you )?(?:to )?(?:stor|keep|sav|hold|track|record|remember)\w* "
+    r"(?:anything|my|any|data|stuff|everything)",
     r"(?:clear|wipe|erase|delete|remove|purge|scrub|get rid of)(?: [\w']+){0,5} (?:about|on|of) me",
     r"scrub my",
     r"(?:clear|wipe|erase|delete|remove|purge|get rid of|drop)(?: [\w']+){0,2} (?:everything|all)"
