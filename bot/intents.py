@@ -191,12 +191,13 @@ _ABOUT_THE_BOT = words_re(
     r"(?:who'?s|who is) (?:behind|running) (?:you|u|this bot|careerbot)",
     r"can (?:you|u) (?:sing|dance|dream|laugh|love|feel|cook|smile|think)",
     r"(?:can|could|shall) we be friends", r"(?:are|r) (?:you|u) (?:open[- ]source|free(?: to use)?)",
-    r"(?:what|which) (?:model|llm|ai) (?:are (?:you|u)|do (?:you|u) use|is (?:this|behind (?:you|this)))", r"(?:be|are) (?:you|u) my friend", r"i love (?:you|u)",
+    r"(?:what|which) (?:model|llm|ai) (?:are (?:you|u)|do (?:you|u) use|is (?:this|behind (?:you|this)))",
+    r"(?:be|are) (?:you|u) my friend", r"i love (?:you|u)",
     r"do (?:you|u) love me", r"marry me",
     r"(?:who|which company|what company) (?:made|built|created|programmed|wrote|trained|owns|runs|"
     r"developed|coded) (?:you|u|this bot|careerbot)",
     r"what(?:'s| is) (?:your|ur) (?:name|age|gender|favou?rite)", r"(?:your|ur) favou?rite",
-    r"how old (?:are (?:you|u)|r u)", r"where (?:are (?:you|u)|do (?:you|u) live) from",
+    r"how old (?:are (?:you|u)|r u)", r"where (?:are (?:you|u) from|do (?:you|u) live)",
     r"do (?:you|u) (?:ever )?(?:like|love|hate|dream|sleep|eat|drink|feel|have (?:feelings|a (?:name|"
     r"girlfriend|boyfriend|family|body))|get (?:bored|lonely|tired|sad))",
     r"(?:you(?:'re| are)|ur|u r|youre) (?:so |really |very |pretty |kinda |quite |a bit |such a )?"
@@ -230,7 +231,8 @@ _RATING = words_re(
     r"makes sense(?: now)?", r"spot on", r"thumbs (?:up|down)",
     r"(?:exactly|just|(?:that|this)(?:'?s| is| was)(?: exactly| just)?) what i "
     r"(?:needed|wanted|was looking for)",
-    r"i (?:already )?knew (?:that|this|it|all (?:that|this))(?: already)?", r"too (?:basic|generic|shallow|vague)",
+    r"i (?:already )?knew (?:that|this|it|all (?:that|this))(?: already)?",
+    r"too (?:basic|generic|shallow|vague)",
     r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
     r"not sure (?:that'?s|that is|this is|it'?s|it is) (?:right|correct|accurate|true)",
     r"\d+ ?/ ?10", r"(?:\d|one|two|three|four|five|zero) stars?",
@@ -268,7 +270,8 @@ _NEGATIVE = words_re(
     r"unhelpful", r"useless", r"pointless", r"irrelevant", r"wrong", r"incorrect", r"inaccurate",
     r"outdated", r"out of date", r"bad", r"terrible", r"awful", r"poor", r"confus\w*", r"vague",
     r"misunderstood", r"misread", r"missed", r"meh", r"nope", r"(?:wrong|different|off|not the) topic",
-    r"thumbs down", r"already knew", r"knew (?:that|this|it|all (?:that|this)) already", r"too (?:basic|generic|shallow|vague)", r"not quite",
+    r"thumbs down", r"already knew", r"knew (?:that|this|it|all (?:that|this)) already",
+    r"too (?:basic|generic|shallow|vague)", r"not quite",
     r"off-?topic", r"off", r"stupid", r"dumb", r"not sure (?:that|this|it)", r"(?:[0-2]|one|two|zero) stars?",
     r"[0-4] ?/ ?10",
     r"not (?:\w+ ){0,2}(?:answer|reply|expected|wanted|looking|asked|meant)",
