@@ -158,6 +158,7 @@ _GREETING = words_re(
     r"ciao", r"buen(?:os|as) (?:dias|días|tardes|noches)", r"buongiorno", r"buonasera",
     r"guten (?:tag|morgen|abend)", r"moin", r"ol[aá]", r"oi", r"hej", r"namaste", r"salam",
     r"konnichiwa", r"privet", r"shalom", r"merhaba", r"bom dia", r"boa tarde",
+    r"ahoy", r"aloha", r"top of the morning", r"wh?a+z+u+p+", r"wassup", r"what'?s good", r"hey ho",
 )
 _GREETING_FILLER = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
                             "and", "to you", "you", "again", "team", "doing", "btw", "today", "then",
@@ -187,7 +188,8 @@ _LAUGHTER = words_re(r"(?:ha){2,}h?a?", r"(?:he){2,}h?", r"a?(?:ja){2,}", r"lo+l
                      r"rofl", r"xd+", r"omg+", r"kek", r"lulz", r"wow+", r"heh")
 _ABOUT_THE_BOT = words_re(
     r"(?:are|r) (?:you|u) (?:a |an |even |actually |really |just )*(?:real|human|person|bot|robot|"
-    r"ai|machine|alive|sentient|conscious|chat ?gpt|gpt|smart|smarter|better|clever|male|female|a guy)",
+    r"ai|machine|alive|sentient|conscious|chat ?gpt|gpt|smart|smarter|better|clever|male|female|a guy|"
+    r"chat ?bot|program|recruiter)",
     r"(?:who'?s|who is) (?:behind|running) (?:you|u|this bot|careerbot)",
     r"can (?:you|u) (?:sing|dance|dream|laugh|love|feel|cook|smile|think)",
     r"(?:can|could|shall) we be friends", r"(?:are|r) (?:you|u) (?:open[- ]source|free(?: to use)?)",
@@ -301,6 +303,8 @@ _HELP = words_re(
     r"what (?:exactly |even )?(?:are|r) (?:you|u) (?:for|good for|meant for|here for)",
     r"what (?:else |exactly |actually |really |even )+can (?:you|u) do",
     r"what can (?:you|u) (?:actually |really |even )do",
+    r"i'?m (?:a bit |so |kind of |kinda |completely |totally |a little )?lost(?: here)?(?= *$)",
+    r"(?:tell me|say) (?:a bit |something |a little )?about (?:yourself|you)(?= *$)", r"introduce yourself",
     r"(?:is there|got|have you got|do you have) (?:a |an |any |some )?(?:kind of |sort of )?(?:tutorial|"
     r"walkthrough|guide|intro)(?= *$)",
     r"what(?:'s| is) (?:your|ur) (?:purpose|point|job here)",
@@ -521,6 +525,8 @@ _NOTIFY = words_re(
     r"(?:get|receive|want|like|have) (?:\w+ )?updates", r"(?:follow|track|monitor) (?:new|future|upcoming)",
     r"when(?:ever)? (?:there'?s|there is|there are|a) (?:a )?new", r"(?:hear|know|learn) (?:about|of) new",
     r"(?:first|be) to (?:know|hear)",
+    r"(?:let me know|keep me (?:posted|informed|updated)) (?:about|of|on) (?:any )?"
+    r"(?:new|future|upcoming|fresh)",
 )
 # With openings on screen, "ping me when there are more like these" asks for alerts ("tell me if
 # it is remote" asks about one of them).
@@ -529,8 +535,8 @@ _UNSUBSCRIBE = words_re(
     r"unsubscribe", r"unsub", r"stop (?:the |my |job |sending |notifying |messaging |me )*"
     r"(?:alerts|notifications|updates|messages|emails|about)",
     r"no more (?:alerts|notifications)",
-    r"(?:turn off|disable|pause|mute|cancel|end) (?:the |my )?(?:job |opening )?"
-    r"(?:subscription|alerts|notifications)",
+    r"(?:turn off|switch off|disable|pause|mute|cancel|end|stop) (?:the |my |these |those )?"
+    r"(?:job |opening )?(?:(?:daily|weekly) )?(?:subscription|alerts|notifications|digests?|job e-?mails)",
     r"stop notifying me", r"opt out",
     r"(?:take|get|remove|drop) me (?:off|out of|from) (?:the|your|this|that|my|job) (?:[\w-]+ )?(?:list|"
     r"alerts|notifications|emails|updates|subscription)",
