@@ -180,6 +180,8 @@ _CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|awesome|per
                     r"hero|genius|champ)", r"you rock", r"legend")
 # Acknowledging what was said, which asks for nothing: "ok", "got it".
 _ACK = words_re(r"ok(?:ay)?", r"k", r"alright", r"got it", r"i see", r"understood", r"noted")
+# What may lead a farewell: "k bye", "ok cool, see you".
+_LEAD = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|alright|right|well|so|cool|great|anyway) )+")
 _FAREWELL = words_re(r"bye(?: bye)?", r"goodbye", r"see (?:you|ya)(?: later)?", r"later", r"cya",
                      r"good ?night", r"that'?s all(?: for now)?")
 # Small talk: laughing, asking about the bot itself, a remark on one's mood. It asks for nothing
@@ -273,7 +275,7 @@ _NEGATIVE = words_re(
     r"outdated", r"out of date", r"bad", r"terrible", r"awful", r"poor", r"confus\w*", r"vague",
     r"misunderstood", r"misread", r"missed", r"meh", r"nope", r"(?:wrong|different|off|not the) topic",
     r"thumbs down", r"already knew", r"knew (?:that|this|it|all (?:that|this)) already",
-    r"too (?:basic|generic|shallow|vague)", r"not quite",
+    r"too (?:basic|generic|shallow|vague|long|wordy|short|brief)", r"not quite",
     r"off-?topic", r"off", r"stupid", r"dumb", r"not sure (?:that|this|it)", r"(?:[0-2]|one|two|zero) stars?",
     r"[0-4] ?/ ?10",
     r"not (?:\w+ ){0,2}(?:answer|reply|expected|wanted|looking|asked|meant)",
@@ -282,7 +284,8 @@ _NEGATIVE = words_re(
     r"i (?:was asking|asked|meant|wanted(?: to know)?) about .{1,40}? not", r"not \w+ i asked",
 )
 # A verdict said alone: "meh", "wrong!", "not quite".
-_SHORT_VERDICT = words_re(r"(?:hmm+ |well |lol )?(?:meh|not quite(?: right)?|wrong|incorrect|inaccurate)")
+_SHORT_VERDICT = words_re(r"(?:hmm+ |well |lol )?(?:meh|not quite(?: right)?|wrong|incorrect|inaccurate)",
+                          r"(?:ugh+ |meh |hmm+ )?(?:way |far |a bit |much )?too (?:long|wordy|short|brief)")
 _SOMEONES = re.compile(r"^(?:my|our|his|her|their|the)\b")
 # A question asks; a rating says ("is this useful for a beginner?" is no rating).
 _ASKING = re.compile(r"^(?:is|are|was|were|does|do|did|should|can|could|how|what|why|when|which|"
@@ -739,7 +742,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["thanks"] = 0.95
         elif n <= 6 and _VERDICT.search(rest):
             out["feedback"] = 0.9  # "super clear, cheers": a rating, with thanks
-    elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(plain) or _ACK.fullmatch(plain)):
+    elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(_LEAD.sub("", plain))
+                     or _ACK.fullmatch(plain)):
         out["thanks"] = 0.9
     if (n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm)) or (
             n <= 3 and _SHORT_VERDICT.fullmatch(plain)):

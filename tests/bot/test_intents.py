@@ -168,6 +168,8 @@ def test_examples_held_out_per_fold_are_recognised(shipped: KnowledgeBase,
     ("delete everything you know about me", Situation(), "forget"),
     ("ping me when there are more like these", Situation(openings_shown=True), "subscribe"),
     ("tell me if it is remote", Situation(openings_shown=True), "opening"),
+    ("k bye", Situation(topic="docker"), "thanks"), ("ugh, too long", Situation(topic="docker"), "feedback"),
+    ("the page takes too long to load", Situation(), None),
 ])
 def test_without_an_encoder_the_cues_still_decide(shipped: KnowledgeBase, text: str,
                                                   situation: Situation, intent: str | None) -> None:
