@@ -285,7 +285,8 @@ _NEGATIVE = words_re(
 )
 # A verdict said alone: "meh", "wrong!", "not quite".
 _SHORT_VERDICT = words_re(r"(?:hmm+ |well |lol )?(?:meh|not quite(?: right)?|wrong|incorrect|inaccurate)",
-                          r"(?:ugh+ |meh |hmm+ )?(?:way |far |a bit |much )?too (?:long|wordy|short|brief)")
+                          r"(?:ugh+ |meh |hmm+ )?(?:way |far |a bit |much )?too (?:long|wordy|short|brief)",
+                          r"(?:very |so |really |pretty )?(?:bad|terrible|awful|poor|rubbish|garbage|trash)")
 _SOMEONES = re.compile(r"^(?:my|our|his|her|their|the)\b")
 # A question asks; a rating says ("is this useful for a beginner?" is no rating).
 _ASKING = re.compile(r"^(?:is|are|was|were|does|do|did|should|can|could|how|what|why|when|which|"
@@ -527,7 +528,7 @@ _NOTIFY = words_re(
     r"(?:email|text) me", r"get (?:me )?(?:new )?(?:jobs|openings) automatically", r"automatically",
     r"(?:get|receive|want|like|have) (?:\w+ )?updates", r"(?:follow|track|monitor) (?:new|future|upcoming)",
     r"when(?:ever)? (?:there'?s|there is|there are|a) (?:a )?new", r"(?:hear|know|learn) (?:about|of) new",
-    r"(?:first|be) to (?:know|hear)",
+    r"(?:first|be) to (?:know|hear)", r"receiv\w* (?:the |any )?(?:new|future|fresh|upcoming)",
     r"(?:let me know|keep me (?:posted|informed|updated)) (?:about|of|on) (?:any )?"
     r"(?:new|future|upcoming|fresh)",
 )
