@@ -23,7 +23,13 @@ from adapters.settings import Settings
 from bot.dialogue import Bot
 from bot.encoder import Encoder, shared_encoder
 from bot.handlers.admin import AdminHandler
-from bot.handlers.basic import FallbackHandler, GreetingHandler, HelpHandler, TopicsHandler
+from bot.handlers.basic import (
+    FallbackHandler,
+    GreetingHandler,
+    HelpHandler,
+    SmallTalkHandler,
+    TopicsHandler,
+)
 from bot.handlers.feedback import FeedbackHandler
 from bot.handlers.opening import OpeningHandler
 from bot.handlers.openings import OpeningsHandler
@@ -85,6 +91,7 @@ def build_bot(
         ProfileHandler(),
         SubscribeHandler(),
         TopicHandler(),
+        SmallTalkHandler(),
         AdminHandler(),
     ]
     return Bot(

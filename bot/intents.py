@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 # answered as "more" (a follow-up on the current topic).
 FOLLOW_UPS = ("more", "example", "why", "downsides", "simpler")
 INTENTS = ("greeting", "thanks", "help", "topics", "openings", "opening", "profile", "subscribe",
-           "unsubscribe", "forget", "mydata", "feedback", *FOLLOW_UPS)
+           "unsubscribe", "forget", "mydata", "feedback", *FOLLOW_UPS, "smalltalk")
 # What an intent's examples are told apart from: the knowledge base's sample questions stand
 # for "a question about a topic"; the examples of NONE (small talk, other subjects) for what
 # is neither an intent nor a topic.
@@ -63,7 +63,7 @@ MARGIN_AT = 0.05
 CLOSE_SLOPE = 25.0
 CLOSE_AT = 0.4
 # Intents said without naming any subject: a message that names a skill is none of them.
-SUBJECTLESS = frozenset({"greeting", "thanks", "help", "topics", "forget", "mydata"})
+SUBJECTLESS = frozenset({"greeting", "thanks", "help", "topics", "forget", "mydata", "smalltalk"})
 # A cue this sure needs no model; one below MIN_CUE says the message is not quite that intent.
 SURE = 0.9
 MIN_CUE = 0.25
@@ -144,25 +144,34 @@ class IntentScores:
 
 # --- lexical cues: the words that say an intent outright, in one place -------------------------
 
+# Asking how the bot is: a greeting, answered as one ("fine, thanks for asking").
+_HOW_ARE_YOU = (r"how (?:are|r) (?:you|u|ya)(?: doing)?(?: today)?",
+                r"how'?s (?:it going|things|life|your day(?: going)?)", r"how do you do",
+                r"how have you been", r"how(?: are|'re) things", r"you (?:doing )?(?:ok|well|good)")
+HOW_ARE_YOU = words_re(*_HOW_ARE_YOU)
 _GREETING = words_re(
     r"hi+", r"hey+", r"hello+", r"hiya", r"howdy", r"yo", r"sup", r"greetings", r"hallo",
     r"good (?:morning|afternoon|evening|day)", r"morning", r"evening", r"hola", r"salut",
-    r"what'?s up", r"how are you", r"how'?s it going", r"hey there", r"hi there",
+    r"what'?s up", r"hey there", r"hi there", *_HOW_ARE_YOU,
     r"nice to meet you", r"heya", r"g'?day", r"bonjour", r"salutations", r"gm",
     # hello as people type it in other languages
     r"ciao", r"buen(?:os|as) (?:dias|días|tardes|noches)", r"buongiorno", r"buonasera",
     r"guten (?:tag|morgen|abend)", r"moin", r"ol[aá]", r"oi", r"hej", r"namaste", r"salam",
     r"konnichiwa", r"privet", r"shalom", r"merhaba", r"bom dia", r"boa tarde",
+    r"ahoy", r"aloha", r"top of the morning", r"wh?a+z+u+p+", r"wassup", r"what'?s good", r"hey ho",
 )
 _GREETING_FILLER = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
-                            "and", "to you", "you", "again", "team", "doing")
+                            "and", "to you", "you", "again", "team", "doing", "btw", "today", "then",
+                            "so", "by the way", "sir", "madam", "mate", "my friend")
 _THANKS = words_re(r"thanks?", r"thank (?:you+|u)", r"thx", r"thnx", r"thanx", r"tnx", r"thks", r"thnks",
                    r"tks", r"ty", r"tysm", r"cheers", r"ta", r"much obliged",
                    # thanks as people type it in other languages
                    r"merci(?: beaucoup)?", r"danke(?: sch(?:ö|oe?)n| sehr)?", r"gracias",
                    r"grazie(?: mille)?",
                    r"obrigad[oa]", r"arigato", r"spasibo", r"dank je(?: wel)?", r"tack", r"dzi[eę]kuj[eę]",
-                   r"(?:much )?appreciated", r"(?:i )?(?:really )?appreciate (?:it|that|the help|your help)")
+                   r"(?:much )?appreciated", r"(?:i )?(?:really )?appreciate (?:it|that|the help|your help)",
+                   r"(?:that'?s|that is|how|so|very) (?:very |so |really )?kind of (?:you|u)",
+                   r"kudos", r"props", r"i owe (?:you|u|ya)(?: one| big time)?")
 # Short closings that thank without the word: "nice one", "cool", "bye".
 _CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|awesome|perfect|sweet|brilliant|"
                     r"excellent|wonderful|lovely|neat)(?: stuff)?",
@@ -171,14 +180,52 @@ _CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|awesome|per
                     r"hero|genius|champ)", r"you rock", r"legend")
 # Acknowledging what was said, which asks for nothing: "ok", "got it".
 _ACK = words_re(r"ok(?:ay)?", r"k", r"alright", r"got it", r"i see", r"understood", r"noted")
+# What may lead a farewell: "k bye", "ok cool, see you".
+_LEAD = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|alright|right|well|so|cool|great|anyway) )+")
 _FAREWELL = words_re(r"bye(?: bye)?", r"goodbye", r"see (?:you|ya)(?: later)?", r"later", r"cya",
                      r"good ?night", r"that'?s all(?: for now)?")
+# Small talk: laughing, asking about the bot itself, a remark on one's mood. It asks for nothing
+# the bot does, but deserves a friendly word rather than a decline.
+_LAUGHTER = words_re(r"(?:ha){2,}h?a?", r"(?:he){2,}h?", r"a?(?:ja){2,}", r"lo+l+z?", r"lmf?a+o+",
+                     r"rofl", r"xd+", r"omg+", r"kek", r"lulz", r"wow+", r"heh")
+_ABOUT_THE_BOT = words_re(
+    r"(?:are|r) (?:you|u) (?:a |an |even |actually |really |just )*(?:real|human|person|bot|robot|"
+    r"ai|machine|alive|sentient|conscious|chat ?gpt|gpt|smart|smarter|better|clever|male|female|a guy|"
+    r"chat ?bot|program|recruiter)",
+    r"(?:who'?s|who is) (?:behind|running) (?:you|u|this bot|careerbot)",
+    r"can (?:you|u) (?:sing|dance|dream|laugh|love|feel|cook|smile|think)",
+    r"(?:can|could|shall) we be friends", r"(?:are|r) (?:you|u) (?:open[- ]source|free(?: to use)?)",
+    r"(?:what|which) (?:model|llm|ai) (?:are (?:you|u)|do (?:you|u) use|is (?:this|behind (?:you|this)))",
+    r"(?:be|are) (?:you|u) my friend", r"i love (?:you|u)",
+    r"do (?:you|u) love me", r"marry me",
+    r"(?:who|which company|what company) (?:made|built|created|programmed|wrote|trained|owns|runs|"
+    r"developed|coded) (?:you|u|this bot|careerbot)",
+    r"what(?:'s| is) (?:your|ur) (?:name|age|gender|favou?rite)", r"(?:your|ur) favou?rite",
+    r"how old (?:are (?:you|u)|r u)", r"where (?:are (?:you|u) from|do (?:you|u) live)",
+    r"do (?:you|u) (?:ever )?(?:like|love|hate|dream|sleep|eat|drink|feel|have (?:feelings|a (?:name|"
+    r"girlfriend|boyfriend|family|body))|get (?:bored|lonely|tired|sad))",
+    r"(?:you(?:'re| are)|ur|u r|youre) (?:so |really |very |pretty |kinda |quite |a bit |such a )?"
+    r"(?:funny|hilarious|weird|cute|smart|clever|silly|boring|annoying|creepy|sweet|kind|strange|"
+    r"dumb|stupid|witty|adorable|polite|fast|quick|nerd)",
+)
+_MOOD = words_re(r"i(?:'m| am| feel) (?:so |really |very |a bit |kinda |super |quite )?(?:bored|tired|"
+                 r"sleepy|hungry|sad|stressed|exhausted|grumpy|lonely)",
+                 r"(?:a|my|what a|such a) (?:rough|long|bad|good|great|tough|hard) day", r"ugh+",
+                 r"mondays?", r"fair enough",
+                 r"(?:that'?s|that is|so) (?:so |really |very )?(?:funny|cute|hilarious|adorable)",
+                 r"(?:my )?(?:cat|dog|kid|baby) (?:walked|sat|stepped|typed|jumped)\b.*")
+_SMALLTALK_FILLER = words_re(r"ok(?:ay)?", r"so", r"btw", r"but", r"well", r"oh", r"ah", r"and",
+                             r"hey", r"bot", r"careerbot", r"today", r"anyway", r"lol", r"haha\w*",
+                             r"sorry", r"just", r"curious", r"wondering", r"i'?m", r"by the way")
 _THANKS_FILLER = words_re(
     r"nice one", r"ok(?:ay)?", r"great", r"cool", r"nice", r"awesome", r"perfect", r"super", r"so much",
     r"very much", r"a lot", r"a bunch", r"again", r"mate", r"really", r"many", r"big",
     r"for (?:the|your|all the) help", r"bye", r"all", r"you", r"u", r"so", r"very", r"much",
     r"for (?:explaining|that|this|the (?:answer|info|explanation))", r"bot", r"careerbot",
-    r"kindly", r"a million", r"muchly", r"truly",
+    r"kindly", r"a million", r"muchly", r"truly", r"anyways?", r"nvm", r"never ?mind", r"no worries",
+    # exclamations beside thanks are no rating of the answer ("ok brilliant, thanks")
+    r"brilliant", r"excellent", r"lovely", r"wonderful", r"sweet", r"fantastic", r"amazing", r"good",
+    r"fab(?:ulous)?", r"splendid", r"all good",
 )
 # A rating of an answer. Words that rate on their own ("useless", "that helped")...
 _RATING = words_re(
@@ -188,8 +235,11 @@ _RATING = words_re(
     r"makes sense(?: now)?", r"spot on", r"thumbs (?:up|down)",
     r"(?:exactly|just|(?:that|this)(?:'?s| is| was)(?: exactly| just)?) what i "
     r"(?:needed|wanted|was looking for)",
-    r"i already knew (?:that|this|it|all that)", r"too (?:basic|generic|shallow|vague)",
+    r"i (?:already )?knew (?:that|this|it|all (?:that|this))(?: already)?",
+    r"too (?:basic|generic|shallow|vague)",
     r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
+    r"not sure (?:that'?s|that is|this is|it'?s|it is) (?:right|correct|accurate|true)",
+    r"\d+ ?/ ?10", r"(?:\d|one|two|three|four|five|zero) stars?",
     r"(?:didn'?t|doesn'?t|does not|did not|not) (?:really )?(?:help|answer)\w*", r"misunderstood",
     r"not what i (?:asked|meant|wanted|was (?:looking for|asking))",
     r"(?:wrong|different|off|not the) topic", r"off-?topic", r"missed the point",
@@ -224,15 +274,19 @@ _NEGATIVE = words_re(
     r"unhelpful", r"useless", r"pointless", r"irrelevant", r"wrong", r"incorrect", r"inaccurate",
     r"outdated", r"out of date", r"bad", r"terrible", r"awful", r"poor", r"confus\w*", r"vague",
     r"misunderstood", r"misread", r"missed", r"meh", r"nope", r"(?:wrong|different|off|not the) topic",
-    r"thumbs down", r"already knew", r"too (?:basic|generic|shallow|vague)", r"not quite",
-    r"off-?topic", r"off", r"stupid", r"dumb",
+    r"thumbs down", r"already knew", r"knew (?:that|this|it|all (?:that|this)) already",
+    r"too (?:basic|generic|shallow|vague|long|wordy|short|brief)", r"not quite",
+    r"off-?topic", r"off", r"stupid", r"dumb", r"not sure (?:that|this|it)", r"(?:[0-2]|one|two|zero) stars?",
+    r"[0-4] ?/ ?10",
     r"not (?:\w+ ){0,2}(?:answer|reply|expected|wanted|looking|asked|meant)",
     r"(?:didn'?t|doesn'?t|does not|did not|not|isn'?t|wasn'?t|never) (?:really |very |so |that |"
     r"quite |at all )?(?:help\w*|useful|answer\w*|good|great|clear|right|correct|accurate|what i)",
     r"i (?:was asking|asked|meant|wanted(?: to know)?) about .{1,40}? not", r"not \w+ i asked",
 )
 # A verdict said alone: "meh", "wrong!", "not quite".
-_SHORT_VERDICT = words_re(r"(?:hmm+ |well |lol )?(?:meh|not quite(?: right)?|wrong|incorrect|inaccurate)")
+_SHORT_VERDICT = words_re(r"(?:hmm+ |well |lol )?(?:meh|not quite(?: right)?|wrong|incorrect|inaccurate)",
+                          r"(?:ugh+ |meh |hmm+ )?(?:way |far |a bit |much )?too (?:long|wordy|short|brief)",
+                          r"(?:very |so |really |pretty )?(?:bad|terrible|awful|poor|rubbish|garbage|trash)")
 _SOMEONES = re.compile(r"^(?:my|our|his|her|their|the)\b")
 # A question asks; a rating says ("is this useful for a beginner?" is no rating).
 _ASKING = re.compile(r"^(?:is|are|was|were|does|do|did|should|can|could|how|what|why|when|which|"
@@ -250,19 +304,30 @@ _HELP = words_re(
     r"instructions", r"(?:how (?:do i |to )?|explain how to )talk to you", r"(?:this|the) bot",
     r"what (?:should|do|can) i (?:type|say|write)(?: here)?",
     r"(?:quick )?tour", r"manual", r"features",
+    r"what (?:exactly |even )?(?:are|r) (?:you|u) (?:for|good for|meant for|here for)",
+    r"what (?:else |exactly |actually |really |even )+can (?:you|u) do",
+    r"what can (?:you|u) (?:actually |really |even )do",
+    r"i'?m (?:a bit |so |kind of |kinda |completely |totally |a little )?lost(?: here)?(?= *$)",
+    r"(?:tell me|say) (?:a bit |something |a little )?about (?:yourself|you)(?= *$)", r"introduce yourself",
+    r"(?:is there|got|have you got|do you have) (?:a |an |any |some )?(?:kind of |sort of )?(?:tutorial|"
+    r"walkthrough|guide|intro)(?= *$)",
+    r"what(?:'s| is) (?:your|ur) (?:purpose|point|job here)",
 )
 _TOPICS = words_re(
     r"(?:list|show|all|which|what|available)(?: of| me| the| your)*(?: [\w-]+)? topics?",
     r"topics?(?: list)?", r"what (?:can|do) you (?:know|talk) about",
     r"what do you know", r"menu", r"subjects?", r"what can you (?:answer|cover|explain|teach)",
     r"table of contents", r"catalog(?:ue)?", r"what can i learn",
+    r"(?:so )?(?:what|which)(?: are| is)?(?: all)?(?: the)?(?: other)? (?:things|stuff|subjects|topics|areas|"
+    r"questions) (?:i|we) (?:can|could|should|may) ask(?: you)?(?: about)?",
     r"what (?:areas|fields|kinds? of (?:questions|things)|things)\b.* (?:do|can) you",
     r"(?:what|which)(?: [\w-]+)? (?:topics?|subjects?) (?:do|can|could) (?:you|u) (?:know|have|cover|"
     r"explain|teach|answer|talk)(?: about)?",
 )
 JOB_WORDS = words_re(
     # not the technical kind: "a background job", "a cron job", "the job queue"
-    r"(?<!background )(?<!cron )(?<!batch )(?<!scheduled )jobs?(?! queues?| schedulers?| runners?)",
+    r"(?<!background )(?<!cron )(?<!batch )(?<!scheduled )jobs?"
+    r"(?! queues?| schedulers?| runners?| seekers?| hunters?)",
     r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
     r"opportunit(?:y|ies)", r"hiring", r"job offers?", r"postings?", r"listings?", r"careers? page",
     r"work for me", r"employment", r"internships?",
@@ -430,7 +495,7 @@ _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)
                    r"(?:got|you got|have you got|do you have|is there) (?:anything|something)"
                    r"(?= .*\b(?:remote|hybrid|on-?site|for me|near me|in (?!a\b|an\b|the\b)[a-z]+)\b)",
                    r"what(?:'s| is| have you got| do you have| can you find)? (?:out )?(?:there )?for me",
-                   r"(?:show|find|give) me (?:something|anything|what (?:fits|matches))",
+                   r"(?:show|find|give) me (?:something|anything|what (?:fits|matches|you(?:'ve)? found))",
                    r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me",
                    # closing a message that told who one is: "…, what do you have?"
                    r"what (?:do you have|have you got|you got|can you (?:find|offer))(?= *$)")
@@ -447,6 +512,9 @@ _SUBSCRIBE = words_re(
     r"(?:job|opening|openings) (?:alerts?|notifications?)", r"(?:turn on|enable) (?:the |my )?(?:job )?"
     r"(?:alerts|notifications)", r"be (?:alerted|notified)", r"as (?:they|soon as they) (?:come|appear)",
     r"keep an eye out", r"sign (?:me )?up", r"watch for",
+    r"(?:put|add) me (?:on|to) (?:the|your|a) (?:[\w-]+ )?(?:list|mailing list)",
+    r"(?:send|email|mail) me (?:a |the |your )?(?:daily|weekly) (?:digests?|e-?mails?|lists?|summar(?:y|ies)|"
+    r"round-?ups?)", r"(?:daily|weekly) digests?", r"watch (?:the )?(?:job )?boards?",
 )
 # "Notify me about …" is a subscription only when it is about openings; "tell me about the
 # Stripe role" is a question about an opening.
@@ -458,20 +526,30 @@ _NOTIFY = words_re(
     r"(?:send\w*|email|ping|message|text) me\b.* (?:new|when|whenever|as|automatically|daily|weekly|"
     r"matching)",
     r"(?:email|text) me", r"get (?:me )?(?:new )?(?:jobs|openings) automatically", r"automatically",
+    r"(?:get|receive|want|like|have) (?:\w+ )?updates", r"(?:follow|track|monitor) (?:new|future|upcoming)",
+    r"when(?:ever)? (?:there'?s|there is|there are|a) (?:a )?new", r"(?:hear|know|learn) (?:about|of) new",
+    r"(?:first|be) to (?:know|hear)", r"receiv\w* (?:the |any )?(?:new|future|fresh|upcoming)",
+    r"(?:let me know|keep me (?:posted|informed|updated)) (?:about|of|on) (?:any )?"
+    r"(?:new|future|upcoming|fresh)",
 )
+# With openings on screen, "ping me when there are more like these" asks for alerts ("tell me if
+# it is remote" asks about one of them).
+_LATER_ONES = words_re(r"new", r"more", r"future", r"others", r"(?:come|show|turn|pop) up", r"appear\w*")
 _UNSUBSCRIBE = words_re(
     r"unsubscribe", r"unsub", r"stop (?:the |my |job |sending |notifying |messaging |me )*"
     r"(?:alerts|notifications|updates|messages|emails|about)",
     r"no more (?:alerts|notifications)",
-    r"(?:turn off|disable|pause|mute|cancel|end) (?:the |my )?(?:job |opening )?"
-    r"(?:subscription|alerts|notifications)",
+    r"(?:turn off|switch off|disable|pause|mute|cancel|end|stop) (?:the |my |these |those )?"
+    r"(?:job |opening )?(?:(?:daily|weekly) )?(?:subscription|alerts|notifications|digests?|job e-?mails)",
     r"stop notifying me", r"opt out",
+    r"(?:take|get|remove|drop) me (?:off|out of|from) (?:the|your|this|that|my|job) (?:[\w-]+ )?(?:list|"
+    r"alerts|notifications|emails|updates|subscription)",
 )
 # Alerts refused: a no before what alerts do ("don't send me job emails", "I never want to hear
 # about new openings again") stops them, however much the rest reads like a subscription.
 _NO_ALERTS = re.compile(r"(?<!\w)no (?:[\w']+ )?(?:alerts|notifications|e-?mails|messages|updates)(?!\w)")
 _REFUSED_ALERTS = re.compile(
-    r"(?<!\w)(?:don'?t|dont|do not|no more|no longer|never|stop|quit|cease|rather not|"
+    r"(?<!\w)(?:don'?t|dont|do not|no more|no longer|never|stop|quit|cease|rather not|no need(?: for)?|"
     r"enough(?: of)?|cancel|done with|had enough|sick of|tired of|hate|(?:want|get|opt) (?:me )?out of|"
     r"leave)(?!\w)(?: [\w']+){0,7}? "
     r"(?:alert\w*|notif\w*|subscri\w*|(?:e-?)?mails|messages|updates|digests?|hear(?:ing)? (?:about|of)|"
@@ -493,7 +571,12 @@ _FORGET = words_re(
     r"delete (?:my|all my|everything)(?: \w+)?(?: data| info\w*| profile| account)?",
     r"remove (?:my|all my) (?:\w+ )?(?:data|info\w*|profile)",
     r"erase (?:my|me|everything)\w*", r"(?:wipe|clear) (?:all )?my data", r"purge my",
-    r"right to be forgotten",
+    r"right to be forgotten", r"(?:close|delete|remove|cancel) my account",
+    # not wanting anything kept: "I don't want you storing anything on me"
+    r"(?:don'?t|do not|stop|quit) (?:want )?(?:you )?(?:to )?(?:stor|keep|sav|hold|track|record|remember)\w* "
+    r"(?:anything|my|any|data|stuff|everything)",
+    r"(?:clear|wipe|erase|delete|remove|purge|scrub|get rid of)(?: [\w']+){0,5} (?:about|on|of) me",
+    r"scrub my",
     r"(?:clear|wipe|erase|delete|remove|purge|get rid of|drop)(?: [\w']+){0,2} (?:everything|all)"
     r"(?: [\w']+){0,4} (?:about|on|of) me",
     r"my data (?:deleted|removed|erased|wiped)", r"gdpr (?:delet\w*|erasure|removal)",
@@ -550,6 +633,15 @@ def is_farewell(text: str) -> bool:
     return bool(_FAREWELL.search(bare(normalize(text)))) and not _THANKS.search(bare(normalize(text)))
 
 
+def small_talk(text: str) -> str:
+    """What kind of small talk a message is: "bot" (about the bot itself: "are you human?"),
+    "laugh" ("lol", "haha") or "chat" (anything else: a mood, a remark)."""
+    plain = bare(normalize(text))
+    if _ABOUT_THE_BOT.search(plain):
+        return "bot"
+    return "laugh" if _LAUGHTER.search(plain) else "chat"
+
+
 def is_acknowledgment(text: str) -> bool:
     """A bare "ok" / "got it": taking note, not thanking (so no "you're welcome")."""
     return bool(_ACK.fullmatch(bare(normalize(text))))
@@ -588,10 +680,49 @@ def _spelled(norm: str) -> str:
     return _EMOJI.sub(lambda m: f" {_EMOJI_WORDS[m.group()]} ", norm)
 
 
+# The words that name an intent outright, as a typo of them is read as the word ("subscibe me",
+# "forgt me"): in a short message (a longer one names other things, a company "Helio"), only a
+# word one edit from just one of them, and not one of them inflected ("subscriber") nor a real
+# word as close ("forgot").
+_KEYWORDS = ("subscribe", "unsubscribe", "thanks", "hello", "help", "topics", "forget", "alerts",
+             "notifications", "delete", "commands")
+_NOT_TYPOS = frozenset(("forgot", "forged", "forger", "hell", "hells", "hella", "held", "helm", "hero",
+                        "topic", "tropics", "delta", "deleted", "thank", "shanks", "thinks", "alert",
+                        "alters", "altars", "alerted", "hallo", "hullo", "jello", "cello", "helps"))
+_TYPO_MIN = 5
+_TYPO_WORDS = 4
+
+
+def _typos_fixed(words: list[str]) -> list[str]:
+    if len(words) > _TYPO_WORDS:
+        return words
+    out = []
+    for w in words:
+        if len(w) >= _TYPO_MIN and w not in _NOT_TYPOS and not w.startswith(_KEYWORDS):
+            near = [k for k in _KEYWORDS if OSA.distance(w, k, score_cutoff=1) <= 1]
+            w = _typo_of(w, near, str) or w
+        out.append(w)
+    return out
+
+
+_DOUBLED = re.compile(r"(\w)\1+")
+
+
+def _typo_of(word: str, near: Sequence[str], meaning: Callable[[str], str]) -> str | None:
+    """What a word one edit from each of `near` means (`meaning` of each), when that is one thing;
+    between two ("helo": hello or help?), the one it is with a letter doubled or undoubled, the
+    likeliest slip ("helo", "hellp")."""
+    meant = {meaning(k) for k in near}
+    if len(meant) > 1:
+        squeezed = _DOUBLED.sub(r"\1", word)
+        meant = {meaning(k) for k in near if _DOUBLED.sub(r"\1", k) == squeezed}
+    return meant.pop() if len(meant) == 1 else None
+
+
 def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str, float]:
     """The intents the message's words say outright, each with how sure they are."""
     norm = _spelled(normalize(text))
-    words = bare(norm).split()
+    words = _typos_fixed(bare(norm).split())
     plain = " ".join(words)
     n = len(words)
     if not words:
@@ -612,12 +743,19 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["thanks"] = 0.95
         elif n <= 6 and _VERDICT.search(rest):
             out["feedback"] = 0.9  # "super clear, cheers": a rating, with thanks
-    elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(plain) or _ACK.fullmatch(plain)):
+    elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(_LEAD.sub("", plain))
+                     or _ACK.fullmatch(plain)):
         out["thanks"] = 0.9
     if (n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm)) or (
             n <= 3 and _SHORT_VERDICT.fullmatch(plain)):
         out["feedback"] = 0.9
         out.pop("thanks", None)  # "great answer, thanks" rates the answer
+    if n <= 10 and not situation.subjects and not JOB_WORDS.search(plain):
+        laughed = _LAUGHTER.sub(" ", plain)
+        if laughed != plain and not _SMALLTALK_FILLER.sub(" ", laughed).strip():
+            out["smalltalk"] = 0.9  # "lol", "haha ok"
+        elif _ABOUT_THE_BOT.search(plain) or _MOOD.search(plain):
+            out["smalltalk"] = 0.9 if n <= 8 else 0.6
     if plain in ("help", "help me", "help please", "commands", "options"):
         out["help"] = 0.95
     elif "thanks" not in out and n <= 9 and (_HELP.search(plain) or (words[0] == "help" and n <= 3)):
@@ -625,7 +763,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     elif n <= 9 and words[0] == "help":
         # "help me with kubernetes" is a topic question, not a request for the manual.
         out["help"] = 0.55
-    if n <= 7 and _TOPICS.fullmatch(plain):
+    if n <= 12 and _TOPICS.fullmatch(plain):
         out["topics"] = 0.95
     elif n <= 7 and _TOPICS.search(plain):
         out["topics"] = 0.75
@@ -709,8 +847,9 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         if _UNSUBSCRIBE.search(plain) or _REFUSED_ALERTS.search(plain) or _NO_ALERTS.search(plain):
             out["unsubscribe"] = 0.95
             out.pop("openings", None)
-        elif _SUBSCRIBE.search(plain) or (_NOTIFY.search(plain)
-                                           and (JOB_WORDS.search(plain) or _WHAT_FITS.search(plain))):
+        elif _SUBSCRIBE.search(plain) or (_NOTIFY.search(plain) and (
+                JOB_WORDS.search(plain) or _WHAT_FITS.search(plain)
+                or (situation.openings_shown and _LATER_ONES.search(plain)))):
             out["subscribe"] = 0.95
             out.pop("openings", None)
     if n <= 10 and not theirs:
@@ -965,9 +1104,10 @@ class IntentClassifier:
             scores[exact] = max(scores[exact], 0.95)
         elif (exact is None and " " not in key and len(key) >= TYPO_MIN_LENGTH
               and not situation.subjects and max(scores.values(), default=0.0) < MIN_CUE):
-            near = {self._one_word[k] for k, _, _ in process.extract(
-                key, list(self._one_word), scorer=OSA.distance, score_cutoff=1, limit=None)}
-            if len(near) == 1 and (typo := near.pop()) in scores:  # "helo": hello or help?
+            near = [k for k, _, _ in process.extract(
+                key, list(self._one_word), scorer=OSA.distance, score_cutoff=1, limit=None)]
+            typo = _typo_of(key, near, self._one_word.__getitem__)
+            if typo is not None and typo in scores:
                 scores[typo] = TYPO
         if situation.names_shown and "opening" in scores:
             scores["opening"] = max(scores["opening"], 0.95)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
 
+from rapidfuzz.distance import OSA
+
 from bot.actions import Action, decode
 from bot.answers import asks_overview
 from bot.embedding_cache import shipped_vectors
@@ -352,6 +354,9 @@ class Router:
             ctx.command = name
             ctx.text = (m.group("args") or "").strip()
             handler = self._by_command.get(name)
+            if handler is None and (meant := misspelt_command(name, self._by_command)) is not None:
+                ctx.command = meant
+                handler = self._by_command[meant]
             if handler is None:
                 return [unknown_command(name, sorted(self._by_command))]
             return await self.answer(handler, ctx)
@@ -381,8 +386,25 @@ class Router:
         return await self.answer(best, ctx)
 
 
+# Commands the help does not list, nor a typo runs.
+_UNLISTED = ("start", "reload", "stats", "admin")
+# A typo of a command this long or longer runs it ("/topcis", "/hlep"); shorter ones are too
+# often a typo of two.
+_COMMAND_TYPO_LENGTH = 4
+
+
+def misspelt_command(name: str, known: Iterable[str]) -> str | None:
+    """The one listed command `name` is a typo of (one edit; two for a long name), or None."""
+    if len(name) < _COMMAND_TYPO_LENGTH:
+        return None
+    edits = 2 if len(name) >= 8 else 1
+    near = [c for c in known if c not in _UNLISTED
+            and OSA.distance(name, c, score_cutoff=edits) <= edits]
+    return near[0] if len(near) == 1 else None
+
+
 def unknown_command(name: str, known: Iterable[str]) -> Reply:
-    shown = ", ".join(f"/{c}" for c in known if c not in ("start", "reload", "stats", "admin"))
+    shown = ", ".join(f"/{c}" for c in known if c not in _UNLISTED)
     return Reply(
         blocks=(para(f"I don't know the command /{name}. Commands I understand: {shown}."),),
         intent="help",

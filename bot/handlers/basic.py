@@ -1,9 +1,10 @@
-"""Greeting, help, the topic list and the fallback."""
+"""Greeting, help, the topic list, small talk and the fallback."""
 
 from __future__ import annotations
 
 from bot.actions import RunCommand, ShowTopic
 from bot.handlers.base import BaseHandler
+from bot.intents import HOW_ARE_YOU, small_talk
 from bot.markup import Bold, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, ChatType, Reply
@@ -69,6 +70,8 @@ class GreetingHandler(BaseHandler):
                 return await ctx.bot.answer(ctx.bot.command_handler("jobs"), ctx)
         name = (ctx.message.display_name or "").split(" ")[0]
         hello = f"Hi {name}!" if name else "Hi!"
+        if HOW_ARE_YOU.search(ctx.norm):
+            hello += " I'm doing well, thanks for asking."
         return [Reply(
             blocks=(
                 para(hello, " I'm careerbot. I help with backend engineering careers: what to "
@@ -118,6 +121,37 @@ class TopicsHandler(BaseHandler):
                                  action=ShowTopic(topic_id=t).encode())
                           for t in STARTER_TOPICS if t in ctx.kb.topics),
             intent="topics",
+            confidence=1.0,
+        )]
+
+
+# Small talk, answered in kind and steered back to what the bot does (never a decline: nothing
+# was asked that it failed to know).
+_SMALL_TALK = {
+    "bot": "I'm careerbot, a bot rather than a person: I know backend engineering careers "
+           "(what to learn, how things work, interviews) and find job openings that fit you.",
+    "laugh": "😄 Glad to keep it light.",
+    "chat": "I'm only a bot for backend engineering careers, so I'm not much use for small talk, "
+            "but I'm happy to help with what to learn, interviews or finding a job.",
+}
+
+
+class SmallTalkHandler(BaseHandler):
+    """Chit-chat ("lol", "are you a bot?", "you're funny"): a friendly word, not a decline. Its
+    replies count as the fallback's: nothing the bot does was asked for."""
+
+    intent = "smalltalk"
+
+    def score(self, ctx: Context) -> float:
+        return ctx.intents()["smalltalk"]
+
+    async def handle(self, ctx: Context) -> list[Reply]:
+        return [Reply(
+            blocks=(para(_SMALL_TALK[small_talk(ctx.text)]),
+                    para("Ask me anything about backend engineering, e.g. “what is Kubernetes?”, "
+                         "or say “jobs for me”.")),
+            buttons=start_buttons(),
+            intent="fallback",
             confidence=1.0,
         )]
 

@@ -148,6 +148,28 @@ def test_examples_held_out_per_fold_are_recognised(shipped: KnowledgeBase,
     ("how do I send weekly emails to my users", Situation(), None),
     ("the build output is wrong", Situation(), None),
     ("is java too basic for backend work?", Situation(), None),
+    # small talk: laughing, the bot itself, a mood (not "good day", a greeting)
+    ("lol", Situation(topic="docker"), "smalltalk"), ("haha ok", Situation(), "smalltalk"),
+    ("are you a bot?", Situation(), "smalltalk"), ("who made you", Situation(), "smalltalk"),
+    ("you're funny", Situation(openings_shown=True), "smalltalk"), ("ugh mondays", Situation(), "smalltalk"),
+    ("good day to you, sir", Situation(), "greeting"), ("how are you btw", Situation(), "greeting"),
+    ("are you good at explaining kafka?", Situation(subjects=frozenset({"message-queues"})), None),
+    # a typo of an intent's word in a short message; between two, the one with a letter doubled
+    ("subscibe me", Situation(), "subscribe"), ("forgt me", Situation(), "forget"),
+    ("tahnks", Situation(), "thanks"), ("hellp", Situation(), "help"), ("helo", Situation(), "greeting"),
+    ("I forgot my password", Situation(), None),
+    # thanks beside an exclamation are thanks; beside a verdict on the answer, a rating
+    ("ok brilliant, thanks mate", Situation(topic="docker"), "thanks"),
+    ("ok good, thanks", Situation(topic="docker"), "thanks"),
+    ("good explanation, thx", Situation(topic="docker"), "feedback"),
+    # stopping alerts is not deleting what is stored, and the other way round
+    ("stop sending me these", Situation(openings_shown=True), "unsubscribe"),
+    ("take me off the list", Situation(), "unsubscribe"),
+    ("delete everything you know about me", Situation(), "forget"),
+    ("ping me when there are more like these", Situation(openings_shown=True), "subscribe"),
+    ("tell me if it is remote", Situation(openings_shown=True), "opening"),
+    ("k bye", Situation(topic="docker"), "thanks"), ("ugh, too long", Situation(topic="docker"), "feedback"),
+    ("the page takes too long to load", Situation(), None),
 ])
 def test_without_an_encoder_the_cues_still_decide(shipped: KnowledgeBase, text: str,
                                                   situation: Situation, intent: str | None) -> None:
@@ -288,6 +310,25 @@ async def test_wrong_topic_is_rated_and_the_topic_meant_offered_first(bot: Bot, 
     assert rated.intent == "feedback"
     assert [(f[2], f[3]) for f in store.feedback] == [("docker", False)]
     assert rated.buttons[0].label == "Kubernetes"
+
+
+async def test_small_talk_gets_a_friendly_word_not_a_decline_nor_a_topic(bot: Bot) -> None:
+    assert (await say(bot, "what is docker?")).topic == "docker"
+    for text in ("lol", "are you a bot?", "you're funny", "do you ever sleep"):
+        reply = await say(bot, text)
+        assert reply.intent == "fallback" and reply.topic is None, (text, reply.intent, reply.topic)
+        assert "outside what I know" not in reply.text and reply.buttons, text
+    assert "bot rather than a person" in (await say(bot, "are you human?")).text
+    # the conversation goes on where it was
+    assert (await say(bot, "give me an example")).topic == "docker"
+    declined = await say(bot, "how do I bake sourdough bread", user="u2")
+    assert declined.intent == "fallback" and "outside what I know" in declined.text
+
+
+async def test_how_are_you_is_answered_in_kind(bot: Bot) -> None:
+    reply = await say(bot, "hey, how are you doing?")
+    assert reply.intent == "greeting" and "doing well" in reply.text
+    assert "doing well" not in (await say(bot, "hello")).text
 
 
 DEV = Path(__file__).parent / "data" / "dev"

@@ -127,6 +127,19 @@ async def test_commands_for_another_bot_and_unknown_commands(small_kb: Knowledge
     assert intents == ["help"]
 
 
+async def test_a_typo_of_one_command_runs_it(small_kb: KnowledgeBase) -> None:
+    router = route_with(small_kb, Probe("topics", commands=("topics",)),
+                        Probe("subscribe", commands=("subscribe", "unsubscribe")),
+                        Probe("admin", commands=("admin",)))
+    assert (await answered_by(router, "/topcis"))[0] == ["topics"]
+    intents, ctx = await answered_by(router, "/subscibe python")
+    assert intents == ["subscribe"] and ctx.command == "subscribe" and ctx.text == "python"
+    assert (await answered_by(router, "/unsubscibe"))[0] == ["subscribe"]
+    # too far from every command, too short to tell, or a command the help does not list
+    for text in ("/topology", "/top", "/admn"):
+        assert (await answered_by(router, text))[0] == ["help"], text
+
+
 class Fragile(BaseHandler):
     """Its storage call fails; it has its own outage reply unless told otherwise."""
 
