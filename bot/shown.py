@@ -114,6 +114,17 @@ _LIKE = re.compile(
     r"(?<!\w)(?:(?:something|anything|more|others?|ones?|jobs?|roles?|openings?|positions?)"
     r"(?: else)? (?:just )?(?:like|similar to)(?!\w)(?! to\b)"
     r"|similar (?:ones|jobs|roles|openings|positions)|(?:anything|something|any) similar)(?!\w)")
+# The other openings of an opening's company: "anything else at that company?", "what else do
+# they have?", "other roles at the same place", "more jobs from them".
+_SAME_COMPANY = re.compile(
+    r"(?<!\w)(?:(?:anything|something|any|other|others|more)(?: else| other)?"
+    r"(?: (?:jobs?|roles?|openings?|positions?|vacanc(?:y|ies)))? (?:at|from|with|by|in)"
+    r" (?:that|this|the same|their|them|that same|this same)(?: (?:company|employer|firm|place"
+    r"|team|startup|one))?"
+    r"|what else (?:do|does|are|is|can) (?:they|that company|the company|this company)"
+    r"|(?:same|that|this) (?:company|employer)'?s? (?:other|others|jobs|roles|openings|positions)"
+    r"|other (?:jobs|roles|openings|positions|vacancies) (?:there|at (?:that|this|the same)"
+    r"(?: company| employer| place)?))(?!\w)")
 # "which one fits me best?", "which is the best match for me?"
 _BEST_FIT = re.compile(r"(?<!\w)(?:(?:fits?|suits?|match(?:es)?)(?: me| my \w+)?(?: the)? (?:best|most)|"
                        r"best (?:fit|match))(?!\w)")
@@ -164,6 +175,12 @@ def narrows_list(text: str) -> bool:
 def asks_for_similar(text: str) -> bool:
     """Whether text asks for openings like one shown or named ("something like the Stripe one")."""
     return bool(_LIKE.search(normalize(text)))
+
+
+def asks_at_same_company(text: str) -> bool:
+    """Whether text asks for the other openings of an opening's company ("anything else there
+    at that company?")."""
+    return bool(_SAME_COMPANY.search(normalize(text)))
 
 
 def without_model(text: str) -> str:

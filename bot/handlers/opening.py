@@ -19,6 +19,7 @@ from bot.shown import (
     How,
     Reference,
     ShownOpening,
+    asks_at_same_company,
     asks_for_similar,
     find_reference,
     focus_on,
@@ -56,12 +57,15 @@ _MODE = {Remote.YES: "remote", Remote.HYBRID: "hybrid", Remote.NO: "on-site"}
 _ASKED = {RemotePreference.REMOTE: Remote.YES, RemotePreference.HYBRID: Remote.HYBRID,
           RemotePreference.ONSITE: Remote.NO}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-# An ad that states pay names a currency or the word.
-_PAY = re.compile(r"(?i)salary|compensation|[$€£]\s?\d|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf)\b")
+# An ad that states pay names it (a salary, a stipend, a wage) or a currency: a sign, or an ISO
+# code in capitals next to a grouped amount ("DKK 18,000", "120,000 SEK"; not "ISO 27001").
+_PAY = re.compile(r"(?i)salary|compensation|stipend|\bwages?\b|\bhourly rate\b|[$€£]\s?\d"
+                  r"|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf)\b"
+                  r"|(?-i:\b[A-Z]{3}\s?\d{1,3}(?:[,.]\d{3})+|\b\d{1,3}(?:[,.]\d{3})+\s?[A-Z]{3}\b)")
 # A question about the fit: "is it a good fit for me?", "do I qualify?", "why does it suit me?".
 _FIT_ASKED = re.compile(r"(?i)\b(?:fit\w*|match\w*|suit\w*|qualif\w*|right for me|good for me)")
 # A question about pay: "which one pays best?", "is it well paid?".
-_PAY_ASKED = re.compile(r"(?i)\bpa(?:y|ys|id|ying)\b|salar|compensation|\bearn")
+_PAY_ASKED = re.compile(r"(?i)\bpa(?:y|ys|id|ying)\b|salar|compensation|stipend|\bwages?\b|\bearn")
 # Facts a person may ask about that an ad states only sometimes (pay has its own line).
 _FACTS = (("Visa sponsorship", re.compile(r"(?i)\bvisas?\b|sponsor")),
           ("Relocation", re.compile(r"(?i)relocat")),
@@ -92,8 +96,8 @@ class OpeningHandler(BaseHandler):
     def score(self, ctx: Context) -> float:
         """The classifier's reading of `opening`, where there is an opening to be about: one the
         message points at (an ordinal, "that job", a company), or the list or focus on screen."""
-        if asks_for_similar(ctx.text):
-            return 0.0  # others like it: a new list (the openings handler)
+        if asks_for_similar(ctx.text) or asks_at_same_company(ctx.text):
+            return 0.0  # others like it, or others there: a new list (the openings handler)
         ref = find_reference(ctx.text, ctx.state, ctx.bot.services.recommender.latest,
                              ctx.kb.skills)
         scores = ctx.intents()

@@ -294,3 +294,33 @@ async def test_preparing_for_an_opening_is_advice_not_the_ad(chat: Chat) -> None
     await chat.say("java jobs")
     r = await chat.say("how do i prepare for the interview there")
     assert r.intent == "topic" and r.topic == "interview-prep"
+
+
+# Two openings at one company; pay stated as a stipend in a currency code, and a number that is
+# no pay.
+KELPIE = [
+    imported("k1", "Backend Intern", "Kelpie Data", "Copenhagen, Denmark", Remote.NO,
+             Level.INTERN, ("Python", "SQL"),
+             "Kelpie Data publishes tide tables.\nOn-site in Copenhagen. "
+             "Stipend: DKK 18,000 per month."),
+    imported("k2", "Data Engineer", "Kelpie Data", "Remote - EU", Remote.YES, None,
+             ("Python", "Apache Spark"),
+             "Kelpie Data publishes tide tables.\nWe are ISO 27001 certified."),
+    imported("m1", "Python Developer", "Marlinfish", "Copenhagen, Denmark", Remote.NO, None,
+             ("Python",), "Marlinfish delivers fish to 12,000 restaurants."),
+]
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+async def test_a_stipend_is_pay_and_the_other_openings_at_that_company(
+        store: str, kb: KnowledgeBase, tmp_path: Path) -> None:
+    async with open_chat(store, kb, KELPIE, tmp_path) as chat:
+        r = await chat.say("python internships in copenhagen")
+        assert shown(r)[0] == "k1"
+        r = await chat.say("how much does it pay?")
+        assert r.intent == "opening" and "DKK 18,000 per month" in r.text
+        # Once: the same opening again, read as a question about it.
+        r = await chat.say("anything else at that company?")
+        assert r.intent == "openings" and "k2" in shown(r) and "m1" not in shown(r)
+        r = await chat.say("and the remote one, what does it pay?")
+        assert r.intent == "opening" and "Salary: the ad doesn't say." in r.text
