@@ -83,9 +83,14 @@ MAX_TITLED = 3
 _NOUN = r"(?:one|job|role|position|opening|company|offer|listing|vacancy|posting|gig)"
 _ORDINALS = {"first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
              "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1}
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _ORDINAL = re.compile(
     r"(?<!\w)(?:(?:the|that|this) (?P<a>" + "|".join(_ORDINALS) + r")(?: " + _NOUN + r")?"
-    r"|(?P<b>" + "|".join(_ORDINALS) + r") " + _NOUN + r"|(?:#|number |no\. ?)(?P<n>[1-9]))(?!\w)")
+    r"|(?P<b>" + "|".join(_ORDINALS) + r") " + _NOUN + r"|(?:#|number |no\. ?)(?P<n>[1-9]|"
+    + "|".join(_NUMBERS) + r"))(?!\w)")
+# The first or last few of the list: "compare the first two", "the top 3", "the last two jobs".
+_FIRST_FEW = re.compile(r"(?<!\w)(?P<end>first|top|last) (?P<k>[2-5]|" + "|".join(
+    k for k in _NUMBERS if k != "one") + r")(?!\w)(?! (?:years?|days?|weeks?|months?)\b)")
 # "which one is remote?", "which of them is for graduates?"
 _WHICH = re.compile(r"(?<!\w)which (?:one|of (?:them|these|those|the \w+)|" + _NOUN + r")(?!\w)")
 # "the Stripe one", "the remote job", "the sparrow social role" (never "the role of …")
@@ -210,9 +215,13 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
     if named and not plural_request:
         return Reference(how=How.NAMED, openings=named)
     if shown:
+        if (few := _FIRST_FEW.search(norm)) is not None:
+            k = int(_NUMBERS.get(few.group("k"), few.group("k")))
+            picked = shown[-k:] if few.group("end") == "last" else shown[:k]
+            return Reference(how=How.ORDINAL, openings=picked, plural=len(picked) > 1)
         if (m := _ORDINAL.search(norm)) is not None:
-            word = m.group("a") or m.group("b")
-            i = _ORDINALS[word] if word else int(m.group("n")) - 1
+            word, n = m.group("a") or m.group("b"), m.group("n")
+            i = _ORDINALS[word] if word else int(_NUMBERS.get(n, n)) - 1
             if -len(shown) <= i < len(shown):
                 return Reference(how=How.ORDINAL, openings=(shown[i],))
         if _EVERY.search(norm) and not _WHICH.search(norm):

@@ -67,10 +67,24 @@ _FIT_ASKED = re.compile(r"(?i)\b(?:fit\w*|match\w*|suit\w*|qualif\w*|right for m
 # A question about pay: "which one pays best?", "is it well paid?".
 _PAY_ASKED = re.compile(r"(?i)\bpa(?:y|ys|id|ying)\b|salar|compensation|stipend|\bwages?\b|\bearn")
 # Facts a person may ask about that an ad states only sometimes (pay has its own line).
-_FACTS = (("Visa sponsorship", re.compile(r"(?i)\bvisas?\b|sponsor")),
-          ("Relocation", re.compile(r"(?i)relocat")),
-          ("Equity", re.compile(r"(?i)\bequity\b|\bstock options?\b|\bshares\b")),
-          ("Reporting to", re.compile(r"(?i)\breport(?:s|ing)? (?:in)?to\b")))
+# Each: its name, how a question asks for it and how an ad states it (one pattern: the same).
+_FACTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (name, re.compile(asked), re.compile(stated or asked)) for name, asked, stated in (
+        ("Visa sponsorship", r"(?i)\bvisas?\b|sponsor", None),
+        ("Relocation", r"(?i)relocat", None),
+        ("Equity", r"(?i)\bequity\b|\bstock options?\b|\bshares\b", None),
+        ("Reporting to", r"(?i)\breport(?:s|ing)? (?:in)?to\b", None),
+        ("Team size", r"(?i)\bteam size|size of the team|how (?:big|large|many people)"
+                      r"|how many (?:people|engineers|developers|devs|colleagues)",
+         # Not any number of people: "for 80,000 developers" are the customers.
+         r"(?i)\bteam of \w+|\b\w+[- ](?:person|people|strong) team|\b(?:we are|we're|the team is)"
+         r" (?:\d+|a team|a group|a small|a few|two|three|four|five|six|seven|eight|nine|ten)\b"),
+        ("Benefits", r"(?i)\bbenefits?\b|\bperks?\b|\bholidays?\b|\bvacation|\bpto\b"
+                     r"|time off|\bpension|health insurance", None),
+    ))
+# "is it still open?", "has it been filled?": an opening shown is open unless said otherwise.
+_STILL_OPEN = re.compile(r"(?<!\w)(?:still (?:open|available|hiring|accepting|up|live|active)"
+                         r"|(?:been )?(?:filled|closed|taken down))(?!\w)")
 # A question or a request: "?", or a message that starts like one ("where is it", "tell me
 # more about that one").
 _ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how|why|when|is|are|"
@@ -83,6 +97,10 @@ _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|ca
                      r"would|has|have|should)\b")
 # Experience asked for: "how many years do they want?", "how much experience does it need?"
 _YEARS_ASKED = re.compile(r"(?<!\w)(?:how many years|how much experience|years of experience)(?!\w)")
+# "why?" (or "why these?") right after a list of openings: why they were picked for the person.
+_WHY_THESE = re.compile(r"^(?:and |but |so |ok |okay |hmm )?(?:why|how come)(?: (?:these|those|them|"
+                        r"this|that)(?: ones?| jobs?| roles?| openings?)?| did you (?:pick|choose|"
+                        r"show|suggest|recommend) (?:these|those|them|this|that)(?: ones?)?)?\W*$")
 # Words that point rather than ask: they never pick a sentence of an ad.
 _POINTING = frozenset(("job", "role", "position", "opening", "company", "one", "ones"))
 
@@ -100,6 +118,11 @@ class OpeningHandler(BaseHandler):
             return 0.0  # others like it, or others there: a new list (the openings handler)
         ref = find_reference(ctx.text, ctx.state, ctx.bot.services.recommender.latest,
                              ctx.kb.skills)
+        if ref is None and ctx.state.last_topic is None and _WHY_THESE.match(ctx.norm):
+            ref = _why_these(ctx)
+            if ref is not None:
+                ctx.cache["opening_reference"] = ref
+                return POINTED_SCORE
         scores = ctx.intents()
         meant = scores["opening"]
         if ref is not None:
@@ -174,8 +197,9 @@ class OpeningHandler(BaseHandler):
             match = index.explain(o, q)
             matches.append(match)
             gaps = ", ".join(g.skill for g in match.missing)
+            fits = "" if q.is_empty else "; fits you: " + (", ".join(match.matched) or "none yet")
             lines.append(para(Bold(f"{o.title} at {o.company}: "),
-                              Text(f"{_where(o)}; level {_level(o)}"
+                              Text(f"{_where(o)}; level {_level(o)}{fits}"
                                    + (f"; to learn: {gaps}" if gaps else "") + ".")))
         paid = [(o, _pay(o)) for _, o in found if o is not None and _PAY.search(o.description)]
         if not paid:
@@ -187,10 +211,10 @@ class OpeningHandler(BaseHandler):
                 lines.append(para("The others don't state a salary."))
         else:
             lines.append(para("Ask about one of them for its salary line."))
-        for name, pattern in _FACTS:
-            if pattern.search(ctx.text):
+        for name, asked, stated in _FACTS:
+            if asked.search(ctx.text):
                 stating = [f"{o.title} at {o.company}" for _, o in found
-                           if o is not None and pattern.search(o.description)]
+                           if o is not None and stated.search(o.description)]
                 lines.append(para(f"{name}: " + (", ".join(stating) + " mention it." if stating
                                                   else "none of them says.")))
         return Reply(blocks=tuple(lines), buttons=tuple(gap_buttons(tuple(matches))),
@@ -207,6 +231,18 @@ class OpeningHandler(BaseHandler):
             said = "" if o is None else f": {_where(o)}; level {_level(o)}"
             blocks.append(para(f"{i}. {s.title} at {s.company}{said}"))
         return Reply(blocks=tuple(blocks), intent="opening", confidence=1.0)
+
+
+def _why_these(ctx: Context) -> Reference | None:
+    """What a bare "why?" asks about while openings are what the conversation is about: the one
+    in focus, else the list on screen."""
+    if not on_screen(ctx.state):
+        return None
+    focus = in_focus(ctx.state)
+    if focus is not None:
+        return Reference(how=How.POINTED, openings=(focus,))
+    shown = shown_list(ctx.state)
+    return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1) if shown else None
 
 
 def _default(ctx: Context) -> Reference | None:
@@ -280,16 +316,16 @@ def _fit_verdict(question: str, q: Query, match: Match) -> str | None:
 
 def _asks_unlisted_fact(question: str) -> bool:
     """Whether a question asks what only an ad's text can say (pay, visa, relocation, equity)."""
-    return bool(_PAY_ASKED.search(question)) or any(p.search(question) for _, p in _FACTS)
+    return bool(_PAY_ASKED.search(question)) or any(p.search(question) for _, p, _ in _FACTS)
 
 
 def _asked_facts(question: str, o: Opening) -> list[tuple[str, str]]:
     """The facts asked about that ads often leave out (visa, relocation, equity): the ad's
     sentence, or that it doesn't say."""
     out = []
-    for name, pattern in _FACTS:
-        if pattern.search(question):
-            said = [s for s in _sentences(o.description) if pattern.search(s)]
+    for name, asked, stated in _FACTS:
+        if asked.search(question):
+            said = [s for s in _sentences(o.description) if stated.search(s)]
             out.append((name, f"“{said[0]}”" if said else "the ad doesn't say."))
     return out
 
@@ -318,6 +354,9 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
     text = without_name(ctx.text)
     norm = normalize(text)
     yes_no = bool(_YES_NO.match(norm)) and " or " not in norm
+    if _STILL_OPEN.search(norm):
+        # A closed one never gets here (see handle): it is answered as closed.
+        return "Yes, it's still open."
     asked = remote_wish(text, Reading.CHAT)
     if asked in _ASKED:
         mode = _MODE.get(o.remote)

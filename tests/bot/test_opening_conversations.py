@@ -324,3 +324,30 @@ async def test_a_stipend_is_pay_and_the_other_openings_at_that_company(
         assert r.intent == "openings" and "k2" in shown(r) and "m1" not in shown(r)
         r = await chat.say("and the remote one, what does it pay?")
         assert r.intent == "opening" and "Salary: the ad doesn't say." in r.text
+
+
+async def test_numbers_in_words_the_first_few_and_what_an_ad_does_not_say(chat: Chat) -> None:
+    await chat.say("/profile skills java")
+    r = await chat.say("java jobs")
+    assert shown(r) == ["e1", "l1"]
+    r = await chat.say("number two - where is it?")
+    assert r.intent == "opening" and "Larchwood" in r.text and "Emberline" not in r.text
+    r = await chat.say("compare the first two")
+    assert r.intent == "opening" and "Larchwood" in r.text and "Emberline" in r.text
+    r = await chat.say("is the 2nd still open?")
+    assert r.intent == "opening" and "Yes, it's still open." in r.text
+    # A fact the ad leaves out is said to be left out, not skipped.
+    r = await chat.say("how big is the team for the first one?")
+    assert "Emberline" in r.text and "Team size: the ad doesn't say." in r.text
+
+
+async def test_why_right_after_a_list_says_why_each_was_picked(chat: Chat) -> None:
+    await chat.say("/profile skills java, docker")
+    await chat.say("java jobs")
+    # Once: "Sorry, that's outside what I know".
+    r = await chat.say("why?")
+    assert r.intent == "opening"
+    assert "fits you: Java, Docker" in r.text and "fits you: Java;" in r.text
+    await chat.say("what is docker?")
+    r = await chat.say("why?")  # after a topic: the topic's why
+    assert r.intent == "more" and r.topic == "docker"
