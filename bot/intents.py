@@ -266,6 +266,9 @@ JOB_WORDS = words_re(
     r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
     r"opportunit(?:y|ies)", r"hiring", r"job offers?", r"postings?", r"listings?", r"careers? page",
     r"work for me", r"employment", r"internships?",
+    # "got any python work going?" (not "any work-life balance tips")
+    r"any (?:[\w.#+/]+ ){0,2}work(?![\w-])"
+    r"(?! (?:on|with|for|in|as|at|out|life|experience|around|load|flow|ethic)\b)",
     # "looking for backend work in Germany" (not "to work", "work with"; "looking for hybrid
     # work" is a wish of the profile)
     r"(?:looking for|seeking|searching for|need|want) "
@@ -432,6 +435,9 @@ _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)
                    r"what(?:'s| is| have you got| do you have| can you find)? (?:out )?(?:there )?for me",
                    r"(?:show|find|give) me (?:something|anything|what (?:fits|matches))",
                    r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me",
+                   # "anything for a c# person?", "anything for a junior dev?"
+                   r"any(?:thing)? for (?:an? )?(?:[\w.+-]+ +){0,2}(?:person|people|folks?|devs?"
+                   r"|developers?|engineers?|programmers?|coders?)(?=(?: in [a-z]+(?: [a-z]+)?)? *$)",
                    # closing a message that told who one is: "…, what do you have?"
                    r"what (?:do you have|have you got|you got|can you (?:find|offer))(?= *$)")
 # A statement may open any clause: "hello! just graduated, I live in berlin".

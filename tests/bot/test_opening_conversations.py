@@ -351,3 +351,12 @@ async def test_why_right_after_a_list_says_why_each_was_picked(chat: Chat) -> No
     await chat.say("what is docker?")
     r = await chat.say("why?")  # after a topic: the topic's why
     assert r.intent == "more" and r.topic == "docker"
+
+
+async def test_job_requests_without_a_job_noun(chat: Chat) -> None:
+    await chat.say("/profile skills python")
+    # Once: the Java and Django topic pages.
+    r = await chat.say("got any java work going?")
+    assert r.intent == "openings" and set(shown(r)) == {"e1", "l1"}
+    r = await chat.say("anything for a django person?")
+    assert r.intent == "openings" and set(shown(r)) == {"q1", "s1"}
