@@ -101,6 +101,9 @@ _YEARS_ASKED = re.compile(r"(?<!\w)(?:how many years|how much experience|years o
 _WHY_THESE = re.compile(r"^(?:and |but |so |ok |okay |hmm )?(?:why|how come)(?: (?:these|those|them|"
                         r"this|that)(?: ones?| jobs?| roles?| openings?)?| did you (?:pick|choose|"
                         r"show|suggest|recommend) (?:these|those|them|this|that)(?: ones?)?)?\W*$")
+# A sentence of an ad about where or how the work is done.
+_WORK_MODE_SAID = re.compile(r"(?i)\boffices?\b|\bremote|on-?site|from home|\bhybrid\b|"
+                             r"days? a week|in[- ]person|\bcommut")
 # Words that point rather than ask: they never pick a sentence of an ad.
 _POINTING = frozenset(("job", "role", "position", "opening", "company", "one", "ones"))
 
@@ -361,7 +364,11 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
     if asked in _ASKED:
         mode = _MODE.get(o.remote)
         if mode is None:
-            return "The ad doesn't say whether it's remote."
+            # Unlabelled, yet the ad may say how it is worked in its own words ("in our Dublin
+            # office, five days a week"): quoted, for the person to read.
+            said = [t for t in _sentences(o.description) if _WORK_MODE_SAID.search(t)]
+            return (f"The ad doesn't label it remote or on-site, but says: “{said[0]}”" if said
+                    else "The ad doesn't say whether it's remote.")
         plain = f"it's {mode}" + (f", {o.location}." if names_place(o.location) else ".")
         if not yes_no:
             return plain[0].upper() + plain[1:]

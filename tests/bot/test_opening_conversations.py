@@ -360,3 +360,15 @@ async def test_job_requests_without_a_job_noun(chat: Chat) -> None:
     assert r.intent == "openings" and set(shown(r)) == {"e1", "l1"}
     r = await chat.say("anything for a django person?")
     assert r.intent == "openings" and set(shown(r)) == {"q1", "s1"}
+
+
+async def test_how_it_is_worked_in_the_ads_own_words(kb: KnowledgeBase, tmp_path: Path) -> None:
+    unlabelled = imported("d1", "Python Developer", "Dunmore Clinics", "Dublin, Ireland",
+                          Remote.UNKNOWN, None, ("Python",),
+                          "Dunmore Clinics books appointments for doctors.\n"
+                          "This role is in our Dublin office, five days a week.")
+    async with open_chat("memory", kb, [unlabelled], tmp_path) as chat:
+        await chat.say("python jobs in dublin")
+        r = await chat.say("is it remote?")
+        assert r.intent == "opening"
+        assert "but says: “This role is in our Dublin office, five days a week.”" in r.text
