@@ -106,6 +106,11 @@ _PLURAL = re.compile(r"(?<!\w)(?:they|them|their|those|these|(?:both|all) of the
 # Every one of the list, whichever is in focus: "are both of them hybrid?", "do all of them ..."
 _EVERY = re.compile(r"(?<!\w)(?:(?:both|all|each|either|any|none) of (?:them|these|those|the \w+)"
                     r"|both (?:ones|jobs|roles|openings|positions|companies))(?!\w)")
+# An opening named by a noun that can mean nothing else, even once a topic was talked about:
+# "back to the job", "does that role pay well?" (not "the role of", "the job market").
+_BACK_TO_OPENING = re.compile(
+    r"(?<!\w)(?:that|this|the) (?:job|role|position|opening|vacancy|posting|listing|gig)(?!\w)"
+    r"(?! (?:of|interviews?|market|search|hunt|title|descriptions?|offers?|boards?|sites?)\b)")
 # The one of the list not in focus: "and the other one?", "what about the other job"
 _OTHER = re.compile(r"(?<!\w)the other(?: " + _NOUN + r")?(?!\w)(?! \w+s\b)")
 # A list asked for ("stripe jobs", "roles in berlin"): a request, not a reference to one.
@@ -170,6 +175,8 @@ class Reference:
     plural: bool = False
     # One was meant but the message did not say which: the first of the list was taken.
     guessed: bool = False
+    # Pointed back with a noun only an opening is ("the job") after the conversation moved on.
+    back: bool = False
 
 
 def narrows_list(text: str) -> bool:
@@ -251,21 +258,30 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
                 # "the remote one" when none on the list is: none, said so, rather than a guess
                 return Reference(how=How.SELECTED, openings=picked, plural=len(picked) > 1)
     focus = in_focus(state)
+    if not on_screen(state) and (shown or focus) and not plural_request \
+            and _BACK_TO_OPENING.search(norm) and not _own_subject(text, norm, vocab):
+        # After a topic, "it" is the topic; but "the job" can only be the opening.
+        return Reference(how=How.POINTED, openings=(focus,) if focus else shown[:1],
+                         guessed=focus is None and len(shown) > 1, back=True)
     if not on_screen(state) or not (shown or focus) or plural_request:
         return None
     singular = bool(_SINGULAR.search(norm))
     plural = bool(_PLURAL.search(norm))
     if not (singular or plural):
         return None
-    # A question with a subject of its own ("what's it like to work with kafka?") is not about
-    # the opening, unless it asks the opening itself ("does it need kafka?").
-    if (_subject(text, vocab) or PREPARING.search(norm)) and not _ABOUT_IT.search(norm):
+    if _own_subject(text, norm, vocab):
         return None
     if focus is not None:
         return Reference(how=How.POINTED, openings=(focus,))
     if singular:
         return Reference(how=How.POINTED, openings=shown[:1], guessed=len(shown) > 1)
     return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1)
+
+
+def _own_subject(text: str, norm: str, vocab: SkillVocabulary) -> bool:
+    """Whether a question has a subject of its own ("what's it like to work with kafka?") and so
+    is not about the opening, unless it asks the opening itself ("does it need kafka?")."""
+    return bool(_subject(text, vocab) or PREPARING.search(norm)) and not _ABOUT_IT.search(norm)
 
 
 def _filters(said: str, vocab: SkillVocabulary) -> bool:

@@ -101,6 +101,11 @@ _YEARS_ASKED = re.compile(r"(?<!\w)(?:how many years|how much experience|years o
 _WHY_THESE = re.compile(r"^(?:and |but |so |ok |okay |hmm )?(?:why|how come)(?: (?:these|those|them|"
                         r"this|that)(?: ones?| jobs?| roles?| openings?)?| did you (?:pick|choose|"
                         r"show|suggest|recommend) (?:these|those|them|this|that)(?: ones?)?)?\W*$")
+# Asking for the link and nothing else: "link please", "the url?", "send me the apply link".
+_LINK_ASKED = re.compile(r"^(?:(?:ok |okay |so |and |can i (?:get|have) |could i (?:get|have) |"
+                         r"(?:send|give|share|drop) me )?(?:the |a |an |its |their )?"
+                         r"(?:apply |application |job )?(?:link|url)s?(?: to apply)?"
+                         r"(?: please| pls| plz| thanks)?)\W*$")
 # A sentence of an ad about where or how the work is done.
 _WORK_MODE_SAID = re.compile(r"(?i)\boffices?\b|\bremote|on-?site|from home|\bhybrid\b|"
                              r"days? a week|in[- ]person|\bcommut")
@@ -132,10 +137,15 @@ class OpeningHandler(BaseHandler):
             ctx.cache["opening_reference"] = ref
             other = max((p for name, p in scores.scores.items() if name != "opening"),
                         default=0.0)
-            if ref.how is How.POINTED and (other >= MIN_OTHER or not _ASKS.search(ctx.norm)):
+            if ref.how is How.POINTED and not ref.back and (
+                    other >= MIN_OTHER or not _ASKS.search(ctx.norm)):
                 return meant  # "thanks, that clears it up": a pronoun, but no question about it
-            return max(meant, NAMED_SCORE if ref.how is How.NAMED else POINTED_SCORE)
-        return meant if on_screen(ctx.state) else 0.0
+            # "back to the job" after a topic names what it is about as surely as a company does.
+            return max(meant, NAMED_SCORE if ref.how is How.NAMED or ref.back else POINTED_SCORE)
+        if not on_screen(ctx.state):
+            return 0.0
+        # "link please", "url?": with openings on screen, only theirs is meant.
+        return max(meant, POINTED_SCORE) if _LINK_ASKED.match(ctx.norm) else meant
 
     async def handle(self, ctx: Context) -> list[Reply]:
         index = await openings_index(ctx)

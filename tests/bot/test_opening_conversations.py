@@ -372,3 +372,20 @@ async def test_how_it_is_worked_in_the_ads_own_words(kb: KnowledgeBase, tmp_path
         r = await chat.say("is it remote?")
         assert r.intent == "opening"
         assert "but says: “This role is in our Dublin office, five days a week.”" in r.text
+
+
+async def test_back_to_the_job_after_a_topic_and_its_link(chat: Chat) -> None:
+    await chat.say("/profile skills java")
+    await chat.say("java jobs")
+    r = await chat.say("link please")
+    assert r.intent == "opening" and "https://boards.example/e1" in r.text
+    r = await chat.say("what about the second one?")
+    assert "Larchwood" in r.text
+    r = await chat.say("what is docker?")
+    assert r.intent == "topic" and r.topic == "docker"
+    r = await chat.say("is it hard to learn?")  # "it" is the topic now
+    assert r.intent != "opening"
+    # Once: more Docker.
+    r = await chat.say("back to the job - does it pay well?")
+    assert r.intent == "opening" and "Larchwood" in r.text
+    assert "Salary: the ad doesn't say." in r.text
