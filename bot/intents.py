@@ -282,7 +282,7 @@ _REQUEST = words_re(
     r"for me", r"match\w*", r"fit\w*", r"suit\w*", r"looking for", r"search\w*", r"new", r"latest",
     r"who(?: is|'?s| are|'re) hiring", r"are there", r"is there", r"you (?:have|got)",
     r"what (?:jobs|openings|positions|vacancies|internships)", r"got", r"give me", r"browse",
-    r"entry", r"in [a-z]+",
+    r"entry", r"in [a-z]+", r"near me", r"nearby", r"around here", r"close to me",
     # for whom: "jobs for python developers", "roles for a junior"
     r"for (?:an? )?(?:[\w#+.-]+ )?(?:developers?|devs?|engineers?|programmers?|juniors?|seniors?|"
     r"graduates?|grads?|beginners?|students?)",

@@ -55,7 +55,7 @@ _SKILL_BEFORE = frozenset((
     "coding", "program", "programming", "like", "love", "prefer", "of", "about", "than", "vs",
     "versus", "from", "master", "mastered", "mastering", "some", "little", "basic", "strong",
     "solid", "fluent", "proficient", "into", "add", "plus", "remove", "drop", "delete", "scratch",
-    "mostly", "mainly", "primarily", "especially",
+    "mostly", "mainly", "primarily", "especially", "doing",
     "minus", "for",
 ))
 # The word after it that makes it a skill: "go jobs", "rust developer".

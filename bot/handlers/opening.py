@@ -106,6 +106,11 @@ _LINK_ASKED = re.compile(r"^(?:(?:ok |okay |so |and |can i (?:get|have) |could i
                          r"(?:send|give|share|drop) me )?(?:the |a |an |its |their )?"
                          r"(?:apply |application |job )?(?:link|url)s?(?: to apply)?"
                          r"(?: please| pls| plz| thanks)?)\W*$")
+# What is missing, asked of nothing else: "what would I still need to learn?", "what am I
+# missing?" (not "what do I need to learn to become an SRE?").
+_GAPS_ASKED = re.compile(r"^(?:and |so |ok |okay )?(?:what|which skills?)(?: else| more)? (?:would|do|"
+                         r"should|will|must) i (?:still )?(?:need|have|want) to (?:learn|pick up|"
+                         r"know|study)(?: still)?(?: for (?:it|that|this|the job|the role))?\W*$")
 # A sentence of an ad about where or how the work is done.
 _WORK_MODE_SAID = re.compile(r"(?i)\boffices?\b|\bremote|on-?site|from home|\bhybrid\b|"
                              r"days? a week|in[- ]person|\bcommut")
@@ -144,8 +149,11 @@ class OpeningHandler(BaseHandler):
             return max(meant, NAMED_SCORE if ref.how is How.NAMED or ref.back else POINTED_SCORE)
         if not on_screen(ctx.state):
             return 0.0
-        # "link please", "url?": with openings on screen, only theirs is meant.
-        return max(meant, POINTED_SCORE) if _LINK_ASKED.match(ctx.norm) else meant
+        # "link please", "url?", "what would I still need to learn?": with openings on screen,
+        # only theirs is meant.
+        if _LINK_ASKED.match(ctx.norm) or _GAPS_ASKED.match(ctx.norm):
+            return max(meant, POINTED_SCORE)
+        return meant
 
     async def handle(self, ctx: Context) -> list[Reply]:
         index = await openings_index(ctx)

@@ -389,3 +389,13 @@ async def test_back_to_the_job_after_a_topic_and_its_link(chat: Chat) -> None:
     r = await chat.say("back to the job - does it pay well?")
     assert r.intent == "opening" and "Larchwood" in r.text
     assert "Salary: the ad doesn't say." in r.text
+
+
+async def test_doing_a_language_and_what_is_still_to_learn(chat: Chat) -> None:
+    # Once: "doing go" was no skill, and what is left to learn was no question about the job.
+    r = await chat.say("been doing go for six years, based in munich")
+    assert r.intent == "profile" and "Go" in r.text
+    r = await chat.say("go jobs near me?")
+    assert r.intent == "openings" and shown(r) == ["g1"]
+    r = await chat.say("what would I still need to learn?")
+    assert r.intent == "opening" and "To learn: gRPC." in r.text
