@@ -27,6 +27,7 @@ from bot.vocabulary import (
     find_level,
     find_places,
     find_skills,
+    names_known_place,
     remote_wish,
     stated_level,
     unread,
@@ -745,7 +746,8 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
     """Whether text says nothing but facts about the person: every word is read as a skill,
     level, years, work mode or place, or is one of the words around such facts (_SELF_WORDS).
     Skills or places alone ("python, go", "kubernetes in production") need the person in it
-    ("I", "my", "also"); a level, years or a work mode do not ("remote only", "mid level").
+    ("I", "my", "also"); a level, years, a work mode or skills with a place do not ("remote
+    only", "mid level", "go and grpc, berlin").
     lenient: one more unread word is let through (the sentence starts as a statement).
     narrowing: a list of openings is on screen, where facts without the person narrow it
     ("only the remote ones", "senior ones in Berlin"). telling: the person was just telling
@@ -762,6 +764,9 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
     if not narrowing and (stated_level(text) or find_level(text) or remote_wish(text) is not None
                           or years_of_experience(text, Reading.CHAT) is not None):
         return True
+    if not narrowing and find_skills(vocab, text) and names_known_place(text) \
+            and find_places(text, vocab, names=names):
+        return True  # a stack and a place ("node and graphql, toronto") are the person's
     return person and bool(find_skills(vocab, text) or find_places(text, vocab, names=names)
                            or stated_level(text) or find_level(text) or remote_wish(text)
                            or years_of_experience(text, Reading.CHAT) is not None)

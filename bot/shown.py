@@ -132,6 +132,9 @@ _SAME_COMPANY = re.compile(
     r" (?:that|this|the same|their|them|that same|this same)(?: (?:company|employer|firm|place"
     r"|team|startup|one))?"
     r"|what else (?:do|does|are|is|can) (?:they|that company|the company|this company)"
+    # or by its name: "any others at Kitebird?", "anything else from Stripe?"
+    r"|(?:any|anything|something|what) (?:else|others?) (?:at|from) (?!(?:a|an|my|me|the|this|that"
+    r"|all|least|once|home|work|here|now|you)\b)\w+"
     r"|(?:same|that|this) (?:company|employer)'?s? (?:other|others|jobs|roles|openings|positions)"
     r"|other (?:jobs|roles|openings|positions|vacancies) (?:there|at (?:that|this|the same)"
     r"(?: company| employer| place)?))(?!\w)")

@@ -736,6 +736,13 @@ _KNOWN_NAMES = frozenset(p for places in REGIONS.values() for p in places) \
 # Matched in the lowercased text: a trie of a few hundred names is many times faster than their
 # alternation with IGNORECASE, and every message is read for places several times.
 _KNOWN_PLACE = re.compile(r"(?<![\w.#+-])(?:" + _trie_pattern(sorted(_KNOWN_NAMES)) + r")(?![\w#+-])")
+
+
+def names_known_place(text: str) -> bool:
+    """Whether text names a city or country of the regions above ("toronto"; not "production")."""
+    return bool(_KNOWN_PLACE.search(text.lower()))
+
+
 # "us" is also a pronoun: only "US", "U.S." or "the us" name the country.
 _REGION = re.compile(r"(?<!\w)(?P<the>the\s+)?(?P<r>" + "|".join(
     sorted((re.escape(r).replace(r"\ ", r"\s+") for r in REGIONS if r != "us"), key=len,

@@ -399,3 +399,25 @@ async def test_doing_a_language_and_what_is_still_to_learn(chat: Chat) -> None:
     assert r.intent == "openings" and shown(r) == ["g1"]
     r = await chat.say("what would I still need to learn?")
     assert r.intent == "opening" and "To learn: gRPC." in r.text
+
+
+async def test_a_stack_and_a_city_is_the_profile_not_a_topic(chat: Chat) -> None:
+    # Once: the Go topic page.
+    r = await chat.say("go and grpc, munich")
+    assert r.intent == "profile" and "Munich" in r.text
+    r = await chat.say("anything?")
+    assert r.intent == "openings" and shown(r)[0] == "g1"
+    # A place word that names no place stays a question.
+    r = await chat.say("kubernetes in production")
+    assert r.intent != "profile"
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+async def test_the_other_openings_of_a_company_named(store: str, kb: KnowledgeBase,
+                                                     tmp_path: Path) -> None:
+    async with open_chat(store, kb, KELPIE, tmp_path) as chat:
+        await chat.say("/profile skills python, apache spark")
+        r = await chat.say("python jobs in copenhagen")
+        assert "k2" not in shown(r)
+        r = await chat.say("any others at Kelpie Data?")
+        assert r.intent == "openings" and "k2" in shown(r) and "m1" not in shown(r)
