@@ -51,6 +51,8 @@ MAX_QUOTES = 2
 # A quoted sentence says something: a list item of one or two words ("Redis") does not.
 MIN_QUOTE_WORDS = 4
 MAX_ABOUT_CHARS = 300
+# Sentences of an ad shown when asked to tell more about it.
+MAX_DETAILS = 10
 
 _MODE = {Remote.YES: "remote", Remote.HYBRID: "hybrid", Remote.NO: "on-site"}
 # What an asked-about work mode means for an opening's: (answer, its mode) → yes / partly / no.
@@ -97,6 +99,11 @@ _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|ca
                      r"would|has|have|should)\b")
 # Experience asked for: "how many years do they want?", "how much experience does it need?"
 _YEARS_ASKED = re.compile(r"(?<!\w)(?:how many years|how much experience|years of experience)(?!\w)")
+# "tell me more" (not a bare "more", which pages the list): about the opening in focus.
+_MORE_ABOUT = re.compile(r"^(?:ok |okay |and |so |pls |please )?(?:tell me more|more (?:details?|info"
+                         r"(?:rmation)?)|(?:any |some )?(?:more )?details|go on|elaborate|what else"
+                         r"(?: does (?:it|the ad) say)?|tell me more about (?:it|that|this)(?: one| job"
+                         r"| role)?|more about (?:it|that|this)(?: one| job| role)?)(?: please| pls)?\W*$")
 # "why?" (or "why these?") right after a list of openings: why they were picked for the person.
 _WHY_THESE = re.compile(r"^(?:and |but |so |ok |okay |hmm )?(?:why|how come)(?: (?:these|those|them|"
                         r"this|that)(?: ones?| jobs?| roles?| openings?)?| did you (?:pick|choose|"
@@ -131,6 +138,13 @@ class OpeningHandler(BaseHandler):
             return 0.0  # others like it, or others there: a new list (the openings handler)
         ref = find_reference(ctx.text, ctx.state, ctx.bot.services.recommender.latest,
                              ctx.kb.skills)
+        if ref is None and ctx.state.last_topic is None and _MORE_ABOUT.match(ctx.norm) \
+                and on_screen(ctx.state) and (focus := in_focus(ctx.state)) is not None:
+            # "tell me more" right after one opening was talked about: the rest of its ad (a
+            # bare "more" pages the list).
+            ctx.cache["opening_reference"] = Reference(how=How.POINTED, openings=(focus,))
+            ctx.cache["opening_details"] = True
+            return NAMED_SCORE
         if ref is None and ctx.state.last_topic is None and _WHY_THESE.match(ctx.norm):
             ref = _why_these(ctx)
             if ref is not None:
@@ -193,6 +207,9 @@ class OpeningHandler(BaseHandler):
         about = _sentences(o.description)[:1]
         if about and len(about[0]) <= MAX_ABOUT_CHARS:
             blocks.append(para(about[0]))
+        if ctx.cache.get("opening_details"):
+            details = _details(o.description, skip=about)
+            blocks.extend(details or [para("The ad says nothing more than this.")])
         blocks.append(para(Bold("Where: "), Text(_where(o))))
         blocks.append(para(Bold("Level: "), Text(_level(o))))
         blocks.extend(_fit(q, match))
@@ -426,6 +443,22 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         return "No, the ad names no place" + (f": it's {mode}." if (mode := _MODE.get(
             o.remote)) else ".")
     return None
+
+
+def _details(description: str, *, skip: list[str]) -> list[Block]:
+    """The ad's parts as it has them: a heading with its items ("What you'll do: Build …; Run
+    …."), or a paragraph; without the sentences already shown (`skip`), at most MAX_DETAILS."""
+    out: list[Block] = []
+    for part in re.split(r"\n\s*\n", description):
+        lines = [t.strip() for t in part.splitlines() if t.strip() and t.strip() not in skip]
+        if not lines:
+            continue
+        if len(lines) > 1 and not lines[0].endswith((".", "!", "?", ":")):
+            items = "; ".join(t.rstrip(".;") for t in lines[1:])
+            out.append(para(Bold(lines[0].rstrip(":") + ": "), Text(items + ".")))
+        else:
+            out.append(para(" ".join(lines)))
+    return out[:MAX_DETAILS]
 
 
 def _sentences(description: str) -> list[str]:

@@ -173,6 +173,9 @@ class OpeningsHandler(BaseHandler):
             fresh = index.rank(alone, offset=0, limit=PAGE_SIZE, browse=True)
             if fresh.total:
                 texts, model, q, results = [ctx.text], None, alone, fresh
+        if paging and not results.matches:
+            # Paged past the end: the list on screen is still the last one shown.
+            return [self._reply(q, results, start, paging, model)]
         ctx.set_data(page=start, **{JOBS_QUERY: texts},
                      **{JOBS_LIKE: None if model is None else ShownOpening.of(model).to_data()},
                      **list_shown([m.opening for m in results.matches]))

@@ -421,3 +421,15 @@ async def test_the_other_openings_of_a_company_named(store: str, kb: KnowledgeBa
         assert "k2" not in shown(r)
         r = await chat.say("any others at Kelpie Data?")
         assert r.intent == "openings" and "k2" in shown(r) and "m1" not in shown(r)
+
+
+async def test_tell_me_more_about_the_opening_and_paging_past_the_end(chat: Chat) -> None:
+    r = await chat.say("python jobs in berlin")
+    assert shown(r) == ["q1"]
+    r = await chat.say("more")
+    assert r.intent == "openings" and "That's all" in r.text
+    # Once: paging past the end emptied the list, so "the first one" found none.
+    r = await chat.say("the first one?")
+    assert r.intent == "opening" and "Quaystone" in r.text
+    r = await chat.say("tell me more")  # about it, not another page
+    assert r.intent == "opening" and "three days a week in our Berlin office" in r.text
