@@ -65,7 +65,7 @@ _SKILL_AFTER = frozenset((
     "programmer", "programmers", "backend", "service", "services", "microservices", "code",
     "codebase", "programming", "experience", "skills", "stack", "projects", "language",
     "modules", "library", "libraries", "expert", "expertise", "knowledge", "ecosystem",
-    "tooling", "apps", "applications",
+    "tooling", "apps", "applications", "work", "gigs", "person", "people", "folks",
 ))
 # The word before it that makes it a verb: "want to go", "let's go", "we go".
 _VERB_BEFORE = frozenset((
