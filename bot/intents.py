@@ -27,6 +27,7 @@ from bot.vocabulary import (
     find_level,
     find_places,
     find_skills,
+    names_known_place,
     remote_wish,
     stated_level,
     unread,
@@ -331,6 +332,9 @@ JOB_WORDS = words_re(
     r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
     r"opportunit(?:y|ies)", r"hiring", r"job offers?", r"postings?", r"listings?", r"careers? page",
     r"work for me", r"employment", r"internships?",
+    # "got any python work going?" (not "any work-life balance tips")
+    r"any (?:[\w.#+/]+ ){0,2}work(?![\w-])"
+    r"(?! (?:on|with|for|in|as|at|out|life|experience|around|load|flow|ethic)\b)",
     # "looking for backend work in Germany" (not "to work", "work with"; "looking for hybrid
     # work" is a wish of the profile)
     r"(?:looking for|seeking|searching for|need|want) "
@@ -344,7 +348,7 @@ _REQUEST = words_re(
     r"for me", r"match\w*", r"fit\w*", r"suit\w*", r"looking for", r"search\w*", r"new", r"latest",
     r"who(?: is|'?s| are|'re) hiring", r"are there", r"is there", r"you (?:have|got)",
     r"what (?:jobs|openings|positions|vacancies|internships)", r"got", r"give me", r"browse",
-    r"entry", r"in [a-z]+",
+    r"entry", r"in [a-z]+", r"near me", r"nearby", r"around here", r"close to me",
     # for whom: "jobs for python developers", "roles for a junior"
     r"for (?:an? )?(?:[\w#+.-]+ )?(?:developers?|devs?|engineers?|programmers?|juniors?|seniors?|"
     r"graduates?|grads?|beginners?|students?)",
@@ -497,6 +501,9 @@ _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)
                    r"what(?:'s| is| have you got| do you have| can you find)? (?:out )?(?:there )?for me",
                    r"(?:show|find|give) me (?:something|anything|what (?:fits|matches|you(?:'ve)? found))",
                    r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me",
+                   # "anything for a c# person?", "anything for a junior dev?"
+                   r"any(?:thing)? for (?:an? )?(?:[\w.+-]+ +){0,2}(?:person|people|folks?|devs?"
+                   r"|developers?|engineers?|programmers?|coders?)(?=(?: in [a-z]+(?: [a-z]+)?)? *$)",
                    # closing a message that told who one is: "…, what do you have?"
                    r"what (?:do you have|have you got|you got|can you (?:find|offer))(?= *$)")
 # A statement may open any clause: "hello! just graduated, I live in berlin".
@@ -878,7 +885,8 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
     """Whether text says nothing but facts about the person: every word is read as a skill,
     level, years, work mode or place, or is one of the words around such facts (_SELF_WORDS).
     Skills or places alone ("python, go", "kubernetes in production") need the person in it
-    ("I", "my", "also"); a level, years or a work mode do not ("remote only", "mid level").
+    ("I", "my", "also"); a level, years, a work mode or skills with a place do not ("remote
+    only", "mid level", "go and grpc, berlin").
     lenient: one more unread word is let through (the sentence starts as a statement).
     narrowing: a list of openings is on screen, where facts without the person narrow it
     ("only the remote ones", "senior ones in Berlin"). telling: the person was just telling
@@ -895,6 +903,9 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
     if not narrowing and (stated_level(text) or find_level(text) or remote_wish(text) is not None
                           or years_of_experience(text, Reading.CHAT) is not None):
         return True
+    if not narrowing and find_skills(vocab, text) and names_known_place(text) \
+            and find_places(text, vocab, names=names):
+        return True  # a stack and a place ("node and graphql, toronto") are the person's
     return person and bool(find_skills(vocab, text) or find_places(text, vocab, names=names)
                            or stated_level(text) or find_level(text) or remote_wish(text)
                            or years_of_experience(text, Reading.CHAT) is not None)

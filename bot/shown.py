@@ -83,9 +83,14 @@ MAX_TITLED = 3
 _NOUN = r"(?:one|job|role|position|opening|company|offer|listing|vacancy|posting|gig)"
 _ORDINALS = {"first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
              "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1}
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _ORDINAL = re.compile(
     r"(?<!\w)(?:(?:the|that|this) (?P<a>" + "|".join(_ORDINALS) + r")(?: " + _NOUN + r")?"
-    r"|(?P<b>" + "|".join(_ORDINALS) + r") " + _NOUN + r"|(?:#|number |no\. ?)(?P<n>[1-9]))(?!\w)")
+    r"|(?P<b>" + "|".join(_ORDINALS) + r") " + _NOUN + r"|(?:#|number |no\. ?)(?P<n>[1-9]|"
+    + "|".join(_NUMBERS) + r"))(?!\w)")
+# The first or last few of the list: "compare the first two", "the top 3", "the last two jobs".
+_FIRST_FEW = re.compile(r"(?<!\w)(?P<end>first|top|last) (?P<k>[2-5]|" + "|".join(
+    k for k in _NUMBERS if k != "one") + r")(?!\w)(?! (?:years?|days?|weeks?|months?)\b)")
 # "which one is remote?", "which of them is for graduates?"
 _WHICH = re.compile(r"(?<!\w)which (?:one|of (?:them|these|those|the \w+)|" + _NOUN + r")(?!\w)")
 # "the Stripe one", "the remote job", "the sparrow social role" (never "the role of …")
@@ -101,6 +106,11 @@ _PLURAL = re.compile(r"(?<!\w)(?:they|them|their|those|these|(?:both|all) of the
 # Every one of the list, whichever is in focus: "are both of them hybrid?", "do all of them ..."
 _EVERY = re.compile(r"(?<!\w)(?:(?:both|all|each|either|any|none) of (?:them|these|those|the \w+)"
                     r"|both (?:ones|jobs|roles|openings|positions|companies))(?!\w)")
+# An opening named by a noun that can mean nothing else, even once a topic was talked about:
+# "back to the job", "does that role pay well?" (not "the role of", "the job market").
+_BACK_TO_OPENING = re.compile(
+    r"(?<!\w)(?:that|this|the) (?:job|role|position|opening|vacancy|posting|listing|gig)(?!\w)"
+    r"(?! (?:of|interviews?|market|search|hunt|title|descriptions?|offers?|boards?|sites?)\b)")
 # The one of the list not in focus: "and the other one?", "what about the other job"
 _OTHER = re.compile(r"(?<!\w)the other(?: " + _NOUN + r")?(?!\w)(?! \w+s\b)")
 # A list asked for ("stripe jobs", "roles in berlin"): a request, not a reference to one.
@@ -114,6 +124,20 @@ _LIKE = re.compile(
     r"(?<!\w)(?:(?:something|anything|more|others?|ones?|jobs?|roles?|openings?|positions?)"
     r"(?: else)? (?:just )?(?:like|similar to)(?!\w)(?! to\b)"
     r"|similar (?:ones|jobs|roles|openings|positions)|(?:anything|something|any) similar)(?!\w)")
+# The other openings of an opening's company: "anything else at that company?", "what else do
+# they have?", "other roles at the same place", "more jobs from them".
+_SAME_COMPANY = re.compile(
+    r"(?<!\w)(?:(?:anything|something|any|other|others|more)(?: else| other)?"
+    r"(?: (?:jobs?|roles?|openings?|positions?|vacanc(?:y|ies)))? (?:at|from|with|by|in)"
+    r" (?:that|this|the same|their|them|that same|this same)(?: (?:company|employer|firm|place"
+    r"|team|startup|one))?"
+    r"|what else (?:do|does|are|is|can) (?:they|that company|the company|this company)"
+    # or by its name: "any others at Kitebird?", "anything else from Stripe?"
+    r"|(?:any|anything|something|what) (?:else|others?) (?:at|from) (?!(?:a|an|my|me|the|this|that"
+    r"|all|least|once|home|work|here|now|you)\b)\w+"
+    r"|(?:same|that|this) (?:company|employer)'?s? (?:other|others|jobs|roles|openings|positions)"
+    r"|other (?:jobs|roles|openings|positions|vacancies) (?:there|at (?:that|this|the same)"
+    r"(?: company| employer| place)?))(?!\w)")
 # "which one fits me best?", "which is the best match for me?"
 _BEST_FIT = re.compile(r"(?<!\w)(?:(?:fits?|suits?|match(?:es)?)(?: me| my \w+)?(?: the)? (?:best|most)|"
                        r"best (?:fit|match))(?!\w)")
@@ -154,6 +178,8 @@ class Reference:
     plural: bool = False
     # One was meant but the message did not say which: the first of the list was taken.
     guessed: bool = False
+    # Pointed back with a noun only an opening is ("the job") after the conversation moved on.
+    back: bool = False
 
 
 def narrows_list(text: str) -> bool:
@@ -164,6 +190,12 @@ def narrows_list(text: str) -> bool:
 def asks_for_similar(text: str) -> bool:
     """Whether text asks for openings like one shown or named ("something like the Stripe one")."""
     return bool(_LIKE.search(normalize(text)))
+
+
+def asks_at_same_company(text: str) -> bool:
+    """Whether text asks for the other openings of an opening's company ("anything else there
+    at that company?")."""
+    return bool(_SAME_COMPANY.search(normalize(text)))
 
 
 def without_model(text: str) -> str:
@@ -193,9 +225,13 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
     if named and not plural_request:
         return Reference(how=How.NAMED, openings=named)
     if shown:
+        if (few := _FIRST_FEW.search(norm)) is not None:
+            k = int(_NUMBERS.get(few.group("k"), few.group("k")))
+            picked = shown[-k:] if few.group("end") == "last" else shown[:k]
+            return Reference(how=How.ORDINAL, openings=picked, plural=len(picked) > 1)
         if (m := _ORDINAL.search(norm)) is not None:
-            word = m.group("a") or m.group("b")
-            i = _ORDINALS[word] if word else int(m.group("n")) - 1
+            word, n = m.group("a") or m.group("b"), m.group("n")
+            i = _ORDINALS[word] if word else int(_NUMBERS.get(n, n)) - 1
             if -len(shown) <= i < len(shown):
                 return Reference(how=How.ORDINAL, openings=(shown[i],))
         if _EVERY.search(norm) and not _WHICH.search(norm):
@@ -225,21 +261,30 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
                 # "the remote one" when none on the list is: none, said so, rather than a guess
                 return Reference(how=How.SELECTED, openings=picked, plural=len(picked) > 1)
     focus = in_focus(state)
+    if not on_screen(state) and (shown or focus) and not plural_request \
+            and _BACK_TO_OPENING.search(norm) and not _own_subject(text, norm, vocab):
+        # After a topic, "it" is the topic; but "the job" can only be the opening.
+        return Reference(how=How.POINTED, openings=(focus,) if focus else shown[:1],
+                         guessed=focus is None and len(shown) > 1, back=True)
     if not on_screen(state) or not (shown or focus) or plural_request:
         return None
     singular = bool(_SINGULAR.search(norm))
     plural = bool(_PLURAL.search(norm))
     if not (singular or plural):
         return None
-    # A question with a subject of its own ("what's it like to work with kafka?") is not about
-    # the opening, unless it asks the opening itself ("does it need kafka?").
-    if (_subject(text, vocab) or PREPARING.search(norm)) and not _ABOUT_IT.search(norm):
+    if _own_subject(text, norm, vocab):
         return None
     if focus is not None:
         return Reference(how=How.POINTED, openings=(focus,))
     if singular:
         return Reference(how=How.POINTED, openings=shown[:1], guessed=len(shown) > 1)
     return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1)
+
+
+def _own_subject(text: str, norm: str, vocab: SkillVocabulary) -> bool:
+    """Whether a question has a subject of its own ("what's it like to work with kafka?") and so
+    is not about the opening, unless it asks the opening itself ("does it need kafka?")."""
+    return bool(_subject(text, vocab) or PREPARING.search(norm)) and not _ABOUT_IT.search(norm)
 
 
 def _filters(said: str, vocab: SkillVocabulary) -> bool:

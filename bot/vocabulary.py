@@ -55,7 +55,7 @@ _SKILL_BEFORE = frozenset((
     "coding", "program", "programming", "like", "love", "prefer", "of", "about", "than", "vs",
     "versus", "from", "master", "mastered", "mastering", "some", "little", "basic", "strong",
     "solid", "fluent", "proficient", "into", "add", "plus", "remove", "drop", "delete", "scratch",
-    "mostly", "mainly", "primarily", "especially",
+    "mostly", "mainly", "primarily", "especially", "doing",
     "minus", "for",
 ))
 # The word after it that makes it a skill: "go jobs", "rust developer".
@@ -65,7 +65,7 @@ _SKILL_AFTER = frozenset((
     "programmer", "programmers", "backend", "service", "services", "microservices", "code",
     "codebase", "programming", "experience", "skills", "stack", "projects", "language",
     "modules", "library", "libraries", "expert", "expertise", "knowledge", "ecosystem",
-    "tooling", "apps", "applications",
+    "tooling", "apps", "applications", "work", "gigs", "person", "people", "folks",
 ))
 # The word before it that makes it a verb: "want to go", "let's go", "we go".
 _VERB_BEFORE = frozenset((
@@ -736,6 +736,13 @@ _KNOWN_NAMES = frozenset(p for places in REGIONS.values() for p in places) \
 # Matched in the lowercased text: a trie of a few hundred names is many times faster than their
 # alternation with IGNORECASE, and every message is read for places several times.
 _KNOWN_PLACE = re.compile(r"(?<![\w.#+-])(?:" + _trie_pattern(sorted(_KNOWN_NAMES)) + r")(?![\w#+-])")
+
+
+def names_known_place(text: str) -> bool:
+    """Whether text names a city or country of the regions above ("toronto"; not "production")."""
+    return bool(_KNOWN_PLACE.search(text.lower()))
+
+
 # "us" is also a pronoun: only "US", "U.S." or "the us" name the country.
 _REGION = re.compile(r"(?<!\w)(?P<the>the\s+)?(?P<r>" + "|".join(
     sorted((re.escape(r).replace(r"\ ", r"\s+") for r in REGIONS if r != "us"), key=len,

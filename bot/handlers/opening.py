@@ -19,6 +19,7 @@ from bot.shown import (
     How,
     Reference,
     ShownOpening,
+    asks_at_same_company,
     asks_for_similar,
     find_reference,
     focus_on,
@@ -50,23 +51,42 @@ MAX_QUOTES = 2
 # A quoted sentence says something: a list item of one or two words ("Redis") does not.
 MIN_QUOTE_WORDS = 4
 MAX_ABOUT_CHARS = 300
+# Sentences of an ad shown when asked to tell more about it.
+MAX_DETAILS = 10
 
 _MODE = {Remote.YES: "remote", Remote.HYBRID: "hybrid", Remote.NO: "on-site"}
 # What an asked-about work mode means for an opening's: (answer, its mode) → yes / partly / no.
 _ASKED = {RemotePreference.REMOTE: Remote.YES, RemotePreference.HYBRID: Remote.HYBRID,
           RemotePreference.ONSITE: Remote.NO}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-# An ad that states pay names a currency or the word.
-_PAY = re.compile(r"(?i)salary|compensation|[$€£]\s?\d|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf)\b")
+# An ad that states pay names it (a salary, a stipend, a wage) or a currency: a sign, or an ISO
+# code in capitals next to a grouped amount ("DKK 18,000", "120,000 SEK"; not "ISO 27001").
+_PAY = re.compile(r"(?i)salary|compensation|stipend|\bwages?\b|\bhourly rate\b|[$€£]\s?\d"
+                  r"|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf)\b"
+                  r"|(?-i:\b[A-Z]{3}\s?\d{1,3}(?:[,.]\d{3})+|\b\d{1,3}(?:[,.]\d{3})+\s?[A-Z]{3}\b)")
 # A question about the fit: "is it a good fit for me?", "do I qualify?", "why does it suit me?".
 _FIT_ASKED = re.compile(r"(?i)\b(?:fit\w*|match\w*|suit\w*|qualif\w*|right for me|good for me)")
 # A question about pay: "which one pays best?", "is it well paid?".
-_PAY_ASKED = re.compile(r"(?i)\bpa(?:y|ys|id|ying)\b|salar|compensation|\bearn")
+_PAY_ASKED = re.compile(r"(?i)\bpa(?:y|ys|id|ying)\b|salar|compensation|stipend|\bwages?\b|\bearn")
 # Facts a person may ask about that an ad states only sometimes (pay has its own line).
-_FACTS = (("Visa sponsorship", re.compile(r"(?i)\bvisas?\b|sponsor")),
-          ("Relocation", re.compile(r"(?i)relocat")),
-          ("Equity", re.compile(r"(?i)\bequity\b|\bstock options?\b|\bshares\b")),
-          ("Reporting to", re.compile(r"(?i)\breport(?:s|ing)? (?:in)?to\b")))
+# Each: its name, how a question asks for it and how an ad states it (one pattern: the same).
+_FACTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (name, re.compile(asked), re.compile(stated or asked)) for name, asked, stated in (
+        ("Visa sponsorship", r"(?i)\bvisas?\b|sponsor", None),
+        ("Relocation", r"(?i)relocat", None),
+        ("Equity", r"(?i)\bequity\b|\bstock options?\b|\bshares\b", None),
+        ("Reporting to", r"(?i)\breport(?:s|ing)? (?:in)?to\b", None),
+        ("Team size", r"(?i)\bteam size|size of the team|how (?:big|large|many people)"
+                      r"|how many (?:people|engineers|developers|devs|colleagues)",
+         # Not any number of people: "for 80,000 developers" are the customers.
+         r"(?i)\bteam of \w+|\b\w+[- ](?:person|people|strong) team|\b(?:we are|we're|the team is)"
+         r" (?:\d+|a team|a group|a small|a few|two|three|four|five|six|seven|eight|nine|ten)\b"),
+        ("Benefits", r"(?i)\bbenefits?\b|\bperks?\b|\bholidays?\b|\bvacation|\bpto\b"
+                     r"|time off|\bpension|health insurance", None),
+    ))
+# "is it still open?", "has it been filled?": an opening shown is open unless said otherwise.
+_STILL_OPEN = re.compile(r"(?<!\w)(?:still (?:open|available|hiring|accepting|up|live|active)"
+                         r"|(?:been )?(?:filled|closed|taken down))(?!\w)")
 # A question or a request: "?", or a message that starts like one ("where is it", "tell me
 # more about that one").
 _ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how|why|when|is|are|"
@@ -79,6 +99,28 @@ _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|ca
                      r"would|has|have|should)\b")
 # Experience asked for: "how many years do they want?", "how much experience does it need?"
 _YEARS_ASKED = re.compile(r"(?<!\w)(?:how many years|how much experience|years of experience)(?!\w)")
+# "tell me more" (not a bare "more", which pages the list): about the opening in focus.
+_MORE_ABOUT = re.compile(r"^(?:ok |okay |and |so |pls |please )?(?:tell me more|more (?:details?|info"
+                         r"(?:rmation)?)|(?:any |some )?(?:more )?details|go on|elaborate|what else"
+                         r"(?: does (?:it|the ad) say)?|tell me more about (?:it|that|this)(?: one| job"
+                         r"| role)?|more about (?:it|that|this)(?: one| job| role)?)(?: please| pls)?\W*$")
+# "why?" (or "why these?") right after a list of openings: why they were picked for the person.
+_WHY_THESE = re.compile(r"^(?:and |but |so |ok |okay |hmm )?(?:why|how come)(?: (?:these|those|them|"
+                        r"this|that)(?: ones?| jobs?| roles?| openings?)?| did you (?:pick|choose|"
+                        r"show|suggest|recommend) (?:these|those|them|this|that)(?: ones?)?)?\W*$")
+# Asking for the link and nothing else: "link please", "the url?", "send me the apply link".
+_LINK_ASKED = re.compile(r"^(?:(?:ok |okay |so |and |can i (?:get|have) |could i (?:get|have) |"
+                         r"(?:send|give|share|drop) me )?(?:the |a |an |its |their )?"
+                         r"(?:apply |application |job )?(?:link|url)s?(?: to apply)?"
+                         r"(?: please| pls| plz| thanks)?)\W*$")
+# What is missing, asked of nothing else: "what would I still need to learn?", "what am I
+# missing?" (not "what do I need to learn to become an SRE?").
+_GAPS_ASKED = re.compile(r"^(?:and |so |ok |okay )?(?:what|which skills?)(?: else| more)? (?:would|do|"
+                         r"should|will|must) i (?:still )?(?:need|have|want) to (?:learn|pick up|"
+                         r"know|study)(?: still)?(?: for (?:it|that|this|the job|the role))?\W*$")
+# A sentence of an ad about where or how the work is done.
+_WORK_MODE_SAID = re.compile(r"(?i)\boffices?\b|\bremote|on-?site|from home|\bhybrid\b|"
+                             r"days? a week|in[- ]person|\bcommut")
 # Words that point rather than ask: they never pick a sentence of an ad.
 _POINTING = frozenset(("job", "role", "position", "opening", "company", "one", "ones"))
 
@@ -92,20 +134,40 @@ class OpeningHandler(BaseHandler):
     def score(self, ctx: Context) -> float:
         """The classifier's reading of `opening`, where there is an opening to be about: one the
         message points at (an ordinal, "that job", a company), or the list or focus on screen."""
-        if asks_for_similar(ctx.text):
-            return 0.0  # others like it: a new list (the openings handler)
+        if asks_for_similar(ctx.text) or asks_at_same_company(ctx.text):
+            return 0.0  # others like it, or others there: a new list (the openings handler)
         ref = find_reference(ctx.text, ctx.state, ctx.bot.services.recommender.latest,
                              ctx.kb.skills)
+        if ref is None and ctx.state.last_topic is None and _MORE_ABOUT.match(ctx.norm) \
+                and on_screen(ctx.state) and (focus := in_focus(ctx.state)) is not None:
+            # "tell me more" right after one opening was talked about: the rest of its ad (a
+            # bare "more" pages the list).
+            ctx.cache["opening_reference"] = Reference(how=How.POINTED, openings=(focus,))
+            ctx.cache["opening_details"] = True
+            return NAMED_SCORE
+        if ref is None and ctx.state.last_topic is None and _WHY_THESE.match(ctx.norm):
+            ref = _why_these(ctx)
+            if ref is not None:
+                ctx.cache["opening_reference"] = ref
+                return POINTED_SCORE
         scores = ctx.intents()
         meant = scores["opening"]
         if ref is not None:
             ctx.cache["opening_reference"] = ref
             other = max((p for name, p in scores.scores.items() if name != "opening"),
                         default=0.0)
-            if ref.how is How.POINTED and (other >= MIN_OTHER or not _ASKS.search(ctx.norm)):
+            if ref.how is How.POINTED and not ref.back and (
+                    other >= MIN_OTHER or not _ASKS.search(ctx.norm)):
                 return meant  # "thanks, that clears it up": a pronoun, but no question about it
-            return max(meant, NAMED_SCORE if ref.how is How.NAMED else POINTED_SCORE)
-        return meant if on_screen(ctx.state) else 0.0
+            # "back to the job" after a topic names what it is about as surely as a company does.
+            return max(meant, NAMED_SCORE if ref.how is How.NAMED or ref.back else POINTED_SCORE)
+        if not on_screen(ctx.state):
+            return 0.0
+        # "link please", "url?", "what would I still need to learn?": with openings on screen,
+        # only theirs is meant.
+        if _LINK_ASKED.match(ctx.norm) or _GAPS_ASKED.match(ctx.norm):
+            return max(meant, POINTED_SCORE)
+        return meant
 
     async def handle(self, ctx: Context) -> list[Reply]:
         index = await openings_index(ctx)
@@ -145,6 +207,9 @@ class OpeningHandler(BaseHandler):
         about = _sentences(o.description)[:1]
         if about and len(about[0]) <= MAX_ABOUT_CHARS:
             blocks.append(para(about[0]))
+        if ctx.cache.get("opening_details"):
+            details = _details(o.description, skip=about)
+            blocks.extend(details or [para("The ad says nothing more than this.")])
         blocks.append(para(Bold("Where: "), Text(_where(o))))
         blocks.append(para(Bold("Level: "), Text(_level(o))))
         blocks.extend(_fit(q, match))
@@ -170,8 +235,9 @@ class OpeningHandler(BaseHandler):
             match = index.explain(o, q)
             matches.append(match)
             gaps = ", ".join(g.skill for g in match.missing)
+            fits = "" if q.is_empty else "; fits you: " + (", ".join(match.matched) or "none yet")
             lines.append(para(Bold(f"{o.title} at {o.company}: "),
-                              Text(f"{_where(o)}; level {_level(o)}"
+                              Text(f"{_where(o)}; level {_level(o)}{fits}"
                                    + (f"; to learn: {gaps}" if gaps else "") + ".")))
         paid = [(o, _pay(o)) for _, o in found if o is not None and _PAY.search(o.description)]
         if not paid:
@@ -183,10 +249,10 @@ class OpeningHandler(BaseHandler):
                 lines.append(para("The others don't state a salary."))
         else:
             lines.append(para("Ask about one of them for its salary line."))
-        for name, pattern in _FACTS:
-            if pattern.search(ctx.text):
+        for name, asked, stated in _FACTS:
+            if asked.search(ctx.text):
                 stating = [f"{o.title} at {o.company}" for _, o in found
-                           if o is not None and pattern.search(o.description)]
+                           if o is not None and stated.search(o.description)]
                 lines.append(para(f"{name}: " + (", ".join(stating) + " mention it." if stating
                                                   else "none of them says.")))
         return Reply(blocks=tuple(lines), buttons=tuple(gap_buttons(tuple(matches))),
@@ -203,6 +269,18 @@ class OpeningHandler(BaseHandler):
             said = "" if o is None else f": {_where(o)}; level {_level(o)}"
             blocks.append(para(f"{i}. {s.title} at {s.company}{said}"))
         return Reply(blocks=tuple(blocks), intent="opening", confidence=1.0)
+
+
+def _why_these(ctx: Context) -> Reference | None:
+    """What a bare "why?" asks about while openings are what the conversation is about: the one
+    in focus, else the list on screen."""
+    if not on_screen(ctx.state):
+        return None
+    focus = in_focus(ctx.state)
+    if focus is not None:
+        return Reference(how=How.POINTED, openings=(focus,))
+    shown = shown_list(ctx.state)
+    return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1) if shown else None
 
 
 def _default(ctx: Context) -> Reference | None:
@@ -276,16 +354,16 @@ def _fit_verdict(question: str, q: Query, match: Match) -> str | None:
 
 def _asks_unlisted_fact(question: str) -> bool:
     """Whether a question asks what only an ad's text can say (pay, visa, relocation, equity)."""
-    return bool(_PAY_ASKED.search(question)) or any(p.search(question) for _, p in _FACTS)
+    return bool(_PAY_ASKED.search(question)) or any(p.search(question) for _, p, _ in _FACTS)
 
 
 def _asked_facts(question: str, o: Opening) -> list[tuple[str, str]]:
     """The facts asked about that ads often leave out (visa, relocation, equity): the ad's
     sentence, or that it doesn't say."""
     out = []
-    for name, pattern in _FACTS:
-        if pattern.search(question):
-            said = [s for s in _sentences(o.description) if pattern.search(s)]
+    for name, asked, stated in _FACTS:
+        if asked.search(question):
+            said = [s for s in _sentences(o.description) if stated.search(s)]
             out.append((name, f"“{said[0]}”" if said else "the ad doesn't say."))
     return out
 
@@ -314,11 +392,18 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
     text = without_name(ctx.text)
     norm = normalize(text)
     yes_no = bool(_YES_NO.match(norm)) and " or " not in norm
+    if _STILL_OPEN.search(norm):
+        # A closed one never gets here (see handle): it is answered as closed.
+        return "Yes, it's still open."
     asked = remote_wish(text, Reading.CHAT)
     if asked in _ASKED:
         mode = _MODE.get(o.remote)
         if mode is None:
-            return "The ad doesn't say whether it's remote."
+            # Unlabelled, yet the ad may say how it is worked in its own words ("in our Dublin
+            # office, five days a week"): quoted, for the person to read.
+            said = [t for t in _sentences(o.description) if _WORK_MODE_SAID.search(t)]
+            return (f"The ad doesn't label it remote or on-site, but says: “{said[0]}”" if said
+                    else "The ad doesn't say whether it's remote.")
         plain = f"it's {mode}" + (f", {o.location}." if names_place(o.location) else ".")
         if not yes_no:
             return plain[0].upper() + plain[1:]
@@ -358,6 +443,22 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         return "No, the ad names no place" + (f": it's {mode}." if (mode := _MODE.get(
             o.remote)) else ".")
     return None
+
+
+def _details(description: str, *, skip: list[str]) -> list[Block]:
+    """The ad's parts as it has them: a heading with its items ("What you'll do: Build …; Run
+    …."), or a paragraph; without the sentences already shown (`skip`), at most MAX_DETAILS."""
+    out: list[Block] = []
+    for part in re.split(r"\n\s*\n", description):
+        lines = [t.strip() for t in part.splitlines() if t.strip() and t.strip() not in skip]
+        if not lines:
+            continue
+        if len(lines) > 1 and not lines[0].endswith((".", "!", "?", ":")):
+            items = "; ".join(t.rstrip(".;") for t in lines[1:])
+            out.append(para(Bold(lines[0].rstrip(":") + ": "), Text(items + ".")))
+        else:
+            out.append(para(" ".join(lines)))
+    return out[:MAX_DETAILS]
 
 
 def _sentences(description: str) -> list[str]:

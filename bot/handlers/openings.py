@@ -15,6 +15,7 @@ from bot.recommend import Match, OpeningIndex, Query, Results, like, name_tokens
 from bot.routing import Context
 from bot.shown import (
     ShownOpening,
+    asks_at_same_company,
     asks_for_similar,
     find_reference,
     in_focus,
@@ -34,6 +35,9 @@ JOBS_QUERY = "jobs_query"
 MAX_REQUEST_TEXTS = 5
 # The opening the request on screen asked for others like ("something like the Stripe one").
 JOBS_LIKE = "jobs_like"
+# "anything else at that company?" with an opening to point at is a new list, whatever the
+# classifier makes of its pronoun (as the opening handler's named score, see there).
+SAME_COMPANY_SCORE = 0.96
 
 
 async def openings_index(ctx: Context) -> OpeningIndex:
@@ -137,7 +141,10 @@ class OpeningsHandler(BaseHandler):
     actions = (MoreOpenings,)
 
     def score(self, ctx: Context) -> float:
-        return ctx.intents()["openings"]
+        meant = ctx.intents()["openings"]
+        if asks_at_same_company(ctx.text) and (on_screen(ctx.state) or in_focus(ctx.state)):
+            return max(meant, SAME_COMPANY_SCORE)
+        return meant
 
     @staticmethod
     def _paging(ctx: Context) -> bool:
@@ -166,6 +173,9 @@ class OpeningsHandler(BaseHandler):
             fresh = index.rank(alone, offset=0, limit=PAGE_SIZE, browse=True)
             if fresh.total:
                 texts, model, q, results = [ctx.text], None, alone, fresh
+        if paging and not results.matches:
+            # Paged past the end: the list on screen is still the last one shown.
+            return [self._reply(q, results, start, paging, model)]
         ctx.set_data(page=start, **{JOBS_QUERY: texts},
                      **{JOBS_LIKE: None if model is None else ShownOpening.of(model).to_data()},
                      **list_shown([m.opening for m in results.matches]))
@@ -179,11 +189,15 @@ class OpeningsHandler(BaseHandler):
         list on screen: one that names no skill of its own ("and in Berlin?", "only the remote
         ones"), or narrows the list by one ("the go ones"), keeps the rest of that request."""
         typed = ctx.command is None and ctx.action is None
-        if typed and asks_for_similar(ctx.text):
+        if typed and (asks_for_similar(ctx.text) or asks_at_same_company(ctx.text)):
             ref = find_reference(ctx.text, ctx.state, index, ctx.kb.skills)
             meant = ref.openings[0] if ref is not None and ref.openings else (
                 in_focus(ctx.state) or next(iter(shown_list(ctx.state)), None))
             i = None if meant is None else index.position(meant.source, meant.external_id)
+            if i is not None and asks_at_same_company(ctx.text):
+                # Named as a request, so paging and follow-ups read the company as they would
+                # from "openings at <company>".
+                return [f"openings at {index.openings[i].company}"], None
             if i is not None:
                 return [without_model(ctx.text)], index.openings[i]
         if typed and on_screen(ctx.state) and (

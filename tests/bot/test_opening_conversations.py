@@ -294,3 +294,142 @@ async def test_preparing_for_an_opening_is_advice_not_the_ad(chat: Chat) -> None
     await chat.say("java jobs")
     r = await chat.say("how do i prepare for the interview there")
     assert r.intent == "topic" and r.topic == "interview-prep"
+
+
+# Two openings at one company; pay stated as a stipend in a currency code, and a number that is
+# no pay.
+KELPIE = [
+    imported("k1", "Backend Intern", "Kelpie Data", "Copenhagen, Denmark", Remote.NO,
+             Level.INTERN, ("Python", "SQL"),
+             "Kelpie Data publishes tide tables.\nOn-site in Copenhagen. "
+             "Stipend: DKK 18,000 per month."),
+    imported("k2", "Data Engineer", "Kelpie Data", "Remote - EU", Remote.YES, None,
+             ("Python", "Apache Spark"),
+             "Kelpie Data publishes tide tables.\nWe are ISO 27001 certified."),
+    imported("m1", "Python Developer", "Marlinfish", "Copenhagen, Denmark", Remote.NO, None,
+             ("Python",), "Marlinfish delivers fish to 12,000 restaurants."),
+]
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+async def test_a_stipend_is_pay_and_the_other_openings_at_that_company(
+        store: str, kb: KnowledgeBase, tmp_path: Path) -> None:
+    async with open_chat(store, kb, KELPIE, tmp_path) as chat:
+        r = await chat.say("python internships in copenhagen")
+        assert shown(r)[0] == "k1"
+        r = await chat.say("how much does it pay?")
+        assert r.intent == "opening" and "DKK 18,000 per month" in r.text
+        # Once: the same opening again, read as a question about it.
+        r = await chat.say("anything else at that company?")
+        assert r.intent == "openings" and "k2" in shown(r) and "m1" not in shown(r)
+        r = await chat.say("and the remote one, what does it pay?")
+        assert r.intent == "opening" and "Salary: the ad doesn't say." in r.text
+
+
+async def test_numbers_in_words_the_first_few_and_what_an_ad_does_not_say(chat: Chat) -> None:
+    await chat.say("/profile skills java")
+    r = await chat.say("java jobs")
+    assert shown(r) == ["e1", "l1"]
+    r = await chat.say("number two - where is it?")
+    assert r.intent == "opening" and "Larchwood" in r.text and "Emberline" not in r.text
+    r = await chat.say("compare the first two")
+    assert r.intent == "opening" and "Larchwood" in r.text and "Emberline" in r.text
+    r = await chat.say("is the 2nd still open?")
+    assert r.intent == "opening" and "Yes, it's still open." in r.text
+    # A fact the ad leaves out is said to be left out, not skipped.
+    r = await chat.say("how big is the team for the first one?")
+    assert "Emberline" in r.text and "Team size: the ad doesn't say." in r.text
+
+
+async def test_why_right_after_a_list_says_why_each_was_picked(chat: Chat) -> None:
+    await chat.say("/profile skills java, docker")
+    await chat.say("java jobs")
+    # Once: "Sorry, that's outside what I know".
+    r = await chat.say("why?")
+    assert r.intent == "opening"
+    assert "fits you: Java, Docker" in r.text and "fits you: Java;" in r.text
+    await chat.say("what is docker?")
+    r = await chat.say("why?")  # after a topic: the topic's why
+    assert r.intent == "more" and r.topic == "docker"
+
+
+async def test_job_requests_without_a_job_noun(chat: Chat) -> None:
+    await chat.say("/profile skills python")
+    # Once: the Java and Django topic pages.
+    r = await chat.say("got any java work going?")
+    assert r.intent == "openings" and set(shown(r)) == {"e1", "l1"}
+    r = await chat.say("anything for a django person?")
+    assert r.intent == "openings" and set(shown(r)) == {"q1", "s1"}
+
+
+async def test_how_it_is_worked_in_the_ads_own_words(kb: KnowledgeBase, tmp_path: Path) -> None:
+    unlabelled = imported("d1", "Python Developer", "Dunmore Clinics", "Dublin, Ireland",
+                          Remote.UNKNOWN, None, ("Python",),
+                          "Dunmore Clinics books appointments for doctors.\n"
+                          "This role is in our Dublin office, five days a week.")
+    async with open_chat("memory", kb, [unlabelled], tmp_path) as chat:
+        await chat.say("python jobs in dublin")
+        r = await chat.say("is it remote?")
+        assert r.intent == "opening"
+        assert "but says: “This role is in our Dublin office, five days a week.”" in r.text
+
+
+async def test_back_to_the_job_after_a_topic_and_its_link(chat: Chat) -> None:
+    await chat.say("/profile skills java")
+    await chat.say("java jobs")
+    r = await chat.say("link please")
+    assert r.intent == "opening" and "https://boards.example/e1" in r.text
+    r = await chat.say("what about the second one?")
+    assert "Larchwood" in r.text
+    r = await chat.say("what is docker?")
+    assert r.intent == "topic" and r.topic == "docker"
+    r = await chat.say("is it hard to learn?")  # "it" is the topic now
+    assert r.intent != "opening"
+    # Once: more Docker.
+    r = await chat.say("back to the job - does it pay well?")
+    assert r.intent == "opening" and "Larchwood" in r.text
+    assert "Salary: the ad doesn't say." in r.text
+
+
+async def test_doing_a_language_and_what_is_still_to_learn(chat: Chat) -> None:
+    # Once: "doing go" was no skill, and what is left to learn was no question about the job.
+    r = await chat.say("been doing go for six years, based in munich")
+    assert r.intent == "profile" and "Go" in r.text
+    r = await chat.say("go jobs near me?")
+    assert r.intent == "openings" and shown(r) == ["g1"]
+    r = await chat.say("what would I still need to learn?")
+    assert r.intent == "opening" and "To learn: gRPC." in r.text
+
+
+async def test_a_stack_and_a_city_is_the_profile_not_a_topic(chat: Chat) -> None:
+    # Once: the Go topic page.
+    r = await chat.say("go and grpc, munich")
+    assert r.intent == "profile" and "Munich" in r.text
+    r = await chat.say("anything?")
+    assert r.intent == "openings" and shown(r)[0] == "g1"
+    # A place word that names no place stays a question.
+    r = await chat.say("kubernetes in production")
+    assert r.intent != "profile"
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+async def test_the_other_openings_of_a_company_named(store: str, kb: KnowledgeBase,
+                                                     tmp_path: Path) -> None:
+    async with open_chat(store, kb, KELPIE, tmp_path) as chat:
+        await chat.say("/profile skills python, apache spark")
+        r = await chat.say("python jobs in copenhagen")
+        assert "k2" not in shown(r)
+        r = await chat.say("any others at Kelpie Data?")
+        assert r.intent == "openings" and "k2" in shown(r) and "m1" not in shown(r)
+
+
+async def test_tell_me_more_about_the_opening_and_paging_past_the_end(chat: Chat) -> None:
+    r = await chat.say("python jobs in berlin")
+    assert shown(r) == ["q1"]
+    r = await chat.say("more")
+    assert r.intent == "openings" and "That's all" in r.text
+    # Once: paging past the end emptied the list, so "the first one" found none.
+    r = await chat.say("the first one?")
+    assert r.intent == "opening" and "Quaystone" in r.text
+    r = await chat.say("tell me more")  # about it, not another page
+    assert r.intent == "opening" and "three days a week in our Berlin office" in r.text
