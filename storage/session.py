@@ -142,8 +142,21 @@ class AsyncTransaction(Transaction):
 
     async def _execute(self, statement: Executable, params: Any) -> CursorResult[Any]:
         connection = self._connection
-        if connection is None:
-            connection = self._connection = await self._engine.connect()
+        if connection is not None:
+            return await connection.execute(statement, params)
+        connection = self._connection = await self._engine.connect()
+        try:
+            return await connection.execute(statement, params)
+        except sa_exc.DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        # A pooled connection the server dropped (a restart, an idle timeout): nothing ran on
+        # it yet, so once more on a fresh one. SQLAlchemy has marked every connection pooled
+        # before the error stale, so one retry is enough; a server still down fails again.
+        # (Cheaper than the pool's pre-ping: a round trip at every checkout.)
+        self._connection = None
+        await connection.close()
+        connection = self._connection = await self._engine.connect()
         return await connection.execute(statement, params)
 
     async def _commit(self) -> None:
