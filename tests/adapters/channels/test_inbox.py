@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -72,3 +73,25 @@ async def test_without_a_database_an_update_is_processed_unkept() -> None:
     assert not inbox.holds("tg:1")
     with pytest.raises(StorageUnavailable):
         await inbox.sweep(lambda item: None)  # type: ignore[arg-type,return-value]
+
+
+async def test_updates_kept_and_forgotten_meanwhile_share_one_transaction() -> None:
+    store = MemoryStore()
+    units = 0
+
+    def counting() -> object:
+        nonlocal units
+        units += 1
+        return store.uow()
+
+    inbox = Inbox(counting, "telegram")  # type: ignore[arg-type]
+    assert await inbox.keep("tg:1", "{}") is True
+    assert await inbox.keep("tg:2", "{}") is True
+    units = 0
+    # Answered, a new update, and a re-delivery of one being forgotten, all at once.
+    kept = await asyncio.gather(inbox.done("tg:1"), inbox.keep("tg:3", "{}"),
+                                inbox.done("tg:2"), inbox.keep("tg:2", "{}"))
+    assert units == 1
+    assert list(kept[1:]) == [True, None, False]  # the re-delivery was recognised before the forget
+    assert list(store.inbox) == [("telegram", "tg:3")]
+    assert inbox.holds("tg:3") and not inbox.holds("tg:2")
