@@ -37,12 +37,10 @@ class _Prepared:
     row: Callable[..., tuple[Any, ...]] | None
 
     def values(self, params: dict[str, Any]) -> tuple[Any, ...]:
-        fixed = self.fixed
-        out = []
-        for name, convert in zip(self.names, self.binds, strict=True):
-            value = params[name] if name in params else fixed[name]
-            out.append(value if convert is None else convert(value))
-        return tuple(out)
+        if self.fixed:
+            params = {**self.fixed, **params}
+        return tuple([v if c is None else c(v) for v, c in
+                      zip(map(params.__getitem__, self.names), self.binds, strict=True)])
 
     def read(self, raw: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
         assert self.row is not None
