@@ -14,7 +14,7 @@ import platformdirs
 from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     create_async_engine,
@@ -143,7 +143,10 @@ def create_engine(url: URL, **kwargs: Any) -> AsyncEngine:
         connect_args["timeout"] = CONNECT_TIMEOUT
     else:
         connect_args["connect_timeout"] = int(CONNECT_TIMEOUT)
-    return create_async_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    # No pre-ping (a round trip at every checkout, three a message): a connection the server
+    # dropped fails at its first statement and storage.session.AsyncTransaction retries
+    # that once on a fresh one, which keeps messages right after a restart answered.
+    return create_async_engine(url, pool_pre_ping=False, connect_args=connect_args, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -253,8 +256,17 @@ class Storage:
     async def ping(self) -> None:
         """One round trip to the database (for /healthz); StorageUnavailable when it cannot be
         reached."""
-        async with engine_connection(self.engine) as conn:
-            await conn.exec_driver_sql("SELECT 1")
+        for attempt in (1, 2):
+            try:
+                async with engine_connection(self.engine) as conn:
+                    await conn.exec_driver_sql("SELECT 1")
+                return
+            except StorageUnavailable as error:
+                # Once more after a connection the server dropped (see AsyncTransaction).
+                cause = error.__cause__
+                if attempt == 2 or not (isinstance(cause, DBAPIError)
+                                        and cause.connection_invalidated):
+                    raise
 
     async def aclose(self) -> None:
         if self.inline_engine is not None:

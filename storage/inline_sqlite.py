@@ -3,16 +3,94 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
-from typing import Any
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, CursorResult, Engine, Executable
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, CursorResult, Dialect, Engine, Executable
+from sqlalchemy.exc import DBAPIError, OperationalError
 
-from storage.session import Transaction
+from storage.session import Rows, Transaction
 
 # How long a message waits for another process's SQLite write transaction before giving up.
 LOCK_WAIT = 5.0
+
+
+Convert = Callable[[Any], Any]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Prepared:
+    """A statement compiled once for sqlite3: its SQL, and how to convert its values."""
+
+    sql: str
+    # Per placeholder: the parameter's name, its value when the statement fixes it (a
+    # literal SQLAlchemy bound itself), and SQLAlchemy's conversion for its column type.
+    names: tuple[str, ...]
+    fixed: dict[str, Any]
+    binds: tuple[Convert | None, ...]
+    results: tuple[Convert | None, ...]
+    row: Callable[..., tuple[Any, ...]] | None
+
+    def values(self, params: dict[str, Any]) -> tuple[Any, ...]:
+        if self.fixed:
+            params = {**self.fixed, **params}
+        return tuple([v if c is None else c(v) for v, c in
+                      zip(map(params.__getitem__, self.names), self.binds, strict=True)])
+
+    def read(self, raw: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        assert self.row is not None
+        return [self.row(*(v if c is None else c(v)
+                           for v, c in zip(r, self.results, strict=True))) for r in raw]
+
+
+def _prepare(statement: Executable, keys: tuple[str, ...], dialect: Dialect) -> _Prepared | None:
+    """None for a statement SQLAlchemy must run itself: one that computes defaults in Python,
+    expands lists or renames its parameters."""
+    element: Any = statement
+    compiled: Any = element.compile(dialect=dialect, column_keys=list(keys))
+    if (compiled.insert_prefetch or compiled.update_prefetch or compiled.post_compile_params
+            or compiled.literal_execute_params or compiled.escaped_bind_names
+            or compiled.positiontup is None):
+        return None
+    names = tuple(compiled.positiontup)
+    fixed: dict[str, Any] = {}
+    binds: list[Convert | None] = []
+    for name in names:
+        bind = compiled.binds[name]
+        if name not in keys:
+            if bind.required or bind.callable is not None:
+                return None
+            fixed[name] = bind.value
+        binds.append(bind.type.dialect_impl(dialect).bind_processor(dialect))
+    columns = list(getattr(statement, "exported_columns", ()))
+    return _Prepared(
+        sql=compiled.string, names=names, fixed=fixed, binds=tuple(binds),
+        results=tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
+                      for c in columns),
+        row=namedtuple("Row", [c.key for c in columns], rename=True) if columns else None,
+    )
+
+
+# (id of the statement, its parameters' names) -> the statement (kept, so that its id is not
+# reused) and how to run it, None when SQLAlchemy runs it. Only long-lived statements come here.
+_PREPARED: dict[tuple[int, tuple[str, ...]], tuple[Executable, _Prepared | None]] = {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Rows:
+    rows: list[tuple[Any, ...]]
+    rowcount: int
+
+    def first(self) -> tuple[Any, ...] | None:
+        return self.rows[0] if self.rows else None
+
+    def scalars(self) -> list[Any]:
+        return [r[0] for r in self.rows]
 
 
 class InlineSqliteTransaction(Transaction):
@@ -25,6 +103,13 @@ class InlineSqliteTransaction(Transaction):
     so running it inline does not hold the event loop up, with one exception: another
     process's write lock. That is never waited for inline (busy timeout 0, see
     storage.engine.create_inline_sqlite_engine); the statement is retried after an async sleep.
+
+    The statements of every message (`run`) go to sqlite3 directly, compiled once: through
+    SQLAlchemy each cost about 40 µs more of Python (its execution context, parameter and
+    result set-up) than the statement itself, about 10 µs; a message's storage work, ten
+    statements and three commits, took 0.92 ms of CPU that way and takes 0.55 ms now. Values
+    go through SQLAlchemy's own conversions for their column types, so what is stored and
+    read stays the same (tests/storage/test_inline_sqlite.py).
     """
 
     dialect = "sqlite"
@@ -35,6 +120,21 @@ class InlineSqliteTransaction(Transaction):
         self._wrote = False
 
     async def _execute(self, statement: Executable, params: Any) -> CursorResult[Any]:
+        return await self._retrying(statement, lambda c: c.execute(statement, params))
+
+    async def _run(self, statement: Executable, params: Any) -> Rows:
+        many = isinstance(params, list)
+        keys = tuple(params[0] if many else params or ())
+        found = _PREPARED.get((id(statement), keys))
+        if found is None:
+            found = _PREPARED[(id(statement), keys)] = (
+                statement, _prepare(statement, keys, self._engine.dialect))
+        if found[1] is None:
+            return await self._execute(statement, params)
+        prepared = found[1]
+        return await self._retrying(statement, lambda c: _run_raw(c, prepared, params))
+
+    async def _retrying(self, statement: Executable, run: Callable[[Connection], T]) -> T:
         deadline = time.monotonic() + LOCK_WAIT
         delay = 0.001
         while True:
@@ -42,7 +142,7 @@ class InlineSqliteTransaction(Transaction):
             if connection is None:
                 connection = self._connection = self._engine.connect()
             try:
-                result = connection.execute(statement, params)
+                result = run(connection)
             except OperationalError as error:
                 # Only the first write of a transaction can find the database locked (later
                 # ones already hold the write lock); it is safe to roll back and redo alone.
@@ -70,3 +170,28 @@ class InlineSqliteTransaction(Transaction):
         connection, self._connection = self._connection, None
         if connection is not None:
             connection.close()  # rolls back what was not committed
+
+
+def _run_raw(connection: Connection, prepared: _Prepared, params: Any) -> _Rows:
+    if not connection.in_transaction():
+        # So that commit() and rollback() on the Connection reach sqlite3's transaction.
+        connection.begin()
+    dbapi: Any = connection.connection.driver_connection
+    try:
+        if isinstance(params, list):
+            if prepared.row is None:
+                cursor = dbapi.executemany(prepared.sql, [prepared.values(p) for p in params])
+                return _Rows(rows=[], rowcount=cursor.rowcount)
+            # sqlite3 runs no RETURNING statement as executemany: one row at a time.
+            rows: list[tuple[Any, ...]] = []
+            for p in params:
+                rows += prepared.read(dbapi.execute(prepared.sql, prepared.values(p)))
+            return _Rows(rows=rows, rowcount=len(rows))
+        cursor = dbapi.execute(prepared.sql, prepared.values(params or {}))
+        if prepared.row is None:
+            return _Rows(rows=[], rowcount=cursor.rowcount)
+        rows = prepared.read(cursor.fetchall())
+        return _Rows(rows=rows, rowcount=cursor.rowcount)
+    except sqlite3.Error as error:
+        # As SQLAlchemy would have raised it, for the one translation (storage.session).
+        raise DBAPIError.instance(prepared.sql, params, error, sqlite3.Error) from error

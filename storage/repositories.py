@@ -122,8 +122,7 @@ class _HotStatements:
         self.add_inbox = ins(i).on_conflict_do_nothing(
             index_elements=["platform", "event_id"]).returning(i.c.event_id)
         self.answer_inbox = update(i).where(*inbox_key)
-        self.done_inbox = delete(i).where(i.c.platform == bindparam("k_platform"),
-                                          i.c.event_id.in_(bindparam("k_events", expanding=True)))
+        self.done_inbox = delete(i).where(*inbox_key)
         u: Any = User.__table__
         touch = ins(u)
         self.touch_user = touch.on_conflict_do_update(
@@ -161,7 +160,7 @@ def hot(dialect: str) -> _HotStatements:
 
 class SqlConversations(_Repo):
     async def get(self, key: ChatKey) -> ConversationState:
-        row = (await self.tx.execute(
+        row = (await self.tx.run(
             hot(self.tx.dialect).get_conversation,
             {"k_platform": key.platform, "k_chat": key.chat_id, "k_user": key.user_id},
         )).first()
@@ -173,12 +172,12 @@ class SqlConversations(_Repo):
         statements = hot(self.tx.dialect)
         if state.version == 0:
             # First save: whoever inserts first wins; the loser sees no row inserted.
-            result = await self.tx.execute(statements.insert_conversation, {
+            result = await self.tx.run(statements.insert_conversation, {
                 "platform": key.platform, "chat_id": key.chat_id, "user_id": key.user_id,
                 **values,
             })
         else:
-            result = await self.tx.execute(statements.update_conversation, {
+            result = await self.tx.run(statements.update_conversation, {
                 "k_platform": key.platform, "k_chat": key.chat_id, "k_user": key.user_id,
                 "k_version": state.version, **values,
             })
@@ -204,7 +203,7 @@ class SqlUsers(_Repo):
             return
         self.touches.pending[key] = clock
         stamp = now()
-        await self.tx.execute(hot(self.tx.dialect).touch_user, {
+        await self.tx.run(hot(self.tx.dialect).touch_user, {
             "platform": platform, "user_id": user_id, "display_name": display_name,
             "created_at": stamp, "last_seen_at": stamp,
         })
@@ -268,7 +267,7 @@ class SqlProfiles(_Repo):
 class SqlFeedback(_Repo):
     async def add(self, platform: str, user_id: str, topic: str, helpful: bool, *,
                   question: str | None = None) -> None:
-        await self.tx.execute(hot(self.tx.dialect).add_feedback, {
+        await self.tx.run(hot(self.tx.dialect).add_feedback, {
             "platform": platform, "user_id": user_id, "topic": topic, "helpful": helpful,
             "created_at": now(), "question": None if helpful or not question else question[:255],
         })
@@ -309,7 +308,7 @@ class SqlFeedback(_Repo):
 class SqlUnanswered(_Repo):
     async def record(self, text: str, asker: str) -> None:
         stamp = now()
-        await self.tx.execute(hot(self.tx.dialect).record_unanswered, {
+        await self.tx.run(hot(self.tx.dialect).record_unanswered, {
             "asker": asker, "text": text[:255], "count": 1, "first_seen_at": stamp,
             "last_seen_at": stamp,
         })
@@ -359,11 +358,11 @@ class SqlUsage(_Repo):
                  "topic": c.topic, "count": c.count} for c in counts]
         if rows:
             # One row (each message's case) as one statement: executemany costs more.
-            await self.tx.execute(hot(self.tx.dialect).add_usage,
+            await self.tx.run(hot(self.tx.dialect).add_usage,
                                   rows[0] if len(rows) == 1 else rows)
 
     async def seen(self, day: date, platform: str, person: str) -> None:
-        await self.tx.execute(hot(self.tx.dialect).person_seen,
+        await self.tx.run(hot(self.tx.dialect).person_seen,
                               {"day": day, "platform": platform, "person": person})
 
     async def roll_up(self, before: date) -> int:
@@ -435,7 +434,7 @@ class SqlEvents(_Repo):
     async def claim(self, platform: str, event_id: str) -> bool:
         # ON CONFLICT DO NOTHING is atomic on both dialects: of two processes inserting the
         # same id, exactly one sees a row inserted (PostgreSQL makes the second wait).
-        result = await self.tx.execute(hot(self.tx.dialect).claim_event, {
+        result = await self.tx.run(hot(self.tx.dialect).claim_event, {
             "platform": platform, "event_id": event_id[:255], "seen_at": now()
         })
         return result.rowcount == 1
@@ -456,22 +455,23 @@ class SqlInbox(_Repo):
         at = now()
         # One INSERT … ON CONFLICT DO NOTHING RETURNING for the lot (SQLAlchemy's
         # "insertmanyvalues"): only the rows inserted come back.
-        result = await self.tx.execute(hot(self.tx.dialect).add_inbox, [
+        result = await self.tx.run(hot(self.tx.dialect).add_inbox, [
             {"platform": platform, "event_id": event_id[:255], "payload": payload,
              "owner": owner, "lease_until": lease_until, "attempts": 1, "received_at": at}
             for event_id, payload in updates])
         return set(result.scalars())
 
     async def answered(self, platform: str, event_id: str, replies: Sequence[Reply]) -> None:
-        await self.tx.execute(hot(self.tx.dialect).answer_inbox, {
+        await self.tx.run(hot(self.tx.dialect).answer_inbox, {
             "k_platform": platform, "k_event": event_id[:255],
             "replies": replies_to_data(replies)})
 
     async def done(self, platform: str, event_ids: Sequence[str]) -> None:
-        ids = [e[:255] for e in event_ids]
-        for k in range(0, len(ids), CHUNK):
-            await self.tx.execute(hot(self.tx.dialect).done_inbox,
-                                  {"k_platform": platform, "k_events": ids[k:k + CHUNK]})
+        if event_ids:
+            # One prepared DELETE for each (a loop in sqlite3, one round trip with asyncpg's
+            # executemany) rather than an IN list compiled for each length.
+            await self.tx.run(hot(self.tx.dialect).done_inbox,
+                              [{"k_platform": platform, "k_event": e[:255]} for e in event_ids])
 
     async def release(self, platform: str, event_id: str, *, retry_at: datetime) -> None:
         await self.tx.execute(update(InboxRow).where(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import CursorResult, Executable
 from sqlalchemy import exc as sa_exc
@@ -67,6 +67,17 @@ class Health:
         self.down_until = time.monotonic() + RETRY_AFTER
 
 
+class Rows(Protocol):
+    """What the statements of every message read from a result (a CursorResult is one)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def first(self) -> Any: ...
+
+    def scalars(self) -> Iterable[Any]: ...
+
+
 class Transaction(ABC):
     """One database transaction, through which every statement of a unit of work runs.
 
@@ -83,6 +94,12 @@ class Transaction(ABC):
         with translated:
             return await self._execute(statement, params)
 
+    async def run(self, statement: Executable, params: Any = None) -> Rows:
+        """Run one of the statements of every message (storage.repositories.hot): a
+        long-lived statement object, which an implementation may prepare once and reuse."""
+        with translated:
+            return await self._run(statement, params)
+
     async def commit(self) -> None:
         with translated:
             await self._commit()
@@ -97,6 +114,9 @@ class Transaction(ABC):
 
     @abstractmethod
     async def _execute(self, statement: Executable, params: Any) -> CursorResult[Any]: ...
+
+    async def _run(self, statement: Executable, params: Any) -> Rows:
+        return await self._execute(statement, params)
 
     @abstractmethod
     async def _commit(self) -> None: ...
@@ -122,8 +142,21 @@ class AsyncTransaction(Transaction):
 
     async def _execute(self, statement: Executable, params: Any) -> CursorResult[Any]:
         connection = self._connection
-        if connection is None:
-            connection = self._connection = await self._engine.connect()
+        if connection is not None:
+            return await connection.execute(statement, params)
+        connection = self._connection = await self._engine.connect()
+        try:
+            return await connection.execute(statement, params)
+        except sa_exc.DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        # A pooled connection the server dropped (a restart, an idle timeout): nothing ran on
+        # it yet, so once more on a fresh one. SQLAlchemy has marked every connection pooled
+        # before the error stale, so one retry is enough; a server still down fails again.
+        # (Cheaper than the pool's pre-ping: a round trip at every checkout.)
+        self._connection = None
+        await connection.close()
+        connection = self._connection = await self._engine.connect()
         return await connection.execute(statement, params)
 
     async def _commit(self) -> None:

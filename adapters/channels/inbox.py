@@ -54,7 +54,8 @@ class GroupCommit(Generic[T, R]):
     fsync on PostgreSQL) is paid once per batch rather than once per update.
     """
 
-    def __init__(self, write: Callable[[list[T]], Awaitable[list[R]]]) -> None:
+    def __init__(self, write: Callable[[list[T]], Awaitable[list[R | Exception]]]) -> None:
+        # `write` raises to fail the whole batch, or returns an exception for an item it failed.
         self._write = write
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
         self._writer: asyncio.Task[None] | None = None
@@ -78,7 +79,11 @@ class GroupCommit(Generic[T, R]):
                             future.set_exception(exc)
                     continue
                 for (_, future), result in zip(batch, results, strict=True):
-                    if not future.done():
+                    if future.done():
+                        continue
+                    if isinstance(result, Exception):
+                        future.set_exception(result)
+                    else:
                         future.set_result(result)
         finally:
             self._writer = None
@@ -102,28 +107,51 @@ class Inbox:
         self._answers: dict[str, tuple[Reply, ...]] = {}
         self._degraded = False
         self._sweeper: asyncio.Task[None] | None = None
-        self._adds = GroupCommit[tuple[str, str], bool](self._add)
-        self._dones = GroupCommit[str, None](self._done)
+        # Updates to keep, (event id, payload), and answered ones to forget, (event id, None),
+        # share their transactions: under load a keep and a forget usually wait together.
+        self._writes = GroupCommit[tuple[str, str | None], bool](self._write)
 
-    async def _add(self, updates: list[tuple[str, str]]) -> list[bool]:
+    async def _write(self, writes: list[tuple[str, str | None]]) -> list[bool | Exception]:
+        updates = [(event_id, payload) for event_id, payload in writes if payload is not None]
+        answered = [event_id for event_id, payload in writes if payload is None]
+        try:
+            added: set[str] | Exception = await self._keep_and_forget(updates, answered)
+            forgot: Exception | None = None
+        except Exception:
+            if not (updates and answered):
+                raise
+            # Each kind alone, so that what fails one (a keep the database refuses) does not
+            # fail the other, as when each had transactions of its own.
+            try:
+                added = await self._keep_and_forget(updates, [])
+            except Exception as exc:
+                added = exc
+            try:
+                await self._keep_and_forget([], answered)
+            except Exception as exc:
+                forgot = exc
+        return [(forgot or True) if payload is None
+                else added if isinstance(added, Exception) else event_id in added
+                for event_id, payload in writes]
+
+    async def _keep_and_forget(self, updates: list[tuple[str, str]],
+                               answered: list[str]) -> set[str]:
         async with self.uow() as uow:
+            # Kept first: a re-delivery of an update answered in the same batch is then
+            # recognised as one (kept already) rather than kept and processed again.
             added = await uow.inbox.add(self.platform, updates, owner=self.owner,
-                                        lease_until=now() + LEASE)
+                                        lease_until=now() + LEASE) if updates else set()
+            if answered:
+                await uow.inbox.done(self.platform, answered)
             await uow.commit()
-        return [event_id in added for event_id, _ in updates]
-
-    async def _done(self, event_ids: list[str]) -> list[None]:
-        async with self.uow() as uow:
-            await uow.inbox.done(self.platform, event_ids)
-            await uow.commit()
-        return [None] * len(event_ids)
+        return added
 
     async def keep(self, event_id: str, payload: str) -> bool | None:
         """Before the 200: True when kept (process it, then `done`), False when it is kept
         already (a re-delivery, answered by whoever holds it), None when the database cannot
         keep it: the caller processes it anyway, as a webhook without an inbox would."""
         try:
-            added = await self._adds.submit((event_id, payload))
+            added = await self._writes.submit((event_id, payload))
         except Exception as exc:
             if not self._degraded:
                 self._degraded = True
@@ -151,7 +179,7 @@ class Inbox:
         if self.held.pop(event_id, None) is None:
             return
         try:
-            await self._dones.submit(event_id)
+            await self._writes.submit((event_id, None))
         except Exception as exc:
             # Kept: it will be taken again, and the kept answer sent once more (at most one
             # duplicate, only while the database fails).

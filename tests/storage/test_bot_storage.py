@@ -263,13 +263,15 @@ async def test_after_an_outage_messages_skip_the_database_for_a_moment(
     assert (await bot.handle(message("what is docker")))[0].topic == "docker"
     storage.health.failed()
     attempts: list[int] = []
-    original = session.Transaction.execute
+    for name in ("execute", "run"):  # any statement, prepared or not
+        original = getattr(session.Transaction, name)
 
-    async def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
-        attempts.append(1)
-        return await original(self, *args, **kwargs)
+        async def counting(self: Any, *args: Any, _original: Any = original,
+                           **kwargs: Any) -> Any:
+            attempts.append(1)
+            return await _original(self, *args, **kwargs)
 
-    monkeypatch.setattr(session.Transaction, "execute", counting)
+        monkeypatch.setattr(session.Transaction, name, counting)
     down = await bot.handle(message("tell me more"))
     assert down[0].topic is None or down[0].intent != "error"
     assert attempts == []

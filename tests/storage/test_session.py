@@ -106,3 +106,36 @@ async def test_other_database_errors_are_not_an_outage(storage: Storage) -> None
             await uow.execute(insert(OpeningRow).values(source="s", external_id="1"))
     async with storage.uow() as uow:  # not marked as down
         assert await uow.openings.count() == 0
+
+
+async def test_connections_the_server_dropped_cost_no_message(
+    request: pytest.FixtureRequest,
+) -> None:
+    """No ping at checkout: after the server dropped every pooled connection (a restart), the
+    next unit of work and /healthz's ping still succeed, and nothing is marked as down."""
+    from tests.fakes.postgres import new_pg_database
+
+    server: PgServer = request.getfixturevalue("pg_server")
+    name = new_pg_database(server, request.getfixturevalue("pg_template"))
+    storage = Storage.from_url(server.url(name))
+
+    def drop_connections() -> None:
+        server.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                   f"WHERE datname = '{name}'")
+
+    try:
+        async with storage.uow() as first, storage.uow() as second:  # two pooled connections
+            await first.conversations.get(KEY)
+            await second.conversations.get(ChatKey(platform="slack", chat_id="c", user_id="u"))
+        drop_connections()
+        async with storage.uow() as uow:
+            await uow.conversations.save(KEY, ConversationState(last_topic="docker"))
+            await uow.commit()
+        async with storage.uow() as uow:
+            assert (await uow.conversations.get(KEY)).last_topic == "docker"
+        drop_connections()
+        await storage.ping()
+        assert storage.health.down_until == 0.0
+    finally:
+        await storage.aclose()
+        server.sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from adapters.channels.inbox import MAX_ATTEMPTS, Inbox
-from bot.memory import InboxEntry, MemoryStore
+from bot.memory import InboxEntry, MemoryInbox, MemoryStore
 from bot.ports import InboxItem, StorageUnavailable
 
 PAST = datetime.now(UTC) - timedelta(seconds=1)
@@ -72,3 +75,44 @@ async def test_without_a_database_an_update_is_processed_unkept() -> None:
     assert not inbox.holds("tg:1")
     with pytest.raises(StorageUnavailable):
         await inbox.sweep(lambda item: None)  # type: ignore[arg-type,return-value]
+
+
+async def test_updates_kept_and_forgotten_meanwhile_share_one_transaction() -> None:
+    store = MemoryStore()
+    units = 0
+
+    def counting() -> object:
+        nonlocal units
+        units += 1
+        return store.uow()
+
+    inbox = Inbox(counting, "telegram")  # type: ignore[arg-type]
+    assert await inbox.keep("tg:1", "{}") is True
+    assert await inbox.keep("tg:2", "{}") is True
+    units = 0
+    # Answered, a new update, and a re-delivery of one being forgotten, all at once.
+    kept = await asyncio.gather(inbox.done("tg:1"), inbox.keep("tg:3", "{}"),
+                                inbox.done("tg:2"), inbox.keep("tg:2", "{}"))
+    assert units == 1
+    assert list(kept[1:]) == [True, None, False]  # the re-delivery was recognised before the forget
+    assert list(store.inbox) == [("telegram", "tg:3")]
+    assert inbox.holds("tg:3") and not inbox.holds("tg:2")
+
+
+async def test_a_keep_the_database_refuses_does_not_fail_the_forgets_beside_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    store = MemoryStore()
+    inbox = Inbox(store.uow, "telegram")
+    assert await inbox.keep("tg:1", "{}") is True
+    original = MemoryInbox.add
+
+    async def refusing(self: MemoryInbox, platform: str, updates: Sequence[tuple[str, str]],
+                       **kwargs: Any) -> set[str]:
+        if any(payload == "refused" for _, payload in updates):
+            raise ValueError("value too long")
+        return await original(self, platform, updates, **kwargs)
+
+    monkeypatch.setattr(MemoryInbox, "add", refusing)
+    results = await asyncio.gather(inbox.done("tg:1"), inbox.keep("tg:2", "refused"))
+    assert results[1] is None  # processed unkept, as without a database
+    assert store.inbox == {}  # the answered update was forgotten all the same
