@@ -185,6 +185,12 @@ class TopicMatcher:
                 out.append(_QueryTerm(term=term, weight=1.0, oov=True))
         return out
 
+    def unknown_words(self, text: str) -> list[str]:
+        """The words of `text` the knowledge base does not know, even after typo fixing, each once."""
+        raw = [w for w in words(text) if w not in STOPWORDS and not w.isdigit()]
+        oov = {qt.term for qt in self._query_terms(text) if qt.oov}
+        return list(dict.fromkeys(w for w in raw if stem(w) in oov))
+
     @property
     def topic_ids(self) -> list[str]:
         return list(self._ids)

@@ -5,7 +5,11 @@ the matcher's confidence and strength, a BM25 score over the topic's pages, and 
 message is in meaning to the topic's texts (its names, sample questions, answer, and each block of
 its answer, details and example) with the margin over the nearest other topic, and how much closer
 it is to the topic than to any broad subject outside the domain (`background.json`: medicine, law,
-cooking, home tech support...), so that "salary tips for nurses" is not the salary topic. A logistic model
+cooking, home tech support...), so that "salary tips for nurses" is not the salary topic; how many of
+the ten texts nearest the message are the topic's (a specific question's neighbours agree on its
+topic even when a broader one holds the single nearest text); and, when the message has words the
+knowledge base does not know, how much closer those words alone are to the topic than to the
+subjects outside ("supermarket" in a question about a raise). A logistic model
 fitted by `scripts/fit_retrieval.py` (a conditional logit: each message's candidates and a "none
 of them" option compete) turns them into one confidence per candidate. The core answers with the
 best at 0.5 or more (the fit places the model's bias so that 0.5 is the best threshold), offers
@@ -25,6 +29,7 @@ import hashlib
 import json
 import logging
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -51,6 +56,11 @@ CANDIDATES = 5
 # Temperature of the soft maximum over a topic's texts: close to the best text's cosine, but a
 # topic with several close texts beats one with a single lucky match.
 SOFTMAX_TEMPERATURE = 0.05
+# Unknown-word strings whose vectors are kept, least recently used dropped first.
+RECENT_UNKNOWN = 1024
+# How many of the texts nearest a message vote for their topics: a specific question's neighbours
+# agree on its topic even when a broader topic has the single nearest text.
+VOTERS = 10
 # The pages matcher: every word of a topic's answer, details and example counts the same.
 PAGE_WEIGHTS = {"answer": 1.0, "details": 1.0}
 
@@ -139,9 +149,11 @@ class TopicIndex:
         nearest text of some kinds."""
         cos = (self.vectors @ vector).astype(np.float64)
         weight = np.exp(cos / SOFTMAX_TEMPERATURE)
+        voters = np.argpartition(-cos, VOTERS - 1)[:VOTERS] if len(cos) > VOTERS else np.arange(len(cos))
         out = {
             "all": self._soft(weight),
             "pages": self._soft(np.where(self._pages, weight, 0.0)),
+            "vote": np.bincount(self.owners[voters], minlength=len(self.ids)) / VOTERS,
         }
         for kind, name in _NEAREST.items():
             nearest = np.full(len(self.ids), -1.0)
@@ -196,15 +208,24 @@ def lexical_candidates(matches: Sequence[Match]) -> Candidates:
 
 
 def hybrid_candidates(matches: Sequence[Match], pages: npt.NDArray[np.floating[Any]], index: TopicIndex,
-                      vector: Vectors, background: Vectors) -> Candidates:
+                      vector: Vectors, background: Vectors, unknown: Vectors | None = None) -> Candidates:
     """`pages`: the pages matcher's score of every topic, in the index's order; `background`: the
-    vectors of the subjects outside the domain."""
+    vectors of the subjects outside the domain; `unknown`: the vector of the message's words the
+    knowledge base does not know, if it has any."""
     sims = index.similarities(vector)
     outside = float((background @ vector).max())
     nearest = np.argsort(-sims["all"], kind="stable")[:CANDIDATES].tolist()
     rows = list(dict.fromkeys([*(index.row[m.topic_id] for m in matches), *nearest]))
     lexical = {index.row[m.topic_id]: m for m in matches}
+    if unknown is None:
+        unknown_margin = np.zeros(len(rows))
+    else:
+        # "supermarket" in "how to ask my boss at the supermarket for a raise": the words the
+        # knowledge base lacks, nearer a subject outside the domain than to the topic, say whose
+        # raise it is, which the whole message's meaning blurs.
+        unknown_margin = index.similarities(unknown)["all"][rows] - float((background @ unknown).max())
     return Candidates(topic_ids=tuple(index.ids[i] for i in rows), features={
+        "sem_unknown_margin": unknown_margin,
         "lex_confidence": np.asarray([lexical[i].confidence if i in lexical else 0.0 for i in rows]),
         "lex_strength": np.asarray([_strength(lexical[i].score) if i in lexical else 0.0 for i in rows]),
         "lex_pages": np.asarray([_strength(float(pages[i])) for i in rows]),
@@ -217,6 +238,7 @@ def hybrid_candidates(matches: Sequence[Match], pages: npt.NDArray[np.floating[A
         "sem_answer": sims["answer"][rows],
         "sem_passage": sims["passage"][rows],
         "sem_title": sims["title"][rows],
+        "sem_vote": sims["vote"][rows],
     })
 
 
@@ -309,6 +331,8 @@ class TopicRetriever:
         self.pages: TopicMatcher | None = None
         self.background: Vectors | None = None
         self.calibration = calibration or Calibration.load()
+        self.encoder = encoder
+        self._unknown: OrderedDict[str, Vectors] = OrderedDict()
         if encoder is None or not topics:
             return
         cache = EmbeddingCache(encoder, cache_name(kb.root, "topics"), directory)
@@ -345,8 +369,31 @@ class TopicRetriever:
         v = vector()
         if v is None:
             return self._by_matcher(matches)
-        hybrid = hybrid_candidates(matches, self.pages.scores(text), self.index, v, self.background)
+        unknown = self._unknown_vector(text) if matches[0].unknown else None
+        hybrid = hybrid_candidates(matches, self.pages.scores(text), self.index, v, self.background, unknown)
         return self._ranking(hybrid.topic_ids, cal.hybrid.confidences(hybrid), "hybrid")
+
+    def _unknown_vector(self, text: str) -> Vectors | None:
+        """The vector of the message's words the knowledge base does not know (None when the
+        model does not use it, or encoding fails: the feature is then 0, as for a message without)."""
+        if self.encoder is None or "sem_unknown_margin" not in self.calibration.hybrid.features:
+            return None
+        words = " ".join(self.matcher.unknown_words(text))
+        if not words:
+            return None
+        if (known := self._unknown.get(words)) is not None:
+            # A few words ("iphone", "nurse") recur across people: a lookup instead of an encoding.
+            self._unknown.move_to_end(words)
+            return known
+        try:
+            vector: Vectors = self.encoder.encode([words])[0]
+        except Exception:
+            log.exception("encoding a message's unknown words failed")
+            return None
+        self._unknown[words] = vector
+        if len(self._unknown) > RECENT_UNKNOWN:
+            self._unknown.popitem(last=False)
+        return vector
 
     def _ranking(self, topic_ids: Sequence[str], p: FloatArray, method: Method) -> Ranking:
         order = np.argsort(-p, kind="stable")

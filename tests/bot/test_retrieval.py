@@ -21,12 +21,14 @@ from bot.memory import MemoryStore
 from bot.messages import Message
 from bot.ports import ConversationState
 from bot.retrieval import (
+    VOTERS,
     Calibration,
     Ranking,
     TextKind,
     TopicIndex,
     TopicRetriever,
     cache_name,
+    hybrid_candidates,
     topic_texts,
     words_decide,
 )
@@ -153,6 +155,12 @@ OUT_OF_SCOPE = (
     "how much does a hospital nurse get paid",
     "is plumbing a good trade to get into",
     "how do I get a job as a chef",
+    "can a pharmacist become a hospital manager",
+    "what does a quantity surveyor earn",
+    # Consumer tech, personal finance and homework share words with the topics.
+    "which tablet should I get my kids for christmas",
+    "are government bonds safer than shares",
+    "can you check my chemistry homework on moles",
 )
 
 
@@ -257,7 +265,56 @@ async def test_words_that_decide_skip_the_model_and_the_rest_is_encoded_once(
     assert counting.encoded == [clear]  # a sure greeting needs no model
     await bot.handle(ask(unclear, user="u3"))
     assert counting.encoded == [clear, unclear]  # scored, then the fallback's suggestions: once
+    # Words the knowledge base lacks are encoded once more, and kept.
+    odd = "my zorblax wants everything packed into portable boxes"
+    await bot.handle(ask(odd, user="u4"))
+    assert counting.encoded == [clear, unclear, odd, "zorblax"]
+    await bot.handle(ask(odd + "?", user="u5"))
+    assert counting.encoded == [clear, unclear, odd, "zorblax", odd + "?"]
     assert bot.retriever.rank(clear, lambda: None).method == "lexical"
+
+
+def test_the_words_the_knowledge_base_lacks_are_found_after_typo_fixing(retriever: TopicRetriever) -> None:
+    matcher = retriever.matcher
+    assert matcher.unknown_words("docker zorblax size zorblax") == ["zorblax"]
+    assert matcher.unknown_words("how do I dockr my app") == []  # a typo of a known word is known
+    assert matcher.unknown_words("kubernetes pods") == []
+
+
+def test_the_nearest_texts_vote_for_their_topics(shipped: KnowledgeBase) -> None:
+    topics = list(shipped.topics.values())
+    rng = np.random.default_rng(5)
+
+    def vectors_of(texts: list[str]) -> Vectors:
+        v = rng.normal(size=(len(texts), 8)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    index = TopicIndex(topics, vectors_of)
+    query = index.vectors[3]  # one of the first topic's texts
+    votes = index.similarities(query)["vote"]
+    nearest = np.argsort(-(index.vectors @ query))[:VOTERS]
+    assert votes.sum() == pytest.approx(1.0)
+    assert votes[0] >= 1 / VOTERS
+    assert list(votes) == [np.sum(index.owners[nearest] == i) / VOTERS for i in range(len(topics))]
+
+
+def test_unknown_words_near_an_outside_subject_lower_the_confidence(
+        retriever: TopicRetriever, encoder: OnnxEncoder) -> None:
+    text = "how do I ask for a raise at the zorblax"
+    matches = retriever.matcher.rank(text)
+    assert retriever.index is not None and retriever.pages is not None and retriever.background is not None
+    assert matches and matches[0].unknown == 1
+    args = (matches, retriever.pages.scores(text), retriever.index, encoder.encode([text])[0],
+            retriever.background)
+    without = hybrid_candidates(*args)
+    outside = hybrid_candidates(*args, encoder.encode(["supermarket"])[0])
+    inside = hybrid_candidates(*args, encoder.encode(["software developer"])[0])
+    assert not without.features["sem_unknown_margin"].any()
+    best = without.topic_ids.index("salary-negotiation")
+    assert outside.features["sem_unknown_margin"][best] < 0 < inside.features["sem_unknown_margin"][best]
+    cal = Calibration.load()
+    assert "sem_unknown_margin" in cal.hybrid.features
+    assert cal.hybrid.confidences(outside)[best] < cal.hybrid.confidences(inside)[best]
 
 
 def test_each_topics_nearest_text_of_a_kind_is_its_best_cosine(shipped: KnowledgeBase) -> None:
