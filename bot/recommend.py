@@ -207,7 +207,7 @@ class OpeningIndex:
         posted = np.full(n, np.nan, dtype=np.float64)
         placeless = np.zeros(n, dtype=bool)
         for i, o in enumerate(self.openings):
-            for s in o.skills:
+            for s in self._skills_of(o):
                 if is_generic(s):
                     continue
                 k = _key(s)
@@ -342,11 +342,18 @@ class OpeningIndex:
         would still need (its other skills, each with the topic that teaches it)."""
         return self._explain(opening, q, {_key(s) for s in (*q.known, *q.skills)}, -1, 0.0)
 
+    def _skills_of(self, o: Opening) -> tuple[str, ...]:
+        """The opening's skills as matched: its own, then those they imply (Rails → Ruby)."""
+        return o.skills if self.vocab is None else (*o.skills, *self.vocab.implied(o.skills))
+
     def _explain(self, o: Opening, q: Query, known: set[str], index: int, score: float, *,
                  gaps: bool = True) -> Match:
         skills = [s for s in o.skills if not is_generic(s)]
+        # An implied skill fits when the person has it; the ad never asks for it, so it is
+        # never one to learn (its framework is).
+        implied = self.vocab.implied(skills) if self.vocab is not None else ()
         return Match(opening=o, score=score, index=index,
-                     matched=tuple(s for s in skills if _key(s) in known),
+                     matched=tuple(s for s in (*skills, *implied) if _key(s) in known),
                      missing=tuple(SkillGap(skill=s, topic=self._topic(s))
                                    for s in skills if _key(s) not in known) if gaps else ())
 

@@ -433,3 +433,15 @@ async def test_tell_me_more_about_the_opening_and_paging_past_the_end(chat: Chat
     assert r.intent == "opening" and "Quaystone" in r.text
     r = await chat.say("tell me more")  # about it, not another page
     assert r.intent == "opening" and "three days a week in our Berlin office" in r.text
+
+
+async def test_a_language_matches_an_opening_that_names_only_its_framework(
+        kb: KnowledgeBase, tmp_path: Path) -> None:
+    rails = imported("r1", "Backend Engineer", "Tallowmere", "Remote - EU", Remote.YES, None,
+                     ("Ruby on Rails", "PostgreSQL"), "Tallowmere runs a booking platform.")
+    async with open_chat("memory", kb, [*FEED_OPENINGS, rails], tmp_path) as chat:
+        await chat.say("/profile skills ruby")
+        r = await chat.say("any jobs for me?")
+        assert r.intent == "openings" and shown(r) == ["r1"]
+        assert r.cards[0].matched_skills == ("Ruby",)
+        assert [g.skill for g in r.cards[0].missing_skills] == ["Ruby on Rails", "PostgreSQL"]
