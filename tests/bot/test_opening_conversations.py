@@ -445,3 +445,23 @@ async def test_a_language_matches_an_opening_that_names_only_its_framework(
         assert r.intent == "openings" and shown(r) == ["r1"]
         assert r.cards[0].matched_skills == ("Ruby",)
         assert [g.skill for g in r.cards[0].missing_skills] == ["Ruby on Rails", "PostgreSQL"]
+
+
+async def test_one_word_questions_about_the_openings_on_screen(chat: Chat) -> None:
+    await chat.say("/profile skills java")
+    await chat.say("java jobs")
+    # A list on screen and nothing in focus: each of them answers.
+    r = await chat.say("where?")
+    assert r.intent == "opening" and "Remote - EU" in r.text and "Munich" in r.text
+    r = await chat.say("salary?")
+    assert r.intent == "opening" and "€60,000" in r.text
+    await chat.say("the second one")
+    r = await chat.say("remote?")
+    assert r.intent == "opening" and "No, it's on-site, Munich" in r.text
+    for asked in ("paid?", "what's the comp?"):
+        r = await chat.say(asked)
+        assert r.intent == "opening" and "Salary: the ad doesn't say." in r.text
+    r = await chat.say("level?")
+    assert r.intent == "opening" and "Level: senior" in r.text
+    r = await chat.say("link?")
+    assert r.intent == "opening" and "https://boards.example/l1" in r.text
