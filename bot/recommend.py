@@ -128,6 +128,11 @@ class Query:
         remote, places, from_profile = profile.remote, profile.locations, True
         if r.locations:
             remote, places, from_profile = r.remote, r.locations, r.either
+        elif profile.remote_from and profile.remote is RemotePreference.REMOTE \
+                and r.remote in (RemotePreference.ANY, RemotePreference.REMOTE):
+            # Remote work from where the person lives: remote openings open to there or to
+            # anyone (the request's own places or work mode replace it).
+            remote, places, from_profile = RemotePreference.REMOTE, profile.locations, False
         elif r.remote is RemotePreference.REMOTE:
             remote, places, from_profile = r.remote, (), False  # done from anywhere
         elif r.remote is not RemotePreference.ANY:
@@ -479,7 +484,10 @@ class OpeningIndex:
                 tmask[self._titles[stem(word)]] = True
             cand &= tmask
         wmask = self._where_mask(q)
-        placed = self._places_mask(q.locations) if q.from_profile else None
+        # In one of the places ranks first: the profile's, or a remote request's (its openings
+        # open to those places before those open to anyone).
+        placed = (self._places_mask(q.locations)
+                  if q.from_profile or q.remote is RemotePreference.REMOTE else None)
         if wmask is not None:
             cand &= wmask
         for record in q.exclude:

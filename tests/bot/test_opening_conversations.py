@@ -465,3 +465,26 @@ async def test_one_word_questions_about_the_openings_on_screen(chat: Chat) -> No
     assert r.intent == "opening" and "Level: senior" in r.text
     r = await chat.say("link?")
     assert r.intent == "opening" and "https://boards.example/l1" in r.text
+
+
+async def test_remote_from_where_the_person_lives(kb: KnowledgeBase, tmp_path: Path) -> None:
+    def python(eid: str, location: str, remote: Remote) -> Opening:
+        return imported(eid, "Python Engineer", f"Co{eid}", location, remote, None, ("Python",),
+                        "We build things.")
+    extra = [python("c0", "Remote", Remote.YES), python("c1", "Remote (Canada)", Remote.YES),
+             python("c2", "Vancouver, Canada (Hybrid)", Remote.HYBRID),
+             python("c3", "Remote (Europe)", Remote.YES)]
+    for store in ("memory", "sqlite"):
+        (tmp_path / store).mkdir()
+        async with open_chat(store, kb, [*FEED_OPENINGS, *extra], tmp_path / store) as chat:
+            await chat.say("/profile skills python")
+            r = await chat.say("I live in Canada and want remote")
+            assert r.intent == "profile" and "remote, from Canada" in r.text
+            # Remote work open to Canada first, then open to anyone; not Toronto's or
+            # Vancouver's offices, nor remote work for Europe.
+            r = await chat.say("python jobs")
+            assert shown(r) == ["c1", "c0"]
+            r = await chat.say("I'm open to remote or Berlin")
+            assert r.intent == "profile" and "remote, or in Berlin" in r.text
+            r = await chat.say("python jobs")
+            assert "c3" in shown(r) and "(1-3 of 4)" in r.text  # and Quaystone in Berlin
