@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -134,7 +135,8 @@ class KnowledgeBase:
             "topics": [t.export() for t in self.topics.values()],
             "intents": [i.export() for i in self.intents.values()],
             "skills": [
-                {"name": s.name, "aliases": list(s.aliases), "topic": s.topic}
+                {"name": s.name, "aliases": list(s.aliases), "topic": s.topic,
+                 "implies": list(s.implies)}
                 for s in self.skills.skills
             ],
             "openings": [
@@ -313,6 +315,7 @@ class _Skill(_Schema):
     name: _Text
     aliases: _TextList = ()
     topic: _Text | None = None
+    implies: _TextList = ()
 
 
 class _OpeningRefs(_Schema):
@@ -509,6 +512,7 @@ def _skills(path: Path, data: Any, topic_ids: set[str], problems: list[Problem])
     if envelope is None:
         return []
     skills: list[Skill] = []
+    implies_lines: dict[str, int] = {}
     owner: dict[str, tuple[str, int]] = {}
     for i in range(len(envelope.skills)):
         s = _record(_Skill, path, data, "skills", i, "name", problems)
@@ -528,7 +532,18 @@ def _skills(path: Path, data: Any, topic_ids: set[str], problems: list[Problem])
                                         field=f"skills[{s.name}].aliases",
                                         message=f"{form!r} already names skill {other!r} (line {line})"))
             owner.setdefault(form, (s.name, _line_at(data, ("skills", i))))
-        skills.append(Skill(name=s.name, aliases=aliases, topic=topic))
+        skills.append(Skill(name=s.name, aliases=aliases, topic=topic, implies=s.implies))
+        implies_lines[s.name] = _line_at(data, ("skills", i, "implies"))
+    names = {s.name for s in skills}
+    for j, skill in enumerate(skills):
+        unknown = [n for n in skill.implies if n not in names or n == skill.name]
+        for n in unknown:
+            problems.append(Problem(path=path, line=implies_lines[skill.name],
+                                    field=f"skills[{skill.name}].implies",
+                                    message=f"{n!r} is not another skill's name"))
+        if unknown:
+            skills[j] = dataclasses.replace(
+                skill, implies=tuple(n for n in skill.implies if n not in unknown))
     return skills
 
 

@@ -53,7 +53,9 @@ class Profile:
     The remote wish and the places combine as "either": remote openings anywhere (unless the
     wish is on-site), or openings in one of the places (in the wished mode when it is hybrid
     or on-site). So "remote or Berlin" is REMOTE with the place Berlin. Without places the
-    wish alone filters; a hybrid wish takes remote openings too.
+    wish alone filters; a hybrid wish takes remote openings too. With `remote_from`, the places
+    are where the person lives ("I live in Canada and want remote"): remote openings only, those
+    open to the places first (see bot.recommend.Query.for_person).
     """
 
     skills: tuple[str, ...] = ()
@@ -62,6 +64,7 @@ class Profile:
     remote: RemotePreference = RemotePreference.ANY
     locations: tuple[str, ...] = ()
     years: int | None = None  # of experience
+    remote_from: bool = False  # a remote wish done from the places, not "remote or there"
 
     @property
     def seniority(self) -> Level | None:

@@ -61,6 +61,11 @@ _ALSO = re.compile(r"\b(?:also|too|as well|fine|ok|okay|works|either)\b")
 # Said of places, the new ones join the old instead of replacing them ("also open to Munich").
 _MORE_PLACES = re.compile(r"\b(?:also|too|as well|additionally|another)\b")
 
+# A place said as where the person is ("I live in Canada", "remote but I'm in Toronto", "anywhere
+# in Europe"), not as a place to work in ("remote or Berlin"): the words before it.
+_LIVES_AT = r"(?:live|living|reside|residing|i'm|im|i am|based|located|from|anywhere|within)" \
+            r"(?: (?:in|out of|at|the|here|currently|now|right now)){0,3} "
+
 # What each wish names, to widen one by another (a hybrid wish takes remote openings too,
 # see Profile, but does not say the person wants them).
 _NAMES = {
@@ -97,6 +102,7 @@ class Statement:
     remove_places: tuple[str, ...] = ()
     clear_places: bool = False
     more_places: bool = False  # the new places join the old ones ("also Munich")
+    lives_there: bool = False  # the places are where the person lives (see _LIVES_AT)
 
     @property
     def is_empty(self) -> bool:
@@ -114,12 +120,16 @@ class Statement:
         if self.remote is not None:
             widen = self.widen and remote is not RemotePreference.ANY
             remote = _widened(remote, self.remote) if widen else self.remote
+        # Where the person lives beside a remote wish narrows it to remote work from there; any
+        # other wish, or places said otherwise ("remote or Berlin"), is "either" again.
+        lives = self.lives_there if self.add_places else profile.remote_from
         return dataclasses.replace(
             profile,
             skills=skills[:MAX_SKILLS], unknown_skills=unknown,
             level=self.level or level,
             years=self.years if self.years is not None else years,
             remote=remote, locations=self._places(profile.locations),
+            remote_from=lives and remote is RemotePreference.REMOTE,
         )
 
     def _places(self, old: tuple[str, ...]) -> tuple[str, ...]:
@@ -186,6 +196,9 @@ def read_statement(text: str, vocab: SkillVocabulary, base: Profile) -> Statemen
         remote=remote, widen=bool(_ALSO.search(norm)),
         add_places=places, remove_places=gone_places, clear_places=clear_places,
         more_places=bool(_MORE_PLACES.search(norm)),
+        lives_there=bool(places) and all(
+            re.search(r"(?<!\w)" + _LIVES_AT + re.escape(normalize(p)) + r"(?!\w)", norm)
+            for p in places),
     )
 
 

@@ -128,6 +128,11 @@ class Query:
         remote, places, from_profile = profile.remote, profile.locations, True
         if r.locations:
             remote, places, from_profile = r.remote, r.locations, r.either
+        elif profile.remote_from and profile.remote is RemotePreference.REMOTE \
+                and r.remote in (RemotePreference.ANY, RemotePreference.REMOTE):
+            # Remote work from where the person lives: remote openings open to there or to
+            # anyone (the request's own places or work mode replace it).
+            remote, places, from_profile = RemotePreference.REMOTE, profile.locations, False
         elif r.remote is RemotePreference.REMOTE:
             remote, places, from_profile = r.remote, (), False  # done from anywhere
         elif r.remote is not RemotePreference.ANY:
@@ -207,7 +212,7 @@ class OpeningIndex:
         posted = np.full(n, np.nan, dtype=np.float64)
         placeless = np.zeros(n, dtype=bool)
         for i, o in enumerate(self.openings):
-            for s in o.skills:
+            for s in self._skills_of(o):
                 if is_generic(s):
                     continue
                 k = _key(s)
@@ -342,11 +347,18 @@ class OpeningIndex:
         would still need (its other skills, each with the topic that teaches it)."""
         return self._explain(opening, q, {_key(s) for s in (*q.known, *q.skills)}, -1, 0.0)
 
+    def _skills_of(self, o: Opening) -> tuple[str, ...]:
+        """The opening's skills as matched: its own, then those they imply (Rails → Ruby)."""
+        return o.skills if self.vocab is None else (*o.skills, *self.vocab.implied(o.skills))
+
     def _explain(self, o: Opening, q: Query, known: set[str], index: int, score: float, *,
                  gaps: bool = True) -> Match:
         skills = [s for s in o.skills if not is_generic(s)]
+        # An implied skill fits when the person has it; the ad never asks for it, so it is
+        # never one to learn (its framework is).
+        implied = self.vocab.implied(skills) if self.vocab is not None else ()
         return Match(opening=o, score=score, index=index,
-                     matched=tuple(s for s in skills if _key(s) in known),
+                     matched=tuple(s for s in (*skills, *implied) if _key(s) in known),
                      missing=tuple(SkillGap(skill=s, topic=self._topic(s))
                                    for s in skills if _key(s) not in known) if gaps else ())
 
@@ -472,7 +484,10 @@ class OpeningIndex:
                 tmask[self._titles[stem(word)]] = True
             cand &= tmask
         wmask = self._where_mask(q)
-        placed = self._places_mask(q.locations) if q.from_profile else None
+        # In one of the places ranks first: the profile's, or a remote request's (its openings
+        # open to those places before those open to anyone).
+        placed = (self._places_mask(q.locations)
+                  if q.from_profile or q.remote is RemotePreference.REMOTE else None)
         if wmask is not None:
             cand &= wmask
         for record in q.exclude:

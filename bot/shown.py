@@ -360,7 +360,7 @@ def select(said: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | Non
         o = _opening(index, s)
         score = len(stems & (_title_words(s.title) | _title_words(s.company)))
         if o is not None:
-            score += len(skills & set(o.skills))
+            score += len(skills & {*o.skills, *vocab.implied(o.skills)})
             score += level is not None and o.level is level
             score += mode is not None and _MODE.get(mode) is o.remote
             score += len(set(tokens) & set(location_tokens(o.location)))

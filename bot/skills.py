@@ -13,6 +13,8 @@ class Skill:
     name: str
     aliases: tuple[str, ...] = ()
     topic: str | None = None
+    # Skills this one entails (a framework its language: Ruby on Rails → Ruby), canonical names.
+    implies: tuple[str, ...] = ()
 
 
 class SkillVocabulary:
@@ -30,3 +32,14 @@ class SkillVocabulary:
 
     def canonical(self, name: str) -> Skill | None:
         return self._by_form.get(normalize(name))
+
+    def implied(self, names: Iterable[str]) -> tuple[str, ...]:
+        """The skills names entail and do not already name (Django → Python), in order."""
+        have = {normalize(n) for n in names}
+        out: dict[str, None] = {}
+        for name in names:
+            skill = self.canonical(name)
+            for other in skill.implies if skill else ():
+                if normalize(other) not in have:
+                    out.setdefault(other, None)
+        return tuple(out)

@@ -50,13 +50,14 @@ def profile(row: Any) -> Profile:
         skills=tuple(row.skills or ()), unknown_skills=tuple(row.unknown_skills or ()),
         level=_enum(Level, row.level), locations=tuple(row.locations or ()), years=row.years,
         remote=_enum(RemotePreference, row.remote) or RemotePreference.ANY,
+        remote_from=bool(row.remote_from),
     )
 
 
 def profile_values(p: Profile) -> dict[str, Any]:
     return {"skills": list(p.skills), "unknown_skills": list(p.unknown_skills),
             "level": p.level.value if p.level else None, "remote": p.remote.value,
-            "locations": list(p.locations), "years": p.years}
+            "locations": list(p.locations), "years": p.years, "remote_from": p.remote_from}
 
 
 # The columns an import may change (compared to tell an update from an unchanged row).

@@ -101,6 +101,7 @@ class ProfileRow(Base):
     remote: Mapped[str] = mapped_column(String(16), default="any")
     locations: Mapped[list[str]] = mapped_column(default=list)
     years: Mapped[int | None] = mapped_column(Integer)
+    remote_from: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=now)
 
 

@@ -249,7 +249,8 @@ class SqlProfiles(_Repo):
     async def get(self, platform: str, user_id: str) -> Profile | None:
         p = ProfileRow
         row = (await self.tx.execute(
-            select(p.skills, p.unknown_skills, p.level, p.remote, p.locations, p.years).where(
+            select(p.skills, p.unknown_skills, p.level, p.remote, p.locations, p.years,
+                   p.remote_from).where(
                 p.platform == platform, p.user_id == user_id
             )
         )).first()

@@ -67,7 +67,8 @@ _PAY = re.compile(r"(?i)salary|compensation|stipend|\bwages?\b|\bhourly rate\b|[
 # A question about the fit: "is it a good fit for me?", "do I qualify?", "why does it suit me?".
 _FIT_ASKED = re.compile(r"(?i)\b(?:fit\w*|match\w*|suit\w*|qualif\w*|right for me|good for me)")
 # A question about pay: "which one pays best?", "is it well paid?".
-_PAY_ASKED = re.compile(r"(?i)\bpa(?:y|ys|id|ying)\b|salar|compensation|stipend|\bwages?\b|\bearn")
+_PAY_ASKED = re.compile(r"(?i)\bpa(?:y|ys|id|ying)\b|salar|compensation|\bcomp\b|stipend|\bwages?\b"
+                        r"|\bearn|\bhow much\W*$")
 # Facts a person may ask about that an ad states only sometimes (pay has its own line).
 # Each: its name, how a question asks for it and how an ad states it (one pattern: the same).
 _FACTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
@@ -113,6 +114,15 @@ _LINK_ASKED = re.compile(r"^(?:(?:ok |okay |so |and |can i (?:get|have) |could i
                          r"(?:send|give|share|drop) me )?(?:the |a |an |its |their )?"
                          r"(?:apply |application |job )?(?:link|url)s?(?: to apply)?"
                          r"(?: please| pls| plz| thanks)?)\W*$")
+# A question of one aspect and nothing else, about what is on screen: "where?", "paid?",
+# "what's the comp?", "level?", "remote?" (with an opening or a list on screen, only its is
+# meant; a link asked for alone is _LINK_ASKED's). A work mode only bare: "what about hybrid?"
+# or "and remote?" narrows the request.
+_MODE_ONLY = re.compile(r"^(?:so |but )?(?:fully )?(?:remote|hybrid|on-?site|in[- ]office)\W*$")
+_ASPECT_ONLY = re.compile(r"^(?:so |but |ok |okay |hmm )?(?:(?:what(?:'s| is| about)|how about)"
+                          r" (?:the |its |their )?)?(?:where|location|located|based|"
+                          r"paid|pay|salary|salaries|comp|compensation|money|how much|"
+                          r"level|seniority)(?: please| pls| then)?\W*$|" + _MODE_ONLY.pattern)
 # What is missing, asked of nothing else: "what would I still need to learn?", "what am I
 # missing?" (not "what do I need to learn to become an SRE?").
 _GAPS_ASKED = re.compile(r"^(?:and |so |ok |okay )?(?:what|which skills?)(?: else| more)? (?:would|do|"
@@ -145,6 +155,12 @@ class OpeningHandler(BaseHandler):
             ctx.cache["opening_reference"] = Reference(how=How.POINTED, openings=(focus,))
             ctx.cache["opening_details"] = True
             return NAMED_SCORE
+        if ref is None and ctx.state.last_topic is None and _ASPECT_ONLY.match(ctx.norm):
+            # "where?", "salary?": of the opening in focus, else of each on the list.
+            ref = _why_these(ctx)
+            if ref is not None:
+                ctx.cache["opening_reference"] = ref
+                return NAMED_SCORE
         if ref is None and ctx.state.last_topic is None and _WHY_THESE.match(ctx.norm):
             ref = _why_these(ctx)
             if ref is not None:
@@ -391,7 +407,7 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
     place or a skill (the words naming the opening, "the staff one", are no question)."""
     text = without_name(ctx.text)
     norm = normalize(text)
-    yes_no = bool(_YES_NO.match(norm)) and " or " not in norm
+    yes_no = bool(_YES_NO.match(norm) or _MODE_ONLY.match(norm)) and " or " not in norm
     if _STILL_OPEN.search(norm):
         # A closed one never gets here (see handle): it is answered as closed.
         return "Yes, it's still open."

@@ -176,7 +176,7 @@ def parse_line(text: str, vocab: SkillVocabulary, base: Profile
             if pref is None:
                 problems.append(segment)
             else:
-                profile = dataclasses.replace(profile, remote=pref)
+                profile = dataclasses.replace(profile, remote=pref, remote_from=False)
         elif key in ("year", "years", "experience"):
             years = years_of_experience(value + " years" if value.isdigit() else value,
                                         Reading.ANSWER)
@@ -186,13 +186,16 @@ def parse_line(text: str, vocab: SkillVocabulary, base: Profile
                 profile = dataclasses.replace(profile, years=years)
         else:
             notes += filter(None, [left_out(value, "place")])
-            profile = dataclasses.replace(profile, locations=parse_places(value))
+            profile = dataclasses.replace(profile, locations=parse_places(value),
+                                          remote_from=False)
     return profile, problems, notes
 
 
 def where(profile: Profile) -> str:
     """The remote wish and places in words, as they combine (see Profile)."""
     places = " or ".join(profile.locations)
+    if profile.remote_from and places:
+        return f"remote, from {places}"
     match profile.remote, bool(places):
         case RemotePreference.REMOTE, False:
             return "remote only"
@@ -279,7 +282,7 @@ def snapshot(profile: Profile) -> dict[str, Any]:
     return {"skills": list(profile.skills), "unknown_skills": list(profile.unknown_skills),
             "level": profile.level.value if profile.level else None,
             "remote": profile.remote.value, "locations": list(profile.locations),
-            "years": profile.years}
+            "years": profile.years, "remote_from": profile.remote_from}
 
 
 def restore(data: Mapping[str, Any]) -> Profile:
@@ -298,6 +301,7 @@ def restore(data: Mapping[str, Any]) -> Profile:
         else RemotePreference.ANY,
         locations=strings("locations"),
         years=years if isinstance(years, int) and not isinstance(years, bool) else None,
+        remote_from=data.get("remote_from") is True,
     )
 
 
@@ -462,14 +466,15 @@ class ProfileHandler(BaseHandler):
                 return [await self._ask(ctx, step, again=True)] if len(norm.split()) <= 3 else None
             profile = stated.apply(profile)
             if pref is not None:
-                profile = dataclasses.replace(profile, remote=pref)
+                profile = dataclasses.replace(profile, remote=pref, remote_from=False)
         else:
             if "?" in text or len(text) > MAX_LOCATION_CHARS * 2:
                 return None
             besides = dataclasses.replace(stated, add_places=(), remove_places=(),
                                           clear_places=False, more_places=False)
             profile = dataclasses.replace(besides.apply(profile),
-                                          locations=() if skip else parse_places(text))
+                                          locations=() if skip else parse_places(text),
+                                          remote_from=False)
             note = None if skip else left_out(text, "place")
         answered = {Step.PROFILE_LEVEL: stated.level is not None,
                     Step.PROFILE_REMOTE: stated.remote is not None,
@@ -493,7 +498,8 @@ class ProfileHandler(BaseHandler):
                                            dataclasses.replace(profile, level=level))
             case SetRemote(remote=remote):
                 return await self._advance(ctx, Step.PROFILE_REMOTE,
-                                           dataclasses.replace(profile, remote=remote))
+                                           dataclasses.replace(profile, remote=remote,
+                                                               remote_from=False))
             case SkipStep(step=step):
                 return await self._advance(ctx, step, profile)
             case UndoProfile(change=number):

@@ -142,6 +142,14 @@ def test_skills_and_openings_are_validated(tmp_path: Path) -> None:
     assert any("openings[a].remote: 'sometimes' is not one of" in m for m in msgs)
 
 
+def test_a_skill_implies_only_other_skills(tmp_path: Path) -> None:
+    write_kb(tmp_path, [topic("docker")],
+             skills=[{"name": "Ruby"}, {"name": "Rails", "implies": ["Ruby", "Rubyy", "Rails"]}])
+    assert [m.removeprefix(f"{tmp_path}/") for m in errors(tmp_path) if "implies" in m] == [
+        "skills.yaml:4: skills[Rails].implies: 'Rubyy' is not another skill's name",
+        "skills.yaml:4: skills[Rails].implies: 'Rails' is not another skill's name"]
+
+
 def test_load_knowledge_raises_with_every_problem(tmp_path: Path) -> None:
     write_kb(tmp_path, [topic("docker", related=["x", "y"])])
     with pytest.raises(KnowledgeError) as info:

@@ -433,3 +433,58 @@ async def test_tell_me_more_about_the_opening_and_paging_past_the_end(chat: Chat
     assert r.intent == "opening" and "Quaystone" in r.text
     r = await chat.say("tell me more")  # about it, not another page
     assert r.intent == "opening" and "three days a week in our Berlin office" in r.text
+
+
+async def test_a_language_matches_an_opening_that_names_only_its_framework(
+        kb: KnowledgeBase, tmp_path: Path) -> None:
+    rails = imported("r1", "Backend Engineer", "Tallowmere", "Remote - EU", Remote.YES, None,
+                     ("Ruby on Rails", "PostgreSQL"), "Tallowmere runs a booking platform.")
+    async with open_chat("memory", kb, [*FEED_OPENINGS, rails], tmp_path) as chat:
+        await chat.say("/profile skills ruby")
+        r = await chat.say("any jobs for me?")
+        assert r.intent == "openings" and shown(r) == ["r1"]
+        assert r.cards[0].matched_skills == ("Ruby",)
+        assert [g.skill for g in r.cards[0].missing_skills] == ["Ruby on Rails", "PostgreSQL"]
+
+
+async def test_one_word_questions_about_the_openings_on_screen(chat: Chat) -> None:
+    await chat.say("/profile skills java")
+    await chat.say("java jobs")
+    # A list on screen and nothing in focus: each of them answers.
+    r = await chat.say("where?")
+    assert r.intent == "opening" and "Remote - EU" in r.text and "Munich" in r.text
+    r = await chat.say("salary?")
+    assert r.intent == "opening" and "€60,000" in r.text
+    await chat.say("the second one")
+    r = await chat.say("remote?")
+    assert r.intent == "opening" and "No, it's on-site, Munich" in r.text
+    for asked in ("paid?", "what's the comp?"):
+        r = await chat.say(asked)
+        assert r.intent == "opening" and "Salary: the ad doesn't say." in r.text
+    r = await chat.say("level?")
+    assert r.intent == "opening" and "Level: senior" in r.text
+    r = await chat.say("link?")
+    assert r.intent == "opening" and "https://boards.example/l1" in r.text
+
+
+async def test_remote_from_where_the_person_lives(kb: KnowledgeBase, tmp_path: Path) -> None:
+    def python(eid: str, location: str, remote: Remote) -> Opening:
+        return imported(eid, "Python Engineer", f"Co{eid}", location, remote, None, ("Python",),
+                        "We build things.")
+    extra = [python("c0", "Remote", Remote.YES), python("c1", "Remote (Canada)", Remote.YES),
+             python("c2", "Vancouver, Canada (Hybrid)", Remote.HYBRID),
+             python("c3", "Remote (Europe)", Remote.YES)]
+    for store in ("memory", "sqlite"):
+        (tmp_path / store).mkdir()
+        async with open_chat(store, kb, [*FEED_OPENINGS, *extra], tmp_path / store) as chat:
+            await chat.say("/profile skills python")
+            r = await chat.say("I live in Canada and want remote")
+            assert r.intent == "profile" and "remote, from Canada" in r.text
+            # Remote work open to Canada first, then open to anyone; not Toronto's or
+            # Vancouver's offices, nor remote work for Europe.
+            r = await chat.say("python jobs")
+            assert shown(r) == ["c1", "c0"]
+            r = await chat.say("I'm open to remote or Berlin")
+            assert r.intent == "profile" and "remote, or in Berlin" in r.text
+            r = await chat.say("python jobs")
+            assert "c3" in shown(r) and "(1-3 of 4)" in r.text  # and Quaystone in Berlin

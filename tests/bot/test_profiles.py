@@ -122,3 +122,30 @@ def test_years_suggest_a_level_only_when_none_is_given() -> None:
 def test_nothing_read_is_an_empty_statement() -> None:
     assert read_statement("what's my profile?", VOCAB, BASE).is_empty
     assert not read_statement("remove kubernetes", VOCAB, BASE).is_empty
+
+
+@pytest.mark.parametrize("text,places,remote_from", [
+    # Where the person lives beside a remote wish: remote work from there.
+    ("I live in Canada and want remote", ("Canada",), True),
+    ("remote, anywhere in Europe", ("Europe",), True),
+    ("remote but I'm in Toronto", ("Toronto",), True),
+    ("I want remote work, I'm based in Lisbon", ("Lisbon",), True),
+    # A place to work in as well: either.
+    ("remote or Berlin", ("Berlin",), False),
+    ("open to remote or Berlin", ("Berlin",), False),
+    # No remote wish: the places are where to work.
+    ("I live in Berlin and prefer hybrid", ("Berlin",), False),
+])
+def test_where_the_person_lives_narrows_a_remote_wish(text: str, places: tuple[str, ...],
+                                                     remote_from: bool) -> None:
+    p = parse_statement(text, VOCAB, Profile())
+    assert p.locations == places and p.remote_from is remote_from
+
+
+def test_where_one_lives_said_after_the_remote_wish_and_undone_by_either() -> None:
+    remote = parse_statement("remote only", VOCAB, Profile())
+    lives = parse_statement("I live in Canada", VOCAB, remote)
+    assert lives.remote is R.REMOTE and lives.locations == ("Canada",) and lives.remote_from
+    assert parse_statement("I'm senior", VOCAB, lives).remote_from  # kept
+    assert not parse_statement("remote or Berlin", VOCAB, lives).remote_from
+    assert not parse_statement("hybrid please", VOCAB, lives).remote_from

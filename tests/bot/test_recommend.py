@@ -291,3 +291,23 @@ def test_a_role_named_by_its_title_when_no_skill_is_named() -> None:
                                      parse_request("show me what fits", VOCAB))).total == 1
     assert [m.opening.external_id for m in idx.rank(Query.for_person(
         Profile(), parse_request("platform jobs with python", VOCAB))).matches] == ["py"]
+
+
+def test_a_framework_implies_its_language() -> None:
+    vocab = SkillVocabulary([*VOCAB.skills, Skill(name="Ruby", topic="ruby"),
+                             Skill(name="Ruby on Rails", aliases=("rails",), topic="ruby",
+                                   implies=("Ruby",))])
+    rails = job("rails", "Ruby on Rails", "PostgreSQL", remote=Remote.YES, location="Remote")
+    idx = OpeningIndex([rails, job("py", "Python", "PostgreSQL")], vocab)
+    rubyist = Query.for_person(Profile(skills=("Ruby",)))
+    [m] = idx.rank(rubyist, now=NOW).matches
+    # The ad lists only the framework: the language fits, and only the framework is to learn.
+    assert m.opening.external_id == "rails" and m.matched == ("Ruby",)
+    assert m.missing == (SkillGap(skill="Ruby on Rails", topic="ruby"),
+                         SkillGap(skill="PostgreSQL", topic="sql-databases"))
+    # A request for the language finds it; one for the framework does not find a bare language.
+    assert ids(idx, Query.for_person(Profile(), parse_request("ruby jobs", vocab))) == ["rails"]
+    both = idx.explain(rails, Query.for_person(Profile(skills=("Ruby on Rails", "Ruby"))))
+    assert both.matched == ("Ruby on Rails", "Ruby") and both.missing[0].skill == "PostgreSQL"
+    ruby_only = idx.explain(job("r", "Ruby"), Query.for_person(Profile(skills=("Ruby on Rails",))))
+    assert ruby_only.matched == ()
