@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import os
 import secrets
@@ -20,6 +21,13 @@ SESSION_SECRET_ENV = "CAREERBOT_SESSION_SECRET"
 # On SIGTERM uvicorn stops accepting, then waits this long for requests in flight; platforms
 # such as Heroku send SIGKILL 30 s after SIGTERM, so finish well before that.
 GRACEFUL_SECONDS = 20
+# glibc returns freed memory at the top of the heap to the system past this many bytes. By
+# default the threshold grows with every large block freed (loading the model and the knowledge
+# base's vectors free many), so a process kept memory it no longer used: with it fixed, `serve`'s
+# peak RSS around the first answer is 3.4 MB lower (benchmarks/bench_serve.py), at no measured cost.
+TRIM_ENV = "MALLOC_TRIM_THRESHOLD_"
+TRIM_THRESHOLD = 128 * 1024
+_M_TRIM_THRESHOLD = -1  # mallopt's parameter number in glibc's malloc.h
 
 
 def run_server(settings: Settings, *, host: str, port: int, workers: int) -> None:
@@ -27,6 +35,7 @@ def run_server(settings: Settings, *, host: str, port: int, workers: int) -> Non
     configure_logging(settings.log_level, settings.log_format, settings.secrets(),
                       message_text=settings.log_message_text)
     log.info("starting on %s:%d with %d worker process(es)", host, port, workers)
+    return_freed_memory()
     if workers > 1:
         asyncio.run(prepare_database(settings))
     if workers > 1 and settings.careerbot_session_secret is None:
@@ -42,6 +51,18 @@ def run_server(settings: Settings, *, host: str, port: int, workers: int) -> Non
     finally:
         if own_dir is not None:
             shutil.rmtree(own_dir, ignore_errors=True)
+
+
+def return_freed_memory() -> None:
+    """Fix glibc's trim threshold in this process and, through the environment glibc reads at
+    start, in the worker processes it starts; an operator's own setting wins."""
+    os.environ.setdefault(TRIM_ENV, str(TRIM_THRESHOLD))
+    try:
+        threshold = int(os.environ[TRIM_ENV])
+        libc = ctypes.CDLL(None)
+        libc.mallopt(_M_TRIM_THRESHOLD, threshold)
+    except (OSError, AttributeError, ValueError):
+        pass  # not glibc (musl, macOS), or a setting glibc itself will ignore: nothing to tune
 
 
 async def prepare_database(settings: Settings) -> None:
