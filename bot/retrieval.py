@@ -29,7 +29,6 @@ import hashlib
 import json
 import logging
 import math
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -56,8 +55,6 @@ CANDIDATES = 5
 # Temperature of the soft maximum over a topic's texts: close to the best text's cosine, but a
 # topic with several close texts beats one with a single lucky match.
 SOFTMAX_TEMPERATURE = 0.05
-# Unknown-word strings whose vectors are kept, least recently used dropped first.
-RECENT_UNKNOWN = 1024
 # How many of the texts nearest a message vote for their topics: a specific question's neighbours
 # agree on its topic even when a broader topic has the single nearest text.
 VOTERS = 10
@@ -324,7 +321,10 @@ class TopicRetriever:
     """Ranks topics for a message. Built when a knowledge base is loaded into the core."""
 
     def __init__(self, kb: KnowledgeBase, encoder: Encoder | None, *, directory: Path | None = None,
-                 matcher: TopicMatcher | None = None, calibration: Calibration | None = None) -> None:
+                 matcher: TopicMatcher | None = None, calibration: Calibration | None = None,
+                 encode_text: Callable[[str], Vectors | None] | None = None) -> None:
+        """`encode_text`: how a short text of the message (its unknown words) is encoded; the core
+        passes its own, which keeps recent vectors (by default: the encoder, each time)."""
         topics = list(kb.topics.values())
         self.matcher = matcher or TopicMatcher(topics)
         self.index: TopicIndex | None = None
@@ -332,7 +332,7 @@ class TopicRetriever:
         self.background: Vectors | None = None
         self.calibration = calibration or Calibration.load()
         self.encoder = encoder
-        self._unknown: OrderedDict[str, Vectors] = OrderedDict()
+        self.encode_text = encode_text or self._encode
         if encoder is None or not topics:
             return
         cache = EmbeddingCache(encoder, cache_name(kb.root, "topics"), directory)
@@ -379,20 +379,15 @@ class TopicRetriever:
         if self.encoder is None or "sem_unknown_margin" not in self.calibration.hybrid.features:
             return None
         words = " ".join(self.matcher.unknown_words(text))
-        if not words:
-            return None
-        if (known := self._unknown.get(words)) is not None:
-            # A few words ("iphone", "nurse") recur across people: a lookup instead of an encoding.
-            self._unknown.move_to_end(words)
-            return known
+        return self.encode_text(words) if words else None
+
+    def _encode(self, text: str) -> Vectors | None:
+        assert self.encoder is not None
         try:
-            vector: Vectors = self.encoder.encode([words])[0]
+            vector: Vectors = self.encoder.encode([text])[0]
         except Exception:
             log.exception("encoding a message's unknown words failed")
             return None
-        self._unknown[words] = vector
-        if len(self._unknown) > RECENT_UNKNOWN:
-            self._unknown.popitem(last=False)
         return vector
 
     def _ranking(self, topic_ids: Sequence[str], p: FloatArray, method: Method) -> Ranking:

@@ -246,7 +246,10 @@ class Router:
         self.cascade = CASCADE
         self._encoder_failed = False
         self._recent: OrderedDict[str, Vectors] = OrderedDict()
-        self.retriever = TopicRetriever(kb, encoder, directory=embedding_dir, matcher=matcher)
+        # A few unknown words ("iphone", "nurse") recur across people: they share the cache of
+        # recent vectors with whole messages.
+        self.retriever = TopicRetriever(kb, encoder, directory=embedding_dir, matcher=matcher,
+                                        encode_text=self.encode_query)
         self.passages = PassageIndex.build(kb, encoder=encoder, cache_dir=embedding_dir)
         self.intents = IntentClassifier.for_knowledge(kb, encoder, cache_dir=embedding_dir)
         # The shipped vectors seed the caches above; kept, they would be 6 MB held for nothing.
@@ -268,7 +271,8 @@ class Router:
     def index_knowledge(self, kb: KnowledgeBase) -> TopicRetriever:
         """What answering from `kb` needs built (its embeddings come from the cache except for the
         texts that changed); safe to run in a thread while the core answers with the old one."""
-        return TopicRetriever(kb, self.encoder, directory=self.embedding_dir)
+        return TopicRetriever(kb, self.encoder, directory=self.embedding_dir,
+                              encode_text=self.encode_query)
 
     # Knowledge can be replaced at run time (/reload) without rebuilding handlers.
     def replace_knowledge(self, kb: KnowledgeBase, retriever: TopicRetriever | None = None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.text import normalize
@@ -33,7 +33,7 @@ class SkillVocabulary:
     def canonical(self, name: str) -> Skill | None:
         return self._by_form.get(normalize(name))
 
-    def implied(self, names: Iterable[str]) -> tuple[str, ...]:
+    def implied(self, names: Sequence[str]) -> tuple[str, ...]:
         """The skills names entail and do not already name (Django → Python), in order."""
         have = {normalize(n) for n in names}
         out: dict[str, None] = {}
