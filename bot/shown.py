@@ -88,11 +88,14 @@ _ORDINAL = re.compile(
     r"(?<!\w)(?:(?:the|that|this) (?P<a>" + "|".join(_ORDINALS) + r")(?: " + _NOUN + r")?"
     r"|(?P<b>" + "|".join(_ORDINALS) + r") " + _NOUN + r"|(?:#|number |no\. ?)(?P<n>[1-9]|"
     + "|".join(_NUMBERS) + r"))(?!\w)")
+# A further place in the list, once one was named: "the first and second", "second vs third".
+_MORE_ORDINALS = re.compile(r"(?<!\w)(?:and|or|vs\.?|versus|with|to) (?:the )?(" + "|".join(
+    k for k in _ORDINALS if k != "top") + r")(?!\w)(?! (?:years?|days?|weeks?|months?|time)\b)")
 # The first or last few of the list: "compare the first two", "the top 3", "the last two jobs".
 _FIRST_FEW = re.compile(r"(?<!\w)(?P<end>first|top|last) (?P<k>[2-5]|" + "|".join(
     k for k in _NUMBERS if k != "one") + r")(?!\w)(?! (?:years?|days?|weeks?|months?)\b)")
 # "which one is remote?", "which of them is for graduates?"
-_WHICH = re.compile(r"(?<!\w)which (?:one|of (?:them|these|those|the \w+)|" + _NOUN + r")(?!\w)")
+_WHICH = re.compile(r"(?<!\w)which (?:ones?|of (?:them|these|those|the \w+)|" + _NOUN + r"s?)(?!\w)")
 # "the Stripe one", "the remote job", "the sparrow social role" (never "the role of …")
 _THE_X_ONE = re.compile(r"(?<!\w)the (?P<x>[\w.#+-]+(?: [\w.#+-]+){0,2}) " + _NOUN
                         + r"(?!\w)(?! of\b)")
@@ -105,14 +108,18 @@ _SINGULAR = re.compile(
 _PLURAL = re.compile(r"(?<!\w)(?:they|them|their|those|these|(?:both|all) of them)(?!\w)")
 # Every one of the list, whichever is in focus: "are both of them hybrid?", "do all of them ..."
 _EVERY = re.compile(r"(?<!\w)(?:(?:both|all|each|either|any|none) of (?:them|these|those|the \w+)"
-                    r"|both (?:ones|jobs|roles|openings|positions|companies))(?!\w)")
+                    r"|both (?:ones|jobs|roles|openings|positions|companies)"
+                    # "compare the two", "put them side by side": each of them, side by side
+                    r"|compare (?:the two|the three|both|them(?: all)?|these|those)"
+                    r"|(?:them|these|those) side by side)(?!\w)")
 # An opening named by a noun that can mean nothing else, even once a topic was talked about:
 # "back to the job", "does that role pay well?" (not "the role of", "the job market").
 _BACK_TO_OPENING = re.compile(
     r"(?<!\w)(?:that|this|the) (?:job|role|position|opening|vacancy|posting|listing|gig)(?!\w)"
     r"(?! (?:of|interviews?|market|search|hunt|title|descriptions?|offers?|boards?|sites?)\b)")
 # The one of the list not in focus: "and the other one?", "what about the other job"
-_OTHER = re.compile(r"(?<!\w)the other(?: " + _NOUN + r")?(?!\w)(?! \w+s\b)")
+_OTHER = re.compile(r"(?<!\w)the other(?: " + _NOUN + r"s?| (?:two|three|four))?(?!\w)(?! \w+s\b)"
+                    r"|(?<!\w)the others(?!\w)")
 # A list asked for ("stripe jobs", "roles in berlin"): a request, not a reference to one.
 _LIST_NOUN = re.compile(r"(?<!\w)(?:jobs|roles|positions|openings|vacancies|ones)(?!\w)")
 # The list on screen narrowed by what its openings are: "the node ones", "only the remote ones".
@@ -138,6 +145,12 @@ _SAME_COMPANY = re.compile(
     r"|(?:same|that|this) (?:company|employer)'?s? (?:other|others|jobs|roles|openings|positions)"
     r"|other (?:jobs|roles|openings|positions|vacancies) (?:there|at (?:that|this|the same)"
     r"(?: company| employer| place)?))(?!\w)")
+# What a company has open, asked of a company not on the list: "anything at Kitebird?", "what
+# has Kitebird got open?", "is Kitebird hiring?" (not "does Kitebird need Go?").
+_COMPANY_LIST = re.compile(r"^(?:and |so |ok |okay |hmm )?(?:any(?:thing)?|something|what (?:else )?"
+                           r"(?:is|'s|do|does|has|have)?(?: \w+){1,3} (?:got|have|has)(?: open)?\W*$)"
+                           r"|(?<!\w)(?:hiring|got (?:anything|something) open|have (?:anything|"
+                           r"something) open)(?!\w)")
 # "which one fits me best?", "which is the best match for me?"
 _BEST_FIT = re.compile(r"(?<!\w)(?:(?:fits?|suits?|match(?:es)?)(?: me| my \w+)?(?: the)? (?:best|most)|"
                        r"best (?:fit|match))(?!\w)")
@@ -222,6 +235,8 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
     shown = shown_list(state)
     plural_request = bool(_LIST_NOUN.search(norm))
     named = _named(norm, shown, index, in_focus(state))
+    if named and not set(named) & set(shown) and _asks_company_list(norm):
+        return None  # "anything at Kitebird?": a request for the company's openings
     if named and not plural_request:
         return Reference(how=How.NAMED, openings=named)
     if shown:
@@ -229,11 +244,10 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
             k = int(_NUMBERS.get(few.group("k"), few.group("k")))
             picked = shown[-k:] if few.group("end") == "last" else shown[:k]
             return Reference(how=How.ORDINAL, openings=picked, plural=len(picked) > 1)
-        if (m := _ORDINAL.search(norm)) is not None:
-            word, n = m.group("a") or m.group("b"), m.group("n")
-            i = _ORDINALS[word] if word else int(_NUMBERS.get(n, n)) - 1
-            if -len(shown) <= i < len(shown):
-                return Reference(how=How.ORDINAL, openings=(shown[i],))
+        # "compare the first and the third", "the second vs the third": each one named.
+        placed = tuple(dict.fromkeys(shown[i] for i in _ordinals(norm) if -len(shown) <= i < len(shown)))
+        if placed:
+            return Reference(how=How.ORDINAL, openings=placed, plural=len(placed) > 1)
         if _EVERY.search(norm) and not _WHICH.search(norm):
             return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1)
         focus = in_focus(state)
@@ -279,6 +293,31 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
     if singular:
         return Reference(how=How.POINTED, openings=shown[:1], guessed=len(shown) > 1)
     return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1)
+
+
+def asks_company_openings(text: str, index: OpeningIndex | None) -> bool:
+    """Whether text asks what a company has open ("anything at Kitebird?", "is Kitebird
+    hiring?"): a request for a list, not a question about one opening."""
+    norm = normalize(text)
+    return index is not None and _asks_company_list(norm) and bool(index.by_company(norm))
+
+
+def _asks_company_list(norm: str) -> bool:
+    # "any others at Kitebird?" is asks_at_same_company's: its reference names the company.
+    return bool(_COMPANY_LIST.search(norm)) and not _BACK_TO_OPENING.search(norm) \
+        and not _SAME_COMPANY.search(norm)
+
+
+def _ordinals(norm: str) -> list[int]:
+    """The places in the list a message names, in its order: "the first and the third" → 0, 2;
+    an ordinal after "and" or "vs" needs no noun or article ("the first and second")."""
+    out = []
+    for m in _ORDINAL.finditer(norm):
+        word, n = m.group("a") or m.group("b"), m.group("n")
+        out.append(_ORDINALS[word] if word else int(_NUMBERS.get(n, n)) - 1)
+    if out:
+        out.extend(_ORDINALS[m.group(1)] for m in _MORE_ORDINALS.finditer(norm))
+    return out
 
 
 def _own_subject(text: str, norm: str, vocab: SkillVocabulary) -> bool:

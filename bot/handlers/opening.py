@@ -4,15 +4,16 @@ the Kitebird one?", "which one is for graduates?"."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.actions import RunCommand
 from bot.handlers.base import BaseHandler
 from bot.handlers.openings import gap_buttons, openings_index, request_of, request_texts
 from bot.markup import Block, Bold, Link, Text, para
 from bot.messages import Button, Reply
-from bot.openings import Opening, Remote
+from bot.openings import Level, Opening, Remote
 from bot.ports import RemotePreference
-from bot.recommend import Match, OpeningIndex, Query, names_place
+from bot.recommend import Match, OpeningIndex, Query, location_tokens, names_place
 from bot.routing import Context
 from bot.shown import (
     PAGE,
@@ -33,8 +34,10 @@ from bot.vocabulary import (
     Reading,
     find_level,
     find_places,
+    find_regions,
     find_skills,
     is_generic,
+    places_within,
     remote_in,
     remote_wish,
     years_of_experience,
@@ -82,9 +85,23 @@ _FACTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
          # Not any number of people: "for 80,000 developers" are the customers.
          r"(?i)\bteam of \w+|\b\w+[- ](?:person|people|strong) team|\b(?:we are|we're|the team is)"
          r" (?:\d+|a team|a group|a small|a few|two|three|four|five|six|seven|eight|nine|ten)\b"),
+        ("Hours and contract",
+         r"(?i)full[- ]?time|part[- ]?time|\bcontract\b|\bcontractor|\bpermanent\b|freelance"
+         r"|fixed[- ]term|\btemporary\b|\bhours\b|how long (?:is|does|will)|\bduration\b",
+         r"(?i)full[- ]?time|part[- ]?time|\bcontract\b|\bpermanent\b|fixed[- ]term"
+         r"|\btemporary\b|\bhours\b|\b\w+[- ]months?\b|\binternship\b"),
         ("Benefits", r"(?i)\bbenefits?\b|\bperks?\b|\bholidays?\b|\bvacation|\bpto\b"
                      r"|time off|\bpension|health insurance", None),
     ))
+# "when was it posted?", "how old is the ad?", "is it a new listing?"
+_POSTED_ASKED = re.compile(r"(?i)\b(?:posted|published|put up|listed|advertised)\b"
+                           r"|\bhow (?:old|recent|new|fresh)\b|\bwhat date\b|\bwhen (?:was|did)\b")
+# "how do I apply?", "where can I send my application?"
+_APPLY_ASKED = re.compile(r"(?i)\bapply\w*\b|\bapplication\b|\bsend (?:my |a |the )?(?:cv|resume)\b")
+# What is missing for it, and so what to learn: "what would I need to learn for it?", "what am I
+# missing?", "what skills do I lack for the Stripe one?", "what should I study to get it?".
+_LEARN_ASKED = re.compile(r"(?i)\b(?:learn|missing|lack\w*|gaps?|study|brush up|pick up|upskill"
+                          r"|skills? (?:do|would|should|will) i (?:still )?need|to get there)\b")
 # "is it still open?", "has it been filled?": an opening shown is open unless said otherwise.
 _STILL_OPEN = re.compile(r"(?<!\w)(?:still (?:open|available|hiring|accepting|up|live|active)"
                          r"|(?:been )?(?:filled|closed|taken down))(?!\w)")
@@ -92,7 +109,7 @@ _STILL_OPEN = re.compile(r"(?<!\w)(?:still (?:open|available|hiring|accepting|up
 # more about that one").
 _ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how|why|when|is|are|"
                    r"was|does|do|did|can|could|will|would|has|have|should|tell|show|give|send|"
-                   r"list)\b")
+                   r"list|compare|put)\b")
 # A yes/no question starts with its verb: "is it remote?", "does it need Go?".
 # "where is it?", "where's it based?": its place.
 _WHERE = re.compile(r"(?<!\w)(?:where|based|located|location)(?!\w)")
@@ -209,7 +226,11 @@ class OpeningHandler(BaseHandler):
             if opening is None or not opening.is_open:
                 return [_closed(shown)]
             return [self._one(ctx, index, q, opening, guessed=ref.guessed)]
-        return [self._several(ctx, index, q, found)]
+        among = [o for o in (_indexed(index, s) for s in shown_list(ctx.state)) if o is not None]
+        if ref.how is not How.SELECTED or len(among) < len(found):
+            # Only a selection is answered against the whole list ("which ones are remote?").
+            among = [o for _, o in found if o is not None]
+        return [self._several(ctx, index, q, found, among)]
 
     def _one(self, ctx: Context, index: OpeningIndex, q: Query, o: Opening, *,
              guessed: bool) -> Reply:
@@ -217,9 +238,14 @@ class OpeningHandler(BaseHandler):
         blocks: list[Block] = [para(Bold(f"{o.title} at {o.company}"))]
         if guessed:
             blocks.append(para("(You didn't say which, so this is the first of the list.)"))
-        lead = _direct_answer(ctx, o) or _fit_verdict(ctx.text, q, match)
+        lead = _direct_answer(ctx, o) or _fit_verdict(ctx.text, q, match) \
+            or _learn_answer(ctx, q, match)
         if lead:
             blocks.append(para(lead))
+        if _POSTED_ASKED.search(ctx.text):
+            blocks.append(para(Bold("Posted: "), Text(_posted(o))))
+        if _APPLY_ASKED.search(ctx.text) and o.url:
+            blocks.append(para(Bold("To apply: "), Text("through the ad, "), Link(o.url, o.url)))
         about = _sentences(o.description)[:1]
         if about and len(about[0]) <= MAX_ABOUT_CHARS:
             blocks.append(para(about[0]))
@@ -241,9 +267,25 @@ class OpeningHandler(BaseHandler):
                      intent="opening", confidence=1.0)
 
     def _several(self, ctx: Context, index: OpeningIndex, q: Query,
-                 found: list[tuple[ShownOpening, Opening | None]]) -> Reply:
+                 found: list[tuple[ShownOpening, Opening | None]], among: list[Opening]) -> Reply:
+        """Several side by side: the answer to what was asked of them first (which of the list
+        are remote, in Europe, senior; what none of them states), then one line each."""
         lines: list[Block] = []
         matches: list[Match] = []
+        wanted = _wanted(ctx)
+        if wanted is not None:
+            lines.append(para(_which_hold(wanted, among)))
+        paid = [(o, _pay(o)) for _, o in found if o is not None and _PAY.search(o.description)]
+        facts = [(name, stated) for name, asked, stated in _FACTS if asked.search(ctx.text)]
+        if wanted is None and (_PAY_ASKED.search(ctx.text) or facts) and not paid \
+                and not any(stated.search(o.description) for _, stated in facts
+                            for _, o in found if o is not None):
+            # Asked what none of them states: said in one line.
+            asked = ["Salary"] * bool(_PAY_ASKED.search(ctx.text)) + [name for name, _ in facts]
+            companies = ", ".join(dict.fromkeys(s.company for s, _ in found))
+            return Reply(blocks=(para(" and ".join(asked) + " not stated: none of the "
+                                      f"{len(found)} ads ({companies}) says."),),
+                         intent="opening", confidence=1.0)
         for shown, o in found:
             if o is None or not o.is_open:
                 lines.append(para(f"{shown.title} at {shown.company}: no longer open."))
@@ -255,9 +297,8 @@ class OpeningHandler(BaseHandler):
             lines.append(para(Bold(f"{o.title} at {o.company}: "),
                               Text(f"{_where(o)}; level {_level(o)}{fits}"
                                    + (f"; to learn: {gaps}" if gaps else "") + ".")))
-        paid = [(o, _pay(o)) for _, o in found if o is not None and _PAY.search(o.description)]
         if not paid:
-            lines.append(para("None of them states a salary."))
+            lines.append(para("Salary: not stated in any of them."))
         elif _PAY_ASKED.search(ctx.text):
             # Asked, each answers for itself: which one is meant matters less than the answer.
             lines.extend(para(Bold(f"Salary at {o.title}: "), Text(said)) for o, said in paid)
@@ -265,12 +306,11 @@ class OpeningHandler(BaseHandler):
                 lines.append(para("The others don't state a salary."))
         else:
             lines.append(para("Ask about one of them for its salary line."))
-        for name, asked, stated in _FACTS:
-            if asked.search(ctx.text):
-                stating = [f"{o.title} at {o.company}" for _, o in found
-                           if o is not None and stated.search(o.description)]
-                lines.append(para(f"{name}: " + (", ".join(stating) + " mention it." if stating
-                                                  else "none of them says.")))
+        for name, stated in facts:
+            stating = [f"{o.title} at {o.company}" for _, o in found
+                       if o is not None and stated.search(o.description)]
+            lines.append(para(f"{name}: " + (", ".join(stating) + " mention it." if stating
+                                              else "none of them says.")))
         return Reply(blocks=tuple(lines), buttons=tuple(gap_buttons(tuple(matches))),
                      intent="opening", confidence=1.0)
 
@@ -320,6 +360,63 @@ async def _load(ctx: Context, index: OpeningIndex, s: ShownOpening) -> Opening |
     return None if i is None else index.openings[i]
 
 
+def _indexed(index: OpeningIndex, s: ShownOpening) -> Opening | None:
+    i = index.position(s.source, s.external_id)
+    return None if i is None else index.openings[i]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _Wanted:
+    """What a question asks of each opening of a list: "which ones are remote?", "any of them
+    in Europe?", "are they senior?", "which need Kubernetes?"."""
+
+    said: str
+    mode: Remote | None
+    level: Level | None
+    places: tuple[str, ...]
+    skills: tuple[str, ...]
+
+    def holds(self, o: Opening) -> bool:
+        where = set(location_tokens(o.location))
+        return ((self.mode is None or o.remote is self.mode)
+                and (self.level is None or o.level is self.level)
+                and all(any(set(toks) <= where for p in places_within(place)
+                            if (toks := location_tokens(p)))
+                        for place in self.places)
+                and all(s in o.skills for s in self.skills))
+
+
+def _wanted(ctx: Context) -> _Wanted | None:
+    """What the question asks each opening to be; None when it asks for no such thing."""
+    text = without_name(ctx.text)
+    wish = remote_wish(text, Reading.CHAT)
+    mode = _ASKED.get(wish) if wish is not None else None
+    level = find_level(text, Reading.CHAT)
+    places = tuple({normalize(p): p for p in (*find_regions(text), *find_places(text, ctx.kb.skills))
+                    }.values())
+    skills = tuple(s.name for s in find_skills(ctx.kb.skills, text) if not is_generic(s.name))
+    if mode is None and level is None and not places and not skills:
+        return None
+    said = [m for m in (_MODE.get(mode) if mode else None, level.value if level else None) if m]
+    said += [f"in {' or '.join(places)}"] * bool(places)
+    said += [f"asking for {', '.join(skills)}"] * bool(skills)
+    return _Wanted(said=", ".join(said), mode=mode, level=level, places=places, skills=skills)
+
+
+def _which_hold(wanted: _Wanted, among: list[Opening]) -> str:
+    """Which of the openings shown are what was asked, in one line, and which are not."""
+    yes = [o for o in among if wanted.holds(o)]
+    no = [o for o in among if not wanted.holds(o)]
+    if not no:
+        return f"All {len(among)} of them are {wanted.said}." if len(among) > 1 \
+            else f"Yes, it's {wanted.said}."
+    others = "; ".join(f"{o.company} ({_where(o)})" for o in no)
+    if not yes:
+        return f"None of them is {wanted.said}: {others}."
+    return (f"{len(yes)} of the {len(among)} {'is' if len(yes) == 1 else 'are'} {wanted.said}: "
+            + ", ".join(f"{o.title} at {o.company}" for o in yes) + f". Not: {others}.")
+
+
 def _which_one() -> Reply:
     return Reply(
         blocks=(para("Which opening do you mean? Ask me for openings first (e.g. “any remote "
@@ -366,6 +463,25 @@ def _fit_verdict(question: str, q: Query, match: Match) -> str | None:
         return f"None of the {listed} skills it lists is in your profile yet."
     return (f"You have {len(match.matched)} of the {listed} skills it lists: "
             + ", ".join(match.matched) + ".")
+
+
+def _learn_answer(ctx: Context, q: Query, match: Match) -> str | None:
+    """What to learn for it and the topics that teach it, when that is what was asked."""
+    if not _LEARN_ASKED.search(ctx.text):
+        return None
+    if not match.missing:
+        return ("You have every skill it lists." if not q.is_empty
+                else "The ad names no skills to learn.")
+    gaps = ", ".join(g.skill for g in match.missing)
+    taught = [f"{g.skill}: {ctx.kb.topics[g.topic].title}" for g in match.missing
+              if g.topic is not None and g.topic in ctx.kb.topics]
+    return f"To learn for it: {gaps}." + (
+        " Topics here that teach them: " + "; ".join(taught) + "." if taught else "")
+
+
+def _posted(o: Opening) -> str:
+    when = o.posted_at or o.updated_at
+    return when.strftime("%-d %B %Y") + "." if when is not None else "the feed gives no date."
 
 
 def _asks_unlisted_fact(question: str) -> bool:

@@ -16,6 +16,7 @@ from bot.routing import Context
 from bot.shown import (
     ShownOpening,
     asks_at_same_company,
+    asks_company_openings,
     asks_for_similar,
     find_reference,
     in_focus,
@@ -142,7 +143,8 @@ class OpeningsHandler(BaseHandler):
 
     def score(self, ctx: Context) -> float:
         meant = ctx.intents()["openings"]
-        if asks_at_same_company(ctx.text) and (on_screen(ctx.state) or in_focus(ctx.state)):
+        if (asks_at_same_company(ctx.text) and (on_screen(ctx.state) or in_focus(ctx.state))) \
+                or asks_company_openings(ctx.text, ctx.bot.services.recommender.latest):
             return max(meant, SAME_COMPANY_SCORE)
         return meant
 
