@@ -66,9 +66,10 @@ def on_screen(state: ConversationState) -> bool:
     return state.data.get(PAGE) is not None
 
 
-def list_shown(openings: Sequence[Opening]) -> dict[str, Any]:
+def list_shown(openings: Sequence[Opening | ShownOpening]) -> dict[str, Any]:
     """State changes for a new list on screen (nothing in focus yet)."""
-    return {SHOWN: [ShownOpening.of(o).to_data() for o in openings], FOCUS: None}
+    return {SHOWN: [(o if isinstance(o, ShownOpening) else ShownOpening.of(o)).to_data()
+                    for o in openings], FOCUS: None}
 
 
 def focus_on(opening: Opening | ShownOpening) -> dict[str, Any]:
@@ -96,6 +97,10 @@ _FIRST_FEW = re.compile(r"(?<!\w)(?P<end>first|top|last) (?P<k>[2-5]|" + "|".joi
     k for k in _NUMBERS if k != "one") + r")(?!\w)(?! (?:years?|days?|weeks?|months?)\b)")
 # "which one is remote?", "which of them is for graduates?"
 _WHICH = re.compile(r"(?<!\w)which (?:ones?|of (?:them|these|those|the \w+)|" + _NOUN + r"s?)(?!\w)")
+# "which is hybrid?", "which need docker?": of the list on screen only when what follows picks
+# openings by what they are (not "which is better, REST or gRPC?").
+_WHICH_BARE = re.compile(r"(?<!\w)which (?:is|are|(?P<v>needs?|requires?|uses?|asks? for|mentions?"
+                         r"|wants?))(?!\w)")
 # "the Stripe one", "the remote job", "the sparrow social role" (never "the role of …")
 _THE_X_ONE = re.compile(r"(?<!\w)the (?P<x>[\w.#+-]+(?: [\w.#+-]+){0,2}) " + _NOUN
                         + r"(?!\w)(?! of\b)")
@@ -255,6 +260,9 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
             others = tuple(s for s in shown if s != focus)
             return Reference(how=How.SELECTED, openings=others, plural=len(others) > 1)
         which = _WHICH.search(norm)
+        if which is None and on_screen(state) and (bare := _WHICH_BARE.search(norm)) is not None \
+                and _picks_by_what_it_is(norm[bare.end():], vocab, asks_skill=bool(bare.group("v"))):
+            which = bare
         if which is not None and _BEST_FIT.search(norm[which.end():]):
             # The list is ranked by fit: its first fits best.
             return Reference(how=How.SELECTED, openings=shown[:1])
@@ -326,6 +334,14 @@ def _own_subject(text: str, norm: str, vocab: SkillVocabulary) -> bool:
     return bool(_subject(text, vocab) or PREPARING.search(norm)) and not _ABOUT_IT.search(norm)
 
 
+def _picks_by_what_it_is(said: str, vocab: SkillVocabulary, *, asks_skill: bool) -> bool:
+    """Whether words after a bare "which is" pick openings: a work mode, level or place ("which
+    is hybrid?", "which are in Berlin?"), or a skill asked for by its verb ("which need Go?")."""
+    return (remote_wish(said, Reading.CHAT) is not None or find_level(said, Reading.CHAT) is not None
+            or bool(re.match(r"\W*(?:in|based in|located in|near) \w", said))
+            or (asks_skill and _subject(said, vocab)))
+
+
 def _filters(said: str, vocab: SkillVocabulary) -> bool:
     """Whether words pick openings by what they are: a work mode, level or skill ("remote")."""
     return (remote_wish(said, Reading.CHAT) is not None or find_level(said, Reading.CHAT) is not None
@@ -348,7 +364,8 @@ def _named(norm: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | Non
         ShownOpening.of(index.openings[i]) for i in index.by_company(norm))
     found = tuple(dict.fromkeys((*on_list, *everywhere)))
     stems = _stems(words(norm))
-    by_title = tuple(s for s in found if _described(s, index) & stems)
+    # The words of the company's name pick no title: "Kelpie Data" is no "Data Engineer".
+    by_title = tuple(s for s in found if _described(s, index) & stems - _stems(words(s.company)))
     if by_title:
         return by_title
     found = on_list or found

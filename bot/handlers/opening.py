@@ -25,6 +25,7 @@ from bot.shown import (
     find_reference,
     focus_on,
     in_focus,
+    list_shown,
     on_screen,
     shown_list,
     without_name,
@@ -140,6 +141,11 @@ _ASPECT_ONLY = re.compile(r"^(?:so |but |ok |okay |hmm )?(?:(?:what(?:'s| is| ab
                           r" (?:the |its |their )?)?(?:where|location|located|based|"
                           r"paid|pay|salary|salaries|comp|compensation|money|how much|"
                           r"level|seniority)(?: please| pls| then)?\W*$|" + _MODE_ONLY.pattern)
+# Applying, asked of nothing else: "how do I apply?", "where can I apply for it?" (not "how do I
+# apply for jobs abroad?").
+_APPLY_ONLY = re.compile(r"^(?:ok |okay |so |and |great |cool )?(?:how|where) (?:do|can|should|would)"
+                         r" i (?:apply|send (?:my |an |the )?(?:cv|resume|application))(?: (?:for|to)"
+                         r" (?:it|that|this|them|there)(?: one| job| role| position)?)?\W*$")
 # What is missing, asked of nothing else: "what would I still need to learn?", "what am I
 # missing?" (not "what do I need to learn to become an SRE?").
 _GAPS_ASKED = re.compile(r"^(?:and |so |ok |okay )?(?:what|which skills?)(?: else| more)? (?:would|do|"
@@ -198,7 +204,7 @@ class OpeningHandler(BaseHandler):
             return 0.0
         # "link please", "url?", "what would I still need to learn?": with openings on screen,
         # only theirs is meant.
-        if _LINK_ASKED.match(ctx.norm) or _GAPS_ASKED.match(ctx.norm):
+        if _LINK_ASKED.match(ctx.norm) or _GAPS_ASKED.match(ctx.norm) or _APPLY_ONLY.match(ctx.norm):
             return max(meant, POINTED_SCORE)
         return meant
 
@@ -225,7 +231,17 @@ class OpeningHandler(BaseHandler):
             ctx.set_data(**focus_on(shown))
             if opening is None or not opening.is_open:
                 return [_closed(shown)]
-            return [self._one(ctx, index, q, opening, guessed=ref.guessed)]
+            picked = None
+            if ref.how is How.SELECTED and (wanted := _wanted(ctx)) is not None:
+                # "which ones are remote?" when one is: said against the whole list.
+                among = [o for o in (_indexed(index, s) for s in shown_list(ctx.state))
+                         if o is not None]
+                picked = _which_hold(wanted, among) if len(among) > 1 else None
+            return [self._one(ctx, index, q, opening, guessed=ref.guessed, picked=picked)]
+        if not set(ref.openings) <= set(shown_list(ctx.state)):
+            # A company's openings named from the feed are now the list on screen: "the senior
+            # one" next picks among them.
+            ctx.set_data(**list_shown(ref.openings))
         among = [o for o in (_indexed(index, s) for s in shown_list(ctx.state)) if o is not None]
         if ref.how is not How.SELECTED or len(among) < len(found):
             # Only a selection is answered against the whole list ("which ones are remote?").
@@ -233,9 +249,10 @@ class OpeningHandler(BaseHandler):
         return [self._several(ctx, index, q, found, among)]
 
     def _one(self, ctx: Context, index: OpeningIndex, q: Query, o: Opening, *,
-             guessed: bool) -> Reply:
+             guessed: bool, picked: str | None = None) -> Reply:
         match = index.explain(o, q)
-        blocks: list[Block] = [para(Bold(f"{o.title} at {o.company}"))]
+        blocks: list[Block] = [para(picked)] if picked else []
+        blocks.append(para(Bold(f"{o.title} at {o.company}")))
         if guessed:
             blocks.append(para("(You didn't say which, so this is the first of the list.)"))
         lead = _direct_answer(ctx, o) or _fit_verdict(ctx.text, q, match) \
@@ -317,7 +334,10 @@ class OpeningHandler(BaseHandler):
     def _none_selected(self, ctx: Context) -> Reply:
         shown = shown_list(ctx.state)
         index = ctx.bot.services.recommender.latest
-        blocks: list[Block] = [para("None of the openings I showed fits that. They were:")]
+        wanted = _wanted(ctx)
+        head = "None of the openings I showed fits that." if wanted is None \
+            else f"None of the openings I showed is {wanted.said}."
+        blocks: list[Block] = [para(head + " They were:")]
         for i, s in enumerate(shown, 1):
             at = None if index is None else index.position(s.source, s.external_id)
             o = None if at is None or index is None else index.openings[at]
@@ -398,23 +418,26 @@ def _wanted(ctx: Context) -> _Wanted | None:
     if mode is None and level is None and not places and not skills:
         return None
     said = [m for m in (_MODE.get(mode) if mode else None, level.value if level else None) if m]
-    said += [f"in {' or '.join(places)}"] * bool(places)
+    # Read from normalised text, a place is in lower case: "munich" is said "Munich".
+    said += [f"in {' or '.join(p if p != p.lower() else p.title() for p in places)}"] * bool(places)
     said += [f"asking for {', '.join(skills)}"] * bool(skills)
     return _Wanted(said=", ".join(said), mode=mode, level=level, places=places, skills=skills)
 
 
 def _which_hold(wanted: _Wanted, among: list[Opening]) -> str:
-    """Which of the openings shown are what was asked, in one line, and which are not."""
+    """Which of the openings shown are what was asked, in one line (when none is, where each
+    is instead)."""
     yes = [o for o in among if wanted.holds(o)]
     no = [o for o in among if not wanted.holds(o)]
     if not no:
         return f"All {len(among)} of them are {wanted.said}." if len(among) > 1 \
             else f"Yes, it's {wanted.said}."
-    others = "; ".join(f"{o.company} ({_where(o)})" for o in no)
     if not yes:
-        return f"None of them is {wanted.said}: {others}."
+        return f"None of them is {wanted.said}: " + "; ".join(
+            f"{o.company} ({_where(o)})" for o in no) + "."
+    # The others go unnamed: what was asked for is the ones that are.
     return (f"{len(yes)} of the {len(among)} {'is' if len(yes) == 1 else 'are'} {wanted.said}: "
-            + ", ".join(f"{o.title} at {o.company}" for o in yes) + f". Not: {others}.")
+            + ", ".join(f"{o.title} at {o.company}" for o in yes) + ".")
 
 
 def _which_one() -> Reply:

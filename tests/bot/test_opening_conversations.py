@@ -488,3 +488,53 @@ async def test_remote_from_where_the_person_lives(kb: KnowledgeBase, tmp_path: P
             assert r.intent == "profile" and "remote, or in Berlin" in r.text
             r = await chat.say("python jobs")
             assert "c3" in shown(r) and "(1-3 of 4)" in r.text  # and Quaystone in Berlin
+
+
+async def test_the_openings_shown_compared_and_asked_about_as_a_list(chat: Chat) -> None:
+    await chat.say("/profile skills java")
+    assert shown(await chat.say("java jobs")) == ["e1", "l1"]
+    # Once: only the first one's card.
+    r = await chat.say("compare the first and the second")
+    assert r.intent == "opening" and "Emberline" in r.text and "Larchwood" in r.text
+    # Once: the remote-work page, then every card again.
+    r = await chat.say("which ones are remote?")
+    assert r.intent == "opening"
+    assert r.text.startswith("1 of the 2 is remote: Java Developer at Emberline.")
+    assert "Larchwood" not in r.text
+    r = await chat.say("are any of them in Munich?")
+    assert r.text.startswith("1 of the 2 is in Munich: Senior Java Engineer at Larchwood.")
+    # Once: the whole card, with no word of what teaches the missing skills.
+    r = await chat.say("what would I need to learn for the second one?")
+    assert r.intent == "opening" and "To learn for it: Spring Boot, Kafka." in r.text
+    assert "Topics here that teach them: Spring Boot: " in r.text
+    r = await chat.say("when was it posted?")
+    assert "Posted: 20 November 2026." in r.text
+    r = await chat.say("how do I apply?")
+    assert "To apply: through the ad, https://boards.example/l1" in r.text
+
+
+async def test_what_none_of_the_openings_states_is_said_in_one_line(chat: Chat) -> None:
+    await chat.say("/profile skills go")
+    assert shown(await chat.say("go jobs")) == ["p1", "g1"]
+    r = await chat.say("which of these pays best?")  # once: both cards again
+    assert r.intent == "opening" and len(r.blocks) == 1
+    assert r.text == "Salary not stated: none of the 2 ads (Parcelstream, Gravelpit) says."
+    r = await chat.say("compare the two")  # once: "Sorry, that's outside what I know"
+    assert r.intent == "opening" and "Parcelstream" in r.text and "Gravelpit" in r.text
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+async def test_a_company_asked_about_lists_its_openings_and_they_are_on_screen(
+        store: str, kb: KnowledgeBase, tmp_path: Path) -> None:
+    async with open_chat(store, kb, [*FEED_OPENINGS, *KELPIE], tmp_path) as chat:
+        await chat.say("/profile skills python")
+        # Once: both Kelpie Data openings answered as one opening, and the list not changed.
+        r = await chat.say("anything at Kelpie Data?")
+        assert r.intent == "openings" and set(shown(r)) == {"k1", "k2"}
+        assert shown(await chat.say("java jobs")) == ["e1", "l1"]
+        r = await chat.say("tell me about Kelpie Data")
+        assert r.intent == "opening" and "Backend Intern" in r.text and "Data Engineer" in r.text
+        # Once: "none of the openings I showed" (the Copenhagen list).
+        r = await chat.say("is the remote one full time?")
+        assert r.intent == "opening" and "Data Engineer at Kelpie Data" in r.text
+        assert "Hours and contract: the ad doesn't say." in r.text
