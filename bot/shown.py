@@ -92,6 +92,9 @@ _ORDINAL = re.compile(
 # A further place in the list, once one was named: "the first and second", "second vs third".
 _MORE_ORDINALS = re.compile(r"(?<!\w)(?:and|or|vs\.?|versus|with|to) (?:the )?(" + "|".join(
     k for k in _ORDINALS if k != "top") + r")(?!\w)(?! (?:years?|days?|weeks?|months?|time)\b)")
+_ORDINAL_PAIR = re.compile(r"(?<!\w)(" + "|".join(k for k in _ORDINALS if k != "top")
+                           + r")(?= (?:one |job |role )?(?:and|or|vs\.?|versus|&) (?:the )?(?:"
+                           + "|".join(k for k in _ORDINALS if k != "top") + r")(?!\w))")
 # The first or last few of the list: "compare the first two", "the top 3", "the last two jobs".
 _FIRST_FEW = re.compile(r"(?<!\w)(?P<end>first|top|last) (?P<k>[2-5]|" + "|".join(
     k for k in _NUMBERS if k != "one") + r")(?!\w)(?! (?:years?|days?|weeks?|months?)\b)")
@@ -100,7 +103,7 @@ _WHICH = re.compile(r"(?<!\w)which (?:ones?|of (?:them|these|those|the \w+)|" + 
 # "which is hybrid?", "which need docker?": of the list on screen only when what follows picks
 # openings by what they are (not "which is better, REST or gRPC?").
 _WHICH_BARE = re.compile(r"(?<!\w)which (?:is|are|(?P<v>needs?|requires?|uses?|asks? for|mentions?"
-                         r"|wants?))(?!\w)")
+                         r"|wants?)|(?P<pay>pays?|offers?|earns?))(?!\w)")
 # "the Stripe one", "the remote job", "the sparrow social role" (never "the role of …")
 _THE_X_ONE = re.compile(r"(?<!\w)the (?P<x>[\w.#+-]+(?: [\w.#+-]+){0,2}) " + _NOUN
                         + r"(?!\w)(?! of\b)")
@@ -117,6 +120,11 @@ _EVERY = re.compile(r"(?<!\w)(?:(?:both|all|each|either|any|none) of (?:them|the
                     # "compare the two", "put them side by side": each of them, side by side
                     r"|compare (?:the two|the three|both|them(?: all)?|these|those)"
                     r"|(?:them|these|those) side by side)(?!\w)")
+# Every one of the list on screen, said as a number: "the difference between the two?", "the
+# three jobs" (after a topic, "the two" are what it compared).
+_BOTH = re.compile(r"(?<!\w)(?:(?:between|of|with) (?:the |these |those )?(?:two|three|both)"
+                   r"|the (?:two|three|four) (?:ones|jobs|roles|openings|positions|companies|offers))"
+                   r"(?!\w)")
 # An opening named by a noun that can mean nothing else, even once a topic was talked about:
 # "back to the job", "does that role pay well?" (not "the role of", "the job market").
 _BACK_TO_OPENING = re.compile(
@@ -169,7 +177,10 @@ _ABOUT_IT = re.compile(r"^(?:and |so |ok |okay )?(?:is|are|was|does|do|did|can|c
                        r"|has|have) (?:it|they|that(?: one| job| role)?|this(?: one)?)(?!\w)"
                        r"|(?:needed|required|used|wanted|asked for|mentioned|necessary|a must)"
                        r"(?: (?:there|for (?:it|that|this)(?: one| job| role)?|in (?:it|that|this)"
-                       r"(?: one| job| role| ad)?))\W*$")
+                       r"(?: one| job| role| ad)?))\W*$"
+                       # "do I need to know kafka for it?", "would I need go for that role?"
+                       r"|^(?:and |so |ok |okay )?(?:do|would|will|should|must) i (?:need|have) .+"
+                       r" for (?:it|that|this)(?: one| job| role| position)?\W*$")
 
 
 # The work mode a wish word picks out of a list: "the remote one", "the on-site one".
@@ -253,7 +264,8 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         placed = tuple(dict.fromkeys(shown[i] for i in _ordinals(norm) if -len(shown) <= i < len(shown)))
         if placed:
             return Reference(how=How.ORDINAL, openings=placed, plural=len(placed) > 1)
-        if _EVERY.search(norm) and not _WHICH.search(norm):
+        if (_EVERY.search(norm) or (on_screen(state) and _BOTH.search(norm))) \
+                and not _WHICH.search(norm):
             return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1)
         focus = in_focus(state)
         if _OTHER.search(norm) and focus in shown and len(shown) > 1:
@@ -261,7 +273,8 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
             return Reference(how=How.SELECTED, openings=others, plural=len(others) > 1)
         which = _WHICH.search(norm)
         if which is None and on_screen(state) and (bare := _WHICH_BARE.search(norm)) is not None \
-                and _picks_by_what_it_is(norm[bare.end():], vocab, asks_skill=bool(bare.group("v"))):
+                and (bare.group("pay") or _picks_by_what_it_is(
+                    norm[bare.end():], vocab, asks_skill=bool(bare.group("v")))):
             which = bare
         if which is not None and _BEST_FIT.search(norm[which.end():]):
             # The list is ranked by fit: its first fits best.
@@ -318,8 +331,9 @@ def _asks_company_list(norm: str) -> bool:
 
 def _ordinals(norm: str) -> list[int]:
     """The places in the list a message names, in its order: "the first and the third" → 0, 2;
-    an ordinal after "and" or "vs" needs no noun or article ("the first and second")."""
-    out = []
+    an ordinal after "and" or "vs" needs no noun or article ("the first and second", "first or
+    third?")."""
+    out = [_ORDINALS[m.group(1)] for m in _ORDINAL_PAIR.finditer(norm)]
     for m in _ORDINAL.finditer(norm):
         word, n = m.group("a") or m.group("b"), m.group("n")
         out.append(_ORDINALS[word] if word else int(_NUMBERS.get(n, n)) - 1)

@@ -324,10 +324,12 @@ class OpeningHandler(BaseHandler):
         else:
             lines.append(para("Ask about one of them for its salary line."))
         for name, stated in facts:
-            stating = [f"{o.title} at {o.company}" for _, o in found
-                       if o is not None and stated.search(o.description)]
-            lines.append(para(f"{name}: " + (", ".join(stating) + " mention it." if stating
-                                              else "none of them says.")))
+            # Each ad's own sentence: "part-time" and "full-time" both answer "hours".
+            said = [(o, next(t for t in _sentences(o.description) if stated.search(t)))
+                    for _, o in found if o is not None and stated.search(o.description)]
+            lines.append(para(f"{name}: " + ("; ".join(f"{o.company}: “{t}”" for o, t in said)
+                                              + ("; the others don't say." if len(said) < len(found)
+                                                 else "") if said else "none of them says.")))
         return Reply(blocks=tuple(lines), buttons=tuple(gap_buttons(tuple(matches))),
                      intent="opening", confidence=1.0)
 
@@ -397,13 +399,25 @@ class _Wanted:
     skills: tuple[str, ...]
 
     def holds(self, o: Opening) -> bool:
-        where = set(location_tokens(o.location))
         return ((self.mode is None or o.remote is self.mode)
                 and (self.level is None or o.level is self.level)
-                and all(any(set(toks) <= where for p in places_within(place)
-                            if (toks := location_tokens(p)))
-                        for place in self.places)
+                and all(_located(o.location, place) for place in self.places)
                 and all(s in o.skills for s in self.skills))
+
+
+def _located(location: str, place: str) -> bool:
+    """Whether an opening's location names a place or a place within it ("Berlin, Germany" for
+    Germany or Europe)."""
+    where = set(location_tokens(location))
+    return any(set(toks) <= where for p in places_within(place) if (toks := location_tokens(p)))
+
+
+def _within_region(location: str, place: str) -> bool:
+    """Whether an opening's location names a region the place is within ("Remote (Europe)" for
+    Spain)."""
+    said = set(location_tokens(place))
+    return bool(said) and any(said <= set(location_tokens(p)) for region in find_regions(location)
+                              for p in places_within(region))
 
 
 def _wanted(ctx: Context) -> _Wanted | None:
@@ -437,7 +451,7 @@ def _which_hold(wanted: _Wanted, among: list[Opening]) -> str:
             f"{o.company} ({_where(o)})" for o in no) + "."
     # The others go unnamed: what was asked for is the ones that are.
     return (f"{len(yes)} of the {len(among)} {'is' if len(yes) == 1 else 'are'} {wanted.said}: "
-            + ", ".join(f"{o.title} at {o.company}" for o in yes) + ".")
+            + "; ".join(f"{o.title} at {o.company} ({_where(o)})" for o in yes) + ".")
 
 
 def _which_one() -> Reply:
@@ -589,10 +603,13 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
     if not places and _WHERE.search(norm) and names_place(o.location):
         return f"It's in {o.location}."
     if places:
-        where = normalize(o.location)
-        inside = [p for p in places if normalize(p) in where]
+        inside = [p for p in places if _located(o.location, p)]
         if inside:
             return f"Yes, it's in {o.location}." if yes_no else f"It's in {o.location}."
+        region = [p for p in places if _within_region(o.location, p)]
+        if region and o.remote is Remote.YES:
+            # "can I work from Spain?" of a job remote within Europe
+            return f"Yes: it's remote, {o.location}, which takes in {region[0].title()}."
         if names_place(o.location):
             return f"No, it's in {o.location}."
         return "No, the ad names no place" + (f": it's {mode}." if (mode := _MODE.get(

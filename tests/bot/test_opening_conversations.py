@@ -499,10 +499,10 @@ async def test_the_openings_shown_compared_and_asked_about_as_a_list(chat: Chat)
     # Once: the remote-work page, then every card again.
     r = await chat.say("which ones are remote?")
     assert r.intent == "opening"
-    assert r.text.startswith("1 of the 2 is remote: Java Developer at Emberline.")
+    assert r.text.startswith("1 of the 2 is remote: Java Developer at Emberline (Remote - EU).")
     assert "Larchwood" not in r.text
     r = await chat.say("are any of them in Munich?")
-    assert r.text.startswith("1 of the 2 is in Munich: Senior Java Engineer at Larchwood.")
+    assert r.text.startswith("1 of the 2 is in Munich: Senior Java Engineer at Larchwood (Munich,")
     # Once: the whole card, with no word of what teaches the missing skills.
     r = await chat.say("what would I need to learn for the second one?")
     assert r.intent == "opening" and "To learn for it: Spring Boot, Kafka." in r.text
@@ -538,3 +538,17 @@ async def test_a_company_asked_about_lists_its_openings_and_they_are_on_screen(
         r = await chat.say("is the remote one full time?")
         assert r.intent == "opening" and "Data Engineer at Kelpie Data" in r.text
         assert "Hours and contract: the ad doesn't say." in r.text
+
+
+async def test_bare_ordinals_a_region_and_a_skill_asked_of_the_opening(chat: Chat) -> None:
+    await chat.say("/profile skills java")
+    assert shown(await chat.say("java jobs")) == ["e1", "l1"]
+    r = await chat.say("first or second, which suits me better?")  # once: a topic page
+    assert r.intent == "opening" and "Emberline" in r.text and "Larchwood" in r.text
+    r = await chat.say("which pays the most?")  # once: the first one's card, guessed
+    assert "Salary at Java Developer: “Salary: €60,000–€75,000.”" in r.text
+    assert "The others don't state a salary." in r.text
+    r = await chat.say("can I work from Spain for the Emberline one?")  # once: "No"
+    assert "Yes: it's remote, Remote - EU, which takes in Spain." in r.text
+    r = await chat.say("do I need to know kafka for it?")  # once: the message-queues page
+    assert r.intent == "opening" and "It doesn't mention Kafka." in r.text
