@@ -240,9 +240,11 @@ _RATING = words_re(
     r"too (?:basic|generic|shallow|vague)",
     r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
     r"not sure (?:that'?s|that is|this is|it'?s|it is) (?:right|correct|accurate|true)",
-    r"\d+ ?/ ?10", r"(?:\d|one|two|three|four|five|zero) stars?",
+    # a score ("8/10", "4 out of 5"; bare text keeps no slash)
+    r"^\d{1,3} (?:out of |of )?(?:5|10|100)(?!\w)", r"(?:\d|one|two|three|four|five|zero) stars?",
     r"(?:didn'?t|doesn'?t|does not|did not|not) (?:really )?(?:help|answer)\w*", r"misunderstood",
-    r"not what i (?:asked|meant|wanted|was (?:looking for|asking))",
+    r"not what i (?:asked|meant|wanted|hoped(?: for)?|expected|needed|"
+    r"was (?:looking for|asking|hoping for|expecting))",
     r"(?:wrong|different|off|not the) topic", r"off-?topic", r"missed the point",
     r"(?:good|great|nice|bad|terrible|useless|stupid|dumb) (?:bot|careerbot)",
     # a correction of what was asked about: "I was asking about Kubernetes, not Docker" (not "I
@@ -255,6 +257,8 @@ _VERDICT = words_re(
     r"good", r"great", r"nice", r"perfect", r"clear", r"excellent", r"brilliant", r"solid",
     r"awesome", r"bad", r"terrible", r"awful", r"poor", r"wrong", r"incorrect", r"inaccurate",
     r"outdated", r"out of date", r"confus\w*", r"vague", r"right", r"correct", r"accurate",
+    # the lukewarm ones: "that was ok I guess", "decent answer"
+    r"(?:was|is|'?s) (?:ok(?:ay)?|alright|fine)", r"decent", r"so-?so", r"average", r"mediocre",
 )
 # The answer spoken of: by name ("the answer", "great explanation") ...
 _ANSWER_NAMED = re.compile(
@@ -265,7 +269,8 @@ _ANSWER_NAMED = re.compile(
 _ANSWER_POINTED = re.compile(
     r"(?<!\w)(?:(?:wrong|different|off|not the) topic|i (?:asked|meant|wanted|was asking)|"
     r"you (?:got|answered|misread|misunderstood|missed|didn'?t|did not)|"
-    r"^(?:(?:hmm+|meh|well|ok(?:ay)?|nope|no|yes|yeah|wow|honestly|sorry|but|so|ugh) )*"
+    r"^(?:(?:hmm+|meh|well|ok(?:ay)?|nope|no|yes|yeah|wow|honestly|sorry|but|so|ugh|oh|nice|great|cool|"
+    r"good|right|alright|hm) +)*"
     r"(?:(?:that|this)(?:'?s| is| was| wasn'?t| isn'?t| didn'?t| doesn'?t| does not| did not|"
     r" helped| really| answer\w*| one)|it(?: was| wasn'?t| didn'?t| doesn'?t| does not| did not|"
     r" helped| really)))(?!\w)"
@@ -299,7 +304,7 @@ _NEGATIVE = words_re(
     r"thumbs down", r"already knew", r"knew (?:that|this|it|all (?:that|this)) already",
     r"too (?:basic|generic|shallow|vague|long|wordy|short|brief)", r"not quite",
     r"off-?topic", r"off", r"stupid", r"dumb", r"not sure (?:that|this|it)", r"(?:[0-2]|one|two|zero) stars?",
-    r"[0-4] ?/ ?10",
+    r"^[0-4] (?:out of |of )?10(?!\w)", r"^[0-2] (?:out of |of )?5(?!\w)",
     r"not (?:\w+ ){0,2}(?:answer|reply|expected|wanted|looking|asked|meant)",
     r"(?:didn'?t|doesn'?t|does not|did not|not|isn'?t|wasn'?t|never) (?:really |very |so |that |"
     r"quite |at all )?(?:help\w*|useful|answer\w*|good|great|clear|right|correct|accurate|what i)",

@@ -11,6 +11,7 @@ from bot.markup import para
 from bot.messages import Button, Reply
 from bot.ports import UnitOfWork
 from bot.routing import Context
+from bot.shown import PAGE
 from bot.text import words
 from bot.usage import rating_count, today
 from bot.vocabulary import find_skills
@@ -29,7 +30,15 @@ _PERSONAL = re.compile(
 
 
 def _nothing_to_rate(ctx: Context, helpful: bool) -> Reply:
-    """A rating in a conversation with no answer in it yet (a new chat, or after a restart)."""
+    """A rating in a conversation with no answer in it yet (a new chat, or after a restart), or
+    of the openings on screen (ratings are kept per topic: nothing is stored)."""
+    if ctx.state.data.get(PAGE) is not None:
+        text = ("Glad they look good! Ask me about any of them (\"why does the first one fit?\", "
+                "\"is it remote?\"), or say \"alert me\" to hear of new ones."
+                if helpful else
+                "Sorry they don't fit. Tell me more about what you want (skills, level, remote or a "
+                "city) and I'll look again, or ask what you're missing for one of them.")
+        return Reply(blocks=(para(text),), intent="feedback", confidence=1.0)
     text = ("Glad to hear it, thank you! Ask me anything else about backend careers whenever you "
             "like, and rate any answer with the buttons under it."
             if helpful else

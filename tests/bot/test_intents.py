@@ -267,6 +267,7 @@ async def test_a_question_about_an_opening_never_subscribes(bot: Bot, store: Mem
     ("this bot is amazing", {"feedback"}), ("well done bot", {"feedback"}),
     ("great job bot", {"feedback"}), ("thanks for nothing", {"feedback"}), ("not bad", {"feedback"}),
     ("worst bot ever", {"feedback"}), ("what roles are available", {"openings"}),
+    ("8/10", {"feedback"}), ("that was ok I guess", {"feedback"}),
 ])
 async def test_intents_said_in_plain_words(bot: Bot, text: str, intents: set[str]) -> None:
     reply = await say(bot, text)
@@ -318,6 +319,14 @@ async def test_wanting_to_give_feedback_is_told_how_and_rates_nothing(bot: Bot, 
     sarcastic = await say(bot, "thanks for nothing")
     assert [(f[2], f[3]) for f in store.feedback] == [("docker", False)] and sarcastic.buttons
     assert (await say(bot, "not bad at all")).text.startswith("Thanks, glad it helped")
+
+
+async def test_a_verdict_on_the_openings_shown_speaks_of_them(bot: Bot, store: MemoryStore) -> None:
+    assert (await say(bot, "show me jobs")).intent == "openings"
+    good = await say(bot, "nice, that's a good match")
+    assert good.intent == "feedback" and "Ask me about any of them" in good.text
+    bad = await say(bot, "hmm not what I hoped")
+    assert bad.intent == "feedback" and "don't fit" in bad.text and store.feedback == []
 
 
 async def test_feedback_words_in_a_question_about_people_stay_a_topic(bot: Bot) -> None:
