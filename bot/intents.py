@@ -240,9 +240,11 @@ _RATING = words_re(
     r"too (?:basic|generic|shallow|vague)",
     r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
     r"not sure (?:that'?s|that is|this is|it'?s|it is) (?:right|correct|accurate|true)",
-    r"\d+ ?/ ?10", r"(?:\d|one|two|three|four|five|zero) stars?",
+    # a score ("8/10", "4 out of 5"; bare text keeps no slash)
+    r"^\d{1,3} (?:out of |of )?(?:5|10|100)(?!\w)", r"(?:\d|one|two|three|four|five|zero) stars?",
     r"(?:didn'?t|doesn'?t|does not|did not|not) (?:really )?(?:help|answer)\w*", r"misunderstood",
-    r"not what i (?:asked|meant|wanted|was (?:looking for|asking))",
+    r"not what i (?:asked|meant|wanted|hoped(?: for)?|expected|needed|"
+    r"was (?:looking for|asking|hoping for|expecting))",
     r"(?:wrong|different|off|not the) topic", r"off-?topic", r"missed the point",
     r"(?:good|great|nice|bad|terrible|useless|stupid|dumb) (?:bot|careerbot)",
     # a correction of what was asked about: "I was asking about Kubernetes, not Docker" (not "I
@@ -255,6 +257,8 @@ _VERDICT = words_re(
     r"good", r"great", r"nice", r"perfect", r"clear", r"excellent", r"brilliant", r"solid",
     r"awesome", r"bad", r"terrible", r"awful", r"poor", r"wrong", r"incorrect", r"inaccurate",
     r"outdated", r"out of date", r"confus\w*", r"vague", r"right", r"correct", r"accurate",
+    # the lukewarm ones: "that was ok I guess", "decent answer"
+    r"(?:was|is|'?s) (?:ok(?:ay)?|alright|fine)", r"decent", r"so-?so", r"average", r"mediocre",
 )
 # The answer spoken of: by name ("the answer", "great explanation") ...
 _ANSWER_NAMED = re.compile(
@@ -265,20 +269,42 @@ _ANSWER_NAMED = re.compile(
 _ANSWER_POINTED = re.compile(
     r"(?<!\w)(?:(?:wrong|different|off|not the) topic|i (?:asked|meant|wanted|was asking)|"
     r"you (?:got|answered|misread|misunderstood|missed|didn'?t|did not)|"
-    r"^(?:(?:hmm+|meh|well|ok(?:ay)?|nope|no|yes|yeah|wow|honestly|sorry|but|so|ugh) )*"
+    r"^(?:(?:hmm+|meh|well|ok(?:ay)?|nope|no|yes|yeah|wow|honestly|sorry|but|so|ugh|oh|nice|great|cool|"
+    r"good|right|alright|hm) +)*"
     r"(?:(?:that|this)(?:'?s| is| was| wasn'?t| isn'?t| didn'?t| doesn'?t| does not| did not|"
     r" helped| really| answer\w*| one)|it(?: was| wasn'?t| didn'?t| doesn'?t| does not| did not|"
     r" helped| really)))(?!\w)"
 )
+# Praise said the way a job is praised: "good job", "well done, bot" (not a search for a job).
+_PRAISE = words_re(r"(?:(?:really|very|such a|a) )?(?:good|great|nice|excellent|awesome|fantastic|amazing|"
+                   r"brilliant|solid) (?:job|work)(?= *(?:bot|careerbot|there|mate|again)? *$)",
+                   r"well (?:done|played)")
+# Words of feedback about the bot ("where do I report a bug?", "can I suggest something?"): they
+# ask that the message's meaning be read, which tells them from a topic ("feedback in code reviews").
+_ON_FEEDBACK = words_re(r"feedback", r"bugs?", r"suggest\w*", r"complain\w*", r"complaints?",
+                        r"feature requests?", r"rat(?:e|ing)s?", r"reviews?", r"stars?")
+_ADVICE_ASKED = re.compile(r"^(?:how|what|whats|what's|why|when|should|is|are|does|do)\b")
+_YOU = words_re(r"you", r"your", r"u", r"ur", r"yourself")
+# A rating that is no bad one: "not bad", "not too bad at all".
+_NOT_NEGATIVE = words_re(r"not (?:too |that |so |half |all that )?(?:bad|terrible|awful|shabby)(?: at all)?")
+# The bot spoken of, as a verdict speaks of it: "worst bot ever", "this thing is a joke".
+_BOT_NAMED = words_re(r"(?:this|the|a|what a|such a|worst|best) (?:[\w-]+ )?"
+                      r"(?:bot|chat ?bot|thing|tool|service)",
+                      r"careerbot", r"bot")
 # What makes a rating a bad one.
 _NEGATIVE = words_re(
+    # sarcasm and verdicts on the bot: "thanks for nothing", "what a waste of time"
+    r"for nothing", r"(?:no|not much|not any|of no) (?:help|use)", r"waste of (?:my |your )?time",
+    r"sucks?", r"rubbish", r"garbage", r"a joke", r"worst", r"hate", r"disappoint\w*",
+    r"underwhelm\w*", r"mediocre", r"not (?:very |that |so |too )?impress\w*", r"could be better",
+    r"broken", r"(?:don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|not) (?:work\w*|do(?:ing)? anything)",
     r"unhelpful", r"useless", r"pointless", r"irrelevant", r"wrong", r"incorrect", r"inaccurate",
     r"outdated", r"out of date", r"bad", r"terrible", r"awful", r"poor", r"confus\w*", r"vague",
     r"misunderstood", r"misread", r"missed", r"meh", r"nope", r"(?:wrong|different|off|not the) topic",
     r"thumbs down", r"already knew", r"knew (?:that|this|it|all (?:that|this)) already",
     r"too (?:basic|generic|shallow|vague|long|wordy|short|brief)", r"not quite",
     r"off-?topic", r"off", r"stupid", r"dumb", r"not sure (?:that|this|it)", r"(?:[0-2]|one|two|zero) stars?",
-    r"[0-4] ?/ ?10",
+    r"^[0-4] (?:out of |of )?10(?!\w)", r"^[0-2] (?:out of |of )?5(?!\w)",
     r"not (?:\w+ ){0,2}(?:answer|reply|expected|wanted|looking|asked|meant)",
     r"(?:didn'?t|doesn'?t|does not|did not|not|isn'?t|wasn'?t|never) (?:really |very |so |that |"
     r"quite |at all )?(?:help\w*|useful|answer\w*|good|great|clear|right|correct|accurate|what i)",
@@ -331,7 +357,7 @@ JOB_WORDS = words_re(
     r"(?! queues?| schedulers?| runners?| seekers?| hunters?)",
     r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
     r"opportunit(?:y|ies)", r"hiring", r"job offers?", r"postings?", r"listings?", r"careers? page",
-    r"work for me", r"employment", r"internships?",
+    r"work for me", r"employment", r"internships?", r"recruiting",
     # "got any python work going?" (not "any work-life balance tips")
     r"any (?:[\w.#+/]+ ){0,2}work(?![\w-])"
     r"(?! (?:on|with|for|in|as|at|out|life|experience|around|load|flow|ethic)\b)",
@@ -363,10 +389,13 @@ _WHAT_FITS = words_re(
 _ADVICE = words_re(
     r"how (?:do|can|should|to)", r"tips?", r"advice", r"prepare", r"cv", r"resume", r"cover letter",
     r"interview\w*", r"negotiat\w*", r"salary", r"portfolio", r"linkedin", r"apply(?:ing)? to",
-    r"applying", r"write", r"what (?:is|are|does)", r"what'?s", r"why", r"how (?:is|are|will|does)",
+    r"applying", r"write", r"what (?:is|are|does)", r"what'?s(?! (?:hiring|open|available|out there)\b)",
+    r"why", r"how (?:is|are|will|does)",
     r"when should", r"should i", r"career path",
     # "the role of backend in web development" describes a function, not a vacancy
-    r"(?:role|position)s? of", r"the role", r"what roles?",
+    r"(?:role|position)s? of", r"the role",
+    # "what roles are available?" asks for openings
+    r"what roles?(?! (?:are |is )?(?:(?:currently|still|now) )?(?:available|open|hiring)\b)",
     r"roles? (?:in|for) (?:a|an|the)(?! (?:uk|us|usa|eu|emea|netherlands|united|bay area)\b)",
 )
 # "the second one", "that job", "the Stripe role", "which of them": one opening on screen.
@@ -493,6 +522,9 @@ _WISH = re.compile(r"i (?:only )?(?:want|prefer|would like|'d like)|i(?:'m| am) 
                    r"(?:looking for|open to|after)")
 # "anything for me?", "what's out there for me?": a request for openings without a job word.
 _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)",
+                   r"what(?:'s| is) (?:available|open)"
+                   r"(?: (?:in|near|around) [a-z]+(?: [a-z]+)?| for me| near me|"
+                   r" (?:right )?now| at the moment)?(?= *$)",
                    r"any(?:thing)?(?: \w+)? (?:remote|hybrid|on-?site|near me|nearby)(?= *$)",
                    r"anything in [a-z]+(?: [a-z]+)?(?= *$)",
                    # "got anything remote in europe for a python person?"
@@ -662,16 +694,27 @@ def is_rating(plain: str, *, named: bool = False, asked: bool = False) -> bool:
     useful for sessions")."""
     pointed = _ANSWER_POINTED.search(plain) is not None
     about = pointed or _ANSWER_NAMED.search(plain) is not None
+    # the bot itself judged: only a bad verdict is sure to be one ("hi careerbot, nice to meet you")
+    bot = _BOT_NAMED.search(plain) is not None
     if (asked or _ASKING.match(plain)) and not pointed:
         return False
-    if (named or _SOMEONES.match(plain)) and not about:
+    if (named or _SOMEONES.match(plain)) and not (about or bot):
         return False  # "my cat is useless" rates something else
-    return bool(_RATING.search(plain)) or (about and bool(_VERDICT.search(plain)))
+    return (bool(_RATING.search(plain)) or (about and bool(_VERDICT.search(plain)))
+            or ((pointed or bot) and bool(_NEGATIVE.search(_NOT_NEGATIVE.sub(" ", plain)))))
 
 
 def is_negative(text: str) -> bool:
     """Feedback that says the answer did not help."""
-    return bool(_NEGATIVE.search(bare(_spelled(normalize(text)))))
+    return bool(_NEGATIVE.search(_NOT_NEGATIVE.sub(" ", bare(_spelled(normalize(text))))))
+
+
+def offers_feedback(text: str) -> bool:
+    """Feedback that is no verdict but wanting to give one, report a bug or suggest something
+    ("can I leave some feedback?", "where do I report bugs"): told how, nothing rated."""
+    plain = bare(_spelled(normalize(text)))
+    return (_ON_FEEDBACK.search(plain) is not None and not _RATING.search(plain)
+            and not _NEGATIVE.search(_NOT_NEGATIVE.sub(" ", plain)))
 
 
 # The emoji that say something on their own, in words, as the cues read them: "👍" alone rates;
@@ -746,15 +789,25 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # "thanks, that clears it up": thanking first, then only a remark, asking nothing
         remark = (_THANKS.match(plain) is not None and "?" not in norm and not situation.subjects
                   and not _ASKING.match(rest) and not _ASKS_FOR.search(rest) and not JOB_WORDS.search(rest))
-        if not rest or remark:
+        if rest and _NEGATIVE.search(rest):
+            out["feedback"] = 0.9  # "thanks for nothing", "thanks, but that didn't help"
+        elif not rest or remark:
             out["thanks"] = 0.95
         elif n <= 6 and _VERDICT.search(rest):
             out["feedback"] = 0.9  # "super clear, cheers": a rating, with thanks
     elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(_LEAD.sub("", plain))
                      or _ACK.fullmatch(plain)):
         out["thanks"] = 0.9
+    if n <= 14 and _ON_FEEDBACK.search(plain):
+        # Asking how feedback is given, or speaking of someone's, is advice unless it is about
+        # the bot ("how do I give feedback to a junior?" vs "how do I report a bug in the bot?").
+        advice = (_ADVICE_ASKED.match(plain) or _SOMEONES.match(plain)) and not (
+            _BOT_NAMED.search(plain) or _YOU.search(plain))
+        out["feedback"] = 0.1 if advice else 0.3
+    praised = n <= 5 and _PRAISE.search(plain) is not None
     if (n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm)) or (
-            n <= 3 and _SHORT_VERDICT.fullmatch(plain)):
+            n <= 4 and (_SHORT_VERDICT.fullmatch(plain) or _NEGATIVE.fullmatch(plain)
+                        or _NOT_NEGATIVE.fullmatch(plain))) or praised:
         out["feedback"] = 0.9
         out.pop("thanks", None)  # "great answer, thanks" rates the answer
     if n <= 10 and not situation.subjects and not JOB_WORDS.search(plain):
@@ -765,8 +818,11 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["smalltalk"] = 0.9 if n <= 8 else 0.6
     if plain in ("help", "help me", "help please", "commands", "options"):
         out["help"] = 0.95
-    elif "thanks" not in out and n <= 9 and (_HELP.search(plain) or (words[0] == "help" and n <= 3)):
-        out["help"] = 0.9
+    elif "thanks" not in out and n <= 9 and ((manual := _HELP.search(plain))
+                                             or (words[0] == "help" and n <= 3)):
+        # "this bot is great" speaks of the bot without asking about it: its meaning decides
+        said_of = manual is not None and manual.group() in ("this bot", "the bot")
+        out["help"] = 0.3 if said_of else 0.9
     elif n <= 9 and words[0] == "help":
         # "help me with kubernetes" is a topic question, not a request for the manual.
         out["help"] = 0.55
@@ -784,7 +840,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["opening"] = 0.92
         elif _NARROWING.match(plain) and kb is not None and _tells_about_oneself(text, kb):
             out["openings"] = 0.92
-    if JOB_WORDS.search(plain):
+    if JOB_WORDS.search(plain) and not praised:
         if _ADVICE.search(plain):
             out["openings"] = 0.2
         elif reference:

@@ -6,11 +6,12 @@ import re
 
 from bot.actions import RateTopic, RunCommand, ShowTopic
 from bot.handlers.base import BaseHandler
-from bot.intents import is_acknowledgment, is_farewell, is_negative
+from bot.intents import is_acknowledgment, is_farewell, is_negative, offers_feedback
 from bot.markup import para
 from bot.messages import Button, Reply
 from bot.ports import UnitOfWork
 from bot.routing import Context
+from bot.shown import PAGE
 from bot.text import words
 from bot.usage import rating_count, today
 from bot.vocabulary import find_skills
@@ -29,14 +30,32 @@ _PERSONAL = re.compile(
 
 
 def _nothing_to_rate(ctx: Context, helpful: bool) -> Reply:
-    """A rating in a conversation with no answer in it yet (a new chat, or after a restart)."""
-    text = ("Glad to hear it! Ask me anything else about backend careers whenever you like."
+    """A rating in a conversation with no answer in it yet (a new chat, or after a restart), or
+    of the openings on screen (ratings are kept per topic: nothing is stored)."""
+    if ctx.state.data.get(PAGE) is not None:
+        text = ("Glad they look good! Ask me about any of them (\"why does the first one fit?\", "
+                "\"is it remote?\"), or say \"alert me\" to hear of new ones."
+                if helpful else
+                "Sorry they don't fit. Tell me more about what you want (skills, level, remote or a "
+                "city) and I'll look again, or ask what you're missing for one of them.")
+        return Reply(blocks=(para(text),), intent="feedback", confidence=1.0)
+    text = ("Glad to hear it, thank you! Ask me anything else about backend careers whenever you "
+            "like, and rate any answer with the buttons under it."
             if helpful else
             "Sorry about that. I can't tell which answer you mean, so ask your question again, "
             "perhaps in other words, or pick a subject from the list of topics.")
     return Reply(blocks=(para(text),), intent="feedback", confidence=1.0,
                  buttons=() if helpful else (Button(label="Browse topics",
                                                     action=RunCommand(name="topics").encode()),))
+
+
+def _how_to_give_feedback() -> Reply:
+    """Wanting to give feedback, report a bug or suggest something: where it goes."""
+    text = ("Thanks for wanting to help! Rate any answer with the 👍 Helpful / 👎 Not helpful "
+            "buttons under it, or tell me right after it (\"that helped\", \"not what I asked\"). "
+            "The maintainers review the answers people found unhelpful, with the questions they "
+            "were given on, and the questions I couldn't answer, to improve the knowledge base.")
+    return Reply(blocks=(para(text),), intent="feedback", confidence=1.0)
 
 
 def recorded_text(text: str) -> str:
@@ -88,6 +107,8 @@ class FeedbackHandler(BaseHandler):
                     else "Good. Ask me anything else whenever you like." if is_acknowledgment(ctx.text)
                     else "You're welcome! Ask me anything else whenever you like.")
             return [Reply(blocks=(para(text),), intent="thanks", confidence=1.0)]
+        elif offers_feedback(ctx.text):
+            return [_how_to_give_feedback()]
         else:
             topic_id = ctx.state.last_topic or ""
             helpful = not is_negative(ctx.text)

@@ -261,6 +261,13 @@ async def test_a_question_about_an_opening_never_subscribes(bot: Bot, store: Mem
     ("perfect, that's what I needed", {"feedback"}), ("👍", {"feedback"}), ("🙏", {"thanks"}),
     ("thanks a lot 👍", {"thanks"}),
     ("jobs for python developers", {"openings"}),
+    # feedback about the bot, not only a verdict on an answer; praise of a job well done; a
+    # sarcastic thanks; openings asked for by what is available
+    ("I want to give feedback", {"feedback"}), ("how do I report a bug in the bot?", {"feedback"}),
+    ("this bot is amazing", {"feedback"}), ("well done bot", {"feedback"}),
+    ("great job bot", {"feedback"}), ("thanks for nothing", {"feedback"}), ("not bad", {"feedback"}),
+    ("worst bot ever", {"feedback"}), ("what roles are available", {"openings"}),
+    ("8/10", {"feedback"}), ("that was ok I guess", {"feedback"}),
 ])
 async def test_intents_said_in_plain_words(bot: Bot, text: str, intents: set[str]) -> None:
     reply = await say(bot, text)
@@ -302,6 +309,29 @@ async def test_a_rating_with_no_answer_to_rate_says_so(bot: Bot, store: MemorySt
     assert "which answer" in bad.text and [b.label for b in bad.buttons] == ["Browse topics"]
     good = await say(bot, "this helped me a lot", user="u2")
     assert good.intent == "feedback" and store.feedback == [] and not good.buttons
+
+
+async def test_wanting_to_give_feedback_is_told_how_and_rates_nothing(bot: Bot, store: MemoryStore) -> None:
+    await say(bot, "what is docker?")
+    offer = await say(bot, "can I leave some feedback?")
+    assert offer.intent == "feedback" and store.feedback == []
+    assert "👎 Not helpful" in offer.text and "maintainers" in offer.text
+    sarcastic = await say(bot, "thanks for nothing")
+    assert [(f[2], f[3]) for f in store.feedback] == [("docker", False)] and sarcastic.buttons
+    assert (await say(bot, "not bad at all")).text.startswith("Thanks, glad it helped")
+
+
+async def test_a_verdict_on_the_openings_shown_speaks_of_them(bot: Bot, store: MemoryStore) -> None:
+    assert (await say(bot, "show me jobs")).intent == "openings"
+    good = await say(bot, "nice, that's a good match")
+    assert good.intent == "feedback" and "Ask me about any of them" in good.text
+    bad = await say(bot, "hmm not what I hoped")
+    assert bad.intent == "feedback" and "don't fit" in bad.text and store.feedback == []
+
+
+async def test_feedback_words_in_a_question_about_people_stay_a_topic(bot: Bot) -> None:
+    reply = await say(bot, "how do I give feedback to a junior developer")
+    assert (reply.intent, reply.topic) == ("topic", "soft-skills")
 
 
 async def test_wrong_topic_is_rated_and_the_topic_meant_offered_first(bot: Bot, store: MemoryStore) -> None:
