@@ -29,6 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PRELOADED = ("adapters.cli.main", "adapters.cli.conversations", "adapters.bootstrap",
              "adapters.channels.console.app", "adapters.channels.console.jsonl", "storage.engine",
              "bot.encoder", "bot.passages", "aiosqlite")
+# Environment variables that a preloaded module reads as it is imported (prometheus_client
+# chooses its multiprocess mode then): a run that sets one must be a new interpreter.
+READ_AT_IMPORT = ("PROMETHEUS_MULTIPROC_DIR", "prometheus_multiproc_dir")
 
 
 def _become(request: dict[str, Any]) -> None:
@@ -75,8 +78,10 @@ class ForkingCli:
         self._proc: subprocess.Popen[bytes] | None = None
         self._requests: IO[bytes] | None = None
         self._replies: IO[bytes] | None = None
+        self._imported_with: dict[str, str | None] = {}
 
     def _start(self) -> None:
+        self._imported_with = {name: os.environ.get(name) for name in READ_AT_IMPORT}
         req_read, req_write = os.pipe()
         rep_read, rep_write = os.pipe()
         self._proc = subprocess.Popen(
@@ -107,6 +112,8 @@ class ForkingCli:
         with self._lock, tempfile.TemporaryDirectory(prefix="careerbot-run-") as tmp:
             if self._proc is None or self._proc.poll() is not None:
                 self._start()
+            if any(env.get(name) != value for name, value in self._imported_with.items()):
+                raise ValueError(f"{READ_AT_IMPORT} are read at import: start a new interpreter")
             assert self._requests is not None
             files = {name: Path(tmp, name) for name in ("stdin", "stdout", "stderr")}
             files["stdin"].write_text(stdin or "")
