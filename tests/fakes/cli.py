@@ -54,7 +54,7 @@ def _become(request: dict[str, Any]) -> None:
 
 def serve(requests: int, replies: int) -> None:
     """The forking process: one JSON request a line in, the child's pid and then its exit code
-    out. Returns only in a child, by SystemExit."""
+    out, until the requests end. A child never returns from here: its run's SystemExit ends it."""
     for name in PRELOADED:
         __import__(name)
     with os.fdopen(requests, "rb") as ins, os.fdopen(replies, "wb", buffering=0) as outs:
