@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from sqlalchemy import update
 from adapters.admin.signin import SignInLinks, issue
 from storage.engine import Storage
 from storage.models import FeedRow
+from tests.fakes.cli import FORKING_CLI
 from tests.fakes.feeds import greenhouse_job
 from tests.fakes.servers import REPO, Server
 
@@ -41,13 +41,9 @@ class Site:
         worker does on schedule. Awaited, so the test's feed server answers meanwhile."""
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SLACK_"))}
         env.update(self.env, PYTHONPATH=str(REPO), FEED_ALLOW_NETWORKS="127.0.0.1")
-        log = self.workdir / "worker.log"
-        with log.open("ab") as out:
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "adapters.cli", "worker", "--once", cwd=self.workdir,
-                env=env, stdout=out, stderr=out)
-            code = await proc.wait()
-        assert code == 0, log.read_text(encoding="utf-8", errors="replace")
+        done = await asyncio.to_thread(FORKING_CLI.run, ["worker", "--once"], stdin=None, env=env,
+                                       cwd=self.workdir, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
 
     async def due_now(self, feed_id: int) -> None:
         """As if the feed's interval had passed."""

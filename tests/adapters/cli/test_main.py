@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.cli import FORKING_CLI
 from tests.fakes.feeds import SAMPLE_JOBS, write_greenhouse
 from tests.fakes.knowledge import topic, write_kb
 
@@ -21,15 +22,19 @@ KEYS = {"intent", "topic", "confidence", "text", "suggestions"}
 
 
 def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-        cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+        cwd: Path = ROOT, new_interpreter: bool = False) -> subprocess.CompletedProcess[str]:
+    """`python -m adapters.cli ARGS` in a process of its own: forked from one that has imported
+    the CLI already (tests/fakes/cli.py), or with `new_interpreter` started from nothing."""
     full_env = {**os.environ, "DATABASE_URL": "sqlite:///:memory:", **(env or {})}
     full_env.pop("CAREERBOT_KNOWLEDGE_DIR", None) if env is None else None
+    if not new_interpreter:
+        return FORKING_CLI.run(args, stdin=stdin, env=full_env, cwd=cwd, timeout=120)
     return subprocess.run([*CAREERBOT, *args], input=stdin, capture_output=True, text=True,
                           env=full_env, cwd=cwd, timeout=120)
 
 
 def test_ask_json_one_question() -> None:
-    res = run("ask", "--json", "what is a reverse proxy")
+    res = run("ask", "--json", "what is a reverse proxy", new_interpreter=True)
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
     assert set(out) == KEYS

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from adapters.service.alerts import AlertRunResult
 from adapters.service.worker import run_worker
 from adapters.settings import Settings
 from bot.alerts import AlertStats
+from tests.fakes.cli import FORKING_CLI
 from tests.fakes.servers import REPO, free_port
 
 pytestmark = pytest.mark.heavy
@@ -51,8 +50,7 @@ def test_worker_once_runs_one_real_alert_pass_and_exits(tmp_path: Path, kb_dir: 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SLACK_"))}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'w.sqlite3'}",
                CAREERBOT_KNOWLEDGE_DIR=str(kb_dir), PYTHONPATH=str(REPO), LOG_FORMAT="json")
-    done = subprocess.run([sys.executable, "-m", "adapters.cli", "worker", "--once"], env=env,
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    done = FORKING_CLI.run(["worker", "--once"], stdin=None, env=env, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
     assert '"msg": "alert pass done: 0 delivered"' in done.stderr
     assert '"msg": "worker stopped"' in done.stderr
@@ -168,10 +166,9 @@ async def test_the_worker_metrics_port_binds_where_told_and_wants_the_token(
 def test_a_new_sqlite_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     # It was created world-readable (issue 13): conversations and profiles are in it.
     path = tmp_path / "data" / "careerbot.sqlite3"
-    result = subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "db", "upgrade"], cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO), "DATABASE_URL": f"sqlite:///{path}"},
-        capture_output=True, text=True, check=False)
+    result = FORKING_CLI.run(
+        ["db", "upgrade"], stdin=None, cwd=tmp_path, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO), "DATABASE_URL": f"sqlite:///{path}"})
     assert result.returncode == 0, result.stderr
     for file in path.parent.iterdir():
         assert file.stat().st_mode & 0o077 == 0, file.name

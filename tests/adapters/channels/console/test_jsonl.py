@@ -7,12 +7,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.fakes.cli import FORKING_CLI
 from tests.fakes.feeds import SAMPLE_JOBS, write_greenhouse
 
 pytestmark = pytest.mark.heavy
@@ -28,9 +28,8 @@ def careerbot(tmp_path: Path, *args: str, stdin: str | None = None
     # The shipped knowledge base: its skills and seed openings are what a fresh database gets.
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}", "HOME": str(tmp_path)}
     env.pop("CAREERBOT_KNOWLEDGE_DIR", None)
-    return subprocess.run([sys.executable, "-m", "adapters.cli", *args], input=stdin,
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
-                          check=False)
+    # A process of its own, forked from one that has imported the CLI (tests/fakes/cli.py).
+    return FORKING_CLI.run(args, stdin=stdin, env=env, cwd=ROOT, timeout=120)
 
 
 @pytest.fixture(scope="module")

@@ -71,9 +71,11 @@ def write_knowledge(root: Path) -> Path:
     return write_kb(root, topics, group="Test topics", skills=skills)
 
 
-@pytest.fixture
-def knowledge_dir(tmp_path: Path) -> Path:
-    return write_knowledge(tmp_path / "knowledge")
+@pytest.fixture(scope="session")
+def knowledge_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for every test, which only reads it: the embedding cache is kept per folder,
+    so the long answer's passages are embedded once rather than for every test."""
+    return write_knowledge(tmp_path_factory.mktemp("telegram") / "knowledge")
 
 
 @pytest.fixture
