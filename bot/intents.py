@@ -363,7 +363,9 @@ _WHAT_FITS = words_re(
 _ADVICE = words_re(
     r"how (?:do|can|should|to)", r"tips?", r"advice", r"prepare", r"cv", r"resume", r"cover letter",
     r"interview\w*", r"negotiat\w*", r"salary", r"portfolio", r"linkedin", r"apply(?:ing)? to",
-    r"applying", r"write", r"what (?:is|are|does)", r"what'?s", r"why", r"how (?:is|are|will|does)",
+    r"applying", r"write", r"what (?:is|are|does)",
+    # (not "what's out there for me?", which asks for openings, see _FOR_ME)
+    r"what'?s(?! (?:out )?(?:there |available |open )for me)", r"why", r"how (?:is|are|will|does)",
     r"when should", r"should i", r"career path",
     # "the role of backend in web development" describes a function, not a vacancy
     r"(?:role|position)s? of", r"the role", r"what roles?",
@@ -777,12 +779,17 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     reference = n <= 12 and bool(_REFERENCE.search(plain))
     if reference:
         out["opening"] = 0.92
-    elif situation.openings_shown and n <= 8 and not situation.subjects and not JOB_WORDS.search(plain):
+    elif situation.openings_shown and n <= 8 and not JOB_WORDS.search(plain):
         pointed = (_POINTER.search(plain) or _ASKS_THE.match(plain)) and not PREPARING.search(plain)
-        if (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain) \
-                or (_MY_FIT.search(plain) and not _LEARNING.search(plain)) or _MY_JOB.search(plain):
+        if not situation.subjects and (
+                (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain)
+                or (_MY_FIT.search(plain) and not _LEARNING.search(plain)) or _MY_JOB.search(plain)):
             out["opening"] = 0.92
-        elif _NARROWING.match(plain) and kb is not None and _tells_about_oneself(text, kb):
+        elif _NARROWING.match(plain) and kb is not None and _tells_about_oneself(text, kb) and (
+                not situation.subjects or not bare(normalize(text[len(first_clause(text)):]))):
+            # the list on screen narrowed or changed, by a skill too in one clause ("what about
+            # kotlin instead", "anything that doesn't need java?"; not "what about php, still a
+            # thing?")
             out["openings"] = 0.92
     if JOB_WORDS.search(plain):
         if _ADVICE.search(plain):

@@ -120,6 +120,14 @@ class Query:
     companies: tuple[str, ...] = ()
     # The request's places and remote wish are either-or ("munich or remote"), as a profile's are.
     either: bool = False
+    # Skills the request rules out ("anything that doesn't need Java?"): no opening that asks
+    # for one of them is listed.
+    avoid: tuple[str, ...] = ()
+    # Every opening the filters allow, not only those sharing a skill of the person's ("show all
+    # of them, not just my skills"); the person's skills still rank them.
+    every: bool = False
+    # The newest first rather than the best fit ("newest first").
+    newest: bool = False
 
     @classmethod
     def for_person(cls, profile: Profile, request: Query | None = None) -> Query:
@@ -142,6 +150,7 @@ class Query:
             titled=r.titled,
             exclude=r.exclude,
             companies=r.companies,
+            avoid=r.avoid, every=r.every, newest=r.newest,
             known=tuple(dict.fromkeys((*profile.skills, *r.known))),
             level=r.level,
             preferred_level=r.level or r.preferred_level or profile.seniority,
@@ -158,6 +167,12 @@ class Query:
         the rest is kept."""
         named = {f.name: value for f in dataclasses.fields(later)
                  if (value := getattr(later, f.name)) not in (None, (), "", RemotePreference.ANY)}
+        # Asking for every opening, or the newest first, holds until a new request: "only the
+        # remote ones" after "newest first" keeps the order.
+        named.update(every=self.every or later.every, newest=self.newest or later.newest)
+        if later.skills and not later.avoid:
+            # "what about java instead" after "anything without java" asks for it again.
+            named["avoid"] = tuple(s for s in self.avoid if s not in later.skills)
         return dataclasses.replace(self, **named)
 
 
@@ -456,7 +471,9 @@ class OpeningIndex:
             weights[k] = 1.0
         browsing = browse and not weights
         titled = () if requested else tuple(w for w in q.titled if stem(w) in self._titles)
-        if n == 0 or not (weights or browsing or titled):
+        # Ruling a skill out asks for what else there is, beyond the person's other skills.
+        every = (q.every or bool(q.avoid)) and not requested and not titled
+        if n == 0 or not (weights or browsing or titled or every):
             return Results(total=0)
         acc = np.zeros(n, dtype=np.float64)   # weighted idf of matched skills
         raw = np.zeros(n, dtype=np.float64)   # plain idf of matched skills
@@ -475,7 +492,10 @@ class OpeningIndex:
                 hit[post] = True
         # A role named by its title is the request's own subject, like a skill it names: the
         # person's skills then only rank.
-        cand = np.ones(n, dtype=bool) if browsing or titled else acc > 0
+        cand = np.ones(n, dtype=bool) if browsing or titled or every else acc > 0
+        for s in q.avoid:
+            if (post := self._postings.get(_key(s))) is not None:
+                cand[post] = False
         if hit is not None:
             cand &= hit
         if titled:
@@ -516,7 +536,11 @@ class OpeningIndex:
         score += np.minimum(self._fresh0 * factor, 1.0) * W_FRESH + self._fresh_unknown
         score -= self._tiebreak
         score[~cand] = -np.inf
-        key = score if exact is None else score + exact * EXACT_LEVEL_FIRST
+        # "newest first": freshness alone orders them; an opening of unknown age goes last.
+        key = (np.where(np.isfinite(score), self._fresh0 - self._tiebreak, -np.inf) if q.newest
+               else score)
+        if exact is not None:
+            key = key + exact * EXACT_LEVEL_FIRST
         end = min(offset + limit, total)
         top = np.argpartition(-key, end - 1)[:end] if end < n else np.arange(n)
         top = top[np.isfinite(key[top])]
@@ -544,8 +568,17 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
     named = find_places(text, vocab)
     said = {normalize(p) for p in named}
     places = (*named, *(r for r in find_regions(text) if normalize(r) not in said))
+    norm = normalize(text)
+    avoid = tuple(dict.fromkeys(
+        s.name for m in _WITHOUT.finditer(norm)
+        for s in find_skills(vocab, _CLAUSE_END.split(norm[m.end():], maxsplit=1)[0])
+        if not is_generic(s.name)))
     return Query(
-        skills=tuple(s.name for s in find_skills(vocab, text) if not is_generic(s.name)),
+        skills=tuple(s.name for s in find_skills(vocab, text)
+                     if not is_generic(s.name) and s.name not in avoid),
+        avoid=avoid,
+        every=bool(_EVERY.search(norm)),
+        newest=bool(_NEWEST.search(norm)),
         level=find_level(text, Reading.CHAT),
         remote=remote_wish(text, Reading.CHAT) or RemotePreference.ANY,
         locations=places,
@@ -554,6 +587,24 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
     )
 
 
+# What rules the skills after it out: "anything that doesn't need Java?", "without PHP", "no
+# java please", "other than .NET" (up to where the clause ends).
+_WITHOUT = re.compile(
+    r"(?<![\w'])(?:without|except(?: for)?|excluding|other than|apart from|but not|not|no|"
+    r"(?:does|do|did|would|will|is|are)(?:n'?t| not)(?: \w+)? (?:need|require|use|involve|ask for|"
+    r"have|want|mention)s?|(?:free of|no need for|not (?:using|needing|requiring)))"
+    r"(?: (?:any|much|a lot of|the))?(?![\w'])")
+_CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)|\b(?:but|just|only|in|at|with|instead)\b")
+# Every opening, not only those that fit: "show all of them", "not just my skills", "everything".
+_EVERY = re.compile(
+    r"\b(?:all (?:of )?(?:them|the (?:jobs|openings|roles|positions|ones)|(?:jobs|openings|roles"
+    r"|positions))|every(?:thing| (?:job|opening|role|one))|not (?:just|only) (?:for )?(?:my|me|the "
+    r"ones? (?:for|that (?:fit|match)|matching|with) (?:me|my))|regardless of (?:my )?(?:skills?|stack)"
+    r"|whatever the (?:stack|skills?)|any (?:stack|skills?)\b(?! (?:in|of)))")
+# The newest first: "newest first", "sort by date", "most recent ones", "latest postings".
+_NEWEST = re.compile(
+    r"\b(?:newest|most recent(?:ly posted)?|latest|(?:sort|order)(?:ed)? by (?:date|age|newest)"
+    r"|recently posted|fresh(?:est)?|new(?:er)? ones)\b")
 # A place and remote work as alternatives: "munich or remote", "remote or in Berlin".
 _OR_REMOTE = re.compile(r"(?i)\bremote(?:ly)?,? or\b|\bor (?:fully )?remote\b")
 

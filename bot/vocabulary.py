@@ -379,8 +379,10 @@ MAX_YEARS = 20
 # People spell small numbers out and tell their age in years too: "two years", "25 years old".
 _SPELLED = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-            "fifteen": 15, "twenty": 20}
-_SPELLED_YEARS = re.compile(r"(?<![\w'])(" + "|".join(_SPELLED) + r")\s+(?:\+\s*)?(?:years?|yrs?)\b")
+            "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+            "eighteen": 18, "nineteen": 19, "twenty": 20, "couple": 2, "a couple": 2}
+_SPELLED_YEARS = re.compile(r"(?<![\w'])(a couple|" + "|".join(_SPELLED) + r")\s+(?:of\s+)?(?:\+\s*)?"
+                            r"(?:years?|yrs?)\b")
 _OLD = re.compile(r"\s+(?:old|of age|young)\b")
 
 

@@ -90,9 +90,13 @@ def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
         parts.append(", ".join(q.skills))
     elif titled:
         parts.append(" / ".join(titled) + " roles")
+    elif q.every or (q.avoid and q.known):
+        parts.append("any skills")
     elif q.known:
         parts.append("your skills (" + ", ".join(q.known[:6]) + ("…" if len(q.known) > 6 else "")
                      + ")")
+    if q.avoid:
+        parts.append("without " + " or ".join(q.avoid))
     if q.companies:
         parts.append("at " + " or ".join(q.companies))
     if q.level:
@@ -102,11 +106,14 @@ def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
         # The profile's wish: remote openings, or ones in its places (see Query).
         parts.append(("remote or hybrid in " if q.remote is RemotePreference.HYBRID
                       else "remote or ") + places)
-        return "; ".join(parts)
-    if q.remote is not RemotePreference.ANY:
-        parts.append({"remote": "remote", "hybrid": "hybrid", "onsite": "on-site"}[q.remote.value])
-    if places:
-        parts.append(places)
+    else:
+        if q.remote is not RemotePreference.ANY:
+            parts.append({"remote": "remote", "hybrid": "hybrid",
+                          "onsite": "on-site"}[q.remote.value])
+        if places:
+            parts.append(places)
+    if q.newest:
+        parts.append("newest first")
     return "; ".join(parts)
 
 
