@@ -494,8 +494,8 @@ class OpeningIndex:
         # person's skills then only rank.
         cand = np.ones(n, dtype=bool) if browsing or titled or every else acc > 0
         for s in q.avoid:
-            if (post := self._postings.get(_key(s))) is not None:
-                cand[post] = False
+            if (ruled_out := self._postings.get(_key(s))) is not None:
+                cand[ruled_out] = False
         if hit is not None:
             cand &= hit
         if titled:
