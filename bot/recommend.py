@@ -170,6 +170,12 @@ class Query:
         # Asking for every opening, or the newest first, holds until a new request: "only the
         # remote ones" after "newest first" keeps the order.
         named.update(every=self.every or later.every, newest=self.newest or later.newest)
+        if later.avoid and not later.skills:
+            # "anything that doesn't need Java?" after "java jobs": the other stacks.
+            named["skills"] = tuple(s for s in self.skills if s not in later.avoid)
+        if later.every and not later.skills:
+            # "show all of them" after "go jobs in munich": any stack, still in Munich.
+            named["skills"] = ()
         if later.skills and not later.avoid:
             # "what about java instead" after "anything without java" asks for it again.
             named["avoid"] = tuple(s for s in self.avoid if s not in later.skills)
@@ -605,6 +611,24 @@ _EVERY = re.compile(
 _NEWEST = re.compile(
     r"\b(?:newest|most recent(?:ly posted)?|latest|(?:sort|order)(?:ed)? by (?:date|age|newest)"
     r"|recently posted|fresh(?:est)?|new(?:er)? ones)\b")
+# Asking for the last list again: "show me again", "back to the jobs", "those openings again".
+_AGAIN = re.compile(r"\b(?:(?:show|list|give|send|see|get)(?: me)?(?: (?:the|those|these|that|my))?"
+                    r"(?: (?:jobs?|openings?|roles?|list|results|ones))? again|(?:jobs?|openings?|roles?|"
+                    r"list|results) again|back to (?:the |my |those |these )?(?:jobs?|openings?|roles?|"
+                    r"list|results))\b")
+
+
+def reorders(text: str) -> bool:
+    """Whether a request only changes how the list is drawn ("newest first", "show all of them")."""
+    norm = normalize(text)
+    return bool(_NEWEST.search(norm) or _EVERY.search(norm))
+
+
+def asks_again(text: str) -> bool:
+    """Whether a message asks for the last list of openings again ("back to the jobs")."""
+    return bool(_AGAIN.search(normalize(text)))
+
+
 # A place and remote work as alternatives: "munich or remote", "remote or in Berlin".
 _OR_REMOTE = re.compile(r"(?i)\bremote(?:ly)?,? or\b|\bor (?:fully )?remote\b")
 

@@ -728,7 +728,11 @@ REGIONS: dict[str, tuple[str, ...]] = {
     "uk": _UK, "united kingdom": _UK, "great britain": _UK,
     "us": _US, "usa": _US, "united states": _US, "north america": _NORTH_AMERICA,
     "apac": _APAC, "asia": _APAC, "asia pacific": _APAC,
+    # the US as people say it ("anything in the states?"; "states" alone is no place)
+    "states": _US, "stateside": _US,
 }
+# Names of a region that are said as another's: "the states" is the US.
+_REGION_ALIASES = {"states": "us", "stateside": "us"}
 # The cities and countries above, which a message may name without "in" ("java dev, zurich",
 # "Munich based"); not those that are also a word of the trade ("Phoenix", "Jakarta" EE) or a
 # pronoun ("us").
@@ -757,8 +761,9 @@ def find_regions(text: str) -> tuple[str, ...]:
     for m in _REGION.finditer(text):
         said = m.group("r")
         key = " ".join(normalize(said.replace(".", "")).split())
-        if key == "us" and not (said.isupper() or said.startswith("U.") or m.group("the")):
+        if key in ("us", "states") and not (said.isupper() or said.startswith("U.") or m.group("the")):
             continue
+        key = _REGION_ALIASES.get(key, key)
         label = key.upper() if len(key) <= 4 and key not in ("asia",) else key.title()
         if key in REGIONS and label not in found:
             found.append(label)

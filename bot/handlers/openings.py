@@ -11,7 +11,17 @@ from bot.markup import para
 from bot.messages import MAX_ACTION_BYTES, Button, Reply
 from bot.openings import Opening
 from bot.ports import ConversationState, RemotePreference
-from bot.recommend import Match, OpeningIndex, Query, Results, like, name_tokens, parse_request
+from bot.recommend import (
+    Match,
+    OpeningIndex,
+    Query,
+    Results,
+    asks_again,
+    like,
+    name_tokens,
+    parse_request,
+    reorders,
+)
 from bot.routing import Context
 from bot.shown import (
     ShownOpening,
@@ -38,6 +48,10 @@ JOBS_LIKE = "jobs_like"
 # "anything else at that company?" with an opening to point at is a new list, whatever the
 # classifier makes of its pronoun (as the opening handler's named score, see there).
 SAME_COMPANY_SCORE = 0.96
+# With a list on screen, a few words that only change how it is drawn ("newest first", "show all
+# of them") or ask for it again are about that list, whatever their meaning reads as.
+LIST_CHANGE_SCORE = 0.92
+LIST_CHANGE_WORDS = 8
 
 
 async def openings_index(ctx: Context) -> OpeningIndex:
@@ -151,6 +165,10 @@ class OpeningsHandler(BaseHandler):
         meant = ctx.intents()["openings"]
         if asks_at_same_company(ctx.text) and (on_screen(ctx.state) or in_focus(ctx.state)):
             return max(meant, SAME_COMPANY_SCORE)
+        if (on_screen(ctx.state) and ctx.state.last_topic is None and request_texts(ctx.state)
+                and len(ctx.text.split()) <= LIST_CHANGE_WORDS
+                and (reorders(ctx.text) or asks_again(ctx.text))):
+            return max(meant, LIST_CHANGE_SCORE)
         return meant
 
     @staticmethod
@@ -207,7 +225,9 @@ class OpeningsHandler(BaseHandler):
                 return [f"openings at {index.openings[i].company}"], None
             if i is not None:
                 return [without_model(ctx.text)], index.openings[i]
-        if typed and on_screen(ctx.state) and (
+        # "show me the jobs again" after a topic in between: the request before it, again.
+        again = typed and asks_again(ctx.text) and bool(request_texts(ctx.state))
+        if typed and (on_screen(ctx.state) or again) and (
                 narrows_list(ctx.text) or not parse_request(ctx.text, ctx.kb.skills).skills):
             before = request_texts(ctx.state)
             texts = [*before[-(MAX_REQUEST_TEXTS - 1):], ctx.text] if before else [ctx.text]
