@@ -25,6 +25,7 @@ from bot.vocabulary import (
     find_regions,
     find_skills,
     is_generic,
+    names_known_place,
     places_within,
     remote_wish,
     unread,
@@ -128,6 +129,8 @@ class Query:
     every: bool = False
     # The newest first rather than the best fit ("newest first").
     newest: bool = False
+    # Earlier places dropped ("forget spain", "anywhere is fine").
+    anywhere: bool = False
 
     @classmethod
     def for_person(cls, profile: Profile, request: Query | None = None) -> Query:
@@ -173,6 +176,8 @@ class Query:
         if later.avoid and not later.skills:
             # "anything that doesn't need Java?" after "java jobs": the other stacks.
             named["skills"] = tuple(s for s in self.skills if s not in later.avoid)
+        if later.anywhere and not later.locations:
+            named["locations"] = ()
         if later.every and not later.skills:
             # "show all of them" after "go jobs in munich": any stack, still in Munich.
             named["skills"] = ()
@@ -314,6 +319,13 @@ class OpeningIndex:
                         found.update(dict.fromkeys(hit))
                     break
         return list(found)
+
+    def knows_place(self, place: str) -> bool:
+        """Whether some opening is in the place, or in a place of the region ("production" is
+        none: "kubernetes in production?" names no place)."""
+        return any(all(t in self._loc for t in toks)
+                   for p in places_within(place)
+                   if (toks := [t for t in location_tokens(p) if t not in _PLACELESS]))
 
     def described(self, text: str) -> list[int]:
         """The open openings that every word of text describes by their title or place ("staff"
@@ -571,10 +583,17 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
 
     Generic words ("backend", "developer") name no skill: "any backend jobs?" asks for any.
     """
+    norm = normalize(text)
+    gone = _ANYWHERE.search(norm)
+    if gone is not None and gone.group("place") and (
+            find_places(gone.group("place"), vocab, names=True) or find_regions(gone.group("place"))):
+        # "forget spain, show the hybrid ones": the place is dropped, not asked for.
+        text = norm = norm[:gone.start()] + norm[gone.end():]
+    elif gone is not None and gone.group("place"):
+        gone = None  # "not sure": no place dropped
     named = find_places(text, vocab)
     said = {normalize(p) for p in named}
     places = (*named, *(r for r in find_regions(text) if normalize(r) not in said))
-    norm = normalize(text)
     avoid = tuple(dict.fromkeys(
         s.name for m in _WITHOUT.finditer(norm)
         for s in find_skills(vocab, _CLAUSE_END.split(norm[m.end():], maxsplit=1)[0])
@@ -585,6 +604,7 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
         avoid=avoid,
         every=bool(_EVERY.search(norm)),
         newest=bool(_NEWEST.search(norm)),
+        anywhere=gone is not None,
         level=find_level(text, Reading.CHAT),
         remote=remote_wish(text, Reading.CHAT) or RemotePreference.ANY,
         locations=places,
@@ -611,11 +631,27 @@ _EVERY = re.compile(
 _NEWEST = re.compile(
     r"\b(?:newest|most recent(?:ly posted)?|latest|(?:sort|order)(?:ed)? by (?:date|age|newest)"
     r"|recently posted|fresh(?:est)?|new(?:er)? ones)\b")
-# Asking for the last list again: "show me again", "back to the jobs", "those openings again".
+# Asking for the last list again: "show me again", "back to the jobs", "those openings again";
+# _LIST_AGAIN names the list ("back to the jobs"), as no question about a topic does.
 _AGAIN = re.compile(r"\b(?:(?:show|list|give|send|see|get)(?: me)?(?: (?:the|those|these|that|my))?"
-                    r"(?: (?:jobs?|openings?|roles?|list|results|ones))? again|(?:jobs?|openings?|roles?|"
-                    r"list|results) again|back to (?:the |my |those |these )?(?:jobs?|openings?|roles?|"
-                    r"list|results))\b")
+                    r"(?: (?:jobs?|openings?|roles?|list|results|ones))? again)\b")
+_LIST_AGAIN = re.compile(r"\b(?:(?:jobs?|openings?|roles?|list|results) again|back to (?:the |my |"
+                         r"those |these |that )?(?:jobs?|openings?|roles?|list|results|job list))\b")
+# Earlier places dropped: "forget spain", "not in berlin after all", "anywhere is fine".
+_ANYWHERE = re.compile(r"\b(?:anywhere|any (?:location|place|city|country)|wherever|location doesn'?t "
+                       r"matter|(?:forget|drop|scratch|never ?mind|not|no longer|skip) (?:about )?"
+                       r"(?:the )?(?:in )?(?P<place>[a-z][a-z ]{1,30}?)(?=[,.;!?]|$| (?:and|but|show|"
+                       r"what|any|then|instead)\b))")
+_ONE = re.compile(r"\b(?:one|it|that|this)\b")
+_ASKING = re.compile(r"^(?:is|are|does|do|did|can|could|would|will|which|whose|who|why|where|when|"
+                     r"what(?! about)|how(?! about))\b")
+# Words around what changes the list on screen: "strictly in spain", "ones at Tidewater only".
+_AROUND_CHANGE = frozenset("""
+    only just strictly exclusively solely purely the those these ones them any anything some
+    show me please ok okay so and but then now about instead rather at in from with for
+    jobs job roles role openings opening positions position too also list filter keep see give
+    there here of by a an to what how first
+""".split())  # noqa: SIM905 - a word list reads better as text
 
 
 def reorders(text: str) -> bool:
@@ -624,9 +660,33 @@ def reorders(text: str) -> bool:
     return bool(_NEWEST.search(norm) or _EVERY.search(norm))
 
 
-def asks_again(text: str) -> bool:
-    """Whether a message asks for the last list of openings again ("back to the jobs")."""
-    return bool(_AGAIN.search(normalize(text)))
+def asks_again(text: str, *, naming_the_list: bool = False) -> bool:
+    """Whether a message asks for the last list of openings again ("show me again"; with
+    `naming_the_list`, only by naming it: "back to the jobs")."""
+    norm = normalize(text)
+    return bool(_LIST_AGAIN.search(norm) or (not naming_the_list and _AGAIN.search(norm)))
+
+
+def changes_list(text: str, vocab: SkillVocabulary, index: OpeningIndex | None = None) -> bool:
+    """Whether a message only names what the list on screen should hold: a place, level, work
+    mode, skill or company, an order, with words around them ("strictly in spain", "just the
+    american ones", "ones at Tidewater only", "forget spain, the hybrid ones")."""
+    if _ASKING.match(normalize(text)) or _ONE.search(normalize(text)):
+        return False  # "is it remote?", "the berlin one" ask about the list or one of it
+    q = parse_request(text, vocab)
+    at = index.by_company(text) if index is not None else []
+    if not all(names_known_place(p) or find_regions(p) or (index is not None and index.knows_place(p))
+               for p in q.locations):
+        return False
+    if not (q.locations or q.level or q.remote is not RemotePreference.ANY or q.skills or q.avoid
+            or q.every or q.newest or q.anywhere or at):
+        return False
+    named = ({t for i in at for t in name_tokens(index.openings[i].company)}
+             if index is not None else set())
+    rest = [w for w in unread(_ANYWHERE.sub(" ", normalize(text)), vocab)
+            if w not in _AROUND_CHANGE and w not in named
+            and not find_regions(w) and not find_regions(f"the {w}")]
+    return not rest
 
 
 # A place and remote work as alternatives: "munich or remote", "remote or in Berlin".

@@ -728,11 +728,13 @@ REGIONS: dict[str, tuple[str, ...]] = {
     "uk": _UK, "united kingdom": _UK, "great britain": _UK,
     "us": _US, "usa": _US, "united states": _US, "north america": _NORTH_AMERICA,
     "apac": _APAC, "asia": _APAC, "asia pacific": _APAC,
-    # the US as people say it ("anything in the states?"; "states" alone is no place)
-    "states": _US, "stateside": _US,
+    # the US as people say it ("anything in the states?"; "states" alone is no place), and
+    # regions by their adjective ("just the american ones")
+    "states": _US, "stateside": _US, "american": _US, "european": _EUROPE, "british": _UK,
 }
 # Names of a region that are said as another's: "the states" is the US.
-_REGION_ALIASES = {"states": "us", "stateside": "us"}
+_REGION_ALIASES = {"states": "us", "stateside": "us", "american": "us", "european": "europe",
+                   "british": "uk"}
 # The cities and countries above, which a message may name without "in" ("java dev, zurich",
 # "Munich based"); not those that are also a word of the trade ("Phoenix", "Jakarta" EE) or a
 # pronoun ("us").

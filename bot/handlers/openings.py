@@ -17,6 +17,7 @@ from bot.recommend import (
     Query,
     Results,
     asks_again,
+    changes_list,
     like,
     name_tokens,
     parse_request,
@@ -165,9 +166,15 @@ class OpeningsHandler(BaseHandler):
         meant = ctx.intents()["openings"]
         if asks_at_same_company(ctx.text) and (on_screen(ctx.state) or in_focus(ctx.state)):
             return max(meant, SAME_COMPANY_SCORE)
-        if (on_screen(ctx.state) and ctx.state.last_topic is None and request_texts(ctx.state)
+        if not request_texts(ctx.state) or ctx.command is not None or ctx.action is not None:
+            return meant
+        if (on_screen(ctx.state) and ctx.state.last_topic is None
                 and len(ctx.text.split()) <= LIST_CHANGE_WORDS
-                and (reorders(ctx.text) or asks_again(ctx.text))):
+                and (reorders(ctx.text) or asks_again(ctx.text) or changes_list(
+                    ctx.text, ctx.kb.skills, ctx.bot.services.recommender.latest))):
+            return max(meant, LIST_CHANGE_SCORE)
+        if asks_again(ctx.text, naming_the_list=True) and len(ctx.text.split()) <= LIST_CHANGE_WORDS:
+            # "back to the jobs" after a topic in between
             return max(meant, LIST_CHANGE_SCORE)
         return meant
 
@@ -226,7 +233,8 @@ class OpeningsHandler(BaseHandler):
             if i is not None:
                 return [without_model(ctx.text)], index.openings[i]
         # "show me the jobs again" after a topic in between: the request before it, again.
-        again = typed and asks_again(ctx.text) and bool(request_texts(ctx.state))
+        again = typed and asks_again(ctx.text, naming_the_list=not on_screen(ctx.state)) \
+            and bool(request_texts(ctx.state))
         if typed and (on_screen(ctx.state) or again) and (
                 narrows_list(ctx.text) or not parse_request(ctx.text, ctx.kb.skills).skills):
             before = request_texts(ctx.state)

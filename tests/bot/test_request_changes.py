@@ -13,7 +13,14 @@ import pytest
 
 from bot.followups import read_shift
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.recommend import OpeningIndex, Query, asks_again, parse_request, reorders
+from bot.recommend import (
+    OpeningIndex,
+    Query,
+    asks_again,
+    changes_list,
+    parse_request,
+    reorders,
+)
 from bot.vocabulary import Reading, find_regions, years_of_experience
 from tests.bot.test_opening_conversations import FEED_OPENINGS, POSTED, Chat, open_chat, shown
 
@@ -76,12 +83,30 @@ def test_a_later_request_keeps_the_order_and_asks_for_a_ruled_out_skill_again() 
     assert first.refined_by(Query(skills=("Go",))).avoid == ("Java",)
 
 
+def test_words_that_only_change_the_list_on_screen(kb: KnowledgeBase) -> None:
+    index = OpeningIndex(FEED_OPENINGS, kb.skills)
+    for said in ("strictly in spain", "just the american ones", "only the senior ones",
+                 "forget spain, show the hybrid ones", "ones at glasswing only",
+                 "what about in europe?"):
+        assert changes_list(said, kb.skills, index), said
+    # Questions about the list or one of it, and topic questions, change nothing.
+    for said in ("which one is remote?", "the berlin one", "what is kubernetes?",
+                 "explain microservices", "celery - what does it do?", "simpler please",
+                 "kubernetes in production?"):
+        assert not changes_list(said, kb.skills, index), said
+    q = parse_request("forget spain, show the hybrid ones", kb.skills)
+    assert q.anywhere and q.locations == () and q.remote.value == "hybrid"
+    assert not parse_request("not sure, any go jobs?", kb.skills).anywhere
+    assert Query(locations=("spain",)).refined_by(q).locations == ()
+
+
 def test_years_in_words_and_the_states() -> None:
     assert years_of_experience("a couple of years of experience btw", Reading.CHAT) == 2
     assert years_of_experience("couple years of go", Reading.CHAT) == 2
     assert years_of_experience("fourteen yrs python", Reading.CHAT) == 14
     assert find_regions("and in the states?") == ("US",)
     assert find_regions("what states are hiring") == ()
+    assert find_regions("just the american ones") == ("US",)
 
 
 def test_a_follow_up_for_someone_or_some_time_stays_on_the_topic(kb: KnowledgeBase) -> None:
@@ -122,3 +147,13 @@ async def test_every_opening_then_the_list_again_after_a_topic(chat: Chat) -> No
     assert r.intent == "topic" and not r.cards
     r = await chat.say("show me the jobs again")
     assert r.intent == "openings" and set(shown(r)) == {"g1", "l1"}
+
+
+async def test_a_place_narrowed_to_then_dropped(chat: Chat) -> None:
+    await chat.say("/profile skills java")
+    r = await chat.say("java jobs")
+    assert set(shown(r)) == {"l1", "e1"}
+    r = await chat.say("strictly in munich")
+    assert r.intent == "openings" and shown(r) == ["l1"]
+    r = await chat.say("forget munich, show the remote ones")
+    assert r.intent == "openings" and shown(r) == ["e1"]
