@@ -131,6 +131,10 @@ class Query:
     newest: bool = False
     # Earlier places dropped ("forget spain", "anywhere is fine").
     anywhere: bool = False
+    # Where to look, said instead of what was asked before ("how about remote instead"), or as
+    # well as it ("or in amsterdam", "include london too").
+    instead: bool = False
+    widens: bool = False
 
     @classmethod
     def for_person(cls, profile: Profile, request: Query | None = None) -> Query:
@@ -178,6 +182,17 @@ class Query:
             named["skills"] = tuple(s for s in self.skills if s not in later.avoid)
         if later.anywhere and not later.locations:
             named["locations"] = ()
+        where = later.locations or later.remote is not RemotePreference.ANY
+        if later.instead and where:
+            # "how about remote instead" after "jobs in europe": remote anywhere
+            named.setdefault("locations", ())
+            named.setdefault("remote", RemotePreference.ANY)
+        elif later.widens and later.locations and (self.locations or self.remote
+                                                   is RemotePreference.REMOTE):
+            # "or in amsterdam" after remote ones: remote, or in Amsterdam
+            named["locations"] = tuple(dict.fromkeys((*self.locations, *later.locations)))
+            named["either"] = self.either or self.remote is RemotePreference.REMOTE
+            named.setdefault("remote", self.remote)
         if later.every and not later.skills:
             # "show all of them" after "go jobs in munich": any stack, still in Munich.
             named["skills"] = ()
@@ -605,6 +620,8 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
         every=bool(_EVERY.search(norm)),
         newest=bool(_NEWEST.search(norm)),
         anywhere=gone is not None,
+        instead=bool(_INSTEAD.search(norm)),
+        widens=bool(_WIDENS.search(norm)),
         level=find_level(text, Reading.CHAT),
         remote=remote_wish(text, Reading.CHAT) or RemotePreference.ANY,
         locations=places,
@@ -634,7 +651,9 @@ _NEWEST = re.compile(
 # Asking for the last list again: "show me again", "back to the jobs", "those openings again";
 # _LIST_AGAIN names the list ("back to the jobs"), as no question about a topic does.
 _AGAIN = re.compile(r"\b(?:(?:show|list|give|send|see|get)(?: me)?(?: (?:the|those|these|that|my))?"
-                    r"(?: (?:jobs?|openings?|roles?|list|results|ones))? again)\b")
+                    r"(?: (?:jobs?|openings?|roles?|list|results|ones))? again)\b"
+                    r"|^(?:ok(?:ay)? |so |then )?(?:show|list|give)(?: me)? (?:those|them|these)"
+                    r"(?: (?:again|now|then|please))?[.!?]*$")
 _LIST_AGAIN = re.compile(r"\b(?:(?:jobs?|openings?|roles?|list|results) again|back to (?:the |my |"
                          r"those |these |that )?(?:jobs?|openings?|roles?|list|results|job list))\b")
 # Earlier places dropped: "forget spain", "not in berlin after all", "anywhere is fine".
@@ -645,12 +664,14 @@ _ANYWHERE = re.compile(r"\b(?:anywhere|any (?:location|place|city|country)|where
 _ONE = re.compile(r"\b(?:one|it|that|this)\b")
 _ASKING = re.compile(r"^(?:is|are|does|do|did|can|could|would|will|which|whose|who|why|where|when|"
                      r"what(?! about)|how(?! about))\b")
+_INSTEAD = re.compile(r"\b(?:instead|rather)\b")
+_WIDENS = re.compile(r"^(?:or|also|plus)\b|\b(?:too|as well|also|include|including|add)\b")
 # Words around what changes the list on screen: "strictly in spain", "ones at Tidewater only".
 _AROUND_CHANGE = frozenset("""
     only just strictly exclusively solely purely the those these ones them any anything some
     show me please ok okay so and but then now about instead rather at in from with for
     jobs job roles role openings opening positions position too also list filter keep see give
-    there here of by a an to what how first
+    there here of by a an to what how first or also too well include including add plus
 """.split())  # noqa: SIM905 - a word list reads better as text
 
 

@@ -157,3 +157,19 @@ async def test_a_place_narrowed_to_then_dropped(chat: Chat) -> None:
     assert r.intent == "openings" and shown(r) == ["l1"]
     r = await chat.say("forget munich, show the remote ones")
     assert r.intent == "openings" and shown(r) == ["e1"]
+
+
+def test_where_said_instead_or_as_well(kb: KnowledgeBase) -> None:
+    def said(*texts: str) -> Query:
+        q = Query()
+        for t in texts:
+            q = q.refined_by(parse_request(t, kb.skills))
+        return q
+    q = said("jobs in europe please", "how about remote instead")
+    assert q.locations == () and q.remote.value == "remote"
+    q = said("jobs in europe please", "how about remote instead", "or in amsterdam")
+    assert q.locations == ("amsterdam",) and q.remote.value == "remote" and q.either
+    q = said("go jobs in munich", "include berlin too")
+    assert q.locations == ("munich", "berlin")
+    assert said("go jobs in munich", "and in berlin?").locations == ("berlin",)
+    assert asks_again("show me those") and not asks_again("show me those topics")
