@@ -26,6 +26,20 @@ _BOTH = re.compile(
     r"compare (?:them|the two|both|these|those)(?: two)?|"
     r"(?:what'?s|what is|what are) the differences? between (?:them|the two|these|those)(?: two)?|"
     r"how (?:are|do) (?:they|the two|these|those)(?: two)? (?:different|differ))$")
+# Who or when the answer on screen is asked again for: "and for a junior?", "what about for
+# beginners?", "is that still true in 2026?": the same topic, not a new subject nor a request.
+_AUDIENCE = re.compile(
+    r"^(?:for )?(?:an? |the |someone |people )?(?:(?:complete|total|absolute|fresh|new|very) )?"
+    r"(?:junior|senior|mid(?:-| )?level|mid|beginner|newbie|newcomer|novice|student|intern|"
+    r"graduate|grad|new grad|bootcamp grad(?:uate)?|career changer|self-taught|lead|staff|"
+    r"starting out|just starting|first job|small (?:team|company|startup)|startup|big company|"
+    r"large company|enterprise)s?(?: (?:one|dev|developer|engineer|role|level|person|position)s?)?$")
+_STILL = re.compile(
+    _LEAD + r"(?:(?:is|does|would) (?:that|this|it|all that|all this) still (?:true|hold|apply|"
+    r"relevant|the case|valid|accurate|a thing|up to date|current)|(?:is|does) (?:that|this|it) "
+    r"(?:hold|apply) (?:today|now|nowadays|these days|in 20\d\d)|still (?:true|relevant|the "
+    r"case|valid)|(?:and |what about |how about )?(?:in 20\d\d|today|nowadays|these days))"
+    r"(?: (?:in 20\d\d|today|now|nowadays|these days|anymore|any more))?$")
 # Words that may stand around the subject without making the message a question of its own.
 _FILLER = frozenset("""
     the a an one ones instead then too though also as well for it in with using use of like
@@ -62,16 +76,26 @@ def read_shift(text: str, kb: KnowledgeBase, current: str | None, *,
         if before is None or before == current or before not in kb.topics:
             return None
         return Shift(subject=Subject(name=topic_name(kb, before), topic_id=before), compare=True)
+    if _STILL.match(norm):
+        return _same_topic(kb, current, norm)
     compare = _COMPARE.match(norm)
     match = compare or _SWITCH.match(norm)
     if match is None:
         return None
+    if compare is None and _AUDIENCE.match(match.group("rest")):
+        return _same_topic(kb, current, match.group("rest"))
     subject = named_subject(match.group("rest"), kb)
     # "what about SQS?" after a message-queues answer asks about a thing inside the topic; the
     # topic compared with itself is no comparison.
     if subject is None or (compare is not None and subject.topic_id == current):
         return None
     return Shift(subject=subject, compare=compare is not None)
+
+
+def _same_topic(kb: KnowledgeBase, current: str, asked: str) -> Shift:
+    """The topic on screen asked about again, for someone or some time ("for a junior")."""
+    title = kb.topics[current].title
+    return Shift(subject=Subject(name=f"{title}: {asked}", topic_id=current), compare=False)
 
 
 def named_subject(text: str, kb: KnowledgeBase) -> Subject | None:

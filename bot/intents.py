@@ -26,6 +26,7 @@ from bot.vocabulary import (
     Reading,
     find_level,
     find_places,
+    find_regions,
     find_skills,
     names_known_place,
     remote_wish,
@@ -537,7 +538,9 @@ _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)
                    r"any(?:thing)? for (?:an? )?(?:[\w.+-]+ +){0,2}(?:person|people|folks?|devs?"
                    r"|developers?|engineers?|programmers?|coders?)(?=(?: in [a-z]+(?: [a-z]+)?)? *$)",
                    # closing a message that told who one is: "…, what do you have?"
-                   r"what (?:do you have|have you got|you got|can you (?:find|offer))(?= *$)")
+                   r"what (?:do you have|have you got|you got|can you (?:find|offer))"
+                   # (or "what do you have in the US?")
+                   r"(?=(?: in (?:the )?[a-z]+(?: [a-z]+)?)? *$)")
 # A statement may open any clause: "hello! just graduated, I live in berlin".
 _CLAUSE_START = re.compile(r"(?<=[.!;,])\s+|\n+|\s+-+\s+")
 _CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)| (?:so|any|anything|what|show|find|got|do you)\b",
@@ -833,12 +836,18 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     reference = n <= 12 and bool(_REFERENCE.search(plain))
     if reference:
         out["opening"] = 0.92
-    elif situation.openings_shown and n <= 8 and not situation.subjects and not JOB_WORDS.search(plain):
+    elif situation.openings_shown and n <= 8 and not JOB_WORDS.search(plain):
         pointed = (_POINTER.search(plain) or _ASKS_THE.match(plain)) and not PREPARING.search(plain)
-        if (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain) \
-                or (_MY_FIT.search(plain) and not _LEARNING.search(plain)) or _MY_JOB.search(plain):
+        if not situation.subjects and (
+                (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain)
+                or (_MY_FIT.search(plain) and not _LEARNING.search(plain)) or _MY_JOB.search(plain)):
             out["opening"] = 0.92
-        elif _NARROWING.match(plain) and kb is not None and _tells_about_oneself(text, kb):
+        elif _NARROWING.match(plain) and kb is not None and (
+                _tells_about_oneself(text, kb) or find_regions(text)) and (
+                not situation.subjects or not bare(normalize(text[len(first_clause(text)):]))):
+            # the list on screen narrowed or changed, by a skill too in one clause ("what about
+            # kotlin instead", "anything that doesn't need java?"; not "what about php, still a
+            # thing?")
             out["openings"] = 0.92
     if JOB_WORDS.search(plain) and not praised:
         if _ADVICE.search(plain):
@@ -956,8 +965,9 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
     if len(rest) > (1 if len(said) >= 4 else 0) + lenient:
         return False
     person = (telling and not narrowing) or any(w in _SELF_MARKERS for w in said)
-    if not narrowing and (stated_level(text) or find_level(text) or remote_wish(text) is not None
-                          or years_of_experience(text, Reading.CHAT) is not None):
+    # Years narrow no list of openings: said alone, they are the person's ("a couple of years").
+    if years_of_experience(text, Reading.CHAT) is not None or (not narrowing and (
+            stated_level(text) or find_level(text) or remote_wish(text) is not None)):
         return True
     if not narrowing and find_skills(vocab, text) and names_known_place(text) \
             and find_places(text, vocab, names=names):

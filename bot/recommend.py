@@ -25,6 +25,7 @@ from bot.vocabulary import (
     find_regions,
     find_skills,
     is_generic,
+    names_known_place,
     places_within,
     remote_wish,
     unread,
@@ -120,6 +121,20 @@ class Query:
     companies: tuple[str, ...] = ()
     # The request's places and remote wish are either-or ("munich or remote"), as a profile's are.
     either: bool = False
+    # Skills the request rules out ("anything that doesn't need Java?"): no opening that asks
+    # for one of them is listed.
+    avoid: tuple[str, ...] = ()
+    # Every opening the filters allow, not only those sharing a skill of the person's ("show all
+    # of them, not just my skills"); the person's skills still rank them.
+    every: bool = False
+    # The newest first rather than the best fit ("newest first").
+    newest: bool = False
+    # Earlier places dropped ("forget spain", "anywhere is fine").
+    anywhere: bool = False
+    # Where to look, said instead of what was asked before ("how about remote instead"), or as
+    # well as it ("or in amsterdam", "include london too").
+    instead: bool = False
+    widens: bool = False
 
     @classmethod
     def for_person(cls, profile: Profile, request: Query | None = None) -> Query:
@@ -142,6 +157,7 @@ class Query:
             titled=r.titled,
             exclude=r.exclude,
             companies=r.companies,
+            avoid=r.avoid, every=r.every, newest=r.newest,
             known=tuple(dict.fromkeys((*profile.skills, *r.known))),
             level=r.level,
             preferred_level=r.level or r.preferred_level or profile.seniority,
@@ -158,6 +174,31 @@ class Query:
         the rest is kept."""
         named = {f.name: value for f in dataclasses.fields(later)
                  if (value := getattr(later, f.name)) not in (None, (), "", RemotePreference.ANY)}
+        # Asking for every opening, or the newest first, holds until a new request: "only the
+        # remote ones" after "newest first" keeps the order.
+        named.update(every=self.every or later.every, newest=self.newest or later.newest)
+        if later.avoid and not later.skills:
+            # "anything that doesn't need Java?" after "java jobs": the other stacks.
+            named["skills"] = tuple(s for s in self.skills if s not in later.avoid)
+        if later.anywhere and not later.locations:
+            named["locations"] = ()
+        where = later.locations or later.remote is not RemotePreference.ANY
+        if later.instead and where:
+            # "how about remote instead" after "jobs in europe": remote anywhere
+            named.setdefault("locations", ())
+            named.setdefault("remote", RemotePreference.ANY)
+        elif later.widens and later.locations and (self.locations or self.remote
+                                                   is RemotePreference.REMOTE):
+            # "or in amsterdam" after remote ones: remote, or in Amsterdam
+            named["locations"] = tuple(dict.fromkeys((*self.locations, *later.locations)))
+            named["either"] = self.either or self.remote is RemotePreference.REMOTE
+            named.setdefault("remote", self.remote)
+        if later.every and not later.skills:
+            # "show all of them" after "go jobs in munich": any stack, still in Munich.
+            named["skills"] = ()
+        if later.skills and not later.avoid:
+            # "what about java instead" after "anything without java" asks for it again.
+            named["avoid"] = tuple(s for s in self.avoid if s not in later.skills)
         return dataclasses.replace(self, **named)
 
 
@@ -293,6 +334,13 @@ class OpeningIndex:
                         found.update(dict.fromkeys(hit))
                     break
         return list(found)
+
+    def knows_place(self, place: str) -> bool:
+        """Whether some opening is in the place, or in a place of the region ("production" is
+        none: "kubernetes in production?" names no place)."""
+        return any(all(t in self._loc for t in toks)
+                   for p in places_within(place)
+                   if (toks := [t for t in location_tokens(p) if t not in _PLACELESS]))
 
     def described(self, text: str) -> list[int]:
         """The open openings that every word of text describes by their title or place ("staff"
@@ -456,7 +504,9 @@ class OpeningIndex:
             weights[k] = 1.0
         browsing = browse and not weights
         titled = () if requested else tuple(w for w in q.titled if stem(w) in self._titles)
-        if n == 0 or not (weights or browsing or titled):
+        # Ruling a skill out asks for what else there is, beyond the person's other skills.
+        every = (q.every or bool(q.avoid)) and not requested and not titled
+        if n == 0 or not (weights or browsing or titled or every):
             return Results(total=0)
         acc = np.zeros(n, dtype=np.float64)   # weighted idf of matched skills
         raw = np.zeros(n, dtype=np.float64)   # plain idf of matched skills
@@ -475,7 +525,10 @@ class OpeningIndex:
                 hit[post] = True
         # A role named by its title is the request's own subject, like a skill it names: the
         # person's skills then only rank.
-        cand = np.ones(n, dtype=bool) if browsing or titled else acc > 0
+        cand = np.ones(n, dtype=bool) if browsing or titled or every else acc > 0
+        for s in q.avoid:
+            if (ruled_out := self._postings.get(_key(s))) is not None:
+                cand[ruled_out] = False
         if hit is not None:
             cand &= hit
         if titled:
@@ -516,7 +569,11 @@ class OpeningIndex:
         score += np.minimum(self._fresh0 * factor, 1.0) * W_FRESH + self._fresh_unknown
         score -= self._tiebreak
         score[~cand] = -np.inf
-        key = score if exact is None else score + exact * EXACT_LEVEL_FIRST
+        # "newest first": freshness alone orders them; an opening of unknown age goes last.
+        key = (np.where(np.isfinite(score), self._fresh0 - self._tiebreak, -np.inf) if q.newest
+               else score)
+        if exact is not None:
+            key = key + exact * EXACT_LEVEL_FIRST
         end = min(offset + limit, total)
         top = np.argpartition(-key, end - 1)[:end] if end < n else np.arange(n)
         top = top[np.isfinite(key[top])]
@@ -541,17 +598,116 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
 
     Generic words ("backend", "developer") name no skill: "any backend jobs?" asks for any.
     """
+    norm = normalize(text)
+    gone = _ANYWHERE.search(norm)
+    if gone is not None and gone.group("place") and (
+            find_places(gone.group("place"), vocab, names=True) or find_regions(gone.group("place"))):
+        # "forget spain, show the hybrid ones": the place is dropped, not asked for.
+        text = norm = norm[:gone.start()] + norm[gone.end():]
+    elif gone is not None and gone.group("place"):
+        gone = None  # "not sure": no place dropped
     named = find_places(text, vocab)
     said = {normalize(p) for p in named}
     places = (*named, *(r for r in find_regions(text) if normalize(r) not in said))
+    avoid = tuple(dict.fromkeys(
+        s.name for m in _WITHOUT.finditer(norm)
+        for s in find_skills(vocab, _CLAUSE_END.split(norm[m.end():], maxsplit=1)[0])
+        if not is_generic(s.name)))
     return Query(
-        skills=tuple(s.name for s in find_skills(vocab, text) if not is_generic(s.name)),
+        skills=tuple(s.name for s in find_skills(vocab, text)
+                     if not is_generic(s.name) and s.name not in avoid),
+        avoid=avoid,
+        every=bool(_EVERY.search(norm)),
+        newest=bool(_NEWEST.search(norm)),
+        anywhere=gone is not None,
+        instead=bool(_INSTEAD.search(norm)),
+        widens=bool(_WIDENS.search(norm)),
         level=find_level(text, Reading.CHAT),
         remote=remote_wish(text, Reading.CHAT) or RemotePreference.ANY,
         locations=places,
         titled=_role_words(text, vocab, places),
         either=bool(named) and bool(_OR_REMOTE.search(text)),
     )
+
+
+# What rules the skills after it out: "anything that doesn't need Java?", "without PHP", "no
+# java please", "other than .NET" (up to where the clause ends).
+_WITHOUT = re.compile(
+    r"(?<![\w'])(?:without|except(?: for)?|excluding|other than|apart from|but not|not|no|"
+    r"(?:does|do|did|would|will|is|are)(?:n'?t| not)(?: \w+)? (?:need|require|use|involve|ask for|"
+    r"have|want|mention)s?|(?:free of|no need for|not (?:using|needing|requiring)))"
+    r"(?: (?:any|much|a lot of|the))?(?![\w'])")
+_CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)|\b(?:but|just|only|in|at|with|instead)\b")
+# Every opening, not only those that fit: "show all of them", "not just my skills", "everything".
+_EVERY = re.compile(
+    r"\b(?:all (?:of )?(?:them|the (?:jobs|openings|roles|positions|ones)|(?:jobs|openings|roles"
+    r"|positions))|every(?:thing| (?:job|opening|role|one))|not (?:just|only) (?:for )?(?:my|me|the "
+    r"ones? (?:for|that (?:fit|match)|matching|with) (?:me|my))|regardless of (?:my )?(?:skills?|stack)"
+    r"|whatever the (?:stack|skills?)|any (?:stack|skills?)\b(?! (?:in|of)))")
+# The newest first: "newest first", "sort by date", "most recent ones", "latest postings".
+_NEWEST = re.compile(
+    r"\b(?:newest|most recent(?:ly posted)?|latest|(?:sort|order)(?:ed)? by (?:date|age|newest)"
+    r"|recently posted|fresh(?:est)?|new(?:er)? ones)\b")
+# Asking for the last list again: "show me again", "back to the jobs", "those openings again";
+# _LIST_AGAIN names the list ("back to the jobs"), as no question about a topic does.
+_AGAIN = re.compile(r"\b(?:(?:show|list|give|send|see|get)(?: me)?(?: (?:the|those|these|that|my))?"
+                    r"(?: (?:jobs?|openings?|roles?|list|results|ones))? again)\b"
+                    r"|^(?:ok(?:ay)? |so |then )?(?:show|list|give)(?: me)? (?:those|them|these)"
+                    r"(?: (?:again|now|then|please))?[.!?]*$")
+_LIST_AGAIN = re.compile(r"\b(?:(?:jobs?|openings?|roles?|list|results) again|back to (?:the |my |"
+                         r"those |these |that )?(?:jobs?|openings?|roles?|list|results|job list))\b")
+# Earlier places dropped: "forget spain", "not in berlin after all", "anywhere is fine".
+_ANYWHERE = re.compile(r"\b(?:anywhere|any (?:location|place|city|country)|wherever|location doesn'?t "
+                       r"matter|(?:forget|drop|scratch|never ?mind|not|no longer|skip) (?:about )?"
+                       r"(?:the )?(?:in )?(?P<place>[a-z][a-z ]{1,30}?)(?=[,.;!?]|$| (?:and|but|show|"
+                       r"what|any|then|instead)\b))")
+_ONE = re.compile(r"\b(?:one|it|that|this)\b")
+_ASKING = re.compile(r"^(?:is|are|does|do|did|can|could|would|will|which|whose|who|why|where|when|"
+                     r"what(?! about)|how(?! about))\b")
+_INSTEAD = re.compile(r"\b(?:instead|rather)\b")
+_WIDENS = re.compile(r"^(?:or|also|plus)\b|\b(?:too|as well|also|include|including|add)\b")
+# Words around what changes the list on screen: "strictly in spain", "ones at Tidewater only".
+_AROUND_CHANGE = frozenset("""
+    only just strictly exclusively solely purely the those these ones them any anything some
+    show me please ok okay so and but then now about instead rather at in from with for
+    jobs job roles role openings opening positions position too also list filter keep see give
+    there here of by a an to what how first or also too well include including add plus
+""".split())  # noqa: SIM905 - a word list reads better as text
+
+
+def reorders(text: str) -> bool:
+    """Whether a request only changes how the list is drawn ("newest first", "show all of them")."""
+    norm = normalize(text)
+    return bool(_NEWEST.search(norm) or _EVERY.search(norm))
+
+
+def asks_again(text: str, *, naming_the_list: bool = False) -> bool:
+    """Whether a message asks for the last list of openings again ("show me again"; with
+    `naming_the_list`, only by naming it: "back to the jobs")."""
+    norm = normalize(text)
+    return bool(_LIST_AGAIN.search(norm) or (not naming_the_list and _AGAIN.search(norm)))
+
+
+def changes_list(text: str, vocab: SkillVocabulary, index: OpeningIndex | None = None) -> bool:
+    """Whether a message only names what the list on screen should hold: a place, level, work
+    mode, skill or company, an order, with words around them ("strictly in spain", "just the
+    american ones", "ones at Tidewater only", "forget spain, the hybrid ones")."""
+    if _ASKING.match(normalize(text)) or _ONE.search(normalize(text)):
+        return False  # "is it remote?", "the berlin one" ask about the list or one of it
+    q = parse_request(text, vocab)
+    at = index.by_company(text) if index is not None else []
+    if not all(names_known_place(p) or find_regions(p) or (index is not None and index.knows_place(p))
+               for p in q.locations):
+        return False
+    if not (q.locations or q.level or q.remote is not RemotePreference.ANY or q.skills or q.avoid
+            or q.every or q.newest or q.anywhere or at):
+        return False
+    named = ({t for i in at for t in name_tokens(index.openings[i].company)}
+             if index is not None else set())
+    rest = [w for w in unread(_ANYWHERE.sub(" ", normalize(text)), vocab)
+            if w not in _AROUND_CHANGE and w not in named
+            and not find_regions(w) and not find_regions(f"the {w}")]
+    return not rest
 
 
 # A place and remote work as alternatives: "munich or remote", "remote or in Berlin".

@@ -379,8 +379,10 @@ MAX_YEARS = 20
 # People spell small numbers out and tell their age in years too: "two years", "25 years old".
 _SPELLED = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-            "fifteen": 15, "twenty": 20}
-_SPELLED_YEARS = re.compile(r"(?<![\w'])(" + "|".join(_SPELLED) + r")\s+(?:\+\s*)?(?:years?|yrs?)\b")
+            "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+            "eighteen": 18, "nineteen": 19, "twenty": 20, "couple": 2, "a couple": 2}
+_SPELLED_YEARS = re.compile(r"(?<![\w'])(a couple|" + "|".join(_SPELLED) + r")\s+(?:of\s+)?(?:\+\s*)?"
+                            r"(?:years?|yrs?)\b")
 _OLD = re.compile(r"\s+(?:old|of age|young)\b")
 
 
@@ -726,7 +728,13 @@ REGIONS: dict[str, tuple[str, ...]] = {
     "uk": _UK, "united kingdom": _UK, "great britain": _UK,
     "us": _US, "usa": _US, "united states": _US, "north america": _NORTH_AMERICA,
     "apac": _APAC, "asia": _APAC, "asia pacific": _APAC,
+    # the US as people say it ("anything in the states?"; "states" alone is no place), and
+    # regions by their adjective ("just the american ones")
+    "states": _US, "stateside": _US, "american": _US, "european": _EUROPE, "british": _UK,
 }
+# Names of a region that are said as another's: "the states" is the US.
+_REGION_ALIASES = {"states": "us", "stateside": "us", "american": "us", "european": "europe",
+                   "british": "uk"}
 # The cities and countries above, which a message may name without "in" ("java dev, zurich",
 # "Munich based"); not those that are also a word of the trade ("Phoenix", "Jakarta" EE) or a
 # pronoun ("us").
@@ -755,8 +763,9 @@ def find_regions(text: str) -> tuple[str, ...]:
     for m in _REGION.finditer(text):
         said = m.group("r")
         key = " ".join(normalize(said.replace(".", "")).split())
-        if key == "us" and not (said.isupper() or said.startswith("U.") or m.group("the")):
+        if key in ("us", "states") and not (said.isupper() or said.startswith("U.") or m.group("the")):
             continue
+        key = _REGION_ALIASES.get(key, key)
         label = key.upper() if len(key) <= 4 and key not in ("asia",) else key.title()
         if key in REGIONS and label not in found:
             found.append(label)

@@ -11,7 +11,18 @@ from bot.markup import para
 from bot.messages import MAX_ACTION_BYTES, Button, Reply
 from bot.openings import Opening
 from bot.ports import ConversationState, RemotePreference
-from bot.recommend import Match, OpeningIndex, Query, Results, like, name_tokens, parse_request
+from bot.recommend import (
+    Match,
+    OpeningIndex,
+    Query,
+    Results,
+    asks_again,
+    changes_list,
+    like,
+    name_tokens,
+    parse_request,
+    reorders,
+)
 from bot.routing import Context
 from bot.shown import (
     ShownOpening,
@@ -39,6 +50,10 @@ JOBS_LIKE = "jobs_like"
 # "anything else at that company?" with an opening to point at is a new list, whatever the
 # classifier makes of its pronoun (as the opening handler's named score, see there).
 SAME_COMPANY_SCORE = 0.96
+# With a list on screen, a few words that only change how it is drawn ("newest first", "show all
+# of them") or ask for it again are about that list, whatever their meaning reads as.
+LIST_CHANGE_SCORE = 0.92
+LIST_CHANGE_WORDS = 8
 
 
 async def openings_index(ctx: Context) -> OpeningIndex:
@@ -91,9 +106,13 @@ def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
         parts.append(", ".join(q.skills))
     elif titled:
         parts.append(" / ".join(titled) + " roles")
+    elif q.every or (q.avoid and q.known):
+        parts.append("any skills")
     elif q.known:
         parts.append("your skills (" + ", ".join(q.known[:6]) + ("…" if len(q.known) > 6 else "")
                      + ")")
+    if q.avoid:
+        parts.append("without " + " or ".join(q.avoid))
     if q.companies:
         parts.append("at " + " or ".join(q.companies))
     if q.level:
@@ -103,11 +122,14 @@ def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
         # The profile's wish: remote openings, or ones in its places (see Query).
         parts.append(("remote or hybrid in " if q.remote is RemotePreference.HYBRID
                       else "remote or ") + places)
-        return "; ".join(parts)
-    if q.remote is not RemotePreference.ANY:
-        parts.append({"remote": "remote", "hybrid": "hybrid", "onsite": "on-site"}[q.remote.value])
-    if places:
-        parts.append(places)
+    else:
+        if q.remote is not RemotePreference.ANY:
+            parts.append({"remote": "remote", "hybrid": "hybrid",
+                          "onsite": "on-site"}[q.remote.value])
+        if places:
+            parts.append(places)
+    if q.newest:
+        parts.append("newest first")
     return "; ".join(parts)
 
 
@@ -146,6 +168,16 @@ class OpeningsHandler(BaseHandler):
         if (asks_at_same_company(ctx.text) and (on_screen(ctx.state) or in_focus(ctx.state))) \
                 or asks_company_openings(ctx.text, ctx.bot.services.recommender.latest):
             return max(meant, SAME_COMPANY_SCORE)
+        if not request_texts(ctx.state) or ctx.command is not None or ctx.action is not None:
+            return meant
+        if (on_screen(ctx.state) and ctx.state.last_topic is None
+                and len(ctx.text.split()) <= LIST_CHANGE_WORDS
+                and (reorders(ctx.text) or asks_again(ctx.text) or changes_list(
+                    ctx.text, ctx.kb.skills, ctx.bot.services.recommender.latest))):
+            return max(meant, LIST_CHANGE_SCORE)
+        if asks_again(ctx.text, naming_the_list=True) and len(ctx.text.split()) <= LIST_CHANGE_WORDS:
+            # "back to the jobs" after a topic in between
+            return max(meant, LIST_CHANGE_SCORE)
         return meant
 
     @staticmethod
@@ -202,7 +234,10 @@ class OpeningsHandler(BaseHandler):
                 return [f"openings at {index.openings[i].company}"], None
             if i is not None:
                 return [without_model(ctx.text)], index.openings[i]
-        if typed and on_screen(ctx.state) and (
+        # "show me the jobs again" after a topic in between: the request before it, again.
+        again = typed and asks_again(ctx.text, naming_the_list=not on_screen(ctx.state)) \
+            and bool(request_texts(ctx.state))
+        if typed and (on_screen(ctx.state) or again) and (
                 narrows_list(ctx.text) or not parse_request(ctx.text, ctx.kb.skills).skills):
             before = request_texts(ctx.state)
             texts = [*before[-(MAX_REQUEST_TEXTS - 1):], ctx.text] if before else [ctx.text]
