@@ -4,6 +4,7 @@ cache on /reload, and matching by words alone when there is no encoder or it fai
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import logging
 import subprocess
 import sys
@@ -161,6 +162,7 @@ OUT_OF_SCOPE = (
     "which tablet should I get my kids for christmas",
     "are government bonds safer than shares",
     "can you check my chemistry homework on moles",
+    "which debit card has the lowest fees abroad",
 )
 
 
@@ -228,6 +230,23 @@ async def test_out_of_scope_lines_are_declined(hybrid_bot: Bot, line: str) -> No
 async def test_the_same_question_about_a_backend_career_is_answered(hybrid_bot: Bot) -> None:
     reply = (await hybrid_bot.handle(ask("how much does a backend developer get paid")))[0]
     assert reply.topic == "salary-negotiation", (reply.intent, reply.topic, reply.confidence)
+
+
+# A phrase that reads like one topic's while the subject is another's ("behind the scenes" is not
+# what backend engineering is when it is about card payments), and situations that name no term.
+SITUATIONS: dict[str, frozenset[str]] = {
+    "what happens behind the scenes when I pay with my card online": frozenset({"fintech-payments"}),
+    "a coworker keeps claiming my work as his own in front of the manager": frozenset({"soft-skills"}),
+    "the nightly scheduled script on our linux box never runs": frozenset({"server-management"}),
+}
+
+
+@pytest.mark.parametrize("question", sorted(SITUATIONS))
+async def test_a_situation_gets_its_topic(hybrid_bot: Bot, question: str) -> None:
+    """Answered, or offered first among the "did you mean" buttons."""
+    reply = (await hybrid_bot.handle(ask(question)))[0]
+    offered = reply.topic or next(iter(reply.suggestions), None)
+    assert offered in SITUATIONS[question], (reply.intent, reply.topic, reply.suggestions, reply.confidence)
 
 
 def test_the_words_decide_only_without_a_rival() -> None:
@@ -369,6 +388,21 @@ def test_the_fit_script_refuses_held_out_questions() -> None:
     res = subprocess.run([sys.executable, str(ROOT / "scripts/fit_retrieval.py"), str(held_out), "--check"],
                          capture_output=True, text=True, timeout=120)
     assert res.returncode != 0 and "held-out" in res.stderr
+
+
+def test_every_validation_file_is_refused_by_the_fit_script() -> None:
+    spec = importlib.util.spec_from_file_location("fit_retrieval", ROOT / "scripts/fit_retrieval.py")
+    assert spec is not None and spec.loader is not None
+    fit = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = fit  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(fit)
+    finally:
+        del sys.modules[spec.name]
+    dev = ROOT / "tests/bot/data/dev"
+    written = {p.resolve() for p in (*dev.glob("questions-valid-*.yaml"), dev / "oos-validation.yaml")}
+    assert written <= {p.resolve() for p in fit.VALIDATION}
+    assert not written & {p.resolve() for p in fit.DEFAULT_FILES}
 
 
 def test_the_fit_script_refuses_validation_questions() -> None:
