@@ -439,7 +439,9 @@ _ANYTHING = words_re(r"(?:so |and |ok |okay )?(?:any(?:thing)?|something)(?: (?:
 # "what's the level?", "and the salary?", "how many days in the office?": a fact of the opening
 # on screen, asked with "the" or by a quantity.
 _ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:(?:what|where|how)(?:'?s| is| about) |how about |"
-                       r"and )?the\b|how (?:many|much|often)\b)")
+                       r"and )?the\b|how (?:many|much|often)\b"
+                       # "how big is the team?", "when is the start date?": of the thing on screen
+                       r"|(?:what|where|how|when|who) (?:\w+ )?(?:is|are|was|were) the\b)")
 # Narrowing the list on screen: "only the remote ones", "and in Berlin?", "what about hybrid?"
 _NARROWING = re.compile(r"^(?:ok |okay |so |then )?(?:and|what about|how about|only|just|any|anything|"
                         r"something|show me|but|now)\b")

@@ -552,3 +552,13 @@ async def test_bare_ordinals_a_region_and_a_skill_asked_of_the_opening(chat: Cha
     assert "Yes: it's remote, Remote - EU, which takes in Spain." in r.text
     r = await chat.say("do I need to know kafka for it?")  # once: the message-queues page
     assert r.intent == "opening" and "It doesn't mention Kafka." in r.text
+
+
+async def test_a_question_about_the_team_of_the_list_on_screen(chat: Chat) -> None:
+    await chat.say("/profile skills java")
+    assert shown(await chat.say("java jobs")) == ["e1", "l1"]
+    # Once: the microservices page ("a small team splitting its app" is one of its questions).
+    r = await chat.say("how big is the team?")
+    assert r.intent == "opening" and "Team size" in r.text
+    r = await chat.say("how hard is the interview?")
+    assert r.intent == "opening"
