@@ -442,6 +442,10 @@ _ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:(?:what|where|how)(?:'?s|
                        r"and )?the\b|how (?:many|much|often)\b"
                        # "how big is the team?", "when is the start date?": of the thing on screen
                        r"|(?:what|where|how|when|who) (?:\w+ )?(?:is|are|was|were) the\b)")
+# "the" made general: "what is the best language to learn?", "how long is the typical interview?"
+# ask about the world, not about the openings on screen ("the best fit" still is one of them).
+_IN_GENERAL = words_re(r"best(?! (?:fit|match|one|option)\b)", r"typical(?:ly)?", r"average",
+                       r"usual(?:ly)?", r"normal(?:ly)?", r"common(?:ly)?", r"general(?:ly)?")
 # Narrowing the list on screen: "only the remote ones", "and in Berlin?", "what about hybrid?"
 _NARROWING = re.compile(r"^(?:ok |okay |so |then )?(?:and|what about|how about|only|just|any|anything|"
                         r"something|show me|but|now)\b")
@@ -839,7 +843,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     if reference:
         out["opening"] = 0.92
     elif situation.openings_shown and n <= 8 and not JOB_WORDS.search(plain):
-        pointed = (_POINTER.search(plain) or _ASKS_THE.match(plain)) and not PREPARING.search(plain)
+        pointed = (_POINTER.search(plain) or (_ASKS_THE.match(plain) and not _IN_GENERAL.search(plain))
+                   ) and not PREPARING.search(plain)
         if not situation.subjects and (
                 (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain)
                 or (_MY_FIT.search(plain) and not _LEARNING.search(plain)) or _MY_JOB.search(plain)):

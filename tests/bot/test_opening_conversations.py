@@ -562,3 +562,10 @@ async def test_a_question_about_the_team_of_the_list_on_screen(chat: Chat) -> No
     assert r.intent == "opening" and "Team size" in r.text
     r = await chat.say("how hard is the interview?")
     assert r.intent == "opening"
+    # "the best ..." and "the typical ..." ask about the world, not the list on screen.
+    assert shown(await chat.say("java jobs")) == ["e1", "l1"]
+    r = await chat.say("what is the best language to learn?")
+    assert r.intent == "topic"
+    assert shown(await chat.say("java jobs")) == ["e1", "l1"]
+    r = await chat.say("how long is the typical interview process?")
+    assert r.intent == "topic"
