@@ -720,7 +720,34 @@ _APAC = ("apac", "asia", "asia pacific", "singapore", "japan", "tokyo", "india",
          "bengaluru", "hyderabad", "pune", "australia", "sydney", "melbourne", "new zealand",
          "auckland", "hong kong", "seoul", "korea", "taiwan", "taipei", "vietnam", "philippines",
          "indonesia", "jakarta", "malaysia", "kuala lumpur", "thailand", "bangkok")
+# States and provinces by their tech hubs: feeds write "Austin, TX", rarely "Texas". Only names
+# that are no other place or person ("Georgia" is a country, "Washington" the capital too, and
+# "Charlotte" a first name) and no two-letter codes ("in", "or", "me" are words).
+_STATES: dict[str, tuple[str, ...]] = {
+    "texas": ("austin", "dallas", "houston", "san antonio", "plano", "fort worth"),
+    "california": ("san francisco", "bay area", "los angeles", "san diego", "san jose", "palo alto",
+                   "mountain view", "sunnyvale", "oakland", "sacramento", "santa monica", "menlo park"),
+    "massachusetts": ("boston", "somerville"),
+    "illinois": ("chicago",),
+    "colorado": ("denver", "boulder"),
+    "florida": ("miami", "tampa", "jacksonville"),
+    "north carolina": ("raleigh",),
+    "pennsylvania": ("philadelphia", "pittsburgh"),
+    "oregon": ("portland",),
+    "arizona": ("phoenix", "scottsdale"),
+    "utah": ("salt lake city",),
+    "minnesota": ("minneapolis",),
+    "michigan": ("detroit", "ann arbor"),
+    "tennessee": ("nashville",),
+    "maryland": ("baltimore",),
+    "new jersey": ("jersey city", "hoboken", "newark"),
+    "ontario": ("toronto", "ottawa", "waterloo"),
+    "british columbia": ("vancouver",),
+    "quebec": ("montreal",),
+    "alberta": ("calgary",),
+}
 REGIONS: dict[str, tuple[str, ...]] = {
+    **{state: (state, *cities) for state, cities in _STATES.items()},
     "europe": _EUROPE, "emea": (*_EUROPE, "middle east", "africa", "israel", "tel aviv", "uae",
                                 "dubai", "south africa", "cape town", "egypt", "cairo"),
     # Openings for anyone in Europe (or EMEA) are open to someone in the EU.

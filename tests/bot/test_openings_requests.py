@@ -137,6 +137,22 @@ def test_a_region_is_a_hard_filter(kb: KnowledgeBase) -> None:
     assert us == {"n1", "n3"}
 
 
+def test_a_state_or_province_is_its_tech_hubs(kb: KnowledgeBase) -> None:
+    # Feeds write "Austin, TX", rarely "Texas"; "Georgia" and two-letter codes are no state here.
+    assert find_regions("and in texas?") == ("Texas",)
+    assert find_regions("remote but I live in Ontario") == ("Ontario",)
+    assert find_regions("jobs in british columbia") == ("British Columbia",)
+    assert find_regions("jobs in georgia") == () and find_regions("tx for that") == ()
+    assert "austin" in places_within("Texas") and "toronto" in places_within("ontario")
+    index = OpeningIndex([*FEED_OPENINGS, *MORE_OPENINGS], kb.skills)
+    texas = {m.opening.external_id
+             for m in index.rank(Query(skills=("Go",), locations=("Texas",)), limit=20).matches}
+    assert texas == {"n3"}
+    ontario = {m.opening.external_id
+               for m in index.rank(Query(locations=("Ontario",)), browse=True, limit=20).matches}
+    assert ontario == {"i1"}
+
+
 async def test_a_company_named_in_a_request_keeps_its_openings(chat: Chat) -> None:
     r = await chat.say("does Larchwood have any openings?")
     assert r.intent == "openings"
