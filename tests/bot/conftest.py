@@ -22,6 +22,13 @@ def encoder() -> OnnxEncoder:
     return enc
 
 
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    """The shipped knowledge base, loaded once: its topics are the answers conversations about
+    openings and profiles used to get instead."""
+    return load_knowledge(None)
+
+
 @pytest.fixture
 def small_kb(tmp_path: Path) -> KnowledgeBase:
     topics = [

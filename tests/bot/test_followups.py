@@ -13,16 +13,11 @@ from adapters.bootstrap import build_bot
 from bot.dialogue import Bot
 from bot.encoder import OnnxEncoder
 from bot.followups import named_subject, read_shift, substitute
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
 from bot.memory import MemoryStore
 from bot.messages import Reply
 from storage.engine import Storage
 from tests.factories import message
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge(None)
 
 
 @dataclass(kw_only=True)

@@ -14,7 +14,7 @@ import pytest
 from adapters.bootstrap import build_bot
 from bot.dialogue import Bot
 from bot.encoder import Encoder
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
 from bot.memory import MemoryStore
 from bot.messages import Button, Reply
 from bot.openings import Level, Opening, Remote
@@ -56,13 +56,6 @@ FEED_OPENINGS = [
     imported("w1", "Security Engineer, Identity", "Glasswing", "Remote - EU", Remote.YES, None,
              ("OAuth", "SAML"), "Glasswing signs people in to their banks' apps."),
 ]
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    # The shipped knowledge base: its topics (remote work, fintech, SQL vs NoSQL) are the
-    # answers these questions used to get instead.
-    return load_knowledge(None)
 
 
 @dataclass(kw_only=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
 from bot.openings import Level, Remote
 from bot.recommend import OpeningIndex, Query
 from bot.vocabulary import find_regions, places_within
@@ -29,11 +29,6 @@ MORE_OPENINGS = [
     imported("n4", "PHP Developer (Laravel)", "Larchwood", "Remote - EU", Remote.YES, None,
              ("PHP", "Laravel", "MySQL"), "Larchwood's broker portal is a Laravel app."),
 ]
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge(None)
 
 
 @pytest.fixture(params=["memory", "sqlite"])

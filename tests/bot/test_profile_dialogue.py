@@ -10,7 +10,7 @@ import pytest
 
 from adapters.bootstrap import build_bot
 from bot.dialogue import Bot
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
 from bot.memory import MemoryStore
 from bot.messages import Reply
 from bot.openings import Level, Opening, Remote
@@ -31,11 +31,6 @@ OPENINGS = [
     job("cloud", "Remote", Remote.YES, "Python"),
     job("elbe", "Hamburg, Germany", Remote.HYBRID, "Python", "Docker"),
 ]
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
 
 
 @pytest.fixture(params=["memory", "sqlite"])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.followups import read_shift
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
 from bot.recommend import (
     OpeningIndex,
     Query,
@@ -23,11 +23,6 @@ from bot.recommend import (
 )
 from bot.vocabulary import Reading, find_regions, years_of_experience
 from tests.bot.test_opening_conversations import FEED_OPENINGS, POSTED, Chat, open_chat, shown
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge(None)
 
 
 @pytest.fixture(params=["memory", "sqlite"])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.encoder import OnnxEncoder
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
 from bot.openings import Level, Remote
 from bot.ports import Profile, RemotePreference
 from tests.bot.test_opening_conversations import Chat, imported, open_chat, shown
@@ -40,11 +40,6 @@ OPENINGS = [
     imported("s1", "Data Engineer (Spark)", "Driftwell", "Lisbon, Portugal", Remote.NO, None,
              ("Apache Spark", "Python", "SQL"), "Driftwell streams podcasts. On-site in Lisbon."),
 ]
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge(None)
 
 
 async def _chat(store: str, kb: KnowledgeBase, tmp_path: Path,
