@@ -16,6 +16,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.adfacts import ABOUT_A_FACT, ABOUT_AN_OPENING
 from bot.embedding_cache import EmbeddingCache
 from bot.encoder import Encoder, Vectors
 from bot.ports import ConversationState
@@ -408,21 +409,6 @@ _REFERENCE = words_re(
 # With openings on screen: "is it remote?", "what do they need?", "where is that?"
 _POINTER = words_re(r"it", r"its", r"it'?s", r"they", r"them", r"their", r"theirs", r"there", r"those",
                     r"these", r"which one", r"^is (?:that|this)", r"(?:that|this)(?= *$)")
-_ABOUT_AN_OPENING = words_re(
-    r"remote\w*", r"hybrid", r"on-?site", r"office", r"located", r"location", r"where", r"city",
-    r"country", r"level", r"junior", r"senior", r"salary", r"pay\w*", r"stack", r"tech",
-    r"requir\w*", r"need\w*", r"want", r"missing", r"lack\w*", r"learn", r"fits?", r"match\w*",
-    r"apply", r"link", r"company", r"team", r"visa", r"relocat\w*", r"contract", r"posted", r"do",
-    r"start\w*", r"deadline", r"equity", r"bonus", r"benefits?", r"perks?", r"hours", r"degree",
-    r"sponsor\w*", r"compensation", r"interview\w*",
-)
-# What only an ad says, asked as "what about equity?" or "give me the url" (never a filter:
-# "what about hybrid?" narrows the list).
-_ABOUT_A_FACT = re.compile(r"^(?:and |so |ok |okay )?(?:(?:what|how) about|give me|send me|share|"
-                           r"show me|can i (?:get|have|see)) (?:the |its |their )?"
-                           r"(?:salary|pay|compensation|equity|bonus|benefits|perks|visas?|"
-                           r"sponsorship|relocation|link|url|start date|deadline|hours|level|"
-                           r"seniority|stack|tech stack|team|contract|interviews?)\b")
 # The fit asked about oneself, with openings on screen: "what's missing for me?", "do I qualify?"
 _MY_FIT = words_re(r"what(?:'s| is| am i| would i be| do i) (?:still )?missing",
                    r"(?:do|would|could|will) i (?:qualify|fit|match|get it|stand a chance)",
@@ -846,7 +832,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         pointed = (_POINTER.search(plain) or (_ASKS_THE.match(plain) and not _IN_GENERAL.search(plain))
                    ) and not PREPARING.search(plain)
         if not situation.subjects and (
-                (pointed and _ABOUT_AN_OPENING.search(plain)) or _ABOUT_A_FACT.match(plain)
+                (pointed and ABOUT_AN_OPENING.search(plain)) or ABOUT_A_FACT.match(plain)
                 or (_MY_FIT.search(plain) and not _LEARNING.search(plain)) or _MY_JOB.search(plain)):
             out["opening"] = 0.92
         elif _NARROWING.match(plain) and kb is not None and (

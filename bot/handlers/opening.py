@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bot.actions import RunCommand
+from bot.adfacts import PAY, asked_facts, asks_unlisted_fact
 from bot.handlers.base import BaseHandler
 from bot.handlers.openings import gap_buttons, openings_index, request_of, request_texts
 from bot.markup import Block, Bold, Link, Text, para
@@ -63,37 +64,8 @@ _MODE = {Remote.YES: "remote", Remote.HYBRID: "hybrid", Remote.NO: "on-site"}
 _ASKED = {RemotePreference.REMOTE: Remote.YES, RemotePreference.HYBRID: Remote.HYBRID,
           RemotePreference.ONSITE: Remote.NO}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-# An ad that states pay names it (a salary, a stipend, a wage) or a currency: a sign, or an ISO
-# code in capitals next to a grouped amount ("DKK 18,000", "120,000 SEK"; not "ISO 27001").
-_PAY = re.compile(r"(?i)salary|compensation|stipend|\bwages?\b|\bhourly rate\b|[$€£]\s?\d"
-                  r"|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf)\b"
-                  r"|(?-i:\b[A-Z]{3}\s?\d{1,3}(?:[,.]\d{3})+|\b\d{1,3}(?:[,.]\d{3})+\s?[A-Z]{3}\b)")
 # A question about the fit: "is it a good fit for me?", "do I qualify?", "why does it suit me?".
 _FIT_ASKED = re.compile(r"(?i)\b(?:fit\w*|match\w*|suit\w*|qualif\w*|right for me|good for me)")
-# A question about pay: "which one pays best?", "is it well paid?".
-_PAY_ASKED = re.compile(r"(?i)\bpa(?:y|ys|id|ying)\b|salar|compensation|\bcomp\b|stipend|\bwages?\b"
-                        r"|\bearn|\bhow much\W*$")
-# Facts a person may ask about that an ad states only sometimes (pay has its own line).
-# Each: its name, how a question asks for it and how an ad states it (one pattern: the same).
-_FACTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
-    (name, re.compile(asked), re.compile(stated or asked)) for name, asked, stated in (
-        ("Visa sponsorship", r"(?i)\bvisas?\b|sponsor", None),
-        ("Relocation", r"(?i)relocat", None),
-        ("Equity", r"(?i)\bequity\b|\bstock options?\b|\bshares\b", None),
-        ("Reporting to", r"(?i)\breport(?:s|ing)? (?:in)?to\b", None),
-        ("Team size", r"(?i)\bteam size|size of the team|how (?:big|large|many people)"
-                      r"|how many (?:people|engineers|developers|devs|colleagues)",
-         # Not any number of people: "for 80,000 developers" are the customers.
-         r"(?i)\bteam of \w+|\b\w+[- ](?:person|people|strong) team|\b(?:we are|we're|the team is)"
-         r" (?:\d+|a team|a group|a small|a few|two|three|four|five|six|seven|eight|nine|ten)\b"),
-        ("Hours and contract",
-         r"(?i)full[- ]?time|part[- ]?time|\bcontract\b|\bcontractor|\bpermanent\b|freelance"
-         r"|fixed[- ]term|\btemporary\b|\bhours\b|how long (?:is|does|will)|\bduration\b",
-         r"(?i)full[- ]?time|part[- ]?time|\bcontract\b|\bpermanent\b|fixed[- ]term"
-         r"|\btemporary\b|\bhours\b|\b\w+[- ]months?\b|\binternship\b"),
-        ("Benefits", r"(?i)\bbenefits?\b|\bperks?\b|\bholidays?\b|\bvacation|\bpto\b"
-                     r"|time off|\bpension|health insurance", None),
-    ))
 # "when was it posted?", "how old is the ad?", "is it a new listing?"
 _POSTED_ASKED = re.compile(r"(?i)\b(?:posted|published|put up|listed|advertised)\b"
                            r"|\bhow (?:old|recent|new|fresh)\b|\bwhat date\b|\bwhen (?:was|did)\b")
@@ -215,7 +187,7 @@ class OpeningHandler(BaseHandler):
             ref = find_reference(ctx.text, ctx.state, index, ctx.kb.skills) or _default(ctx)
         if ref is None:
             return [_which_one()]
-        if not ref.openings and ref.how is How.SELECTED and _asks_unlisted_fact(ctx.text):
+        if not ref.openings and ref.how is How.SELECTED and asks_unlisted_fact(ctx.text):
             # "which one pays the most?": what no list shows, so each of them answers for itself.
             ref = Reference(how=How.SELECTED, openings=shown_list(ctx.state), plural=True)
         if not ref.openings:
@@ -292,13 +264,13 @@ class OpeningHandler(BaseHandler):
         wanted = _wanted(ctx)
         if wanted is not None:
             lines.append(para(_which_hold(wanted, among)))
-        paid = [(o, _pay(o)) for _, o in found if o is not None and _PAY.search(o.description)]
-        facts = [(name, stated) for name, asked, stated in _FACTS if asked.search(ctx.text)]
-        if wanted is None and (_PAY_ASKED.search(ctx.text) or facts) and not paid \
+        paid = [(o, _pay(o)) for _, o in found if o is not None and PAY.stated.search(o.description)]
+        facts = [(f.name, f.stated) for f in asked_facts(ctx.text)]
+        if wanted is None and (PAY.asked.search(ctx.text) or facts) and not paid \
                 and not any(stated.search(o.description) for _, stated in facts
                             for _, o in found if o is not None):
             # Asked what none of them states: said in one line.
-            asked = ["Salary"] * bool(_PAY_ASKED.search(ctx.text)) + [name for name, _ in facts]
+            asked = ["Salary"] * bool(PAY.asked.search(ctx.text)) + [name for name, _ in facts]
             companies = ", ".join(dict.fromkeys(s.company for s, _ in found))
             return Reply(blocks=(para(" and ".join(asked) + " not stated: none of the "
                                       f"{len(found)} ads ({companies}) says."),),
@@ -316,7 +288,7 @@ class OpeningHandler(BaseHandler):
                                    + (f"; to learn: {gaps}" if gaps else "") + ".")))
         if not paid:
             lines.append(para("Salary: not stated in any of them."))
-        elif _PAY_ASKED.search(ctx.text):
+        elif PAY.asked.search(ctx.text):
             # Asked, each answers for itself: which one is meant matters less than the answer.
             lines.extend(para(Bold(f"Salary at {o.title}: "), Text(said)) for o, said in paid)
             if len(paid) < len(found):
@@ -521,24 +493,18 @@ def _posted(o: Opening) -> str:
     return when.strftime("%-d %B %Y") + "." if when is not None else "the feed gives no date."
 
 
-def _asks_unlisted_fact(question: str) -> bool:
-    """Whether a question asks what only an ad's text can say (pay, visa, relocation, equity)."""
-    return bool(_PAY_ASKED.search(question)) or any(p.search(question) for _, p, _ in _FACTS)
-
-
 def _asked_facts(question: str, o: Opening) -> list[tuple[str, str]]:
     """The facts asked about that ads often leave out (visa, relocation, equity): the ad's
     sentence, or that it doesn't say."""
     out = []
-    for name, asked, stated in _FACTS:
-        if asked.search(question):
-            said = [s for s in _sentences(o.description) if stated.search(s)]
-            out.append((name, f"“{said[0]}”" if said else "the ad doesn't say."))
+    for fact in asked_facts(question):
+        said = [s for s in _sentences(o.description) if fact.stated.search(s)]
+        out.append((fact.name, f"“{said[0]}”" if said else "the ad doesn't say."))
     return out
 
 
 def _pay(o: Opening) -> str:
-    said = [s for s in _sentences(o.description) if _PAY.search(s)]
+    said = [s for s in _sentences(o.description) if PAY.stated.search(s)]
     return f"“{said[0]}”" if said else "the ad doesn't say."
 
 

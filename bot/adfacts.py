@@ -1,0 +1,93 @@
+"""What a question may ask of a job ad and how an ad states it: one vocabulary for reading and answering."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.text import words_re
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AdFact:
+    """A fact an ad states only sometimes (pay, visa, who one reports to): the words that name
+    it ("what about the visa?"), how a question asks for it, and how an ad states it."""
+
+    name: str
+    nouns: tuple[str, ...]
+    asked: re.Pattern[str]
+    stated: re.Pattern[str]
+
+
+def _fact(name: str, nouns: tuple[str, ...], asked: str, stated: str | None = None) -> AdFact:
+    return AdFact(name=name, nouns=nouns, asked=re.compile(asked, re.IGNORECASE),
+                  stated=re.compile(stated or asked, re.IGNORECASE))
+
+
+# Pay has its own line in every answer. An ad that states pay names it (a salary, a stipend, a
+# wage) or a currency: a sign, or an ISO code in capitals next to a grouped amount ("DKK
+# 18,000", "120,000 SEK"; not "ISO 27001").
+PAY = AdFact(
+    name="Salary", nouns=("salary", "pay(?:s|ing)?", "paid", "compensation", "stipend", "bonus"),
+    asked=re.compile(r"\bpa(?:y|ys|id|ying)\b|salar|compensation|\bcomp\b|stipend|\bwages?\b"
+                     r"|\bearn|\bhow much\W*$", re.IGNORECASE),
+    stated=re.compile(r"(?i)salary|compensation|stipend|\bwages?\b|\bhourly rate\b|[$€£]\s?\d"
+                      r"|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf|cad|aud)\b"
+                      r"|(?-i:\b[A-Z]{3}\s?\d{1,3}(?:[,.]\d{3})+|\b\d{1,3}(?:[,.]\d{3})+\s?[A-Z]{3}\b)"))
+
+# The others, in the order an answer lists them.
+FACTS: tuple[AdFact, ...] = (
+    _fact("Visa sponsorship", ("visas?", r"sponsor\w*"), r"\bvisas?\b|sponsor"),
+    _fact("Relocation", (r"relocat\w*",), r"relocat"),
+    _fact("Equity", ("equity",), r"\bequity\b|\bstock options?\b|\bshares\b"),
+    _fact("Reporting to", ("reporting line",),
+          r"\breport(?:s|ing)? (?:in)?to\b|\bboss\b|\bwho (?:is|'s|would be|will be) (?:my|the)"
+          r" (?:manager|boss|lead)\b",
+          r"\breport(?:s|ing)? (?:in)?to\b"),
+    _fact("Team size", ("team",),
+          r"\bteam size|size of the team|how (?:big|large|many people)"
+          r"|how many (?:people|engineers|developers|devs|colleagues)",
+          # Not any number of people: "for 80,000 developers" are the customers.
+          r"\bteam of \w+|\b\w+[- ](?:person|people|strong) team|\b(?:we are|we're|the team is)"
+          r" (?:\d+|a team|a group|a small|a few|two|three|four|five|six|seven|eight|nine|ten)\b"),
+    _fact("Hours and contract", ("contract", "hours"),
+          r"full[- ]?time|part[- ]?time|\bcontract\b|\bcontractor|\bpermanent\b|freelance"
+          r"|fixed[- ]term|\btemporary\b|\bhours\b|how long (?:is|does|will)|\bduration\b",
+          r"full[- ]?time|part[- ]?time|\bcontract\b|\bpermanent\b|fixed[- ]term"
+          r"|\btemporary\b|\bhours\b|\b\w+[- ]months?\b|\binternship\b"),
+    _fact("Benefits", (r"benefits?", r"perks?"), r"\bbenefits?\b|\bperks?\b|\bholidays?\b|\bvacation"
+          r"|\bpto\b|time off|\bpension|health insurance"),
+    _fact("Degree", ("degrees?",), r"\bdegrees?\b|\bdiploma\b|\bcs background\b",
+          r"\bdegrees?\b|\bdiploma\b|\bstudents?\b"),
+    _fact("On call", (r"on[- ]call",), r"\bon[- ]call\b|\bpager\b|\bnight shifts?\b",
+          r"\bon[- ]call\b|\bpager\b"),
+)
+
+# What every ad shows (where, how, level, skills, fit, link), asked with a pointer: "is it
+# remote?", "what do they need?", "where is that?".
+_ASPECTS = (
+    r"remote\w*", "hybrid", "on-?site", "office", "located", "location", "where", "city", "country",
+    "level", "junior", "senior", "stack", "tech", r"requir\w*", r"need\w*", "want", "missing",
+    r"lack\w*", "learn", "fits?", r"match\w*", "apply", "link", "company", "posted", "do",
+    r"start\w*", "deadline", r"interview\w*",
+)
+# A question about an opening on screen, once it points at one ("is it remote?").
+ABOUT_AN_OPENING = re.compile(
+    words_re(*_ASPECTS, *(n for f in (PAY, *FACTS) for n in f.nouns)).pattern
+    + "|" + "|".join(f.asked.pattern for f in FACTS))
+# What only an ad says, asked as "what about equity?" or "give me the url" (never a filter:
+# "what about hybrid?" narrows the list).
+ABOUT_A_FACT = re.compile(r"^(?:and |so |ok |okay )?(?:(?:what|how) about|give me|send me|share|"
+                          r"show me|can i (?:get|have|see)) (?:the |its |their )?(?:"
+                          + "|".join(n for f in (PAY, *FACTS) for n in f.nouns)
+                          + r"|link|url|start date|deadline|level|seniority|stack|tech stack|interviews?)\b")
+
+
+def asks_unlisted_fact(question: str) -> bool:
+    """Whether a question asks what only an ad's text can say (pay, visa, relocation, equity)."""
+    return any(f.asked.search(question) for f in (PAY, *FACTS))
+
+
+def asked_facts(question: str) -> list[AdFact]:
+    """The facts (other than pay) a question asks about."""
+    return [f for f in FACTS if f.asked.search(question)]
