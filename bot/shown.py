@@ -183,6 +183,57 @@ _ABOUT_IT = re.compile(r"^(?:and |so |ok |okay )?(?:is|are|was|does|do|did|can|c
                        r" for (?:it|that|this)(?: one| job| role| position)?\W*$")
 
 
+# The list on screen ranked by one attribute: "which is the most senior?", "and the newest?",
+# "which one means the least commuting?", "which is closest to Seattle?".
+class Order(Enum):
+    """An attribute the openings on screen are ranked by, and which way."""
+
+    MOST_SENIOR = "the most senior"
+    MOST_JUNIOR = "the most junior"
+    NEWEST = "the newest"
+    OLDEST = "the oldest"
+    CLOSEST = "the closest"
+
+
+_ORDER_WORDS: tuple[tuple[Order, str], ...] = (
+    (Order.MOST_SENIOR, r"(?:most|more) (?:senior|experienced|advanced)|(?:least|less) junior"
+                        r"|(?:highest|higher)[- ]level|senior-?most|(?:highest|higher) (?:in )?seniority"),
+    (Order.MOST_JUNIOR, r"(?:most|more) (?:junior|entry[- ]level|beginner[- ]friendly)"
+                        r"|(?:least|less) (?:senior|experienced|experience)|(?:lowest|lower)[- ]level"
+                        r"|(?:lowest|lower) (?:in )?seniority"),
+    (Order.NEWEST, r"newest|newer|latest|freshest|fresher|(?:most|more) recent(?:ly posted)?"
+                   r"|posted (?:last|most recently)"),
+    (Order.OLDEST, r"oldest|older|(?:least|less) recent(?:ly posted)?|posted (?:first|earliest)"),
+    (Order.CLOSEST, r"closest|nearest|closer|nearer|(?:least|less|shortest|shorter|cheapest|cheaper"
+                    r"|easiest|easier|no) commut\w*"),
+)
+_ORDER = re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<{o.name.lower()}>{p})" for o, p in _ORDER_WORDS)
+                    + r")(?!\w)")
+# Asked of the list: "which …", "what's the newest one?", or the attribute alone ("and the
+# oldest?"); never a new list ordered ("newest first", "sort by newest", "the latest jobs").
+_ORDER_ASKED = re.compile(r"(?<!\w)(?:which|what(?:'s| is) the)(?!\w)|^(?:and |ok |so |what about |"
+                          r"how about )?(?:the |which(?: one| is)? )?\S+(?: \S+)?(?: one| job| role)?\W*$")
+_ORDER_NOT = re.compile(r"(?<!\w)(?:first|sort\w*|order\w*|show|list|jobs|roles|openings|positions"
+                        r"|vacancies)(?!\w)")
+# What may follow the attribute: "one", "of them", "to Seattle", "for me", "…, A or B?" (not
+# "the most recent version of Java").
+_ORDER_TAIL = re.compile(r"^(?: (?:one|job|role|opening|position|posting|listing|ad)s?)?(?: (?:of|among)"
+                         r" (?:them|these|those|the (?:jobs|roles|openings|ones|list)))?"
+                         r"(?: (?:to|from|for) [\w ,.'-]+| me)?(?:,? .*(?<!\w)or(?!\w).*)?\W*$")
+
+
+def asked_order(norm: str) -> Order | None:
+    """The attribute a question ranks the list on screen by, if it asks for one ("which of them
+    is the most senior?")."""
+    m = _ORDER.search(norm)
+    if m is None or m.lastgroup is None:
+        return None
+    if not _ORDER_ASKED.search(norm) or not _ORDER_TAIL.match(norm[m.end():]) \
+            or (_ORDER_NOT.search(norm) and "which" not in norm.split()):
+        return None
+    return Order[m.lastgroup.upper()]
+
+
 # The work mode a wish word picks out of a list: "the remote one", "the on-site one".
 _MODE = {RemotePreference.REMOTE: Remote.YES, RemotePreference.HYBRID: Remote.HYBRID,
          RemotePreference.ONSITE: Remote.NO}
@@ -209,6 +260,9 @@ class Reference:
     guessed: bool = False
     # Pointed back with a noun only an opening is ("the job") after the conversation moved on.
     back: bool = False
+    # Asked which of them ranks first by an attribute ("which is the most senior?"): the
+    # openings are the ones to rank.
+    order: Order | None = None
 
 
 def narrows_list(text: str) -> bool:
@@ -255,6 +309,9 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         return None  # "anything at Kitebird?": a request for the company's openings
     if named and not plural_request:
         return Reference(how=How.NAMED, openings=named)
+    if shown and on_screen(state) and (order := asked_order(norm)) is not None:
+        return Reference(how=How.SELECTED, openings=_to_rank(norm, shown, index, vocab),
+                         plural=True, order=order)
     if shown:
         if (few := _FIRST_FEW.search(norm)) is not None:
             k = int(_NUMBERS.get(few.group("k"), few.group("k")))
@@ -314,6 +371,17 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
     if singular:
         return Reference(how=How.POINTED, openings=shown[:1], guessed=len(shown) > 1)
     return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1)
+
+
+def _to_rank(norm: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | None,
+             vocab: SkillVocabulary) -> tuple[ShownOpening, ...]:
+    """The openings a ranking question is about: those it names ("which is more senior, the
+    Dublin one or the Austin one?", "the first or the third?"), else the whole list."""
+    placed = [shown[i] for i in _ordinals(norm) if -len(shown) <= i < len(shown)]
+    named = [s for m in _THE_X_ONE.finditer(norm) if _ORDER.search(m.group("x")) is None
+             for s in select(m.group("x"), shown, index, vocab)]
+    picked = tuple(dict.fromkeys((*placed, *named)))
+    return picked if len(picked) > 1 else shown
 
 
 def asks_company_openings(text: str, index: OpeningIndex | None) -> bool:

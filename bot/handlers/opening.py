@@ -4,6 +4,7 @@ the Kitebird one?", "which one is for graduates?"."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.actions import RunCommand
@@ -19,6 +20,7 @@ from bot.routing import Context
 from bot.shown import (
     PAGE,
     How,
+    Order,
     Reference,
     ShownOpening,
     asks_at_same_company,
@@ -192,6 +194,8 @@ class OpeningHandler(BaseHandler):
             ref = Reference(how=How.SELECTED, openings=shown_list(ctx.state), plural=True)
         if not ref.openings:
             return [self._none_selected(ctx)]
+        if ref.order is not None:
+            return [await self._ranked(ctx, index, ref.order, ref.openings)]
         q = Query.for_person(await ctx.profile(),
                              request_of(request_texts(ctx.state), ctx.kb.skills))
         found = [(s, await _load(ctx, index, s)) for s in ref.openings]
@@ -305,6 +309,43 @@ class OpeningHandler(BaseHandler):
         return Reply(blocks=tuple(lines), buttons=tuple(gap_buttons(tuple(matches))),
                      intent="opening", confidence=1.0)
 
+    async def _ranked(self, ctx: Context, index: OpeningIndex, order: Order,
+                      shown: tuple[ShownOpening, ...]) -> Reply:
+        """Which of the openings ranks first by what was asked ("the most senior", "the newest",
+        "the least commuting"), the others after it, in a few lines."""
+        among = [o for o in (_indexed(index, s) for s in shown) if o is not None and o.is_open]
+        places = _near(ctx.text) or (await ctx.profile()).locations
+        key, said = _order_key(order, places)
+        known = sorted((o for o in among if key(o) is not None), key=lambda o: -(key(o) or 0.0))
+        what = order.value + (f" to {_place_name(places[0])}" if order is Order.CLOSEST
+                              and places and _near(ctx.text) else "")
+        ctx.update(last_topic=None)
+        if ctx.state.data.get(PAGE) is None:
+            ctx.set_data(**{PAGE: 0})
+        if not known:
+            return Reply(blocks=(para(f"None of the {len(among)} ads says: "
+                                      + _ORDER_UNSTATED[order] + "."),), intent="opening",
+                         confidence=1.0)
+        best = [o for o in known if key(o) == key(known[0])]
+        head = " and ".join(f"{o.title} at {o.company} ({said(o)})" for o in best)
+        verb = "is" if len(best) == 1 else "are both" if len(best) == 2 else "are all"
+        blocks: list[Block] = [para(f"Of the {len(among)} shown, {what} {verb} {head}.")]
+        if order is Order.CLOSEST and _near(ctx.text) and not any(
+                _located(o.location, p) for o in among for p in places):
+            blocks.append(para(f"None of them is in {_place_name(places[0])}."))
+        rest = [o for o in known if o not in best]
+        if rest:
+            blocks.append(para("Then: " + "; ".join(f"{o.title} at {o.company} ({said(o)})"
+                                                    for o in rest) + "."))
+        if unknown := len(among) - len(known):
+            blocks.append(para(f"{unknown} of them {'says' if unknown == 1 else 'say'} nothing "
+                               f"about it: {_ORDER_UNSTATED[order]}."))
+        if len(best) == 1:
+            ctx.set_data(**focus_on(best[0]))
+            if best[0].url:
+                blocks.append(para(Bold("Link: "), Link(best[0].url, best[0].url)))
+        return Reply(blocks=tuple(blocks), intent="opening", confidence=1.0)
+
     def _none_selected(self, ctx: Context) -> Reply:
         shown = shown_list(ctx.state)
         index = ctx.bot.services.recommender.latest
@@ -319,6 +360,59 @@ class OpeningHandler(BaseHandler):
             said = "" if o is None else f": {_where(o)}; level {_level(o)}"
             blocks.append(para(f"{i}. {s.title} at {s.company}{said}"))
         return Reply(blocks=tuple(blocks), intent="opening", confidence=1.0)
+
+
+# What an ad that cannot be ranked leaves out.
+_ORDER_UNSTATED = {Order.MOST_SENIOR: "no level stated", Order.MOST_JUNIOR: "no level stated",
+                   Order.NEWEST: "no date", Order.OLDEST: "no date",
+                   Order.CLOSEST: "no place or work mode"}
+# How far one commutes to an opening, by its work mode (none to a remote one).
+_COMMUTE = {Remote.YES: 2.0, Remote.HYBRID: 1.0, Remote.NO: 0.0}
+# "closest to Seattle", "nearest to me" (me: the profile's places).
+_NEAR = re.compile(r"(?i)(?:closest|nearest|closer|nearer|commut\w*) (?:to|from) (?!me\b)"
+                   r"(?P<place>[\w .'-]+?)\W*$")
+
+
+def _near(text: str) -> tuple[str, ...]:
+    m = _NEAR.search(text.strip())
+    return (m.group("place"),) if m else ()
+
+
+def _place_name(place: str) -> str:
+    return place if place != place.lower() else place.title()
+
+
+def _order_key(order: Order, places: tuple[str, ...]) -> tuple[
+        Callable[[Opening], float | None], Callable[[Opening], str]]:
+    """How an opening ranks by an attribute (higher first; None: the ad doesn't say), and how
+    its value is said."""
+    def seniority(o: Opening) -> float | None:
+        return None if o.level is None else float(o.level.rank)
+
+    def when(o: Opening) -> float | None:
+        at = o.posted_at or o.updated_at
+        return None if at is None else at.timestamp()
+
+    def posted(o: Opening) -> str:
+        return "posted " + _posted(o).rstrip(".")
+
+    def closeness(o: Opening) -> float | None:
+        mode = _COMMUTE.get(o.remote)
+        there = any(_located(o.location, p) for p in places)
+        if mode is None and not there:
+            return None
+        # In the place first, then by how little one commutes.
+        return 3.0 * there + (mode or 0.0)
+
+    def level(o: Opening) -> str:
+        return _level(o)
+
+    def neg(f: Callable[[Opening], float | None]) -> Callable[[Opening], float | None]:
+        return lambda o: None if (v := f(o)) is None else -v
+
+    return {Order.MOST_SENIOR: (seniority, level), Order.MOST_JUNIOR: (neg(seniority), level),
+            Order.NEWEST: (when, posted), Order.OLDEST: (neg(when), posted),
+            Order.CLOSEST: (closeness, _where)}[order]
 
 
 def _why_these(ctx: Context) -> Reference | None:

@@ -26,6 +26,7 @@ from bot.recommend import (
 from bot.routing import Context
 from bot.shown import (
     ShownOpening,
+    asked_order,
     asks_at_same_company,
     asks_company_openings,
     asks_for_similar,
@@ -172,6 +173,8 @@ class OpeningsHandler(BaseHandler):
             return meant
         if (on_screen(ctx.state) and ctx.state.last_topic is None
                 and len(ctx.text.split()) <= LIST_CHANGE_WORDS
+                # "and the newest?" asks which of the list is (the opening handler's)
+                and asked_order(ctx.norm) is None
                 and (reorders(ctx.text) or asks_again(ctx.text) or changes_list(
                     ctx.text, ctx.kb.skills, ctx.bot.services.recommender.latest))):
             return max(meant, LIST_CHANGE_SCORE)
