@@ -26,6 +26,12 @@ class Level(StrEnum):
     def rank(self) -> int:
         return _LEVEL_RANK[self]
 
+    @property
+    def kept(self) -> tuple[Level, ...]:
+        """The levels a filter for this one keeps: itself, and for senior the levels above it
+        on the engineers' ladder (Staff, Principal), which are senior or above."""
+        return (self, Level.STAFF) if self is Level.SENIOR else (self,)
+
 
 _LEVEL_RANK = {
     Level.INTERN: 0,

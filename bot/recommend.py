@@ -492,7 +492,8 @@ class OpeningIndex:
 
         An opening must share a skill with the query; only `browse` with a query that names no
         skill at all lists every opening the filters allow, newest first, without gaps. A level
-        keeps the openings of that level and, after all of them, those that state no level.
+        keeps the openings of that level (senior: staff too) and, after all of them, those that
+        state no level.
         """
         n = len(self.openings)
         requested = {_key(s) for s in q.skills if not is_generic(s)}
@@ -553,7 +554,7 @@ class OpeningIndex:
             cand &= at
         exact: npt.NDArray[np.bool_] | None = None
         if q.level is not None:
-            exact = self._level == self._level_code(q.level)
+            exact = np.isin(self._level, [self._level_code(lv) for lv in q.level.kept])
             cand &= exact | (self._level < 0)
         total = int(np.count_nonzero(cand))
         if total == 0 or offset >= total:

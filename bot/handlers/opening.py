@@ -466,7 +466,7 @@ class _Wanted:
 
     def holds(self, o: Opening) -> bool:
         return ((self.mode is None or o.remote is self.mode)
-                and (self.level is None or o.level is self.level)
+                and (self.level is None or o.level in self.level.kept)
                 and all(_located(o.location, place) for place in self.places)
                 and all(s in o.skills for s in self.skills))
 
