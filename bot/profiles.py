@@ -17,6 +17,7 @@ from bot.vocabulary import (
     find_places,
     find_skills,
     is_generic,
+    place_label,
     remote_wish,
     stated_level,
     unread,
@@ -169,7 +170,7 @@ def read_statement(text: str, vocab: SkillVocabulary, base: Profile) -> Statemen
     # A place is read in its piece, or in the whole sentence when only that shows it is one
     # ("Berlin only, no remote": the work mode after it is taken away).
     whole = [p for p in find_places(text, vocab) if not any(_mentions(t, p) for t in taken)]
-    places = _unique(_tidy_place(p) for p in (
+    places = _unique(place_label(p) for p in (
         *(p for t in given for p in find_places(t, vocab, names=names)), *whole))
     places = tuple(p for p in places if len(p) <= MAX_LOCATION_CHARS
                    and normalize(p) not in {normalize(g) for g in gone_places})
@@ -272,11 +273,6 @@ def _widened(old: RemotePreference, new: RemotePreference) -> RemotePreference:
     if Remote.HYBRID in both:
         return RemotePreference.HYBRID
     return RemotePreference.REMOTE
-
-
-def _tidy_place(place: str) -> str:
-    """As typed, but a name typed all in lowercase is capitalised ("new york" → "New York")."""
-    return place.title() if place.islower() else place
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

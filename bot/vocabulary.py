@@ -799,6 +799,12 @@ def find_regions(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def place_label(place: str) -> str:
+    """A place as shown: as typed, but a name typed all in lowercase is capitalised ("new york"
+    → "New York", "texas" → "Texas")."""
+    return place.title() if place.islower() else place
+
+
 def places_within(place: str) -> tuple[str, ...]:
     """The places a location wish covers: a region's places, or the place itself."""
     key = " ".join(normalize(place).split())

@@ -41,6 +41,7 @@ from bot.vocabulary import (
     find_regions,
     find_skills,
     is_generic,
+    place_label,
     places_within,
     remote_in,
     remote_wish,
@@ -317,7 +318,7 @@ class OpeningHandler(BaseHandler):
         places = _near(ctx.text) or (await ctx.profile()).locations
         key, said = _order_key(order, places)
         known = sorted((o for o in among if key(o) is not None), key=lambda o: -(key(o) or 0.0))
-        what = order.value + (f" to {_place_name(places[0])}" if order is Order.CLOSEST
+        what = order.value + (f" to {place_label(places[0])}" if order is Order.CLOSEST
                               and places and _near(ctx.text) else "")
         ctx.update(last_topic=None)
         if ctx.state.data.get(PAGE) is None:
@@ -332,7 +333,7 @@ class OpeningHandler(BaseHandler):
         blocks: list[Block] = [para(f"Of the {len(among)} shown, {what} {verb} {head}.")]
         if order is Order.CLOSEST and _near(ctx.text) and not any(
                 _located(o.location, p) for o in among for p in places):
-            blocks.append(para(f"None of them is in {_place_name(places[0])}."))
+            blocks.append(para(f"None of them is in {place_label(places[0])}."))
         rest = [o for o in known if o not in best]
         if rest:
             blocks.append(para("Then: " + "; ".join(f"{o.title} at {o.company} ({said(o)})"
@@ -376,10 +377,6 @@ _NEAR = re.compile(r"(?i)(?:closest|nearest|closer|nearer|commut\w*) (?:to|from)
 def _near(text: str) -> tuple[str, ...]:
     m = _NEAR.search(text.strip())
     return (m.group("place"),) if m else ()
-
-
-def _place_name(place: str) -> str:
-    return place if place != place.lower() else place.title()
 
 
 def _order_key(order: Order, places: tuple[str, ...]) -> tuple[
@@ -499,7 +496,7 @@ def _wanted(ctx: Context) -> _Wanted | None:
         return None
     said = [m for m in (_MODE.get(mode) if mode else None, level.value if level else None) if m]
     # Read from normalised text, a place is in lower case: "munich" is said "Munich".
-    said += [f"in {' or '.join(p if p != p.lower() else p.title() for p in places)}"] * bool(places)
+    said += [f"in {' or '.join(map(place_label, places))}"] * bool(places)
     said += [f"asking for {', '.join(skills)}"] * bool(skills)
     return _Wanted(said=", ".join(said), mode=mode, level=level, places=places, skills=skills)
 

@@ -39,6 +39,7 @@ from bot.shown import (
     without_model,
 )
 from bot.skills import SkillVocabulary
+from bot.vocabulary import place_label
 
 PAGE_SIZE = 3
 MAX_GAP_BUTTONS = 3
@@ -118,7 +119,7 @@ def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
         parts.append("at " + " or ".join(q.companies))
     if q.level:
         parts.append(q.level.value)
-    places = " or ".join(q.locations)
+    places = " or ".join(map(place_label, q.locations))
     if q.from_profile and places and q.remote is not RemotePreference.ONSITE:
         # The profile's wish: remote openings, or ones in its places (see Query).
         parts.append(("remote or hybrid in " if q.remote is RemotePreference.HYBRID
