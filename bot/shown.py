@@ -120,6 +120,11 @@ _EVERY = re.compile(r"(?<!\w)(?:(?:both|all|each|either|any|none) of (?:them|the
                     # "compare the two", "put them side by side": each of them, side by side
                     r"|compare (?:the two|the three|both|them(?: all)?|these|those)"
                     r"|(?:them|these|those) side by side)(?!\w)")
+# Asked of the list on screen as a whole: "are any of them in Germany?", "are any remote?",
+# "any of these senior?", "is either hybrid?" (a question about the list, not a new request).
+_OF_THE_LIST = re.compile(r"^(?:and |so |ok |okay |but |hmm )?(?:(?:are|is) (?:any|none|either|all)"
+                          r"(?: of (?:them|these|those|the \w+))?|(?:any|none|either) of (?:them|these"
+                          r"|those))(?!\w)")
 # Every one of the list on screen, said as a number: "the difference between the two?", "the
 # three jobs" (after a topic, "the two" are what it compared).
 _BOTH = re.compile(r"(?<!\w)(?:(?:between|of|with) (?:the |these |those )?(?:two|three|both)"
@@ -265,6 +270,12 @@ class Reference:
     order: Order | None = None
 
 
+def asks_of_list(text: str) -> bool:
+    """Whether text asks something of the list on screen as a whole ("are any of them in
+    Germany?")."""
+    return bool(_OF_THE_LIST.search(normalize(text)))
+
+
 def narrows_list(text: str) -> bool:
     """Whether text asks for some of the openings on screen by what they are ("the go ones")."""
     return bool(_THE_ONES.search(normalize(text)))
@@ -312,6 +323,8 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
     if shown and on_screen(state) and (order := asked_order(norm)) is not None:
         return Reference(how=How.SELECTED, openings=_to_rank(norm, shown, index, vocab),
                          plural=True, order=order)
+    if shown and on_screen(state) and _OF_THE_LIST.search(norm):
+        return Reference(how=How.SELECTED, openings=shown, plural=len(shown) > 1)
     if shown:
         if (few := _FIRST_FEW.search(norm)) is not None:
             k = int(_NUMBERS.get(few.group("k"), few.group("k")))

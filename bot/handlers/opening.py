@@ -25,6 +25,7 @@ from bot.shown import (
     ShownOpening,
     asks_at_same_company,
     asks_for_similar,
+    asks_of_list,
     find_reference,
     focus_on,
     in_focus,
@@ -72,6 +73,10 @@ _FIT_ASKED = re.compile(r"(?i)\b(?:fit\w*|match\w*|suit\w*|qualif\w*|right for m
 # "when was it posted?", "how old is the ad?", "is it a new listing?"
 _POSTED_ASKED = re.compile(r"(?i)\b(?:posted|published|put up|listed|advertised)\b"
                            r"|\bhow (?:old|recent|new|fresh)\b|\bwhat date\b|\bwhen (?:was|did)\b")
+# The skills it asks for: "what's the tech stack?", "what technologies do they use?"
+_STACK_ASKED = re.compile(r"(?i)\b(?:tech )?stack\b|\btechnolog\w*|\btech\b|\brequirements?\b"
+                          r"|\bwhat (?:skills|do (?:they|you) (?:need|want|use|ask for)|does (?:it|the ad|"
+                          r"the job|the role) (?:need|require|want|ask for))\b")
 # "how do I apply?", "where can I send my application?"
 _APPLY_ASKED = re.compile(r"(?i)\bapply\w*\b|\bapplication\b|\bsend (?:my |a |the )?(?:cv|resume)\b")
 # What is missing for it, and so what to learn: "what would I need to learn for it?", "what am I
@@ -166,6 +171,10 @@ class OpeningHandler(BaseHandler):
                 return POINTED_SCORE
         scores = ctx.intents()
         meant = scores["opening"]
+        if ref is not None and ref.how is How.SELECTED and asks_of_list(ctx.text):
+            # "are any of them in Germany?": of the list, as surely as a company named.
+            ctx.cache["opening_reference"] = ref
+            return max(meant, NAMED_SCORE)
         if ref is not None:
             ctx.cache["opening_reference"] = ref
             other = max((p for name, p in scores.scores.items() if name != "opening"),
@@ -232,14 +241,35 @@ class OpeningHandler(BaseHandler):
         blocks.append(para(Bold(f"{o.title} at {o.company}")))
         if guessed:
             blocks.append(para("(You didn't say which, so this is the first of the list.)"))
-        lead = _direct_answer(ctx, o) or _fit_verdict(ctx.text, q, match) \
-            or _learn_answer(ctx, q, match)
+        direct = _direct_answer(ctx, o)
+        lead = direct or _fit_verdict(ctx.text, q, match) or _learn_answer(ctx, q, match)
         if lead:
             blocks.append(para(lead))
+        stack = _STACK_ASKED.search(ctx.text) is not None and direct is None
         if _POSTED_ASKED.search(ctx.text):
             blocks.append(para(Bold("Posted: "), Text(_posted(o))))
         if _APPLY_ASKED.search(ctx.text) and o.url:
             blocks.append(para(Bold("To apply: "), Text("through the ad, "), Link(o.url, o.url)))
+        said = _asked_facts(ctx.text, o)
+        pay = PAY.asked.search(ctx.text) is not None
+        if (direct or stack or said or pay or _POSTED_ASKED.search(ctx.text)
+                or _APPLY_ASKED.search(ctx.text)) and lead == direct and not picked \
+                and not ctx.cache.get("opening_details"):
+            # One fact asked ("who would I report to?", "is it remote?"): that fact and the link,
+            # not the whole card again.
+            if pay:
+                blocks.append(para(Bold("Salary: "), Text(_pay(o))))
+            blocks.extend(para(Bold(f"{name}: "), Text(answer)) for name, answer in said)
+            if stack:
+                blocks.extend(_fit(q, match) or [para("The ad names no skills.")])
+            # The ad's own words on what was asked ("how many days in the office?").
+            quotes = _quotes(ctx.text, o, skip=[a.strip("“”") for _, a in said])
+            if quotes:
+                blocks.append(para("The ad says: " + " … ".join(f"“{s}”" for s in quotes)))
+            if o.url and not _APPLY_ASKED.search(ctx.text):
+                blocks.append(para(Bold("Link: "), Link(o.url, o.url)))
+            return Reply(blocks=tuple(blocks), buttons=tuple(gap_buttons((match,))) if stack else (),
+                         intent="opening", confidence=1.0)
         about = _sentences(o.description)[:1]
         if about and len(about[0]) <= MAX_ABOUT_CHARS:
             blocks.append(para(about[0]))
@@ -250,7 +280,6 @@ class OpeningHandler(BaseHandler):
         blocks.append(para(Bold("Level: "), Text(_level(o))))
         blocks.extend(_fit(q, match))
         blocks.append(para(Bold("Salary: "), Text(_pay(o))))
-        said = _asked_facts(ctx.text, o)
         blocks.extend(para(Bold(f"{name}: "), Text(answer)) for name, answer in said)
         quotes = _quotes(ctx.text, o, skip=[*about, *(a.strip("“”") for _, a in said)])
         if quotes:
@@ -269,6 +298,10 @@ class OpeningHandler(BaseHandler):
         wanted = _wanted(ctx)
         if wanted is not None:
             lines.append(para(_which_hold(wanted, among)))
+            if wanted.places and asks_of_list(ctx.text):
+                # Of the list only: all the openings there are one request away.
+                lines.append(para(f"To search all openings there, ask “jobs in "
+                                  f"{' or '.join(map(place_label, wanted.places))}”."))
         paid = [(o, _pay(o)) for _, o in found if o is not None and PAY.stated.search(o.description)]
         facts = [(f.name, f.stated) for f in asked_facts(ctx.text)]
         if wanted is None and (PAY.asked.search(ctx.text) or facts) and not paid \

@@ -30,6 +30,7 @@ from bot.shown import (
     asks_at_same_company,
     asks_company_openings,
     asks_for_similar,
+    asks_of_list,
     find_reference,
     in_focus,
     list_shown,
@@ -174,8 +175,9 @@ class OpeningsHandler(BaseHandler):
             return meant
         if (on_screen(ctx.state) and ctx.state.last_topic is None
                 and len(ctx.text.split()) <= LIST_CHANGE_WORDS
-                # "and the newest?" asks which of the list is (the opening handler's)
-                and asked_order(ctx.norm) is None
+                # "and the newest?", "are any of them in Germany?" ask which of the list is (the
+                # opening handler's)
+                and asked_order(ctx.norm) is None and not asks_of_list(ctx.text)
                 and (reorders(ctx.text) or asks_again(ctx.text) or changes_list(
                     ctx.text, ctx.kb.skills, ctx.bot.services.recommender.latest))):
             return max(meant, LIST_CHANGE_SCORE)
