@@ -315,14 +315,14 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
     norm = normalize(text)
     shown = shown_list(state)
     plural_request = bool(_LIST_NOUN.search(norm))
+    if shown and on_screen(state) and (order := asked_order(norm)) is not None:
+        return Reference(how=How.SELECTED, openings=_to_rank(norm, shown, index, vocab),
+                         plural=True, order=order)
     named = _named(norm, shown, index, in_focus(state))
     if named and not set(named) & set(shown) and _asks_company_list(norm):
         return None  # "anything at Kitebird?": a request for the company's openings
     if named and not plural_request:
         return Reference(how=How.NAMED, openings=named)
-    if shown and on_screen(state) and (order := asked_order(norm)) is not None:
-        return Reference(how=How.SELECTED, openings=_to_rank(norm, shown, index, vocab),
-                         plural=True, order=order)
     if shown and on_screen(state) and _OF_THE_LIST.search(norm):
         return Reference(how=How.SELECTED, openings=shown, plural=len(shown) > 1)
     if shown:

@@ -404,11 +404,11 @@ _ORDER_UNSTATED = {Order.MOST_SENIOR: "no level stated", Order.MOST_JUNIOR: "no 
 _COMMUTE = {Remote.YES: 2.0, Remote.HYBRID: 1.0, Remote.NO: 0.0}
 # "closest to Seattle", "nearest to me" (me: the profile's places).
 _NEAR = re.compile(r"(?i)(?:closest|nearest|closer|nearer|commut\w*) (?:to|from) (?!me\b)"
-                   r"(?P<place>[\w .'-]+?)\W*$")
+                   r"(?P<place>[\w.'-]+(?: (?!or\b)[\w.'-]+){0,3})")
 
 
 def _near(text: str) -> tuple[str, ...]:
-    m = _NEAR.search(text.strip())
+    m = _NEAR.search(text)
     return (m.group("place"),) if m else ()
 
 

@@ -562,3 +562,65 @@ async def test_a_question_about_the_team_of_the_list_on_screen(chat: Chat) -> No
     assert shown(await chat.say("java jobs")) == ["e1", "l1"]
     r = await chat.say("how long is the typical interview process?")
     assert r.intent == "topic"
+
+
+# Titles in real-world shapes: Staff (senior or above), "Sr.", "II"; posted on different days.
+LADDER = [
+    Opening(source=FEED, external_id="t1", title="Staff Software Engineer, Payments",
+            company="Tallyworks", url="https://boards.example/t1", location="Remote - US",
+            remote=Remote.YES, level=Level.STAFF, skills=("Go", "Kafka", "Kubernetes"),
+            description="Tallyworks moves money for small businesses.\n"
+                        "You'll report to the Director of Payments Engineering.",
+            posted_at=datetime(2026, 11, 10, tzinfo=UTC)),
+    Opening(source=FEED, external_id="t2", title="Sr. Backend Dev (Go)", company="Quillfeather",
+            url="https://boards.example/t2", location="Berlin, Germany (Hybrid)",
+            remote=Remote.HYBRID, level=Level.SENIOR, skills=("Go", "gRPC"),
+            description="Quillfeather builds invoicing for translators.",
+            posted_at=datetime(2026, 11, 25, tzinfo=UTC)),
+    Opening(source=FEED, external_id="t3", title="Software Engineer II", company="Fernhollow",
+            url="https://boards.example/t3", location="Toronto, ON", remote=Remote.NO,
+            level=Level.MID, skills=("Go", "PostgreSQL"),
+            description="Fernhollow schedules vets' appointments.",
+            posted_at=datetime(2026, 11, 15, tzinfo=UTC)),
+]
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+async def ladder(request: pytest.FixtureRequest, kb: KnowledgeBase,
+                 tmp_path: Path) -> AsyncIterator[Chat]:
+    async with open_chat(request.param, kb, LADDER, tmp_path) as c:
+        yield c
+
+
+async def test_the_list_on_screen_ranked_by_what_is_asked(ladder: Chat) -> None:
+    assert set(shown(await ladder.say("go jobs"))) == {"t1", "t2", "t3"}
+    # Once: the senior ones of the list ("1 of the 3 is senior"), the Staff one not among them.
+    r = await ladder.say("which is the most senior?")
+    assert r.intent == "opening" and "the most senior is Staff Software Engineer" in r.text
+    r = await ladder.say("does it need kubernetes?")  # it: the one just named
+    assert "Tallyworks" in r.text and "It asks for Kubernetes." in r.text
+    r = await ladder.say("and the newest?")  # once: the list again, newest first
+    assert r.intent == "opening" and "the newest is Sr. Backend Dev (Go)" in r.text
+    r = await ladder.say("which one is the most junior of those?")
+    assert "the most junior is Software Engineer II" in r.text
+    r = await ladder.say("which one means the least commuting?")
+    assert "Staff Software Engineer, Payments at Tallyworks (Remote - US)" in r.text
+    r = await ladder.say("which is closer to toronto, the quillfeather one or the fernhollow one?")
+    assert "the closest to Toronto is Software Engineer II" in r.text
+
+
+async def test_a_senior_request_keeps_staff_and_a_fact_is_answered_in_a_line(ladder: Chat) -> None:
+    r = await ladder.say("senior go jobs")
+    assert set(shown(r)) == {"t1", "t2"}  # Staff is senior or above; II is not
+    # Asked of the list: which of them, not a new request (once: "go jobs in Germany").
+    r = await ladder.say("are any of them in germany?")
+    assert r.intent == "opening" and not shown(r)
+    assert "1 of the 2 is in Germany: Sr. Backend Dev (Go)" in r.text
+    assert "“jobs in Germany”" in r.text
+    # One fact: that line and the link, not the whole card again.
+    r = await ladder.say("who would I report to for the tallyworks one?")
+    assert "Director of Payments Engineering" in r.text and "https://boards.example/t1" in r.text
+    assert "Where:" not in r.text and "Salary:" not in r.text
+    # A place typed in lower case is shown as a name.
+    r = await ladder.say("go jobs in germany")
+    assert "Germany" in r.text and "germany" not in r.text
