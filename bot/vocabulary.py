@@ -714,8 +714,8 @@ _US = ("us", "usa", "united states", "america", "new york", "nyc", "san francisc
        "seattle", "austin", "boston", "chicago", "los angeles", "denver", "atlanta", "miami",
        "washington dc", "portland", "san diego", "dallas", "houston", "philadelphia", "pittsburgh",
        "minneapolis", "salt lake city", "raleigh", "phoenix", "detroit", "nashville")
-_NORTH_AMERICA = ("north america", "americas", *_US, "canada", "toronto", "vancouver", "montreal",
-                  "ottawa", "calgary", "waterloo", "mexico")
+_CANADA = ("canada", "toronto", "vancouver", "montreal", "ottawa", "calgary", "waterloo")
+_NORTH_AMERICA = ("north america", "americas", *_US, *_CANADA, "mexico")
 _APAC = ("apac", "asia", "asia pacific", "singapore", "japan", "tokyo", "india", "bangalore",
          "bengaluru", "hyderabad", "pune", "australia", "sydney", "melbourne", "new zealand",
          "auckland", "hong kong", "seoul", "korea", "taiwan", "taipei", "vietnam", "philippines",
@@ -754,6 +754,8 @@ REGIONS: dict[str, tuple[str, ...]] = {
     "eu": ("europe", "emea", *_EU), "european union": ("europe", "emea", *_EU),
     "uk": _UK, "united kingdom": _UK, "great britain": _UK,
     "us": _US, "usa": _US, "united states": _US, "north america": _NORTH_AMERICA,
+    # Canadian feeds write "Toronto, ON" as American ones write "Austin, TX": the country unsaid.
+    "canada": _CANADA,
     "apac": _APAC, "asia": _APAC, "asia pacific": _APAC,
     # the US as people say it ("anything in the states?"; "states" alone is no place), and
     # regions by their adjective ("just the american ones")

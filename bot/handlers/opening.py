@@ -113,14 +113,15 @@ _LINK_ASKED = re.compile(r"^(?:(?:ok |okay |so |and |can i (?:get|have) |could i
                          r"(?:apply |application |job )?(?:link|url)s?(?: to apply)?"
                          r"(?: please| pls| plz| thanks)?)\W*$")
 # A question of one aspect and nothing else, about what is on screen: "where?", "paid?",
-# "what's the comp?", "level?", "remote?" (with an opening or a list on screen, only its is
+# "what's the comp?", "level?", "stack?", "remote?" (with an opening or a list on screen, only its is
 # meant; a link asked for alone is _LINK_ASKED's). A work mode only bare: "what about hybrid?"
 # or "and remote?" narrows the request.
 _MODE_ONLY = re.compile(r"^(?:so |but )?(?:fully )?(?:remote|hybrid|on-?site|in[- ]office)\W*$")
-_ASPECT_ONLY = re.compile(r"^(?:so |but |ok |okay |hmm )?(?:(?:what(?:'s| is| about)|how about)"
+_ASPECT_ONLY = re.compile(r"^(?:so |but |ok |okay |hmm )?(?:(?:what(?:'s| is| about)|wh?ats|how about)"
                           r" (?:the |its |their )?)?(?:where|location|located|based|"
                           r"paid|pay|salary|salaries|comp|compensation|money|how much|"
-                          r"level|seniority)(?: please| pls| then)?\W*$|" + _MODE_ONLY.pattern)
+                          r"level|seniority|(?:tech )?stack|requirements)(?: please| pls| then)?\W*$|"
+                          + _MODE_ONLY.pattern)
 # Applying, asked of nothing else: "how do I apply?", "where can I apply for it?" (not "how do I
 # apply for jobs abroad?").
 _APPLY_ONLY = re.compile(r"^(?:ok |okay |so |and |great |cool )?(?:how|where) (?:do|can|should|would)"
