@@ -8,12 +8,21 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from bot.adfacts import PAY
 from bot.openings import Opening, Remote
 from bot.ports import ConversationState, RemotePreference
 from bot.recommend import OpeningIndex, location_tokens, name_tokens, place_tokens
 from bot.skills import SkillVocabulary
 from bot.text import STOPWORDS, normalize, stem, words
-from bot.vocabulary import Reading, find_level, find_skills, is_generic, remote_wish
+from bot.vocabulary import (
+    Reading,
+    find_level,
+    find_regions,
+    find_skills,
+    is_generic,
+    places_within,
+    remote_wish,
+)
 
 # Keys of ConversationState.data. "page" (set while a list of openings is what the
 # conversation is about, cleared by a topic answer) belongs to the openings handler.
@@ -343,7 +352,7 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
             return Reference(how=How.SELECTED, openings=others, plural=len(others) > 1)
         which = _WHICH.search(norm)
         if which is None and on_screen(state) and (bare := _WHICH_BARE.search(norm)) is not None \
-                and (bare.group("pay") or _picks_by_what_it_is(
+                and (bare.group("pay") or PAY.asked.search(norm[bare.end():]) or _picks_by_what_it_is(
                     norm[bare.end():], vocab, asks_skill=bool(bare.group("v")))):
             which = bare
         if which is not None and _BEST_FIT.search(norm[which.end():]):
@@ -496,6 +505,22 @@ def _title_words(title: str) -> set[str]:
     return {stem(t) for t in words(title) if t not in STOPWORDS and not is_generic(t)}
 
 
+def located(location: str, place: str) -> bool:
+    """Whether an opening's location names a place or a place within it ("Berlin, Germany" for
+    Germany or Europe, "Austin, TX" for the US)."""
+    where = set(location_tokens(location))
+    return any(set(toks) <= where for p in places_within(place) if (toks := location_tokens(p)))
+
+
+# A skill said not to be wanted: "which ones don't need Kubernetes?", "the ones without Java".
+_NEGATED = re.compile(r"(?<!\w)(?:don'?t|doesn'?t|do not|does not|not|without|no|never)(?!\w)")
+
+
+def negates(text: str) -> bool:
+    """Whether text says a thing is not wanted ("don't need", "without")."""
+    return bool(_NEGATED.search(normalize(text)))
+
+
 def select(said: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | None,
            vocab: SkillVocabulary) -> tuple[ShownOpening, ...]:
     """The openings of the list that what was said describes best ("remote", "for graduates",
@@ -505,6 +530,11 @@ def select(said: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | Non
     skills = {s.name for s in find_skills(vocab, said) if not is_generic(s.name)}
     level = find_level(said, Reading.CHAT)
     mode = remote_wish(said, Reading.CHAT)
+    if skills and negates(said) and index is not None:
+        # The ones that do not ask for it.
+        return tuple(s for s in shown if (o := _opening(index, s)) is not None
+                     and not skills & {*o.skills, *vocab.implied(o.skills)})
+    regions = find_regions(said)
     best: list[ShownOpening] = []
     best_score = 0
     for s in shown:
@@ -515,6 +545,8 @@ def select(said: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | Non
             score += level is not None and o.level is level
             score += mode is not None and _MODE.get(mode) is o.remote
             score += len(set(tokens) & set(location_tokens(o.location)))
+            # "which ones are in the US?" of "Austin, TX"
+            score += any(located(o.location, r) for r in regions)
         if score > best_score:
             best, best_score = [s], score
         elif score == best_score and score > 0:

@@ -30,6 +30,8 @@ from bot.shown import (
     focus_on,
     in_focus,
     list_shown,
+    located,
+    negates,
     on_screen,
     shown_list,
     without_name,
@@ -366,7 +368,7 @@ class OpeningHandler(BaseHandler):
         verb = "is" if len(best) == 1 else "are both" if len(best) == 2 else "are all"
         blocks: list[Block] = [para(f"Of the {len(among)} shown, {what} {verb} {head}.")]
         if order is Order.CLOSEST and _near(ctx.text) and not any(
-                _located(o.location, p) for o in among for p in places):
+                located(o.location, p) for o in among for p in places):
             blocks.append(para(f"None of them is in {place_label(places[0])}."))
         rest = [o for o in known if o not in best]
         if rest:
@@ -429,7 +431,7 @@ def _order_key(order: Order, places: tuple[str, ...]) -> tuple[
 
     def closeness(o: Opening) -> float | None:
         mode = _COMMUTE.get(o.remote)
-        there = any(_located(o.location, p) for p in places)
+        there = any(located(o.location, p) for p in places)
         if mode is None and not there:
             return None
         # In the place first, then by how little one commutes.
@@ -494,19 +496,14 @@ class _Wanted:
     level: Level | None
     places: tuple[str, ...]
     skills: tuple[str, ...]
+    # The skills are said not to be wanted: "which ones don't need Kubernetes?"
+    without: bool = False
 
     def holds(self, o: Opening) -> bool:
         return ((self.mode is None or o.remote is self.mode)
                 and (self.level is None or o.level in self.level.kept)
-                and all(_located(o.location, place) for place in self.places)
-                and all(s in o.skills for s in self.skills))
-
-
-def _located(location: str, place: str) -> bool:
-    """Whether an opening's location names a place or a place within it ("Berlin, Germany" for
-    Germany or Europe)."""
-    where = set(location_tokens(location))
-    return any(set(toks) <= where for p in places_within(place) if (toks := location_tokens(p)))
+                and all(located(o.location, place) for place in self.places)
+                and all((s in o.skills) is not self.without for s in self.skills))
 
 
 def _within_region(location: str, place: str) -> bool:
@@ -531,8 +528,10 @@ def _wanted(ctx: Context) -> _Wanted | None:
     said = [m for m in (_MODE.get(mode) if mode else None, level.value if level else None) if m]
     # Read from normalised text, a place is in lower case: "munich" is said "Munich".
     said += [f"in {' or '.join(map(place_label, places))}"] * bool(places)
-    said += [f"asking for {', '.join(skills)}"] * bool(skills)
-    return _Wanted(said=", ".join(said), mode=mode, level=level, places=places, skills=skills)
+    without = bool(skills) and negates(text)
+    said += [f"{'not ' * without}asking for {', '.join(skills)}"] * bool(skills)
+    return _Wanted(said=", ".join(said), mode=mode, level=level, places=places, skills=skills,
+                   without=without)
 
 
 def _which_hold(wanted: _Wanted, among: list[Opening]) -> str:
@@ -694,7 +693,7 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
     if not places and _WHERE.search(norm) and names_place(o.location):
         return f"It's in {o.location}."
     if places:
-        inside = [p for p in places if _located(o.location, p)]
+        inside = [p for p in places if located(o.location, p)]
         if inside:
             return f"Yes, it's in {o.location}." if yes_no else f"It's in {o.location}."
         region = [p for p in places if _within_region(o.location, p)]

@@ -607,6 +607,13 @@ async def test_the_list_on_screen_ranked_by_what_is_asked(ladder: Chat) -> None:
     assert "Staff Software Engineer, Payments at Tallyworks (Remote - US)" in r.text
     r = await ladder.say("which is closer to toronto, the quillfeather one or the fernhollow one?")
     assert "the closest to Toronto is Software Engineer II" in r.text
+    # Once: "None of the openings I showed is in North America" (Remote - US and Toronto are)
+    r = await ladder.say("which ones are in north america?")
+    assert "2 of the 3 are in North America" in r.text and "Sr. Backend" not in r.text
+    r = await ladder.say("which ones don't need kafka?")  # once: the one that does
+    assert "2 of the 3 are not asking for Kafka" in r.text
+    r = await ladder.say("which is the best paid?")  # once: the card of the one in focus
+    assert "Salary not stated: none of the 3 ads" in r.text
 
 
 async def test_a_senior_request_keeps_staff_and_a_fact_is_answered_in_a_line(ladder: Chat) -> None:
