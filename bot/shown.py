@@ -512,6 +512,14 @@ def located(location: str, place: str) -> bool:
     return any(set(toks) <= where for p in places_within(place) if (toks := location_tokens(p)))
 
 
+def within_region(location: str, place: str) -> bool:
+    """Whether an opening's location names a region the place is within ("Remote (Europe)" for
+    Spain)."""
+    said = set(location_tokens(place))
+    return bool(said) and any(said <= set(location_tokens(p)) for region in find_regions(location)
+                              for p in places_within(region))
+
+
 # A skill said not to be wanted: "which ones don't need Kubernetes?", "the ones without Java".
 _NEGATED = re.compile(r"(?<!\w)(?:don'?t|doesn'?t|do not|does not|not|without|no|never)(?!\w)")
 
@@ -547,6 +555,9 @@ def select(said: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | Non
             score += len(set(tokens) & set(location_tokens(o.location)))
             # "which ones are in the US?" of "Austin, TX"
             score += any(located(o.location, r) for r in regions)
+            # "which can I do from Portugal?" of one remote within the EU
+            score += o.remote is Remote.YES and "from" in tokens and any(
+                within_region(o.location, t) for t in tokens if t not in STOPWORDS)
         if score > best_score:
             best, best_score = [s], score
         elif score == best_score and score > 0:

@@ -15,7 +15,7 @@ from bot.markup import Block, Bold, Link, Text, para
 from bot.messages import Button, Reply
 from bot.openings import Level, Opening, Remote
 from bot.ports import RemotePreference
-from bot.recommend import Match, OpeningIndex, Query, location_tokens, names_place
+from bot.recommend import Match, OpeningIndex, Query, names_place
 from bot.routing import Context
 from bot.shown import (
     PAGE,
@@ -34,6 +34,7 @@ from bot.shown import (
     negates,
     on_screen,
     shown_list,
+    within_region,
     without_name,
 )
 from bot.text import STOPWORDS, normalize, stem, words
@@ -45,7 +46,6 @@ from bot.vocabulary import (
     find_skills,
     is_generic,
     place_label,
-    places_within,
     remote_in,
     remote_wish,
     years_of_experience,
@@ -98,6 +98,8 @@ _ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how
 _WHERE = re.compile(r"(?<!\w)(?:where|based|located|location)(?!\w)")
 _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|can|could|will|"
                      r"would|has|have|should)\b")
+# "what level is the third?", "how senior is it?"
+_LEVEL_ASKED = re.compile(r"(?<!\w)(?:level|seniority|how senior|how junior)(?!\w)")
 # Experience asked for: "how many years do they want?", "how much experience does it need?"
 _YEARS_ASKED = re.compile(r"(?<!\w)(?:how many years|how much experience|years of experience)(?!\w)")
 # "tell me more" (not a bare "more", which pages the list): about the opening in focus.
@@ -498,20 +500,16 @@ class _Wanted:
     skills: tuple[str, ...]
     # The skills are said not to be wanted: "which ones don't need Kubernetes?"
     without: bool = False
+    # Worked from the places ("which can I do from Portugal?"): remote within their region too.
+    working_from: bool = False
 
     def holds(self, o: Opening) -> bool:
         return ((self.mode is None or o.remote is self.mode)
                 and (self.level is None or o.level in self.level.kept)
-                and all(located(o.location, place) for place in self.places)
+                and all(located(o.location, place) or (self.working_from and o.remote is Remote.YES
+                                                       and within_region(o.location, place))
+                        for place in self.places)
                 and all((s in o.skills) is not self.without for s in self.skills))
-
-
-def _within_region(location: str, place: str) -> bool:
-    """Whether an opening's location names a region the place is within ("Remote (Europe)" for
-    Spain)."""
-    said = set(location_tokens(place))
-    return bool(said) and any(said <= set(location_tokens(p)) for region in find_regions(location)
-                              for p in places_within(region))
 
 
 def _wanted(ctx: Context) -> _Wanted | None:
@@ -530,8 +528,11 @@ def _wanted(ctx: Context) -> _Wanted | None:
     said += [f"in {' or '.join(map(place_label, places))}"] * bool(places)
     without = bool(skills) and negates(text)
     said += [f"{'not ' * without}asking for {', '.join(skills)}"] * bool(skills)
+    working_from = bool(places) and re.search(r"(?<!\w)from(?!\w)", normalize(text)) is not None
+    if working_from:
+        said[-1 - bool(skills)] = f"open to work from {' or '.join(map(place_label, places))}"
     return _Wanted(said=", ".join(said), mode=mode, level=level, places=places, skills=skills,
-                   without=without)
+                   without=without, working_from=working_from)
 
 
 def _which_hold(wanted: _Wanted, among: list[Opening]) -> str:
@@ -674,6 +675,8 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         return (f"It asks for {years}+ years of experience." if years
                 else "The ad names no number of years.")
     level = find_level(text, Reading.CHAT)
+    if level is None and _LEVEL_ASKED.search(norm):
+        return f"Level: {_level(o)}."
     if level is not None:
         if o.level is None:
             return "The ad names no level."
@@ -696,7 +699,7 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         inside = [p for p in places if located(o.location, p)]
         if inside:
             return f"Yes, it's in {o.location}." if yes_no else f"It's in {o.location}."
-        region = [p for p in places if _within_region(o.location, p)]
+        region = [p for p in places if within_region(o.location, p)]
         if region and o.remote is Remote.YES:
             # "can I work from Spain?" of a job remote within Europe
             return f"Yes: it's remote, {o.location}, which takes in {region[0].title()}."

@@ -631,3 +631,12 @@ async def test_a_senior_request_keeps_staff_and_a_fact_is_answered_in_a_line(lad
     # A place typed in lower case is shown as a name.
     r = await ladder.say("go jobs in germany")
     assert "Germany" in r.text and "germany" not in r.text
+
+
+async def test_which_can_be_worked_from_a_country_and_the_level_asked(chat: Chat) -> None:
+    assert shown(await chat.say("java jobs")) == ["e1", "l1"]
+    # Once: "None of the openings I showed is in Portugal" (Emberline is remote within the EU).
+    r = await chat.say("which of them can I do from Portugal?")
+    assert "1 of the 2 is open to work from Portugal: Java Developer at Emberline" in r.text
+    r = await chat.say("what level is the second?")  # once: the whole card
+    assert "Level: senior." in r.text and "Where:" not in r.text
