@@ -167,15 +167,16 @@ _SAME_COMPANY = re.compile(
     r"|team|startup|one))?"
     r"|what else (?:do|does|are|is|can) (?:they|that company|the company|this company)"
     # or by its name: "any others at Kitebird?", "anything else from Stripe?"
-    r"|(?:any|anything|something|what) (?:else|others?) (?:at|from) (?!(?:a|an|my|me|the|this|that"
+    r"|(?:any|anything|something|what) (?:else|others?|other (?:jobs|roles|openings|positions))"
+    r" (?:at|from) (?!(?:a|an|my|me|the|this|that"
     r"|all|least|once|home|work|here|now|you)\b)\w+"
     r"|(?:same|that|this) (?:company|employer)'?s? (?:other|others|jobs|roles|openings|positions)"
     r"|other (?:jobs|roles|openings|positions|vacancies) (?:there|at (?:that|this|the same)"
     r"(?: company| employer| place)?))(?!\w)")
 # What a company has open, asked of a company not on the list: "anything at Kitebird?", "what
 # has Kitebird got open?", "is Kitebird hiring?" (not "does Kitebird need Go?").
-_COMPANY_LIST = re.compile(r"^(?:and |so |ok |okay |hmm )?(?:any(?:thing)?|something|what (?:else )?"
-                           r"(?:is|'s|do|does|has|have)?(?: \w+){1,3} (?:got|have|has)(?: open)?\W*$)"
+_COMPANY_LIST = re.compile(r"^(?:and |so |ok |okay |hmm )?(?:any(?:thing)?|something|what(?: else)?"
+                           r"(?: is| do| does| has| have|'s)?(?: \w+){1,4} (?:got|have|has)(?: open)?\W*$)"
                            r"|(?<!\w)(?:hiring|got (?:anything|something) open|have (?:anything|"
                            r"something) open)(?!\w)")
 # "which one fits me best?", "which is the best match for me?"

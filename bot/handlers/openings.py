@@ -240,6 +240,9 @@ class OpeningsHandler(BaseHandler):
                 return [f"openings at {index.openings[i].company}"], None
             if i is not None:
                 return [without_model(ctx.text)], index.openings[i]
+        if typed and asks_company_openings(ctx.text, index):
+            # "what has Kitebird got open?": all of that company's, not the list on screen narrowed
+            return [ctx.text], None
         # "show me the jobs again" after a topic in between: the request before it, again.
         again = typed and asks_again(ctx.text, naming_the_list=not on_screen(ctx.state)) \
             and bool(request_texts(ctx.state))

@@ -582,6 +582,11 @@ LADDER = [
             level=Level.MID, skills=("Go", "PostgreSQL"),
             description="Fernhollow schedules vets' appointments.",
             posted_at=datetime(2026, 11, 15, tzinfo=UTC)),
+    Opening(source=FEED, external_id="t4", title="Engineering Manager, Ledger", company="Tallyworks",
+            url="https://boards.example/t4", location="New York, NY", remote=Remote.HYBRID,
+            level=Level.MANAGER, skills=("Python", "AWS"),
+            description="Tallyworks moves money for small businesses.",
+            posted_at=datetime(2026, 11, 12, tzinfo=UTC)),
 ]
 
 
@@ -631,6 +636,9 @@ async def test_a_senior_request_keeps_staff_and_a_fact_is_answered_in_a_line(lad
     # A place typed in lower case is shown as a name.
     r = await ladder.say("go jobs in germany")
     assert "Germany" in r.text and "germany" not in r.text
+    # What a company has open: all of it, not the Go request on screen narrowed to it (once).
+    r = await ladder.say("what other roles does tallyworks have?")
+    assert r.intent == "openings" and set(shown(r)) == {"t1", "t4"}
 
 
 async def test_which_can_be_worked_from_a_country_and_the_level_asked(chat: Chat) -> None:
