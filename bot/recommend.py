@@ -19,6 +19,7 @@ from bot.ports import Profile, RemotePreference
 from bot.skills import SkillVocabulary
 from bot.text import STOPWORDS, normalize, stem, words
 from bot.vocabulary import (
+    LEVEL_NOUNS,
     Reading,
     find_level,
     find_places,
@@ -724,6 +725,7 @@ def _role_words(text: str, vocab: SkillVocabulary, places: Sequence[str]) -> tup
         t for t in unread(text, vocab)
         if len(t) >= MIN_ROLE_WORD and not t.isdigit() and t not in STOPWORDS
         and t not in placed and not is_generic(t) and vocab.canonical(t) is None
+        and t not in LEVEL_NOUNS
         and find_level(t, Reading.CHAT) is None and remote_wish(t, Reading.CHAT) is None))
 
 

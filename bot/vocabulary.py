@@ -288,6 +288,10 @@ def is_generic(skill_name: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Levels
 
+# Words that speak of a level without naming one ("senior level", "staff-level", "at least
+# senior", "senior and above"): no role a title names.
+LEVEL_NOUNS = frozenset(("level", "levels", "seniority", "least", "above", "higher", "plus"))
+
 # (level, the kinds of text that read them, words). One order everywhere: the first level
 # with a word in the text wins, so "Senior Engineering Manager" is a manager and "senior/staff"
 # is staff. "lead" and "tech lead" are senior in titles, requests, statements and answers.

@@ -311,3 +311,10 @@ def test_a_framework_implies_its_language() -> None:
     assert both.matched == ("Ruby on Rails", "Ruby") and both.missing[0].skill == "PostgreSQL"
     ruby_only = idx.explain(job("r", "Ruby"), Query.for_person(Profile(skills=("Ruby on Rails",))))
     assert ruby_only.matched == ()
+
+
+@pytest.mark.parametrize("text", ["at least senior level jobs", "staff-level roles",
+                                  "senior and above roles", "roles by seniority"])
+def test_words_about_a_level_name_no_role(text: str) -> None:
+    # Once: "level" searched titles, so "Mid-level Python Engineer" alone passed, and no staff one.
+    assert parse_request(text, VOCAB).titled == ()
