@@ -99,7 +99,8 @@ class Bot(Router):
         def spans(items: tuple[Span, ...]) -> tuple[Span, ...]:
             return tuple(
                 type(s)(pattern.sub(lambda m: prefix + m.group(1), s.text))
-                if isinstance(s, Text | Bold) else s
+                # Most spans name no command: the regular expression is not worth running.
+                if isinstance(s, Text | Bold) and "/" in s.text else s
                 for s in items
             )
 

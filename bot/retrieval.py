@@ -317,6 +317,10 @@ class Ranking:
         return [h for h in self.hits[:limit] if h.confidence >= self.suggest_at]
 
 
+# The words' stage of a ranking: the matcher's candidates, their lexical features, confidences.
+_Lexical = tuple[list[Match], Candidates | None, FloatArray | None]
+
+
 class TopicRetriever:
     """Ranks topics for a message. Built when a knowledge base is loaded into the core."""
 
@@ -333,6 +337,9 @@ class TopicRetriever:
         self.calibration = calibration or Calibration.load()
         self.encoder = encoder
         self.encode_text = encode_text or self._encode
+        # A message is ranked twice (the router's cascade by words, then the topic handler): the
+        # words' stage of the latest (text, boost) is kept for the second.
+        self._lexical: tuple[tuple[str, tuple[str, ...]], _Lexical] | None = None
         if encoder is None or not topics:
             return
         cache = EmbeddingCache(encoder, cache_name(kb.root, "topics"), directory)
@@ -354,7 +361,7 @@ class TopicRetriever:
     def rank(self, text: str, vector: Callable[[], Vectors | None], *,
              boost: Sequence[str] = ()) -> Ranking:
         """Topics for `text`; `vector()` gives the message's embedding and is called only if needed."""
-        matches = self.matcher.rank(text, limit=CANDIDATES, boost=boost) if text else []
+        matches, lexical, p = self._by_words(text, boost)
         if self.index is None or self.pages is None or self.background is None:
             return self._by_matcher(matches)
         cal = self.calibration
@@ -362,8 +369,7 @@ class TopicRetriever:
             # Not one word the knowledge base knows: no topic was asked about (on the tuning sets,
             # no in-scope question and a third of the out-of-scope ones), nothing to encode.
             return Ranking(hits=(), method="lexical", suggest_at=cal.suggest_at)
-        lexical = lexical_candidates(matches)
-        p = cal.lexical.confidences(lexical)
+        assert lexical is not None and p is not None
         if words_decide(p, cal.skip_at, unknown=matches[0].unknown > 0):
             return self._ranking(lexical.topic_ids, p, "lexical")
         v = vector()
@@ -372,6 +378,20 @@ class TopicRetriever:
         unknown = self._unknown_vector(text) if matches[0].unknown else None
         hybrid = hybrid_candidates(matches, self.pages.scores(text), self.index, v, self.background, unknown)
         return self._ranking(hybrid.topic_ids, cal.hybrid.confidences(hybrid), "hybrid")
+
+    def _by_words(self, text: str, boost: Sequence[str]) -> _Lexical:
+        """The matcher's candidates for `text`, and with the model, their lexical features and
+        confidences (None without candidates or without the model)."""
+        key = (text, tuple(boost))
+        last = self._lexical
+        if last is not None and last[0] == key:
+            return last[1]
+        matches = self.matcher.rank(text, limit=CANDIDATES, boost=boost) if text else []
+        lexical = lexical_candidates(matches) if matches and self.index is not None else None
+        p = self.calibration.lexical.confidences(lexical) if lexical is not None else None
+        found = (matches, lexical, p)
+        self._lexical = (key, found)
+        return found
 
     def _unknown_vector(self, text: str) -> Vectors | None:
         """The vector of the message's words the knowledge base does not know (None when the

@@ -33,6 +33,8 @@ def unmarked(text: str) -> str:
     return tidy(_MARKS.sub("", _TAGS.sub(lambda m: "" if m.group().startswith("</") else " ", text)))
 
 
+# Handlers, cues and matchers each normalise the message again (about thirty times a message).
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Lower-case, Unicode-normalised, single-spaced text; punctuation kept."""
     return tidy(text).casefold()

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, CursorResult, Dialect, Engine, Executable
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import PoolProxiedConnection
 
 from storage.session import Rows, Transaction
 
@@ -116,11 +117,36 @@ class InlineSqliteTransaction(Transaction):
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # The pool's connection, taken at the first statement. The statements of every message
+        # go to its sqlite3 connection directly; an SQLAlchemy Connection on it is made only
+        # for a statement SQLAlchemy must run: making one, its transaction and its close cost
+        # more of Python per unit of work than two of its statements.
+        self._raw: PoolProxiedConnection | None = None
+        self._sqlite: sqlite3.Connection | None = None
         self._connection: Connection | None = None
         self._wrote = False
 
+    def _dbapi(self) -> sqlite3.Connection:
+        dbapi = self._sqlite
+        if dbapi is None:
+            try:
+                self._raw = self._engine.raw_connection()
+            except sqlite3.Error as error:
+                raise DBAPIError.instance(None, None, error, sqlite3.Error) from error
+            driver = self._raw.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            dbapi = self._sqlite = driver
+        return dbapi
+
+    def _sqlalchemy(self) -> Connection:
+        connection = self._connection
+        if connection is None:
+            self._dbapi()
+            connection = self._connection = Connection(self._engine, self._raw)
+        return connection
+
     async def _execute(self, statement: Executable, params: Any) -> CursorResult[Any]:
-        return await self._retrying(statement, lambda c: c.execute(statement, params))
+        return await self._retrying(statement, lambda: self._sqlalchemy().execute(statement, params))
 
     async def _run(self, statement: Executable, params: Any) -> Rows:
         many = isinstance(params, list)
@@ -132,23 +158,20 @@ class InlineSqliteTransaction(Transaction):
         if found[1] is None:
             return await self._execute(statement, params)
         prepared = found[1]
-        return await self._retrying(statement, lambda c: _run_raw(c, prepared, params))
+        return await self._retrying(statement, lambda: _run_raw(self._dbapi(), prepared, params))
 
-    async def _retrying(self, statement: Executable, run: Callable[[Connection], T]) -> T:
+    async def _retrying(self, statement: Executable, run: Callable[[], T]) -> T:
         deadline = time.monotonic() + LOCK_WAIT
         delay = 0.001
         while True:
-            connection = self._connection
-            if connection is None:
-                connection = self._connection = self._engine.connect()
             try:
-                result = run(connection)
+                result = run()
             except OperationalError as error:
                 # Only the first write of a transaction can find the database locked (later
                 # ones already hold the write lock); it is safe to roll back and redo alone.
                 if "locked" not in str(error) or self._wrote or time.monotonic() > deadline:
                     raise
-                connection.rollback()
+                self._end(commit=False)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 0.05)
                 continue
@@ -156,27 +179,40 @@ class InlineSqliteTransaction(Transaction):
                 self._wrote = True
             return result
 
-    async def _commit(self) -> None:
-        if self._connection is not None:
-            self._connection.commit()
+    def _end(self, *, commit: bool) -> None:
+        """Commit or roll back on both layers: SQLAlchemy's transaction, when a statement it
+        ran began one, and sqlite3's, which the direct statements may have begun after it."""
+        connection = self._connection
+        if connection is not None and connection.in_transaction():
+            connection.commit() if commit else connection.rollback()
+        if self._sqlite is not None:
+            try:
+                self._sqlite.commit() if commit else self._sqlite.rollback()
+            except sqlite3.Error as error:
+                raise DBAPIError.instance(
+                    "COMMIT" if commit else "ROLLBACK", None, error, sqlite3.Error) from error
         self._wrote = False
+
+    async def _commit(self) -> None:
+        self._end(commit=True)
 
     async def _rollback(self) -> None:
-        if self._connection is not None:
-            self._connection.rollback()
-        self._wrote = False
+        self._end(commit=False)
 
     async def _close(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            connection.close()  # rolls back what was not committed
+        connection, raw, dbapi = self._connection, self._raw, self._sqlite
+        self._connection, self._raw, self._sqlite = None, None, None
+        try:
+            if dbapi is not None and dbapi.in_transaction:
+                dbapi.rollback()  # what was not committed (the pool resets nothing)
+        finally:
+            if connection is not None:
+                connection.close()  # gives `raw` back
+            elif raw is not None:
+                raw.close()  # back to the pool
 
 
-def _run_raw(connection: Connection, prepared: _Prepared, params: Any) -> _Rows:
-    if not connection.in_transaction():
-        # So that commit() and rollback() on the Connection reach sqlite3's transaction.
-        connection.begin()
-    dbapi: Any = connection.connection.driver_connection
+def _run_raw(dbapi: sqlite3.Connection, prepared: _Prepared, params: Any) -> _Rows:
     try:
         if isinstance(params, list):
             if prepared.row is None:
