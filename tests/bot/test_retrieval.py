@@ -336,6 +336,27 @@ def test_unknown_words_near_an_outside_subject_lower_the_confidence(
     assert cal.hybrid.confidences(outside)[best] < cal.hybrid.confidences(inside)[best]
 
 
+def test_the_message_shape_moves_every_candidate_against_none(
+        retriever: TopicRetriever, encoder: OnnxEncoder) -> None:
+    assert retriever.index is not None and retriever.pages is not None and retriever.background is not None
+
+    def shape(text: str) -> tuple[float, float]:
+        matches = retriever.matcher.rank(text)
+        c = hybrid_candidates(matches, retriever.pages.scores(text), retriever.index,
+                              encoder.encode([text])[0], retriever.background)
+        share, length = c.features["msg_unknown_share"], c.features["msg_length"]
+        assert len(set(share)) == len(set(length)) == 1  # the same for every candidate
+        return float(share[0]), float(length[0])
+
+    assert shape("docker zorblax quindle") == (pytest.approx(2 / 3), pytest.approx(np.log1p(3)))
+    assert shape("what is docker")[0] == 0.0
+    terse, chatty = shape("docker volumes"), shape("we moved to a new office and my lead now asks me to "
+                                                   "understand how docker volumes keep the data around")
+    assert chatty[1] > terse[1]
+    cal = Calibration.load()
+    assert {"msg_unknown_share", "msg_length"} <= set(cal.hybrid.features)
+
+
 def test_each_topics_nearest_text_of_a_kind_is_its_best_cosine(shipped: KnowledgeBase) -> None:
     # Topics without texts of a kind (no sample questions here) keep -1 for it.
     topics = [dataclasses.replace(t, questions=()) if i % 7 == 3 else t
