@@ -238,6 +238,8 @@ SITUATIONS: dict[str, frozenset[str]] = {
     "what happens behind the scenes when I pay with my card online": frozenset({"fintech-payments"}),
     "a coworker keeps claiming my work as his own in front of the manager": frozenset({"soft-skills"}),
     "the nightly scheduled script on our linux box never runs": frozenset({"server-management"}),
+    # "hashing" alone is encryption's word; the phrase is about placing keys on nodes.
+    "what is consistent hashing": frozenset({"system-design"}),
 }
 
 
