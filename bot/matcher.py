@@ -49,6 +49,7 @@ class Match:
     coverage: float
     confidence: float
     unknown: int = 0  # words of the message the knowledge base does not know (the same for every match)
+    terms: int = 0  # the message's distinct words that count (the same for every match)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -256,7 +257,8 @@ class TopicMatcher:
             s = float(scores[i])
             rival = runner_up if rank == 0 else best
             out.append(Match(topic_id=self._ids[i], score=s, coverage=coverage,
-                             confidence=_confidence(s, coverage, rival), unknown=unknown))
+                             confidence=_confidence(s, coverage, rival), unknown=unknown,
+                             terms=len(unique)))
         return out
 
 

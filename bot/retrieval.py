@@ -9,7 +9,9 @@ cooking, home tech support...), so that "salary tips for nurses" is not the sala
 the ten texts nearest the message are the topic's (a specific question's neighbours agree on its
 topic even when a broader one holds the single nearest text); and, when the message has words the
 knowledge base does not know, how much closer those words alone are to the topic than to the
-subjects outside ("supermarket" in a question about a raise). A logistic model
+subjects outside ("supermarket" in a question about a raise); and the message's shape, the same for
+every candidate (the share of its words the knowledge base does not know, its length), which moves
+them all against "none of them". A logistic model
 fitted by `scripts/fit_retrieval.py` (a conditional logit: each message's candidates and a "none
 of them" option compete) turns them into one confidence per candidate. The core answers with the
 best at 0.5 or more (the fit places the model's bias so that 0.5 is the best threshold), offers
@@ -221,7 +223,15 @@ def hybrid_candidates(matches: Sequence[Match], pages: npt.NDArray[np.floating[A
         # knowledge base lacks, nearer a subject outside the domain than to the topic, say whose
         # raise it is, which the whole message's meaning blurs.
         unknown_margin = index.similarities(unknown)["all"][rows] - float((background @ unknown).max())
+    # The message's own shape, the same for every candidate, so that it moves them all against
+    # "none": the share of its words the knowledge base does not know ("pancake recipe" is mostly
+    # unknown), and its length (a long message that sets the scene before asking is further in
+    # meaning from every topic's short texts than a terse one, yet no less in scope).
+    terms = matches[0].terms if matches else 0
+    shape = {"msg_unknown_share": matches[0].unknown / terms if terms else 0.0,
+             "msg_length": math.log1p(terms)}
     return Candidates(topic_ids=tuple(index.ids[i] for i in rows), features={
+        **{name: np.full(len(rows), value) for name, value in shape.items()},
         "sem_unknown_margin": unknown_margin,
         "lex_confidence": np.asarray([lexical[i].confidence if i in lexical else 0.0 for i in rows]),
         "lex_strength": np.asarray([_strength(lexical[i].score) if i in lexical else 0.0 for i in rows]),

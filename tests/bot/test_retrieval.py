@@ -238,6 +238,8 @@ SITUATIONS: dict[str, frozenset[str]] = {
     "what happens behind the scenes when I pay with my card online": frozenset({"fintech-payments"}),
     "a coworker keeps claiming my work as his own in front of the manager": frozenset({"soft-skills"}),
     "the nightly scheduled script on our linux box never runs": frozenset({"server-management"}),
+    # "hashing" alone is encryption's word; the phrase is about placing keys on nodes.
+    "what is consistent hashing": frozenset({"system-design"}),
 }
 
 
@@ -334,6 +336,27 @@ def test_unknown_words_near_an_outside_subject_lower_the_confidence(
     cal = Calibration.load()
     assert "sem_unknown_margin" in cal.hybrid.features
     assert cal.hybrid.confidences(outside)[best] < cal.hybrid.confidences(inside)[best]
+
+
+def test_the_message_shape_moves_every_candidate_against_none(
+        retriever: TopicRetriever, encoder: OnnxEncoder) -> None:
+    assert retriever.index is not None and retriever.pages is not None and retriever.background is not None
+
+    def shape(text: str) -> tuple[float, float]:
+        matches = retriever.matcher.rank(text)
+        c = hybrid_candidates(matches, retriever.pages.scores(text), retriever.index,
+                              encoder.encode([text])[0], retriever.background)
+        share, length = c.features["msg_unknown_share"], c.features["msg_length"]
+        assert len(set(share)) == len(set(length)) == 1  # the same for every candidate
+        return float(share[0]), float(length[0])
+
+    assert shape("docker zorblax quindle") == (pytest.approx(2 / 3), pytest.approx(np.log1p(3)))
+    assert shape("what is docker")[0] == 0.0
+    terse, chatty = shape("docker volumes"), shape("we moved to a new office and my lead now asks me to "
+                                                   "understand how docker volumes keep the data around")
+    assert chatty[1] > terse[1]
+    cal = Calibration.load()
+    assert {"msg_unknown_share", "msg_length"} <= set(cal.hybrid.features)
 
 
 def test_each_topics_nearest_text_of_a_kind_is_its_best_cosine(shipped: KnowledgeBase) -> None:
