@@ -23,8 +23,9 @@ from bot.retrieval import TopicRetriever
 log = logging.getLogger(__name__)
 
 # Builds kept for cores built again from an equal knowledge base (a /reload that changed nothing,
-# a process building several cores, the tests): a build of the shipped base is a third to half a
-# CPU-second. Few, so that the indexes of a replaced knowledge base are freed a few builds later.
+# a copy of the folder, a process building several cores, the tests): a build of the shipped base
+# is a third to half a CPU-second. Few, so that the indexes of a replaced base are freed a few
+# builds later.
 KEPT = 4
 
 
@@ -96,13 +97,17 @@ def build_indexes(kb: KnowledgeBase, encoder: Encoder | None, embedding_dir: Pat
 
 
 def content_digest(kb: KnowledgeBase) -> bytes | None:
-    """A digest of the knowledge base, or None for one that cannot be serialised, which is then
-    indexed each time.
+    """A digest of what the knowledge base says, not where it was read from (equal folders share
+    their indexes); None for one that cannot be serialised, which is then indexed each time.
 
     Pickled whole rather than field by field, so that a field added to the knowledge base later
-    cannot be missed: two bases with equal pickles are equal (read from one folder, unchanged)."""
+    cannot be missed: two bases with equal pickles say the same."""
+    said = dataclasses.replace(
+        kb, root=None, warnings=(),
+        topics={k: dataclasses.replace(t, source="") for k, t in kb.topics.items()},
+        intents={k: dataclasses.replace(i, source="") for k, i in kb.intents.items()})
     try:
-        data = pickle.dumps(kb, protocol=5)
+        data = pickle.dumps(said, protocol=5)
     except (pickle.PicklingError, TypeError, AttributeError):  # e.g. a hand-made base with a lambda
         log.debug("knowledge base not picklable; its indexes are not shared", exc_info=True)
         return None
