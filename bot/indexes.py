@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 
 # Builds kept for cores built again from an equal knowledge base (a /reload that changed nothing,
 # a copy of the folder, a process building several cores, the tests): a build of the shipped base
-# is a third to half a CPU-second. Few, so that the indexes of a replaced base are freed a few
-# builds later.
+# is a third to half a CPU-second. Few: what no core uses any more is freed a few builds later
+# (a replaced knowledge base's at once, see release()).
 KEPT = 4
 
 
@@ -94,6 +94,19 @@ def build_indexes(kb: KnowledgeBase, encoder: Encoder | None, embedding_dir: Pat
         while len(_built) > KEPT:
             _built.popitem(last=False)
     return indexes.bound(kb, encode_text)
+
+
+def release(old: KnowledgeBase, new: KnowledgeBase) -> None:
+    """Forget the builds of a knowledge base a core replaced by another that says something
+    else: its indexes are then freed with the core's last reference to them."""
+    if old is new:
+        return
+    digest = content_digest(old)
+    if digest is None or digest == content_digest(new):
+        return
+    with _lock:
+        for key in [k for k in _built if k[0] == digest]:
+            del _built[key]
 
 
 def content_digest(kb: KnowledgeBase) -> bytes | None:

@@ -18,7 +18,7 @@ from bot.answers import asks_overview
 from bot.embedding_cache import shipped_vectors
 from bot.encoder import Encoder, Vectors
 from bot.flows import Step
-from bot.indexes import Indexes, build_indexes
+from bot.indexes import Indexes, build_indexes, release
 from bot.intents import IntentClassifier, IntentScores, situation
 from bot.knowledge import KnowledgeBase
 from bot.markup import para
@@ -282,6 +282,7 @@ class Router:
         indexes = self._indexes(kb)
         self._use(indexes if retriever is None else dataclasses.replace(indexes, retriever=retriever))
         shipped_vectors.cache_clear()
+        release(self.kb, kb)
         self.kb = kb
 
     def _indexes(self, kb: KnowledgeBase) -> Indexes:

@@ -61,8 +61,10 @@ async def test_a_reload_with_changed_content_never_serves_the_old_indexes(
     assert "ansible" in bot.passages.by_topic and "terraform" not in bot.passages.by_topic
     assert await topic_of(bot, "what is ansible") == "ansible"
     assert await topic_of(bot, "what is terraform") != "terraform"
-    # A core still on the old knowledge keeps its indexes.
+    # A core still on the old knowledge keeps its indexes; the process forgot them (they go with
+    # their last core), so a new core of the old knowledge builds them again.
     assert await topic_of(untouched, "what is terraform") == "terraform"
+    assert core(before, encoder).retriever.index is not untouched.retriever.index
 
     bot.replace_knowledge(knowledge(tmp_path / "kb"))  # and back again
     assert await topic_of(bot, "what is terraform") == "terraform"
