@@ -18,6 +18,7 @@ from bot.answers import asks_overview
 from bot.embedding_cache import shipped_vectors
 from bot.encoder import Encoder, Vectors
 from bot.flows import Step
+from bot.indexes import Indexes, build_indexes, release
 from bot.intents import IntentClassifier, IntentScores, situation
 from bot.knowledge import KnowledgeBase
 from bot.markup import para
@@ -248,10 +249,13 @@ class Router:
         self._recent: OrderedDict[str, Vectors] = OrderedDict()
         # A few unknown words ("iphone", "nurse") recur across people: they share the cache of
         # recent vectors with whole messages.
-        self.retriever = TopicRetriever(kb, encoder, directory=embedding_dir, matcher=matcher,
-                                        encode_text=self.encode_query)
-        self.passages = PassageIndex.build(kb, encoder=encoder, cache_dir=embedding_dir)
-        self.intents = IntentClassifier.for_knowledge(kb, encoder, cache_dir=embedding_dir)
+        if matcher is None:
+            self._use(build_indexes(kb, encoder, embedding_dir, encode_text=self.encode_query))
+        else:
+            self.retriever = TopicRetriever(kb, encoder, directory=embedding_dir, matcher=matcher,
+                                            encode_text=self.encode_query)
+            self.passages = PassageIndex.build(kb, encoder=encoder, cache_dir=embedding_dir)
+            self.intents = IntentClassifier.for_knowledge(kb, encoder, cache_dir=embedding_dir)
         # The shipped vectors seed the caches above; kept, they would be 6 MB held for nothing.
         shipped_vectors.cache_clear()
         self.handlers = list(handlers)
@@ -271,17 +275,23 @@ class Router:
     def index_knowledge(self, kb: KnowledgeBase) -> TopicRetriever:
         """What answering from `kb` needs built (its embeddings come from the cache except for the
         texts that changed); safe to run in a thread while the core answers with the old one."""
-        return TopicRetriever(kb, self.encoder, directory=self.embedding_dir,
-                              encode_text=self.encode_query)
+        return self._indexes(kb).retriever
 
     # Knowledge can be replaced at run time (/reload) without rebuilding handlers.
     def replace_knowledge(self, kb: KnowledgeBase, retriever: TopicRetriever | None = None) -> None:
-        self.retriever = retriever or self.index_knowledge(kb)
-        self.passages = PassageIndex.build(kb, encoder=self.encoder, cache_dir=self.embedding_dir)
-        self.intents = IntentClassifier.for_knowledge(kb, self.encoder,
-                                                      cache_dir=self.embedding_dir)
+        indexes = self._indexes(kb)
+        self._use(indexes if retriever is None else dataclasses.replace(indexes, retriever=retriever))
         shipped_vectors.cache_clear()
+        release(self.kb, kb)
         self.kb = kb
+
+    def _indexes(self, kb: KnowledgeBase) -> Indexes:
+        # Built after index_knowledge() in a /reload's thread, the same build comes back here.
+        return build_indexes(kb, self.encoder, self.embedding_dir, encode_text=self.encode_query)
+
+    def _use(self, indexes: Indexes) -> None:
+        self.retriever, self.passages, self.intents = (indexes.retriever, indexes.passages,
+                                                       indexes.intents)
 
     def is_admin(self, message: Message) -> bool:
         return f"{message.platform}:{message.user_id}" in self.admins

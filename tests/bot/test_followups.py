@@ -18,6 +18,7 @@ from bot.memory import MemoryStore
 from bot.messages import Reply
 from storage.engine import Storage
 from tests.factories import message
+from tests.fakes.sqlite import migrated_sqlite
 
 
 @dataclass(kw_only=True)
@@ -38,8 +39,7 @@ async def chat(request: pytest.FixtureRequest, kb: KnowledgeBase, encoder: OnnxE
         store = MemoryStore(list(kb.openings))
         yield Chat(bot=build_bot(kb, store.uow, encoder=encoder))
         return
-    storage = Storage.from_url(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
-    await storage.upgrade()
+    storage = Storage.from_url(migrated_sqlite(tmp_path / "bot.sqlite3"))
     try:
         yield Chat(bot=build_bot(kb, storage.uow, encoder=encoder))
     finally:

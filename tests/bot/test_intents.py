@@ -206,8 +206,8 @@ def counting(encoder: OnnxEncoder) -> CountingEncoder:
 
 
 @pytest.fixture
-def bot(shipped: KnowledgeBase, store: MemoryStore, counting: CountingEncoder) -> Bot:
-    return build_bot(shipped, store.uow, encoder=counting)
+def bot(shipped: KnowledgeBase, store: MemoryStore, encoder: OnnxEncoder) -> Bot:
+    return build_bot(shipped, store.uow, encoder=encoder)
 
 
 async def say(bot: Bot, text: str, **kw: object) -> Reply:
@@ -216,8 +216,9 @@ async def say(bot: Bot, text: str, **kw: object) -> Reply:
 
 
 async def test_the_examples_come_from_the_cache_and_each_message_is_encoded_once(
-    bot: Bot, counting: CountingEncoder
+    shipped: KnowledgeBase, store: MemoryStore, counting: CountingEncoder
 ) -> None:
+    bot = build_bot(shipped, store.uow, encoder=counting)
     assert counting.encoded == []  # every example and question was in the cache already
     await say(bot, "which companies are hiring?")
     assert counting.encoded == ["which companies are hiring?"]

@@ -21,6 +21,7 @@ from bot.openings import Level, Opening, Remote
 from bot.ports import UnitOfWorkFactory
 from storage.engine import Storage
 from tests.factories import message
+from tests.fakes.sqlite import migrated_sqlite
 
 POSTED = datetime(2026, 11, 20, tzinfo=UTC)
 FEED = "greenhouse:test"
@@ -91,8 +92,7 @@ async def open_chat(store: str, kb: KnowledgeBase, openings: list[Opening],
         memory = MemoryStore(openings)
         yield Chat(bot=build_bot(kb, memory.uow, encoder=encoder), uow=memory.uow)
         return
-    storage = Storage.from_url(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
-    await storage.upgrade()
+    storage = Storage.from_url(migrated_sqlite(tmp_path / "bot.sqlite3"))
     async with storage.uow() as uow:
         await uow.openings.upsert_many(openings)
         await uow.commit()

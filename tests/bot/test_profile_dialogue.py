@@ -17,6 +17,7 @@ from bot.openings import Level, Opening, Remote
 from bot.ports import Profile, RemotePreference, UnitOfWorkFactory
 from storage.engine import Storage
 from tests.factories import message
+from tests.fakes.sqlite import migrated_sqlite
 
 
 def job(eid: str, location: str, remote: Remote, *skills: str) -> Opening:
@@ -39,8 +40,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path
     if request.param == "memory":
         yield MemoryStore(list(OPENINGS)).uow
         return
-    storage = Storage.from_url(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
-    await storage.upgrade()
+    storage = Storage.from_url(migrated_sqlite(tmp_path / "bot.sqlite3"))
     async with storage.uow() as uow:
         await uow.openings.upsert_many(OPENINGS)
         await uow.commit()

@@ -455,8 +455,9 @@ def test_reload_embeds_only_what_changed(tmp_path: Path, encoder: OnnxEncoder) -
     assert bot.retriever.semantic and len(counting.encoded) > 10
     counting.encoded.clear()
 
-    build_bot(kb, MemoryStore().uow, encoder=counting, embedding_dir=tmp_path / "cache")
-    assert counting.encoded == []  # a restart reads every vector from the cache
+    restarted = CountingEncoder(encoder)  # a new process: nothing indexed in memory yet
+    build_bot(kb, MemoryStore().uow, encoder=restarted, embedding_dir=tmp_path / "cache")
+    assert restarted.encoded == []  # a restart reads every vector from the cache
 
     edited = two_topics(tmp_path / "kb", docker_question="why would I ship my app as an image")
     bot.replace_knowledge(edited)

@@ -3,7 +3,8 @@
 A `careerbot` process spends about half its CPU importing (the CLI, SQLAlchemy, onnxruntime,
 numpy); the CLI tests start dozens. Each run here is still a new process with its own
 arguments, environment, working directory and standard streams (files, as pipes would be), which
-runs `adapters.cli` as `__main__` and exits as Python does; only the imports were done before the
+runs `adapters.cli` as `__main__` and exits as Python does; only the imports, and the indexes of the
+shipped knowledge base (as if an earlier core in the process had built them), were done before the
 fork. The model is loaded after it, in the run, as in any process (its threads would not survive
 a fork).
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import json
+import logging
 import os
 import runpy
 import select
@@ -57,6 +59,7 @@ def serve(requests: int, replies: int) -> None:
     out, until the requests end. A child never returns from here: its run's SystemExit ends it."""
     for name in PRELOADED:
         __import__(name)
+    _index_shipped_knowledge()
     with os.fdopen(requests, "rb") as ins, os.fdopen(replies, "wb", buffering=0) as outs:
         for line in ins:
             request = json.loads(line)
@@ -68,6 +71,29 @@ def serve(requests: int, replies: int) -> None:
             outs.write(f"{pid}\n".encode())
             _, status = os.waitpid(pid, 0)
             outs.write(f"{os.waitstatus_to_exitcode(status)}\n".encode())
+
+
+def _index_shipped_knowledge() -> None:
+    """Index the shipped knowledge base here, with and without the process's encoder, as a core
+    built before the run's would: a run answering from it with the default embedding folder finds
+    its indexes built (bot/indexes.py), any other knowledge or folder builds its own. Only from
+    vectors cached on disk: the model must not load before a fork."""
+    from bot.encoder import Vectors, shared_encoder
+    from bot.indexes import build_indexes
+    from bot.knowledge import load_knowledge
+
+    def refuse(texts: Sequence[str]) -> Vectors:
+        raise RuntimeError("not before a fork")
+
+    kb, encoder = load_knowledge(None), shared_encoder()
+    encoder.encode = refuse  # type: ignore[method-assign]  # on this one object, for a moment
+    logging.disable(logging.CRITICAL)  # a text missing from the cache: the run embeds it
+    try:
+        for each in (encoder, None):
+            build_indexes(kb, each, None, encode_text=lambda text: None)
+    finally:
+        logging.disable(logging.NOTSET)
+        del encoder.encode
 
 
 class ForkingCli:

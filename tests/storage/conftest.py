@@ -9,6 +9,7 @@ import pytest
 
 from storage.engine import Storage
 from tests.fakes.postgres import pg_database
+from tests.fakes.sqlite import migrated_sqlite
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -19,7 +20,8 @@ def backend(request: pytest.FixtureRequest) -> str:
 def _database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest, *,
                   migrated: bool) -> Iterator[str]:
     if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'careerbot.sqlite3'}"
+        path = tmp_path / "careerbot.sqlite3"
+        yield migrated_sqlite(path) if migrated else f"sqlite:///{path}"
         return
     template = request.getfixturevalue("pg_template") if migrated else None
     with pg_database(request.getfixturevalue("pg_server"), template) as url:
@@ -40,10 +42,8 @@ def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
 
 @pytest.fixture
 async def storage(db_url: str) -> AsyncIterator[Storage]:
-    """Migrated storage (SQLite is migrated here, PostgreSQL comes from the template)."""
+    """Migrated storage (each backend's database is a copy of one migrated once)."""
     store = Storage.from_url(db_url)
-    if store.dialect == "sqlite":
-        await store.upgrade()
     try:
         yield store
     finally:

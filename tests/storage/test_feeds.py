@@ -135,8 +135,6 @@ async def test_concurrent_claims_from_two_engines_never_share_a_feed(db_url: str
     LOCKED and the compare-and-set; SQLite: one writer at a time)."""
     first, second = Storage.from_url(db_url), Storage.from_url(db_url)
     try:
-        if first.dialect == "sqlite":
-            await first.upgrade()
         stores = [SqlFeedStore(first), SqlFeedStore(second)]
         for i in range(12):
             await stores[0].add(board(f"board-{i}"), now=T0)

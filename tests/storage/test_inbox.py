@@ -16,6 +16,7 @@ from bot.messages import Button, OpeningCard, Reply, SkillGap
 from bot.ports import UnitOfWorkFactory
 from storage.engine import Storage
 from tests.fakes.postgres import pg_database
+from tests.fakes.sqlite import migrated_sqlite
 
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=10)
@@ -42,8 +43,7 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         yield Backend("memory", MemoryStore().uow)
         return
     if request.param == "sqlite":
-        storage = Storage.from_url(f"sqlite:///{tmp_path / 'inbox.sqlite3'}")
-        await storage.upgrade()
+        storage = Storage.from_url(migrated_sqlite(tmp_path / "inbox.sqlite3"))
         try:
             yield Backend("sqlite", storage.uow)
         finally:

@@ -233,8 +233,6 @@ async def test_events_claimed_once(storage: Storage) -> None:
 async def test_event_claim_races_across_engines(db_url: str) -> None:
     """Two engines (as two processes would have) claim the same ids at once: one winner each."""
     first, second = Storage.from_url(db_url), Storage.from_url(db_url)
-    if first.dialect == "sqlite":
-        await first.upgrade()
 
     async def claim(storage: Storage, event_id: str) -> bool:
         async with storage.uow() as uow:

@@ -13,6 +13,7 @@ from adapters.cli.main import app
 from bot.openings import Opening
 from storage import open_storage
 from tests.fakes.knowledge import write_small_kb
+from tests.fakes.sqlite import migrated_sqlite
 
 runner = CliRunner()
 
@@ -21,7 +22,7 @@ runner = CliRunner()
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CAREERBOT_KNOWLEDGE_DIR", str(write_small_kb(tmp_path / "kb")))
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cb.sqlite3'}")
+    monkeypatch.setenv("DATABASE_URL", migrated_sqlite(tmp_path / "cb.sqlite3"))
     return tmp_path
 
 

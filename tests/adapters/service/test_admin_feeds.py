@@ -20,14 +20,14 @@ from storage import Storage
 from storage.feeds import SqlFeedStore
 from tests.adapters.service.conftest import runtime_for
 from tests.adapters.service.test_admin_pages import SECRET, client, signed_in
+from tests.fakes.sqlite import migrated_sqlite
 
 CHANGES = ("/admin/feeds", "/admin/feeds/remove", "/admin/feeds/pause", "/admin/feeds/resume")
 
 
 @pytest.fixture
 async def runtime(make_settings: Callable[..., Settings], tmp_path: Path) -> AsyncIterator[Runtime]:
-    storage = Storage.from_url(f"sqlite:///{tmp_path / 'admin.sqlite3'}")
-    await storage.upgrade()
+    storage = Storage.from_url(migrated_sqlite(tmp_path / "admin.sqlite3"))
     settings = make_settings(careerbot_public_url="http://admin.test",
                              careerbot_session_secret=SECRET)
     async with await runtime_for(settings, store=storage) as rt:

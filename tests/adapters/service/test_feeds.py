@@ -30,6 +30,7 @@ from storage import Storage
 from storage.feeds import SqlFeedStore
 from tests.fakes.feeds import SAMPLE_JOBS, FeedServer, greenhouse_job
 from tests.fakes.servers import REPO, peak_rss_mb
+from tests.fakes.sqlite import migrated_sqlite
 
 pytestmark = pytest.mark.heavy
 
@@ -83,7 +84,7 @@ def metric(runtime: Runtime, name: str) -> dict[str, float]:
 
 @pytest.fixture
 def feed_settings(make_settings: Callable[..., Settings], tmp_path: Path) -> Settings:
-    return make_settings(database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}",
+    return make_settings(database_url=migrated_sqlite(tmp_path / "w.sqlite3"),
                          feed_allow_networks="127.0.0.1", feed_max_bytes=50_000)
 
 
@@ -186,7 +187,6 @@ async def test_a_refresh_cut_short_by_shutdown_hands_its_feed_on_at_once(
     boards.gate = asyncio.Event()
     storage = Storage.from_url(feed_settings.database_url)
     try:
-        await storage.upgrade()
         store = SqlFeedStore(storage)
         feed_id = await add_local(storage, boards, "acme", "1h")
         from bot.knowledge import load_knowledge
@@ -221,7 +221,6 @@ async def test_a_refresh_whose_lease_was_taken_over_stops_and_records_nothing(
     boards.gate = asyncio.Event()
     storage = Storage.from_url(feed_settings.database_url)
     try:
-        await storage.upgrade()
         store = SqlFeedStore(storage)
         feed_id = await add_local(storage, boards, "acme", "1h")
         kb = load_knowledge(feed_settings.careerbot_knowledge_dir)
