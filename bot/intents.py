@@ -165,7 +165,8 @@ _GREETING = words_re(
 _GREETING_FILLER = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
                             "and", "to you", "you", "again", "team", "doing", "btw", "today", "then",
                             "so", "by the way", "sir", "madam", "mate", "my friend")
-_THANKS = words_re(r"thanks?", r"thank (?:you+|u)", r"thx", r"thnx", r"thanx", r"tnx", r"thks", r"thnks",
+_THANKS = words_re(r"thanks?", r"thank ?(?:you+|u)", r"thanks (?:you+|u)", r"thx", r"thnx", r"thanx",
+                   r"tnx", r"thks", r"thnks",
                    r"tks", r"ty", r"tysm", r"cheers", r"ta", r"much obliged",
                    # thanks as people type it in other languages
                    r"merci(?: beaucoup)?", r"danke(?: sch(?:ö|oe?)n| sehr)?", r"gracias",
@@ -229,6 +230,10 @@ _THANKS_FILLER = words_re(
     r"brilliant", r"excellent", r"lovely", r"wonderful", r"sweet", r"fantastic", r"amazing", r"good",
     r"fab(?:ulous)?", r"splendid", r"all good",
 )
+# A greeting or thanks wrapped around what is asked ("hi bot, how do I learn docker", "thanks!
+# now show me go jobs"): the question or request after it is what the message means.
+_OPENER = re.compile(r"^(?:(?:" + _GREETING.pattern + "|" + _THANKS.pattern + r")(?: (?:"
+                     + _GREETING_FILLER.pattern + "|" + _THANKS_FILLER.pattern + r"))* )+")
 # A rating of an answer. Words that rate on their own ("useless", "that helped")...
 _RATING = words_re(
     r"(?:very |really |super |quite |so )?(?:helpful|unhelpful|useful|useless|pointless|irrelevant|"
@@ -284,6 +289,56 @@ _PRAISE = words_re(r"(?:(?:really|very|such a|a) )?(?:good|great|nice|excellent|
 # ask that the message's meaning be read, which tells them from a topic ("feedback in code reviews").
 _ON_FEEDBACK = words_re(r"feedback", r"bugs?", r"suggest\w*", r"complain\w*", r"complaints?",
                         r"feature requests?", r"rat(?:e|ing)s?", r"reviews?", r"stars?")
+# A suggestion to the bot's makers, about what it covers or does ("you should cover event
+# sourcing", "could you add kotlin to the topics?", "feature request: dark mode"): feedback,
+# whatever subject it names. Said to the bot: a topic question asks how, not that it should.
+_SUGGESTION = re.compile(
+    r"^(?:(?:hey|hi|also|and|maybe|honestly|imo|btw|ok|okay|so|but|please|pls|plz|perhaps|just|oh|"
+    r"bot|careerbot|i think|i feel|i reckon|one more thing|small|quick|a|one|my) )*"
+    r"(?:suggestions?|feature requests?|(?:an? )?ideas? for (?:you|u|the bot|careerbot|this bot)|"
+    r"(?:you|u|ya)(?: guys| really| definitely| seriously| totally| honestly| also| all)* "
+    r"(?:should|shud|ought to|need to|must|could|might want to|gotta|have to) (?:(?:really|also|maybe|"
+    r"definitely|seriously|totally|probably|consider|think about) )*(?:add\w*|cover\w*|includ\w*|"
+    r"support\w*|offer\w*|mention\w*|explain\w*|writ\w*|teach\w*|talk about|let|allow|have|show|get|"
+    r"give|list|put|be able)|"
+    r"(?:(?:can|could|would|will) (?:you|u) (?:please |pls )?|please |pls |plz )"
+    r"(?:add|include|support|allow)|add (?:a |an |some |more )?(?:topics?|sections?|pages?|content|"
+    r"info|stuff|answers?|articles?|material))(?!\w)"
+    r"|(?<!\w)(?:(?:it )?(?:would|'d) (?:be )?(?:nice|great|cool|good|helpful|useful|awesome|handy|"
+    r"better) if (?:you|u|the bot|careerbot|it|there (?:was|were))|it would help if|"
+    r"i (?:wish|hope) (?:you|u|the bot|this bot|careerbot|there (?:was|were))|"
+    r"(?:need|want|like to see|love to see|would like|missing) (?:\w+ )?(?:more|some) "
+    r"(?:content|topics?|info|stuff|answers|pages|material|coverage) (?:on|about|for)|"
+    r"more (?:content|topics|coverage|pages|material) (?:on|about|for))(?!\w)"
+)
+# A bug report in plain words: something of the bot's that fails ("the apply link goes to a 404",
+# "the bot replied twice", "buttons do nothing"), or a bug found. Someone's own system ("my app
+# crashes twice a day") or a question ("why does my pod crash") is a topic.
+_MALFUNCTION = words_re(
+    r"broken", r"(?:does not|doesn'?t|doesnt|don'?t|dont|won'?t|wont|isn'?t|aren'?t|not|never|"
+    r"didn'?t|can'?t|cannot) (?:\w+ )?(?:work\w*|open\w*|load\w*|respond\w*|show\w*|do anything|"
+    r"reply\w*|go anywhere|click\w*|press\w*)", r"do(?:es)? nothing", r"crash\w*", r"froze",
+    r"freez\w*", r"hangs?", r"hung", r"stuck", r"404", r"errors?", r"twice", r"two times",
+    r"duplicat\w*", r"glitch\w*", r"bugged", r"buggy", r"dead links?", r"timed? ?out",
+    r"keeps? (?:repeating|crashing|sending|failing|looping)", r"(?:not|stopped) (?:working|loading)")
+_BOT_PART = words_re(r"you", r"u", r"your", r"ur", r"careerbot", r"(?:the )?bot", r"buttons?",
+                     r"links?", r"urls?", r"repl(?:y|ies)", r"(?:jobs? |openings? )?list")
+_BUG_FOUND = words_re(r"(?:found|spotted|hit|noticed|there(?:'s| is| are)|got|report(?:ing)?|"
+                      r"i think i (?:found|hit)) (?:a |an |some |another |one )?(?:small |weird |little |"
+                      r"nasty |big )?(?:bugs?|glitch\w*)", r"^bug(?: report)?")
+
+
+def _reports_or_suggests(plain: str) -> bool:
+    """Whether a message (bare, normalised) reports a bug in the bot or suggests something to its
+    makers: feedback the maintainers should read, not a topic question."""
+    if _SUGGESTION.search(plain):
+        return True
+    if _QUESTION.search(plain) or _ASKING.match(plain) or _THEIRS.match(plain) \
+            or _THEIR_SYSTEM.search(plain):
+        return False
+    return bool(_BUG_FOUND.search(plain) or (_MALFUNCTION.search(plain) and _BOT_PART.search(plain)))
+
+
 _ADVICE_ASKED = re.compile(r"^(?:how|what|whats|what's|why|when|should|is|are|does|do)\b")
 _YOU = words_re(r"you", r"your", r"u", r"ur", r"yourself")
 # A rating that is no bad one: "not bad", "not too bad at all".
@@ -296,7 +351,8 @@ _BOT_NAMED = words_re(r"(?:this|the|a|what a|such a|worst|best) (?:[\w-]+ )?"
 _NEGATIVE = words_re(
     # sarcasm and verdicts on the bot: "thanks for nothing", "what a waste of time"
     r"for nothing", r"(?:no|not much|not any|of no) (?:help|use)", r"waste of (?:my |your )?time",
-    r"sucks?", r"rubbish", r"garbage", r"a joke", r"worst", r"hate", r"disappoint\w*",
+    r"sucks?", r"rubbish", r"garbage", r"a joke", r"worst", r"hate", r"dislike",
+    r"(?:don'?t|dont|do not|didn'?t|did not) (?:really |much |particularly )?like", r"disappoint\w*",
     r"underwhelm\w*", r"mediocre", r"not (?:very |that |so |too )?impress\w*", r"could be better",
     r"broken", r"(?:don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|not) (?:work\w*|do(?:ing)? anything)",
     r"unhelpful", r"useless", r"pointless", r"irrelevant", r"wrong", r"incorrect", r"inaccurate",
@@ -316,6 +372,7 @@ _SHORT_VERDICT = words_re(r"(?:hmm+ |well |lol )?(?:meh|not quite(?: right)?|wro
                           r"(?:ugh+ |meh |hmm+ )?(?:way |far |a bit |much )?too (?:long|wordy|short|brief)",
                           r"(?:very |so |really |pretty )?(?:bad|terrible|awful|poor|rubbish|garbage|trash)")
 _SOMEONES = re.compile(r"^(?:my|our|his|her|their|the)\b")
+_THEIRS = re.compile(r"^(?:my|our|his|her|their)\b")
 # A question asks; a rating says ("is this useful for a beginner?" is no rating).
 _ASKING = re.compile(r"^(?:is|are|was|were|does|do|did|should|can|could|how|what|why|when|which|"
                      r"where|who|will|would)\b")
@@ -364,6 +421,9 @@ JOB_WORDS = words_re(
     r"(?! (?:on|with|for|in|as|at|out|life|experience|around|load|flow|ethic)\b)",
     # "looking for backend work in Germany" (not "to work", "work with"; "looking for hybrid
     # work" is a wish of the profile)
+    # "any work for a spring developer?" (not "any work for the weekend")
+    r"(?:any|some) (?:[\w.#+/]+ )?work for (?:an? )?(?:[\w#+.-]+ )?(?:developers?|devs?|engineers?|"
+    r"programmers?|juniors?|seniors?|graduates?|grads?|beginners?|students?)",
     r"(?:looking for|seeking|searching for|need|want) "
     r"(?!(?:(?:fully|partly|full-time|part-time) )?(?:remote|hybrid|on-?site|office) work)"
     r"(?:(?!to\b)[\w.#+/-]+ ){0,3}work"
@@ -371,7 +431,8 @@ JOB_WORDS = words_re(
 )
 # A level or remote word ("lead python roles", "hybrid go jobs") also makes it a request.
 _REQUEST = words_re(
-    r"any", r"find", r"show", r"list", r"recommend\w*", r"suggest\w*", r"available", r"open",
+    r"any(?:thing|one|body)?", r"find", r"show", r"list", r"recommend\w*", r"suggest\w*", r"available",
+    r"open",
     r"for me", r"match\w*", r"fit\w*", r"suit\w*", r"looking for", r"search\w*", r"new", r"latest",
     r"who(?: is|'?s| are|'re) hiring", r"are there", r"is there", r"you (?:have|got)",
     r"what (?:jobs|openings|positions|vacancies|internships)", r"got", r"give me", r"browse",
@@ -590,6 +651,9 @@ _UNSUBSCRIBE = words_re(
     r"(?:turn off|switch off|disable|pause|mute|cancel|end|stop) (?:the |my |these |those )?"
     r"(?:job |opening )?(?:(?:daily|weekly) )?(?:subscription|alerts|notifications|digests?|job e-?mails)",
     r"stop notifying me", r"opt out",
+    # complaints about how many there are: "stop spamming me", "too many messages"
+    r"(?:stop|quit|no more|enough|don'?t|dont|cut) (?:\w+ ){0,2}spam\w*", r"spamming (?:me|us)",
+    r"too many (?:\w+ )?(?:alerts|notifications|messages|e-?mails|updates|pings)",
     r"(?:take|get|remove|drop) me (?:off|out of|from) (?:the|your|this|that|my|job) (?:[\w-]+ )?(?:list|"
     r"alerts|notifications|emails|updates|subscription)",
 )
@@ -722,8 +786,9 @@ def offers_feedback(text: str) -> bool:
     """Feedback that is no verdict but wanting to give one, report a bug or suggest something
     ("can I leave some feedback?", "where do I report bugs"): told how, nothing rated."""
     plain = bare(_spelled(normalize(text)))
-    return (_ON_FEEDBACK.search(plain) is not None and not _RATING.search(plain)
-            and not _NEGATIVE.search(_NOT_NEGATIVE.sub(" ", plain)))
+    return _reports_or_suggests(plain) or (
+        _ON_FEEDBACK.search(plain) is not None and not _RATING.search(plain)
+        and not _NEGATIVE.search(_NOT_NEGATIVE.sub(" ", plain)))
 
 
 # The emoji that say something on their own, in words, as the cues read them: "👍" alone rates;
@@ -787,7 +852,11 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     if not words:
         return {"help": 0.95}  # "?", or only emoji
     out: dict[str, float] = {}
+    opener = _OPENER.match(plain)
+    core = plain[opener.end():] if opener is not None else plain
     greeting = _GREETING.search(plain) if n <= 6 else None
+    if greeting is None and opener is not None and _GREETING.match(plain):
+        out["greeting"] = 0.1  # a longer message after a hello asks something
     if greeting is not None:
         rest = _GREETING_FILLER.sub(" ", _GREETING.sub(" ", plain)).strip()
         # A greeting opens a message: "hi, nice to be here" may still be one, "translate hello
@@ -804,6 +873,10 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["thanks"] = 0.95
         elif n <= 6 and _VERDICT.search(rest):
             out["feedback"] = 0.9  # "super clear, cheers": a rating, with thanks
+        elif opener is not None and _THANKS.match(plain):
+            out["thanks"] = 0.1  # thanking first, then asking: the request wins
+    elif opener is not None and _THANKS.match(plain):
+        out["thanks"] = 0.1
     elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(_LEAD.sub("", plain))
                      or _ACK.fullmatch(plain)):
         out["thanks"] = 0.9
@@ -879,18 +952,18 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out["openings"] = 0.95
     elif narrows_list(text) and kb is not None and _tells_about_oneself(text, kb):
         out["openings"] = max(out.get("openings", 0.0), 0.92)
-    said = _STATEMENT.match(plain) or _later_statement(norm)
+    said = _STATEMENT.match(core) or _later_statement(norm)
     statement = (kb is not None and said is not None and "?" not in norm
                  and not _QUESTION.search(plain) and _tells_about_oneself(text, kb))
     edit = (n <= 9 and _PROFILE_EDIT.search(plain) is not None
             and (n <= 5 or not _QUESTION.search(plain)) and "how to profile" not in plain)
-    asks = "?" in norm or _ASKS.match(plain) is not None
+    asks = "?" in norm or _ASKS.match(core) is not None
     dropped = (kb is not None and not asks and _DROP.match(plain) is not None
                and bool(find_skills(kb.skills, text) or find_places(text, kb.skills, names=True)
                         or find_level(text)))
     if statement or dropped:
         out["profile"] = 0.85
-    elif ((m := _ASKS_ABOUT.match(plain)) and not _FIRST_PERSON.search(plain[m.end():])) \
+    elif ((m := _ASKS_ABOUT.match(core)) and not _FIRST_PERSON.search(core[m.end():])) \
             or (asks and _LEARNING.search(plain)):
         # read as not quite a profile, so that the model does not either ("how do I get good
         # at docker?" asks to learn it)
@@ -918,7 +991,9 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out["openings"] = max(out.get("openings", 0.0), 0.9)
     if edit:
         out["profile"] = max(out.get("profile", 0.0), 0.9)
-    theirs = _THEIR_SYSTEM.search(plain) is not None
+    # ... or asked how, of a subject: "how do I unsubscribe a kafka consumer?"
+    theirs = _THEIR_SYSTEM.search(plain) is not None or (
+        bool(situation.subjects) and _ADVICE_ASKED.match(core) is not None)
     if theirs:
         # read as not quite these, so that the model does not overrule it either
         out.update(dict.fromkeys(("subscribe", "unsubscribe", "forget", "mydata"), 0.1))
@@ -949,6 +1024,11 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["downsides"] = 0.9
         if _SIMPLER.search(plain):
             out["simpler"] = 0.9
+    if n <= 40 and _reports_or_suggests(plain):
+        # The makers are told something: no other reading of its words (a topic it names, "add a
+        # topic", "weekly digest", "the job link") is meant, nor may the model find one.
+        out = dict.fromkeys(("topics", "openings", "opening", "subscribe", "profile", "help"), 0.1)
+        out["feedback"] = 0.97
     return out
 
 
