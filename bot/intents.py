@@ -165,7 +165,9 @@ _GREETING = words_re(
 _GREETING_FILLER = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
                             "and", "to you", "you", "again", "team", "doing", "btw", "today", "then",
                             "so", "by the way", "sir", "madam", "mate", "my friend")
-_THANKS = words_re(r"thanks?", r"thank ?(?:you+|u)", r"thanks (?:you+|u)", r"thx", r"thnx", r"thanx",
+_THANKS = words_re(r"thanks?", r"(?:thank|thnk|thnak|thenk|tnk|tank) ?(?:you+|u|yu)",
+                   r"you(?:'ve| have)? been (?:a |such a |so |very |really )*(?:great |big |huge |real |"
+                   r"massive )?help", r"thanks (?:you+|u)", r"thx", r"thnx", r"thanx",
                    r"tnx", r"thks", r"thnks",
                    r"tks", r"ty", r"tysm", r"cheers", r"ta", r"much obliged",
                    # thanks as people type it in other languages
@@ -179,7 +181,8 @@ _THANKS = words_re(r"thanks?", r"thank ?(?:you+|u)", r"thanks (?:you+|u)", r"thx
 _CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|awesome|perfect|sweet|brilliant|"
                     r"excellent|wonderful|lovely|neat)(?: stuff)?",
                     # praise for the bot itself: "you're a lifesaver", "you rock"
-                    r"you(?:'re| are) (?:a |the )?(?:real )?(?:lifesaver|life saver|star|legend|best|"
+                    r"(?:you(?:'re| are| r)|ur|u r|youre|u are) (?:a |the )?(?:real )?(?:lifesaver|"
+                    r"life saver|star|legend|best|"
                     r"hero|genius|champ)", r"you rock", r"legend")
 # Acknowledging what was said, which asks for nothing: "ok", "got it".
 _ACK = words_re(r"ok(?:ay)?", r"k", r"alright", r"got it", r"i see", r"understood", r"noted")
@@ -234,11 +237,20 @@ _THANKS_FILLER = words_re(
 # now show me go jobs"): the question or request after it is what the message means.
 _OPENER = re.compile(r"^(?:(?:" + _GREETING.pattern + "|" + _THANKS.pattern + r")(?: (?:"
                      + _GREETING_FILLER.pattern + "|" + _THANKS_FILLER.pattern + r"))* )+")
+# What follows a greeting or thanks that asks for something: "thanks, now show me …", "hi, what is …".
+_REQUEST_START = re.compile(
+    r"^(?:(?:now|next|also|but|and|ok(?:ay)?|so|please|pls|then|could|can) )*(?:tell|show|give me|find|"
+    r"list|explain|search|send|get me|(?:can|could|would) you|what|how|why|where|which|who|help me|"
+    r"back to|any(?:thing)?)(?!\w)")
 # A rating of an answer. Words that rate on their own ("useless", "that helped")...
 _RATING = words_re(
     r"(?:very |really |super |quite |so )?(?:helpful|unhelpful|useful|useless|pointless|irrelevant|"
     r"(?:un)?informative|insightful)",
     r"(?:that|this|it) (?:really )?helped", r"helped (?:me )?(?:a lot|loads|a bunch|so much)",
+    r"good stuff", r"(?:that'?s|that is|this is|this'?s) not (?:it|quite it|the one)",
+    # the bot's way of answering judged: "you explain things better than my lecturer"
+    r"(?:you|u)(?: really)? (?:explain\w*|describ\w*|answer\w*|put) (?:\w+ ){0,2}(?:well|better|clearly|"
+    r"nicely|simply|badly|poorly|worse)",
     r"makes sense(?: now)?", r"spot on", r"thumbs (?:up|down)",
     r"(?:exactly|just|(?:that|this)(?:'?s| is| was)(?: exactly| just)?) what i "
     r"(?:needed|wanted|was looking for)",
@@ -296,6 +308,10 @@ _SUGGESTION = re.compile(
     r"^(?:(?:hey|hi|also|and|maybe|honestly|imo|btw|ok|okay|so|but|please|pls|plz|perhaps|just|oh|"
     r"bot|careerbot|i think|i feel|i reckon|one more thing|small|quick|a|one|my) )*"
     r"(?:suggestions?|feature requests?|(?:an? )?ideas? for (?:you|u|the bot|careerbot|this bot)|"
+    r"(?:can|could|may) i (?:make |give |leave |send |offer |add )?(?:a |an |some |you )?"
+    r"(?:suggest\w*|propos\w*|request (?:a|an|some))|"
+    r"i (?:have|got|'ve got) (?:a |an |some |one )?(?:small |quick |little )?(?:suggestion|idea|request|"
+    r"feature request|wish)(?:es|s)? (?:for|about|to improve|regarding) (?:you|u|the bot|careerbot|this bot)|"
     r"(?:you|u|ya)(?: guys| really| definitely| seriously| totally| honestly| also| all)* "
     r"(?:should|shud|ought to|need to|must|could|might want to|gotta|have to) (?:(?:really|also|maybe|"
     r"definitely|seriously|totally|probably|consider|think about) )*(?:add\w*|cover\w*|includ\w*|"
@@ -326,6 +342,12 @@ _BOT_PART = words_re(r"you", r"u", r"your", r"ur", r"careerbot", r"(?:the )?bot"
 _BUG_FOUND = words_re(r"(?:found|spotted|hit|noticed|there(?:'s| is| are)|got|report(?:ing)?|"
                       r"i think i (?:found|hit)) (?:a |an |some |another |one )?(?:small |weird |little |"
                       r"nasty |big )?(?:bugs?|glitch\w*)", r"^bug(?: report)?")
+
+
+def _asks_something(rest: str, norm: str, situation: Situation) -> bool:
+    """Whether what follows a greeting or thanks (bare) asks a question or for something."""
+    return ("?" in norm or bool(situation.subjects) or _ASKING.match(rest) is not None
+            or JOB_WORDS.search(rest) is not None or _REQUEST_START.match(rest) is not None)
 
 
 def _reports_or_suggests(plain: str) -> bool:
@@ -421,6 +443,13 @@ JOB_WORDS = words_re(
     r"(?! (?:on|with|for|in|as|at|out|life|experience|around|load|flow|ethic)\b)",
     # "looking for backend work in Germany" (not "to work", "work with"; "looking for hybrid
     # work" is a wish of the profile)
+    # who is hiring, said of people: "is anyone looking for a golang engineer", "where could a rust
+    # dev work"
+    r"(?:any ?one|any ?body|who(?:'?s| is)?|which (?:teams|companies|firms|employers|startups)|"
+    r"companies|firms|employers) (?:are |is )?(?:looking for|hiring|recruiting|seeking|searching for) "
+    r"(?:an? )?(?:[\w#+.-]+ ){0,2}(?:developers?|devs?|engineers?|programmers?|people|folks|talent)",
+    r"where (?:can|could|would|might) (?:an? )?(?:[\w#+.-]+ ){0,2}(?:developers?|devs?|engineers?|"
+    r"programmers?) (?:find )?work",
     # "any work for a spring developer?" (not "any work for the weekend")
     r"(?:any|some) (?:[\w.#+/]+ )?work for (?:an? )?(?:[\w#+.-]+ )?(?:developers?|devs?|engineers?|"
     r"programmers?|juniors?|seniors?|graduates?|grads?|beginners?|students?)",
@@ -435,6 +464,7 @@ _REQUEST = words_re(
     r"open",
     r"for me", r"match\w*", r"fit\w*", r"suit\w*", r"looking for", r"search\w*", r"new", r"latest",
     r"who(?: is|'?s| are|'re) hiring", r"are there", r"is there", r"you (?:have|got)",
+    r"(?:which|what) (?:teams|companies|firms|employers|startups)", r"where (?:can|could|would|might)",
     r"what (?:jobs|openings|positions|vacancies|internships)", r"got", r"give me", r"browse",
     r"entry", r"in [a-z]+", r"near me", r"nearby", r"around here", r"close to me",
     # for whom: "jobs for python developers", "roles for a junior"
@@ -644,6 +674,9 @@ _NOTIFY = words_re(
 # With openings on screen, "ping me when there are more like these" asks for alerts ("tell me if
 # it is remote" asks about one of them).
 _LATER_ONES = words_re(r"new", r"more", r"future", r"others", r"(?:come|show|turn|pop) up", r"appear\w*")
+# Something that turns up later, named by what it is: "let me know when something in Lisbon comes up".
+_TURNS_UP = words_re(r"(?:comes?|shows?|turns?|pops?) up", r"appears?", r"opens? up", r"gets? posted",
+                     r"(?:is|are) posted")
 _UNSUBSCRIBE = words_re(
     r"unsubscribe", r"unsub", r"stop (?:the |my |job |sending |notifying |messaging |me )*"
     r"(?:alerts|notifications|updates|messages|emails|about)",
@@ -855,7 +888,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     opener = _OPENER.match(plain)
     core = plain[opener.end():] if opener is not None else plain
     greeting = _GREETING.search(plain) if n <= 6 else None
-    if greeting is None and opener is not None and _GREETING.match(plain):
+    asks_after = opener is not None and _asks_something(core, norm, situation)
+    if greeting is None and asks_after and _GREETING.match(plain):
         out["greeting"] = 0.1  # a longer message after a hello asks something
     if greeting is not None:
         rest = _GREETING_FILLER.sub(" ", _GREETING.sub(" ", plain)).strip()
@@ -873,9 +907,9 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["thanks"] = 0.95
         elif n <= 6 and _VERDICT.search(rest):
             out["feedback"] = 0.9  # "super clear, cheers": a rating, with thanks
-        elif opener is not None and _THANKS.match(plain):
+        elif asks_after and _THANKS.match(plain):
             out["thanks"] = 0.1  # thanking first, then asking: the request wins
-    elif opener is not None and _THANKS.match(plain):
+    elif asks_after and _THANKS.match(plain):
         out["thanks"] = 0.1
     elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(_LEAD.sub("", plain))
                      or _ACK.fullmatch(plain)):
@@ -1003,7 +1037,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out.pop("openings", None)
         elif _SUBSCRIBE.search(plain) or (_NOTIFY.search(plain) and (
                 JOB_WORDS.search(plain) or _WHAT_FITS.search(plain)
-                or (situation.openings_shown and _LATER_ONES.search(plain)))):
+                or (situation.openings_shown and _LATER_ONES.search(plain))
+                or (_TURNS_UP.search(plain) and kb is not None and _tells_about_oneself(text, kb)))):
             out["subscribe"] = 0.95
             out.pop("openings", None)
     if n <= 10 and not theirs:

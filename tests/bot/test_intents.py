@@ -219,8 +219,8 @@ async def test_the_examples_come_from_the_cache_and_each_message_is_encoded_once
     bot: Bot, counting: CountingEncoder
 ) -> None:
     assert counting.encoded == []  # every example and question was in the cache already
-    await say(bot, "which companies are hiring?")
-    assert counting.encoded == ["which companies are hiring?"]
+    await say(bot, "who takes on career changers?")
+    assert counting.encoded == ["who takes on career changers?"]
     await say(bot, "hi")  # a sure cue needs no model
     assert len(counting.encoded) == 1
 
