@@ -815,6 +815,26 @@ def is_negative(text: str) -> bool:
     return bool(_NEGATIVE.search(_NOT_NEGATIVE.sub(" ", bare(_spelled(normalize(text))))))
 
 
+# The words of offering a report or suggestion without making it ("can I suggest a topic?", "I
+# think I found a bug in the bot"): what is left beside them is the report or suggestion itself.
+_OFFER_WORDS = STOPWORDS | frozenset("""
+    can could may i i'm i've we you u a an the some one my small quick little have got think found
+    spotted hit noticed there there's is are bug bugs glitch report reporting suggestion suggestions
+    suggest idea ideas feature features request requests for to about in with bot careerbot this your
+    make give leave send offer propose proposal wish improve regarding topic topics thing something
+    want like would please pls hey hi ok so just
+""".split())
+
+
+def reports_or_suggests(text: str) -> bool:
+    """Feedback in the person's own words for the maintainers to read: a bug report or a
+    suggestion that says what it is ("the apply link goes to a 404", "you should cover graphql
+    federation"), not only that there is one ("can I suggest a topic?")."""
+    plain = bare(_spelled(normalize(text)))
+    said = [w for w in plain.split() if w not in _OFFER_WORDS]
+    return len(said) >= 2 and _reports_or_suggests(plain)
+
+
 def offers_feedback(text: str) -> bool:
     """Feedback that is no verdict but wanting to give one, report a bug or suggest something
     ("can I leave some feedback?", "where do I report bugs"): told how, nothing rated."""
