@@ -165,7 +165,7 @@ _GREETING = words_re(
 _GREETING_FILLER = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
                             "and", "to you", "you", "again", "team", "doing", "btw", "today", "then",
                             "so", "by the way", "sir", "madam", "mate", "my friend")
-_THANKS = words_re(r"thanks?", r"(?:thank|thnk|thnak|thenk|tnk|tank) ?(?:you+|u|yu)",
+_THANKS = words_re(r"thanks?", r"tq", r"tqvm", r"tku", r"(?:thank|thnk|thnak|thenk|tnk|tank) ?(?:you+|u|yu)",
                    r"you(?:'ve| have)? been (?:a |such a |so |very |really )*(?:great |big |huge |real |"
                    r"massive )?help", r"thanks (?:you+|u)", r"thx", r"thnx", r"thanx",
                    r"tnx", r"thks", r"thnks",
@@ -178,7 +178,7 @@ _THANKS = words_re(r"thanks?", r"(?:thank|thnk|thnak|thenk|tnk|tank) ?(?:you+|u|
                    r"(?:that'?s|that is|how|so|very) (?:very |so |really )?kind of (?:you|u)",
                    r"kudos", r"props", r"i owe (?:you|u|ya)(?: one| big time)?")
 # Short closings that thank without the word: "nice one", "cool", "bye".
-_CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|awesome|perfect|sweet|brilliant|"
+_CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|gr8t?|awesome|perfect|sweet|brilliant|"
                     r"excellent|wonderful|lovely|neat)(?: stuff)?",
                     # praise for the bot itself: "you're a lifesaver", "you rock"
                     r"(?:you(?:'re| are| r)|ur|u r|youre|u are) (?:a |the )?(?:real )?(?:lifesaver|"
@@ -187,7 +187,8 @@ _CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|awesome|per
 # Acknowledging what was said, which asks for nothing: "ok", "got it".
 _ACK = words_re(r"ok(?:ay)?", r"k", r"alright", r"got it", r"i see", r"understood", r"noted")
 # What may lead a farewell: "k bye", "ok cool, see you".
-_LEAD = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|alright|right|well|so|cool|great|anyway) )+")
+_LEAD = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|alright|right|well|so|cool|great|anyway|nvm|never ?mind|"
+                   r"oh well) )+")
 _FAREWELL = words_re(r"bye(?: bye)?", r"goodbye", r"see (?:you|ya)(?: later)?", r"later", r"cya",
                      r"good ?night", r"that'?s all(?: for now)?")
 # Small talk: laughing, asking about the bot itself, a remark on one's mood. It asks for nothing
@@ -248,6 +249,16 @@ _RATING = words_re(
     r"(?:un)?informative|insightful)",
     r"(?:that|this|it) (?:really )?helped", r"helped (?:me )?(?:a lot|loads|a bunch|so much)",
     r"good stuff", r"(?:that'?s|that is|this is|this'?s) not (?:it|quite it|the one)",
+    # the bot or a part of it judged as a whole: "really love the job matching", "whoever made
+    # this did a great job", "the bot doesn't understand me"
+    r"(?:love|like|enjoy|hate|dislike|adore) (?:the|your|this|ur) (?:\w+ )?(?:matching|recommendations?|"
+    r"answers|bot|alerts|design|interface|ui|explanations)",
+    r"(?:whoever|who ?ever|the (?:people|person|team|folks|guys?) (?:who|that)) (?:made|built|created|wrote|"
+    r"designed|programmed|coded) (?:this|you|it|the bot|careerbot)",
+    r"(?:bot|careerbot|you|u) (?:does ?n[o']?t|doesnt|don'?t|dont|never|can'?t|cannot) (?:really |even )?"
+    r"(?:understand|get|follow)(?: me| what i| anything)",
+    r"none of (?:them|these|those) (?:is|are|were|was|looks?|seems?) (?:any |much |very |really )?"
+    r"(?:good|great|useful|relevant|interesting|right|helpful)",
     # the bot's way of answering judged: "you explain things better than my lecturer"
     r"(?:you|u)(?: really)? (?:explain\w*|describ\w*|answer\w*|put) (?:\w+ ){0,2}(?:well|better|clearly|"
     r"nicely|simply|badly|poorly|worse)",
@@ -336,9 +347,14 @@ _MALFUNCTION = words_re(
     r"reply\w*|go anywhere|click\w*|press\w*)", r"do(?:es)? nothing", r"crash\w*", r"froze",
     r"freez\w*", r"hangs?", r"hung", r"stuck", r"404", r"errors?", r"twice", r"two times",
     r"duplicat\w*", r"glitch\w*", r"bugged", r"buggy", r"dead links?", r"timed? ?out",
-    r"keeps? (?:repeating|crashing|sending|failing|looping)", r"(?:not|stopped) (?:working|loading)")
+    r"keeps? (?:repeating|crashing|sending|failing|looping)", r"(?:not|stopped) (?:working|loading)",
+    r"(?:so |too |very |a bit |really |super |kinda )?(?:slow|laggy|lagging)",
+    r"(?:keeps? )?(?:getting|giving|showing|sending|get|gives|shows) (?:me )?the same (?:\w+ )?"
+    r"(?:answers?|repl(?:y|ies)|jobs?|openings?|things?|messages?|results?)")
 _BOT_PART = words_re(r"you", r"u", r"your", r"ur", r"careerbot", r"(?:the )?bot", r"buttons?",
-                     r"links?", r"urls?", r"repl(?:y|ies)", r"(?:jobs? |openings? )?list")
+                     r"links?", r"urls?", r"repl(?:y|ies)", r"answers?",
+                     r"(?:the|your|ur|this|that) (?:jobs? |openings? )?list", r"(?:jobs?|openings?) list",
+                     r"(?:job )?(?:recommendations?|matches|matching)", r"results")
 _BUG_FOUND = words_re(r"(?:found|spotted|hit|noticed|there(?:'s| is| are)|got|report(?:ing)?|"
                       r"i think i (?:found|hit)) (?:a |an |some |another |one )?(?:small |weird |little |"
                       r"nasty |big )?(?:bugs?|glitch\w*)", r"^bug(?: report)?")
@@ -494,7 +510,10 @@ _ADVICE = words_re(
 _REFERENCE = words_re(
     r"(?:the|that|this) (?:[\w-]+ )?(?:one|job|role|position|opening|offer)"
     r"(?! (?:market|search|hunt|emails?|alerts?|boards?|interviews?|titles?|ads?))",
-    r"(?:which|any|none|one) of (?:them|these|those)",
+    r"(?:which|any|one) of (?:them|these|those)",
+    # "none of them is remote?" asks about them; "none of these are any good" rates the list
+    r"none of (?:them|these|those)(?! (?:is|are|were|was|looks?|seems?) (?:any |much |very |really )?"
+    r"(?:good|great|useful|relevant|interesting|right|helpful))",
 )
 # With openings on screen: "is it remote?", "what do they need?", "where is that?"
 _POINTER = words_re(r"it", r"its", r"it'?s", r"they", r"them", r"their", r"theirs", r"there", r"those",
@@ -658,7 +677,7 @@ _SUBSCRIBE = words_re(
 # "Notify me about …" is a subscription only when it is about openings; "tell me about the
 # Stripe role" is a question about an opening.
 _NOTIFY = words_re(
-    r"(?:notify|alert|ping|message) me (?:about|when|of|if|whenever)",
+    r"(?:notify|alert|ping|message|inform|update) me (?:about|when|of|if|whenever|on)",
     r"tell me (?:when|if|whenever)", r"keep me (?:posted|updated|in the loop)",
     r"let me know (?:when|whenever|if)", r"(?:daily|weekly) (?:lists?|digests?|e-?mails?)",
     r"notif\w*", r"alert\w*", r"updates? (?:on|about)", r"heads-? ?up",
