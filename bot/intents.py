@@ -267,6 +267,9 @@ _RATING = words_re(
     r"(?:needed|wanted|was looking for)",
     r"i (?:already )?knew (?:that|this|it|all (?:that|this))(?: already)?",
     r"too (?:basic|generic|shallow|vague)",
+    r"too (?:much|many) (?:text|info\w*|details?|words|to read)",
+    r"i (?:really |just |kinda |kind of )?(?:hate|love|like|dislike) (?:this|it|that)"
+    r"(?: (?:one|so much|a lot))?(?= *$)",
     r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
     r"not sure (?:that'?s|that is|this is|it'?s|it is) (?:right|correct|accurate|true)",
     # a score ("8/10", "4 out of 5"; bare text keeps no slash)
@@ -291,7 +294,9 @@ _VERDICT = words_re(
 )
 # The answer spoken of: by name ("the answer", "great explanation") ...
 _ANSWER_NAMED = re.compile(
-    r"(?<!\w)(?:(?:the|that|this|your|ur|that last|the last) (?:answer|reply|response|explanation|"
+    r"(?<!\w)(?:(?:jobs|openings|matches|results|recommendations) (?:you|u) (?:show\w*|gave|give|found|"
+    r"find|suggest\w*|recommend\w*|picked|sent)|"
+    r"(?:the|that|this|your|ur|that last|the last) (?:answer|reply|response|explanation|"
     r"page|info\w*|result)s?|^(?:\w+ ){0,2}(?:answer|reply|explanation)s?)(?!\w)"
 )
 # ... or pointed at ("that's wrong", "you misunderstood", "wrong topic, I asked about Kafka").
@@ -331,7 +336,11 @@ _SUGGESTION = re.compile(
     r"(?:(?:can|could|would|will) (?:you|u) (?:please |pls )?|please |pls |plz )"
     r"(?:add|include|support|allow)|add (?:a |an |some |more )?(?:topics?|sections?|pages?|content|"
     r"info|stuff|answers?|articles?|material))(?!\w)"
-    r"|(?<!\w)(?:(?:it )?(?:would|'d) (?:be )?(?:nice|great|cool|good|helpful|useful|awesome|handy|"
+    r"|(?<!\w)(?:(?:you|u)(?: guys| really| definitely| seriously| also)* (?:need|could use|should have) "
+    r"(?:better|more|a better|some more|a lot more|way more)|"
+    r"(?:a |an |some )?(?:topic|section|page|article|content|something|info) (?:on|about|for) .{1,60} "
+    r"(?:would be|'d be|would) (?:nice|great|useful|helpful|cool|good|awesome|handy|help)|"
+    r"(?:it )?(?:would|'d) (?:be )?(?:nice|great|cool|good|helpful|useful|awesome|handy|"
     r"better) if (?:you|u|the bot|careerbot|it|there (?:was|were))|it would help if|"
     r"i (?:wish|hope) (?:you|u|the bot|this bot|careerbot|there (?:was|were))|"
     r"(?:need|want|like to see|love to see|would like|missing) (?:\w+ )?(?:more|some) "
@@ -347,7 +356,8 @@ _MALFUNCTION = words_re(
     r"reply\w*|go anywhere|click\w*|press\w*)", r"do(?:es)? nothing", r"crash\w*", r"froze",
     r"freez\w*", r"hangs?", r"hung", r"stuck", r"404", r"errors?", r"twice", r"two times",
     r"duplicat\w*", r"glitch\w*", r"bugged", r"buggy", r"dead links?", r"timed? ?out",
-    r"keeps? (?:repeating|crashing|sending|failing|looping)", r"(?:not|stopped) (?:working|loading)",
+    r"keeps? (?:repeating|crashing|sending|failing|looping)",
+    r"never (?:finds?|shows?|returns?|gives?|loads?|works?)\w*", r"(?:not|stopped) (?:working|loading)",
     r"(?:so |too |very |a bit |really |super |kinda )?(?:slow|laggy|lagging)",
     r"(?:keeps? )?(?:getting|giving|showing|sending|get|gives|shows) (?:me )?the same (?:\w+ )?"
     r"(?:answers?|repl(?:y|ies)|jobs?|openings?|things?|messages?|results?)")
@@ -466,6 +476,13 @@ JOB_WORDS = words_re(
     r"(?:an? )?(?:[\w#+.-]+ ){0,2}(?:developers?|devs?|engineers?|programmers?|people|folks|talent)",
     r"where (?:can|could|would|might) (?:an? )?(?:[\w#+.-]+ ){0,2}(?:developers?|devs?|engineers?|"
     r"programmers?) (?:find )?work",
+    # work asked for: "give me work in berlin", "what work do you have", "where can I apply as a
+    # django dev", "what's available for rails people"
+    r"(?:give|find|get|show|send) me (?:some |a |any )?(?:[\w.#+/]+ )?work(?![\w-])"
+    r"(?! (?:on|with|out|life|experience|flow|load|examples?|ethic)\b)",
+    r"what (?:\w+ )?work (?:do |have )?(?:you|u) (?:have|got)", r"where (?:can|could|should|do) i apply",
+    r"(?:what'?s|what is|anything|something) (?:available|open) for (?:an? )?(?:[\w#+.-]+ ){0,2}"
+    r"(?:developers?|devs?|engineers?|people|folks|programmers?|juniors?|seniors?|graduates?|grads?)",
     # "any work for a spring developer?" (not "any work for the weekend")
     r"(?:any|some) (?:[\w.#+/]+ )?work for (?:an? )?(?:[\w#+.-]+ )?(?:developers?|devs?|engineers?|"
     r"programmers?|juniors?|seniors?|graduates?|grads?|beginners?|students?)",
@@ -481,6 +498,9 @@ _REQUEST = words_re(
     r"for me", r"match\w*", r"fit\w*", r"suit\w*", r"looking for", r"search\w*", r"new", r"latest",
     r"who(?: is|'?s| are|'re) hiring", r"are there", r"is there", r"you (?:have|got)",
     r"(?:which|what) (?:teams|companies|firms|employers|startups)", r"where (?:can|could|would|might)",
+    r"looking", r"seek\w*", r"searching",
+    r"i (?:want|need) (?:a |an |some |new |another )?(?:[\w#+.-]+ ){0,2}"
+    r"(?:jobs?|work|roles?|positions?|gigs?)",
     r"what (?:jobs|openings|positions|vacancies|internships)", r"got", r"give me", r"browse",
     r"entry", r"in [a-z]+", r"near me", r"nearby", r"around here", r"close to me",
     # for whom: "jobs for python developers", "roles for a junior"
@@ -663,7 +683,7 @@ _CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)| (?:so|any|anything|what|show|find|
                          re.IGNORECASE)
 _PUNCTUATION = re.compile(r"[,;?!]|\.(?=\s|$)")
 # "what jobs do you have?": a request put as a question to the bot.
-_HAVE_YOU = words_re(r"(?:do|can|could) you (?:have|offer|find|show|recommend|got)", r"you got")
+_HAVE_YOU = words_re(r"(?:do|can|could) (?:you|u) (?:have|offer|find|show|recommend|got)", r"(?:you|u) got")
 _SUBSCRIBE = words_re(
     r"(?<!publish )(?<!pub )subscribe(?: me)?",
     r"(?:send|give) me (?:new )?(?:job )?(?:alerts|notifications)",
@@ -918,7 +938,8 @@ def _typo_of(word: str, near: Sequence[str], meaning: Callable[[str], str]) -> s
 def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str, float]:
     """The intents the message's words say outright, each with how sure they are."""
     norm = _spelled(normalize(text))
-    words = _typos_fixed(bare(norm).split())
+    # "u" is "you" as people type it ("do u have php jobs"), so the cues need not spell both
+    words = ["you" if w == "u" else w for w in _typos_fixed(bare(norm).split())]
     plain = " ".join(words)
     n = len(words)
     if not words:
