@@ -303,6 +303,8 @@ _ANSWER_NAMED = re.compile(
 _ANSWER_POINTED = re.compile(
     r"(?<!\w)(?:(?:wrong|different|off|not the) topic|i (?:asked|meant|wanted|was asking)|"
     r"you (?:got|answered|misread|misunderstood|missed|didn'?t|did not)|"
+    # the openings on screen: "these look decent", "they all seem irrelevant"
+    r"^(?:these|those|they)(?: all| ones)? (?:look|seem|sound|are)\b|"
     r"^(?:(?:hmm+|meh|well|ok(?:ay)?|nope|no|yes|yeah|wow|honestly|sorry|but|so|ugh|oh|nice|great|cool|"
     r"good|right|alright|hm) +)*"
     r"(?:(?:that|this)(?:'?s| is| was| wasn'?t| isn'?t| didn'?t| doesn'?t| does not| did not|"
@@ -336,7 +338,9 @@ _SUGGESTION = re.compile(
     r"(?:(?:can|could|would|will) (?:you|u) (?:please |pls )?|please |pls |plz )"
     r"(?:add|include|support|allow)|add (?:a |an |some |more )?(?:topics?|sections?|pages?|content|"
     r"info|stuff|answers?|articles?|material))(?!\w)"
-    r"|(?<!\w)(?:(?:you|u)(?: guys| really| definitely| seriously| also)* (?:need|could use|should have) "
+    r"|(?<!\w)(?:(?:you|u) (?:don'?t|do not|dont) (?:even )?(?:know|cover|support|have (?:anything|"
+    r"a topic|a page|info)) (?:about |on )?[\w#+.-]+|"
+    r"(?:you|u)(?: guys| really| definitely| seriously| also)* (?:need|could use|should have) "
     r"(?:better|more|a better|some more|a lot more|way more)|"
     r"(?:a |an |some )?(?:topic|section|page|article|content|something|info) (?:on|about|for) .{1,60} "
     r"(?:would be|'d be|would) (?:nice|great|useful|helpful|cool|good|awesome|handy|help)|"
@@ -431,7 +435,8 @@ _ASKS_FOR = words_re(r"tell", r"show", r"give", r"find", r"list", r"explain", r"
 # The manual: "help" on its own or first, or a question about the bot itself.
 _HELP = words_re(
     r"how (?:do|can|should) i use (?:this|you|the bot|this bot|careerbot)(?= *$)",
-    r"what can (?:you|u) do", r"how does this (?:bot )?work", r"what (?:can|should) i ask(?: you)?(?= *$)",
+    r"what can (?:you|u) do", r"how does this (?:bot )?work",
+    r"what (?:else )?(?:can|should) i ask(?: you)?(?= *$)",
     r"commands?",
     r"how to use (?:this|the) bot", r"(?:what|who) are you$", r"usage", r"what do you do",
     r"instructions", r"(?:how (?:do i |to )?|explain how to )talk to you", r"(?:this|the) bot",
@@ -445,6 +450,7 @@ _HELP = words_re(
     r"(?:is there|got|have you got|do you have) (?:a |an |any |some )?(?:kind of |sort of )?(?:tutorial|"
     r"walkthrough|guide|intro)(?= *$)",
     r"what(?:'s| is) (?:your|ur) (?:purpose|point|job here)",
+    r"(?:which|what) (?:services|features|functions) (?:do |can )?(?:you|u) (?:provide|offer|have|support)",
 )
 _TOPICS = words_re(
     r"(?:list|show|all|which|what|available)(?: of| me| the| your)*(?: [\w-]+)? topics?",
@@ -981,9 +987,11 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             _BOT_NAMED.search(plain) or _YOU.search(plain))
         out["feedback"] = 0.1 if advice else 0.3
     praised = n <= 5 and _PRAISE.search(plain) is not None
-    if (n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm)) or (
+    # A verdict, then a question: "great bot btw, how do I ask for a raise" asks.
+    asks_later = any(_ASKING.match(bare(clause).strip()) for clause in _PUNCTUATION.split(norm)[1:])
+    if ((n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm)) or (
             n <= 4 and (_SHORT_VERDICT.fullmatch(plain) or _NEGATIVE.fullmatch(plain)
-                        or _NOT_NEGATIVE.fullmatch(plain))) or praised:
+                        or _NOT_NEGATIVE.fullmatch(plain))) or praised) and not asks_later:
         out["feedback"] = 0.9
         out.pop("thanks", None)  # "great answer, thanks" rates the answer
     if n <= 10 and not situation.subjects and not JOB_WORDS.search(plain):
@@ -994,7 +1002,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["smalltalk"] = 0.9 if n <= 8 else 0.6
     if plain in ("help", "help me", "help please", "commands", "options"):
         out["help"] = 0.95
-    elif "thanks" not in out and n <= 9 and ((manual := _HELP.search(plain))
+    elif "thanks" not in out and len(core.split()) <= 9 and ((manual := _HELP.search(plain))
                                              or (words[0] == "help" and n <= 3)):
         # "this bot is great" speaks of the bot without asking about it: its meaning decides
         said_of = manual is not None and manual.group() in ("this bot", "the bot")
