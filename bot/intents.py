@@ -504,7 +504,10 @@ _REQUEST = words_re(
     r"for me", r"match\w*", r"fit\w*", r"suit\w*", r"looking for", r"search\w*", r"new", r"latest",
     r"who(?: is|'?s| are|'re) hiring", r"are there", r"is there", r"you (?:have|got)",
     r"(?:which|what) (?:teams|companies|firms|employers|startups)", r"where (?:can|could|would|might)",
-    r"looking", r"seek\w*", r"searching",
+    # the person searching: "i m looking job for python", "searching remote position" (not
+    # "what to look for in a job offer")
+    r"(?:i|i'?m|im|i m|am|we'?re|we are) (?:\w+ )?(?:looking|searching|seeking)",
+    r"^(?:looking|searching|seeking)",
     r"i (?:want|need) (?:a |an |some |new |another )?(?:[\w#+.-]+ ){0,2}"
     r"(?:jobs?|work|roles?|positions?|gigs?)",
     r"what (?:jobs|openings|positions|vacancies|internships)", r"got", r"give me", r"browse",
@@ -693,7 +696,9 @@ _HAVE_YOU = words_re(r"(?:do|can|could) (?:you|u) (?:have|offer|find|show|recomm
 _SUBSCRIBE = words_re(
     r"(?<!publish )(?<!pub )subscribe(?: me)?",
     r"(?:send|give) me (?:new )?(?:job )?(?:alerts|notifications)",
-    r"(?:job|opening|openings) (?:alerts?|notifications?)", r"(?:turn on|enable) (?:the |my )?(?:job )?"
+    r"(?:job|opening|openings) (?:alerts?|notifications?)",
+    r"i(?:'d| would)? (?:want|like|need) (?:e-?mail |job |daily |weekly )?(?:alerts|notifications)"
+    r"(?= *$)", r"(?:turn on|enable) (?:the |my )?(?:job )?"
     r"(?:alerts|notifications)", r"be (?:alerted|notified)", r"as (?:they|soon as they) (?:come|appear)",
     r"keep an eye out", r"sign (?:me )?up", r"watch for",
     r"(?:put|add) me (?:on|to) (?:the|your|a) (?:[\w-]+ )?(?:list|mailing list)",
