@@ -166,7 +166,10 @@ _GREETING = words_re(
 _GREETING_FILLER = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
                             "and", "to you", "you", "again", "team", "doing", "btw", "today", "then",
                             "so", "by the way", "sir", "madam", "mate", "my friend")
-_THANKS = words_re(r"thanks?", r"thank (?:you+|u)", r"thx", r"thnx", r"thanx", r"tnx", r"thks", r"thnks",
+_THANKS = words_re(r"thanks?", r"tq", r"tqvm", r"tku", r"(?:thank|thnk|thnak|thenk|tnk|tank) ?(?:you+|u|yu)",
+                   r"you(?:'ve| have)? been (?:a |such a |so |very |really )*(?:great |big |huge |real |"
+                   r"massive )?help", r"thanks (?:you+|u)", r"thx", r"thnx", r"thanx",
+                   r"tnx", r"thks", r"thnks",
                    r"tks", r"ty", r"tysm", r"cheers", r"ta", r"much obliged",
                    # thanks as people type it in other languages
                    r"merci(?: beaucoup)?", r"danke(?: sch(?:ö|oe?)n| sehr)?", r"gracias",
@@ -176,15 +179,17 @@ _THANKS = words_re(r"thanks?", r"thank (?:you+|u)", r"thx", r"thnx", r"thanx", r
                    r"(?:that'?s|that is|how|so|very) (?:very |so |really )?kind of (?:you|u)",
                    r"kudos", r"props", r"i owe (?:you|u|ya)(?: one| big time)?")
 # Short closings that thank without the word: "nice one", "cool", "bye".
-_CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|awesome|perfect|sweet|brilliant|"
+_CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|gr8t?|awesome|perfect|sweet|brilliant|"
                     r"excellent|wonderful|lovely|neat)(?: stuff)?",
                     # praise for the bot itself: "you're a lifesaver", "you rock"
-                    r"you(?:'re| are) (?:a |the )?(?:real )?(?:lifesaver|life saver|star|legend|best|"
+                    r"(?:you(?:'re| are| r)|ur|u r|youre|u are) (?:a |the )?(?:real )?(?:lifesaver|"
+                    r"life saver|star|legend|best|"
                     r"hero|genius|champ)", r"you rock", r"legend")
 # Acknowledging what was said, which asks for nothing: "ok", "got it".
 _ACK = words_re(r"ok(?:ay)?", r"k", r"alright", r"got it", r"i see", r"understood", r"noted")
 # What may lead a farewell: "k bye", "ok cool, see you".
-_LEAD = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|alright|right|well|so|cool|great|anyway) )+")
+_LEAD = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|alright|right|well|so|cool|great|anyway|nvm|never ?mind|"
+                   r"oh well) )+")
 _FAREWELL = words_re(r"bye(?: bye)?", r"goodbye", r"see (?:you|ya)(?: later)?", r"later", r"cya",
                      r"good ?night", r"that'?s all(?: for now)?")
 # Small talk: laughing, asking about the bot itself, a remark on one's mood. It asks for nothing
@@ -230,16 +235,42 @@ _THANKS_FILLER = words_re(
     r"brilliant", r"excellent", r"lovely", r"wonderful", r"sweet", r"fantastic", r"amazing", r"good",
     r"fab(?:ulous)?", r"splendid", r"all good",
 )
+# A greeting or thanks wrapped around what is asked ("hi bot, how do I learn docker", "thanks!
+# now show me go jobs"): the question or request after it is what the message means.
+_OPENER = re.compile(r"^(?:(?:" + _GREETING.pattern + "|" + _THANKS.pattern + r")(?: (?:"
+                     + _GREETING_FILLER.pattern + "|" + _THANKS_FILLER.pattern + r"))* )+")
+# What follows a greeting or thanks that asks for something: "thanks, now show me …", "hi, what is …".
+_REQUEST_START = re.compile(
+    r"^(?:(?:now|next|also|but|and|ok(?:ay)?|so|please|pls|then|could|can) )*(?:tell|show|give me|find|"
+    r"list|explain|search|send|get me|(?:can|could|would) you|what|how|why|where|which|who|help me|"
+    r"back to|any(?:thing)?)(?!\w)")
 # A rating of an answer. Words that rate on their own ("useless", "that helped")...
 _RATING = words_re(
     r"(?:very |really |super |quite |so )?(?:helpful|unhelpful|useful|useless|pointless|irrelevant|"
     r"(?:un)?informative|insightful)",
     r"(?:that|this|it) (?:really )?helped", r"helped (?:me )?(?:a lot|loads|a bunch|so much)",
+    r"good stuff", r"(?:that'?s|that is|this is|this'?s) not (?:it|quite it|the one)",
+    # the bot or a part of it judged as a whole: "really love the job matching", "whoever made
+    # this did a great job", "the bot doesn't understand me"
+    r"(?:love|like|enjoy|hate|dislike|adore) (?:the|your|this|ur) (?:\w+ )?(?:matching|recommendations?|"
+    r"answers|bot|alerts|design|interface|ui|explanations)",
+    r"(?:whoever|who ?ever|the (?:people|person|team|folks|guys?) (?:who|that)) (?:made|built|created|wrote|"
+    r"designed|programmed|coded) (?:this|you|it|the bot|careerbot)",
+    r"(?:bot|careerbot|you|u) (?:does ?n[o']?t|doesnt|don'?t|dont|never|can'?t|cannot) (?:really |even )?"
+    r"(?:understand|get|follow)(?: me| what i| anything)",
+    r"none of (?:them|these|those) (?:is|are|were|was|looks?|seems?) (?:any |much |very |really )?"
+    r"(?:good|great|useful|relevant|interesting|right|helpful)",
+    # the bot's way of answering judged: "you explain things better than my lecturer"
+    r"(?:you|u)(?: really)? (?:explain\w*|describ\w*|answer\w*|put) (?:\w+ ){0,2}(?:well|better|clearly|"
+    r"nicely|simply|badly|poorly|worse)",
     r"makes sense(?: now)?", r"spot on", r"thumbs (?:up|down)",
     r"(?:exactly|just|(?:that|this)(?:'?s| is| was)(?: exactly| just)?) what i "
     r"(?:needed|wanted|was looking for)",
     r"i (?:already )?knew (?:that|this|it|all (?:that|this))(?: already)?",
     r"too (?:basic|generic|shallow|vague)",
+    r"too (?:much|many) (?:text|info\w*|details?|words|to read)",
+    r"i (?:really |just |kinda |kind of )?(?:hate|love|like|dislike) (?:this|it|that)"
+    r"(?: (?:one|so much|a lot))?(?= *$)",
     r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
     r"not sure (?:that'?s|that is|this is|it'?s|it is) (?:right|correct|accurate|true)",
     # a score ("8/10", "4 out of 5"; bare text keeps no slash)
@@ -264,13 +295,17 @@ _VERDICT = words_re(
 )
 # The answer spoken of: by name ("the answer", "great explanation") ...
 _ANSWER_NAMED = re.compile(
-    r"(?<!\w)(?:(?:the|that|this|your|ur|that last|the last) (?:answer|reply|response|explanation|"
+    r"(?<!\w)(?:(?:jobs|openings|matches|results|recommendations) (?:you|u) (?:show\w*|gave|give|found|"
+    r"find|suggest\w*|recommend\w*|picked|sent)|"
+    r"(?:the|that|this|your|ur|that last|the last) (?:answer|reply|response|explanation|"
     r"page|info\w*|result)s?|^(?:\w+ ){0,2}(?:answer|reply|explanation)s?)(?!\w)"
 )
 # ... or pointed at ("that's wrong", "you misunderstood", "wrong topic, I asked about Kafka").
 _ANSWER_POINTED = re.compile(
     r"(?<!\w)(?:(?:wrong|different|off|not the) topic|i (?:asked|meant|wanted|was asking)|"
     r"you (?:got|answered|misread|misunderstood|missed|didn'?t|did not)|"
+    # the openings on screen: "these look decent", "they all seem irrelevant"
+    r"^(?:these|those|they)(?: all| ones)? (?:look|seem|sound|are)\b|"
     r"^(?:(?:hmm+|meh|well|ok(?:ay)?|nope|no|yes|yeah|wow|honestly|sorry|but|so|ugh|oh|nice|great|cool|"
     r"good|right|alright|hm) +)*"
     r"(?:(?:that|this)(?:'?s| is| was| wasn'?t| isn'?t| didn'?t| doesn'?t| does not| did not|"
@@ -285,6 +320,78 @@ _PRAISE = words_re(r"(?:(?:really|very|such a|a) )?(?:good|great|nice|excellent|
 # ask that the message's meaning be read, which tells them from a topic ("feedback in code reviews").
 _ON_FEEDBACK = words_re(r"feedback", r"bugs?", r"suggest\w*", r"complain\w*", r"complaints?",
                         r"feature requests?", r"rat(?:e|ing)s?", r"reviews?", r"stars?")
+# A suggestion to the bot's makers, about what it covers or does ("you should cover event
+# sourcing", "could you add kotlin to the topics?", "feature request: dark mode"): feedback,
+# whatever subject it names. Said to the bot: a topic question asks how, not that it should.
+_SUGGESTION = re.compile(
+    r"^(?:(?:hey|hi|also|and|maybe|honestly|imo|btw|ok|okay|so|but|please|pls|plz|perhaps|just|oh|"
+    r"bot|careerbot|i think|i feel|i reckon|one more thing|small|quick|a|one|my) )*"
+    r"(?:suggestions?|feature requests?|(?:an? )?ideas? for (?:you|u|the bot|careerbot|this bot)|"
+    r"(?:can|could|may) i (?:make |give |leave |send |offer |add )?(?:a |an |some |you )?"
+    r"(?:suggest\w*|propos\w*|request (?:a|an|some))|"
+    r"i (?:have|got|'ve got) (?:a |an |some |one )?(?:small |quick |little )?(?:suggestion|idea|request|"
+    r"feature request|wish)(?:es|s)? (?:for|about|to improve|regarding) (?:you|u|the bot|careerbot|this bot)|"
+    r"(?:you|u|ya)(?: guys| really| definitely| seriously| totally| honestly| also| all)* "
+    r"(?:should|shud|ought to|need to|must|could|might want to|gotta|have to) (?:(?:really|also|maybe|"
+    r"definitely|seriously|totally|probably|consider|think about) )*(?:add\w*|cover\w*|includ\w*|"
+    r"support\w*|offer\w*|mention\w*|explain\w*|writ\w*|teach\w*|talk about|let|allow|have|show|get|"
+    r"give|list|put|be able)|"
+    r"(?:(?:can|could|would|will) (?:you|u) (?:please |pls )?|please |pls |plz )"
+    r"(?:add|include|support|allow)|add (?:a |an |some |more )?(?:topics?|sections?|pages?|content|"
+    r"info|stuff|answers?|articles?|material))(?!\w)"
+    r"|(?<!\w)(?:(?:you|u) (?:don'?t|do not|dont) (?:even )?(?:know|cover|support|have (?:anything|"
+    r"a topic|a page|info)) (?:about |on )?[\w#+.-]+|"
+    r"(?:you|u)(?: guys| really| definitely| seriously| also)* (?:need|could use|should have) "
+    r"(?:better|more|a better|some more|a lot more|way more)|"
+    r"(?:a |an |some )?(?:topic|section|page|article|content|something|info) (?:on|about|for) .{1,60} "
+    r"(?:would be|'d be|would) (?:nice|great|useful|helpful|cool|good|awesome|handy|help)|"
+    r"(?:it )?(?:would|'d) (?:be )?(?:nice|great|cool|good|helpful|useful|awesome|handy|"
+    r"better) if (?:you|u|the bot|careerbot|it|there (?:was|were))|it would help if|"
+    r"i (?:wish|hope) (?:you|u|the bot|this bot|careerbot|there (?:was|were))|"
+    r"(?:need|want|like to see|love to see|would like|missing) (?:\w+ )?(?:more|some) "
+    r"(?:content|topics?|info|stuff|answers|pages|material|coverage) (?:on|about|for)|"
+    r"more (?:content|topics|coverage|pages|material) (?:on|about|for))(?!\w)"
+)
+# A bug report in plain words: something of the bot's that fails ("the apply link goes to a 404",
+# "the bot replied twice", "buttons do nothing"), or a bug found. Someone's own system ("my app
+# crashes twice a day") or a question ("why does my pod crash") is a topic.
+_MALFUNCTION = words_re(
+    r"broken", r"(?:does not|doesn'?t|doesnt|don'?t|dont|won'?t|wont|isn'?t|aren'?t|not|never|"
+    r"didn'?t|can'?t|cannot) (?:\w+ )?(?:work\w*|open\w*|load\w*|respond\w*|show\w*|do anything|"
+    r"reply\w*|go anywhere|click\w*|press\w*)", r"do(?:es)? nothing", r"crash\w*", r"froze",
+    r"freez\w*", r"hangs?", r"hung", r"stuck", r"404", r"errors?", r"twice", r"two times",
+    r"duplicat\w*", r"glitch\w*", r"bugged", r"buggy", r"dead links?", r"timed? ?out",
+    r"keeps? (?:repeating|crashing|sending|failing|looping)",
+    r"never (?:finds?|shows?|returns?|gives?|loads?|works?)\w*", r"(?:not|stopped) (?:working|loading)",
+    r"(?:so |too |very |a bit |really |super |kinda )?(?:slow|laggy|lagging)",
+    r"(?:keeps? )?(?:getting|giving|showing|sending|get|gives|shows) (?:me )?the same (?:\w+ )?"
+    r"(?:answers?|repl(?:y|ies)|jobs?|openings?|things?|messages?|results?)")
+_BOT_PART = words_re(r"you", r"u", r"your", r"ur", r"careerbot", r"(?:the )?bot", r"buttons?",
+                     r"links?", r"urls?", r"repl(?:y|ies)", r"answers?",
+                     r"(?:the|your|ur|this|that) (?:jobs? |openings? )?list", r"(?:jobs?|openings?) list",
+                     r"(?:job )?(?:recommendations?|matches|matching)", r"results")
+_BUG_FOUND = words_re(r"(?:found|spotted|hit|noticed|there(?:'s| is| are)|got|report(?:ing)?|"
+                      r"i think i (?:found|hit)) (?:a |an |some |another |one )?(?:small |weird |little |"
+                      r"nasty |big )?(?:bugs?|glitch\w*)", r"^bug(?: report)?")
+
+
+def _asks_something(rest: str, norm: str, situation: Situation) -> bool:
+    """Whether what follows a greeting or thanks (bare) asks a question or for something."""
+    return ("?" in norm or bool(situation.subjects) or _ASKING.match(rest) is not None
+            or JOB_WORDS.search(rest) is not None or _REQUEST_START.match(rest) is not None)
+
+
+def _reports_or_suggests(plain: str) -> bool:
+    """Whether a message (bare, normalised) reports a bug in the bot or suggests something to its
+    makers: feedback the maintainers should read, not a topic question."""
+    if _SUGGESTION.search(plain):
+        return True
+    if _QUESTION.search(plain) or _ASKING.match(plain) or _THEIRS.match(plain) \
+            or _THEIR_SYSTEM.search(plain):
+        return False
+    return bool(_BUG_FOUND.search(plain) or (_MALFUNCTION.search(plain) and _BOT_PART.search(plain)))
+
+
 _ADVICE_ASKED = re.compile(r"^(?:how|what|whats|what's|why|when|should|is|are|does|do)\b")
 _YOU = words_re(r"you", r"your", r"u", r"ur", r"yourself")
 # A rating that is no bad one: "not bad", "not too bad at all".
@@ -297,7 +404,8 @@ _BOT_NAMED = words_re(r"(?:this|the|a|what a|such a|worst|best) (?:[\w-]+ )?"
 _NEGATIVE = words_re(
     # sarcasm and verdicts on the bot: "thanks for nothing", "what a waste of time"
     r"for nothing", r"(?:no|not much|not any|of no) (?:help|use)", r"waste of (?:my |your )?time",
-    r"sucks?", r"rubbish", r"garbage", r"a joke", r"worst", r"hate", r"disappoint\w*",
+    r"sucks?", r"rubbish", r"garbage", r"a joke", r"worst", r"hate", r"dislike",
+    r"(?:don'?t|dont|do not|didn'?t|did not) (?:really |much |particularly )?like", r"disappoint\w*",
     r"underwhelm\w*", r"mediocre", r"not (?:very |that |so |too )?impress\w*", r"could be better",
     r"broken", r"(?:don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|not) (?:work\w*|do(?:ing)? anything)",
     r"unhelpful", r"useless", r"pointless", r"irrelevant", r"wrong", r"incorrect", r"inaccurate",
@@ -317,6 +425,7 @@ _SHORT_VERDICT = words_re(r"(?:hmm+ |well |lol )?(?:meh|not quite(?: right)?|wro
                           r"(?:ugh+ |meh |hmm+ )?(?:way |far |a bit |much )?too (?:long|wordy|short|brief)",
                           r"(?:very |so |really |pretty )?(?:bad|terrible|awful|poor|rubbish|garbage|trash)")
 _SOMEONES = re.compile(r"^(?:my|our|his|her|their|the)\b")
+_THEIRS = re.compile(r"^(?:my|our|his|her|their)\b")
 # A question asks; a rating says ("is this useful for a beginner?" is no rating).
 _ASKING = re.compile(r"^(?:is|are|was|were|does|do|did|should|can|could|how|what|why|when|which|"
                      r"where|who|will|would)\b")
@@ -327,7 +436,8 @@ _ASKS_FOR = words_re(r"tell", r"show", r"give", r"find", r"list", r"explain", r"
 # The manual: "help" on its own or first, or a question about the bot itself.
 _HELP = words_re(
     r"how (?:do|can|should) i use (?:this|you|the bot|this bot|careerbot)(?= *$)",
-    r"what can (?:you|u) do", r"how does this (?:bot )?work", r"what (?:can|should) i ask(?: you)?(?= *$)",
+    r"what can (?:you|u) do", r"how does this (?:bot )?work",
+    r"what (?:else )?(?:can|should) i ask(?: you)?(?= *$)",
     r"commands?",
     r"how to use (?:this|the) bot", r"(?:what|who) are you$", r"usage", r"what do you do",
     r"instructions", r"(?:how (?:do i |to )?|explain how to )talk to you", r"(?:this|the) bot",
@@ -341,6 +451,7 @@ _HELP = words_re(
     r"(?:is there|got|have you got|do you have) (?:a |an |any |some )?(?:kind of |sort of )?(?:tutorial|"
     r"walkthrough|guide|intro)(?= *$)",
     r"what(?:'s| is) (?:your|ur) (?:purpose|point|job here)",
+    r"(?:which|what) (?:services|features|functions) (?:do |can )?(?:you|u) (?:provide|offer|have|support)",
 )
 _TOPICS = words_re(
     r"(?:list|show|all|which|what|available)(?: of| me| the| your)*(?: [\w-]+)? topics?",
@@ -365,6 +476,23 @@ JOB_WORDS = words_re(
     r"(?! (?:on|with|for|in|as|at|out|life|experience|around|load|flow|ethic)\b)",
     # "looking for backend work in Germany" (not "to work", "work with"; "looking for hybrid
     # work" is a wish of the profile)
+    # who is hiring, said of people: "is anyone looking for a golang engineer", "where could a rust
+    # dev work"
+    r"(?:any ?one|any ?body|who(?:'?s| is)?|which (?:teams|companies|firms|employers|startups)|"
+    r"companies|firms|employers) (?:are |is )?(?:looking for|hiring|recruiting|seeking|searching for) "
+    r"(?:an? )?(?:[\w#+.-]+ ){0,2}(?:developers?|devs?|engineers?|programmers?|people|folks|talent)",
+    r"where (?:can|could|would|might) (?:an? )?(?:[\w#+.-]+ ){0,2}(?:developers?|devs?|engineers?|"
+    r"programmers?) (?:find )?work",
+    # work asked for: "give me work in berlin", "what work do you have", "where can I apply as a
+    # django dev", "what's available for rails people"
+    r"(?:give|find|get|show|send) me (?:some |a |any )?(?:[\w.#+/]+ )?work(?![\w-])"
+    r"(?! (?:on|with|out|life|experience|flow|load|examples?|ethic)\b)",
+    r"what (?:\w+ )?work (?:do |have )?(?:you|u) (?:have|got)", r"where (?:can|could|should|do) i apply",
+    r"(?:what'?s|what is|anything|something) (?:available|open) for (?:an? )?(?:[\w#+.-]+ ){0,2}"
+    r"(?:developers?|devs?|engineers?|people|folks|programmers?|juniors?|seniors?|graduates?|grads?)",
+    # "any work for a spring developer?" (not "any work for the weekend")
+    r"(?:any|some) (?:[\w.#+/]+ )?work for (?:an? )?(?:[\w#+.-]+ )?(?:developers?|devs?|engineers?|"
+    r"programmers?|juniors?|seniors?|graduates?|grads?|beginners?|students?)",
     r"(?:looking for|seeking|searching for|need|want) "
     r"(?!(?:(?:fully|partly|full-time|part-time) )?(?:remote|hybrid|on-?site|office) work)"
     r"(?:(?!to\b)[\w.#+/-]+ ){0,3}work"
@@ -372,9 +500,17 @@ JOB_WORDS = words_re(
 )
 # A level or remote word ("lead python roles", "hybrid go jobs") also makes it a request.
 _REQUEST = words_re(
-    r"any", r"find", r"show", r"list", r"recommend\w*", r"suggest\w*", r"available", r"open",
+    r"any(?:thing|one|body)?", r"find", r"show", r"list", r"recommend\w*", r"suggest\w*", r"available",
+    r"open",
     r"for me", r"match\w*", r"fit\w*", r"suit\w*", r"looking for", r"search\w*", r"new", r"latest",
     r"who(?: is|'?s| are|'re) hiring", r"are there", r"is there", r"you (?:have|got)",
+    r"(?:which|what) (?:teams|companies|firms|employers|startups)", r"where (?:can|could|would|might)",
+    # the person searching: "i m looking job for python", "searching remote position" (not
+    # "what to look for in a job offer")
+    r"(?:i|i'?m|im|i m|am|we'?re|we are) (?:\w+ )?(?:looking|searching|seeking)",
+    r"^(?:looking|searching|seeking)",
+    r"i (?:want|need) (?:a |an |some |new |another )?(?:[\w#+.-]+ ){0,2}"
+    r"(?:jobs?|work|roles?|positions?|gigs?)",
     r"what (?:jobs|openings|positions|vacancies|internships)", r"got", r"give me", r"browse",
     r"entry", r"in [a-z]+", r"near me", r"nearby", r"around here", r"close to me",
     # for whom: "jobs for python developers", "roles for a junior"
@@ -404,7 +540,10 @@ _ADVICE = words_re(
 _REFERENCE = words_re(
     r"(?:the|that|this) (?:[\w-]+ )?(?:one|job|role|position|opening|offer)"
     r"(?! (?:market|search|hunt|emails?|alerts?|boards?|interviews?|titles?|ads?))",
-    r"(?:which|any|none|one) of (?:them|these|those)",
+    r"(?:which|any|one) of (?:them|these|those)",
+    # "none of them is remote?" asks about them; "none of these are any good" rates the list
+    r"none of (?:them|these|those)(?! (?:is|are|were|was|looks?|seems?) (?:any |much |very |really )?"
+    r"(?:good|great|useful|relevant|interesting|right|helpful))",
 )
 # With openings on screen: "is it remote?", "what do they need?", "where is that?"
 _POINTER = words_re(r"it", r"its", r"it'?s", r"they", r"them", r"their", r"theirs", r"there", r"those",
@@ -539,11 +678,13 @@ _CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)| (?:so|any|anything|what|show|find|
                          re.IGNORECASE)
 _PUNCTUATION = re.compile(r"[,;?!]|\.(?=\s|$)")
 # "what jobs do you have?": a request put as a question to the bot.
-_HAVE_YOU = words_re(r"(?:do|can|could) you (?:have|offer|find|show|recommend|got)", r"you got")
+_HAVE_YOU = words_re(r"(?:do|can|could) (?:you|u) (?:have|offer|find|show|recommend|got)", r"(?:you|u) got")
 _SUBSCRIBE = words_re(
     r"(?<!publish )(?<!pub )subscribe(?: me)?",
     r"(?:send|give) me (?:new )?(?:job )?(?:alerts|notifications)",
-    r"(?:job|opening|openings) (?:alerts?|notifications?)", r"(?:turn on|enable) (?:the |my )?(?:job )?"
+    r"(?:job|opening|openings) (?:alerts?|notifications?)",
+    r"i(?:'d| would)? (?:want|like|need) (?:e-?mail |job |daily |weekly )?(?:alerts|notifications)"
+    r"(?= *$)", r"(?:turn on|enable) (?:the |my )?(?:job )?"
     r"(?:alerts|notifications)", r"be (?:alerted|notified)", r"as (?:they|soon as they) (?:come|appear)",
     r"keep an eye out", r"sign (?:me )?up", r"watch for",
     r"(?:put|add) me (?:on|to) (?:the|your|a) (?:[\w-]+ )?(?:list|mailing list)",
@@ -553,7 +694,7 @@ _SUBSCRIBE = words_re(
 # "Notify me about …" is a subscription only when it is about openings; "tell me about the
 # Stripe role" is a question about an opening.
 _NOTIFY = words_re(
-    r"(?:notify|alert|ping|message) me (?:about|when|of|if|whenever)",
+    r"(?:notify|alert|ping|message|inform|update) me (?:about|when|of|if|whenever|on)",
     r"tell me (?:when|if|whenever)", r"keep me (?:posted|updated|in the loop)",
     r"let me know (?:when|whenever|if)", r"(?:daily|weekly) (?:lists?|digests?|e-?mails?)",
     r"notif\w*", r"alert\w*", r"updates? (?:on|about)", r"heads-? ?up",
@@ -569,6 +710,9 @@ _NOTIFY = words_re(
 # With openings on screen, "ping me when there are more like these" asks for alerts ("tell me if
 # it is remote" asks about one of them).
 _LATER_ONES = words_re(r"new", r"more", r"future", r"others", r"(?:come|show|turn|pop) up", r"appear\w*")
+# Something that turns up later, named by what it is: "let me know when something in Lisbon comes up".
+_TURNS_UP = words_re(r"(?:comes?|shows?|turns?|pops?) up", r"appears?", r"opens? up", r"gets? posted",
+                     r"(?:is|are) posted")
 _UNSUBSCRIBE = words_re(
     r"unsubscribe", r"unsub", r"stop (?:the |my |job |sending |notifying |messaging |me )*"
     r"(?:alerts|notifications|updates|messages|emails|about)",
@@ -576,6 +720,9 @@ _UNSUBSCRIBE = words_re(
     r"(?:turn off|switch off|disable|pause|mute|cancel|end|stop) (?:the |my |these |those )?"
     r"(?:job |opening )?(?:(?:daily|weekly) )?(?:subscription|alerts|notifications|digests?|job e-?mails)",
     r"stop notifying me", r"opt out",
+    # complaints about how many there are: "stop spamming me", "too many messages"
+    r"(?:stop|quit|no more|enough|don'?t|dont|cut) (?:\w+ ){0,2}spam\w*", r"spamming (?:me|us)",
+    r"too many (?:\w+ )?(?:alerts|notifications|messages|e-?mails|updates|pings)",
     r"(?:take|get|remove|drop) me (?:off|out of|from) (?:the|your|this|that|my|job) (?:[\w-]+ )?(?:list|"
     r"alerts|notifications|emails|updates|subscription)",
 )
@@ -704,12 +851,33 @@ def is_negative(text: str) -> bool:
     return bool(_NEGATIVE.search(_NOT_NEGATIVE.sub(" ", bare(_spelled(normalize(text))))))
 
 
+# The words of offering a report or suggestion without making it ("can I suggest a topic?", "I
+# think I found a bug in the bot"): what is left beside them is the report or suggestion itself.
+_OFFER_WORDS = STOPWORDS | frozenset("""
+    can could may i i'm i've we you u a an the some one my small quick little have got think found
+    spotted hit noticed there there's is are bug bugs glitch report reporting suggestion suggestions
+    suggest idea ideas feature features request requests for to about in with bot careerbot this your
+    make give leave send offer propose proposal wish improve regarding topic topics thing something
+    want like would please pls hey hi ok so just
+""".split())  # noqa: SIM905 - a word list reads better as text
+
+
+def reports_or_suggests(text: str) -> bool:
+    """Feedback in the person's own words for the maintainers to read: a bug report or a
+    suggestion that says what it is ("the apply link goes to a 404", "you should cover graphql
+    federation"), not only that there is one ("can I suggest a topic?")."""
+    plain = bare(_spelled(normalize(text)))
+    said = [w for w in plain.split() if w not in _OFFER_WORDS]
+    return len(said) >= 2 and _reports_or_suggests(plain)
+
+
 def offers_feedback(text: str) -> bool:
     """Feedback that is no verdict but wanting to give one, report a bug or suggest something
     ("can I leave some feedback?", "where do I report bugs"): told how, nothing rated."""
     plain = bare(_spelled(normalize(text)))
-    return (_ON_FEEDBACK.search(plain) is not None and not _RATING.search(plain)
-            and not _NEGATIVE.search(_NOT_NEGATIVE.sub(" ", plain)))
+    return _reports_or_suggests(plain) or (
+        _ON_FEEDBACK.search(plain) is not None and not _RATING.search(plain)
+        and not _NEGATIVE.search(_NOT_NEGATIVE.sub(" ", plain)))
 
 
 # The emoji that say something on their own, in words, as the cues read them: "👍" alone rates;
@@ -767,13 +935,19 @@ def _typo_of(word: str, near: Sequence[str], meaning: Callable[[str], str]) -> s
 def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str, float]:
     """The intents the message's words say outright, each with how sure they are."""
     norm = _spelled(normalize(text))
-    words = _typos_fixed(bare(norm).split())
+    # "u" is "you" as people type it ("do u have php jobs"), so the cues need not spell both
+    words = ["you" if w == "u" else w for w in _typos_fixed(bare(norm).split())]
     plain = " ".join(words)
     n = len(words)
     if not words:
         return {"help": 0.95}  # "?", or only emoji
     out: dict[str, float] = {}
+    opener = _OPENER.match(plain)
+    core = plain[opener.end():] if opener is not None else plain
     greeting = _GREETING.search(plain) if n <= 6 else None
+    asks_after = opener is not None and _asks_something(core, norm, situation)
+    if greeting is None and asks_after and _GREETING.match(plain):
+        out["greeting"] = 0.1  # a longer message after a hello asks something
     if greeting is not None:
         rest = _GREETING_FILLER.sub(" ", _GREETING.sub(" ", plain)).strip()
         # A greeting opens a message: "hi, nice to be here" may still be one, "translate hello
@@ -790,6 +964,10 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["thanks"] = 0.95
         elif n <= 6 and _VERDICT.search(rest):
             out["feedback"] = 0.9  # "super clear, cheers": a rating, with thanks
+        elif asks_after and _THANKS.match(plain):
+            out["thanks"] = 0.1  # thanking first, then asking: the request wins
+    elif asks_after and _THANKS.match(plain):
+        out["thanks"] = 0.1
     elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(_LEAD.sub("", plain))
                      or _ACK.fullmatch(plain)):
         out["thanks"] = 0.9
@@ -800,9 +978,11 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             _BOT_NAMED.search(plain) or _YOU.search(plain))
         out["feedback"] = 0.1 if advice else 0.3
     praised = n <= 5 and _PRAISE.search(plain) is not None
-    if (n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm)) or (
+    # A verdict, then a question: "great bot btw, how do I ask for a raise" asks.
+    asks_later = any(_ASKING.match(bare(clause).strip()) for clause in _PUNCTUATION.split(norm)[1:])
+    if ((n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm)) or (
             n <= 4 and (_SHORT_VERDICT.fullmatch(plain) or _NEGATIVE.fullmatch(plain)
-                        or _NOT_NEGATIVE.fullmatch(plain))) or praised:
+                        or _NOT_NEGATIVE.fullmatch(plain))) or praised) and not asks_later:
         out["feedback"] = 0.9
         out.pop("thanks", None)  # "great answer, thanks" rates the answer
     if n <= 10 and not situation.subjects and not JOB_WORDS.search(plain):
@@ -813,7 +993,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["smalltalk"] = 0.9 if n <= 8 else 0.6
     if plain in ("help", "help me", "help please", "commands", "options"):
         out["help"] = 0.95
-    elif "thanks" not in out and n <= 9 and ((manual := _HELP.search(plain))
+    elif "thanks" not in out and len(core.split()) <= 9 and ((manual := _HELP.search(plain))
                                              or (words[0] == "help" and n <= 3)):
         # "this bot is great" speaks of the bot without asking about it: its meaning decides
         said_of = manual is not None and manual.group() in ("this bot", "the bot")
@@ -865,18 +1045,18 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out["openings"] = 0.95
     elif narrows_list(text) and kb is not None and _tells_about_oneself(text, kb):
         out["openings"] = max(out.get("openings", 0.0), 0.92)
-    said = _STATEMENT.match(plain) or _later_statement(norm)
+    said = _STATEMENT.match(core) or _later_statement(norm)
     statement = (kb is not None and said is not None and "?" not in norm
                  and not _QUESTION.search(plain) and _tells_about_oneself(text, kb))
     edit = (n <= 9 and _PROFILE_EDIT.search(plain) is not None
             and (n <= 5 or not _QUESTION.search(plain)) and "how to profile" not in plain)
-    asks = "?" in norm or _ASKS.match(plain) is not None
+    asks = "?" in norm or _ASKS.match(core) is not None
     dropped = (kb is not None and not asks and _DROP.match(plain) is not None
                and bool(find_skills(kb.skills, text) or find_places(text, kb.skills, names=True)
                         or find_level(text)))
     if statement or dropped:
         out["profile"] = 0.85
-    elif ((m := _ASKS_ABOUT.match(plain)) and not _FIRST_PERSON.search(plain[m.end():])) \
+    elif ((m := _ASKS_ABOUT.match(core)) and not _FIRST_PERSON.search(core[m.end():])) \
             or (asks and _LEARNING.search(plain)):
         # read as not quite a profile, so that the model does not either ("how do I get good
         # at docker?" asks to learn it)
@@ -904,7 +1084,9 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out["openings"] = max(out.get("openings", 0.0), 0.9)
     if edit:
         out["profile"] = max(out.get("profile", 0.0), 0.9)
-    theirs = _THEIR_SYSTEM.search(plain) is not None
+    # ... or asked how, of a subject: "how do I unsubscribe a kafka consumer?"
+    theirs = _THEIR_SYSTEM.search(plain) is not None or (
+        bool(situation.subjects) and _ADVICE_ASKED.match(core) is not None)
     if theirs:
         # read as not quite these, so that the model does not overrule it either
         out.update(dict.fromkeys(("subscribe", "unsubscribe", "forget", "mydata"), 0.1))
@@ -914,7 +1096,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out.pop("openings", None)
         elif _SUBSCRIBE.search(plain) or (_NOTIFY.search(plain) and (
                 JOB_WORDS.search(plain) or _WHAT_FITS.search(plain)
-                or (situation.openings_shown and _LATER_ONES.search(plain)))):
+                or (situation.openings_shown and _LATER_ONES.search(plain))
+                or (_TURNS_UP.search(plain) and kb is not None and _tells_about_oneself(text, kb)))):
             out["subscribe"] = 0.95
             out.pop("openings", None)
     if n <= 10 and not theirs:
@@ -935,6 +1118,11 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["downsides"] = 0.9
         if _SIMPLER.search(plain):
             out["simpler"] = 0.9
+    if n <= 40 and _reports_or_suggests(plain):
+        # The makers are told something: no other reading of its words (a topic it names, "add a
+        # topic", "weekly digest", "the job link") is meant, nor may the model find one.
+        out = dict.fromkeys(("topics", "openings", "opening", "subscribe", "profile", "help"), 0.1)
+        out["feedback"] = 0.97
     return out
 
 

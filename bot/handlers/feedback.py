@@ -6,7 +6,7 @@ import re
 
 from bot.actions import RateTopic, RunCommand, ShowTopic
 from bot.handlers.base import BaseHandler
-from bot.intents import is_acknowledgment, is_farewell, is_negative, offers_feedback
+from bot.intents import is_acknowledgment, is_farewell, is_negative, offers_feedback, reports_or_suggests
 from bot.markup import para
 from bot.messages import Button, Reply
 from bot.ports import UnitOfWork
@@ -54,7 +54,18 @@ def _how_to_give_feedback() -> Reply:
     text = ("Thanks for wanting to help! Rate any answer with the 👍 Helpful / 👎 Not helpful "
             "buttons under it, or tell me right after it (\"that helped\", \"not what I asked\"). "
             "The maintainers review the answers people found unhelpful, with the questions they "
-            "were given on, and the questions I couldn't answer, to improve the knowledge base.")
+            "were given on, and the questions I couldn't answer, to improve the knowledge base. "
+            "Or just tell me in one message what went wrong or what you'd like me to cover, and "
+            "I'll pass it on.")
+    return Reply(blocks=(para(text),), intent="feedback", confidence=1.0)
+
+
+def _passed_on(saved: bool) -> Reply:
+    """A bug report or suggestion in the person's words, kept for the maintainers."""
+    text = ("Thanks, I've passed that on to the maintainers: they read what people report and "
+            "suggest to fix and improve me. You can also rate any answer with the buttons under it."
+            if saved else
+            "Thanks for telling me! I couldn't store it just now; please try again later.")
     return Reply(blocks=(para(text),), intent="feedback", confidence=1.0)
 
 
@@ -80,14 +91,20 @@ def _rated_question(ctx: Context, topic_id: str) -> str | None:
     return None
 
 
-async def record_unanswered(ctx: Context) -> None:
+async def record_unanswered(ctx: Context) -> bool:
     """Keep the normalised question, without what names a person, so maintainers see what is
-    missing; who asked is kept only as a keyed hash, for /forget and /mydata."""
+    missing; who asked is kept only as a keyed hash, for /forget and /mydata. Whether it was
+    kept (there was text to keep, and storage took it)."""
     text = recorded_text(ctx.text)
     if not text:
-        return
+        return False
     asker = ctx.bot.services.asker(ctx.message.platform, ctx.message.user_id)
-    await ctx.attempt(lambda uow: uow.unanswered.record(text, asker), otherwise=None)
+
+    async def record(uow: UnitOfWork) -> bool:
+        await uow.unanswered.record(text, asker)
+        return True
+
+    return await ctx.attempt(record, otherwise=False)
 
 
 class FeedbackHandler(BaseHandler):
@@ -107,6 +124,10 @@ class FeedbackHandler(BaseHandler):
                     else "Good. Ask me anything else whenever you like." if is_acknowledgment(ctx.text)
                     else "You're welcome! Ask me anything else whenever you like.")
             return [Reply(blocks=(para(text),), intent="thanks", confidence=1.0)]
+        elif reports_or_suggests(ctx.text):
+            # Kept as questions the bot could not answer are (what it lacks, in the person's
+            # words; no user id, only the keyed hash that /mydata and /forget find).
+            return [_passed_on(await record_unanswered(ctx))]
         elif offers_feedback(ctx.text):
             return [_how_to_give_feedback()]
         else:
