@@ -295,7 +295,7 @@ _VERDICT = words_re(
 )
 # The answer spoken of: by name ("the answer", "great explanation") ...
 _ANSWER_NAMED = re.compile(
-    r"(?<!\w)(?:(?:jobs|openings|matches|results|recommendations) (?:you|u) (?:show\w*|gave|give|found|"
+    r"(?<!\w)(?:(?:jobs|openings|matches|results|recommendations|list) (?:you|u) (?:show\w*|gave|give|found|"
     r"find|suggest\w*|recommend\w*|picked|sent)|"
     r"(?:the|that|this|your|ur|that last|the last) (?:answer|reply|response|explanation|"
     r"page|info\w*|result)s?|^(?:\w+ ){0,2}(?:answer|reply|explanation)s?)(?!\w)"
@@ -426,6 +426,9 @@ _SHORT_VERDICT = words_re(r"(?:hmm+ |well |lol )?(?:meh|not quite(?: right)?|wro
                           r"(?:very |so |really |pretty )?(?:bad|terrible|awful|poor|rubbish|garbage|trash)")
 _SOMEONES = re.compile(r"^(?:my|our|his|her|their|the)\b")
 _THEIRS = re.compile(r"^(?:my|our|his|her|their)\b")
+# Something of one's own, not the bot's answer to one ("mocks make my tests useless" vs "useless,
+# you ignored my question").
+_OWN_THING = re.compile(r"\b(?:my|our) (?!(?:question|questions|request|message|time)\b)\w")
 # A question asks; a rating says ("is this useful for a beginner?" is no rating).
 _ASKING = re.compile(r"^(?:is|are|was|were|does|do|did|should|can|could|how|what|why|when|which|"
                      r"where|who|will|would)\b")
@@ -647,6 +650,15 @@ _SELF_MARKERS = frozenset(("i", "im", "ive", "id", "my", "me", "myself", "also",
                            "here", "mostly", "mainly", "primarily", "too",
                            # what one is, said tersely: "php + laravel dev, munich"
                            "dev", "developer", "engineer", "programmer", "coder", "person"))
+# A question put after its subject, without a question mark ("openapi swagger do I need it").
+_INVERTED = words_re(r"(?:do|does|should|shall|can|could|would|will|is|are|am) (?:i|we|it)")
+# The terse markers of what one is, and the words before them that make them the work instead
+# ("for local dev", "web dev tooling").
+_TERSE_SELF = frozenset(("dev", "developer", "engineer", "programmer", "coder", "person"))
+_NOT_A_PERSON = frozenset(("for", "local", "in", "to", "of", "during", "while", "when", "the",
+                           "prod", "production"))
+# A statement about someone or something else ("the movie was mid", "her stack is java").
+_THIRD_PARTY = re.compile(r"^(?:the|his|her|their|its|this|that)\b")
 # Words of a correction: the capitalised names in it are places ("it's Leeds, not London").
 _CORRECTING = frozenset(("not", "instead", "meant", "wrong", "rather", "actually"))
 # A statement that is a wish for openings ("I want remote go jobs") is a request, not a profile.
@@ -663,6 +675,9 @@ _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)
                    r"(?:got|you got|have you got|do you have|is there) (?:anything|something)"
                    r"(?= .*\b(?:remote|hybrid|on-?site|for me|near me|in (?!a\b|an\b|the\b)[a-z]+)\b)",
                    r"what(?:'s| is| have you got| do you have| can you find)? (?:out )?(?:there )?for me",
+                   # "I'm a go dev. What's out there?", "anything for someone like me?"
+                   r"what(?:'s| is) out there(?= *$)",
+                   r"(?:any(?:thing)?|something) for (?:someone|somebody|people|folks) like me",
                    r"(?:show|find|give) me (?:something|anything|what (?:fits|matches|you(?:'ve)? found))",
                    r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me",
                    # "anything for a c# person?", "anything for a junior dev?"
@@ -840,8 +855,9 @@ def is_rating(plain: str, *, named: bool = False, asked: bool = False) -> bool:
     bot = _BOT_NAMED.search(plain) is not None
     if (asked or _ASKING.match(plain)) and not pointed:
         return False
-    if (named or _SOMEONES.match(plain)) and not (about or bot):
-        return False  # "my cat is useless" rates something else
+    if (named or _SOMEONES.match(plain) or (_OWN_THING.search(plain) and not _YOU.search(plain))) \
+            and not (about or bot):
+        return False  # "my cat is useless", "mocks make my tests useless" rate something else
     return (bool(_RATING.search(plain)) or (about and bool(_VERDICT.search(plain)))
             or ((pointed or bot) and bool(_NEGATIVE.search(_NOT_NEGATIVE.sub(" ", plain)))))
 
@@ -1050,7 +1066,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
                  and not _QUESTION.search(plain) and _tells_about_oneself(text, kb))
     edit = (n <= 9 and _PROFILE_EDIT.search(plain) is not None
             and (n <= 5 or not _QUESTION.search(plain)) and "how to profile" not in plain)
-    asks = "?" in norm or _ASKS.match(core) is not None
+    asks = "?" in norm or _ASKS.match(core) is not None or _INVERTED.search(core) is not None
     dropped = (kb is not None and not asks and _DROP.match(plain) is not None
                and bool(find_skills(kb.skills, text) or find_places(text, kb.skills, names=True)
                         or find_level(text)))
@@ -1145,11 +1161,20 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
     rest = [w for w in unread(text, vocab, names=names) if w not in _SELF_WORDS]
     if len(rest) > (1 if len(said) >= 4 else 0) + lenient:
         return False
-    person = (telling and not narrowing) or any(w in _SELF_MARKERS for w in said)
+    if not narrowing and _THIRD_PARTY.match(bare(normalize(text))) \
+            and not _SELF_MARKERS.intersection(said):
+        return False  # "the movie was mid" says what something else is
+    # "php + laravel dev" is a person; "docker compose for local dev" is development
+    person = (telling and not narrowing) or any(
+        w in _SELF_MARKERS and not (w in _TERSE_SELF and i and said[i - 1] in _NOT_A_PERSON)
+        for i, w in enumerate(said))
     # Years narrow no list of openings: said alone, they are the person's ("a couple of years").
     if years_of_experience(text, Reading.CHAT) is not None or (not narrowing and (
             stated_level(text) or find_level(text) or remote_wish(text) is not None)):
         return True
+    if not narrowing and not rest and "," in text and len(find_skills(vocab, text)) >= 3 \
+            and not {"or", "vs", "versus"} & set(said):
+        return True  # a stack listed ("python, docker, postgres"); two may be weighed
     if not narrowing and find_skills(vocab, text) and names_known_place(text) \
             and find_places(text, vocab, names=names):
         return True  # a stack and a place ("node and graphql, toronto") are the person's

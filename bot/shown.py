@@ -329,6 +329,8 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         return Reference(how=How.SELECTED, openings=_to_rank(norm, shown, index, vocab),
                          plural=True, order=order)
     named = _named(norm, shown, index, in_focus(state))
+    if named and not set(named) & set(shown) and _as_example(norm, named):
+        named = ()  # "how do payment processors like Stripe handle refunds?" asks in general
     if named and not set(named) & set(shown) and _asks_company_list(norm):
         return None  # "anything at Kitebird?": a request for the company's openings
     if named and not plural_request:
@@ -477,6 +479,20 @@ def _named(norm: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | Non
     if len(found) > 1 and focus in found:
         return (focus,)
     return found
+
+
+# A company named as an example of a kind: "processors like Stripe", "such as Shopify".
+_EXAMPLE_OF = re.compile(r"\b(?:like|such as|e\.?g\.?|for example|for instance|similar to)\s+$")
+
+
+def _as_example(norm: str, named: tuple[ShownOpening, ...]) -> bool:
+    """Whether every company text names is named as an example of a kind, not as an opening."""
+    for s in named:
+        first = name_tokens(s.company)[:1]
+        m = re.search(rf"\b{re.escape(first[0])}\b", norm) if first else None
+        if m is None or not _EXAMPLE_OF.search(norm[:m.start()]):
+            return False
+    return True
 
 
 def _described(s: ShownOpening, index: OpeningIndex | None) -> set[str]:

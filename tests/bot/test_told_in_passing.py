@@ -282,3 +282,38 @@ async def test_a_request_of_its_own_that_the_list_would_leave_empty(chat: Chat) 
 async def test_express_after_mostly_is_the_framework(chat: Chat) -> None:
     await chat.say("I've been doing node for a while, mostly express. not interested in on-site")
     assert {"Node.js", "Express.js"} <= set((await profile(chat)).skills)
+
+
+@pytest.mark.parametrize(("said", "topics"), [
+    # skills named in a question about them, or with what is asked beside them
+    ("docker compose for local dev with postgres and redis", {"docker"}),
+    ("openapi swagger do I need it", {"api-development", "rest"}),
+    # a complaint about one's own tests is about testing, not the bot
+    ("mocks everywhere make my tests useless", {"testing"}),
+    # a company named as an example of a kind is no opening
+    ("how do payment processors like stripe handle refunds?", {"fintech-payments"}),
+])
+async def test_a_question_naming_skills_or_a_company_is_a_topic(chat: Chat, said: str,
+                                                                topics: set[str]) -> None:
+    r = await chat.say(said)
+    assert r.intent == "topic" and r.topic in topics
+    assert (await profile(chat)).is_empty
+
+
+async def test_a_bare_stack_is_a_profile(chat: Chat) -> None:
+    r = await chat.say("python, docker, postgres")
+    assert r.intent == "profile"
+    assert {"Python", "Docker", "PostgreSQL"} <= set((await profile(chat)).skills)
+
+
+async def test_who_one_is_then_whats_out_there_saves_and_shows(chat: Chat) -> None:
+    r = await chat.say("I'm a backend dev with 4 years of Go. What's out there?")
+    assert r.intent == "openings" and "m1" in shown(r)
+    p = await profile(chat)
+    assert "Go" in p.skills and p.years == 4
+
+
+async def test_a_verdict_on_something_else_is_declined(chat: Chat) -> None:
+    r = await chat.say("the movie was mid")
+    assert r.intent == "fallback"
+    assert (await profile(chat)).is_empty
