@@ -531,6 +531,7 @@ _ADVICE = words_re(
     r"how (?:do|can|should|to)", r"tips?", r"advice", r"prepare", r"cv", r"resume", r"cover letter",
     r"interview\w*", r"negotiat\w*", r"salary", r"portfolio", r"linkedin", r"apply(?:ing)? to",
     r"applying", r"write", r"what (?:is|are|does)", r"what'?s(?! (?:hiring|open|available|out there)\b)",
+    r"(?:job|hiring|labou?r) markets?",  # "ruby job market" asks how it is, not for openings
     r"why", r"how (?:is|are|will|does)",
     r"when should", r"should i", r"career path",
     # "the role of backend in web development" describes a function, not a vacancy
@@ -645,6 +646,8 @@ _SELF_WORDS = STOPWORDS | frozenset("""
     right correct
 """.split())  # noqa: SIM905 - a word list reads better as text
 _COMPARING = frozenset(("versus", "compared", "compare", "comparison", "better", "difference"))
+# One thing or another for a purpose: "django or fastapi for my first api" (not "go or rust, remote").
+_WEIGHING = re.compile(r"\bor [\w.#+-]+ (?:for|to)\b")
 # Who the person is, said outright: with them, skills or places alone describe the person.
 _SELF_MARKERS = frozenset(("i", "im", "ive", "id", "my", "me", "myself", "also", "add", "plus",
                            "here", "mostly", "mainly", "primarily", "too",
@@ -652,6 +655,8 @@ _SELF_MARKERS = frozenset(("i", "im", "ive", "id", "my", "me", "myself", "also",
                            "dev", "developer", "engineer", "programmer", "coder", "person"))
 # A question put after its subject, without a question mark ("openapi swagger do I need it").
 _INVERTED = words_re(r"(?:do|does|should|shall|can|could|would|will|is|are|am) (?:i|we|it)")
+# Asking what something means: "server-side developer meaning".
+_DEFINING = words_re(r"meaning", r"definition", r"defined", r"means", r"explained")
 # The terse markers of what one is, and the words before them that make them the work instead
 # ("for local dev", "web dev tooling").
 _TERSE_SELF = frozenset(("dev", "developer", "engineer", "programmer", "coder", "person"))
@@ -1066,7 +1071,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
                  and not _QUESTION.search(plain) and _tells_about_oneself(text, kb))
     edit = (n <= 9 and _PROFILE_EDIT.search(plain) is not None
             and (n <= 5 or not _QUESTION.search(plain)) and "how to profile" not in plain)
-    asks = "?" in norm or _ASKS.match(core) is not None or _INVERTED.search(core) is not None
+    asks = ("?" in norm or _ASKS.match(core) is not None or _INVERTED.search(core) is not None
+            or _DEFINING.search(plain) is not None or asks_later)
     dropped = (kb is not None and not asks and _DROP.match(plain) is not None
                and bool(find_skills(kb.skills, text) or find_places(text, kb.skills, names=True)
                         or find_level(text)))
@@ -1155,8 +1161,8 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
     their profile, so facts alone go on with it ("or in Berlin", "and docker")."""
     vocab = kb.skills
     said = words(text)
-    if _COMPARING.intersection(said):
-        return False  # "Firebase vs building my own backend" compares
+    if _COMPARING.intersection(said) or _WEIGHING.search(bare(normalize(text))):
+        return False  # "Firebase vs building my own backend", "django or fastapi for my api" compare
     names = bool(_CORRECTING.intersection(said))
     rest = [w for w in unread(text, vocab, names=names) if w not in _SELF_WORDS]
     if len(rest) > (1 if len(said) >= 4 else 0) + lenient:

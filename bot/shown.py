@@ -154,8 +154,11 @@ _THE_ONES = re.compile(r"(?<!\w)(?:the|only|just|show me|give me|list) (?:the )?
                        r"ones(?!\w)")
 # An opening as the model of a new list: "something like the Stripe one", "anything similar in
 # Europe?", "more jobs like it" ("I'd like", "like to" are no likeness).
+# (Not something to make: "how would you build something like a url shortener?")
+_MAKING = "".join(rf"(?<!{verb} )" for verb in ("build", "make", "design", "create", "write",
+                                                "code", "implement", "architect", "scale"))
 _LIKE = re.compile(
-    r"(?<!\w)(?:(?:something|anything|more|others?|ones?|jobs?|roles?|openings?|positions?)"
+    r"(?<!\w)" + _MAKING + r"(?:(?:something|anything|more|others?|ones?|jobs?|roles?|openings?|positions?)"
     r"(?: else)? (?:just )?(?:like|similar to)(?!\w)(?! to\b)"
     r"|similar (?:ones|jobs|roles|openings|positions)|(?:anything|something|any) similar)(?!\w)")
 # The other openings of an opening's company: "anything else at that company?", "what else do
