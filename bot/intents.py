@@ -469,7 +469,8 @@ _TOPICS = words_re(
 )
 JOB_WORDS = words_re(
     # not the technical kind: "a background job", "a cron job", "the job queue"
-    r"(?<!background )(?<!cron )(?<!batch )(?<!scheduled )jobs?"
+    r"(?<!background )(?<!cron )(?<!batch )(?<!scheduled )(?<!etl )(?<!sidekiq )(?<!celery )"
+    r"jobs?"
     r"(?! queues?| schedulers?| runners?| seekers?| hunters?)",
     r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
     r"opportunit(?:y|ies)", r"hiring", r"job offers?", r"postings?", r"listings?", r"careers? page",
@@ -1048,7 +1049,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["openings"] = 0.2
         elif reference:
             out["openings"] = 0.5  # about one of them, unless no list is on screen
-        elif _REQUEST.search(plain) or find_level(plain) or remote_wish(plain) or n <= 3:
+        elif _REQUEST.search(plain) or find_level(plain) or remote_wish(plain) or n <= 3 or (
+                n <= 6 and kb is not None and _only_jobs_named(text, kb)):
             out["openings"] = 0.9
         else:
             out["openings"] = 0.55
@@ -1095,11 +1097,14 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # profile statement for certain, even where a topic has the same words.
         out["profile"] = 1.0
     head = first_clause(text)
-    if (kb is not None and requests_openings(text) and _tells_about_oneself(head, kb)
-            and ((said is not None and not _WISH.search(said.group()))
-                 or (bare(text[len(head):]) and not JOB_WORDS.search(bare(normalize(head)))
-                     and _only_about_oneself(head, kb, lenient=False, narrowing=False,
-                                             telling=False)))):
+    stated = said is not None and not _WISH.search(said.group())
+    if (kb is not None and requests_openings(text) and (
+            (_tells_about_oneself(head, kb)
+             and (stated or (bare(text[len(head):]) and not JOB_WORDS.search(bare(normalize(head)))
+                             and _only_about_oneself(head, kb, lenient=False, narrowing=False,
+                                                     telling=False))))
+            # after a greeting: "Hello! So I've been writing Rust for three years, what's out there"
+            or (stated and _tells_about_oneself(told_part(text), kb)))):
         # Who one is, then a request: "I'm a senior go dev in Berlin, anything for me?" is both;
         # the profile handler saves the one and shows the other (see ProfileHandler).
         out["profile"] = 0.95
@@ -1212,6 +1217,14 @@ def _job_facts_only(text: str, kb: KnowledgeBase) -> bool:
     mode = remote_wish(text) is not None
     place = bool(find_places(text, kb.skills))
     return (bool(skills) and (level or mode)) or level + mode + place >= 2
+
+
+def _only_jobs_named(text: str, kb: KnowledgeBase) -> bool:
+    """Whether text names jobs and what they are, nothing else ("backend jobs with postgres?")."""
+    if _ASKING.match(bare(normalize(text))) or not find_skills(kb.skills, text):
+        return False
+    return not [w for w in unread(JOB_WORDS.sub(" ", bare(normalize(text))), kb.skills)
+                if w not in STOPWORDS and w not in _SELF_WORDS]
 
 
 def first_clause(text: str) -> str:

@@ -318,6 +318,21 @@ async def test_who_one_is_then_whats_out_there_saves_and_shows(chat: Chat) -> No
     assert "Go" in p.skills and p.years == 4
 
 
+async def test_after_a_greeting_who_one_is_and_whats_out_there(chat: Chat) -> None:
+    r = await chat.say("Hi! So I've been doing rails for about two years now, mostly on heroku, "
+                       "and I'm wondering what's out there")
+    assert r.intent == "openings"
+    p = await profile(chat)
+    assert "Ruby on Rails" in p.skills and p.years == 2
+
+
+async def test_jobs_and_what_they_are_is_a_request(chat: Chat) -> None:
+    r = await chat.say("ETL jobs with airflow")  # the technical kind of job
+    assert r.intent == "topic"
+    r = await chat.say("php jobs with mysql?")
+    assert r.intent == "openings" and "b1" in shown(r)
+
+
 async def test_a_verdict_on_something_else_is_declined(chat: Chat) -> None:
     r = await chat.say("the movie was mid")
     assert r.intent == "fallback"
