@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from bot.actions import AskForget, ConfirmForget
 from bot.flows import Step
@@ -14,6 +15,13 @@ from bot.text import bare, words_re
 
 _YES = words_re(r"yes", r"y", r"yep", r"yeah", r"sure", r"confirm", r"do it", r"delete", r"ok(?:ay)?")
 _NO = words_re(r"no", r"n", r"nope", r"cancel", r"stop", r"don'?t", r"keep")
+# Asking whether deleting will be possible some other time ("can I delete it later?", "will I be
+# able to remove my data if I stop using you?") is no request to delete now: a confirmation
+# there would let a following "ok" delete everything.
+_SOME_OTHER_TIME = words_re(r"later(?: on)?", r"afterwards?", r"in the future", r"any ?time",
+                            r"whenever", r"at some point", r"one day", r"eventually",
+                            r"if i (?:want|wish|change|stop|leave|quit|decide)\w*")
+_ASKS_WHETHER = re.compile(r"(?:can|could|may|will|would|do|does|is|am|are) ")
 
 
 class PrivacyHandler(BaseHandler):
@@ -42,6 +50,15 @@ class PrivacyHandler(BaseHandler):
             return [await self._show(ctx)]
         if isinstance(ctx.action, ConfirmForget):
             return [await self._decide(ctx, ctx.action.yes)]
+        if ctx.command is None and ctx.action is None and self._asks_about_later(ctx):
+            return [Reply(
+                blocks=(para("Yes, whenever you like: say /forget (or “delete my data”) and I "
+                             "delete everything I store about you: your profile, conversation, "
+                             "feedback, subscriptions and the questions I couldn't answer. "
+                             "/mydata shows what that is."),),
+                buttons=(Button(label="Delete my data", action=AskForget().encode()),),
+                intent="forget", confidence=1.0, private=True,
+            )]
         ctx.update(pending=Step.CONFIRM_FORGET)
         return [Reply(
             blocks=(para("This deletes everything I store about you: your profile, conversation, "
@@ -51,6 +68,12 @@ class PrivacyHandler(BaseHandler):
                      Button(label="No, keep it", action=ConfirmForget(yes=False).encode())),
             intent="forget", confidence=1.0, private=True,
         )]
+
+    @staticmethod
+    def _asks_about_later(ctx: Context) -> bool:
+        text = bare(ctx.norm)
+        return bool(_ASKS_WHETHER.match(text) or "?" in ctx.norm) and bool(
+            _SOME_OTHER_TIME.search(text))
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
         text = bare(ctx.norm)

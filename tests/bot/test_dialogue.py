@@ -149,6 +149,22 @@ async def test_forget_asks_then_deletes_everything(bot: Bot, store: MemoryStore)
     assert not store.users and not store.feedback and not store.conversations
 
 
+async def test_asking_whether_data_can_be_deleted_later_deletes_nothing(
+        bot: Bot, store: MemoryStore) -> None:
+    await say(bot, "I know python")
+    (info,) = await say(bot, "can I delete my data later?")
+    assert info.intent == "forget" and "/forget" in info.text
+    assert [b.action for b in info.buttons] == ["forget:ask"]
+    (ok,) = await say(bot, "ok")  # agreeing to the explanation is no confirmation
+    assert ok.intent != "forget" and store.users
+    (shown,) = await say(bot, "/mydata")
+    assert "python" in shown.text.lower()
+    (ask,) = await say(bot, "x", action="forget:ask")
+    assert {b.action for b in ask.buttons} == {"forget:yes", "forget:no"}
+    (done,) = await say(bot, "ok")
+    assert "deleted" in done.text and not store.users
+
+
 async def test_mydata_shows_what_is_stored(bot: Bot) -> None:
     await say(bot, "what is docker")
     (reply,) = await say(bot, "/mydata")
