@@ -44,6 +44,7 @@ from bot.vocabulary import (
     Reading,
     find_level,
     find_skills,
+    place_label,
     remote_wish,
     years_of_experience,
 )
@@ -121,7 +122,7 @@ def parse_places(text: str) -> tuple[str, ...]:
         if (not item or len(item) > MAX_LOCATION_CHARS or _SKIP.fullmatch(normalize(item))
                 or remote_wish(item, Reading.ANSWER) is not None):
             continue
-        places.setdefault(normalize(item), item.title() if item.islower() else item)
+        places.setdefault(normalize(item), place_label(item))
     return tuple(places.values())[:MAX_PLACES]
 
 
