@@ -21,6 +21,7 @@ from bot.vocabulary import find_skills
 # to be the one meant than an equally close passage elsewhere.
 PRIOR_TOPIC = 0.05
 PRIOR_RELATED = 0.025
+POINTER_PENALTY = 1.0
 # The overview answers when it is at least this much closer to the question than any passage;
 # a question made only of the topic's names gets a passage only when that is this much closer.
 GENERAL_MARGIN = 0.05
@@ -195,6 +196,8 @@ def _prior(index: PassageIndex, topic: Topic) -> FloatArray:
     for related in topic.related:
         prior[index.rows_of(related)] = PRIOR_RELATED
     prior[index.rows_of(topic.id)] = PRIOR_TOPIC
+    # A passage that points to this topic's page is not what the page's question is answered with.
+    prior[list(index.deferring.get(topic.id, ()))] = -POINTER_PENALTY
     return prior.astype(np.float32)
 
 

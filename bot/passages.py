@@ -247,6 +247,9 @@ class PassageIndex:
     topic_ids: npt.NDArray[np.str_] = field(default_factory=lambda: np.zeros(0, np.str_), repr=False)
     kinds: npt.NDArray[np.str_] = field(default_factory=lambda: np.zeros(0, np.str_), repr=False)
     _bm25: _Bm25 = field(default_factory=lambda: _Bm25([]), repr=False)
+    # Per topic, the passages elsewhere that send the reader to it ("for the interview version,
+    # ask me about interview preparation"): pointers to its page, never the answer to it.
+    deferring: Mapping[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, kb: KnowledgeBase, *, encoder: Encoder | None = None,
@@ -263,7 +266,7 @@ class PassageIndex:
                     names=names, aliases=aliases, terms=tuple(frozenset(d) for d in docs),
                     topic_ids=np.asarray([p.topic_id for p in passages], dtype=np.str_),
                     kinds=np.asarray([p.kind.value for p in passages], dtype=np.str_),
-                    _bm25=_Bm25(docs))
+                    _bm25=_Bm25(docs), deferring=_deferring(kb, passages))
         if encoder is None or not passages:
             return index
         # Sentences are embedded as written: the topic's title in front made every sentence of a
@@ -320,6 +323,23 @@ class PassageIndex:
         weight = LEXICAL_SHORT if len(set(words_asked)) <= SHORT_QUESTION else LEXICAL
         total = (1 - weight) / 2 * (semantic + sentence) + weight * lexical
         return Scores(semantic=semantic, sentence=sentence, lexical=lexical, total=total)
+
+
+_POINTER = re.compile(r"\bask me (?:about|for)\b([^.;:!?]*)", re.IGNORECASE)
+
+
+def _deferring(kb: KnowledgeBase, passages: Sequence[Passage]) -> dict[str, tuple[int, ...]]:
+    """Per topic, the passages of other topics that point the reader to it by a name of it."""
+    called = {t.id: [f" {' '.join(words(n))} " for n in (t.title, *t.aliases) if words(n)]
+              for t in kb.topics.values()}
+    found: dict[str, list[int]] = {}
+    for i, p in enumerate(passages):
+        for pointer in _POINTER.finditer(p.text):
+            said = f" {' '.join(words(pointer.group(1)))} "
+            for tid, names in called.items():
+                if tid != p.topic_id and any(n in said for n in names):
+                    found.setdefault(tid, []).append(i)
+    return {tid: tuple(dict.fromkeys(rows)) for tid, rows in found.items()}
 
 
 def _names(kb: KnowledgeBase) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:

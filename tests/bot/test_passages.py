@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.answers import compose
 from bot.encoder import shared_encoder
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.markup import Bold, BulletList, Paragraph, parse
+from bot.markup import Bold, BulletList, Paragraph, parse, to_plain
 from bot.passages import Kind, Passage, PassageIndex, sentences, split_topic
 from tests.fakes.encoders import CountingEncoder
 from tests.fakes.knowledge import topic, write_kb
@@ -149,3 +150,26 @@ def test_without_a_working_encoder_passages_are_found_by_words(
         index = PassageIndex.build(kb, encoder=broken, cache_dir=tmp_path)
     assert index.vectors is None and "finding them by words only" in caplog.text
     assert not index.scores("backups", None).has_vectors
+
+
+def test_a_passage_pointing_to_another_topic_never_answers_that_topics_question(
+        tmp_path: Path) -> None:
+    details = ("**At work**, design shows up as design documents and reviews. For the interview "
+               "version of this skill, ask me about interview preparation.")
+    prep = ("**Design rounds**: clarify the requirements first, estimate the scale, then draw the "
+            "high-level design and discuss its trade-offs.")
+    kb = load_knowledge(write_kb(tmp_path, [
+        topic("system-design", title="System design", details=details),
+        topic("interview-prep", title="Preparing for interviews",
+              aliases=["interview preparation"], details=prep),
+    ]))
+    index = PassageIndex.build(kb)
+    (pointer,) = index.deferring["interview-prep"]
+    assert index.passages[pointer].topic_id == "system-design"
+    assert "system-design" not in index.deferring
+    question = "how do I prepare for a design interview at work with design documents?"
+    answer = to_plain(compose(index, "interview-prep", question, None).blocks)
+    assert "ask me about interview preparation" not in answer
+    # Asked about the topic it belongs to, the same passage still answers.
+    answer = to_plain(compose(index, "system-design", question, None).blocks)
+    assert "design documents and reviews" in answer
