@@ -3,13 +3,11 @@ encoder and its embedding cache."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import shutil
 import signal
 import threading
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,9 +15,9 @@ import pytest
 from bot.encoder import OnnxEncoder, shared_encoder
 from bot.knowledge import default_dir
 from bot.retrieval import cache_name
-from storage.engine import Storage
 from tests.fakes.postgres import PgServer, PostgresUnavailable, throwaway_pg_server
 from tests.fakes.slack_api import FakeSlack
+from tests.fakes.sqlite import migrate_to_head
 from tests.fakes.telegram_api import FakeBotApi
 
 # Collections of the shipped knowledge base kept between test runs (embedding them takes a while).
@@ -123,15 +121,5 @@ def _sigterm_interrupts() -> Iterator[None]:
 def pg_template(pg_server: PgServer) -> str:
     """A database migrated to head; each test gets a copy (CREATE DATABASE … TEMPLATE)."""
     pg_server.sql("CREATE DATABASE careerbot_template")
-
-    async def migrate() -> None:
-        storage = Storage.from_url(pg_server.url("careerbot_template"))
-        try:
-            await storage.upgrade()
-        finally:
-            await storage.aclose()
-
-    # In a thread of its own: the first test to ask may already be running an event loop.
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, migrate()).result()
+    migrate_to_head(pg_server.url("careerbot_template"))
     return "careerbot_template"

@@ -1,4 +1,4 @@
-"""New SQLite files migrated to head: copies of one file migrated once per test process."""
+"""Databases migrated to head for tests: new SQLite files are copies of one migrated once per process."""
 
 from __future__ import annotations
 
@@ -21,21 +21,26 @@ def migrated_sqlite(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def migrate_to_head(url: str) -> None:
+    """Migrate the database at `url` to the head revision, in a thread of its own: the caller may
+    be running an event loop (the first test to ask for a database)."""
+
+    async def migrate() -> None:
+        storage = Storage.from_url(url)
+        try:
+            await storage.upgrade()
+        finally:
+            # Its last connection closing checkpoints SQLite's WAL: the file alone is the database.
+            await storage.aclose()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, migrate()).result()
+
+
 @functools.cache
 def _template() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="careerbot-sqlite-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     path = folder / "template.sqlite3"
-
-    async def migrate() -> None:
-        storage = Storage.from_url(f"sqlite:///{path}")
-        try:
-            await storage.upgrade()
-        finally:
-            # Its last connection closing checkpoints the WAL: the file alone is the database.
-            await storage.aclose()
-
-    # In a thread of its own: the caller may be running an event loop.
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, migrate()).result()
+    migrate_to_head(f"sqlite:///{path}")
     return path
