@@ -277,7 +277,7 @@ async def test_words_that_decide_skip_the_model_and_the_rest_is_encoded_once(
     counting = CountingEncoder(encoder)
     bot = build_bot(shipped, MemoryStore().uow, encoder=counting)
     counting.encoded.clear()
-    clear = "how do kubernetes pods and services work"
+    clear = "explain kubernetes pods, deployments and services"
     unclear = "my boss wants everything packed into portable boxes but I don't get what that buys us"
     assert (await bot.handle(ask(clear)))[0].topic == "kubernetes"
     # Ranking decided by the words; the passage to show is chosen by meaning: one encoding.
