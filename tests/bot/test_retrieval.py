@@ -163,6 +163,11 @@ OUT_OF_SCOPE = (
     "are government bonds safer than shares",
     "can you check my chemistry homework on moles",
     "which debit card has the lowest fees abroad",
+    # Asked as questions, other work's interviews, pay and slow home computers sit nearer the
+    # background's questions than a topic's sample questions.
+    "tips for a job interview at a kindergarten",
+    "how to ask for a raise as a dental hygienist",
+    "my old computer takes ages to start, how do I speed it up",
 )
 
 
