@@ -29,6 +29,9 @@ from bot.vocabulary import (
 SHOWN = "shown"
 FOCUS = "focus"
 PAGE = "page"
+# The last question asked of an opening, without its pointing words ("does … sponsor visas"): a
+# bare "and the Berlin one?" next asks it again of another.
+ASKED = "asked"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -78,7 +81,7 @@ def on_screen(state: ConversationState) -> bool:
 def list_shown(openings: Sequence[Opening | ShownOpening]) -> dict[str, Any]:
     """State changes for a new list on screen (nothing in focus yet)."""
     return {SHOWN: [(o if isinstance(o, ShownOpening) else ShownOpening.of(o)).to_data()
-                    for o in openings], FOCUS: None}
+                    for o in openings], FOCUS: None, ASKED: None}
 
 
 def focus_on(opening: Opening | ShownOpening) -> dict[str, Any]:
@@ -113,9 +116,16 @@ _WHICH = re.compile(r"(?<!\w)which (?:ones?|of (?:them|these|those|the \w+)|" + 
 # openings by what they are (not "which is better, REST or gRPC?").
 _WHICH_BARE = re.compile(r"(?<!\w)which (?:is|are|(?P<v>needs?|requires?|uses?|asks? for|mentions?"
                          r"|wants?)|(?P<pay>pays?|offers?|earns?))(?!\w)")
-# "the Stripe one", "the remote job", "the sparrow social role" (never "the role of …")
-_THE_X_ONE = re.compile(r"(?<!\w)the (?P<x>[\w.#+-]+(?: [\w.#+-]+){0,2}) " + _NOUN
+# "the Stripe one", "the remote job", "that django one", "the sparrow social role" (never "the
+# role of …")
+_THE_X_ONE = re.compile(r"(?<!\w)(?:the|that|this) (?P<x>[\w.#+-]+(?: [\w.#+-]+){0,2}) " + _NOUN
                         + r"(?!\w)(?! of\b)")
+# "the one at Stripe", "the job from Kitebird", "that role in Dublin": named after the noun
+# (the name ends at its first small word: "the one at nimbuspeak is it hybrid").
+_ONE_AT = re.compile(r"(?<!\w)(?:the|that|this) (?:one|job|role|position|opening|offer|posting)"
+                     r" (?P<at>at|from|with|by|in) (?P<x>[\w.&'-]+(?: [\w.&'-]+)?)")
+
+
 # "that one", "this job", "the company", "it", "there" (not "is there", "there are")
 _SINGULAR = re.compile(
     r"(?<!\w)(?:(?:that|this|the) " + _NOUN + r"(?!\w)(?! of\b)|it|its"
@@ -126,6 +136,9 @@ _PLURAL = re.compile(r"(?<!\w)(?:they|them|their|those|these|(?:both|all) of the
 # Every one of the list, whichever is in focus: "are both of them hybrid?", "do all of them ..."
 _EVERY = re.compile(r"(?<!\w)(?:(?:both|all|each|either|any|none) of (?:them|these|those|the \w+)"
                     r"|both (?:ones|jobs|roles|openings|positions|companies)"
+                    # "do both sponsor visas?", "are both hybrid?" (not "both go and rust")
+                    r"|^(?:and |so |ok |okay |but )?(?:do|does|are|is|have|would|will|can) both(?!\w)"
+                    r"(?!.*\band\b)"
                     # "compare the two", "put them side by side": each of them, side by side
                     r"|compare (?:the two|the three|both|them(?: all)?|these|those)"
                     r"|(?:them|these|those) side by side)(?!\w)")
@@ -281,6 +294,31 @@ class Reference:
     # Asked which of them ranks first by an attribute ("which is the most senior?"): the
     # openings are the ones to rank.
     order: Order | None = None
+    # What named them when it named none ("the Tokyo one"), to say so.
+    said: str = ""
+
+
+# What may stand beside the pointing words of a message that asks nothing new: "and the Berlin
+# one?", "what about the second?", "same question for the other one".
+_FILLERS = frozenset("""and so ok okay but hmm also then what how about same question for too one
+                        ones please pls plz""".split())  # noqa: SIM905 - a word list reads better as text
+_POINTERS = (_ONE_AT, _THE_X_ONE, _ORDINAL, _MORE_ORDINALS, _OTHER, _SINGULAR, _PLURAL)
+
+
+def unpointed(text: str, shown: Sequence[ShownOpening] = ()) -> str:
+    """The question without the words that point at openings ("does the Quorra one sponsor
+    visas?" → "does sponsor visas?"), nor the companies named."""
+    norm = normalize(text)
+    for pattern in _POINTERS:
+        norm = pattern.sub(" ", norm)
+    names = {t for s in shown for t in name_tokens(s.company)}
+    return " ".join(w for w in norm.split() if w.strip("?!.,") not in names)
+
+
+def points_only(text: str, shown: Sequence[ShownOpening] = ()) -> bool:
+    """Whether a message only points at an opening and asks nothing of its own ("and the
+    Berlin one?", "what about Kitebird?")."""
+    return not set(words(unpointed(text, shown))) - _FILLERS
 
 
 def asks_of_list(text: str) -> bool:
@@ -338,6 +376,11 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         return None  # "anything at Kitebird?": a request for the company's openings
     if named and not plural_request:
         return Reference(how=How.NAMED, openings=named)
+    at = _ONE_AT.search(norm)
+    at_name = None if at is None else _name_words(at.group("x"))
+    if shown and at is not None and at_name and at.group("at") != "in" and not plural_request:
+        # "the one at Zyxwave": a company none of the openings is at.
+        return Reference(how=How.SELECTED, openings=(), said=at_name)
     if shown and on_screen(state) and _OF_THE_LIST.search(norm):
         return Reference(how=How.SELECTED, openings=shown, plural=len(shown) > 1)
     if shown:
@@ -364,7 +407,8 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         if which is not None and _BEST_FIT.search(norm[which.end():]):
             # The list is ranked by fit: its first fits best.
             return Reference(how=How.SELECTED, openings=shown[:1])
-        the_x = None if plural_request else _THE_X_ONE.search(norm)
+        the_x = None if plural_request else _THE_X_ONE.search(norm) or (
+            at if at is not None and at.group("at") == "in" and at_name else None)
         if which is not None or the_x is not None:
             said = norm[which.end():] if which is not None else the_x.group("x")  # type: ignore[union-attr]
             picked = select(said, shown, index, vocab)
@@ -380,6 +424,9 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
                                                and not set(words(said)) & STOPWORDS):
                 # "the remote one" when none on the list is: none, said so, rather than a guess
                 return Reference(how=How.SELECTED, openings=picked, plural=len(picked) > 1)
+            if the_x is not None and _unknown_name(said, index):
+                # "the Tokyo one": a name no opening has, said so rather than a guess.
+                return Reference(how=How.SELECTED, openings=(), said=said)
     focus = in_focus(state)
     if not on_screen(state) and (shown or focus) and not plural_request \
             and _BACK_TO_OPENING.search(norm) and not _own_subject(text, norm, vocab):
@@ -399,6 +446,37 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
     if singular:
         return Reference(how=How.POINTED, openings=shown[:1], guessed=len(shown) > 1)
     return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1)
+
+
+# Words that describe an opening by what one thinks of it or where it was on the list, not by
+# what it is: "the new one", "the cool one", "the same one".
+_JUDGING = frozenset("""
+    new newer newest old older oldest recent latest good better best nice nicer cool interesting
+    great other same big bigger biggest small smaller cheap top main whole real right wrong exciting
+    fun boring perfect ideal promising obvious previous earlier former latter above below easy
+    easier hard harder long longer short shorter full awesome amazing weird shiny fancy dream
+    favourite favorite suggested recommended mentioned listed shown posted remaining final middle
+    well paid higher lower highest lowest safe safer fresh fresher
+""".split())  # noqa: SIM905 - a word list reads better as text
+
+
+def _name_words(said: str) -> str:
+    """The words of a name up to the first small word: "nimbuspeak is" → "nimbuspeak"."""
+    out: list[str] = []
+    for w in said.split():
+        if w in STOPWORDS:
+            break
+        out.append(w)
+    return " ".join(out)
+
+
+def _unknown_name(said: str, index: OpeningIndex | None) -> bool:
+    """Whether words name what no open opening is (a company, a place, a title word: "tokyo"),
+    rather than judge one ("the cool one")."""
+    tokens = words(said)
+    return bool(tokens) and index is not None and not any(
+        t in STOPWORDS or t in _JUDGING or is_generic(t) or t.isdigit() for t in tokens) \
+        and not index.described(said)
 
 
 def _to_rank(norm: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | None,

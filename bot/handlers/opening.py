@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.actions import RunCommand
-from bot.adfacts import PAY, asked_facts, asks_unlisted_fact
+from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact
 from bot.handlers.base import BaseHandler
 from bot.handlers.openings import gap_buttons, openings_index, request_of, request_texts
 from bot.markup import Block, Bold, Link, Text, para
@@ -18,6 +18,7 @@ from bot.ports import RemotePreference
 from bot.recommend import Match, OpeningIndex, Query, names_place
 from bot.routing import Context
 from bot.shown import (
+    ASKED,
     PAGE,
     How,
     Order,
@@ -33,7 +34,9 @@ from bot.shown import (
     located,
     negates,
     on_screen,
+    points_only,
     shown_list,
+    unpointed,
     within_region,
     without_name,
 )
@@ -71,7 +74,13 @@ _ASKED = {RemotePreference.REMOTE: Remote.YES, RemotePreference.HYBRID: Remote.H
           RemotePreference.ONSITE: Remote.NO}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # A question about the fit: "is it a good fit for me?", "do I qualify?", "why does it suit me?".
-_FIT_ASKED = re.compile(r"(?i)\b(?:fit\w*|match\w*|suit\w*|qualif\w*|right for me|good for me)")
+_FIT_ASKED = re.compile(r"(?i)\b(?:fit\w*|match\w*|suit\w*|qualif\w*|right for me|good for me)"
+                        r"|(?:should|shall|would you|do you think) i (?:apply|go for it|try)"
+                        r"|worth (?:applying|a shot|it)"
+                        r"|\b(?:apply|go for it),? or not\b|\bam i (?:a )?(?:good )?(?:candidate|enough)\b")
+# "should I apply?" asks for a verdict, not how.
+_SHOULD_APPLY = re.compile(r"(?i)\b(?:should|shall|would you|do you think) i apply|worth applying"
+                           r"|\bapply,? or not\b")
 # "when was it posted?", "how old is the ad?", "is it a new listing?"
 _POSTED_ASKED = re.compile(r"(?i)\b(?:posted|published|put up|listed|advertised)\b"
                            r"|\bhow (?:old|recent|new|fresh)\b|\bwhat date\b|\bwhen (?:was|did)\b")
@@ -81,6 +90,10 @@ _STACK_ASKED = re.compile(r"(?i)\b(?:tech )?stack\b|\btechnolog\w*|\btech\b|\bre
                           r"the job|the role) (?:need|require|want|ask for))\b")
 # "how do I apply?", "where can I send my application?"
 _APPLY_ASKED = re.compile(r"(?i)\bapply\w*\b|\bapplication\b|\bsend (?:my |a |the )?(?:cv|resume)\b")
+
+
+def _how_to_apply(question: str) -> bool:
+    return _APPLY_ASKED.search(question) is not None and _SHOULD_APPLY.search(question) is None
 # What is missing for it, and so what to learn: "what would I need to learn for it?", "what am I
 # missing?", "what skills do I lack for the Stripe one?", "what should I study to get it?".
 _LEARN_ASKED = re.compile(r"(?i)\b(?:learn|missing|lack\w*|gaps?|study|brush up|pick up|upskill"
@@ -169,6 +182,14 @@ class OpeningHandler(BaseHandler):
             if ref is not None:
                 ctx.cache["opening_reference"] = ref
                 return NAMED_SCORE
+        if ref is None and ctx.state.last_topic is None and (
+                ABOUT_A_FACT.match(ctx.norm) or _asks_fact_of_focus(ctx)):
+            # "equity?", "and relocation?", "do I need French?": what only the ad says, of the
+            # opening in focus, else of each on the list.
+            ref = _why_these(ctx)
+            if ref is not None:
+                ctx.cache["opening_reference"] = ref
+                return NAMED_SCORE
         if ref is None and ctx.state.last_topic is None and _WHY_THESE.match(ctx.norm):
             ref = _why_these(ctx)
             if ref is not None:
@@ -185,10 +206,12 @@ class OpeningHandler(BaseHandler):
             other = max((p for name, p in scores.scores.items() if name != "opening"),
                         default=0.0)
             if ref.how is How.POINTED and not ref.back and (
-                    other >= MIN_OTHER or not _ASKS.search(ctx.norm)):
+                    other >= MIN_OTHER or not _ASKS.search(ctx.norm)) and not _asks_fact(ctx):
                 return meant  # "thanks, that clears it up": a pronoun, but no question about it
-            # "back to the job" after a topic names what it is about as surely as a company does.
-            return max(meant, NAMED_SCORE if ref.how is How.NAMED or ref.back else POINTED_SCORE)
+            # "back to the job" after a topic names what it is about as surely as a company does,
+            # and so does asking what only an ad says ("do they sponsor visas?").
+            sure = ref.how is How.NAMED or ref.back or (on_screen(ctx.state) and _asks_fact(ctx))
+            return max(meant, NAMED_SCORE if sure else POINTED_SCORE)
         if not on_screen(ctx.state):
             return 0.0
         # "link please", "url?", "what would I still need to learn?": with openings on screen,
@@ -204,11 +227,19 @@ class OpeningHandler(BaseHandler):
             ref = find_reference(ctx.text, ctx.state, index, ctx.kb.skills) or _default(ctx)
         if ref is None:
             return [_which_one()]
-        if not ref.openings and ref.how is How.SELECTED and asks_unlisted_fact(ctx.text):
+        shown_now = shown_list(ctx.state)
+        asked_before = ctx.state.data.get(ASKED)
+        if points_only(ctx.text, (*shown_now, *ref.openings)):
+            if isinstance(asked_before, str) and on_screen(ctx.state) and ref.openings:
+                # "and the Berlin one?": the last question, asked of another.
+                ctx.cache["opening_question"] = asked_before
+        elif ref.order is None:
+            ctx.note(**{ASKED: unpointed(ctx.text, (*shown_now, *ref.openings))})
+        if not ref.openings and ref.how is How.SELECTED and asks_unlisted_fact(_question(ctx)):
             # "which one pays the most?": what no list shows, so each of them answers for itself.
             ref = Reference(how=How.SELECTED, openings=shown_list(ctx.state), plural=True)
         if not ref.openings:
-            return [self._none_selected(ctx)]
+            return [self._none_selected(ctx, ref.said)]
         if ref.order is not None:
             return [await self._ranked(ctx, index, ref.order, ref.openings)]
         q = Query.for_person(await ctx.profile(),
@@ -247,18 +278,18 @@ class OpeningHandler(BaseHandler):
         if guessed:
             blocks.append(para("(You didn't say which, so this is the first of the list.)"))
         direct = _direct_answer(ctx, o)
-        lead = direct or _fit_verdict(ctx.text, q, match) or _learn_answer(ctx, q, match)
+        lead = direct or _fit_verdict(ctx, q, match) or _learn_answer(ctx, q, match)
         if lead:
             blocks.append(para(lead))
-        stack = _STACK_ASKED.search(ctx.text) is not None and direct is None
-        if _POSTED_ASKED.search(ctx.text):
+        stack = _STACK_ASKED.search(_question(ctx)) is not None and direct is None
+        if _POSTED_ASKED.search(_question(ctx)):
             blocks.append(para(Bold("Posted: "), Text(_posted(o))))
-        if _APPLY_ASKED.search(ctx.text) and o.url:
+        if _how_to_apply(_question(ctx)) and o.url:
             blocks.append(para(Bold("To apply: "), Text("through the ad, "), Link(o.url, o.url)))
-        said = _asked_facts(ctx.text, o)
-        pay = PAY.asked.search(ctx.text) is not None
-        if (direct or stack or said or pay or _POSTED_ASKED.search(ctx.text)
-                or _APPLY_ASKED.search(ctx.text)) and lead == direct and not picked \
+        said = _asked_facts(_question(ctx), o)
+        pay = PAY.asked.search(_question(ctx)) is not None
+        if (direct or stack or said or pay or _POSTED_ASKED.search(_question(ctx))
+                or _how_to_apply(_question(ctx))) and lead == direct and not picked \
                 and not ctx.cache.get("opening_details"):
             # One fact asked ("who would I report to?", "is it remote?"): that fact and the link,
             # not the whole card again.
@@ -268,10 +299,10 @@ class OpeningHandler(BaseHandler):
             if stack:
                 blocks.extend(_fit(q, match) or [para("The ad names no skills.")])
             # The ad's own words on what was asked ("how many days in the office?").
-            quotes = _quotes(ctx.text, o, skip=[a.strip("“”") for _, a in said])
+            quotes = _quotes(_question(ctx), o, skip=_shown_sentences(o, _question(ctx), pay=pay))
             if quotes:
                 blocks.append(para("The ad says: " + " … ".join(f"“{s}”" for s in quotes)))
-            if o.url and not _APPLY_ASKED.search(ctx.text):
+            if o.url and not _how_to_apply(_question(ctx)):
                 blocks.append(para(Bold("Link: "), Link(o.url, o.url)))
             return Reply(blocks=tuple(blocks), buttons=tuple(gap_buttons((match,))) if stack else (),
                          intent="opening", confidence=1.0)
@@ -286,7 +317,7 @@ class OpeningHandler(BaseHandler):
         blocks.extend(_fit(q, match))
         blocks.append(para(Bold("Salary: "), Text(_pay(o))))
         blocks.extend(para(Bold(f"{name}: "), Text(answer)) for name, answer in said)
-        quotes = _quotes(ctx.text, o, skip=[*about, *(a.strip("“”") for _, a in said)])
+        quotes = _quotes(_question(ctx), o, skip=[*about, *_shown_sentences(o, _question(ctx), pay=True)])
         if quotes:
             blocks.append(para("The ad says: " + " … ".join(f"“{s}”" for s in quotes)))
         if o.url:
@@ -303,17 +334,17 @@ class OpeningHandler(BaseHandler):
         wanted = _wanted(ctx)
         if wanted is not None:
             lines.append(para(_which_hold(wanted, among)))
-            if wanted.places and asks_of_list(ctx.text):
+            if wanted.places and asks_of_list(_question(ctx)):
                 # Of the list only: all the openings there are one request away.
                 lines.append(para(f"To search all openings there, ask “jobs in "
                                   f"{' or '.join(map(place_label, wanted.places))}”."))
         paid = [(o, _pay(o)) for _, o in found if o is not None and PAY.stated.search(o.description)]
-        facts = [(f.name, f.stated) for f in asked_facts(ctx.text)]
-        if wanted is None and (PAY.asked.search(ctx.text) or facts) and not paid \
+        facts = [(f.name, f.stated) for f in asked_facts(_question(ctx))]
+        if wanted is None and (PAY.asked.search(_question(ctx)) or facts) and not paid \
                 and not any(stated.search(o.description) for _, stated in facts
                             for _, o in found if o is not None):
             # Asked what none of them states: said in one line.
-            asked = ["Salary"] * bool(PAY.asked.search(ctx.text)) + [name for name, _ in facts]
+            asked = ["Salary"] * bool(PAY.asked.search(_question(ctx))) + [name for name, _ in facts]
             companies = ", ".join(dict.fromkeys(s.company for s, _ in found))
             return Reply(blocks=(para(" and ".join(asked) + " not stated: none of the "
                                       f"{len(found)} ads ({companies}) says."),),
@@ -331,7 +362,7 @@ class OpeningHandler(BaseHandler):
                                    + (f"; to learn: {gaps}" if gaps else "") + ".")))
         if not paid:
             lines.append(para("Salary: not stated in any of them."))
-        elif PAY.asked.search(ctx.text):
+        elif PAY.asked.search(_question(ctx)):
             # Asked, each answers for itself: which one is meant matters less than the answer.
             lines.extend(para(Bold(f"Salary at {o.title}: "), Text(said)) for o, said in paid)
             if len(paid) < len(found):
@@ -342,7 +373,7 @@ class OpeningHandler(BaseHandler):
             # Each ad's own sentence: "part-time" and "full-time" both answer "hours".
             said = [(o, next(t for t in _sentences(o.description) if stated.search(t)))
                     for _, o in found if o is not None and stated.search(o.description)]
-            lines.append(para(f"{name}: " + ("; ".join(f"{o.company}: “{t}”" for o, t in said)
+            lines.append(para(f"{name}: " + ("; ".join(f"{_name(o, found)}: {_quoted(t)}" for o, t in said)
                                               + ("; the others don't say." if len(said) < len(found)
                                                  else "") if said else "none of them says.")))
         return Reply(blocks=tuple(lines), buttons=tuple(gap_buttons(tuple(matches))),
@@ -385,12 +416,13 @@ class OpeningHandler(BaseHandler):
                 blocks.append(para(Bold("Link: "), Link(best[0].url, best[0].url)))
         return Reply(blocks=tuple(blocks), intent="opening", confidence=1.0)
 
-    def _none_selected(self, ctx: Context) -> Reply:
+    def _none_selected(self, ctx: Context, said: str = "") -> Reply:
         shown = shown_list(ctx.state)
         index = ctx.bot.services.recommender.latest
         wanted = _wanted(ctx)
-        head = "None of the openings I showed fits that." if wanted is None \
-            else f"None of the openings I showed is {wanted.said}."
+        head = (f"None of the openings I showed is “{said}”." if said
+                else f"None of the openings I showed is {wanted.said}." if wanted is not None
+                else "None of the openings I showed fits that.")
         blocks: list[Block] = [para(head + " They were:")]
         for i, s in enumerate(shown, 1):
             at = None if index is None else index.position(s.source, s.external_id)
@@ -448,6 +480,33 @@ def _order_key(order: Order, places: tuple[str, ...]) -> tuple[
     return {Order.MOST_SENIOR: (seniority, level), Order.MOST_JUNIOR: (neg(seniority), level),
             Order.NEWEST: (when, posted), Order.OLDEST: (neg(when), posted),
             Order.CLOSEST: (closeness, _where)}[order]
+
+
+# A short question asks a fact of the opening in focus ("do I need French?", "any travel?").
+MAX_FACT_WORDS = 8
+
+
+def _asks_fact_of_focus(ctx: Context) -> bool:
+    """Whether a short question asks what only an ad says, with an opening in focus ("do I need
+    French?")."""
+    return in_focus(ctx.state) is not None and on_screen(ctx.state) and _asks_fact(ctx)
+
+
+def _asks_fact(ctx: Context) -> bool:
+    """Whether a short question asks what only an ad says (visa, travel, a language), with no
+    subject of its own ("do they help with the work permit?"; not "do I need Kafka to get
+    hired?")."""
+    norm = ctx.norm
+    return (len(norm.split()) <= MAX_FACT_WORDS and _ASKS.search(norm) is not None
+            and bool(asked_facts(norm))
+            and not any(not is_generic(s.name) for s in find_skills(ctx.kb.skills, ctx.text)))
+
+
+def _question(ctx: Context) -> str:
+    """What is asked of the openings: the message, or for a message that only points ("and the
+    Berlin one?") the question asked before it."""
+    carried = ctx.cache.get("opening_question")
+    return carried if isinstance(carried, str) else ctx.text
 
 
 def _why_these(ctx: Context) -> Reference | None:
@@ -512,14 +571,18 @@ class _Wanted:
                 and all((s in o.skills) is not self.without for s in self.skills))
 
 
+# "which pays in PLN?": a currency, not a place.
+_PAID_IN = re.compile(r"(?<!\w)(?:pa(?:y|ys|id|ying)|salary|salaries|earn\w*) in(?!\w)")
+
+
 def _wanted(ctx: Context) -> _Wanted | None:
     """What the question asks each opening to be; None when it asks for no such thing."""
-    text = without_name(ctx.text)
+    text = without_name(_question(ctx))
     wish = remote_wish(text, Reading.CHAT)
     mode = _ASKED.get(wish) if wish is not None else None
     level = find_level(text, Reading.CHAT)
-    places = tuple({normalize(p): p for p in (*find_regions(text), *find_places(text, ctx.kb.skills))
-                    }.values())
+    places = () if _PAID_IN.search(normalize(text)) else tuple(
+        {normalize(p): p for p in (*find_regions(text), *find_places(text, ctx.kb.skills))}.values())
     skills = tuple(s.name for s in find_skills(ctx.kb.skills, text) if not is_generic(s.name))
     if mode is None and level is None and not places and not skills:
         return None
@@ -568,6 +631,13 @@ def _closed(s: ShownOpening) -> Reply:
                  intent="opening", confidence=1.0)
 
 
+def _name(o: Opening, among: list[tuple[ShownOpening, Opening | None]]) -> str:
+    """An opening named among others: by its company, or its title too when the company has
+    several of them."""
+    same = sum(s.company == o.company for s, _ in among)
+    return f"{o.title} at {o.company}" if same > 1 else o.company
+
+
 def _where(o: Opening) -> str:
     """Where and how it is worked, each said once: "Remote - EU", "Toronto, ON (on-site)"."""
     place = o.location.strip()
@@ -586,26 +656,38 @@ def _level(o: Opening) -> str:
     return "not stated" + (f" (it asks for {years}+ years)" if years else "")
 
 
-def _fit_verdict(question: str, q: Query, match: Match) -> str | None:
-    """How well it fits, when that is what was asked ("is it a good fit for me?")."""
-    if q.is_empty or not _FIT_ASKED.search(question):
+# How much of an ad's skill list one has, in words ("should I apply?" asks for a verdict).
+_FIT_WORDS = ((0.75, "a strong match"), (0.5, "a fair match"), (0.0, "a stretch"))
+
+
+def _fit_verdict(ctx: Context, q: Query, match: Match) -> str | None:
+    """How well it fits and what is missing, when that is what was asked ("is it a good fit
+    for me?", "should I apply?")."""
+    if q.is_empty or not _FIT_ASKED.search(_question(ctx)):
         return None
     listed = len(match.matched) + len(match.missing)
     if not listed:
         return "The ad names no skills to compare with yours."
     if not match.matched:
         return f"None of the {listed} skills it lists is in your profile yet."
+    share = len(match.matched) / listed
+    verdict = next(words for least, words in _FIT_WORDS if share >= least)
     return (f"You have {len(match.matched)} of the {listed} skills it lists: "
-            + ", ".join(match.matched) + ".")
+            + ", ".join(match.matched) + f". That makes it {verdict} on skills.")
 
 
 def _learn_answer(ctx: Context, q: Query, match: Match) -> str | None:
     """What to learn for it and the topics that teach it, when that is what was asked."""
-    if not _LEARN_ASKED.search(ctx.text):
+    if not _LEARN_ASKED.search(_question(ctx)):
         return None
     if not match.missing:
         return ("You have every skill it lists." if not q.is_empty
                 else "The ad names no skills to learn.")
+    return _gaps(ctx, match)
+
+
+def _gaps(ctx: Context, match: Match) -> str:
+    """The skills it lists that one lacks, and the topics here that teach them."""
     gaps = ", ".join(g.skill for g in match.missing)
     taught = [f"{g.skill}: {ctx.kb.topics[g.topic].title}" for g in match.missing
               if g.topic is not None and g.topic in ctx.kb.topics]
@@ -624,13 +706,28 @@ def _asked_facts(question: str, o: Opening) -> list[tuple[str, str]]:
     out = []
     for fact in asked_facts(question):
         said = [s for s in _sentences(o.description) if fact.stated.search(s)]
-        out.append((fact.name, f"“{said[0]}”" if said else "the ad doesn't say."))
+        out.append((fact.name, _quoted(said[0]) if said else "the ad doesn't say."))
     return out
 
 
 def _pay(o: Opening) -> str:
     said = [s for s in _sentences(o.description) if PAY.stated.search(s)]
-    return f"“{said[0]}”" if said else "the ad doesn't say."
+    return _quoted(said[0]) if said else "the ad doesn't say."
+
+
+def _quoted(sentence: str) -> str:
+    """An ad's sentence in its own words."""
+    return f"“{sentence}”"
+
+
+
+def _shown_sentences(o: Opening, question: str, *, pay: bool) -> list[str]:
+    """The ad's sentences an answer already shows (those of the facts asked, and its pay line),
+    so no quote repeats them."""
+    sentences = _sentences(o.description)
+    stated = [f.stated for f in asked_facts(question)] + [PAY.stated] * pay
+    return [next(t for t in sentences if p.search(t)) for p in stated
+            if any(p.search(t) for t in sentences)]
 
 
 def _fit(q: Query, match: Match) -> list[Block]:
@@ -649,7 +746,7 @@ def _fit(q: Query, match: Match) -> list[Block]:
 def _direct_answer(ctx: Context, o: Opening) -> str | None:
     """The answer to what was asked, when it is a fact of the opening: its work mode, level,
     place or a skill (the words naming the opening, "the staff one", are no question)."""
-    text = without_name(ctx.text)
+    text = without_name(_question(ctx))
     norm = normalize(text)
     yes_no = bool(_YES_NO.match(norm) or _MODE_ONLY.match(norm)) and " or " not in norm
     if _STILL_OPEN.search(norm):
@@ -694,7 +791,7 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         return " ".join(parts)
     places = find_places(text, ctx.kb.skills)
     if not places and _WHERE.search(norm) and names_place(o.location):
-        return f"It's in {o.location}."
+        return f"It's remote: {o.location}." if o.remote is Remote.YES else f"It's in {o.location}."
     if places:
         inside = [p for p in places if located(o.location, p)]
         if inside:

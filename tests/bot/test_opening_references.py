@@ -1,0 +1,103 @@
+"""Questions about the openings shown, through Bot.handle: a reference alone asks the last
+question again, a fact alone is asked of the opening in focus, a name none has is said so."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import KnowledgeBase
+from bot.openings import Level, Remote
+from tests.bot.test_opening_conversations import Chat, imported, open_chat, shown
+
+# Ads that state what ads state only sometimes: visas, on-call, travel, languages, equity.
+OPENINGS = [
+    imported("k1", "Senior Backend Engineer (Kotlin)", "Harbourline", "Rotterdam, Netherlands",
+             Remote.HYBRID, Level.SENIOR, ("Kotlin", "PostgreSQL"),
+             "Harbourline plans container moves in the port.\n"
+             "We sponsor visas through the highly skilled migrant scheme.\n"
+             "On call one week in five.\nSalary: EUR 80,000 - 95,000 a year."),
+    imported("k2", "Kotlin Developer", "Fjordbyte", "Oslo, Norway", Remote.NO, None,
+             ("Kotlin", "Kafka"),
+             "Fjordbyte builds ticketing for ferries.\n"
+             "You must already have the right to work in Norway; we cannot sponsor visas.\n"
+             "Norwegian is an asset but not required.\nSome travel to Bergen, a few days a quarter."),
+    imported("k3", "Backend Engineer (Kotlin/Django)", "Tesselate", "Remote - EU", Remote.YES,
+             None, ("Kotlin", "Python", "Django"),
+             "Tesselate sells tiles online.\nEquity for every engineer.\n"
+             "We offer relocation support to Lisbon if you want it."),
+]
+
+
+@pytest.fixture
+async def chat(kb: KnowledgeBase, tmp_path: Path) -> AsyncIterator[Chat]:
+    async with open_chat("memory", kb, OPENINGS, tmp_path) as c:
+        yield c
+
+
+async def test_a_reference_alone_asks_the_last_question_again(chat: Chat) -> None:
+    r = await chat.say("kotlin jobs")
+    assert set(shown(r)) == {"k1", "k2", "k3"}
+    r = await chat.say("does the harbourline one sponsor visas?")
+    assert r.intent == "opening" and "highly skilled migrant" in r.text
+    r = await chat.say("and the fjordbyte one?")
+    assert r.intent == "opening" and "cannot sponsor visas" in r.text
+    assert "Fjordbyte builds ticketing" not in r.text  # the question's answer, not the card
+    r = await chat.say("what about the tesselate one?")
+    assert "Visa sponsorship: the ad doesn't say." in r.text
+    # A question of its own is asked, not the last one again.
+    r = await chat.say("tell me about the harbourline one")
+    assert "Where:" in r.text and "Visa" not in r.text
+
+
+async def test_a_fact_alone_is_asked_of_the_opening_in_focus(chat: Chat) -> None:
+    await chat.say("kotlin jobs")
+    r = await chat.say("is the oslo one remote?")
+    assert r.intent == "opening" and "Oslo" in r.text
+    for said, answer in [("any travel?", "travel to Bergen"),
+                         ("do I need norwegian?", "Norwegian is an asset"),
+                         ("and relocation?", "Relocation: the ad doesn't say."),
+                         ("do they help with the work permit?", "right to work in Norway")]:
+        r = await chat.say(said)
+        assert r.intent == "opening" and "Kotlin Developer at Fjordbyte" in r.text, said
+        assert answer in r.text, said
+    await chat.say("the third one")
+    r = await chat.say("equity?")
+    assert r.intent == "opening" and "Equity for every engineer" in r.text
+
+
+async def test_a_name_no_opening_has_is_said_so_with_the_list(chat: Chat) -> None:
+    await chat.say("kotlin jobs")
+    for said, name in [("what about the one at zyxwave?", "zyxwave"),
+                       ("is the tokyo one hybrid?", "tokyo")]:
+        r = await chat.say(said)
+        assert r.intent == "opening", said
+        assert r.text.startswith(f"None of the openings I showed is “{name}”."), said
+        assert all(c in r.text for c in ("Harbourline", "Fjordbyte", "Tesselate")), said
+    # Words that judge an opening name none: the first is meant, not "none".
+    r = await chat.say("is the cool one remote?")
+    assert not r.text.startswith("None of the openings")
+
+
+async def test_both_that_x_one_and_should_i_apply(chat: Chat) -> None:
+    await chat.say("/profile skills kotlin, django")
+    await chat.say("kotlin jobs")
+    r = await chat.say("do harbourline and fjordbyte both sponsor visas?")
+    assert "Harbourline: “We sponsor visas" in r.text and "Fjordbyte: “You must" in r.text
+    r = await chat.say("that django one looks nice, should I apply?")
+    assert r.intent == "opening" and "Backend Engineer (Kotlin/Django) at Tesselate" in r.text
+    assert "You have 2 of the 3 skills it lists: Kotlin, Django." in r.text
+    assert "To apply:" not in r.text  # a verdict was asked, not how to apply
+    await chat.say("java jobs")  # a new list: the last question goes with the old one
+    await chat.say("kotlin jobs")
+    r = await chat.say("and the second one?")
+    assert r.intent == "opening" and "Where:" in r.text and "Visa" not in r.text
+
+
+async def test_which_pays_in_a_currency_is_no_place(chat: Chat) -> None:
+    await chat.say("kotlin jobs")
+    r = await chat.say("which of them pays in EUR?")
+    assert r.intent == "opening" and "None of them is in" not in r.text
+    assert "80,000 - 95,000" in r.text
