@@ -40,6 +40,14 @@ PAY = AdFact(
 _LANGUAGES = ("english", "german", "french", "spanish", "dutch", "swedish", "danish", "norwegian",
               "finnish", "polish", "portuguese", "italian", "czech", "japanese")
 
+_LANGUAGE = "(?:" + "|".join(_LANGUAGES) + ")"
+_LANGUAGE_SAID = (rf"\b{_LANGUAGE}(?: language)?(?: skills?)?,? (?:is |are )?(?:not )?(?:required|a must"
+                  r"|an? (?:asset|plus|bonus)|nice to have|needed|essential|preferred|optional|helpful"
+                  r"|welcome|necessary|mandatory)"
+                  r"|\b(?:fluent|fluency|speak\w*|proficien\w*|native|business)\b"
+                  rf"[\w ,-]{{0,30}}\b{_LANGUAGE}\b"
+                  r"|\blanguage skills?\b")
+
 # The others, in the order an answer lists them.
 FACTS: tuple[AdFact, ...] = (
     # Said as a visa, a permit or the right to work: "do they help with the work permit?", "you
@@ -67,7 +75,8 @@ FACTS: tuple[AdFact, ...] = (
           r"full[- ]?time|part[- ]?time|\bcontract\b|\bcontractor|\bpermanent\b|freelance"
           r"|fixed[- ]term|\btemporary\b|\bhours\b|how long (?:is|does|will)|\bduration\b",
           r"full[- ]?time|part[- ]?time|\bcontract\b|\bpermanent\b|fixed[- ]term"
-          r"|\btemporary\b|\bhours\b|\b\w+[- ](?:months?|weeks?)\b|\binternship\b"),
+          r"|\btemporary\b|\bhours\b|\b(?:\d+|one|two|three|four|five|six|eight|nine|ten|twelve"
+          r"|eighteen|twenty-four)[- ](?:months?|weeks?)\b|\binternship\b"),
     _fact("Benefits", (r"benefits?", r"perks?"), r"\bbenefits?\b|\bperks?\b|\bholidays?\b|\bvacation"
           r"|\bpto\b|time off|\bpension|health insurance"),
     _fact("Degree", ("degrees?",), r"\bdegrees?\b|\bdiploma\b|\bcs background\b",
@@ -77,7 +86,9 @@ FACTS: tuple[AdFact, ...] = (
     _fact("Travel", (r"travel\w*",), r"\btravel\w*|\bbusiness trips?\b", r"\btravel\w*"),
     # A spoken language asked for ("do I need French?"); "what language do they use" asks the
     # stack.
-    _fact("Languages", _LANGUAGES, words_re(*_LANGUAGES, "fluent", "fluency", "speak").pattern),
+    _fact("Languages", _LANGUAGES, words_re(*_LANGUAGES, "fluent", "fluency", "speak").pattern,
+          # A language as a requirement, not any word for a country ("a German university").
+          _LANGUAGE_SAID),
 )
 
 # What every ad shows (where, how, level, skills, fit, link), asked with a pointer: "is it

@@ -93,7 +93,7 @@ def focus_on(opening: Opening | ShownOpening) -> dict[str, Any]:
 
 # At most this many open openings answer for "the X one" that names none on the list.
 MAX_TITLED = 3
-_NOUN = r"(?:one|job|role|position|opening|company|offer|listing|vacancy|posting|gig)"
+_NOUN = r"(?:one|job|role|position|opening|company|offer|listing|vacancy|posting|gig|internship)"
 _ORDINALS = {"first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
              "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1}
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
@@ -146,7 +146,9 @@ _EVERY = re.compile(r"(?<!\w)(?:(?:both|all|each|either|any|none) of (?:them|the
 # "any of these senior?", "is either hybrid?" (a question about the list, not a new request).
 _OF_THE_LIST = re.compile(r"^(?:and |so |ok |okay |but |hmm )?(?:(?:are|is) (?:any|none|either|all)"
                           r"(?: of (?:them|these|those|the \w+))?|(?:any|none|either) of (?:them|these"
-                          r"|those))(?!\w)")
+                          r"|those))(?!\w)"
+                          # "is there a go role among them?"
+                          r"|(?<!\w)among (?:them|these|those|the ones (?:you )?(?:showed|shown))(?!\w)")
 # Every one of the list on screen, said as a number: "the difference between the two?", "the
 # three jobs" (after a topic, "the two" are what it compared).
 _BOTH = re.compile(r"(?<!\w)(?:(?:between|of|with) (?:the |these |those )?(?:two|three|both)"
@@ -155,7 +157,7 @@ _BOTH = re.compile(r"(?<!\w)(?:(?:between|of|with) (?:the |these |those )?(?:two
 # An opening named by a noun that can mean nothing else, even once a topic was talked about:
 # "back to the job", "does that role pay well?" (not "the role of", "the job market").
 _BACK_TO_OPENING = re.compile(
-    r"(?<!\w)(?:that|this|the) (?:job|role|position|opening|vacancy|posting|listing|gig)(?!\w)"
+    r"(?<!\w)(?:that|this|the) (?:job|role|position|opening|vacancy|posting|listing|gig|internship)(?!\w)"
     r"(?! (?:of|interviews?|market|search|hunt|title|descriptions?|offers?|boards?|sites?)\b)")
 # The one of the list not in focus: "and the other one?", "what about the other job"
 _OTHER = re.compile(r"(?<!\w)the other(?: " + _NOUN + r"s?| (?:two|three|four))?(?!\w)(?! \w+s\b)"
@@ -211,7 +213,11 @@ _ABOUT_IT = re.compile(r"^(?:and |so |ok |okay )?(?:is|are|was|does|do|did|can|c
                        r"(?: one| job| role| ad)?))\W*$"
                        # "do I need to know kafka for it?", "would I need go for that role?"
                        r"|^(?:and |so |ok |okay )?(?:do|would|will|should|must) i (?:need|have) .+"
-                       r" for (?:it|that|this)(?: one| job| role| position)?\W*$")
+                       r" for (?:it|that|this)(?: one| job| role| position)?\W*$"
+                       # "what would I need to learn for it, I only know ruby"
+                       r"|(?<!\w)what (?:would|do|will|should|must) i (?:still )?(?:need|have) to"
+                       r" (?:learn|know|study|pick up) for (?:it|that|this)"
+                       r"(?: one| job| role| position)?(?!\w)")
 
 
 # The list on screen ranked by one attribute: "which is the most senior?", "and the newest?",
@@ -296,6 +302,9 @@ class Reference:
     order: Order | None = None
     # What named them when it named none ("the Tokyo one"), to say so.
     said: str = ""
+    # Picked by the question itself ("which one is remote?", "are any of them senior?"), so
+    # the answer says it against the whole list.
+    asks_which: bool = False
 
 
 # What may stand beside the pointing words of a message that asks nothing new: "and the Berlin
@@ -375,14 +384,15 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
     if named and not set(named) & set(shown) and _asks_company_list(norm):
         return None  # "anything at Kitebird?": a request for the company's openings
     if named and not plural_request:
-        return Reference(how=How.NAMED, openings=named)
+        named = _with_focus(norm, named, in_focus(state))
+        return Reference(how=How.NAMED, openings=named, plural=len(named) > 1)
     at = _ONE_AT.search(norm)
     at_name = None if at is None else _name_words(at.group("x"))
     if shown and at is not None and at_name and at.group("at") != "in" and not plural_request:
         # "the one at Zyxwave": a company none of the openings is at.
         return Reference(how=How.SELECTED, openings=(), said=at_name)
     if shown and on_screen(state) and _OF_THE_LIST.search(norm):
-        return Reference(how=How.SELECTED, openings=shown, plural=len(shown) > 1)
+        return Reference(how=How.SELECTED, openings=shown, plural=len(shown) > 1, asks_which=True)
     if shown:
         if (few := _FIRST_FEW.search(norm)) is not None:
             k = int(_NUMBERS.get(few.group("k"), few.group("k")))
@@ -391,6 +401,7 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         # "compare the first and the third", "the second vs the third": each one named.
         placed = tuple(dict.fromkeys(shown[i] for i in _ordinals(norm) if -len(shown) <= i < len(shown)))
         if placed:
+            placed = _with_focus(norm, placed, in_focus(state))
             return Reference(how=How.ORDINAL, openings=placed, plural=len(placed) > 1)
         if (_EVERY.search(norm) or (on_screen(state) and _BOTH.search(norm))) \
                 and not _WHICH.search(norm):
@@ -406,7 +417,7 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
             which = bare
         if which is not None and _BEST_FIT.search(norm[which.end():]):
             # The list is ranked by fit: its first fits best.
-            return Reference(how=How.SELECTED, openings=shown[:1])
+            return Reference(how=How.SELECTED, openings=shown[:1], asks_which=True)
         the_x = None if plural_request else _THE_X_ONE.search(norm) or (
             at if at is not None and at.group("at") == "in" and at_name else None)
         if which is not None or the_x is not None:
@@ -423,7 +434,8 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
             if picked or which is not None or (the_x is not None and _filters(said, vocab)
                                                and not set(words(said)) & STOPWORDS):
                 # "the remote one" when none on the list is: none, said so, rather than a guess
-                return Reference(how=How.SELECTED, openings=picked, plural=len(picked) > 1)
+                return Reference(how=How.SELECTED, openings=picked, plural=len(picked) > 1,
+                                 asks_which=which is not None)
             if the_x is not None and _unknown_name(said, index):
                 # "the Tokyo one": a name no opening has, said so rather than a guess.
                 return Reference(how=How.SELECTED, openings=(), said=said)
@@ -477,6 +489,21 @@ def _unknown_name(said: str, index: OpeningIndex | None) -> bool:
     return bool(tokens) and index is not None and not any(
         t in STOPWORDS or t in _JUDGING or is_generic(t) or t.isdigit() for t in tokens) \
         and not index.described(said)
+
+
+# One opening compared with the one in focus: "compare it with the first", "how does that one
+# compare to the Kitebird job?", "is it better paid than the second?".
+_WITH_IT = re.compile(r"(?<!\w)(?:compare (?:it|that(?: one)?|this(?: one)?)(?!\w)|(?:it|that one|this one)"
+                      r" (?:compares?|stacks? up|vs\.?|versus)(?!\w)|(?:compared|comparison) (?:to|with)"
+                      r"(?!\w)|\bthan (?:the|that|this)\b)")
+
+
+def _with_focus(norm: str, picked: tuple[ShownOpening, ...],
+                focus: ShownOpening | None) -> tuple[ShownOpening, ...]:
+    """The openings named, with the one in focus first when they are compared with it."""
+    if focus is None or focus in picked or not _WITH_IT.search(norm):
+        return picked
+    return (focus, *picked)
 
 
 def _to_rank(norm: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | None,

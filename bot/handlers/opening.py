@@ -106,6 +106,8 @@ _STILL_OPEN = re.compile(r"(?<!\w)(?:still (?:open|available|hiring|accepting|up
 _ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how|why|when|is|are|"
                    r"was|does|do|did|can|could|will|would|has|have|should|tell|show|give|send|"
                    r"list|compare|put)\b")
+# A question asked after a word or two of something else: "damn. ok what would I need …".
+_WH_WORD = re.compile(r"(?<!\w)(?:what|which|how)(?!\w)")
 # A yes/no question starts with its verb: "is it remote?", "does it need Go?".
 # "where is it?", "where's it based?": its place.
 _WHERE = re.compile(r"(?<!\w)(?:where|based|located|location)(?!\w)")
@@ -206,11 +208,11 @@ class OpeningHandler(BaseHandler):
             other = max((p for name, p in scores.scores.items() if name != "opening"),
                         default=0.0)
             if ref.how is How.POINTED and not ref.back and (
-                    other >= MIN_OTHER or not _ASKS.search(ctx.norm)) and not _asks_fact(ctx):
+                    other >= MIN_OTHER or not _ASKS.search(ctx.norm)) and not _asks_of_it(ctx):
                 return meant  # "thanks, that clears it up": a pronoun, but no question about it
             # "back to the job" after a topic names what it is about as surely as a company does,
             # and so does asking what only an ad says ("do they sponsor visas?").
-            sure = ref.how is How.NAMED or ref.back or (on_screen(ctx.state) and _asks_fact(ctx))
+            sure = ref.how is How.NAMED or ref.back or (on_screen(ctx.state) and _asks_of_it(ctx))
             return max(meant, NAMED_SCORE if sure else POINTED_SCORE)
         if not on_screen(ctx.state):
             return 0.0
@@ -254,7 +256,7 @@ class OpeningHandler(BaseHandler):
             if opening is None or not opening.is_open:
                 return [_closed(shown)]
             picked = None
-            if ref.how is How.SELECTED and (wanted := _wanted(ctx)) is not None:
+            if ref.asks_which and (wanted := _wanted(ctx)) is not None:
                 # "which ones are remote?" when one is: said against the whole list.
                 among = [o for o in (_indexed(index, s) for s in shown_list(ctx.state))
                          if o is not None]
@@ -490,6 +492,13 @@ def _asks_fact_of_focus(ctx: Context) -> bool:
     """Whether a short question asks what only an ad says, with an opening in focus ("do I need
     French?")."""
     return in_focus(ctx.state) is not None and on_screen(ctx.state) and _asks_fact(ctx)
+
+
+def _asks_of_it(ctx: Context) -> bool:
+    """Whether a question pointing with a pronoun asks what only an opening can answer: a fact
+    of its ad, or what one would still need to learn for it."""
+    return _asks_fact(ctx) or bool(_LEARN_ASKED.search(ctx.norm) and (
+        _ASKS.search(ctx.norm) or _WH_WORD.search(ctx.norm)))
 
 
 def _asks_fact(ctx: Context) -> bool:
@@ -746,7 +755,8 @@ def _fit(q: Query, match: Match) -> list[Block]:
 def _direct_answer(ctx: Context, o: Opening) -> str | None:
     """The answer to what was asked, when it is a fact of the opening: its work mode, level,
     place or a skill (the words naming the opening, "the staff one", are no question)."""
-    text = without_name(_question(ctx))
+    # "the Oslo one, is it hybrid?" asks "is it hybrid?"
+    text = without_name(_question(ctx)).lstrip(" ,;:-")
     norm = normalize(text)
     yes_no = bool(_YES_NO.match(norm) or _MODE_ONLY.match(norm)) and " or " not in norm
     if _STILL_OPEN.search(norm):
@@ -779,10 +789,15 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
             return "The ad names no level."
         verdict = "Yes" if o.level is level else "No"
         return f"{verdict}, it's {o.level.value}." if yes_no else f"It's {o.level.value}."
-    skills = [s.name for s in find_skills(ctx.kb.skills, text) if not is_generic(s.name)]
+    # A skill named beside what is missing or whether one fits ("what would I need to learn for
+    # it, I only know Ruby") is the person's, not a question about the ad.
+    skills = [] if _LEARN_ASKED.search(norm) or _FIT_ASKED.search(norm) else [
+        s.name for s in find_skills(ctx.kb.skills, text) if not is_generic(s.name)]
     if skills:
-        have = [s for s in skills if s in o.skills]
-        lacks = [s for s in skills if s not in o.skills]
+        # "does it need Ruby?" of a Rails job: yes, Rails is Ruby.
+        asked_for = {*o.skills, *ctx.kb.skills.implied(o.skills)}
+        have = [s for s in skills if s in asked_for]
+        lacks = [s for s in skills if s not in asked_for]
         parts = []
         if have:
             parts.append("It asks for " + ", ".join(have) + ".")

@@ -101,3 +101,26 @@ async def test_which_pays_in_a_currency_is_no_place(chat: Chat) -> None:
     r = await chat.say("which of them pays in EUR?")
     assert r.intent == "opening" and "None of them is in" not in r.text
     assert "80,000 - 95,000" in r.text
+
+
+async def test_compared_with_it_among_them_and_a_place_named_then_asked(chat: Chat) -> None:
+    r = await chat.say("kotlin jobs")
+    names = {o.external_id: f"{o.title} at {o.company}" for o in OPENINGS}
+    first, second = (names[i] for i in shown(r)[:2])
+    await chat.say("is the second one remote?")
+    # "it" is the one in focus, compared with the one named.
+    r = await chat.say("compare it with the first")
+    assert r.intent == "opening" and f"{first}:" in r.text and f"{second}:" in r.text
+    r = await chat.say("is there a django role among them?")
+    assert r.intent == "opening" and "1 of the 3 is asking for Django" in r.text
+    # Named by its place, then asked: the answer is about it, not said against the list.
+    r = await chat.say("the oslo one, is it hybrid")
+    assert r.text.startswith("Kotlin Developer at Fjordbyte") and "No, it's on-site" in r.text
+
+
+async def test_a_language_is_stated_only_as_a_requirement(chat: Chat) -> None:
+    await chat.say("kotlin jobs")
+    r = await chat.say("do I need to speak English for the harbourline one?")
+    assert r.intent == "opening" and "Languages: the ad doesn't say." in r.text
+    r = await chat.say("and the fjordbyte one?")
+    assert "Norwegian is an asset but not required" in r.text
