@@ -62,7 +62,7 @@ FACTS: tuple[AdFact, ...] = (
           r" (?:manager|boss|lead)\b",
           r"\breport(?:s|ing)? (?:in)?to\b"),
     # The team's name ("what's the team called?"), not its size.
-    _fact("Team", (), r"\b(?:what|which)(?:'s| is)? (?:the |that |its )?team\b|\bteam(?:'s)? (?:called|name)"
+    _fact("Team", (), r"\b(?:what|which)(?:'?s| is)? (?:the |that |its )?team\b|\bteam(?:'s)? (?:called|name)"
           r"\b|\bname of the team\b|\bwhat team\b|\bwhich team\b|\bin which team\b",
           r"\bteam\b"),
     _fact("Team size", ("team",),

@@ -28,6 +28,8 @@ from bot.vocabulary import (
 # conversation is about, cleared by a topic answer) belongs to the openings handler.
 SHOWN = "shown"
 FOCUS = "focus"
+# The openings last talked about together ("compare the first two"): "both" and "they" next.
+FOCUS_ALL = "focus_all"
 PAGE = "page"
 # The last question asked of an opening, without its pointing words ("does … sponsor visas"): a
 # bare "and the Berlin one?" next asks it again of another.
@@ -81,12 +83,25 @@ def on_screen(state: ConversationState) -> bool:
 def list_shown(openings: Sequence[Opening | ShownOpening]) -> dict[str, Any]:
     """State changes for a new list on screen (nothing in focus yet)."""
     return {SHOWN: [(o if isinstance(o, ShownOpening) else ShownOpening.of(o)).to_data()
-                    for o in openings], FOCUS: None, ASKED: None}
+                    for o in openings], FOCUS: None, FOCUS_ALL: None, ASKED: None}
 
 
 def focus_on(opening: Opening | ShownOpening) -> dict[str, Any]:
     shown = opening if isinstance(opening, ShownOpening) else ShownOpening.of(opening)
-    return {FOCUS: shown.to_data()}
+    return {FOCUS: shown.to_data(), FOCUS_ALL: None}
+
+
+def focus_on_all(openings: Sequence[ShownOpening]) -> dict[str, Any]:
+    """State changes for several talked about together (the one in focus stays)."""
+    return {FOCUS_ALL: [s.to_data() for s in openings]}
+
+
+def in_focus_together(state: ConversationState) -> tuple[ShownOpening, ...]:
+    """The openings last talked about together, if any."""
+    raw = state.data.get(FOCUS_ALL)
+    if not isinstance(raw, list | tuple):
+        return ()
+    return tuple(s for s in map(ShownOpening.from_data, raw) if s is not None)
 
 
 # --- references: the closed-class words English points with -------------------------------
@@ -139,6 +154,8 @@ _EVERY = re.compile(r"(?<!\w)(?:(?:both|all|each|either|any|none) of (?:them|the
                     # "do both sponsor visas?", "are both hybrid?" (not "both go and rust")
                     r"|^(?:and |so |ok |okay |but )?(?:do|does|are|is|have|would|will|can) both(?!\w)"
                     r"(?!.*\band\b)"
+                    # "and both salaries?", "both links please"
+                    r"|^(?:and |so |ok |okay |what about |how about )?both(?!\w)(?!.*\band\b)"
                     # "compare the two", "put them side by side": each of them, side by side
                     r"|compare (?:the two|the three|both|them(?: all)?|these|those)"
                     r"|(?:them|these|those) side by side)(?!\w)")
@@ -212,8 +229,8 @@ _ABOUT_IT = re.compile(r"^(?:and |so |ok |okay )?(?:is|are|was|does|do|did|can|c
                        r"(?: (?:there|for (?:it|that|this)(?: one| job| role)?|in (?:it|that|this)"
                        r"(?: one| job| role| ad)?))\W*$"
                        # "do I need to know kafka for it?", "would I need go for that role?"
-                       r"|^(?:and |so |ok |okay )?(?:do|would|will|should|must) i (?:need|have) .+"
-                       r" for (?:it|that|this)(?: one| job| role| position)?\W*$"
+                       r"|(?:^|, |\. )(?:and |so |ok |okay )?(?:do|would|will|should|must) i (?:need|have) .+"
+                       r" (?:for (?:it|that|this)(?: one| job| role| position)?|there)\W*$"
                        # "what would I need to learn for it, I only know ruby"
                        r"|(?<!\w)what (?:would|do|will|should|must) i (?:still )?(?:need|have) to"
                        r" (?:learn|know|study|pick up) for (?:it|that|this)"
@@ -405,7 +422,8 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
             return Reference(how=How.ORDINAL, openings=placed, plural=len(placed) > 1)
         if (_EVERY.search(norm) or (on_screen(state) and _BOTH.search(norm))) \
                 and not _WHICH.search(norm):
-            return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1)
+            every = in_focus_together(state) or shown
+            return Reference(how=How.POINTED, openings=every, plural=len(every) > 1)
         focus = in_focus(state)
         if _OTHER.search(norm) and focus in shown and len(shown) > 1:
             others = tuple(s for s in shown if s != focus)
@@ -418,6 +436,9 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         if which is not None and _BEST_FIT.search(norm[which.end():]):
             # The list is ranked by fit: its first fits best.
             return Reference(how=How.SELECTED, openings=shown[:1], asks_which=True)
+        if which is None and not plural_request and len(each := _each_named(norm, shown, index, vocab)) > 1:
+            # "how does the checkout job compare to the search one?": each one named.
+            return Reference(how=How.SELECTED, openings=each, plural=True)
         the_x = None if plural_request else _THE_X_ONE.search(norm) or (
             at if at is not None and at.group("at") == "in" and at_name else None)
         if which is not None or the_x is not None:
@@ -453,6 +474,10 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         return None
     if _own_subject(text, norm, vocab):
         return None
+    together = in_focus_together(state)
+    if plural and not singular and together:
+        # "are they remote?" right after two were compared: those two.
+        return Reference(how=How.POINTED, openings=together, plural=len(together) > 1)
     if focus is not None:
         return Reference(how=How.POINTED, openings=(focus,))
     if singular:
@@ -506,6 +531,23 @@ def _with_focus(norm: str, picked: tuple[ShownOpening, ...],
     return (focus, *picked)
 
 
+def _each_named(norm: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | None,
+                 vocab: SkillVocabulary) -> tuple[ShownOpening, ...]:
+    """The openings a message names one by one by what they are ("the checkout job … the search
+    one"): each name that picks exactly one, of the list or else of all open openings."""
+    out: list[ShownOpening] = []
+    for m in _THE_X_ONE.finditer(norm):
+        said = m.group("x")
+        if set(words(said)) & STOPWORDS:
+            continue
+        picked = select(said, shown, index, vocab)
+        if not picked and index is not None and len(titled := index.described(said)) == 1:
+            picked = (ShownOpening.of(index.openings[titled[0]]),)
+        if len(picked) == 1:
+            out.append(picked[0])
+    return tuple(dict.fromkeys(out))
+
+
 def _to_rank(norm: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | None,
              vocab: SkillVocabulary) -> tuple[ShownOpening, ...]:
     """The openings a ranking question is about: those it names ("which is more senior, the
@@ -528,6 +570,15 @@ def _asks_company_list(norm: str) -> bool:
     # "any others at Kitebird?" is asks_at_same_company's: its reference names the company.
     return bool(_COMPANY_LIST.search(norm)) and not _BACK_TO_OPENING.search(norm) \
         and not _SAME_COMPANY.search(norm)
+
+
+def asks_if_needed(text: str) -> bool:
+    """Whether text asks if the opening it points at needs a thing ("do I need spring boot
+    there?", "is redis required for it?")."""
+    norm = normalize(text)
+    m = _ABOUT_IT.search(norm)
+    return m is not None and not re.match(r"^(?:and |so |ok |okay )?(?:is|are|was|does|do|did|can"
+                                          r"|could|will|would|has|have) ", m.group())
 
 
 def _ordinals(norm: str) -> list[int]:

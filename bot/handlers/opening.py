@@ -26,9 +26,11 @@ from bot.shown import (
     ShownOpening,
     asks_at_same_company,
     asks_for_similar,
+    asks_if_needed,
     asks_of_list,
     find_reference,
     focus_on,
+    focus_on_all,
     in_focus,
     list_shown,
     located,
@@ -106,6 +108,13 @@ _STILL_OPEN = re.compile(r"(?<!\w)(?:still (?:open|available|hiring|accepting|up
 _ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how|why|when|is|are|"
                    r"was|does|do|did|can|could|will|would|has|have|should|tell|show|give|send|"
                    r"list|compare|put)\b")
+# "who's the employer?", "which company is it?", "who is hiring for it?"
+_COMPANY_ASKED = re.compile(r"(?<!\w)(?:(?:which|what|who(?:'?s| is)?) (?:is )?(?:the )?"
+                            r"(?:company|employer|firm|startup)(?: is (?:it|that|this))?"
+                            r"|who(?:'?s| is) (?:hiring|behind (?:it|that))"
+                            r"|what do(?:es)? (?:they|the company) do)(?!\w)")
+# The link asked for, with a pointer or more words: "what's the link for the last one?"
+_LINK_WORD = re.compile(r"(?<!\w)(?:link|url|web ?page|posting page)s?(?!\w)")
 # A question asked after a word or two of something else: "damn. ok what would I need …".
 _WH_WORD = re.compile(r"(?<!\w)(?:what|which|how)(?!\w)")
 # A yes/no question starts with its verb: "is it remote?", "does it need Go?".
@@ -266,11 +275,16 @@ class OpeningHandler(BaseHandler):
             # A company's openings named from the feed are now the list on screen: "the senior
             # one" next picks among them.
             ctx.set_data(**list_shown(ref.openings))
+        ctx.set_data(**focus_on_all(ref.openings))
         among = [o for o in (_indexed(index, s) for s in shown_list(ctx.state)) if o is not None]
         if ref.how is not How.SELECTED or len(among) < len(found):
             # Only a selection is answered against the whole list ("which ones are remote?").
             among = [o for _, o in found if o is not None]
-        return [self._several(ctx, index, q, found, among)]
+        # "which ones are remote?", "are both hybrid?" ask each; "how many days in the office?"
+        # asks what the ads say.
+        asks_each = ref.asks_which or ref.how is How.POINTED or bool(
+            _YES_NO.match(normalize(without_name(_question(ctx))).lstrip(" ,;:-")))
+        return [self._several(ctx, index, q, found, among, asks_each=asks_each)]
 
     def _one(self, ctx: Context, index: OpeningIndex, q: Query, o: Opening, *,
              guessed: bool, picked: str | None = None) -> Reply:
@@ -291,7 +305,8 @@ class OpeningHandler(BaseHandler):
         said = _asked_facts(_question(ctx), o)
         pay = PAY.asked.search(_question(ctx)) is not None
         if (direct or stack or said or pay or _POSTED_ASKED.search(_question(ctx))
-                or _how_to_apply(_question(ctx))) and lead == direct and not picked \
+                or _how_to_apply(_question(ctx)) or _LINK_WORD.search(_question(ctx))) \
+                and lead == direct and not picked \
                 and not ctx.cache.get("opening_details"):
             # One fact asked ("who would I report to?", "is it remote?"): that fact and the link,
             # not the whole card again.
@@ -328,12 +343,13 @@ class OpeningHandler(BaseHandler):
                      intent="opening", confidence=1.0)
 
     def _several(self, ctx: Context, index: OpeningIndex, q: Query,
-                 found: list[tuple[ShownOpening, Opening | None]], among: list[Opening]) -> Reply:
+                 found: list[tuple[ShownOpening, Opening | None]], among: list[Opening], *,
+                 asks_each: bool = True) -> Reply:
         """Several side by side: the answer to what was asked of them first (which of the list
         are remote, in Europe, senior; what none of them states), then one line each."""
         lines: list[Block] = []
         matches: list[Match] = []
-        wanted = _wanted(ctx)
+        wanted = _wanted(ctx) if asks_each else None
         if wanted is not None:
             lines.append(para(_which_hold(wanted, among)))
             if wanted.places and asks_of_list(_question(ctx)):
@@ -490,15 +506,19 @@ MAX_FACT_WORDS = 8
 
 def _asks_fact_of_focus(ctx: Context) -> bool:
     """Whether a short question asks what only an ad says, with an opening in focus ("do I need
-    French?")."""
-    return in_focus(ctx.state) is not None and on_screen(ctx.state) and _asks_fact(ctx)
+    French?", "who's the employer?")."""
+    return in_focus(ctx.state) is not None and on_screen(ctx.state) and (
+        _asks_fact(ctx) or _COMPANY_ASKED.search(ctx.norm) is not None)
 
 
 def _asks_of_it(ctx: Context) -> bool:
     """Whether a question pointing with a pronoun asks what only an opening can answer: a fact
     of its ad, or what one would still need to learn for it."""
-    return _asks_fact(ctx) or bool(_LEARN_ASKED.search(ctx.norm) and (
-        _ASKS.search(ctx.norm) or _WH_WORD.search(ctx.norm)))
+    norm = ctx.norm
+    asks = bool(_ASKS.search(norm) or _WH_WORD.search(norm))
+    return _asks_fact(ctx) or asks_if_needed(norm) or (asks and bool(
+        _LEARN_ASKED.search(norm) or _COMPANY_ASKED.search(norm)
+        or (PAY.asked.search(norm) and len(norm.split()) <= MAX_FACT_WORDS)))
 
 
 def _asks_fact(ctx: Context) -> bool:
@@ -759,6 +779,10 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
     text = without_name(_question(ctx)).lstrip(" ,;:-")
     norm = normalize(text)
     yes_no = bool(_YES_NO.match(norm) or _MODE_ONLY.match(norm)) and " or " not in norm
+    if _COMPANY_ASKED.search(norm):
+        about = _sentences(o.description)[:1]
+        return f"It's at {o.company}." + (f" {about[0]}" if about and len(about[0]) <= MAX_ABOUT_CHARS
+                                          and not about[0].startswith(("Team:", "Commitment:")) else "")
     if _STILL_OPEN.search(norm):
         # A closed one never gets here (see handle): it is answered as closed.
         return "Yes, it's still open."

@@ -124,3 +124,20 @@ async def test_a_language_is_stated_only_as_a_requirement(chat: Chat) -> None:
     assert r.intent == "opening" and "Languages: the ad doesn't say." in r.text
     r = await chat.say("and the fjordbyte one?")
     assert "Norwegian is an asset but not required" in r.text
+
+
+async def test_the_employer_the_link_two_named_and_both(chat: Chat) -> None:
+    await chat.say("kotlin jobs")
+    r = await chat.say("is the oslo one on site?")
+    r = await chat.say("who's the employer?")
+    assert r.intent == "opening" and "It's at Fjordbyte. Fjordbyte builds ticketing" in r.text
+    r = await chat.say("what's the link for the rotterdam one")
+    assert r.text == ("Senior Backend Engineer (Kotlin) at Harbourline\n\n"
+                      "Link: https://boards.example/k1")
+    r = await chat.say("how does the oslo job compare to the django one?")
+    assert "Kotlin Developer at Fjordbyte:" in r.text
+    assert "Backend Engineer (Kotlin/Django) at Tesselate:" in r.text
+    r = await chat.say("and both salaries?")
+    assert r.text == "Salary not stated: none of the 2 ads (Fjordbyte, Tesselate) says."
+    r = await chat.say("is the remote one, do I need python there?")
+    assert r.intent == "opening" and "It asks for Python." in r.text
