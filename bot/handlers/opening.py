@@ -358,7 +358,8 @@ class OpeningHandler(BaseHandler):
                                   f"{' or '.join(map(place_label, wanted.places))}”."))
         paid = [(o, _pay(o)) for _, o in found if o is not None and PAY.stated.search(o.description)]
         facts = [(f.name, f.stated) for f in asked_facts(_question(ctx))]
-        if wanted is None and (PAY.asked.search(_question(ctx)) or facts) and not paid \
+        pay_asked = PAY.asked.search(_question(ctx)) is not None
+        if wanted is None and (pay_asked or facts) and not (paid and pay_asked) \
                 and not any(stated.search(o.description) for _, stated in facts
                             for _, o in found if o is not None):
             # Asked what none of them states: said in one line.
