@@ -73,10 +73,20 @@ FACTS: tuple[AdFact, ...] = (
           r" (?:\d+|a team|a group|a small|a few|two|three|four|five|six|seven|eight|nine|ten)\b"),
     _fact("Hours and contract", ("contract", "hours"),
           r"full[- ]?time|part[- ]?time|\bcontract\b|\bcontractor|\bpermanent\b|freelance"
-          r"|fixed[- ]term|\btemporary\b|\bhours\b|how long (?:is|does|will)|\bduration\b",
+          r"|fixed[- ]term|\btemporary\b|\bhours\b|how long (?:is|does|will)|\bduration\b"
+          r"|\b(?:work(?:ing)? )?schedule\b",
           r"full[- ]?time|part[- ]?time|\bcontract\b|\bpermanent\b|fixed[- ]term"
           r"|\btemporary\b|\bhours\b|\b(?:\d+|one|two|three|four|five|six|eight|nine|ten|twelve"
           r"|eighteen|twenty-four)[- ](?:months?|weeks?)\b|\binternship\b"),
+    # "when would it start?"; ads seldom say.
+    _fact("Start date", ("start date",), r"\bstart(?:ing)? date\b|\bwhen (?:does|would|will|do|can)"
+          r" (?:it|i|the job|the role|they|that) start\b",
+          r"\bstart(?:ing)? (?:date|in|on|from|as soon)\b|\bimmediate(?:ly)? start\b"),
+    # The company's size, not the team's: "is the company big?"
+    _fact("Company size", ("company size",), r"\bcompany size\b|\bsize of the company\b|\bhow (?:big|large"
+          r"|small) is (?:the|that|this) (?:company|startup|firm)\b|\bis (?:the|it a) (?:company|startup"
+          r"|firm) (?:big|large|small)\b|\bhow many (?:employees|staff)\b",
+          r"\b\d[\d,]*\+? (?:employees|people|staff|colleagues)\b"),
     _fact("Benefits", (r"benefits?", r"perks?"), r"\bbenefits?\b|\bperks?\b|\bholidays?\b|\bvacation"
           r"|\bpto\b|time off|\bpension|health insurance"),
     _fact("Degree", ("degrees?",), r"\bdegrees?\b|\bdiploma\b|\bcs background\b",

@@ -115,7 +115,10 @@ _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _ORDINAL = re.compile(
     r"(?<!\w)(?:(?:the|that|this) (?P<a>" + "|".join(_ORDINALS) + r")(?: " + _NOUN + r")?"
     r"|(?P<b>" + "|".join(_ORDINALS) + r") " + _NOUN + r"|(?:#|number |no\. ?)(?P<n>[1-9]|"
-    + "|".join(_NUMBERS) + r"))(?!\w)")
+    + "|".join(_NUMBERS) + r")"
+    # "tell me more about second" (not "at first", "about first jobs")
+    + r"|about (?P<c>" + "|".join(k for k in _ORDINALS if k not in ("first", "1st", "top")) + r")(?! \w))"
+    r"(?!\w)")
 # A further place in the list, once one was named: "the first and second", "second vs third".
 _MORE_ORDINALS = re.compile(r"(?<!\w)(?:and|or|vs\.?|versus|with|to) (?:the )?(" + "|".join(
     k for k in _ORDINALS if k != "top") + r")(?!\w)(?! (?:years?|days?|weeks?|months?|time)\b)")
@@ -216,7 +219,12 @@ _COMPANY_LIST = re.compile(r"^(?:and |so |ok |okay |hmm )?(?:any(?:thing)?|somet
                            r"something) open)(?!\w)")
 # "which one fits me best?", "which is the best match for me?"
 _BEST_FIT = re.compile(r"(?<!\w)(?:(?:fits?|suits?|match(?:es)?)(?: me| my \w+)?(?: the)? (?:best|most)|"
-                       r"best (?:fit|match))(?!\w)")
+                       r"best (?:fit|match)|(?:better|best)(?: fit| match| option| choice| one)?"
+                       r" for me)(?!\w)")
+# "which is better for me?" of the list (not "which is better for me, Go or Rust?")
+_WHICH_BEST = re.compile(r"^(?:so |ok |okay |and |hmm )?which(?: one| of (?:them|these|those))?"
+                         r"(?: is| would be| do you think is)? (?:the )?(?:better|best)(?: fit| match"
+                         r"| option| choice| one)?(?: for me)?\W*$")
 # Getting oneself ready asks for advice, even about an opening ("how do I prepare for the
 # interview there?" is the interview topic, not the ad).
 PREPARING = re.compile(r"(?<!\w)how (?:do|can|should|would|to) (?:i |we )?(?:best )?(?:prepare|get ready|"
@@ -433,7 +441,8 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
                 and (bare.group("pay") or PAY.asked.search(norm[bare.end():]) or _picks_by_what_it_is(
                     norm[bare.end():], vocab, asks_skill=bool(bare.group("v")))):
             which = bare
-        if which is not None and _BEST_FIT.search(norm[which.end():]):
+        if (which is not None and _BEST_FIT.search(norm[which.end():])) or (
+                on_screen(state) and _WHICH_BEST.match(norm)):
             # The list is ranked by fit: its first fits best.
             return Reference(how=How.SELECTED, openings=shown[:1], asks_which=True)
         if which is None and not plural_request and len(each := _each_named(norm, shown, index, vocab)) > 1:
@@ -587,7 +596,7 @@ def _ordinals(norm: str) -> list[int]:
     third?")."""
     out = [_ORDINALS[m.group(1)] for m in _ORDINAL_PAIR.finditer(norm)]
     for m in _ORDINAL.finditer(norm):
-        word, n = m.group("a") or m.group("b"), m.group("n")
+        word, n = m.group("a") or m.group("b") or m.group("c"), m.group("n")
         out.append(_ORDINALS[word] if word else int(_NUMBERS.get(n, n)) - 1)
     if out:
         out.extend(_ORDINALS[m.group(1)] for m in _MORE_ORDINALS.finditer(norm))

@@ -122,6 +122,8 @@ _WH_WORD = re.compile(r"(?<!\w)(?:what|which|how)(?!\w)")
 _WHERE = re.compile(r"(?<!\w)(?:where|based|located|location)(?!\w)")
 _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|can|could|will|"
                      r"would|has|have|should)\b")
+# "open to juniors?", "ok for a graduate?": a yes or a no.
+_SUITS = re.compile(r"^(?:\w+ )?(?:open to|ok for|good for|suitable for)(?!\w)")
 # "what level is the third?", "how senior is it?"
 _LEVEL_ASKED = re.compile(r"(?<!\w)(?:level|seniority|how senior|how junior)(?!\w)")
 # Experience asked for: "how many years do they want?", "how much experience does it need?"
@@ -149,6 +151,11 @@ _ASPECT_ONLY = re.compile(r"^(?:so |but |ok |okay |hmm )?(?:(?:what(?:'s| is| ab
                           r" (?:the |its |their )?)?(?:where|location|located|based|"
                           r"paid|pay|salary|salaries|comp|compensation|money|how much|"
                           r"level|seniority|(?:tech )?stack|requirements)(?: please| pls| then)?\W*$|"
+                          # "where's the office?", "open to juniors?"
+                          r"^(?:so |but |ok |okay |and )?(?:where(?:'?s| is| are) (?:the |their |its )?"
+                          r"(?:office|offices|hq|headquarters)|(?:is it |are they )?"
+                          r"(?:open to|ok for|good for|suitable for) (?:juniors?|graduates?|grads?|seniors?"
+                          r"|beginners?|students?|new grads?|interns?))\W*$|"
                           + _MODE_ONLY.pattern)
 # Applying, asked of nothing else: "how do I apply?", "where can I apply for it?" (not "how do I
 # apply for jobs abroad?").
@@ -517,7 +524,10 @@ def _asks_of_it(ctx: Context) -> bool:
     of its ad, or what one would still need to learn for it."""
     norm = ctx.norm
     asks = bool(_ASKS.search(norm) or _WH_WORD.search(norm))
-    return _asks_fact(ctx) or asks_if_needed(norm) or (asks and bool(
+    # "do they do remote?", "is it for juniors?": how or at what level it is worked
+    worked = _YES_NO.match(norm) is not None and (
+        remote_wish(ctx.text, Reading.CHAT) is not None or find_level(ctx.text, Reading.CHAT) is not None)
+    return _asks_fact(ctx) or asks_if_needed(norm) or worked or (asks and bool(
         _LEARN_ASKED.search(norm) or _COMPANY_ASKED.search(norm)
         or (PAY.asked.search(norm) and len(norm.split()) <= MAX_FACT_WORDS)))
 
@@ -779,7 +789,8 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
     # "the Oslo one, is it hybrid?" asks "is it hybrid?"
     text = without_name(_question(ctx)).lstrip(" ,;:-")
     norm = normalize(text)
-    yes_no = bool(_YES_NO.match(norm) or _MODE_ONLY.match(norm)) and " or " not in norm
+    yes_no = bool(_YES_NO.match(norm) or _MODE_ONLY.match(norm) or _SUITS.match(norm)) \
+        and " or " not in norm
     if _COMPANY_ASKED.search(norm):
         about = _sentences(o.description)[:1]
         return f"It's at {o.company}." + (f" {about[0]}" if about and len(about[0]) <= MAX_ABOUT_CHARS

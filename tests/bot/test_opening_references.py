@@ -141,3 +141,19 @@ async def test_the_employer_the_link_two_named_and_both(chat: Chat) -> None:
     assert r.text == "Salary not stated: none of the 2 ads (Fjordbyte, Tesselate) says."
     r = await chat.say("is the remote one, do I need python there?")
     assert r.intent == "opening" and "It asks for Python." in r.text
+
+
+async def test_short_questions_of_the_opening_in_focus(chat: Chat) -> None:
+    r = await chat.say("kotlin jobs")
+    third = next(o for o in OPENINGS if o.external_id == shown(r)[2])
+    r = await chat.say("tell me more about third")  # not the next page
+    assert r.intent == "opening" and r.text.startswith(f"{third.title} at {third.company}")
+    await chat.say("is the oslo one hybrid?")
+    for said, answer in [("where's the office", "It's on-site, Oslo, Norway."),
+                         ("do they do remote", "No, it's on-site, Oslo, Norway."),
+                         ("what's the start date", "Start date: the ad doesn't say."),
+                         ("is the company big", "Company size: the ad doesn't say."),
+                         ("open to juniors?", "The ad names no level.")]:
+        r = await chat.say(said)
+        assert r.intent == "opening" and r.text.startswith("Kotlin Developer at Fjordbyte"), said
+        assert answer in r.text, said
