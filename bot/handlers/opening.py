@@ -159,14 +159,17 @@ _ASPECT_ONLY = re.compile(r"^(?:so |but |ok |okay |hmm )?(?:(?:what(?:'s| is| ab
                           + _MODE_ONLY.pattern)
 # Applying, asked of nothing else: "how do I apply?", "where can I apply for it?" (not "how do I
 # apply for jobs abroad?").
-_APPLY_ONLY = re.compile(r"^(?:ok |okay |so |and |great |cool )?(?:how|where) (?:do|can|should|would)"
-                         r" i (?:apply|send (?:my |an |the )?(?:cv|resume|application))(?: (?:for|to)"
-                         r" (?:it|that|this|them|there)(?: one| job| role| position)?)?\W*$")
+_APPLY_ONLY = re.compile(r"^(?:ok |okay |so |and |great |cool )?(?:(?:how|where) (?:do|can|should|would)"
+                         r" i |i (?:want|would like|'d like|d like) to |let'?s )?(?:apply"
+                         r"|send (?:my |an |the )?(?:cv|resume|application))(?: (?:for|to)"
+                         r" (?:it|that|this|them|there)(?: one| job| role| position)?)?"
+                         r"(?: now| please| pls)?\W*$")
 # What is missing, asked of nothing else: "what would I still need to learn?", "what am I
 # missing?" (not "what do I need to learn to become an SRE?").
-_GAPS_ASKED = re.compile(r"^(?:and |so |ok |okay )?(?:what|which skills?)(?: else| more)? (?:would|do|"
-                         r"should|will|must) i (?:still )?(?:need|have|want) to (?:learn|pick up|"
-                         r"know|study)(?: still)?(?: for (?:it|that|this|the job|the role))?\W*$")
+_GAPS_ASKED = re.compile(r"^(?:(?:and|so|ok|okay|hmm|well|right)\W+)*(?:what|which skills?)"
+                         r"(?: else| more)? (?:would|do|should|will|must) i (?:still )?(?:need|have|want)"
+                         r" to (?:learn|pick up|know|study)(?: still)?"
+                         r"(?: for (?:it|that|this|the job|the role))?(?: then| now| first)?\W*$")
 # A sentence of an ad about where or how the work is done.
 _WORK_MODE_SAID = re.compile(r"(?i)\boffices?\b|\bremote|on-?site|from home|\bhybrid\b|"
                              r"days? a week|in[- ]person|\bcommut")
@@ -811,6 +814,9 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         if not yes_no:
             return plain[0].upper() + plain[1:]
         if o.remote is _ASKED[asked]:
+            if (limits := find_regions(o.location)) and re.search(r"(?<!\w)anywhere(?!\w)", norm):
+                # "can I work from anywhere?" of a job remote within EMEA
+                return f"Remote, but within {' and '.join(limits)} only ({o.location})."
             return "Yes, " + plain
         return ("Partly: " if o.remote is Remote.HYBRID else "No, ") + plain
     if _YEARS_ASKED.search(norm):
@@ -840,7 +846,7 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         if lacks:
             parts.append("It doesn't mention " + ", ".join(lacks) + ".")
         return " ".join(parts)
-    places = find_places(text, ctx.kb.skills)
+    places = find_places(text, ctx.kb.skills) or _worked_from(norm)
     if not places and _WHERE.search(norm) and names_place(o.location):
         return f"It's remote: {o.location}." if o.remote is Remote.YES else f"It's in {o.location}."
     if places:
@@ -851,11 +857,38 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         if region and o.remote is Remote.YES:
             # "can I work from Spain?" of a job remote within Europe
             return f"Yes: it's remote, {o.location}, which takes in {region[0].title()}."
+        if o.remote is Remote.YES:
+            # "can I work from Brazil?" of a remote job: what its place allows, said plainly
+            if limits := find_regions(o.location):
+                return f"No: it's remote within {' and '.join(limits)} only ({o.location})."
+            if not names_place(o.location):
+                return "Yes: it's remote, and the ad names no country or region it is limited to."
+            return (f"It's remote, {o.location}; the ad doesn't say whether that takes in "
+                    f"{place_label(places[0])}.")
         if names_place(o.location):
             return f"No, it's in {o.location}."
         return "No, the ad names no place" + (f": it's {mode}." if (mode := _MODE.get(
             o.remote)) else ".")
     return None
+
+
+# "can I work from Brazil?", "could I do it from Lisbon?": a place one would work from.
+_FROM_PLACE = re.compile(r"(?<!\w)(?:work|working|do (?:it|this|that)|live|living|be based|apply) from"
+                         r" (?P<place>(?!(?:home|the|an?|my|our|their|office|abroad|here|there|now)\b)"
+                         r"[a-z][\w'.-]*(?: [a-z][\w'.-]*)?)")
+
+
+def _worked_from(norm: str) -> tuple[str, ...]:
+    m = _FROM_PLACE.search(norm)
+    if m is None:
+        return ()
+    # The name ends at its first small word: "brazil for the hexaroute one" → "brazil".
+    name: list[str] = []
+    for w in m.group("place").split():
+        if w in STOPWORDS or w == "for":
+            break
+        name.append(w)
+    return (" ".join(name),) if name else ()
 
 
 def _details(description: str, *, skip: list[str]) -> list[Block]:

@@ -157,3 +157,13 @@ async def test_short_questions_of_the_opening_in_focus(chat: Chat) -> None:
         r = await chat.say(said)
         assert r.intent == "opening" and r.text.startswith("Kotlin Developer at Fjordbyte"), said
         assert answer in r.text, said
+
+
+async def test_working_from_a_place_and_applying(chat: Chat) -> None:
+    await chat.say("kotlin jobs")
+    r = await chat.say("can I work from Brazil for the tesselate one?")
+    assert r.intent == "opening" and "No: it's remote within EU only (Remote - EU)." in r.text
+    r = await chat.say("apply")
+    assert r.intent == "opening" and "To apply: through the ad, https://boards.example/k3" in r.text
+    r = await chat.say("hmm and what do I need to learn then")
+    assert r.intent == "opening" and "Backend Engineer (Kotlin/Django) at Tesselate" in r.text
