@@ -168,7 +168,10 @@ _OF_THE_LIST = re.compile(r"^(?:and |so |ok |okay |but |hmm )?(?:(?:are|is) (?:a
                           r"(?: of (?:them|these|those|the \w+))?|(?:any|none|either) of (?:them|these"
                           r"|those))(?!\w)"
                           # "is there a go role among them?"
-                          r"|(?<!\w)among (?:them|these|those|the ones (?:you )?(?:showed|shown))(?!\w)")
+                          r"|(?<!\w)among (?:them|these|those|the ones (?:you )?(?:showed|shown))(?!\w)"
+                          # "how many are remote?", "how many of them sponsor visas?"
+                          r"|^(?:and |so |ok |okay |hmm )?how many(?: of (?:them|these|those))? (?:are|is"
+                          r"|have|offer|pay|need|sponsor|mention|ask|want|require)(?!\w)")
 # Every one of the list on screen, said as a number: "the difference between the two?", "the
 # three jobs" (after a topic, "the two" are what it compared).
 _BOTH = re.compile(r"(?<!\w)(?:(?:between|of|with) (?:the |these |those )?(?:two|three|both)"
