@@ -37,7 +37,16 @@ async def chat(kb: KnowledgeBase, tmp_path: Path) -> AsyncIterator[Chat]:
         yield c
 
 
-async def test_a_reference_alone_asks_the_last_question_again(chat: Chat) -> None:
+@pytest.fixture(params=["memory", "sqlite"])
+async def stored_chat(request: pytest.FixtureRequest, kb: KnowledgeBase,
+                      tmp_path: Path) -> AsyncIterator[Chat]:
+    """The same, on each store: the last question asked is conversation state."""
+    async with open_chat(request.param, kb, OPENINGS, tmp_path) as c:
+        yield c
+
+
+async def test_a_reference_alone_asks_the_last_question_again(stored_chat: Chat) -> None:
+    chat = stored_chat
     r = await chat.say("kotlin jobs")
     assert set(shown(r)) == {"k1", "k2", "k3"}
     r = await chat.say("does the harbourline one sponsor visas?")
