@@ -76,7 +76,7 @@ FACTS: tuple[AdFact, ...] = (
           r"|fixed[- ]term|\btemporary\b|\bhours\b|how long (?:is|does|will)|\bduration\b"
           r"|\b(?:work(?:ing)? )?schedule\b",
           r"full[- ]?time|part[- ]?time|\bcontract\b|\bpermanent\b|fixed[- ]term"
-          r"|\btemporary\b|\bhours\b|\b(?:\d+|one|two|three|four|five|six|eight|nine|ten|twelve"
+          r"|\btemporary\b|\bhours\b|\b(?:\d+|two|three|four|five|six|eight|nine|ten|twelve"
           r"|eighteen|twenty-four)[- ](?:months?|weeks?)\b|\binternship\b"),
     # "when would it start?"; ads seldom say.
     _fact("Start date", ("start date",), r"\bstart(?:ing)? date\b|\bwhen (?:does|would|will|do|can)"
@@ -91,8 +91,8 @@ FACTS: tuple[AdFact, ...] = (
           r"|\bpto\b|time off|\bpension|health insurance"),
     _fact("Degree", ("degrees?",), r"\bdegrees?\b|\bdiploma\b|\bcs background\b",
           r"\bdegrees?\b|\bdiploma\b|\bstudents?\b"),
-    _fact("On call", (r"on[- ]call",), r"\bon[- ]call\b|\bpager\b|\bnight shifts?\b",
-          r"\bon[- ]call\b|\bpager\b"),
+    _fact("On call", (r"on[- ]?call",), r"\bon[- ]?call\b|\bpager\b|\bnight shifts?\b",
+          r"\bon[- ]?call\b|\bpager\b"),
     _fact("Travel", (r"travel\w*",), r"\btravel\w*|\bbusiness trips?\b", r"\btravel\w*"),
     # A spoken language asked for ("do I need French?"); "what language do they use" asks the
     # stack.

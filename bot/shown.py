@@ -120,7 +120,7 @@ _ORDINAL = re.compile(
     + r"|about (?P<c>" + "|".join(k for k in _ORDINALS if k not in ("first", "1st", "top")) + r")(?! \w))"
     r"(?!\w)")
 # A further place in the list, once one was named: "the first and second", "second vs third".
-_MORE_ORDINALS = re.compile(r"(?<!\w)(?:and|or|vs\.?|versus|with|to) (?:the )?(" + "|".join(
+_MORE_ORDINALS = re.compile(r"(?<!\w)(?:and|or|vs\.?|versus|with|to|from|than) (?:the )?(" + "|".join(
     k for k in _ORDINALS if k != "top") + r")(?!\w)(?! (?:years?|days?|weeks?|months?|time)\b)")
 _ORDINAL_PAIR = re.compile(r"(?<!\w)(" + "|".join(k for k in _ORDINALS if k != "top")
                            + r")(?= (?:one |job |role )?(?:and|or|vs\.?|versus|&) (?:the )?(?:"
@@ -242,6 +242,9 @@ _ABOUT_IT = re.compile(r"^(?:and |so |ok |okay )?(?:is|are|was|does|do|did|can|c
                        # "do I need to know kafka for it?", "would I need go for that role?"
                        r"|(?:^|, |\. )(?:and |so |ok |okay )?(?:do|would|will|should|must) i (?:need|have) .+"
                        r" (?:for (?:it|that|this)(?: one| job| role| position)?|there)\W*$"
+                       # "first one, it need docker?" (said without "does")
+                       r"|(?:^|, )(?:it|they|that one|this one) (?:needs?|requires?|wants?|uses?|asks? for)"
+                       r" \S.*\?\s*$"
                        # "what would I need to learn for it, I only know ruby"
                        r"|(?<!\w)what (?:would|do|will|should|must) i (?:still )?(?:need|have) to"
                        r" (?:learn|know|study|pick up) for (?:it|that|this)"
@@ -283,7 +286,7 @@ _ORDER_NOT = re.compile(r"(?<!\w)(?:first|sort\w*|order\w*|show|list|jobs|roles|
 # What may follow the attribute: "one", "of them", "to Seattle", "for me", "…, A or B?" (not
 # "the most recent version of Java").
 _ORDER_TAIL = re.compile(r"^(?: (?:one|job|role|opening|position|posting|listing|ad)s?)?(?: (?:of|among)"
-                         r" (?:them|these|those|the (?:jobs|roles|openings|ones|list)))?"
+                         r" (?:them|these|those|both|the (?:jobs|roles|openings|ones|list|two|three)))?"
                          r"(?: (?:to|from|for) [\w ,.'-]+| me)?(?:,? .*(?<!\w)or(?!\w).*)?\W*$")
 
 

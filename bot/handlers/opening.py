@@ -159,16 +159,16 @@ _ASPECT_ONLY = re.compile(r"^(?:so |but |ok |okay |hmm )?(?:(?:what(?:'s| is| ab
                           + _MODE_ONLY.pattern)
 # Applying, asked of nothing else: "how do I apply?", "where can I apply for it?" (not "how do I
 # apply for jobs abroad?").
-_APPLY_ONLY = re.compile(r"^(?:ok |okay |so |and |great |cool )?(?:(?:how|where) (?:do|can|should|would)"
-                         r" i |i (?:want|would like|'d like|d like) to |let'?s )?(?:apply"
+_APPLY_ONLY = re.compile(r"^(?:ok |okay |so |and |great |cool )?(?:(?:how|where) (?:(?:do|can|should|would)"
+                         r" )?i |i (?:want|would like|'d like|d like) to |let'?s )?(?:apply"
                          r"|send (?:my |an |the )?(?:cv|resume|application))(?: (?:for|to)"
                          r" (?:it|that|this|them|there)(?: one| job| role| position)?)?"
                          r"(?: now| please| pls)?\W*$")
 # What is missing, asked of nothing else: "what would I still need to learn?", "what am I
 # missing?" (not "what do I need to learn to become an SRE?").
 _GAPS_ASKED = re.compile(r"^(?:(?:and|so|ok|okay|hmm|well|right)\W+)*(?:what|which skills?)"
-                         r"(?: else| more)? (?:would|do|should|will|must) i (?:still )?(?:need|have|want)"
-                         r" to (?:learn|pick up|know|study)(?: still)?"
+                         r"(?: else| more)? (?:(?:would|do|should|will|must) i (?:still )?(?:need|have|want)"
+                         r" to|i (?:must|should|need to|have to)) (?:learn|pick up|know|study)(?: still)?"
                          r"(?: for (?:it|that|this|the job|the role))?(?: then| now| first)?\W*$")
 # A sentence of an ad about where or how the work is done.
 _WORK_MODE_SAID = re.compile(r"(?i)\boffices?\b|\bremote|on-?site|from home|\bhybrid\b|"
@@ -231,7 +231,9 @@ class OpeningHandler(BaseHandler):
                 return meant  # "thanks, that clears it up": a pronoun, but no question about it
             # "back to the job" after a topic names what it is about as surely as a company does,
             # and so does asking what only an ad says ("do they sponsor visas?").
-            sure = ref.how is How.NAMED or ref.back or (on_screen(ctx.state) and _asks_of_it(ctx))
+            # An ordinal in a question points as surely ("first one, it need docker?").
+            sure = ref.how is How.NAMED or ref.back or (on_screen(ctx.state) and _asks_of_it(ctx)) or (
+                ref.how is How.ORDINAL and "?" in ctx.text)
             return max(meant, NAMED_SCORE if sure else POINTED_SCORE)
         if not on_screen(ctx.state):
             return 0.0
@@ -847,7 +849,7 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
             parts.append("It doesn't mention " + ", ".join(lacks) + ".")
         return " ".join(parts)
     places = find_places(text, ctx.kb.skills) or _worked_from(norm)
-    if not places and _WHERE.search(norm) and names_place(o.location):
+    if not places and _WHERE.search(norm) and names_place(o.location) and not _how_to_apply(norm):
         return f"It's remote: {o.location}." if o.remote is Remote.YES else f"It's in {o.location}."
     if places:
         inside = [p for p in places if located(o.location, p)]

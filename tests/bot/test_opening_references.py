@@ -176,3 +176,15 @@ async def test_working_from_a_place_and_applying(chat: Chat) -> None:
     assert r.intent == "opening" and "To apply: through the ad, https://boards.example/k3" in r.text
     r = await chat.say("hmm and what do I need to learn then")
     assert r.intent == "opening" and "Backend Engineer (Kotlin/Django) at Tesselate" in r.text
+
+
+async def test_said_without_its_helper_verbs(chat: Chat) -> None:
+    r = await chat.say("kotlin jobs")
+    first = next(o for o in OPENINGS if o.external_id == shown(r)[0])
+    r = await chat.say("first one, it need docker?")
+    assert r.intent == "opening" and r.text.startswith(f"{first.title} at {first.company}")
+    assert "It doesn't mention Docker." in r.text
+    r = await chat.say("the rotterdam one has oncall?")
+    assert r.intent == "opening" and "On call: “On call one week in five.”" in r.text
+    r = await chat.say("where i send cv")
+    assert r.intent == "opening" and "To apply: through the ad, https://boards.example/k1" in r.text
