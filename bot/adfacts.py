@@ -30,20 +30,41 @@ def _fact(name: str, nouns: tuple[str, ...], asked: str, stated: str | None = No
 PAY = AdFact(
     name="Salary", nouns=("salary", "pay(?:s|ing)?", "paid", "compensation", "stipend", "bonus"),
     asked=re.compile(r"\bpa(?:y|ys|id|ying)\b|salar|compensation|\bcomp\b|stipend|\bwages?\b"
-                     r"|\bearn|\bhow much\W*$", re.IGNORECASE),
+                     r"|\bearn|\bhow much\W*$|\b(?:hourly|daily|day) rate\b|\brates?\W*$",
+                     re.IGNORECASE),
     stated=re.compile(r"(?i)salary|compensation|stipend|\bwages?\b|\bhourly rate\b|[$€£]\s?\d"
                       r"|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf|cad|aud)\b"
                       r"|(?-i:\b[A-Z]{3}\s?\d{1,3}(?:[,.]\d{3})+|\b\d{1,3}(?:[,.]\d{3})+\s?[A-Z]{3}\b)"))
 
+# Languages an ad may ask one to speak.
+_LANGUAGES = ("english", "german", "french", "spanish", "dutch", "swedish", "danish", "norwegian",
+              "finnish", "polish", "portuguese", "italian", "czech", "japanese")
+
+_LANGUAGE = "(?:" + "|".join(_LANGUAGES) + ")"
+_LANGUAGE_SAID = (rf"\b{_LANGUAGE}(?: language)?(?: skills?)?,? (?:is |are )?(?:not )?(?:required|a must"
+                  r"|an? (?:asset|plus|bonus)|nice to have|needed|essential|preferred|optional|helpful"
+                  r"|welcome|necessary|mandatory)"
+                  r"|\b(?:fluent|fluency|speak\w*|proficien\w*|native|business)\b"
+                  rf"[\w ,-]{{0,30}}\b{_LANGUAGE}\b"
+                  r"|\blanguage skills?\b")
+
 # The others, in the order an answer lists them.
 FACTS: tuple[AdFact, ...] = (
-    _fact("Visa sponsorship", ("visas?", r"sponsor\w*"), r"\bvisas?\b|sponsor"),
+    # Said as a visa, a permit or the right to work: "do they help with the work permit?", "you
+    # must be authorized to work in the US", "we sponsor EU Blue Card applications".
+    _fact("Visa sponsorship", ("visas?", r"sponsor\w*", r"work permits?"),
+          r"\bvisas?\b|sponsor|\bwork permits?\b|\bright to work\b|\b(?:authori[sz]ed|eligible)"
+          r" to work\b|\bwork authori[sz]ation\b|\bblue card\b"),
     _fact("Relocation", (r"relocat\w*",), r"relocat"),
     _fact("Equity", ("equity",), r"\bequity\b|\bstock options?\b|\bshares\b"),
     _fact("Reporting to", ("reporting line",),
           r"\breport(?:s|ing)? (?:in)?to\b|\bboss\b|\bwho (?:is|'s|would be|will be) (?:my|the)"
           r" (?:manager|boss|lead)\b",
           r"\breport(?:s|ing)? (?:in)?to\b"),
+    # The team's name ("what's the team called?"), not its size.
+    _fact("Team", (), r"\b(?:what|which)(?:'?s| is)? (?:the |that |its )?team\b|\bteam(?:'s)? (?:called|name)"
+          r"\b|\bname of the team\b|\bwhat team\b|\bwhich team\b|\bin which team\b",
+          r"\bteam\b"),
     _fact("Team size", ("team",),
           r"\bteam size|size of the team|how (?:big|large|many people)"
           r"|how many (?:people|engineers|developers|devs|colleagues)",
@@ -52,15 +73,32 @@ FACTS: tuple[AdFact, ...] = (
           r" (?:\d+|a team|a group|a small|a few|two|three|four|five|six|seven|eight|nine|ten)\b"),
     _fact("Hours and contract", ("contract", "hours"),
           r"full[- ]?time|part[- ]?time|\bcontract\b|\bcontractor|\bpermanent\b|freelance"
-          r"|fixed[- ]term|\btemporary\b|\bhours\b|how long (?:is|does|will)|\bduration\b",
+          r"|fixed[- ]term|\btemporary\b|\bhours\b|how long (?:is|does|will)|\bduration\b"
+          r"|\b(?:work(?:ing)? )?schedule\b",
           r"full[- ]?time|part[- ]?time|\bcontract\b|\bpermanent\b|fixed[- ]term"
-          r"|\btemporary\b|\bhours\b|\b\w+[- ]months?\b|\binternship\b"),
+          r"|\btemporary\b|\bhours\b|\b(?:\d+|two|three|four|five|six|eight|nine|ten|twelve"
+          r"|eighteen|twenty-four)[- ](?:months?|weeks?)\b|\binternship\b"),
+    # "when would it start?"; ads seldom say.
+    _fact("Start date", ("start date",), r"\bstart(?:ing)? date\b|\bwhen (?:does|would|will|do|can)"
+          r" (?:it|i|the job|the role|they|that) start\b",
+          r"\bstart(?:ing)? (?:date|in|on|from|as soon)\b|\bimmediate(?:ly)? start\b"),
+    # The company's size, not the team's: "is the company big?"
+    _fact("Company size", ("company size",), r"\bcompany size\b|\bsize of the company\b|\bhow (?:big|large"
+          r"|small) is (?:the|that|this) (?:company|startup|firm)\b|\bis (?:the|it a) (?:company|startup"
+          r"|firm) (?:big|large|small)\b|\bhow many (?:employees|staff)\b",
+          r"\b\d[\d,]*\+? (?:employees|people|staff|colleagues)\b"),
     _fact("Benefits", (r"benefits?", r"perks?"), r"\bbenefits?\b|\bperks?\b|\bholidays?\b|\bvacation"
           r"|\bpto\b|time off|\bpension|health insurance"),
     _fact("Degree", ("degrees?",), r"\bdegrees?\b|\bdiploma\b|\bcs background\b",
           r"\bdegrees?\b|\bdiploma\b|\bstudents?\b"),
-    _fact("On call", (r"on[- ]call",), r"\bon[- ]call\b|\bpager\b|\bnight shifts?\b",
-          r"\bon[- ]call\b|\bpager\b"),
+    _fact("On call", (r"on[- ]?call",), r"\bon[- ]?call\b|\bpager\b|\bnight shifts?\b",
+          r"\bon[- ]?call\b|\bpager\b"),
+    _fact("Travel", (r"travel\w*",), r"\btravel\w*|\bbusiness trips?\b", r"\btravel\w*"),
+    # A spoken language asked for ("do I need French?"); "what language do they use" asks the
+    # stack.
+    _fact("Languages", _LANGUAGES, words_re(*_LANGUAGES, "fluent", "fluency", "speak").pattern,
+          # A language as a requirement, not any word for a country ("a German university").
+          _LANGUAGE_SAID),
 )
 
 # What every ad shows (where, how, level, skills, fit, link), asked with a pointer: "is it
@@ -80,7 +118,13 @@ ABOUT_AN_OPENING = re.compile(
 ABOUT_A_FACT = re.compile(r"^(?:and |so |ok |okay )?(?:(?:what|how) about|give me|send me|share|"
                           r"show me|can i (?:get|have|see)) (?:the |its |their )?(?:"
                           + "|".join(n for f in (PAY, *FACTS) for n in f.nouns)
-                          + r"|link|url|start date|deadline|level|seniority|stack|tech stack|interviews?)\b")
+                          + r"|link|url|start date|deadline|level|seniority|stack|tech stack|interviews?)\b"
+                          # or that fact and nothing else: "equity?", "and relocation?", "any
+                          # on-call?", "is there travel?"
+                          + r"|^(?:and |so |ok |okay |but |hmm )?(?:any |is there |are there |what about |"
+                          r"how about )?(?:an? |the |its |their )?(?:"
+                          + "|".join(n for f in (PAY, *FACTS) for n in f.nouns)
+                          + r"|hourly rate|rate|travel)(?: too| then| as well)?\W*$")
 
 
 def asks_unlisted_fact(question: str) -> bool:

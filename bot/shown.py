@@ -28,7 +28,12 @@ from bot.vocabulary import (
 # conversation is about, cleared by a topic answer) belongs to the openings handler.
 SHOWN = "shown"
 FOCUS = "focus"
+# The openings last talked about together ("compare the first two"): "both" and "they" next.
+FOCUS_ALL = "focus_all"
 PAGE = "page"
+# The last question asked of an opening, without its pointing words ("does … sponsor visas"): a
+# bare "and the Berlin one?" next asks it again of another.
+ASKED = "asked"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -78,28 +83,44 @@ def on_screen(state: ConversationState) -> bool:
 def list_shown(openings: Sequence[Opening | ShownOpening]) -> dict[str, Any]:
     """State changes for a new list on screen (nothing in focus yet)."""
     return {SHOWN: [(o if isinstance(o, ShownOpening) else ShownOpening.of(o)).to_data()
-                    for o in openings], FOCUS: None}
+                    for o in openings], FOCUS: None, FOCUS_ALL: None, ASKED: None}
 
 
 def focus_on(opening: Opening | ShownOpening) -> dict[str, Any]:
     shown = opening if isinstance(opening, ShownOpening) else ShownOpening.of(opening)
-    return {FOCUS: shown.to_data()}
+    return {FOCUS: shown.to_data(), FOCUS_ALL: None}
+
+
+def focus_on_all(openings: Sequence[ShownOpening]) -> dict[str, Any]:
+    """State changes for several talked about together (the one in focus stays)."""
+    return {FOCUS_ALL: [s.to_data() for s in openings]}
+
+
+def in_focus_together(state: ConversationState) -> tuple[ShownOpening, ...]:
+    """The openings last talked about together, if any."""
+    raw = state.data.get(FOCUS_ALL)
+    if not isinstance(raw, list | tuple):
+        return ()
+    return tuple(s for s in map(ShownOpening.from_data, raw) if s is not None)
 
 
 # --- references: the closed-class words English points with -------------------------------
 
 # At most this many open openings answer for "the X one" that names none on the list.
 MAX_TITLED = 3
-_NOUN = r"(?:one|job|role|position|opening|company|offer|listing|vacancy|posting|gig)"
+_NOUN = r"(?:one|job|role|position|opening|company|offer|listing|vacancy|posting|gig|internship)"
 _ORDINALS = {"first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
              "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1}
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _ORDINAL = re.compile(
     r"(?<!\w)(?:(?:the|that|this) (?P<a>" + "|".join(_ORDINALS) + r")(?: " + _NOUN + r")?"
     r"|(?P<b>" + "|".join(_ORDINALS) + r") " + _NOUN + r"|(?:#|number |no\. ?)(?P<n>[1-9]|"
-    + "|".join(_NUMBERS) + r"))(?!\w)")
+    + "|".join(_NUMBERS) + r")"
+    # "tell me more about second" (not "at first", "about first jobs")
+    + r"|about (?P<c>" + "|".join(k for k in _ORDINALS if k not in ("first", "1st", "top")) + r")(?! \w))"
+    r"(?!\w)")
 # A further place in the list, once one was named: "the first and second", "second vs third".
-_MORE_ORDINALS = re.compile(r"(?<!\w)(?:and|or|vs\.?|versus|with|to) (?:the )?(" + "|".join(
+_MORE_ORDINALS = re.compile(r"(?<!\w)(?:and|or|vs\.?|versus|with|to|from|than) (?:the )?(" + "|".join(
     k for k in _ORDINALS if k != "top") + r")(?!\w)(?! (?:years?|days?|weeks?|months?|time)\b)")
 _ORDINAL_PAIR = re.compile(r"(?<!\w)(" + "|".join(k for k in _ORDINALS if k != "top")
                            + r")(?= (?:one |job |role )?(?:and|or|vs\.?|versus|&) (?:the )?(?:"
@@ -113,9 +134,16 @@ _WHICH = re.compile(r"(?<!\w)which (?:ones?|of (?:them|these|those|the \w+)|" + 
 # openings by what they are (not "which is better, REST or gRPC?").
 _WHICH_BARE = re.compile(r"(?<!\w)which (?:is|are|(?P<v>needs?|requires?|uses?|asks? for|mentions?"
                          r"|wants?)|(?P<pay>pays?|offers?|earns?))(?!\w)")
-# "the Stripe one", "the remote job", "the sparrow social role" (never "the role of …")
-_THE_X_ONE = re.compile(r"(?<!\w)the (?P<x>[\w.#+-]+(?: [\w.#+-]+){0,2}) " + _NOUN
+# "the Stripe one", "the remote job", "that django one", "the sparrow social role" (never "the
+# role of …")
+_THE_X_ONE = re.compile(r"(?<!\w)(?:the|that|this) (?P<x>[\w.#+-]+(?: [\w.#+-]+){0,2}) " + _NOUN
                         + r"(?!\w)(?! of\b)")
+# "the one at Stripe", "the job from Kitebird", "that role in Dublin": named after the noun
+# (the name ends at its first small word: "the one at nimbuspeak is it hybrid").
+_ONE_AT = re.compile(r"(?<!\w)(?:the|that|this) (?:one|job|role|position|opening|offer|posting)"
+                     r" (?P<at>at|from|with|by|in) (?P<x>[\w.&'-]+(?: [\w.&'-]+)?)")
+
+
 # "that one", "this job", "the company", "it", "there" (not "is there", "there are")
 _SINGULAR = re.compile(
     r"(?<!\w)(?:(?:that|this|the) " + _NOUN + r"(?!\w)(?! of\b)|it|its"
@@ -126,6 +154,11 @@ _PLURAL = re.compile(r"(?<!\w)(?:they|them|their|those|these|(?:both|all) of the
 # Every one of the list, whichever is in focus: "are both of them hybrid?", "do all of them ..."
 _EVERY = re.compile(r"(?<!\w)(?:(?:both|all|each|either|any|none) of (?:them|these|those|the \w+)"
                     r"|both (?:ones|jobs|roles|openings|positions|companies)"
+                    # "do both sponsor visas?", "are both hybrid?" (not "both go and rust")
+                    r"|^(?:and |so |ok |okay |but )?(?:do|does|are|is|have|would|will|can) both(?!\w)"
+                    r"(?!.*\band\b)"
+                    # "and both salaries?", "both links please"
+                    r"|^(?:and |so |ok |okay |what about |how about )?both(?!\w)(?!.*\band\b)"
                     # "compare the two", "put them side by side": each of them, side by side
                     r"|compare (?:the two|the three|both|them(?: all)?|these|those)"
                     r"|(?:them|these|those) side by side)(?!\w)")
@@ -133,7 +166,12 @@ _EVERY = re.compile(r"(?<!\w)(?:(?:both|all|each|either|any|none) of (?:them|the
 # "any of these senior?", "is either hybrid?" (a question about the list, not a new request).
 _OF_THE_LIST = re.compile(r"^(?:and |so |ok |okay |but |hmm )?(?:(?:are|is) (?:any|none|either|all)"
                           r"(?: of (?:them|these|those|the \w+))?|(?:any|none|either) of (?:them|these"
-                          r"|those))(?!\w)")
+                          r"|those))(?!\w)"
+                          # "is there a go role among them?"
+                          r"|(?<!\w)among (?:them|these|those|the ones (?:you )?(?:showed|shown))(?!\w)"
+                          # "how many are remote?", "how many of them sponsor visas?"
+                          r"|^(?:and |so |ok |okay |hmm )?how many(?: of (?:them|these|those))? (?:are|is"
+                          r"|have|offer|pay|need|sponsor|mention|ask|want|require)(?!\w)")
 # Every one of the list on screen, said as a number: "the difference between the two?", "the
 # three jobs" (after a topic, "the two" are what it compared).
 _BOTH = re.compile(r"(?<!\w)(?:(?:between|of|with) (?:the |these |those )?(?:two|three|both)"
@@ -142,7 +180,7 @@ _BOTH = re.compile(r"(?<!\w)(?:(?:between|of|with) (?:the |these |those )?(?:two
 # An opening named by a noun that can mean nothing else, even once a topic was talked about:
 # "back to the job", "does that role pay well?" (not "the role of", "the job market").
 _BACK_TO_OPENING = re.compile(
-    r"(?<!\w)(?:that|this|the) (?:job|role|position|opening|vacancy|posting|listing|gig)(?!\w)"
+    r"(?<!\w)(?:that|this|the) (?:job|role|position|opening|vacancy|posting|listing|gig|internship)(?!\w)"
     r"(?! (?:of|interviews?|market|search|hunt|title|descriptions?|offers?|boards?|sites?)\b)")
 # The one of the list not in focus: "and the other one?", "what about the other job"
 _OTHER = re.compile(r"(?<!\w)the other(?: " + _NOUN + r"s?| (?:two|three|four))?(?!\w)(?! \w+s\b)"
@@ -184,7 +222,12 @@ _COMPANY_LIST = re.compile(r"^(?:and |so |ok |okay |hmm )?(?:any(?:thing)?|somet
                            r"something) open)(?!\w)")
 # "which one fits me best?", "which is the best match for me?"
 _BEST_FIT = re.compile(r"(?<!\w)(?:(?:fits?|suits?|match(?:es)?)(?: me| my \w+)?(?: the)? (?:best|most)|"
-                       r"best (?:fit|match))(?!\w)")
+                       r"best (?:fit|match)|(?:better|best)(?: fit| match| option| choice| one)?"
+                       r" for me)(?!\w)")
+# "which is better for me?" of the list (not "which is better for me, Go or Rust?")
+_WHICH_BEST = re.compile(r"^(?:so |ok |okay |and |hmm )?which(?: one| of (?:them|these|those))?"
+                         r"(?: is| would be| do you think is)? (?:the )?(?:better|best)(?: fit| match"
+                         r"| option| choice| one)?(?: for me)?\W*$")
 # Getting oneself ready asks for advice, even about an opening ("how do I prepare for the
 # interview there?" is the interview topic, not the ad).
 PREPARING = re.compile(r"(?<!\w)how (?:do|can|should|would|to) (?:i |we )?(?:best )?(?:prepare|get ready|"
@@ -197,8 +240,15 @@ _ABOUT_IT = re.compile(r"^(?:and |so |ok |okay )?(?:is|are|was|does|do|did|can|c
                        r"(?: (?:there|for (?:it|that|this)(?: one| job| role)?|in (?:it|that|this)"
                        r"(?: one| job| role| ad)?))\W*$"
                        # "do I need to know kafka for it?", "would I need go for that role?"
-                       r"|^(?:and |so |ok |okay )?(?:do|would|will|should|must) i (?:need|have) .+"
-                       r" for (?:it|that|this)(?: one| job| role| position)?\W*$")
+                       r"|(?:^|, |\. )(?:and |so |ok |okay )?(?:do|would|will|should|must) i (?:need|have) .+"
+                       r" (?:for (?:it|that|this)(?: one| job| role| position)?|there)\W*$"
+                       # "first one, it need docker?" (said without "does")
+                       r"|(?:^|, )(?:it|they|that one|this one) (?:needs?|requires?|wants?|uses?|asks? for)"
+                       r" \S.*\?\s*$"
+                       # "what would I need to learn for it, I only know ruby"
+                       r"|(?<!\w)what (?:would|do|will|should|must) i (?:still )?(?:need|have) to"
+                       r" (?:learn|know|study|pick up) for (?:it|that|this)"
+                       r"(?: one| job| role| position)?(?!\w)")
 
 
 # The list on screen ranked by one attribute: "which is the most senior?", "and the newest?",
@@ -236,7 +286,7 @@ _ORDER_NOT = re.compile(r"(?<!\w)(?:first|sort\w*|order\w*|show|list|jobs|roles|
 # What may follow the attribute: "one", "of them", "to Seattle", "for me", "…, A or B?" (not
 # "the most recent version of Java").
 _ORDER_TAIL = re.compile(r"^(?: (?:one|job|role|opening|position|posting|listing|ad)s?)?(?: (?:of|among)"
-                         r" (?:them|these|those|the (?:jobs|roles|openings|ones|list)))?"
+                         r" (?:them|these|those|both|the (?:jobs|roles|openings|ones|list|two|three)))?"
                          r"(?: (?:to|from|for) [\w ,.'-]+| me)?(?:,? .*(?<!\w)or(?!\w).*)?\W*$")
 
 
@@ -281,6 +331,34 @@ class Reference:
     # Asked which of them ranks first by an attribute ("which is the most senior?"): the
     # openings are the ones to rank.
     order: Order | None = None
+    # What named them when it named none ("the Tokyo one"), to say so.
+    said: str = ""
+    # Picked by the question itself ("which one is remote?", "are any of them senior?"), so
+    # the answer says it against the whole list.
+    asks_which: bool = False
+
+
+# What may stand beside the pointing words of a message that asks nothing new: "and the Berlin
+# one?", "what about the second?", "same question for the other one".
+_FILLERS = frozenset("""and so ok okay but hmm also then what how about same question for too one
+                        ones please pls plz""".split())  # noqa: SIM905 - a word list reads better as text
+_POINTERS = (_ONE_AT, _THE_X_ONE, _ORDINAL, _MORE_ORDINALS, _OTHER, _SINGULAR, _PLURAL)
+
+
+def unpointed(text: str, shown: Sequence[ShownOpening] = ()) -> str:
+    """The question without the words that point at openings ("does the Quorra one sponsor
+    visas?" → "does sponsor visas?"), nor the companies named."""
+    norm = normalize(text)
+    for pattern in _POINTERS:
+        norm = pattern.sub(" ", norm)
+    names = {t for s in shown for t in name_tokens(s.company)}
+    return " ".join(w for w in norm.split() if w.strip("?!.,") not in names)
+
+
+def points_only(text: str, shown: Sequence[ShownOpening] = ()) -> bool:
+    """Whether a message only points at an opening and asks nothing of its own ("and the
+    Berlin one?", "what about Kitebird?")."""
+    return not set(words(unpointed(text, shown))) - _FILLERS
 
 
 def asks_of_list(text: str) -> bool:
@@ -337,9 +415,15 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
     if named and not set(named) & set(shown) and _asks_company_list(norm):
         return None  # "anything at Kitebird?": a request for the company's openings
     if named and not plural_request:
-        return Reference(how=How.NAMED, openings=named)
+        named = _with_focus(norm, named, in_focus(state))
+        return Reference(how=How.NAMED, openings=named, plural=len(named) > 1)
+    at = _ONE_AT.search(norm)
+    at_name = None if at is None else _name_words(at.group("x"))
+    if shown and at is not None and at_name and at.group("at") != "in" and not plural_request:
+        # "the one at Zyxwave": a company none of the openings is at.
+        return Reference(how=How.SELECTED, openings=(), said=at_name)
     if shown and on_screen(state) and _OF_THE_LIST.search(norm):
-        return Reference(how=How.SELECTED, openings=shown, plural=len(shown) > 1)
+        return Reference(how=How.SELECTED, openings=shown, plural=len(shown) > 1, asks_which=True)
     if shown:
         if (few := _FIRST_FEW.search(norm)) is not None:
             k = int(_NUMBERS.get(few.group("k"), few.group("k")))
@@ -348,10 +432,12 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         # "compare the first and the third", "the second vs the third": each one named.
         placed = tuple(dict.fromkeys(shown[i] for i in _ordinals(norm) if -len(shown) <= i < len(shown)))
         if placed:
+            placed = _with_focus(norm, placed, in_focus(state))
             return Reference(how=How.ORDINAL, openings=placed, plural=len(placed) > 1)
         if (_EVERY.search(norm) or (on_screen(state) and _BOTH.search(norm))) \
                 and not _WHICH.search(norm):
-            return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1)
+            every = in_focus_together(state) or shown
+            return Reference(how=How.POINTED, openings=every, plural=len(every) > 1)
         focus = in_focus(state)
         if _OTHER.search(norm) and focus in shown and len(shown) > 1:
             others = tuple(s for s in shown if s != focus)
@@ -361,10 +447,15 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
                 and (bare.group("pay") or PAY.asked.search(norm[bare.end():]) or _picks_by_what_it_is(
                     norm[bare.end():], vocab, asks_skill=bool(bare.group("v")))):
             which = bare
-        if which is not None and _BEST_FIT.search(norm[which.end():]):
+        if (which is not None and _BEST_FIT.search(norm[which.end():])) or (
+                on_screen(state) and _WHICH_BEST.match(norm)):
             # The list is ranked by fit: its first fits best.
-            return Reference(how=How.SELECTED, openings=shown[:1])
-        the_x = None if plural_request else _THE_X_ONE.search(norm)
+            return Reference(how=How.SELECTED, openings=shown[:1], asks_which=True)
+        if which is None and not plural_request and len(each := _each_named(norm, shown, index, vocab)) > 1:
+            # "how does the checkout job compare to the search one?": each one named.
+            return Reference(how=How.SELECTED, openings=each, plural=True)
+        the_x = None if plural_request else _THE_X_ONE.search(norm) or (
+            at if at is not None and at.group("at") == "in" and at_name else None)
         if which is not None or the_x is not None:
             said = norm[which.end():] if which is not None else the_x.group("x")  # type: ignore[union-attr]
             picked = select(said, shown, index, vocab)
@@ -379,7 +470,11 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
             if picked or which is not None or (the_x is not None and _filters(said, vocab)
                                                and not set(words(said)) & STOPWORDS):
                 # "the remote one" when none on the list is: none, said so, rather than a guess
-                return Reference(how=How.SELECTED, openings=picked, plural=len(picked) > 1)
+                return Reference(how=How.SELECTED, openings=picked, plural=len(picked) > 1,
+                                 asks_which=which is not None)
+            if the_x is not None and _unknown_name(said, index):
+                # "the Tokyo one": a name no opening has, said so rather than a guess.
+                return Reference(how=How.SELECTED, openings=(), said=said)
     focus = in_focus(state)
     if not on_screen(state) and (shown or focus) and not plural_request \
             and _BACK_TO_OPENING.search(norm) and not _own_subject(text, norm, vocab):
@@ -394,11 +489,78 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         return None
     if _own_subject(text, norm, vocab):
         return None
+    together = in_focus_together(state)
+    if plural and not singular and together:
+        # "are they remote?" right after two were compared: those two.
+        return Reference(how=How.POINTED, openings=together, plural=len(together) > 1)
     if focus is not None:
         return Reference(how=How.POINTED, openings=(focus,))
     if singular:
         return Reference(how=How.POINTED, openings=shown[:1], guessed=len(shown) > 1)
     return Reference(how=How.POINTED, openings=shown, plural=len(shown) > 1)
+
+
+# Words that describe an opening by what one thinks of it or where it was on the list, not by
+# what it is: "the new one", "the cool one", "the same one".
+_JUDGING = frozenset("""
+    new newer newest old older oldest recent latest good better best nice nicer cool interesting
+    great other same big bigger biggest small smaller cheap top main whole real right wrong exciting
+    fun boring perfect ideal promising obvious previous earlier former latter above below easy
+    easier hard harder long longer short shorter full awesome amazing weird shiny fancy dream
+    favourite favorite suggested recommended mentioned listed shown posted remaining final middle
+    well paid higher lower highest lowest safe safer fresh fresher
+""".split())  # noqa: SIM905 - a word list reads better as text
+
+
+def _name_words(said: str) -> str:
+    """The words of a name up to the first small word: "nimbuspeak is" → "nimbuspeak"."""
+    out: list[str] = []
+    for w in said.split():
+        if w in STOPWORDS:
+            break
+        out.append(w)
+    return " ".join(out)
+
+
+def _unknown_name(said: str, index: OpeningIndex | None) -> bool:
+    """Whether words name what no open opening is (a company, a place, a title word: "tokyo"),
+    rather than judge one ("the cool one")."""
+    tokens = words(said)
+    return bool(tokens) and index is not None and not any(
+        t in STOPWORDS or t in _JUDGING or is_generic(t) or t.isdigit() for t in tokens) \
+        and not index.described(said)
+
+
+# One opening compared with the one in focus: "compare it with the first", "how does that one
+# compare to the Kitebird job?", "is it better paid than the second?".
+_WITH_IT = re.compile(r"(?<!\w)(?:compare (?:it|that(?: one)?|this(?: one)?)(?!\w)|(?:it|that one|this one)"
+                      r" (?:compares?|stacks? up|vs\.?|versus)(?!\w)|(?:compared|comparison) (?:to|with)"
+                      r"(?!\w)|\bthan (?:the|that|this)\b)")
+
+
+def _with_focus(norm: str, picked: tuple[ShownOpening, ...],
+                focus: ShownOpening | None) -> tuple[ShownOpening, ...]:
+    """The openings named, with the one in focus first when they are compared with it."""
+    if focus is None or focus in picked or not _WITH_IT.search(norm):
+        return picked
+    return (focus, *picked)
+
+
+def _each_named(norm: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | None,
+                 vocab: SkillVocabulary) -> tuple[ShownOpening, ...]:
+    """The openings a message names one by one by what they are ("the checkout job … the search
+    one"): each name that picks exactly one, of the list or else of all open openings."""
+    out: list[ShownOpening] = []
+    for m in _THE_X_ONE.finditer(norm):
+        said = m.group("x")
+        if set(words(said)) & STOPWORDS:
+            continue
+        picked = select(said, shown, index, vocab)
+        if not picked and index is not None and len(titled := index.described(said)) == 1:
+            picked = (ShownOpening.of(index.openings[titled[0]]),)
+        if len(picked) == 1:
+            out.append(picked[0])
+    return tuple(dict.fromkeys(out))
 
 
 def _to_rank(norm: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | None,
@@ -425,13 +587,22 @@ def _asks_company_list(norm: str) -> bool:
         and not _SAME_COMPANY.search(norm)
 
 
+def asks_if_needed(text: str) -> bool:
+    """Whether text asks if the opening it points at needs a thing ("do I need spring boot
+    there?", "is redis required for it?")."""
+    norm = normalize(text)
+    m = _ABOUT_IT.search(norm)
+    return m is not None and not re.match(r"^(?:and |so |ok |okay )?(?:is|are|was|does|do|did|can"
+                                          r"|could|will|would|has|have) ", m.group())
+
+
 def _ordinals(norm: str) -> list[int]:
     """The places in the list a message names, in its order: "the first and the third" → 0, 2;
     an ordinal after "and" or "vs" needs no noun or article ("the first and second", "first or
     third?")."""
     out = [_ORDINALS[m.group(1)] for m in _ORDINAL_PAIR.finditer(norm)]
     for m in _ORDINAL.finditer(norm):
-        word, n = m.group("a") or m.group("b"), m.group("n")
+        word, n = m.group("a") or m.group("b") or m.group("c"), m.group("n")
         out.append(_ORDINALS[word] if word else int(_NUMBERS.get(n, n)) - 1)
     if out:
         out.extend(_ORDINALS[m.group(1)] for m in _MORE_ORDINALS.finditer(norm))

@@ -31,7 +31,14 @@ def parse(data: Any, vocab: SkillVocabulary, *, origin: str = "", company: str |
         raise FeedError("not a Lever postings response: expected a JSON array of postings")
     postings = list(data)
     return parse_records(postings, vocab, _opening, kind="lever", company=company,
-                         feed_company=_site(postings, origin), source=source)
+                         feed_company=_site(postings, origin), source=source,
+                         record_company=_own_site)
+
+
+def _own_site(record: Mapping[str, Any]) -> str | None:
+    """The site a posting is hosted on: postings of several companies merged into one array
+    each keep their own."""
+    return first_path_part(record.get("hostedUrl"), "lever.co")
 
 
 def _site(postings: list[Any], origin: str) -> str | None:
@@ -69,6 +76,14 @@ def _opening(record: Mapping[str, Any], vocab: SkillVocabulary, source: str,
             parts.append(f"{head}\n{body}".strip())
     parts.append(read_text(record, "additionalPlain")
                  or html_to_text(read_text(record, "additional")))
+    # What Lever shows beside the ad rather than in it (the team, full- or part-time, the pay
+    # range), in words, so a question about them is answered from the ad.
+    parts.append("\n".join(line for line in (
+        _labelled("Team", read_text(cats, "team")),
+        _labelled("Commitment", read_text(cats, "commitment")),
+        _salary(record.get("salaryRange")),
+        read_text(record, "salaryDescriptionPlain")
+        or html_to_text(read_text(record, "salaryDescription"))) if line))
     description = "\n\n".join(p for p in parts if p)[:MAX_DESCRIPTION]
     workplace = record.get("workplaceType")
     created = read_time(record.get("createdAt"))
@@ -84,3 +99,29 @@ def _opening(record: Mapping[str, Any], vocab: SkillVocabulary, source: str,
         skills=skills_of(vocab, title, description, extra=tags),
         description=description, posted_at=created, updated_at=updated,
     )
+
+
+# Lever's pay intervals ("per-year-salary", "per-hour-wage") said in words.
+_PER = (("year", "a year"), ("month", "a month"), ("week", "a week"), ("day", "a day"),
+        ("hour", "an hour"))
+
+
+def _labelled(label: str, value: str) -> str:
+    return f"{label}: {value}." if value else ""
+
+
+def _salary(value: Any) -> str:
+    """A posting's salaryRange as its ad page shows it: "Salary: EUR 85,000 - 105,000 a year."."""
+    if not isinstance(value, dict):
+        return ""
+    low, high = value.get("min"), value.get("max")
+    amounts = [f"{v:,.0f}" for v in (low, high)
+               if isinstance(v, int | float) and not isinstance(v, bool) and v > 0]
+    if not amounts:
+        return ""
+    currency = value.get("currency")
+    interval = str(value.get("interval") or "")
+    per = next((words for key, words in _PER if key in interval), "")
+    said = " - ".join(dict.fromkeys(amounts))
+    return " ".join(p for p in ("Salary:", currency if isinstance(currency, str) else "", said, per)
+                    if p) + "."

@@ -196,11 +196,18 @@ def first_path_part(url: Any, host: str) -> str | None:
 Convert = Callable[[Mapping[str, Any], SkillVocabulary, str, str], Opening]
 
 
+def _no_company(record: Mapping[str, Any]) -> str | None:
+    return None
+
+
 def parse_records(items: list[Any], vocab: SkillVocabulary, convert: Convert, *, kind: str,
                   company: str | None, feed_company: str | None,
-                  source: str | None) -> ParsedFeed:
+                  source: str | None,
+                  record_company: Callable[[Mapping[str, Any]], str | None] = _no_company,
+                  ) -> ParsedFeed:
     """Each JSON record through `convert`; `company` (the --company option) wins over the
-    record's company_name, which wins over the feed's own `feed_company`."""
+    record's company_name, then the company the record itself names in the feed's own way
+    (`record_company`), then the feed's own `feed_company`."""
     feed = ParsedFeed(source=check_source(source) if source is not None
                       else source_key(kind, company or feed_company or "unknown"),
                       total=len(items))
@@ -214,7 +221,8 @@ def parse_records(items: list[Any], vocab: SkillVocabulary, convert: Convert, *,
             feed.listed_ids.add(ext)
             if ext in seen:
                 raise BadRecord("duplicate id (the first one is imported)")
-            rec_company = company or read_text(record, "company_name") or feed_company
+            rec_company = (company or read_text(record, "company_name") or record_company(record)
+                           or feed_company)
             if not rec_company:
                 raise BadRecord("no company: pass --company")
             opening = check_opening(convert(record, vocab, feed.source, rec_company))

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.actions import RunCommand
-from bot.adfacts import PAY, asked_facts, asks_unlisted_fact
+from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact
 from bot.handlers.base import BaseHandler
 from bot.handlers.openings import gap_buttons, openings_index, request_of, request_texts
 from bot.markup import Block, Bold, Link, Text, para
@@ -18,6 +18,7 @@ from bot.ports import RemotePreference
 from bot.recommend import Match, OpeningIndex, Query, names_place
 from bot.routing import Context
 from bot.shown import (
+    ASKED,
     PAGE,
     How,
     Order,
@@ -25,15 +26,19 @@ from bot.shown import (
     ShownOpening,
     asks_at_same_company,
     asks_for_similar,
+    asks_if_needed,
     asks_of_list,
     find_reference,
     focus_on,
+    focus_on_all,
     in_focus,
     list_shown,
     located,
     negates,
     on_screen,
+    points_only,
     shown_list,
+    unpointed,
     within_region,
     without_name,
 )
@@ -71,7 +76,13 @@ _ASKED = {RemotePreference.REMOTE: Remote.YES, RemotePreference.HYBRID: Remote.H
           RemotePreference.ONSITE: Remote.NO}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # A question about the fit: "is it a good fit for me?", "do I qualify?", "why does it suit me?".
-_FIT_ASKED = re.compile(r"(?i)\b(?:fit\w*|match\w*|suit\w*|qualif\w*|right for me|good for me)")
+_FIT_ASKED = re.compile(r"(?i)\b(?:fit\w*|match\w*|suit\w*|qualif\w*|right for me|good for me)"
+                        r"|(?:should|shall|would you|do you think) i (?:apply|go for it|try)"
+                        r"|worth (?:applying|a shot|it)"
+                        r"|\b(?:apply|go for it),? or not\b|\bam i (?:a )?(?:good )?(?:candidate|enough)\b")
+# "should I apply?" asks for a verdict, not how.
+_SHOULD_APPLY = re.compile(r"(?i)\b(?:should|shall|would you|do you think) i apply|worth applying"
+                           r"|\bapply,? or not\b")
 # "when was it posted?", "how old is the ad?", "is it a new listing?"
 _POSTED_ASKED = re.compile(r"(?i)\b(?:posted|published|put up|listed|advertised)\b"
                            r"|\bhow (?:old|recent|new|fresh)\b|\bwhat date\b|\bwhen (?:was|did)\b")
@@ -81,6 +92,10 @@ _STACK_ASKED = re.compile(r"(?i)\b(?:tech )?stack\b|\btechnolog\w*|\btech\b|\bre
                           r"the job|the role) (?:need|require|want|ask for))\b")
 # "how do I apply?", "where can I send my application?"
 _APPLY_ASKED = re.compile(r"(?i)\bapply\w*\b|\bapplication\b|\bsend (?:my |a |the )?(?:cv|resume)\b")
+
+
+def _how_to_apply(question: str) -> bool:
+    return _APPLY_ASKED.search(question) is not None and _SHOULD_APPLY.search(question) is None
 # What is missing for it, and so what to learn: "what would I need to learn for it?", "what am I
 # missing?", "what skills do I lack for the Stripe one?", "what should I study to get it?".
 _LEARN_ASKED = re.compile(r"(?i)\b(?:learn|missing|lack\w*|gaps?|study|brush up|pick up|upskill"
@@ -93,11 +108,22 @@ _STILL_OPEN = re.compile(r"(?<!\w)(?:still (?:open|available|hiring|accepting|up
 _ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how|why|when|is|are|"
                    r"was|does|do|did|can|could|will|would|has|have|should|tell|show|give|send|"
                    r"list|compare|put)\b")
+# "who's the employer?", "which company is it?", "who is hiring for it?"
+_COMPANY_ASKED = re.compile(r"(?<!\w)(?:(?:which|what|who(?:'?s| is)?) (?:is )?(?:the )?"
+                            r"(?:company|employer|firm|startup)(?: is (?:it|that|this))?"
+                            r"|who(?:'?s| is) (?:hiring|behind (?:it|that))"
+                            r"|what do(?:es)? (?:they|the company) do)(?!\w)")
+# The link asked for, with a pointer or more words: "what's the link for the last one?"
+_LINK_WORD = re.compile(r"(?<!\w)(?:link|url|web ?page|posting page)s?(?!\w)")
+# A question asked after a word or two of something else: "damn. ok what would I need …".
+_WH_WORD = re.compile(r"(?<!\w)(?:what|which|how)(?!\w)")
 # A yes/no question starts with its verb: "is it remote?", "does it need Go?".
 # "where is it?", "where's it based?": its place.
 _WHERE = re.compile(r"(?<!\w)(?:where|based|located|location)(?!\w)")
 _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|can|could|will|"
                      r"would|has|have|should)\b")
+# "open to juniors?", "ok for a graduate?": a yes or a no.
+_SUITS = re.compile(r"^(?:\w+ )?(?:open to|ok for|good for|suitable for)(?!\w)")
 # "what level is the third?", "how senior is it?"
 _LEVEL_ASKED = re.compile(r"(?<!\w)(?:level|seniority|how senior|how junior)(?!\w)")
 # Experience asked for: "how many years do they want?", "how much experience does it need?"
@@ -125,17 +151,25 @@ _ASPECT_ONLY = re.compile(r"^(?:so |but |ok |okay |hmm )?(?:(?:what(?:'s| is| ab
                           r" (?:the |its |their )?)?(?:where|location|located|based|"
                           r"paid|pay|salary|salaries|comp|compensation|money|how much|"
                           r"level|seniority|(?:tech )?stack|requirements)(?: please| pls| then)?\W*$|"
+                          # "where's the office?", "open to juniors?"
+                          r"^(?:so |but |ok |okay |and )?(?:where(?:'?s| is| are) (?:the |their |its )?"
+                          r"(?:office|offices|hq|headquarters)|(?:is it |are they )?"
+                          r"(?:open to|ok for|good for|suitable for) (?:juniors?|graduates?|grads?|seniors?"
+                          r"|beginners?|students?|new grads?|interns?))\W*$|"
                           + _MODE_ONLY.pattern)
 # Applying, asked of nothing else: "how do I apply?", "where can I apply for it?" (not "how do I
 # apply for jobs abroad?").
-_APPLY_ONLY = re.compile(r"^(?:ok |okay |so |and |great |cool )?(?:how|where) (?:do|can|should|would)"
-                         r" i (?:apply|send (?:my |an |the )?(?:cv|resume|application))(?: (?:for|to)"
-                         r" (?:it|that|this|them|there)(?: one| job| role| position)?)?\W*$")
+_APPLY_ONLY = re.compile(r"^(?:ok |okay |so |and |great |cool )?(?:(?:how|where) (?:(?:do|can|should|would)"
+                         r" )?i |i (?:want|would like|'d like|d like) to |let'?s )?(?:apply"
+                         r"|send (?:my |an |the )?(?:cv|resume|application))(?: (?:for|to)"
+                         r" (?:it|that|this|them|there)(?: one| job| role| position)?)?"
+                         r"(?: now| please| pls)?\W*$")
 # What is missing, asked of nothing else: "what would I still need to learn?", "what am I
 # missing?" (not "what do I need to learn to become an SRE?").
-_GAPS_ASKED = re.compile(r"^(?:and |so |ok |okay )?(?:what|which skills?)(?: else| more)? (?:would|do|"
-                         r"should|will|must) i (?:still )?(?:need|have|want) to (?:learn|pick up|"
-                         r"know|study)(?: still)?(?: for (?:it|that|this|the job|the role))?\W*$")
+_GAPS_ASKED = re.compile(r"^(?:(?:and|so|ok|okay|hmm|well|right)\W+)*(?:what|which skills?)"
+                         r"(?: else| more)? (?:(?:would|do|should|will|must) i (?:still )?(?:need|have|want)"
+                         r" to|i (?:must|should|need to|have to)) (?:learn|pick up|know|study)(?: still)?"
+                         r"(?: for (?:it|that|this|the job|the role))?(?: then| now| first)?\W*$")
 # A sentence of an ad about where or how the work is done.
 _WORK_MODE_SAID = re.compile(r"(?i)\boffices?\b|\bremote|on-?site|from home|\bhybrid\b|"
                              r"days? a week|in[- ]person|\bcommut")
@@ -169,6 +203,14 @@ class OpeningHandler(BaseHandler):
             if ref is not None:
                 ctx.cache["opening_reference"] = ref
                 return NAMED_SCORE
+        if ref is None and ctx.state.last_topic is None and (
+                ABOUT_A_FACT.match(ctx.norm) or _asks_fact_of_focus(ctx)):
+            # "equity?", "and relocation?", "do I need French?": what only the ad says, of the
+            # opening in focus, else of each on the list.
+            ref = _why_these(ctx)
+            if ref is not None:
+                ctx.cache["opening_reference"] = ref
+                return NAMED_SCORE
         if ref is None and ctx.state.last_topic is None and _WHY_THESE.match(ctx.norm):
             ref = _why_these(ctx)
             if ref is not None:
@@ -185,10 +227,14 @@ class OpeningHandler(BaseHandler):
             other = max((p for name, p in scores.scores.items() if name != "opening"),
                         default=0.0)
             if ref.how is How.POINTED and not ref.back and (
-                    other >= MIN_OTHER or not _ASKS.search(ctx.norm)):
+                    other >= MIN_OTHER or not _ASKS.search(ctx.norm)) and not _asks_of_it(ctx):
                 return meant  # "thanks, that clears it up": a pronoun, but no question about it
-            # "back to the job" after a topic names what it is about as surely as a company does.
-            return max(meant, NAMED_SCORE if ref.how is How.NAMED or ref.back else POINTED_SCORE)
+            # "back to the job" after a topic names what it is about as surely as a company does,
+            # and so does asking what only an ad says ("do they sponsor visas?").
+            # An ordinal in a question points as surely ("first one, it need docker?").
+            sure = ref.how is How.NAMED or ref.back or (on_screen(ctx.state) and _asks_of_it(ctx)) or (
+                ref.how is How.ORDINAL and "?" in ctx.text)
+            return max(meant, NAMED_SCORE if sure else POINTED_SCORE)
         if not on_screen(ctx.state):
             return 0.0
         # "link please", "url?", "what would I still need to learn?": with openings on screen,
@@ -204,11 +250,19 @@ class OpeningHandler(BaseHandler):
             ref = find_reference(ctx.text, ctx.state, index, ctx.kb.skills) or _default(ctx)
         if ref is None:
             return [_which_one()]
-        if not ref.openings and ref.how is How.SELECTED and asks_unlisted_fact(ctx.text):
+        shown_now = shown_list(ctx.state)
+        asked_before = ctx.state.data.get(ASKED)
+        if points_only(ctx.text, (*shown_now, *ref.openings)):
+            if isinstance(asked_before, str) and on_screen(ctx.state) and ref.openings:
+                # "and the Berlin one?": the last question, asked of another.
+                ctx.cache["opening_question"] = asked_before
+        elif ref.order is None:
+            ctx.note(**{ASKED: unpointed(ctx.text, (*shown_now, *ref.openings))})
+        if not ref.openings and ref.how is How.SELECTED and asks_unlisted_fact(_question(ctx)):
             # "which one pays the most?": what no list shows, so each of them answers for itself.
             ref = Reference(how=How.SELECTED, openings=shown_list(ctx.state), plural=True)
         if not ref.openings:
-            return [self._none_selected(ctx)]
+            return [self._none_selected(ctx, ref.said)]
         if ref.order is not None:
             return [await self._ranked(ctx, index, ref.order, ref.openings)]
         q = Query.for_person(await ctx.profile(),
@@ -223,7 +277,7 @@ class OpeningHandler(BaseHandler):
             if opening is None or not opening.is_open:
                 return [_closed(shown)]
             picked = None
-            if ref.how is How.SELECTED and (wanted := _wanted(ctx)) is not None:
+            if ref.asks_which and (wanted := _wanted(ctx)) is not None:
                 # "which ones are remote?" when one is: said against the whole list.
                 among = [o for o in (_indexed(index, s) for s in shown_list(ctx.state))
                          if o is not None]
@@ -233,11 +287,16 @@ class OpeningHandler(BaseHandler):
             # A company's openings named from the feed are now the list on screen: "the senior
             # one" next picks among them.
             ctx.set_data(**list_shown(ref.openings))
+        ctx.set_data(**focus_on_all(ref.openings))
         among = [o for o in (_indexed(index, s) for s in shown_list(ctx.state)) if o is not None]
         if ref.how is not How.SELECTED or len(among) < len(found):
             # Only a selection is answered against the whole list ("which ones are remote?").
             among = [o for _, o in found if o is not None]
-        return [self._several(ctx, index, q, found, among)]
+        # "which ones are remote?", "are both hybrid?" ask each; "how many days in the office?"
+        # asks what the ads say.
+        asks_each = ref.asks_which or ref.how is How.POINTED or bool(
+            _YES_NO.match(normalize(without_name(_question(ctx))).lstrip(" ,;:-")))
+        return [self._several(ctx, index, q, found, among, asks_each=asks_each)]
 
     def _one(self, ctx: Context, index: OpeningIndex, q: Query, o: Opening, *,
              guessed: bool, picked: str | None = None) -> Reply:
@@ -247,18 +306,19 @@ class OpeningHandler(BaseHandler):
         if guessed:
             blocks.append(para("(You didn't say which, so this is the first of the list.)"))
         direct = _direct_answer(ctx, o)
-        lead = direct or _fit_verdict(ctx.text, q, match) or _learn_answer(ctx, q, match)
+        lead = direct or _fit_verdict(ctx, q, match) or _learn_answer(ctx, q, match)
         if lead:
             blocks.append(para(lead))
-        stack = _STACK_ASKED.search(ctx.text) is not None and direct is None
-        if _POSTED_ASKED.search(ctx.text):
+        stack = _STACK_ASKED.search(_question(ctx)) is not None and direct is None
+        if _POSTED_ASKED.search(_question(ctx)):
             blocks.append(para(Bold("Posted: "), Text(_posted(o))))
-        if _APPLY_ASKED.search(ctx.text) and o.url:
+        if _how_to_apply(_question(ctx)) and o.url:
             blocks.append(para(Bold("To apply: "), Text("through the ad, "), Link(o.url, o.url)))
-        said = _asked_facts(ctx.text, o)
-        pay = PAY.asked.search(ctx.text) is not None
-        if (direct or stack or said or pay or _POSTED_ASKED.search(ctx.text)
-                or _APPLY_ASKED.search(ctx.text)) and lead == direct and not picked \
+        said = _asked_facts(_question(ctx), o)
+        pay = PAY.asked.search(_question(ctx)) is not None
+        if (direct or stack or said or pay or _POSTED_ASKED.search(_question(ctx))
+                or _how_to_apply(_question(ctx)) or _LINK_WORD.search(_question(ctx))) \
+                and lead == direct and not picked \
                 and not ctx.cache.get("opening_details"):
             # One fact asked ("who would I report to?", "is it remote?"): that fact and the link,
             # not the whole card again.
@@ -268,10 +328,10 @@ class OpeningHandler(BaseHandler):
             if stack:
                 blocks.extend(_fit(q, match) or [para("The ad names no skills.")])
             # The ad's own words on what was asked ("how many days in the office?").
-            quotes = _quotes(ctx.text, o, skip=[a.strip("“”") for _, a in said])
+            quotes = _quotes(_question(ctx), o, skip=_shown_sentences(o, _question(ctx), pay=pay))
             if quotes:
                 blocks.append(para("The ad says: " + " … ".join(f"“{s}”" for s in quotes)))
-            if o.url and not _APPLY_ASKED.search(ctx.text):
+            if o.url and not _how_to_apply(_question(ctx)):
                 blocks.append(para(Bold("Link: "), Link(o.url, o.url)))
             return Reply(blocks=tuple(blocks), buttons=tuple(gap_buttons((match,))) if stack else (),
                          intent="opening", confidence=1.0)
@@ -286,7 +346,7 @@ class OpeningHandler(BaseHandler):
         blocks.extend(_fit(q, match))
         blocks.append(para(Bold("Salary: "), Text(_pay(o))))
         blocks.extend(para(Bold(f"{name}: "), Text(answer)) for name, answer in said)
-        quotes = _quotes(ctx.text, o, skip=[*about, *(a.strip("“”") for _, a in said)])
+        quotes = _quotes(_question(ctx), o, skip=[*about, *_shown_sentences(o, _question(ctx), pay=True)])
         if quotes:
             blocks.append(para("The ad says: " + " … ".join(f"“{s}”" for s in quotes)))
         if o.url:
@@ -295,25 +355,27 @@ class OpeningHandler(BaseHandler):
                      intent="opening", confidence=1.0)
 
     def _several(self, ctx: Context, index: OpeningIndex, q: Query,
-                 found: list[tuple[ShownOpening, Opening | None]], among: list[Opening]) -> Reply:
+                 found: list[tuple[ShownOpening, Opening | None]], among: list[Opening], *,
+                 asks_each: bool = True) -> Reply:
         """Several side by side: the answer to what was asked of them first (which of the list
         are remote, in Europe, senior; what none of them states), then one line each."""
         lines: list[Block] = []
         matches: list[Match] = []
-        wanted = _wanted(ctx)
+        wanted = _wanted(ctx) if asks_each else None
         if wanted is not None:
             lines.append(para(_which_hold(wanted, among)))
-            if wanted.places and asks_of_list(ctx.text):
+            if wanted.places and asks_of_list(_question(ctx)):
                 # Of the list only: all the openings there are one request away.
                 lines.append(para(f"To search all openings there, ask “jobs in "
                                   f"{' or '.join(map(place_label, wanted.places))}”."))
         paid = [(o, _pay(o)) for _, o in found if o is not None and PAY.stated.search(o.description)]
-        facts = [(f.name, f.stated) for f in asked_facts(ctx.text)]
-        if wanted is None and (PAY.asked.search(ctx.text) or facts) and not paid \
+        facts = [(f.name, f.stated) for f in asked_facts(_question(ctx))]
+        pay_asked = PAY.asked.search(_question(ctx)) is not None
+        if wanted is None and (pay_asked or facts) and not (paid and pay_asked) \
                 and not any(stated.search(o.description) for _, stated in facts
                             for _, o in found if o is not None):
             # Asked what none of them states: said in one line.
-            asked = ["Salary"] * bool(PAY.asked.search(ctx.text)) + [name for name, _ in facts]
+            asked = ["Salary"] * bool(PAY.asked.search(_question(ctx))) + [name for name, _ in facts]
             companies = ", ".join(dict.fromkeys(s.company for s, _ in found))
             return Reply(blocks=(para(" and ".join(asked) + " not stated: none of the "
                                       f"{len(found)} ads ({companies}) says."),),
@@ -331,7 +393,7 @@ class OpeningHandler(BaseHandler):
                                    + (f"; to learn: {gaps}" if gaps else "") + ".")))
         if not paid:
             lines.append(para("Salary: not stated in any of them."))
-        elif PAY.asked.search(ctx.text):
+        elif PAY.asked.search(_question(ctx)):
             # Asked, each answers for itself: which one is meant matters less than the answer.
             lines.extend(para(Bold(f"Salary at {o.title}: "), Text(said)) for o, said in paid)
             if len(paid) < len(found):
@@ -342,7 +404,7 @@ class OpeningHandler(BaseHandler):
             # Each ad's own sentence: "part-time" and "full-time" both answer "hours".
             said = [(o, next(t for t in _sentences(o.description) if stated.search(t)))
                     for _, o in found if o is not None and stated.search(o.description)]
-            lines.append(para(f"{name}: " + ("; ".join(f"{o.company}: “{t}”" for o, t in said)
+            lines.append(para(f"{name}: " + ("; ".join(f"{_name(o, found)}: {_quoted(t)}" for o, t in said)
                                               + ("; the others don't say." if len(said) < len(found)
                                                  else "") if said else "none of them says.")))
         return Reply(blocks=tuple(lines), buttons=tuple(gap_buttons(tuple(matches))),
@@ -385,12 +447,13 @@ class OpeningHandler(BaseHandler):
                 blocks.append(para(Bold("Link: "), Link(best[0].url, best[0].url)))
         return Reply(blocks=tuple(blocks), intent="opening", confidence=1.0)
 
-    def _none_selected(self, ctx: Context) -> Reply:
+    def _none_selected(self, ctx: Context, said: str = "") -> Reply:
         shown = shown_list(ctx.state)
         index = ctx.bot.services.recommender.latest
         wanted = _wanted(ctx)
-        head = "None of the openings I showed fits that." if wanted is None \
-            else f"None of the openings I showed is {wanted.said}."
+        head = (f"None of the openings I showed is “{said}”." if said
+                else f"None of the openings I showed is {wanted.said}." if wanted is not None
+                else "None of the openings I showed fits that.")
         blocks: list[Block] = [para(head + " They were:")]
         for i, s in enumerate(shown, 1):
             at = None if index is None else index.position(s.source, s.external_id)
@@ -448,6 +511,47 @@ def _order_key(order: Order, places: tuple[str, ...]) -> tuple[
     return {Order.MOST_SENIOR: (seniority, level), Order.MOST_JUNIOR: (neg(seniority), level),
             Order.NEWEST: (when, posted), Order.OLDEST: (neg(when), posted),
             Order.CLOSEST: (closeness, _where)}[order]
+
+
+# A short question asks a fact of the opening in focus ("do I need French?", "any travel?").
+MAX_FACT_WORDS = 8
+
+
+def _asks_fact_of_focus(ctx: Context) -> bool:
+    """Whether a short question asks what only an ad says, with an opening in focus ("do I need
+    French?", "who's the employer?")."""
+    return in_focus(ctx.state) is not None and on_screen(ctx.state) and (
+        _asks_fact(ctx) or _COMPANY_ASKED.search(ctx.norm) is not None)
+
+
+def _asks_of_it(ctx: Context) -> bool:
+    """Whether a question pointing with a pronoun asks what only an opening can answer: a fact
+    of its ad, or what one would still need to learn for it."""
+    norm = ctx.norm
+    asks = bool(_ASKS.search(norm) or _WH_WORD.search(norm))
+    # "do they do remote?", "is it for juniors?": how or at what level it is worked
+    worked = _YES_NO.match(norm) is not None and (
+        remote_wish(ctx.text, Reading.CHAT) is not None or find_level(ctx.text, Reading.CHAT) is not None)
+    return _asks_fact(ctx) or asks_if_needed(norm) or worked or (asks and bool(
+        _LEARN_ASKED.search(norm) or _COMPANY_ASKED.search(norm)
+        or (PAY.asked.search(norm) and len(norm.split()) <= MAX_FACT_WORDS)))
+
+
+def _asks_fact(ctx: Context) -> bool:
+    """Whether a short question asks what only an ad says (visa, travel, a language), with no
+    subject of its own ("do they help with the work permit?"; not "do I need Kafka to get
+    hired?")."""
+    norm = ctx.norm
+    return (len(norm.split()) <= MAX_FACT_WORDS and _ASKS.search(norm) is not None
+            and bool(asked_facts(norm))
+            and not any(not is_generic(s.name) for s in find_skills(ctx.kb.skills, ctx.text)))
+
+
+def _question(ctx: Context) -> str:
+    """What is asked of the openings: the message, or for a message that only points ("and the
+    Berlin one?") the question asked before it."""
+    carried = ctx.cache.get("opening_question")
+    return carried if isinstance(carried, str) else ctx.text
 
 
 def _why_these(ctx: Context) -> Reference | None:
@@ -512,14 +616,18 @@ class _Wanted:
                 and all((s in o.skills) is not self.without for s in self.skills))
 
 
+# "which pays in PLN?": a currency, not a place.
+_PAID_IN = re.compile(r"(?<!\w)(?:pa(?:y|ys|id|ying)|salary|salaries|earn\w*) in(?!\w)")
+
+
 def _wanted(ctx: Context) -> _Wanted | None:
     """What the question asks each opening to be; None when it asks for no such thing."""
-    text = without_name(ctx.text)
+    text = without_name(_question(ctx))
     wish = remote_wish(text, Reading.CHAT)
     mode = _ASKED.get(wish) if wish is not None else None
     level = find_level(text, Reading.CHAT)
-    places = tuple({normalize(p): p for p in (*find_regions(text), *find_places(text, ctx.kb.skills))
-                    }.values())
+    places = () if _PAID_IN.search(normalize(text)) else tuple(
+        {normalize(p): p for p in (*find_regions(text), *find_places(text, ctx.kb.skills))}.values())
     skills = tuple(s.name for s in find_skills(ctx.kb.skills, text) if not is_generic(s.name))
     if mode is None and level is None and not places and not skills:
         return None
@@ -568,6 +676,13 @@ def _closed(s: ShownOpening) -> Reply:
                  intent="opening", confidence=1.0)
 
 
+def _name(o: Opening, among: list[tuple[ShownOpening, Opening | None]]) -> str:
+    """An opening named among others: by its company, or its title too when the company has
+    several of them."""
+    same = sum(s.company == o.company for s, _ in among)
+    return f"{o.title} at {o.company}" if same > 1 else o.company
+
+
 def _where(o: Opening) -> str:
     """Where and how it is worked, each said once: "Remote - EU", "Toronto, ON (on-site)"."""
     place = o.location.strip()
@@ -586,26 +701,38 @@ def _level(o: Opening) -> str:
     return "not stated" + (f" (it asks for {years}+ years)" if years else "")
 
 
-def _fit_verdict(question: str, q: Query, match: Match) -> str | None:
-    """How well it fits, when that is what was asked ("is it a good fit for me?")."""
-    if q.is_empty or not _FIT_ASKED.search(question):
+# How much of an ad's skill list one has, in words ("should I apply?" asks for a verdict).
+_FIT_WORDS = ((0.75, "a strong match"), (0.5, "a fair match"), (0.0, "a stretch"))
+
+
+def _fit_verdict(ctx: Context, q: Query, match: Match) -> str | None:
+    """How well it fits and what is missing, when that is what was asked ("is it a good fit
+    for me?", "should I apply?")."""
+    if q.is_empty or not _FIT_ASKED.search(_question(ctx)):
         return None
     listed = len(match.matched) + len(match.missing)
     if not listed:
         return "The ad names no skills to compare with yours."
     if not match.matched:
         return f"None of the {listed} skills it lists is in your profile yet."
+    share = len(match.matched) / listed
+    verdict = next(words for least, words in _FIT_WORDS if share >= least)
     return (f"You have {len(match.matched)} of the {listed} skills it lists: "
-            + ", ".join(match.matched) + ".")
+            + ", ".join(match.matched) + f". That makes it {verdict} on skills.")
 
 
 def _learn_answer(ctx: Context, q: Query, match: Match) -> str | None:
     """What to learn for it and the topics that teach it, when that is what was asked."""
-    if not _LEARN_ASKED.search(ctx.text):
+    if not _LEARN_ASKED.search(_question(ctx)):
         return None
     if not match.missing:
         return ("You have every skill it lists." if not q.is_empty
                 else "The ad names no skills to learn.")
+    return _gaps(ctx, match)
+
+
+def _gaps(ctx: Context, match: Match) -> str:
+    """The skills it lists that one lacks, and the topics here that teach them."""
     gaps = ", ".join(g.skill for g in match.missing)
     taught = [f"{g.skill}: {ctx.kb.topics[g.topic].title}" for g in match.missing
               if g.topic is not None and g.topic in ctx.kb.topics]
@@ -624,13 +751,28 @@ def _asked_facts(question: str, o: Opening) -> list[tuple[str, str]]:
     out = []
     for fact in asked_facts(question):
         said = [s for s in _sentences(o.description) if fact.stated.search(s)]
-        out.append((fact.name, f"“{said[0]}”" if said else "the ad doesn't say."))
+        out.append((fact.name, _quoted(said[0]) if said else "the ad doesn't say."))
     return out
 
 
 def _pay(o: Opening) -> str:
     said = [s for s in _sentences(o.description) if PAY.stated.search(s)]
-    return f"“{said[0]}”" if said else "the ad doesn't say."
+    return _quoted(said[0]) if said else "the ad doesn't say."
+
+
+def _quoted(sentence: str) -> str:
+    """An ad's sentence in its own words."""
+    return f"“{sentence}”"
+
+
+
+def _shown_sentences(o: Opening, question: str, *, pay: bool) -> list[str]:
+    """The ad's sentences an answer already shows (those of the facts asked, and its pay line),
+    so no quote repeats them."""
+    sentences = _sentences(o.description)
+    stated = [f.stated for f in asked_facts(question)] + [PAY.stated] * pay
+    return [next(t for t in sentences if p.search(t)) for p in stated
+            if any(p.search(t) for t in sentences)]
 
 
 def _fit(q: Query, match: Match) -> list[Block]:
@@ -649,9 +791,15 @@ def _fit(q: Query, match: Match) -> list[Block]:
 def _direct_answer(ctx: Context, o: Opening) -> str | None:
     """The answer to what was asked, when it is a fact of the opening: its work mode, level,
     place or a skill (the words naming the opening, "the staff one", are no question)."""
-    text = without_name(ctx.text)
+    # "the Oslo one, is it hybrid?" asks "is it hybrid?"
+    text = without_name(_question(ctx)).lstrip(" ,;:-")
     norm = normalize(text)
-    yes_no = bool(_YES_NO.match(norm) or _MODE_ONLY.match(norm)) and " or " not in norm
+    yes_no = bool(_YES_NO.match(norm) or _MODE_ONLY.match(norm) or _SUITS.match(norm)) \
+        and " or " not in norm
+    if _COMPANY_ASKED.search(norm):
+        about = _sentences(o.description)[:1]
+        return f"It's at {o.company}." + (f" {about[0]}" if about and len(about[0]) <= MAX_ABOUT_CHARS
+                                          and not about[0].startswith(("Team:", "Commitment:")) else "")
     if _STILL_OPEN.search(norm):
         # A closed one never gets here (see handle): it is answered as closed.
         return "Yes, it's still open."
@@ -668,6 +816,9 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         if not yes_no:
             return plain[0].upper() + plain[1:]
         if o.remote is _ASKED[asked]:
+            if (limits := find_regions(o.location)) and re.search(r"(?<!\w)anywhere(?!\w)", norm):
+                # "can I work from anywhere?" of a job remote within EMEA
+                return f"Remote, but within {' and '.join(limits)} only ({o.location})."
             return "Yes, " + plain
         return ("Partly: " if o.remote is Remote.HYBRID else "No, ") + plain
     if _YEARS_ASKED.search(norm):
@@ -682,19 +833,24 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
             return "The ad names no level."
         verdict = "Yes" if o.level is level else "No"
         return f"{verdict}, it's {o.level.value}." if yes_no else f"It's {o.level.value}."
-    skills = [s.name for s in find_skills(ctx.kb.skills, text) if not is_generic(s.name)]
+    # A skill named beside what is missing or whether one fits ("what would I need to learn for
+    # it, I only know Ruby") is the person's, not a question about the ad.
+    skills = [] if _LEARN_ASKED.search(norm) or _FIT_ASKED.search(norm) else [
+        s.name for s in find_skills(ctx.kb.skills, text) if not is_generic(s.name)]
     if skills:
-        have = [s for s in skills if s in o.skills]
-        lacks = [s for s in skills if s not in o.skills]
+        # "does it need Ruby?" of a Rails job: yes, Rails is Ruby.
+        asked_for = {*o.skills, *ctx.kb.skills.implied(o.skills)}
+        have = [s for s in skills if s in asked_for]
+        lacks = [s for s in skills if s not in asked_for]
         parts = []
         if have:
             parts.append("It asks for " + ", ".join(have) + ".")
         if lacks:
             parts.append("It doesn't mention " + ", ".join(lacks) + ".")
         return " ".join(parts)
-    places = find_places(text, ctx.kb.skills)
-    if not places and _WHERE.search(norm) and names_place(o.location):
-        return f"It's in {o.location}."
+    places = find_places(text, ctx.kb.skills) or _worked_from(norm)
+    if not places and _WHERE.search(norm) and names_place(o.location) and not _how_to_apply(norm):
+        return f"It's remote: {o.location}." if o.remote is Remote.YES else f"It's in {o.location}."
     if places:
         inside = [p for p in places if located(o.location, p)]
         if inside:
@@ -703,11 +859,38 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         if region and o.remote is Remote.YES:
             # "can I work from Spain?" of a job remote within Europe
             return f"Yes: it's remote, {o.location}, which takes in {region[0].title()}."
+        if o.remote is Remote.YES:
+            # "can I work from Brazil?" of a remote job: what its place allows, said plainly
+            if limits := find_regions(o.location):
+                return f"No: it's remote within {' and '.join(limits)} only ({o.location})."
+            if not names_place(o.location):
+                return "Yes: it's remote, and the ad names no country or region it is limited to."
+            return (f"It's remote, {o.location}; the ad doesn't say whether that takes in "
+                    f"{place_label(places[0])}.")
         if names_place(o.location):
             return f"No, it's in {o.location}."
         return "No, the ad names no place" + (f": it's {mode}." if (mode := _MODE.get(
             o.remote)) else ".")
     return None
+
+
+# "can I work from Brazil?", "could I do it from Lisbon?": a place one would work from.
+_FROM_PLACE = re.compile(r"(?<!\w)(?:work|working|do (?:it|this|that)|live|living|be based|apply) from"
+                         r" (?P<place>(?!(?:home|the|an?|my|our|their|office|abroad|here|there|now)\b)"
+                         r"[a-z][\w'.-]*(?: [a-z][\w'.-]*)?)")
+
+
+def _worked_from(norm: str) -> tuple[str, ...]:
+    m = _FROM_PLACE.search(norm)
+    if m is None:
+        return ()
+    # The name ends at its first small word: "brazil for the hexaroute one" → "brazil".
+    name: list[str] = []
+    for w in m.group("place").split():
+        if w in STOPWORDS or w == "for":
+            break
+        name.append(w)
+    return (" ".join(name),) if name else ()
 
 
 def _details(description: str, *, skip: list[str]) -> list[Block]:

@@ -85,6 +85,32 @@ def test_lever_postings() -> None:
     assert [p.index for p in feed.problems] == [3, 4]
 
 
+def test_lever_sites_merged_keep_their_companies_and_side_facts() -> None:
+    def posting(pid: str, site: str, **more: object) -> dict[str, object]:
+        return {"id": pid, "text": "Backend Engineer", "descriptionPlain": "Build Go services.",
+                "hostedUrl": f"https://jobs.lever.co/{site}/{pid}", **more}
+
+    feed = parse_feed(json.dumps([
+        posting("a1", "kestrelpay", categories={"team": "Payments Core", "commitment": "Contract"},
+                salaryRange={"currency": "EUR", "interval": "per-year-salary",
+                             "min": 85000, "max": 105000}),
+        posting("b2", "owlgate", salaryRange={"currency": "USD", "interval": "per-hour-wage",
+                                              "min": 60, "max": None}),
+    ]), FeedFormat.LEVER, VOCAB)
+    pay, hourly = feed.openings
+    # The feed is named after its first site; each posting keeps its own company.
+    assert feed.source == "lever:kestrelpay"
+    assert (pay.company, hourly.company) == ("kestrelpay", "owlgate")
+    # What Lever shows beside the ad is part of the ad's text, for questions about it.
+    assert pay.description.endswith(
+        "Team: Payments Core.\nCommitment: Contract.\nSalary: EUR 85,000 - 105,000 a year.")
+    assert hourly.description.endswith("Salary: USD 60 an hour.")
+    # The option still wins for every posting.
+    forced = parse_feed(json.dumps([posting("c3", "owlgate")]), FeedFormat.LEVER, VOCAB,
+                        company="Acme")
+    assert forced.openings[0].company == "Acme"
+
+
 @pytest.mark.parametrize("fmt,text,reason", [
     (FeedFormat.GREENHOUSE, "{not json", "not JSON"),
     (FeedFormat.GREENHOUSE, json.dumps([{"id": 1}]), "jobs"),
