@@ -61,12 +61,16 @@ _WORD_QUOTE = re.compile(r"&(?<!\S&)gt;")
 _LONG_WORD = re.compile(rf"\S{{{_RAW_PIECE + 1}}}")
 
 
+def _marked(text: str) -> str:
+    """literal() of each word of a text without long words (_LONG_WORD), in one pass."""
+    return _WORD_QUOTE.sub(_ZWSP + "&gt;", _MARKER.sub(r"\1" + _ZWSP, escape(text)))
+
+
 def _words(text: str) -> list[str]:
     """The text's words as atoms, each as literal() makes it, and one space for each run of
     blanks. Escaping word by word cost about 5 µs a word, most of a Slack answer's CPU."""
     if _LONG_WORD.search(text) is None:
-        marked = _WORD_QUOTE.sub(_ZWSP + "&gt;", _MARKER.sub(r"\1" + _ZWSP, escape(text)))
-        return [" " if w.isspace() else w for w in _WORDS.findall(marked)]
+        return [" " if w.isspace() else w for w in _WORDS.findall(_marked(text))]
     out: list[str] = []
     for w in _WORDS.findall(text):
         if w.isspace():
@@ -105,8 +109,7 @@ def _span_text(span: Span) -> str:
     and its words as separate strings cost more than everything else of its rendering."""
     if type(span) is not Text or _LONG_WORD.search(span.text) is not None:
         return "".join(_span_atoms(span))
-    return _BLANKS.sub(" ", _WORD_QUOTE.sub(_ZWSP + "&gt;", _MARKER.sub(r"\1" + _ZWSP,
-                                                                         escape(span.text))))
+    return _BLANKS.sub(" ", _marked(span.text))
 
 
 def _block_text(block: Block) -> str:
@@ -225,10 +228,11 @@ def render(reply: Reply, *, share: str | None = None) -> list[SlackMessage]:
     content: list[dict[str, Any]] = []
     for block in reply.blocks:
         whole = _block_text(block)
-        # pack() of a block that fits in one section joins its atoms: the same, made directly.
-        texts = ([whole.strip()] if whole.strip() else []) if len(whole) <= SECTION_LIMIT else pack(
-            _block_atoms(block))
-        content.extend(_section(t) for t in texts)
+        if len(whole) > SECTION_LIMIT:
+            content.extend(_section(t) for t in pack(_block_atoms(block)))
+        elif whole.strip():
+            # What pack() makes of a block that fits in one section, made directly.
+            content.append(_section(whole.strip()))
     for card in reply.cards:
         content.append(_section(card_text(card)))
         content.append({"type": "divider"})
