@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -954,6 +955,25 @@ def _typo_of(word: str, near: Sequence[str], meaning: Callable[[str], str]) -> s
     return meant.pop() if len(meant) == 1 else None
 
 
+CueReader = Callable[[str, "KnowledgeBase | None", Situation], dict[str, float]]
+
+
+def _latest_kept(read: CueReader) -> CueReader:
+    """`read`, keeping its latest result: a message's cues are read two or three times in a row
+    (its classification, the cascade's `cued`, a topic's follow-up check), mostly in the same
+    situation, and reading them is about 80 µs of a request's CPU each time."""
+    latest: list[Any] = [None, None, None, {}]  # text, knowledge base, situation, cues
+
+    @functools.wraps(read)
+    def cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str, float]:
+        if latest[0] != text or latest[1] is not kb or latest[2] != situation:
+            latest[:] = [text, kb, situation, read(text, kb, situation)]
+        return dict(latest[3])  # the caller's own, to change if it likes
+
+    return cues
+
+
+@_latest_kept
 def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str, float]:
     """The intents the message's words say outright, each with how sure they are."""
     norm = _spelled(normalize(text))

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.markup import Block, Bold, Link, Paragraph, Span, to_plain
+from bot.markup import Block, Bold, Link, Paragraph, Span, Text, to_plain
 from bot.messages import OpeningCard, Reply
 
 # Slack's limits: https://api.slack.com/reference/block-kit/blocks
@@ -36,7 +36,9 @@ def escape(text: str) -> str:
 # mrkdwn has no escape character: a marker only opens *bold*, _italics_, ~strike~ or `code`
 # at the start of a word, and a zero-width space after it (or before a quote's `>`) keeps
 # it literal. Inside a word (snake_case) markers open nothing and are left alone.
-_MARKER = re.compile(r"(?<![0-9A-Za-z])([*_~`])")
+# (The marker before its look-behind: a pattern that starts with characters is searched for
+# them, not tried at every position, several times faster; the same matches.)
+_MARKER = re.compile(r"([*_~`])(?<![0-9A-Za-z][*_~`])")
 _QUOTE = re.compile(r"(?m)^&gt;")
 _ZWSP = "\u200b"
 
@@ -54,17 +56,21 @@ def _url(url: str) -> str:
 # literal() per word, in one pass over a whole text: a quote's `>` opens at the start of any
 # word there (each word is its own text for literal()), and markers see a word's start as a
 # line's start, since a space is not a letter either.
-_WORD_QUOTE = re.compile(r"(?<!\S)&gt;")
+_WORD_QUOTE = re.compile(r"&(?<!\S&)gt;")
 # Words longer than this are cut into pieces before escaping (see _RAW_PIECE).
 _LONG_WORD = re.compile(rf"\S{{{_RAW_PIECE + 1}}}")
+
+
+def _marked(text: str) -> str:
+    """literal() of each word of a text without long words (_LONG_WORD), in one pass."""
+    return _WORD_QUOTE.sub(_ZWSP + "&gt;", _MARKER.sub(r"\1" + _ZWSP, escape(text)))
 
 
 def _words(text: str) -> list[str]:
     """The text's words as atoms, each as literal() makes it, and one space for each run of
     blanks. Escaping word by word cost about 5 µs a word, most of a Slack answer's CPU."""
     if _LONG_WORD.search(text) is None:
-        marked = _WORD_QUOTE.sub(_ZWSP + "&gt;", _MARKER.sub(r"\1" + _ZWSP, escape(text)))
-        return [" " if w.isspace() else w for w in _WORDS.findall(marked)]
+        return [" " if w.isspace() else w for w in _WORDS.findall(_marked(text))]
     out: list[str] = []
     for w in _WORDS.findall(text):
         if w.isspace():
@@ -93,6 +99,24 @@ def _span_atoms(span: Span) -> list[str]:
             bold = [f"*{w}*" if w != " " else w for w in _words(inner)]
         return ([lead] if lead else []) + bold + ([trail] if trail else [])
     return _words(span.text)
+
+
+_BLANKS = re.compile(r"\s+")
+
+
+def _span_text(span: Span) -> str:
+    """`"".join(_span_atoms(span))` without making the atoms: a plain span is most of an answer,
+    and its words as separate strings cost more than everything else of its rendering."""
+    if type(span) is not Text or _LONG_WORD.search(span.text) is not None:
+        return "".join(_span_atoms(span))
+    return _BLANKS.sub(" ", _marked(span.text))
+
+
+def _block_text(block: Block) -> str:
+    """`"".join(_block_atoms(block))`: a block's text, when it fits in one section."""
+    if isinstance(block, Paragraph):
+        return "".join(map(_span_text, block.spans))
+    return "\n".join("• " + "".join(map(_span_text, item)) for item in block.items)
 
 
 def _block_atoms(block: Block) -> list[str]:
@@ -203,7 +227,12 @@ def render(reply: Reply, *, share: str | None = None) -> list[SlackMessage]:
     """
     content: list[dict[str, Any]] = []
     for block in reply.blocks:
-        content.extend(_section(t) for t in pack(_block_atoms(block)))
+        whole = _block_text(block)
+        if len(whole) > SECTION_LIMIT:
+            content.extend(_section(t) for t in pack(_block_atoms(block)))
+        elif whole.strip():
+            # What pack() makes of a block that fits in one section, made directly.
+            content.append(_section(whole.strip()))
     for card in reply.cards:
         content.append(_section(card_text(card)))
         content.append({"type": "divider"})

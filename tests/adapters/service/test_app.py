@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -13,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 
 from adapters.bootstrap import Runtime
-from adapters.service.app import create_app
+from adapters.service.app import YOUNG_GENERATION, create_app
 from adapters.settings import Settings
 from bot.memory import MemoryStore
 from storage.engine import Storage
@@ -213,3 +214,20 @@ async def test_webhooks_get_503_while_the_backlog_is_too_long(
     said = [r.getMessage() for r in caplog.records]
     assert sum(m.startswith("overloaded") for m in said) == 1
     assert sum(m.startswith("backlog back under 40") for m in said) == 1
+
+
+async def test_a_started_server_process_sets_the_garbage_collector_for_serving(
+    make_settings: Callable[..., Settings],
+) -> None:
+    # What start-up built is frozen (full collections no longer walk it) and the young
+    # generation is larger; an app inside another process (these tests) leaves both alone.
+    threshold = gc.get_threshold()
+    try:
+        for freeze in (False, True):
+            app = create_app(await runtime_for(make_settings()), freeze=freeze)
+            async with app.router.lifespan_context(app):
+                assert (gc.get_freeze_count() > 0) is freeze
+                assert (gc.get_threshold()[0] == YOUNG_GENERATION) is freeze
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)

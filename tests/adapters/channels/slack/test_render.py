@@ -12,13 +12,14 @@ from adapters.channels.slack.render import (
     MAX_MESSAGES,
     SECTION_LIMIT,
     SHARE_ACTION,
+    _block_atoms,
     _words,
     escape,
     literal,
     pack,
     render,
 )
-from bot.markup import Bold, BulletList, Link, Paragraph, Text, bullets, para
+from bot.markup import Block, Bold, BulletList, Link, Paragraph, Span, Text, bullets, para
 from bot.messages import Button, OpeningCard, Reply, SkillGap
 
 
@@ -108,6 +109,25 @@ def test_words_are_each_what_literal_makes_of_them() -> None:
                     for w in re.findall(r"\S+|\s+", text)
                     for i in range(0, len(w), _RAW_PIECE) if not w.isspace() or i == 0]
         assert _words(text) == expected, text
+
+
+def test_a_block_that_fits_in_a_section_is_its_atoms_joined() -> None:
+    # render() makes such a block's text directly; it must be what pack() makes of its atoms.
+    rng = random.Random(17)
+    alphabet = ["a", "Z", "0", "é", "*", "_", "~", "`", ">", "<", "&", "/", "gt;", " ", "  ", "\n",
+                "\t", "\u00a0", "&gt;", "x" * (_RAW_PIECE + 1)]
+
+    def span() -> Span:
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        kinds: list[Span] = [Text(text), Text(text), Bold(text), Link(text, "https://e.org/a_b")]
+        return rng.choice(kinds)
+
+    for _ in range(2000):
+        spans = tuple(span() for _ in range(rng.randint(1, 4)))
+        blocks: list[Block] = [Paragraph(spans), BulletList((spans, spans[:1]))]
+        block = rng.choice(blocks)
+        sections = [b["text"]["text"] for m in render(Reply(blocks=(block,))) for b in m.blocks]
+        assert sections == pack(_block_atoms(block)), block
 
 
 def test_long_bullet_list_breaks_between_items() -> None:
