@@ -171,13 +171,14 @@ _GREETING = words_re(
 _GREETING_FILLER = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
                             "and", "to you", "you", "again", "team", "doing", "btw", "today", "then",
                             "so", "by the way", "sir", "madam", "mate", "my friend")
+_RUNS_ON = re.compile(r"^(?:" + _GREETING.pattern + r") [\w']")
 # The words of pleasantries said with a hello ("hi, nice to be here", "hello again, long time"): a
 # hello followed by two words or more and none of these says something else ("hello darkness my
 # old friend" is a song; "hello bob" is still a greeting).
 _PLEASANTRY = frozenset("""
 nice good great glad happy lovely pleasure meet meeting see seeing here again back hope well fine
 day days morning evening afternoon night long time world everybody dear new first how hows going
-been doing up everything thanks thank welcome excited
+been doing up everything thanks thank welcome excited anyone anybody someone somebody around home
 """.split())  # noqa: SIM905 - a word list reads better as text
 _THANKS = words_re(r"thanks?", r"tq", r"tqvm", r"tku", r"(?:thank|thnk|thnak|thenk|tnk|tank) ?(?:you+|u|yu)",
                    r"you(?:'ve| have)? been (?:a |such a |so |very |really )*(?:great |big |huge |real |"
@@ -287,7 +288,8 @@ _RATING = words_re(
     r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
     r"not sure (?:that'?s|that is|this is|it'?s|it is) (?:right|correct|accurate|true)",
     # a score ("8/10", "4 out of 5"; bare text keeps no slash)
-    r"^\d{1,3} (?:out of |of )?(?:5|10|100)(?!\w)", r"(?:\d|one|two|three|four|five|zero) stars?",
+    r"^(?:(?:a|solid|strong|easy|maybe|like|about|honestly|i'?d (?:say|give (?:it|you|this|that)(?: a)?)) )*"
+    r"\d{1,3} (?:out of |of )?(?:5|10|100)(?!\w)", r"(?:\d|one|two|three|four|five|zero) stars?",
     r"(?:didn'?t|doesn'?t|does not|did not|not) (?:really )?(?:help|answer)\w*", r"misunderstood",
     r"not what i (?:asked|meant|wanted|hoped(?: for)?|expected|needed|"
     r"was (?:looking for|asking|hoping for|expecting))",
@@ -449,8 +451,8 @@ _ASKING = re.compile(r"^(?:is|are|was|were|does|do|did|should|can|could|how|what
 # compose is for", "wrong topic, I asked how to cache responses").
 _REQUESTED = re.compile(
     r"^(?:(?:just|please|pls|so|now|then|ok|okay|but|and|instead|actually) )*(?:(?:tell|show|give) me|"
-    r"explain|i (?:want|need|would like|'d like|wanted) to know|"
-    r"i (?:was asking|asked|meant|wanted to know) (?:how|what|why|when|which|where|whether|if)\b)")
+    r"explain|(?:i (?:want|need|would like|'d like|wanted) to know|i (?:was asking|asked|meant)) "
+    r"(?:how|what|why|when|which|where|whether|if|who)\b)")
 # Asking for something after a thanks ("thanks, now show me remote jobs").
 _ASKS_FOR = words_re(r"tell", r"show", r"give", r"find", r"list", r"explain", r"search", r"send",
                      r"get", r"can you", r"could you", r"please", r"help", r"what", r"how", r"why",
@@ -1005,7 +1007,9 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # A greeting opens a message: "hi, nice to be here" may still be one, "translate hello
         # into French" is not.
         content = [w for w in rest.split() if w not in STOPWORDS]
-        said_else = len(content) >= 2 and not _PLEASANTRY.intersection(content)
+        # (a hello set apart by a comma is one clause of its own: "hallo, wie geht's")
+        said_else = (len(content) >= 2 and not _PLEASANTRY.intersection(content) and "?" not in norm
+                     and _RUNS_ON.match(norm) is not None)
         out["greeting"] = 0.95 if not rest else 0.3 if greeting.start() <= 4 and not said_else else 0.1
     if n <= 8 and _THANKS.search(plain):
         rest = _THANKS_FILLER.sub(" ", _FAREWELL.sub(" ", _THANKS.sub(" ", plain))).strip()
