@@ -286,6 +286,22 @@ _RATING = words_re(
     r"i (?:really |just |kinda |kind of )?(?:hate|love|like|dislike) (?:this|it|that)"
     r"(?: (?:one|so much|a lot))?(?= *$)",
     r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
+    # the bot judged as a tool, or its way of answering: "you're actually pretty good at this",
+    # "this is a neat little tool", "best career bot I've tried", "I like how you explain things"
+    r"(?:you'?re|you are|ur|u r) (?:\w+ ){0,2}(?:good|great|excellent|amazing|decent|bad|terrible|awful|"
+    r"useless|hopeless) at (?:this|it|that|explain\w*|answer\w*|your job)",
+    r"(?:(?:this|the|what an?|such an?) (?:\w+ ){0,2}(?:bot|tool|app|service)|this (?:thing|one)?(?: is)?) "
+    r"(?:is |was |'?s )?(?:(?:so|really|very|pretty|super|quite|actually|kinda|kind of) )*(?:handy|neat|"
+    r"useful|helpful|impressive|frustrating|annoying|confusing|pointless)(?= *$)",
+    r"(?:this|that|it) (?:is|was|'?s) (?:(?:so|really|very|pretty|super|quite|kinda) )*(?:handy|neat|"
+    r"frustrating|annoying|impressive)(?= *$)",
+    r"(?:this is|this'?s|what|such) an? (?:\w+ )?(?:neat|handy|useful|great|nice|cool|helpful|good|bad|"
+    r"useless|terrible) (?:little )?(?:bot|tool|app|service)(?= *$)",
+    r"(?:i'?m |i am |honestly |really |very |so |not )*impressed(?: with (?:you|this|the bot))?(?= *$)",
+    r"(?:the )?(?:best|worst) (?:\w+ ){0,2}(?:bot|tool|app)\b",
+    r"(?:like|love|enjoy|hate|dislike) (?:how|the way) (?:you|u) "
+    r"(?:explain|answer|reply|respond|write|put)\w*",
+    r"none of (?:them|these|those|the)(?: \w+)? (?:fits?|suits?|match(?:es)?)(?: me| my)",
     r"not sure (?:that'?s|that is|this is|it'?s|it is) (?:right|correct|accurate|true)",
     # a score ("8/10", "4 out of 5"; bare text keeps no slash)
     r"^(?:(?:a|solid|strong|easy|maybe|like|about|honestly|i'?d (?:say|give (?:it|you|this|that)(?: a)?)) )*"

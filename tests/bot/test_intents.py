@@ -492,7 +492,11 @@ async def test_an_intents_word_in_something_else_is_declined(bot: Bot, store: Me
 
 @pytest.mark.parametrize(("text", "intent"), [
     ("hi, nice to be here", "greeting"), ("hello bob", "greeting"), ("help me out pls", "help"),
-    ("not what I asked", "feedback"),
+    ("not what I asked", "feedback"), ("hallo, wie geht's", "greeting"),
+    ("wrong topic, I wanted to know about docker", "feedback"),  # a correction, no new question
+    # the bot judged as a tool, and scores with a word before them
+    ("you're actually pretty good at this", "feedback"), ("this is a neat little tool", "feedback"),
+    ("really like how you explain things", "feedback"), ("solid 8 out of 10", "feedback"),
 ])
 async def test_the_intents_themselves_still_answer(bot: Bot, text: str, intent: str) -> None:
     assert (await say(bot, text)).intent == intent
