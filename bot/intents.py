@@ -171,6 +171,9 @@ _GREETING = words_re(
 _GREETING_FILLER = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
                             "and", "to you", "you", "again", "team", "doing", "btw", "today", "then",
                             "so", "by the way", "sir", "madam", "mate", "my friend")
+_GREETING_RUNS_INTO = frozenset(("what", "whats", "what's", "how", "hows", "how's", "who", "where",
+                                 "why", "when", "i", "i'm", "im", "my", "we", "any", "is", "are", "do",
+                                 "can", "just", "so", "anyone", "anybody"))
 _RUNS_ON = re.compile(r"^(?:" + _GREETING.pattern + r") [\w']")
 # The words of pleasantries said with a hello ("hi, nice to be here", "hello again, long time"): a
 # hello followed by two words or more and none of these says something else ("hello darkness my
@@ -473,8 +476,6 @@ _REQUESTED = re.compile(
 _ASKS_FOR = words_re(r"tell", r"show", r"give", r"find", r"list", r"explain", r"search", r"send",
                      r"get", r"can you", r"could you", r"please", r"help", r"what", r"how", r"why",
                      r"now", r"next", r"also", r"but")
-# What may follow "help" in a request for the manual ("help me out pls").
-_HELP_FILLER = frozenset(("me", "us", "out", "pls", "plz", "please", "need", "asap", "now", "bot"))
 # The manual: "help" on its own or first, or a question about the bot itself.
 _HELP = words_re(
     r"how (?:do|can|should) i use (?:this|you|the bot|this bot|careerbot)(?= *$)",
@@ -811,9 +812,11 @@ _THEIR_SYSTEM = words_re(
     r"users", r"customers", r"(?:my|our|an?|the) (?:app|apps|application|service|api|database|db|site|"
     r"website|system|backend|product|platform|code|codebase|table|schema|newsletter|mailing list)",
 )
-# A team speaking of its own systems ("our on-call is brutal, how do we make alerts less noisy?"):
-# the bot's alerts and records are one person's.
-_TEAM = words_re(r"our", r"we", r"we'?re", r"we'?ve", r"ours")
+# A team asking how to run its own systems ("our on-call is brutal, how do we make alerts less
+# noisy?"): not the bot's alerts or records, which are one person's ("can we stop the alerts",
+# "forget our conversation" still are).
+_TEAM = words_re(r"how (?:do|can|should|could) we", r"our (?:on-?call|pager\w*|monitoring|dashboards?|"
+                 r"services?|systems?|servers?|clusters?|infra\w*|prod\w*|pipelines?|stack|team'?s)")
 _NEGATION = words_re(r"not", r"no", r"never", r"don'?t", r"dont", r"doesn'?t", r"won'?t", r"stop\w*",
                      r"quit", r"cancel\w*", r"any ?more", r"no longer", r"rather not", r"enough")
 _FORGET = words_re(
@@ -1023,9 +1026,11 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # A greeting opens a message: "hi, nice to be here" may still be one, "translate hello
         # into French" is not.
         content = [w for w in rest.split() if w not in STOPWORDS]
-        # (a hello set apart by a comma is one clause of its own: "hallo, wie geht's")
-        said_else = (len(content) >= 2 and not _PLEASANTRY.intersection(content) and "?" not in norm
-                     and _RUNS_ON.match(norm) is not None)
+        # (a hello set apart by a comma is one clause of its own: "hallo, wie geht's"; one run into
+        # a question or about oneself asks or tells: "yo whats up", "hi I'm new")
+        said_else = (len(rest.split()) >= 3 and len(content) >= 2 and "?" not in norm
+                     and rest.split()[0] not in _GREETING_RUNS_INTO
+                     and not _PLEASANTRY.intersection(content) and _RUNS_ON.match(norm) is not None)
         out["greeting"] = 0.95 if not rest else 0.3 if greeting.start() <= 4 and not said_else else 0.1
     if n <= 8 and _THANKS.search(plain):
         rest = _THANKS_FILLER.sub(" ", _FAREWELL.sub(" ", _THANKS.sub(" ", plain))).strip()
@@ -1079,11 +1084,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         said_of = manual is not None and manual.group() in ("this bot", "the bot")
         out["help"] = 0.3 if said_of else 0.9
     elif n <= 9 and words[0] == "help":
-        # "help me with kubernetes" is a topic question, not a request for the manual; "help me
-        # write a birthday poem" asks for help with something else, which is not the manual either
-        # (whatever it is decides: a topic, or a decline).
-        wanted = [w for w in words[1:] if w not in STOPWORDS and w not in _HELP_FILLER]
-        out["help"] = 0.55 if len(wanted) < 2 else 0.1
+        # "help me with kubernetes" is a topic question, not a request for the manual.
+        out["help"] = 0.55
     if n <= 12 and _TOPICS.fullmatch(plain):
         out["topics"] = 0.95
     elif n <= 7 and _TOPICS.search(plain):

@@ -468,7 +468,7 @@ async def test_who_one_is_then_what_one_seeks_is_a_profile(bot: Bot, text: str) 
     ("not what I asked. I want to know what a foreign key is", None),  # a rating, then the question
     ("wrong topic, I asked how to cache api responses", None),
     ("too long, just tell me what docker compose is for", "docker"),  # no profile for "me"
-    ("our on-call is brutal, how do we make alerts less noisy?", "observability"),  # their alerts
+    ("our on-call is brutal, how do we make alerts less noisy?", "observability"),  # a team's own
     ("is it ok to apply for senior roles with 3 years of experience?", None),  # advice, not a search
 ])
 async def test_a_question_wrapped_in_another_intents_words_reaches_its_topic(
@@ -479,7 +479,6 @@ async def test_a_question_wrapped_in_another_intents_words_reaches_its_topic(
 
 @pytest.mark.parametrize("text", [
     "hello darkness my old friend",  # a hello, then something else said
-    "help me write a birthday poem",  # help with something else than the bot or a topic
     "the movie was mid",  # a level word with no career around it
 ])
 async def test_an_intents_word_in_something_else_is_declined(bot: Bot, store: MemoryStore,
@@ -492,6 +491,8 @@ async def test_an_intents_word_in_something_else_is_declined(bot: Bot, store: Me
 
 @pytest.mark.parametrize(("text", "intent"), [
     ("hi, nice to be here", "greeting"), ("hello bob", "greeting"), ("help me out pls", "help"),
+    ("hey there stranger danger", "greeting"), ("forget our conversation", "forget"),
+    ("can we stop the alerts", "unsubscribe"), ("help me find my way around", "help"),
     ("not what I asked", "feedback"), ("hallo, wie geht's", "greeting"),
     ("wrong topic, I wanted to know about docker", "feedback"),  # a correction, no new question
     # the bot judged as a tool, and scores with a word before them
