@@ -33,6 +33,7 @@ from bot.vocabulary import (
     remote_wish,
     stated_level,
     unread,
+    without_level,
     years_of_experience,
 )
 
@@ -683,6 +684,9 @@ _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)
                    r"what(?:'s| is| have you got| do you have| can you find)? (?:out )?(?:there )?for me",
                    # "I'm a go dev. What's out there?", "anything for someone like me?"
                    r"what(?:'s| is) out there(?= *$)",
+                   # "looking for something part-time": the terms of a job stand for it
+                   r"(?:something|anything) (?:part[- ]?time|full[- ]?time|permanent|freelance|"
+                   r"on (?:a )?contract|contract)",
                    r"(?:any(?:thing)?|something) for (?:someone|somebody|people|folks) like me",
                    r"(?:show|find|give) me (?:something|anything|what (?:fits|matches|you(?:'ve)? found))",
                    r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me",
@@ -694,7 +698,7 @@ _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)
                    # (or "what do you have in the US?")
                    r"(?=(?: in (?:the )?[a-z]+(?: [a-z]+)?)? *$)")
 # A statement may open any clause: "hello! just graduated, I live in berlin".
-_CLAUSE_START = re.compile(r"(?<=[.!;,])\s+|\n+|\s+-+\s+")
+_CLAUSE_START = re.compile(r"(?<=[.!?;,])\s+|\n+|\s+-+\s+")
 _CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)| (?:so|any|anything|what|show|find|got|do you)\b",
                          re.IGNORECASE)
 _PUNCTUATION = re.compile(r"[,;?!]|\.(?=\s|$)")
@@ -826,8 +830,11 @@ def requests_openings(text: str) -> bool:
     plain = bare(normalize(text))
     if _ADVICE.search(plain):
         return False
+    # "I'm a mid python dev looking for remote work, anything?": a bare "anything?" closing it
+    last = [c for c in _CLAUSE_START.split(normalize(text)) if bare(c)][1:][-1:]
     return bool(_FOR_ME.search(plain) or (JOB_WORDS.search(plain) and (
-        _REQUEST.search(plain) or _HAVE_YOU.search(plain))))
+        _REQUEST.search(plain) or _HAVE_YOU.search(plain)))
+        or (last and _ANYTHING.fullmatch(bare(last[0]))))
 
 
 def is_farewell(text: str) -> bool:
@@ -1240,6 +1247,14 @@ def told_part(text: str) -> str:
     Germany, I do go and node"); its first clause when every clause asks."""
     told = [c.strip() for c in _PUNCTUATION.split(text) if c.strip() and not requests_openings(c)]
     return ", ".join(told) if told else first_clause(text)
+
+
+def request_part(text: str) -> str:
+    """The request a message that also tells about the person makes: all of it but the level it
+    tells ("I'm a mid python dev, remote, anything?" asks for remote Python openings; the level
+    is the profile's, which only ranks). A level in a clause that asks ("any senior roles?") stays."""
+    clauses = [c.strip() for c in _PUNCTUATION.split(text) if c.strip()]
+    return ", ".join(c if requests_openings(c) else without_level(c) for c in clauses)
 
 
 def _tells_about_oneself(text: str, kb: KnowledgeBase) -> bool:

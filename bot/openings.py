@@ -33,6 +33,14 @@ class Level(StrEnum):
         return (self, Level.STAFF) if self is Level.SENIOR else (self,)
 
 
+class Employment(StrEnum):
+    """The terms of an opening, as far as a request filters on them (internships are a level)."""
+
+    FULL_TIME = "full-time"
+    PART_TIME = "part-time"
+    CONTRACT = "contract"
+
+
 _LEVEL_RANK = {
     Level.INTERN: 0,
     Level.JUNIOR: 1,
@@ -79,3 +87,12 @@ class Opening:
     posted_at: datetime | None = None
     updated_at: datetime | None = None
     is_open: bool = True
+    # The terms the ad states; read from its title and description when not given (a feed's
+    # records), kept as given otherwise (a stored row read without its description).
+    terms: frozenset[Employment] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not self.terms:
+            from bot.vocabulary import employment_in  # the vocabulary reads openings' values
+
+            object.__setattr__(self, "terms", employment_in(self.title, self.description))

@@ -14,13 +14,15 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.messages import OpeningCard, SkillGap
-from bot.openings import Level, Opening, Remote
+from bot.openings import Employment, Level, Opening, Remote
 from bot.ports import Profile, RemotePreference
 from bot.skills import SkillVocabulary
 from bot.text import STOPWORDS, normalize, stem, words
 from bot.vocabulary import (
+    EMPLOYMENT_WORDS,
     LEVEL_NOUNS,
     Reading,
+    employment_wish,
     find_level,
     find_places,
     find_regions,
@@ -122,6 +124,8 @@ class Query:
     companies: tuple[str, ...] = ()
     # The request's places and remote wish are either-or ("munich or remote"), as a profile's are.
     either: bool = False
+    # The terms asked for ("any contract gigs?"): hard, as a work mode is.
+    employment: Employment | None = None
     # Skills the request rules out ("anything that doesn't need Java?"): no opening that asks
     # for one of them is listed.
     avoid: tuple[str, ...] = ()
@@ -157,7 +161,7 @@ class Query:
             skills=r.skills,
             titled=r.titled,
             exclude=r.exclude,
-            companies=r.companies,
+            companies=r.companies, employment=r.employment,
             avoid=r.avoid, every=r.every, newest=r.newest,
             known=tuple(dict.fromkeys((*profile.skills, *r.known))),
             level=r.level,
@@ -253,7 +257,10 @@ class OpeningIndex:
         level = np.full(n, -1, dtype=np.int8)
         posted = np.full(n, np.nan, dtype=np.float64)
         placeless = np.zeros(n, dtype=bool)
+        terms = {e: np.zeros(n, dtype=bool) for e in Employment}
         for i, o in enumerate(self.openings):
+            for e in o.terms:
+                terms[e][i] = True
             for s in self._skills_of(o):
                 if is_generic(s):
                     continue
@@ -287,6 +294,7 @@ class OpeningIndex:
         self._remote = remote
         self._level = level
         self._placeless = placeless
+        self._terms = terms
         self._built_at = datetime.now(UTC).timestamp()
         known = ~np.isnan(posted)
         # exp(-(now - posted)/T) = exp(-(built - posted)/T) · exp(-(now - built)/T)
@@ -548,6 +556,8 @@ class OpeningIndex:
         for record in q.exclude:
             if (i := self._positions.get(record)) is not None:
                 cand[i] = False
+        if q.employment is not None:
+            cand &= self._terms[q.employment]
         if q.companies:
             at = np.zeros(n, dtype=bool)
             for company in q.companies:
@@ -625,6 +635,7 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
         instead=bool(_INSTEAD.search(norm)),
         widens=bool(_WIDENS.search(norm)),
         level=find_level(text, Reading.CHAT),
+        employment=employment_wish(text),
         remote=remote_wish(text, Reading.CHAT) or RemotePreference.ANY,
         locations=places,
         titled=_role_words(text, vocab, places),
@@ -701,13 +712,14 @@ def changes_list(text: str, vocab: SkillVocabulary, index: OpeningIndex | None =
     if not all(names_known_place(p) or find_regions(p) or (index is not None and index.knows_place(p))
                for p in q.locations):
         return False
-    if not (q.locations or q.level or q.remote is not RemotePreference.ANY or q.skills or q.avoid
+    if not (q.locations or q.level or q.employment or q.remote is not RemotePreference.ANY
+            or q.skills or q.avoid
             or q.every or q.newest or q.anywhere or at):
         return False
     named = ({t for i in at for t in name_tokens(index.openings[i].company)}
              if index is not None else set())
     rest = [w for w in unread(_ANYWHERE.sub(" ", normalize(text)), vocab)
-            if w not in _AROUND_CHANGE and w not in named
+            if w not in _AROUND_CHANGE and w not in named and w not in EMPLOYMENT_WORDS
             and not find_regions(w) and not find_regions(f"the {w}")]
     return not rest
 
@@ -725,7 +737,7 @@ def _role_words(text: str, vocab: SkillVocabulary, places: Sequence[str]) -> tup
         t for t in unread(text, vocab)
         if len(t) >= MIN_ROLE_WORD and not t.isdigit() and t not in STOPWORDS
         and t not in placed and not is_generic(t) and vocab.canonical(t) is None
-        and t not in LEVEL_NOUNS
+        and t not in LEVEL_NOUNS and t not in EMPLOYMENT_WORDS
         and find_level(t, Reading.CHAT) is None and remote_wish(t, Reading.CHAT) is None))
 
 

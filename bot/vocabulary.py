@@ -9,7 +9,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from bot.openings import Level, Remote
+from bot.openings import Employment, Level, Remote
 from bot.openings import level_for_years as level_for_years  # read with years_of_experience
 from bot.ports import RemotePreference
 from bot.skills import Skill, SkillVocabulary
@@ -370,6 +370,11 @@ def stated_level(text: str) -> Level | None:
     return find_level(" ".join(said), Reading.CHAT) if said else None
 
 
+def without_level(text: str) -> str:
+    """Text with its level words left out (normalised): "i'm a mid python dev" -> "i'm a python dev"."""
+    return " ".join(_CHAT_LEVEL_WORD.sub(" ", _read(text)[1]).split())
+
+
 # ---------------------------------------------------------------------------------------------
 # Years of experience
 
@@ -514,6 +519,61 @@ def _is_filter_word(word: str) -> bool:
 
 
 _MODE_WORD = _MODES[Reading.CHAT][0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Terms of employment: contract, part-time, full-time. An ad says them in its title or text ("Go
+# Developer (Contract)", "a six-month contract", "20 hours a week"); a person in a request ("any
+# contract gigs?", "something part-time", "only permanent roles").
+
+FULL_WEEK_HOURS = 35
+_CONTRACT_ASKED = re.compile(r"(?<!smart )(?<!api )(?<!data )(?<!service )\b(?:contract(?:or|ors|ing|s)?"
+                             r"|freelanc\w*|fixed[- ]term|temp(?:orary)? (?:work|jobs?|roles?|gigs?))"
+                             r"(?! (?:test\w*|first|law|address|language)\b)")
+_PART_TIME = re.compile(r"\bpart[- ]?time\b")
+_FULL_TIME = re.compile(r"\bfull[- ]?time\b|\bpermanent\b")
+_HOURS = re.compile(r"\b(\d{1,2}) ?(?:hours?|hrs?|h) (?:a|per|/) ?(?:week|wk)\b|\b(\d{1,2})h/w(?:ee)?k\b")
+# How an ad says it is a contract: in its title, or as its terms ("a six-month contract",
+# "contract role", "day rate"), not in passing ("smart contracts", "API contract tests").
+_CONTRACT_TITLE = re.compile(r"\b(?:contract(?:or)?|freelanc\w*|fixed[- ]term)\b")
+_CONTRACT_TERMS = re.compile(
+    r"\b(?:(?:\w+[- ])?(?:month|week|year)s?[- ]contract|contract (?:role|position|basis|engagement|"
+    r"assignment|for \w+ months)|(?:fixed|short)[- ]term contract|day rate|contract[- ]to[- ]hire|"
+    r"freelance (?:role|position|basis|project))\b")
+
+
+# The words those phrases are made of: no role named by a title ("Part-time Backend Developer").
+EMPLOYMENT_WORDS = frozenset((
+    "part", "time", "full", "contract", "contracts", "contractor", "contractors", "contracting",
+    "freelance", "freelancer", "freelancing", "freelancers", "permanent", "temporary", "temp",
+    "fixed", "term", "hours", "hour", "hrs", "week",
+))
+
+
+def employment_wish(text: str) -> Employment | None:
+    """The terms a request asks for ("any contract gigs?", "part time please", "20 hours a week")."""
+    norm = normalize(text)
+    hours = _HOURS.search(norm)
+    if _PART_TIME.search(norm) or (hours and int(hours.group(1) or hours.group(2)) < FULL_WEEK_HOURS):
+        return Employment.PART_TIME
+    if _CONTRACT_ASKED.search(norm):
+        return Employment.CONTRACT
+    if _FULL_TIME.search(norm):
+        return Employment.FULL_TIME
+    return None
+
+
+def employment_in(title: str, description: str) -> frozenset[Employment]:
+    """The terms an ad states (full-time when it states no other)."""
+    head, body = normalize(title), normalize(description)
+    found = set()
+    if _CONTRACT_TITLE.search(head) or _CONTRACT_TERMS.search(body):
+        found.add(Employment.CONTRACT)
+    hours = _HOURS.search(f"{head} {body}")
+    if _PART_TIME.search(head) or _PART_TIME.search(body) or (
+            hours and int(hours.group(1) or hours.group(2)) < FULL_WEEK_HOURS):
+        found.add(Employment.PART_TIME)
+    return frozenset(found) or frozenset((Employment.FULL_TIME,))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -48,6 +48,9 @@ MAX_GAP_BUTTONS = 3
 # ("and in Berlin?", "only the remote ones"), at most this many.
 JOBS_QUERY = "jobs_query"
 MAX_REQUEST_TEXTS = 5
+# Set (in ctx.cache) when a message that told about the person asks for openings too: the
+# request it makes (see intents.request_part).
+ASKED = "asked_part"
 # The opening the request on screen asked for others like ("something like the Stripe one").
 JOBS_LIKE = "jobs_like"
 # "anything else at that company?" with an opening to point at is a new list, whatever the
@@ -120,6 +123,8 @@ def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
         parts.append("at " + " or ".join(q.companies))
     if q.level:
         parts.append(q.level.value)
+    if q.employment:
+        parts.append(q.employment.value)
     places = " or ".join(map(place_label, q.locations))
     if q.from_profile and places and q.remote is not RemotePreference.ONSITE:
         # The profile's wish: remote openings, or ones in its places (see Query).
@@ -229,6 +234,9 @@ class OpeningsHandler(BaseHandler):
         list on screen: one that names no skill of its own ("and in Berlin?", "only the remote
         ones"), or narrows the list by one ("the go ones"), keeps the rest of that request."""
         typed = ctx.command is None and ctx.action is None
+        asked = ctx.cache.get(ASKED)
+        if isinstance(asked, str):
+            return [asked], None
         if typed and (asks_for_similar(ctx.text) or asks_at_same_company(ctx.text)):
             ref = find_reference(ctx.text, ctx.state, index, ctx.kb.skills)
             meant = ref.openings[0] if ref is not None and ref.openings else (
@@ -272,7 +280,9 @@ class OpeningsHandler(BaseHandler):
             + f" ({start + 1}-{end} of {results.total}):"
         buttons = gap_buttons(results.matches)
         if q.is_empty and not results.titled and not q.companies:
-            head = (f"The newest openings ({start + 1}-{end} of {results.total}). Tell me your "
+            filters = describe_query(q)
+            head = (f"The newest openings{f' ({filters})' if filters else ''} "
+                    f"({start + 1}-{end} of {results.total}). Tell me your "
                     "skills with /profile and I'll pick the ones that fit you:")
             buttons.append(Button(label="Set up my profile", action=EditProfile().encode()))
         if end < results.total:

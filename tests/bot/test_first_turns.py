@@ -1,0 +1,95 @@
+"""How people open a conversation about jobs (issue 12): a request told with who one is, contract
+and part-time work, and the refinements after it, through Bot.handle on the in-memory store and
+on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import KnowledgeBase
+from bot.openings import Employment, Level, Remote
+from bot.ports import RemotePreference
+from bot.vocabulary import employment_in, employment_wish
+from tests.bot.test_opening_conversations import Chat, imported, open_chat, shown
+
+OPENINGS = [
+    imported("t1", "Senior Python Engineer", "Tidewell", "Remote (Europe)", Remote.YES,
+             Level.SENIOR, ("Python", "Django"), "Fully remote within Europe. Full-time."),
+    imported("t2", "Junior Python Developer", "Tidewell", "Remote (Europe)", Remote.YES,
+             Level.JUNIOR, ("Python", "Flask"), "Fully remote within Europe."),
+    imported("t3", "Backend Engineer (Python)", "Larkspur", "Berlin, Germany", Remote.NO, None,
+             ("Python", "FastAPI"), "On-site in Berlin. Full-time, permanent."),
+    imported("c1", "Go Developer (Contract, 6 months)", "Pinecrest", "Remote (EU)", Remote.YES,
+             None, ("Go", "Docker"), "A six-month contract, remote within the EU."),
+    imported("c2", "Site Reliability Engineer", "Wrenfield", "Paris, France (Hybrid)",
+             Remote.HYBRID, None, ("Go", "Kubernetes"),
+             "A nine-month contract, hybrid in Paris two days a week."),
+    imported("c3", "Senior Go Engineer", "Cindervale", "Remote (Worldwide)", Remote.YES,
+             Level.SENIOR, ("Go", "Kubernetes"), "Fully remote. Full-time."),
+    imported("p1", "Backend Developer", "Saltmarsh", "Lisbon, Portugal (Hybrid)", Remote.HYBRID,
+             None, ("Node.js", "TypeScript"), "Part-time, 20 hours a week, hybrid in Lisbon."),
+    imported("p2", "Mid-level Backend Engineer (Node.js)", "Brambleway", "Remote - US",
+             Remote.YES, Level.MID, ("Node.js", "TypeScript"), "Fully remote in the US."),
+]
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+async def chat(request: pytest.FixtureRequest, kb: KnowledgeBase,
+               tmp_path: Path) -> AsyncIterator[Chat]:
+    async with open_chat(request.param, kb, OPENINGS, tmp_path) as c:
+        yield c
+
+
+async def test_who_one_is_with_a_bare_anything_lists_openings_ranked_by_the_level(
+        chat: Chat) -> None:
+    r = await chat.say("hi, I'm a mid python dev looking for remote work, anything?")
+    assert r.intent == "openings"
+    # The level told is who one is: it ranks, it does not hide the junior and senior roles.
+    assert set(shown(r)) == {"t1", "t2"}  # remote: not the Berlin office
+    async with chat.uow() as uow:
+        p = await uow.profiles.get("console", "ann")
+    assert p is not None and p.level is Level.MID and p.remote is RemotePreference.REMOTE
+    assert p.skills == ("Python",)
+
+
+async def test_contract_work_asked_with_the_skills_told(chat: Chat) -> None:
+    r = await chat.say("any contract gigs? I do go and kubernetes")
+    assert r.intent == "openings"
+    assert set(shown(r)) == {"c1", "c2"}  # not the full-time Go role
+    assert "contract" in r.text
+    async with chat.uow() as uow:
+        p = await uow.profiles.get("console", "ann")
+    assert p is not None and set(p.skills) == {"Go", "Kubernetes"}
+    r = await chat.say("only remote ones")
+    assert shown(r) == ["c1"]  # still contract work
+
+
+async def test_part_time_is_a_filter_and_no_role_word(chat: Chat) -> None:
+    r = await chat.say("looking for something part-time, I do node and typescript")
+    assert r.intent == "openings" and shown(r) == ["p1"]
+    r = await chat.say("any part time backend jobs?")
+    assert shown(r) == ["p1"]
+
+
+@pytest.mark.parametrize("text,wish", [
+    ("any contract gigs?", Employment.CONTRACT), ("freelance work?", Employment.CONTRACT),
+    ("something part-time", Employment.PART_TIME), ("20 hours a week max", Employment.PART_TIME),
+    ("only permanent roles", Employment.FULL_TIME), ("contract testing jobs", None),
+    ("smart contract developers", None), ("python jobs", None),
+])
+def test_employment_wish(text: str, wish: Employment | None) -> None:
+    assert employment_wish(text) is wish
+
+
+@pytest.mark.parametrize("title,description,terms", [
+    ("Go Developer (Contract)", "", {Employment.CONTRACT}),
+    ("Ruby Developer", "A six-month contract, remote. 30 hours a week.",
+     {Employment.CONTRACT, Employment.PART_TIME}),
+    ("Backend Engineer", "We write API contract tests. Full-time.", {Employment.FULL_TIME}),
+    ("Part-time Backend Developer", "", {Employment.PART_TIME}),
+])
+def test_employment_in_an_ad(title: str, description: str, terms: set[Employment]) -> None:
+    assert employment_in(title, description) == terms
