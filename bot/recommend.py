@@ -31,6 +31,7 @@ from bot.vocabulary import (
     names_known_place,
     places_within,
     remote_wish,
+    spelled_place,
     unread,
 )
 
@@ -122,6 +123,12 @@ class Query:
     exclude: tuple[tuple[str, str], ...] = ()
     # Only the openings of these companies ("any openings at Stripe?").
     companies: tuple[str, ...] = ()
+    # None of these companies' ("not Cindervale", "anything except at Stripe?"): kept by
+    # follow-ups until a company is asked for again.
+    shunned: tuple[str, ...] = ()
+    # A work mode or level asked before is dropped ("drop the remote part", "any level").
+    any_mode: bool = False
+    any_level: bool = False
     # The request's places and remote wish are either-or ("munich or remote"), as a profile's are.
     either: bool = False
     # The terms asked for ("any contract gigs?"): hard, as a work mode is.
@@ -153,6 +160,8 @@ class Query:
             # Remote work from where the person lives: remote openings open to there or to
             # anyone (the request's own places or work mode replace it).
             remote, places, from_profile = RemotePreference.REMOTE, profile.locations, False
+        elif r.any_mode:
+            remote = RemotePreference.ANY  # the profile's wish dropped for this request
         elif r.remote is RemotePreference.REMOTE:
             remote, places, from_profile = r.remote, (), False  # done from anywhere
         elif r.remote is not RemotePreference.ANY:
@@ -161,7 +170,7 @@ class Query:
             skills=r.skills,
             titled=r.titled,
             exclude=r.exclude,
-            companies=r.companies, employment=r.employment,
+            companies=r.companies, employment=r.employment, shunned=r.shunned,
             avoid=r.avoid, every=r.every, newest=r.newest,
             known=tuple(dict.fromkeys((*profile.skills, *r.known))),
             level=r.level,
@@ -187,6 +196,16 @@ class Query:
             named["skills"] = tuple(s for s in self.skills if s not in later.avoid)
         if later.anywhere and not later.locations:
             named["locations"] = ()
+        if later.any_mode:
+            named["remote"] = later.remote
+        if later.any_level:
+            named["level"] = later.level
+        if later.companies or later.shunned:
+            # "not Cindervale" after "not Tidewell": neither; asking for one again takes it back.
+            named["shunned"] = tuple(c for c in dict.fromkeys((*self.shunned, *later.shunned))
+                                     if c not in later.companies)
+            named["companies"] = tuple(c for c in (later.companies or self.companies)
+                                       if c not in later.shunned)
         where = later.locations or later.remote is not RemotePreference.ANY
         if later.instead and where:
             # "how about remote instead" after "jobs in europe": remote anywhere
@@ -350,6 +369,12 @@ class OpeningIndex:
         return any(all(t in self._loc for t in toks)
                    for p in places_within(place)
                    if (toks := [t for t in location_tokens(p) if t not in _PLACELESS]))
+
+    def spelled(self, place: str) -> str:
+        """A place as asked, or the known one it misspells ("londn": "london")."""
+        if names_known_place(place) or find_regions(place) or self.knows_place(place):
+            return place
+        return spelled_place(place, (t for t in self._loc if t not in _PLACELESS)) or place
 
     def described(self, text: str) -> list[int]:
         """The open openings that every word of text describes by their title or place ("staff"
@@ -563,6 +588,8 @@ class OpeningIndex:
             for company in q.companies:
                 at[self._company_positions.get(company, [])] = True
             cand &= at
+        for company in q.shunned:
+            cand[self._company_positions.get(company, [])] = False
         exact: npt.NDArray[np.bool_] | None = None
         if q.level is not None:
             exact = np.isin(self._level, [self._level_code(lv) for lv in q.level.kept])
@@ -625,18 +652,21 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
         s.name for m in _WITHOUT.finditer(norm)
         for s in find_skills(vocab, _CLAUSE_END.split(norm[m.end():], maxsplit=1)[0])
         if not is_generic(s.name)))
+    any_mode, any_level = bool(_ANY_MODE.search(norm)), bool(_ANY_LEVEL.search(norm))
     return Query(
         skills=tuple(s.name for s in find_skills(vocab, text)
                      if not is_generic(s.name) and s.name not in avoid),
+        any_mode=any_mode, any_level=any_level,
         avoid=avoid,
         every=bool(_EVERY.search(norm)),
         newest=bool(_NEWEST.search(norm)),
         anywhere=gone is not None,
         instead=bool(_INSTEAD.search(norm)),
         widens=bool(_WIDENS.search(norm)),
-        level=find_level(text, Reading.CHAT),
+        level=None if any_level else find_level(text, Reading.CHAT),
         employment=employment_wish(text),
-        remote=remote_wish(text, Reading.CHAT) or RemotePreference.ANY,
+        remote=RemotePreference.ANY if any_mode else (
+            remote_wish(text, Reading.CHAT) or RemotePreference.ANY),
         locations=places,
         titled=_role_words(text, vocab, places),
         either=bool(named) and bool(_OR_REMOTE.search(text)),
@@ -651,6 +681,19 @@ _WITHOUT = re.compile(
     r"have|want|mention)s?|(?:free of|no need for|not (?:using|needing|requiring)))"
     r"(?: (?:any|much|a lot of|the))?(?![\w'])")
 _CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)|\b(?:but|just|only|in|at|with|instead)\b")
+# A work mode or level filter dropped: "drop the remote part", "doesn't have to be remote",
+# "on-site is fine too"; "any level", "forget the seniority".
+_DROPPED = r"(?:drop|forget|remove|skip|never ?mind|ignore|scrap|lose|no need for|without)"
+_ANY_MODE = re.compile(
+    r"\b(?:" + _DROPPED + r" (?:the |that )?(?:remote|hybrid|on-?site|office|work mode|location type)"
+    r"(?: (?:part|bit|filter|requirement|condition|thing|one))?"
+    r"|(?:doesn'?t|does not|don'?t|do not|need ?n'?t|needs? not)(?: (?:have|need) to)? be (?:fully )?"
+    r"(?:remote|hybrid|on-?site)|(?:on-?site|office|in[- ]office|remote|hybrid)(?: (?:work|jobs?|roles?))? "
+    r"(?:is|are|would be|'?s) (?:fine|ok(?:ay)?|good) (?:too|as well)|any work mode)\b")
+_ANY_LEVEL = re.compile(
+    r"\b(?:" + _DROPPED + r" (?:the |that )?(?:level|seniority|senior|junior|mid|staff)"
+    r"(?: (?:part|bit|filter|requirement|thing|level))?"
+    r"|any (?:level|seniority)|(?:level|seniority) (?:doesn'?t|does not) matter)\b")
 # Every opening, not only those that fit: "show all of them", "not just my skills", "everything".
 _EVERY = re.compile(
     r"\b(?:all (?:of )?(?:them|the (?:jobs|openings|roles|positions|ones)|(?:jobs|openings|roles"
@@ -685,7 +728,24 @@ _AROUND_CHANGE = frozenset("""
     show me please ok okay so and but then now about instead rather at in from with for
     jobs job roles role openings opening positions position too also list filter keep see give
     there here of by a an to what how first or also too well include including add plus
+    more less not no except excluding other than apart without drop part bit filter
 """.split())  # noqa: SIM905 - a word list reads better as text
+
+
+# What rules a company out when it comes right before its name: "not Cindervale", "anything
+# except at Stripe", "other than tidewell", "skip the Pinecrest ones".
+_SHUN = (r"(?<![\w'])(?:not|no|except(?: for)?|excluding|exclude|other than|apart from|besides|"
+         r"without|skip|avoid|hide|minus|anything but|nothing (?:at|from)|none (?:at|from))"
+         r"(?: (?:at|from|with|by|for|the|any|anything|jobs|ones))*\s+")
+
+
+def rules_out(text: str, company: str) -> bool:
+    """Whether text rules the company out rather than asking for it ("not Cindervale")."""
+    name = name_tokens(company)
+    if not name:
+        return False
+    said = " ".join(location_tokens(text))
+    return re.search(_SHUN + re.escape(name[0]) + r"(?![\w])", said) is not None
 
 
 def reorders(text: str) -> bool:
@@ -713,7 +773,7 @@ def changes_list(text: str, vocab: SkillVocabulary, index: OpeningIndex | None =
                for p in q.locations):
         return False
     if not (q.locations or q.level or q.employment or q.remote is not RemotePreference.ANY
-            or q.skills or q.avoid
+            or q.any_mode or q.any_level or q.skills or q.avoid
             or q.every or q.newest or q.anywhere or at):
         return False
     named = ({t for i in at for t in name_tokens(index.openings[i].company)}

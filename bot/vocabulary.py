@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from enum import Enum
 from functools import lru_cache
 from itertools import pairwise
@@ -837,6 +838,27 @@ _KNOWN_NAMES = frozenset(p for places in REGIONS.values() for p in places) \
 # Matched in the lowercased text: a trie of a few hundred names is many times faster than their
 # alternation with IGNORECASE, and every message is read for places several times.
 _KNOWN_PLACE = re.compile(r"(?<![\w.#+-])(?:" + _trie_pattern(sorted(_KNOWN_NAMES)) + r")(?![\w#+-])")
+
+
+# A misspelt place is one this close to a known one (difflib's ratio: "londn" and "london" are
+# 0.91, "austin" and "austria" 0.77), and only a name at least this long is read so.
+PLACE_SPELLING = 0.85
+MIN_SPELT_PLACE = 5
+_SPELT_NAMES = tuple(sorted({*REGIONS, *_KNOWN_NAMES}))
+
+
+def spelled_place(place: str, known: Iterable[str] = ()) -> str | None:
+    """The known place a misspelt one means ("londn" -> "london", "germny" -> "germany"), among
+    the regions' places and `known` (a feed's); None when none is close, or two are."""
+    key = " ".join(normalize(place).split())
+    if len(key) < MIN_SPELT_PLACE:
+        return None
+    names = {*_SPELT_NAMES, *(k for k in known if len(k) >= MIN_SPELT_PLACE)}
+    close = difflib.get_close_matches(key, names, n=2, cutoff=PLACE_SPELLING)
+    if len(close) == 2 and difflib.SequenceMatcher(None, key, close[1]).ratio() \
+            == difflib.SequenceMatcher(None, key, close[0]).ratio():
+        return None
+    return close[0] if close else None
 
 
 def names_known_place(text: str) -> bool:

@@ -22,6 +22,7 @@ from bot.recommend import (
     name_tokens,
     parse_request,
     reorders,
+    rules_out,
 )
 from bot.routing import Context
 from bot.shown import (
@@ -56,6 +57,7 @@ JOBS_LIKE = "jobs_like"
 # "anything else at that company?" with an opening to point at is a new list, whatever the
 # classifier makes of its pronoun (as the opening handler's named score, see there).
 SAME_COMPANY_SCORE = 0.96
+SHUNNED_SCORE = 0.97
 # With a list on screen, a few words that only change how it is drawn ("newest first", "show all
 # of them") or ask for it again are about that list, whatever their meaning reads as.
 LIST_CHANGE_SCORE = 0.92
@@ -87,15 +89,26 @@ def request_of(texts: list[str], vocab: SkillVocabulary, model: Opening | None =
     q = like(model) if model is not None else Query()
     for text in texts:
         asked = parse_request(text, vocab)
+        if index is not None and asked.locations:
+            asked = dataclasses.replace(asked, locations=tuple(dict.fromkeys(
+                index.spelled(p) for p in asked.locations)))
         at = () if index is None else tuple(dict.fromkeys(
             index.openings[i].company for i in index.by_company(text)))
         if at:
-            # A company's name ("Copperleaf Bank") names no role.
+            # A company's name ("Copperleaf Bank") names no role; one ruled out ("not
+            # Cindervale") is left out of the list rather than asked for.
             named = {w for c in at for w in name_tokens(c)}
-            asked = dataclasses.replace(asked, companies=at, titled=tuple(
-                w for w in asked.titled if w not in named))
+            shunned = tuple(c for c in at if rules_out(text, c))
+            asked = dataclasses.replace(
+                asked, companies=tuple(c for c in at if c not in shunned), shunned=shunned,
+                titled=tuple(w for w in asked.titled if w not in named))
         q = q.refined_by(asked)
     return q
+
+
+def _shuns(text: str, index: OpeningIndex) -> bool:
+    """Whether text rules out a company it names ("not Cindervale")."""
+    return any(rules_out(text, index.openings[i].company) for i in index.by_company(text))
 
 
 def model_of(state: ConversationState, index: OpeningIndex) -> Opening | None:
@@ -121,6 +134,8 @@ def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
         parts.append("without " + " or ".join(q.avoid))
     if q.companies:
         parts.append("at " + " or ".join(q.companies))
+    if q.shunned:
+        parts.append("not at " + " or ".join(q.shunned))
     if q.level:
         parts.append(q.level.value)
     if q.employment:
@@ -173,6 +188,12 @@ class OpeningsHandler(BaseHandler):
 
     def score(self, ctx: Context) -> float:
         meant = ctx.intents()["openings"]
+        latest = ctx.bot.services.recommender.latest
+        if latest is not None and request_texts(ctx.state) and ctx.command is None \
+                and _shuns(ctx.text, latest):
+            # "not Cindervale": the request again without it, however surely a company named
+            # points at its openings (the opening handler's named score).
+            return max(meant, SHUNNED_SCORE)
         if (asks_at_same_company(ctx.text) and (on_screen(ctx.state) or in_focus(ctx.state))) \
                 or asks_company_openings(ctx.text, ctx.bot.services.recommender.latest):
             return max(meant, SAME_COMPANY_SCORE)
@@ -248,7 +269,7 @@ class OpeningsHandler(BaseHandler):
                 return [f"openings at {index.openings[i].company}"], None
             if i is not None:
                 return [without_model(ctx.text)], index.openings[i]
-        if typed and asks_company_openings(ctx.text, index):
+        if typed and asks_company_openings(ctx.text, index) and not _shuns(ctx.text, index):
             # "what has Kitebird got open?": all of that company's, not the list on screen narrowed
             return [ctx.text], None
         # "show me the jobs again" after a topic in between: the request before it, again.
@@ -257,6 +278,9 @@ class OpeningsHandler(BaseHandler):
         if typed and (on_screen(ctx.state) or again) and (
                 narrows_list(ctx.text) or not parse_request(ctx.text, ctx.kb.skills).skills):
             before = request_texts(ctx.state)
+            if not again and requests_openings(ctx.text) and not index.by_company(ctx.text):
+                # "what jobs do you have?" with one company's list on screen asks beyond it.
+                before = [t for t in before if not index.by_company(t)]
             texts = [*before[-(MAX_REQUEST_TEXTS - 1):], ctx.text] if before else [ctx.text]
             return texts, model_of(ctx.state, index)
         return [ctx.text], None

@@ -93,3 +93,39 @@ def test_employment_wish(text: str, wish: Employment | None) -> None:
 ])
 def test_employment_in_an_ad(title: str, description: str, terms: set[Employment]) -> None:
     assert employment_in(title, description) == terms
+
+
+async def test_a_misspelt_place_is_the_place_it_means(chat: Chat) -> None:
+    r = await chat.say("python jobs in berln")
+    assert shown(r) == ["t3"] and "Berlin" in r.text
+
+
+async def test_a_company_ruled_out_leaves_the_rest_of_the_request(chat: Chat) -> None:
+    r = await chat.say("go jobs")
+    assert set(shown(r)) == {"c1", "c2", "c3"}
+    r = await chat.say("not cindervale")
+    assert r.intent == "openings" and set(shown(r)) == {"c1", "c2"}
+    r = await chat.say("only remote")
+    assert shown(r) == ["c1"]  # still Go, still not Cindervale
+
+
+async def test_more_senior_ones_refine_rather_than_page(chat: Chat) -> None:
+    await chat.say("python jobs")
+    r = await chat.say("more senior ones?")
+    assert r.intent == "openings" and shown(r)[0] == "t1"
+    assert "t2" not in shown(r)  # the junior role
+
+
+async def test_an_empty_list_then_dropping_its_work_mode(chat: Chat) -> None:
+    r = await chat.say("hybrid python jobs")
+    assert not shown(r)
+    r = await chat.say("ok drop the hybrid part")
+    assert r.intent == "openings" and set(shown(r)) == {"t1", "t2", "t3"}
+
+
+async def test_asking_again_after_one_companys_list_asks_beyond_it(chat: Chat) -> None:
+    await chat.say("I know python")
+    r = await chat.say("what does tidewell have open?")
+    assert set(shown(r)) == {"t1", "t2"}
+    r = await chat.say("what jobs do you have?")
+    assert "t3" in shown(r)
