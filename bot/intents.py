@@ -566,7 +566,9 @@ _MY_JOB = words_re(r"(?:who|whom) (?:would|will|do|does|should) i (?:be )?report
                    r"(?:how much )?(?:would|will|could) i (?:earn|make|get paid)")
 # Asked right after telling the profile, a bare "anything?" wants openings for it.
 _ANYTHING = words_re(r"(?:so |and |ok |okay )?(?:any(?:thing)?|something)(?: (?:at all|yet|now|then|good|"
-                     r"out there|around))?", r"(?:so )?what(?:'s| is)? (?:out )?there", r"now what")
+                     r"out there|around))?", r"(?:so )?what(?:'s| is)? (?:out )?there", r"now what",
+                     r"(?:so |ok |okay |now |then )?(?:show|find) me(?: (?:then|now|please|pls|some))?",
+                     r"go ahead", r"let'?s see")
 # "what's the level?", "and the salary?", "how many days in the office?": a fact of the opening
 # on screen, asked with "the" or by a quantity.
 _ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:(?:what|where|how)(?:'?s| is| about) |how about |"
@@ -598,6 +600,8 @@ _STATEMENT = re.compile(
     r"i(?:'m| am) (?:in|from) |i (?:only )?(?:want|prefer|would like|'d like)|"
     r"i(?:'m| am) (?:only )?(?:looking for|open to|after)|i (?:just )?graduated|"
     r"i (?:moved|relocated) to|i(?:'m| am) (?:moving|relocating) to|"
+    r"(?:i'?d |i would |would )(?:be (?:willing|happy|open|glad) to )?(?:move|relocate) |"
+    r"i (?:manage|lead|run|head) (?:a|the|my|our) |"
     r"i (?:stopped|don'?t do|no longer)|i meant|\d+ (?:years?|yrs?)|(?:remote|hybrid|on-?site) "
     r"(?:or|and) )"
 )
@@ -1111,7 +1115,9 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
                              and _only_about_oneself(head, kb, lenient=False, narrowing=False,
                                                      telling=False))))
             # after a greeting: "Hello! So I've been writing Rust for three years, what's out there"
-            or (stated and _tells_about_oneself(told_part(text), kb)))):
+            or (stated and _tells_about_oneself(told_part(text), kb))
+            # "data engineer, spark + airflow, looking for a new gig": a role and a stack
+            or _introduces(text, kb))):
         # Who one is, then a request: "I'm a senior go dev in Berlin, anything for me?" is both;
         # the profile handler saves the one and shows the other (see ProfileHandler).
         out["profile"] = 0.95
@@ -1158,6 +1164,18 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out = dict.fromkeys(("topics", "openings", "opening", "subscribe", "profile", "help"), 0.1)
         out["feedback"] = 0.97
     return out
+
+
+def _introduces(text: str, kb: KnowledgeBase) -> bool:
+    """Whether the clauses of a request that ask for nothing name the person and say nothing
+    else ("data engineer, spark + airflow, looking for a new gig"; not the "remote" of "python
+    jobs, remote")."""
+    clauses = [c.strip() for c in _PUNCTUATION.split(text) if c.strip()]
+    told = ", ".join(c for c in clauses if not requests_openings(c))
+    if not told or len(told) == len(", ".join(clauses)):
+        return False
+    return bool(_SELF_MARKERS.intersection(words(told))) and _tells_about_oneself(told, kb) \
+        and _only_about_oneself(told, kb, lenient=False, narrowing=False, telling=False)
 
 
 def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowing: bool,

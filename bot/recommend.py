@@ -19,7 +19,6 @@ from bot.ports import Profile, RemotePreference
 from bot.skills import SkillVocabulary
 from bot.text import STOPWORDS, normalize, stem, words
 from bot.vocabulary import (
-    EMPLOYMENT_WORDS,
     LEVEL_NOUNS,
     Reading,
     employment_wish,
@@ -779,7 +778,7 @@ def changes_list(text: str, vocab: SkillVocabulary, index: OpeningIndex | None =
     named = ({t for i in at for t in name_tokens(index.openings[i].company)}
              if index is not None else set())
     rest = [w for w in unread(_ANYWHERE.sub(" ", normalize(text)), vocab)
-            if w not in _AROUND_CHANGE and w not in named and w not in EMPLOYMENT_WORDS
+            if w not in _AROUND_CHANGE and w not in named
             and not find_regions(w) and not find_regions(f"the {w}")]
     return not rest
 
@@ -797,7 +796,7 @@ def _role_words(text: str, vocab: SkillVocabulary, places: Sequence[str]) -> tup
         t for t in unread(text, vocab)
         if len(t) >= MIN_ROLE_WORD and not t.isdigit() and t not in STOPWORDS
         and t not in placed and not is_generic(t) and vocab.canonical(t) is None
-        and t not in LEVEL_NOUNS and t not in EMPLOYMENT_WORDS
+        and t not in LEVEL_NOUNS
         and find_level(t, Reading.CHAT) is None and remote_wish(t, Reading.CHAT) is None))
 
 

@@ -299,7 +299,10 @@ LEVEL_NOUNS = frozenset(("level", "levels", "seniority", "least", "above", "high
 _LEVEL_WORDS: tuple[tuple[Level, frozenset[Reading], tuple[str, ...]], ...] = (
     (Level.MANAGER, _SHARED, ("managers?", "head of")),
     (Level.MANAGER, _TITLES, ("director", "vp", "vice president", "cto")),
-    (Level.MANAGER, _SPOKEN, ("management",)),
+    # "I manage a team of backend devs", "leading the platform team"
+    (Level.MANAGER, _SPOKEN, ("management", r"(?:manag(?:e|es|ing)|lead(?:s|ing)?|run(?:s|ning)?|"
+                              r"head(?:s|ing)?) (?:a|the|my|our|an?) (?:[\w-]+ ){0,4}"
+                              r"(?:teams?|group|department|org)")),
     (Level.MANAGER, _ANSWERS, ("em",)),
     (Level.INTERN, _SHARED, ("interns?", "internships?")),
     (Level.INTERN, _TITLES, ("werkstudent", "working student", "trainee", r"apprentice\w*")),
@@ -543,14 +546,6 @@ _CONTRACT_TERMS = re.compile(
     r"freelance (?:role|position|basis|project))\b")
 
 
-# The words those phrases are made of: no role named by a title ("Part-time Backend Developer").
-EMPLOYMENT_WORDS = frozenset((
-    "part", "time", "full", "contract", "contracts", "contractor", "contractors", "contracting",
-    "freelance", "freelancer", "freelancing", "freelancers", "permanent", "temporary", "temp",
-    "fixed", "term", "hours", "hour", "hrs", "week",
-))
-
-
 def employment_wish(text: str) -> Employment | None:
     """The terms a request asks for ("any contract gigs?", "part time please", "20 hours a week")."""
     norm = normalize(text)
@@ -740,7 +735,8 @@ def unread(text: str, vocab: SkillVocabulary, *, names: bool = False) -> list[st
     names: as find_places takes it (the text is known to be about places)."""
     norm = _read(text)[1]
     finder = skill_finder(vocab)
-    gone = [finder.pattern, _CHAT_LEVEL_WORD, _YEARS, _SPELLED_YEARS, _MODES[Reading.CHAT][0]]
+    gone = [finder.pattern, _CHAT_LEVEL_WORD, _YEARS, _SPELLED_YEARS, _MODES[Reading.CHAT][0],
+            _HOURS, _PART_TIME, _FULL_TIME, _CONTRACT_ASKED]
     places = [re.escape(normalize(p)) for p in find_places(text, vocab, names=names)]
     if places:
         gone.append(_words_re(places))
@@ -837,7 +833,8 @@ _KNOWN_NAMES = frozenset(p for places in REGIONS.values() for p in places) \
        "americas", "america"}
 # Matched in the lowercased text: a trie of a few hundred names is many times faster than their
 # alternation with IGNORECASE, and every message is read for places several times.
-_KNOWN_PLACE = re.compile(r"(?<![\w.#+-])(?:" + _trie_pattern(sorted(_KNOWN_NAMES)) + r")(?![\w#+-])")
+_KNOWN_PLACE = re.compile(r"(?<![\w.#+-])(?:" + _trie_pattern(sorted(_KNOWN_NAMES))
+                          + r")(?![\w#+]|-(?!based\b))")  # "london-based" names London
 
 
 # A misspelt place is one this close to a known one (difflib's ratio: "londn" and "london" are
@@ -893,7 +890,17 @@ def place_label(place: str) -> str:
     return place.title() if place.islower() else place
 
 
+# Cities by the short names people give them ("nyc"), which feeds spell out.
+_CITY_ALIASES = {"nyc": "new york", "new york city": "new york", "sf": "san francisco",
+                 "bay area": "san francisco", "la": "los angeles", "dc": "washington",
+                 "muenchen": "munich", "münchen": "munich", "köln": "cologne", "wien": "vienna"}
+
+
 def places_within(place: str) -> tuple[str, ...]:
-    """The places a location wish covers: a region's places, or the place itself."""
+    """The places a location wish covers: a region's places, or the place itself (and the name
+    feeds give it: "nyc" is "new york")."""
     key = " ".join(normalize(place).split())
-    return tuple(dict.fromkeys((key, *REGIONS[key]))) if key in REGIONS else (place,)
+    if key in REGIONS:
+        return tuple(dict.fromkeys((key, *REGIONS[key], *(
+            _CITY_ALIASES[p] for p in REGIONS[key] if p in _CITY_ALIASES))))
+    return (place, _CITY_ALIASES[key]) if key in _CITY_ALIASES else (place,)

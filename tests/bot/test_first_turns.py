@@ -129,3 +129,45 @@ async def test_asking_again_after_one_companys_list_asks_beyond_it(chat: Chat) -
     assert set(shown(r)) == {"t1", "t2"}
     r = await chat.say("what jobs do you have?")
     assert "t3" in shown(r)
+
+
+async def test_a_role_and_a_stack_then_a_request_saves_both(chat: Chat) -> None:
+    r = await chat.say("backend engineer, node + typescript, looking for a new gig")
+    assert r.intent == "openings" and set(shown(r)) == {"p1", "p2"}
+    async with chat.uow() as uow:
+        p = await uow.profiles.get("console", "ann")
+    assert p is not None and set(p.skills) == {"Node.js", "TypeScript"}
+
+
+async def test_full_time_only_is_a_request(chat: Chat) -> None:
+    r = await chat.say("go jobs, full time only")
+    assert r.intent == "openings" and shown(r) == ["c3"]
+
+
+async def test_relocating_is_told_and_a_place_based_is_read(chat: Chat) -> None:
+    r = await chat.say("python and fastapi. would move to germany for a good role")
+    assert r.intent == "profile"
+    r = await chat.say("jobs?")
+    assert shown(r)[0] == "t3"
+    async with chat.uow() as uow:
+        p = await uow.profiles.get("console", "ann")
+    assert p is not None and p.locations == ("Germany",)
+    r = await chat.say("/profile berlin-based")
+    async with chat.uow() as uow:
+        p = await uow.profiles.get("console", "ann")
+    assert p is not None and "Berlin" in p.locations
+
+
+def test_short_city_names_cover_the_feeds_spelling() -> None:
+    from bot.vocabulary import places_within
+
+    assert "new york" in places_within("nyc")
+    assert "new york" in places_within("US")
+
+
+def test_leading_a_team_is_a_manager() -> None:
+    from bot.vocabulary import find_level
+
+    assert find_level("I manage a team of backend devs in NYC") is Level.MANAGER
+    assert find_level("leading the platform team at a bank") is Level.MANAGER
+    assert find_level("tech lead here") is Level.SENIOR
