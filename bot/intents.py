@@ -347,7 +347,8 @@ _SUGGESTION = re.compile(
     r"(?:a |an |some )?(?:topic|section|page|article|content|something|info) (?:on|about|for) .{1,60} "
     r"(?:would be|'d be|would) (?:nice|great|useful|helpful|cool|good|awesome|handy|help)|"
     r"(?:it )?(?:would|'d) (?:be )?(?:nice|great|cool|good|helpful|useful|awesome|handy|"
-    r"better) if (?:you|u|the bot|careerbot|it|there (?:was|were))|it would help if|"
+    r"better) if (?:you|u|the bot|careerbot|it|there (?:was|were)|i (?:could|can) \w+ (?:jobs|openings|"
+    r"results|the list|by))|it would help if|"
     r"i (?:wish|hope) (?:you|u|the bot|this bot|careerbot|there (?:was|were))|"
     r"(?:need|want|like to see|love to see|would like|missing) (?:\w+ )?(?:more|some) "
     r"(?:content|topics?|info|stuff|answers|pages|material|coverage) (?:on|about|for)|"
@@ -382,10 +383,28 @@ def _asks_something(rest: str, norm: str, situation: Situation) -> bool:
             or JOB_WORDS.search(rest) is not None or _REQUEST_START.match(rest) is not None)
 
 
+# A verdict on the openings found: "these matches are way off", "your job matches are bad".
+_MATCHES_VERDICT = words_re(
+    r"(?:these|the|your|ur|those|this|my) (?:job )?(?:matches|results|recommendations|suggestions|"
+    r"picks)(?: (?:you|u) (?:gave|showed|sent|found)(?: me)?)? (?:are|were|is|was|seem|seems|look|"
+    r"looks|feel)(?: (?:really|pretty|kinda|totally|completely|so|way|quite|very|all|not|just|a bit"
+    r"|at all))* (?:off|bad|terrible|awful|useless|wrong|irrelevant|relevant|rubbish|poor|random|"
+    r"spot on|great|good|perfect|helpful|useful|accurate|inaccurate|meh|garbage)")
+# Asking how to reach the people behind the bot: "how do I contact whoever runs this".
+_CONTACT_MAKERS = words_re(
+    r"(?:contact|reach|talk to|email|message|get in touch with) (?:the |your |ur )?(?:makers?|creators?|"
+    r"developers?|devs|team|owners?|admins?|support|people (?:behind|who))",
+    r"(?:contact|reach|talk to|email|message|get in touch with) (?:whoever|the people who|someone who) "
+    r"(?:runs|made|built|makes|maintains|created)",
+    # ("who made you?" alone is small talk about the bot)
+    r"how (?:do|can|could) i (?:contact|reach|get in touch with|talk to) (?:them|the team|someone|"
+    r"a human|support|the (?:makers?|developers?|creators?|people behind))")
+
+
 def _reports_or_suggests(plain: str) -> bool:
     """Whether a message (bare, normalised) reports a bug in the bot or suggests something to its
     makers: feedback the maintainers should read, not a topic question."""
-    if _SUGGESTION.search(plain):
+    if _SUGGESTION.search(plain) or _MATCHES_VERDICT.search(plain) or _CONTACT_MAKERS.search(plain):
         return True
     if _QUESTION.search(plain) or _ASKING.match(plain) or _THEIRS.match(plain) \
             or _THEIR_SYSTEM.search(plain):
@@ -566,7 +585,8 @@ _MY_JOB = words_re(r"(?:who|whom) (?:would|will|do|does|should) i (?:be )?report
                    r"(?:how much )?(?:would|will|could) i (?:earn|make|get paid)")
 # Asked right after telling the profile, a bare "anything?" wants openings for it.
 _ANYTHING = words_re(r"(?:so |and |ok |okay )?(?:any(?:thing)?|something)(?: (?:at all|yet|now|then|good|"
-                     r"out there|around))?", r"(?:so )?what(?:'s| is)? (?:out )?there", r"now what",
+                     r"out there|around|going|new|open))?",
+                     r"(?:ok |okay )?(?:so )?what(?:'s| is)? (?:out )?there", r"now what",
                      r"(?:so |ok |okay |now |then )?(?:show|find) me(?: (?:then|now|please|pls|some))?",
                      r"go ahead", r"let'?s see")
 # "what's the level?", "and the salary?", "how many days in the office?": a fact of the opening
@@ -580,8 +600,11 @@ _ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:(?:what|where|how)(?:'?s|
 _IN_GENERAL = words_re(r"best(?! (?:fit|match|one|option)\b)", r"typical(?:ly)?", r"average",
                        r"usual(?:ly)?", r"normal(?:ly)?", r"common(?:ly)?", r"general(?:ly)?")
 # Narrowing the list on screen: "only the remote ones", "and in Berlin?", "what about hybrid?"
-_NARROWING = re.compile(r"^(?:ok |okay |so |then )?(?:and|what about|how about|only|just|any|anything|"
+_FILLERS = r"(?:ok|okay|so|then|hmm+|well|alright|right|oh|ah)"
+_NARROWING = re.compile(r"^(?:" + _FILLERS + r" )*(?:and|what about|how about|only|just|any|anything|"
                         r"something|show me|but|now)\b")
+# The words a message may open with before it says anything: "hmm ok, what about go instead".
+_OPENING_FILLERS = re.compile(r"^(?:" + _FILLERS + r"\b[\s,.!-]*)+", re.IGNORECASE)
 # Plain words about oneself: "I know Go", "my stack is Rails", "I'm a senior", "I live in Oslo".
 _STATEMENT = re.compile(
     r"^(?:so |well |ok |okay |hi |hello |also |actually |sorry |oh |oops |and |but |btw |hmm )*"
@@ -738,6 +761,10 @@ _NOTIFY = words_re(
 )
 # With openings on screen, "ping me when there are more like these" asks for alerts ("tell me if
 # it is remote" asks about one of them).
+# Asked to hear about the list on screen: "keep me updated on these", "let me know about new ones".
+_POSTED = words_re(r"keep me (?:posted|updated|in the loop|informed)",
+                   r"(?:let me know|tell me|ping me|notify me) (?:about|of) (?:new|more|any new|future|"
+                   r"these|those|them|similar)")
 _LATER_ONES = words_re(r"new", r"more", r"future", r"others", r"(?:come|show|turn|pop) up", r"appear\w*")
 # Something that turns up later, named by what it is: "let me know when something in Lisbon comes up".
 _TURNS_UP = words_re(r"(?:comes?|shows?|turns?|pops?) up", r"appears?", r"opens? up", r"gets? posted",
@@ -1050,7 +1077,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["opening"] = 0.92
         elif _NARROWING.match(plain) and kb is not None and (
                 _tells_about_oneself(text, kb) or find_regions(text)) and (
-                not situation.subjects or not bare(normalize(text[len(first_clause(text)):]))):
+                not situation.subjects or not bare(normalize(
+                    (opened := _OPENING_FILLERS.sub("", text))[len(first_clause(opened)):]))):
             # the list on screen narrowed or changed, by a skill too in one clause ("what about
             # kotlin instead", "anything that doesn't need java?"; not "what about php, still a
             # thing?")
@@ -1134,7 +1162,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         if _UNSUBSCRIBE.search(plain) or _REFUSED_ALERTS.search(plain) or _NO_ALERTS.search(plain):
             out["unsubscribe"] = 0.95
             out.pop("openings", None)
-        elif _SUBSCRIBE.search(plain) or (_NOTIFY.search(plain) and (
+        elif _SUBSCRIBE.search(plain) or (situation.openings_shown and _POSTED.search(plain)) or (
+                _NOTIFY.search(plain) and (
                 JOB_WORDS.search(plain) or _WHAT_FITS.search(plain)
                 or (situation.openings_shown and _LATER_ONES.search(plain))
                 or (_TURNS_UP.search(plain) and kb is not None and _tells_about_oneself(text, kb)))):

@@ -28,6 +28,7 @@ from bot.vocabulary import (
     find_skills,
     is_generic,
     names_known_place,
+    places_ruled_out,
     places_within,
     remote_wish,
     spelled_place,
@@ -125,6 +126,9 @@ class Query:
     # None of these companies' ("not Cindervale", "anything except at Stripe?"): kept by
     # follow-ups until a company is asked for again.
     shunned: tuple[str, ...] = ()
+    # Places none of whose openings to list ("outside the US"): kept by follow-ups until one of
+    # them is asked for.
+    away: tuple[str, ...] = ()
     # A work mode or level asked before is dropped ("drop the remote part", "any level").
     any_mode: bool = False
     any_level: bool = False
@@ -169,7 +173,7 @@ class Query:
             skills=r.skills,
             titled=r.titled,
             exclude=r.exclude,
-            companies=r.companies, employment=r.employment, shunned=r.shunned,
+            companies=r.companies, employment=r.employment, shunned=r.shunned, away=r.away,
             avoid=r.avoid, every=r.every, newest=r.newest,
             known=tuple(dict.fromkeys((*profile.skills, *r.known))),
             level=r.level,
@@ -199,6 +203,9 @@ class Query:
             named["remote"] = later.remote
         if later.any_level:
             named["level"] = later.level
+        if later.away or (self.away and later.locations):
+            named["away"] = tuple(p for p in dict.fromkeys((*self.away, *later.away))
+                                  if normalize(p) not in {normalize(q) for q in later.locations})
         if later.companies or later.shunned:
             # "not Cindervale" after "not Tidewell": neither; asking for one again takes it back.
             named["shunned"] = tuple(c for c in dict.fromkeys((*self.shunned, *later.shunned))
@@ -589,6 +596,8 @@ class OpeningIndex:
             cand &= at
         for company in q.shunned:
             cand[self._company_positions.get(company, [])] = False
+        if q.away and (out := self._places_mask(q.away)) is not None:
+            cand &= ~out
         exact: npt.NDArray[np.bool_] | None = None
         if q.level is not None:
             exact = np.isin(self._level, [self._level_code(lv) for lv in q.level.kept])
@@ -637,6 +646,8 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
     Generic words ("backend", "developer") name no skill: "any backend jobs?" asks for any.
     """
     norm = normalize(text)
+    away = tuple(dict.fromkeys(p for p, _, _ in places_ruled_out(norm)))
+    ruled_out = {normalize(p) for p in away}
     gone = _ANYWHERE.search(norm)
     if gone is not None and gone.group("place") and (
             find_places(gone.group("place"), vocab, names=True) or find_regions(gone.group("place"))):
@@ -646,7 +657,9 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
         gone = None  # "not sure": no place dropped
     named = find_places(text, vocab)
     said = {normalize(p) for p in named}
-    places = (*named, *(r for r in find_regions(text) if normalize(r) not in said))
+    places = tuple(p for p in (*named, *(r for r in find_regions(text) if normalize(r) not in said))
+                   if normalize(p) not in ruled_out and normalize(p).removeprefix("the ")
+                   not in ruled_out)
     avoid = tuple(dict.fromkeys(
         s.name for m in _WITHOUT.finditer(norm)
         for s in find_skills(vocab, _CLAUSE_END.split(norm[m.end():], maxsplit=1)[0])
@@ -655,7 +668,7 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
     return Query(
         skills=tuple(s.name for s in find_skills(vocab, text)
                      if not is_generic(s.name) and s.name not in avoid),
-        any_mode=any_mode, any_level=any_level,
+        any_mode=any_mode, any_level=any_level, away=away,
         avoid=avoid,
         every=bool(_EVERY.search(norm)),
         newest=bool(_NEWEST.search(norm)),
@@ -772,7 +785,7 @@ def changes_list(text: str, vocab: SkillVocabulary, index: OpeningIndex | None =
                for p in q.locations):
         return False
     if not (q.locations or q.level or q.employment or q.remote is not RemotePreference.ANY
-            or q.any_mode or q.any_level or q.skills or q.avoid
+            or q.away or q.any_mode or q.any_level or q.skills or q.avoid
             or q.every or q.newest or q.anywhere or at):
         return False
     named = ({t for i in at for t in name_tokens(index.openings[i].company)}

@@ -734,6 +734,8 @@ def unread(text: str, vocab: SkillVocabulary, *, names: bool = False) -> list[st
     skills, levels, years, work modes and places ("hybrid works for me" leaves "works for me").
     names: as find_places takes it (the text is known to be about places)."""
     norm = _read(text)[1]
+    for _, start, end in reversed(places_ruled_out(norm)):
+        norm = norm[:start] + " " + norm[end:]
     finder = skill_finder(vocab)
     gone = [finder.pattern, _CHAT_LEVEL_WORD, _YEARS, _SPELLED_YEARS, _MODES[Reading.CHAT][0],
             _HOURS, _PART_TIME, _FULL_TIME, _CONTRACT_ASKED]
@@ -856,6 +858,27 @@ def spelled_place(place: str, known: Iterable[str] = ()) -> str | None:
             == difflib.SequenceMatcher(None, key, close[0]).ratio():
         return None
     return close[0] if close else None
+
+
+# A place ruled out: "outside the US", "anywhere but London", "not in the UK", "except Germany".
+_RULED_OUT_PLACE = re.compile(
+    r"\b(?:outside(?: of)?|anywhere but|not in|except(?: in)?|excluding|apart from|other than) "
+    r"(?:the )?(?P<place>[^\W\d_][\w .'-]{1,30}?)(?=[,.;!?)]|$| (?:and|but|please|pls|plz|only|too|"
+    r"either|or|for|with|jobs?|roles?|openings?|ones?|positions?|anymore|though|thanks)\b)")
+
+
+def places_ruled_out(text: str) -> tuple[tuple[str, int, int], ...]:
+    """The regions and known places text rules out ("python jobs outside the US": "US"), each
+    with where its phrase is in the normalised text."""
+    found = []
+    for m in _RULED_OUT_PLACE.finditer(normalize(text)):
+        said = m.group("place")
+        regions = find_regions(f"the {said}") or find_regions(said)
+        if regions:
+            found.extend((r, m.start(), m.end()) for r in regions)
+        elif _KNOWN_PLACE.fullmatch(said.strip()):
+            found.append((place_label(said.strip()), m.start(), m.end()))
+    return tuple(found)
 
 
 def names_known_place(text: str) -> bool:

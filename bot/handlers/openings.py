@@ -151,6 +151,8 @@ def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
                           "onsite": "on-site"}[q.remote.value])
         if places:
             parts.append(places)
+    if q.away:
+        parts.append("not in " + " or ".join(map(place_label, q.away)))
     if q.newest:
         parts.append("newest first")
     return "; ".join(parts)

@@ -171,3 +171,35 @@ def test_leading_a_team_is_a_manager() -> None:
     assert find_level("I manage a team of backend devs in NYC") is Level.MANAGER
     assert find_level("leading the platform team at a bank") is Level.MANAGER
     assert find_level("tech lead here") is Level.SENIOR
+
+
+async def test_a_place_ruled_out_stays_out(chat: Chat) -> None:
+    r = await chat.say("node jobs outside the US?")
+    assert r.intent == "openings" and shown(r) == ["p1"] and "not in US" in r.text
+    r = await chat.say("only the hybrid ones")
+    assert shown(r) == ["p1"]  # still not in the US
+    r = await chat.say("typescript roles not in portugal")
+    assert r.intent == "openings" and shown(r) == ["p2"]
+
+
+async def test_hmm_what_about_another_stack_instead_is_a_new_list(chat: Chat) -> None:
+    await chat.say("python jobs")
+    r = await chat.say("hmm ok, what about go instead")
+    assert r.intent == "openings" and set(shown(r)) == {"c1", "c2", "c3"}
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("these matches are way off", "feedback"),
+    ("how can I reach the people behind this bot?", "feedback"),
+    ("keep me updated on these", "subscribe"),
+    ("would be cool if I could sort jobs by pay", "feedback"),
+])
+async def test_what_is_said_about_a_list_on_screen(chat: Chat, text: str, intent: str) -> None:
+    await chat.say("go jobs")
+    assert (await chat.say(text)).intent == intent
+
+
+async def test_anything_going_after_the_profile_lists_openings(chat: Chat) -> None:
+    await chat.say("I do go and docker")
+    r = await chat.say("anything going?")
+    assert r.intent == "openings" and shown(r)[0] == "c1"
