@@ -870,7 +870,7 @@ _RULED_OUT_PLACE = re.compile(
 def places_ruled_out(text: str) -> tuple[tuple[str, int, int], ...]:
     """The regions and known places text rules out ("python jobs outside the US": "US"), each
     with where its phrase is in the normalised text."""
-    found = []
+    found: list[tuple[str, int, int]] = []
     for m in _RULED_OUT_PLACE.finditer(normalize(text)):
         said = m.group("place")
         regions = find_regions(f"the {said}") or find_regions(said)
