@@ -868,6 +868,20 @@ def requests_openings(text: str) -> bool:
         or (last and _ANYTHING.fullmatch(bare(last[0]))))
 
 
+# Starting the conversation over: "start over", "let's start again", "reset the chat".
+_RESTART = words_re(
+    r"(?:let'?s |can we |could we |i want to |i'?d like to |please )?start (?:over|again|afresh|from "
+    r"scratch|fresh|from the (?:beginning|top))", r"restart(?: (?:the|this|our) (?:chat|conversation))?",
+    r"reset (?:the |this |our )?(?:chat|conversation)", r"(?:a )?new conversation", r"clean slate",
+    r"begin again", r"from the top")
+
+
+def restarts(text: str) -> bool:
+    """Whether a short message starts the conversation over ("start over", "let's start again")."""
+    plain = bare(normalize(text))
+    return len(plain.split()) <= 8 and bool(_RESTART.search(plain))
+
+
 def is_farewell(text: str) -> bool:
     """Leaving rather than thanking ("bye", "see you")."""
     return bool(_FAREWELL.search(bare(normalize(text)))) and not _THANKS.search(bare(normalize(text)))
@@ -1187,6 +1201,9 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["downsides"] = 0.9
         if _SIMPLER.search(plain):
             out["simpler"] = 0.9
+    if restarts(text):
+        # a fresh start of the conversation (the greeting's; what was saved stays)
+        out = {"greeting": 0.95}
     if n <= 40 and _reports_or_suggests(plain):
         # The makers are told something: no other reading of its words (a topic it names, "add a
         # topic", "weekly digest", "the job link") is meant, nor may the model find one.

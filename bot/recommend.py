@@ -31,6 +31,7 @@ from bot.vocabulary import (
     places_ruled_out,
     places_within,
     remote_wish,
+    respelled,
     spelled_place,
     unread,
 )
@@ -645,6 +646,7 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
 
     Generic words ("backend", "developer") name no skill: "any backend jobs?" asks for any.
     """
+    text = respelled(text, vocab)
     norm = normalize(text)
     away = tuple(dict.fromkeys(p for p, _, _ in places_ruled_out(norm)))
     ruled_out = {normalize(p) for p in away}
@@ -741,6 +743,7 @@ _AROUND_CHANGE = frozenset("""
     jobs job roles role openings opening positions position too also list filter keep see give
     there here of by a an to what how first or also too well include including add plus
     more less not no except excluding other than apart without drop part bit filter
+    preferably ideally ideal prefer preferred would like love
 """.split())  # noqa: SIM905 - a word list reads better as text
 
 

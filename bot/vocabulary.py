@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Container, Iterable
 from enum import Enum
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, Indel
 
 from bot.openings import Employment, Level, Remote
 from bot.openings import level_for_years as level_for_years  # read with years_of_experience
@@ -839,25 +841,66 @@ _KNOWN_PLACE = re.compile(r"(?<![\w.#+-])(?:" + _trie_pattern(sorted(_KNOWN_NAME
                           + r")(?![\w#+]|-(?!based\b))")  # "london-based" names London
 
 
-# A misspelt place is one this close to a known one (difflib's ratio: "londn" and "london" are
-# 0.91, "austin" and "austria" 0.77), and only a name at least this long is read so.
-PLACE_SPELLING = 0.85
-MIN_SPELT_PLACE = 5
+# A typo is one letter left out or added ("londn", "remot") or two swapped ("pyhton", "hybird"),
+# in a word this long; a letter typed for another is not read as one ("reach" is no "react",
+# "scale" no "scala").
+MIN_TYPO_WORD = 5
+
+
+def misspells(typed: str, meant: str) -> bool:
+    """Whether `typed` is `meant` with one typo (see MIN_TYPO_WORD)."""
+    if typed == meant or len(typed) < MIN_TYPO_WORD:
+        return False
+    if Indel.distance(typed, meant, score_cutoff=1) <= 1:
+        return True
+    return len(typed) == len(meant) and sorted(typed) == sorted(meant) \
+        and OSA.distance(typed, meant, score_cutoff=1) <= 1
+
+
+def _one_meant(typed: str, known: Iterable[str]) -> str | None:
+    """The one known word typed means with a typo; None when none is, or several are alike.
+    A letter left out is the likeliest typo, then two swapped, then one added ("berln" is
+    Berlin, not Bern)."""
+    near = {k for k, _, _ in process.extract(typed, list(known), scorer=OSA.distance,
+                                             score_cutoff=2, limit=None) if misspells(typed, k)}
+    for kind in (1, 0, -1):
+        alike = [k for k in near if (len(k) > len(typed)) - (len(k) < len(typed)) == kind]
+        if alike:
+            return alike[0] if len(alike) == 1 else None
+    return None
+
+
 _SPELT_NAMES = tuple(sorted({*REGIONS, *_KNOWN_NAMES}))
 
 
 def spelled_place(place: str, known: Iterable[str] = ()) -> str | None:
     """The known place a misspelt one means ("londn" -> "london", "germny" -> "germany"), among
-    the regions' places and `known` (a feed's); None when none is close, or two are."""
+    the regions' places and `known` (a feed's); None when none or several are."""
     key = " ".join(normalize(place).split())
-    if len(key) < MIN_SPELT_PLACE:
-        return None
-    names = {*_SPELT_NAMES, *(k for k in known if len(k) >= MIN_SPELT_PLACE)}
-    close = difflib.get_close_matches(key, names, n=2, cutoff=PLACE_SPELLING)
-    if len(close) == 2 and difflib.SequenceMatcher(None, key, close[1]).ratio() \
-            == difflib.SequenceMatcher(None, key, close[0]).ratio():
-        return None
-    return close[0] if close else None
+    return _one_meant(key, {*_SPELT_NAMES, *known})
+
+
+# The words of requests a typo is read through: work modes, levels (skills: the vocabulary's).
+_REQUEST_WORDS = ("remote", "hybrid", "onsite", "junior", "senior", "intern", "internship",
+                  "internships", "principal", "manager", "freelance", "contract", "part-time")
+
+
+@lru_cache(maxsize=4096)
+def _forms(vocab: SkillVocabulary) -> tuple[str, ...]:
+    return tuple(sorted({f for skill in vocab.skills for f in map(normalize, (skill.name, *skill.aliases))
+                         if " " not in f and len(f) >= MIN_TYPO_WORD - 1} | set(_REQUEST_WORDS)))
+
+
+@lru_cache(maxsize=4096)
+def respelled(text: str, vocab: SkillVocabulary) -> str:
+    """Text with the words nothing reads but a skill, work mode or level typed with a typo
+    spelled right ("remot pyhton jobs" -> "remote python jobs")."""
+    fixes = {w: m for w in unread(text, vocab)
+             if len(w) >= MIN_TYPO_WORD and w not in STOPWORDS
+             and (m := _one_meant(w, _forms(vocab))) is not None}
+    if not fixes:
+        return text
+    return re.sub(r"[\w'-]+", lambda m: fixes.get(m.group().lower(), m.group()), text)
 
 
 # A place ruled out: "outside the US", "anywhere but London", "not in the UK", "except Germany".

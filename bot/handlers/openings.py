@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from bot.actions import EditProfile, MoreOpenings, SetAlerts, ShowTopic
 from bot.handlers.base import BaseHandler
@@ -62,6 +63,12 @@ SHUNNED_SCORE = 0.97
 # of them") or ask for it again are about that list, whatever their meaning reads as.
 LIST_CHANGE_SCORE = 0.92
 LIST_CHANGE_WORDS = 8
+# The next page asked for in words ("next page", "keep going", "show me more").
+_PAGE_ON = re.compile(
+    r"(?:(?:ok|okay|yes|yeah|yep|sure|and|so|then|now)[,!.]? )*(?:next(?: (?:page|one|ones|few|batch|"
+    r"three|3))?|keep going|continue|go on|the rest(?: of them)?|(?:show|give|send)(?: me)? (?:some |the )?"
+    r"(?:more|others|next(?: ones)?|rest)|(?:see|load) more|more (?:please|pls|of them|results|jobs|"
+    r"openings|options))(?: (?:please|pls|thanks))?[.!?]*")
 
 
 async def openings_index(ctx: Context) -> OpeningIndex:
@@ -201,6 +208,10 @@ class OpeningsHandler(BaseHandler):
             return max(meant, SAME_COMPANY_SCORE)
         if not request_texts(ctx.state) or ctx.command is not None or ctx.action is not None:
             return meant
+        if on_screen(ctx.state) and ctx.state.last_topic is None and _PAGE_ON.fullmatch(ctx.norm):
+            # "next page", "keep going" with a list on screen: its next page
+            ctx.cache["paging"] = True
+            return max(meant, LIST_CHANGE_SCORE)
         if (on_screen(ctx.state) and ctx.state.last_topic is None
                 and len(ctx.text.split()) <= LIST_CHANGE_WORDS
                 # "and the newest?", "are any of them in Germany?" ask which of the list is (the

@@ -203,3 +203,48 @@ async def test_anything_going_after_the_profile_lists_openings(chat: Chat) -> No
     await chat.say("I do go and docker")
     r = await chat.say("anything going?")
     assert r.intent == "openings" and shown(r)[0] == "c1"
+
+
+async def test_typos_in_a_request_are_read_through(chat: Chat) -> None:
+    r = await chat.say("remtoe pyhton jobs")
+    assert r.intent == "openings" and set(shown(r)) == {"t1", "t2"}
+    r = await chat.say("hybird golang jobs")
+    assert shown(r) == ["c2"]
+
+
+@pytest.mark.parametrize("typed,meant", [
+    ("londn", "london"), ("berln", "berlin"), ("new yrok", "new york"), ("paris", None),
+    ("production", None),
+])
+def test_a_misspelt_place(typed: str, meant: str | None) -> None:
+    from bot.vocabulary import spelled_place
+
+    assert spelled_place(typed) == meant
+
+
+def test_a_letter_typed_for_another_is_no_typo() -> None:
+    from bot.vocabulary import misspells
+
+    assert misspells("pyhton", "python") and misspells("remot", "remote")
+    assert not misspells("reach", "react") and not misspells("scale", "scala")
+
+
+async def test_paging_in_words_and_starting_over(chat: Chat) -> None:
+    r = await chat.say("/profile skills python, go, node.js")
+    r = await chat.say("jobs please")
+    first = shown(r)
+    r = await chat.say("next page")
+    assert r.intent == "openings" and shown(r) and not set(shown(r)) & set(first)
+    r = await chat.say("let's start over")
+    assert r.intent == "greeting" and "Starting over" in r.text
+    r = await chat.say("next page")
+    assert not r.cards  # no list in hand any more
+    async with chat.uow() as uow:
+        p = await uow.profiles.get("console", "ann")
+    assert p is not None and "Python" in p.skills  # the profile stays
+
+
+async def test_what_is_open_at_a_company_is_its_list(chat: Chat) -> None:
+    await chat.say("go jobs")  # the index is built
+    r = await chat.say("what's open at Tidewell?")
+    assert r.intent == "openings" and set(shown(r)) == {"t1", "t2"}
