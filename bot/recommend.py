@@ -133,6 +133,7 @@ class Query:
     # A work mode or level asked before is dropped ("drop the remote part", "any level").
     any_mode: bool = False
     any_level: bool = False
+    any_terms: bool = False
     # The request's places and remote wish are either-or ("munich or remote"), as a profile's are.
     either: bool = False
     # The terms asked for ("any contract gigs?"): hard, as a work mode is.
@@ -170,6 +171,8 @@ class Query:
             remote, places, from_profile = r.remote, (), False  # done from anywhere
         elif r.remote is not RemotePreference.ANY:
             remote, from_profile = r.remote, False  # hybrid or on-site in the profile's places
+        if r.anywhere and not r.locations:
+            places, from_profile = (), False  # "anywhere is fine": not the profile's places either
         return Query(
             skills=r.skills,
             titled=r.titled,
@@ -200,10 +203,22 @@ class Query:
             named["skills"] = tuple(s for s in self.skills if s not in later.avoid)
         if later.anywhere and not later.locations:
             named["locations"] = ()
+        # A filter named again after it was dropped holds again ("any work mode", then "only
+        # remote").
+        if later.remote is not RemotePreference.ANY:
+            named["any_mode"] = False
+        if later.level is not None:
+            named["any_level"] = False
+        if later.employment is not None:
+            named["any_terms"] = False
+        if later.locations:
+            named["anywhere"] = False
         if later.any_mode:
             named["remote"] = later.remote
         if later.any_level:
             named["level"] = later.level
+        if later.any_terms:
+            named["employment"] = later.employment
         if later.away or (self.away and later.locations):
             named["away"] = tuple(p for p in dict.fromkeys((*self.away, *later.away))
                                   if normalize(p) not in {normalize(q) for q in later.locations})
@@ -667,10 +682,11 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
         for s in find_skills(vocab, _CLAUSE_END.split(norm[m.end():], maxsplit=1)[0])
         if not is_generic(s.name)))
     any_mode, any_level = bool(_ANY_MODE.search(norm)), bool(_ANY_LEVEL.search(norm))
+    any_terms = bool(_ANY_TERMS.search(norm))
     return Query(
         skills=tuple(s.name for s in find_skills(vocab, text)
                      if not is_generic(s.name) and s.name not in avoid),
-        any_mode=any_mode, any_level=any_level, away=away,
+        any_mode=any_mode, any_level=any_level, any_terms=any_terms, away=away,
         avoid=avoid,
         every=bool(_EVERY.search(norm)),
         newest=bool(_NEWEST.search(norm)),
@@ -678,7 +694,7 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
         instead=bool(_INSTEAD.search(norm)),
         widens=bool(_WIDENS.search(norm)),
         level=None if any_level else find_level(text, Reading.CHAT),
-        employment=employment_wish(text),
+        employment=None if any_terms else employment_wish(text),
         remote=RemotePreference.ANY if any_mode else (
             remote_wish(text, Reading.CHAT) or RemotePreference.ANY),
         locations=places,
@@ -708,6 +724,12 @@ _ANY_LEVEL = re.compile(
     r"\b(?:" + _DROPPED + r" (?:the |that )?(?:level|seniority|senior|junior|mid|staff)"
     r"(?: (?:part|bit|filter|requirement|thing|level))?"
     r"|any (?:level|seniority)|(?:level|seniority) (?:doesn'?t|does not) matter)\b")
+_ANY_TERMS = re.compile(
+    r"\b(?:any (?:terms|employment type|contract type|kind of contract)|" + _DROPPED
+    + r" (?:the |that )?(?:contract|part[- ]?time|full[- ]?time|freelance|permanent)"
+    r"(?: (?:part|bit|filter|requirement|thing))?|(?:full[- ]?time|part[- ]?time|contract) or not)\b")
+# What a button dropping a filter says, as a follow-up of the request ("any work mode").
+DROPPING = {"mode": "any work mode", "place": "any location", "level": "any level", "terms": "any terms"}
 # Every opening, not only those that fit: "show all of them", "not just my skills", "everything".
 _EVERY = re.compile(
     r"\b(?:all (?:of )?(?:them|the (?:jobs|openings|roles|positions|ones)|(?:jobs|openings|roles"
@@ -788,7 +810,7 @@ def changes_list(text: str, vocab: SkillVocabulary, index: OpeningIndex | None =
                for p in q.locations):
         return False
     if not (q.locations or q.level or q.employment or q.remote is not RemotePreference.ANY
-            or q.away or q.any_mode or q.any_level or q.skills or q.avoid
+            or q.away or q.any_mode or q.any_level or q.any_terms or q.skills or q.avoid
             or q.every or q.newest or q.anywhere or at):
         return False
     named = ({t for i in at for t in name_tokens(index.openings[i].company)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from bot.actions import EditProfile, MoreOpenings, SetAlerts, ShowTopic
+from bot.actions import DropFilter, EditProfile, Filter, MoreOpenings, SetAlerts, ShowTopic
 from bot.handlers.base import BaseHandler
 from bot.intents import requests_openings
 from bot.markup import para
@@ -13,6 +13,7 @@ from bot.messages import MAX_ACTION_BYTES, Button, Reply
 from bot.openings import Opening
 from bot.ports import ConversationState, RemotePreference
 from bot.recommend import (
+    DROPPING,
     Match,
     OpeningIndex,
     Query,
@@ -190,10 +191,32 @@ def no_skills_reply() -> Reply:
     )
 
 
+MAX_DROPS = 2
+
+
+def _drops(q: Query, index: OpeningIndex) -> tuple[tuple[Filter, str, int], ...]:
+    """The filters of a request that finds nothing which, dropped one at a time, would find
+    something: (filter, how it was said, how many there would be), most found first."""
+    relaxed: list[tuple[Filter, str, Query]] = []
+    if q.remote is not RemotePreference.ANY:
+        said = {"remote": "remote", "hybrid": "hybrid", "onsite": "on-site"}[q.remote.value]
+        relaxed.append((Filter.MODE, said, dataclasses.replace(q, remote=RemotePreference.ANY)))
+    if q.locations:
+        relaxed.append((Filter.PLACE, " or ".join(map(place_label, q.locations)),
+                        dataclasses.replace(q, locations=(), from_profile=False)))
+    if q.level is not None:
+        relaxed.append((Filter.LEVEL, q.level.value, dataclasses.replace(q, level=None)))
+    if q.employment is not None:
+        relaxed.append((Filter.TERMS, q.employment.value, dataclasses.replace(q, employment=None)))
+    found = [(what, said, n) for what, said, loose in relaxed
+             if (n := index.rank(loose, limit=1, browse=True).total)]
+    return tuple(sorted(found, key=lambda d: -d[2])[:MAX_DROPS])
+
+
 class OpeningsHandler(BaseHandler):
     intent = "openings"
     commands = ("jobs",)
-    actions = (MoreOpenings,)
+    actions = (MoreOpenings, DropFilter)
 
     def score(self, ctx: Context) -> float:
         meant = ctx.intents()["openings"]
@@ -236,6 +259,9 @@ class OpeningsHandler(BaseHandler):
         index = await openings_index(ctx)
         if paging:
             texts, model = request_texts(ctx.state), model_of(ctx.state, index)
+        elif isinstance(ctx.action, DropFilter):
+            before = request_texts(ctx.state)[-(MAX_REQUEST_TEXTS - 1):]
+            texts, model = [*before, DROPPING[ctx.action.what.value]], model_of(ctx.state, index)
         else:
             texts, model = self._request(ctx, index)
         start = int(ctx.state.data.get("page", 0)) + PAGE_SIZE if paging else 0
@@ -260,7 +286,8 @@ class OpeningsHandler(BaseHandler):
                      **list_shown([m.opening for m in results.matches]))
         if q.is_empty and not results.matches and not paging:
             return [no_skills_reply()]
-        return [self._reply(q, results, start, paging, model)]
+        return [self._reply(q, results, start, paging, model,
+                            drops=() if results.total else _drops(q, index))]
 
     @staticmethod
     def _request(ctx: Context, index: OpeningIndex) -> tuple[list[str], Opening | None]:
@@ -299,19 +326,25 @@ class OpeningsHandler(BaseHandler):
         return [ctx.text], None
 
     def _reply(self, q: Query, results: Results, start: int, paging: bool,
-               model: Opening | None = None) -> Reply:
+               model: Opening | None = None,
+               drops: tuple[tuple[Filter, str, int], ...] = ()) -> Reply:
         wanted = describe_query(q, results.titled) or "any skills"
         if model is not None:
             wanted += f", like {model.title} at {model.company}"
         if not results.matches:
             if paging and results.total:
                 msg = "That's all the openings that match."
+            elif drops:
+                # Which filter leaves nothing, and what dropping it would show.
+                msg = (f"No open positions match {wanted} right now. " + " ".join(
+                    f"Without “{said}” there {'is' if n == 1 else 'are'} {n}." for _, said, n in drops))
             else:
                 msg = (f"No open positions match {wanted} right now. Try fewer filters, or "
                        "/subscribe to hear when one appears.")
-            return Reply(blocks=(para(msg),), intent="openings", confidence=1.0,
-                         buttons=(Button(label="Alert me about new ones",
-                                         action=SetAlerts(on=True).encode()),))
+            return Reply(blocks=(para(msg),), intent="openings", confidence=1.0, buttons=(
+                *(Button(label=f"Show without “{said}”"[:60],
+                         action=DropFilter(what=what).encode()) for what, said, _ in drops),
+                Button(label="Alert me about new ones", action=SetAlerts(on=True).encode())))
         end = start + len(results.matches)
         head = (f"Openings {wanted}" if wanted.startswith("at ") else f"Openings for {wanted}") \
             + f" ({start + 1}-{end} of {results.total}):"

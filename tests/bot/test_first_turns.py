@@ -248,3 +248,12 @@ async def test_what_is_open_at_a_company_is_its_list(chat: Chat) -> None:
     await chat.say("go jobs")  # the index is built
     r = await chat.say("what's open at Tidewell?")
     assert r.intent == "openings" and set(shown(r)) == {"t1", "t2"}
+
+
+async def test_an_empty_list_says_which_filter_empties_it_and_drops_it(chat: Chat) -> None:
+    r = await chat.say("remote node jobs in lisbon")
+    assert not r.cards and "Without “remote” there is 1" in r.text
+    r = await chat.press("Show without “remote”")
+    assert r.intent == "openings" and shown(r) == ["p1"]  # still node, still Lisbon
+    r = await chat.say("only part-time")
+    assert shown(r) == ["p1"]
