@@ -27,6 +27,13 @@ class Level(StrEnum):
         return _LEVEL_RANK[self]
 
     @property
+    def seniority(self) -> float:
+        """How senior the level is, for "which is the most senior?": as `rank`, but a manager
+        ranks between senior and staff (an engineering manager's ladder meets the engineers'
+        at senior; staff and principal engineers are above it)."""
+        return _MANAGER_SENIORITY if self is Level.MANAGER else float(self.rank)
+
+    @property
     def kept(self) -> tuple[Level, ...]:
         """The levels a filter for this one keeps: itself, and for senior the levels above it
         on the engineers' ladder (Staff, Principal), which are senior or above."""
@@ -49,6 +56,9 @@ _LEVEL_RANK = {
     Level.STAFF: 4,
     Level.MANAGER: 4,
 }
+
+
+_MANAGER_SENIORITY = 3.5
 
 
 def level_for_years(years: int) -> Level:

@@ -257,3 +257,7 @@ async def test_an_empty_list_says_which_filter_empties_it_and_drops_it(chat: Cha
     assert r.intent == "openings" and shown(r) == ["p1"]  # still node, still Lisbon
     r = await chat.say("only part-time")
     assert shown(r) == ["p1"]
+
+
+def test_staff_is_more_senior_than_a_manager() -> None:
+    assert Level.STAFF.seniority > Level.MANAGER.seniority > Level.SENIOR.seniority
