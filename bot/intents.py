@@ -876,10 +876,15 @@ _RESTART = words_re(
     r"begin again", r"from the top")
 
 
+# What deletes rather than starts over: "wipe all that, start fresh".
+_WIPING = words_re(r"wipe", r"delete", r"erase", r"clear", r"forget", r"remove", r"purge", r"my data",
+                   r"my profile")
+
+
 def restarts(text: str) -> bool:
     """Whether a short message starts the conversation over ("start over", "let's start again")."""
     plain = bare(normalize(text))
-    return len(plain.split()) <= 8 and bool(_RESTART.search(plain))
+    return len(plain.split()) <= 8 and bool(_RESTART.search(plain)) and not _WIPING.search(plain)
 
 
 def is_farewell(text: str) -> bool:
@@ -1202,7 +1207,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         if _SIMPLER.search(plain):
             out["simpler"] = 0.9
     if restarts(text):
-        # a fresh start of the conversation (the greeting's; what was saved stays)
+        # a fresh start of the conversation (the greeting's; what was saved stays): "wipe all
+        # that, start fresh" deletes it
         out = {"greeting": 0.95}
     if n <= 40 and _reports_or_suggests(plain):
         # The makers are told something: no other reading of its words (a topic it names, "add a

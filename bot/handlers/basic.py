@@ -70,7 +70,7 @@ class GreetingHandler(BaseHandler):
                 return await ctx.bot.answer(ctx.bot.command_handler("jobs"), ctx)
         name = (ctx.message.display_name or "").split(" ")[0]
         hello = f"Hi {name}!" if name else "Hi!"
-        if ctx.command is None and restarts(ctx.text):
+        if ctx.command is None and ctx.action is None and restarts(ctx.text):
             # The conversation starts over: no topic, list or question in hand (the profile and
             # alerts stay; /forget deletes them).
             ctx.update(last_topic=None, pending=None, data={})

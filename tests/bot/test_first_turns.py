@@ -261,3 +261,13 @@ async def test_an_empty_list_says_which_filter_empties_it_and_drops_it(chat: Cha
 
 def test_staff_is_more_senior_than_a_manager() -> None:
     assert Level.STAFF.seniority > Level.MANAGER.seniority > Level.SENIOR.seniority
+
+
+@pytest.mark.parametrize("text,restart", [
+    ("start over", True), ("let's start again please", True), ("reset the chat", True),
+    ("wipe all that, start fresh", False), ("how do I start a career in backend?", False),
+])
+def test_what_starts_the_conversation_over(text: str, restart: bool) -> None:
+    from bot.intents import restarts
+
+    assert restarts(text) is restart
