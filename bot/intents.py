@@ -495,6 +495,9 @@ JOB_WORDS = words_re(
     r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
     r"opportunit(?:y|ies)", r"hiring", r"job offers?", r"postings?", r"listings?", r"careers? page",
     r"work for me", r"employment", r"internships?", r"recruiting",
+    # the terms standing for the job: "any short term contracts?", "freelance work"
+    r"(?:short|long|fixed)[- ]term contracts?", r"freelance (?:work|gigs?|projects?|roles?)",
+    r"contract(?:ing)? (?:work|gigs?|roles?|positions?)",
     # "got any python work going?" (not "any work-life balance tips")
     r"any (?:[\w.#+/]+ ){0,2}work(?![\w-])"
     r"(?! (?:on|with|for|in|as|at|out|life|experience|around|load|flow|ethic)\b)",
@@ -809,6 +812,9 @@ _FORGET = words_re(
     r"remove (?:my|all my) (?:\w+ )?(?:data|info\w*|profile)",
     r"erase (?:my|me|everything)\w*", r"(?:wipe|clear) (?:all )?my data", r"purge my",
     r"right to be forgotten", r"(?:close|delete|remove|cancel) my account",
+    # "I also request erasure", "my right to erasure" (not "erasure coding")
+    r"(?:request\w*|want|demand\w*|ask\w* for|right to) (?:the |an? |data |my )?erasure",
+    r"erasure of my", r"(?:my )?data erased",
     # not wanting anything kept: "I don't want you storing anything on me"
     r"(?:don'?t|do not|stop|quit) (?:want )?(?:you )?(?:to )?(?:stor|keep|sav|hold|track|record|remember)\w* "
     r"(?:anything|my|any|data|stuff|everything)",

@@ -30,6 +30,7 @@ from bot.vocabulary import (
     names_known_place,
     places_ruled_out,
     places_within,
+    regions_containing,
     remote_wish,
     respelled,
     spelled_place,
@@ -528,8 +529,13 @@ class OpeningIndex:
             if places is None:
                 return modes
             if q.remote is RemotePreference.REMOTE:
-                # Someone who wants remote work takes a remote opening that names no place.
+                # Someone who wants remote work takes a remote opening that names no place, or
+                # one open to a region their place is in ("Remote (EU)" for someone in Spain).
                 places = places | (self._placeless & remote)
+                wider = self._places_mask(tuple(dict.fromkeys(
+                    r for p in q.locations for r in regions_containing(p))))
+                if wider is not None:
+                    places = places | (wider & remote)
             return places if modes is None else (modes & places)
         if q.remote is RemotePreference.HYBRID:
             # Some office days, so no office at all suits too.

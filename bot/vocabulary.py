@@ -910,6 +910,14 @@ _RULED_OUT_PLACE = re.compile(
     r"either|or|for|with|jobs?|roles?|openings?|ones?|positions?|anymore|though|thanks)\b)")
 
 
+@lru_cache(maxsize=1024)
+def regions_containing(place: str) -> tuple[str, ...]:
+    """The regions a place is in ("spain": Europe, EMEA, EU), by the names feeds give them."""
+    key = " ".join(normalize(place).split())
+    return tuple(r for r, inside in REGIONS.items()
+                 if r != key and r not in _REGION_ALIASES and r not in _STATES and key in inside)
+
+
 def places_ruled_out(text: str) -> tuple[tuple[str, int, int], ...]:
     """The regions and known places text rules out ("python jobs outside the US": "US"), each
     with where its phrase is in the normalised text."""

@@ -271,3 +271,19 @@ def test_what_starts_the_conversation_over(text: str, restart: bool) -> None:
     from bot.intents import restarts
 
     assert restarts(text) is restart
+
+
+async def test_remote_from_a_place_takes_remote_openings_open_to_its_region(chat: Chat) -> None:
+    r = await chat.say("remote python jobs in spain")
+    assert set(shown(r)) == {"t1", "t2"}  # "Remote (Europe)"; not the Berlin office
+    r = await chat.say("any short term contracts? I know go")
+    assert r.intent == "openings" and set(shown(r)) == {"c1", "c2"}
+
+
+async def test_asking_for_erasure_deletes_after_confirming(chat: Chat) -> None:
+    await chat.say("I know go")
+    r = await chat.say("and I also request erasure")
+    assert r.intent == "forget"
+    await chat.say("confirm")
+    async with chat.uow() as uow:
+        assert await uow.profiles.get("console", "ann") is None
