@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from bot.text import normalize
 
 
 class Remote(StrEnum):
@@ -60,6 +63,38 @@ _LEVEL_RANK = {
 
 _MANAGER_SENIORITY = 3.5
 
+# How an ad (or a request, see bot.vocabulary.employment_wish) states its terms: "part-time",
+# "full-time" or "permanent", fewer hours a week than a full week ("20 hours a week").
+FULL_WEEK_HOURS = 35
+PART_TIME = re.compile(r"\bpart[- ]?time\b")
+FULL_TIME = re.compile(r"\bfull[- ]?time\b|\bpermanent\b")
+HOURS_A_WEEK = re.compile(r"\b(\d{1,2}) ?(?:hours?|hrs?|h) (?:a|per|/) ?(?:week|wk)\b"
+                          r"|\b(\d{1,2})h/w(?:ee)?k\b")
+# That it is a contract: in its title, or as its terms ("a six-month contract", "contract role",
+# "day rate"), not in passing ("smart contracts", "API contract tests").
+_CONTRACT_TITLE = re.compile(r"\b(?:contract(?:or)?|freelanc\w*|fixed[- ]term)\b")
+_CONTRACT_TERMS = re.compile(
+    r"\b(?:(?:\w+[- ])?(?:month|week|year)s?[- ]contract|contract (?:role|position|basis|engagement|"
+    r"assignment|for \w+ months)|(?:fixed|short)[- ]term contract|day rate|contract[- ]to[- ]hire|"
+    r"freelance (?:role|position|basis|project))\b")
+
+
+def short_week(norm: str) -> bool:
+    """Whether (normalised) text names fewer hours a week than a full week ("20 hours a week")."""
+    hours = HOURS_A_WEEK.search(norm)
+    return hours is not None and int(hours.group(1) or hours.group(2)) < FULL_WEEK_HOURS
+
+
+def employment_in(title: str, description: str) -> frozenset[Employment]:
+    """The terms an ad states (full-time when it states no other)."""
+    head, body = normalize(title), normalize(description)
+    found = set()
+    if _CONTRACT_TITLE.search(head) or _CONTRACT_TERMS.search(body):
+        found.add(Employment.CONTRACT)
+    if PART_TIME.search(head) or PART_TIME.search(body) or short_week(f"{head} {body}"):
+        found.add(Employment.PART_TIME)
+    return frozenset(found) or frozenset((Employment.FULL_TIME,))
+
 
 def level_for_years(years: int) -> Level:
     """The level that years of experience suggest (in a job ad, or a person's own)."""
@@ -103,6 +138,4 @@ class Opening:
 
     def __post_init__(self) -> None:
         if not self.terms:
-            from bot.vocabulary import employment_in  # the vocabulary reads openings' values
-
             object.__setattr__(self, "terms", employment_in(self.title, self.description))

@@ -12,7 +12,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
-from bot.openings import Employment, Level, Remote
+from bot.openings import FULL_TIME, HOURS_A_WEEK, PART_TIME, Employment, Level, Remote, short_week
 from bot.openings import level_for_years as level_for_years  # read with years_of_experience
 from bot.ports import RemotePreference
 from bot.skills import Skill, SkillVocabulary
@@ -532,46 +532,22 @@ _MODE_WORD = _MODES[Reading.CHAT][0]
 # Developer (Contract)", "a six-month contract", "20 hours a week"); a person in a request ("any
 # contract gigs?", "something part-time", "only permanent roles").
 
-FULL_WEEK_HOURS = 35
 _CONTRACT_ASKED = re.compile(r"(?<!smart )(?<!api )(?<!data )(?<!service )\b(?:contract(?:or|ors|ing|s)?"
                              r"|freelanc\w*|fixed[- ]term|temp(?:orary)? (?:work|jobs?|roles?|gigs?))"
                              r"(?! (?:test\w*|first|law|address|language)\b)")
-_PART_TIME = re.compile(r"\bpart[- ]?time\b")
-_FULL_TIME = re.compile(r"\bfull[- ]?time\b|\bpermanent\b")
-_HOURS = re.compile(r"\b(\d{1,2}) ?(?:hours?|hrs?|h) (?:a|per|/) ?(?:week|wk)\b|\b(\d{1,2})h/w(?:ee)?k\b")
-# How an ad says it is a contract: in its title, or as its terms ("a six-month contract",
-# "contract role", "day rate"), not in passing ("smart contracts", "API contract tests").
-_CONTRACT_TITLE = re.compile(r"\b(?:contract(?:or)?|freelanc\w*|fixed[- ]term)\b")
-_CONTRACT_TERMS = re.compile(
-    r"\b(?:(?:\w+[- ])?(?:month|week|year)s?[- ]contract|contract (?:role|position|basis|engagement|"
-    r"assignment|for \w+ months)|(?:fixed|short)[- ]term contract|day rate|contract[- ]to[- ]hire|"
-    r"freelance (?:role|position|basis|project))\b")
 
 
 def employment_wish(text: str) -> Employment | None:
-    """The terms a request asks for ("any contract gigs?", "part time please", "20 hours a week")."""
+    """The terms a request asks for ("any contract gigs?", "part time please", "20 hours a week");
+    an ad's are read by bot.openings.employment_in."""
     norm = normalize(text)
-    hours = _HOURS.search(norm)
-    if _PART_TIME.search(norm) or (hours and int(hours.group(1) or hours.group(2)) < FULL_WEEK_HOURS):
+    if PART_TIME.search(norm) or short_week(norm):
         return Employment.PART_TIME
     if _CONTRACT_ASKED.search(norm):
         return Employment.CONTRACT
-    if _FULL_TIME.search(norm):
+    if FULL_TIME.search(norm):
         return Employment.FULL_TIME
     return None
-
-
-def employment_in(title: str, description: str) -> frozenset[Employment]:
-    """The terms an ad states (full-time when it states no other)."""
-    head, body = normalize(title), normalize(description)
-    found = set()
-    if _CONTRACT_TITLE.search(head) or _CONTRACT_TERMS.search(body):
-        found.add(Employment.CONTRACT)
-    hours = _HOURS.search(f"{head} {body}")
-    if _PART_TIME.search(head) or _PART_TIME.search(body) or (
-            hours and int(hours.group(1) or hours.group(2)) < FULL_WEEK_HOURS):
-        found.add(Employment.PART_TIME)
-    return frozenset(found) or frozenset((Employment.FULL_TIME,))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -740,7 +716,7 @@ def unread(text: str, vocab: SkillVocabulary, *, names: bool = False) -> list[st
         norm = norm[:start] + " " + norm[end:]
     finder = skill_finder(vocab)
     gone = [finder.pattern, _CHAT_LEVEL_WORD, _YEARS, _SPELLED_YEARS, _MODES[Reading.CHAT][0],
-            _HOURS, _PART_TIME, _FULL_TIME, _CONTRACT_ASKED]
+            HOURS_A_WEEK, PART_TIME, FULL_TIME, _CONTRACT_ASKED]
     places = [re.escape(normalize(p)) for p in find_places(text, vocab, names=names)]
     if places:
         gone.append(_words_re(places))

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import KnowledgeBase
-from bot.openings import Employment, Level, Remote
+from bot.openings import Employment, Level, Remote, employment_in
 from bot.ports import RemotePreference
-from bot.vocabulary import employment_in, employment_wish
+from bot.vocabulary import employment_wish
 from tests.bot.test_opening_conversations import Chat, imported, open_chat, shown
 
 OPENINGS = [
