@@ -385,20 +385,24 @@ def _asks_something(rest: str, norm: str, situation: Situation) -> bool:
 
 # A verdict on the openings found: "these matches are way off", "your job matches are bad".
 _MATCHES_VERDICT = words_re(
-    r"(?:these|the|your|ur|those|this|my) (?:job )?(?:matches|results|recommendations|suggestions|"
-    r"picks)(?: (?:you|u) (?:gave|showed|sent|found)(?: me)?)? (?:are|were|is|was|seem|seems|look|"
+    # (not "the results are inaccurate when I use floats")
+    r"(?:(?:these|those|your|ur|my|the) (?:job )?(?:matches|recommendations|picks)|(?:these|those|"
+    r"your|ur) (?:job |search )?(?:results|suggestions)|the (?:job|search) (?:results|suggestions))"
+    r"(?: (?:you|u) (?:gave|showed|sent|found)(?: me)?)? (?:are|were|is|was|seem|seems|look|"
     r"looks|feel)(?: (?:really|pretty|kinda|totally|completely|so|way|quite|very|all|not|just|a bit"
     r"|at all))* (?:off|bad|terrible|awful|useless|wrong|irrelevant|relevant|rubbish|poor|random|"
     r"spot on|great|good|perfect|helpful|useful|accurate|inaccurate|meh|garbage)")
 # Asking how to reach the people behind the bot: "how do I contact whoever runs this".
 _CONTACT_MAKERS = words_re(
-    r"(?:contact|reach|talk to|email|message|get in touch with) (?:the |your |ur )?(?:makers?|creators?|"
-    r"developers?|devs|team|owners?|admins?|support|people (?:behind|who))",
-    r"(?:contact|reach|talk to|email|message|get in touch with) (?:whoever|the people who|someone who) "
-    r"(?:runs|made|built|makes|maintains|created)",
-    # ("who made you?" alone is small talk about the bot)
-    r"how (?:do|can|could) i (?:contact|reach|get in touch with|talk to) (?:them|the team|someone|"
-    r"a human|support|the (?:makers?|developers?|creators?|people behind))")
+    r"(?:contact|reach|talk to|email|message|get in touch with) (?:whoever|the people who|someone who|"
+    r"the (?:people|team|person|folks) (?:who|that)) (?:runs|made|built|makes|maintains|created|run|"
+    r"make|build|maintain) (?:this|you|careerbot|the bot|it)",
+    r"(?:contact|reach|talk to|get in touch with) (?:the |your )?(?:makers?|creators?|developers?|devs|"
+    r"team|owners?|admins?|support|people) (?:of|behind|for) (?:this|you|careerbot|the bot)",
+    r"(?:contact|reach|get in touch with) (?:you|your (?:team|makers?|developers?|creators?|support))",
+    # "who built this thing? how can I reach them" ("who made you?" alone is small talk)
+    r"who (?:made|built|runs|created) (?:this|you|careerbot|the bot)\b.*\b(?:contact|reach|talk to) "
+    r"(?:them|him|her)")
 
 
 def _reports_or_suggests(plain: str) -> bool:
@@ -812,9 +816,11 @@ _FORGET = words_re(
     r"remove (?:my|all my) (?:\w+ )?(?:data|info\w*|profile)",
     r"erase (?:my|me|everything)\w*", r"(?:wipe|clear) (?:all )?my data", r"purge my",
     r"right to be forgotten", r"(?:close|delete|remove|cancel) my account",
-    # "I also request erasure", "my right to erasure" (not "erasure coding")
-    r"(?:request\w*|want|demand\w*|ask\w* for|right to) (?:the |an? |data |my )?erasure",
-    r"erasure of my", r"(?:my )?data erased",
+    # "I also request erasure", "I'd like my data erased" (not "erasure coding", nor how to handle
+    # users' erasure requests)
+    r"i (?:also )?(?:request|demand|want|ask for|am requesting|am asking for)\w* (?:the |an? |data )?"
+    r"erasure", r"(?:exercise|invoke|use) my right to (?:erasure|be forgotten)", r"erasure of my",
+    r"(?:want|like|have|get) my data erased",
     # not wanting anything kept: "I don't want you storing anything on me"
     r"(?:don'?t|do not|stop|quit) (?:want )?(?:you )?(?:to )?(?:stor|keep|sav|hold|track|record|remember)\w* "
     r"(?:anything|my|any|data|stuff|everything)",
@@ -875,11 +881,12 @@ def requests_openings(text: str) -> bool:
 
 
 # Starting the conversation over: "start over", "let's start again", "reset the chat".
-_RESTART = words_re(
-    r"(?:let'?s |can we |could we |i want to |i'?d like to |please )?start (?:over|again|afresh|from "
-    r"scratch|fresh|from the (?:beginning|top))", r"restart(?: (?:the|this|our) (?:chat|conversation))?",
-    r"reset (?:the |this |our )?(?:chat|conversation)", r"(?:a )?new conversation", r"clean slate",
-    r"begin again", r"from the top")
+_RESTART = re.compile(
+    r"(?:(?:ok|okay|so|hmm|well|just|please|pls|can we|could we|let'?s|i want to|i'?d like to) )*"
+    r"(?:start (?:over|again|afresh|from scratch|fresh|from the (?:beginning|top))|"
+    r"restart(?: (?:the|this|our) (?:chat|conversation))?|reset (?:the |this |our )?(?:chat|conversation)"
+    r"|(?:a )?new conversation|(?:a )?clean slate|begin again|from the top)"
+    r"(?: (?:please|pls|now|then|again|thanks))*")
 
 
 # What deletes rather than starts over: "wipe all that, start fresh".
@@ -890,7 +897,7 @@ _WIPING = words_re(r"wipe", r"delete", r"erase", r"clear", r"forget", r"remove",
 def restarts(text: str) -> bool:
     """Whether a short message starts the conversation over ("start over", "let's start again")."""
     plain = bare(normalize(text))
-    return len(plain.split()) <= 8 and bool(_RESTART.search(plain)) and not _WIPING.search(plain)
+    return bool(_RESTART.fullmatch(plain)) and not _WIPING.search(plain)
 
 
 def is_farewell(text: str) -> bool:
