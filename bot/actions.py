@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.flows import PROFILE_FLOW, Step
 from bot.messages import MAX_ACTION_BYTES
@@ -97,6 +98,25 @@ class MoreOpenings:
 
     def encode(self) -> str:
         return "jobs:more"
+
+
+class Filter(StrEnum):
+    """A filter of the request on screen that a button drops."""
+
+    MODE = "mode"
+    PLACE = "place"
+    LEVEL = "level"
+    TERMS = "terms"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DropFilter:
+    """The request on screen again without one of its filters: "jobs:drop:mode"."""
+
+    what: Filter
+
+    def encode(self) -> str:
+        return f"jobs:drop:{self.what.value}"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -195,7 +215,7 @@ class UnknownAction:
 
 
 Action = (RunCommand | ShowTopic | TopicDetails | TopicExample | RateTopic | MoreOpenings
-          | SetAlerts | AskForget | ConfirmForget | EditProfile | SetLevel | SetRemote | SkipStep
+          | DropFilter | SetAlerts | AskForget | ConfirmForget | EditProfile | SetLevel | SetRemote | SkipStep
           | UndoProfile | UnknownAction)
 ProfileAction = EditProfile | SetLevel | SetRemote | SkipStep | UndoProfile
 
@@ -217,6 +237,8 @@ def decode(raw: str) -> Action:
                 return RateTopic(topic_id=topic_id, helpful=verdict == "y")
             case "jobs", ["more"]:
                 return MoreOpenings()
+            case "jobs", ["drop", what]:
+                return DropFilter(what=Filter(what))
             case "sub", [("on" | "off") as switch]:
                 return SetAlerts(on=switch == "on")
             case "forget", ["ask"]:

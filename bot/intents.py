@@ -34,6 +34,7 @@ from bot.vocabulary import (
     remote_wish,
     stated_level,
     unread,
+    without_level,
     years_of_experience,
 )
 
@@ -381,7 +382,8 @@ _SUGGESTION = re.compile(
     r"(?:a |an |some )?(?:topic|section|page|article|content|something|info) (?:on|about|for) .{1,60} "
     r"(?:would be|'d be|would) (?:nice|great|useful|helpful|cool|good|awesome|handy|help)|"
     r"(?:it )?(?:would|'d) (?:be )?(?:nice|great|cool|good|helpful|useful|awesome|handy|"
-    r"better) if (?:you|u|the bot|careerbot|it|there (?:was|were))|it would help if|"
+    r"better) if (?:you|u|the bot|careerbot|it|there (?:was|were)|i (?:could|can) \w+ (?:jobs|openings|"
+    r"results|the list|by))|it would help if|"
     r"i (?:wish|hope) (?:you|u|the bot|this bot|careerbot|there (?:was|were))|"
     r"(?:need|want|like to see|love to see|would like|missing) (?:\w+ )?(?:more|some) "
     r"(?:content|topics?|info|stuff|answers|pages|material|coverage) (?:on|about|for)|"
@@ -416,10 +418,32 @@ def _asks_something(rest: str, norm: str, situation: Situation) -> bool:
             or JOB_WORDS.search(rest) is not None or _REQUEST_START.match(rest) is not None)
 
 
+# A verdict on the openings found: "these matches are way off", "your job matches are bad".
+_MATCHES_VERDICT = words_re(
+    # (not "the results are inaccurate when I use floats")
+    r"(?:(?:these|those|your|ur|my|the) (?:job )?(?:matches|recommendations|picks)|(?:these|those|"
+    r"your|ur) (?:job |search )?(?:results|suggestions)|the (?:job|search) (?:results|suggestions))"
+    r"(?: (?:you|u) (?:gave|showed|sent|found)(?: me)?)? (?:are|were|is|was|seem|seems|look|"
+    r"looks|feel)(?: (?:really|pretty|kinda|totally|completely|so|way|quite|very|all|not|just|a bit"
+    r"|at all))* (?:off|bad|terrible|awful|useless|wrong|irrelevant|relevant|rubbish|poor|random|"
+    r"spot on|great|good|perfect|helpful|useful|accurate|inaccurate|meh|garbage)")
+# Asking how to reach the people behind the bot: "how do I contact whoever runs this".
+_CONTACT_MAKERS = words_re(
+    r"(?:contact|reach|talk to|email|message|get in touch with) (?:whoever|the people who|someone who|"
+    r"the (?:people|team|person|folks) (?:who|that)) (?:runs|made|built|makes|maintains|created|run|"
+    r"make|build|maintain) (?:this|you|careerbot|the bot|it)",
+    r"(?:contact|reach|talk to|get in touch with) (?:the |your )?(?:makers?|creators?|developers?|devs|"
+    r"team|owners?|admins?|support|people) (?:of|behind|for) (?:this|you|careerbot|the bot)",
+    r"(?:contact|reach|get in touch with) (?:you|your (?:team|makers?|developers?|creators?|support))",
+    # "who built this thing? how can I reach them" ("who made you?" alone is small talk)
+    r"who (?:made|built|runs|created) (?:this|you|careerbot|the bot)\b.*\b(?:contact|reach|talk to) "
+    r"(?:them|him|her)")
+
+
 def _reports_or_suggests(plain: str) -> bool:
     """Whether a message (bare, normalised) reports a bug in the bot or suggests something to its
     makers: feedback the maintainers should read, not a topic question."""
-    if _SUGGESTION.search(plain):
+    if _SUGGESTION.search(plain) or _MATCHES_VERDICT.search(plain) or _CONTACT_MAKERS.search(plain):
         return True
     if _QUESTION.search(plain) or _ASKING.match(plain) or _THEIRS.match(plain) \
             or _THEIR_SYSTEM.search(plain):
@@ -516,6 +540,9 @@ JOB_WORDS = words_re(
     r"openings?", r"roles?", r"positions?", r"vacanc(?:y|ies)", r"gigs?",
     r"opportunit(?:y|ies)", r"hiring", r"job offers?", r"postings?", r"listings?", r"careers? page",
     r"work for me", r"employment", r"internships?", r"recruiting",
+    # the terms standing for the job: "any short term contracts?", "freelance work"
+    r"(?:short|long|fixed)[- ]term contracts?", r"freelance (?:work|gigs?|projects?|roles?)",
+    r"contract(?:ing)? (?:work|gigs?|roles?|positions?)",
     # "got any python work going?" (not "any work-life balance tips")
     r"any (?:[\w.#+/]+ ){0,2}work(?![\w-])"
     r"(?! (?:on|with|for|in|as|at|out|life|experience|around|load|flow|ethic)\b)",
@@ -608,7 +635,10 @@ _MY_JOB = words_re(r"(?:who|whom) (?:would|will|do|does|should) i (?:be )?report
                    r"(?:how much )?(?:would|will|could) i (?:earn|make|get paid)")
 # Asked right after telling the profile, a bare "anything?" wants openings for it.
 _ANYTHING = words_re(r"(?:so |and |ok |okay )?(?:any(?:thing)?|something)(?: (?:at all|yet|now|then|good|"
-                     r"out there|around))?", r"(?:so )?what(?:'s| is)? (?:out )?there", r"now what")
+                     r"out there|around|going|new|open))?",
+                     r"(?:ok |okay )?(?:so )?what(?:'s| is)? (?:out )?there", r"now what",
+                     r"(?:so |ok |okay |now |then )?(?:show|find) me(?: (?:then|now|please|pls|some))?",
+                     r"go ahead", r"let'?s see")
 # "what's the level?", "and the salary?", "how many days in the office?": a fact of the opening
 # on screen, asked with "the" or by a quantity.
 _ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:(?:what|where|how)(?:'?s| is| about) |how about |"
@@ -620,8 +650,11 @@ _ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:(?:what|where|how)(?:'?s|
 _IN_GENERAL = words_re(r"best(?! (?:fit|match|one|option)\b)", r"typical(?:ly)?", r"average",
                        r"usual(?:ly)?", r"normal(?:ly)?", r"common(?:ly)?", r"general(?:ly)?")
 # Narrowing the list on screen: "only the remote ones", "and in Berlin?", "what about hybrid?"
-_NARROWING = re.compile(r"^(?:ok |okay |so |then )?(?:and|what about|how about|only|just|any|anything|"
+_FILLERS = r"(?:ok|okay|so|then|hmm+|well|alright|right|oh|ah)"
+_NARROWING = re.compile(r"^(?:" + _FILLERS + r" )*(?:and|what about|how about|only|just|any|anything|"
                         r"something|show me|but|now)\b")
+# The words a message may open with before it says anything: "hmm ok, what about go instead".
+_OPENING_FILLERS = re.compile(r"^(?:" + _FILLERS + r"\b[\s,.!-]*)+", re.IGNORECASE)
 # Plain words about oneself: "I know Go", "my stack is Rails", "I'm a senior", "I live in Oslo".
 _STATEMENT = re.compile(
     r"^(?:so |well |ok |okay |hi |hello |also |actually |sorry |oh |oops |and |but |btw |hmm )*"
@@ -640,6 +673,8 @@ _STATEMENT = re.compile(
     r"i(?:'m| am) (?:in|from) |i (?:only )?(?:want|prefer|would like|'d like)|"
     r"i(?:'m| am) (?:only )?(?:looking for|open to|after)|i (?:just )?graduated|"
     r"i (?:moved|relocated) to|i(?:'m| am) (?:moving|relocating) to|"
+    r"(?:i'?d |i would |would )(?:be (?:willing|happy|open|glad) to )?(?:move|relocate) |"
+    r"i (?:manage|lead|run|head) (?:a|the|my|our) |"
     r"i (?:stopped|don'?t do|no longer)|i meant|\d+ (?:years?|yrs?)|(?:remote|hybrid|on-?site) "
     r"(?:or|and) )"
 )
@@ -730,6 +765,9 @@ _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)
                    r"what(?:'s| is| have you got| do you have| can you find)? (?:out )?(?:there )?for me",
                    # "I'm a go dev. What's out there?", "anything for someone like me?"
                    r"what(?:'s| is) out there(?= *$)",
+                   # "looking for something part-time": the terms of a job stand for it
+                   r"(?:something|anything) (?:part[- ]?time|full[- ]?time|permanent|freelance|"
+                   r"on (?:a )?contract|contract)",
                    r"(?:any(?:thing)?|something) for (?:someone|somebody|people|folks) like me",
                    r"(?:show|find|give) me (?:something|anything|what (?:fits|matches|you(?:'ve)? found))",
                    r"anything (?:that )?(?:fits|matches)(?: me)?", r"what (?:fits|matches) me",
@@ -741,7 +779,7 @@ _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)
                    # (or "what do you have in the US?")
                    r"(?=(?: in (?:the )?[a-z]+(?: [a-z]+)?)? *$)")
 # A statement may open any clause: "hello! just graduated, I live in berlin".
-_CLAUSE_START = re.compile(r"(?<=[.!;,])\s+|\n+|\s+-+\s+")
+_CLAUSE_START = re.compile(r"(?<=[.!?;,])\s+|\n+|\s+-+\s+")
 _CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)| (?:so|any|anything|what|show|find|got|do you)\b",
                          re.IGNORECASE)
 _PUNCTUATION = re.compile(r"[,;?!]|\.(?=\s|$)")
@@ -777,6 +815,10 @@ _NOTIFY = words_re(
 )
 # With openings on screen, "ping me when there are more like these" asks for alerts ("tell me if
 # it is remote" asks about one of them).
+# Asked to hear about the list on screen: "keep me updated on these", "let me know about new ones".
+_POSTED = words_re(r"keep me (?:posted|updated|in the loop|informed)",
+                   r"(?:let me know|tell me|ping me|notify me) (?:about|of) (?:new|more|any new|future|"
+                   r"these|those|them|similar)")
 _LATER_ONES = words_re(r"new", r"more", r"future", r"others", r"(?:come|show|turn|pop) up", r"appear\w*")
 # Something that turns up later, named by what it is: "let me know when something in Lisbon comes up".
 _TURNS_UP = words_re(r"(?:comes?|shows?|turns?|pops?) up", r"appears?", r"opens? up", r"gets? posted",
@@ -826,6 +868,11 @@ _FORGET = words_re(
     r"remove (?:my|all my) (?:\w+ )?(?:data|info\w*|profile)",
     r"erase (?:my|me|everything)\w*", r"(?:wipe|clear) (?:all )?my data", r"purge my",
     r"right to be forgotten", r"(?:close|delete|remove|cancel) my account",
+    # "I also request erasure", "I'd like my data erased" (not "erasure coding", nor how to handle
+    # users' erasure requests)
+    r"i (?:also )?(?:request|demand|want|ask for|am requesting|am asking for)\w* (?:the |an? |data )?"
+    r"erasure", r"(?:exercise|invoke|use) my right to (?:erasure|be forgotten)", r"erasure of my",
+    r"(?:want|like|have|get) my data erased",
     # not wanting anything kept: "I don't want you storing anything on me"
     r"(?:don'?t|do not|stop|quit) (?:want )?(?:you )?(?:to )?(?:stor|keep|sav|hold|track|record|remember)\w* "
     r"(?:anything|my|any|data|stuff|everything)",
@@ -878,8 +925,31 @@ def requests_openings(text: str) -> bool:
     plain = bare(normalize(text))
     if _ADVICE.search(plain):
         return False
+    # "I'm a mid python dev looking for remote work, anything?": a bare "anything?" closing it
+    last = [c for c in _CLAUSE_START.split(normalize(text)) if bare(c)][1:][-1:]
     return bool(_FOR_ME.search(plain) or (JOB_WORDS.search(plain) and (
-        _REQUEST.search(plain) or _HAVE_YOU.search(plain))))
+        _REQUEST.search(plain) or _HAVE_YOU.search(plain)))
+        or (last and _ANYTHING.fullmatch(bare(last[0]))))
+
+
+# Starting the conversation over: "start over", "let's start again", "reset the chat".
+_RESTART = re.compile(
+    r"(?:(?:ok|okay|so|hmm|well|just|please|pls|can we|could we|let'?s|i want to|i'?d like to) )*"
+    r"(?:start (?:over|again|afresh|from scratch|fresh|from the (?:beginning|top))|"
+    r"restart(?: (?:the|this|our) (?:chat|conversation))?|reset (?:the |this |our )?(?:chat|conversation)"
+    r"|(?:a )?new conversation|(?:a )?clean slate|begin again|from the top)"
+    r"(?: (?:please|pls|now|then|again|thanks))*")
+
+
+# What deletes rather than starts over: "wipe all that, start fresh".
+_WIPING = words_re(r"wipe", r"delete", r"erase", r"clear", r"forget", r"remove", r"purge", r"my data",
+                   r"my profile")
+
+
+def restarts(text: str) -> bool:
+    """Whether a short message starts the conversation over ("start over", "let's start again")."""
+    plain = bare(normalize(text))
+    return bool(_RESTART.fullmatch(plain)) and not _WIPING.search(plain)
 
 
 def is_farewell(text: str) -> bool:
@@ -1122,7 +1192,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["opening"] = 0.92
         elif _NARROWING.match(plain) and kb is not None and (
                 _tells_about_oneself(text, kb) or find_regions(text)) and (
-                not situation.subjects or not bare(normalize(text[len(first_clause(text)):]))):
+                not situation.subjects or not bare(normalize(
+                    (opened := _OPENING_FILLERS.sub("", text))[len(first_clause(opened)):]))):
             # the list on screen narrowed or changed, by a skill too in one clause ("what about
             # kotlin instead", "anything that doesn't need java?"; not "what about php, still a
             # thing?")
@@ -1187,7 +1258,9 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
                              and _only_about_oneself(head, kb, lenient=False, narrowing=False,
                                                      telling=False))))
             # after a greeting: "Hello! So I've been writing Rust for three years, what's out there"
-            or (stated and _tells_about_oneself(told_part(text), kb)))):
+            or (stated and _tells_about_oneself(told_part(text), kb))
+            # "data engineer, spark + airflow, looking for a new gig": a role and a stack
+            or _introduces(text, kb))):
         # Who one is, then a request: "I'm a senior go dev in Berlin, anything for me?" is both;
         # the profile handler saves the one and shows the other (see ProfileHandler).
         out["profile"] = 0.95
@@ -1204,7 +1277,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         if _UNSUBSCRIBE.search(plain) or _REFUSED_ALERTS.search(plain) or _NO_ALERTS.search(plain):
             out["unsubscribe"] = 0.95
             out.pop("openings", None)
-        elif _SUBSCRIBE.search(plain) or (_NOTIFY.search(plain) and (
+        elif _SUBSCRIBE.search(plain) or (situation.openings_shown and _POSTED.search(plain)) or (
+                _NOTIFY.search(plain) and (
                 JOB_WORDS.search(plain) or _WHAT_FITS.search(plain)
                 or (situation.openings_shown and _LATER_ONES.search(plain))
                 or (_TURNS_UP.search(plain) and kb is not None and _tells_about_oneself(text, kb)))):
@@ -1228,12 +1302,28 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["downsides"] = 0.9
         if _SIMPLER.search(plain):
             out["simpler"] = 0.9
+    if restarts(text):
+        # a fresh start of the conversation (the greeting's; what was saved stays): "wipe all
+        # that, start fresh" deletes it
+        out = {"greeting": 0.95}
     if n <= 40 and _reports_or_suggests(plain):
         # The makers are told something: no other reading of its words (a topic it names, "add a
         # topic", "weekly digest", "the job link") is meant, nor may the model find one.
         out = dict.fromkeys(("topics", "openings", "opening", "subscribe", "profile", "help"), 0.1)
         out["feedback"] = 0.97
     return out
+
+
+def _introduces(text: str, kb: KnowledgeBase) -> bool:
+    """Whether the clauses of a request that ask for nothing name the person and say nothing
+    else ("data engineer, spark + airflow, looking for a new gig"; not the "remote" of "python
+    jobs, remote")."""
+    clauses = [c.strip() for c in _PUNCTUATION.split(text) if c.strip()]
+    told = ", ".join(c for c in clauses if not requests_openings(c))
+    if not told or len(told) == len(", ".join(clauses)):
+        return False
+    return bool(_SELF_MARKERS.intersection(words(told))) and _tells_about_oneself(told, kb) \
+        and _only_about_oneself(told, kb, lenient=False, narrowing=False, telling=False)
 
 
 def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowing: bool,
@@ -1357,6 +1447,14 @@ def told_before_asking(text: str, kb: KnowledgeBase) -> str | None:
         remote_wish(after) is not None or find_places(after, kb.skills) or stated_level(after)
         or years_of_experience(after) is not None)
     return head.strip() if asked or "?" in after or told_more else None
+
+
+def request_part(text: str) -> str:
+    """The request a message that also tells about the person makes: all of it but the level it
+    tells ("I'm a mid python dev, remote, anything?" asks for remote Python openings; the level
+    is the profile's, which only ranks). A level in a clause that asks ("any senior roles?") stays."""
+    clauses = [c.strip() for c in _PUNCTUATION.split(text) if c.strip()]
+    return ", ".join(c if requests_openings(c) else without_level(c) for c in clauses)
 
 
 def _tells_about_oneself(text: str, kb: KnowledgeBase) -> bool:

@@ -14,21 +14,26 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.messages import OpeningCard, SkillGap
-from bot.openings import Level, Opening, Remote
+from bot.openings import Employment, Level, Opening, Remote
 from bot.ports import Profile, RemotePreference
 from bot.skills import SkillVocabulary
 from bot.text import STOPWORDS, normalize, stem, words
 from bot.vocabulary import (
     LEVEL_NOUNS,
     Reading,
+    employment_wish,
     find_level,
     find_places,
     find_regions,
     find_skills,
     is_generic,
     names_known_place,
+    places_ruled_out,
     places_within,
+    regions_containing,
     remote_wish,
+    respelled,
+    spelled_place,
     unread,
 )
 
@@ -120,8 +125,20 @@ class Query:
     exclude: tuple[tuple[str, str], ...] = ()
     # Only the openings of these companies ("any openings at Stripe?").
     companies: tuple[str, ...] = ()
+    # None of these companies' ("not Cindervale", "anything except at Stripe?"): kept by
+    # follow-ups until a company is asked for again.
+    shunned: tuple[str, ...] = ()
+    # Places none of whose openings to list ("outside the US"): kept by follow-ups until one of
+    # them is asked for.
+    away: tuple[str, ...] = ()
+    # A work mode or level asked before is dropped ("drop the remote part", "any level").
+    any_mode: bool = False
+    any_level: bool = False
+    any_terms: bool = False
     # The request's places and remote wish are either-or ("munich or remote"), as a profile's are.
     either: bool = False
+    # The terms asked for ("any contract gigs?"): hard, as a work mode is.
+    employment: Employment | None = None
     # Skills the request rules out ("anything that doesn't need Java?"): no opening that asks
     # for one of them is listed.
     avoid: tuple[str, ...] = ()
@@ -149,15 +166,19 @@ class Query:
             # Remote work from where the person lives: remote openings open to there or to
             # anyone (the request's own places or work mode replace it).
             remote, places, from_profile = RemotePreference.REMOTE, profile.locations, False
+        elif r.any_mode:
+            remote = RemotePreference.ANY  # the profile's wish dropped for this request
         elif r.remote is RemotePreference.REMOTE:
             remote, places, from_profile = r.remote, (), False  # done from anywhere
         elif r.remote is not RemotePreference.ANY:
             remote, from_profile = r.remote, False  # hybrid or on-site in the profile's places
+        if r.anywhere and not r.locations:
+            places, from_profile = (), False  # "anywhere is fine": not the profile's places either
         return Query(
             skills=r.skills,
             titled=r.titled,
             exclude=r.exclude,
-            companies=r.companies,
+            companies=r.companies, employment=r.employment, shunned=r.shunned, away=r.away,
             avoid=r.avoid, every=r.every, newest=r.newest,
             known=tuple(dict.fromkeys((*profile.skills, *r.known))),
             level=r.level,
@@ -183,6 +204,31 @@ class Query:
             named["skills"] = tuple(s for s in self.skills if s not in later.avoid)
         if later.anywhere and not later.locations:
             named["locations"] = ()
+        # A filter named again after it was dropped holds again ("any work mode", then "only
+        # remote").
+        if later.remote is not RemotePreference.ANY:
+            named["any_mode"] = False
+        if later.level is not None:
+            named["any_level"] = False
+        if later.employment is not None:
+            named["any_terms"] = False
+        if later.locations:
+            named["anywhere"] = False
+        if later.any_mode:
+            named["remote"] = later.remote
+        if later.any_level:
+            named["level"] = later.level
+        if later.any_terms:
+            named["employment"] = later.employment
+        if later.away or (self.away and later.locations):
+            named["away"] = tuple(p for p in dict.fromkeys((*self.away, *later.away))
+                                  if normalize(p) not in {normalize(q) for q in later.locations})
+        if later.companies or later.shunned:
+            # "not Cindervale" after "not Tidewell": neither; asking for one again takes it back.
+            named["shunned"] = tuple(c for c in dict.fromkeys((*self.shunned, *later.shunned))
+                                     if c not in later.companies)
+            named["companies"] = tuple(c for c in (later.companies or self.companies)
+                                       if c not in later.shunned)
         where = later.locations or later.remote is not RemotePreference.ANY
         if later.instead and where:
             # "how about remote instead" after "jobs in europe": remote anywhere
@@ -253,7 +299,10 @@ class OpeningIndex:
         level = np.full(n, -1, dtype=np.int8)
         posted = np.full(n, np.nan, dtype=np.float64)
         placeless = np.zeros(n, dtype=bool)
+        terms = {e: np.zeros(n, dtype=bool) for e in Employment}
         for i, o in enumerate(self.openings):
+            for e in o.terms:
+                terms[e][i] = True
             for s in self._skills_of(o):
                 if is_generic(s):
                     continue
@@ -287,6 +336,7 @@ class OpeningIndex:
         self._remote = remote
         self._level = level
         self._placeless = placeless
+        self._terms = terms
         self._built_at = datetime.now(UTC).timestamp()
         known = ~np.isnan(posted)
         # exp(-(now - posted)/T) = exp(-(built - posted)/T) · exp(-(now - built)/T)
@@ -342,6 +392,12 @@ class OpeningIndex:
         return any(all(t in self._loc for t in toks)
                    for p in places_within(place)
                    if (toks := [t for t in location_tokens(p) if t not in _PLACELESS]))
+
+    def spelled(self, place: str) -> str:
+        """A place as asked, or the known one it misspells ("londn": "london")."""
+        if names_known_place(place) or find_regions(place) or self.knows_place(place):
+            return place
+        return spelled_place(place, (t for t in self._loc if t not in _PLACELESS)) or place
 
     def described(self, text: str) -> list[int]:
         """The open openings that every word of text describes by their title or place ("staff"
@@ -473,8 +529,13 @@ class OpeningIndex:
             if places is None:
                 return modes
             if q.remote is RemotePreference.REMOTE:
-                # Someone who wants remote work takes a remote opening that names no place.
+                # Someone who wants remote work takes a remote opening that names no place, or
+                # one open to a region their place is in ("Remote (EU)" for someone in Spain).
                 places = places | (self._placeless & remote)
+                wider = self._places_mask(tuple(dict.fromkeys(
+                    r for p in q.locations for r in regions_containing(p))))
+                if wider is not None:
+                    places = places | (wider & remote)
             return places if modes is None else (modes & places)
         if q.remote is RemotePreference.HYBRID:
             # Some office days, so no office at all suits too.
@@ -548,11 +609,17 @@ class OpeningIndex:
         for record in q.exclude:
             if (i := self._positions.get(record)) is not None:
                 cand[i] = False
+        if q.employment is not None:
+            cand &= self._terms[q.employment]
         if q.companies:
             at = np.zeros(n, dtype=bool)
             for company in q.companies:
                 at[self._company_positions.get(company, [])] = True
             cand &= at
+        for company in q.shunned:
+            cand[self._company_positions.get(company, [])] = False
+        if q.away and (out := self._places_mask(q.away)) is not None:
+            cand &= ~out
         exact: npt.NDArray[np.bool_] | None = None
         if q.level is not None:
             exact = np.isin(self._level, [self._level_code(lv) for lv in q.level.kept])
@@ -600,7 +667,10 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
 
     Generic words ("backend", "developer") name no skill: "any backend jobs?" asks for any.
     """
+    text = respelled(text, vocab)
     norm = normalize(text)
+    away = tuple(dict.fromkeys(p for p, _, _ in places_ruled_out(norm)))
+    ruled_out = {normalize(p) for p in away}
     gone = _ANYWHERE.search(norm)
     if gone is not None and gone.group("place") and (
             find_places(gone.group("place"), vocab, names=True) or find_regions(gone.group("place"))):
@@ -610,22 +680,29 @@ def parse_request(text: str, vocab: SkillVocabulary) -> Query:
         gone = None  # "not sure": no place dropped
     named = find_places(text, vocab)
     said = {normalize(p) for p in named}
-    places = (*named, *(r for r in find_regions(text) if normalize(r) not in said))
+    places = tuple(p for p in (*named, *(r for r in find_regions(text) if normalize(r) not in said))
+                   if normalize(p) not in ruled_out and normalize(p).removeprefix("the ")
+                   not in ruled_out)
     avoid = tuple(dict.fromkeys(
         s.name for m in _WITHOUT.finditer(norm)
         for s in find_skills(vocab, _CLAUSE_END.split(norm[m.end():], maxsplit=1)[0])
         if not is_generic(s.name)))
+    any_mode, any_level = bool(_ANY_MODE.search(norm)), bool(_ANY_LEVEL.search(norm))
+    any_terms = bool(_ANY_TERMS.search(norm))
     return Query(
         skills=tuple(s.name for s in find_skills(vocab, text)
                      if not is_generic(s.name) and s.name not in avoid),
+        any_mode=any_mode, any_level=any_level, any_terms=any_terms, away=away,
         avoid=avoid,
         every=bool(_EVERY.search(norm)),
         newest=bool(_NEWEST.search(norm)),
         anywhere=gone is not None,
         instead=bool(_INSTEAD.search(norm)),
         widens=bool(_WIDENS.search(norm)),
-        level=find_level(text, Reading.CHAT),
-        remote=remote_wish(text, Reading.CHAT) or RemotePreference.ANY,
+        level=None if any_level else find_level(text, Reading.CHAT),
+        employment=None if any_terms else employment_wish(text),
+        remote=RemotePreference.ANY if any_mode else (
+            remote_wish(text, Reading.CHAT) or RemotePreference.ANY),
         locations=places,
         titled=_role_words(text, vocab, places),
         either=bool(named) and bool(_OR_REMOTE.search(text)),
@@ -640,6 +717,25 @@ _WITHOUT = re.compile(
     r"have|want|mention)s?|(?:free of|no need for|not (?:using|needing|requiring)))"
     r"(?: (?:any|much|a lot of|the))?(?![\w'])")
 _CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)|\b(?:but|just|only|in|at|with|instead)\b")
+# A work mode or level filter dropped: "drop the remote part", "doesn't have to be remote",
+# "on-site is fine too"; "any level", "forget the seniority".
+_DROPPED = r"(?:drop|forget|remove|skip|never ?mind|ignore|scrap|lose|no need for|without)"
+_ANY_MODE = re.compile(
+    r"\b(?:" + _DROPPED + r" (?:the |that )?(?:remote|hybrid|on-?site|office|work mode|location type)"
+    r"(?: (?:part|bit|filter|requirement|condition|thing|one))?"
+    r"|(?:doesn'?t|does not|don'?t|do not|need ?n'?t|needs? not)(?: (?:have|need) to)? be (?:fully )?"
+    r"(?:remote|hybrid|on-?site)|(?:on-?site|office|in[- ]office|remote|hybrid)(?: (?:work|jobs?|roles?))? "
+    r"(?:is|are|would be|'?s) (?:fine|ok(?:ay)?|good) (?:too|as well)|any work mode)\b")
+_ANY_LEVEL = re.compile(
+    r"\b(?:" + _DROPPED + r" (?:the |that )?(?:level|seniority|senior|junior|mid|staff)"
+    r"(?: (?:part|bit|filter|requirement|thing|level))?"
+    r"|any (?:level|seniority)|(?:level|seniority) (?:doesn'?t|does not) matter)\b")
+_ANY_TERMS = re.compile(
+    r"\b(?:any (?:terms|employment type|contract type|kind of contract)|" + _DROPPED
+    + r" (?:the |that )?(?:contract|part[- ]?time|full[- ]?time|freelance|permanent)"
+    r"(?: (?:part|bit|filter|requirement|thing))?|(?:full[- ]?time|part[- ]?time|contract) or not)\b")
+# What a button dropping a filter says, as a follow-up of the request ("any work mode").
+DROPPING = {"mode": "any work mode", "place": "any location", "level": "any level", "terms": "any terms"}
 # Every opening, not only those that fit: "show all of them", "not just my skills", "everything".
 _EVERY = re.compile(
     r"\b(?:all (?:of )?(?:them|the (?:jobs|openings|roles|positions|ones)|(?:jobs|openings|roles"
@@ -674,7 +770,25 @@ _AROUND_CHANGE = frozenset("""
     show me please ok okay so and but then now about instead rather at in from with for
     jobs job roles role openings opening positions position too also list filter keep see give
     there here of by a an to what how first or also too well include including add plus
+    more less not no except excluding other than apart without drop part bit filter
+    preferably ideally ideal prefer preferred would like love
 """.split())  # noqa: SIM905 - a word list reads better as text
+
+
+# What rules a company out when it comes right before its name: "not Cindervale", "anything
+# except at Stripe", "other than tidewell", "skip the Pinecrest ones".
+_SHUN = (r"(?<![\w'])(?:not|no|except(?: for)?|excluding|exclude|other than|apart from|besides|"
+         r"without|skip|avoid|hide|minus|anything but|nothing (?:at|from)|none (?:at|from))"
+         r"(?: (?:at|from|with|by|for|the|any|anything|jobs|ones))*\s+")
+
+
+def rules_out(text: str, company: str) -> bool:
+    """Whether text rules the company out rather than asking for it ("not Cindervale")."""
+    name = name_tokens(company)
+    if not name:
+        return False
+    said = " ".join(location_tokens(text))
+    return re.search(_SHUN + re.escape(name[0]) + r"(?![\w])", said) is not None
 
 
 def reorders(text: str) -> bool:
@@ -701,7 +815,8 @@ def changes_list(text: str, vocab: SkillVocabulary, index: OpeningIndex | None =
     if not all(names_known_place(p) or find_regions(p) or (index is not None and index.knows_place(p))
                for p in q.locations):
         return False
-    if not (q.locations or q.level or q.remote is not RemotePreference.ANY or q.skills or q.avoid
+    if not (q.locations or q.level or q.employment or q.remote is not RemotePreference.ANY
+            or q.away or q.any_mode or q.any_level or q.any_terms or q.skills or q.avoid
             or q.every or q.newest or q.anywhere or at):
         return False
     named = ({t for i in at for t in name_tokens(index.openings[i].company)}

@@ -219,7 +219,10 @@ _SAME_COMPANY = re.compile(
 _COMPANY_LIST = re.compile(r"^(?:and |so |ok |okay |hmm )?(?:any(?:thing)?|something|what(?: else)?"
                            r"(?: is| do| does| has| have|'s)?(?: \w+){1,4} (?:got|have|has)(?: open)?\W*$)"
                            r"|(?<!\w)(?:hiring|got (?:anything|something) open|have (?:anything|"
-                           r"something) open)(?!\w)")
+                           r"something) open)(?!\w)"
+                           # "what's open at Pinecrest Data?"
+                           r"|^(?:and |so |ok |okay |hmm )?(?:what(?:'s| is)|anything|is there anything)"
+                           r"(?: else| still)? (?:open|available|going) (?:at|with|over at) ")
 # "which one fits me best?", "which is the best match for me?"
 _BEST_FIT = re.compile(r"(?<!\w)(?:(?:fits?|suits?|match(?:es)?)(?: me| my \w+)?(?: the)? (?:best|most)|"
                        r"best (?:fit|match)|(?:better|best)(?: fit| match| option| choice| one)?"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from enum import Enum
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from bot.openings import Level, Remote
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, Indel
+
+from bot.openings import FULL_TIME, HOURS_A_WEEK, PART_TIME, Employment, Level, Remote, short_week
 from bot.openings import level_for_years as level_for_years  # read with years_of_experience
 from bot.ports import RemotePreference
 from bot.skills import Skill, SkillVocabulary
@@ -298,7 +301,10 @@ LEVEL_NOUNS = frozenset(("level", "levels", "seniority", "least", "above", "high
 _LEVEL_WORDS: tuple[tuple[Level, frozenset[Reading], tuple[str, ...]], ...] = (
     (Level.MANAGER, _SHARED, ("managers?", "head of")),
     (Level.MANAGER, _TITLES, ("director", "vp", "vice president", "cto")),
-    (Level.MANAGER, _SPOKEN, ("management",)),
+    # "I manage a team of backend devs", "leading the platform team"
+    (Level.MANAGER, _SPOKEN, ("management", r"(?:manag(?:e|es|ing)|lead(?:s|ing)?|run(?:s|ning)?|"
+                              r"head(?:s|ing)?) (?:a|the|my|our|an?) (?:[\w-]+ ){0,4}"
+                              r"(?:teams?|group|department|org)")),
     (Level.MANAGER, _ANSWERS, ("em",)),
     (Level.INTERN, _SHARED, ("interns?", "internships?")),
     (Level.INTERN, _TITLES, ("werkstudent", "working student", "trainee", r"apprentice\w*")),
@@ -368,6 +374,11 @@ def stated_level(text: str) -> Level | None:
     """The level a person gives themselves ("I'm a tech lead", "looking for senior roles")."""
     said = [m.group("a") or m.group("b") for m in _STATED.finditer(_read(text)[1])]
     return find_level(" ".join(said), Reading.CHAT) if said else None
+
+
+def without_level(text: str) -> str:
+    """Text with its level words left out (normalised): "i'm a mid python dev" -> "i'm a python dev"."""
+    return " ".join(_CHAT_LEVEL_WORD.sub(" ", _read(text)[1]).split())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -514,6 +525,29 @@ def _is_filter_word(word: str) -> bool:
 
 
 _MODE_WORD = _MODES[Reading.CHAT][0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Terms of employment: contract, part-time, full-time. An ad says them in its title or text ("Go
+# Developer (Contract)", "a six-month contract", "20 hours a week"); a person in a request ("any
+# contract gigs?", "something part-time", "only permanent roles").
+
+_CONTRACT_ASKED = re.compile(r"(?<!smart )(?<!api )(?<!data )(?<!service )\b(?:contract(?:or|ors|ing|s)?"
+                             r"|freelanc\w*|fixed[- ]term|temp(?:orary)? (?:work|jobs?|roles?|gigs?))"
+                             r"(?! (?:test\w*|first|law|address|language)\b)")
+
+
+def employment_wish(text: str) -> Employment | None:
+    """The terms a request asks for ("any contract gigs?", "part time please", "20 hours a week");
+    an ad's are read by bot.openings.employment_in."""
+    norm = normalize(text)
+    if PART_TIME.search(norm) or short_week(norm):
+        return Employment.PART_TIME
+    if _CONTRACT_ASKED.search(norm):
+        return Employment.CONTRACT
+    if FULL_TIME.search(norm):
+        return Employment.FULL_TIME
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -678,8 +712,11 @@ def unread(text: str, vocab: SkillVocabulary, *, names: bool = False) -> list[st
     skills, levels, years, work modes and places ("hybrid works for me" leaves "works for me").
     names: as find_places takes it (the text is known to be about places)."""
     norm = _read(text)[1]
+    for _, start, end in reversed(places_ruled_out(norm)):
+        norm = norm[:start] + " " + norm[end:]
     finder = skill_finder(vocab)
-    gone = [finder.pattern, _CHAT_LEVEL_WORD, _YEARS, _SPELLED_YEARS, _MODES[Reading.CHAT][0]]
+    gone = [finder.pattern, _CHAT_LEVEL_WORD, _YEARS, _SPELLED_YEARS, _MODES[Reading.CHAT][0],
+            HOURS_A_WEEK, PART_TIME, FULL_TIME, _CONTRACT_ASKED]
     places = [re.escape(normalize(p)) for p in find_places(text, vocab, names=names)]
     if places:
         gone.append(_words_re(places))
@@ -776,7 +813,99 @@ _KNOWN_NAMES = frozenset(p for places in REGIONS.values() for p in places) \
        "americas", "america"}
 # Matched in the lowercased text: a trie of a few hundred names is many times faster than their
 # alternation with IGNORECASE, and every message is read for places several times.
-_KNOWN_PLACE = re.compile(r"(?<![\w.#+-])(?:" + _trie_pattern(sorted(_KNOWN_NAMES)) + r")(?![\w#+-])")
+_KNOWN_PLACE = re.compile(r"(?<![\w.#+-])(?:" + _trie_pattern(sorted(_KNOWN_NAMES))
+                          + r")(?![\w#+]|-(?!based\b))")  # "london-based" names London
+
+
+# A typo is one letter left out or added ("londn", "remot") or two swapped ("pyhton", "hybird"),
+# in a word this long; a letter typed for another is not read as one ("reach" is no "react",
+# "scale" no "scala").
+MIN_TYPO_WORD = 5
+
+
+def misspells(typed: str, meant: str) -> bool:
+    """Whether `typed` is `meant` with one typo (see MIN_TYPO_WORD)."""
+    if typed == meant or len(typed) < MIN_TYPO_WORD:
+        return False
+    if Indel.distance(typed, meant, score_cutoff=1) <= 1:
+        return True
+    return len(typed) == len(meant) and sorted(typed) == sorted(meant) \
+        and OSA.distance(typed, meant, score_cutoff=1) <= 1
+
+
+def _one_meant(typed: str, known: Iterable[str]) -> str | None:
+    """The one known word typed means with a typo; None when none is, or several are alike.
+    A letter left out is the likeliest typo, then two swapped, then one added ("berln" is
+    Berlin, not Bern)."""
+    near = {k for k, _, _ in process.extract(typed, list(known), scorer=OSA.distance,
+                                             score_cutoff=2, limit=None) if misspells(typed, k)}
+    for kind in (1, 0, -1):
+        alike = [k for k in near if (len(k) > len(typed)) - (len(k) < len(typed)) == kind]
+        if alike:
+            return alike[0] if len(alike) == 1 else None
+    return None
+
+
+_SPELT_NAMES = tuple(sorted({*REGIONS, *_KNOWN_NAMES}))
+
+
+def spelled_place(place: str, known: Iterable[str] = ()) -> str | None:
+    """The known place a misspelt one means ("londn" -> "london", "germny" -> "germany"), among
+    the regions' places and `known` (a feed's); None when none or several are."""
+    key = " ".join(normalize(place).split())
+    return _one_meant(key, {*_SPELT_NAMES, *known})
+
+
+# The words of requests a typo is read through: work modes, levels (skills: the vocabulary's).
+_REQUEST_WORDS = ("remote", "hybrid", "onsite", "junior", "senior", "intern", "internship",
+                  "internships", "principal", "manager", "freelance", "contract", "part-time")
+
+
+@lru_cache(maxsize=4096)
+def _forms(vocab: SkillVocabulary) -> tuple[str, ...]:
+    return tuple(sorted({f for skill in vocab.skills for f in map(normalize, (skill.name, *skill.aliases))
+                         if " " not in f and len(f) >= MIN_TYPO_WORD - 1} | set(_REQUEST_WORDS)))
+
+
+@lru_cache(maxsize=4096)
+def respelled(text: str, vocab: SkillVocabulary) -> str:
+    """Text with the words nothing reads but a skill, work mode or level typed with a typo
+    spelled right ("remot pyhton jobs" -> "remote python jobs")."""
+    fixes = {w: m for w in unread(text, vocab)
+             if len(w) >= MIN_TYPO_WORD and w not in STOPWORDS
+             and (m := _one_meant(w, _forms(vocab))) is not None}
+    if not fixes:
+        return text
+    return re.sub(r"[\w'-]+", lambda m: fixes.get(m.group().lower(), m.group()), text)
+
+
+# A place ruled out: "outside the US", "anywhere but London", "not in the UK", "except Germany".
+_RULED_OUT_PLACE = re.compile(
+    r"\b(?:outside(?: of)?|anywhere but|not in|except(?: in)?|excluding|apart from|other than) "
+    r"(?:the )?(?P<place>[^\W\d_][\w .'-]{1,30}?)(?=[,.;!?)]|$| (?:and|but|please|pls|plz|only|too|"
+    r"either|or|for|with|jobs?|roles?|openings?|ones?|positions?|anymore|though|thanks)\b)")
+
+
+@lru_cache(maxsize=1024)
+def regions_containing(place: str) -> tuple[str, ...]:
+    """The regions a place is in ("spain": Europe, EMEA, EU), by the names feeds give them."""
+    key = " ".join(normalize(place).split())
+    return tuple(r for r, inside in REGIONS.items()
+                 if r != key and r not in _REGION_ALIASES and r not in _STATES and key in inside)
+
+
+def places_ruled_out(text: str) -> tuple[tuple[str, int, int], ...]:
+    """The regions and known places text rules out ("python jobs outside the US": "US"), each
+    with where its phrase is in the normalised text."""
+    found: list[tuple[str, int, int]] = []
+    for m in _RULED_OUT_PLACE.finditer(normalize(text)):
+        said = m.group("place")
+        regions = find_regions(f"the {said}") or find_regions(said)
+        if regions:
+            found.extend((r, m.start(), m.end()) for r in regions)
+        elif _KNOWN_PLACE.fullmatch(said.strip()):
+            found.append((place_label(said.strip()), m.start(), m.end()))
+    return tuple(found)
 
 
 def names_known_place(text: str) -> bool:
@@ -811,7 +940,17 @@ def place_label(place: str) -> str:
     return place.title() if place.islower() else place
 
 
+# Cities by the short names people give them ("nyc"), which feeds spell out.
+_CITY_ALIASES = {"nyc": "new york", "new york city": "new york", "sf": "san francisco",
+                 "bay area": "san francisco", "la": "los angeles", "dc": "washington",
+                 "muenchen": "munich", "münchen": "munich", "köln": "cologne", "wien": "vienna"}
+
+
 def places_within(place: str) -> tuple[str, ...]:
-    """The places a location wish covers: a region's places, or the place itself."""
+    """The places a location wish covers: a region's places, or the place itself (and the name
+    feeds give it: "nyc" is "new york")."""
     key = " ".join(normalize(place).split())
-    return tuple(dict.fromkeys((key, *REGIONS[key]))) if key in REGIONS else (place,)
+    if key in REGIONS:
+        return tuple(dict.fromkeys((key, *REGIONS[key], *(
+            _CITY_ALIASES[p] for p in REGIONS[key] if p in _CITY_ALIASES))))
+    return (place, _CITY_ALIASES[key]) if key in _CITY_ALIASES else (place,)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from bot.flows import Step
-from bot.openings import Level, Opening, Remote
+from bot.openings import Employment, Level, Opening, Remote
 from bot.ports import (
     ConversationState,
     Profile,
@@ -62,7 +62,7 @@ def profile_values(p: Profile) -> dict[str, Any]:
 
 # The columns an import may change (compared to tell an update from an unchanged row).
 OPENING_FIELDS = ("title", "company", "location", "remote", "level", "skills", "url",
-                  "description", "posted_at", "updated_at", "is_open")
+                  "description", "posted_at", "updated_at", "is_open", "employment")
 
 
 def opening(row: Any) -> Opening:
@@ -73,6 +73,7 @@ def opening(row: Any) -> Opening:
         remote=_enum(Remote, row.remote) or Remote.UNKNOWN, level=_enum(Level, row.level),
         skills=tuple(row.skills or ()), description=getattr(row, "description", None) or "",
         posted_at=row.posted_at, updated_at=row.updated_at, is_open=row.is_open,
+        terms=frozenset(Employment(t) for t in (row.employment or "").split(",") if t),
     )
 
 
@@ -81,7 +82,8 @@ def opening_values(o: Opening) -> dict[str, Any]:
     return {"title": o.title, "company": o.company, "location": o.location,
             "remote": o.remote.value, "level": o.level.value if o.level else None,
             "skills": list(o.skills), "url": o.url, "description": o.description,
-            "posted_at": o.posted_at, "updated_at": o.updated_at, "is_open": o.is_open}
+            "posted_at": o.posted_at, "updated_at": o.updated_at, "is_open": o.is_open,
+            "employment": ",".join(sorted(o.terms))}
 
 
 def stored_opening(row: Any) -> StoredOpening:

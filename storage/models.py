@@ -195,6 +195,9 @@ class OpeningRow(Base):
     posted_at: Mapped[datetime | None]
     updated_at: Mapped[datetime | None]
     is_open: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # Opening.terms, comma-separated ("contract,part-time"): read from the description, which
+    # the recommender's index is built without.
+    employment: Mapped[str | None] = mapped_column(String(64))
     first_seen_at: Mapped[datetime] = mapped_column(default=now)
     last_seen_at: Mapped[datetime] = mapped_column(default=now)
 

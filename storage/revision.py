@@ -10,7 +10,7 @@ from storage.session import engine_connection
 # The newest migration in storage/migrations/versions. Kept here so that a process starting
 # on an up-to-date database never loads Alembic (~12 MB resident); a test keeps it equal to
 # Alembic's own head.
-HEAD = "0008"
+HEAD = "0009"
 
 
 async def stored(engine: AsyncEngine) -> str | None:

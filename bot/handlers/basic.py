@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.actions import RunCommand, ShowTopic
 from bot.handlers.base import BaseHandler
-from bot.intents import HOW_ARE_YOU, small_talk
+from bot.intents import HOW_ARE_YOU, restarts, small_talk
 from bot.markup import Bold, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, ChatType, Reply
@@ -70,6 +70,12 @@ class GreetingHandler(BaseHandler):
                 return await ctx.bot.answer(ctx.bot.command_handler("jobs"), ctx)
         name = (ctx.message.display_name or "").split(" ")[0]
         hello = f"Hi {name}!" if name else "Hi!"
+        if ctx.command is None and ctx.action is None and restarts(ctx.text):
+            # The conversation starts over: no topic, list or question in hand (the profile and
+            # alerts stay; /forget deletes them).
+            ctx.update(last_topic=None, pending=None, data={})
+            hello = ("Starting over: the topic and the openings we talked about are put aside "
+                     "(your profile stays; /forget deletes it).")
         if HOW_ARE_YOU.search(ctx.norm):
             hello += " I'm doing well, thanks for asking."
         return [Reply(

@@ -485,7 +485,7 @@ def _order_key(order: Order, places: tuple[str, ...]) -> tuple[
     """How an opening ranks by an attribute (higher first; None: the ad doesn't say), and how
     its value is said."""
     def seniority(o: Opening) -> float | None:
-        return None if o.level is None else float(o.level.rank)
+        return None if o.level is None else o.level.seniority
 
     def when(o: Opening) -> float | None:
         at = o.posted_at or o.updated_at

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
-from bot.actions import EditProfile, MoreOpenings, SetAlerts, ShowTopic
+from bot.actions import DropFilter, EditProfile, Filter, MoreOpenings, SetAlerts, ShowTopic
 from bot.handlers.base import BaseHandler
 from bot.intents import requests_openings
 from bot.markup import para
@@ -12,6 +13,7 @@ from bot.messages import MAX_ACTION_BYTES, Button, Reply
 from bot.openings import Opening
 from bot.ports import ConversationState, RemotePreference
 from bot.recommend import (
+    DROPPING,
     Match,
     OpeningIndex,
     Query,
@@ -22,6 +24,7 @@ from bot.recommend import (
     name_tokens,
     parse_request,
     reorders,
+    rules_out,
 )
 from bot.routing import Context
 from bot.shown import (
@@ -48,15 +51,25 @@ MAX_GAP_BUTTONS = 3
 # ("and in Berlin?", "only the remote ones"), at most this many.
 JOBS_QUERY = "jobs_query"
 MAX_REQUEST_TEXTS = 5
+# Set (in ctx.cache) when a message that told about the person asks for openings too: the
+# request it makes (see intents.request_part).
+ASKED = "asked_part"
 # The opening the request on screen asked for others like ("something like the Stripe one").
 JOBS_LIKE = "jobs_like"
 # "anything else at that company?" with an opening to point at is a new list, whatever the
 # classifier makes of its pronoun (as the opening handler's named score, see there).
 SAME_COMPANY_SCORE = 0.96
+SHUNNED_SCORE = 0.97
 # With a list on screen, a few words that only change how it is drawn ("newest first", "show all
 # of them") or ask for it again are about that list, whatever their meaning reads as.
 LIST_CHANGE_SCORE = 0.92
 LIST_CHANGE_WORDS = 8
+# The next page asked for in words ("next page", "keep going", "show me more").
+_PAGE_ON = re.compile(
+    r"(?:(?:ok|okay|yes|yeah|yep|sure|and|so|then|now)[,!.]? )*(?:next(?: (?:page|one|ones|few|batch|"
+    r"three|3))?|keep going|continue|go on|the rest(?: of them)?|(?:show|give|send)(?: me)? (?:some |the )?"
+    r"(?:more|others|next(?: ones)?|rest)|(?:see|load) more|more (?:please|pls|of them|results|jobs|"
+    r"openings|options))(?: (?:please|pls|thanks))?[.!?]*")
 
 
 async def openings_index(ctx: Context) -> OpeningIndex:
@@ -84,15 +97,26 @@ def request_of(texts: list[str], vocab: SkillVocabulary, model: Opening | None =
     q = like(model) if model is not None else Query()
     for text in texts:
         asked = parse_request(text, vocab)
+        if index is not None and asked.locations:
+            asked = dataclasses.replace(asked, locations=tuple(dict.fromkeys(
+                index.spelled(p) for p in asked.locations)))
         at = () if index is None else tuple(dict.fromkeys(
             index.openings[i].company for i in index.by_company(text)))
         if at:
-            # A company's name ("Copperleaf Bank") names no role.
+            # A company's name ("Copperleaf Bank") names no role; one ruled out ("not
+            # Cindervale") is left out of the list rather than asked for.
             named = {w for c in at for w in name_tokens(c)}
-            asked = dataclasses.replace(asked, companies=at, titled=tuple(
-                w for w in asked.titled if w not in named))
+            shunned = tuple(c for c in at if rules_out(text, c))
+            asked = dataclasses.replace(
+                asked, companies=tuple(c for c in at if c not in shunned), shunned=shunned,
+                titled=tuple(w for w in asked.titled if w not in named))
         q = q.refined_by(asked)
     return q
+
+
+def _shuns(text: str, index: OpeningIndex) -> bool:
+    """Whether text rules out a company it names ("not Cindervale")."""
+    return any(rules_out(text, index.openings[i].company) for i in index.by_company(text))
 
 
 def model_of(state: ConversationState, index: OpeningIndex) -> Opening | None:
@@ -118,8 +142,12 @@ def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
         parts.append("without " + " or ".join(q.avoid))
     if q.companies:
         parts.append("at " + " or ".join(q.companies))
+    if q.shunned:
+        parts.append("not at " + " or ".join(q.shunned))
     if q.level:
         parts.append(q.level.value)
+    if q.employment:
+        parts.append(q.employment.value)
     places = " or ".join(map(place_label, q.locations))
     if q.from_profile and places and q.remote is not RemotePreference.ONSITE:
         # The profile's wish: remote openings, or ones in its places (see Query).
@@ -131,6 +159,8 @@ def describe_query(q: Query, titled: tuple[str, ...] = ()) -> str:
                           "onsite": "on-site"}[q.remote.value])
         if places:
             parts.append(places)
+    if q.away:
+        parts.append("not in " + " or ".join(map(place_label, q.away)))
     if q.newest:
         parts.append("newest first")
     return "; ".join(parts)
@@ -161,18 +191,50 @@ def no_skills_reply() -> Reply:
     )
 
 
+MAX_DROPS = 2
+
+
+def _drops(q: Query, index: OpeningIndex) -> tuple[tuple[Filter, str, int], ...]:
+    """The filters of a request that finds nothing which, dropped one at a time, would find
+    something: (filter, how it was said, how many there would be), most found first."""
+    relaxed: list[tuple[Filter, str, Query]] = []
+    if q.remote is not RemotePreference.ANY:
+        said = {"remote": "remote", "hybrid": "hybrid", "onsite": "on-site"}[q.remote.value]
+        relaxed.append((Filter.MODE, said, dataclasses.replace(q, remote=RemotePreference.ANY)))
+    if q.locations:
+        relaxed.append((Filter.PLACE, " or ".join(map(place_label, q.locations)),
+                        dataclasses.replace(q, locations=(), from_profile=False)))
+    if q.level is not None:
+        relaxed.append((Filter.LEVEL, q.level.value, dataclasses.replace(q, level=None)))
+    if q.employment is not None:
+        relaxed.append((Filter.TERMS, q.employment.value, dataclasses.replace(q, employment=None)))
+    found = [(what, said, n) for what, said, loose in relaxed
+             if (n := index.rank(loose, limit=1, browse=True).total)]
+    return tuple(sorted(found, key=lambda d: -d[2])[:MAX_DROPS])
+
+
 class OpeningsHandler(BaseHandler):
     intent = "openings"
     commands = ("jobs",)
-    actions = (MoreOpenings,)
+    actions = (MoreOpenings, DropFilter)
 
     def score(self, ctx: Context) -> float:
         meant = ctx.intents()["openings"]
+        latest = ctx.bot.services.recommender.latest
+        if latest is not None and request_texts(ctx.state) and ctx.command is None \
+                and _shuns(ctx.text, latest):
+            # "not Cindervale": the request again without it, however surely a company named
+            # points at its openings (the opening handler's named score).
+            return max(meant, SHUNNED_SCORE)
         if (asks_at_same_company(ctx.text) and (on_screen(ctx.state) or in_focus(ctx.state))) \
                 or asks_company_openings(ctx.text, ctx.bot.services.recommender.latest):
             return max(meant, SAME_COMPANY_SCORE)
         if not request_texts(ctx.state) or ctx.command is not None or ctx.action is not None:
             return meant
+        if on_screen(ctx.state) and ctx.state.last_topic is None and _PAGE_ON.fullmatch(ctx.norm):
+            # "next page", "keep going" with a list on screen: its next page
+            ctx.cache["paging"] = True
+            return max(meant, LIST_CHANGE_SCORE)
         if (on_screen(ctx.state) and ctx.state.last_topic is None
                 and len(ctx.text.split()) <= LIST_CHANGE_WORDS
                 # "and the newest?", "are any of them in Germany?" ask which of the list is (the
@@ -197,6 +259,9 @@ class OpeningsHandler(BaseHandler):
         index = await openings_index(ctx)
         if paging:
             texts, model = request_texts(ctx.state), model_of(ctx.state, index)
+        elif isinstance(ctx.action, DropFilter):
+            before = request_texts(ctx.state)[-(MAX_REQUEST_TEXTS - 1):]
+            texts, model = [*before, DROPPING[ctx.action.what.value]], model_of(ctx.state, index)
         else:
             texts, model = self._request(ctx, index)
         start = int(ctx.state.data.get("page", 0)) + PAGE_SIZE if paging else 0
@@ -221,7 +286,8 @@ class OpeningsHandler(BaseHandler):
                      **list_shown([m.opening for m in results.matches]))
         if q.is_empty and not results.matches and not paging:
             return [no_skills_reply()]
-        return [self._reply(q, results, start, paging, model)]
+        return [self._reply(q, results, start, paging, model,
+                            drops=() if results.total else _drops(q, index))]
 
     @staticmethod
     def _request(ctx: Context, index: OpeningIndex) -> tuple[list[str], Opening | None]:
@@ -229,6 +295,9 @@ class OpeningsHandler(BaseHandler):
         list on screen: one that names no skill of its own ("and in Berlin?", "only the remote
         ones"), or narrows the list by one ("the go ones"), keeps the rest of that request."""
         typed = ctx.command is None and ctx.action is None
+        asked = ctx.cache.get(ASKED)
+        if isinstance(asked, str):
+            return [asked], None
         if typed and (asks_for_similar(ctx.text) or asks_at_same_company(ctx.text)):
             ref = find_reference(ctx.text, ctx.state, index, ctx.kb.skills)
             meant = ref.openings[0] if ref is not None and ref.openings else (
@@ -240,7 +309,7 @@ class OpeningsHandler(BaseHandler):
                 return [f"openings at {index.openings[i].company}"], None
             if i is not None:
                 return [without_model(ctx.text)], index.openings[i]
-        if typed and asks_company_openings(ctx.text, index):
+        if typed and asks_company_openings(ctx.text, index) and not _shuns(ctx.text, index):
             # "what has Kitebird got open?": all of that company's, not the list on screen narrowed
             return [ctx.text], None
         # "show me the jobs again" after a topic in between: the request before it, again.
@@ -249,30 +318,41 @@ class OpeningsHandler(BaseHandler):
         if typed and (on_screen(ctx.state) or again) and (
                 narrows_list(ctx.text) or not parse_request(ctx.text, ctx.kb.skills).skills):
             before = request_texts(ctx.state)
+            if not again and requests_openings(ctx.text) and not index.by_company(ctx.text):
+                # "what jobs do you have?" with one company's list on screen asks beyond it.
+                before = [t for t in before if not index.by_company(t)]
             texts = [*before[-(MAX_REQUEST_TEXTS - 1):], ctx.text] if before else [ctx.text]
             return texts, model_of(ctx.state, index)
         return [ctx.text], None
 
     def _reply(self, q: Query, results: Results, start: int, paging: bool,
-               model: Opening | None = None) -> Reply:
+               model: Opening | None = None,
+               drops: tuple[tuple[Filter, str, int], ...] = ()) -> Reply:
         wanted = describe_query(q, results.titled) or "any skills"
         if model is not None:
             wanted += f", like {model.title} at {model.company}"
         if not results.matches:
             if paging and results.total:
                 msg = "That's all the openings that match."
+            elif drops:
+                # Which filter leaves nothing, and what dropping it would show.
+                msg = (f"No open positions match {wanted} right now. " + " ".join(
+                    f"Without “{said}” there {'is' if n == 1 else 'are'} {n}." for _, said, n in drops))
             else:
                 msg = (f"No open positions match {wanted} right now. Try fewer filters, or "
                        "/subscribe to hear when one appears.")
-            return Reply(blocks=(para(msg),), intent="openings", confidence=1.0,
-                         buttons=(Button(label="Alert me about new ones",
-                                         action=SetAlerts(on=True).encode()),))
+            return Reply(blocks=(para(msg),), intent="openings", confidence=1.0, buttons=(
+                *(Button(label=f"Show without “{said}”"[:60],
+                         action=DropFilter(what=what).encode()) for what, said, _ in drops),
+                Button(label="Alert me about new ones", action=SetAlerts(on=True).encode())))
         end = start + len(results.matches)
         head = (f"Openings {wanted}" if wanted.startswith("at ") else f"Openings for {wanted}") \
             + f" ({start + 1}-{end} of {results.total}):"
         buttons = gap_buttons(results.matches)
         if q.is_empty and not results.titled and not q.companies:
-            head = (f"The newest openings ({start + 1}-{end} of {results.total}). Tell me your "
+            filters = describe_query(q)
+            head = (f"The newest openings{f' ({filters})' if filters else ''} "
+                    f"({start + 1}-{end} of {results.total}). Tell me your "
                     "skills with /profile and I'll pick the ones that fit you:")
             buttons.append(Button(label="Set up my profile", action=EditProfile().encode()))
         if end < results.total:

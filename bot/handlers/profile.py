@@ -20,12 +20,14 @@ from bot.actions import (
 )
 from bot.flows import PROFILE_FLOW, Step, next_step
 from bot.handlers.base import BaseHandler
+from bot.handlers.openings import ASKED
 from bot.intents import (
     INTENTS,
     PROFILE_FIELD,
     PROFILE_TOLD,
     SURE,
     UNDO,
+    request_part,
     requests_openings,
     told_at,
     told_part,
@@ -429,6 +431,9 @@ class ProfileHandler(BaseHandler):
 
     @staticmethod
     async def _openings(ctx: Context) -> list[Reply]:
+        # The level told is the profile's and only ranks ("I'm a mid python dev, anything?" does
+        # not ask for mid-level openings only).
+        ctx.cache[ASKED] = request_part(ctx.text)
         return await ctx.bot.answer(ctx.bot.command_handler("jobs"), ctx)
 
     async def resume(self, ctx: Context) -> list[Reply] | None:

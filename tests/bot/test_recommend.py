@@ -120,8 +120,10 @@ def test_the_profiles_remote_wish_and_places_combine_as_either(
     ("jobs in Berlin or Munich", Profile(), {"py-berlin", "py-berlin-mid", "go-onsite"}),
     ("on-site jobs in Berlin", Profile(remote=RemotePreference.REMOTE), {"py-berlin",
                                                                         "py-berlin-mid"}),
-    # Remote work asked for in a place: remote openings there or naming no place.
-    ("remote jobs in Berlin", Profile(), {"py-pg-remote", "rust-only", "py-kafka-old"}),
+    # Remote work asked for in a place: remote openings there, open to a region it is in
+    # ("Remote - EU"), or naming no place.
+    ("remote jobs in Berlin", Profile(), {"py-pg-remote", "rust-only", "py-kafka-old", "go-k8s"}),
+    ("remote jobs in Toronto", Profile(), {"py-pg-remote", "rust-only", "py-kafka-old"}),
 ])
 def test_a_requests_place_and_remote_wish_both_hold(
         index: OpeningIndex, request_text: str, profile: Profile, shown: set[str]) -> None:
