@@ -72,11 +72,6 @@ SUBJECTLESS = frozenset({"greeting", "thanks", "help", "topics", "forget", "myda
 # A cue this sure needs no model; one below MIN_CUE says the message is not quite that intent.
 SURE = 0.9
 MIN_CUE = 0.25
-# Who one is, then a question of one's own ("I'm a mid level dev, what separates me from a
-# senior?"): as a profile, no surer than this whatever its words or meaning, so that a topic
-# found for the question answers it (the router then saves what was told too); with none found,
-# the profile handler keeps what was told.
-TOLD = 0.6
 # One word a typo away from a one-word example ("helo", "thnaks") reads as that example, a little
 # less surely than the word itself: a topic the matcher is sure of still wins. Shorter words are
 # too often a typo away from each other ("hi"/"ho").
@@ -173,18 +168,6 @@ _GREETING = words_re(
 _GREETING_FILLER = words_re("there", "bot", "careerbot", "all", "everyone", "guys", "folks", "friend",
                             "and", "to you", "you", "again", "team", "doing", "btw", "today", "then",
                             "so", "by the way", "sir", "madam", "mate", "my friend")
-_GREETING_RUNS_INTO = frozenset(("what", "whats", "what's", "how", "hows", "how's", "who", "where",
-                                 "why", "when", "i", "i'm", "im", "my", "we", "any", "is", "are", "do",
-                                 "can", "just", "so", "anyone", "anybody"))
-_RUNS_ON = re.compile(r"^(?:" + _GREETING.pattern + r") [\w']")
-# The words of pleasantries said with a hello ("hi, nice to be here", "hello again, long time"): a
-# hello followed by two words or more and none of these says something else ("hello darkness my
-# old friend" is a song; "hello bob" is still a greeting).
-_PLEASANTRY = frozenset("""
-nice good great glad happy lovely pleasure meet meeting see seeing here again back hope well fine
-day days morning evening afternoon night long time world everybody dear new first how hows going
-been doing up everything thanks thank welcome excited anyone anybody someone somebody around home
-""".split())  # noqa: SIM905 - a word list reads better as text
 _THANKS = words_re(r"thanks?", r"tq", r"tqvm", r"tku", r"(?:thank|thnk|thnak|thenk|tnk|tank) ?(?:you+|u|yu)",
                    r"you(?:'ve| have)? been (?:a |such a |so |very |really )*(?:great |big |huge |real |"
                    r"massive )?help", r"thanks (?:you+|u)", r"thx", r"thnx", r"thanx",
@@ -291,26 +274,9 @@ _RATING = words_re(
     r"i (?:really |just |kinda |kind of )?(?:hate|love|like|dislike) (?:this|it|that)"
     r"(?: (?:one|so much|a lot))?(?= *$)",
     r"nailed it", r"(?:that|this|it|you) answered (?:it|that|my question)",
-    # the bot judged as a tool, or its way of answering: "you're actually pretty good at this",
-    # "this is a neat little tool", "best career bot I've tried", "I like how you explain things"
-    r"(?:you'?re|you are|ur|u r) (?:\w+ ){0,2}(?:good|great|excellent|amazing|decent|bad|terrible|awful|"
-    r"useless|hopeless) at (?:this|it|that|explain\w*|answer\w*|your job)",
-    r"(?:(?:this|the|what an?|such an?) (?:\w+ ){0,2}(?:bot|tool|app|service)|this (?:thing|one)?(?: is)?) "
-    r"(?:is |was |'?s )?(?:(?:so|really|very|pretty|super|quite|actually|kinda|kind of) )*(?:handy|neat|"
-    r"useful|helpful|impressive|frustrating|annoying|confusing|pointless)(?= *$)",
-    r"(?:this|that|it) (?:is|was|'?s) (?:(?:so|really|very|pretty|super|quite|kinda) )*(?:handy|neat|"
-    r"frustrating|annoying|impressive)(?= *$)",
-    r"(?:this is|this'?s|what|such) an? (?:\w+ )?(?:neat|handy|useful|great|nice|cool|helpful|good|bad|"
-    r"useless|terrible) (?:little )?(?:bot|tool|app|service)(?= *$)",
-    r"(?:i'?m |i am |honestly |really |very |so |not )*impressed(?: with (?:you|this|the bot))?(?= *$)",
-    r"(?:the )?(?:best|worst) (?:\w+ ){0,2}(?:bot|tool|app)\b",
-    r"(?:like|love|enjoy|hate|dislike) (?:how|the way) (?:you|u) "
-    r"(?:explain|answer|reply|respond|write|put)\w*",
-    r"none of (?:them|these|those|the)(?: \w+)? (?:fits?|suits?|match(?:es)?)(?: me| my)",
     r"not sure (?:that'?s|that is|this is|it'?s|it is) (?:right|correct|accurate|true)",
     # a score ("8/10", "4 out of 5"; bare text keeps no slash)
-    r"^(?:(?:a|solid|strong|easy|maybe|like|about|honestly|i'?d (?:say|give (?:it|you|this|that)(?: a)?)) )*"
-    r"\d{1,3} (?:out of |of )?(?:5|10|100)(?!\w)", r"(?:\d|one|two|three|four|five|zero) stars?",
+    r"^\d{1,3} (?:out of |of )?(?:5|10|100)(?!\w)", r"(?:\d|one|two|three|four|five|zero) stars?",
     r"(?:didn'?t|doesn'?t|does not|did not|not) (?:really )?(?:help|answer)\w*", r"misunderstood",
     r"not what i (?:asked|meant|wanted|hoped(?: for)?|expected|needed|"
     r"was (?:looking for|asking|hoping for|expecting))",
@@ -491,12 +457,6 @@ _OWN_THING = re.compile(r"\b(?:my|our) (?!(?:question|questions|request|message|
 # A question asks; a rating says ("is this useful for a beginner?" is no rating).
 _ASKING = re.compile(r"^(?:is|are|was|were|does|do|did|should|can|could|how|what|why|when|which|"
                      r"where|who|will|would)\b")
-# A later clause that asks for something without a question word ("too long, just tell me what
-# compose is for", "wrong topic, I asked how to cache responses").
-_REQUESTED = re.compile(
-    r"^(?:(?:just|please|pls|so|now|then|ok|okay|but|and|instead|actually) )*(?:(?:tell|show|give) me|"
-    r"explain|(?:i (?:want|need|would like|'d like|wanted) to know|i (?:was asking|asked|meant)) "
-    r"(?:how|what|why|when|which|where|whether|if|who)\b)")
 # Asking for something after a thanks ("thanks, now show me remote jobs").
 _ASKS_FOR = words_re(r"tell", r"show", r"give", r"find", r"list", r"explain", r"search", r"send",
                      r"get", r"can you", r"could you", r"please", r"help", r"what", r"how", r"why",
@@ -603,8 +563,6 @@ _ADVICE = words_re(
     r"(?:job|hiring|labou?r) markets?",  # "ruby job market" asks how it is, not for openings
     r"why", r"how (?:is|are|will|does)",
     r"when should", r"should i", r"career path",
-    # "is it ok to apply for senior roles with 3 years?" asks whether, not for the roles
-    r"is it (?:ok(?:ay)?|worth(?: it)?|normal|wise|smart|bad|fine|too late|realistic|possible|unusual)",
     # "the role of backend in web development" describes a function, not a vacancy
     r"(?:role|position)s? of", r"the role",
     # "what roles are available?" asks for openings
@@ -708,10 +666,6 @@ UNDO = words_re(r"undo(?: that| it| this| the last change| my last change)?(?: p
 _ASKS = re.compile(r"^(?:what|whats|what's|how|which|why|where|when|who|should|can|could|is|are|"
                    r"do|does|did|will|would|any|tell me|explain)\b")
 # Wanting to learn something is a question for a topic, not a fact about oneself.
-# A wish to learn something says what to explain, not who one is ("I'm a junior and I want to
-# learn docker"): it asks, as a question would.
-_TO_LEARN = words_re(r"(?:i (?:really )?(?:want|wanna|need|hope|plan|am trying)|i'?m trying|i'?d like|"
-                     r"i would like) to (?:learn|study|understand|get (?:better|good) at|master|pick up)")
 _LEARNING = words_re(r"learn\w*", r"stud(?:y|ying)", r"understand\w*", r"explain\w*", r"teach\w*",
                      r"improve", r"get (?:better|good|into|started)", r"practi[cs]e\w*", r"become",
                      r"switch\w*", r"transition\w*", r"start\w*", r"begin\w*")
@@ -855,11 +809,6 @@ _THEIR_SYSTEM = words_re(
     r"users", r"customers", r"(?:my|our|an?|the) (?:app|apps|application|service|api|database|db|site|"
     r"website|system|backend|product|platform|code|codebase|table|schema|newsletter|mailing list)",
 )
-# A team asking how to run its own systems ("our on-call is brutal, how do we make alerts less
-# noisy?"): not the bot's alerts or records, which are one person's ("can we stop the alerts",
-# "forget our conversation" still are).
-_TEAM = words_re(r"how (?:do|can|should|could) we", r"our (?:on-?call|pager\w*|monitoring|dashboards?|"
-                 r"services?|systems?|servers?|clusters?|infra\w*|prod\w*|pipelines?|stack|team'?s)")
 _NEGATION = words_re(r"not", r"no", r"never", r"don'?t", r"dont", r"doesn'?t", r"won'?t", r"stop\w*",
                      r"quit", r"cancel\w*", r"any ?more", r"no longer", r"rather not", r"enough")
 _FORGET = words_re(
@@ -1115,13 +1064,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         rest = _GREETING_FILLER.sub(" ", _GREETING.sub(" ", plain)).strip()
         # A greeting opens a message: "hi, nice to be here" may still be one, "translate hello
         # into French" is not.
-        content = [w for w in rest.split() if w not in STOPWORDS]
-        # (a hello set apart by a comma is one clause of its own: "hallo, wie geht's"; one run into
-        # a question or about oneself asks or tells: "yo whats up", "hi I'm new")
-        said_else = (len(rest.split()) >= 3 and len(content) >= 2 and "?" not in norm
-                     and rest.split()[0] not in _GREETING_RUNS_INTO
-                     and not _PLEASANTRY.intersection(content) and _RUNS_ON.match(norm) is not None)
-        out["greeting"] = 0.95 if not rest else 0.3 if greeting.start() <= 4 and not said_else else 0.1
+        out["greeting"] = 0.95 if not rest else 0.3 if greeting.start() <= 4 else 0.1
     if n <= 8 and _THANKS.search(plain):
         rest = _THANKS_FILLER.sub(" ", _FAREWELL.sub(" ", _THANKS.sub(" ", plain))).strip()
         # "thanks, that clears it up": thanking first, then only a remark, asking nothing
@@ -1148,18 +1091,12 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out["feedback"] = 0.1 if advice else 0.3
     praised = n <= 5 and _PRAISE.search(plain) is not None
     # A verdict, then a question: "great bot btw, how do I ask for a raise" asks.
-    asks_later = any(_ASKING.match(c := bare(clause).strip()) or _REQUESTED.match(c)
-                     for clause in _PUNCTUATION.split(norm)[1:])
-    if (n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm)) or (
+    asks_later = any(_ASKING.match(bare(clause).strip()) for clause in _PUNCTUATION.split(norm)[1:])
+    if ((n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm)) or (
             n <= 4 and (_SHORT_VERDICT.fullmatch(plain) or _NEGATIVE.fullmatch(plain)
-                        or _NOT_NEGATIVE.fullmatch(plain))) or praised:
-        if not asks_later:
-            out["feedback"] = 0.9
-            out.pop("thanks", None)  # "great answer, thanks" rates the answer
-        else:
-            # "not what I asked. I want to know what a foreign key is": the question asked again
-            # is what the message wants answered, so that the model does not read a rating either
-            out["feedback"] = 0.1
+                        or _NOT_NEGATIVE.fullmatch(plain))) or praised) and not asks_later:
+        out["feedback"] = 0.9
+        out.pop("thanks", None)  # "great answer, thanks" rates the answer
     if n <= 10 and not situation.subjects and not JOB_WORDS.search(plain):
         laughed = _LAUGHTER.sub(" ", plain)
         if laughed != plain and not _SMALLTALK_FILLER.sub(" ", laughed).strip():
@@ -1223,12 +1160,12 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     elif narrows_list(text) and kb is not None and _tells_about_oneself(text, kb):
         out["openings"] = max(out.get("openings", 0.0), 0.92)
     said = _STATEMENT.match(core) or _later_statement(norm)
+    statement = (kb is not None and said is not None and "?" not in norm
+                 and not _QUESTION.search(plain) and _tells_about_oneself(text, kb))
     edit = (n <= 9 and _PROFILE_EDIT.search(plain) is not None
             and (n <= 5 or not _QUESTION.search(plain)) and "how to profile" not in plain)
     asks = ("?" in norm or _ASKS.match(core) is not None or _INVERTED.search(core) is not None
-            or _DEFINING.search(plain) is not None or asks_later or _TO_LEARN.search(plain) is not None)
-    statement = (kb is not None and said is not None and not asks
-                 and not _QUESTION.search(plain) and _tells_about_oneself(text, kb))
+            or _DEFINING.search(plain) is not None or asks_later)
     dropped = (kb is not None and not asks and _DROP.match(plain) is not None
                and bool(find_skills(kb.skills, text) or find_places(text, kb.skills, names=True)
                         or find_level(text)))
@@ -1268,7 +1205,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     if edit:
         out["profile"] = max(out.get("profile", 0.0), 0.9)
     # ... or asked how, of a subject: "how do I unsubscribe a kafka consumer?"
-    theirs = _THEIR_SYSTEM.search(plain) is not None or _TEAM.search(plain) is not None or (
+    theirs = _THEIR_SYSTEM.search(plain) is not None or (
         bool(situation.subjects) and _ADVICE_ASKED.match(core) is not None)
     if theirs:
         # read as not quite these, so that the model does not overrule it either
@@ -1413,40 +1350,6 @@ def told_part(text: str) -> str:
     Germany, I do go and node"); its first clause when every clause asks."""
     told = [c.strip() for c in _PUNCTUATION.split(text) if c.strip() and not requests_openings(c)]
     return ", ".join(told) if told else first_clause(text)
-
-
-# Where what one tells about oneself ends and what one asks begins, beside first_clause's ends:
-# "I'm a senior engineer but I struggle to explain tradeoffs".
-_TOLD_END = re.compile(r"\s+(?:but|and yet|yet|though|however|and(?= (?:i|i'm|im|i am|i'd|my)\b))\s+")
-# ... and what goes on telling: what one seeks ("i'm a staff engineer, looking for my next thing").
-_SEEKING = re.compile(r"^(?:(?:and|but|now|so|currently|also|i'?m|i am|only|actively|really) )*"
-                      r"(?:looking|searching|hunting|seeking|hoping|open to|after|keen|interested|"
-                      r"want|wanting|would like|'?d like|prefer\w*|planning|thinking of)\b")
-
-
-def told_before_asking(text: str, kb: KnowledgeBase) -> str | None:
-    """The part of a message that tells facts about oneself before asking something else of its
-    own ("I'm a mid level dev, what separates me from a senior?", "I know docker, when do I need
-    kubernetes"), or None: none told, nothing else asked after it, or openings asked for (the
-    profile handler answers those, with the profile kept)."""
-    head = _TOLD_END.split(first_clause(text), maxsplit=1)[0]
-    after = text[len(head):]
-    rest, said = bare(normalize(after)), bare(normalize(head))
-    if (not rest or _SEEKING.match(rest) or _STATEMENT.match(said) is None or _WISH.match(said)
-            or _LEARNING.search(said) or JOB_WORDS.search(rest) or _PROFILE_EDIT.search(rest)
-            or requests_openings(text)
-            or not _only_about_oneself(head, kb, lenient=False, narrowing=False, telling=False)):
-        return None
-    asked = (_ASKING.match(rest) or _REQUESTED.match(rest) or _TO_LEARN.search(rest)
-             or _INVERTED.search(rest) or _QUESTION.search(rest)) is not None
-    if not asked and _only_about_oneself(after, kb, lenient=False, narrowing=False, telling=True):
-        return None  # more of the same ("..., and docker?", "..., looking for hybrid work")
-    # ... or a situation of its own ("but I struggle to explain tradeoffs to managers"); a wish or
-    # a place there goes on telling, a job title ("managers") does not
-    told_more = len([w for w in unread(rest, kb.skills) if w not in _SELF_WORDS]) >= 2 and not (
-        remote_wish(after) is not None or find_places(after, kb.skills) or stated_level(after)
-        or years_of_experience(after) is not None)
-    return head.strip() if asked or "?" in after or told_more else None
 
 
 def request_part(text: str) -> str:
@@ -1647,9 +1550,6 @@ class IntentClassifier:
                               or (situation.subjects and name == "feedback" and name not in cues))
                     if not vetoed:
                         scores[name] = max(scores[name], p)
-        if (scores.get("profile", 0.0) > TOLD and self.kb is not None and "openings" not in cues
-                and told_before_asking(text, self.kb) is not None):
-            scores["profile"] = TOLD
         if ("subscribe" in scores and "subscribe" not in cues and _NEGATION.search(normalize(text))
                 and scores["subscribe"] > scores.get("unsubscribe", 0.0)):
             # Sentence vectors barely register a "not": a refused subscription reads as one.

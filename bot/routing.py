@@ -9,7 +9,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from rapidfuzz.distance import OSA
 
@@ -19,7 +19,7 @@ from bot.embedding_cache import shipped_vectors
 from bot.encoder import Encoder, Vectors
 from bot.flows import Step
 from bot.indexes import Indexes, build_indexes, release
-from bot.intents import IntentClassifier, IntentScores, situation, told_before_asking
+from bot.intents import IntentClassifier, IntentScores, situation
 from bot.knowledge import KnowledgeBase
 from bot.markup import para
 from bot.matcher import TopicMatcher
@@ -223,19 +223,6 @@ class Handler(Protocol):
         ...
 
 
-@runtime_checkable
-class Teller(Protocol):
-    """The handler that keeps what a person tells about themselves (the profile)."""
-
-    async def tell(self, ctx: Context, text: str) -> list[Reply]:
-        """Save what `text` tells about the person: a confirmation, or [] when nothing changed."""
-        ...
-
-
-# Replies that answer a question about a topic (the topic handler's, and its comparisons).
-TOPIC_REPLIES = ("topic", "compare")
-
-
 class Router:
     """The handlers and the order they are asked in; what handlers see of the core as `ctx.bot`."""
 
@@ -411,21 +398,7 @@ class Router:
                 best, best_score = handler, s
         if best is None or best_score < MIN_SCORE:
             return await self.answer(self.fallback, ctx)
-        text = ctx.text
-        replies = await self.answer(best, ctx)
-        if replies and replies[0].intent in TOPIC_REPLIES:
-            replies += await self._also_told(ctx, text)
-        return replies
-
-    async def _also_told(self, ctx: Context, text: str) -> list[Reply]:
-        """Who one is, told before a question ("I'm a mid level dev, what separates me from a
-        senior?"): the answer comes first, then what was told is saved and confirmed, as the
-        profile handler does when openings are asked for after it."""
-        told = told_before_asking(text, self.kb)
-        teller = self._by_command.get("profile")
-        if told is None or not isinstance(teller, Teller):
-            return []
-        return await self._guarded(teller, ctx, teller.tell(ctx, told))
+        return await self.answer(best, ctx)
 
 
 # Commands the help does not list, nor a typo runs.

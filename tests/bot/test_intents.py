@@ -17,7 +17,6 @@ from bot.intents import FOLLOW_UPS, INTENTS, NONE, IntentClassifier, Situation, 
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
 from bot.messages import Reply
-from bot.openings import Level
 from tests.factories import message
 from tests.fakes.encoders import CountingEncoder
 
@@ -435,69 +434,3 @@ async def test_questions_about_a_subject_are_no_intent(bot: Bot, text: str) -> N
 ])
 def test_what_makes_a_rating_a_bad_one(text: str, negative: bool) -> None:
     assert is_negative(text) is negative
-
-
-@pytest.mark.parametrize(("text", "topic", "level", "skills"), [
-    ("I'm a mid level dev, what separates me from a senior?", "career-paths", Level.MID, ()),
-    ("I'm a junior with 2 yrs of java, how do I get better at system design?", "system-design",
-     Level.JUNIOR, ("Java",)),
-    ("I'm a senior engineer but I struggle to explain tradeoffs to managers", None, Level.SENIOR, ()),
-])
-async def test_who_one_is_then_a_question_answers_it_and_keeps_the_profile(
-        bot: Bot, store: MemoryStore, text: str, topic: str | None, level: Level,
-        skills: tuple[str, ...]) -> None:
-    replies = await bot.handle(message(text, user="told"))
-    assert replies[0].intent == "topic" and (topic is None or replies[0].topic == topic), replies[0]
-    assert [r.intent for r in replies[1:]] == ["profile"]
-    async with store.uow() as uow:
-        saved = await uow.profiles.get("console", "told")
-    assert saved is not None and saved.level is level and saved.skills == skills
-    # told again, nothing changes: the answer comes alone
-    assert [r.intent for r in await bot.handle(message(text, user="told"))] == ["topic"]
-
-
-@pytest.mark.parametrize("text", [
-    "i'm a staff engineer, looking for my next thing",  # what one seeks goes on telling
-    "I'm a python dev living in Berlin, looking for hybrid work",
-])
-async def test_who_one_is_then_what_one_seeks_is_a_profile(bot: Bot, text: str) -> None:
-    assert (await say(bot, text)).intent in ("profile", "openings")
-
-
-@pytest.mark.parametrize(("text", "topic"), [
-    ("not what I asked. I want to know what a foreign key is", None),  # a rating, then the question
-    ("wrong topic, I asked how to cache api responses", None),
-    ("too long, just tell me what docker compose is for", "docker"),  # no profile for "me"
-    ("our on-call is brutal, how do we make alerts less noisy?", "observability"),  # a team's own
-    ("is it ok to apply for senior roles with 3 years of experience?", None),  # advice, not a search
-])
-async def test_a_question_wrapped_in_another_intents_words_reaches_its_topic(
-        bot: Bot, text: str, topic: str | None) -> None:
-    reply = await say(bot, text)
-    assert reply.intent == "topic" and (topic is None or reply.topic == topic), (reply.intent, reply.topic)
-
-
-@pytest.mark.parametrize("text", [
-    "hello darkness my old friend",  # a hello, then something else said
-    "the movie was mid",  # a level word with no career around it
-])
-async def test_an_intents_word_in_something_else_is_declined(bot: Bot, store: MemoryStore,
-                                                             text: str) -> None:
-    reply = await say(bot, text, user="else")
-    assert reply.intent == "fallback", reply.intent
-    async with store.uow() as uow:
-        assert await uow.profiles.get("console", "else") is None
-
-
-@pytest.mark.parametrize(("text", "intent"), [
-    ("hi, nice to be here", "greeting"), ("hello bob", "greeting"), ("help me out pls", "help"),
-    ("hey there stranger danger", "greeting"), ("forget our conversation", "forget"),
-    ("can we stop the alerts", "unsubscribe"), ("help me find my way around", "help"),
-    ("not what I asked", "feedback"), ("hallo, wie geht's", "greeting"),
-    ("wrong topic, I wanted to know about docker", "feedback"),  # a correction, no new question
-    # the bot judged as a tool, and scores with a word before them
-    ("you're actually pretty good at this", "feedback"), ("this is a neat little tool", "feedback"),
-    ("really like how you explain things", "feedback"), ("solid 8 out of 10", "feedback"),
-])
-async def test_the_intents_themselves_still_answer(bot: Bot, text: str, intent: str) -> None:
-    assert (await say(bot, text)).intent == intent
