@@ -1187,17 +1187,19 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # Nothing but facts about oneself ("I'm mid level", "open to remote or Berlin"): a
         # profile statement for certain, even where a topic has the same words.
         out["profile"] = 1.0
-    head = first_clause(text)
+    # a hello before who one is says nothing about the person ("hey, senior go dev in berlin, anything?")
+    greeted = _after_greeting(text)
+    head = first_clause(greeted)
     stated = said is not None and not _WISH.search(said.group())
     if (kb is not None and requests_openings(text) and (
             (_tells_about_oneself(head, kb)
-             and (stated or (bare(text[len(head):]) and not JOB_WORDS.search(bare(normalize(head)))
+             and (stated or (bare(greeted[len(head):]) and not JOB_WORDS.search(bare(normalize(head)))
                              and _only_about_oneself(head, kb, lenient=False, narrowing=False,
                                                      telling=False))))
             # after a greeting: "Hello! So I've been writing Rust for three years, what's out there"
             or (stated and _tells_about_oneself(told_part(text), kb))
             # "data engineer, spark + airflow, looking for a new gig": a role and a stack
-            or _introduces(text, kb))):
+            or _introduces(greeted, kb))):
         # Who one is, then a request: "I'm a senior go dev in Berlin, anything for me?" is both;
         # the profile handler saves the one and shows the other (see ProfileHandler).
         out["profile"] = 0.95
@@ -1261,6 +1263,17 @@ def _introduces(text: str, kb: KnowledgeBase) -> bool:
         return False
     return bool(_SELF_MARKERS.intersection(words(told))) and _tells_about_oneself(told, kb) \
         and _only_about_oneself(told, kb, lenient=False, narrowing=False, telling=False)
+
+
+def _after_greeting(text: str) -> str:
+    """text without the clauses it opens with that only greet or thank ("hey, ...", "hi there! ...")."""
+    while (m := _PUNCTUATION.search(text)) is not None and text[:m.start()].strip():
+        plain = bare(normalize(text[:m.start()]))
+        opened = _OPENER.match(plain + " ")
+        if opened is None or opened.end() <= len(plain):
+            break
+        text = text[m.end():].lstrip()
+    return text
 
 
 def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowing: bool,

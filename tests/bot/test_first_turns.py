@@ -55,6 +55,20 @@ async def test_who_one_is_with_a_bare_anything_lists_openings_ranked_by_the_leve
     assert p.skills == ("Python",)
 
 
+@pytest.mark.parametrize("text", [
+    "hey, senior go dev here, open to remote. anything?",
+    "hi there! senior go dev, remote please, anything?",
+    "thanks! I'm a senior go dev, remote only, any jobs?",
+])
+async def test_a_hello_before_who_one_is_still_tells_it(chat: Chat, text: str) -> None:
+    r = await chat.say(text)
+    assert r.intent == "openings" and set(shown(r)) == {"c1", "c3"}
+    async with chat.uow() as uow:
+        p = await uow.profiles.get("console", "ann")
+    assert p is not None and p.skills == ("Go",) and p.level is Level.SENIOR
+    assert p.remote is RemotePreference.REMOTE
+
+
 async def test_contract_work_asked_with_the_skills_told(chat: Chat) -> None:
     r = await chat.say("any contract gigs? I do go and kubernetes")
     assert r.intent == "openings"
