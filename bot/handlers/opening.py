@@ -75,14 +75,15 @@ _MODE = {Remote.YES: "remote", Remote.HYBRID: "hybrid", Remote.NO: "on-site"}
 _ASKED = {RemotePreference.REMOTE: Remote.YES, RemotePreference.HYBRID: Remote.HYBRID,
           RemotePreference.ONSITE: Remote.NO}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-# A question about the fit: "is it a good fit for me?", "do I qualify?", "why does it suit me?".
-_FIT_ASKED = re.compile(r"(?i)\b(?:fit\w*|match\w*|suit\w*|qualif\w*|right for me|good for me)"
-                        r"|(?:should|shall|would you|do you think) i (?:apply|go for it|try)"
-                        r"|worth (?:applying|a shot|it)"
-                        r"|\b(?:apply|go for it),? or not\b|\bam i (?:a )?(?:good )?(?:candidate|enough)\b")
 # "should I apply?" asks for a verdict, not how.
-_SHOULD_APPLY = re.compile(r"(?i)\b(?:should|shall|would you|do you think) i apply|worth applying"
-                           r"|\bapply,? or not\b")
+_SHOULD_APPLY_WORDS = r"(?:should|shall|would you|do you think) i apply|worth applying|\bapply,? or not\b"
+_SHOULD_APPLY = re.compile(r"(?i)\b" + _SHOULD_APPLY_WORDS)
+# A question about the fit: "is it a good fit for me?", "do I qualify?", "why does it suit me?",
+# and every "should I apply?".
+_FIT_ASKED = re.compile(r"(?i)\b(?:fit\w*|match\w*|suit\w*|qualif\w*|right for me|good for me)"
+                        r"|(?:should|shall|would you|do you think) i (?:go for it|try)"
+                        r"|worth (?:a shot|it)|\bgo for it,? or not\b"
+                        r"|\bam i (?:a )?(?:good )?(?:candidate|enough)\b|" + _SHOULD_APPLY_WORDS)
 # "when was it posted?", "how old is the ad?", "is it a new listing?"
 _POSTED_ASKED = re.compile(r"(?i)\b(?:posted|published|put up|listed|advertised)\b"
                            r"|\bhow (?:old|recent|new|fresh)\b|\bwhat date\b|\bwhen (?:was|did)\b")
