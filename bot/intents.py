@@ -1032,13 +1032,17 @@ def _latest_kept(read: CueReader) -> CueReader:
     """`read`, keeping its latest result: a message's cues are read two or three times in a row
     (its classification, the cascade's `cued`, a topic's follow-up check), mostly in the same
     situation, and reading them is about 80 µs of a request's CPU each time."""
-    latest: list[Any] = [None, None, None, {}]  # text, knowledge base, situation, cues
+    # text, knowledge base, situation, cues: one tuple, read once, so that a reading in another
+    # thread can never pair one message's key with another's cues
+    latest: tuple[Any, ...] = (None, None, None, {})
 
     @functools.wraps(read)
     def cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str, float]:
-        if latest[0] != text or latest[1] is not kb or latest[2] != situation:
-            latest[:] = [text, kb, situation, read(text, kb, situation)]
-        return dict(latest[3])  # the caller's own, to change if it likes
+        nonlocal latest
+        seen = latest
+        if seen[0] != text or seen[1] is not kb or seen[2] != situation:
+            seen = latest = (text, kb, situation, read(text, kb, situation))
+        return dict(seen[3])  # the caller's own, to change if it likes
 
     return cues
 
