@@ -57,7 +57,8 @@ def _onnx_model(model_dir: str) -> tuple[Any, Path]:
         enc.load()
         return enc.encode
 
-    return make, Path(model_dir) / "model.onnx"
+    weights = Path(model_dir) / "model.onnx.data"  # the graph is model.onnx; before the split, both
+    return make, weights if weights.is_file() else Path(model_dir) / "model.onnx"
 
 
 def _torch_model(_: str) -> tuple[Any, Path]:

