@@ -28,7 +28,11 @@ _TOKEN_PATTERNS = (
 # Libraries that log request URLs at INFO/DEBUG; they only speak up at WARNING.
 _CHATTY = ("httpx", "httpcore", "telegram.ext.Updater", "telegram.Bot", "telegram._bot",
            "slack_bolt", "slack_sdk", "aiohttp.access", "uvicorn.access", "asyncio", "hpack",
-           "alembic.runtime.plugins")
+           "alembic.runtime.plugins",
+           # slack_sdk's Web API clients build their debug lines (each request and response in
+           # full) whenever their logger has no level of its own, whatever the effective level:
+           # about 1.5% of a saturated server's CPU (benchmarks/README.md, "Service").
+           "slack_sdk.web.async_base_client", "slack_sdk.web.base_client")
 
 
 # Our own packages: LOG_LEVEL=DEBUG turns on their debug lines. The libraries' debug lines

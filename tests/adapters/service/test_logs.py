@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from adapters.bootstrap import Runtime
+from adapters.channels.slack.transport import web_client
 from adapters.observability.logs import Redactor, configure_logging
 from bot.messages import Message
 from tests.factories import message
@@ -61,6 +62,13 @@ def test_chatty_libraries_are_quiet_at_info(capsys: pytest.CaptureFixture[str]) 
     configure_logging("INFO", "text")
     logging.getLogger("httpx").info("HTTP Request: POST https://example.org/")
     assert "HTTP Request" not in capsys.readouterr().err
+
+
+def test_the_slack_client_builds_no_debug_lines_at_info() -> None:
+    configure_logging("INFO", "text")
+    # slack_sdk reads its logger's own level, not the effective one, before building them.
+    client = web_client("xoxb-1111-2222-abcdefgh")
+    assert client.logger.level > logging.DEBUG
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
