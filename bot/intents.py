@@ -18,7 +18,6 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.adfacts import ABOUT_A_FACT, ABOUT_AN_OPENING
-from bot.contest import Evidence
 from bot.embedding_cache import EmbeddingCache
 from bot.encoder import Encoder, Vectors
 from bot.ports import ConversationState
@@ -1383,20 +1382,6 @@ def _tells_about_oneself(text: str, kb: KnowledgeBase) -> bool:
                 or remote_wish(text) or find_places(text, kb.skills) or years_of_experience(text))
 
 
-# A clause that asks as questions start, and where clauses end (a colon too: "not what I asked:
-# how do I …").
-_ASKING_CLAUSE = re.compile(r"^(?:what|whats|what's|how|which|why|where|when|who|should|can|could|is|"
-                            r"are|do|does|did|will|would|tell me|explain)\b")
-_CLAUSES = re.compile(r"[,.;:!?]+\s*|\s+-\s+")
-
-
-def asks_after(text: str) -> bool:
-    """Whether a clause after the first asks a question ("wrong topic, I asked how …" does not;
-    "not what I asked: how do I secure an api key?" does)."""
-    clauses = [c.strip() for c in _CLAUSES.split(normalize(text)) if c.strip()]
-    return any(_ASKING_CLAUSE.match(c) for c in clauses[1:])
-
-
 def example_key(text: str) -> str:
     """An example as it is compared: case, spacing and punctuation do not count."""
     return " ".join(re.findall(r"[\w']+", normalize(text)))
@@ -1534,19 +1519,6 @@ class IntentClassifier:
     @property
     def semantic(self) -> bool:
         return self._semantic is not None
-
-    def cue(self, text: str, situation: Situation, intent: str) -> float:
-        """How surely the message's words alone say `intent` (0 without a cue)."""
-        return _cues(text, self.kb, situation).get(intent, 0.0)
-
-    def evidence(self, vector: Vectors) -> Evidence | None:
-        """The message's closeness and evidence per class (None without an encoder)."""
-        sem = self._semantic
-        if sem is None:
-            return None
-        close, evidence = sem.evidence(vector)
-        return Evidence(closeness={c: float(close[i]) for c, i in sem.index.items()},
-                        evidence={c: float(evidence[i]) for c, i in sem.index.items()})
 
     def cued(self, text: str, situation: Situation) -> bool:
         """Whether the message's words say some intent, even unsurely: a cue of MIN_CUE or more,

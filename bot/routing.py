@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from rapidfuzz.distance import OSA
 
 from bot.actions import Action, decode
 from bot.answers import asks_overview
-from bot.contest import CONTEST_AT, Arbiter, contest
 from bot.embedding_cache import shipped_vectors
 from bot.encoder import Encoder, Vectors
 from bot.flows import Step
 from bot.indexes import Indexes, build_indexes, release
-from bot.intents import NONE, TOPIC, IntentClassifier, IntentScores, asks_after, first_clause, situation
+from bot.intents import IntentClassifier, IntentScores, situation
 from bot.knowledge import KnowledgeBase
 from bot.markup import para
 from bot.matcher import TopicMatcher
@@ -225,15 +223,6 @@ class Handler(Protocol):
         ...
 
 
-@runtime_checkable
-class Teller(Protocol):
-    """The handler that keeps what a person tells about themselves (the profile)."""
-
-    async def tell(self, ctx: Context, text: str) -> list[Reply]:
-        """Save what `text` tells about the person: a confirmation, or [] when nothing changed."""
-        ...
-
-
 class Router:
     """The handlers and the order they are asked in; what handlers see of the core as `ctx.bot`."""
 
@@ -271,10 +260,6 @@ class Router:
         shipped_vectors.cache_clear()
         self.handlers = list(handlers)
         self.fallback = fallback
-        # The handler of topic questions, and the model that lets it take a message an intent
-        # leads on (bot/contest.py).
-        self._topic = next((h for h in self.handlers if h.intent == TOPIC), None)
-        self.arbiter: Arbiter | None = _arbiter() if encoder is not None else None
         self.services = services or Services()
         self.admins = frozenset(admins)
         self.bot_names = frozenset(n.lower() for n in bot_names)
@@ -413,41 +398,7 @@ class Router:
                 best, best_score = handler, s
         if best is None or best_score < MIN_SCORE:
             return await self.answer(self.fallback, ctx)
-        if self._topic is not None and best is not self._topic and self._topic_takes(ctx, best, best_score):
-            told = first_clause(ctx.text) if best.intent == "profile" else None
-            replies = await self.answer(self._topic, ctx)
-            teller = self._by_command.get("profile")
-            if told is not None and isinstance(teller, Teller):
-                # Who one is, told before a question ("I know docker basics, when do I need
-                # kubernetes?"), is kept too: confirmed after the answer, as the profile handler
-                # confirms after the openings asked for with it.
-                replies += await self._guarded(teller, ctx, teller.tell(ctx, told))
-            return replies
         return await self.answer(best, ctx)
-
-    def _topic_takes(self, ctx: Context, rival: Handler, score: float) -> bool:
-        """Whether a confident topic takes a message that `rival` leads on ("not what I asked: how
-        do I secure an api key?"), as the fitted model says. Only in a new exchange (nothing on
-        screen to follow up on): the model was fitted on those."""
-        if (self.arbiter is None or ctx.state.last_topic is not None
-                or any(ctx.state.data.get(k) is not None for k in (PAGE, SHOWN, FOCUS))):
-            return False
-        vector = ctx.query_vector()
-        if vector is None or (evidence := self.intents.evidence(vector)) is None:
-            return False
-        best = self.retriever.rank(ctx.text, ctx.query_vector).best
-        if best is None or best.confidence < CONTEST_AT:
-            return False
-        said = situation(ctx.state, self.kb, ctx.text)
-        return self.arbiter.prefers_topic(contest(
-            rival=rival.intent, rival_score=score, rival_cue=self.intents.cue(ctx.text, said, rival.intent),
-            topic_id=best.topic_id, topic_confidence=best.confidence, evidence=evidence,
-            asks_after=asks_after(ctx.text), topic=TOPIC, none=NONE))
-
-
-@functools.cache
-def _arbiter() -> Arbiter:
-    return Arbiter.load()
 
 
 # Commands the help does not list, nor a typo runs.

@@ -422,13 +422,6 @@ class ProfileHandler(BaseHandler):
         reply = await self._change(ctx, profile, new)
         return [*await self._openings(ctx), reply] if wants else [reply]
 
-    async def tell(self, ctx: Context, text: str) -> list[Reply]:
-        """What a message told about the person beside the question it asked, saved (see
-        Router.route): its confirmation, or nothing when it changes nothing."""
-        profile = await ctx.profile()
-        new = read_statement(text, ctx.kb.skills, profile).apply(profile)
-        return [] if new == profile else [await self._change(ctx, profile, new)]
-
     @staticmethod
     async def _openings(ctx: Context) -> list[Reply]:
         # The level told is the profile's and only ranks ("I'm a mid python dev, anything?" does
