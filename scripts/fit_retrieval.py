@@ -84,7 +84,8 @@ VALIDATION = (ROOT / "tests/bot/data/dev/oos-validation.yaml",
               ROOT / "tests/bot/data/dev/questions-valid-5.yaml",
               ROOT / "tests/bot/data/dev/questions-valid-6.yaml",
               ROOT / "tests/bot/data/dev/questions-valid-10.yaml",
-              ROOT / "tests/bot/data/dev/questions-valid-11.yaml")
+              ROOT / "tests/bot/data/dev/questions-valid-11.yaml",
+              ROOT / "tests/bot/data/dev/questions-valid-12.yaml")
 HYBRID_FEATURES = ("lex_confidence", "lex_strength", "lex_pages", "sem_all", "sem_all_margin",
                    "sem_background_margin", "sem_pages", "sem_pages_margin", "sem_question", "sem_answer",
                    "sem_passage", "sem_title", "sem_vote", "sem_unknown_margin", "msg_unknown_share",
