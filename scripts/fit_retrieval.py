@@ -5,9 +5,9 @@
 Question files are in `careerbot eval`'s format (`in_scope` with expected topic ids,
 `out_of_scope`); the defaults are ../shared/eval/dev-questions.yaml,
 tests/bot/data/heldout-questions.yaml, tests/bot/data/retrieval-tuning.yaml and the tuning sets in
-tests/bot/data/dev/ (questions-topics, questions-tune-3 to questions-tune-6, questions-tune-10, questions-tune-12). The shipped
-knowledge base's own sample questions are used too, leave-fold-out: each fifth of every
-topic's questions is asked of an index built without it. Files under tests/bot/data/heldout/ and the
+tests/bot/data/dev/ (questions-topics, questions-tune-3 to questions-tune-6, questions-tune-10,
+questions-tune-12). The shipped knowledge base's own sample questions are used too, leave-fold-out:
+each fifth of every topic's questions is asked of an index built without it. Files under tests/bot/data/heldout/ and the
 validation sets (VALIDATION) are refused: they are for reporting only. Re-fit after a large change
 to the knowledge base, the encoder or the features in bot/retrieval.py, then run `careerbot eval` on
 the development sets and report on the held-out ones. `--check` fits and prints without writing.
