@@ -7,10 +7,11 @@ Question files are in `careerbot eval`'s format (`in_scope` with expected topic 
 tests/bot/data/heldout-questions.yaml, tests/bot/data/retrieval-tuning.yaml and the tuning sets in
 tests/bot/data/dev/ (questions-topics, questions-tune-3 to questions-tune-6, questions-tune-10,
 questions-tune-12). The shipped knowledge base's own sample questions are used too, leave-fold-out:
-each fifth of every topic's questions is asked of an index built without it. Files under tests/bot/data/heldout/ and the
-validation sets (VALIDATION) are refused: they are for reporting only. Re-fit after a large change
-to the knowledge base, the encoder or the features in bot/retrieval.py, then run `careerbot eval` on
-the development sets and report on the held-out ones. `--check` fits and prints without writing.
+each fifth of every topic's questions is asked of an index built without it. Files under
+tests/bot/data/heldout/ and the validation sets (VALIDATION) are refused: they are for reporting
+only. Re-fit after a large change to the knowledge base, the encoder or the features in
+bot/retrieval.py, then run `careerbot eval` on the development sets and report on the held-out ones.
+`--check` fits and prints without writing.
 
 What is fitted, with numpy only (Newton steps, L2-regularised):
 1. the hybrid model: a conditional logit over each message's candidates and a "none" option;
