@@ -237,6 +237,23 @@ async def test_the_same_question_about_a_backend_career_is_answered(hybrid_bot: 
     assert reply.topic == "salary-negotiation", (reply.intent, reply.topic, reply.confidence)
 
 
+# Borders between neighbouring topics, where the catalogue's scope line decides: schema layout,
+# indexes and denormalising are database management (not SQL), paging a result is API development
+# (not REST), and picking one database over another is the choice between SQL and NoSQL.
+BORDERS: dict[str, str] = {
+    "is copying the customer name into the orders table to skip a join a good idea": "database-management",
+    "how should I lay out tables for students, courses and enrolments": "database-management",
+    "the endpoint listing orders returns everything at once, how do I split it into pages": "api-development",
+    "why would a team choose Cassandra instead of Postgres": "sql-vs-nosql",
+}
+
+
+@pytest.mark.parametrize("question", sorted(BORDERS))
+async def test_a_border_question_gets_the_topic_its_scope_gives_it(hybrid_bot: Bot, question: str) -> None:
+    reply = (await hybrid_bot.handle(ask(question)))[0]
+    assert reply.topic == BORDERS[question], (reply.intent, reply.topic, reply.confidence)
+
+
 # A phrase that reads like one topic's while the subject is another's ("behind the scenes" is not
 # what backend engineering is when it is about card payments), and situations that name no term.
 SITUATIONS: dict[str, frozenset[str]] = {
