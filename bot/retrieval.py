@@ -15,7 +15,12 @@ them all against "none of them". A logistic model
 fitted by `scripts/fit_retrieval.py` (a conditional logit: each message's candidates and a "none
 of them" option compete) turns them into one confidence per candidate. The core answers with the
 best at 0.5 or more (the fit places the model's bias so that 0.5 is the best threshold), offers
-"did you mean" buttons at `suggest_at` or more, and declines below.
+"did you mean" buttons at `suggest_at` or more, and declines below. A topic head (`head.npz`, a
+softmax regression from the message's embedding to its topic, fitted on the sample questions and the
+tuning sets) then reorders the three best: it knows where each topic's questions lie in meaning,
+which tells neighbouring topics apart (foreign keys and indexes under database management or SQL)
+better than a handful of similarities can. It changes which topic, never how sure: the three keep
+their confidences, in order.
 
 The cascade skips the model when the words decide: a message with no word the knowledge base
 knows is declined, and one whose best topic by a lexical-only model of the same kind reaches
@@ -50,6 +55,9 @@ log = logging.getLogger(__name__)
 
 CALIBRATION = Path(__file__).resolve().parent / "models" / "topic-retrieval" / "calibration.json"
 BACKGROUND = CALIBRATION.with_name("background.json")
+HEAD = CALIBRATION.with_name("head.npz")
+# How many of the hybrid model's best the topic head may reorder.
+RERANK = 3
 # The matcher's own "did you mean" threshold, used without embeddings (it answers at 0.5).
 MATCHER_SUGGEST_AT = 0.22
 # Candidates from each side: the right topic is nearly always among the first five of one of them.
@@ -294,6 +302,56 @@ class Calibration:
                    suggest_at=float(data["suggest_at"]), skip_at=float(data["skip_at"]))
 
 
+@dataclass(frozen=True, kw_only=True, slots=True, eq=False)
+class TopicHead:
+    """A softmax regression over the encoder's message vector: `weights` (dimension + 1 rows, the
+    last the bias; a column per topic). Of the hybrid model's best RERANK, those within `margin` of
+    the best one's log-odds are reordered by their log-odds plus `weight` times the head's
+    log-probability of their topic: the head settles close calls, not clear answers."""
+
+    topic_ids: tuple[str, ...]
+    weights: npt.NDArray[np.float32]
+    weight: float
+    margin: float
+    encoder: str
+
+    @classmethod
+    def load(cls, path: Path = HEAD) -> TopicHead | None:
+        if not path.is_file():
+            return None
+        with np.load(path) as data:
+            head = cls(topic_ids=tuple(str(t) for t in data["topic_ids"]),
+                       weights=np.asarray(data["weights"], dtype=np.float32),
+                       weight=float(data["weight"]), margin=float(data["margin"]),
+                       encoder=str(data["encoder"]))
+        if head.weights.shape[1] != len(head.topic_ids):
+            raise ValueError(f"{path}: one column of weights per topic expected")
+        return head
+
+    def log_probabilities(self, vector: Vectors) -> FloatArray:
+        z = (vector @ self.weights[:-1] + self.weights[-1]).astype(np.float64)
+        z -= z.max()
+        out: FloatArray = z - np.log(np.exp(z).sum())
+        return out
+
+    def rerank(self, topic_ids: Sequence[str], confidences: FloatArray, vector: Vectors) -> FloatArray:
+        """The confidences with the best RERANK candidates reordered by the head (each keeps its
+        place's confidence); unchanged when the head does not know one of them."""
+        top = np.argsort(-confidences, kind="stable")[:RERANK]
+        p = np.clip(confidences[top], 1e-12, 1 - 1e-12)
+        odds = np.log(p / (1 - p))
+        close = odds >= odds[0] - self.margin
+        top, odds = top[close], odds[close]
+        column = {t: i for i, t in enumerate(self.topic_ids)}
+        if len(top) < 2 or any(topic_ids[i] not in column for i in top):
+            return confidences
+        log_p = self.log_probabilities(vector)
+        score = odds + self.weight * log_p[[column[topic_ids[i]] for i in top]]
+        out = confidences.copy()
+        out[top[np.argsort(-score, kind="stable")]] = confidences[top]
+        return out
+
+
 def words_decide(confidences: FloatArray, skip_at: float, *, unknown: bool = False) -> bool:
     """The cascade's rule: one topic is sure enough by the lexical-only model, no rival would be
     answered ("tips for a backend job interview" names a job and an interview: the model decides),
@@ -336,9 +394,11 @@ class TopicRetriever:
 
     def __init__(self, kb: KnowledgeBase, encoder: Encoder | None, *, directory: Path | None = None,
                  matcher: TopicMatcher | None = None, calibration: Calibration | None = None,
+                 head: TopicHead | None = None,
                  encode_text: Callable[[str], Vectors | None] | None = None) -> None:
         """`encode_text`: how a short text of the message (its unknown words) is encoded; the core
-        passes its own, which keeps recent vectors (by default: the encoder, each time)."""
+        passes its own, which keeps recent vectors (by default: the encoder, each time). `head`: the
+        topic head (by default the shipped one, if it was fitted with this encoder)."""
         topics = list(kb.topics.values())
         self.matcher = matcher or TopicMatcher(topics)
         self.index: TopicIndex | None = None
@@ -346,6 +406,9 @@ class TopicRetriever:
         self.background: Vectors | None = None
         self.calibration = calibration or Calibration.load()
         self.encoder = encoder
+        self.head = head if head is not None else TopicHead.load()
+        if self.head is not None and (encoder is None or self.head.encoder != encoder.model_id):
+            self.head = None
         self.encode_text = encode_text or self._encode
         # A message is ranked twice (the router's cascade by words, then the topic handler): the
         # words' stage of the latest (text, boost) is kept for the second.
@@ -387,7 +450,10 @@ class TopicRetriever:
             return self._by_matcher(matches)
         unknown = self._unknown_vector(text) if matches[0].unknown else None
         hybrid = hybrid_candidates(matches, self.pages.scores(text), self.index, v, self.background, unknown)
-        return self._ranking(hybrid.topic_ids, cal.hybrid.confidences(hybrid), "hybrid")
+        p = cal.hybrid.confidences(hybrid)
+        if self.head is not None:
+            p = self.head.rerank(hybrid.topic_ids, p, v)
+        return self._ranking(hybrid.topic_ids, p, "hybrid")
 
     def _by_words(self, text: str, boost: Sequence[str]) -> _Lexical:
         """The matcher's candidates for `text`, and with the model, their lexical features and

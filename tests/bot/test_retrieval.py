@@ -26,6 +26,7 @@ from bot.retrieval import (
     Calibration,
     Ranking,
     TextKind,
+    TopicHead,
     TopicIndex,
     TopicRetriever,
     cache_name,
@@ -271,6 +272,26 @@ async def test_a_situation_gets_its_topic(hybrid_bot: Bot, question: str) -> Non
     reply = (await hybrid_bot.handle(ask(question)))[0]
     offered = reply.topic or next(iter(reply.suggestions), None)
     assert offered in SITUATIONS[question], (reply.intent, reply.topic, reply.suggestions, reply.confidence)
+
+
+def _head(margin: float) -> TopicHead:
+    # Two dimensions, three topics: the first axis is "b", the second "c"; "a" has no direction.
+    weights = np.asarray([[0.0, 4.0, 0.0], [0.0, 0.0, 4.0], [0.0, 0.0, 0.0]], dtype=np.float32)
+    return TopicHead(topic_ids=("a", "b", "c"), weights=weights, weight=1.0, margin=margin, encoder="")
+
+
+def test_the_topic_head_settles_a_close_call_and_keeps_the_confidences_in_order() -> None:
+    confidences = np.asarray([0.6, 0.55, 0.1])
+    ranked = _head(margin=2.0).rerank(("a", "b", "c"), confidences, np.asarray([1.0, 0.0], dtype=np.float32))
+    assert ranked.tolist() == [0.55, 0.6, 0.1]  # "b" now leads, with the best confidence
+
+
+def test_the_topic_head_leaves_a_clear_answer_and_unknown_topics_alone() -> None:
+    confidences = np.asarray([0.99, 0.3, 0.1])
+    vector = np.asarray([1.0, 0.0], dtype=np.float32)
+    assert _head(margin=2.0).rerank(("a", "b", "c"), confidences, vector).tolist() == confidences.tolist()
+    close = np.asarray([0.6, 0.55, 0.1])
+    assert _head(margin=2.0).rerank(("a", "x", "c"), close, vector).tolist() == close.tolist()
 
 
 def test_the_words_decide_only_without_a_rival() -> None:
