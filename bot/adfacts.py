@@ -30,7 +30,9 @@ def _fact(name: str, nouns: tuple[str, ...], asked: str, stated: str | None = No
 PAY = AdFact(
     name="Salary", nouns=("salary", "pay(?:s|ing)?", "paid", "compensation", "stipend", "bonus"),
     asked=re.compile(r"\bpa(?:y|ys|id|ying)\b|salar|compensation|\bcomp\b|stipend|\bwages?\b"
-                     r"|\bearn|\bhow much\W*$|\b(?:hourly|daily|day) rate\b|\brates?\W*$",
+                     r"|\bearn|\bhow much\W*$|\b(?:hourly|daily|day) rate\b|\brates?\W*$"
+                     # "what's the base?": the base salary
+                     r"|\bbase (?:pay|salary)\b|\bthe base\W*$",
                      re.IGNORECASE),
     stated=re.compile(r"(?i)salary|compensation|stipend|\bwages?\b|\bhourly rate\b|[$€£]\s?\d"
                       r"|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf|cad|aud)\b"
@@ -73,7 +75,7 @@ FACTS: tuple[AdFact, ...] = (
           r" (?:\d+|a team|a group|a small|a few|two|three|four|five|six|seven|eight|nine|ten)\b"),
     _fact("Hours and contract", ("contract", "hours"),
           r"full[- ]?time|part[- ]?time|\bcontract\b|\bcontractor|\bpermanent\b|freelance"
-          r"|fixed[- ]term|\btemporary\b|\bhours\b|how long (?:is|does|will)|\bduration\b"
+          r"|fixed[- ]term|\btemporary\b|\bhours\b|how long(?: (?:is|does|will)|\W*$)|\bduration\b"
           r"|\b(?:work(?:ing)? )?schedule\b",
           r"full[- ]?time|part[- ]?time|\bcontract\b|\bpermanent\b|fixed[- ]term"
           r"|\btemporary\b|\bhours\b|\b(?:\d+|two|three|four|five|six|eight|nine|ten|twelve"

@@ -354,8 +354,20 @@ def unpointed(text: str, shown: Sequence[ShownOpening] = ()) -> str:
     norm = normalize(text)
     for pattern in _POINTERS:
         norm = pattern.sub(" ", norm)
-    names = {t for s in shown for t in name_tokens(s.company)}
-    return " ".join(w for w in norm.split() if w.strip("?!.,") not in names)
+    said = norm.split()
+    bare = tuple(w.strip("?!.,") for w in said)
+    named: set[int] = set()
+    for s in shown:
+        # A company's name as a whole, or the first word that stands for it: not any word of
+        # it ("pay?" asks the pay of a Kestrel Pay opening).
+        name = name_tokens(s.company)
+        n = len(name)
+        for i in range(len(bare) - n + 1):
+            if n and bare[i:i + n] == name:
+                named.update(range(i, i + n))
+        if n > 1 and _names_company(name[:1], s.company):
+            named.update(i for i, w in enumerate(bare) if w == name[0])
+    return " ".join(w for i, w in enumerate(said) if i not in named)
 
 
 def points_only(text: str, shown: Sequence[ShownOpening] = ()) -> bool:

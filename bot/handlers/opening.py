@@ -11,6 +11,7 @@ from bot.actions import RunCommand
 from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact
 from bot.handlers.base import BaseHandler
 from bot.handlers.openings import gap_buttons, openings_index, request_of, request_texts
+from bot.intents import in_general
 from bot.markup import Block, Bold, Link, Text, para
 from bot.messages import Button, Reply
 from bot.openings import Level, Opening, Remote
@@ -106,7 +107,7 @@ _STILL_OPEN = re.compile(r"(?<!\w)(?:still (?:open|available|hiring|accepting|up
                          r"|(?:been )?(?:filled|closed|taken down))(?!\w)")
 # A question or a request: "?", or a message that starts like one ("where is it", "tell me
 # more about that one").
-_ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how|why|when|is|are|"
+_ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|whats|where|which|who|how|why|when|is|are|"
                    r"was|does|do|did|can|could|will|would|has|have|should|tell|show|give|send|"
                    r"list|compare|put)\b")
 # "who's the employer?", "which company is it?", "who is hiring for it?"
@@ -147,10 +148,11 @@ _LINK_ASKED = re.compile(r"^(?:(?:ok |okay |so |and |can i (?:get|have) |could i
 # "what's the comp?", "level?", "stack?", "remote?" (with an opening or a list on screen, only its is
 # meant; a link asked for alone is _LINK_ASKED's). A work mode only bare: "what about hybrid?"
 # or "and remote?" narrows the request.
-_MODE_ONLY = re.compile(r"^(?:so |but )?(?:fully )?(?:remote|hybrid|on-?site|in[- ]office)\W*$")
+_MODE_ONLY = re.compile(r"^(?:so |but )?(?:fully )?(?:remote|hybrid|on[- ]?site|in[- ]office)\W*$")
 _ASPECT_ONLY = re.compile(r"^(?:so |but |ok |okay |hmm )?(?:(?:what(?:'s| is| about)|wh?ats|how about)"
                           r" (?:the |its |their )?)?(?:where|location|located|based|"
-                          r"paid|pay|salary|salaries|comp|compensation|money|how much|"
+                          r"paid|pay|salary|salaries|comp|compensation|money|how much|base(?: pay| salary)?|"
+                          r"(?:day |daily |hourly )?rate|"
                           r"level|seniority|(?:tech )?stack|requirements)(?: please| pls| then)?\W*$|"
                           # "where's the office?", "open to juniors?"
                           r"^(?:so |but |ok |okay |and )?(?:where(?:'?s| is| are) (?:the |their |its )?"
@@ -520,9 +522,14 @@ MAX_FACT_WORDS = 8
 
 def _asks_fact_of_focus(ctx: Context) -> bool:
     """Whether a short question asks what only an ad says, with an opening in focus ("do I need
-    French?", "who's the employer?")."""
-    return in_focus(ctx.state) is not None and on_screen(ctx.state) and (
-        _asks_fact(ctx) or _COMPANY_ASKED.search(ctx.norm) is not None)
+    French?", "who's the employer?"), or of the openings on screen when it names no level of
+    its own ("do they sponsor visas?"; not "how much does a senior engineer earn?")."""
+    if not on_screen(ctx.state):
+        return False
+    if in_focus(ctx.state) is None:
+        return _asks_fact(ctx) and find_level(ctx.text, Reading.CHAT) is None \
+            and not in_general(ctx.text)
+    return _asks_fact(ctx) or _COMPANY_ASKED.search(ctx.norm) is not None
 
 
 def _asks_of_it(ctx: Context) -> bool:
@@ -544,7 +551,7 @@ def _asks_fact(ctx: Context) -> bool:
     hired?")."""
     norm = ctx.norm
     return (len(norm.split()) <= MAX_FACT_WORDS and _ASKS.search(norm) is not None
-            and bool(asked_facts(norm))
+            and asks_unlisted_fact(norm)
             and not any(not is_generic(s.name) for s in find_skills(ctx.kb.skills, ctx.text)))
 
 
