@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from bot.adfacts import PAY
+from bot.adfacts import PAY, asks_unlisted_fact
 from bot.openings import Opening, Remote
 from bot.ports import ConversationState, RemotePreference
 from bot.recommend import OpeningIndex, location_tokens, name_tokens, place_tokens
@@ -425,8 +425,11 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         return Reference(how=How.SELECTED, openings=_to_rank(norm, shown, index, vocab),
                          plural=True, order=order)
     named = _named(norm, shown, index, in_focus(state))
-    if named and not set(named) & set(shown) and _as_example(norm, named):
-        named = ()  # "how do payment processors like Stripe handle refunds?" asks in general
+    if named and not set(named) & set(shown) and (
+            _as_example(norm, named) or _how_they_work(unpointed(norm, named))):
+        # "how do payment processors like Stripe handle refunds?", "how does Stripe handle
+        # idempotency?" ask in general
+        named = ()
     if named and not set(named) & set(shown) and _asks_company_list(norm):
         return None  # "anything at Kitebird?": a request for the company's openings
     if named and not plural_request:
@@ -674,6 +677,18 @@ def _named(norm: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | Non
 _EXAMPLE_OF = re.compile(r"\b(?:like|such as|e\.?g\.?|for example|for instance|similar to)\s+$")
 
 
+# How a company does its engineering: "how does Stripe handle idempotency?", "how do they
+# deal with consumer lag at Kitebird?" (not what its ad says: "how does Kitebird handle visas?").
+_HOW_THEY_WORK = re.compile(r"(?<!\w)how (?:does|do|did|would|will|can) (?:[\w.&'-]+ ){0,4}(?:handle|deal"
+                            r" with|approach|implement|build|scale|design|structure|test|deploy|store"
+                            r"|process|prevent|avoid|ensure|guarantee|manage|solve|use)(?!\w)")
+
+
+def _how_they_work(norm: str) -> bool:
+    return _HOW_THEY_WORK.search(norm) is not None and not asks_unlisted_fact(norm) \
+        and remote_wish(norm, Reading.CHAT) is None
+
+
 def _as_example(norm: str, named: tuple[ShownOpening, ...]) -> bool:
     """Whether every company text names is named as an example of a kind, not as an opening."""
     for s in named:
@@ -733,6 +748,26 @@ _NEGATED = re.compile(r"(?<!\w)(?:don'?t|doesn'?t|do not|does not|not|without|no
 def negates(text: str) -> bool:
     """Whether text says a thing is not wanted ("don't need", "without")."""
     return bool(_NEGATED.search(normalize(text)))
+
+
+# The openings shown, as a verdict names them: "these", "none of them", "the results".
+_THE_SHOWN = (r"(?:these|those|they|them|the (?:results|jobs|openings|roles|matches|suggestions|ones))"
+              r"(?: ones| jobs| roles| results| openings)?")
+_NOT = r"(?:(?:do|does|did|are|is|were|was)(?:n'?t| not)|aren'?t|isn'?t|don'?t|doesn'?t|didn'?t)"
+_SUIT = r"(?:fit|match|suit|work for|right for|relevant|for me|what i)"
+# A verdict that the openings shown do not suit, said rather than asked ("none of these fit
+# me", "these don't match me at all", "the results are not relevant"; not "do these fit me?").
+_NONE_FIT = re.compile(
+    rf"(?<!\w)(?:none of {_THE_SHOWN}(?: \w+)? (?:(?:really |quite )?(?:fits?|match(?:es)?|suits?|works?)"
+    rf"|(?:is|are) (?:right|relevant|a (?:fit|match)))"
+    rf"|{_THE_SHOWN}(?: \w+)? {_NOT}(?: really| quite| even| at all)? {_SUIT}"
+    rf"|{_THE_SHOWN} (?:are |were )?(?:all )?(?:irrelevant|useless|wrong|off|not relevant))(?!\w)")
+
+
+def says_none_fit(text: str) -> bool:
+    """Whether text says the openings shown do not suit the person (a statement, not a question)."""
+    norm = normalize(text)
+    return "?" not in norm and _NONE_FIT.search(norm) is not None
 
 
 def select(said: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | None,

@@ -38,6 +38,7 @@ from bot.shown import (
     negates,
     on_screen,
     points_only,
+    says_none_fit,
     shown_list,
     unpointed,
     within_region,
@@ -191,6 +192,8 @@ class OpeningHandler(BaseHandler):
         message points at (an ordinal, "that job", a company), or the list or focus on screen."""
         if asks_for_similar(ctx.text) or asks_at_same_company(ctx.text):
             return 0.0  # others like it, or others there: a new list (the openings handler)
+        if says_none_fit(ctx.text):
+            return 0.0  # "these don't match me": a verdict on the list, not a question of one
         ref = find_reference(ctx.text, ctx.state, ctx.bot.services.recommender.latest,
                              ctx.kb.skills)
         if ref is None and ctx.state.last_topic is None and _MORE_ABOUT.match(ctx.norm) \

@@ -1,0 +1,79 @@
+"""Terse questions about the openings shown and verdicts on them, through Bot.handle: a fact asked
+with none in focus, a word of a company's name, "these don't fit me", office work declined, and
+a company named inside a topic question."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import KnowledgeBase
+from bot.openings import Level, Remote
+from tests.bot.test_opening_conversations import Chat, imported, open_chat, shown
+
+OPENINGS = [
+    imported("p1", "Java Backend Engineer", "Tallow Pay", "Remote (Europe)", Remote.YES, None,
+             ("Java", "Spring Boot"),
+             "Tallow Pay sends payouts across borders.\nFully remote within Europe."),
+    imported("p2", "Backend Engineer, Ledger (Java)", "Quarrel Bank", "Leeds, UK", Remote.NO, None,
+             ("Java", "PostgreSQL"),
+             "Quarrel Bank is a savings bank.\nOn-site in Leeds five days a week.\n"
+             "A 12-month fixed-term contract. Fluent Welsh is not required; English is."),
+    imported("p3", "Senior Java Engineer", "Quarrel Bank", "Leeds, UK (Hybrid)", Remote.HYBRID,
+             Level.SENIOR, ("Java", "Kafka"),
+             "Quarrel Bank is a savings bank.\nThree days a week in the Leeds office.\n"
+             "Base salary GBP 85,000."),
+]
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+async def chat(request: pytest.FixtureRequest, kb: KnowledgeBase,
+               tmp_path: Path) -> AsyncIterator[Chat]:
+    async with open_chat(request.param, kb, OPENINGS, tmp_path) as c:
+        yield c
+
+
+async def test_a_terse_fact_is_asked_of_the_list_with_none_in_focus(chat: Chat) -> None:
+    assert set(shown(await chat.say("java jobs in leeds"))) == {"p2", "p3"}
+    r = await chat.say("whats the base")
+    assert r.intent == "opening" and "85,000" in r.text
+    await chat.say("java jobs in leeds")
+    r = await chat.say("how long")
+    assert r.intent == "opening" and "12-month fixed-term" in r.text
+    await chat.say("java jobs in leeds")
+    r = await chat.say("is there on call")
+    assert r.intent == "opening" and "On call not stated" in r.text
+
+
+async def test_a_word_of_a_company_name_points_at_nothing(chat: Chat) -> None:
+    await chat.say("java jobs")
+    r = await chat.say("the tallow one, remote?")
+    assert r.intent == "opening" and "remote" in r.text
+    r = await chat.say("pay?")  # the pay of the Tallow Pay opening, not "remote?" asked again
+    assert r.intent == "opening" and "Salary: the ad doesn't say." in r.text
+    assert "Fully remote" not in r.text
+
+
+async def test_a_verdict_on_the_list_is_feedback_and_a_question_is_not(chat: Chat) -> None:
+    await chat.say("java jobs")
+    for said in ("these don't match me at all", "none of these fit me",
+                 "the results are not relevant"):
+        r = await chat.say(said)
+        assert r.intent == "feedback" and not shown(r), said
+    r = await chat.say("does the first one fit me?")
+    assert r.intent == "opening"
+
+
+async def test_office_work_declined_asks_for_remote_work(chat: Chat) -> None:
+    assert set(shown(await chat.say("java jobs"))) == {"p1", "p2", "p3"}
+    r = await chat.say("anything that isn't on-site?")
+    assert r.intent == "openings" and shown(r) == ["p1"]
+
+
+async def test_a_company_named_in_a_topic_question_asks_the_topic(chat: Chat) -> None:
+    r = await chat.say("how does tallow pay handle idempotency keys for payments?")
+    assert r.intent == "topic" and not shown(r)
+    r = await chat.say("how does quarrel bank handle visas?")  # what its ads say
+    assert r.intent == "opening"
