@@ -76,10 +76,10 @@ FACTS: tuple[AdFact, ...] = (
     _fact("Hours and contract", ("contract", "hours"),
           r"full[- ]?time|part[- ]?time|\bcontract\b|\bcontractor|\bpermanent\b|freelance"
           r"|fixed[- ]term|\btemporary\b|\bhours\b|how long(?: (?:is|does|will)|\W*$)|\bduration\b"
-          r"|\b(?:work(?:ing)? )?schedule\b",
+          r"|\b(?:work(?:ing)? )?schedule\b|\bextend\w*|\bextension\b|\brenew\w*",
           r"full[- ]?time|part[- ]?time|\bcontract\b|\bpermanent\b|fixed[- ]term"
           r"|\btemporary\b|\bhours\b|\b(?:\d+|two|three|four|five|six|eight|nine|ten|twelve"
-          r"|eighteen|twenty-four)[- ](?:months?|weeks?)\b|\binternship\b"),
+          r"|eighteen|twenty-four)[- ](?:months?|weeks?)\b|\binternship\b|\bextended\b|\bextension\b"),
     # "when would it start?"; ads seldom say.
     _fact("Start date", ("start date",), r"\bstart(?:ing)? date\b|\bwhen (?:does|would|will|do|can)"
           r" (?:it|i|the job|the role|they|that) start\b",
@@ -91,7 +91,8 @@ FACTS: tuple[AdFact, ...] = (
           r"\b\d[\d,]*\+? (?:employees|people|staff|colleagues)\b"),
     _fact("Benefits", (r"benefits?", r"perks?"), r"\bbenefits?\b|\bperks?\b|\bholidays?\b|\bvacation"
           r"|\bpto\b|time off|\bpension|health insurance"),
-    _fact("Degree", ("degrees?",), r"\bdegrees?\b|\bdiploma\b|\bcs background\b",
+    _fact("Degree", ("degrees?",), r"\bdegrees?\b|\bdiploma\b|\bcs background\b|\bbachelor'?s?\b"
+          r"|\bmaster'?s\b|\bmasters? degree\b|\bph\.?d\b|\bdoctorate\b|\b(?:uni|university|college)\b",
           r"\bdegrees?\b|\bdiploma\b|\bstudents?\b"),
     _fact("On call", (r"on[- ]?call",), r"\bon[- ]?call\b|\bpager\b|\bnight shifts?\b",
           r"\bon[- ]?call\b|\bpager\b"),

@@ -751,7 +751,8 @@ def negates(text: str) -> bool:
 
 
 # The openings shown, as a verdict names them: "these", "none of them", "the results".
-_THE_SHOWN = (r"(?:these|those|they|them|the (?:results|jobs|openings|roles|matches|suggestions|ones))"
+_THE_SHOWN = (r"(?:these|those|they|them|that|this|it"
+              r"|the (?:results|jobs|openings|roles|matches|suggestions|ones))"
               r"(?: ones| jobs| roles| results| openings)?")
 _NOT = r"(?:(?:do|does|did|are|is|were|was)(?:n'?t| not)|aren'?t|isn'?t|don'?t|doesn'?t|didn'?t)"
 _SUIT = r"(?:fit|match|suit|work for|right for|relevant|for me|what i)"

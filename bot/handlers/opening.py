@@ -149,7 +149,8 @@ _LINK_ASKED = re.compile(r"^(?:(?:ok |okay |so |and |can i (?:get|have) |could i
 # "what's the comp?", "level?", "stack?", "remote?" (with an opening or a list on screen, only its is
 # meant; a link asked for alone is _LINK_ASKED's). A work mode only bare: "what about hybrid?"
 # or "and remote?" narrows the request.
-_MODE_ONLY = re.compile(r"^(?:so |but )?(?:fully )?(?:remote|hybrid|on[- ]?site|in[- ]office)\W*$")
+_MODE_ONLY = re.compile(r"^(?:so |but )?(?:fully )?(?:remote(?:[- ]friendly| ok| possible)?|hybrid"
+                        r"|on[- ]?site|in[- ]office|wfh(?: ok| possible)?)\W*$")
 _ASPECT_ONLY = re.compile(r"^(?:so |but |ok |okay |hmm )?(?:(?:what(?:'s| is| about)|wh?ats|how about)"
                           r" (?:the |its |their )?)?(?:where|location|located|based|"
                           r"paid|pay|salary|salaries|comp|compensation|money|how much|base(?: pay| salary)?|"
@@ -367,7 +368,9 @@ class OpeningHandler(BaseHandler):
         are remote, in Europe, senior; what none of them states), then one line each."""
         lines: list[Block] = []
         matches: list[Match] = []
-        wanted = _wanted(ctx) if asks_each else None
+        # "office days?" asks what each ad says about its office, not which are on-site.
+        days_asked = _OFFICE_DAYS.search(normalize(_question(ctx))) is not None
+        wanted = _wanted(ctx) if asks_each and not days_asked else None
         if wanted is not None:
             lines.append(para(_which_hold(wanted, among)))
             if wanted.places and asks_of_list(_question(ctx)):
@@ -394,9 +397,12 @@ class OpeningHandler(BaseHandler):
             matches.append(match)
             gaps = ", ".join(g.skill for g in match.missing)
             fits = "" if q.is_empty else "; fits you: " + (", ".join(match.matched) or "none yet")
+            office = [t for t in _sentences(o.description) if _WORK_MODE_SAID.search(t)] \
+                if days_asked else []
             lines.append(para(Bold(f"{o.title} at {o.company}: "),
                               Text(f"{_where(o)}; level {_level(o)}{fits}"
-                                   + (f"; to learn: {gaps}" if gaps else "") + ".")))
+                                   + (f"; to learn: {gaps}" if gaps else "") + "."
+                                   + (f" The ad says: “{office[0]}”" if office else ""))))
         if not paid:
             lines.append(para("Salary: not stated in any of them."))
         elif PAY.asked.search(_question(ctx)):
@@ -524,15 +530,40 @@ MAX_FACT_WORDS = 8
 
 
 def _asks_fact_of_focus(ctx: Context) -> bool:
-    """Whether a short question asks what only an ad says, with an opening in focus ("do I need
-    French?", "who's the employer?"), or of the openings on screen when it names no level of
-    its own ("do they sponsor visas?"; not "how much does a senior engineer earn?")."""
+    """Whether a short question asks what only an ad says or how it is worked, with an opening
+    in focus ("do I need French?", "who's the employer?", "can I work from home?"), or of the
+    openings on screen when it names no level of its own ("do they sponsor visas?", "office
+    days?"; not "how much does a senior engineer earn?")."""
     if not on_screen(ctx.state):
         return False
     if in_focus(ctx.state) is None:
-        return _asks_fact(ctx) and find_level(ctx.text, Reading.CHAT) is None \
+        return (_asks_fact(ctx) or _asks_how_worked(ctx)) and find_level(ctx.text, Reading.CHAT) is None \
             and not in_general(ctx.text)
-    return _asks_fact(ctx) or _COMPANY_ASKED.search(ctx.norm) is not None
+    return _asks_fact(ctx) or _asks_how_worked(ctx) or _COMPANY_ASKED.search(ctx.norm) is not None
+
+
+# Office days asked: "office days?", "how many days in the office?", "days on site?"
+_OFFICE_DAYS = re.compile(r"(?<!\w)(?:(?:office|on-?site|in[- ]office) days"
+                          r"|days? (?:in|at) (?:the |an )?office|days? on[- ]?site"
+                          r"|days? (?:a|per) week in)(?!\w)")
+# Words that ask for a new list rather than about the one on screen: "are there remote ones?"
+_LIST_WORDS = re.compile(r"(?<!\w)(?:ones|any|anything|there|others?|jobs|roles|openings|positions)(?!\w)")
+
+
+def _asks_how_worked(ctx: Context) -> bool:
+    """Whether a short question asks how the work is done, with no subject of its own: office
+    days, or a yes/no question naming a work mode ("can I work from home sometimes?"; not "are
+    there remote ones?", which asks for a list)."""
+    norm = ctx.norm
+    if len(norm.split()) > MAX_FACT_WORDS or _subject_named(ctx):
+        return False
+    return _OFFICE_DAYS.search(norm) is not None or (
+        _YES_NO.match(norm) is not None and remote_wish(ctx.text, Reading.CHAT) is not None
+        and _LIST_WORDS.search(norm) is None)
+
+
+def _subject_named(ctx: Context) -> bool:
+    return any(not is_generic(s.name) for s in find_skills(ctx.kb.skills, ctx.text))
 
 
 def _asks_of_it(ctx: Context) -> bool:
@@ -554,8 +585,7 @@ def _asks_fact(ctx: Context) -> bool:
     hired?")."""
     norm = ctx.norm
     return (len(norm.split()) <= MAX_FACT_WORDS and _ASKS.search(norm) is not None
-            and asks_unlisted_fact(norm)
-            and not any(not is_generic(s.name) for s in find_skills(ctx.kb.skills, ctx.text)))
+            and asks_unlisted_fact(norm) and not _subject_named(ctx))
 
 
 def _question(ctx: Context) -> str:

@@ -16,7 +16,8 @@ from tests.bot.test_opening_conversations import Chat, imported, open_chat, show
 OPENINGS = [
     imported("p1", "Java Backend Engineer", "Tallow Pay", "Remote (Europe)", Remote.YES, None,
              ("Java", "Spring Boot"),
-             "Tallow Pay sends payouts across borders.\nFully remote within Europe."),
+             "Tallow Pay sends payouts across borders.\nFully remote within Europe.\n"
+             "A six-month contract, possibly extended. A bachelor's degree is required."),
     imported("p2", "Backend Engineer, Ledger (Java)", "Quarrel Bank", "Leeds, UK", Remote.NO, None,
              ("Java", "PostgreSQL"),
              "Quarrel Bank is a savings bank.\nOn-site in Leeds five days a week.\n"
@@ -45,6 +46,25 @@ async def test_a_terse_fact_is_asked_of_the_list_with_none_in_focus(chat: Chat) 
     await chat.say("java jobs in leeds")
     r = await chat.say("is there on call")
     assert r.intent == "opening" and "On call not stated" in r.text
+
+
+async def test_how_it_is_worked_is_asked_of_the_list_with_none_in_focus(chat: Chat) -> None:
+    await chat.say("java jobs in leeds")
+    r = await chat.say("office days?")
+    assert r.intent == "opening" and "five days a week" in r.text and "Three days a week" in r.text
+    await chat.say("java jobs in leeds")
+    r = await chat.say("can i work from home sometimes?")
+    assert r.intent == "opening" and not shown(r)
+
+
+async def test_terse_contract_and_degree_questions(chat: Chat) -> None:
+    await chat.say("remote java jobs")
+    for said, answer in [("bachelor required?", "bachelor's degree"),
+                         ("extension possible?", "possibly extended")]:
+        r = await chat.say(said)
+        assert r.intent == "opening" and answer in r.text, said
+    r = await chat.say("that doesn't suit me")
+    assert r.intent == "feedback" and not shown(r)
 
 
 async def test_a_word_of_a_company_name_points_at_nothing(chat: Chat) -> None:
