@@ -68,7 +68,7 @@ FACTS: tuple[AdFact, ...] = (
           r"\b|\bname of the team\b|\bwhat team\b|\bwhich team\b|\bin which team\b",
           r"\bteam\b"),
     _fact("Team size", ("team",),
-          r"\bteam size|size of the team|how (?:big|large|many people)"
+          r"\bteam size|size of the team|how (?:big|large|many people)|\bteam (?:big|large|small)\b"
           r"|how many (?:people|engineers|developers|devs|colleagues)",
           # Not any number of people: "for 80,000 developers" are the customers.
           r"\bteam of \w+|\b\w+[- ](?:person|people|strong) team|\b(?:we are|we're|the team is)"

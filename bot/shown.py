@@ -229,8 +229,12 @@ _BEST_FIT = re.compile(r"(?<!\w)(?:(?:fits?|suits?|match(?:es)?)(?: me| my \w+)?
                        r" for me)(?!\w)")
 # "which is better for me?" of the list (not "which is better for me, Go or Rust?")
 _WHICH_BEST = re.compile(r"^(?:so |ok |okay |and |hmm )?which(?: one| of (?:them|these|those))?"
-                         r"(?: is| would be| do you think is)? (?:the )?(?:better|best)(?: fit| match"
-                         r"| option| choice| one)?(?: for me)?\W*$")
+                         r"(?:(?: is| would be| do you think is)? (?:the )?(?:better|best)(?: fit| match"
+                         r"| option| choice| one)?(?: for me)?"
+                         # "which should I pick?", "which one would you choose?", "so which one?"
+                         r"|(?: (?:should|would|do|shall)(?: you think)? (?:i|you))? (?:should )?"
+                         r"(?:pick|choose|go for|go with|take|apply (?:to|for)|recommend|suggest)(?: for me)?"
+                         r"|(?<=one))\W*$")
 # Getting oneself ready asks for advice, even about an opening ("how do I prepare for the
 # interview there?" is the interview topic, not the ad).
 PREPARING = re.compile(r"(?<!\w)how (?:do|can|should|would|to) (?:i |we )?(?:best )?(?:prepare|get ready|"

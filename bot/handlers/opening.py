@@ -98,7 +98,9 @@ _APPLY_ASKED = re.compile(r"(?i)\bapply\w*\b|\bapplication\b|\bsend (?:my |a |th
 
 
 def _how_to_apply(question: str) -> bool:
-    return _APPLY_ASKED.search(question) is not None and _SHOULD_APPLY.search(question) is None
+    # "can a junior apply?" asks who may, not how
+    return _APPLY_ASKED.search(question) is not None and _SHOULD_APPLY.search(question) is None \
+        and re.search(_SUITED + r" apply", question, re.IGNORECASE) is None
 # What is missing for it, and so what to learn: "what would I need to learn for it?", "what am I
 # missing?", "what skills do I lack for the Stripe one?", "what should I study to get it?".
 _LEARN_ASKED = re.compile(r"(?i)\b(?:learn|missing|lack\w*|gaps?|study|brush up|pick up|upskill"
@@ -122,15 +124,18 @@ _LINK_WORD = re.compile(r"(?<!\w)(?:link|url|web ?page|posting page)s?(?!\w)")
 _WH_WORD = re.compile(r"(?<!\w)(?:what|which|how)(?!\w)")
 # A yes/no question starts with its verb: "is it remote?", "does it need Go?".
 # "where is it?", "where's it based?": its place.
-_WHERE = re.compile(r"(?<!\w)(?:where|based|located|location)(?!\w)")
+_WHERE = re.compile(r"(?<!\w)(?:where|based|located|location|city|country)(?!\w)")
 _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|can|could|will|"
                      r"would|has|have|should)\b")
 # "open to juniors?", "ok for a graduate?": a yes or a no.
 _SUITS = re.compile(r"^(?:\w+ )?(?:open to|ok for|good for|suitable for)(?!\w)")
+# Who an opening may suit, asked of it: "open to juniors?", "can a graduate apply?"
+_SUITED = r"(?:juniors?|graduates?|grads?|seniors?|beginners?|students?|new grads?|interns?)"
 # "what level is the third?", "how senior is it?"
 _LEVEL_ASKED = re.compile(r"(?<!\w)(?:level|seniority|how senior|how junior)(?!\w)")
 # Experience asked for: "how many years do they want?", "how much experience does it need?"
-_YEARS_ASKED = re.compile(r"(?<!\w)(?:how many years|how much experience|years of experience)(?!\w)")
+_YEARS_ASKED = re.compile(r"(?<!\w)(?:how many years|how much experience|years of experience|yoe"
+                          r"|experience (?:needed|required))(?!\w)")
 # "tell me more" (not a bare "more", which pages the list): about the opening in focus.
 _MORE_ABOUT = re.compile(r"^(?:ok |okay |and |so |pls |please )?(?:tell me more|more (?:details?|info"
                          r"(?:rmation)?)|(?:any |some )?(?:more )?details|go on|elaborate|what else"
@@ -155,12 +160,15 @@ _ASPECT_ONLY = re.compile(r"^(?:so |but |ok |okay |hmm )?(?:(?:what(?:'s| is| ab
                           r" (?:the |its |their )?)?(?:where|location|located|based|"
                           r"paid|pay|salary|salaries|comp|compensation|money|how much|base(?: pay| salary)?|"
                           r"(?:day |daily |hourly )?rate|"
-                          r"level|seniority|(?:tech )?stack|requirements)(?: please| pls| then)?\W*$|"
-                          # "where's the office?", "open to juniors?"
+                          r"level|seniority|(?:tech )?stack|requirements|yoe|experience(?: needed| required)?"
+                          r"|how many (?:years|yoe)(?: of experience)?)(?: please| pls| then)?\W*$|"
+                          # "where's the office?", "open to juniors?", "can a junior apply?"
                           r"^(?:so |but |ok |okay |and )?(?:where(?:'?s| is| are) (?:the |their |its )?"
                           r"(?:office|offices|hq|headquarters)|(?:is it |are they )?"
-                          r"(?:open to|ok for|good for|suitable for) (?:juniors?|graduates?|grads?|seniors?"
-                          r"|beginners?|students?|new grads?|interns?))\W*$|"
+                          r"(?:open to|ok for|good for|suitable for) " + _SUITED
+                          + r"|(?:can|could|may) (?:a |an )?" + _SUITED + r" apply"
+                          + r"|(?:do|would|will) they (?:take|hire|accept|consider) (?:a |an )?" + _SUITED
+                          + r")\W*$|"
                           + _MODE_ONLY.pattern)
 # Applying, asked of nothing else: "how do I apply?", "where can I apply for it?" (not "how do I
 # apply for jobs abroad?").

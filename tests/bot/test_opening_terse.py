@@ -97,3 +97,22 @@ async def test_a_company_named_in_a_topic_question_asks_the_topic(chat: Chat) ->
     assert r.intent == "topic" and not shown(r)
     r = await chat.say("how does quarrel bank handle visas?")  # what its ads say
     assert r.intent == "opening"
+
+
+async def test_which_to_pick_is_the_best_fit_on_the_list(chat: Chat) -> None:
+    await chat.say("/profile skills java, spring boot")
+    first = shown(await chat.say("java jobs"))[0]
+    title = next(o.title for o in OPENINGS if o.external_id == first)
+    for said in ("which should i go for", "which one would you choose?", "so which one?"):
+        r = await chat.say(said)
+        assert r.intent == "opening" and title in r.text and "None of the openings" not in r.text, said
+
+
+async def test_who_may_apply_and_the_years_asked_tersely(chat: Chat) -> None:
+    await chat.say("senior java jobs in leeds")
+    r = await chat.say("the senior one")
+    assert r.intent == "opening"
+    r = await chat.say("can a junior apply")
+    assert r.intent == "opening" and "No, it's senior." in r.text and "To apply" not in r.text
+    r = await chat.say("how many yoe")
+    assert r.intent == "opening" and "no number of years" in r.text
