@@ -758,6 +758,9 @@ def negates(text: str) -> bool:
 _THE_SHOWN = (r"(?:these|those|they|them|that|this|it"
               r"|the (?:results|jobs|openings|roles|matches|suggestions|ones))"
               r"(?: ones| jobs| roles| results| openings)?")
+# The list itself, not any "it": "any of them", "these", "the results".
+_THE_LIST = (r"(?:these|those|them|the (?:results|jobs|openings|roles|matches|suggestions|ones))"
+             r"(?: ones| jobs| roles| results| openings)?")
 _NOT = r"(?:(?:do|does|did|are|is|were|was)(?:n'?t| not)|aren'?t|isn'?t|don'?t|doesn'?t|didn'?t)"
 _SUIT = r"(?:fit|match|suit|work for|right for|relevant|for me|what i)"
 # A verdict that the openings shown do not suit, said rather than asked ("none of these fit
@@ -766,13 +769,25 @@ _NONE_FIT = re.compile(
     rf"(?<!\w)(?:none of {_THE_SHOWN}(?: \w+)? (?:(?:really |quite )?(?:fits?|match(?:es)?|suits?|works?)"
     rf"|(?:is|are) (?:right|relevant|a (?:fit|match)))"
     rf"|{_THE_SHOWN}(?: \w+)? {_NOT}(?: really| quite| even| at all)? {_SUIT}"
-    rf"|{_THE_SHOWN} (?:are |were )?(?:all )?(?:irrelevant|useless|wrong|off|not relevant))(?!\w)")
+    rf"|{_THE_SHOWN} (?:are |were )?(?:all )?(?:irrelevant|useless|wrong|off|not relevant)"
+    # "these suck", "wrong jobs", "nothing here fits", "I don't like any of them", "none of these"
+    rf"|{_THE_SHOWN} (?:all )?(?:suck|stink|are (?:all )?(?:bad|terrible|awful|rubbish|garbage|crap))"
+    r"|^(?:all )?(?:wrong|bad|irrelevant|useless|terrible) (?:jobs|results|matches|openings|roles|ones)"
+    r"|nothing (?:here |there |on (?:the|this) list )?(?:really )?(?:fits|matches|suits|works)"
+    rf"|(?:don'?t|do not) (?:really )?(?:like|want) (?:any of )?{_THE_LIST}"
+    rf"|not interested in (?:any of )?{_THE_LIST}"
+    rf"|^(?:\w+ )?none of {_THE_LIST}(?: (?:either|really|sorry))?\W*$)(?!\w)")
 
 
 def says_none_fit(text: str) -> bool:
     """Whether text says the openings shown do not suit the person (a statement, not a question)."""
     norm = normalize(text)
-    return "?" not in norm and _NONE_FIT.search(norm) is not None
+    return "?" not in norm and _ASKED_OF.match(norm) is None and _NONE_FIT.search(norm) is not None
+
+
+# A question however it ends: "which of them are bad", "why don't these fit me".
+_ASKED_OF = re.compile(r"(?:which|what|why|how|when|where|who|do|does|did|is|are|can|could|would|will"
+                       r"|should)(?!\w)")
 
 
 def select(said: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | None,

@@ -79,11 +79,15 @@ async def test_a_word_of_a_company_name_points_at_nothing(chat: Chat) -> None:
 async def test_a_verdict_on_the_list_is_feedback_and_a_question_is_not(chat: Chat) -> None:
     await chat.say("java jobs")
     for said in ("these don't match me at all", "none of these fit me",
-                 "the results are not relevant"):
+                 "the results are not relevant", "none of these", "nothing here fits", "these suck",
+                 "I don't like any of them", "wrong jobs"):
         r = await chat.say(said)
         assert r.intent == "feedback" and not shown(r), said
     r = await chat.say("does the first one fit me?")
     assert r.intent == "opening"
+    # A preference said with it is a new request or profile, not a verdict only.
+    r = await chat.say("none of these, I want kafka")
+    assert r.intent != "feedback"
 
 
 async def test_office_work_declined_asks_for_remote_work(chat: Chat) -> None:
