@@ -397,6 +397,7 @@ class OpeningHandler(BaseHandler):
             return Reply(blocks=(para(" and ".join(asked) + " not stated: none of the "
                                       f"{len(found)} ads ({companies}) says."),),
                          intent="opening", confidence=1.0)
+        head = len(lines)  # where what was asked is answered, before the openings' lines
         for shown, o in found:
             if o is None or not o.is_open:
                 lines.append(para(f"{shown.title} at {shown.company}: no longer open."))
@@ -415,18 +416,22 @@ class OpeningHandler(BaseHandler):
             lines.append(para("Salary: not stated in any of them."))
         elif PAY.asked.search(_question(ctx)):
             # Asked, each answers for itself: which one is meant matters less than the answer.
-            lines.extend(para(Bold(f"Salary at {o.title}: "), Text(said)) for o, said in paid)
+            answers = [para(Bold(f"Salary at {o.title}: "), Text(said)) for o, said in paid]
             if len(paid) < len(found):
-                lines.append(para("The others don't state a salary."))
+                answers.append(para("The others don't state a salary."))
+            lines[head:head] = answers
+            head += len(answers)
         else:
             lines.append(para("Ask about one of them for its salary line."))
         for name, stated in facts:
             # Each ad's own sentence: "part-time" and "full-time" both answer "hours".
             said = [(o, next(t for t in _sentences(o.description) if stated.search(t)))
                     for _, o in found if o is not None and stated.search(o.description)]
-            lines.append(para(f"{name}: " + ("; ".join(f"{_name(o, found)}: {_quoted(t)}" for o, t in said)
-                                              + ("; the others don't say." if len(said) < len(found)
-                                                 else "") if said else "none of them says.")))
+            lines.insert(head, para(f"{name}: " + (
+                "; ".join(f"{_name(o, found)}: {_quoted(t)}" for o, t in said)
+                + ("; the others don't say." if len(said) < len(found) else "")
+                if said else "none of them says.")))
+            head += 1
         return Reply(blocks=tuple(lines), buttons=tuple(gap_buttons(tuple(matches))),
                      intent="opening", confidence=1.0)
 

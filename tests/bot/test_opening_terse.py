@@ -120,3 +120,19 @@ async def test_who_may_apply_and_the_years_asked_tersely(chat: Chat) -> None:
     assert r.intent == "opening" and "No, it's senior." in r.text and "To apply" not in r.text
     r = await chat.say("how many yoe")
     assert r.intent == "opening" and "no number of years" in r.text
+
+
+async def test_what_was_asked_of_several_comes_before_their_lines(chat: Chat) -> None:
+    await chat.say("java jobs in leeds")
+    r = await chat.say("whats the salary")
+    assert r.intent == "opening"
+    assert r.text.index("85,000") < r.text.index("Backend Engineer, Ledger (Java) at Quarrel Bank:")
+
+
+async def test_how_a_company_on_the_list_builds_asks_the_topic(chat: Chat) -> None:
+    await chat.say("java jobs in leeds")
+    r = await chat.say("how does quarrel bank handle kafka consumer lag?")
+    assert r.intent == "topic" and r.topic == "message-queues"
+    await chat.say("java jobs in leeds")
+    r = await chat.say("how does the senior quarrel bank one use kafka?")  # its ad
+    assert r.intent == "opening"
