@@ -429,8 +429,10 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         return Reference(how=How.SELECTED, openings=_to_rank(norm, shown, index, vocab),
                          plural=True, order=order)
     named = _named(norm, shown, index, in_focus(state))
-    if named and ((not set(named) & set(shown) and _as_example(norm, named)) or (
-            _how_they_work(unpointed(norm, named)) and not any(p.search(norm) for p in _POINTERS))):
+    on_list = bool(set(named) & set(shown))
+    pointed = on_list and any(p.search(norm) for p in _POINTERS)
+    if named and ((not on_list and _as_example(norm, named))
+                  or (_how_they_work(unpointed(norm, named)) and not pointed)):
         # "how do payment processors like Stripe handle refunds?", "how does Stripe handle
         # idempotency?" ask in general, even of a company on the list ("how does the Stripe
         # one use Kafka?" asks its ad)
