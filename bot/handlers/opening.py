@@ -233,6 +233,11 @@ class OpeningHandler(BaseHandler):
                 return POINTED_SCORE
         scores = ctx.intents()
         meant = scores["opening"]
+        if ref is not None and ref.order is not None:
+            # "which is more senior?": a ranking of the list, as sure as a company named (not
+            # "more" of the topic or the list)
+            ctx.cache["opening_reference"] = ref
+            return max(meant, NAMED_SCORE)
         if ref is not None and ref.how is How.SELECTED and asks_of_list(ctx.text):
             # "are any of them in Germany?": of the list, as surely as a company named.
             ctx.cache["opening_reference"] = ref

@@ -136,3 +136,9 @@ async def test_how_a_company_on_the_list_builds_asks_the_topic(chat: Chat) -> No
     await chat.say("java jobs in leeds")
     r = await chat.say("how does the senior quarrel bank one use kafka?")  # its ad
     assert r.intent == "opening"
+
+
+async def test_a_ranking_with_more_is_no_next_page(chat: Chat) -> None:
+    await chat.say("java jobs")
+    r = await chat.say("which is more senior")
+    assert r.intent == "opening" and "Senior Java Engineer at Quarrel Bank" in r.text
