@@ -380,6 +380,11 @@ def points_only(text: str, shown: Sequence[ShownOpening] = ()) -> bool:
     return not set(words(unpointed(text, shown))) - _FILLERS
 
 
+def names_list(text: str) -> bool:
+    """Whether text names openings in the plural ("jobs", "roles", "ones"), as a request does."""
+    return bool(_LIST_NOUN.search(normalize(text)))
+
+
 def asks_of_list(text: str) -> bool:
     """Whether text asks something of the list on screen as a whole ("are any of them in
     Germany?")."""

@@ -11,7 +11,7 @@ from bot.actions import RunCommand
 from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact
 from bot.handlers.base import BaseHandler
 from bot.handlers.openings import gap_buttons, openings_index, request_of, request_texts
-from bot.intents import in_general
+from bot.intents import in_general, requests_openings
 from bot.markup import Block, Bold, Link, Text, para
 from bot.messages import Button, Reply
 from bot.openings import Level, Opening, Remote
@@ -35,6 +35,7 @@ from bot.shown import (
     in_focus,
     list_shown,
     located,
+    names_list,
     negates,
     on_screen,
     points_only,
@@ -555,8 +556,9 @@ def _asks_fact_of_focus(ctx: Context) -> bool:
     if not on_screen(ctx.state):
         return False
     if in_focus(ctx.state) is None:
+        # Not a request that names a fact as its filter: "any part time backend jobs?"
         return (_asks_fact(ctx) or _asks_how_worked(ctx)) and find_level(ctx.text, Reading.CHAT) is None \
-            and not in_general(ctx.text)
+            and not in_general(ctx.text) and not requests_openings(ctx.text) and not names_list(ctx.text)
     return _asks_fact(ctx) or _asks_how_worked(ctx) or _COMPANY_ASKED.search(ctx.norm) is not None
 
 
