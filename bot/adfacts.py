@@ -64,8 +64,9 @@ FACTS: tuple[AdFact, ...] = (
           r" (?:manager|boss|lead)\b",
           r"\breport(?:s|ing)? (?:in)?to\b"),
     # The team's name ("what's the team called?"), not its size.
-    _fact("Team", (), r"\b(?:what|which)(?:'?s| is)? (?:the |that |its )?team\b|\bteam(?:'s)? (?:called|name)"
-          r"\b|\bname of the team\b|\bwhat team\b|\bwhich team\b|\bin which team\b",
+    _fact("Team", (), r"\b(?:what|which|who)(?:'?s| is| are)? (?:the |that |its |on the |in the )?team\b"
+          r"|\bteam(?:'s)? (?:called|name)\b|\bname of the team\b|\bwhat team\b|\bwhich team\b"
+          r"|\bin which team\b",
           r"\bteam\b"),
     _fact("Team size", ("team",),
           r"\bteam size|size of the team|how (?:big|large|many people)|\bteam (?:big|large|small)\b"

@@ -174,6 +174,9 @@ _OF_THE_LIST = re.compile(r"^(?:and |so |ok |okay |but |hmm )?(?:(?:are|is) (?:a
                           r"|have|offer|pay|need|sponsor|mention|ask|want|require)(?!\w)")
 # Every one of the list on screen, said as a number: "the difference between the two?", "the
 # three jobs" (after a topic, "the two" are what it compared).
+# A company's openings on the list, each of them: "both Stripe ones", "all the Kitebird jobs".
+_EACH_NAMED = re.compile(r"(?<!\w)(?:both|all|each of) (?:the |of the )?[\w.&' -]{2,40}? (?:ones|jobs|roles"
+                         r"|openings|positions)(?!\w)")
 _BOTH = re.compile(r"(?<!\w)(?:(?:between|of|with) (?:the |these |those )?(?:two|three|both)"
                    r"|the (?:two|three|four) (?:ones|jobs|roles|openings|positions|companies|offers))"
                    r"(?!\w)")
@@ -444,6 +447,9 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         named = ()
     if named and not set(named) & set(shown) and _asks_company_list(norm):
         return None  # "anything at Kitebird?": a request for the company's openings
+    if named and plural_request and set(named) <= set(shown) and _EACH_NAMED.search(norm):
+        # "both Stripe ones", "all the Kitebird jobs": those of the list, not a new request
+        return Reference(how=How.NAMED, openings=named, plural=len(named) > 1)
     if named and not plural_request:
         named = _with_focus(norm, named, in_focus(state))
         return Reference(how=How.NAMED, openings=named, plural=len(named) > 1)

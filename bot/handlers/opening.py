@@ -315,8 +315,10 @@ class OpeningHandler(BaseHandler):
             among = [o for _, o in found if o is not None]
         # "which ones are remote?", "are both hybrid?" ask each; "how many days in the office?"
         # asks what the ads say.
+        # "both Stripe ones - remote?" asks each as well.
         asks_each = ref.asks_which or ref.how is How.POINTED or bool(
-            _YES_NO.match(normalize(without_name(_question(ctx))).lstrip(" ,;:-")))
+            _YES_NO.match(normalize(without_name(_question(ctx))).lstrip(" ,;:-"))) or (
+            ref.how is How.NAMED and remote_wish(_question(ctx), Reading.CHAT) is not None)
         return [self._several(ctx, index, q, found, among, asks_each=asks_each)]
 
     def _one(self, ctx: Context, index: OpeningIndex, q: Query, o: Opening, *,

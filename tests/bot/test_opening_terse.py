@@ -142,3 +142,12 @@ async def test_a_ranking_with_more_is_no_next_page(chat: Chat) -> None:
     await chat.say("java jobs")
     r = await chat.say("which is more senior")
     assert r.intent == "opening" and "Senior Java Engineer at Quarrel Bank" in r.text
+
+
+async def test_both_openings_of_a_company_and_who_the_team_is(chat: Chat) -> None:
+    assert set(shown(await chat.say("java jobs"))) == {"p1", "p2", "p3"}
+    r = await chat.say("both quarrel bank ones - remote?")
+    assert r.intent == "opening" and r.text.startswith("None of them is remote")
+    assert "Tallow Pay" not in r.text
+    r = await chat.say("who's the team")
+    assert r.intent == "opening" and "Team" in r.text
