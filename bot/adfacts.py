@@ -30,7 +30,9 @@ def _fact(name: str, nouns: tuple[str, ...], asked: str, stated: str | None = No
 PAY = AdFact(
     name="Salary", nouns=("salary", "pay(?:s|ing)?", "paid", "compensation", "stipend", "bonus"),
     asked=re.compile(r"\bpa(?:y|ys|id|ying)\b|salar|compensation|\bcomp\b|stipend|\bwages?\b"
-                     r"|\bearn|\bhow much\W*$|\b(?:hourly|daily|day) rate\b|\brates?\W*$",
+                     r"|\bearn|\bhow much\W*$|\b(?:hourly|daily|day) rate\b|\brates?\W*$"
+                     # "what's the base?": the base salary
+                     r"|\bbase (?:pay|salary)\b|\bthe base\W*$",
                      re.IGNORECASE),
     stated=re.compile(r"(?i)salary|compensation|stipend|\bwages?\b|\bhourly rate\b|[$€£]\s?\d"
                       r"|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf|cad|aud)\b"
@@ -62,22 +64,23 @@ FACTS: tuple[AdFact, ...] = (
           r" (?:manager|boss|lead)\b",
           r"\breport(?:s|ing)? (?:in)?to\b"),
     # The team's name ("what's the team called?"), not its size.
-    _fact("Team", (), r"\b(?:what|which)(?:'?s| is)? (?:the |that |its )?team\b|\bteam(?:'s)? (?:called|name)"
-          r"\b|\bname of the team\b|\bwhat team\b|\bwhich team\b|\bin which team\b",
+    _fact("Team", (), r"\b(?:what|which|who)(?:'?s| is| are)? (?:the |that |its |on the |in the )?team\b"
+          r"|\bteam(?:'s)? (?:called|name)\b|\bname of the team\b|\bwhat team\b|\bwhich team\b"
+          r"|\bin which team\b",
           r"\bteam\b"),
     _fact("Team size", ("team",),
-          r"\bteam size|size of the team|how (?:big|large|many people)"
+          r"\bteam size|size of the team|how (?:big|large|many people)|\bteam (?:big|large|small)\b"
           r"|how many (?:people|engineers|developers|devs|colleagues)",
           # Not any number of people: "for 80,000 developers" are the customers.
           r"\bteam of \w+|\b\w+[- ](?:person|people|strong) team|\b(?:we are|we're|the team is)"
           r" (?:\d+|a team|a group|a small|a few|two|three|four|five|six|seven|eight|nine|ten)\b"),
     _fact("Hours and contract", ("contract", "hours"),
           r"full[- ]?time|part[- ]?time|\bcontract\b|\bcontractor|\bpermanent\b|freelance"
-          r"|fixed[- ]term|\btemporary\b|\bhours\b|how long (?:is|does|will)|\bduration\b"
-          r"|\b(?:work(?:ing)? )?schedule\b",
+          r"|fixed[- ]term|\btemporary\b|\bhours\b|how long(?: (?:is|does|will)|\W*$)|\bduration\b"
+          r"|\b(?:work(?:ing)? )?schedule\b|\bextend\w*|\bextension\b|\brenew\w*",
           r"full[- ]?time|part[- ]?time|\bcontract\b|\bpermanent\b|fixed[- ]term"
           r"|\btemporary\b|\bhours\b|\b(?:\d+|two|three|four|five|six|eight|nine|ten|twelve"
-          r"|eighteen|twenty-four)[- ](?:months?|weeks?)\b|\binternship\b"),
+          r"|eighteen|twenty-four)[- ](?:months?|weeks?)\b|\binternship\b|\bextended\b|\bextension\b"),
     # "when would it start?"; ads seldom say.
     _fact("Start date", ("start date",), r"\bstart(?:ing)? date\b|\bwhen (?:does|would|will|do|can)"
           r" (?:it|i|the job|the role|they|that) start\b",
@@ -89,7 +92,8 @@ FACTS: tuple[AdFact, ...] = (
           r"\b\d[\d,]*\+? (?:employees|people|staff|colleagues)\b"),
     _fact("Benefits", (r"benefits?", r"perks?"), r"\bbenefits?\b|\bperks?\b|\bholidays?\b|\bvacation"
           r"|\bpto\b|time off|\bpension|health insurance"),
-    _fact("Degree", ("degrees?",), r"\bdegrees?\b|\bdiploma\b|\bcs background\b",
+    _fact("Degree", ("degrees?",), r"\bdegrees?\b|\bdiploma\b|\bcs background\b|\bbachelor'?s?\b"
+          r"|\bmaster'?s\b|\bmasters? degree\b|\bph\.?d\b|\bdoctorate\b|\b(?:uni|university|college)\b",
           r"\bdegrees?\b|\bdiploma\b|\bstudents?\b"),
     _fact("On call", (r"on[- ]?call",), r"\bon[- ]?call\b|\bpager\b|\bnight shifts?\b",
           r"\bon[- ]?call\b|\bpager\b"),

@@ -607,6 +607,12 @@ _ASKS_THE = re.compile(r"^(?:and |so |ok |okay )?(?:(?:(?:what|where|how)(?:'?s|
 # ask about the world, not about the openings on screen ("the best fit" still is one of them).
 _IN_GENERAL = words_re(r"best(?! (?:fit|match|one|option)\b)", r"typical(?:ly)?", r"average",
                        r"usual(?:ly)?", r"normal(?:ly)?", r"common(?:ly)?", r"general(?:ly)?")
+
+
+def in_general(text: str) -> bool:
+    """Whether a question asks about the world rather than the openings on screen ("how long is
+    the typical interview?")."""
+    return _IN_GENERAL.search(normalize(text)) is not None
 # Narrowing the list on screen: "only the remote ones", "and in Berlin?", "what about hybrid?"
 _FILLERS = r"(?:ok|okay|so|then|hmm+|well|alright|right|oh|ah)"
 _NARROWING = re.compile(r"^(?:" + _FILLERS + r" )*(?:and|what about|how about|only|just|any|anything|"

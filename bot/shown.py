@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from bot.adfacts import PAY
+from bot.adfacts import PAY, asks_unlisted_fact
 from bot.openings import Opening, Remote
 from bot.ports import ConversationState, RemotePreference
 from bot.recommend import OpeningIndex, location_tokens, name_tokens, place_tokens
@@ -174,6 +174,9 @@ _OF_THE_LIST = re.compile(r"^(?:and |so |ok |okay |but |hmm )?(?:(?:are|is) (?:a
                           r"|have|offer|pay|need|sponsor|mention|ask|want|require)(?!\w)")
 # Every one of the list on screen, said as a number: "the difference between the two?", "the
 # three jobs" (after a topic, "the two" are what it compared).
+# A company's openings on the list, each of them: "both Stripe ones", "all the Kitebird jobs".
+_EACH_NAMED = re.compile(r"(?<!\w)(?:both|all|each of) (?:the |of the )?[\w.&' -]{2,40}? (?:ones|jobs|roles"
+                         r"|openings|positions)(?!\w)")
 _BOTH = re.compile(r"(?<!\w)(?:(?:between|of|with) (?:the |these |those )?(?:two|three|both)"
                    r"|the (?:two|three|four) (?:ones|jobs|roles|openings|positions|companies|offers))"
                    r"(?!\w)")
@@ -229,8 +232,12 @@ _BEST_FIT = re.compile(r"(?<!\w)(?:(?:fits?|suits?|match(?:es)?)(?: me| my \w+)?
                        r" for me)(?!\w)")
 # "which is better for me?" of the list (not "which is better for me, Go or Rust?")
 _WHICH_BEST = re.compile(r"^(?:so |ok |okay |and |hmm )?which(?: one| of (?:them|these|those))?"
-                         r"(?: is| would be| do you think is)? (?:the )?(?:better|best)(?: fit| match"
-                         r"| option| choice| one)?(?: for me)?\W*$")
+                         r"(?:(?: is| would be| do you think is)? (?:the )?(?:better|best)(?: fit| match"
+                         r"| option| choice| one)?(?: for me)?"
+                         # "which should I pick?", "which one would you choose?", "so which one?"
+                         r"|(?: (?:should|would|do|shall)(?: you think)? (?:i|you))? (?:should )?"
+                         r"(?:pick|choose|go for|go with|take|apply (?:to|for)|recommend|suggest)(?: for me)?"
+                         r"|(?<=one))\W*$")
 # Getting oneself ready asks for advice, even about an opening ("how do I prepare for the
 # interview there?" is the interview topic, not the ad).
 PREPARING = re.compile(r"(?<!\w)how (?:do|can|should|would|to) (?:i |we )?(?:best )?(?:prepare|get ready|"
@@ -354,14 +361,31 @@ def unpointed(text: str, shown: Sequence[ShownOpening] = ()) -> str:
     norm = normalize(text)
     for pattern in _POINTERS:
         norm = pattern.sub(" ", norm)
-    names = {t for s in shown for t in name_tokens(s.company)}
-    return " ".join(w for w in norm.split() if w.strip("?!.,") not in names)
+    said = norm.split()
+    bare = tuple(w.strip("?!.,") for w in said)
+    named: set[int] = set()
+    for s in shown:
+        # A company's name as a whole, or the first word that stands for it: not any word of
+        # it ("pay?" asks the pay of a Kestrel Pay opening).
+        name = name_tokens(s.company)
+        n = len(name)
+        for i in range(len(bare) - n + 1):
+            if n and bare[i:i + n] == name:
+                named.update(range(i, i + n))
+        if n > 1 and _names_company(name[:1], s.company):
+            named.update(i for i, w in enumerate(bare) if w == name[0])
+    return " ".join(w for i, w in enumerate(said) if i not in named)
 
 
 def points_only(text: str, shown: Sequence[ShownOpening] = ()) -> bool:
     """Whether a message only points at an opening and asks nothing of its own ("and the
     Berlin one?", "what about Kitebird?")."""
     return not set(words(unpointed(text, shown))) - _FILLERS
+
+
+def names_list(text: str) -> bool:
+    """Whether text names openings in the plural ("jobs", "roles", "ones"), as a request does."""
+    return bool(_LIST_NOUN.search(normalize(text)))
 
 
 def asks_of_list(text: str) -> bool:
@@ -413,10 +437,19 @@ def find_reference(text: str, state: ConversationState, index: OpeningIndex | No
         return Reference(how=How.SELECTED, openings=_to_rank(norm, shown, index, vocab),
                          plural=True, order=order)
     named = _named(norm, shown, index, in_focus(state))
-    if named and not set(named) & set(shown) and _as_example(norm, named):
-        named = ()  # "how do payment processors like Stripe handle refunds?" asks in general
+    on_list = bool(set(named) & set(shown))
+    pointed = on_list and any(p.search(norm) for p in _POINTERS)
+    if named and ((not on_list and _as_example(norm, named))
+                  or (_how_they_work(unpointed(norm, named)) and not pointed)):
+        # "how do payment processors like Stripe handle refunds?", "how does Stripe handle
+        # idempotency?" ask in general, even of a company on the list ("how does the Stripe
+        # one use Kafka?" asks its ad)
+        named = ()
     if named and not set(named) & set(shown) and _asks_company_list(norm):
         return None  # "anything at Kitebird?": a request for the company's openings
+    if named and plural_request and set(named) <= set(shown) and _EACH_NAMED.search(norm):
+        # "both Stripe ones", "all the Kitebird jobs": those of the list, not a new request
+        return Reference(how=How.NAMED, openings=named, plural=len(named) > 1)
     if named and not plural_request:
         named = _with_focus(norm, named, in_focus(state))
         return Reference(how=How.NAMED, openings=named, plural=len(named) > 1)
@@ -662,6 +695,18 @@ def _named(norm: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | Non
 _EXAMPLE_OF = re.compile(r"\b(?:like|such as|e\.?g\.?|for example|for instance|similar to)\s+$")
 
 
+# How a company does its engineering: "how does Stripe handle idempotency?", "how do they
+# deal with consumer lag at Kitebird?" (not what its ad says: "how does Kitebird handle visas?").
+_HOW_THEY_WORK = re.compile(r"(?<!\w)how (?:does|do|did|would|will|can) (?:[\w.&'-]+ ){0,4}(?:handle|deal"
+                            r" with|approach|implement|build|scale|design|structure|test|deploy|store"
+                            r"|process|prevent|avoid|ensure|guarantee|manage|solve|use)(?!\w)")
+
+
+def _how_they_work(norm: str) -> bool:
+    return _HOW_THEY_WORK.search(norm) is not None and not asks_unlisted_fact(norm) \
+        and remote_wish(norm, Reading.CHAT) is None
+
+
 def _as_example(norm: str, named: tuple[ShownOpening, ...]) -> bool:
     """Whether every company text names is named as an example of a kind, not as an opening."""
     for s in named:
@@ -721,6 +766,42 @@ _NEGATED = re.compile(r"(?<!\w)(?:don'?t|doesn'?t|do not|does not|not|without|no
 def negates(text: str) -> bool:
     """Whether text says a thing is not wanted ("don't need", "without")."""
     return bool(_NEGATED.search(normalize(text)))
+
+
+# The openings shown, as a verdict names them: "these", "none of them", "the results".
+_THE_SHOWN = (r"(?:these|those|they|them|that|this|it"
+              r"|the (?:results|jobs|openings|roles|matches|suggestions|ones))"
+              r"(?: ones| jobs| roles| results| openings)?")
+# The list itself, not any "it": "any of them", "these", "the results".
+_THE_LIST = (r"(?:these|those|them|the (?:results|jobs|openings|roles|matches|suggestions|ones))"
+             r"(?: ones| jobs| roles| results| openings)?")
+_NOT = r"(?:(?:do|does|did|are|is|were|was)(?:n'?t| not)|aren'?t|isn'?t|don'?t|doesn'?t|didn'?t)"
+_SUIT = r"(?:fit|match|suit|work for|right for|relevant|for me|what i)"
+# A verdict that the openings shown do not suit, said rather than asked ("none of these fit
+# me", "these don't match me at all", "the results are not relevant"; not "do these fit me?").
+_NONE_FIT = re.compile(
+    rf"(?<!\w)(?:none of {_THE_SHOWN}(?: \w+)? (?:(?:really |quite )?(?:fits?|match(?:es)?|suits?|works?)"
+    rf"|(?:is|are) (?:right|relevant|a (?:fit|match)))"
+    rf"|{_THE_SHOWN}(?: \w+)? {_NOT}(?: really| quite| even| at all)? {_SUIT}"
+    rf"|{_THE_SHOWN} (?:are |were )?(?:all )?(?:irrelevant|useless|wrong|off|not relevant)"
+    # "these suck", "wrong jobs", "nothing here fits", "I don't like any of them", "none of these"
+    rf"|{_THE_SHOWN} (?:all )?(?:suck|stink|are (?:all )?(?:bad|terrible|awful|rubbish|garbage|crap))"
+    r"|^(?:all )?(?:wrong|bad|irrelevant|useless|terrible) (?:jobs|results|matches|openings|roles|ones)"
+    r"|nothing (?:here |there |on (?:the|this) list )?(?:really )?(?:fits|matches|suits|works)"
+    rf"|(?:don'?t|do not) (?:really )?(?:like|want) (?:any of )?{_THE_LIST}"
+    rf"|not interested in (?:any of )?{_THE_LIST}"
+    rf"|^(?:\w+ )?none of {_THE_LIST}(?: (?:either|really|sorry))?\W*$)(?!\w)")
+
+
+def says_none_fit(text: str) -> bool:
+    """Whether text says the openings shown do not suit the person (a statement, not a question)."""
+    norm = normalize(text)
+    return "?" not in norm and _ASKED_OF.match(norm) is None and _NONE_FIT.search(norm) is not None
+
+
+# A question however it ends: "which of them are bad", "why don't these fit me".
+_ASKED_OF = re.compile(r"(?:which|what|why|how|when|where|who|do|does|did|is|are|can|could|would|will"
+                       r"|should)(?!\w)")
 
 
 def select(said: str, shown: tuple[ShownOpening, ...], index: OpeningIndex | None,

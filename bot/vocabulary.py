@@ -441,6 +441,11 @@ _MODE_WORDS: tuple[tuple[_Mode, frozenset[Reading], tuple[str, ...]], ...] = (
                           r"flexible (?:office|working)",
                           r"\d days? (?:a|per) week in (?:the )?office")),
     (_Mode.HYBRID, _ANSWERS, ("mixed", "partly", "some days")),
+    # Office work declined ("anything that isn't on-site?", "not in an office"): remote work,
+    # read before the on-site words these contain.
+    (_Mode.REMOTE, _SPOKEN, (r"(?:not|isn'?t|aren'?t|no|non|never|nothing) (?:an? )?on[- ]?site",
+                             r"(?:not|isn'?t|aren'?t|never) (?:in|at) (?:an?|the) office",
+                             r"(?:no|without an?|outside an?) office")),
     (_Mode.ONSITE, _ALL, (r"on[- ]?site", r"in[- ]office", r"office[- ]based", "in person")),
     # A job ad's "office" is everywhere ("our offices", "Remote, office in London").
     (_Mode.ONSITE, _SPOKEN, ("office",)),

@@ -11,12 +11,15 @@ from bot.markup import para
 from bot.messages import Button, Reply
 from bot.ports import UnitOfWork
 from bot.routing import Context
-from bot.shown import PAGE
+from bot.shown import PAGE, says_none_fit
 from bot.text import words
 from bot.usage import rating_count, today
 from bot.vocabulary import find_skills
 
 _MAX_RECORDED = 200
+# "none of these fit me" with nothing else said (no skill to look for instead): as sure as a
+# rating button.
+NONE_FIT_SCORE = 0.95
 # Conversation data: the question the last topic answer was given on, for a "not helpful".
 RATED_QUESTION = "rated_question"
 _DIGITS = re.compile(r"\d{5,}")
@@ -107,6 +110,11 @@ async def record_unanswered(ctx: Context) -> bool:
     return await ctx.attempt(record, otherwise=False)
 
 
+def _none_fit(ctx: Context) -> bool:
+    """Whether the message only says the openings shown do not suit ("none of these fit me")."""
+    return says_none_fit(ctx.text) and not find_skills(ctx.kb.skills, ctx.text)
+
+
 class FeedbackHandler(BaseHandler):
     """A rating of the answer just given (buttons or words), and thanks."""
 
@@ -114,11 +122,15 @@ class FeedbackHandler(BaseHandler):
     actions = (RateTopic,)
 
     def score(self, ctx: Context) -> float:
+        if _none_fit(ctx):
+            return NONE_FIT_SCORE
         return ctx.intents().best(("feedback", "thanks"))[1]
 
     async def handle(self, ctx: Context) -> list[Reply]:
         if isinstance(ctx.action, RateTopic):
             topic_id, helpful = ctx.action.topic_id, ctx.action.helpful
+        elif _none_fit(ctx):
+            topic_id, helpful = ctx.state.last_topic or "", False
         elif ctx.intents().best(("feedback", "thanks"))[0] == "thanks":
             text = ("Bye! Come back any time." if is_farewell(ctx.text)
                     else "Good. Ask me anything else whenever you like." if is_acknowledgment(ctx.text)

@@ -11,6 +11,7 @@ from bot.actions import RunCommand
 from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact
 from bot.handlers.base import BaseHandler
 from bot.handlers.openings import gap_buttons, openings_index, request_of, request_texts
+from bot.intents import in_general, requests_openings
 from bot.markup import Block, Bold, Link, Text, para
 from bot.messages import Button, Reply
 from bot.openings import Level, Opening, Remote
@@ -34,9 +35,11 @@ from bot.shown import (
     in_focus,
     list_shown,
     located,
+    names_list,
     negates,
     on_screen,
     points_only,
+    says_none_fit,
     shown_list,
     unpointed,
     within_region,
@@ -96,7 +99,9 @@ _APPLY_ASKED = re.compile(r"(?i)\bapply\w*\b|\bapplication\b|\bsend (?:my |a |th
 
 
 def _how_to_apply(question: str) -> bool:
-    return _APPLY_ASKED.search(question) is not None and _SHOULD_APPLY.search(question) is None
+    # "can a junior apply?" asks who may, not how
+    return _APPLY_ASKED.search(question) is not None and _SHOULD_APPLY.search(question) is None \
+        and re.search(_SUITED + r" apply", question, re.IGNORECASE) is None
 # What is missing for it, and so what to learn: "what would I need to learn for it?", "what am I
 # missing?", "what skills do I lack for the Stripe one?", "what should I study to get it?".
 _LEARN_ASKED = re.compile(r"(?i)\b(?:learn|missing|lack\w*|gaps?|study|brush up|pick up|upskill"
@@ -106,7 +111,7 @@ _STILL_OPEN = re.compile(r"(?<!\w)(?:still (?:open|available|hiring|accepting|up
                          r"|(?:been )?(?:filled|closed|taken down))(?!\w)")
 # A question or a request: "?", or a message that starts like one ("where is it", "tell me
 # more about that one").
-_ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|where|which|who|how|why|when|is|are|"
+_ASKS = re.compile(r"\?|^(?:and |so |but |ok |okay )?(?:what|whats|where|which|who|how|why|when|is|are|"
                    r"was|does|do|did|can|could|will|would|has|have|should|tell|show|give|send|"
                    r"list|compare|put)\b")
 # "who's the employer?", "which company is it?", "who is hiring for it?"
@@ -120,15 +125,18 @@ _LINK_WORD = re.compile(r"(?<!\w)(?:link|url|web ?page|posting page)s?(?!\w)")
 _WH_WORD = re.compile(r"(?<!\w)(?:what|which|how)(?!\w)")
 # A yes/no question starts with its verb: "is it remote?", "does it need Go?".
 # "where is it?", "where's it based?": its place.
-_WHERE = re.compile(r"(?<!\w)(?:where|based|located|location)(?!\w)")
+_WHERE = re.compile(r"(?<!\w)(?:where|based|located|location|city|country)(?!\w)")
 _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|can|could|will|"
                      r"would|has|have|should)\b")
 # "open to juniors?", "ok for a graduate?": a yes or a no.
 _SUITS = re.compile(r"^(?:\w+ )?(?:open to|ok for|good for|suitable for)(?!\w)")
+# Who an opening may suit, asked of it: "open to juniors?", "can a graduate apply?"
+_SUITED = r"(?:juniors?|graduates?|grads?|seniors?|beginners?|students?|new grads?|interns?)"
 # "what level is the third?", "how senior is it?"
 _LEVEL_ASKED = re.compile(r"(?<!\w)(?:level|seniority|how senior|how junior)(?!\w)")
 # Experience asked for: "how many years do they want?", "how much experience does it need?"
-_YEARS_ASKED = re.compile(r"(?<!\w)(?:how many years|how much experience|years of experience)(?!\w)")
+_YEARS_ASKED = re.compile(r"(?<!\w)(?:how many years|how much experience|years of experience|yoe"
+                          r"|experience (?:needed|required))(?!\w)")
 # "tell me more" (not a bare "more", which pages the list): about the opening in focus.
 _MORE_ABOUT = re.compile(r"^(?:ok |okay |and |so |pls |please )?(?:tell me more|more (?:details?|info"
                          r"(?:rmation)?)|(?:any |some )?(?:more )?details|go on|elaborate|what else"
@@ -147,16 +155,21 @@ _LINK_ASKED = re.compile(r"^(?:(?:ok |okay |so |and |can i (?:get|have) |could i
 # "what's the comp?", "level?", "stack?", "remote?" (with an opening or a list on screen, only its is
 # meant; a link asked for alone is _LINK_ASKED's). A work mode only bare: "what about hybrid?"
 # or "and remote?" narrows the request.
-_MODE_ONLY = re.compile(r"^(?:so |but )?(?:fully )?(?:remote|hybrid|on-?site|in[- ]office)\W*$")
+_MODE_ONLY = re.compile(r"^(?:so |but )?(?:fully )?(?:remote(?:[- ]friendly| ok| possible)?|hybrid"
+                        r"|on[- ]?site|in[- ]office|wfh(?: ok| possible)?)\W*$")
 _ASPECT_ONLY = re.compile(r"^(?:so |but |ok |okay |hmm )?(?:(?:what(?:'s| is| about)|wh?ats|how about)"
                           r" (?:the |its |their )?)?(?:where|location|located|based|"
-                          r"paid|pay|salary|salaries|comp|compensation|money|how much|"
-                          r"level|seniority|(?:tech )?stack|requirements)(?: please| pls| then)?\W*$|"
-                          # "where's the office?", "open to juniors?"
+                          r"paid|pay|salary|salaries|comp|compensation|money|how much|base(?: pay| salary)?|"
+                          r"(?:day |daily |hourly )?rate|"
+                          r"level|seniority|(?:tech )?stack|requirements|yoe|experience(?: needed| required)?"
+                          r"|how many (?:years|yoe)(?: of experience)?)(?: please| pls| then)?\W*$|"
+                          # "where's the office?", "open to juniors?", "can a junior apply?"
                           r"^(?:so |but |ok |okay |and )?(?:where(?:'?s| is| are) (?:the |their |its )?"
                           r"(?:office|offices|hq|headquarters)|(?:is it |are they )?"
-                          r"(?:open to|ok for|good for|suitable for) (?:juniors?|graduates?|grads?|seniors?"
-                          r"|beginners?|students?|new grads?|interns?))\W*$|"
+                          r"(?:open to|ok for|good for|suitable for) " + _SUITED
+                          + r"|(?:can|could|may) (?:a |an )?" + _SUITED + r" apply"
+                          + r"|(?:do|would|will) they (?:take|hire|accept|consider) (?:a |an )?" + _SUITED
+                          + r")\W*$|"
                           + _MODE_ONLY.pattern)
 # Applying, asked of nothing else: "how do I apply?", "where can I apply for it?" (not "how do I
 # apply for jobs abroad?").
@@ -189,6 +202,8 @@ class OpeningHandler(BaseHandler):
         message points at (an ordinal, "that job", a company), or the list or focus on screen."""
         if asks_for_similar(ctx.text) or asks_at_same_company(ctx.text):
             return 0.0  # others like it, or others there: a new list (the openings handler)
+        if says_none_fit(ctx.text):
+            return 0.0  # "these don't match me": a verdict on the list, not a question of one
         ref = find_reference(ctx.text, ctx.state, ctx.bot.services.recommender.latest,
                              ctx.kb.skills)
         if ref is None and ctx.state.last_topic is None and _MORE_ABOUT.match(ctx.norm) \
@@ -219,6 +234,11 @@ class OpeningHandler(BaseHandler):
                 return POINTED_SCORE
         scores = ctx.intents()
         meant = scores["opening"]
+        if ref is not None and ref.order is not None:
+            # "which is more senior?": a ranking of the list, as sure as a company named (not
+            # "more" of the topic or the list)
+            ctx.cache["opening_reference"] = ref
+            return max(meant, NAMED_SCORE)
         if ref is not None and ref.how is How.SELECTED and asks_of_list(ctx.text):
             # "are any of them in Germany?": of the list, as surely as a company named.
             ctx.cache["opening_reference"] = ref
@@ -295,8 +315,10 @@ class OpeningHandler(BaseHandler):
             among = [o for _, o in found if o is not None]
         # "which ones are remote?", "are both hybrid?" ask each; "how many days in the office?"
         # asks what the ads say.
+        # "both Stripe ones - remote?" asks each as well.
         asks_each = ref.asks_which or ref.how is How.POINTED or bool(
-            _YES_NO.match(normalize(without_name(_question(ctx))).lstrip(" ,;:-")))
+            _YES_NO.match(normalize(without_name(_question(ctx))).lstrip(" ,;:-"))) or (
+            ref.how is How.NAMED and remote_wish(_question(ctx), Reading.CHAT) is not None)
         return [self._several(ctx, index, q, found, among, asks_each=asks_each)]
 
     def _one(self, ctx: Context, index: OpeningIndex, q: Query, o: Opening, *,
@@ -362,7 +384,9 @@ class OpeningHandler(BaseHandler):
         are remote, in Europe, senior; what none of them states), then one line each."""
         lines: list[Block] = []
         matches: list[Match] = []
-        wanted = _wanted(ctx) if asks_each else None
+        # "office days?" asks what each ad says about its office, not which are on-site.
+        days_asked = _OFFICE_DAYS.search(normalize(_question(ctx))) is not None
+        wanted = _wanted(ctx) if asks_each and not days_asked else None
         if wanted is not None:
             lines.append(para(_which_hold(wanted, among)))
             if wanted.places and asks_of_list(_question(ctx)):
@@ -381,6 +405,7 @@ class OpeningHandler(BaseHandler):
             return Reply(blocks=(para(" and ".join(asked) + " not stated: none of the "
                                       f"{len(found)} ads ({companies}) says."),),
                          intent="opening", confidence=1.0)
+        head = len(lines)  # where what was asked is answered, before the openings' lines
         for shown, o in found:
             if o is None or not o.is_open:
                 lines.append(para(f"{shown.title} at {shown.company}: no longer open."))
@@ -389,25 +414,32 @@ class OpeningHandler(BaseHandler):
             matches.append(match)
             gaps = ", ".join(g.skill for g in match.missing)
             fits = "" if q.is_empty else "; fits you: " + (", ".join(match.matched) or "none yet")
+            office = [t for t in _sentences(o.description) if _WORK_MODE_SAID.search(t)] \
+                if days_asked else []
             lines.append(para(Bold(f"{o.title} at {o.company}: "),
                               Text(f"{_where(o)}; level {_level(o)}{fits}"
-                                   + (f"; to learn: {gaps}" if gaps else "") + ".")))
+                                   + (f"; to learn: {gaps}" if gaps else "") + "."
+                                   + (f" The ad says: “{office[0]}”" if office else ""))))
         if not paid:
             lines.append(para("Salary: not stated in any of them."))
         elif PAY.asked.search(_question(ctx)):
             # Asked, each answers for itself: which one is meant matters less than the answer.
-            lines.extend(para(Bold(f"Salary at {o.title}: "), Text(said)) for o, said in paid)
+            answers = [para(Bold(f"Salary at {o.title}: "), Text(said)) for o, said in paid]
             if len(paid) < len(found):
-                lines.append(para("The others don't state a salary."))
+                answers.append(para("The others don't state a salary."))
+            lines[head:head] = answers
+            head += len(answers)
         else:
             lines.append(para("Ask about one of them for its salary line."))
         for name, stated in facts:
             # Each ad's own sentence: "part-time" and "full-time" both answer "hours".
             said = [(o, next(t for t in _sentences(o.description) if stated.search(t)))
                     for _, o in found if o is not None and stated.search(o.description)]
-            lines.append(para(f"{name}: " + ("; ".join(f"{_name(o, found)}: {_quoted(t)}" for o, t in said)
-                                              + ("; the others don't say." if len(said) < len(found)
-                                                 else "") if said else "none of them says.")))
+            lines.insert(head, para(f"{name}: " + (
+                "; ".join(f"{_name(o, found)}: {_quoted(t)}" for o, t in said)
+                + ("; the others don't say." if len(said) < len(found) else "")
+                if said else "none of them says.")))
+            head += 1
         return Reply(blocks=tuple(lines), buttons=tuple(gap_buttons(tuple(matches))),
                      intent="opening", confidence=1.0)
 
@@ -519,10 +551,41 @@ MAX_FACT_WORDS = 8
 
 
 def _asks_fact_of_focus(ctx: Context) -> bool:
-    """Whether a short question asks what only an ad says, with an opening in focus ("do I need
-    French?", "who's the employer?")."""
-    return in_focus(ctx.state) is not None and on_screen(ctx.state) and (
-        _asks_fact(ctx) or _COMPANY_ASKED.search(ctx.norm) is not None)
+    """Whether a short question asks what only an ad says or how it is worked, with an opening
+    in focus ("do I need French?", "who's the employer?", "can I work from home?"), or of the
+    openings on screen when it names no level of its own ("do they sponsor visas?", "office
+    days?"; not "how much does a senior engineer earn?")."""
+    if not on_screen(ctx.state):
+        return False
+    if in_focus(ctx.state) is None:
+        # Not a request that names a fact as its filter: "any part time backend jobs?"
+        return (_asks_fact(ctx) or _asks_how_worked(ctx)) and find_level(ctx.text, Reading.CHAT) is None \
+            and not in_general(ctx.text) and not requests_openings(ctx.text) and not names_list(ctx.text)
+    return _asks_fact(ctx) or _asks_how_worked(ctx) or _COMPANY_ASKED.search(ctx.norm) is not None
+
+
+# Office days asked: "office days?", "how many days in the office?", "days on site?"
+_OFFICE_DAYS = re.compile(r"(?<!\w)(?:(?:office|on-?site|in[- ]office) days"
+                          r"|days? (?:in|at) (?:the |an )?office|days? on[- ]?site"
+                          r"|days? (?:a|per) week in)(?!\w)")
+# Words that ask for a new list rather than about the one on screen: "are there remote ones?"
+_LIST_WORDS = re.compile(r"(?<!\w)(?:ones|any|anything|there|others?|jobs|roles|openings|positions)(?!\w)")
+
+
+def _asks_how_worked(ctx: Context) -> bool:
+    """Whether a short question asks how the work is done, with no subject of its own: office
+    days, or a yes/no question naming a work mode ("can I work from home sometimes?"; not "are
+    there remote ones?", which asks for a list)."""
+    norm = ctx.norm
+    if len(norm.split()) > MAX_FACT_WORDS or _subject_named(ctx):
+        return False
+    return _OFFICE_DAYS.search(norm) is not None or (
+        _YES_NO.match(norm) is not None and remote_wish(ctx.text, Reading.CHAT) is not None
+        and _LIST_WORDS.search(norm) is None)
+
+
+def _subject_named(ctx: Context) -> bool:
+    return any(not is_generic(s.name) for s in find_skills(ctx.kb.skills, ctx.text))
 
 
 def _asks_of_it(ctx: Context) -> bool:
@@ -544,8 +607,7 @@ def _asks_fact(ctx: Context) -> bool:
     hired?")."""
     norm = ctx.norm
     return (len(norm.split()) <= MAX_FACT_WORDS and _ASKS.search(norm) is not None
-            and bool(asked_facts(norm))
-            and not any(not is_generic(s.name) for s in find_skills(ctx.kb.skills, ctx.text)))
+            and asks_unlisted_fact(norm) and not _subject_named(ctx))
 
 
 def _question(ctx: Context) -> str:
