@@ -783,7 +783,8 @@ _NONE_FIT = re.compile(
     rf"(?<!\w)(?:none of {_THE_SHOWN}(?: \w+)? (?:(?:really |quite )?(?:fits?|match(?:es)?|suits?|works?)"
     rf"|(?:is|are) (?:right|relevant|a (?:fit|match)))"
     rf"|{_THE_SHOWN}(?: \w+)? {_NOT}(?: really| quite| even| at all)? {_SUIT}"
-    rf"|{_THE_SHOWN} (?:are |were )?(?:all )?(?:irrelevant|useless|wrong|off|not relevant)"
+    # The list, not any "it" or "that": "am I doing it wrong", "…, is that wrong" ask a question.
+    rf"|(?:{_THE_LIST}|they)(?: are|'re| were)?(?: all)? (?:irrelevant|useless|wrong|off|not relevant)"
     # "these suck", "wrong jobs", "nothing here fits", "I don't like any of them", "none of these"
     rf"|{_THE_SHOWN} (?:all )?(?:suck|stink|are (?:all )?(?:bad|terrible|awful|rubbish|garbage|crap))"
     r"|^(?:all )?(?:wrong|bad|irrelevant|useless|terrible) (?:jobs|results|matches|openings|roles|ones)"

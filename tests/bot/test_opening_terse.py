@@ -90,6 +90,17 @@ async def test_a_verdict_on_the_list_is_feedback_and_a_question_is_not(chat: Cha
     assert r.intent != "feedback"
 
 
+async def test_a_question_whether_one_does_it_wrong_is_no_verdict(chat: Chat) -> None:
+    await chat.say("java jobs")
+    for said in ("they're all wrong", "these are useless"):
+        r = await chat.say(said)
+        assert r.intent == "feedback" and not shown(r), said
+    for said in ("go error handling is so verbose, am I doing it wrong",
+                 "our orders service and inventory service share a database, is that wrong"):
+        r = await chat.say(said)
+        assert r.intent == "topic", said
+
+
 async def test_office_work_declined_asks_for_remote_work(chat: Chat) -> None:
     assert set(shown(await chat.say("java jobs"))) == {"p1", "p2", "p3"}
     r = await chat.say("anything that isn't on-site?")
