@@ -26,6 +26,7 @@ from bot.text import STOPWORDS, bare, normalize, words, words_re
 from bot.vocabulary import (
     LEVEL_NAMES,
     Reading,
+    employment_wish,
     find_level,
     find_places,
     find_regions,
@@ -193,7 +194,11 @@ _ACK = words_re(r"ok(?:ay)?", r"k", r"alright", r"got it", r"i see", r"understoo
 _LEAD = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|alright|right|well|so|cool|great|anyway|nvm|never ?mind|"
                    r"oh well) )+")
 _FAREWELL = words_re(r"bye(?: bye)?", r"goodbye", r"see (?:you|ya)(?: later)?", r"later", r"cya",
-                     r"good ?night", r"that'?s all(?: for now)?")
+                     r"good ?night", r"that'?s all(?: for now)?",
+                     # leaving, where "go" is no skill: "gotta go", "I'll let you go", "I'm off"
+                     r"(?:i )?(?:gotta|got to|have to|need to|must|better|should) (?:go|run|dash|leave|"
+                     r"head off|head out|log off|sign off|bounce)(?: now| soon)?",
+                     r"(?:i'?ll|i will|let me) let (?:you|u) go", r"i'?m off(?: now)?")
 # Small talk: laughing, asking about the bot itself, a remark on one's mood. It asks for nothing
 # the bot does, but deserves a friendly word rather than a decline.
 _LAUGHTER = words_re(r"(?:ha){2,}h?a?", r"(?:he){2,}h?", r"a?(?:ja){2,}", r"lo+l+z?", r"lmf?a+o+",
@@ -874,12 +879,15 @@ def is_statement(text: str) -> bool:
     return bool(_STATEMENT.match(bare(normalize(text))))
 
 
-def requests_openings(text: str) -> bool:
+def requests_openings(text: str, kb: KnowledgeBase | None = None) -> bool:
     """Whether text asks for openings outright ("any go jobs?", "anything for me?"), also after
-    telling who one is ("I'm a senior go dev in Berlin, anything for me?")."""
+    telling who one is ("I'm a senior go dev in Berlin, anything for me?"); given the knowledge
+    base, also in job facts alone ("junior python in amsterdam", see asked_in_facts)."""
     plain = bare(normalize(text))
     if _ADVICE.search(plain):
         return False
+    if kb is not None and asked_in_facts(text, kb):
+        return True
     # "I'm a mid python dev looking for remote work, anything?": a bare "anything?" closing it
     last = [c for c in _CLAUSE_START.split(normalize(text)) if bare(c)][1:][-1:]
     return bool(_FOR_ME.search(plain) or (JOB_WORDS.search(plain) and (
@@ -1090,8 +1098,9 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["thanks"] = 0.1  # thanking first, then asking: the request wins
     elif asks_after and _THANKS.match(plain):
         out["thanks"] = 0.1
-    elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(_LEAD.sub("", plain))
-                     or _ACK.fullmatch(plain)):
+    elif (n <= 4 and (_CLOSING.fullmatch(plain) or _ACK.fullmatch(plain))) or (
+            n <= 8 and _FAREWELL.search(plain)
+            and not _THANKS_FILLER.sub(" ", _FAREWELL.sub(" ", _LEAD.sub("", plain))).strip()):
         out["thanks"] = 0.9
     if n <= 14 and _ON_FEEDBACK.search(plain):
         # Asking how feedback is given, or speaking of someone's, is advice unless it is about
@@ -1214,6 +1223,12 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # the profile handler saves the one and shows the other (see ProfileHandler).
         out["profile"] = 0.95
         out["openings"] = max(out.get("openings", 0.0), 0.9)
+    if kb is not None and "openings" not in out and not asks and not edit \
+            and (facts := asked_in_facts(text, kb)) is not None:
+        # A request in job facts alone: with a level, who one is too (the profile handler saves
+        # it and shows the openings, see ProfileHandler); with the work named, only a request.
+        out["openings"] = 0.9
+        out["profile"] = 0.95 if facts == "profile" else 0.1
     if edit:
         out["profile"] = max(out.get("profile", 0.0), 0.9)
     # ... or asked how, of a subject: "how do I unsubscribe a kafka consumer?"
@@ -1350,6 +1365,34 @@ def _job_facts_only(text: str, kb: KnowledgeBase) -> bool:
     mode = remote_wish(text) is not None
     place = bool(find_places(text, kb.skills))
     return (bool(skills) and (level or mode)) or level + mode + place >= 2
+
+
+# The work itself named without a job word: "php work near utrecht", "kubernetes contracts"
+_JOB_NOUN = words_re(r"work", r"contracts?", r"contracting", r"freelance", r"freelancing")
+
+
+def asked_in_facts(text: str, kb: KnowledgeBase) -> str | None:
+    """How text asks for openings in job facts alone, with no one in it: "profile" for a skill
+    with a level and a place ("junior python in amsterdam", "staff java nyc": a request that
+    also says who one is), "openings" for a skill with the work named and a place, work mode or
+    terms ("php work near utrecht", "kubernetes contracts, terraform and aws"); None otherwise
+    ("I'm a junior python dev in amsterdam" tells who one is; "go or rust, berlin?" weighs)."""
+    said = words(text)
+    if _SELF_MARKERS.intersection(said) or _COMPARING.intersection(said):
+        return None
+    skills = find_skills(kb.skills, text)
+    if not skills or (len(skills) > 1 and "or" in said):
+        return None
+    plain = bare(normalize(text))
+    rest = [w for w in unread(_JOB_NOUN.sub(" ", plain), kb.skills) if w not in _SELF_WORDS]
+    if len(rest) > (1 if len(said) >= 4 else 0):
+        return None
+    place = bool(find_places(text, kb.skills))
+    if (stated_level(text) or find_level(text)) and place:
+        return "profile"
+    if _JOB_NOUN.search(plain) and (place or remote_wish(text) is not None or employment_wish(text)):
+        return "openings"
+    return None
 
 
 def _only_jobs_named(text: str, kb: KnowledgeBase) -> bool:
