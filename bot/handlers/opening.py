@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.actions import RunCommand
-from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact
+from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact, yearly_pay
 from bot.handlers.base import BaseHandler
 from bot.handlers.openings import gap_buttons, openings_index, request_of, request_texts
 from bot.intents import in_general, requests_openings
@@ -447,7 +447,9 @@ class OpeningHandler(BaseHandler):
                       shown: tuple[ShownOpening, ...]) -> Reply:
         """Which of the openings ranks first by what was asked ("the most senior", "the newest",
         "the least commuting"), the others after it, in a few lines."""
-        among = [o for o in (_indexed(index, s) for s in shown) if o is not None and o.is_open]
+        # pay is in the ad's text, which only the stored opening keeps
+        loaded = [await _load(ctx, index, s) if order in _BY_TEXT else _indexed(index, s) for s in shown]
+        among = [o for o in loaded if o is not None and o.is_open]
         places = _near(ctx.text) or (await ctx.profile()).locations
         key, said = _order_key(order, places)
         known = sorted((o for o in among if key(o) is not None), key=lambda o: -(key(o) or 0.0))
@@ -500,7 +502,10 @@ class OpeningHandler(BaseHandler):
 # What an ad that cannot be ranked leaves out.
 _ORDER_UNSTATED = {Order.MOST_SENIOR: "no level stated", Order.MOST_JUNIOR: "no level stated",
                    Order.NEWEST: "no date", Order.OLDEST: "no date",
-                   Order.CLOSEST: "no place or work mode"}
+                   Order.CLOSEST: "no place or work mode", Order.BEST_PAID: "no pay stated",
+                   Order.LEAST_PAID: "no pay stated"}
+# The rankings an ad's text decides (the index keeps no description).
+_BY_TEXT = frozenset((Order.BEST_PAID, Order.LEAST_PAID))
 # How far one commutes to an opening, by its work mode (none to a remote one).
 _COMMUTE = {Remote.YES: 2.0, Remote.HYBRID: 1.0, Remote.NO: 0.0}
 # "closest to Seattle", "nearest to me" (me: the profile's places).
@@ -538,12 +543,21 @@ def _order_key(order: Order, places: tuple[str, ...]) -> tuple[
     def level(o: Opening) -> str:
         return _level(o)
 
+    def pay(o: Opening) -> float | None:
+        # the pay sentence's top amount a year, in the ad's currency (compared as stated)
+        return next((p for s in _sentences(o.description) if PAY.stated.search(s)
+                     and (p := yearly_pay(s)) is not None), None)
+
+    def pay_said(o: Opening) -> str:
+        return _pay(o).strip("“”").rstrip(".")
+
     def neg(f: Callable[[Opening], float | None]) -> Callable[[Opening], float | None]:
         return lambda o: None if (v := f(o)) is None else -v
 
     return {Order.MOST_SENIOR: (seniority, level), Order.MOST_JUNIOR: (neg(seniority), level),
             Order.NEWEST: (when, posted), Order.OLDEST: (neg(when), posted),
-            Order.CLOSEST: (closeness, _where)}[order]
+            Order.CLOSEST: (closeness, _where), Order.BEST_PAID: (pay, pay_said),
+            Order.LEAST_PAID: (neg(pay), pay_said)}[order]
 
 
 # A short question asks a fact of the opening in focus ("do I need French?", "any travel?").
