@@ -60,6 +60,8 @@ _SKILL_BEFORE = frozenset((
     "solid", "fluent", "proficient", "into", "add", "plus", "remove", "drop", "delete", "scratch",
     "mostly", "mainly", "primarily", "especially", "doing",
     "minus", "for",
+    # after a level said with its noun: "mid level rust", "entry level go"
+    "level",
 ))
 # The word after it that makes it a skill: "go jobs", "rust developer".
 _SKILL_AFTER = frozenset((
