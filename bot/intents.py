@@ -576,7 +576,8 @@ _ADVICE = words_re(
 )
 # "the second one", "that job", "the Stripe role", "which of them": one opening on screen.
 _REFERENCE = words_re(
-    r"(?:the|that|this) (?:[\w-]+ )?(?:one|job|role|position|opening|offer)"
+    # a name of two words too: "the new york one", "the kestrel pay job"
+    r"(?:the|that|this) (?:[\w-]+ ){0,2}(?:one|job|role|position|opening|offer)"
     r"(?! (?:market|search|hunt|emails?|alerts?|boards?|interviews?|titles?|ads?))",
     r"(?:which|any|one) of (?:them|these|those)",
     # "none of them is remote?" asks about them; "none of these are any good" rates the list
