@@ -497,6 +497,8 @@ _TOPICS = words_re(
     r"(?:what|which)(?: [\w-]+)? (?:topics?|subjects?) (?:do|can|could) (?:you|u) (?:know|have|cover|"
     r"explain|teach|answer|talk)(?: about)?",
 )
+# The right to work, which is no work asked for: "would I need a work permit?"
+_PERMIT = r"permits?|visas?|authori[sz]ations?|rights?"
 JOB_WORDS = words_re(
     # not the technical kind: "a background job", "a cron job", "the job queue"
     r"(?<!background )(?<!cron )(?<!batch )(?<!scheduled )(?<!etl )(?<!sidekiq )(?<!celery )"
@@ -510,7 +512,7 @@ JOB_WORDS = words_re(
     r"contract(?:ing)? (?:work|gigs?|roles?|positions?)",
     # "got any python work going?" (not "any work-life balance tips")
     r"any (?:[\w.#+/]+ ){0,2}work(?![\w-])"
-    r"(?! (?:on|with|for|in|as|at|out|life|experience|around|load|flow|ethic)\b)",
+    r"(?! (?:on|with|for|in|as|at|out|life|experience|around|load|flow|ethic|" + _PERMIT + r")\b)",
     # "looking for backend work in Germany" (not "to work", "work with"; "looking for hybrid
     # work" is a wish of the profile)
     # who is hiring, said of people: "is anyone looking for a golang engineer", "where could a rust
@@ -523,7 +525,7 @@ JOB_WORDS = words_re(
     # work asked for: "give me work in berlin", "what work do you have", "where can I apply as a
     # django dev", "what's available for rails people"
     r"(?:give|find|get|show|send) me (?:some |a |any )?(?:[\w.#+/]+ )?work(?![\w-])"
-    r"(?! (?:on|with|out|life|experience|flow|load|examples?|ethic)\b)",
+    r"(?! (?:on|with|out|life|experience|flow|load|examples?|ethic|" + _PERMIT + r")\b)",
     r"what (?:\w+ )?work (?:do |have )?(?:you|u) (?:have|got)", r"where (?:can|could|should|do) i apply",
     r"(?:what'?s|what is|anything|something) (?:available|open) for (?:an? )?(?:[\w#+.-]+ ){0,2}"
     r"(?:developers?|devs?|engineers?|people|folks|programmers?|juniors?|seniors?|graduates?|grads?)",
@@ -533,7 +535,7 @@ JOB_WORDS = words_re(
     r"(?:looking for|seeking|searching for|need|want) "
     r"(?!(?:(?:fully|partly|full-time|part-time) )?(?:remote|hybrid|on-?site|office) work)"
     r"(?:(?!to\b)[\w.#+/-]+ ){0,3}work"
-    r"(?! (?:on|with|for|in (?:a|an|the|my)|as)\b)",
+    r"(?! (?:on|with|for|in (?:a|an|the|my)|as|" + _PERMIT + r")\b)",
 )
 # A level or remote word ("lead python roles", "hybrid go jobs") also makes it a request.
 _REQUEST = words_re(

@@ -618,10 +618,24 @@ def _asks_of_it(ctx: Context) -> bool:
 def _asks_fact(ctx: Context) -> bool:
     """Whether a short question asks what only an ad says (visa, travel, a language), with no
     subject of its own ("do they help with the work permit?"; not "do I need Kafka to get
-    hired?")."""
-    norm = ctx.norm
+    hired?"), also after saying who one is ("I'm from Brazil, would I need a work permit?")."""
+    norm = _asked_clause(ctx.norm)
     return (len(norm.split()) <= MAX_FACT_WORDS and _ASKS.search(norm) is not None
             and asks_unlisted_fact(norm) and not _subject_named(ctx))
+
+
+def _asked_clause(norm: str) -> str:
+    """The question a message ends with, after a clause that says who one is ("i'm from
+    brazil, would i need a work permit" asks "would i need a work permit")."""
+    clauses = [c.strip() for c in _CLAUSES.split(norm) if c.strip()]
+    if len(clauses) > 1 and _SELF_TOLD.match(clauses[0]) and _ASKS.search(clauses[-1]):
+        return clauses[-1]
+    return norm
+
+
+# Between the clauses of a message; and a clause that says who one is, to ask after it.
+_CLAUSES = re.compile(r"[,;.:]\s+|\s+-+\s+")
+_SELF_TOLD = re.compile(r"^(?:(?:so|ok|okay|well|btw|hi|hey) )*(?:i'?m|i am|im) ")
 
 
 def _question(ctx: Context) -> str:
@@ -925,7 +939,9 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         if lacks:
             parts.append("It doesn't mention " + ", ".join(lacks) + ".")
         return " ".join(parts)
-    places = find_places(text, ctx.kb.skills) or _worked_from(norm)
+    # where one is from ("I'm from India, would they sponsor me?") is no place asked about
+    asked = _asked_clause(norm)
+    places = find_places(text if asked == norm else asked, ctx.kb.skills) or _worked_from(asked)
     if not places and _WHERE.search(norm) and names_place(o.location) and not _how_to_apply(norm):
         return f"It's remote: {o.location}." if o.remote is Remote.YES else f"It's in {o.location}."
     if places:
