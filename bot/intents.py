@@ -1087,7 +1087,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # into French" is not.
         out["greeting"] = 0.95 if not rest else 0.3 if greeting.start() <= 4 else 0.1
     if n <= 8 and _THANKS.search(plain):
-        rest = _THANKS_FILLER.sub(" ", _FAREWELL.sub(" ", _THANKS.sub(" ", plain))).strip()
+        rest = _THANKS_FILLER.sub(" ", _FAREWELL.sub(" ", _THANKS.sub(" ", _LEAD.sub("", plain)))).strip()
         # "thanks, that clears it up": thanking first, then only a remark, asking nothing
         remark = (_THANKS.match(plain) is not None and "?" not in norm and not situation.subjects
                   and not _ASKING.match(rest) and not _ASKS_FOR.search(rest) and not JOB_WORDS.search(rest))
