@@ -31,6 +31,7 @@ from bot.vocabulary import (
     find_places,
     find_regions,
     find_skills,
+    is_generic,
     names_known_place,
     remote_wish,
     stated_level,
@@ -1383,14 +1384,15 @@ def asked_in_facts(text: str, kb: KnowledgeBase) -> str | None:
     said = words(text)
     if _SELF_MARKERS.intersection(said) or _COMPARING.intersection(said):
         return None
-    skills = find_skills(kb.skills, text)
+    # a generic word is no skill: "backend work in large enterprises" asks about the work
+    skills = [s for s in find_skills(kb.skills, text) if not is_generic(s.name)]
     if not skills or (len(skills) > 1 and "or" in said):
         return None
     plain = bare(normalize(text))
     rest = [w for w in unread(_JOB_NOUN.sub(" ", plain), kb.skills) if w not in _SELF_WORDS]
     if len(rest) > (1 if len(said) >= 4 else 0):
         return None
-    place = bool(find_places(text, kb.skills))
+    place = bool(find_places(text, kb.skills)) and names_known_place(text)
     if (stated_level(text) or find_level(text)) and place:
         return "profile"
     if _JOB_NOUN.search(plain) and (place or remote_wish(text) is not None or employment_wish(text)):
