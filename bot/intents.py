@@ -1371,14 +1371,16 @@ def _job_facts_only(text: str, kb: KnowledgeBase) -> bool:
     return (bool(skills) and (level or mode)) or level + mode + place >= 2
 
 
+# Facts listed one by one, as a profile line is written.
+_LISTED = re.compile(r"[,;+&/|]")
 # The work itself named without a job word: "php work near utrecht", "kubernetes contracts"
 _JOB_NOUN = words_re(r"work", r"contracts?", r"contracting", r"freelance", r"freelancing")
 
 
 def asked_in_facts(text: str, kb: KnowledgeBase) -> str | None:
     """How text asks for openings in job facts alone, with no one in it: "profile" for a skill
-    with a level and a place ("junior python in amsterdam", "staff java nyc": a request that
-    also says who one is), "openings" for a skill with the work named and a place, work mode or
+    with a level and a place in one phrase ("junior python in amsterdam", "staff java nyc": a
+    request that also says who one is), "openings" for a skill with the work named and a place, work mode or
     terms ("php work near utrecht", "kubernetes contracts, terraform and aws"); None otherwise
     ("I'm a junior python dev in amsterdam" tells who one is; "go or rust, berlin?" weighs)."""
     said = words(text)
@@ -1393,7 +1395,8 @@ def asked_in_facts(text: str, kb: KnowledgeBase) -> str | None:
     if len(rest) > (1 if len(said) >= 4 else 0):
         return None
     place = bool(find_places(text, kb.skills)) and names_known_place(text)
-    if (stated_level(text) or find_level(text)) and place:
+    # said as one phrase: listed ("typescript + node, junior, toronto") it is a profile line
+    if (stated_level(text) or find_level(text)) and place and not _LISTED.search(text):
         return "profile"
     if _JOB_NOUN.search(plain) and (place or remote_wish(text) is not None or employment_wish(text)):
         return "openings"

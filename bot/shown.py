@@ -288,7 +288,8 @@ _ORDER_WORDS: tuple[tuple[Order, str], ...] = (
                     r"|easiest|easier|no) commut\w*"),
     (Order.BEST_PAID, r"(?:pays?|paying|paid) (?:the )?(?:most|best|more|better|highest|higher)"
                       r"|(?:best|better|highest|higher|top)[- ](?:paid|paying|pay|salary|salaries|wages?)"
-                      r"|(?:biggest|bigger|largest|larger) (?:salary|pay|paycheck)|(?:most|more) (?:money|lucrative)"),
+                      r"|(?:biggest|bigger|largest|larger) (?:salary|pay|paycheck)"
+                      r"|(?:most|more) (?:money|lucrative)"),
     (Order.LEAST_PAID, r"(?:pays?|paying|paid) (?:the )?(?:least|worst|less|lowest|lower)"
                        r"|(?:worst|lowest|lower)[- ](?:paid|paying|pay|salary|salaries|wages?)"
                        r"|(?:smallest|smaller) (?:salary|pay|paycheck)|(?:least|less) money"),

@@ -285,7 +285,10 @@ class OpeningHandler(BaseHandler):
         if not ref.openings:
             return [self._none_selected(ctx, ref.said)]
         if ref.order is not None:
-            return [await self._ranked(ctx, index, ref.order, ref.openings)]
+            if (ranked := await self._ranked(ctx, index, ref.order, ref.openings)) is not None:
+                return [ranked]
+            # no ad states pay: said of them all in one line, as any fact none states
+            ref = Reference(how=How.SELECTED, openings=ref.openings, plural=len(ref.openings) > 1)
         q = Query.for_person(await ctx.profile(),
                              request_of(request_texts(ctx.state), ctx.kb.skills))
         found = [(s, await _load(ctx, index, s)) for s in ref.openings]
@@ -444,9 +447,10 @@ class OpeningHandler(BaseHandler):
                      intent="opening", confidence=1.0)
 
     async def _ranked(self, ctx: Context, index: OpeningIndex, order: Order,
-                      shown: tuple[ShownOpening, ...]) -> Reply:
+                      shown: tuple[ShownOpening, ...]) -> Reply | None:
         """Which of the openings ranks first by what was asked ("the most senior", "the newest",
-        "the least commuting"), the others after it, in a few lines."""
+        "the least commuting", "the best paid"), the others after it, in a few lines; None when
+        no ad states the pay asked about."""
         # pay is in the ad's text, which only the stored opening keeps
         loaded = [await _load(ctx, index, s) if order in _BY_TEXT else _indexed(index, s) for s in shown]
         among = [o for o in loaded if o is not None and o.is_open]
@@ -458,6 +462,8 @@ class OpeningHandler(BaseHandler):
         ctx.update(last_topic=None)
         if ctx.state.data.get(PAGE) is None:
             ctx.set_data(**{PAGE: 0})
+        if not known and order in _BY_TEXT:
+            return None
         if not known:
             return Reply(blocks=(para(f"None of the {len(among)} ads says: "
                                       + _ORDER_UNSTATED[order] + "."),), intent="opening",
@@ -473,9 +479,9 @@ class OpeningHandler(BaseHandler):
         if rest:
             blocks.append(para("Then: " + "; ".join(f"{o.title} at {o.company} ({said(o)})"
                                                     for o in rest) + "."))
-        if unknown := len(among) - len(known):
-            blocks.append(para(f"{unknown} of them {'says' if unknown == 1 else 'say'} nothing "
-                               f"about it: {_ORDER_UNSTATED[order]}."))
+        if unknown := [o for o in among if key(o) is None]:
+            blocks.append(para("Not stated (" + _ORDER_UNSTATED[order] + "): "
+                               + "; ".join(f"{o.title} at {o.company}" for o in unknown) + "."))
         if len(best) == 1:
             ctx.set_data(**focus_on(best[0]))
             if best[0].url:
@@ -940,8 +946,8 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
             parts.append("It doesn't mention " + ", ".join(lacks) + ".")
         return " ".join(parts)
     # where one is from ("I'm from India, would they sponsor me?") is no place asked about
-    asked = _asked_clause(norm)
-    places = find_places(text if asked == norm else asked, ctx.kb.skills) or _worked_from(asked)
+    clause = _asked_clause(norm)
+    places = find_places(text if clause == norm else clause, ctx.kb.skills) or _worked_from(clause)
     if not places and _WHERE.search(norm) and names_place(o.location) and not _how_to_apply(norm):
         return f"It's remote: {o.location}." if o.remote is Remote.YES else f"It's in {o.location}."
     if places:
