@@ -139,3 +139,27 @@ def asks_unlisted_fact(question: str) -> bool:
 def asked_facts(question: str) -> list[AdFact]:
     """The facts (other than pay) a question asks about."""
     return [f for f in FACTS if f.asked.search(question)]
+
+
+# An amount an ad's pay sentence states: "GBP 95,000-110,000", "$140k", "EUR 2,400 a month".
+_AMOUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)\s?(k\b)?")
+# What an amount is paid for, and how many of them make a year of full-time work.
+_PER = ((re.compile(r"(?i)\b(?:an? |per |/ ?)(?:hour|hr)\b|\bhourly\b"), 1800.0),
+        (re.compile(r"(?i)\b(?:an? |per |/ ?)day\b|\b(?:daily|day) rate\b"), 220.0),
+        (re.compile(r"(?i)\b(?:an? |per |/ ?)week\b|\bweekly\b"), 48.0),
+        (re.compile(r"(?i)\b(?:an? |per |/ ?)(?:month|mo)\b|\bmonthly\b"), 12.0))
+# Below this a number in a pay sentence is no pay ("plus 25 days of holiday", "3 days a week").
+_LEAST_PAY = 100.0
+
+
+def yearly_pay(sentence: str) -> float | None:
+    """The highest amount a pay sentence states, per year of full-time work (a day rate or a
+    monthly stipend made comparable with a salary), in the ad's own currency; None if it
+    states none."""
+    amounts = [float(n.replace(",", "").replace(".", "") if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+", n)
+                     else n) * (1000.0 if k else 1.0) for n, k in _AMOUNT.findall(sentence)]
+    amounts = [a for a in amounts if a >= _LEAST_PAY]
+    if not amounts:
+        return None
+    per = next((times for said, times in _PER if said.search(sentence)), 1.0)
+    return max(amounts) * per

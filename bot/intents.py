@@ -26,10 +26,12 @@ from bot.text import STOPWORDS, bare, normalize, words, words_re
 from bot.vocabulary import (
     LEVEL_NAMES,
     Reading,
+    employment_wish,
     find_level,
     find_places,
     find_regions,
     find_skills,
+    is_generic,
     names_known_place,
     remote_wish,
     stated_level,
@@ -193,7 +195,11 @@ _ACK = words_re(r"ok(?:ay)?", r"k", r"alright", r"got it", r"i see", r"understoo
 _LEAD = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|alright|right|well|so|cool|great|anyway|nvm|never ?mind|"
                    r"oh well) )+")
 _FAREWELL = words_re(r"bye(?: bye)?", r"goodbye", r"see (?:you|ya)(?: later)?", r"later", r"cya",
-                     r"good ?night", r"that'?s all(?: for now)?")
+                     r"good ?night", r"that'?s all(?: for now)?",
+                     # leaving, where "go" is no skill: "gotta go", "I'll let you go", "I'm off"
+                     r"(?:i )?(?:gotta|got to|have to|need to|must|better|should) (?:go|run|dash|leave|"
+                     r"head off|head out|log off|sign off|bounce)(?: now| soon)?",
+                     r"(?:i'?ll|i will|let me) let (?:you|u) go", r"i'?m off(?: now)?")
 # Small talk: laughing, asking about the bot itself, a remark on one's mood. It asks for nothing
 # the bot does, but deserves a friendly word rather than a decline.
 _LAUGHTER = words_re(r"(?:ha){2,}h?a?", r"(?:he){2,}h?", r"a?(?:ja){2,}", r"lo+l+z?", r"lmf?a+o+",
@@ -492,6 +498,8 @@ _TOPICS = words_re(
     r"(?:what|which)(?: [\w-]+)? (?:topics?|subjects?) (?:do|can|could) (?:you|u) (?:know|have|cover|"
     r"explain|teach|answer|talk)(?: about)?",
 )
+# The right to work, which is no work asked for: "would I need a work permit?"
+_PERMIT = r"permits?|visas?|authori[sz]ations?|rights?"
 JOB_WORDS = words_re(
     # not the technical kind: "a background job", "a cron job", "the job queue"
     r"(?<!background )(?<!cron )(?<!batch )(?<!scheduled )(?<!etl )(?<!sidekiq )(?<!celery )"
@@ -505,7 +513,7 @@ JOB_WORDS = words_re(
     r"contract(?:ing)? (?:work|gigs?|roles?|positions?)",
     # "got any python work going?" (not "any work-life balance tips")
     r"any (?:[\w.#+/]+ ){0,2}work(?![\w-])"
-    r"(?! (?:on|with|for|in|as|at|out|life|experience|around|load|flow|ethic)\b)",
+    r"(?! (?:on|with|for|in|as|at|out|life|experience|around|load|flow|ethic|" + _PERMIT + r")\b)",
     # "looking for backend work in Germany" (not "to work", "work with"; "looking for hybrid
     # work" is a wish of the profile)
     # who is hiring, said of people: "is anyone looking for a golang engineer", "where could a rust
@@ -518,7 +526,7 @@ JOB_WORDS = words_re(
     # work asked for: "give me work in berlin", "what work do you have", "where can I apply as a
     # django dev", "what's available for rails people"
     r"(?:give|find|get|show|send) me (?:some |a |any )?(?:[\w.#+/]+ )?work(?![\w-])"
-    r"(?! (?:on|with|out|life|experience|flow|load|examples?|ethic)\b)",
+    r"(?! (?:on|with|out|life|experience|flow|load|examples?|ethic|" + _PERMIT + r")\b)",
     r"what (?:\w+ )?work (?:do |have )?(?:you|u) (?:have|got)", r"where (?:can|could|should|do) i apply",
     r"(?:what'?s|what is|anything|something) (?:available|open) for (?:an? )?(?:[\w#+.-]+ ){0,2}"
     r"(?:developers?|devs?|engineers?|people|folks|programmers?|juniors?|seniors?|graduates?|grads?)",
@@ -528,7 +536,7 @@ JOB_WORDS = words_re(
     r"(?:looking for|seeking|searching for|need|want) "
     r"(?!(?:(?:fully|partly|full-time|part-time) )?(?:remote|hybrid|on-?site|office) work)"
     r"(?:(?!to\b)[\w.#+/-]+ ){0,3}work"
-    r"(?! (?:on|with|for|in (?:a|an|the|my)|as)\b)",
+    r"(?! (?:on|with|for|in (?:a|an|the|my)|as|" + _PERMIT + r")\b)",
 )
 # A level or remote word ("lead python roles", "hybrid go jobs") also makes it a request.
 _REQUEST = words_re(
@@ -571,7 +579,8 @@ _ADVICE = words_re(
 )
 # "the second one", "that job", "the Stripe role", "which of them": one opening on screen.
 _REFERENCE = words_re(
-    r"(?:the|that|this) (?:[\w-]+ )?(?:one|job|role|position|opening|offer)"
+    # a name of two words too: "the new york one", "the kestrel pay job"
+    r"(?:the|that|this) (?:[\w-]+ ){0,2}(?:one|job|role|position|opening|offer)"
     r"(?! (?:market|search|hunt|emails?|alerts?|boards?|interviews?|titles?|ads?))",
     r"(?:which|any|one) of (?:them|these|those)",
     # "none of them is remote?" asks about them; "none of these are any good" rates the list
@@ -874,12 +883,15 @@ def is_statement(text: str) -> bool:
     return bool(_STATEMENT.match(bare(normalize(text))))
 
 
-def requests_openings(text: str) -> bool:
+def requests_openings(text: str, kb: KnowledgeBase | None = None) -> bool:
     """Whether text asks for openings outright ("any go jobs?", "anything for me?"), also after
-    telling who one is ("I'm a senior go dev in Berlin, anything for me?")."""
+    telling who one is ("I'm a senior go dev in Berlin, anything for me?"); given the knowledge
+    base, also in job facts alone ("junior python in amsterdam", see asked_in_facts)."""
     plain = bare(normalize(text))
     if _ADVICE.search(plain):
         return False
+    if kb is not None and asked_in_facts(text, kb):
+        return True
     # "I'm a mid python dev looking for remote work, anything?": a bare "anything?" closing it
     last = [c for c in _CLAUSE_START.split(normalize(text)) if bare(c)][1:][-1:]
     return bool(_FOR_ME.search(plain) or (JOB_WORDS.search(plain) and (
@@ -1076,7 +1088,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # into French" is not.
         out["greeting"] = 0.95 if not rest else 0.3 if greeting.start() <= 4 else 0.1
     if n <= 8 and _THANKS.search(plain):
-        rest = _THANKS_FILLER.sub(" ", _FAREWELL.sub(" ", _THANKS.sub(" ", plain))).strip()
+        rest = _THANKS_FILLER.sub(" ", _FAREWELL.sub(" ", _THANKS.sub(" ", _LEAD.sub("", plain)))).strip()
         # "thanks, that clears it up": thanking first, then only a remark, asking nothing
         remark = (_THANKS.match(plain) is not None and "?" not in norm and not situation.subjects
                   and not _ASKING.match(rest) and not _ASKS_FOR.search(rest) and not JOB_WORDS.search(rest))
@@ -1090,8 +1102,9 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["thanks"] = 0.1  # thanking first, then asking: the request wins
     elif asks_after and _THANKS.match(plain):
         out["thanks"] = 0.1
-    elif n <= 4 and (_CLOSING.fullmatch(plain) or _FAREWELL.fullmatch(_LEAD.sub("", plain))
-                     or _ACK.fullmatch(plain)):
+    elif (n <= 4 and (_CLOSING.fullmatch(plain) or _ACK.fullmatch(plain))) or (
+            n <= 8 and _FAREWELL.search(plain)
+            and not _THANKS_FILLER.sub(" ", _FAREWELL.sub(" ", _LEAD.sub("", plain))).strip()):
         out["thanks"] = 0.9
     if n <= 14 and _ON_FEEDBACK.search(plain):
         # Asking how feedback is given, or speaking of someone's, is advice unless it is about
@@ -1214,6 +1227,12 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # the profile handler saves the one and shows the other (see ProfileHandler).
         out["profile"] = 0.95
         out["openings"] = max(out.get("openings", 0.0), 0.9)
+    if kb is not None and "openings" not in out and not asks and not edit \
+            and (facts := asked_in_facts(text, kb)) is not None:
+        # A request in job facts alone: with a level, who one is too (the profile handler saves
+        # it and shows the openings, see ProfileHandler); with the work named, only a request.
+        out["openings"] = 0.9
+        out["profile"] = 0.95 if facts == "profile" else 0.1
     if edit:
         out["profile"] = max(out.get("profile", 0.0), 0.9)
     # ... or asked how, of a subject: "how do I unsubscribe a kafka consumer?"
@@ -1350,6 +1369,38 @@ def _job_facts_only(text: str, kb: KnowledgeBase) -> bool:
     mode = remote_wish(text) is not None
     place = bool(find_places(text, kb.skills))
     return (bool(skills) and (level or mode)) or level + mode + place >= 2
+
+
+# Facts listed one by one, as a profile line is written.
+_LISTED = re.compile(r"[,;+&/|]")
+# The work itself named without a job word: "php work near utrecht", "kubernetes contracts"
+_JOB_NOUN = words_re(r"work", r"contracts?", r"contracting", r"freelance", r"freelancing")
+
+
+def asked_in_facts(text: str, kb: KnowledgeBase) -> str | None:
+    """How text asks for openings in job facts alone, with no one in it: "profile" for a skill
+    with a level and a place in one phrase ("junior python in amsterdam", "staff java nyc": a
+    request that also says who one is), "openings" for a skill with the work named and a place, work mode or
+    terms ("php work near utrecht", "kubernetes contracts, terraform and aws"); None otherwise
+    ("I'm a junior python dev in amsterdam" tells who one is; "go or rust, berlin?" weighs)."""
+    said = words(text)
+    if _SELF_MARKERS.intersection(said) or _COMPARING.intersection(said):
+        return None
+    # a generic word is no skill: "backend work in large enterprises" asks about the work
+    skills = [s for s in find_skills(kb.skills, text) if not is_generic(s.name)]
+    if not skills or (len(skills) > 1 and "or" in said):
+        return None
+    plain = bare(normalize(text))
+    rest = [w for w in unread(_JOB_NOUN.sub(" ", plain), kb.skills) if w not in _SELF_WORDS]
+    if len(rest) > (1 if len(said) >= 4 else 0):
+        return None
+    place = bool(find_places(text, kb.skills)) and names_known_place(text)
+    # said as one phrase: listed ("typescript + node, junior, toronto") it is a profile line
+    if (stated_level(text) or find_level(text)) and place and not _LISTED.search(text):
+        return "profile"
+    if _JOB_NOUN.search(plain) and (place or remote_wish(text) is not None or employment_wish(text)):
+        return "openings"
+    return None
 
 
 def _only_jobs_named(text: str, kb: KnowledgeBase) -> bool:

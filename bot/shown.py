@@ -271,6 +271,8 @@ class Order(Enum):
     NEWEST = "the newest"
     OLDEST = "the oldest"
     CLOSEST = "the closest"
+    BEST_PAID = "the best paid"
+    LEAST_PAID = "the lowest paid"
 
 
 _ORDER_WORDS: tuple[tuple[Order, str], ...] = (
@@ -284,6 +286,13 @@ _ORDER_WORDS: tuple[tuple[Order, str], ...] = (
     (Order.OLDEST, r"oldest|older|(?:least|less) recent(?:ly posted)?|posted (?:first|earliest)"),
     (Order.CLOSEST, r"closest|nearest|closer|nearer|(?:least|less|shortest|shorter|cheapest|cheaper"
                     r"|easiest|easier|no) commut\w*"),
+    (Order.BEST_PAID, r"(?:pays?|paying|paid) (?:the )?(?:most|best|more|better|highest|higher)"
+                      r"|(?:best|better|highest|higher|top)[- ](?:paid|paying|pay|salary|salaries|wages?)"
+                      r"|(?:biggest|bigger|largest|larger) (?:salary|pay|paycheck)"
+                      r"|(?:most|more) (?:money|lucrative)"),
+    (Order.LEAST_PAID, r"(?:pays?|paying|paid) (?:the )?(?:least|worst|less|lowest|lower)"
+                       r"|(?:worst|lowest|lower)[- ](?:paid|paying|pay|salary|salaries|wages?)"
+                       r"|(?:smallest|smaller) (?:salary|pay|paycheck)|(?:least|less) money"),
 )
 _ORDER = re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<{o.name.lower()}>{p})" for o, p in _ORDER_WORDS)
                     + r")(?!\w)")

@@ -60,6 +60,8 @@ _SKILL_BEFORE = frozenset((
     "solid", "fluent", "proficient", "into", "add", "plus", "remove", "drop", "delete", "scratch",
     "mostly", "mainly", "primarily", "especially", "doing",
     "minus", "for",
+    # after a level said with its noun: "mid level rust", "entry level go"
+    "level",
 ))
 # The word after it that makes it a skill: "go jobs", "rust developer".
 _SKILL_AFTER = frozenset((
@@ -918,7 +920,8 @@ def names_known_place(text: str) -> bool:
     return bool(_KNOWN_PLACE.search(text.lower()))
 
 
-# "us" is also a pronoun: only "US", "U.S." or "the us" name the country.
+# "us" is also a pronoun: only "US", "U.S.", "the us" or "us only", "us-based" name the country.
+_COUNTRY_AFTER = re.compile(r"[\s-]*(?:only|based)\b", re.IGNORECASE)
 _REGION = re.compile(r"(?<!\w)(?P<the>the\s+)?(?P<r>" + "|".join(
     sorted((re.escape(r).replace(r"\ ", r"\s+") for r in REGIONS if r != "us"), key=len,
            reverse=True)) + r"|U\.?S\.?A?\.?|us)(?![\w])", re.IGNORECASE)
@@ -930,7 +933,8 @@ def find_regions(text: str) -> tuple[str, ...]:
     for m in _REGION.finditer(text):
         said = m.group("r")
         key = " ".join(normalize(said.replace(".", "")).split())
-        if key in ("us", "states") and not (said.isupper() or said.startswith("U.") or m.group("the")):
+        if key in ("us", "states") and not (said.isupper() or said.startswith("U.") or m.group("the")
+                                            or _COUNTRY_AFTER.match(text, m.end())):
             continue
         key = _REGION_ALIASES.get(key, key)
         label = key.upper() if len(key) <= 4 and key not in ("asia",) else key.title()

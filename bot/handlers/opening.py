@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.actions import RunCommand
-from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact
+from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact, yearly_pay
 from bot.handlers.base import BaseHandler
 from bot.handlers.openings import gap_buttons, openings_index, request_of, request_texts
 from bot.intents import in_general, requests_openings
@@ -285,7 +285,10 @@ class OpeningHandler(BaseHandler):
         if not ref.openings:
             return [self._none_selected(ctx, ref.said)]
         if ref.order is not None:
-            return [await self._ranked(ctx, index, ref.order, ref.openings)]
+            if (ranked := await self._ranked(ctx, index, ref.order, ref.openings)) is not None:
+                return [ranked]
+            # no ad states pay: said of them all in one line, as any fact none states
+            ref = Reference(how=How.SELECTED, openings=ref.openings, plural=len(ref.openings) > 1)
         q = Query.for_person(await ctx.profile(),
                              request_of(request_texts(ctx.state), ctx.kb.skills))
         found = [(s, await _load(ctx, index, s)) for s in ref.openings]
@@ -444,10 +447,13 @@ class OpeningHandler(BaseHandler):
                      intent="opening", confidence=1.0)
 
     async def _ranked(self, ctx: Context, index: OpeningIndex, order: Order,
-                      shown: tuple[ShownOpening, ...]) -> Reply:
+                      shown: tuple[ShownOpening, ...]) -> Reply | None:
         """Which of the openings ranks first by what was asked ("the most senior", "the newest",
-        "the least commuting"), the others after it, in a few lines."""
-        among = [o for o in (_indexed(index, s) for s in shown) if o is not None and o.is_open]
+        "the least commuting", "the best paid"), the others after it, in a few lines; None when
+        no ad states the pay asked about."""
+        # pay is in the ad's text, which only the stored opening keeps
+        loaded = [await _load(ctx, index, s) if order in _BY_TEXT else _indexed(index, s) for s in shown]
+        among = [o for o in loaded if o is not None and o.is_open]
         places = _near(ctx.text) or (await ctx.profile()).locations
         key, said = _order_key(order, places)
         known = sorted((o for o in among if key(o) is not None), key=lambda o: -(key(o) or 0.0))
@@ -456,6 +462,8 @@ class OpeningHandler(BaseHandler):
         ctx.update(last_topic=None)
         if ctx.state.data.get(PAGE) is None:
             ctx.set_data(**{PAGE: 0})
+        if not known and order in _BY_TEXT:
+            return None
         if not known:
             return Reply(blocks=(para(f"None of the {len(among)} ads says: "
                                       + _ORDER_UNSTATED[order] + "."),), intent="opening",
@@ -471,9 +479,9 @@ class OpeningHandler(BaseHandler):
         if rest:
             blocks.append(para("Then: " + "; ".join(f"{o.title} at {o.company} ({said(o)})"
                                                     for o in rest) + "."))
-        if unknown := len(among) - len(known):
-            blocks.append(para(f"{unknown} of them {'says' if unknown == 1 else 'say'} nothing "
-                               f"about it: {_ORDER_UNSTATED[order]}."))
+        if unknown := [o for o in among if key(o) is None]:
+            blocks.append(para("Not stated (" + _ORDER_UNSTATED[order] + "): "
+                               + "; ".join(f"{o.title} at {o.company}" for o in unknown) + "."))
         if len(best) == 1:
             ctx.set_data(**focus_on(best[0]))
             if best[0].url:
@@ -500,7 +508,10 @@ class OpeningHandler(BaseHandler):
 # What an ad that cannot be ranked leaves out.
 _ORDER_UNSTATED = {Order.MOST_SENIOR: "no level stated", Order.MOST_JUNIOR: "no level stated",
                    Order.NEWEST: "no date", Order.OLDEST: "no date",
-                   Order.CLOSEST: "no place or work mode"}
+                   Order.CLOSEST: "no place or work mode", Order.BEST_PAID: "no pay stated",
+                   Order.LEAST_PAID: "no pay stated"}
+# The rankings an ad's text decides (the index keeps no description).
+_BY_TEXT = frozenset((Order.BEST_PAID, Order.LEAST_PAID))
 # How far one commutes to an opening, by its work mode (none to a remote one).
 _COMMUTE = {Remote.YES: 2.0, Remote.HYBRID: 1.0, Remote.NO: 0.0}
 # "closest to Seattle", "nearest to me" (me: the profile's places).
@@ -538,12 +549,21 @@ def _order_key(order: Order, places: tuple[str, ...]) -> tuple[
     def level(o: Opening) -> str:
         return _level(o)
 
+    def pay(o: Opening) -> float | None:
+        # the pay sentence's top amount a year, in the ad's currency (compared as stated)
+        return next((p for s in _sentences(o.description) if PAY.stated.search(s)
+                     and (p := yearly_pay(s)) is not None), None)
+
+    def pay_said(o: Opening) -> str:
+        return _pay(o).strip("“”").rstrip(".")
+
     def neg(f: Callable[[Opening], float | None]) -> Callable[[Opening], float | None]:
         return lambda o: None if (v := f(o)) is None else -v
 
     return {Order.MOST_SENIOR: (seniority, level), Order.MOST_JUNIOR: (neg(seniority), level),
             Order.NEWEST: (when, posted), Order.OLDEST: (neg(when), posted),
-            Order.CLOSEST: (closeness, _where)}[order]
+            Order.CLOSEST: (closeness, _where), Order.BEST_PAID: (pay, pay_said),
+            Order.LEAST_PAID: (neg(pay), pay_said)}[order]
 
 
 # A short question asks a fact of the opening in focus ("do I need French?", "any travel?").
@@ -604,10 +624,24 @@ def _asks_of_it(ctx: Context) -> bool:
 def _asks_fact(ctx: Context) -> bool:
     """Whether a short question asks what only an ad says (visa, travel, a language), with no
     subject of its own ("do they help with the work permit?"; not "do I need Kafka to get
-    hired?")."""
-    norm = ctx.norm
+    hired?"), also after saying who one is ("I'm from Brazil, would I need a work permit?")."""
+    norm = _asked_clause(ctx.norm)
     return (len(norm.split()) <= MAX_FACT_WORDS and _ASKS.search(norm) is not None
             and asks_unlisted_fact(norm) and not _subject_named(ctx))
+
+
+def _asked_clause(norm: str) -> str:
+    """The question a message ends with, after a clause that says who one is ("i'm from
+    brazil, would i need a work permit" asks "would i need a work permit")."""
+    clauses = [c.strip() for c in _CLAUSES.split(norm) if c.strip()]
+    if len(clauses) > 1 and _SELF_TOLD.match(clauses[0]) and _ASKS.search(clauses[-1]):
+        return clauses[-1]
+    return norm
+
+
+# Between the clauses of a message; and a clause that says who one is, to ask after it.
+_CLAUSES = re.compile(r"[,;.:]\s+|\s+-+\s+")
+_SELF_TOLD = re.compile(r"^(?:(?:so|ok|okay|well|btw|hi|hey) )*(?:i'?m|i am|im) ")
 
 
 def _question(ctx: Context) -> str:
@@ -911,7 +945,9 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         if lacks:
             parts.append("It doesn't mention " + ", ".join(lacks) + ".")
         return " ".join(parts)
-    places = find_places(text, ctx.kb.skills) or _worked_from(norm)
+    # where one is from ("I'm from India, would they sponsor me?") is no place asked about
+    clause = _asked_clause(norm)
+    places = find_places(text if clause == norm else clause, ctx.kb.skills) or _worked_from(clause)
     if not places and _WHERE.search(norm) and names_place(o.location) and not _how_to_apply(norm):
         return f"It's remote: {o.location}." if o.remote is Remote.YES else f"It's in {o.location}."
     if places:

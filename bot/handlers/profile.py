@@ -406,7 +406,7 @@ class ProfileHandler(BaseHandler):
         Told together with a request ("I'm a senior go dev in Berlin, anything for me?"), the
         profile is changed first and the openings for it follow, the confirmation after them.
         """
-        wants = ctx.command is None and requests_openings(text)
+        wants = ctx.command is None and requests_openings(text, ctx.kb)
         # What is asked for ("anything remote?") filters the openings; who one is is kept.
         statement = read_statement(told_part(text) if wants else text, ctx.kb.skills, profile)
         if statement.is_empty or _ASKS.match(normalize(text)):

@@ -21,11 +21,20 @@ OPENINGS = [
     imported("p2", "Backend Engineer, Ledger (Java)", "Quarrel Bank", "Leeds, UK", Remote.NO, None,
              ("Java", "PostgreSQL"),
              "Quarrel Bank is a savings bank.\nOn-site in Leeds five days a week.\n"
-             "A 12-month fixed-term contract. Fluent Welsh is not required; English is."),
+             "A 12-month fixed-term contract. Fluent Welsh is not required; English is.\n"
+             "Salary GBP 60,000."),
     imported("p3", "Senior Java Engineer", "Quarrel Bank", "Leeds, UK (Hybrid)", Remote.HYBRID,
              Level.SENIOR, ("Java", "Kafka"),
              "Quarrel Bank is a savings bank.\nThree days a week in the Leeds office.\n"
              "Base salary GBP 85,000."),
+]
+# One more, abroad: a place of two words, a country asked of the list.
+ABROAD = [
+    *OPENINGS,
+    imported("p4", "Java Platform Engineer", "Hollin Trust", "New York, NY", Remote.NO, None,
+             ("Java", "Kafka"),
+             "Hollin Trust is a custody bank.\nOn-site in Manhattan five days a week.\n"
+             "We do not sponsor visas."),
 ]
 
 
@@ -162,3 +171,59 @@ async def test_both_openings_of_a_company_and_who_the_team_is(chat: Chat) -> Non
     assert "Tallow Pay" not in r.text
     r = await chat.say("who's the team")
     assert r.intent == "opening" and "Team" in r.text
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+async def abroad(request: pytest.FixtureRequest, kb: KnowledgeBase,
+                 tmp_path: Path) -> AsyncIterator[Chat]:
+    async with open_chat(request.param, kb, ABROAD, tmp_path) as c:
+        yield c
+
+
+async def test_a_request_in_job_facts_alone(abroad: Chat) -> None:
+    chat = abroad
+    # a skill with a level and a place: a request, and who one is saved too
+    r = await chat.say("senior java leeds")
+    assert r.intent == "openings" and shown(r)[0] == "p3" and "p4" not in shown(r)
+    r = await chat.say("my profile")
+    assert "Java" in r.text and "Leeds" in r.text
+    # the work named, with a place: a request only
+    r = await chat.say("java work in new york")
+    assert r.intent == "openings" and shown(r) == ["p4"]
+
+
+async def test_leaving_is_no_go_skill(chat: Chat) -> None:
+    await chat.say("java jobs in leeds")
+    for said in ("ok gotta go", "alright, I'll let you go. thanks", "have to run now, bye"):
+        r = await chat.say(said)
+        assert r.intent == "thanks" and not shown(r), said
+
+
+async def test_a_superlative_ranks_the_whole_list_by_pay(chat: Chat) -> None:
+    await chat.say("java jobs in leeds")
+    r = await chat.say("which one pays best")
+    assert r.intent == "opening" and "best paid is Senior Java Engineer" in r.text and "60,000" in r.text
+    await chat.say("java jobs in leeds")
+    r = await chat.say("lowest salary?")
+    assert r.intent == "opening" and "lowest paid is Backend Engineer, Ledger" in r.text
+
+
+async def test_a_place_asked_of_the_list(abroad: Chat) -> None:
+    chat = abroad
+    await chat.say("on-site java jobs")
+    r = await chat.say("the new york one, on site?")
+    assert r.intent == "opening" and "Hollin Trust" in r.text and "Quarrel" not in r.text
+    await chat.say("on-site java jobs")
+    r = await chat.say("us only?")
+    assert shown(r) == ["p4"]
+
+
+async def test_a_visa_asked_with_where_one_is_from(abroad: Chat) -> None:
+    chat = abroad
+    other = Chat(bot=chat.bot, uow=chat.uow, user="bo")
+    r = await other.say("I'm from brazil, would I need a work permit for germany?")
+    assert r.intent != "openings" and not shown(r)  # no list on screen: a general question
+    await chat.say("on-site java jobs")
+    r = await chat.say("the new york one")
+    r = await chat.say("I'm from brazil, would they sponsor me?")
+    assert r.intent == "opening" and "We do not sponsor visas" in r.text and "No, it's in" not in r.text

@@ -100,8 +100,9 @@ async def test_which_one_pays_the_most_answers_for_each(chat: Chat) -> None:
     r = await chat.say("which one pays the most?")
     assert r.intent == "opening"
     assert "Northwind" in r.text and "Cinderbay" in r.text
-    # Each answers for itself: the one that states its pay quotes it, the other says it doesn't.
-    assert "$180,000" in r.text and "don't state a salary" in r.text
+    # Ranked by the pay they state, and the one that states none named as such.
+    assert "best paid is Senior Backend Engineer, Settlements at Northwind" in r.text
+    assert "$180,000" in r.text and "no pay stated" in r.text
 
 
 async def test_a_company_opening_picked_by_title_beyond_the_list(chat: Chat) -> None:
