@@ -150,8 +150,26 @@ def asks_overview(index: PassageIndex, topic_id: str, text: str, *, naming: bool
             and (question.names_topic or not naming))
 
 
-def _reading(index: PassageIndex, topic: Topic, text: str) -> tuple[Question, tuple[Side, ...], bool]:
+_Reading = tuple["Question", tuple["Side", ...], bool]
+# The latest reading (index, topic, text, reading): a topic question is read against its topic
+# two or three times in a row (the router's cascade, whether its meaning is needed, its
+# answer), about 75 µs each. One tuple, read once, so that a reading in another thread can
+# never pair one message's key with another's reading.
+_latest_reading: tuple[PassageIndex | None, Topic | None, str, _Reading | None] = (None, None, "", None)
+
+
+def _reading(index: PassageIndex, topic: Topic, text: str) -> _Reading:
     """The question read against its topic, the sides it compares, and whether it compares."""
+    global _latest_reading
+    seen = _latest_reading
+    if seen[3] is not None and seen[0] is index and seen[1] is topic and seen[2] == text:
+        return seen[3]
+    reading = _read_against(index, topic, text)
+    _latest_reading = (index, topic, text, reading)
+    return reading
+
+
+def _read_against(index: PassageIndex, topic: Topic, text: str) -> _Reading:
     question = read(index, topic, text)
     asked = _the_question(text)
     if asked is not None and question.residual:

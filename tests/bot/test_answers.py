@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from adapters.bootstrap import build_bot
-from bot.answers import compose
+from bot.answers import asks_overview, compose
 from bot.dialogue import Bot
 from bot.encoder import shared_encoder
 from bot.knowledge import KnowledgeBase, load_knowledge
@@ -71,6 +71,14 @@ async def test_a_general_question_gets_the_overview(bot: Bot, kb: KnowledgeBase)
 def test_overview_questions_in_other_words(index: PassageIndex, kb: KnowledgeBase,
                                            question: str) -> None:
     assert page(kb, "python") in answer(index, "python", question)
+
+
+def test_the_kept_reading_is_only_that_of_the_same_topic_and_words(index: PassageIndex) -> None:
+    # A question's reading is kept for the next call; another topic or other words read anew.
+    assert asks_overview(index, "docker", "what is docker", naming=True)
+    assert not asks_overview(index, "python", "what is docker", naming=True)
+    assert not asks_overview(index, "docker", "what is docker swarm", naming=True)
+    assert asks_overview(index, "docker", "what is docker", naming=True)
 
 
 @pytest.mark.parametrize("question", ["what is <b>docker</b>?", "**Docker** - what is it?",

@@ -243,14 +243,18 @@ def build_slack_app(
     signing_secret: str | None,
     logger: logging.Logger | None = None,
     front: SlackFrontEnd | None = None,
+    verified_before: bool = False,
 ) -> AsyncApp:
     """The Bolt app. Without a signing secret it only serves Socket Mode (no HTTP verification).
-    `front` (with an inbox, under `careerbot serve`) answers; by default one without."""
+    `front` (with an inbox, under `careerbot serve`) answers; by default one without.
+    `verified_before`: every request reaches Bolt through `slack_routes`, which checked its
+    signature on the raw bytes, so Bolt does not check it again (its documented switch for a
+    verifying proxy in front of it)."""
     app = AsyncApp(
         name="careerbot",
         client=client,
         signing_secret=signing_secret or "",
-        request_verification_enabled=bool(signing_secret),
+        request_verification_enabled=bool(signing_secret) and not verified_before,
         logger=logger or logging.getLogger("adapters.channels.slack.bolt"),
     )
     if front is None:

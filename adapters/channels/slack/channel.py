@@ -58,7 +58,8 @@ class SlackChannel:
         # Acknowledged requests are kept until answered (adapters/channels/inbox.py).
         front = SlackFrontEnd(bot, client, inbox=Inbox(bot.uow_factory, self.name)
                               if bot.uow_factory is not None else None)
-        app = build_slack_app(bot, client, signing_secret=self.signing_secret, front=front)
+        app = build_slack_app(bot, client, signing_secret=self.signing_secret, front=front,
+                              verified_before=True)
 
         @contextlib.asynccontextmanager
         async def running() -> AsyncIterator[None]:

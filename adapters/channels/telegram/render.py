@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -74,6 +75,9 @@ def card_html(card: OpeningCard) -> str:
     return "\n".join(lines)
 
 
+# Keyboards are immutable and the same few recur (the start menu, a topic's buttons): each is
+# built once, not per message (PTB's objects cost about 1% of a busy server's CPU to build).
+@functools.lru_cache(maxsize=1024)
 def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
