@@ -578,3 +578,12 @@ def test_building_the_core_holds_no_shipped_vectors_afterwards(tmp_path: Path,
     assert shipped_vectors.cache_info().currsize == 0
     bot_.replace_knowledge(kb)
     assert shipped_vectors.cache_info().currsize == 0
+
+
+def test_the_shipped_topic_head_was_fitted_with_the_shipped_encoder_on_every_topic(
+        encoder: OnnxEncoder, kb: KnowledgeBase) -> None:
+    """A head fitted with another model is switched off without a word: re-run
+    scripts/fit_retrieval.py after changing the model or the topics."""
+    head = TopicHead.load()
+    assert head is not None and head.encoder == encoder.model_id
+    assert set(head.topic_ids) == set(kb.topics)
