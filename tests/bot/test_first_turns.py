@@ -4,16 +4,12 @@ on SQLite."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
-from bot.knowledge import KnowledgeBase
 from bot.openings import Employment, Level, Remote, employment_in
 from bot.ports import RemotePreference
 from bot.vocabulary import employment_wish
-from tests.bot.test_opening_conversations import Chat, imported, open_chat, shown
+from tests.bot.test_opening_conversations import Chat, chats_over, imported, shown
 
 OPENINGS = [
     imported("t1", "Senior Python Engineer", "Tidewell", "Remote (Europe)", Remote.YES,
@@ -36,11 +32,7 @@ OPENINGS = [
 ]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-async def chat(request: pytest.FixtureRequest, kb: KnowledgeBase,
-               tmp_path: Path) -> AsyncIterator[Chat]:
-    async with open_chat(request.param, kb, OPENINGS, tmp_path) as c:
-        yield c
+chat = chats_over(OPENINGS)
 
 
 async def test_who_one_is_with_a_bare_anything_lists_openings_ranked_by_the_level(

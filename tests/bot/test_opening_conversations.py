@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,6 +101,17 @@ async def open_chat(store: str, kb: KnowledgeBase, openings: list[Opening],
         yield Chat(bot=build_bot(kb, storage.uow, encoder=encoder), uow=storage.uow)
     finally:
         await storage.aclose()
+
+
+def chats_over(openings: list[Opening]) -> Any:
+    """A fixture: a chat over `openings`, once on each store (see open_chat)."""
+    @pytest.fixture(params=["memory", "sqlite"])
+    async def chat(request: pytest.FixtureRequest, kb: KnowledgeBase,
+                   tmp_path: Path) -> AsyncIterator[Chat]:
+        async with open_chat(request.param, kb, openings, tmp_path) as c:
+            yield c
+
+    return chat
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -590,11 +602,7 @@ LADDER = [
 ]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-async def ladder(request: pytest.FixtureRequest, kb: KnowledgeBase,
-                 tmp_path: Path) -> AsyncIterator[Chat]:
-    async with open_chat(request.param, kb, LADDER, tmp_path) as c:
-        yield c
+ladder = chats_over(LADDER)
 
 
 async def test_the_list_on_screen_ranked_by_what_is_asked(ladder: Chat) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.knowledge import KnowledgeBase
 from bot.openings import Level, Remote
-from tests.bot.test_opening_conversations import Chat, imported, open_chat, shown
+from tests.bot.test_opening_conversations import Chat, chats_over, imported, open_chat, shown
 
 # Ads that state what ads state only sometimes: visas, on-call, travel, languages, equity.
 OPENINGS = [
@@ -37,12 +37,8 @@ async def chat(kb: KnowledgeBase, tmp_path: Path) -> AsyncIterator[Chat]:
         yield c
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-async def stored_chat(request: pytest.FixtureRequest, kb: KnowledgeBase,
-                      tmp_path: Path) -> AsyncIterator[Chat]:
-    """The same, on each store: the last question asked is conversation state."""
-    async with open_chat(request.param, kb, OPENINGS, tmp_path) as c:
-        yield c
+# The same, on each store: the last question asked is conversation state.
+stored_chat = chats_over(OPENINGS)
 
 
 async def test_a_reference_alone_asks_the_last_question_again(stored_chat: Chat) -> None:

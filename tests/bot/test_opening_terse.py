@@ -4,14 +4,8 @@ a company named inside a topic question."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
-from bot.knowledge import KnowledgeBase
 from bot.openings import Level, Remote
-from tests.bot.test_opening_conversations import Chat, imported, open_chat, shown
+from tests.bot.test_opening_conversations import Chat, chats_over, imported, shown
 
 OPENINGS = [
     imported("p1", "Java Backend Engineer", "Tallow Pay", "Remote (Europe)", Remote.YES, None,
@@ -38,11 +32,7 @@ ABROAD = [
 ]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-async def chat(request: pytest.FixtureRequest, kb: KnowledgeBase,
-               tmp_path: Path) -> AsyncIterator[Chat]:
-    async with open_chat(request.param, kb, OPENINGS, tmp_path) as c:
-        yield c
+chat = chats_over(OPENINGS)
 
 
 async def test_a_terse_fact_is_asked_of_the_list_with_none_in_focus(chat: Chat) -> None:
@@ -173,11 +163,7 @@ async def test_both_openings_of_a_company_and_who_the_team_is(chat: Chat) -> Non
     assert r.intent == "opening" and "Team" in r.text
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-async def abroad(request: pytest.FixtureRequest, kb: KnowledgeBase,
-                 tmp_path: Path) -> AsyncIterator[Chat]:
-    async with open_chat(request.param, kb, ABROAD, tmp_path) as c:
-        yield c
+abroad = chats_over(ABROAD)
 
 
 async def test_a_request_in_job_facts_alone(abroad: Chat) -> None:

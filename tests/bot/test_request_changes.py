@@ -5,11 +5,7 @@ follow-ups for someone or some time (issue 12), through Bot.handle and the parts
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.followups import read_shift
 from bot.knowledge import KnowledgeBase
@@ -22,14 +18,9 @@ from bot.recommend import (
     reorders,
 )
 from bot.vocabulary import Reading, find_regions, years_of_experience
-from tests.bot.test_opening_conversations import FEED_OPENINGS, POSTED, Chat, open_chat, shown
+from tests.bot.test_opening_conversations import FEED_OPENINGS, POSTED, Chat, chats_over, shown
 
-
-@pytest.fixture(params=["memory", "sqlite"])
-async def chat(request: pytest.FixtureRequest, kb: KnowledgeBase,
-               tmp_path: Path) -> AsyncIterator[Chat]:
-    async with open_chat(request.param, kb, FEED_OPENINGS, tmp_path) as c:
-        yield c
+chat = chats_over(FEED_OPENINGS)
 
 
 def test_a_request_rules_skills_out_in_its_own_clause(kb: KnowledgeBase) -> None:
