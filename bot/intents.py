@@ -622,6 +622,8 @@ def in_general(text: str) -> bool:
     """Whether a question asks about the world rather than the openings on screen ("how long is
     the typical interview?")."""
     return _IN_GENERAL.search(normalize(text)) is not None
+
+
 # Narrowing the list on screen: "only the remote ones", "and in Berlin?", "what about hybrid?"
 _FILLERS = r"(?:ok|okay|so|then|hmm+|well|alright|right|oh|ah)"
 _NARROWING = re.compile(r"^(?:" + _FILLERS + r" )*(?:and|what about|how about|only|just|any|anything|"

@@ -101,7 +101,7 @@ _APPLY_ASKED = re.compile(r"(?i)\bapply\w*\b|\bapplication\b|\bsend (?:my |a |th
 def _how_to_apply(question: str) -> bool:
     # "can a junior apply?" asks who may, not how
     return _APPLY_ASKED.search(question) is not None and _SHOULD_APPLY.search(question) is None \
-        and re.search(_SUITED + r" apply", question, re.IGNORECASE) is None
+        and _SUITED_APPLY.search(question) is None
 # What is missing for it, and so what to learn: "what would I need to learn for it?", "what am I
 # missing?", "what skills do I lack for the Stripe one?", "what should I study to get it?".
 _LEARN_ASKED = re.compile(r"(?i)\b(?:learn|missing|lack\w*|gaps?|study|brush up|pick up|upskill"
@@ -132,6 +132,7 @@ _YES_NO = re.compile(r"^(?:and |so |but |ok |okay )?(?:is|are|was|does|do|did|ca
 _SUITS = re.compile(r"^(?:\w+ )?(?:open to|ok for|good for|suitable for)(?!\w)")
 # Who an opening may suit, asked of it: "open to juniors?", "can a graduate apply?"
 _SUITED = r"(?:juniors?|graduates?|grads?|seniors?|beginners?|students?|new grads?|interns?)"
+_SUITED_APPLY = re.compile(_SUITED + r" apply", re.IGNORECASE)
 # "what level is the third?", "how senior is it?"
 _LEVEL_ASKED = re.compile(r"(?<!\w)(?:level|seniority|how senior|how junior)(?!\w)")
 # Experience asked for: "how many years do they want?", "how much experience does it need?"
@@ -913,7 +914,7 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         if not yes_no:
             return plain[0].upper() + plain[1:]
         if o.remote is _ASKED[asked]:
-            if (limits := find_regions(o.location)) and re.search(r"(?<!\w)anywhere(?!\w)", norm):
+            if (limits := find_regions(o.location)) and _ANYWHERE.search(norm):
                 # "can I work from anywhere?" of a job remote within EMEA
                 return f"Remote, but within {' and '.join(limits)} only ({o.location})."
             return "Yes, " + plain
@@ -973,6 +974,8 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
     return None
 
 
+# "can I work from anywhere?": no place, but a limit asked about.
+_ANYWHERE = re.compile(r"(?<!\w)anywhere(?!\w)")
 # "can I work from Brazil?", "could I do it from Lisbon?": a place one would work from.
 _FROM_PLACE = re.compile(r"(?<!\w)(?:work|working|do (?:it|this|that)|live|living|be based|apply) from"
                          r" (?P<place>(?!(?:home|the|an?|my|our|their|office|abroad|here|there|now)\b)"
