@@ -163,3 +163,32 @@ def yearly_pay(sentence: str) -> float | None:
         return None
     per = next((times for said, times in _PER if said.search(sentence)), 1.0)
     return max(amounts) * per
+
+
+# Words a question and an ad use for the same thing, one group each: an ad that says "the hiring
+# process" answers "interview steps?", "shares" answer "stock?". Read as stems (bot/adreading.py),
+# beside the meaning of the whole sentence, which finds what no group lists.
+KINDRED_WORDS: tuple[tuple[str, ...], ...] = (
+    ("boss", "manager", "report", "reporting", "lead", "head", "cto", "supervisor"),
+    ("equity", "stock", "stocks", "shares", "options", "esop"),
+    ("perks", "benefits", "pension", "insurance", "401k", "retirement", "health"),
+    ("vacation", "holiday", "holidays", "leave", "pto", "time off", "days off"),
+    ("interview", "interviews", "hiring", "process", "screen", "stages", "steps", "rounds",
+     "take-home"),
+    ("degree", "uni", "university", "college", "bachelor", "bachelors", "master", "masters", "phd",
+     "diploma", "graduated", "graduate", "students"),
+    ("on-call", "oncall", "pager", "paged", "duty", "rotation", "night", "weekend", "weekends"),
+    ("travel", "travelling", "traveling", "trips", "trip", "road", "offsite", "visits"),
+    ("timezone", "timezones", "time zone", "time zones", "utc", "overlap", "core hours"),
+    ("mentor", "mentors", "mentoring", "mentorship", "train", "training", "onboarding", "coach"),
+    ("budget", "courses", "conferences", "conference", "learning", "training", "lessons"),
+    ("relocate", "relocating", "relocation", "move", "moving"),
+    ("visa", "visas", "sponsor", "sponsorship", "permit", "authorized", "blue card"),
+    ("language", "languages", "speak", "speakers", "fluent", "english", *_LANGUAGES),
+    ("start", "starting", "begin", "begins", "soon", "start date", "earliest"),
+    ("hours", "part-time", "part time", "half time", "full-time", "schedule", "flexible"),
+    ("contract", "permanent", "temporary", "fixed-term", "extension", "months", "long"),
+    ("team", "people", "engineers", "colleagues", "ppl", "size", "big"),
+    ("clearance", "security clearance", "background check", "vetting"),
+    ("salary", "pay", "paid", "comp", "compensation", "stipend", "money", "wage", "earn"),
+)

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from bot.actions import RunCommand
 from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact, yearly_pay
+from bot.adreading import AdReader, Said, sentences
 from bot.handlers.base import BaseHandler
 from bot.handlers.openings import gap_buttons, openings_index, request_of, request_texts
-from bot.intents import in_general, requests_openings
+from bot.intents import in_general, is_statement, requests_openings
 from bot.markup import Block, Bold, Link, Text, para
 from bot.messages import Button, Reply
 from bot.openings import Level, Opening, Remote
@@ -45,7 +46,7 @@ from bot.shown import (
     within_region,
     without_name,
 )
-from bot.text import STOPWORDS, normalize, stem, words
+from bot.text import STOPWORDS, normalize
 from bot.vocabulary import (
     Reading,
     find_level,
@@ -66,9 +67,6 @@ POINTED_SCORE = 0.9
 # A message that only points with a pronoun ("it", "that") and reads this surely as another
 # intent is that intent.
 MIN_OTHER = 0.5
-MAX_QUOTES = 2
-# A quoted sentence says something: a list item of one or two words ("Redis") does not.
-MIN_QUOTE_WORDS = 4
 MAX_ABOUT_CHARS = 300
 # Sentences of an ad shown when asked to tell more about it.
 MAX_DETAILS = 10
@@ -77,7 +75,6 @@ _MODE = {Remote.YES: "remote", Remote.HYBRID: "hybrid", Remote.NO: "on-site"}
 # What an asked-about work mode means for an opening's: (answer, its mode) → yes / partly / no.
 _ASKED = {RemotePreference.REMOTE: Remote.YES, RemotePreference.HYBRID: Remote.HYBRID,
           RemotePreference.ONSITE: Remote.NO}
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # "should I apply?" asks for a verdict, not how.
 _SHOULD_APPLY_WORDS = r"(?:should|shall|would you|do you think) i apply|worth applying|\bapply,? or not\b"
 _SHOULD_APPLY = re.compile(r"(?i)\b" + _SHOULD_APPLY_WORDS)
@@ -188,8 +185,12 @@ _GAPS_ASKED = re.compile(r"^(?:(?:and|so|ok|okay|hmm|well|right)\W+)*(?:what|whi
 # A sentence of an ad about where or how the work is done.
 _WORK_MODE_SAID = re.compile(r"(?i)\boffices?\b|\bremote|on-?site|from home|\bhybrid\b|"
                              r"days? a week|in[- ]person|\bcommut")
-# Words that point rather than ask: they never pick a sentence of an ad.
-_POINTING = frozenset(("job", "role", "position", "opening", "company", "one", "ones"))
+# A question the ad may answer is short: a longer one brings its own subject.
+MAX_AD_WORDS = 8
+# Asking for advice ("how do I negotiate a raise?") is a topic question even with an ad on screen.
+_ADVICE = re.compile(r"^(?:(?:and|so|ok|okay|but|hmm|well)\W+)*(?:how (?:do|can|should|would|could)"
+                     r" (?:i|you|one) (?!(?:apply|start|get (?:there|the job|it|hired there)))"
+                     r"|how to\b|any (?:tips|advice)|what (?:should|can) i do\b)")
 
 
 class OpeningHandler(BaseHandler):
@@ -197,6 +198,10 @@ class OpeningHandler(BaseHandler):
     the ad does not say, for the openings a message points at (bot/shown.py)."""
 
     intent = "opening"
+
+    def __init__(self) -> None:
+        # The ads read lately, by meaning: each is encoded once for all the questions asked of it.
+        self._ads = AdReader()
 
     def score(self, ctx: Context) -> float:
         """The classifier's reading of `opening`, where there is an opening to be about: one the
@@ -232,6 +237,15 @@ class OpeningHandler(BaseHandler):
             ref = _why_these(ctx)
             if ref is not None:
                 ctx.cache["opening_reference"] = ref
+                return POINTED_SCORE
+        if ref is None and ctx.state.last_topic is None and _asks_the_ad(ctx):
+            # Any other short question with openings on screen and no subject of its own ("team
+            # size", "interview steps?", "do they teach german"): what the ad says, read by
+            # meaning (or that it does not say).
+            ref = _why_these(ctx)
+            if ref is not None:
+                ctx.cache["opening_reference"] = ref
+                ctx.cache["ad_question"] = True
                 return POINTED_SCORE
         scores = ctx.intents()
         meant = scores["opening"]
@@ -343,26 +357,31 @@ class OpeningHandler(BaseHandler):
             blocks.append(para(Bold("To apply: "), Text("through the ad, "), Link(o.url, o.url)))
         said = _asked_facts(_question(ctx), o)
         pay = PAY.asked.search(_question(ctx)) is not None
-        if (direct or stack or said or pay or _POSTED_ASKED.search(_question(ctx))
-                or _how_to_apply(_question(ctx)) or _LINK_WORD.search(_question(ctx))) \
-                and lead == direct and not picked \
+        answered = bool(direct or stack or said or pay or _POSTED_ASKED.search(_question(ctx))
+                        or _how_to_apply(_question(ctx)) or _LINK_WORD.search(_question(ctx)))
+        ad_question = bool(ctx.cache.get("ad_question"))
+        if (answered or ad_question) and lead == direct and not picked \
                 and not ctx.cache.get("opening_details"):
             # One fact asked ("who would I report to?", "is it remote?"): that fact and the link,
             # not the whole card again.
+            # The ad's own words on what was asked ("how many days in the office?").
+            quotes = self._read(ctx, o, skip=_shown_sentences(o, _question(ctx), pay=pay))
             if pay:
                 blocks.append(para(Bold("Salary: "), Text(_pay(o))))
-            blocks.extend(para(Bold(f"{name}: "), Text(answer)) for name, answer in said)
+            # A fact's own words not found, where the ad answers in others, is no "doesn't say".
+            blocks.extend(para(Bold(f"{name}: "), Text(answer)) for name, answer in said
+                          if not (quotes and answer == _NOT_SAID))
             if stack:
                 blocks.extend(_fit(q, match) or [para("The ad names no skills.")])
-            # The ad's own words on what was asked ("how many days in the office?").
-            quotes = _quotes(_question(ctx), o, skip=_shown_sentences(o, _question(ctx), pay=pay))
             if quotes:
-                blocks.append(para("The ad says: " + " … ".join(f"“{s}”" for s in quotes)))
+                blocks.append(para("The ad says: " + " … ".join(f"“{s.sentence}”" for s in quotes)))
+            elif not answered:
+                blocks.append(para("The ad doesn't say."))
             if o.url and not _how_to_apply(_question(ctx)):
                 blocks.append(para(Bold("Link: "), Link(o.url, o.url)))
             return Reply(blocks=tuple(blocks), buttons=tuple(gap_buttons((match,))) if stack else (),
                          intent="opening", confidence=1.0)
-        about = _sentences(o.description)[:1]
+        about = sentences(o.description)[:1]
         if about and len(about[0]) <= MAX_ABOUT_CHARS:
             blocks.append(para(about[0]))
         if ctx.cache.get("opening_details"):
@@ -373,13 +392,19 @@ class OpeningHandler(BaseHandler):
         blocks.extend(_fit(q, match))
         blocks.append(para(Bold("Salary: "), Text(_pay(o))))
         blocks.extend(para(Bold(f"{name}: "), Text(answer)) for name, answer in said)
-        quotes = _quotes(_question(ctx), o, skip=[*about, *_shown_sentences(o, _question(ctx), pay=True)])
+        quotes = self._read(ctx, o, skip=[*about, *_shown_sentences(o, _question(ctx), pay=True)])
         if quotes:
-            blocks.append(para("The ad says: " + " … ".join(f"“{s}”" for s in quotes)))
+            blocks.append(para("The ad says: " + " … ".join(f"“{s.sentence}”" for s in quotes)))
         if o.url:
             blocks.append(para(Bold("Link: "), Link(o.url, o.url)))
         return Reply(blocks=tuple(blocks), buttons=tuple(gap_buttons((match,))),
                      intent="opening", confidence=1.0)
+
+    def _read(self, ctx: Context, o: Opening, *, skip: list[str]) -> list[Said]:
+        """The sentences of the opening's ad that answer what was asked, by meaning and words."""
+        question = _question(ctx)
+        vector = ctx.query_vector() if question == ctx.text else ctx.bot.encode_query(question)
+        return self._ads.answers(o, question, vector, ctx.bot.encoder, skip=frozenset(skip))
 
     def _several(self, ctx: Context, index: OpeningIndex, q: Query,
                  found: list[tuple[ShownOpening, Opening | None]], among: list[Opening], *,
@@ -400,6 +425,8 @@ class OpeningHandler(BaseHandler):
         paid = [(o, _pay(o)) for _, o in found if o is not None and PAY.stated.search(o.description)]
         facts = [(f.name, f.stated) for f in asked_facts(_question(ctx))]
         pay_asked = PAY.asked.search(_question(ctx)) is not None
+        if ctx.cache.get("ad_question") and wanted is None and not (pay_asked or facts or days_asked):
+            return self._read_each(ctx, found)
         if wanted is None and (pay_asked or facts) and not (paid and pay_asked) \
                 and not any(stated.search(o.description) for _, stated in facts
                             for _, o in found if o is not None):
@@ -418,7 +445,7 @@ class OpeningHandler(BaseHandler):
             matches.append(match)
             gaps = ", ".join(g.skill for g in match.missing)
             fits = "" if q.is_empty else "; fits you: " + (", ".join(match.matched) or "none yet")
-            office = [t for t in _sentences(o.description) if _WORK_MODE_SAID.search(t)] \
+            office = [t for t in sentences(o.description) if _WORK_MODE_SAID.search(t)] \
                 if days_asked else []
             lines.append(para(Bold(f"{o.title} at {o.company}: "),
                               Text(f"{_where(o)}; level {_level(o)}{fits}"
@@ -437,7 +464,7 @@ class OpeningHandler(BaseHandler):
             lines.append(para("Ask about one of them for its salary line."))
         for name, stated in facts:
             # Each ad's own sentence: "part-time" and "full-time" both answer "hours".
-            said = [(o, next(t for t in _sentences(o.description) if stated.search(t)))
+            said = [(o, next(t for t in sentences(o.description) if stated.search(t)))
                     for _, o in found if o is not None and stated.search(o.description)]
             lines.insert(head, para(f"{name}: " + (
                 "; ".join(f"{_name(o, found)}: {_quoted(t)}" for o, t in said)
@@ -446,6 +473,21 @@ class OpeningHandler(BaseHandler):
             head += 1
         return Reply(blocks=tuple(lines), buttons=tuple(gap_buttons(tuple(matches))),
                      intent="opening", confidence=1.0)
+
+    def _read_each(self, ctx: Context, found: list[tuple[ShownOpening, Opening | None]]) -> Reply:
+        """What each ad says to the question, in its own words, and which say nothing of it."""
+        read = [(o, self._read(ctx, o, skip=[])) for _, o in found if o is not None and o.is_open]
+        said = [(o, quotes) for o, quotes in read if quotes]
+        if not said:
+            companies = ", ".join(dict.fromkeys(s.company for s, _ in found))
+            return Reply(blocks=(para(f"Not stated: none of the {len(found)} ads ({companies}) says."),),
+                         intent="opening", confidence=1.0)
+        lines: list[Block] = [para(Bold(f"{_name(o, found)}: "),
+                                   Text(" … ".join(_quoted(s.sentence) for s in quotes)))
+                              for o, quotes in said]
+        if len(said) < len(found):
+            lines.append(para("The others don't say."))
+        return Reply(blocks=tuple(lines), intent="opening", confidence=1.0)
 
     async def _ranked(self, ctx: Context, index: OpeningIndex, order: Order,
                       shown: tuple[ShownOpening, ...]) -> Reply | None:
@@ -552,7 +594,7 @@ def _order_key(order: Order, places: tuple[str, ...]) -> tuple[
 
     def pay(o: Opening) -> float | None:
         # the pay sentence's top amount a year, in the ad's currency (compared as stated)
-        return next((p for s in _sentences(o.description) if PAY.stated.search(s)
+        return next((p for s in sentences(o.description) if PAY.stated.search(s)
                      and (p := yearly_pay(s)) is not None), None)
 
     def pay_said(o: Opening) -> str:
@@ -591,6 +633,41 @@ _OFFICE_DAYS = re.compile(r"(?<!\w)(?:(?:office|on-?site|in[- ]office) days"
                           r"|days? (?:a|per) week in)(?!\w)")
 # Words that ask for a new list rather than about the one on screen: "are there remote ones?"
 _LIST_WORDS = re.compile(r"(?<!\w)(?:ones|any|anything|there|others?|jobs|roles|openings|positions)(?!\w)")
+
+
+def _asks_the_ad(ctx: Context) -> bool:
+    """Whether a short message with openings on screen asks what their ads may say, having no
+    subject of its own: not a skill, level, place or work mode (a request or a filter), not a
+    request for openings, a question about the world or for advice, nor a statement about oneself;
+    not what another intent surely is ("thanks!")."""
+    if not on_screen(ctx.state):
+        return False
+    norm = _asked_clause(ctx.norm)
+    if not 0 < len(norm.split()) <= MAX_AD_WORDS or _ADVICE.search(norm) or _asks_an_aspect(norm):
+        return False
+    text = ctx.text
+    if (_subject_named(ctx) or remote_wish(text, Reading.CHAT) is not None
+            or find_places(norm, ctx.kb.skills) or find_regions(norm) or _worked_from(norm)
+            or (find_level(text, Reading.CHAT) is not None and not _WHO.match(norm))):
+        return False
+    if in_general(text) or requests_openings(text, ctx.kb) or names_list(text) \
+            or (is_statement(text) and not _ASKS.search(norm)):
+        return False
+    scores = ctx.intents().scores
+    return max((p for name, p in scores.items() if name != "opening"), default=0.0) < MIN_OTHER
+
+
+def _asks_an_aspect(norm: str) -> bool:
+    """Whether a question asks what every answer about an opening shows in its own way (the link,
+    how to apply, the skills, the fit, what to learn, the company, the level, the place, the
+    office days, more of it, why it was picked), rather than what only its ad's text may say."""
+    return any(p.search(norm) for p in (
+        _LINK_WORD, _APPLY_ASKED, _POSTED_ASKED, _STACK_ASKED, _FIT_ASKED, _LEARN_ASKED, _COMPANY_ASKED,
+        _STILL_OPEN, _YEARS_ASKED, _LEVEL_ASKED, _WHERE, _OFFICE_DAYS, _MORE_ABOUT, _WHY_THESE))
+
+
+# "who's the manager?" asks who, not for a level.
+_WHO = re.compile(r"^(?:\w+ )?who")
 
 
 def _asks_how_worked(ctx: Context) -> bool:
@@ -848,13 +925,16 @@ def _asked_facts(question: str, o: Opening) -> list[tuple[str, str]]:
     sentence, or that it doesn't say."""
     out = []
     for fact in asked_facts(question):
-        said = [s for s in _sentences(o.description) if fact.stated.search(s)]
-        out.append((fact.name, _quoted(said[0]) if said else "the ad doesn't say."))
+        said = [s for s in sentences(o.description) if fact.stated.search(s)]
+        out.append((fact.name, _quoted(said[0]) if said else _NOT_SAID))
     return out
 
 
+_NOT_SAID = "the ad doesn't say."
+
+
 def _pay(o: Opening) -> str:
-    said = [s for s in _sentences(o.description) if PAY.stated.search(s)]
+    said = [s for s in sentences(o.description) if PAY.stated.search(s)]
     return _quoted(said[0]) if said else "the ad doesn't say."
 
 
@@ -867,10 +947,9 @@ def _quoted(sentence: str) -> str:
 def _shown_sentences(o: Opening, question: str, *, pay: bool) -> list[str]:
     """The ad's sentences an answer already shows (those of the facts asked, and its pay line),
     so no quote repeats them."""
-    sentences = _sentences(o.description)
+    said = sentences(o.description)
     stated = [f.stated for f in asked_facts(question)] + [PAY.stated] * pay
-    return [next(t for t in sentences if p.search(t)) for p in stated
-            if any(p.search(t) for t in sentences)]
+    return [next(t for t in said if p.search(t)) for p in stated if any(p.search(t) for t in said)]
 
 
 def _fit(q: Query, match: Match) -> list[Block]:
@@ -895,7 +974,7 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
     yes_no = bool(_YES_NO.match(norm) or _MODE_ONLY.match(norm) or _SUITS.match(norm)) \
         and " or " not in norm
     if _COMPANY_ASKED.search(norm):
-        about = _sentences(o.description)[:1]
+        about = sentences(o.description)[:1]
         return f"It's at {o.company}." + (f" {about[0]}" if about and len(about[0]) <= MAX_ABOUT_CHARS
                                           and not about[0].startswith(("Team:", "Commitment:")) else "")
     if _STILL_OPEN.search(norm):
@@ -907,7 +986,7 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         if mode is None:
             # Unlabelled, yet the ad may say how it is worked in its own words ("in our Dublin
             # office, five days a week"): quoted, for the person to read.
-            said = [t for t in _sentences(o.description) if _WORK_MODE_SAID.search(t)]
+            said = [t for t in sentences(o.description) if _WORK_MODE_SAID.search(t)]
             return (f"The ad doesn't label it remote or on-site, but says: “{said[0]}”" if said
                     else "The ad doesn't say whether it's remote.")
         plain = f"it's {mode}" + (f", {o.location}." if names_place(o.location) else ".")
@@ -1009,24 +1088,3 @@ def _details(description: str, *, skip: list[str]) -> list[Block]:
         else:
             out.append(para(" ".join(lines)))
     return out[:MAX_DETAILS]
-
-
-def _sentences(description: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(description) if len(s.strip()) > 2]
-
-
-def _quotes(question: str, o: Opening, *, skip: list[str]) -> list[str]:
-    """The sentences of the ad that share the most words with the question."""
-    named = {stem(w) for w in words(f"{o.company} {o.title}")}
-    wanted = {stem(w) for w in words(question)
-              if w not in STOPWORDS and w not in _POINTING and not is_generic(w)} - named
-    if not wanted:
-        return []
-    scored = []
-    for i, sentence in enumerate(_sentences(o.description)):
-        if sentence in skip or len(sentence.split()) < MIN_QUOTE_WORDS:
-            continue
-        hits = len(wanted & {stem(w) for w in words(sentence)})
-        if hits:
-            scored.append((-hits, i, sentence))
-    return [s for _, _, s in sorted(scored)[:MAX_QUOTES]]

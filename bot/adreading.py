@@ -1,0 +1,155 @@
+"""Reading a job ad by meaning: the sentences of an opening's ad that answer a question about it."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.adfacts import KINDRED_WORDS
+from bot.encoder import Encoder, Vectors
+from bot.openings import Opening
+from bot.text import STOPWORDS, normalize, stem, words
+
+log = logging.getLogger(__name__)
+
+# An ad's sentences: split after a full stop or at a line break (list items are lines).
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# Sentences read of one ad: real ads state their facts in a few dozen; a wall of text costs no
+# more than this to encode once.
+MAX_SENTENCES = 30
+# A sentence that can answer says something: a list item of a word or two ("Redis") cannot.
+MIN_WORDS = 4
+# Ads whose sentence vectors are kept (a conversation asks several questions of one ad).
+CACHED_ADS = 128
+# A sentence's score is its cosine with the question plus WORDS_WEIGHT times the share of the
+# question's words (or their kindred words) it contains; it answers from ANSWERS_AT up, and a
+# second sentence is quoted when within SECOND_WITHIN of the best. Fitted on
+# tests/bot/data/dev/conversations-tune-19.yaml (scripts in the commit message), not on -valid-19.
+WORDS_WEIGHT = 0.5
+KIN_WEIGHT = 0.6
+ANSWERS_AT = 0.4
+SECOND_WITHIN = 0.08
+# Without an encoder only the words are read: the same line, on their share alone.
+WORDS_ANSWER_AT = 0.2
+MAX_ANSWERS = 2
+
+# Words of a question that point at the opening or carry no fact: never matched against the ad.
+_POINTING = frozenset(("job", "role", "position", "opening", "company", "ones", "ad", "they", "it",
+                       "there", "possible", "required", "requirement", "requirements", "need",
+                       "needed", "offer", "offered", "get", "any", "do", "does", "is", "are"))
+
+
+def sentences(description: str) -> list[str]:
+    """The ad's sentences and list items, in order."""
+    return [s.strip() for s in _SENTENCE.split(description) if len(s.strip()) > 2]
+
+
+# A word written in two ("on-call", "on call", "time zone") is one word: its halves ("call",
+# "time") would match anything.
+_OPEN_COMPOUNDS = re.compile(r"(?<!\w)(?:" + "|".join(
+    "[ -]?".join(map(re.escape, re.split(r"[ -]", phrase))) for group in KINDRED_WORDS
+    for phrase in group if re.search(r"[ -]", phrase)) + r")(?!\w)")
+
+
+def _joined(norm: str) -> str:
+    norm = _OPEN_COMPOUNDS.sub(lambda m: m.group(0).replace(" ", "").replace("-", ""), norm)
+    return re.sub(r"(?<=[a-z])-(?=[a-z])", "", norm)
+
+
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(_joined(normalize(text))) if w not in STOPWORDS)
+
+
+# Each word's stem → the stems of the other words of its groups (a word may be in two:
+# "training").
+_KIN: dict[str, frozenset[str]] = {}
+for _group in KINDRED_WORDS:
+    _members = frozenset(next(iter(_stems(phrase))) for phrase in _group)
+    for _member in _members:
+        _KIN[_member] = _KIN.get(_member, frozenset()) | (_members - {_member})
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Said:
+    """A sentence of an ad and how well it answers the question (see ANSWERS_AT)."""
+
+    sentence: str
+    score: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _Ad:
+    sentences: tuple[str, ...]
+    stems: tuple[frozenset[str], ...]
+    vectors: Vectors | None
+
+
+class AdReader:
+    """Scores an ad's sentences against a question by meaning (the shared encoder) and by words
+    (with their kindred words, bot/adfacts.py); each ad's sentences are encoded once, in one
+    batch, and kept for the next question (an LRU keyed by the opening and its text)."""
+
+    def __init__(self, size: int = CACHED_ADS) -> None:
+        self._ads: OrderedDict[tuple[str, str, str, str], _Ad] = OrderedDict()
+        self._size = size
+
+    def read(self, o: Opening, question: str, vector: Vectors | None, encoder: Encoder | None, *,
+             skip: frozenset[str] = frozenset()) -> list[Said]:
+        """Every sentence of the ad (but those in `skip`), best answer first."""
+        asked = _stems(question) - _named(o) - {stem(w) for w in _POINTING}
+        ad = self._ad(o, encoder if vector is not None else None)
+        if not ad.sentences or (not asked and vector is None):
+            return []
+        meaning = (ad.vectors @ vector if ad.vectors is not None and vector is not None
+                   else np.zeros(len(ad.sentences), dtype=np.float32))
+        said = []
+        for i, (sentence, stems) in enumerate(zip(ad.sentences, ad.stems, strict=True)):
+            if sentence in skip:
+                continue
+            # A question's word counts once: found as itself, or (less surely) as a word of its kind.
+            hits = sum(1.0 if s in stems else KIN_WEIGHT if _KIN.get(s, frozenset()) & stems else 0.0
+                       for s in asked)
+            share = hits / len(asked) if asked else 0.0
+            said.append(Said(sentence=sentence, score=float(meaning[i]) + WORDS_WEIGHT * share))
+        return sorted(said, key=lambda s: -s.score)
+
+    def answers(self, o: Opening, question: str, vector: Vectors | None, encoder: Encoder | None, *,
+                skip: frozenset[str] = frozenset()) -> list[Said]:
+        """The sentences that answer the question (at most MAX_ANSWERS), or none when the ad does
+        not say."""
+        read = self.read(o, question, vector, encoder, skip=skip)
+        least = ANSWERS_AT if vector is not None and encoder is not None else WORDS_ANSWER_AT
+        if not read or read[0].score < least:
+            return []
+        return [s for s in read[:MAX_ANSWERS] if s.score >= max(least, read[0].score - SECOND_WITHIN)]
+
+    def _ad(self, o: Opening, encoder: Encoder | None) -> _Ad:
+        digest = hashlib.blake2b(o.description.encode(), digest_size=8).hexdigest()
+        key = (o.source, o.external_id, digest, encoder.model_id if encoder is not None else "")
+        if (known := self._ads.get(key)) is not None:
+            self._ads.move_to_end(key)
+            return known
+        kept = tuple(s for s in sentences(o.description) if len(s.split()) >= MIN_WORDS)[:MAX_SENTENCES]
+        vectors = None
+        if encoder is not None and kept:
+            try:
+                vectors = encoder.encode(list(kept))
+            except Exception:
+                # A broken model must not stop the answer: the ad is read by its words.
+                log.exception("the sentence encoder failed on an ad; reading it by words")
+        ad = _Ad(sentences=kept, stems=tuple(_stems(s) for s in kept), vectors=vectors)
+        self._ads[key] = ad
+        if len(self._ads) > self._size:
+            self._ads.popitem(last=False)
+        return ad
+
+
+def _named(o: Opening) -> frozenset[str]:
+    """The stems that name the opening ("the Tidewell one"), which no sentence answers."""
+    return frozenset(stem(w) for w in words(f"{o.company} {o.title}")) | frozenset(
+        stem(w) for w in normalize(o.company).split())
