@@ -187,10 +187,15 @@ _WORK_MODE_SAID = re.compile(r"(?i)\boffices?\b|\bremote|on-?site|from home|\bhy
                              r"days? a week|in[- ]person|\bcommut")
 # A question the ad may answer is short: a longer one brings its own subject.
 MAX_AD_WORDS = 8
-# Asking for advice ("how do I negotiate a raise?") is a topic question even with an ad on screen.
+# Asking for advice ("how do I negotiate a raise?") or what a thing is is a topic question even
+# with an ad on screen.
 _ADVICE = re.compile(r"^(?:(?:and|so|ok|okay|but|hmm|well)\W+)*(?:how (?:do|can|should|would|could)"
                      r" (?:i|you|one) (?!(?:apply|start|get (?:there|the job|it|hired there)))"
-                     r"|how to\b|any (?:tips|advice)|what (?:should|can) i do\b)")
+                     r"|how to\b|any (?:tips|advice)|what (?:should|can) i do\b"
+                     # or what a thing is ("what's react?", "what is CORS, by the way?"; not
+                     # "what's the team?")
+                     r"|(?:what(?:'s| is| are|s)|explain|define) (?!(?:the|their|its|it|that|this|they|"
+                     r"there|your|my|our|an?|required|included|needed|offered|expected)\b)\w)")
 
 
 class OpeningHandler(BaseHandler):
@@ -426,10 +431,15 @@ class OpeningHandler(BaseHandler):
         facts = [(f.name, f.stated) for f in asked_facts(_question(ctx))]
         pay_asked = PAY.asked.search(_question(ctx)) is not None
         if ctx.cache.get("ad_question") and wanted is None and not (pay_asked or facts or days_asked):
-            return self._read_each(ctx, found)
+            companies = ", ".join(dict.fromkeys(s.company for s, _ in found))
+            return self._read_each(ctx, found) or Reply(
+                blocks=(para(f"Not stated: none of the {len(found)} ads ({companies}) says."),),
+                intent="opening", confidence=1.0)
         if wanted is None and (pay_asked or facts) and not (paid and pay_asked) \
                 and not any(stated.search(o.description) for _, stated in facts
                             for _, o in found if o is not None):
+            if facts and not pay_asked and (each := self._read_each(ctx, found)) is not None:
+                return each  # the ads say it in other words than the fact's ("must speak Welsh")
             # Asked what none of them states: said in one line.
             asked = ["Salary"] * bool(PAY.asked.search(_question(ctx))) + [name for name, _ in facts]
             companies = ", ".join(dict.fromkeys(s.company for s, _ in found))
@@ -474,14 +484,13 @@ class OpeningHandler(BaseHandler):
         return Reply(blocks=tuple(lines), buttons=tuple(gap_buttons(tuple(matches))),
                      intent="opening", confidence=1.0)
 
-    def _read_each(self, ctx: Context, found: list[tuple[ShownOpening, Opening | None]]) -> Reply:
-        """What each ad says to the question, in its own words, and which say nothing of it."""
+    def _read_each(self, ctx: Context, found: list[tuple[ShownOpening, Opening | None]]) -> Reply | None:
+        """What each ad says to the question, in its own words, and which say nothing of it;
+        None when none says."""
         read = [(o, self._read(ctx, o, skip=[])) for _, o in found if o is not None and o.is_open]
         said = [(o, quotes) for o, quotes in read if quotes]
         if not said:
-            companies = ", ".join(dict.fromkeys(s.company for s, _ in found))
-            return Reply(blocks=(para(f"Not stated: none of the {len(found)} ads ({companies}) says."),),
-                         intent="opening", confidence=1.0)
+            return None
         lines: list[Block] = [para(Bold(f"{_name(o, found)}: "),
                                    Text(" … ".join(_quoted(s.sentence) for s in quotes)))
                               for o, quotes in said]
@@ -661,11 +670,15 @@ def _asks_an_aspect(norm: str) -> bool:
     """Whether a question asks what every answer about an opening shows in its own way (the link,
     how to apply, the skills, the fit, what to learn, the company, the level, the place, the
     office days, more of it, why it was picked), rather than what only its ad's text may say."""
+    norm = _QUALIFIED_REQUIREMENTS.sub(" ", norm)
     return any(p.search(norm) for p in (
         _LINK_WORD, _APPLY_ASKED, _POSTED_ASKED, _STACK_ASKED, _FIT_ASKED, _LEARN_ASKED, _COMPANY_ASKED,
         _STILL_OPEN, _YEARS_ASKED, _LEVEL_ASKED, _WHERE, _OFFICE_DAYS, _MORE_ABOUT, _WHY_THESE))
 
 
+# "language requirements", "visa requirements": requirements of one kind, not the skills asked for.
+_QUALIFIED_REQUIREMENTS = re.compile(r"(?<!\w)(?!(?:the|any|what|whats|job|role|its|their|tech|skills?)\b)"
+                                     r"[a-z]+ requirements?(?!\w)")
 # "who's the manager?" asks who, not for a level.
 _WHO = re.compile(r"^(?:\w+ )?who")
 
@@ -705,7 +718,7 @@ def _asks_fact(ctx: Context) -> bool:
     hired?"), also after saying who one is ("I'm from Brazil, would I need a work permit?")."""
     norm = _asked_clause(ctx.norm)
     return (len(norm.split()) <= MAX_FACT_WORDS and _ASKS.search(norm) is not None
-            and asks_unlisted_fact(norm) and not _subject_named(ctx))
+            and asks_unlisted_fact(norm) and not _subject_named(ctx) and not _ADVICE.search(norm))
 
 
 def _asked_clause(norm: str) -> str:

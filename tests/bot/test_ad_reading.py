@@ -1,0 +1,112 @@
+"""Questions about what an opening's ad says, read by meaning (bot/adreading.py), through
+Bot.handle: terse or unusual wordings answered in the ad's own words, "the ad doesn't say" when
+nothing in it answers, and turns right after a list that carry a subject of their own."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from bot.adreading import AdReader
+from bot.encoder import OnnxEncoder, Vectors
+from bot.knowledge import KnowledgeBase
+from bot.openings import Level, Remote
+from tests.bot.test_opening_conversations import Chat, chats_over, imported, open_chat, shown
+
+OPENINGS = [
+    imported("r1", "Backend Engineer (Ruby)", "Marrowby", "Leeds, UK (Hybrid)", Remote.HYBRID, None,
+             ("Ruby", "PostgreSQL"),
+             "Marrowby sells tickets for village festivals.\nWe're looking for:\nRuby\nPostgreSQL\n"
+             "You will be one of six engineers in the Checkout squad and answer to our VP of "
+             "Engineering. Hiring takes two rounds: a chat about your past work, then a paired "
+             "coding exercise. Weekend pager shifts come round once every two months."),
+    imported("r2", "Senior Ruby Developer", "Fennick Labs", "Remote (UK)", Remote.YES, Level.SENIOR,
+             ("Ruby", "Redis"),
+             "Fennick Labs keeps records for vets.\nYou must speak Welsh, as most of our clients "
+             "do.\nThe company pays for one conference a year, travel included."),
+]
+
+
+@pytest.fixture
+async def chat(kb: KnowledgeBase, tmp_path: Path, encoder: OnnxEncoder) -> AsyncIterator[Chat]:
+    # With the model, as deployed: the meaning of a sentence finds what shares no word.
+    async with open_chat("memory", kb, [*kb.openings, *OPENINGS], tmp_path, encoder=encoder) as c:
+        yield c
+
+
+async def test_terse_questions_of_the_ad_in_focus_are_answered_in_its_words(chat: Chat) -> None:
+    assert "r1" in shown(await chat.say("ruby jobs in leeds"))
+    for said, answer in [("team size", "six engineers"), ("who would be my boss", "VP of Engineering"),
+                         ("interview steps?", "two rounds"), ("on call?", "pager shifts")]:
+        r = await chat.say(said)
+        assert r.intent == "opening" and answer in r.text, said
+    r = await chat.say("parental leave?")
+    assert r.intent == "opening" and "The ad doesn't say." in r.text
+
+
+async def test_a_question_of_the_list_is_answered_by_the_ads_that_say(chat: Chat) -> None:
+    assert set(shown(await chat.say("ruby jobs"))) >= {"r1", "r2"}
+    r = await chat.say("which languages do i have to speak")
+    assert r.intent == "opening" and "must speak Welsh" in r.text and "The others don't say." in r.text
+    await chat.say("ruby jobs")
+    r = await chat.say("any learning budget")
+    assert r.intent == "opening" and "one conference a year" in r.text
+
+
+async def test_a_turn_with_its_own_subject_is_not_read_as_a_question_of_the_ad(chat: Chat) -> None:
+    await chat.say("ruby jobs in leeds")
+    r = await chat.say("how do i negotiate a higher salary?")
+    assert r.intent == "topic" and r.topic == "salary-negotiation"
+    await chat.say("ruby jobs in leeds")
+    r = await chat.say("what is redis used for?")
+    assert r.intent != "opening"
+    await chat.say("ruby jobs in leeds")
+    r = await chat.say("I'm a senior ruby developer")
+    assert r.intent == "profile"
+
+
+words_only = chats_over(OPENINGS)
+
+
+async def test_by_words_alone_kindred_words_still_find_the_sentence(words_only: Chat) -> None:
+    await words_only.say("ruby jobs in leeds")
+    r = await words_only.say("how does the hiring work")
+    assert r.intent == "opening" and "paired coding exercise" in r.text
+    r = await words_only.say("parental leave?")
+    assert r.intent == "opening" and "The ad doesn't say." in r.text
+
+
+class _Counting:
+    """An encoder that counts the texts it is asked to encode."""
+
+    def __init__(self, inner: OnnxEncoder) -> None:
+        self.inner = inner
+        self.texts = 0
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.texts += len(texts)
+        return self.inner.encode(texts)
+
+
+def test_an_ad_is_encoded_once_for_all_questions_and_the_cache_is_bounded(encoder: OnnxEncoder) -> None:
+    counting = _Counting(encoder)
+    reader = AdReader(size=1)
+    first, second = OPENINGS
+    for question in ("team size", "who would be my boss"):
+        found = reader.answers(first, question, encoder.encode([question])[0], counting)
+        assert found and found[0].sentence.startswith("You will be one of six engineers")
+    encoded = counting.texts
+    assert 0 < encoded <= 6  # the sentences of one ad, once (list items of one word are no answers)
+    reader.answers(second, "team size", encoder.encode(["team size"])[0], counting)
+    reader.answers(first, "team size", encoder.encode(["team size"])[0], counting)
+    assert counting.texts > encoded + 2  # the first ad was evicted by the second and encoded again
