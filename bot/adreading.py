@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # Sentences read of one ad: real ads state their facts in a few dozen; a wall of text costs no
 # more than this to encode once.
-MAX_SENTENCES = 30
+MAX_SENTENCES = 24
 # A sentence that can answer says something: a list item of a word or two ("Redis") cannot.
 MIN_WORDS = 4
 # Ads whose sentence vectors are kept (a conversation asks several questions of one ad).
@@ -43,6 +43,7 @@ MAX_ANSWERS = 2
 _POINTING = frozenset(("job", "role", "position", "opening", "company", "ones", "ad", "they", "it",
                        "there", "possible", "required", "requirement", "requirements", "need",
                        "needed", "offer", "offered", "get", "any", "do", "does", "is", "are"))
+_POINTING_STEMS = frozenset(stem(w) for w in _POINTING)
 
 
 def sentences(description: str) -> list[str]:
@@ -75,6 +76,16 @@ for _group in KINDRED_WORDS:
         _KIN[_member] = _KIN.get(_member, frozenset()) | (_members - {_member})
 
 
+def asked_words(question: str) -> frozenset[str]:
+    """The stems of what a question asks (not the words that only point: "is it", "that job")."""
+    return _stems(question) - _POINTING_STEMS
+
+
+def names_ad_words(question: str) -> bool:
+    """Whether a question names something ads state in words of a known kind ("perks", "stock")."""
+    return any(s in _KIN for s in asked_words(question))
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Said:
     """A sentence of an ad and how well it answers the question (see ANSWERS_AT)."""
@@ -102,9 +113,11 @@ class AdReader:
     def read(self, o: Opening, question: str, vector: Vectors | None, encoder: Encoder | None, *,
              skip: frozenset[str] = frozenset()) -> list[Said]:
         """Every sentence of the ad (but those in `skip`), best answer first."""
-        asked = _stems(question) - _named(o) - {stem(w) for w in _POINTING}
+        asked = asked_words(question) - _named(o)
+        if not asked:
+            return []  # words that only point ("that one", "tell me about it") ask nothing of it
         ad = self._ad(o, encoder if vector is not None else None)
-        if not ad.sentences or (not asked and vector is None):
+        if not ad.sentences:
             return []
         meaning = (ad.vectors @ vector if ad.vectors is not None and vector is not None
                    else np.zeros(len(ad.sentences), dtype=np.float32))
@@ -115,7 +128,7 @@ class AdReader:
             # A question's word counts once: found as itself, or (less surely) as a word of its kind.
             hits = sum(1.0 if s in stems else KIN_WEIGHT if _KIN.get(s, frozenset()) & stems else 0.0
                        for s in asked)
-            share = hits / len(asked) if asked else 0.0
+            share = hits / len(asked)
             said.append(Said(sentence=sentence, score=float(meaning[i]) + WORDS_WEIGHT * share))
         return sorted(said, key=lambda s: -s.score)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.actions import RunCommand
 from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact, yearly_pay
-from bot.adreading import AdReader, Said, sentences
+from bot.adreading import AdReader, Said, asked_words, names_ad_words, sentences
 from bot.handlers.base import BaseHandler
 from bot.handlers.openings import gap_buttons, openings_index, request_of, request_texts
 from bot.intents import in_general, is_statement, requests_openings
@@ -291,6 +291,11 @@ class OpeningHandler(BaseHandler):
             ref = find_reference(ctx.text, ctx.state, index, ctx.kb.skills) or _default(ctx)
         if ref is None:
             return [_which_one()]
+        if ctx.cache.get("ad_question") and not _ASKS.search(ctx.norm) and not names_ad_words(ctx.text):
+            loaded = [await _load(ctx, index, s) for s in ref.openings]
+            if not any(self._read(ctx, o, skip=[]) for o in loaded if o is not None and o.is_open):
+                # A remark that asks nothing the ads say ("hmm interesting", "nah") is not about them.
+                return await ctx.bot.answer(ctx.bot.fallback, ctx)
         shown_now = shown_list(ctx.state)
         asked_before = ctx.state.data.get(ASKED)
         if points_only(ctx.text, (*shown_now, *ref.openings)):
@@ -408,8 +413,11 @@ class OpeningHandler(BaseHandler):
     def _read(self, ctx: Context, o: Opening, *, skip: list[str]) -> list[Said]:
         """The sentences of the opening's ad that answer what was asked, by meaning and words."""
         question = _question(ctx)
+        asked = without_name(question)  # "the Hamburg one" asks nothing of the ad
+        if not asked.strip(" ,;:.-"):
+            return []
         vector = ctx.query_vector() if question == ctx.text else ctx.bot.encode_query(question)
-        return self._ads.answers(o, question, vector, ctx.bot.encoder, skip=frozenset(skip))
+        return self._ads.answers(o, asked, vector, ctx.bot.encoder, skip=frozenset(skip))
 
     def _several(self, ctx: Context, index: OpeningIndex, q: Query,
                  found: list[tuple[ShownOpening, Opening | None]], among: list[Opening], *,
@@ -652,7 +660,8 @@ def _asks_the_ad(ctx: Context) -> bool:
     if not on_screen(ctx.state):
         return False
     norm = _asked_clause(ctx.norm)
-    if not 0 < len(norm.split()) <= MAX_AD_WORDS or _ADVICE.search(norm) or _asks_an_aspect(norm):
+    if not 0 < len(norm.split()) <= MAX_AD_WORDS or _ADVICE.search(norm) or _asks_an_aspect(norm) \
+            or _TO_THE_BOT.search(norm) or not asked_words(norm):
         return False
     text = ctx.text
     if (_subject_named(ctx) or remote_wish(text, Reading.CHAT) is not None
@@ -679,6 +688,8 @@ def _asks_an_aspect(norm: str) -> bool:
 # "language requirements", "visa requirements": requirements of one kind, not the skills asked for.
 _QUALIFIED_REQUIREMENTS = re.compile(r"(?<!\w)(?!(?:the|any|what|whats|job|role|its|their|tech|skills?)\b)"
                                      r"[a-z]+ requirements?(?!\w)")
+# Said to the bot ("what do you think?"), not asked of an ad.
+_TO_THE_BOT = re.compile(r"(?<!\w)(?:you|your|u|ur)(?!\w)")
 # "who's the manager?" asks who, not for a level.
 _WHO = re.compile(r"^(?:\w+ )?who")
 

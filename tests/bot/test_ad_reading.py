@@ -65,6 +65,10 @@ async def test_a_turn_with_its_own_subject_is_not_read_as_a_question_of_the_ad(c
     await chat.say("ruby jobs in leeds")
     r = await chat.say("I'm a senior ruby developer")
     assert r.intent == "profile"
+    for remark in ("hmm interesting", "what do you think?"):
+        await chat.say("ruby jobs in leeds")
+        r = await chat.say(remark)
+        assert r.intent != "opening" and "doesn't say" not in r.text, remark
 
 
 words_only = chats_over(OPENINGS)
