@@ -14,6 +14,7 @@ from bot.adfacts import KINDRED_WORDS
 from bot.encoder import Encoder, Vectors
 from bot.openings import Opening
 from bot.text import STOPWORDS, normalize, stem, words
+from bot.vocabulary import is_generic
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +78,10 @@ for _group in KINDRED_WORDS:
 
 
 def asked_words(question: str) -> frozenset[str]:
-    """The stems of what a question asks (not the words that only point: "is it", "that job")."""
-    return _stems(question) - _POINTING_STEMS
+    """The stems of what a question asks (not the words that only point, "is it", "that job", nor
+    generic ones, "backend", "developer")."""
+    return frozenset(stem(w) for w in words(_joined(normalize(question)))
+                     if w not in STOPWORDS and not is_generic(w)) - _POINTING_STEMS
 
 
 def names_ad_words(question: str) -> bool:

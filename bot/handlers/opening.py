@@ -944,6 +944,9 @@ def _posted(o: Opening) -> str:
     return when.strftime("%-d %B %Y") + "." if when is not None else "the feed gives no date."
 
 
+_NOT_SAID = "the ad doesn't say."
+
+
 def _asked_facts(question: str, o: Opening) -> list[tuple[str, str]]:
     """The facts asked about that ads often leave out (visa, relocation, equity): the ad's
     sentence, or that it doesn't say."""
@@ -954,12 +957,9 @@ def _asked_facts(question: str, o: Opening) -> list[tuple[str, str]]:
     return out
 
 
-_NOT_SAID = "the ad doesn't say."
-
-
 def _pay(o: Opening) -> str:
     said = [s for s in sentences(o.description) if PAY.stated.search(s)]
-    return _quoted(said[0]) if said else "the ad doesn't say."
+    return _quoted(said[0]) if said else _NOT_SAID
 
 
 def _quoted(sentence: str) -> str:
