@@ -1,11 +1,21 @@
-"""Cores built from equal knowledge bases share one build of their indexes; changed knowledge,
-another encoder or a failed embedding never gets an earlier build."""
+"""Cores built from equal knowledge bases share one build of their indexes, in the process and,
+through a file, with the next process; changed knowledge, another encoder, other code or a failed
+embedding never gets an earlier build."""
 
 from __future__ import annotations
 
+import logging
+import os
+import pickle
+import shutil
+from collections import OrderedDict
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from adapters.bootstrap import build_bot
+from bot import indexes
 from bot.dialogue import Bot
 from bot.encoder import OnnxEncoder
 from bot.knowledge import KnowledgeBase, load_knowledge
@@ -25,8 +35,25 @@ def knowledge(root: Path, *, third: str = "terraform") -> KnowledgeBase:
     ]))
 
 
-def core(kb: KnowledgeBase, encoder: object | None) -> Bot:
-    return build_bot(kb, MemoryStore().uow, encoder=encoder)  # type: ignore[arg-type]
+def core(kb: KnowledgeBase, encoder: object | None, folder: Path | None = None) -> Bot:
+    return build_bot(kb, MemoryStore().uow, encoder=encoder,  # type: ignore[arg-type]
+                     embedding_dir=folder)
+
+
+def new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget this process's builds, as the next process starts without them."""
+    monkeypatch.setattr(indexes, "_built", OrderedDict())
+
+
+def stored(folder: Path) -> list[Path]:
+    return sorted(folder.glob("indexes-*.pickle"))
+
+
+def own_folder(tmp_path: Path, session_folder: Path) -> Path:
+    """An embedding folder of the test's own with no stored build, seeded with the session's
+    embeddings (the intents' examples), which it would otherwise spend seconds encoding."""
+    return Path(shutil.copytree(session_folder, tmp_path / "cache",
+                                ignore=shutil.ignore_patterns("indexes-*")))
 
 
 async def topic_of(bot: Bot, text: str) -> str | None:
@@ -71,10 +98,93 @@ async def test_a_reload_with_changed_content_never_serves_the_old_indexes(
 
 
 def test_an_encoder_failing_while_indexing_is_tried_again_by_the_next_build(
-        tmp_path: Path, encoder: OnnxEncoder) -> None:
+        tmp_path: Path, encoder: OnnxEncoder, embedding_cache_dir: Path) -> None:
     kb = knowledge(tmp_path / "kb")
     flaky = CountingEncoder(encoder, fail=True)
-    assert not core(kb, flaky).retriever.semantic
+    folder = own_folder(tmp_path, embedding_cache_dir)
+    assert not core(kb, flaky, folder).retriever.semantic
+    assert stored(folder) == []
     flaky.fail = False
-    rebuilt = core(kb, flaky)
+    rebuilt = core(kb, flaky, folder)
     assert rebuilt.retriever.semantic and rebuilt.passages.vectors is not None
+
+
+async def test_the_next_process_reads_the_build_stored_on_disk(
+        tmp_path: Path, encoder: OnnxEncoder, embedding_cache_dir: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = own_folder(tmp_path, embedding_cache_dir)
+    first = core(knowledge(tmp_path / "kb"), encoder, folder)
+    [path] = stored(folder)
+    assert path.stat().st_mode & 0o777 == 0o600
+
+    new_process(monkeypatch)
+    monkeypatch.setattr(indexes, "_build", not_built)
+    kb, counting = knowledge(tmp_path / "copy"), CountingEncoder(encoder)
+    second = core(kb, counting, folder)
+    # Nothing was embedded or built: everything came from the file, which refers to this
+    # process's knowledge base and encoder.
+    assert counting.encoded == [] and stored(folder) == [path]
+    assert second.retriever.semantic and second.retriever.index is not first.retriever.index
+    assert second.passages.vectors is not None and first.passages.vectors is not None
+    assert np.array_equal(second.passages.vectors, first.passages.vectors)
+    assert second.passages.kb is kb and second.intents.kb is kb
+    assert second.retriever.encoder is counting
+    for text in ("what is terraform", "how do I learn k8s", "hi", "containers vs kubernetes"):
+        assert [r.text for r in await first.handle(message(text))] == \
+            [r.text for r in await second.handle(message(text))]
+
+
+def not_built(*args: object) -> None:
+    raise AssertionError("built again")
+
+
+def test_a_stored_build_serves_only_equal_knowledge_with_the_same_model_and_code(
+        tmp_path: Path, encoder: OnnxEncoder, embedding_cache_dir: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = own_folder(tmp_path, embedding_cache_dir)
+    core(knowledge(tmp_path / "kb"), encoder, folder)
+    new_process(monkeypatch)
+    changed = core(knowledge(tmp_path / "kb", third="ansible"), encoder, folder)
+    assert changed.retriever.index is not None and "ansible" in changed.retriever.index.ids
+    assert len(stored(folder)) == 2
+    # Another model's vectors are not these: with that model failing, nothing is semantic.
+    new_process(monkeypatch)
+    other = CountingEncoder(encoder, model_id="another model", fail=True)
+    assert not core(knowledge(tmp_path / "kb"), other, folder).retriever.semantic
+    new_process(monkeypatch)
+    monkeypatch.setattr(indexes, "code_version", lambda: b"other code")
+    core(knowledge(tmp_path / "kb"), encoder, folder)
+    assert len(stored(folder)) == 3
+
+
+def test_a_stored_build_is_read_only_when_it_is_this_users_own_and_holds_only_indexes(
+        tmp_path: Path, encoder: OnnxEncoder, embedding_cache_dir: Path,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    folder = own_folder(tmp_path, embedding_cache_dir)
+    core(knowledge(tmp_path / "kb"), encoder, folder)
+    [path] = stored(folder)
+    header = path.read_bytes().split(b"\n", 1)[0] + b"\n"
+    caplog.set_level(logging.WARNING, logger="bot.indexes")
+
+    path.chmod(0o646)  # anyone may write it
+    new_process(monkeypatch)
+    assert core(knowledge(tmp_path / "kb"), encoder, folder).retriever.semantic
+    assert "not this user's own file" in caplog.text
+    assert path.stat().st_mode & 0o777 == 0o600  # built and stored again
+
+    marker = tmp_path / "ran"
+    path.write_bytes(header + pickle.dumps(Trap(str(marker))))
+    new_process(monkeypatch)
+    assert core(knowledge(tmp_path / "kb"), encoder, folder).retriever.semantic
+    assert "posix.system is not allowed" in caplog.text or "os.system is not allowed" in caplog.text
+    assert not marker.exists()
+
+
+class Trap:
+    """Unpickled by calling os.system: what a stored build must never be able to do."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.system, (f"touch {self.path}",)
