@@ -22,7 +22,7 @@ from bot.embedding_cache import EmbeddingCache
 from bot.encoder import Encoder, Vectors
 from bot.ports import ConversationState
 from bot.shown import PREPARING, asks_for_similar, narrows_list
-from bot.text import STOPWORDS, bare, normalize, words, words_re
+from bot.text import STOPWORDS, bare, normalize, stem, words, words_re
 from bot.vocabulary import (
     LEVEL_NAMES,
     Reading,
@@ -34,6 +34,7 @@ from bot.vocabulary import (
     is_generic,
     names_known_place,
     remote_wish,
+    respelled,
     stated_level,
     unread,
     without_level,
@@ -79,6 +80,24 @@ MIN_CUE = 0.25
 # too often a typo away from each other ("hi"/"ho").
 TYPO = 0.8
 TYPO_MIN_LENGTH = 4
+# Intents that ask the bot to do something with what is its own (its manual, its topics, its
+# alerts, the person's record, openings): "stop the music", "delete my photos", "help me plan a
+# party" borrow their verbs for something else. A message with words no intent's examples use
+# (chit-chat's aside) is one of them only if its meaning is nearer that intent's examples than
+# the other subjects' and chit-chat's by BORROWED_MARGIN of evidence: its cues alone do not
+# decide. (Between the development sets' requests with such a word, "nuke my data", "guide me",
+# "shut off the job feed", and the out-of-scope lines, the margin runs 0.48 and up against 0.2
+# and down.)
+OBJECT_BOUND = frozenset({"help", "topics", "openings", "profile", "subscribe", "unsubscribe", "forget",
+                          "mydata"})
+ELSEWHERE = (NONE, "smalltalk")
+BORROWED_MARGIN = 0.3
+# The bot's own: its manual, its topics, what it keeps. Said of the bot ("what's in your
+# library"), the message's other words are about it.
+_OF_THE_BOT = frozenset({"help", "topics", "mydata"})
+_THE_BOTS = words_re(r"your", r"ur", r"yourself", r"(?:this|the) bot", r"careerbot")
+# What a cue or meaning so overruled is left with: less than a cue says (MIN_CUE).
+OVERRULED = 0.1
 
 log = logging.getLogger(__name__)
 
@@ -766,7 +785,7 @@ _SUBSCRIBE = words_re(
     r"keep an eye out", r"sign (?:me )?up", r"watch for",
     r"(?:put|add) me (?:on|to) (?:the|your|a) (?:[\w-]+ )?(?:list|mailing list)",
     r"(?:send|email|mail) me (?:a |the |your )?(?:daily|weekly) (?:digests?|e-?mails?|lists?|summar(?:y|ies)|"
-    r"round-?ups?)", r"(?:daily|weekly) digests?", r"watch (?:the )?(?:job )?boards?",
+    r"round-?ups?)", r"(?:daily|weekly) (?:job |jobs )?digests?", r"watch (?:the )?(?:job )?boards?",
 )
 # "Notify me about …" is a subscription only when it is about openings; "tell me about the
 # Stripe role" is a question about an opening.
@@ -1138,6 +1157,9 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     elif n <= 9 and words[0] == "help":
         # "help me with kubernetes" is a topic question, not a request for the manual.
         out["help"] = 0.55
+    if "help" in out and situation.subjects and out["help"] < 0.95:
+        # the manual is no subject's: "how do I profile memory usage in go?" asks about go
+        out["help"] = OVERRULED
     if n <= 12 and _TOPICS.fullmatch(plain):
         out["topics"] = 0.95
     elif n <= 7 and _TOPICS.search(plain):
@@ -1282,6 +1304,11 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out = dict.fromkeys(("topics", "openings", "opening", "subscribe", "profile", "help"), 0.1)
         out["feedback"] = 0.97
     return out
+
+
+# The words an intent's cues read (see IntentClassifier.foreign).
+_OWN_WORDS = (JOB_WORDS, _REQUEST, words_re(r"near(?:by)?", r"close to", r"around"), _HELP, _TOPICS,
+              _SUBSCRIBE, _NOTIFY, _UNSUBSCRIBE, _FORGET, _MYDATA)
 
 
 def _introduces(text: str, kb: KnowledgeBase) -> bool:
@@ -1536,6 +1563,9 @@ class IntentClassifier:
                        if name != NONE}
         self._one_word = {key: name for key, name in self._exact.items()
                           if " " not in key and len(key) >= TYPO_MIN_LENGTH - 1}
+        # The words requests to the bot are made of; chit-chat's and other subjects' are not.
+        self._vocabulary = frozenset(stem(w) for name, group in examples.items()
+                                     if name not in (NONE, "smalltalk") for e in group for w in words(e))
         self._semantic: _Semantic | None = None
         if embed is not None and any(examples.values()):
             classes = [name for name in (*INTENTS, NONE) if examples.get(name)]
@@ -1626,11 +1656,49 @@ class IntentClassifier:
                               or (situation.subjects and name == "feedback" and name not in cues))
                     if not vetoed:
                         scores[name] = max(scores[name], p)
+        self._overrule_borrowed(text, situation, scores, cues, vector)
         if ("subscribe" in scores and "subscribe" not in cues and _NEGATION.search(normalize(text))
                 and scores["subscribe"] > scores.get("unsubscribe", 0.0)):
             # Sentence vectors barely register a "not": a refused subscription reads as one.
             scores["unsubscribe"], scores["subscribe"] = scores["subscribe"], 0.0
         return IntentScores(scores=scores)
+
+    def foreign(self, text: str) -> list[str]:
+        """The words of `text` that no intent's examples use and no finder reads as a skill, level,
+        place or years: what else the message speaks of ("music" in "stop the music")."""
+        plain = " ".join(_typos_fixed(bare(_spelled(normalize(text))).split()))
+        # the words the cues read as an intent's own ("digest", "vacancies") are no other subject
+        own = {w for pattern in _OWN_WORDS for m in pattern.finditer(plain) for w in words(m.group())}
+        said = unread(respelled(plain, self.kb.skills), self.kb.skills) if self.kb is not None \
+            else words(plain)
+        return [w for w in said if w not in STOPWORDS and w not in own and not w.isdigit()
+                and stem(w) not in self._vocabulary]
+
+    def _overrule_borrowed(self, text: str, situation: Situation, scores: dict[str, float],
+                           cues: Mapping[str, float], vector: Callable[[], Vectors | None]) -> None:
+        """An OBJECT_BOUND intent read in a message that also speaks of something else, whose
+        meaning is not clearly nearer that intent's examples than the other subjects' or
+        chit-chat's (ELSEWHERE), is not that intent."""
+        sem = self._semantic
+        # Who one is takes any words ("just finished a bootcamp"): only the meaning's reading of a
+        # profile statement is put in doubt, not its cues'.
+        of_the_bot = _THE_BOTS.search(normalize(text)) is not None
+        bound = [n for n in OBJECT_BOUND if scores.get(n, 0.0) >= MIN_CUE
+                 and (n != "profile" or cues.get(n, 0.0) < MIN_CUE)
+                 and not (of_the_bot and n in _OF_THE_BOT)]
+        # naming a skill, a message is about the work: its other words describe it ("linux admin")
+        if not bound or sem is None or situation.subjects or not self.foreign(text):
+            return
+        q = vector()
+        if q is None:
+            return
+        _, evidence = sem.evidence(q)
+        elsewhere = max((evidence[sem.index[c]] for c in ELSEWHERE if c in sem.index), default=None)
+        if elsewhere is None:
+            return
+        for name in bound:
+            if name in sem.index and evidence[sem.index[name]] - elsewhere < BORROWED_MARGIN:
+                scores[name] = min(scores[name], OVERRULED)
 
     def _meaning(self, vector: Vectors, allowed: Sequence[str]) -> dict[str, float]:
         sem = self._semantic
