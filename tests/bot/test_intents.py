@@ -426,6 +426,38 @@ async def test_questions_about_a_subject_are_no_intent(bot: Bot, text: str) -> N
     assert reply.intent in ("topic", "compare", "fallback"), reply.intent
 
 
+@pytest.mark.parametrize("text", [
+    "help me plan a birthday party",  # help is about using the bot
+    "help me lose weight before summer",
+    "stop the music",  # no alerts to stop
+    "subscribe me to the weather forecast",
+    "delete the last photo I took",
+    "find me a cheap flight to lisbon",  # a place, but no work
+    "I want a job as a nurse",
+    "what are the best gardening topics for beginners",
+    "my profile picture looks bad, what filter should I use",
+])
+async def test_an_intents_verb_for_something_else_is_declined(bot: Bot, text: str) -> None:
+    reply = await say(bot, text)
+    assert reply.intent == "fallback", reply.intent
+
+
+@pytest.mark.parametrize("text,intent", [
+    # a word no example uses, but the request is plainly the bot's
+    ("guide me", "help"), ("nuke my data", "forget"), ("shut off the job feed", "unsubscribe"),
+    ("I don't want the weekly digest anymore", "unsubscribe"), ("what vacancies do you have", "openings"),
+    ("linux admin jobs?", "openings"), ("whats in your library", "topics"),
+])
+async def test_a_request_with_an_unusual_word_is_still_that_intent(bot: Bot, text: str,
+                                                                    intent: str) -> None:
+    assert (await say(bot, text)).intent == intent
+
+
+async def test_help_naming_a_subject_is_a_question_about_it(bot: Bot) -> None:
+    reply = await say(bot, "how do I profile memory usage in go?")
+    assert (reply.intent, reply.topic) == ("topic", "go")
+
+
 @pytest.mark.parametrize("text,negative", [
     ("that was not the answer I expected", True), ("the last answer was off", True),
     ("useless", True), ("wrong topic, I asked about kafka", True), ("nope, not quite", True),
