@@ -531,7 +531,7 @@ JOB_WORDS = words_re(
     r"(?:short|long|fixed)[- ]term contracts?", r"freelance (?:work|gigs?|projects?|roles?)",
     r"contract(?:ing)? (?:work|gigs?|roles?|positions?)",
     # "got any python work going?" (not "any work-life balance tips")
-    r"any (?:[\w.#+/]+ ){0,2}work(?![\w-])"
+    r"(?:any|is there|are there) (?:any )?(?:[\w.#+/]+ ){0,2}work(?![\w-])"
     r"(?! (?:on|with|for|in|as|at|out|life|experience|around|load|flow|ethic|" + _PERMIT + r")\b)",
     # "looking for backend work in Germany" (not "to work", "work with"; "looking for hybrid
     # work" is a wish of the profile)
@@ -550,8 +550,8 @@ JOB_WORDS = words_re(
     r"(?:what'?s|what is|anything|something) (?:available|open) for (?:an? )?(?:[\w#+.-]+ ){0,2}"
     r"(?:developers?|devs?|engineers?|people|folks|programmers?|juniors?|seniors?|graduates?|grads?)",
     # "any work for a spring developer?" (not "any work for the weekend")
-    r"(?:any|some) (?:[\w.#+/]+ )?work for (?:an? )?(?:[\w#+.-]+ )?(?:developers?|devs?|engineers?|"
-    r"programmers?|juniors?|seniors?|graduates?|grads?|beginners?|students?)",
+    r"(?:any|some|is there|are there) (?:any )?(?:[\w.#+/]+ )?work for (?:an? )?(?:[\w#+.-]+ )?"
+    r"(?:developers?|devs?|engineers?|programmers?|juniors?|seniors?|graduates?|grads?|beginners?|students?)",
     r"(?:looking for|seeking|searching for|need|want) "
     r"(?!(?:(?:fully|partly|full-time|part-time) )?(?:remote|hybrid|on-?site|office) work)"
     r"(?:(?!to\b)[\w.#+/-]+ ){0,3}work"
@@ -820,6 +820,8 @@ _UNSUBSCRIBE = words_re(
     r"(?:turn off|switch off|disable|pause|mute|cancel|end|stop) (?:the |my |these |those )?"
     r"(?:job |opening )?(?:(?:daily|weekly) )?(?:subscription|alerts|notifications|digests?|job e-?mails)",
     r"stop notifying me", r"opt out",
+    # the switch after what it switches: "turn the alerts off"
+    r"(?:turn|switch|shut) (?:the |my |these |those |job |opening )*(?:alerts|notifications|digests?) off",
     # complaints about how many there are: "stop spamming me", "too many messages"
     r"(?:stop|quit|no more|enough|don'?t|dont|cut) (?:\w+ ){0,2}spam\w*", r"spamming (?:me|us)",
     r"too many (?:\w+ )?(?:alerts|notifications|messages|e-?mails|updates|pings)",
@@ -871,7 +873,9 @@ _MYDATA = words_re(r"what do you (?:know|store|keep|have|remember) (?:about|on) 
                    r"(?:what|which|anything|everything)(?: [\w']+){0,4} (?:know|stored?|keep|kept|have|got|"
                    r"remember(?:ed)?|log(?:ged)?|track(?:ed)?|record(?:ed)?|saved?|hold) (?:about|on|of) me",
                    r"(?:^|(?:show|see|view|get|export|download|access) (?:me )?(?:all )?)my data",
-                   r"what data do you (?:store|keep|have)", r"(?:data )?export", r"gdpr")
+                   r"what data do you (?:store|keep|have)", r"(?:data )?export", r"gdpr",
+                   r"(?:do|did|will) you (?:keep|store|save|log|record|track|remember) "
+                   r"(?:my|what i|everything i)")
 # The follow-ups, said outright in a short message.
 _MORE = words_re(
     r"tell me more", r"more", r"more details?", r"more info(?:rmation)?", r"go on", r"continue",
@@ -1617,10 +1621,13 @@ class IntentClassifier:
 
     def classify(self, text: str, situation: Situation,
                  vector: Callable[[], Vectors | None] = lambda: None, *,
-                 settled: Callable[[], bool] = lambda: False) -> IntentScores:
+                 settled: Callable[[], bool] = lambda: False,
+                 topic_sure: Callable[[], bool] = lambda: False) -> IntentScores:
         """Every intent's score for `text`; `vector` gives its meaning, asked only when needed;
         `settled`: whether the words settle the message otherwise (a topic, or nothing known),
-        so that without a cue its meaning is not read (the router's cascade)."""
+        so that without a cue its meaning is not read (the router's cascade); `topic_sure`:
+        whether the topic retrieval is sure the message asks about a topic (asked only of an
+        OBJECT_BOUND intent read by meaning alone)."""
         allowed = [name for name in INTENTS if situation.allows(name)]
         cues = _cues(text, self.kb, situation)
         scores = {name: cues.get(name, 0.0) for name in allowed}
@@ -1657,6 +1664,15 @@ class IntentClassifier:
                     if not vetoed:
                         scores[name] = max(scores[name], p)
         self._overrule_borrowed(text, situation, scores, cues, vector)
+        # Who one is, told without a question, is no question about a topic ("prefer remote work").
+        told = "?" not in text and not _QUESTION.search(normalize(text))
+        guessed = [n for n in OBJECT_BOUND if scores.get(n, 0.0) >= MIN_CUE and cues.get(n, 0.0) < MIN_CUE
+                   and not (n == "profile" and told)]
+        if guessed and topic_sure():
+            # Nothing but the meaning reads a request to the bot, and a topic is sure: a question
+            # about the topic that uses a request's words ("how do we make alerts less noisy?").
+            for name in guessed:
+                scores[name] = min(scores[name], OVERRULED)
         if ("subscribe" in scores and "subscribe" not in cues and _NEGATION.search(normalize(text))
                 and scores["subscribe"] > scores.get("unsubscribe", 0.0)):
             # Sentence vectors barely register a "not": a refused subscription reads as one.

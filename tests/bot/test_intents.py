@@ -453,6 +453,24 @@ async def test_a_request_with_an_unusual_word_is_still_that_intent(bot: Bot, tex
     assert (await say(bot, text)).intent == intent
 
 
+@pytest.mark.parametrize("text,topic", [
+    ("our on-call is brutal, how do we make alerts less noisy?", "observability"),
+    ("my alerts fire all night for nothing, how do I set good alert thresholds?", "observability"),
+])
+async def test_a_sure_topic_outweighs_an_intent_only_its_meaning_reads(bot: Bot, text: str,
+                                                                        topic: str) -> None:
+    reply = await say(bot, text)
+    assert (reply.intent, reply.topic) == ("topic", topic)
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("turn the alerts off", "unsubscribe"), ("do you keep my messages?", "mydata"),
+    ("is there work for junior devs", "openings"), ("prefer remote work", "profile"),
+])
+async def test_requests_the_sure_topic_does_not_outweigh(bot: Bot, text: str, intent: str) -> None:
+    assert (await say(bot, text)).intent == intent
+
+
 async def test_help_naming_a_subject_is_a_question_about_it(bot: Bot) -> None:
     reply = await say(bot, "how do I profile memory usage in go?")
     assert (reply.intent, reply.topic) == ("topic", "go")
