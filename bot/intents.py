@@ -98,6 +98,12 @@ _OF_THE_BOT = frozenset({"help", "topics", "mydata"})
 _THE_BOTS = words_re(r"your", r"ur", r"yourself", r"(?:this|the) bot", r"careerbot")
 # What a cue or meaning so overruled is left with: less than a cue says (MIN_CUE).
 OVERRULED = 0.1
+# What the person and the bot share: alerts to them, their record. Read by meaning alone in a
+# message that speaks of something else (see IntentClassifier.foreign), these need someone in it
+# ("soft delete or hard delete records" is no one's data; "please delete all of it" may be).
+PERSONAL = ("subscribe", "unsubscribe", "forget", "mydata")
+_PERSON = words_re(r"i", r"i'?m", r"i'?ve", r"i'?d", r"me", r"my", r"mine", r"myself", r"you", r"your",
+                   r"yours", r"u", r"ur", r"us", r"our", r"we")
 
 log = logging.getLogger(__name__)
 
@@ -595,6 +601,17 @@ _ADVICE = words_re(
     # "what roles are available?" asks for openings
     r"what roles?(?! (?:are |is )?(?:(?:currently|still|now) )?(?:available|open|hiring)\b)",
     r"roles? (?:in|for) (?:a|an|the)(?! (?:uk|us|usa|eu|emea|netherlands|united|bay area)\b)",
+    # a judgement of jobs in general, not a search: "is it hard to get a job in c#?", "do remote
+    # jobs pay less?", "what do companies mean by 'full stack' in job ads?"
+    r"is it (?:\w+ )?(?:hard|harder|easy|easier|ok|okay|bad|normal|common|realistic|worth|wise|smart|"
+    r"too late|difficult|risky|weird)",
+    r"(?:is|are) (?:[\w.#+-]+ ){1,4}(?:common|rare|hard|easy|worth it|normal|realistic|popular|dying|"
+    r"in demand|mostly)",
+    r"in demand", r"what other (?:roles|jobs|positions|careers?|options)",
+    r"(?:do|does) (?:[\w.#+-]+ ){0,4}(?:jobs|roles|positions|companies|employers|recruiters|postings) "
+    r"(?:pay|require|need|expect|want|prefer|mean|care|ask|look)",
+    r"what do (?:[\w'-]+ ){1,3}(?:mean|expect|look for|want|ask|care about)",
+    r"can (?:that|this|it) (?:\w+ )?lead",
 )
 # "the second one", "that job", "the Stripe role", "which of them": one opening on screen.
 _REFERENCE = words_re(
@@ -817,8 +834,9 @@ _UNSUBSCRIBE = words_re(
     r"unsubscribe", r"unsub", r"stop (?:the |my |job |sending |notifying |messaging |me )*"
     r"(?:alerts|notifications|updates|messages|emails|about)",
     r"no more (?:alerts|notifications)",
-    r"(?:turn off|switch off|disable|pause|mute|cancel|end|stop) (?:the |my |these |those )?"
-    r"(?:job |opening )?(?:(?:daily|weekly) )?(?:subscription|alerts|notifications|digests?|job e-?mails)",
+    r"(?:turn off|switch off|shut off|disable|pause|mute|cancel|end|stop) (?:the |my |these |those )?"
+    r"(?:job |opening )?(?:(?:daily|weekly) )?(?:subscription|alerts|notifications|digests?|updates|feed|"
+    r"job e-?mails)",
     r"stop notifying me", r"opt out",
     # the switch after what it switches: "turn the alerts off"
     r"(?:turn|switch|shut) (?:the |my |these |those |job |opening )*(?:alerts|notifications|digests?) off",
@@ -1664,6 +1682,10 @@ class IntentClassifier:
                     if not vetoed:
                         scores[name] = max(scores[name], p)
         self._overrule_borrowed(text, situation, scores, cues, vector)
+        if not _PERSON.search(normalize(text)) and self.foreign(text):
+            for name in PERSONAL:
+                if name in scores and cues.get(name, 0.0) < MIN_CUE:
+                    scores[name] = min(scores[name], OVERRULED)
         # Who one is, told without a question, is no question about a topic ("prefer remote work").
         told = "?" not in text and not _QUESTION.search(normalize(text))
         guessed = [n for n in OBJECT_BOUND if scores.get(n, 0.0) >= MIN_CUE and cues.get(n, 0.0) < MIN_CUE

@@ -471,6 +471,24 @@ async def test_requests_the_sure_topic_does_not_outweigh(bot: Bot, text: str, in
     assert (await say(bot, text)).intent == intent
 
 
+@pytest.mark.parametrize("text,topics", [
+    ("is it hard to get a job in c# without a degree?", ("csharp-dotnet", "getting-started", "job-search")),
+    ("is remote work common for backend jobs in europe?", ("remote-work",)),
+    ("after 10 years as a dev I'm bored, what other roles are there", ("career-paths",)),
+])
+async def test_a_judgement_of_jobs_is_no_search_for_openings(bot: Bot, text: str,
+                                                              topics: tuple[str, ...]) -> None:
+    reply = await say(bot, text)
+    assert reply.intent == "topic" and reply.topic in topics, (reply.intent, reply.topic)
+
+
+async def test_no_ones_data_is_not_the_persons_record(bot: Bot) -> None:
+    assert (await say(bot, "soft delete or hard delete records")).intent != "forget"
+    assert (await say(bot, "stop the car please")).intent == "fallback"
+    assert (await say(bot, "please delete all of it", user="u2")).intent == "forget"
+    assert (await say(bot, "mute these updates", user="u3")).intent == "unsubscribe"
+
+
 async def test_help_naming_a_subject_is_a_question_about_it(bot: Bot) -> None:
     reply = await say(bot, "how do I profile memory usage in go?")
     assert (reply.intent, reply.topic) == ("topic", "go")
