@@ -95,6 +95,7 @@ BORROWED_MARGIN = 0.3
 # The bot's own: its manual, its topics, what it keeps. Said of the bot ("what's in your
 # library"), the message's other words are about it.
 _OF_THE_BOT = frozenset({"help", "topics", "mydata"})
+_HOW_IT_IS_DONE = re.compile(r"^(?:so |and |ok |okay |hey |hi )?how (?:do|can|could|should|would|to)\b")
 _THE_BOTS = words_re(r"your", r"ur", r"yourself", r"(?:this|the) bot", r"careerbot")
 # What a cue or meaning so overruled is left with: less than a cue says (MIN_CUE).
 OVERRULED = 0.1
@@ -1328,9 +1329,19 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     return out
 
 
-# The words an intent's cues read (see IntentClassifier.foreign).
-_OWN_WORDS = (JOB_WORDS, _REQUEST, words_re(r"near(?:by)?", r"close to", r"around"), _HELP, _TOPICS,
-              _SUBSCRIBE, _NOTIFY, _UNSUBSCRIBE, _FORGET, _MYDATA)
+# The words an intent's cues spell ("digests?", "vacanc(?:y|ies)"): an intent's own, no other
+# subject (see IntentClassifier.foreign).
+_CUE_WORDS = tuple(sorted({w for pattern in (JOB_WORDS, _REQUEST, _HELP, _TOPICS, _SUBSCRIBE, _NOTIFY,
+                                             _UNSUBSCRIBE, _FORGET, _MYDATA)
+                           for w in re.findall(r"[a-z]{3,}", pattern.pattern)}))
+# Shorter ones only as they are ("gig" of "gigs?"): a prefix of three letters starts too many words.
+_CUE_STEMS = tuple(w for w in _CUE_WORDS if len(w) >= 4)
+
+
+def _cue_word(word: str) -> bool:
+    """Whether a word is one the cues spell, in any of its forms ("digest" of "digests?")."""
+    return word in _CUE_WORDS or word + "s" in _CUE_WORDS or (len(word) >= 4 and (
+        word.startswith(_CUE_STEMS) or any(c.startswith(word) for c in _CUE_STEMS)))
 
 
 def _introduces(text: str, kb: KnowledgeBase) -> bool:
@@ -1705,12 +1716,10 @@ class IntentClassifier:
         """The words of `text` that no intent's examples use and no finder reads as a skill, level,
         place or years: what else the message speaks of ("music" in "stop the music")."""
         plain = " ".join(_typos_fixed(bare(_spelled(normalize(text))).split()))
-        # the words the cues read as an intent's own ("digest", "vacancies") are no other subject
-        own = {w for pattern in _OWN_WORDS for m in pattern.finditer(plain) for w in words(m.group())}
         said = unread(respelled(plain, self.kb.skills), self.kb.skills) if self.kb is not None \
             else words(plain)
-        return [w for w in said if w not in STOPWORDS and w not in own and not w.isdigit()
-                and stem(w) not in self._vocabulary]
+        return [w for w in said if w not in STOPWORDS and not w.isdigit()
+                and stem(w) not in self._vocabulary and not _cue_word(w)]
 
     def _overrule_borrowed(self, text: str, situation: Situation, scores: dict[str, float],
                            cues: Mapping[str, float], vector: Callable[[], Vectors | None]) -> None:
@@ -1734,8 +1743,12 @@ class IntentClassifier:
         elsewhere = max((evidence[sem.index[c]] for c in ELSEWHERE if c in sem.index), default=None)
         if elsewhere is None:
             return
+        # asked how it is done, with something else named: done elsewhere ("how do I unsubscribe
+        # from <a streaming service>"), however close to the intent's examples it reads
+        elsewhere_how = _HOW_IT_IS_DONE.match(normalize(text)) is not None
         for name in bound:
-            if name in sem.index and evidence[sem.index[name]] - elsewhere < BORROWED_MARGIN:
+            if name in sem.index and (elsewhere_how
+                                      or evidence[sem.index[name]] - elsewhere < BORROWED_MARGIN):
                 scores[name] = min(scores[name], OVERRULED)
 
     def _meaning(self, vector: Vectors, allowed: Sequence[str]) -> dict[str, float]:

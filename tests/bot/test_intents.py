@@ -489,6 +489,11 @@ async def test_no_ones_data_is_not_the_persons_record(bot: Bot) -> None:
     assert (await say(bot, "mute these updates", user="u3")).intent == "unsubscribe"
 
 
+async def test_asked_how_it_is_done_elsewhere_is_no_request(bot: Bot) -> None:
+    assert (await say(bot, "how do I cancel my streaming service subscription")).intent == "fallback"
+    assert (await say(bot, "how do I delete my data", user="u2")).intent == "forget"
+
+
 async def test_help_naming_a_subject_is_a_question_about_it(bot: Bot) -> None:
     reply = await say(bot, "how do I profile memory usage in go?")
     assert (reply.intent, reply.topic) == ("topic", "go")
