@@ -124,9 +124,7 @@ class Context:
         """Whether, in a new exchange, the topic retrieval is sure of a topic (TOPIC_SURE)."""
         if self.state.last_topic is not None:
             return False  # a follow-up's context is the topic handler's to weigh
-        from bot.handlers.topics import topic_ranking  # the handlers import this module
-
-        best = topic_ranking(self).best
+        best = self.bot.retriever.rank(self.text, self.query_vector).best
         return best is not None and best.confidence >= TOPIC_SURE
 
     def words_settle(self) -> bool:
