@@ -1328,19 +1328,16 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     return out
 
 
-# The words an intent's cues spell ("digests?", "vacanc(?:y|ies)"): an intent's own, no other
-# subject (see IntentClassifier.foreign).
-_CUE_WORDS = tuple(sorted({w for pattern in (JOB_WORDS, _REQUEST, _HELP, _TOPICS, _SUBSCRIBE, _NOTIFY,
-                                             _UNSUBSCRIBE, _FORGET, _MYDATA)
-                           for w in re.findall(r"[a-z]{3,}", pattern.pattern)}))
-# Shorter ones only as they are ("gig" of "gigs?"): a prefix of three letters starts too many words.
-_CUE_STEMS = tuple(w for w in _CUE_WORDS if len(w) >= 4)
+# The words an intent's cues spell ("digests?", "vacanc(?:y|ies)"), by their stems: an intent's
+# own, no other subject (see IntentClassifier.foreign).
+_CUE_STEMS = frozenset(stem(w) for pattern in (JOB_WORDS, _REQUEST, _HELP, _TOPICS, _SUBSCRIBE, _NOTIFY,
+                                                _UNSUBSCRIBE, _FORGET, _MYDATA)
+                       for w in re.findall(r"[a-z]{3,}", pattern.pattern))
 
 
 def _cue_word(word: str) -> bool:
     """Whether a word is one the cues spell, in any of its forms ("digest" of "digests?")."""
-    return word in _CUE_WORDS or word + "s" in _CUE_WORDS or (len(word) >= 4 and (
-        word.startswith(_CUE_STEMS) or any(c.startswith(word) for c in _CUE_STEMS)))
+    return stem(word) in _CUE_STEMS
 
 
 def _introduces(text: str, kb: KnowledgeBase) -> bool:
