@@ -22,7 +22,7 @@ from bot.embedding_cache import EmbeddingCache
 from bot.encoder import Encoder, Vectors
 from bot.ports import ConversationState
 from bot.shown import PREPARING, asks_for_similar, narrows_list
-from bot.text import STOPWORDS, bare, normalize, words, words_re
+from bot.text import STOPWORDS, bare, normalize, stem, words, words_re
 from bot.vocabulary import (
     LEVEL_NAMES,
     Reading,
@@ -34,6 +34,7 @@ from bot.vocabulary import (
     is_generic,
     names_known_place,
     remote_wish,
+    respelled,
     stated_level,
     unread,
     without_level,
@@ -79,6 +80,30 @@ MIN_CUE = 0.25
 # too often a typo away from each other ("hi"/"ho").
 TYPO = 0.8
 TYPO_MIN_LENGTH = 4
+# Intents that ask the bot to do something with what is its own (its manual, its topics, its
+# alerts, the person's record, openings): "stop the music", "delete my photos", "help me plan a
+# party" borrow their verbs for something else. A message with words no intent's examples use
+# (chit-chat's aside) is one of them only if its meaning is nearer that intent's examples than
+# the other subjects' and chit-chat's by BORROWED_MARGIN of evidence: its cues alone do not
+# decide. (On the development sets, requests with such a word, "nuke my data", "guide me", "shut
+# off the job feed", mostly lead by 0.45 and more; out-of-scope lines mostly by 0.2 or less.)
+OBJECT_BOUND = frozenset({"help", "topics", "openings", "profile", "subscribe", "unsubscribe", "forget",
+                          "mydata"})
+ELSEWHERE = (NONE, "smalltalk")
+BORROWED_MARGIN = 0.3
+# The bot's own: its manual, its topics, what it keeps. Said of the bot ("what's in your
+# library"), the message's other words are about it.
+_OF_THE_BOT = frozenset({"help", "topics", "mydata"})
+_HOW_IT_IS_DONE = re.compile(r"^(?:so |and |ok |okay |hey |hi )?how (?:do|can|could|should|would|to)\b")
+_THE_BOTS = words_re(r"your", r"ur", r"yourself", r"(?:this|the) bot", r"careerbot")
+# What a cue or meaning so overruled is left with: less than a cue says (MIN_CUE).
+OVERRULED = 0.1
+# What the person and the bot share: alerts to them, their record. Read by meaning alone in a
+# message that speaks of something else (see IntentClassifier.foreign), these need someone in it
+# ("soft delete or hard delete records" is no one's data; "please delete all of it" may be).
+PERSONAL = ("subscribe", "unsubscribe", "forget", "mydata")
+_PERSON = words_re(r"i", r"i'?m", r"i'?ve", r"i'?d", r"me", r"my", r"mine", r"myself", r"you", r"your",
+                   r"yours", r"u", r"ur", r"us", r"our", r"we")
 
 log = logging.getLogger(__name__)
 
@@ -512,7 +537,7 @@ JOB_WORDS = words_re(
     r"(?:short|long|fixed)[- ]term contracts?", r"freelance (?:work|gigs?|projects?|roles?)",
     r"contract(?:ing)? (?:work|gigs?|roles?|positions?)",
     # "got any python work going?" (not "any work-life balance tips")
-    r"any (?:[\w.#+/]+ ){0,2}work(?![\w-])"
+    r"(?:any|is there|are there) (?:any )?(?:[\w.#+/]+ ){0,2}work(?![\w-])"
     r"(?! (?:on|with|for|in|as|at|out|life|experience|around|load|flow|ethic|" + _PERMIT + r")\b)",
     # "looking for backend work in Germany" (not "to work", "work with"; "looking for hybrid
     # work" is a wish of the profile)
@@ -531,8 +556,8 @@ JOB_WORDS = words_re(
     r"(?:what'?s|what is|anything|something) (?:available|open) for (?:an? )?(?:[\w#+.-]+ ){0,2}"
     r"(?:developers?|devs?|engineers?|people|folks|programmers?|juniors?|seniors?|graduates?|grads?)",
     # "any work for a spring developer?" (not "any work for the weekend")
-    r"(?:any|some) (?:[\w.#+/]+ )?work for (?:an? )?(?:[\w#+.-]+ )?(?:developers?|devs?|engineers?|"
-    r"programmers?|juniors?|seniors?|graduates?|grads?|beginners?|students?)",
+    r"(?:any|some|is there|are there) (?:any )?(?:[\w.#+/]+ )?work for (?:an? )?(?:[\w#+.-]+ )?"
+    r"(?:developers?|devs?|engineers?|programmers?|juniors?|seniors?|graduates?|grads?|beginners?|students?)",
     r"(?:looking for|seeking|searching for|need|want) "
     r"(?!(?:(?:fully|partly|full-time|part-time) )?(?:remote|hybrid|on-?site|office) work)"
     r"(?:(?!to\b)[\w.#+/-]+ ){0,3}work"
@@ -576,6 +601,17 @@ _ADVICE = words_re(
     # "what roles are available?" asks for openings
     r"what roles?(?! (?:are |is )?(?:(?:currently|still|now) )?(?:available|open|hiring)\b)",
     r"roles? (?:in|for) (?:a|an|the)(?! (?:uk|us|usa|eu|emea|netherlands|united|bay area)\b)",
+    # a judgement of jobs in general, not a search: "is it hard to get a job in c#?", "do remote
+    # jobs pay less?", "what do companies mean by 'full stack' in job ads?"
+    r"is it (?:\w+ )?(?:hard|harder|easy|easier|ok|okay|bad|normal|common|realistic|worth|wise|smart|"
+    r"too late|difficult|risky|weird)",
+    r"(?:is|are) (?:[\w.#+-]+ ){1,4}(?:common|rare|hard|easy|worth it|normal|realistic|popular|dying|"
+    r"in demand|mostly)",
+    r"in demand", r"what other (?:roles|jobs|positions|careers?|options)",
+    r"(?:do|does) (?:[\w.#+-]+ ){0,4}(?:jobs|roles|positions|companies|employers|recruiters|postings) "
+    r"(?:pay|require|need|expect|want|prefer|mean|care|ask|look)",
+    r"what do (?:[\w'-]+ ){1,3}(?:mean|expect|look for|want|ask|care about)",
+    r"can (?:that|this|it) (?:\w+ )?lead",
 )
 # "the second one", "that job", "the Stripe role", "which of them": one opening on screen.
 _REFERENCE = words_re(
@@ -766,7 +802,7 @@ _SUBSCRIBE = words_re(
     r"keep an eye out", r"sign (?:me )?up", r"watch for",
     r"(?:put|add) me (?:on|to) (?:the|your|a) (?:[\w-]+ )?(?:list|mailing list)",
     r"(?:send|email|mail) me (?:a |the |your )?(?:daily|weekly) (?:digests?|e-?mails?|lists?|summar(?:y|ies)|"
-    r"round-?ups?)", r"(?:daily|weekly) digests?", r"watch (?:the )?(?:job )?boards?",
+    r"round-?ups?)", r"(?:daily|weekly) (?:job |jobs )?digests?", r"watch (?:the )?(?:job )?boards?",
 )
 # "Notify me about …" is a subscription only when it is about openings; "tell me about the
 # Stripe role" is a question about an opening.
@@ -798,9 +834,12 @@ _UNSUBSCRIBE = words_re(
     r"unsubscribe", r"unsub", r"stop (?:the |my |job |sending |notifying |messaging |me )*"
     r"(?:alerts|notifications|updates|messages|emails|about)",
     r"no more (?:alerts|notifications)",
-    r"(?:turn off|switch off|disable|pause|mute|cancel|end|stop) (?:the |my |these |those )?"
-    r"(?:job |opening )?(?:(?:daily|weekly) )?(?:subscription|alerts|notifications|digests?|job e-?mails)",
+    r"(?:turn off|switch off|shut off|disable|pause|mute|cancel|end|stop) (?:the |my |these |those )?"
+    r"(?:job |opening )?(?:(?:daily|weekly) )?(?:subscription|alerts|notifications|digests?|updates|feed|"
+    r"job e-?mails)",
     r"stop notifying me", r"opt out",
+    # the switch after what it switches: "turn the alerts off"
+    r"(?:turn|switch|shut) (?:the |my |these |those |job |opening )*(?:alerts|notifications|digests?) off",
     # complaints about how many there are: "stop spamming me", "too many messages"
     r"(?:stop|quit|no more|enough|don'?t|dont|cut) (?:\w+ ){0,2}spam\w*", r"spamming (?:me|us)",
     r"too many (?:\w+ )?(?:alerts|notifications|messages|e-?mails|updates|pings)",
@@ -852,7 +891,9 @@ _MYDATA = words_re(r"what do you (?:know|store|keep|have|remember) (?:about|on) 
                    r"(?:what|which|anything|everything)(?: [\w']+){0,4} (?:know|stored?|keep|kept|have|got|"
                    r"remember(?:ed)?|log(?:ged)?|track(?:ed)?|record(?:ed)?|saved?|hold) (?:about|on|of) me",
                    r"(?:^|(?:show|see|view|get|export|download|access) (?:me )?(?:all )?)my data",
-                   r"what data do you (?:store|keep|have)", r"(?:data )?export", r"gdpr")
+                   r"what data do you (?:store|keep|have)", r"(?:data )?export", r"gdpr",
+                   r"(?:do|did|will) you (?:keep|store|save|log|record|track|remember) "
+                   r"(?:my|what i|everything i)")
 # The follow-ups, said outright in a short message.
 _MORE = words_re(
     r"tell me more", r"more", r"more details?", r"more info(?:rmation)?", r"go on", r"continue",
@@ -1138,6 +1179,9 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     elif n <= 9 and words[0] == "help":
         # "help me with kubernetes" is a topic question, not a request for the manual.
         out["help"] = 0.55
+    if "help" in out and situation.subjects and out["help"] < 0.95:
+        # the manual is no subject's: "how do I profile memory usage in go?" asks about go
+        out["help"] = OVERRULED
     if n <= 12 and _TOPICS.fullmatch(plain):
         out["topics"] = 0.95
     elif n <= 7 and _TOPICS.search(plain):
@@ -1282,6 +1326,18 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out = dict.fromkeys(("topics", "openings", "opening", "subscribe", "profile", "help"), 0.1)
         out["feedback"] = 0.97
     return out
+
+
+# The words an intent's cues spell ("digests?", "vacanc(?:y|ies)"), by their stems: an intent's
+# own, no other subject (see IntentClassifier.foreign).
+_CUE_STEMS = frozenset(stem(w) for pattern in (JOB_WORDS, _REQUEST, _HELP, _TOPICS, _SUBSCRIBE, _NOTIFY,
+                                                _UNSUBSCRIBE, _FORGET, _MYDATA)
+                       for w in re.findall(r"[a-z]{3,}", pattern.pattern))
+
+
+def _cue_word(word: str) -> bool:
+    """Whether a word is one the cues spell, in any of its forms ("digest" of "digests?")."""
+    return stem(word) in _CUE_STEMS
 
 
 def _introduces(text: str, kb: KnowledgeBase) -> bool:
@@ -1536,6 +1592,9 @@ class IntentClassifier:
                        if name != NONE}
         self._one_word = {key: name for key, name in self._exact.items()
                           if " " not in key and len(key) >= TYPO_MIN_LENGTH - 1}
+        # The words requests to the bot are made of; chit-chat's and other subjects' are not.
+        self._vocabulary = frozenset(stem(w) for name, group in examples.items()
+                                     if name not in (NONE, "smalltalk") for e in group for w in words(e))
         self._semantic: _Semantic | None = None
         if embed is not None and any(examples.values()):
             classes = [name for name in (*INTENTS, NONE) if examples.get(name)]
@@ -1587,10 +1646,13 @@ class IntentClassifier:
 
     def classify(self, text: str, situation: Situation,
                  vector: Callable[[], Vectors | None] = lambda: None, *,
-                 settled: Callable[[], bool] = lambda: False) -> IntentScores:
+                 settled: Callable[[], bool] = lambda: False,
+                 topic_sure: Callable[[], bool] = lambda: False) -> IntentScores:
         """Every intent's score for `text`; `vector` gives its meaning, asked only when needed;
         `settled`: whether the words settle the message otherwise (a topic, or nothing known),
-        so that without a cue its meaning is not read (the router's cascade)."""
+        so that without a cue its meaning is not read (the router's cascade); `topic_sure`:
+        whether the topic retrieval is sure the message asks about a topic (asked only of an
+        OBJECT_BOUND intent read by meaning alone)."""
         allowed = [name for name in INTENTS if situation.allows(name)]
         cues = _cues(text, self.kb, situation)
         scores = {name: cues.get(name, 0.0) for name in allowed}
@@ -1626,11 +1688,64 @@ class IntentClassifier:
                               or (situation.subjects and name == "feedback" and name not in cues))
                     if not vetoed:
                         scores[name] = max(scores[name], p)
+        self._overrule_borrowed(text, situation, scores, cues, vector)
+        if not _PERSON.search(normalize(text)) and self.foreign(text):
+            for name in PERSONAL:
+                if name in scores and cues.get(name, 0.0) < MIN_CUE:
+                    scores[name] = min(scores[name], OVERRULED)
+        # Who one is, told without a question, is no question about a topic ("prefer remote work").
+        told = "?" not in text and not _QUESTION.search(normalize(text))
+        guessed = [n for n in OBJECT_BOUND if scores.get(n, 0.0) >= MIN_CUE and cues.get(n, 0.0) < MIN_CUE
+                   and not (n == "profile" and told)]
+        if guessed and topic_sure():
+            # Nothing but the meaning reads a request to the bot, and a topic is sure: a question
+            # about the topic that uses a request's words ("how do we make alerts less noisy?").
+            for name in guessed:
+                scores[name] = min(scores[name], OVERRULED)
         if ("subscribe" in scores and "subscribe" not in cues and _NEGATION.search(normalize(text))
                 and scores["subscribe"] > scores.get("unsubscribe", 0.0)):
             # Sentence vectors barely register a "not": a refused subscription reads as one.
             scores["unsubscribe"], scores["subscribe"] = scores["subscribe"], 0.0
         return IntentScores(scores=scores)
+
+    def foreign(self, text: str) -> list[str]:
+        """The words of `text` that no intent's examples use and no finder reads as a skill, level,
+        place or years: what else the message speaks of ("music" in "stop the music")."""
+        plain = " ".join(_typos_fixed(bare(_spelled(normalize(text))).split()))
+        said = unread(respelled(plain, self.kb.skills), self.kb.skills) if self.kb is not None \
+            else words(plain)
+        return [w for w in said if w not in STOPWORDS and not w.isdigit()
+                and stem(w) not in self._vocabulary and not _cue_word(w)]
+
+    def _overrule_borrowed(self, text: str, situation: Situation, scores: dict[str, float],
+                           cues: Mapping[str, float], vector: Callable[[], Vectors | None]) -> None:
+        """An OBJECT_BOUND intent read in a message that also speaks of something else, whose
+        meaning is not clearly nearer that intent's examples than the other subjects' or
+        chit-chat's (ELSEWHERE), is not that intent."""
+        sem = self._semantic
+        # Who one is takes any words ("just finished a bootcamp"): only the meaning's reading of a
+        # profile statement is put in doubt, not its cues'.
+        of_the_bot = _THE_BOTS.search(normalize(text)) is not None
+        bound = [n for n in OBJECT_BOUND if scores.get(n, 0.0) >= MIN_CUE
+                 and (n != "profile" or cues.get(n, 0.0) < MIN_CUE)
+                 and not (of_the_bot and n in _OF_THE_BOT)]
+        # naming a skill, a message is about the work: its other words describe it ("linux admin")
+        if not bound or sem is None or situation.subjects or not self.foreign(text):
+            return
+        q = vector()
+        if q is None:
+            return
+        _, evidence = sem.evidence(q)
+        elsewhere = max((evidence[sem.index[c]] for c in ELSEWHERE if c in sem.index), default=None)
+        if elsewhere is None:
+            return
+        # asked how it is done, with something else named: done elsewhere ("how do I unsubscribe
+        # from <a streaming service>"), however close to the intent's examples it reads
+        elsewhere_how = _HOW_IT_IS_DONE.match(normalize(text)) is not None
+        for name in bound:
+            if name in sem.index and (elsewhere_how
+                                      or evidence[sem.index[name]] - elsewhere < BORROWED_MARGIN):
+                scores[name] = min(scores[name], OVERRULED)
 
     def _meaning(self, vector: Vectors, allowed: Sequence[str]) -> dict[str, float]:
         sem = self._semantic

@@ -56,6 +56,9 @@ MIN_SCORE = 0.5
 CASCADE_RULES = ("named", "topic", "unknown")
 CASCADE = frozenset({"named", "topic"})
 NAMED_AT = 0.6
+# A topic this sure outweighs an intent its words do not say (read by meaning alone; see
+# IntentClassifier.classify).
+TOPIC_SURE = 0.95
 
 
 @dataclass(kw_only=True)
@@ -114,8 +117,15 @@ class Context:
         if self._intents is None:
             self._intents = self.bot.intents.classify(
                 self.text, situation(self.state, self.kb, self.text), self.query_vector,
-                settled=self.words_settle)
+                settled=self.words_settle, topic_sure=self._topic_sure)
         return self._intents
+
+    def _topic_sure(self) -> bool:
+        """Whether, in a new exchange, the topic retrieval is sure of a topic (TOPIC_SURE)."""
+        if self.state.last_topic is not None:
+            return False  # a follow-up's context is the topic handler's to weigh
+        best = self.bot.retriever.rank(self.text, self.query_vector).best
+        return best is not None and best.confidence >= TOPIC_SURE
 
     def words_settle(self) -> bool:
         """Whether the words alone settle what the message is (see CASCADE), so that an intent

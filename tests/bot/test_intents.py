@@ -426,6 +426,79 @@ async def test_questions_about_a_subject_are_no_intent(bot: Bot, text: str) -> N
     assert reply.intent in ("topic", "compare", "fallback"), reply.intent
 
 
+@pytest.mark.parametrize("text", [
+    "help me plan a birthday party",  # help is about using the bot
+    "help me lose weight before summer",
+    "stop the music",  # no alerts to stop
+    "subscribe me to the weather forecast",
+    "delete the last photo I took",
+    "find me a cheap flight to lisbon",  # a place, but no work
+    "I want a job as a nurse",
+    "what are the best gardening topics for beginners",
+    "my profile picture looks bad, what filter should I use",
+])
+async def test_an_intents_verb_for_something_else_is_declined(bot: Bot, text: str) -> None:
+    reply = await say(bot, text)
+    assert reply.intent == "fallback", reply.intent
+
+
+@pytest.mark.parametrize("text,intent", [
+    # a word no example uses, but the request is plainly the bot's
+    ("guide me", "help"), ("nuke my data", "forget"), ("shut off the job feed", "unsubscribe"),
+    ("I don't want the weekly digest anymore", "unsubscribe"), ("what vacancies do you have", "openings"),
+    ("linux admin jobs?", "openings"), ("whats in your library", "topics"),
+])
+async def test_a_request_with_an_unusual_word_is_still_that_intent(bot: Bot, text: str,
+                                                                    intent: str) -> None:
+    assert (await say(bot, text)).intent == intent
+
+
+@pytest.mark.parametrize("text,topic", [
+    ("our on-call is brutal, how do we make alerts less noisy?", "observability"),
+    ("my alerts fire all night for nothing, how do I set good alert thresholds?", "observability"),
+])
+async def test_a_sure_topic_outweighs_an_intent_only_its_meaning_reads(bot: Bot, text: str,
+                                                                        topic: str) -> None:
+    reply = await say(bot, text)
+    assert (reply.intent, reply.topic) == ("topic", topic)
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("turn the alerts off", "unsubscribe"), ("do you keep my messages?", "mydata"),
+    ("is there work for junior devs", "openings"), ("prefer remote work", "profile"),
+])
+async def test_requests_the_sure_topic_does_not_outweigh(bot: Bot, text: str, intent: str) -> None:
+    assert (await say(bot, text)).intent == intent
+
+
+@pytest.mark.parametrize("text,topics", [
+    ("is it hard to get a job in c# without a degree?", ("csharp-dotnet", "getting-started", "job-search")),
+    ("is remote work common for backend jobs in europe?", ("remote-work",)),
+    ("after 10 years as a dev I'm bored, what other roles are there", ("career-paths",)),
+])
+async def test_a_judgement_of_jobs_is_no_search_for_openings(bot: Bot, text: str,
+                                                              topics: tuple[str, ...]) -> None:
+    reply = await say(bot, text)
+    assert reply.intent == "topic" and reply.topic in topics, (reply.intent, reply.topic)
+
+
+async def test_no_ones_data_is_not_the_persons_record(bot: Bot) -> None:
+    assert (await say(bot, "soft delete or hard delete records")).intent != "forget"
+    assert (await say(bot, "stop the car please")).intent == "fallback"
+    assert (await say(bot, "please delete all of it", user="u2")).intent == "forget"
+    assert (await say(bot, "mute these updates", user="u3")).intent == "unsubscribe"
+
+
+async def test_asked_how_it_is_done_elsewhere_is_no_request(bot: Bot) -> None:
+    assert (await say(bot, "how do I cancel my streaming service subscription")).intent == "fallback"
+    assert (await say(bot, "how do I delete my data", user="u2")).intent == "forget"
+
+
+async def test_help_naming_a_subject_is_a_question_about_it(bot: Bot) -> None:
+    reply = await say(bot, "how do I profile memory usage in go?")
+    assert (reply.intent, reply.topic) == ("topic", "go")
+
+
 @pytest.mark.parametrize("text,negative", [
     ("that was not the answer I expected", True), ("the last answer was off", True),
     ("useless", True), ("wrong topic, I asked about kafka", True), ("nope, not quite", True),
