@@ -555,6 +555,28 @@ _HEDGES = words_re(
 _NEGATED = words_re(r"not", r"isn'?t", r"wasn'?t", r"never", r"hardly")
 
 
+# What a bad verdict says the answer lacked, so that the reply can offer it: depth ("too shallow",
+# "I was hoping for more"), an example ("no examples at all"), plainer words ("too technical",
+# "way too long").
+_WANTS = {
+    "example": words_re(r"examples?", r"code", r"samples?", r"snippets?", r"concrete", r"in practice"),
+    "more": words_re(r"thin", r"shallow", r"superficial", r"surface[- ]level", r"high[- ]level", r"basic",
+                     r"generic", r"short", r"brief", r"lacking", r"lacks", r"incomplete", r"sparse",
+                     r"sketchy", r"(?:hoping|expecting) (?:for )?more", r"expected more", r"detail\w*",
+                     r"depth"),
+    "simpler": words_re(r"technical", r"complicated", r"complex", r"confus\w*", r"jargon\w*", r"dense",
+                        r"over my head", r"hard to (?:follow|understand|read)", r"unclear",
+                        r"long(?:[- ]winded)?", r"wordy", r"verbose", r"lengthy", r"rambl\w*", r"tl ?dr",
+                        r"didn'?t read", r"too much"),
+}
+
+
+def lacked(text: str) -> str | None:
+    """The follow-up a bad verdict asks for without asking ("too shallow": "more"), or None."""
+    plain = bare(_spelled(normalize(text)))
+    return next((kind for kind, said in _WANTS.items() if said.search(plain)), None)
+
+
 def bare_verdict(plain: str) -> bool | None:
     """A message (bare, normalised) that only judges, with hedges ("kind of superficial", "not
     great tbh"): whether the verdict is a good one; None for any other message."""

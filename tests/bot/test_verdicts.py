@@ -103,3 +103,15 @@ async def test_approving_the_openings_shown_asks_for_no_other_openings(bot: Bot)
     await say(bot, "show me remote python jobs")
     reply = await say(bot, "ok now that's more like it")
     assert reply.intent in ("feedback", "thanks"), reply.intent
+
+
+async def test_a_bad_verdict_offers_what_it_says_was_missing(bot: Bot) -> None:
+    await say(bot, "what is docker")
+    shallow = await say(bot, "rather shallow tbh")
+    assert shallow.buttons[0].label == "Tell me more", shallow.buttons
+    (more, *_) = await bot.handle(message("x", action=shallow.buttons[0].action))
+    assert more.intent == "more" and more.topic == "docker"
+    dense = await say(bot, "too dense honestly")
+    assert '"simpler"' in dense.text and all(b.label != "Tell me more" for b in dense.buttons)
+    plainer = await say(bot, "simpler")
+    assert plainer.intent == "more" and plainer.topic == "docker"
