@@ -529,16 +529,18 @@ _JUDGED_GOOD = words_re(
     r"reasonable", r"better", r"gold", r"handy", r"accurate", r"correct", r"cool", r"lovely",
     r"enlightening", r"illuminating", r"readable",
 )
+# Bad verdicts that say what the answer lacked: depth, or plain and few words.
+_TOO_SHALLOW = (r"thin", r"shallow", r"superficial", r"surface[- ]level", r"high[- ]level", r"basic",
+                r"generic", r"short", r"brief", r"lacking", r"incomplete", r"sparse", r"sketchy")
+_TOO_HARD = (r"technical", r"complicated", r"complex", r"confus\w*", r"jargon\w*", r"dense",
+             r"over my head", r"hard to (?:follow|understand|read)", r"unclear", r"long(?:[- ]winded)?",
+             r"wordy", r"verbose", r"lengthy", r"rambl\w*", r"tl ?dr", r"didn'?t read", r"too much")
 _JUDGED_BAD = words_re(
-    r"thin", r"shallow", r"superficial", r"surface[- ]level", r"high[- ]level", r"basic", r"generic",
-    r"vague", r"wordy", r"verbose", r"long(?:[- ]winded)?", r"lengthy", r"rambl\w*", r"dense", r"dry",
-    r"boring", r"dull", r"bland", r"weak", r"lame", r"poor", r"bad", r"terrible", r"awful",
-    r"disappoint\w*", r"underwhelm\w*", r"(?:a )?let ?down", r"unclear", r"confus\w*", r"incomplete",
-    r"lacking", r"sparse", r"sketchy", r"hand[- ]?wavy", r"fluffy", r"meh", r"mediocre", r"so-?so",
-    r"outdated", r"out of date", r"wrong", r"incorrect", r"inaccurate", r"irrelevant", r"useless",
-    r"unhelpful", r"pointless", r"short", r"brief", r"too much", r"technical", r"complicated", r"complex",
-    r"jargon\w*", r"repetitive", r"redundant", r"simplistic", r"obvious", r"tl ?dr", r"didn'?t read",
-    r"over my head", r"could (?:be|have been) better", r"hard to (?:follow|understand|read)",
+    *_TOO_SHALLOW, *_TOO_HARD, r"vague", r"dry", r"boring", r"dull", r"bland", r"weak", r"lame", r"poor",
+    r"bad", r"terrible", r"awful", r"disappoint\w*", r"underwhelm\w*", r"(?:a )?let ?down", r"hand[- ]?wavy",
+    r"fluffy", r"meh", r"mediocre", r"so-?so", r"outdated", r"out of date", r"wrong", r"incorrect",
+    r"inaccurate", r"irrelevant", r"useless", r"unhelpful", r"pointless", r"repetitive", r"redundant",
+    r"simplistic", r"obvious", r"could (?:be|have been) better",
 )
 _HEDGES = words_re(
     r"honestly", r"tbh", r"imo", r"imho", r"frankly", r"seriously", r"really", r"very", r"so", r"pretty",
@@ -560,14 +562,9 @@ _NEGATED = words_re(r"not", r"isn'?t", r"wasn'?t", r"never", r"hardly")
 # "way too long").
 _WANTS = {
     "example": words_re(r"examples?", r"code", r"samples?", r"snippets?", r"concrete", r"in practice"),
-    "more": words_re(r"thin", r"shallow", r"superficial", r"surface[- ]level", r"high[- ]level", r"basic",
-                     r"generic", r"short", r"brief", r"lacking", r"lacks", r"incomplete", r"sparse",
-                     r"sketchy", r"(?:hoping|expecting) (?:for )?more", r"expected more", r"detail\w*",
-                     r"depth"),
-    "simpler": words_re(r"technical", r"complicated", r"complex", r"confus\w*", r"jargon\w*", r"dense",
-                        r"over my head", r"hard to (?:follow|understand|read)", r"unclear",
-                        r"long(?:[- ]winded)?", r"wordy", r"verbose", r"lengthy", r"rambl\w*", r"tl ?dr",
-                        r"didn'?t read", r"too much"),
+    "more": words_re(*_TOO_SHALLOW, r"lacks", r"(?:hoping|expecting) (?:for )?more", r"expected more",
+                     r"detail\w*", r"depth"),
+    "simpler": words_re(*_TOO_HARD),
 }
 
 
@@ -943,8 +940,6 @@ _UNSUBSCRIBE = words_re(
     r"(?:take|get|remove|drop) me (?:off|out of|from) (?:the|your|this|that|my|job) (?:[\w-]+ )?(?:list|"
     r"alerts|notifications|emails|updates|subscription)",
 )
-# Alerts refused: a no before what alerts do ("don't send me job emails", "I never want to hear
-# about new openings again") stops them, however much the rest reads like a subscription.
 # Taking back what was just done, said of the alerts right after turning them on.
 _RETRACTED = words_re(
     r"stop (?:it|them|that|those|this)", r"cancel(?: (?:it|that|this|them))?", r"undo(?: (?:that|it|this))?",
@@ -953,6 +948,8 @@ _RETRACTED = words_re(
     r"(?:i )?(?:don'?t|do not) want (?:it|them|that|those)(?: after all| anymore)?",
     r"(?:actually|wait|no)(?: no)?,? (?:don'?t|do not)(?: do (?:it|that))?", r"don'?t bother",
 )
+# Alerts refused: a no before what alerts do ("don't send me job emails", "I never want to hear
+# about new openings again") stops them, however much the rest reads like a subscription.
 _NO_ALERTS = re.compile(r"(?<!\w)no (?:[\w']+ )?(?:alerts|notifications|e-?mails|messages|updates)(?!\w)")
 _REFUSED_ALERTS = re.compile(
     r"(?<!\w)(?:don'?t|dont|do not|no more|no longer|never|stop|quit|cease|rather not|no need(?: for)?|"
