@@ -459,10 +459,11 @@ _CONTACT_MAKERS = words_re(
 # "where do I leave suggestions for the people who build this"); not feedback for someone else
 # ("where do I leave feedback on a pull request", "how do I give feedback to my team").
 _SEND_IDEAS = re.compile(
-    r"(?<!\w)(?:where|somewhere|anywhere|someplace|some place|a place|a way|how|who)(?: [\w']+){0,3} "
+    r"(?<!\w)(?:where|somewhere|anywhere|someplace|some place|a place|a way|who)(?: [\w']+){0,3} "
     r"(?:send|leave|give|submit|share|drop|post|file|suggest|pass|direct|forward|report)\w*(?: [\w']+){0,2} "
     r"(?:ideas?|suggestions?|feedback|bug reports?|bugs|complaints?|feature requests?|comments|thoughts|"
-    r"wishes)(?!\w)(?! (?:to|on|for|with|about) (?:my|our|a|an|his|her|their|your (?:team|manager|boss|"
+    r"wishes)(?!\w)(?! (?:to|on|for|with|about) (?:my|our|a|an|his|her|their|someone|somebody|anyone|"
+    r"people|colleagues?|co-?workers?|employees?|juniors?|peers?|team ?mates?|your (?:team|manager|boss|"
     r"colleagues?|reports?|peers?))\b)")
 # Asking for what was reported to be fixed: "pls fix it", "can someone fix that".
 _FIX_IT = words_re(r"(?:(?:please|pls|plz|can|could|would) (?:you |someone |somebody |ya )?)?(?:fix|repair|"
@@ -538,7 +539,7 @@ _TOO_HARD = (r"technical", r"complicated", r"complex", r"confus\w*", r"jargon\w*
 _JUDGED_BAD = words_re(
     *_TOO_SHALLOW, *_TOO_HARD, r"vague", r"dry", r"boring", r"dull", r"bland", r"weak", r"lame", r"poor",
     r"bad", r"terrible", r"awful", r"disappoint\w*", r"underwhelm\w*", r"(?:a )?let ?down", r"hand[- ]?wavy",
-    r"fluffy", r"meh", r"mediocre", r"so-?so", r"outdated", r"out of date", r"wrong", r"incorrect",
+    r"fluffy", r"meh", r"mediocre", r"so[- ]?so", r"outdated", r"out of date", r"wrong", r"incorrect",
     r"inaccurate", r"irrelevant", r"useless", r"unhelpful", r"pointless", r"repetitive", r"redundant",
     r"simplistic", r"obvious", r"could (?:be|have been) better",
 )
