@@ -117,6 +117,7 @@ class Situation:
     subjects: frozenset[str] = frozenset()  # topics the message names itself (by a skill)
     names_shown: bool = False         # the message names the company of an opening on screen
     profile_told: bool = False        # the profile changed last, nothing was shown since
+    subscribed: bool = False          # alerts were turned on last, nothing was shown since
 
     @property
     def own_subject(self) -> bool:
@@ -142,16 +143,20 @@ def situation(state: ConversationState, kb: KnowledgeBase, text: str) -> Situati
     plain = bare(normalize(text))
     named = any(_mentions(plain, bare(normalize(str(c)))) for c in companies)
     return Situation(topic=topic, openings_shown=shown, subjects=subjects, names_shown=named,
-                     profile_told=state.data.get(PROFILE_TOLD) == told_at(state))
+                     profile_told=state.data.get(PROFILE_TOLD) == told_at(state),
+                     subscribed=state.data.get(SUBSCRIBED) == told_at(state))
 
 
 # ConversationState.data: where the conversation stood (its topic and page of openings) when the
 # profile last changed. While it stands there, what is said may go on telling ("or in Berlin").
 PROFILE_TOLD = "profile_told"
+# ... and where it stood when alerts were turned on: while it stands there, "hmm, stop them" or
+# "actually cancel that" takes the alerts back.
+SUBSCRIBED = "subscribed_at"
 
 
 def told_at(state: ConversationState) -> list[Any]:
-    """Where the conversation stands, as PROFILE_TOLD keeps it (JSON)."""
+    """Where the conversation stands, as PROFILE_TOLD and SUBSCRIBED keep it (JSON)."""
     return [state.last_topic, state.data.get("page")]
 
 
@@ -217,14 +222,22 @@ _CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|gr8t?|aweso
 # Acknowledging what was said, which asks for nothing: "ok", "got it".
 _ACK = words_re(r"ok(?:ay)?", r"k", r"alright", r"got it", r"i see", r"understood", r"noted")
 # What may lead a farewell: "k bye", "ok cool, see you".
-_LEAD = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|alright|right|well|so|cool|great|anyway|nvm|never ?mind|"
-                   r"oh well) )+")
+_LEAD = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|alright|right|well|so|cool|great|anyways?|nvm|never ?mind|"
+                   r"oh well|whatever|fine|forget it|hm+|anyhow) )+")
 _FAREWELL = words_re(r"bye(?: bye)?", r"goodbye", r"see (?:you|ya)(?: later)?", r"later", r"cya",
                      r"good ?night", r"that'?s all(?: for now)?",
                      # leaving, where "go" is no skill: "gotta go", "I'll let you go", "I'm off"
                      r"(?:i )?(?:gotta|got to|have to|need to|must|better|should) (?:go|run|dash|leave|"
                      r"head off|head out|log off|sign off|bounce)(?: now| soon)?",
-                     r"(?:i'?ll|i will|let me) let (?:you|u) go", r"i'?m off(?: now)?")
+                     r"(?:i'?ll|i will|let me) let (?:you|u) go", r"i'?m off(?: now)?",
+                     r"catch (?:you|ya) (?:later|soon|around|tomorrow)", r"see (?:you|ya) (?:soon|around|"
+                     r"tomorrow|next time)", r"take care", r"have a (?:good|nice|great|lovely) (?:one|day|"
+                     r"evening|night|weekend|week)", r"i'?m (?:out|done)(?: (?:of here|here))?",
+                     r"(?:signing|logging) off", r"talk (?:to you )?(?:later|soon)", r"ttyl", r"peace out",
+                     r"until next time", r"so long", r"farewell", r"adios", r"laters", r"bye for now")
+# What a farewell may say beside it: "nothing else, bye", "that's it for today, take care", "bye then".
+_FAREWELL_FILLER = words_re(r"(?:that'?s|that is) (?:it|all)", r"nothing else", r"then", r"now",
+                            r"for (?:now|today|the day|tonight)", r"i'?m good")
 # Small talk: laughing, asking about the bot itself, a remark on one's mood. It asks for nothing
 # the bot does, but deserves a friendly word rather than a decline.
 _LAUGHTER = words_re(r"(?:ha){2,}h?a?", r"(?:he){2,}h?", r"a?(?:ja){2,}", r"lo+l+z?", r"lmf?a+o+",
@@ -281,7 +294,19 @@ _REQUEST_START = re.compile(
 _RATING = words_re(
     r"(?:very |really |super |quite |so )?(?:helpful|unhelpful|useful|useless|pointless|irrelevant|"
     r"(?:un)?informative|insightful)",
-    r"(?:that|this|it) (?:really )?helped", r"helped (?:me )?(?:a lot|loads|a bunch|so much)",
+    r"(?:that|this|it|the|your) (?:\w+ )?(?:really |actually )?helped",
+    r"helped (?:me )?(?:a lot|loads|a bunch|so much)",
+    # disappointment with what was given: "I was hoping for more", "expected better"
+    r"(?:was|were) (?:hoping|expecting) (?:for )?(?:more|better|something (?:more|better|else|deeper))",
+    r"expected (?:more|better)",
+    # the bot judged as a helper: "you're not much use", "you're pretty good at this"
+    r"(?:you(?:'re| are)|youre|ur|you r)(?: really| just| honestly| actually)? (?:not|no|of (?:no|little)) "
+    r"(?:\w+ )?(?:use|help|helpful|useful|good)",
+    r"(?:you(?:'re| are)|youre|ur)(?: \w+){0,2} (?:good|great|helpful|useful|decent|brilliant|amazing|"
+    r"awesome|excellent|hopeless|rubbish|not (?:so|that|too|half) bad)(?: at (?:this|that|it))?"
+    r"(?: after all)?(?= *$)",
+    r"(?:you(?:'re| are)|youre|ur) (?:the|a) (?:\w+ )?(?:best|worst|greatest) (?:\w+ ){0,2}"
+    r"(?:tool|bot|app|thing|site|service|assistant)\b.*",
     r"good stuff", r"(?:that'?s|that is|this is|this'?s) not (?:it|quite it|the one)",
     # the bot or a part of it judged as a whole: "really love the job matching", "whoever made
     # this did a great job", "the bot doesn't understand me"
@@ -297,8 +322,8 @@ _RATING = words_re(
     r"(?:you|u)(?: really)? (?:explain\w*|describ\w*|answer\w*|put) (?:\w+ ){0,2}(?:well|better|clearly|"
     r"nicely|simply|badly|poorly|worse)",
     r"makes sense(?: now)?", r"spot on", r"thumbs (?:up|down)",
-    r"(?:exactly|just|(?:that|this)(?:'?s| is| was)(?: exactly| just)?) what i "
-    r"(?:needed|wanted|was looking for)",
+    r"(?:exactly|just|(?:that|this)(?:'?s| is| was)(?: exactly| just)?) (?:what |the (?:kind|sort|type) of "
+    r"(?:\w+ ){1,2})i (?:needed|wanted|was looking for|had in mind|was after|hoped for)",
     r"i (?:already )?knew (?:that|this|it|all (?:that|this))(?: already)?",
     r"too (?:basic|generic|shallow|vague)",
     r"too (?:much|many) (?:text|info\w*|details?|words|to read)",
@@ -353,6 +378,11 @@ _PRAISE = words_re(r"(?:(?:really|very|such a|a) )?(?:good|great|nice|excellent|
 # ask that the message's meaning be read, which tells them from a topic ("feedback in code reviews").
 _ON_FEEDBACK = words_re(r"feedback", r"bugs?", r"suggest\w*", r"complain\w*", r"complaints?",
                         r"feature requests?", r"rat(?:e|ing)s?", r"reviews?", r"stars?")
+# What an answer is made of, as a suggestion names it ("a diagram would have helped").
+_ANSWER_PARTS = (r"(?:examples?|code|samples?|snippets?|diagrams?|pictures?|images?|visuals?|links?|"
+                 r"sources?|references?|summary|summaries|details?|bullet points?|bullets|steps|"
+                 r"topics?|sections?|pages?|articles?|content|info|answers?|options?|buttons?|filters?|"
+                 r"features?|tl ?dr)")
 # A suggestion to the bot's makers, about what it covers or does ("you should cover event
 # sourcing", "could you add kotlin to the topics?", "feature request: dark mode"): feedback,
 # whatever subject it names. Said to the bot: a topic question asks how, not that it should.
@@ -372,7 +402,8 @@ _SUGGESTION = re.compile(
     r"(?:(?:can|could|would|will) (?:you|u) (?:please |pls )?|please |pls |plz )"
     r"(?:add|include|support|allow)|add (?:a |an |some |more )?(?:topics?|sections?|pages?|content|"
     r"info|stuff|answers?|articles?|material))(?!\w)"
-    r"|(?<!\w)(?:(?:you|u) (?:don'?t|do not|dont) (?:even )?(?:know|cover|support|have (?:anything|"
+    r"|(?<!\w)(?:(?:you|u) (?:don'?t|do not|dont|didn'?t|did not|never) (?:even |really |actually )?"
+    r"(?:know|cover|mention|support|have (?:anything|"
     r"a topic|a page|info)) (?:about |on )?[\w#+.-]+|"
     r"(?:you|u)(?: guys| really| definitely| seriously| also)* (?:need|could use|should have) "
     r"(?:better|more|a better|some more|a lot more|way more)|"
@@ -381,7 +412,19 @@ _SUGGESTION = re.compile(
     r"(?:it )?(?:would|'d) (?:be )?(?:nice|great|cool|good|helpful|useful|awesome|handy|"
     r"better) if (?:you|u|the bot|careerbot|it|there (?:was|were)|i (?:could|can) \w+ (?:jobs|openings|"
     r"results|the list|by))|it would help if|"
-    r"i (?:wish|hope) (?:you|u|the bot|this bot|careerbot|there (?:was|were))|"
+    r"(?:it(?: would|'d)|would) (?:be )?(?:nice|great|cool|good|helpful|useful|awesome|handy|better) to "
+    r"(?:have|see|get) (?:a |an |some |more )?(?:\w+ ){0,2}" + _ANSWER_PARTS + r"|"
+    r"(?:i'?d|i would|would) (?:really )?(?:love|like|prefer|appreciate) (?:it )?if (?:you|u|the bot|"
+    r"this bot|careerbot|it|there)|"
+    # what the answer lacked: "a code sample would have helped", "more examples next time"
+    r"(?:an?|some|more|fewer|less) (?:\w+ ){0,2}" + _ANSWER_PARTS + r" (?:would|could|might) (?:really )?"
+    r"have (?:been )?(?:helped|nicer|better|useful|helpful|nice|good)|"
+    r"(?:(?:give|add|include|show|use|put)(?: me| us| it| them)? )?(?:more|some|an?|fewer|less|better) "
+    r"(?:\w+ )?" + _ANSWER_PARTS + r"(?: please)? next time|next time (?:please )?(?:give|add|include|"
+    r"show|use|put)(?: me| us| it| them)? (?:(?:more|some|an?|fewer|less|better) )?(?:\w+ )?"
+    + _ANSWER_PARTS + r"|"
+    r"i (?:wish|hope) (?:you|u|the bot|this bot|careerbot|there (?:was|were)|(?:the|your|ur) (?:answers?|"
+    r"replies|explanations?|responses?))|"
     r"(?:need|want|like to see|love to see|would like|missing) (?:\w+ )?(?:more|some) "
     r"(?:content|topics?|info|stuff|answers|pages|material|coverage) (?:on|about|for)|"
     r"more (?:content|topics|coverage|pages|material) (?:on|about|for))(?!\w)"
@@ -437,6 +480,22 @@ _CONTACT_MAKERS = words_re(
     r"(?:them|him|her)")
 
 
+# Asking where ideas or reports for the bot's makers go ("is there somewhere I can send ideas",
+# "where do I leave suggestions for the people who build this"); not feedback for someone else
+# ("where do I leave feedback on a pull request", "how do I give feedback to my team").
+_SEND_IDEAS = re.compile(
+    r"(?<!\w)(?:where|somewhere|anywhere|someplace|some place|a place|a way|who)(?: [\w']+){0,3} "
+    r"(?:send|leave|give|submit|share|drop|post|file|suggest|pass|direct|forward|report)\w*(?: [\w']+){0,2} "
+    r"(?:ideas?|suggestions?|feedback|bug reports?|bugs|complaints?|feature requests?|comments|thoughts|"
+    r"wishes)(?!\w)(?! (?:to|on|for|with|about) (?:my|our|a|an|his|her|their|someone|somebody|anyone|"
+    r"people|colleagues?|co-?workers?|employees?|juniors?|peers?|team ?mates?|your (?:team|manager|boss|"
+    r"colleagues?|reports?|peers?))\b)")
+# Asking for what was reported to be fixed: "pls fix it", "can someone fix that".
+_FIX_IT = words_re(r"(?:(?:please|pls|plz|can|could|would) (?:you |someone |somebody |ya )?)?(?:fix|repair|"
+                   r"sort out|look into) (?:it|this|that|them|the (?:bug|links?|buttons?|bot|issue))"
+                   r"(?: (?:please|pls|plz|asap|soon|already))?")
+
+
 def _reports_or_suggests(plain: str) -> bool:
     """Whether a message (bare, normalised) reports a bug in the bot or suggests something to its
     makers: feedback the maintainers should read, not a topic question."""
@@ -480,11 +539,86 @@ _NEGATIVE = words_re(
 _SHORT_VERDICT = words_re(r"(?:hmm+ |well |lol )?(?:meh|not quite(?: right)?|wrong|incorrect|inaccurate)",
                           r"(?:ugh+ |meh |hmm+ )?(?:way |far |a bit |much )?too (?:long|wordy|short|brief)",
                           r"(?:very |so |really |pretty )?(?:bad|terrible|awful|poor|rubbish|garbage|trash)")
+# A verdict said with nothing else but hedges ("kind of superficial", "hmm, disappointing", "it's
+# fine I suppose", "nice, very clear"): after an answer such words judge it. Asking for a change
+# now ("simpler please", "shorter?") is no verdict but the follow-up. The good words are read
+# first, so that "not bad", "short and sweet" and "more like it" are not read as bad ones.
+_JUDGED_GOOD = words_re(
+    r"not (?:too |that |so |half |all that )?(?:bad|terrible|awful|shabby|long|wordy)", r"short and sweet",
+    r"(?:(?:that|it)(?:'?ll| will) |will )do", r"do(?:es)? the (?:job|trick)", r"more like it",
+    r"makes sense", r"to the point", r"easy to (?:follow|understand|read|digest)", r"spot on", r"on point",
+    r"(?:well|nicely|clearly|neatly|simply) (?:explained|put|written|said|structured|done|laid out)",
+    r"explained (?:well|nicely|clearly)", r"crystal clear", r"clear(?:er)?", r"good", r"great", r"nice",
+    r"helpful", r"useful", r"solid", r"excellent", r"perfect", r"brilliant", r"amazing", r"awesome",
+    r"fantastic", r"superb", r"informative", r"insightful", r"interesting", r"thorough", r"detailed",
+    r"concise", r"succinct", r"comprehensive", r"neat", r"fine", r"alright", r"all right", r"decent",
+    r"reasonable", r"better", r"gold", r"handy", r"accurate", r"correct", r"cool", r"lovely",
+    r"enlightening", r"illuminating", r"readable",
+)
+# Bad verdicts that say what the answer lacked: depth, or plain and few words.
+_TOO_SHALLOW = (r"thin", r"shallow", r"superficial", r"surface[- ]level", r"high[- ]level", r"basic",
+                r"generic", r"short", r"brief", r"lacking", r"incomplete", r"sparse", r"sketchy")
+_TOO_HARD = (r"technical", r"complicated", r"complex", r"confus\w*", r"jargon\w*", r"dense",
+             r"over my head", r"hard to (?:follow|understand|read)", r"unclear", r"long(?:[- ]winded)?",
+             r"wordy", r"verbose", r"lengthy", r"rambl\w*", r"tl ?dr", r"didn'?t read", r"too much")
+_JUDGED_BAD = words_re(
+    *_TOO_SHALLOW, *_TOO_HARD, r"vague", r"dry", r"boring", r"dull", r"bland", r"weak", r"lame", r"poor",
+    r"bad", r"terrible", r"awful", r"disappoint\w*", r"underwhelm\w*", r"(?:a )?let ?down", r"hand[- ]?wavy",
+    r"fluffy", r"meh", r"mediocre", r"so[- ]?so", r"outdated", r"out of date", r"wrong", r"incorrect",
+    r"inaccurate", r"irrelevant", r"useless", r"unhelpful", r"pointless", r"repetitive", r"redundant",
+    r"simplistic", r"obvious", r"could (?:be|have been) better",
+)
+_HEDGES = words_re(
+    r"honestly", r"tbh", r"imo", r"imho", r"frankly", r"seriously", r"really", r"very", r"so", r"pretty",
+    r"quite", r"kind of", r"kinda", r"sort of", r"sorta", r"a (?:little |tiny )?bit(?: of)?", r"little",
+    r"a tad", r"tad", r"somewhat", r"rather", r"fairly", r"way", r"far", r"too", r"overly", r"super",
+    r"totally", r"completely", r"just", r"bit", r"still", r"overall", r"all in all", r"to be honest",
+    r"i (?:guess|suppose|think|feel|mean|must say|have to say|gotta say)", r"i'?d say", r"hm+",
+    r"u+h*m+", r"well", r"oh", r"ah", r"ok(?:ay)?", r"yeah", r"yes", r"yep", r"no", r"nah", r"nope",
+    r"wow", r"lol", r"not", r"isn'?t", r"wasn'?t", r"enough", r"at all", r"though", r"tho", r"but",
+    r"and", r"then", r"now", r"actually", r"definitely", r"admittedly", r"i'?m afraid", r"fair", r"much",
+    r"stuff", r"an?", r"the", r"one", r"(?:that|this|it|which)(?:'?s| is| was| seems?| looks?| sounds?|"
+    r" feels?| felt| reads?| read)?", r"(?:answer|reply|explanation|response|page|info)",
+)
+_NEGATED = words_re(r"not", r"isn'?t", r"wasn'?t", r"never", r"hardly")
+
+
+# What a bad verdict says the answer lacked, so that the reply can offer it: depth ("too shallow",
+# "I was hoping for more"), an example ("no examples at all"), plainer words ("too technical",
+# "way too long").
+_WANTS = {
+    "example": words_re(r"examples?", r"code", r"samples?", r"snippets?", r"concrete", r"in practice"),
+    "more": words_re(*_TOO_SHALLOW, r"lacks", r"(?:hoping|expecting) (?:for )?more", r"expected more",
+                     r"detail\w*", r"depth"),
+    "simpler": words_re(*_TOO_HARD),
+}
+
+
+def lacked(text: str) -> str | None:
+    """The follow-up a bad verdict asks for without asking ("too shallow": "more"), or None."""
+    plain = bare(_spelled(normalize(text)))
+    return next((kind for kind, said in _WANTS.items() if said.search(plain)), None)
+
+
+def bare_verdict(plain: str) -> bool | None:
+    """A message (bare, normalised) that only judges, with hedges ("kind of superficial", "not
+    great tbh"): whether the verdict is a good one; None for any other message."""
+    good = _JUDGED_GOOD.sub(" ", plain)
+    bad = _JUDGED_BAD.sub(" ", good)
+    if bad == plain or _HEDGES.sub(" ", bad).strip():
+        return None
+    # "not great" is a bad verdict, "not too long" a good one
+    return (_JUDGED_BAD.search(good) is None) != (_NEGATED.search(good) is not None)
+
+
 _SOMEONES = re.compile(r"^(?:my|our|his|her|their|the)\b")
 _THEIRS = re.compile(r"^(?:my|our|his|her|their)\b")
 # Something of one's own, not the bot's answer to one ("mocks make my tests useless" vs "useless,
 # you ignored my question").
 _OWN_THING = re.compile(r"\b(?:my|our) (?!(?:question|questions|request|message|time)\b)\w")
+# A question tagged on asks nothing: "you're not much use, are you".
+_TAG = re.compile(r"(?:is|are|was|were|do|does|did|can|could|will|would|have|has)(?:n'?t| not)? "
+                  r"(?:you|it|that|they|this|we|i|there)")
 # A question asks; a rating says ("is this useful for a beginner?" is no rating).
 _ASKING = re.compile(r"^(?:is|are|was|were|does|do|did|should|can|could|how|what|why|when|which|"
                      r"where|who|will|would)\b")
@@ -846,6 +980,14 @@ _UNSUBSCRIBE = words_re(
     r"(?:take|get|remove|drop) me (?:off|out of|from) (?:the|your|this|that|my|job) (?:[\w-]+ )?(?:list|"
     r"alerts|notifications|emails|updates|subscription)",
 )
+# Taking back what was just done, said of the alerts right after turning them on.
+_RETRACTED = words_re(
+    r"stop (?:it|them|that|those|this)", r"cancel(?: (?:it|that|this|them))?", r"undo(?: (?:that|it|this))?",
+    r"(?:i(?:'ve)? )?changed my mind", r"on second thought", r"scrap that", r"never ?mind", r"nvm",
+    r"forget (?:it|that)", r"take (?:it|that) back", r"revert(?: (?:that|it))?", r"turn (?:it|them) off",
+    r"(?:i )?(?:don'?t|do not) want (?:it|them|that|those)(?: after all| anymore)?",
+    r"(?:actually|wait|no)(?: no)?,? (?:don'?t|do not)(?: do (?:it|that))?", r"don'?t bother",
+)
 # Alerts refused: a no before what alerts do ("don't send me job emails", "I never want to hear
 # about new openings again") stops them, however much the rest reads like a subscription.
 _NO_ALERTS = re.compile(r"(?<!\w)no (?:[\w']+ )?(?:alerts|notifications|e-?mails|messages|updates)(?!\w)")
@@ -917,7 +1059,10 @@ _DOWNSIDES = words_re(r"downsides?", r"drawbacks?", r"cons", r"disadvantages?", 
 _SIMPLER = words_re(r"simpler", r"simply", r"simplify", r"eli5", r"in simple terms",
                     r"in plain (?:english|words)", r"i (?:don'?t|didn'?t) (?:get|understand)(?: it| that)?",
                     r"too (?:complicated|technical)", r"dumb (?:it|that) down", r"confus(?:ed|ing)",
-                    r"over my head")
+                    r"over my head", r"(?:more )?plain(?:er|ly)", r"in (?:simpler|plainer|easier|layman'?s) "
+                    r"(?:terms|words|english)", r"like i'?m (?:five|5|a (?:child|kid|beginner|newbie))",
+                    r"for (?:a )?(?:beginners?|dummies|newbies?|non[- ]?techies?|(?:a )?layman)",
+                    r"less (?:technical|jargon)", r"without (?:the |all the |so much )?jargon")
 _AND = re.compile(r"^(?:and|so|but|ok(?:ay)?)\b")
 
 
@@ -1002,7 +1147,11 @@ def is_rating(plain: str, *, named: bool = False, asked: bool = False) -> bool:
 
 def is_negative(text: str) -> bool:
     """Feedback that says the answer did not help."""
-    return bool(_NEGATIVE.search(_NOT_NEGATIVE.sub(" ", bare(_spelled(normalize(text))))))
+    plain = " ".join(bare(_spelled(normalize(text))).split())
+    judged = bare_verdict(plain)
+    if judged is not None:
+        return not judged
+    return bool(_NEGATIVE.search(_NOT_NEGATIVE.sub(" ", plain)))
 
 
 # The words of offering a report or suggestion without making it ("can I suggest a topic?", "I
@@ -1029,7 +1178,8 @@ def offers_feedback(text: str) -> bool:
     """Feedback that is no verdict but wanting to give one, report a bug or suggest something
     ("can I leave some feedback?", "where do I report bugs"): told how, nothing rated."""
     plain = bare(_spelled(normalize(text)))
-    return _reports_or_suggests(plain) or (
+    return (_reports_or_suggests(plain) or _SEND_IDEAS.search(plain) is not None
+            or _FIX_IT.fullmatch(plain) is not None) or (
         _ON_FEEDBACK.search(plain) is not None and not _RATING.search(plain)
         and not _NEGATIVE.search(_NOT_NEGATIVE.sub(" ", plain)))
 
@@ -1131,7 +1281,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # into French" is not.
         out["greeting"] = 0.95 if not rest else 0.3 if greeting.start() <= 4 else 0.1
     if n <= 8 and _THANKS.search(plain):
-        rest = _THANKS_FILLER.sub(" ", _FAREWELL.sub(" ", _THANKS.sub(" ", _LEAD.sub("", plain)))).strip()
+        rest = _THANKS_FILLER.sub(" ", _FAREWELL_FILLER.sub(" ", _FAREWELL.sub(
+            " ", _THANKS.sub(" ", _LEAD.sub("", plain))))).strip()
         # "thanks, that clears it up": thanking first, then only a remark, asking nothing
         remark = (_THANKS.match(plain) is not None and "?" not in norm and not situation.subjects
                   and not _ASKING.match(rest) and not _ASKS_FOR.search(rest) and not JOB_WORDS.search(rest))
@@ -1147,7 +1298,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out["thanks"] = 0.1
     elif (n <= 4 and (_CLOSING.fullmatch(plain) or _ACK.fullmatch(plain))) or (
             n <= 8 and _FAREWELL.search(plain)
-            and not _THANKS_FILLER.sub(" ", _FAREWELL.sub(" ", _LEAD.sub("", plain))).strip()):
+            and not _THANKS_FILLER.sub(" ", _FAREWELL_FILLER.sub(" ", _FAREWELL.sub(
+                " ", _LEAD.sub("", plain)))).strip()):
         out["thanks"] = 0.9
     if n <= 14 and _ON_FEEDBACK.search(plain):
         # Asking how feedback is given, or speaking of someone's, is advice unless it is about
@@ -1155,14 +1307,23 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         advice = (_ADVICE_ASKED.match(plain) or _SOMEONES.match(plain)) and not (
             _BOT_NAMED.search(plain) or _YOU.search(plain))
         out["feedback"] = 0.1 if advice else 0.3
+    if n <= 16 and not situation.subjects and (_SEND_IDEAS.search(plain) or _FIX_IT.fullmatch(plain)):
+        out["feedback"] = 0.9  # the makers are asked for: where ideas go, a fix
     praised = n <= 5 and _PRAISE.search(plain) is not None
     # A verdict, then a question: "great bot btw, how do I ask for a raise" asks.
-    asks_later = any(_ASKING.match(bare(clause).strip()) for clause in _PUNCTUATION.split(norm)[1:])
+    asks_later = any(_ASKING.match(bare(clause).strip()) and not _TAG.fullmatch(bare(clause).strip())
+                     for clause in _PUNCTUATION.split(norm)[1:])
     if ((n <= 14 and is_rating(plain, named=bool(situation.subjects), asked="?" in norm)) or (
             n <= 4 and (_SHORT_VERDICT.fullmatch(plain) or _NEGATIVE.fullmatch(plain)
                         or _NOT_NEGATIVE.fullmatch(plain))) or praised) and not asks_later:
         out["feedback"] = 0.9
         out.pop("thanks", None)  # "great answer, thanks" rates the answer
+    elif (n <= 8 and out.get("thanks", 0.0) < SURE and "?" not in norm and not asks_later
+          and not situation.subjects and (n > 1 or situation.topic or situation.openings_shown)
+          and not _CLOSING.fullmatch(plain) and not _ACK.fullmatch(plain)
+          and bare_verdict(plain) is not None):
+        # only judging, with hedges: the answer on screen rated ("kind of superficial")
+        out["feedback"] = 0.9
     if n <= 10 and not situation.subjects and not JOB_WORDS.search(plain):
         laughed = _LAUGHTER.sub(" ", plain)
         if laughed != plain and not _SMALLTALK_FILLER.sub(" ", laughed).strip():
@@ -1291,6 +1452,10 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         if _UNSUBSCRIBE.search(plain) or _REFUSED_ALERTS.search(plain) or _NO_ALERTS.search(plain):
             out["unsubscribe"] = 0.95
             out.pop("openings", None)
+        elif situation.subscribed and n <= 10 and _RETRACTED.search(plain) and "?" not in norm:
+            out.pop("profile", None)  # "undo" takes back the alerts, not the profile
+            out.pop("thanks", None)
+            out["unsubscribe"] = 0.95
         elif _SUBSCRIBE.search(plain) or (situation.openings_shown and _POSTED.search(plain)) or (
                 _NOTIFY.search(plain) and (
                 JOB_WORDS.search(plain) or _WHAT_FITS.search(plain)

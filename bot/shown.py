@@ -199,7 +199,9 @@ _THE_ONES = re.compile(r"(?<!\w)(?:the|only|just|show me|give me|list) (?:the )?
 _MAKING = "".join(rf"(?<!{verb} )" for verb in ("build", "make", "design", "create", "write",
                                                 "code", "implement", "architect", "scale"))
 _LIKE = re.compile(
-    r"(?<!\w)" + _MAKING + r"(?:(?:something|anything|more|others?|ones?|jobs?|roles?|openings?|positions?)"
+    # ("that's more like it" approves of what is shown)
+    r"(?<!\w)" + _MAKING + r"(?!more like it(?!\w))"
+    r"(?:(?:something|anything|more|others?|ones?|jobs?|roles?|openings?|positions?)"
     r"(?: else)? (?:just )?(?:like|similar to)(?!\w)(?! to\b)"
     r"|similar (?:ones|jobs|roles|openings|positions)|(?:anything|something|any) similar)(?!\w)")
 # The other openings of an opening's company: "anything else at that company?", "what else do

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import re
 
-from bot.actions import RateTopic, RunCommand, ShowTopic
+from bot.actions import RateTopic, RunCommand, ShowTopic, TopicDetails, TopicExample
 from bot.handlers.base import BaseHandler
-from bot.intents import is_acknowledgment, is_farewell, is_negative, offers_feedback, reports_or_suggests
+from bot.intents import (
+    is_acknowledgment,
+    is_farewell,
+    is_negative,
+    lacked,
+    offers_feedback,
+    reports_or_suggests,
+)
 from bot.markup import para
 from bot.messages import Button, Reply
 from bot.ports import UnitOfWork
@@ -169,6 +176,17 @@ class FeedbackHandler(BaseHandler):
             offered = list(dict.fromkeys([*meant, *ctx.kb.topics[topic_id].related]))
             buttons = tuple(Button(label=ctx.kb.topics[r].title, action=ShowTopic(topic_id=r).encode())
                             for r in offered if r in ctx.kb.topics)[:3]
+            # "too shallow", "too technical": what the verdict says was missing is offered first
+            wanted = None if ctx.action is not None or meant else lacked(ctx.text)
+            if wanted == "simpler":
+                text = ("Thanks for telling me; the maintainers review answers people found unhelpful. "
+                        "Say \"simpler\" and I'll put it in plainer words, or pick a related topic:")
+            elif wanted is not None:
+                text = ("Thanks for telling me; the maintainers review answers people found unhelpful. "
+                        "I can go further, or you can pick a related topic:")
+                follow = (TopicExample if wanted == "example" else TopicDetails)(topic_id=topic_id)
+                label = "Example" if wanted == "example" else "Tell me more"
+                buttons = (Button(label=label, action=follow.encode()), *buttons[:2])
         if not saved:
             text += " (I couldn't store your feedback just now.)"
         return [Reply(blocks=(para(text),), buttons=buttons, intent="feedback",

@@ -8,6 +8,7 @@ from bot.actions import EditProfile, SetAlerts
 from bot.handlers.base import BaseHandler
 from bot.handlers.opening import OpeningHandler
 from bot.handlers.openings import describe_query, openings_index
+from bot.intents import SUBSCRIBED, told_at
 from bot.markup import para
 from bot.messages import Button, ChatType, Reply
 from bot.ports import Subscription
@@ -82,6 +83,7 @@ class SubscribeHandler(BaseHandler):
                                created_at=old.created_at or sub.created_at,
                                last_sent_at=old.last_sent_at)
         await repo.save(sub)
+        ctx.note(**{SUBSCRIBED: told_at(ctx.state)})
         if old is None:
             await ctx.storage().usage.add([event_count(m.platform, Event.SUBSCRIBED)])
         q = Query.for_person(await ctx.profile(), parse_request(query, ctx.kb.skills))
