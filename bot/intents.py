@@ -1743,6 +1743,13 @@ def _logistic(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
+# Words that steer a sentence rather than name what it is about ("what about remote instead"):
+# never another subject.
+_DISCOURSE = frozenset(("instead", "rather", "though", "anyway", "anyways", "also", "too", "either",
+                        "else", "again", "actually", "maybe", "perhaps", "really", "fully", "hmm",
+                        "hm", "ok", "okay", "well", "now", "still"))
+
+
 class IntentClassifier:
     """Scores every intent for a message: cues (always) and meaning (with an encoder)."""
 
@@ -1879,7 +1886,7 @@ class IntentClassifier:
         plain = " ".join(_typos_fixed(bare(_spelled(normalize(text))).split()))
         said = unread(respelled(plain, self.kb.skills), self.kb.skills) if self.kb is not None \
             else words(plain)
-        return [w for w in said if w not in STOPWORDS and not w.isdigit()
+        return [w for w in said if w not in STOPWORDS and w not in _DISCOURSE and not w.isdigit()
                 and stem(w) not in self._vocabulary and not _cue_word(w)]
 
     def _overrule_borrowed(self, text: str, situation: Situation, scores: dict[str, float],

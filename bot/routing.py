@@ -124,6 +124,8 @@ class Context:
         """Whether, in a new exchange, the topic retrieval is sure of a topic (TOPIC_SURE)."""
         if self.state.last_topic is not None:
             return False  # a follow-up's context is the topic handler's to weigh
+        if any(self.state.data.get(k) is not None for k in (PAGE, SHOWN, FOCUS)):
+            return False  # openings on screen: "what about fully remote instead" refines them
         best = self.bot.retriever.rank(self.text, self.query_vector).best
         return best is not None and best.confidence >= TOPIC_SURE
 

@@ -707,7 +707,9 @@ def _asks_how_worked(ctx: Context) -> bool:
 
 
 def _subject_named(ctx: Context) -> bool:
-    return any(not is_generic(s.name) for s in find_skills(ctx.kb.skills, ctx.text))
+    # Read as a list would be ("is ruby worth learning?"): a word that may name a skill counts
+    # unless used as a verb, since taking a subject for an ad's fact costs more than missing one.
+    return any(not is_generic(s.name) for s in find_skills(ctx.kb.skills, ctx.text, listed=True))
 
 
 def _asks_of_it(ctx: Context) -> bool:

@@ -65,6 +65,12 @@ async def test_a_turn_with_its_own_subject_is_not_read_as_a_question_of_the_ad(c
     await chat.say("ruby jobs in leeds")
     r = await chat.say("I'm a senior ruby developer")
     assert r.intent == "profile"
+    await chat.say("ruby jobs")
+    r = await chat.say("is ruby worth learning in 2026?")  # a skill word read as a name elsewhere
+    assert r.intent == "topic" and r.topic == "ruby"
+    await chat.say("ruby jobs in leeds")
+    r = await chat.say("hmm, what about fully remote instead")  # a refinement, not another subject
+    assert r.intent == "openings" and "r2" in shown(r)
     for remark in ("hmm interesting", "what do you think?"):
         await chat.say("ruby jobs in leeds")
         r = await chat.say(remark)
