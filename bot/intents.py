@@ -1225,6 +1225,13 @@ def _typos_fixed(words: list[str]) -> list[str]:
 _DOUBLED = re.compile(r"(\w)\1+")
 
 
+def _slip(word: str) -> bool:
+    """Whether a short word is one edit from an intent's own keyword ("halp", "hlep"): a slip of
+    that word, not another subject (too short for _typos_fixed to respell safely)."""
+    return len(word) >= _TYPO_MIN - 1 and word not in _NOT_TYPOS and any(
+        OSA.distance(word, k, score_cutoff=1) <= 1 for k in _KEYWORDS)
+
+
 def _typo_of(word: str, near: Sequence[str], meaning: Callable[[str], str]) -> str | None:
     """What a word one edit from each of `near` means (`meaning` of each), when that is one thing;
     between two ("helo": hello or help?), the one it is with a letter doubled or undoubled, the
@@ -1887,7 +1894,7 @@ class IntentClassifier:
         said = unread(respelled(plain, self.kb.skills), self.kb.skills) if self.kb is not None \
             else words(plain)
         return [w for w in said if w not in STOPWORDS and w not in _DISCOURSE and not w.isdigit()
-                and stem(w) not in self._vocabulary and not _cue_word(w)]
+                and stem(w) not in self._vocabulary and not _cue_word(w) and not _slip(w)]
 
     def _overrule_borrowed(self, text: str, situation: Situation, scores: dict[str, float],
                            cues: Mapping[str, float], vector: Callable[[], Vectors | None]) -> None:

@@ -447,6 +447,7 @@ async def test_an_intents_verb_for_something_else_is_declined(bot: Bot, text: st
     ("guide me", "help"), ("nuke my data", "forget"), ("shut off the job feed", "unsubscribe"),
     ("I don't want the weekly digest anymore", "unsubscribe"), ("what vacancies do you have", "openings"),
     ("linux admin jobs?", "openings"), ("whats in your library", "topics"),
+    ("halp", "help"),  # a slip of the intent's own word, not another subject
 ])
 async def test_a_request_with_an_unusual_word_is_still_that_intent(bot: Bot, text: str,
                                                                     intent: str) -> None:
