@@ -1089,11 +1089,23 @@ def requests_openings(text: str, kb: KnowledgeBase | None = None) -> bool:
     return bool(_FOR_ME.search(plain) or (JOB_WORDS.search(plain) and (
         _REQUEST.search(plain) or _HAVE_YOU.search(plain)))
         or (last and _ANYTHING.fullmatch(bare(last[0])))
-        or (len(clauses) > 1 and any(_FOR_ME.search(c) or _JOBS_NAMED.fullmatch(c) for c in clauses)))
+        or (len(clauses) > 1 and any(_FOR_ME.search(c) or _JOBS_NAMED.fullmatch(c) for c in clauses))
+        or anything_at(text))
+
+
+def anything_at(text: str) -> bool:
+    """Whether a clause of text asks for anything at a known place ("anything near copenhagen?")."""
+    return any(_ANYTHING_AT.fullmatch(c) and names_known_place(c)
+               for c in (bare(normalize(c)) for c in _PUNCTUATION.split(text)))
 
 
 # A clause that only names jobs, with at most one word for which: "data jobs", "backend roles please".
 _JOBS_NAMED = re.compile(r"(?:[\w#+.-]+ )?(?:" + JOB_WORDS.pattern + r")(?: (?:please|pls|plz))?")
+
+
+# Anything at a place: "anything near copenhagen?", "any in toronto" (a known place: not "anything in go?").
+_ANYTHING_AT = re.compile(r"(?:so |and |ok |okay )?any(?:thing)?(?: (?:good|open|else))? "
+                          r"(?:in|near|around|close to) [a-z]+(?: [a-z]+)?")
 
 
 # Starting the conversation over: "start over", "let's start again", "reset the chat".
@@ -1386,7 +1398,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["openings"] = 0.55
     if situation.profile_told and _ANYTHING.fullmatch(plain):
         out["openings"] = max(out.get("openings", 0.0), 0.9)
-    if (_WHAT_FITS.search(plain) or _FOR_ME.search(plain)) and not _ADVICE.search(plain):
+    if ((_WHAT_FITS.search(plain) or _FOR_ME.search(plain)) and not _ADVICE.search(plain)) \
+            or anything_at(text):
         out["openings"] = max(out.get("openings", 0.0), 0.9)
     if ("?" in norm and n <= 6 and "openings" not in out and kb is not None
             and _job_facts_only(text, kb)):

@@ -339,3 +339,8 @@ async def test_a_skill_and_a_place_asked_are_a_request(chat: Chat) -> None:
 async def test_who_one_is_alone_is_no_request(chat: Chat, text: str) -> None:
     r = await chat.say(text)
     assert r.intent == "profile" and not shown(r)
+
+
+async def test_anything_at_a_place_then_the_stacks_is_a_request(chat: Chat) -> None:
+    r = await chat.say("anything near paris? python or go")
+    assert r.intent == "openings" and shown(r) == ["c2"]
