@@ -734,7 +734,8 @@ _ADVICE = words_re(
     r"(?:role|position)s? of", r"the role",
     # "what roles are available?" asks for openings
     r"what roles?(?! (?:are |is )?(?:(?:currently|still|now) )?(?:available|open|hiring)\b)",
-    r"roles? (?:in|for) (?:a|an|the)(?! (?:uk|us|usa|eu|emea|netherlands|united|bay area)\b)",
+    # "any roles for a c++ engineer in munich?" asks for them
+    r"(?<!any )roles? (?:in|for) (?:a|an|the)(?! (?:uk|us|usa|eu|emea|netherlands|united|bay area)\b)",
     # a judgement of jobs in general, not a search: "is it hard to get a job in c#?", "do remote
     # jobs pay less?", "what do companies mean by 'full stack' in job ads?"
     r"is it (?:\w+ )?(?:hard|harder|easy|easier|ok|okay|bad|normal|common|realistic|worth|wise|smart|"
@@ -1082,9 +1083,29 @@ def requests_openings(text: str, kb: KnowledgeBase | None = None) -> bool:
         return True
     # "I'm a mid python dev looking for remote work, anything?": a bare "anything?" closing it
     last = [c for c in _CLAUSE_START.split(normalize(text)) if bare(c)][1:][-1:]
+    # each clause on its own too: "backend jobs please, i know fastapi" and "show me what's
+    # open, i've got 3 years of node" ask in one clause and tell in another
+    clauses = [bare(normalize(c)) for c in _PUNCTUATION.split(text) if bare(normalize(c))]
     return bool(_FOR_ME.search(plain) or (JOB_WORDS.search(plain) and (
         _REQUEST.search(plain) or _HAVE_YOU.search(plain)))
-        or (last and _ANYTHING.fullmatch(bare(last[0]))))
+        or (last and _ANYTHING.fullmatch(bare(last[0])))
+        or (len(clauses) > 1 and any(_FOR_ME.search(c) or _JOBS_NAMED.fullmatch(c) for c in clauses))
+        or anything_at(text))
+
+
+def anything_at(text: str) -> bool:
+    """Whether a clause of text asks for anything at a known place ("anything near copenhagen?")."""
+    return any(_ANYTHING_AT.fullmatch(c) and names_known_place(c)
+               for c in (bare(normalize(c)) for c in _PUNCTUATION.split(text)))
+
+
+# A clause that only names jobs, with at most one word for which: "data jobs", "backend roles please".
+_JOBS_NAMED = re.compile(r"(?:[\w#+.-]+ )?(?:" + JOB_WORDS.pattern + r")(?: (?:please|pls|plz))?")
+
+
+# Anything at a place: "anything near copenhagen?", "any in toronto" (a known place: not "anything in go?").
+_ANYTHING_AT = re.compile(r"(?:so |and |ok |okay )?any(?:thing)?(?: (?:good|open|else))? "
+                          r"(?:in|near|around|close to) [a-z]+(?: [a-z]+)?")
 
 
 # Starting the conversation over: "start over", "let's start again", "reset the chat".
@@ -1384,7 +1405,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["openings"] = 0.55
     if situation.profile_told and _ANYTHING.fullmatch(plain):
         out["openings"] = max(out.get("openings", 0.0), 0.9)
-    if (_WHAT_FITS.search(plain) or _FOR_ME.search(plain)) and not _ADVICE.search(plain):
+    if ((_WHAT_FITS.search(plain) or _FOR_ME.search(plain)) and not _ADVICE.search(plain)) \
+            or anything_at(text):
         out["openings"] = max(out.get("openings", 0.0), 0.9)
     if ("?" in norm and n <= 6 and "openings" not in out and kb is not None
             and _job_facts_only(text, kb)):
@@ -1598,7 +1620,9 @@ def _job_facts_only(text: str, kb: KnowledgeBase) -> bool:
     level = bool(stated_level(text) or find_level(text))
     mode = remote_wish(text) is not None
     place = bool(find_places(text, kb.skills))
-    return (bool(skills) and (level or mode)) or level + mode + place >= 2
+    # asked, a skill and a known place are a request too ("kotlin berlin?")
+    known = place and names_known_place(text)
+    return (bool(skills) and (level or mode or known)) or level + mode + place >= 2
 
 
 # Facts listed one by one, as a profile line is written.
@@ -1621,15 +1645,20 @@ def asked_in_facts(text: str, kb: KnowledgeBase) -> str | None:
     if not skills or (len(skills) > 1 and "or" in said):
         return None
     plain = bare(normalize(text))
-    rest = [w for w in unread(_JOB_NOUN.sub(" ", plain), kb.skills) if w not in _SELF_WORDS]
+    # read before punctuation goes: "c#" is a skill, its "c" alone none
+    rest = [w for w in unread(_JOB_NOUN.sub(" ", normalize(text)), kb.skills) if w not in _SELF_WORDS]
     if len(rest) > (1 if len(said) >= 4 else 0):
         return None
     place = bool(find_places(text, kb.skills)) and names_known_place(text)
-    # said as one phrase: listed ("typescript + node, junior, toronto") it is a profile line
-    if (stated_level(text) or find_level(text)) and place and not _LISTED.search(text):
+    level = bool(stated_level(text) or find_level(text))
+    # said as one phrase, or a level or work mode with the skill ("senior go, remote", "part time
+    # ruby, anywhere"); a stack and a place listed ("go and grpc, berlin") is a profile line
+    if level and place and not _LISTED.search(text):
         return "profile"
     if _JOB_NOUN.search(plain) and (place or remote_wish(text) is not None or employment_wish(text)):
         return "openings"
+    if (level or remote_wish(text) is not None or employment_wish(text)) and len(said) <= 6:
+        return "profile"
     return None
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.openings import Employment, Level, Remote, employment_in
-from bot.ports import RemotePreference
+from bot.ports import Profile, RemotePreference
 from bot.vocabulary import employment_wish
 from tests.bot.test_opening_conversations import Chat, chats_over, imported, shown
 
@@ -293,3 +293,54 @@ async def test_asking_for_erasure_deletes_after_confirming(chat: Chat) -> None:
     await chat.say("confirm")
     async with chat.uow() as uow:
         assert await uow.profiles.get("console", "ann") is None
+
+
+async def profile_of(chat: Chat) -> Profile:
+    async with chat.uow() as uow:
+        return await uow.profiles.get("console", "ann") or Profile()
+
+
+@pytest.mark.parametrize("text,ids,skill", [
+    ("go jobs, i know kubernetes", {"c1", "c2", "c3"}, "Kubernetes"),
+    ("show me what's open, i've got 3 years of node", {"p1", "p2"}, "Node.js"),
+    ("python jobs please. I use fastapi", {"t1", "t2", "t3"}, "FastAPI"),
+])
+async def test_a_request_and_who_one_is_in_one_message_do_both(chat: Chat, text: str, ids: set[str],
+                                                               skill: str) -> None:
+    r = await chat.say(text)
+    assert r.intent == "openings" and set(shown(r)) == ids
+    assert skill in (await profile_of(chat)).skills
+
+
+async def test_terse_job_facts_with_a_level_or_work_mode_ask_and_are_saved(chat: Chat) -> None:
+    r = await chat.say("senior go, remote")
+    # the level is the person's and only ranks: the remote Go roles without one stay
+    assert r.intent == "openings" and set(shown(r)) == {"c1", "c3"}
+    p = await profile_of(chat)
+    assert p.skills == ("Go",) and p.level is Level.SENIOR and p.remote is RemotePreference.REMOTE
+
+
+async def test_a_terse_line_with_a_level_keeps_its_place_and_asks(chat: Chat) -> None:
+    r = await chat.say("typescript + node, junior, lisbon")
+    assert r.intent == "openings" and shown(r) == ["p1"]
+    p = await profile_of(chat)
+    assert {"TypeScript", "Node.js"} <= set(p.skills) and p.locations == ("Lisbon",)
+
+
+async def test_a_skill_and_a_place_asked_are_a_request(chat: Chat) -> None:
+    r = await chat.say("python berlin?")
+    assert r.intent == "openings" and shown(r) == ["t3"]
+
+
+@pytest.mark.parametrize("text", [
+    "I know python and docker", "i'm a senior go dev in berlin", "go and grpc, berlin",
+    "python, docker, postgres",
+])
+async def test_who_one_is_alone_is_no_request(chat: Chat, text: str) -> None:
+    r = await chat.say(text)
+    assert r.intent == "profile" and not shown(r)
+
+
+async def test_anything_at_a_place_then_the_stacks_is_a_request(chat: Chat) -> None:
+    r = await chat.say("anything near paris? python or go")
+    assert r.intent == "openings" and shown(r) == ["c2"]

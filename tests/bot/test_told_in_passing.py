@@ -70,7 +70,6 @@ async def profile(chat: Chat) -> Profile:
 @pytest.mark.parametrize(("said", "skills", "place"), [
     ("go developer, munich, hybrid works for me", ("Go",), "Munich"),
     ("php + laravel dev, munich", ("PHP", "Laravel"), "Munich"),
-    ("typescript + node, junior, toronto", ("TypeScript", "Node.js"), "Toronto"),
     ("Hi, c# .net backend person here, London based, 5 yrs", ("C#", ".NET"), "London"),
 ])
 async def test_a_terse_profile_line_keeps_its_place(chat: Chat, said: str, skills: tuple[str, ...],
