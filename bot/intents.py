@@ -1638,7 +1638,7 @@ def asked_in_facts(text: str, kb: KnowledgeBase) -> str | None:
     terms ("php work near utrecht", "kubernetes contracts, terraform and aws"); None otherwise
     ("I'm a junior python dev in amsterdam" tells who one is; "go or rust, berlin?" weighs)."""
     said = words(text)
-    if _SELF_MARKERS.intersection(said) or _COMPARING.intersection(said):
+    if _SELF_MARKERS.intersection(said) or _COMPARING.intersection(said) or _AUDIENCE.search(text):
         return None
     # a generic word is no skill: "backend work in large enterprises" asks about the work
     skills = [s for s in find_skills(kb.skills, text) if not is_generic(s.name)]
@@ -1660,6 +1660,13 @@ def asked_in_facts(text: str, kb: KnowledgeBase) -> str | None:
     if (level or remote_wish(text) is not None or employment_wish(text)) and len(said) <= 6:
         return "profile"
     return None
+
+
+# A level said of whom something is for ("prometheus and grafana for a beginner", "rust for senior
+# engineers"): advice for such a person, not a request nor who one is.
+_AUDIENCE = re.compile(r"(?i)\bfor (?:an? |the |total |complete |absolute )?(?:beginners?|newbies?|novices?|"
+                       r"newcomers?|starters?|freshers?|juniors?|seniors?|(?:junior|senior|entry[- ]level) "
+                       r"(?:devs?|developers?|engineers?|people|folks))\b")
 
 
 def _only_jobs_named(text: str, kb: KnowledgeBase) -> bool:

@@ -344,3 +344,10 @@ async def test_who_one_is_alone_is_no_request(chat: Chat, text: str) -> None:
 async def test_anything_at_a_place_then_the_stacks_is_a_request(chat: Chat) -> None:
     r = await chat.say("anything near paris? python or go")
     assert r.intent == "openings" and shown(r) == ["c2"]
+
+
+@pytest.mark.parametrize("text", ["prometheus and grafana for a beginner",
+                                  "terraform for total beginners?"])
+async def test_a_skill_for_a_level_of_person_is_advice_not_a_request(chat: Chat, text: str) -> None:
+    r = await chat.say(text)
+    assert r.intent != "openings" and not shown(r), r.intent
