@@ -4,16 +4,17 @@ nothing in it answers, and turns right after a list that carry a subject of thei
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.adreading import AdReader
-from bot.encoder import OnnxEncoder, Vectors
+from bot.encoder import OnnxEncoder
 from bot.knowledge import KnowledgeBase
 from bot.openings import Level, Remote
 from tests.bot.test_opening_conversations import Chat, chats_over, imported, open_chat, shown
+from tests.fakes.encoders import CountingEncoder
 
 OPENINGS = [
     imported("r1", "Backend Engineer (Ruby)", "Marrowby", "Leeds, UK (Hybrid)", Remote.HYBRID, None,
@@ -88,35 +89,15 @@ async def test_by_words_alone_kindred_words_still_find_the_sentence(words_only: 
     assert r.intent == "opening" and "The ad doesn't say." in r.text
 
 
-class _Counting:
-    """An encoder that counts the texts it is asked to encode."""
-
-    def __init__(self, inner: OnnxEncoder) -> None:
-        self.inner = inner
-        self.texts = 0
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        self.texts += len(texts)
-        return self.inner.encode(texts)
-
-
 def test_an_ad_is_encoded_once_for_all_questions_and_the_cache_is_bounded(encoder: OnnxEncoder) -> None:
-    counting = _Counting(encoder)
+    counting = CountingEncoder(encoder)
     reader = AdReader(size=1)
     first, second = OPENINGS
     for question in ("team size", "who would be my boss"):
         found = reader.answers(first, question, encoder.encode([question])[0], counting)
         assert found and found[0].sentence.startswith("You will be one of six engineers")
-    encoded = counting.texts
+    encoded = len(counting.encoded)
     assert 0 < encoded <= 6  # the sentences of one ad, once (list items of one word are no answers)
     reader.answers(second, "team size", encoder.encode(["team size"])[0], counting)
     reader.answers(first, "team size", encoder.encode(["team size"])[0], counting)
-    assert counting.texts > encoded + 2  # the first ad was evicted by the second and encoded again
+    assert len(counting.encoded) > encoded + 2  # the first ad was evicted by the second and encoded again
