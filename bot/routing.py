@@ -26,7 +26,7 @@ from bot.matcher import TopicMatcher
 from bot.messages import MAX_ACTION_BYTES, Message, Reply
 from bot.passages import PassageIndex
 from bot.ports import ConversationState, Profile, StorageUnavailable, UnitOfWork
-from bot.retrieval import TopicRetriever
+from bot.retrieval import Ranking, TopicRetriever
 from bot.services import Services
 from bot.shown import FOCUS, PAGE, SHOWN
 from bot.text import normalize, unmarked
@@ -126,8 +126,18 @@ class Context:
             return False  # a follow-up's context is the topic handler's to weigh
         if any(self.state.data.get(k) is not None for k in (PAGE, SHOWN, FOCUS)):
             return False  # openings on screen: "what about fully remote instead" refines them
-        best = self.bot.retriever.rank(self.text, self.query_vector).best
+        best = self.topic_ranking().best  # no boost in a new exchange: the topic handler's ranking
         return best is not None and best.confidence >= TOPIC_SURE
+
+    def topic_ranking(self, *, boost: tuple[str, ...] = ()) -> Ranking:
+        """The topics for this message, ranked once per message (whoever asks later, the intents'
+        sure-topic check, the topic handler or the fallback, reuses the first ranking)."""
+        ranking = self.cache.get("topic_ranking")
+        if ranking is None or self.cache.get("topic_ranking_text") != self.text:
+            ranking = self.bot.retriever.rank(self.text, self.query_vector, boost=boost)
+            self.cache["topic_ranking"], self.cache["topic_ranking_text"] = ranking, self.text
+        assert isinstance(ranking, Ranking)
+        return ranking
 
     def words_settle(self) -> bool:
         """Whether the words alone settle what the message is (see CASCADE), so that an intent

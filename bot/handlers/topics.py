@@ -70,13 +70,8 @@ CHOOSING_SCORE = 0.9
 _ASPECTS = ("why", "downsides", "simpler", "example")
 
 def topic_ranking(ctx: Context, *, boost: tuple[str, ...] = ()) -> Ranking:
-    """The topics for this message, ranked once per message (the fallback reuses the ranking)."""
-    ranking = ctx.cache.get("topic_ranking")
-    if ranking is None or ctx.cache.get("topic_ranking_text") != ctx.text:
-        ranking = ctx.bot.retriever.rank(ctx.text, ctx.query_vector, boost=boost)
-        ctx.cache["topic_ranking"], ctx.cache["topic_ranking_text"] = ranking, ctx.text
-    assert isinstance(ranking, Ranking)
-    return ranking
+    """The topics for this message, ranked once per message (see Context.topic_ranking)."""
+    return ctx.topic_ranking(boost=boost)
 
 def topic_buttons(ctx: Context, topic: Topic, *, shown: Collection[int],
                   also: Sequence[str] = (), rate: str | None = None) -> tuple[Button, ...]:
