@@ -828,8 +828,9 @@ _STATEMENT = re.compile(
 # "what is remote work like" are no profile, however close they are to "I want remote work".
 _ASKS_ABOUT = re.compile(r"^(?:(?:so|ok|okay|and|hey|hi|please|can you|could you|pls) )*(?:tell me(?: more)? "
                          r"about|what(?:'s| is| are| does| do)|explain|describe|how|why|when)\b")
-_FIRST_PERSON = words_re(r"i", r"i'm", r"im", r"i've", r"i'd", r"i'll", r"my", r"mine", r"me", r"we",
-                         r"our", r"us")
+_ME = (r"i", r"i'm", r"im", r"i've", r"i'd", r"i'll", r"my", r"mine", r"me", r"myself")
+_FIRST_PERSON = words_re(*_ME, r"we", r"our", r"us")
+_ABOUT_ME = words_re(*_ME)
 # Editing the profile outright: "add terraform to my skills", "set my location to Oslo".
 _PROFILE_EDIT = words_re(
     r"(?:add|remove|delete|drop) .{1,40} (?:to|from) my (?:skills|profile|stack)",
@@ -1978,3 +1979,8 @@ class IntentClassifier:
             out[name] = (_logistic(MARGIN_SLOPE * (evidence[i] - rival - MARGIN_AT))
                          * _logistic(CLOSE_SLOPE * (close[i] - CLOSE_AT)))
         return out
+
+
+def about_oneself(text: str) -> bool:
+    """Whether a (normalized) message speaks of its sender: "what should I learn next?"."""
+    return _ABOUT_ME.search(text) is not None

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, TypeVar, get_args
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -71,6 +71,11 @@ class Resource:
     url: str
 
 
+# What a topic's answer can add from the person's own data, asked in the first person:
+# "next-skills", the skills that the open openings fitting their profile ask for and they lack.
+Personal = Literal["next-skills"]
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Topic:
     id: str
@@ -85,6 +90,9 @@ class Topic:
     related: tuple[str, ...]
     resources: tuple[Resource, ...]
     source: str = ""
+    # What a first-person question about it adds from the person's own data ("what should I
+    # learn next?": the skills the openings that fit them ask for), if anything.
+    personal: Personal | None = None
 
     def export(self) -> dict[str, Any]:
         return {
@@ -99,6 +107,7 @@ class Topic:
             "example": markup.to_markdown(self.example),
             "related": list(self.related),
             "resources": [{"title": r.title, "url": r.url} for r in self.resources],
+            "personal": self.personal,
         }
 
 
@@ -309,6 +318,7 @@ class _Topic(_TopicRefs):
     details: _Text
     example: _OptionalText = ""
     resources: Annotated[tuple[_Resource, ...], BeforeValidator(_empty_if_none)]
+    personal: Personal | None = None
 
 
 class _Skill(_Schema):
@@ -399,7 +409,7 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
         return f"expected a list, got {_kind(value)}"
     if kind in ("model_type", "dict_type"):
         return f"expected a mapping, got {_kind(value)}"
-    if kind == "enum":
+    if kind in ("enum", "literal_error"):
         return f"{value!r} is not one of {error.get('ctx', {}).get('expected', '')}"
     return error["msg"]  # our own PydanticCustomErrors are worded for maintainers already
 
@@ -504,6 +514,7 @@ def _topic(t: _Topic, group: str, source: str) -> Topic:
         questions=t.questions, answer=markup.parse(t.answer), details=markup.parse(t.details),
         example=markup.parse(t.example), related=t.related,
         resources=tuple(Resource(title=r.title, url=r.url) for r in t.resources), source=source,
+        personal=t.personal,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -853,3 +854,25 @@ def _title_stems(title: str) -> frozenset[str]:
 
 def cards(matches: Sequence[Match]) -> tuple[OpeningCard, ...]:
     return tuple(m.card() for m in matches)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Wanted:
+    """A skill that openings fitting a person ask for and they lack, and how many of them ask."""
+
+    gap: SkillGap
+    asked_by: int
+
+
+def wanted_skills(matches: Sequence[Match], *, limit: int = 4) -> tuple[Wanted, ...]:
+    """The skills most of these openings ask for that the person lacks, most asked first (the
+    better-fitting opening's order breaks ties): what to learn next for this market."""
+    counts: Counter[str] = Counter()
+    first: dict[str, SkillGap] = {}
+    for m in matches:
+        for g in m.missing:
+            key = _key(g.skill)
+            counts[key] += 1
+            first.setdefault(key, g)
+    # Counter.most_common keeps first-seen order among equal counts.
+    return tuple(Wanted(gap=first[k], asked_by=n) for k, n in counts.most_common(limit))

@@ -12,12 +12,15 @@ from bot.encoder import Vectors
 from bot.followups import Shift, read_shift, substitute, topic_name
 from bot.handlers.base import BaseHandler
 from bot.handlers.feedback import remember_question
-from bot.intents import FOLLOW_UPS, SURE, Situation
+from bot.handlers.openings import gap_buttons, openings_index
+from bot.handlers.profile import summary
+from bot.intents import FOLLOW_UPS, SURE, Situation, about_oneself
 from bot.knowledge import Topic
 from bot.markup import Bold, Link, Paragraph, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
 from bot.passages import Kind, Passage, terms
+from bot.recommend import Query, wanted_skills
 from bot.retrieval import Ranking
 from bot.routing import Context
 from bot.vocabulary import find_skills, is_generic
@@ -68,6 +71,11 @@ SHIFT_SCORE = 0.995
 CHOOSING_SCORE = 0.9
 # The follow-ups answered from one side of the topic rather than its next passage.
 _ASPECTS = ("why", "downsides", "simpler", "example")
+# "What should I learn next?" reads the openings that fit the person best: enough of them to
+# show a pattern, few enough to stay about this person rather than the whole market.
+NEXT_SKILLS_AMONG = 10
+NEXT_SKILLS_SHOWN = 4
+NEXT_SKILLS_BUTTONS = 2
 
 def topic_ranking(ctx: Context, *, boost: tuple[str, ...] = ()) -> Ranking:
     """The topics for this message, ranked once per message (see Context.topic_ranking)."""
@@ -209,7 +217,42 @@ class TopicHandler(BaseHandler):
             reply = follow_up(ctx, ctx.kb.topics[best.topic_id], "downsides")
             return [dataclasses.replace(reply, intent="topic",
                                         confidence=round(best.confidence, 3))]
-        return [answer_topic(ctx, best.topic_id, confidence=best.confidence, to_question=True)]
+        reply = answer_topic(ctx, best.topic_id, confidence=best.confidence, to_question=True)
+        return [await for_you(ctx, reply)]
+
+
+async def for_you(ctx: Context, reply: Reply) -> Reply:
+    """A topic answer asked in the first person, with what the person's own data adds: for a
+    topic about what to learn, the skills that the open openings fitting their profile ask for
+    and they lack ("what should I learn next?"), or how to get that from the bot."""
+    topic = ctx.kb.topics.get(reply.topic or "")
+    if topic is None or topic.personal != "next-skills" or not about_oneself(ctx.norm):
+        return reply
+    profile = await ctx.profile()
+    if all(is_generic(s) for s in profile.skills):
+        note = para("Tell me what you know (“I know Java and SQL”) and I'll also say which skills "
+                    "the openings that fit you ask for.")
+        return dataclasses.replace(reply, blocks=(*reply.blocks, note))
+    index = await openings_index(ctx)
+    results = index.rank(Query.for_person(profile), limit=NEXT_SKILLS_AMONG)
+    wanted = wanted_skills(results.matches, limit=NEXT_SKILLS_SHOWN)
+    one = results.total == 1
+    fits = ("the open opening that fits you" if one
+            else f"the {len(results.matches)} open openings that fit you best"
+            if results.total > len(results.matches) else f"the {results.total} open openings that fit you")
+    if not results.matches:
+        text = "no open opening asks for your skills right now, so I can't say what the market wants next."
+    elif not wanted:
+        text = f"{fits} {'asks' if one else 'ask'} for nothing you don't list already."
+    else:
+        # How many ask for each, where there is more than one to count.
+        asked = [w.gap.skill if one else f"{w.gap.skill} ({w.asked_by}{' of them' if i == 0 else ''})"
+                 for i, w in enumerate(wanted)]
+        listed = asked[0] if len(asked) == 1 else ", ".join(asked[:-1]) + " and " + asked[-1]
+        text = f"{fits} also {'asks' if one else 'ask'} for {listed}."
+    note = para(Bold("For you"), f" ({summary(profile)}): {text[0].upper()}{text[1:]}")
+    learn = gap_buttons(results.matches, limit=NEXT_SKILLS_BUTTONS)
+    return dataclasses.replace(reply, blocks=(*reply.blocks, note), buttons=(*learn, *reply.buttons))
 
 
 class MoreHandler(BaseHandler):

@@ -188,7 +188,9 @@ topics:
      "missing required field"),
     ("related: []", "related: []\n    colour: blue", 10, "topics[docker].colour",
      "unknown key (expected one of: aliases, answer, details, example, id, keywords, "
-     "questions, related, resources, title)"),
+     "personal, questions, related, resources, title)"),
+    ("related: []", "related: []\n    personal: salary", 10, "topics[docker].personal",
+     "'salary' is not one of 'next-skills'"),
     ("url: https://docs.docker.com", "url: {href: x}", 12, "topics[docker].resources[0].url",
      "expected text, got a mapping"),
     ("      - title: Docs\n", "      - title: Docs\n        kind: manual\n", 12,
