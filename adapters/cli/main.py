@@ -60,7 +60,7 @@ def reply_json(replies: list[Reply]) -> dict[str, Any]:
 
 
 async def _ask_many(questions: Iterable[str], settings: Settings, *,
-                    semantic: bool = True) -> list[dict[str, Any]]:
+                    semantic: bool = True, command: str = "ask") -> list[dict[str, Any]]:
     """Each question in a fresh conversation, in memory (asking never writes to a database),
     about the open openings of DATABASE_URL, as the chat sees them.
 
@@ -69,7 +69,7 @@ async def _ask_many(questions: Iterable[str], settings: Settings, *,
     from bot.memory import MemoryStore
 
     out = []
-    store = MemoryStore(await _database_openings(settings))
+    store = MemoryStore(await _database_openings(settings, command=command))
     async with await build(settings, store=store, semantic=semantic) as runtime:
         # Built before the first question, so a company it names is known as one with openings.
         async with store.uow() as uow:
@@ -82,7 +82,7 @@ async def _ask_many(questions: Iterable[str], settings: Settings, *,
     return out
 
 
-async def _database_openings(settings: Settings) -> list[Opening]:
+async def _database_openings(settings: Settings, *, command: str) -> list[Opening]:
     """DATABASE_URL's open openings, read only; [] (the knowledge base's seed openings are used
     then) with a one-line note on stderr when there is no database to read."""
     from bot.ports import StorageUnavailable
@@ -91,7 +91,7 @@ async def _database_openings(settings: Settings) -> list[Opening]:
     from storage.revision import HEAD, stored
 
     def note(why: str) -> list[Opening]:
-        err.print(f"careerbot ask: {why}; answering from the knowledge base's seed openings",
+        err.print(f"careerbot {command}: {why}; answering from the knowledge base's seed openings",
                   markup=False, highlight=False)
         return []
 
@@ -186,7 +186,8 @@ def chat(
 
 
 def _answerer(settings: Settings, *, semantic: bool = True) -> Answerer:
-    return lambda questions: asyncio.run(_ask_many(questions, settings, semantic=semantic))
+    return lambda questions: asyncio.run(_ask_many(questions, settings, semantic=semantic,
+                                                   command="eval"))
 
 
 def _eval(path: Path, settings: Settings, *, semantic: bool = True) -> dict[str, Any]:

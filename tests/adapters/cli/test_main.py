@@ -150,8 +150,11 @@ def test_eval_reports_accuracies_and_misses(tmp_path: Path) -> None:
         "in_scope_intents:\n  - {q: 'hello', intent: greeting}\n"
         "out_of_scope:\n  - 'how do I make pancakes'\n"
     )
-    res = run("eval", str(qs), "--json")
+    res = run("eval", str(qs), "--json",
+              env={"DATABASE_URL": f"sqlite:///{tmp_path / 'nowhere' / 'bot.db'}"})
     assert res.returncode == 0, res.stderr
+    # The note on stderr names the command that was run.
+    assert res.stderr.startswith("careerbot eval: no database at")
     data = json.loads(res.stdout)
     assert data["topic_accuracy"] == 0.5
     assert data["intent_accuracy"] == 1.0 and data["out_of_scope_rejection"] == 1.0
