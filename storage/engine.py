@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 from bot.ports import StorageUnavailable
-from storage.inline_sqlite import InlineSqliteTransaction
+from storage.inline_sqlite import InlineSqliteTransaction, WalCheckpoints
 from storage.revision import HEAD
 from storage.revision import stored as stored_revision
 from storage.session import AsyncTransaction, Health, Transaction, engine_connection
@@ -177,7 +177,13 @@ def create_inline_sqlite_engine(url: URL) -> Engine | None:
         connect_args={"timeout": 0, "check_same_thread": False},
     )
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "connect", _no_autocheckpoint)
     return engine
+
+
+def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
+    """The inline path's commits never checkpoint on the loop's thread (WalCheckpoints does)."""
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0").close()
 
 
 class Storage:
@@ -188,9 +194,11 @@ class Storage:
         self.inline_engine = (
             create_inline_sqlite_engine(engine.url) if engine.dialect.name == "sqlite" else None
         )
+        path = sqlite_file(engine.url) if self.inline_engine is not None else None
+        self.checkpoints = WalCheckpoints(str(path)) if path is not None else None
         self.begin: Callable[[], Transaction] = (
-            partial(InlineSqliteTransaction, self.inline_engine) if self.inline_engine is not None
-            else partial(AsyncTransaction, engine)
+            partial(InlineSqliteTransaction, self.inline_engine, checkpoints=self.checkpoints)
+            if self.inline_engine is not None else partial(AsyncTransaction, engine)
         )
         self.dialect = engine.dialect.name
         # When each person's users row was last written by this process (see SqlUsers.touch).
@@ -247,7 +255,12 @@ class Storage:
         # lost. Connections opened from now on take their locks afresh.
         await self.engine.dispose()
         if self.inline_engine is not None:
+            await self._checkpoints_idle()
             self.inline_engine.dispose()
+
+    async def _checkpoints_idle(self) -> None:
+        if self.checkpoints is not None:
+            await self.checkpoints.idle()
 
     async def needs_upgrade(self) -> bool:
         """True unless the database is already at this release's revision (no Alembic import)."""
@@ -270,6 +283,7 @@ class Storage:
 
     async def aclose(self) -> None:
         if self.inline_engine is not None:
+            await self._checkpoints_idle()
             self.inline_engine.dispose()
         await self.engine.dispose()
 

@@ -132,3 +132,95 @@ async def test_errors_are_sqlalchemys(tmp_path: Path, monkeypatch: pytest.Monkey
             assert not await uow.events.claim("slack", "E1")
     finally:
         await storage.aclose()
+
+
+def wal_frames(path: Path) -> int:
+    """Frames in the write-ahead log that no checkpoint copied back yet, read without one."""
+    wal = path.with_name(path.name + "-wal")
+    with sqlite3.connect(path) as db:
+        page = db.execute("PRAGMA page_size").fetchone()[0]
+    return max(0, wal.stat().st_size - 32) // (page + 24) if wal.exists() else 0
+
+
+async def many_writes(storage: Storage, n: int, size: int = 3000, *, first: int = 0) -> None:
+    for i in range(first, first + n):
+        async with storage.uow() as uow:
+            await uow.inbox.add("slack", [(f"E{i}", "x" * size)], owner="me", lease_until=T0)
+            await uow.commit()
+
+
+async def test_commits_on_the_loop_never_checkpoint(tmp_path: Path) -> None:
+    """SQLite's own checkpoint (past 1,000 pages of log, inside the commit) would block the
+    event loop; the inline connections leave it to WalCheckpoints."""
+    path = tmp_path / "nockpt.sqlite3"
+    storage = Storage.from_url(f"sqlite:///{path}")
+    await storage.upgrade()
+    assert storage.checkpoints is not None
+    storage.checkpoints.every = 10**9  # none in the background either
+    try:
+        await many_writes(storage, 1200)
+        # Each commit adds at least one page: SQLite's default would have restarted the log
+        # at 1,000 pages, and the file (never shrunk) would have stayed at that size.
+        assert wal_frames(path) > 1200
+        async with storage.uow() as uow:
+            assert await uow.inbox.add("slack", [("E7", "again")], owner="me",
+                                       lease_until=T0) == set()
+    finally:
+        await storage.aclose()
+
+
+async def test_checkpoints_run_off_the_loop_and_restart_a_long_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    path = tmp_path / "ckpt.sqlite3"
+    storage = Storage.from_url(f"sqlite:///{path}")
+    await storage.upgrade()
+    checkpoints = storage.checkpoints
+    assert checkpoints is not None
+    ran: list[tuple[str, str]] = []  # (thread, statement) of the checkpoints' connections
+    connect = sqlite3.connect
+
+    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = connect(*args, **kwargs)
+        name = threading.current_thread().name
+        connection.set_trace_callback(lambda sql: ran.append((name, sql)))
+        return connection
+
+    monkeypatch.setattr(inline_sqlite.sqlite3, "connect", traced)
+    checkpoints.every, checkpoints.restart_frames = 5, 10**9
+    try:
+        for batch in range(2):
+            await many_writes(storage, 6, first=6 * batch)
+            await checkpoints.idle()  # one at a time: a commit meanwhile starts none
+        done = [sql for _, sql in ran if "wal_checkpoint" in sql]
+        assert done == ["PRAGMA wal_checkpoint(PASSIVE)"] * 2
+        assert all(thread != threading.main_thread().name for thread, _ in ran)
+        with connect(path) as db:
+            # Everything they saw was copied back.
+            busy, frames, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert busy == 0 and frames == copied > 5
+        # Past restart_frames the checkpoint also starts the log again: the next commit
+        # writes from its beginning.
+        ran.clear()
+        checkpoints.restart_frames = 0
+        await many_writes(storage, 5, size=10, first=12)
+        await checkpoints.idle()
+        assert [sql for _, sql in ran if "wal_checkpoint" in sql] == [
+            "PRAGMA wal_checkpoint(PASSIVE)", "PRAGMA wal_checkpoint(RESTART)"]
+        await many_writes(storage, 1, size=10, first=17)
+        with connect(path) as db:
+            assert db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1] < 5
+            assert db.execute("SELECT count(*) FROM inbox").fetchone() == (18,)
+    finally:
+        await storage.aclose()
+
+
+async def test_a_failing_checkpoint_is_logged_once(tmp_path: Path,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    checkpoints = inline_sqlite.WalCheckpoints(str(tmp_path / "missing" / "db.sqlite3"))
+    checkpoints.checkpoint()
+    checkpoints.checkpoint()
+    assert [r.getMessage() for r in caplog.records] == [
+        "checkpointing the SQLite log failed: OperationalError"]
