@@ -9,7 +9,15 @@ from dataclasses import dataclass
 
 from bot.actions import RunCommand
 from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact, yearly_pay
-from bot.adreading import AdReader, Said, asked_words, names_ad_words, sentences
+from bot.adreading import (
+    ENCODED_PER_READ,
+    LIST_ENCODED,
+    AdReader,
+    Said,
+    asked_words,
+    names_ad_words,
+    sentences,
+)
 from bot.handlers.base import BaseHandler
 from bot.handlers.openings import gap_buttons, openings_index, request_of, request_texts
 from bot.intents import in_general, is_statement, requests_openings
@@ -293,7 +301,9 @@ class OpeningHandler(BaseHandler):
             return [_which_one()]
         if ctx.cache.get("ad_question") and not _ASKS.search(ctx.norm) and not names_ad_words(ctx.text):
             loaded = [await _load(ctx, index, s) for s in ref.openings]
-            if not any(self._read(ctx, o, skip=[]) for o in loaded if o is not None and o.is_open):
+            budget = max(1, min(ENCODED_PER_READ, LIST_ENCODED // max(1, len(loaded))))
+            if not any(self._read(ctx, o, skip=[], budget=budget) for o in loaded
+                       if o is not None and o.is_open):
                 # A remark that asks nothing the ads say ("hmm interesting", "nah") is not about them.
                 return await ctx.bot.answer(ctx.bot.fallback, ctx)
         shown_now = shown_list(ctx.state)
@@ -410,14 +420,17 @@ class OpeningHandler(BaseHandler):
         return Reply(blocks=tuple(blocks), buttons=tuple(gap_buttons((match,))),
                      intent="opening", confidence=1.0)
 
-    def _read(self, ctx: Context, o: Opening, *, skip: list[str]) -> list[Said]:
-        """The sentences of the opening's ad that answer what was asked, by meaning and words."""
+    def _read(self, ctx: Context, o: Opening, *, skip: list[str],
+              budget: int = ENCODED_PER_READ) -> list[Said]:
+        """The sentences of the opening's ad that answer what was asked, by meaning and words
+        (at most `budget` of its sentences newly encoded)."""
         question = _question(ctx)
         asked = without_name(question)  # "the Hamburg one" asks nothing of the ad
         if not asked.strip(" ,;:.-"):
             return []
         vector = ctx.query_vector() if question == ctx.text else ctx.bot.encode_query(question)
-        return self._ads.answers(o, asked, vector, ctx.bot.encoder, skip=frozenset(skip))
+        return self._ads.answers(o, asked, vector, ctx.bot.encoder, skip=frozenset(skip),
+                                 budget=budget)
 
     def _several(self, ctx: Context, index: OpeningIndex, q: Query,
                  found: list[tuple[ShownOpening, Opening | None]], among: list[Opening], *,
@@ -495,7 +508,10 @@ class OpeningHandler(BaseHandler):
     def _read_each(self, ctx: Context, found: list[tuple[ShownOpening, Opening | None]]) -> Reply | None:
         """What each ad says to the question, in its own words, and which say nothing of it;
         None when none says."""
-        read = [(o, self._read(ctx, o, skip=[])) for _, o in found if o is not None and o.is_open]
+        # A whole list is read within one turn's budget of encodings, shared among its ads.
+        budget = max(1, min(ENCODED_PER_READ, LIST_ENCODED // max(1, len(found))))
+        read = [(o, self._read(ctx, o, skip=[], budget=budget)) for _, o in found
+                if o is not None and o.is_open]
         said = [(o, quotes) for o, quotes in read if quotes]
         if not said:
             return None
