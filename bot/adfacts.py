@@ -171,7 +171,8 @@ def yearly_pay(sentence: str) -> float | None:
 KINDRED_WORDS: tuple[tuple[str, ...], ...] = (
     ("boss", "manager", "report", "reporting", "lead", "head", "cto", "supervisor"),
     ("equity", "stock", "stocks", "shares", "options", "esop"),
-    ("perks", "benefits", "pension", "insurance", "401k", "retirement", "health"),
+    # "What we offer" heads the perks
+    ("perks", "benefits", "pension", "insurance", "401k", "retirement", "health", "offer"),
     ("vacation", "holiday", "holidays", "leave", "pto", "time off", "days off"),
     ("interview", "interviews", "hiring", "process", "screen", "stages", "steps", "rounds",
      "take-home"),
@@ -180,7 +181,10 @@ KINDRED_WORDS: tuple[tuple[str, ...], ...] = (
     ("on-call", "oncall", "pager", "paged", "duty", "rotation", "night", "weekend", "weekends"),
     ("travel", "travelling", "traveling", "trips", "trip", "road", "offsite", "visits"),
     ("timezone", "timezones", "time zone", "time zones", "utc", "overlap", "core hours"),
-    ("mentor", "mentors", "mentoring", "mentorship", "train", "training", "onboarding", "coach"),
+    ("mentor", "mentors", "mentoring", "mentorship", "train", "training", "onboarding", "coach",
+     "buddy"),
+    # what the work is like from day to day ("a typical week", "what's a normal day like?")
+    ("day-to-day", "typical", "normal", "usual", "daily", "routine", "everyday"),
     ("budget", "courses", "conferences", "conference", "learning", "training", "lessons"),
     ("relocate", "relocating", "relocation", "move", "moving"),
     ("visa", "visas", "sponsor", "sponsorship", "permit", "authorized", "blue card"),

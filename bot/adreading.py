@@ -31,6 +31,7 @@ ENCODED_PER_READ = 6
 LIST_ENCODED = 12
 # A sentence that can answer says something: a list item of a word or two ("Redis") cannot.
 MIN_WORDS = 4
+MIN_ITEM_WORDS = 2
 # Ads whose sentence vectors are kept (a conversation asks several questions of one ad).
 CACHED_ADS = 128
 # A sentence's score is its cosine with the question plus WORDS_WEIGHT times the share of the
@@ -56,6 +57,32 @@ _POINTING_STEMS = frozenset(stem(w) for w in _POINTING)
 def sentences(description: str) -> list[str]:
     """The ad's sentences and list items, in order."""
     return [s.strip() for s in _SENTENCE.split(description) if len(s.strip()) > 2]
+
+
+# A heading is a short line that ends in a colon, or in no stop at all where a part begins (after
+# a blank line or a full sentence) and something follows: "How we hire", "What we offer:".
+MAX_HEADING_WORDS = 6
+_STOPPED = (".", "!", "?")
+
+
+def sectioned(description: str) -> list[tuple[str, str]]:
+    """The ad's sentences and list items, in order, each with the heading of its part ("" before
+    the first): "Private medical care" is said under "What we offer"."""
+    lines = [line.strip() for line in description.splitlines()]
+    out: list[tuple[str, str]] = []
+    heading = ""
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        before = lines[i - 1] if i else ""
+        after = lines[i + 1] if i + 1 < len(lines) else ""
+        starts = not before or before.endswith(_STOPPED)
+        if len(line.split()) <= MAX_HEADING_WORDS and after and (
+                line.endswith(":") or (not line.endswith(_STOPPED) and starts)):
+            heading = line.rstrip(":").strip()
+            continue
+        out.extend((s, heading) for s in sentences(line))
+    return out
 
 
 # A word written in two ("on-call", "on call", "time zone") is one word: its halves ("call",
@@ -105,11 +132,13 @@ class Said:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class _Ad:
-    """An ad's sentences, their stems, and the vectors of those encoded so far (`encoded`; the
-    arrays fill in as questions are asked)."""
+    """An ad's sentences, their stems and the stems of their parts' headings, and the vectors of
+    those encoded so far (`encoded`; the arrays fill in as questions are asked)."""
 
     sentences: tuple[str, ...]
+    headings: tuple[str, ...]
     stems: tuple[frozenset[str], ...]
+    context: tuple[frozenset[str], ...]
     vectors: Vectors
     encoded: np.ndarray
 
@@ -135,10 +164,13 @@ class AdReader:
         ad = self._ad(o, encoder)
         if not ad.sentences:
             return []
-        # A question's word counts once: found as itself, or (less surely) as a word of its kind.
-        shares = np.array([sum(1.0 if s in stems else KIN_WEIGHT if _KIN.get(s, frozenset()) & stems
-                               else 0.0 for s in asked) / len(asked) for stems in ad.stems],
-                          dtype=np.float32)
+        # A question's word counts once: found as itself, or (less surely) as a word of its kind
+        # or in the heading of the sentence's part ("what's the hiring process?" of an item under
+        # "How we hire").
+        shares = np.array([sum(1.0 if s in stems else KIN_WEIGHT if (
+            _KIN.get(s, frozenset()) & stems or s in context or _KIN.get(s, frozenset()) & context)
+            else 0.0 for s in asked) / len(asked)
+            for stems, context in zip(ad.stems, ad.context, strict=True)], dtype=np.float32)
         meaning = np.zeros(len(ad.sentences), dtype=np.float32)
         if vector is not None and encoder is not None:
             # First the sentences that share words with the question; the others only when none
@@ -170,9 +202,13 @@ class AdReader:
         if (known := self._ads.get(key)) is not None:
             self._ads.move_to_end(key)
             return known
-        kept = tuple(s for s in sentences(o.description) if len(s.split()) >= MIN_WORDS)[:MAX_SENTENCES]
+        # An item of two words says something under a heading ("What we offer": "Private medical
+        # care").
+        kept = [(s, h) for s, h in sectioned(o.description)
+                if len(s.split()) >= (MIN_ITEM_WORDS if h else MIN_WORDS)][:MAX_SENTENCES]
         dim = encoder.dim if encoder is not None else 0
-        ad = _Ad(sentences=kept, stems=tuple(_stems(s) for s in kept),
+        ad = _Ad(sentences=tuple(s for s, _ in kept), headings=tuple(h for _, h in kept),
+                 stems=tuple(_stems(s) for s, _ in kept), context=tuple(_stems(h) for _, h in kept),
                  vectors=np.zeros((len(kept), dim), dtype=np.float32),
                  encoded=np.zeros(len(kept), dtype=bool))
         self._ads[key] = ad
@@ -190,7 +226,9 @@ class AdReader:
         if not waiting:
             return 0
         try:
-            ad.vectors[waiting] = encoder.encode([ad.sentences[i] for i in waiting])
+            # Read under its heading: "How we hire: a call, a take-home task…" means hiring.
+            ad.vectors[waiting] = encoder.encode([f"{ad.headings[i]}: {ad.sentences[i]}" if ad.headings[i]
+                                                  else ad.sentences[i] for i in waiting])
         except Exception:
             # A broken model must not stop the answer: the ad is read by its words.
             log.exception("the sentence encoder failed on an ad; reading it by words")

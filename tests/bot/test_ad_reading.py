@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adreading import ENCODED_PER_READ, AdReader
+from bot.adreading import ENCODED_PER_READ, AdReader, sectioned
 from bot.encoder import OnnxEncoder
 from bot.knowledge import KnowledgeBase
 from bot.openings import Level, Remote
@@ -140,3 +140,26 @@ def test_a_question_the_words_do_not_answer_encodes_more_of_the_ad_within_the_bu
     assert len(counting.encoded) == 4
     reader.answers(o, question, encoder.encode([question])[0], counting, budget=4)
     assert len(counting.encoded) == 8 and len(set(counting.encoded)) == 8  # the next four, once each
+
+
+def test_an_ads_parts_give_their_items_a_heading() -> None:
+    text = ("Halden Tools makes invoicing software.\nThe team\nWe are six engineers.\n"
+            "What we offer\nPrivate medical care\nA gym card\n\nHow we hire:\nA call and a pairing session.\n"
+            "We're looking for:\nGolang\nPostgreSQL")
+    assert sectioned(text) == [
+        ("Halden Tools makes invoicing software.", ""), ("We are six engineers.", "The team"),
+        ("Private medical care", "What we offer"), ("A gym card", "What we offer"),
+        ("A call and a pairing session.", "How we hire"), ("Golang", "We're looking for"),
+        ("PostgreSQL", "We're looking for")]
+
+
+def test_a_question_is_answered_by_an_item_under_the_heading_it_asks_about(encoder: OnnxEncoder) -> None:
+    o = imported("parts1", "Backend Engineer", "Halden Tools", "Leeds, UK", Remote.NO, None, ("Go",),
+                 "Halden Tools makes invoicing software for plumbers.\nWhat we offer\nPrivate medical care\n"
+                 "A gym card\n\nHow we hire\nYou will have a call with our CTO, then a pairing session.\n\n"
+                 "Where you'll work\nIn our Leeds office.\nIf you need adjustments during the process, tell us.")
+    reader = AdReader()
+    for question, answer in (("benefits", "Private medical care"),
+                             ("what's the hiring process", "You will have a call")):
+        found = reader.answers(o, question, encoder.encode([question])[0], encoder)
+        assert any(s.sentence.startswith(answer) for s in found), question
