@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.actions import RunCommand
-from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact, yearly_pay
+from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact, pay_sentences, yearly_pay
 from bot.adreading import (
     ENCODED_PER_READ,
     LIST_ENCODED,
@@ -444,6 +444,12 @@ class OpeningHandler(BaseHandler):
         wanted = _wanted(ctx) if asks_each and not days_asked else None
         if wanted is not None:
             lines.append(para(_which_hold(wanted, among)))
+            holding = [(o.source, o.external_id) for o in among if wanted.holds(o)]
+            if len(holding) == 1 and (one := next((s for s in shown_list(ctx.state)
+                                                   if (s.source, s.external_id) == holding[0]), None)):
+                # "is any of them remote?" answered by one: the next question ("what's on call
+                # like there?") is of it.
+                ctx.set_data(**focus_on(one))
             if wanted.places and asks_of_list(_question(ctx)):
                 # Of the list only: all the openings there are one request away.
                 lines.append(para(f"To search all openings there, ask “jobs in "
@@ -627,8 +633,8 @@ def _order_key(order: Order, places: tuple[str, ...]) -> tuple[
 
     def pay(o: Opening) -> float | None:
         # the pay sentence's top amount a year, in the ad's currency (compared as stated)
-        return next((p for s in sentences(o.description) if PAY.stated.search(s)
-                     and (p := yearly_pay(s)) is not None), None)
+        return next((p for s in pay_sentences(sentences(o.description))
+                     if (p := yearly_pay(s)) is not None), None)
 
     def pay_said(o: Opening) -> str:
         return _pay(o).strip("“”").rstrip(".")
@@ -976,7 +982,7 @@ def _asked_facts(question: str, o: Opening) -> list[tuple[str, str]]:
 
 
 def _pay(o: Opening) -> str:
-    said = [s for s in sentences(o.description) if PAY.stated.search(s)]
+    said = pay_sentences(sentences(o.description))
     return _quoted(said[0]) if said else _NOT_SAID
 
 
@@ -990,8 +996,9 @@ def _shown_sentences(o: Opening, question: str, *, pay: bool) -> list[str]:
     """The ad's sentences an answer already shows (those of the facts asked, and its pay line),
     so no quote repeats them."""
     said = sentences(o.description)
-    stated = [f.stated for f in asked_facts(question)] + [PAY.stated] * pay
-    return [next(t for t in said if p.search(t)) for p in stated if any(p.search(t) for t in said)]
+    stated = [f.stated for f in asked_facts(question)]
+    return [next(t for t in said if p.search(t)) for p in stated if any(p.search(t) for t in said)] + (
+        pay_sentences(said)[:1] if pay else [])
 
 
 def _fit(q: Query, match: Match) -> list[Block]:

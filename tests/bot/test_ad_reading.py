@@ -157,7 +157,8 @@ def test_a_question_is_answered_by_an_item_under_the_heading_it_asks_about(encod
     o = imported("parts1", "Backend Engineer", "Halden Tools", "Leeds, UK", Remote.NO, None, ("Go",),
                  "Halden Tools makes invoicing software for plumbers.\nWhat we offer\nPrivate medical care\n"
                  "A gym card\n\nHow we hire\nYou will have a call with our CTO, then a pairing session.\n\n"
-                 "Where you'll work\nIn our Leeds office.\nIf you need adjustments during the process, tell us.")
+                 "Where you'll work\nIn our Leeds office.\n"
+                 "If you need adjustments during the process, tell us.")
     reader = AdReader()
     for question, answer in (("benefits", "Private medical care"),
                              ("what's the hiring process", "You will have a call")):
