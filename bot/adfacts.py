@@ -43,9 +43,16 @@ PAY = AdFact(
 _PAY_NAMED = re.compile(r"(?i)\b(?:salary|salaries|compensation|stipend|wages?|pay|paid|base|rate|ote)\b")
 
 
+# Money an ad states for something else than pay: "EUR 1,000 for training each year".
+_NOT_PAY = re.compile(r"(?i)\b(?:budget|allowance|training|conferences?|books|learning|equipment"
+                      r"|wellness|gym|home office|perks?|benefits?|donat\w*|revenue|raised|funding)\b")
+
+
 def pay_sentences(said: list[str]) -> list[str]:
-    """An ad's sentences that state pay, those that name it as pay first."""
-    stated = [s for s in said if PAY.stated.search(s)]
+    """An ad's sentences that state pay, those that name it as pay first; an amount said to be
+    for something else (a training budget) is no pay."""
+    stated = [s for s in said if PAY.stated.search(s)
+              and (_PAY_NAMED.search(s) is not None or _NOT_PAY.search(s) is None)]
     return sorted(stated, key=lambda s: _PAY_NAMED.search(s) is None)
 
 

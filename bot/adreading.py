@@ -63,6 +63,8 @@ def sentences(description: str) -> list[str]:
 # a blank line or a full sentence) and something follows: "How we hire", "What we offer:".
 MAX_HEADING_WORDS = 6
 _STOPPED = (".", "!", "?")
+# A line with a number states something ("Salary EUR 60,000"), never a heading.
+_DIGIT = re.compile(r"\d")
 
 
 def sectioned(description: str) -> list[tuple[str, str]]:
@@ -77,12 +79,17 @@ def sectioned(description: str) -> list[tuple[str, str]]:
         before = lines[i - 1] if i else ""
         after = lines[i + 1] if i + 1 < len(lines) else ""
         starts = not before or before.endswith(_STOPPED)
-        if len(line.split()) <= MAX_HEADING_WORDS and after and (
+        if len(line.split()) <= MAX_HEADING_WORDS and after and not _DIGIT.search(line) and (
                 line.endswith(":") or (not line.endswith(_STOPPED) and starts)):
             heading = line.rstrip(":").strip()
             continue
         out.extend((s, heading) for s in sentences(line))
     return out
+
+
+def ad_sentences(description: str) -> list[str]:
+    """The ad's sentences and list items without its headings ("The team" states no team)."""
+    return [s for s, _ in sectioned(description)]
 
 
 # A word written in two ("on-call", "on call", "time zone") is one word: its halves ("call",

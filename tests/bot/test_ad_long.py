@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.adfacts import pay_sentences
+from bot.adreading import ad_sentences
 from bot.encoder import OnnxEncoder
 from bot.knowledge import KnowledgeBase
 from bot.openings import Remote
@@ -26,6 +27,10 @@ OPENINGS = [
              ("Clojure",),
              "Brackenfold makes accounting tools for farms.\nTwo days a week in our Leeds office.\n"
              "We support relocation from outside the UK, including the work permit."),
+    imported("w3", "Clojure Engineer", "Fallowmere", "York, UK (Hybrid)", Remote.HYBRID, None,
+             ("Clojure",),
+             "Fallowmere is a company of 90 people with offices in York and Hull.\n"
+             "Three days a week in our York office."),
 ]
 
 
@@ -35,10 +40,17 @@ async def chat(kb: KnowledgeBase, tmp_path: Path, encoder: OnnxEncoder) -> Async
         yield c
 
 
-def test_a_sentence_that_names_pay_comes_before_one_that_only_states_an_amount() -> None:
-    said = ["A home office budget of GBP 800", "The salary is GBP 70,000-80,000 a year."]
-    assert pay_sentences(said) == [said[1], said[0]]
+def test_a_sentence_that_names_pay_comes_first_and_money_for_something_else_is_no_pay() -> None:
+    said = ["A home office budget of GBP 800", "EUR 1,000 for training each year", "USD 120k-140k",
+            "The salary is GBP 70,000-80,000 a year.", "A training budget, and a salary of EUR 50,000."]
+    assert pay_sentences(said) == [said[3], said[4], said[2]]
     assert pay_sentences(["Private medical care"]) == []
+
+
+def test_a_line_with_a_number_is_never_a_heading() -> None:
+    text = "Tarnwick schedules ferries.\nSalary EUR 68,000-78,000\nWe are five engineers."
+    assert ad_sentences(text) == ["Tarnwick schedules ferries.", "Salary EUR 68,000-78,000",
+                                  "We are five engineers."]
 
 
 async def test_the_salary_of_a_long_ad_is_its_pay_line_and_the_team_size_its_own_words(chat: Chat) -> None:
@@ -47,6 +59,14 @@ async def test_the_salary_of_a_long_ad_is_its_pay_line_and_the_team_size_its_own
     assert "70,000" in r.text and "GBP 800" not in r.text.split("Salary:")[1].split("\n")[0]
     r = await chat.say("how big is the team")
     assert r.intent == "opening" and "five engineers" in r.text
+    r = await chat.say("what team is it")
+    assert r.intent == "opening" and "“The team”" not in r.text  # a heading says nothing
+
+
+async def test_office_days_asked_of_a_list_quote_the_sentence_that_counts_them(chat: Chat) -> None:
+    assert {"w1", "w2", "w3"} <= set(shown(await chat.say("clojure jobs")))
+    r = await chat.say("how many office days")
+    assert r.intent == "opening" and "Three days a week in our York office" in r.text
 
 
 async def test_the_one_opening_that_answers_which_is_the_subject_of_the_next_question(chat: Chat) -> None:
