@@ -38,6 +38,24 @@ PAY = AdFact(
                       r"|\b\d+\s?k\b|\b(?:eur|usd|gbp|chf|cad|aud)\b"
                       r"|(?-i:\b[A-Z]{3}\s?\d{1,3}(?:[,.]\d{3})+|\b\d{1,3}(?:[,.]\d{3})+\s?[A-Z]{3}\b)"))
 
+# A pay sentence that says it is pay, not only an amount in a currency ("a home office budget of
+# GBP 800").
+_PAY_NAMED = re.compile(r"(?i)\b(?:salary|salaries|compensation|stipend|wages?|pay|paid|base|rate|ote)\b")
+
+
+# Money an ad states for something else than pay: "EUR 1,000 for training each year".
+_NOT_PAY = re.compile(r"(?i)\b(?:budget|allowance|training|conferences?|books|learning|equipment"
+                      r"|wellness|gym|home office|perks?|benefits?|donat\w*|revenue|raised|funding)\b")
+
+
+def pay_sentences(said: list[str]) -> list[str]:
+    """An ad's sentences that state pay, those that name it as pay first; an amount said to be
+    for something else (a training budget) is no pay."""
+    stated = [s for s in said if PAY.stated.search(s)
+              and (_PAY_NAMED.search(s) is not None or _NOT_PAY.search(s) is None)]
+    return sorted(stated, key=lambda s: _PAY_NAMED.search(s) is None)
+
+
 # Languages an ad may ask one to speak.
 _LANGUAGES = ("english", "german", "french", "spanish", "dutch", "swedish", "danish", "norwegian",
               "finnish", "polish", "portuguese", "italian", "czech", "japanese")
@@ -50,13 +68,18 @@ _LANGUAGE_SAID = (rf"\b{_LANGUAGE}(?: language)?(?: skills?)?,? (?:is |are )?(?:
                   rf"[\w ,-]{{0,30}}\b{_LANGUAGE}\b"
                   r"|\blanguage skills?\b")
 
+# How many people a team is: a small number of them ("for 80,000 developers" are customers).
+_FEW = (r"(?:[1-9]\d?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+        r"|fifteen|sixteen|twenty)")
+_MEMBERS = r"(?:engineers|developers|devs|people|sres|members|scientists|designers|testers)\b"
+
 # The others, in the order an answer lists them.
 FACTS: tuple[AdFact, ...] = (
     # Said as a visa, a permit or the right to work: "do they help with the work permit?", "you
     # must be authorized to work in the US", "we sponsor EU Blue Card applications".
     _fact("Visa sponsorship", ("visas?", r"sponsor\w*", r"work permits?"),
-          r"\bvisas?\b|sponsor|\bwork permits?\b|\bright to work\b|\b(?:authori[sz]ed|eligible)"
-          r" to work\b|\bwork authori[sz]ation\b|\bblue card\b"),
+          r"\bvisas?\b|sponsor|\b(?:work|residence|the|a|my) permits?\b|\bright to work\b"
+          r"|\b(?:authori[sz]ed|eligible) to work\b|\bwork authori[sz]ation\b|\bblue card\b"),
     _fact("Relocation", (r"relocat\w*",), r"relocat"),
     _fact("Equity", ("equity",), r"\bequity\b|\bstock options?\b|\bshares\b"),
     _fact("Reporting to", ("reporting line",),
@@ -73,7 +96,10 @@ FACTS: tuple[AdFact, ...] = (
           r"|how many (?:people|engineers|developers|devs|colleagues)",
           # Not any number of people: "for 80,000 developers" are the customers.
           r"\bteam of \w+|\b\w+[- ](?:person|people|strong) team|\b(?:we are|we're|the team is)"
-          r" (?:\d+|a team|a group|a small|a few|two|three|four|five|six|seven|eight|nine|ten)\b"),
+          r" (?:\d+|a team|a group|a small|a few|two|three|four|five|six|seven|eight|nine|ten)\b"
+          # "the Dispatch team, seven engineers", "one of eleven engineers in the Fleet team"
+          rf"|\bteam\b[^.]{{0,30}}\b{_FEW} (?:\w+ )?{_MEMBERS}"
+          rf"|\b{_FEW} (?:\w+ )?{_MEMBERS}[^.]{{0,30}}\bteam\b"),
     _fact("Hours and contract", ("contract", "hours"),
           r"full[- ]?time|part[- ]?time|\bcontract\b|\bcontractor|\bpermanent\b|freelance"
           r"|fixed[- ]term|\btemporary\b|\bhours\b|how long(?: (?:is|does|will)|\W*$)|\bduration\b"
@@ -171,7 +197,8 @@ def yearly_pay(sentence: str) -> float | None:
 KINDRED_WORDS: tuple[tuple[str, ...], ...] = (
     ("boss", "manager", "report", "reporting", "lead", "head", "cto", "supervisor"),
     ("equity", "stock", "stocks", "shares", "options", "esop"),
-    ("perks", "benefits", "pension", "insurance", "401k", "retirement", "health"),
+    # "What we offer" heads the perks
+    ("perks", "benefits", "pension", "insurance", "401k", "retirement", "health", "offer"),
     ("vacation", "holiday", "holidays", "leave", "pto", "time off", "days off"),
     ("interview", "interviews", "hiring", "process", "screen", "stages", "steps", "rounds",
      "take-home"),
@@ -180,7 +207,10 @@ KINDRED_WORDS: tuple[tuple[str, ...], ...] = (
     ("on-call", "oncall", "pager", "paged", "duty", "rotation", "night", "weekend", "weekends"),
     ("travel", "travelling", "traveling", "trips", "trip", "road", "offsite", "visits"),
     ("timezone", "timezones", "time zone", "time zones", "utc", "overlap", "core hours"),
-    ("mentor", "mentors", "mentoring", "mentorship", "train", "training", "onboarding", "coach"),
+    ("mentor", "mentors", "mentoring", "mentorship", "train", "training", "onboarding", "coach",
+     "buddy"),
+    # what the work is like from day to day ("a typical week", "what's a normal day like?")
+    ("day-to-day", "typical", "normal", "usual", "daily", "routine", "everyday"),
     ("budget", "courses", "conferences", "conference", "learning", "training", "lessons"),
     ("relocate", "relocating", "relocation", "move", "moving"),
     ("visa", "visas", "sponsor", "sponsorship", "permit", "authorized", "blue card"),

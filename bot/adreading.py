@@ -20,11 +20,18 @@ log = logging.getLogger(__name__)
 
 # An ad's sentences: split after a full stop or at a line break (list items are lines).
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-# Sentences read of one ad: real ads state their facts in a few dozen; a wall of text costs no
-# more than this to encode once.
-MAX_SENTENCES = 24
+# Sentences read of one ad by their words: real ads state their facts in a few dozen; a wall of
+# text is read no further.
+MAX_SENTENCES = 80
+# Sentences encoded for one question of one ad (each costs ~5 ms of CPU), and for a question of a
+# whole list at most LIST_ENCODED in all: the sentences sharing most words with the question first,
+# then the ad's others in order. A sentence is encoded once, so each question reads more of the
+# ad by meaning than the one before.
+ENCODED_PER_READ = 6
+LIST_ENCODED = 12
 # A sentence that can answer says something: a list item of a word or two ("Redis") cannot.
 MIN_WORDS = 4
+MIN_ITEM_WORDS = 2
 # Ads whose sentence vectors are kept (a conversation asks several questions of one ad).
 CACHED_ADS = 128
 # A sentence's score is its cosine with the question plus WORDS_WEIGHT times the share of the
@@ -50,6 +57,39 @@ _POINTING_STEMS = frozenset(stem(w) for w in _POINTING)
 def sentences(description: str) -> list[str]:
     """The ad's sentences and list items, in order."""
     return [s.strip() for s in _SENTENCE.split(description) if len(s.strip()) > 2]
+
+
+# A heading is a short line that ends in a colon, or in no stop at all where a part begins (after
+# a blank line or a full sentence) and something follows: "How we hire", "What we offer:".
+MAX_HEADING_WORDS = 6
+_STOPPED = (".", "!", "?")
+# A line with a number states something ("Salary EUR 60,000"), never a heading.
+_DIGIT = re.compile(r"\d")
+
+
+def sectioned(description: str) -> list[tuple[str, str]]:
+    """The ad's sentences and list items, in order, each with the heading of its part ("" before
+    the first): "Private medical care" is said under "What we offer"."""
+    lines = [line.strip() for line in description.splitlines()]
+    out: list[tuple[str, str]] = []
+    heading = ""
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        before = lines[i - 1] if i else ""
+        after = lines[i + 1] if i + 1 < len(lines) else ""
+        starts = not before or before.endswith(_STOPPED)
+        if len(line.split()) <= MAX_HEADING_WORDS and after and not _DIGIT.search(line) and (
+                line.endswith(":") or (not line.endswith(_STOPPED) and starts)):
+            heading = line.rstrip(":").strip()
+            continue
+        out.extend((s, heading) for s in sentences(line))
+    return out
+
+
+def ad_sentences(description: str) -> list[str]:
+    """The ad's sentences and list items without its headings ("The team" states no team)."""
+    return [s for s, _ in sectioned(description)]
 
 
 # A word written in two ("on-call", "on call", "time zone") is one word: its halves ("call",
@@ -99,47 +139,65 @@ class Said:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class _Ad:
+    """An ad's sentences, their stems and the stems of their parts' headings, and the vectors of
+    those encoded so far (`encoded`; the arrays fill in as questions are asked)."""
+
     sentences: tuple[str, ...]
+    headings: tuple[str, ...]
     stems: tuple[frozenset[str], ...]
-    vectors: Vectors | None
+    context: tuple[frozenset[str], ...]
+    vectors: Vectors
+    encoded: np.ndarray
 
 
 class AdReader:
     """Scores an ad's sentences against a question by meaning (the shared encoder) and by words
-    (with their kindred words, bot/adfacts.py); each ad's sentences are encoded once, in one
-    batch, and kept for the next question (an LRU keyed by the opening and its text)."""
+    (with their kindred words, bot/adfacts.py). Every sentence is read by its words; only a few
+    are encoded per question (ENCODED_PER_READ), those most likely to answer first, and each
+    sentence's vector is kept for the next question (an LRU of ads keyed by the opening, its text
+    and the model)."""
 
     def __init__(self, size: int = CACHED_ADS) -> None:
         self._ads: OrderedDict[tuple[str, str, str, str], _Ad] = OrderedDict()
         self._size = size
 
     def read(self, o: Opening, question: str, vector: Vectors | None, encoder: Encoder | None, *,
-             skip: frozenset[str] = frozenset()) -> list[Said]:
-        """Every sentence of the ad (but those in `skip`), best answer first."""
+             skip: frozenset[str] = frozenset(), budget: int = ENCODED_PER_READ) -> list[Said]:
+        """Every sentence of the ad (but those in `skip`), best answer first; at most `budget`
+        sentences not encoded before are encoded for it."""
         asked = asked_words(question) - _named(o)
         if not asked:
             return []  # words that only point ("that one", "tell me about it") ask nothing of it
-        ad = self._ad(o, encoder if vector is not None else None)
+        ad = self._ad(o, encoder)
         if not ad.sentences:
             return []
-        meaning = (ad.vectors @ vector if ad.vectors is not None and vector is not None
-                   else np.zeros(len(ad.sentences), dtype=np.float32))
-        said = []
-        for i, (sentence, stems) in enumerate(zip(ad.sentences, ad.stems, strict=True)):
-            if sentence in skip:
-                continue
-            # A question's word counts once: found as itself, or (less surely) as a word of its kind.
-            hits = sum(1.0 if s in stems else KIN_WEIGHT if _KIN.get(s, frozenset()) & stems else 0.0
-                       for s in asked)
-            share = hits / len(asked)
-            said.append(Said(sentence=sentence, score=float(meaning[i]) + WORDS_WEIGHT * share))
+        # A question's word counts once: found as itself, or (less surely) as a word of its kind
+        # or in the heading of the sentence's part ("what's the hiring process?" of an item under
+        # "How we hire").
+        shares = np.array([sum(1.0 if s in stems else KIN_WEIGHT if (
+            _KIN.get(s, frozenset()) & stems or s in context or _KIN.get(s, frozenset()) & context)
+            else 0.0 for s in asked) / len(asked)
+            for stems, context in zip(ad.stems, ad.context, strict=True)], dtype=np.float32)
+        meaning = np.zeros(len(ad.sentences), dtype=np.float32)
+        if vector is not None and encoder is not None:
+            # First the sentences that share words with the question; the others only when none
+            # of those answers (a question the ad answers in other words: "who would help me?" of
+            # "each new developer gets a buddy").
+            wording = shares > 0
+            budget -= self._encode(ad, shares, wording, encoder, budget)
+            meaning = np.where(ad.encoded, ad.vectors @ vector, 0.0)
+            if budget > 0 and float(np.max(meaning + WORDS_WEIGHT * shares)) < ANSWERS_AT:
+                self._encode(ad, shares, ~wording, encoder, budget)
+                meaning = np.where(ad.encoded, ad.vectors @ vector, 0.0)
+        said = [Said(sentence=sentence, score=float(meaning[i]) + WORDS_WEIGHT * float(shares[i]))
+                for i, sentence in enumerate(ad.sentences) if sentence not in skip]
         return sorted(said, key=lambda s: -s.score)
 
     def answers(self, o: Opening, question: str, vector: Vectors | None, encoder: Encoder | None, *,
-                skip: frozenset[str] = frozenset()) -> list[Said]:
+                skip: frozenset[str] = frozenset(), budget: int = ENCODED_PER_READ) -> list[Said]:
         """The sentences that answer the question (at most MAX_ANSWERS), or none when the ad does
         not say."""
-        read = self.read(o, question, vector, encoder, skip=skip)
+        read = self.read(o, question, vector, encoder, skip=skip, budget=budget)
         least = ANSWERS_AT if vector is not None and encoder is not None else WORDS_ANSWER_AT
         if not read or read[0].score < least:
             return []
@@ -151,19 +209,39 @@ class AdReader:
         if (known := self._ads.get(key)) is not None:
             self._ads.move_to_end(key)
             return known
-        kept = tuple(s for s in sentences(o.description) if len(s.split()) >= MIN_WORDS)[:MAX_SENTENCES]
-        vectors = None
-        if encoder is not None and kept:
-            try:
-                vectors = encoder.encode(list(kept))
-            except Exception:
-                # A broken model must not stop the answer: the ad is read by its words.
-                log.exception("the sentence encoder failed on an ad; reading it by words")
-        ad = _Ad(sentences=kept, stems=tuple(_stems(s) for s in kept), vectors=vectors)
+        # An item of two words says something under a heading ("What we offer": "Private medical
+        # care").
+        kept = [(s, h) for s, h in sectioned(o.description)
+                if len(s.split()) >= (MIN_ITEM_WORDS if h else MIN_WORDS)][:MAX_SENTENCES]
+        dim = encoder.dim if encoder is not None else 0
+        ad = _Ad(sentences=tuple(s for s, _ in kept), headings=tuple(h for _, h in kept),
+                 stems=tuple(_stems(s) for s, _ in kept), context=tuple(_stems(h) for _, h in kept),
+                 vectors=np.zeros((len(kept), dim), dtype=np.float32),
+                 encoded=np.zeros(len(kept), dtype=bool))
         self._ads[key] = ad
         if len(self._ads) > self._size:
             self._ads.popitem(last=False)
         return ad
+
+    @staticmethod
+    def _encode(ad: _Ad, shares: np.ndarray, among: np.ndarray, encoder: Encoder, budget: int) -> int:
+        """Encode up to `budget` of the sentences `among` not encoded yet, those sharing most
+        words with the question first, else in the ad's order; how many were."""
+        # A stable sort on the negated share keeps the ad's order among equals.
+        waiting = [int(i) for i in np.argsort(-shares, kind="stable")
+                   if among[i] and not ad.encoded[i]][:budget]
+        if not waiting:
+            return 0
+        try:
+            # Read under its heading: "How we hire: a call, a take-home task…" means hiring.
+            ad.vectors[waiting] = encoder.encode([f"{ad.headings[i]}: {ad.sentences[i]}" if ad.headings[i]
+                                                  else ad.sentences[i] for i in waiting])
+        except Exception:
+            # A broken model must not stop the answer: the ad is read by its words.
+            log.exception("the sentence encoder failed on an ad; reading it by words")
+            return len(waiting)
+        ad.encoded[waiting] = True
+        return len(waiting)
 
 
 def _named(o: Opening) -> frozenset[str]:

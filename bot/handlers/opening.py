@@ -8,8 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.actions import RunCommand
-from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact, yearly_pay
-from bot.adreading import AdReader, Said, asked_words, names_ad_words, sentences
+from bot.adfacts import ABOUT_A_FACT, PAY, asked_facts, asks_unlisted_fact, pay_sentences, yearly_pay
+from bot.adreading import (
+    ENCODED_PER_READ,
+    LIST_ENCODED,
+    AdReader,
+    Said,
+    ad_sentences,
+    asked_words,
+    names_ad_words,
+)
 from bot.handlers.base import BaseHandler
 from bot.handlers.openings import gap_buttons, openings_index, request_of, request_texts
 from bot.intents import in_general, is_statement, requests_openings
@@ -182,6 +190,8 @@ _GAPS_ASKED = re.compile(r"^(?:(?:and|so|ok|okay|hmm|well|right)\W+)*(?:what|whi
                          r"(?: else| more)? (?:(?:would|do|should|will|must) i (?:still )?(?:need|have|want)"
                          r" to|i (?:must|should|need to|have to)) (?:learn|pick up|know|study)(?: still)?"
                          r"(?: for (?:it|that|this|the job|the role))?(?: then| now| first)?\W*$")
+# Days counted: "three days a week", "two office days".
+_DAYS_SAID = re.compile(r"(?i)\b(?:\w+|\d+) days?\b")
 # A sentence of an ad about where or how the work is done.
 _WORK_MODE_SAID = re.compile(r"(?i)\boffices?\b|\bremote|on-?site|from home|\bhybrid\b|"
                              r"days? a week|in[- ]person|\bcommut")
@@ -293,7 +303,9 @@ class OpeningHandler(BaseHandler):
             return [_which_one()]
         if ctx.cache.get("ad_question") and not _ASKS.search(ctx.norm) and not names_ad_words(ctx.text):
             loaded = [await _load(ctx, index, s) for s in ref.openings]
-            if not any(self._read(ctx, o, skip=[]) for o in loaded if o is not None and o.is_open):
+            budget = max(1, min(ENCODED_PER_READ, LIST_ENCODED // max(1, len(loaded))))
+            if not any(self._read(ctx, o, skip=[], budget=budget) for o in loaded
+                       if o is not None and o.is_open):
                 # A remark that asks nothing the ads say ("hmm interesting", "nah") is not about them.
                 return await ctx.bot.answer(ctx.bot.fallback, ctx)
         shown_now = shown_list(ctx.state)
@@ -391,7 +403,7 @@ class OpeningHandler(BaseHandler):
                 blocks.append(para(Bold("Link: "), Link(o.url, o.url)))
             return Reply(blocks=tuple(blocks), buttons=tuple(gap_buttons((match,))) if stack else (),
                          intent="opening", confidence=1.0)
-        about = sentences(o.description)[:1]
+        about = ad_sentences(o.description)[:1]
         if about and len(about[0]) <= MAX_ABOUT_CHARS:
             blocks.append(para(about[0]))
         if ctx.cache.get("opening_details"):
@@ -410,14 +422,17 @@ class OpeningHandler(BaseHandler):
         return Reply(blocks=tuple(blocks), buttons=tuple(gap_buttons((match,))),
                      intent="opening", confidence=1.0)
 
-    def _read(self, ctx: Context, o: Opening, *, skip: list[str]) -> list[Said]:
-        """The sentences of the opening's ad that answer what was asked, by meaning and words."""
+    def _read(self, ctx: Context, o: Opening, *, skip: list[str],
+              budget: int = ENCODED_PER_READ) -> list[Said]:
+        """The sentences of the opening's ad that answer what was asked, by meaning and words
+        (at most `budget` of its sentences newly encoded)."""
         question = _question(ctx)
         asked = without_name(question)  # "the Hamburg one" asks nothing of the ad
         if not asked.strip(" ,;:.-"):
             return []
         vector = ctx.query_vector() if question == ctx.text else ctx.bot.encode_query(question)
-        return self._ads.answers(o, asked, vector, ctx.bot.encoder, skip=frozenset(skip))
+        return self._ads.answers(o, asked, vector, ctx.bot.encoder, skip=frozenset(skip),
+                                 budget=budget)
 
     def _several(self, ctx: Context, index: OpeningIndex, q: Query,
                  found: list[tuple[ShownOpening, Opening | None]], among: list[Opening], *,
@@ -431,11 +446,18 @@ class OpeningHandler(BaseHandler):
         wanted = _wanted(ctx) if asks_each and not days_asked else None
         if wanted is not None:
             lines.append(para(_which_hold(wanted, among)))
+            holding = [(o.source, o.external_id) for o in among if wanted.holds(o)]
+            if len(holding) == 1 and (one := next((s for s in shown_list(ctx.state)
+                                                   if (s.source, s.external_id) == holding[0]), None)):
+                # "is any of them remote?" answered by one: the next question ("what's on call
+                # like there?") is of it.
+                ctx.set_data(**focus_on(one))
             if wanted.places and asks_of_list(_question(ctx)):
                 # Of the list only: all the openings there are one request away.
                 lines.append(para(f"To search all openings there, ask “jobs in "
                                   f"{' or '.join(map(place_label, wanted.places))}”."))
-        paid = [(o, _pay(o)) for _, o in found if o is not None and PAY.stated.search(o.description)]
+        paid = [(o, _pay(o)) for _, o in found
+                if o is not None and pay_sentences(ad_sentences(o.description))]
         facts = [(f.name, f.stated) for f in asked_facts(_question(ctx))]
         pay_asked = PAY.asked.search(_question(ctx)) is not None
         if ctx.cache.get("ad_question") and wanted is None and not (pay_asked or facts or days_asked):
@@ -463,8 +485,9 @@ class OpeningHandler(BaseHandler):
             matches.append(match)
             gaps = ", ".join(g.skill for g in match.missing)
             fits = "" if q.is_empty else "; fits you: " + (", ".join(match.matched) or "none yet")
-            office = [t for t in sentences(o.description) if _WORK_MODE_SAID.search(t)] \
-                if days_asked else []
+            # the sentence that counts the days first ("two days a week in our Warsaw office")
+            office = sorted((t for t in ad_sentences(o.description) if _WORK_MODE_SAID.search(t)),
+                            key=lambda t: _DAYS_SAID.search(t) is None) if days_asked else []
             lines.append(para(Bold(f"{o.title} at {o.company}: "),
                               Text(f"{_where(o)}; level {_level(o)}{fits}"
                                    + (f"; to learn: {gaps}" if gaps else "") + "."
@@ -482,8 +505,8 @@ class OpeningHandler(BaseHandler):
             lines.append(para("Ask about one of them for its salary line."))
         for name, stated in facts:
             # Each ad's own sentence: "part-time" and "full-time" both answer "hours".
-            said = [(o, next(t for t in sentences(o.description) if stated.search(t)))
-                    for _, o in found if o is not None and stated.search(o.description)]
+            said = [(o, t) for _, o in found if o is not None
+                    and (t := next((t for t in ad_sentences(o.description) if stated.search(t)), None))]
             lines.insert(head, para(f"{name}: " + (
                 "; ".join(f"{_name(o, found)}: {_quoted(t)}" for o, t in said)
                 + ("; the others don't say." if len(said) < len(found) else "")
@@ -495,7 +518,10 @@ class OpeningHandler(BaseHandler):
     def _read_each(self, ctx: Context, found: list[tuple[ShownOpening, Opening | None]]) -> Reply | None:
         """What each ad says to the question, in its own words, and which say nothing of it;
         None when none says."""
-        read = [(o, self._read(ctx, o, skip=[])) for _, o in found if o is not None and o.is_open]
+        # A whole list is read within one turn's budget of encodings, shared among its ads.
+        budget = max(1, min(ENCODED_PER_READ, LIST_ENCODED // max(1, len(found))))
+        read = [(o, self._read(ctx, o, skip=[], budget=budget)) for _, o in found
+                if o is not None and o.is_open]
         said = [(o, quotes) for o, quotes in read if quotes]
         if not said:
             return None
@@ -611,8 +637,8 @@ def _order_key(order: Order, places: tuple[str, ...]) -> tuple[
 
     def pay(o: Opening) -> float | None:
         # the pay sentence's top amount a year, in the ad's currency (compared as stated)
-        return next((p for s in sentences(o.description) if PAY.stated.search(s)
-                     and (p := yearly_pay(s)) is not None), None)
+        return next((p for s in pay_sentences(ad_sentences(o.description))
+                     if (p := yearly_pay(s)) is not None), None)
 
     def pay_said(o: Opening) -> str:
         return _pay(o).strip("“”").rstrip(".")
@@ -954,13 +980,13 @@ def _asked_facts(question: str, o: Opening) -> list[tuple[str, str]]:
     sentence, or that it doesn't say."""
     out = []
     for fact in asked_facts(question):
-        said = [s for s in sentences(o.description) if fact.stated.search(s)]
+        said = [s for s in ad_sentences(o.description) if fact.stated.search(s)]
         out.append((fact.name, _quoted(said[0]) if said else _NOT_SAID))
     return out
 
 
 def _pay(o: Opening) -> str:
-    said = [s for s in sentences(o.description) if PAY.stated.search(s)]
+    said = pay_sentences(ad_sentences(o.description))
     return _quoted(said[0]) if said else _NOT_SAID
 
 
@@ -973,9 +999,10 @@ def _quoted(sentence: str) -> str:
 def _shown_sentences(o: Opening, question: str, *, pay: bool) -> list[str]:
     """The ad's sentences an answer already shows (those of the facts asked, and its pay line),
     so no quote repeats them."""
-    said = sentences(o.description)
-    stated = [f.stated for f in asked_facts(question)] + [PAY.stated] * pay
-    return [next(t for t in said if p.search(t)) for p in stated if any(p.search(t) for t in said)]
+    said = ad_sentences(o.description)
+    stated = [f.stated for f in asked_facts(question)]
+    return [next(t for t in said if p.search(t)) for p in stated if any(p.search(t) for t in said)] + (
+        pay_sentences(said)[:1] if pay else [])
 
 
 def _fit(q: Query, match: Match) -> list[Block]:
@@ -1000,7 +1027,7 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
     yes_no = bool(_YES_NO.match(norm) or _MODE_ONLY.match(norm) or _SUITS.match(norm)) \
         and " or " not in norm
     if _COMPANY_ASKED.search(norm):
-        about = sentences(o.description)[:1]
+        about = ad_sentences(o.description)[:1]
         return f"It's at {o.company}." + (f" {about[0]}" if about and len(about[0]) <= MAX_ABOUT_CHARS
                                           and not about[0].startswith(("Team:", "Commitment:")) else "")
     if _STILL_OPEN.search(norm):
@@ -1012,7 +1039,7 @@ def _direct_answer(ctx: Context, o: Opening) -> str | None:
         if mode is None:
             # Unlabelled, yet the ad may say how it is worked in its own words ("in our Dublin
             # office, five days a week"): quoted, for the person to read.
-            said = [t for t in sentences(o.description) if _WORK_MODE_SAID.search(t)]
+            said = [t for t in ad_sentences(o.description) if _WORK_MODE_SAID.search(t)]
             return (f"The ad doesn't label it remote or on-site, but says: “{said[0]}”" if said
                     else "The ad doesn't say whether it's remote.")
         plain = f"it's {mode}" + (f", {o.location}." if names_place(o.location) else ".")

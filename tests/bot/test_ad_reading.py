@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adreading import AdReader
+from bot.adreading import ENCODED_PER_READ, AdReader, sectioned
 from bot.encoder import OnnxEncoder
 from bot.knowledge import KnowledgeBase
 from bot.openings import Level, Remote
@@ -101,3 +101,66 @@ def test_an_ad_is_encoded_once_for_all_questions_and_the_cache_is_bounded(encode
     reader.answers(second, "team size", encoder.encode(["team size"])[0], counting)
     reader.answers(first, "team size", encoder.encode(["team size"])[0], counting)
     assert len(counting.encoded) > encoded + 2  # the first ad was evicted by the second and encoded again
+
+
+def _long_ad(answer: str) -> str:
+    """An ad of 40 sentences of filler about the product, with `answer` near its end."""
+    filler = [f"Our product number {i} helps warehouses in region {i} plan their deliveries better."
+              for i in range(36)]
+    return "\n".join([*filler, answer, "We are an equal opportunity employer and welcome everyone.",
+                      "Please apply even if you do not tick every box on this list."])
+
+
+def test_a_long_ad_is_read_whole_by_words_and_only_a_few_of_its_sentences_are_encoded(
+        encoder: OnnxEncoder) -> None:
+    o = imported("long1", "Backend Engineer", "Quarrel Foods", "Leeds, UK", Remote.NO, None, ("Go",),
+                 _long_ad("The interview process has three steps: a call, a pairing session and a "
+                          "final chat."))
+    counting = CountingEncoder(encoder)
+    reader = AdReader()
+    question = "what's the interview process like"
+    found = reader.answers(o, question, encoder.encode([question])[0], counting)
+    # The answer is the 37th sentence, found all the same: every sentence is read by its words.
+    assert found and found[0].sentence.startswith("The interview process has three steps")
+    assert 0 < len(counting.encoded) <= ENCODED_PER_READ
+    before = len(counting.encoded)
+    reader.answers(o, question, encoder.encode([question])[0], counting)
+    assert len(counting.encoded) == before  # asked again: nothing more to encode
+
+
+def test_a_question_the_words_do_not_answer_encodes_more_of_the_ad_within_the_budget(
+        encoder: OnnxEncoder) -> None:
+    o = imported("long2", "Backend Engineer", "Quarrel Foods", "Leeds, UK", Remote.NO, None, ("Go",),
+                 _long_ad("Each new developer gets a buddy for the first three months."))
+    counting = CountingEncoder(encoder)
+    reader = AdReader()
+    question = "who would help me settle in"
+    reader.answers(o, question, encoder.encode([question])[0], counting, budget=4)
+    # No sentence shares a word with it: four of the others are encoded, not the whole ad.
+    assert len(counting.encoded) == 4
+    reader.answers(o, question, encoder.encode([question])[0], counting, budget=4)
+    assert len(counting.encoded) == 8 and len(set(counting.encoded)) == 8  # the next four, once each
+
+
+def test_an_ads_parts_give_their_items_a_heading() -> None:
+    text = ("Halden Tools makes invoicing software.\nThe team\nWe are six engineers.\n"
+            "What we offer\nPrivate medical care\nA gym card\n\nHow we hire:\nA call and a pairing session.\n"
+            "We're looking for:\nGolang\nPostgreSQL")
+    assert sectioned(text) == [
+        ("Halden Tools makes invoicing software.", ""), ("We are six engineers.", "The team"),
+        ("Private medical care", "What we offer"), ("A gym card", "What we offer"),
+        ("A call and a pairing session.", "How we hire"), ("Golang", "We're looking for"),
+        ("PostgreSQL", "We're looking for")]
+
+
+def test_a_question_is_answered_by_an_item_under_the_heading_it_asks_about(encoder: OnnxEncoder) -> None:
+    o = imported("parts1", "Backend Engineer", "Halden Tools", "Leeds, UK", Remote.NO, None, ("Go",),
+                 "Halden Tools makes invoicing software for plumbers.\nWhat we offer\nPrivate medical care\n"
+                 "A gym card\n\nHow we hire\nYou will have a call with our CTO, then a pairing session.\n\n"
+                 "Where you'll work\nIn our Leeds office.\n"
+                 "If you need adjustments during the process, tell us.")
+    reader = AdReader()
+    for question, answer in (("benefits", "Private medical care"),
+                             ("what's the hiring process", "You will have a call")):
+        found = reader.answers(o, question, encoder.encode([question])[0], encoder)
+        assert any(s.sentence.startswith(answer) for s in found), question
