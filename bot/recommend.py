@@ -727,7 +727,8 @@ _CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)|\b(?:but|just|only|in|at|with|inste
 # "on-site is fine too"; "any level", "forget the seniority".
 _DROPPED = r"(?:drop|forget|remove|skip|never ?mind|ignore|scrap|lose|no need for|without)"
 _ANY_MODE = re.compile(
-    r"\b(?:" + _DROPPED + r" (?:about )?(?:the |that )?(?:remote|hybrid|on-?site|office|work mode|location type)"
+    r"\b(?:" + _DROPPED + r" (?:about )?(?:the |that )?"
+    r"(?:remote|hybrid|on-?site|office|work mode|location type)"
     r"(?: (?:part|bit|filter|requirement|condition|thing|one))?"
     r"|(?:doesn'?t|does not|don'?t|do not|need ?n'?t|needs? not)(?: (?:have|need) to)? be (?:fully )?"
     r"(?:remote|hybrid|on-?site)|(?:on-?site|office|in[- ]office|remote|hybrid)(?: (?:work|jobs?|roles?))? "
