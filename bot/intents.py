@@ -711,6 +711,8 @@ _REQUEST = words_re(
     r"i (?:want|need) (?:a |an |some |new |another )?(?:[\w#+.-]+ ){0,2}"
     r"(?:jobs?|work|roles?|positions?|gigs?)",
     r"what (?:jobs|openings|positions|vacancies|internships)", r"got", r"give me", r"browse",
+    # "I'd like to see php openings", "can I see the remote ones?"
+    r"(?:like|love|want|wanna) to see", r"(?:let me|can i|could i|may i) see",
     r"entry", r"in [a-z]+", r"near me", r"nearby", r"around here", r"close to me",
     # for whom: "jobs for python developers", "roles for a junior"
     r"for (?:an? )?(?:[\w#+.-]+ )?(?:developers?|devs?|engineers?|programmers?|juniors?|seniors?|"
@@ -726,7 +728,8 @@ _WHAT_FITS = words_re(
 _ADVICE = words_re(
     r"how (?:do|can|should|to)", r"tips?", r"advice", r"prepare", r"cv", r"resume", r"cover letter",
     r"interview\w*", r"negotiat\w*", r"salary", r"portfolio", r"linkedin", r"apply(?:ing)? to",
-    r"applying", r"write", r"what (?:is|are|does)", r"what'?s(?! (?:hiring|open|available|out there)\b)",
+    r"applying", r"write", r"what (?:is|are|does)",
+    r"what'?s(?! (?:hiring|open|available|out there|there)\b)",
     r"(?:job|hiring|labou?r) markets?",  # "ruby job market" asks how it is, not for openings
     r"why", r"how (?:is|are|will|does)",
     r"when should", r"should i", r"career path",
@@ -773,8 +776,10 @@ _MY_JOB = words_re(r"(?:who|whom) (?:would|will|do|does|should) i (?:be )?report
                    r"(?:how much )?(?:would|will|could) i (?:earn|make|get paid)")
 # Asked right after telling the profile, a bare "anything?" wants openings for it.
 _ANYTHING = words_re(r"(?:so |and |ok |okay )?(?:any(?:thing)?|something)(?: (?:at all|yet|now|then|good|"
-                     r"out there|around|going|new|open))?",
-                     r"(?:ok |okay )?(?:so )?what(?:'s| is)? (?:out )?there", r"now what",
+                     r"out there|around|going|new|open|there))?",
+                     # "I moved to Lisbon, show me what's there": there is the place just told
+                     r"(?:ok |okay )?(?:so )?(?:(?:show|tell) me )?what(?:'s| is)? (?:out )?there",
+                     r"now what",
                      r"(?:so |ok |okay |now |then )?(?:show|find) me(?: (?:then|now|please|pls|some))?",
                      r"go ahead", r"let'?s see")
 # "what's the level?", "and the salary?", "how many days in the office?": a fact of the opening

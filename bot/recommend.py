@@ -499,6 +499,11 @@ class OpeningIndex:
         mask = np.zeros(len(self.openings), dtype=bool)
         for r in modes:
             mask |= self._remote == _REMOTE_CODE[r]
+        if Remote.NO in modes and Remote.YES not in modes:
+            # An on-site wish keeps an opening that names only a city ("Berlin, Germany") and
+            # no work mode: most such ads are office jobs, as a level filter keeps openings
+            # that state no level. A remote or hybrid wish still needs it said.
+            mask |= (self._remote == _REMOTE_CODE[Remote.UNKNOWN]) & ~self._placeless
         return mask
 
     def _places_mask(self, places: Sequence[str]) -> npt.NDArray[np.bool_] | None:
@@ -722,13 +727,14 @@ _CLAUSE_END = re.compile(r"[,;?!]|\.(?=\s|$)|\b(?:but|just|only|in|at|with|inste
 # "on-site is fine too"; "any level", "forget the seniority".
 _DROPPED = r"(?:drop|forget|remove|skip|never ?mind|ignore|scrap|lose|no need for|without)"
 _ANY_MODE = re.compile(
-    r"\b(?:" + _DROPPED + r" (?:the |that )?(?:remote|hybrid|on-?site|office|work mode|location type)"
+    r"\b(?:" + _DROPPED + r" (?:about )?(?:the |that )?"
+    r"(?:remote|hybrid|on-?site|office|work mode|location type)"
     r"(?: (?:part|bit|filter|requirement|condition|thing|one))?"
     r"|(?:doesn'?t|does not|don'?t|do not|need ?n'?t|needs? not)(?: (?:have|need) to)? be (?:fully )?"
     r"(?:remote|hybrid|on-?site)|(?:on-?site|office|in[- ]office|remote|hybrid)(?: (?:work|jobs?|roles?))? "
     r"(?:is|are|would be|'?s) (?:fine|ok(?:ay)?|good) (?:too|as well)|any work mode)\b")
 _ANY_LEVEL = re.compile(
-    r"\b(?:" + _DROPPED + r" (?:the |that )?(?:level|seniority|senior|junior|mid|staff)"
+    r"\b(?:" + _DROPPED + r" (?:about )?(?:the |that |my )?(?:level|seniority|senior|junior|mid|staff)"
     r"(?: (?:part|bit|filter|requirement|thing|level))?"
     r"|any (?:level|seniority)|(?:level|seniority) (?:doesn'?t|does not) matter)\b")
 _ANY_TERMS = re.compile(
@@ -765,7 +771,8 @@ _ASKING = re.compile(r"^(?:is|are|does|do|did|can|could|would|will|which|whose|w
                      r"what(?! about)|how(?! about))\b")
 _INSTEAD = re.compile(r"\b(?:instead|rather)\b")
 _WIDENS = re.compile(r"^(?:or|also|plus)\b|\b(?:too|as well|also|include|including|add)\b")
-# Words around what changes the list on screen: "strictly in spain", "ones at Tidewater only".
+# Words around what changes the list on screen: "strictly in spain", "ones at Tidewater only",
+# "same but hybrid", "same search again, in london".
 _AROUND_CHANGE = frozenset("""
     only just strictly exclusively solely purely the those these ones them any anything some
     show me please ok okay so and but then now about instead rather at in from with for
@@ -773,6 +780,7 @@ _AROUND_CHANGE = frozenset("""
     there here of by a an to what how first or also too well include including add plus
     more less not no except excluding other than apart without drop part bit filter
     preferably ideally ideal prefer preferred would like love
+    same thing search again
 """.split())  # noqa: SIM905 - a word list reads better as text
 
 

@@ -64,6 +64,10 @@ SHUNNED_SCORE = 0.97
 # of them") or ask for it again are about that list, whatever their meaning reads as.
 LIST_CHANGE_SCORE = 0.92
 LIST_CHANGE_WORDS = 8
+# "drop the level", "any work mode" with a list on screen whose request named that filter: the
+# request's filter is dropped, however surely the words read as a profile edit (the person never
+# said the level of themselves), as the list's drop button does.
+DROP_ASKED_SCORE = 0.995
 # The next page asked for in words ("next page", "keep going", "show me more").
 _PAGE_ON = re.compile(
     r"(?:(?:ok|okay|yes|yeah|yep|sure|and|so|then|now)[,!.]? )*(?:next(?: (?:page|one|ones|few|batch|"
@@ -213,6 +217,20 @@ def _drops(q: Query, index: OpeningIndex) -> tuple[tuple[Filter, str, int], ...]
     return tuple(sorted(found, key=lambda d: -d[2])[:MAX_DROPS])
 
 
+def _drops_asked_filter(text: str, texts: list[str], vocab: SkillVocabulary) -> bool:
+    """Whether text only drops a filter the request on screen named ("drop the level" after
+    "senior go roles", "any work mode" after "remote python jobs")."""
+    said = parse_request(text, vocab)
+    # Only the dropping: "drop the level, and in berlin" is a new request, read as one.
+    if not (said.any_level or said.any_mode or said.any_terms) or said.skills or said.locations \
+            or said.level or said.remote is not RemotePreference.ANY or said.employment:
+        return False
+    asked = request_of(texts, vocab)
+    return ((said.any_level and asked.level is not None)
+            or (said.any_mode and asked.remote is not RemotePreference.ANY)
+            or (said.any_terms and asked.employment is not None))
+
+
 class OpeningsHandler(BaseHandler):
     intent = "openings"
     commands = ("jobs",)
@@ -235,6 +253,9 @@ class OpeningsHandler(BaseHandler):
             # "next page", "keep going" with a list on screen: its next page
             ctx.cache["paging"] = True
             return max(meant, LIST_CHANGE_SCORE)
+        if on_screen(ctx.state) and len(ctx.text.split()) <= LIST_CHANGE_WORDS \
+                and _drops_asked_filter(ctx.text, request_texts(ctx.state), ctx.kb.skills):
+            return max(meant, DROP_ASKED_SCORE)
         if (on_screen(ctx.state) and ctx.state.last_topic is None
                 and len(ctx.text.split()) <= LIST_CHANGE_WORDS
                 # "and the newest?", "are any of them in Germany?" ask which of the list is (the
