@@ -852,7 +852,8 @@ UNDO = words_re(r"undo(?: that| it| this| the last change| my last change)?(?: p
                 r"revert(?: that| it)?", r"put it back", r"change it back")
 # A message that asks: a question mark, or a question word or auxiliary first.
 _ASKS = re.compile(r"^(?:what|whats|what's|how|which|why|where|when|who|should|can|could|is|are|"
-                   r"do|does|did|will|would|any|tell me|explain)\b")
+                   r"do|does|did|will|would|any|tell me|explain|walk me through|"
+                   r"(?:show|teach) me (?:how|what|why|when|where|which))\b")
 # Wanting to learn something is a question for a topic, not a fact about oneself.
 _LEARNING = words_re(r"learn\w*", r"stud(?:y|ying)", r"understand\w*", r"explain\w*", r"teach\w*",
                      r"improve", r"get (?:better|good|into|started)", r"practi[cs]e\w*", r"become",
@@ -1091,6 +1092,13 @@ def requests_openings(text: str, kb: KnowledgeBase | None = None) -> bool:
         or (last and _ANYTHING.fullmatch(bare(last[0])))
         or (len(clauses) > 1 and any(_FOR_ME.search(c) or _JOBS_NAMED.fullmatch(c) for c in clauses))
         or anything_at(text))
+
+
+def asks_for_work(text: str) -> bool:
+    """Whether text speaks of jobs without asking for advice about them ("teacher jobs in London",
+    "remote roles for nurses"; not "how do I get a job as a nurse?")."""
+    plain = bare(normalize(text))
+    return JOB_WORDS.search(plain) is not None and _ADVICE.search(plain) is None
 
 
 def anything_at(text: str) -> bool:
@@ -1431,9 +1439,10 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     if statement or dropped:
         out["profile"] = 0.85
     elif ((m := _ASKS_ABOUT.match(core)) and not _FIRST_PERSON.search(core[m.end():])) \
-            or (asks and _LEARNING.search(plain)):
+            or (asks and _LEARNING.search(plain)) \
+            or (_AUDIENCE.search(norm) and not _FIRST_PERSON.search(plain)):
         # read as not quite a profile, so that the model does not either ("how do I get good
-        # at docker?" asks to learn it)
+        # at docker?" asks to learn it; "docker for beginners" is advice for someone)
         out["profile"] = 0.1
     if UNDO.fullmatch(plain) or (kb is not None and PROFILE_FIELD.match(norm)):
         out["profile"] = 0.95
@@ -1572,6 +1581,8 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
     said = words(text)
     if _COMPARING.intersection(said) or _WEIGHING.search(bare(normalize(text))):
         return False  # "Firebase vs building my own backend", "django or fastapi for my api" compare
+    if _AUDIENCE.search(text):
+        return False  # "kubernetes for a junior dev": the level is whom the advice is for
     names = bool(_CORRECTING.intersection(said))
     rest = [w for w in unread(text, vocab, names=names) if w not in _SELF_WORDS]
     if len(rest) > (1 if len(said) >= 4 else 0) + lenient:
@@ -1615,7 +1626,8 @@ def _job_facts_only(text: str, kb: KnowledgeBase) -> bool:
     if _COMPARING.intersection(said) or [w for w in unread(text, kb.skills) if w not in STOPWORDS]:
         return False
     skills = find_skills(kb.skills, text)
-    if len(skills) > 1 and "or" in said:
+    if len(skills) > 1 and "or" in said and (_WEIGHING.search(bare(normalize(text)))
+                                             or _AUDIENCE.search(text)):
         return False  # "java or python for a beginner?" weighs one against the other
     level = bool(stated_level(text) or find_level(text))
     mode = remote_wish(text) is not None
@@ -1663,10 +1675,17 @@ def asked_in_facts(text: str, kb: KnowledgeBase) -> str | None:
 
 
 # A level said of whom something is for ("prometheus and grafana for a beginner", "rust for senior
-# engineers"): advice for such a person, not a request nor who one is.
-_AUDIENCE = re.compile(r"(?i)\bfor (?:an? |the |total |complete |absolute )?(?:beginners?|newbies?|novices?|"
-                       r"newcomers?|starters?|freshers?|juniors?|seniors?|(?:junior|senior|entry[- ]level) "
-                       r"(?:devs?|developers?|engineers?|people|folks))\b")
+# engineers", "system design for a mid level engineer"): advice for such a person, not a request
+# nor who one is. Not when the people are the work sought ("looking for junior dev roles").
+_JOB_AFTER = (r"(?! (?:jobs?|roles?|positions?|openings?|vacanc(?:y|ies)|gigs?|posts?|work|"
+              r"opportunit(?:y|ies))\b)")
+_AUDIENCE = re.compile(
+    r"(?i)\bfor (?:an? |the |total |complete |absolute |someone |people )?(?:"
+    r"(?:beginners?|newbies?|novices?|newcomers?|starters?|freshers?|juniors?|seniors?|interns?|"
+    r"students?|(?:new |recent )?grads?|career changers?|self[- ]taught)\b" + _JOB_AFTER + "|"
+    r"(?:" + LEVEL_NAMES + r"|experienced|advanced|new|self[- ]taught)(?: [\w#+.-]+)? (?:devs?|"
+    r"developers?|engineers?|people|folks|programmers?|coders?|grads?|graduates?|ones?)\b"
+    + _JOB_AFTER + ")")
 
 
 def _only_jobs_named(text: str, kb: KnowledgeBase) -> bool:
