@@ -827,7 +827,8 @@ _STATEMENT = re.compile(
 # Asking about a subject, not saying anything about oneself: "tell me about remote work",
 # "what is remote work like" are no profile, however close they are to "I want remote work".
 _ASKS_ABOUT = re.compile(r"^(?:(?:so|ok|okay|and|hey|hi|please|can you|could you|pls) )*(?:tell me(?: more)? "
-                         r"about|what(?:'s| is| are| does| do)|explain|describe|how|why|when)\b")
+                         r"about|what(?:'s| is| are| does| do)|explain|describe|how|why|when|"
+                         r"(?:help|show|teach|give) me)\b")
 _FIRST_PERSON = words_re(r"i", r"i'm", r"im", r"i've", r"i'd", r"i'll", r"my", r"mine", r"me", r"we",
                          r"our", r"us")
 # Editing the profile outright: "add terraform to my skills", "set my location to Oslo".
@@ -895,6 +896,11 @@ _CORRECTING = frozenset(("not", "instead", "meant", "wrong", "rather", "actually
 # A statement that is a wish for openings ("I want remote go jobs") is a request, not a profile.
 _WISH = re.compile(r"i (?:only )?(?:want|prefer|would like|'d like)|i(?:'m| am) (?:only )?"
                    r"(?:looking for|open to|after)")
+# Help or showing asked of the bot: "help me with kubernetes", "show me docker examples".
+_BID = re.compile(r"^(?:(?:please|pls|can you|could you) )?(?:help|show|teach) me\b")
+# What a wish wants when it is to learn: "I want to learn go", "I'd like to become a devops engineer".
+_TO_LEARN = words_re(r"to (?:learn|study|understand|master|become|get (?:better|good) (?:at|with)|get into|"
+                     r"pick up|start (?:learning|with))")
 # "anything for me?", "what's out there for me?": a request for openings without a job word.
 _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)",
                    r"what(?:'s| is) (?:available|open)"
@@ -1427,7 +1433,11 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     elif narrows_list(text) and kb is not None and _tells_about_oneself(text, kb):
         out["openings"] = max(out.get("openings", 0.0), 0.92)
     said = _STATEMENT.match(core) or _later_statement(norm)
-    statement = (kb is not None and said is not None and "?" not in norm
+    # a wish to learn or become something asks about it ("I want to learn go", "I'd like to become
+    # a devops engineer"), however much it says of the person
+    wants_to_learn = said is not None and _WISH.search(said.group()) is not None \
+        and _TO_LEARN.search(plain) is not None
+    statement = (kb is not None and said is not None and "?" not in norm and not wants_to_learn
                  and not _QUESTION.search(plain) and _tells_about_oneself(text, kb))
     edit = (n <= 9 and _PROFILE_EDIT.search(plain) is not None
             and (n <= 5 or not _QUESTION.search(plain)) and "how to profile" not in plain)
@@ -1438,7 +1448,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
                         or find_level(text)))
     if statement or dropped:
         out["profile"] = 0.85
-    elif ((m := _ASKS_ABOUT.match(core)) and not _FIRST_PERSON.search(core[m.end():])) \
+    elif wants_to_learn or ((m := _ASKS_ABOUT.match(core)) and not _FIRST_PERSON.search(core[m.end():])) \
             or (asks and _LEARNING.search(plain)) \
             or (_AUDIENCE.search(norm) and not _FIRST_PERSON.search(plain)):
         # read as not quite a profile, so that the model does not either ("how do I get good
@@ -1448,7 +1458,10 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         out["profile"] = 0.95
     # A rating ("I was asking about kubernetes, not docker") names skills too, but it is about
     # the answer, not the person.
-    if kb is not None and not asks and "feedback" not in out and not JOB_WORDS.search(plain) \
+    # help or showing asked of the bot ("help me with kubernetes") is no fact about the person;
+    # under a list of openings "show me the remote ones" narrows it (see _only_about_oneself)
+    bids = _BID.match(core) is not None and not situation.openings_shown
+    if kb is not None and not asks and not bids and "feedback" not in out and not JOB_WORDS.search(plain) \
             and not _LEARNING.search(plain) and not _SIMPLER.search(plain) \
             and _only_about_oneself(text, kb, lenient=statement, narrowing=situation.openings_shown,
                                     telling=situation.profile_told):
@@ -1581,8 +1594,8 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
     said = words(text)
     if _COMPARING.intersection(said) or _WEIGHING.search(bare(normalize(text))):
         return False  # "Firebase vs building my own backend", "django or fastapi for my api" compare
-    if _AUDIENCE.search(text):
-        return False  # "kubernetes for a junior dev": the level is whom the advice is for
+    if _AUDIENCE.search(text) or _asks_of_the_work(text):
+        return False  # "kubernetes for a junior dev", "junior developer salary": about the work
     names = bool(_CORRECTING.intersection(said))
     rest = [w for w in unread(text, vocab, names=names) if w not in _SELF_WORDS]
     if len(rest) > (1 if len(said) >= 4 else 0) + lenient:
@@ -1650,7 +1663,8 @@ def asked_in_facts(text: str, kb: KnowledgeBase) -> str | None:
     terms ("php work near utrecht", "kubernetes contracts, terraform and aws"); None otherwise
     ("I'm a junior python dev in amsterdam" tells who one is; "go or rust, berlin?" weighs)."""
     said = words(text)
-    if _SELF_MARKERS.intersection(said) or _COMPARING.intersection(said) or _AUDIENCE.search(text):
+    if _SELF_MARKERS.intersection(said) or _COMPARING.intersection(said) or _AUDIENCE.search(text) \
+            or _asks_of_the_work(text):
         return None
     # a generic word is no skill: "backend work in large enterprises" asks about the work
     skills = [s for s in find_skills(kb.skills, text) if not is_generic(s.name)]
@@ -1672,6 +1686,23 @@ def asked_in_facts(text: str, kb: KnowledgeBase) -> str | None:
     if (level or remote_wish(text) is not None or employment_wish(text)) and len(said) <= 6:
         return "profile"
     return None
+
+
+# What is asked of a kind of engineer, named by their level or stack ("junior developer salary in
+# berlin", "senior java developer skills", "entry level devops career"): a question about that work,
+# not who one is. Said with "I" or "my" ("my skills are go and sql"), it is the person's.
+_ASPECT = words_re(r"salar(?:y|ies)", r"pay", r"wages?", r"rates?", r"earn\w*", r"roadmaps?", r"careers?",
+                   r"interviews?", r"questions", r"paths?", r"tips", r"guides?", r"courses?",
+                   r"certifications?", r"resumes?", r"cvs?", r"demand", r"markets?",
+                   r"responsibilit(?:y|ies)", r"duties", r"requirements", r"expectations", r"mindset",
+                   r"habits", r"books",
+                   r"(?:devs?|developers?|engineers?|programmers?) skills")
+
+
+def _asks_of_the_work(text: str) -> bool:
+    """Whether text names an aspect of a kind of engineer's work without the person in it."""
+    plain = bare(normalize(text))
+    return _ASPECT.search(plain) is not None and _FIRST_PERSON.search(plain) is None
 
 
 # A level said of whom something is for ("prometheus and grafana for a beginner", "rust for senior

@@ -188,10 +188,10 @@ OTHER_FIELD = "other_field"
 
 
 def other_field(ctx: Context) -> str | None:
-    """The work a typed request for jobs names that lies outside the field: its role words, when
-    it names no skill nor company, no open opening's title has them, and they are nearer in
-    meaning to a subject outside the domain than to the knowledge base (TopicRetriever.outside).
-    None otherwise (computed once per message)."""
+    """The work a typed request for jobs names that lies outside the field: its role words that no
+    intent's examples use, when it names no skill nor company, no open opening's title has them,
+    and they are nearer in meaning to a subject outside the domain than to the knowledge base
+    (TopicRetriever.outside). None otherwise (computed once per message)."""
     if OTHER_FIELD in ctx.cache:
         cached = ctx.cache[OTHER_FIELD]
         return cached if isinstance(cached, str) else None
@@ -199,9 +199,12 @@ def other_field(ctx: Context) -> str | None:
     if ctx.command is None and ctx.action is None and asks_for_work(ctx.text):
         q = parse_request(ctx.text, ctx.kb.skills)
         latest = ctx.bot.services.recommender.latest
-        if q.titled and not q.skills and not (latest is not None and (
+        # Only words no request to the bot uses: "suit" in "what jobs suit me" asks how they fit.
+        foreign = set(ctx.bot.intents.foreign(ctx.text))
+        work = [w for w in q.titled if w in foreign]
+        if work and not q.skills and not (latest is not None and (
                 latest.by_company(ctx.text) or any(latest.has_title_word(w) for w in q.titled))):
-            said = " ".join(q.titled)
+            said = " ".join(work)
             found = said if ctx.bot.retriever.outside(said) else None
     ctx.cache[OTHER_FIELD] = found
     return found

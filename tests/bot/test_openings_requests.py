@@ -197,7 +197,8 @@ async def test_jobs_in_another_field_are_declined(semantic_chat: Chat, text: str
     assert f"“{work}”" in to_plain(r.blocks)
 
 
-@pytest.mark.parametrize("text", ["startup jobs in berlin", "php jobs in the eu", "any go roles?"])
+@pytest.mark.parametrize("text", ["startup jobs in berlin", "php jobs in the eu", "any go roles?",
+                                  "what jobs suit me"])
 async def test_jobs_in_the_field_are_still_looked_for(semantic_chat: Chat, text: str) -> None:
     r = await semantic_chat.say(text)
     assert r.intent == "openings"
