@@ -730,6 +730,8 @@ _ADVICE = words_re(
     r"(?:job|hiring|labou?r) markets?",  # "ruby job market" asks how it is, not for openings
     r"why", r"how (?:is|are|will|does)",
     r"when should", r"should i", r"career path",
+    # "do I need german for tech jobs?" asks what it takes, not for openings
+    r"do (?:i|we|you) (?:really )?(?:need|have to|must)", r"is (?:it|a \w+) (?:required|needed|necessary)",
     # "the role of backend in web development" describes a function, not a vacancy
     r"(?:role|position)s? of", r"the role",
     # "what roles are available?" asks for openings
@@ -897,7 +899,9 @@ _CORRECTING = frozenset(("not", "instead", "meant", "wrong", "rather", "actually
 _WISH = re.compile(r"i (?:only )?(?:want|prefer|would like|'d like)|i(?:'m| am) (?:only )?"
                    r"(?:looking for|open to|after)")
 # Help or showing asked of the bot: "help me with kubernetes", "show me docker examples".
-_BID = re.compile(r"^(?:(?:please|pls|can you|could you) )?(?:help|show|teach) me\b")
+_BID = re.compile(r"^(?:(?:please|pls|can you|could you) )?(?:help|show|teach) me\b|"
+                  r"^i (?:need|want|would like|'d like) (?:some |a little |a bit of )?help\b|"
+                  r"^(?:can|could|would) you help\b")
 # What a wish wants when it is to learn: "I want to learn go", "I'd like to become a devops engineer".
 _TO_LEARN = words_re(r"to (?:learn|study|understand|master|become|get (?:better|good) (?:at|with)|get into|"
                      r"pick up|start (?:learning|with))")

@@ -395,9 +395,15 @@ async def test_my_skills_told_are_still_the_persons(chat: Chat) -> None:
 
 
 @pytest.mark.parametrize("text", ["I want to learn go", "I'd like to become a devops engineer",
-                                  "help me with kubernetes", "show me docker examples"])
+                                  "help me with kubernetes", "show me docker examples",
+                                  "I need help with docker compose"])
 async def test_a_wish_to_learn_or_help_asked_is_no_profile_statement(chat: Chat, text: str) -> None:
     r = await chat.say(text)
     # by words alone, "help me with kubernetes" may only get "did you mean Kubernetes?"
     assert r.intent in ("topic", "fallback"), r.intent
     assert (await profile_of(chat)).is_empty
+
+
+async def test_asking_what_jobs_need_is_advice_not_a_request(chat: Chat) -> None:
+    r = await chat.say("do I need a degree for python jobs in berlin?")
+    assert r.intent != "openings" and not shown(r), r.intent
