@@ -185,6 +185,7 @@ def gap_buttons(matches: tuple[Match, ...], limit: int = MAX_GAP_BUTTONS) -> lis
 # declined, however surely its other words name a topic ("remote") or ask for openings.
 OTHER_FIELD_SCORE = 0.95
 OTHER_FIELD = "other_field"
+OTHER_FIELD_WORDS = 2
 
 
 def other_field(ctx: Context) -> str | None:
@@ -202,7 +203,9 @@ def other_field(ctx: Context) -> str | None:
         # Only words no request to the bot uses: "suit" in "what jobs suit me" asks how they fit.
         foreign = set(ctx.bot.intents.foreign(ctx.text))
         work = [w for w in q.titled if w in foreign]
-        if work and not q.skills and not (latest is not None and (
+        # the work is named in a word or two ("nurses", "truck drivers"); more words around a
+        # "job" speak of something else ("two workers process the same job at the same time")
+        if work and len(q.titled) <= OTHER_FIELD_WORDS and not q.skills and not (latest is not None and (
                 latest.by_company(ctx.text) or any(latest.has_title_word(w) for w in q.titled))):
             said = " ".join(work)
             found = said if ctx.bot.retriever.outside(said) else None

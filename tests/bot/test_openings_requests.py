@@ -203,3 +203,9 @@ async def test_jobs_in_the_field_are_still_looked_for(semantic_chat: Chat, text:
     r = await semantic_chat.say(text)
     assert r.intent == "openings"
 
+
+
+async def test_a_job_word_among_many_others_is_no_request_for_another_field(semantic_chat: Chat) -> None:
+    # "workers" is no field of work here: the sentence is about a technical job
+    r = await semantic_chat.say("two workers process the same job at the same time")
+    assert r.intent != "fallback" and not shown(r), r.intent
