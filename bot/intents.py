@@ -733,6 +733,8 @@ _ADVICE = words_re(
     r"(?:job|hiring|labou?r) markets?",  # "ruby job market" asks how it is, not for openings
     r"why", r"how (?:is|are|will|does)",
     r"when should", r"should i", r"career path",
+    # "do I need german for tech jobs?" asks what it takes, not for openings
+    r"do (?:i|we|you) (?:really )?(?:need|have to|must)", r"is (?:it|a \w+) (?:required|needed|necessary)",
     # "the role of backend in web development" describes a function, not a vacancy
     r"(?:role|position)s? of", r"the role",
     # "what roles are available?" asks for openings
@@ -832,7 +834,8 @@ _STATEMENT = re.compile(
 # Asking about a subject, not saying anything about oneself: "tell me about remote work",
 # "what is remote work like" are no profile, however close they are to "I want remote work".
 _ASKS_ABOUT = re.compile(r"^(?:(?:so|ok|okay|and|hey|hi|please|can you|could you|pls) )*(?:tell me(?: more)? "
-                         r"about|what(?:'s| is| are| does| do)|explain|describe|how|why|when)\b")
+                         r"about|what(?:'s| is| are| does| do)|explain|describe|how|why|when|"
+                         r"(?:help|show|teach|give) me)\b")
 _ME = (r"i", r"i'm", r"im", r"i've", r"i'd", r"i'll", r"my", r"mine", r"me", r"myself")
 _FIRST_PERSON = words_re(*_ME, r"we", r"our", r"us")
 _ABOUT_ME = words_re(*_ME)
@@ -858,7 +861,8 @@ UNDO = words_re(r"undo(?: that| it| this| the last change| my last change)?(?: p
                 r"revert(?: that| it)?", r"put it back", r"change it back")
 # A message that asks: a question mark, or a question word or auxiliary first.
 _ASKS = re.compile(r"^(?:what|whats|what's|how|which|why|where|when|who|should|can|could|is|are|"
-                   r"do|does|did|will|would|any|tell me|explain)\b")
+                   r"do|does|did|will|would|any|tell me|explain|walk me through|"
+                   r"(?:show|teach) me (?:how|what|why|when|where|which))\b")
 # Wanting to learn something is a question for a topic, not a fact about oneself.
 _LEARNING = words_re(r"learn\w*", r"stud(?:y|ying)", r"understand\w*", r"explain\w*", r"teach\w*",
                      r"improve", r"get (?:better|good|into|started)", r"practi[cs]e\w*", r"become",
@@ -900,6 +904,13 @@ _CORRECTING = frozenset(("not", "instead", "meant", "wrong", "rather", "actually
 # A statement that is a wish for openings ("I want remote go jobs") is a request, not a profile.
 _WISH = re.compile(r"i (?:only )?(?:want|prefer|would like|'d like)|i(?:'m| am) (?:only )?"
                    r"(?:looking for|open to|after)")
+# Help or showing asked of the bot: "help me with kubernetes", "show me docker examples".
+_BID = re.compile(r"^(?:(?:please|pls|can you|could you) )?(?:help|show|teach) me\b|"
+                  r"^i (?:need|want|would like|'d like) (?:some |a little |a bit of )?help\b|"
+                  r"^(?:can|could|would) you help\b")
+# What a wish wants when it is to learn: "I want to learn go", "I'd like to become a devops engineer".
+_TO_LEARN = words_re(r"to (?:learn|study|understand|master|become|get (?:better|good) (?:at|with)|get into|"
+                     r"pick up|start (?:learning|with))")
 # "anything for me?", "what's out there for me?": a request for openings without a job word.
 _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)",
                    r"what(?:'s| is) (?:available|open)"
@@ -1097,6 +1108,13 @@ def requests_openings(text: str, kb: KnowledgeBase | None = None) -> bool:
         or (last and _ANYTHING.fullmatch(bare(last[0])))
         or (len(clauses) > 1 and any(_FOR_ME.search(c) or _JOBS_NAMED.fullmatch(c) for c in clauses))
         or anything_at(text))
+
+
+def asks_for_work(text: str) -> bool:
+    """Whether text speaks of jobs without asking for advice about them ("teacher jobs in London",
+    "remote roles for nurses"; not "how do I get a job as a nurse?")."""
+    plain = bare(normalize(text))
+    return JOB_WORDS.search(plain) is not None and _ADVICE.search(plain) is None
 
 
 def anything_at(text: str) -> bool:
@@ -1425,7 +1443,11 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     elif narrows_list(text) and kb is not None and _tells_about_oneself(text, kb):
         out["openings"] = max(out.get("openings", 0.0), 0.92)
     said = _STATEMENT.match(core) or _later_statement(norm)
-    statement = (kb is not None and said is not None and "?" not in norm
+    # a wish to learn or become something asks about it ("I want to learn go", "I'd like to become
+    # a devops engineer"), however much it says of the person
+    wants_to_learn = said is not None and _WISH.search(said.group()) is not None \
+        and _TO_LEARN.search(plain) is not None
+    statement = (kb is not None and said is not None and "?" not in norm and not wants_to_learn
                  and not _QUESTION.search(plain) and _tells_about_oneself(text, kb))
     edit = (n <= 9 and _PROFILE_EDIT.search(plain) is not None
             and (n <= 5 or not _QUESTION.search(plain)) and "how to profile" not in plain)
@@ -1436,16 +1458,20 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
                         or find_level(text)))
     if statement or dropped:
         out["profile"] = 0.85
-    elif ((m := _ASKS_ABOUT.match(core)) and not _FIRST_PERSON.search(core[m.end():])) \
-            or (asks and _LEARNING.search(plain)):
+    elif wants_to_learn or ((m := _ASKS_ABOUT.match(core)) and not _FIRST_PERSON.search(core[m.end():])) \
+            or (asks and _LEARNING.search(plain)) \
+            or (_AUDIENCE.search(norm) and not _FIRST_PERSON.search(plain)):
         # read as not quite a profile, so that the model does not either ("how do I get good
-        # at docker?" asks to learn it)
+        # at docker?" asks to learn it; "docker for beginners" is advice for someone)
         out["profile"] = 0.1
     if UNDO.fullmatch(plain) or (kb is not None and PROFILE_FIELD.match(norm)):
         out["profile"] = 0.95
     # A rating ("I was asking about kubernetes, not docker") names skills too, but it is about
     # the answer, not the person.
-    if kb is not None and not asks and "feedback" not in out and not JOB_WORDS.search(plain) \
+    # help or showing asked of the bot ("help me with kubernetes") is no fact about the person;
+    # under a list of openings "show me the remote ones" narrows it (see _only_about_oneself)
+    bids = _BID.match(core) is not None and not situation.openings_shown
+    if kb is not None and not asks and not bids and "feedback" not in out and not JOB_WORDS.search(plain) \
             and not _LEARNING.search(plain) and not _SIMPLER.search(plain) \
             and _only_about_oneself(text, kb, lenient=statement, narrowing=situation.openings_shown,
                                     telling=situation.profile_told):
@@ -1578,6 +1604,8 @@ def _only_about_oneself(text: str, kb: KnowledgeBase, *, lenient: bool, narrowin
     said = words(text)
     if _COMPARING.intersection(said) or _WEIGHING.search(bare(normalize(text))):
         return False  # "Firebase vs building my own backend", "django or fastapi for my api" compare
+    if _AUDIENCE.search(text) or _asks_of_the_work(text):
+        return False  # "kubernetes for a junior dev", "junior developer salary": about the work
     names = bool(_CORRECTING.intersection(said))
     rest = [w for w in unread(text, vocab, names=names) if w not in _SELF_WORDS]
     if len(rest) > (1 if len(said) >= 4 else 0) + lenient:
@@ -1621,7 +1649,8 @@ def _job_facts_only(text: str, kb: KnowledgeBase) -> bool:
     if _COMPARING.intersection(said) or [w for w in unread(text, kb.skills) if w not in STOPWORDS]:
         return False
     skills = find_skills(kb.skills, text)
-    if len(skills) > 1 and "or" in said:
+    if len(skills) > 1 and "or" in said and (_WEIGHING.search(bare(normalize(text)))
+                                             or _AUDIENCE.search(text)):
         return False  # "java or python for a beginner?" weighs one against the other
     level = bool(stated_level(text) or find_level(text))
     mode = remote_wish(text) is not None
@@ -1644,7 +1673,8 @@ def asked_in_facts(text: str, kb: KnowledgeBase) -> str | None:
     terms ("php work near utrecht", "kubernetes contracts, terraform and aws"); None otherwise
     ("I'm a junior python dev in amsterdam" tells who one is; "go or rust, berlin?" weighs)."""
     said = words(text)
-    if _SELF_MARKERS.intersection(said) or _COMPARING.intersection(said) or _AUDIENCE.search(text):
+    if _SELF_MARKERS.intersection(said) or _COMPARING.intersection(said) or _AUDIENCE.search(text) \
+            or _asks_of_the_work(text):
         return None
     # a generic word is no skill: "backend work in large enterprises" asks about the work
     skills = [s for s in find_skills(kb.skills, text) if not is_generic(s.name)]
@@ -1668,11 +1698,35 @@ def asked_in_facts(text: str, kb: KnowledgeBase) -> str | None:
     return None
 
 
+# What is asked of a kind of engineer, named by their level or stack ("junior developer salary in
+# berlin", "senior java developer skills", "entry level devops career"): a question about that work,
+# not who one is. Said with "I" or "my" ("my skills are go and sql"), it is the person's.
+_ASPECT = words_re(r"salar(?:y|ies)", r"pay", r"wages?", r"rates?", r"earn\w*", r"roadmaps?", r"careers?",
+                   r"interviews?", r"questions", r"paths?", r"tips", r"guides?", r"courses?",
+                   r"certifications?", r"resumes?", r"cvs?", r"demand", r"markets?",
+                   r"responsibilit(?:y|ies)", r"duties", r"requirements", r"expectations", r"mindset",
+                   r"habits", r"books",
+                   r"(?:devs?|developers?|engineers?|programmers?) skills")
+
+
+def _asks_of_the_work(text: str) -> bool:
+    """Whether text names an aspect of a kind of engineer's work without the person in it."""
+    plain = bare(normalize(text))
+    return _ASPECT.search(plain) is not None and _FIRST_PERSON.search(plain) is None
+
+
 # A level said of whom something is for ("prometheus and grafana for a beginner", "rust for senior
-# engineers"): advice for such a person, not a request nor who one is.
-_AUDIENCE = re.compile(r"(?i)\bfor (?:an? |the |total |complete |absolute )?(?:beginners?|newbies?|novices?|"
-                       r"newcomers?|starters?|freshers?|juniors?|seniors?|(?:junior|senior|entry[- ]level) "
-                       r"(?:devs?|developers?|engineers?|people|folks))\b")
+# engineers", "system design for a mid level engineer"): advice for such a person, not a request
+# nor who one is. Not when the people are the work sought ("looking for junior dev roles").
+_JOB_AFTER = (r"(?! (?:jobs?|roles?|positions?|openings?|vacanc(?:y|ies)|gigs?|posts?|work|"
+              r"opportunit(?:y|ies))\b)")
+_AUDIENCE = re.compile(
+    r"(?i)\bfor (?:an? |the |total |complete |absolute |someone |people )?(?:"
+    r"(?:beginners?|newbies?|novices?|newcomers?|starters?|freshers?|juniors?|seniors?|interns?|"
+    r"students?|(?:new |recent )?grads?|career changers?|self[- ]taught)\b" + _JOB_AFTER + "|"
+    r"(?:" + LEVEL_NAMES + r"|experienced|advanced|new|self[- ]taught)(?: [\w#+.-]+)? (?:devs?|"
+    r"developers?|engineers?|people|folks|programmers?|coders?|grads?|graduates?|ones?)\b"
+    + _JOB_AFTER + ")")
 
 
 def _only_jobs_named(text: str, kb: KnowledgeBase) -> bool:

@@ -400,6 +400,10 @@ class OpeningIndex:
             return place
         return spelled_place(place, (t for t in self._loc if t not in _PLACELESS)) or place
 
+    def has_title_word(self, word: str) -> bool:
+        """Whether some open opening's title has the word, in any of its forms ("nurses": none)."""
+        return stem(word) in self._titles
+
     def described(self, text: str) -> list[int]:
         """The open openings that every word of text describes by their title or place ("staff"
         → "Staff Data Platform Engineer", "amsterdam"); [] when text has no such word."""

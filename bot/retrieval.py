@@ -68,6 +68,10 @@ SOFTMAX_TEMPERATURE = 0.05
 # How many of the texts nearest a message vote for their topics: a specific question's neighbours
 # agree on its topic even when a broader topic has the single nearest text.
 VOTERS = 10
+# How much nearer the background a few words must be than any text of the knowledge base to name
+# something outside the domain (see TopicRetriever.outside): "nurses" is 0.27 nearer, "teacher"
+# 0.16, "lawyer" 0.34; "bank" (0.08), "marketing" (0.07) and "startup" (-0.34) are not.
+OUTSIDE_MARGIN = 0.1
 # The pages matcher: every word of a topic's answer, details and example counts the same.
 PAGE_WEIGHTS = {"answer": 1.0, "details": 1.0}
 
@@ -468,6 +472,17 @@ class TopicRetriever:
         found = (matches, lexical, p)
         self._lexical = (key, found)
         return found
+
+    def outside(self, text: str) -> bool:
+        """Whether a few words ("nurses", "teacher") name something outside the domain: nearer in
+        meaning to one of the background subjects than to any text of the knowledge base, by
+        OUTSIDE_MARGIN. False without embeddings, or when encoding fails."""
+        if self.index is None or self.background is None or not text.strip():
+            return False
+        v = self.encode_text(text)
+        if v is None:
+            return False
+        return float((self.background @ v).max()) - float((self.index.vectors @ v).max()) >= OUTSIDE_MARGIN
 
     def _unknown_vector(self, text: str) -> Vectors | None:
         """The vector of the message's words the knowledge base does not know (None when the

@@ -249,6 +249,11 @@ def _join_lists(norm: str, spans: list[tuple[int, int]], verdicts: list[bool | N
                 j = i - 1 if order.step > 0 else i + 1
                 if verdicts[j] and joined[min(i, j)]:
                     verdicts[i] = True
+    # Two undecided words listed together name each other's kind: "go or rust", "go and rust"
+    # (a verb was ruled out for each above).
+    for i, both in enumerate(joined):
+        if both and verdicts[i] is None and verdicts[i + 1] is None:
+            verdicts[i] = verdicts[i + 1] = True
     for i, v in enumerate(verdicts):
         if v is None:
             verdicts[i] = False

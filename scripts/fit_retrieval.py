@@ -100,6 +100,7 @@ VALIDATION = (ROOT / "tests/bot/data/dev/oos-validation.yaml",
               ROOT / "tests/bot/data/dev/questions-valid-13.yaml",
               ROOT / "tests/bot/data/dev/questions-valid-15.yaml",
               ROOT / "tests/bot/data/dev/questions-valid-16.yaml",
+              ROOT / "tests/bot/data/dev/questions-valid-17.yaml",
               ROOT / "tests/bot/data/dev/intents-valid-15.yaml")
 HYBRID_FEATURES = ("lex_confidence", "lex_strength", "lex_pages", "sem_all", "sem_all_margin",
                    "sem_background_margin", "sem_pages", "sem_pages_margin", "sem_question", "sem_answer",

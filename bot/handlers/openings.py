@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from bot.actions import DropFilter, EditProfile, Filter, MoreOpenings, SetAlerts, ShowTopic
+from bot.actions import DropFilter, EditProfile, Filter, MoreOpenings, RunCommand, SetAlerts, ShowTopic
 from bot.handlers.base import BaseHandler
-from bot.intents import requests_openings
+from bot.intents import asks_for_work, requests_openings
 from bot.markup import para
 from bot.messages import MAX_ACTION_BYTES, Button, Reply
 from bot.openings import Opening
@@ -185,6 +185,49 @@ def gap_buttons(matches: tuple[Match, ...], limit: int = MAX_GAP_BUTTONS) -> lis
             for topic, (skill, _) in ranked]
 
 
+# A request for work in another field ("teacher jobs in London", "remote jobs for nurses") is
+# declined, however surely its other words name a topic ("remote") or ask for openings.
+OTHER_FIELD_SCORE = 0.95
+OTHER_FIELD = "other_field"
+OTHER_FIELD_WORDS = 2
+
+
+def other_field(ctx: Context) -> str | None:
+    """The work a typed request for jobs names that lies outside the field: its role words that no
+    intent's examples use, when it names no skill nor company, no open opening's title has them,
+    and they are nearer in meaning to a subject outside the domain than to the knowledge base
+    (TopicRetriever.outside). None otherwise (computed once per message)."""
+    if OTHER_FIELD in ctx.cache:
+        cached = ctx.cache[OTHER_FIELD]
+        return cached if isinstance(cached, str) else None
+    found: str | None = None
+    if ctx.command is None and ctx.action is None and asks_for_work(ctx.text):
+        q = parse_request(ctx.text, ctx.kb.skills)
+        latest = ctx.bot.services.recommender.latest
+        # Only words no request to the bot uses: "suit" in "what jobs suit me" asks how they fit.
+        foreign = set(ctx.bot.intents.foreign(ctx.text))
+        work = [w for w in q.titled if w in foreign]
+        # the work is named in a word or two ("nurses", "truck drivers"); more words around a
+        # "job" speak of something else ("two workers process the same job at the same time")
+        if work and len(q.titled) <= OTHER_FIELD_WORDS and not q.skills and not (latest is not None and (
+                latest.by_company(ctx.text) or any(latest.has_title_word(w) for w in q.titled))):
+            said = " ".join(work)
+            found = said if ctx.bot.retriever.outside(said) else None
+    ctx.cache[OTHER_FIELD] = found
+    return found
+
+
+def other_field_reply(work: str) -> Reply:
+    return Reply(
+        blocks=(para(f"Sorry, I only know openings in backend and software engineering, so I can't "
+                     f"find jobs for “{work}”. I can help with backend careers: languages, "
+                     "databases, APIs, DevOps, interviews and job openings in that field."),),
+        buttons=(Button(label="Browse topics", action=RunCommand(name="topics").encode()),
+                 Button(label="Backend openings", action=RunCommand(name="jobs").encode())),
+        intent="fallback", confidence=1.0,
+    )
+
+
 def no_skills_reply() -> Reply:
     return Reply(
         blocks=(para("To recommend openings I need to know at least one skill. Tell me yours with "
@@ -237,6 +280,8 @@ class OpeningsHandler(BaseHandler):
     actions = (MoreOpenings, DropFilter)
 
     def score(self, ctx: Context) -> float:
+        if other_field(ctx) is not None:
+            return OTHER_FIELD_SCORE
         meant = ctx.intents()["openings"]
         latest = ctx.bot.services.recommender.latest
         if latest is not None and request_texts(ctx.state) and ctx.command is None \
@@ -276,6 +321,8 @@ class OpeningsHandler(BaseHandler):
                 or bool(ctx.cache.get("paging")))
 
     async def handle(self, ctx: Context) -> list[Reply]:
+        if (work := other_field(ctx)) is not None:
+            return [other_field_reply(work)]
         paging = self._paging(ctx)
         index = await openings_index(ctx)
         if paging:

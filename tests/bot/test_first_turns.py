@@ -351,3 +351,59 @@ async def test_anything_at_a_place_then_the_stacks_is_a_request(chat: Chat) -> N
 async def test_a_skill_for_a_level_of_person_is_advice_not_a_request(chat: Chat, text: str) -> None:
     r = await chat.say(text)
     assert r.intent != "openings" and not shown(r), r.intent
+
+
+@pytest.mark.parametrize("text", ["kubernetes for a junior dev", "rust for senior engineers",
+                                  "system design for a mid level engineer",
+                                  "unit testing for a junior developer", "docker for beginners"])
+async def test_a_topic_for_a_level_of_person_tells_nothing_about_the_person(chat: Chat,
+                                                                          text: str) -> None:
+    r = await chat.say(text)
+    assert r.intent not in ("profile", "openings"), r.intent
+    assert (await profile_of(chat)).is_empty
+
+
+async def test_show_me_how_asks_to_be_shown_not_who_one_is(chat: Chat) -> None:
+    r = await chat.say("show me how jwt authentication works")
+    assert r.intent == "topic"
+    assert (await profile_of(chat)).is_empty
+
+
+@pytest.mark.parametrize("text", ["go or rust, berlin?", "python or node, remote?"])
+async def test_two_stacks_with_a_place_or_work_mode_asked_are_a_request(chat: Chat, text: str) -> None:
+    r = await chat.say(text)
+    assert r.intent == "openings"
+
+
+async def test_two_stacks_weighed_for_someone_are_still_a_comparison(chat: Chat) -> None:
+    r = await chat.say("go or rust for a beginner?")
+    assert r.intent != "openings" and not shown(r)
+
+
+@pytest.mark.parametrize("text", ["junior developer salary in berlin", "senior java developer skills",
+                                  "junior backend developer roadmap", "entry level devops career"])
+async def test_an_aspect_of_a_kind_of_engineer_is_a_question_about_the_work(chat: Chat, text: str) -> None:
+    r = await chat.say(text)
+    assert r.intent not in ("profile", "openings"), r.intent
+    assert (await profile_of(chat)).is_empty
+
+
+async def test_my_skills_told_are_still_the_persons(chat: Chat) -> None:
+    r = await chat.say("my skills are go and postgres")
+    assert r.intent == "profile"
+    assert {"Go", "PostgreSQL"} <= set((await profile_of(chat)).skills)
+
+
+@pytest.mark.parametrize("text", ["I want to learn go", "I'd like to become a devops engineer",
+                                  "help me with kubernetes", "show me docker examples",
+                                  "I need help with docker compose"])
+async def test_a_wish_to_learn_or_help_asked_is_no_profile_statement(chat: Chat, text: str) -> None:
+    r = await chat.say(text)
+    # by words alone, "help me with kubernetes" may only get "did you mean Kubernetes?"
+    assert r.intent in ("topic", "fallback"), r.intent
+    assert (await profile_of(chat)).is_empty
+
+
+async def test_asking_what_jobs_need_is_advice_not_a_request(chat: Chat) -> None:
+    r = await chat.say("do I need a degree for python jobs in berlin?")
+    assert r.intent != "openings" and not shown(r), r.intent

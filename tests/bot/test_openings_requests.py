@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.encoder import OnnxEncoder
 from bot.knowledge import KnowledgeBase
+from bot.markup import to_plain
 from bot.openings import Level, Remote
 from bot.recommend import OpeningIndex, Query
 from bot.vocabulary import find_regions, places_within
@@ -177,3 +179,33 @@ async def test_is_it_a_good_fit_says_how_many_skills_fit(chat: Chat) -> None:
     assert r.intent == "opening"
     assert "You have 2 of the 3 skills it lists: Java, Docker." in r.text
     assert any(b.label == "Learn PostgreSQL" for b in r.buttons)  # the missing skill's topic
+
+
+@pytest.fixture
+async def semantic_chat(kb: KnowledgeBase, tmp_path: Path, encoder: OnnxEncoder) -> AsyncIterator[Chat]:
+    # With the model, as deployed: whether the work asked for is another field is read by meaning.
+    async with open_chat("memory", kb, [*kb.openings, *FEED_OPENINGS, *MORE_OPENINGS], tmp_path,
+                         encoder=encoder) as c:
+        yield c
+
+
+@pytest.mark.parametrize(("text", "work"), [("teacher jobs in london", "teacher"),
+                                            ("remote jobs for nurses", "nurses")])
+async def test_jobs_in_another_field_are_declined(semantic_chat: Chat, text: str, work: str) -> None:
+    r = await semantic_chat.say(text)
+    assert r.intent == "fallback" and not shown(r)
+    assert f"“{work}”" in to_plain(r.blocks)
+
+
+@pytest.mark.parametrize("text", ["startup jobs in berlin", "php jobs in the eu", "any go roles?",
+                                  "what jobs suit me"])
+async def test_jobs_in_the_field_are_still_looked_for(semantic_chat: Chat, text: str) -> None:
+    r = await semantic_chat.say(text)
+    assert r.intent == "openings"
+
+
+
+async def test_a_job_word_among_many_others_is_no_request_for_another_field(semantic_chat: Chat) -> None:
+    # "workers" is no field of work here: the sentence is about a technical job
+    r = await semantic_chat.say("two workers process the same job at the same time")
+    assert r.intent != "fallback" and not shown(r), r.intent

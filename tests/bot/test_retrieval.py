@@ -596,3 +596,10 @@ def test_the_shipped_topic_head_was_fitted_with_the_shipped_encoder_on_every_top
     head = TopicHead.load()
     assert head is not None and head.encoder == encoder.model_id
     assert set(head.topic_ids) == set(kb.topics)
+
+
+def test_a_few_words_of_another_field_read_as_outside_the_domain(retriever: TopicRetriever) -> None:
+    # The work a request for jobs names: another field's ("nurses") against the domain's own.
+    assert retriever.outside("nurses") and retriever.outside("lawyer")
+    assert not retriever.outside("startup") and not retriever.outside("frontend")
+    assert not retriever.outside("")

@@ -75,6 +75,9 @@ def names(text: str, *, listed: bool = False) -> tuple[str, ...]:
     ("I'm into ruby and rails", ("Ruby", "Ruby on Rails")),
     ("give it a go", ()),
     ("go vs python", ("Go", "Python")),
+    # two undecided words listed together name each other's kind
+    ("go or rust, berlin?", ("Go", "Rust")),
+    ("rust and go", ("Rust", "Go")),
     ("go", ("Go",)),
     # used as a verb, or an English word
     ("I want to go remote with python", ("Python",)),
