@@ -6,11 +6,12 @@ Question files are in `careerbot eval`'s format (`in_scope` with expected topic 
 `out_of_scope`); the defaults are ../shared/eval/dev-questions.yaml,
 tests/bot/data/heldout-questions.yaml, tests/bot/data/retrieval-tuning.yaml and the tuning sets in
 tests/bot/data/dev/ (questions-topics, questions-tune-3 to questions-tune-6, questions-tune-10,
-questions-tune-12, questions-tune-15). The shipped knowledge base's own sample questions are used
-too, leave-fold-out: each fifth of every topic's questions is asked of an index built without it. Files under
-tests/bot/data/heldout/ and the validation sets (VALIDATION) are refused: they are for reporting
-only. Re-fit after a large change to the knowledge base, the encoder or the features in
-bot/retrieval.py, then run `careerbot eval` on the development sets and report on the held-out ones.
+questions-tune-12, questions-tune-15, questions-tune-18). The shipped knowledge base's own sample
+questions are used too, leave-fold-out: each fifth of every topic's questions is asked of an index
+built without it. Files under tests/bot/data/heldout/ and the validation sets (VALIDATION) are
+refused: they are for reporting only. Re-fit after a large change to the knowledge base, the
+encoder or the features in bot/retrieval.py, then run `careerbot eval` on the development sets and
+report on the held-out ones.
 `--check` fits and prints without writing.
 
 What is fitted, with numpy only (Newton steps, L2-regularised):
@@ -86,7 +87,8 @@ DEFAULT_FILES = (Path("../shared/eval/dev-questions.yaml"),
                  ROOT / "tests/bot/data/dev/questions-tune-6.yaml",
                  ROOT / "tests/bot/data/dev/questions-tune-10.yaml",
                  ROOT / "tests/bot/data/dev/questions-tune-12.yaml",
-                 ROOT / "tests/bot/data/dev/questions-tune-15.yaml")
+                 ROOT / "tests/bot/data/dev/questions-tune-15.yaml",
+                 ROOT / "tests/bot/data/dev/questions-tune-18.yaml")
 HELD_OUT = ROOT / "tests/bot/data/heldout"
 # Written apart to check that a fit generalises: never fitted on.
 VALIDATION = (ROOT / "tests/bot/data/dev/oos-validation.yaml",
@@ -101,6 +103,7 @@ VALIDATION = (ROOT / "tests/bot/data/dev/oos-validation.yaml",
               ROOT / "tests/bot/data/dev/questions-valid-15.yaml",
               ROOT / "tests/bot/data/dev/questions-valid-16.yaml",
               ROOT / "tests/bot/data/dev/questions-valid-17.yaml",
+              ROOT / "tests/bot/data/dev/questions-valid-18.yaml",
               ROOT / "tests/bot/data/dev/intents-valid-15.yaml")
 HYBRID_FEATURES = ("lex_confidence", "lex_strength", "lex_pages", "sem_all", "sem_all_margin",
                    "sem_background_margin", "sem_pages", "sem_pages_margin", "sem_question", "sem_answer",

@@ -184,6 +184,26 @@ def test_a_passage_setting_both_sides_against_each_other_answers_a_comparison(
     assert answer_.intent == "compare" and to_plain(answer_.blocks).startswith(starts)
 
 
+@pytest.mark.parametrize("question,topic_id,starts", [
+    ("is a deleted_at flag better than really deleting rows?", "database-management", "Soft deletes."),
+    ("what is cqrs?", "system-design", "CQRS and event sourcing."),
+    ("should we store events instead of the current state of an order?", "system-design",
+     "CQRS and event sourcing."),
+    ("our nightly cron job ran three times after we scaled to three servers, what should we use instead?",
+     "server-management", "Scheduled jobs."),
+    ("what does dependency injection have to do with testing?", "testing", "Dependency injection"),
+    ("how do I explain a layoff to a recruiter?", "job-search", "Layoffs and gaps."),
+    ("I'm overloaded and burning out, how do I raise it with my manager?", "soft-skills",
+     "Workload and burnout."),
+])
+def test_a_specific_question_gets_the_section_written_for_it(
+        shipped_index: PassageIndex, question: str, topic_id: str, starts: str) -> None:
+    # Sections the knowledge base lacked until questions about them kept landing on a neighbour.
+    answer_ = compose(shipped_index, topic_id, question, shared_encoder().encode([question])[0])
+    title = shipped_index.kb.topics[topic_id].title
+    assert to_plain(answer_.blocks).startswith(f"{title}\n\n{starts}")
+
+
 async def test_no_figures_is_said_plainly_with_what_there_is(bot: Bot, kb: KnowledgeBase) -> None:
     reply = await ask(bot, "how much does a backend developer earn in Berlin?")
     assert reply.topic == "salary-negotiation"

@@ -52,7 +52,11 @@ def test_a_need_the_knowledge_base_touches_names_its_topic_and_one_it_does_not_n
 
     pay = nearest("pay")
     assert pay is not None and pay[0] == "salary-negotiation" and pay[1] >= THRESHOLD
-    assert nearest("burnout") is None
+    # The sample's untouched need was burnout, until soft-skills got a section on workload and
+    # burnout; keyboards are one the knowledge base does not touch.
+    groups["keyboards"] = ["best mechanical keyboard for programmers", "which keyboard do developers like",
+                           "is a split keyboard good for coding"]
+    assert nearest("keyboards") is None
 
 
 def test_under_the_threshold_no_topic_is_named(encoder: OnnxEncoder) -> None:
