@@ -852,7 +852,8 @@ _DROP = re.compile(r"^(?:please |actually |oh |and |also |hmm |oops |sorry )*(?:
                    r"cross (?:out|off)|no (?:more|longer)|not(?! (?:sure|really|yet|much|quite)\b)|"
                    r"i (?:don'?t|do not|no longer|never) (?:do|use|know|work with|touch|write|code in)|"
                    r"i (?:stopped|quit)(?: doing| using| working with| writing)?|i gave up(?: on)?)\b")
-_QUESTION = words_re(r"what", r"how", r"which", r"should", r"why", r"can you", r"could you")
+_QUESTION = words_re(r"what", r"how", r"which", r"should", r"why", r"can you", r"could you",
+                     r"where (?:do|should|can|would) i")
 # The one-line form without the command: "skills: go, rust", "level: senior; remote: yes".
 PROFILE_FIELD = re.compile(r"^(?:my )?(skills?|stack|level|seniority|remote|years?|experience|"
                            r"locations?|cit(?:y|ies)|places?)\s*[:=]\s*(.*)$", re.DOTALL)
@@ -910,7 +911,10 @@ _BID = re.compile(r"^(?:(?:please|pls|can you|could you) )?(?:help|show|teach) m
                   r"^(?:can|could|would) you help\b")
 # What a wish wants when it is to learn: "I want to learn go", "I'd like to become a devops engineer".
 _TO_LEARN = words_re(r"to (?:learn|study|understand|master|become|get (?:better|good) (?:at|with)|get into|"
-                     r"pick up|start (?:learning|with))")
+                     r"pick up|start (?:learning|with))",
+                     # a career move: "I want to move from php to go", "I'd like to switch into devops"
+                     r"to (?:move|switch|transition|pivot|change|go) (?:over )?"
+                     r"(?:from [\w#+.-]+(?: [\w#+.-]+)? )?(?:to|into)")
 # "anything for me?", "what's out there for me?": a request for openings without a job word.
 _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)",
                    r"what(?:'s| is) (?:available|open)"

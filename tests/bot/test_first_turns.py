@@ -363,6 +363,20 @@ async def test_a_topic_for_a_level_of_person_tells_nothing_about_the_person(chat
     assert (await profile_of(chat)).is_empty
 
 
+@pytest.mark.parametrize("text", ["i want to move from php to go, where do i start",
+                                  "I'd like to switch from java into devops"])
+async def test_a_career_move_wished_asks_how_not_who_one_is(chat: Chat, text: str) -> None:
+    r = await chat.say(text)
+    assert r.intent == "topic", r.intent
+    assert (await profile_of(chat)).is_empty
+
+
+async def test_moving_to_a_place_is_still_told(chat: Chat) -> None:
+    r = await chat.say("i'd like to move to munich")
+    assert r.intent == "profile"
+    assert (await profile_of(chat)).locations == ("Munich",)
+
+
 async def test_show_me_how_asks_to_be_shown_not_who_one_is(chat: Chat) -> None:
     r = await chat.say("show me how jwt authentication works")
     assert r.intent == "topic"
