@@ -275,6 +275,12 @@ _MOOD = words_re(r"i(?:'m| am| feel) (?:so |really |very |a bit |kinda |super |q
                  r"mondays?", r"fair enough",
                  r"(?:that'?s|that is|so) (?:so |really |very )?(?:funny|cute|hilarious|adorable)",
                  r"(?:my )?(?:cat|dog|kid|baby) (?:walked|sat|stepped|typed|jumped)\b.*")
+# Someone else's opinion reported: "my teammate says", "our cto thinks".
+_HEARSAY = words_re(
+    r"(?:my|our|a|the|his|her|their) (?:\w+ )?(?:teammates?|colleagues?|co-?workers?|boss|manager|lead|"
+    r"cto|ceo|friends?|mates?|team|brother|sister|dad|mom|mum|wife|husband|partner|prof\w*|teacher|"
+    r"mentor|senior|recruiter|interviewer)s? (?:always |just |still |really )?(?:says?|said|thinks?|"
+    r"thought|reckons?|swears?|believes?|keeps? saying|told me|claims?)")
 _SMALLTALK_FILLER = words_re(r"ok(?:ay)?", r"so", r"btw", r"but", r"well", r"oh", r"ah", r"and",
                              r"hey", r"bot", r"careerbot", r"today", r"anyway", r"lol", r"haha\w*",
                              r"sorry", r"just", r"curious", r"wondering", r"i'?m", r"by the way")
@@ -1410,6 +1416,11 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["smalltalk"] = 0.9  # "lol", "haha ok"
         elif _ABOUT_THE_BOT.search(plain) or _MOOD.search(plain):
             out["smalltalk"] = 0.9 if n <= 8 else 0.6
+    if (n <= 14 and "smalltalk" not in out and "?" not in norm and not asks_later
+            and _LAUGHTER.match(plain) and _HEARSAY.search(plain)):
+        # laughing at what someone else says ("lol my teammate says just draw boxes"), as an aside
+        # in a group chat: a remark, whatever subject it names, not a question to answer
+        out["smalltalk"] = 0.9
     if plain in ("help", "help me", "help please", "commands", "options"):
         out["help"] = 0.95
     elif "thanks" not in out and len(core.split()) <= 9 and ((manual := _HELP.search(plain))

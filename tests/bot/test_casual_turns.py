@@ -145,3 +145,11 @@ async def test_sources_and_links_as_subjects_are_no_request_for_reading(bot: Bot
     await say(bot, "what is docker")
     reply = await say(bot, text)
     assert "Further reading on Docker" not in reply.text, reply.text
+
+
+async def test_laughing_at_what_someone_else_says_is_a_remark_not_a_question(bot: Bot) -> None:
+    await say(bot, "how do I prepare for a system design interview")
+    aside = await say(bot, "lol my teammate says just draw boxes")
+    assert aside.intent == "fallback" and DECLINED not in aside.text and aside.topic is None, aside.text
+    asked = await say(bot, "lol my boss says I should learn kubernetes, should I?")
+    assert asked.topic == "kubernetes", (asked.intent, asked.text)
