@@ -1368,14 +1368,19 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # "thanks, that clears it up": thanking first, then only a remark, asking nothing
         remark = (_THANKS.match(plain) is not None and "?" not in norm and not situation.subjects
                   and not _ASKING.match(rest) and not _ASKS_FOR.search(rest) and not JOB_WORDS.search(rest))
-        if rest and _NEGATIVE.search(rest):
+        praised_after = (_THANKS.match(plain) is not None and "?" not in norm and not situation.subjects
+                         and _SUBJECTLESS_PRAISE.match(" ".join(rest.split())) is not None)
+        if n > 8 and not praised_after:
+            # longer, only praise may follow the thanks ("thanks, now recommend me a novel" asks)
+            if asks_after:
+                out["thanks"] = 0.1
+        elif rest and _NEGATIVE.search(rest):
             out["feedback"] = 0.9  # "thanks for nothing", "thanks, but that didn't help"
         elif not rest or remark:
             out["thanks"] = 0.95
         elif n <= 6 and _VERDICT.search(rest):
             out["feedback"] = 0.9  # "super clear, cheers": a rating, with thanks
-        elif (_THANKS.match(plain) and "?" not in norm and not situation.subjects
-              and _SUBJECTLESS_PRAISE.match(" ".join(rest.split()))):
+        elif praised_after:
             # "thank you, is very helpful": praise after the thanks, its "it" left out, asks nothing
             out["thanks"] = 0.95
         elif asks_after and _THANKS.match(plain):
