@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 # Every intent knowledge/intents.yaml may give examples for. The follow-up kinds are all
 # answered as "more" (a follow-up on the current topic).
-FOLLOW_UPS = ("more", "example", "why", "downsides", "simpler")
+FOLLOW_UPS = ("more", "example", "why", "downsides", "simpler", "reading")
 INTENTS = ("greeting", "thanks", "help", "topics", "openings", "opening", "profile", "subscribe",
            "unsubscribe", "forget", "mydata", "feedback", *FOLLOW_UPS, "smalltalk")
 # What an intent's examples are told apart from: the knowledge base's sample questions stand
@@ -220,7 +220,14 @@ _CLOSING = words_re(r"(?:ok(?:ay)? |oh )?(?:nice(?: one)?|cool|great|gr8t?|aweso
                     r"life saver|star|legend|best|"
                     r"hero|genius|champ)", r"you rock", r"legend")
 # Acknowledging what was said, which asks for nothing: "ok", "got it".
-_ACK = words_re(r"ok(?:ay)?", r"k", r"alright", r"got it", r"i see", r"understood", r"noted")
+# Said together too ("ok got it", "okay makes sense"), or taking a question back ("nvm").
+_ACK_WORD = (r"(?:ok(?:ay)?|k|kk|alright|got it|i see|understood|noted|makes sense|that makes sense|"
+             r"nvm|never ?mind|no worries|all good|i get it|gotcha|roger)")
+_ACK = words_re(_ACK_WORD + r"(?: " + _ACK_WORD + r")*")
+# Praise whose "it" is left out, as people writing in a second language do ("is very helpful").
+_SUBJECTLESS_PRAISE = re.compile(r"^(?:is|was|it)(?: (?:very|so|really|super|much|quite|too))* (?:helpful|"
+                                 r"useful|clear|informative|good|great|nice|interesting|"
+                                 r"help(?:ed|s)?(?: me)?)(?!\w)")
 # What may lead a farewell: "k bye", "ok cool, see you".
 _LEAD = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|alright|right|well|so|cool|great|anyways?|nvm|never ?mind|"
                    r"oh well|whatever|fine|forget it|hm+|anyhow) )+")
@@ -268,6 +275,12 @@ _MOOD = words_re(r"i(?:'m| am| feel) (?:so |really |very |a bit |kinda |super |q
                  r"mondays?", r"fair enough",
                  r"(?:that'?s|that is|so) (?:so |really |very )?(?:funny|cute|hilarious|adorable)",
                  r"(?:my )?(?:cat|dog|kid|baby) (?:walked|sat|stepped|typed|jumped)\b.*")
+# Someone else's opinion reported: "my teammate says", "our cto thinks".
+_HEARSAY = words_re(
+    r"(?:my|our|a|the|his|her|their) (?:\w+ )?(?:teammates?|colleagues?|co-?workers?|boss|manager|lead|"
+    r"cto|ceo|friends?|mates?|team|brother|sister|dad|mom|mum|wife|husband|partner|prof\w*|teacher|"
+    r"mentor|senior|recruiter|interviewer)s? (?:always |just |still |really )?(?:says?|said|thinks?|"
+    r"thought|reckons?|swears?|believes?|keeps? saying|told me|claims?)")
 _SMALLTALK_FILLER = words_re(r"ok(?:ay)?", r"so", r"btw", r"but", r"well", r"oh", r"ah", r"and",
                              r"hey", r"bot", r"careerbot", r"today", r"anyway", r"lol", r"haha\w*",
                              r"sorry", r"just", r"curious", r"wondering", r"i'?m", r"by the way")
@@ -867,7 +880,9 @@ _ASKS = re.compile(r"^(?:what|whats|what's|how|which|why|where|when|who|should|c
 # Wanting to learn something is a question for a topic, not a fact about oneself.
 _LEARNING = words_re(r"learn\w*", r"stud(?:y|ying)", r"understand\w*", r"explain\w*", r"teach\w*",
                      r"improve", r"get (?:better|good|into|started)", r"practi[cs]e\w*", r"become",
-                     r"switch\w*", r"transition\w*", r"start\w*", r"begin\w*")
+                     r"switch\w*", r"transition\w*", r"start\w*", r"begin\w*",
+                     # "i want to know what is the microservices"
+                     r"(?:to )?know (?:what|how|why|which|when|where|about|more)")
 # The words around facts about oneself: "open to", "works for me", "here", "by the way".
 _SELF_WORDS = STOPWORDS | frozenset("""
     open happy fine works prefer preferred preferably ideally btw based live living background
@@ -915,6 +930,10 @@ _TO_LEARN = words_re(r"to (?:learn|study|understand|master|become|get (?:better|
                      # a career move: "I want to move from php to go", "I'd like to switch into devops"
                      r"to (?:move|switch|transition|pivot|change|go) (?:over )?"
                      r"(?:from [\w#+.-]+(?: [\w#+.-]+)? )?(?:to|into)")
+# Wishing to know about something asks about it ("i would like to know about kubernetes"), as
+# people put a question without its question word.
+_WANTS_TO_KNOW = words_re(r"(?:want|wanna|like|wish|need|love|hoping|trying) to (?:know|understand|learn) "
+                          r"(?:what|how|why|which|when|where|about|more)")
 # "anything for me?", "what's out there for me?": a request for openings without a job word.
 _FOR_ME = words_re(r"any(?:thing)?(?: good)? (?:for me|out there|open|available)",
                    r"what(?:'s| is) (?:available|open)"
@@ -1078,6 +1097,22 @@ _DOWNSIDES = words_re(r"downsides?", r"drawbacks?", r"cons", r"disadvantages?", 
                       r"trade[- ]?offs?", r"limitations?", r"gotchas?", r"weaknesses", r"the catch",
                       r"(?:could|can) go wrong", r"when (?:should|would) (?:i|you) not", r"fall short",
                       r"watch out", r"complain\w*")
+# Asking where an answer comes from, or what to read on it: "source?", "any links?", "where did
+# you get this from", "any good books on it". The bare words only as the whole message ("data
+# sources", "symbolic links" are subjects).
+_READ_WORDS = r"(?:sources?|references?|citations?|links?|further reading|reading list|docs|documentation)"
+_READING_ONLY = re.compile(
+    r"(?:(?:any|got|some|the|your|what'?s (?:your|the)|share|give me|official|more|good|please) )*"
+    + _READ_WORDS + r"(?: (?:please|for (?:this|that|it)|on (?:this|that|it)|then))*")
+_READING = words_re(
+    r"cite (?:a |your )?(?:source|that|this|it)", r"further reading", r"reading list",
+    r"(?:where|how) (?:did|do) (?:you|u) (?:get|find|take|know|learn) (?:this|that|it|all (?:this|that))",
+    r"where (?:does|did|do) (?:this|that|it|these|the (?:info\w*|facts?|answer)) come from",
+    r"what (?:do|did|is) (?:you|u|it|this|that) bas(?:e|ed) (?:this |that |it )?on",
+    r"how (?:do|would) (?:you|u) know (?:this|that|it)",
+    r"(?:any|good|some|recommend\w*)(?: good| great)? (?:books?|courses?|tutorials?|articles?|"
+    r"docs|documentation|resources|reading)(?: (?:on|about|for) (?:this|that|it))?",
+)
 _SIMPLER = words_re(r"simpler", r"simply", r"simplify", r"eli5", r"in simple terms",
                     r"in plain (?:english|words)", r"i (?:don'?t|didn'?t) (?:get|understand)(?: it| that)?",
                     r"too (?:complicated|technical)", r"dumb (?:it|that) down", r"confus(?:ed|ing)",
@@ -1172,7 +1207,7 @@ def small_talk(text: str) -> str:
 
 def is_acknowledgment(text: str) -> bool:
     """A bare "ok" / "got it": taking note, not thanking (so no "you're welcome")."""
-    return bool(_ACK.fullmatch(bare(normalize(text))))
+    return bool(_ACK.fullmatch(" ".join(bare(normalize(text)).split())))
 
 
 def is_rating(plain: str, *, named: bool = False, asked: bool = False) -> bool:
@@ -1240,7 +1275,13 @@ _EMOJI_WORDS = {"👍": "thumbs up", "👌": "thumbs up", "👎": "thumbs down",
 _EMOJI = re.compile("|".join(map(re.escape, _EMOJI_WORDS)))
 
 
+# "+1" agrees, as a thumbs up does (Slack, GitHub): punctuation and a digit otherwise.
+_PLUS_ONE = re.compile(r"(?<![\w+])\+1(?![\d.,]\d|\d)")
+
+
 def _spelled(norm: str) -> str:
+    if "+1" in norm:
+        norm = _PLUS_ONE.sub(" thumbs up ", norm)
     if bare(norm):
         return norm
     return _EMOJI.sub(lambda m: f" {_EMOJI_WORDS[m.group()]} ", norm)
@@ -1279,6 +1320,18 @@ def _slip(word: str) -> bool:
     that word, not another subject (too short for _typos_fixed to respell safely)."""
     return len(word) >= _TYPO_MIN - 1 and word not in _NOT_TYPOS and any(
         OSA.distance(word, k, score_cutoff=1) <= 1 for k in _KEYWORDS)
+
+
+# Question words people type with a letter dropped ("wht can you do", "wat", "whch"): a slip,
+# not another subject.
+_QUESTION_WORDS = ("what", "which", "where", "when", "how", "could", "would", "should", "your", "about")
+
+
+def _dropped_letter(word: str) -> bool:
+    """Whether a word is a question word with one letter after its first left out ("wht")."""
+    return len(word) >= 3 and any(
+        len(k) == len(word) + 1 and k[0] == word[0]
+        and any(k[:i] + k[i + 1:] == word for i in range(1, len(k))) for k in _QUESTION_WORDS)
 
 
 def _typo_of(word: str, near: Sequence[str], meaning: Callable[[str], str]) -> str | None:
@@ -1336,18 +1389,28 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
         # A greeting opens a message: "hi, nice to be here" may still be one, "translate hello
         # into French" is not.
         out["greeting"] = 0.95 if not rest else 0.3 if greeting.start() <= 4 else 0.1
-    if n <= 8 and _THANKS.search(plain):
+    # thanking first, a longer remark may follow ("thank you very much, is very helpful for me")
+    if (n <= 8 or (n <= 10 and _THANKS.match(plain))) and _THANKS.search(plain):
         rest = _THANKS_FILLER.sub(" ", _FAREWELL_FILLER.sub(" ", _FAREWELL.sub(
             " ", _THANKS.sub(" ", _LEAD.sub("", plain))))).strip()
         # "thanks, that clears it up": thanking first, then only a remark, asking nothing
         remark = (_THANKS.match(plain) is not None and "?" not in norm and not situation.subjects
                   and not _ASKING.match(rest) and not _ASKS_FOR.search(rest) and not JOB_WORDS.search(rest))
-        if rest and _NEGATIVE.search(rest):
+        praised_after = (_THANKS.match(plain) is not None and "?" not in norm and not situation.subjects
+                         and _SUBJECTLESS_PRAISE.match(" ".join(rest.split())) is not None)
+        if n > 8 and not praised_after:
+            # longer, only praise may follow the thanks ("thanks, now recommend me a novel" asks)
+            if asks_after:
+                out["thanks"] = 0.1
+        elif rest and _NEGATIVE.search(rest):
             out["feedback"] = 0.9  # "thanks for nothing", "thanks, but that didn't help"
         elif not rest or remark:
             out["thanks"] = 0.95
         elif n <= 6 and _VERDICT.search(rest):
             out["feedback"] = 0.9  # "super clear, cheers": a rating, with thanks
+        elif praised_after:
+            # "thank you, is very helpful": praise after the thanks, its "it" left out, asks nothing
+            out["thanks"] = 0.95
         elif asks_after and _THANKS.match(plain):
             out["thanks"] = 0.1  # thanking first, then asking: the request wins
     elif asks_after and _THANKS.match(plain):
@@ -1386,6 +1449,11 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["smalltalk"] = 0.9  # "lol", "haha ok"
         elif _ABOUT_THE_BOT.search(plain) or _MOOD.search(plain):
             out["smalltalk"] = 0.9 if n <= 8 else 0.6
+    if (n <= 14 and "smalltalk" not in out and "?" not in norm and not asks_later
+            and _LAUGHTER.match(plain) and _HEARSAY.search(plain)):
+        # laughing at what someone else says ("lol my teammate says just draw boxes"), as an aside
+        # in a group chat: a remark, whatever subject it names, not a question to answer
+        out["smalltalk"] = 0.9
     if plain in ("help", "help me", "help please", "commands", "options"):
         out["help"] = 0.95
     elif "thanks" not in out and len(core.split()) <= 9 and ((manual := _HELP.search(plain))
@@ -1452,7 +1520,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
     wants_to_learn = said is not None and _WISH.search(said.group()) is not None \
         and _TO_LEARN.search(plain) is not None
     statement = (kb is not None and said is not None and "?" not in norm and not wants_to_learn
-                 and not _QUESTION.search(plain) and _tells_about_oneself(text, kb))
+                 and not _QUESTION.search(plain) and not _WANTS_TO_KNOW.search(plain)
+                 and _tells_about_oneself(text, kb))
     edit = (n <= 9 and _PROFILE_EDIT.search(plain) is not None
             and (n <= 5 or not _QUESTION.search(plain)) and "how to profile" not in plain)
     asks = ("?" in norm or _ASKS.match(core) is not None or _INVERTED.search(core) is not None
@@ -1546,6 +1615,8 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
             out["downsides"] = 0.9
         if _SIMPLER.search(plain):
             out["simpler"] = 0.9
+        if (_READING.search(plain) or _READING_ONLY.fullmatch(plain)) and not situation.openings_shown:
+            out["reading"] = 0.9  # "source?", "any links?" (a list's links are the openings')
     if restarts(text):
         # a fresh start of the conversation (the greeting's; what was saved stays): "wipe all
         # that, start fresh" deletes it
@@ -1561,7 +1632,7 @@ def _cues(text: str, kb: KnowledgeBase | None, situation: Situation) -> dict[str
 # The words an intent's cues spell ("digests?", "vacanc(?:y|ies)"), by their stems: an intent's
 # own, no other subject (see IntentClassifier.foreign).
 _CUE_STEMS = frozenset(stem(w) for pattern in (JOB_WORDS, _REQUEST, _HELP, _TOPICS, _SUBSCRIBE, _NOTIFY,
-                                                _UNSUBSCRIBE, _FORGET, _MYDATA)
+                                                _UNSUBSCRIBE, _RETRACTED, _FORGET, _MYDATA)
                        for w in re.findall(r"[a-z]{3,}", pattern.pattern))
 
 
@@ -1994,7 +2065,8 @@ class IntentClassifier:
         said = unread(respelled(plain, self.kb.skills), self.kb.skills) if self.kb is not None \
             else words(plain)
         return [w for w in said if w not in STOPWORDS and w not in _DISCOURSE and not w.isdigit()
-                and stem(w) not in self._vocabulary and not _cue_word(w) and not _slip(w)]
+                and stem(w) not in self._vocabulary and not _cue_word(w) and not _slip(w)
+                and not _dropped_letter(w)]
 
     def _overrule_borrowed(self, text: str, situation: Situation, scores: dict[str, float],
                            cues: Mapping[str, float], vector: Callable[[], Vectors | None]) -> None:

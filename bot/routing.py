@@ -29,7 +29,7 @@ from bot.ports import ConversationState, Profile, StorageUnavailable, UnitOfWork
 from bot.retrieval import Ranking, TopicRetriever
 from bot.services import Services
 from bot.shown import FOCUS, PAGE, SHOWN
-from bot.text import normalize, unmarked
+from bot.text import normalize, unmarked, without_aside
 
 log = logging.getLogger(__name__)
 # Vectors of the latest distinct messages kept for repeats: 2,048 × 384 floats is 3 MB.
@@ -397,6 +397,9 @@ class Router:
             if handler is None:
                 return [unknown_command(name, sorted(self._by_command))]
             return await self.answer(handler, ctx)
+        # "wait, what does that mean": the aside says nothing of what is asked, and its words
+        # would only blur the message's meaning.
+        ctx.text = without_aside(ctx.text)
         if ctx.state.pending is not None:
             step_handler = self._by_step.get(ctx.state.pending)
             if step_handler is not None:

@@ -808,7 +808,13 @@ _NONE_FIT = re.compile(
 def says_none_fit(text: str) -> bool:
     """Whether text says the openings shown do not suit the person (a statement, not a question)."""
     norm = normalize(text)
-    return "?" not in norm and _ASKED_OF.match(norm) is None and _NONE_FIT.search(norm) is not None
+    return ("?" not in norm and _ASKED_OF.match(norm) is None and _NONE_FIT.search(norm) is not None
+            and _SWITCHED_OFF.search(norm) is None)
+
+
+# "turn them off", "shut those off": a switch thrown, not a verdict that the list is off.
+_SWITCHED_OFF = re.compile(r"(?<!\w)(?:turn|shut|switch|cut|kill|take)\w* (?:them|these|those|they|it|all) "
+                           r"(?:all )?off(?!\w)")
 
 
 # A question however it ends: "which of them are bad", "why don't these fit me".

@@ -25,6 +25,24 @@ _TAGS = re.compile(r"</?(?:b|i|u|s|em|strong|code|pre|tt|kbd|samp|var|mark|del|i
 _MARKS = re.compile(r"\*\*|__|~~|`+|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 
 
+# Sounds and asides that open a message without saying anything of it ("wait, what does that
+# mean", "hmm ok", "btw what can you do"): the rest is what is asked. "wait" and "hold on" are
+# asides only before a pause or a question, not as words of it ("wait times in a queue").
+_ASIDE = re.compile(
+    r"^(?:(?:h+m+|u+m+|u+h+|erm+|btw|by the way|oh wait|(?:wait|hold on|hang on|one sec(?:ond)?|"
+    r"wait a (?:sec(?:ond)?|minute|moment))(?=\s*[,.!:;…-]|\s+(?:what|how|why|so|but|is|are|does|do|"
+    r"did|can|could|so|you|i|that|this|then|which|where|who|actually)\b))[\s,.!:;…-]+)+",
+    re.IGNORECASE)
+
+
+def without_aside(text: str) -> str:
+    """`text` without the sounds and asides that open it, when something is left after them."""
+    m = _ASIDE.match(text)
+    if m is None or not text[m.end():].strip():
+        return text
+    return text[m.end():]
+
+
 def unmarked(text: str) -> str:
     """Text without formatting markup, its words and other punctuation kept."""
     if "<" not in text and not any(c in text for c in "*_~`"):

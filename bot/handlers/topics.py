@@ -16,7 +16,7 @@ from bot.handlers.openings import gap_buttons, openings_index
 from bot.handlers.profile import summary
 from bot.intents import FOLLOW_UPS, SURE, Situation, about_oneself
 from bot.knowledge import Topic
-from bot.markup import Bold, Link, Paragraph, para
+from bot.markup import Block, Bold, Link, Paragraph, para
 from bot.markup import bullets as bullet_list
 from bot.messages import Button, Reply
 from bot.passages import Kind, Passage, terms
@@ -70,7 +70,7 @@ SHIFT_SCORE = 0.995
 # A choice between what the topic on screen set out wins over reading it as a new question.
 CHOOSING_SCORE = 0.9
 # The follow-ups answered from one side of the topic rather than its next passage.
-_ASPECTS = ("why", "downsides", "simpler", "example")
+_ASPECTS = ("why", "downsides", "simpler", "example", "reading")
 # "What should I learn next?" reads the openings that fit the person best: enough of them to
 # show a pattern, few enough to stay about this person rather than the whole market.
 NEXT_SKILLS_AMONG = 10
@@ -161,6 +161,20 @@ def answer_topic(ctx: Context, topic_id: str, *, confidence: float, to_question:
         suggestions=tuple(dict.fromkeys(r for r in (*also, *focus.related)
                                         if r != focus.id and r in ctx.kb.topics)),
     )
+
+
+# Where the answers come from, said when someone asks for the source of one.
+_OWN_NOTES = ("My answers come from careerbot's own notes, written and reviewed by its maintainers "
+              "rather than looked up live.")
+
+
+def _reading(topic: Topic) -> tuple[Block, ...]:
+    """The answer to "source?" or "where can I read more?" about `topic`: its reading list."""
+    if not topic.resources:
+        return (para(f"I have no reading list for {topic.title}. {_OWN_NOTES}"),)
+    items = [(Link(r.title, r.url),) for r in topic.resources]
+    return (para(Bold(f"Further reading on {topic.title}")), bullet_list(items),
+            para(f"{_OWN_NOTES} These are good places to check them and go deeper."))
 
 
 def _resources(topic: Topic) -> list[Paragraph]:
@@ -333,7 +347,10 @@ def follow_up(ctx: Context, topic: Topic, kind: str) -> Reply:
     _move_to(ctx, topic.id, {"kind": kind} if kind in _ASPECTS else None)
     ctx.set_data(page=None)
     shown = shown_before(ctx, topic)
-    if kind in ("why", "downsides", "simpler"):
+    if kind == "reading":
+        blocks = _reading(topic)
+        reading = False
+    elif kind in ("why", "downsides", "simpler"):
         answer = (simple_version(ctx.bot.passages, topic) if kind == "simpler"
                   else aspect(ctx.bot.passages, topic, kind, _aspect_vectors(ctx, topic, kind),
                               text=ctx.text, vector=ctx.query_vector()))
