@@ -10,10 +10,9 @@ from bot.dialogue import Bot
 from bot.encoder import OnnxEncoder
 from bot.knowledge import KnowledgeBase
 from bot.memory import MemoryStore
-from bot.messages import Reply
 from bot.shown import says_none_fit
 from bot.text import without_aside
-from tests.factories import message
+from tests.factories import say
 
 DECLINED = "outside what I know"
 
@@ -26,11 +25,6 @@ def store(kb: KnowledgeBase) -> MemoryStore:
 @pytest.fixture
 def bot(kb: KnowledgeBase, store: MemoryStore, encoder: OnnxEncoder) -> Bot:
     return build_bot(kb, store.uow, encoder=encoder)
-
-
-async def say(bot: Bot, text: str) -> Reply:
-    (reply, *_) = await bot.handle(message(text))
-    return reply
 
 
 @pytest.mark.parametrize(("text", "rest"), [

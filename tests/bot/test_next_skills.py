@@ -12,11 +12,11 @@ from adapters.bootstrap import build_bot
 from bot.dialogue import Bot
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
-from bot.messages import Reply, SkillGap
+from bot.messages import SkillGap
 from bot.openings import Level, Opening, Remote
 from bot.ports import Profile, RemotePreference
 from bot.recommend import Match, Wanted, wanted_skills
-from tests.factories import message
+from tests.factories import say
 from tests.fakes.knowledge import topic, write_kb
 
 DAY = (datetime.now(UTC) - timedelta(days=3)).date().isoformat()
@@ -66,12 +66,6 @@ def store(kb: KnowledgeBase) -> MemoryStore:
 @pytest.fixture
 def bot(kb: KnowledgeBase, store: MemoryStore) -> Bot:
     return build_bot(kb, store.uow)
-
-
-async def say(bot: Bot, text: str) -> Reply:
-    replies = await bot.handle(message(text))
-    assert replies
-    return replies[0]
 
 
 async def test_the_skills_the_fitting_openings_ask_for_most_come_first(

@@ -10,8 +10,7 @@ from bot.encoder import OnnxEncoder
 from bot.intents import is_negative
 from bot.knowledge import KnowledgeBase
 from bot.memory import MemoryStore
-from bot.messages import Reply
-from tests.factories import message
+from tests.factories import message, say
 
 
 @pytest.fixture
@@ -22,11 +21,6 @@ def store(kb: KnowledgeBase) -> MemoryStore:
 @pytest.fixture
 def bot(kb: KnowledgeBase, store: MemoryStore, encoder: OnnxEncoder) -> Bot:
     return build_bot(kb, store.uow, encoder=encoder)
-
-
-async def say(bot: Bot, text: str) -> Reply:
-    (reply, *_) = await bot.handle(message(text))
-    return reply
 
 
 @pytest.mark.parametrize(("verdict", "helpful"), [

@@ -14,7 +14,6 @@ from bot.handlers.openings import describe_query
 from bot.handlers.profile import parse_level, parse_remote, parse_skills
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.memory import MemoryStore
-from bot.messages import Reply
 from bot.openings import Level, Remote
 from bot.ports import Profile, RemotePreference
 from bot.profiles import parse_statement
@@ -31,7 +30,7 @@ from bot.vocabulary import (
     stated_level,
     years_of_experience,
 )
-from tests.factories import message
+from tests.factories import say
 from tests.fakes.knowledge import topic, write_kb
 
 SKILLS = [
@@ -327,12 +326,6 @@ def store(kb: KnowledgeBase) -> MemoryStore:
 @pytest.fixture
 def bot(kb: KnowledgeBase, store: MemoryStore) -> Bot:
     return build_bot(kb, store.uow)
-
-
-async def say(bot: Bot, text: str) -> Reply:
-    replies = await bot.handle(message(text))
-    assert replies
-    return replies[0]
 
 
 @pytest.mark.parametrize("text,want", SENTENCES, ids=IDS)
