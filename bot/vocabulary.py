@@ -444,6 +444,13 @@ _NOT_BODY = _ALL - _BODY
 _MODE_WORDS: tuple[tuple[_Mode, frozenset[Reading], tuple[str, ...]], ...] = (
     (_Mode.NOT_REMOTE, _ALL, (r"not (?:a )?remote", "no remote", "non[- ]remote",
                               r"remote (?:is )?not (?:possible|available)")),
+    # Remote work declined in words ("go jobs but I don't want remote", "I'd rather not work
+    # remotely"), read before the "remote" these contain.
+    (_Mode.NOT_REMOTE, _SPOKEN, (r"(?:don'?t|do not|doesn'?t|won'?t|wouldn'?t) (?:want|like|need|fancy) "
+                                 r"(?:to (?:work|be) )?(?:a |fully |full )?remote(?:ly)?",
+                                 r"(?:rather|prefer(?:ably)?) not (?:to )?(?:work |be )?"
+                                 r"(?:fully )?remote(?:ly)?",
+                                 r"not (?:interested in|into|keen on|a fan of) (?:fully )?remote")),
     (_Mode.HYBRID, _ALL, ("hybrid", "partly remote", "partially remote",
                           r"flexible (?:office|working)",
                           r"\d days? (?:a|per) week in (?:the )?office")),
